@@ -1,0 +1,88 @@
+//! Command-line definitions (clap) and the entry points `main` dispatches to.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::sim::{FaultSpec, Sim, SimOptions};
+
+/// Terminal monitor and console for Spark in Microsoft Fabric (Livy) and Azure Databricks.
+#[derive(Debug, Parser)]
+#[command(name = "sparkdeck", version, about, long_about = None)]
+pub struct Cli {
+    /// Run against the embedded simulator instead of real workspaces (no credentials needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the simulated Fabric Livy and Databricks REST APIs on loopback until interrupted.
+    Sim(SimArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Address to listen on (loopback only; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8089")]
+    pub listen: SocketAddr,
+    /// Seed for the demo data and for random faults (same seed, same behaviour).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Simulated seconds per real second (e.g. 60 makes a 2-minute cluster start take 2 s).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Generate large volumes for benchmarks: N × (10k clusters, 100k runs, 10k sessions) / 10.
+    #[arg(long, default_value_t = 0)]
+    pub scale: u32,
+    /// Fault injection, e.g. "429:0.1,500:0.05,latency:200ms" or "script:429,429,ok" (see README).
+    #[arg(long)]
+    pub faults: Option<String>,
+}
+
+/// `sparkdeck sim`: serve until Ctrl-C, printing how to reach each API.
+pub async fn run_sim(args: SimArgs) -> ExitCode {
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "sparkdeck sim: refusing to listen on {} (the simulator serves loopback only)",
+            args.listen
+        );
+        return ExitCode::from(2);
+    }
+    let faults = match args.faults.as_deref().map(FaultSpec::parse).transpose() {
+        Ok(f) => f.unwrap_or_default(),
+        Err(err) => {
+            eprintln!("sparkdeck sim: --faults: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    if !(args.speed > 0.0 && args.speed.is_finite()) {
+        eprintln!("sparkdeck sim: --speed must be a positive number, got {}", args.speed);
+        return ExitCode::from(2);
+    }
+    let opts = SimOptions { seed: args.seed, speed: args.speed, scale: args.scale, faults };
+    let sim = match Sim::start(args.listen, opts).await {
+        Ok(sim) => sim,
+        Err(err) => {
+            eprintln!("sparkdeck sim: cannot listen on {}: {err}", args.listen);
+            return ExitCode::from(1);
+        }
+    };
+    for line in sim.info_lines() {
+        println!("{line}");
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// No subcommand: the terminal UI (not built yet; prints what exists).
+pub async fn run_default(demo: bool) -> ExitCode {
+    let _ = demo;
+    eprintln!("sparkdeck: the terminal UI is not available yet; try `sparkdeck sim`.");
+    ExitCode::from(2)
+}

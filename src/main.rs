@@ -1,0 +1,19 @@
+use clap::Parser;
+use sparkdeck::cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("sparkdeck: cannot start the async runtime: {err}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        match cli.command {
+            Some(Command::Sim(args)) => sparkdeck::cli::run_sim(args).await,
+            None => sparkdeck::cli::run_default(cli.demo).await,
+        }
+    })
+}
