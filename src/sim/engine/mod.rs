@@ -27,8 +27,8 @@ pub struct Column {
 pub enum Outcome {
     /// stdout / repr text (may be empty).
     Text(String),
-    /// A result set (SQL statements).
-    Table { columns: Vec<Column>, rows: Vec<Vec<serde_json::Value>> },
+    /// A result set (SQL statements). `truncated` when rows were cut at the engine's row cap.
+    Table { columns: Vec<Column>, rows: Vec<Vec<serde_json::Value>>, truncated: bool },
     /// A failure, Python-style.
     Error { ename: String, evalue: String, traceback: Vec<String> },
 }
