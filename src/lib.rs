@@ -10,4 +10,5 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod domain;
 pub mod sim;
