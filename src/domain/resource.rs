@@ -1,0 +1,170 @@
+//! One row of the monitor: a Livy session or batch, a Databricks cluster or job run, in the
+//! terms the UI and the headless commands show. Built from API objects by the pollers; the
+//! full API object stays attached for details views and `-o json`.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::Status;
+
+/// What a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Fabric Livy session (also high-concurrency sessions and, read-only, other Spark
+    /// sessions from the workspace monitoring list).
+    Session,
+    /// Fabric Livy batch.
+    Batch,
+    /// Databricks cluster.
+    Cluster,
+    /// Databricks job run.
+    Run,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Session, Kind::Batch, Kind::Cluster, Kind::Run];
+
+    /// Plural noun as used by commands (`sparkdeck sessions list`, `:sessions`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Session => "sessions",
+            Kind::Batch => "batches",
+            Kind::Cluster => "clusters",
+            Kind::Run => "runs",
+        }
+    }
+
+    pub fn singular(self) -> &'static str {
+        match self {
+            Kind::Session => "session",
+            Kind::Batch => "batch",
+            Kind::Cluster => "cluster",
+            Kind::Run => "run",
+        }
+    }
+}
+
+/// The columns that matter per kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    Session {
+        /// When the 20-minute idle timeout will end the session (idle sessions only).
+        idle_timeout_at: Option<Timestamp>,
+        high_concurrency: bool,
+        /// From the workspace monitoring list (notebooks, Spark job definitions): cannot be
+        /// acted on through the Livy API.
+        read_only: bool,
+        lakehouse: Option<String>,
+        app_id: Option<String>,
+    },
+    Batch {
+        file: Option<String>,
+        lakehouse: Option<String>,
+        app_id: Option<String>,
+    },
+    Cluster {
+        /// "4", "2–8" (autoscale) or "single node".
+        workers: String,
+        runtime: Option<String>,
+        node_type: Option<String>,
+        /// UI, API, JOB, ...
+        source: Option<String>,
+        pinned: bool,
+    },
+    Run {
+        job_id: Option<i64>,
+        job_name: Option<String>,
+        trigger: Option<String>,
+        /// `result_state` once terminal.
+        result: Option<String>,
+    },
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub kind: Kind,
+    /// Display name of the workspace it belongs to.
+    pub workspace: String,
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    /// The service's own word for the state, always shown next to the unified status.
+    pub raw_state: String,
+    /// Submitter or creator.
+    pub owner: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub detail: Detail,
+    /// The full API object as received.
+    pub raw: Arc<serde_json::Value>,
+}
+
+impl Resource {
+    /// Elapsed time: to the end for finished items, to `now` for live ones.
+    pub fn duration(&self, now: Timestamp) -> Option<jiff::SignedDuration> {
+        let start = self.started_at?;
+        let end = self.ended_at.unwrap_or(now);
+        Some(end.duration_since(start))
+    }
+
+    /// The most recent moment this item did something, for "sorted by recency" views.
+    pub fn last_activity(&self) -> Option<Timestamp> {
+        self.ended_at.or(self.started_at)
+    }
+
+    /// A key unique across workspaces and kinds.
+    pub fn key(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.workspace, &self.id)
+    }
+}
+
+/// "1h 02m", "3m 04s", "12s": compact, fixed-ish width for table cells.
+pub fn format_duration(d: jiff::SignedDuration) -> String {
+    let secs = d.as_secs().max(0);
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h >= 24 {
+        format!("{}d {:02}h", h / 24, h % 24)
+    } else if h > 0 {
+        format!("{h}h {m:02}m")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_compact() {
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(12)), "12s");
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(184)), "3m 04s");
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(3720)), "1h 02m");
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(90_000)), "1d 01h");
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(-5)), "0s");
+    }
+
+    #[test]
+    fn live_items_measure_to_now() {
+        let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap_or(Timestamp::UNIX_EPOCH);
+        let now: Timestamp = "2026-01-01T00:05:00Z".parse().unwrap_or(Timestamp::UNIX_EPOCH);
+        let row = Resource {
+            kind: Kind::Run,
+            workspace: "w".into(),
+            id: "1".into(),
+            name: "n".into(),
+            status: Status::Busy,
+            raw_state: "RUNNING".into(),
+            owner: None,
+            started_at: Some(start),
+            ended_at: None,
+            detail: Detail::Run { job_id: None, job_name: None, trigger: None, result: None },
+            raw: Arc::new(serde_json::Value::Null),
+        };
+        assert_eq!(row.duration(now).map(|d| d.as_secs()), Some(300));
+    }
+}
