@@ -1,5 +1,7 @@
 //! Command-line definitions (clap) and the entry points `main` dispatches to.
 
+pub mod output;
+
 use std::net::SocketAddr;
 use std::process::ExitCode;
 

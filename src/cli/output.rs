@@ -1,0 +1,254 @@
+//! How headless commands print rows: aligned tables readable at 80 columns, or one JSON
+//! document that keeps the API's own fields.
+
+use comfy_table::{ContentArrangement, Table, presets};
+use jiff::Timestamp;
+use serde_json::{Map, Value};
+
+use crate::domain::{Detail, Kind, Resource, format_duration};
+
+/// `-o table|json`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+}
+
+/// One column: header, how important it is (lower survives narrow terminals), and its cell.
+struct Column {
+    header: &'static str,
+    priority: u8,
+    cell: fn(&Resource, Timestamp) -> String,
+}
+
+fn columns(kind: Kind) -> Vec<Column> {
+    let mut cols = vec![
+        Column { header: "WORKSPACE", priority: 2, cell: |r, _| r.workspace.clone() },
+        Column { header: "NAME", priority: 1, cell: |r, _| r.name.clone() },
+        Column { header: "ID", priority: 0, cell: |r, _| r.id.clone() },
+        Column { header: "STATE", priority: 0, cell: |r, _| r.raw_state.clone() },
+    ];
+    match kind {
+        Kind::Session => {
+            cols.push(Column { header: "OWNER", priority: 4, cell: owner });
+            cols.push(Column { header: "STARTED", priority: 3, cell: started });
+            cols.push(Column { header: "DURATION", priority: 2, cell: duration });
+            cols.push(Column {
+                header: "IDLE TIMEOUT",
+                priority: 3,
+                cell: |r, now| match &r.detail {
+                    Detail::Session { idle_timeout_at: Some(at), .. } => {
+                        format_duration(at.duration_since(now).max(jiff::SignedDuration::ZERO))
+                    }
+                    _ => String::new(),
+                },
+            });
+        }
+        Kind::Batch => {
+            cols.push(Column { header: "OWNER", priority: 4, cell: owner });
+            cols.push(Column { header: "STARTED", priority: 3, cell: started });
+            cols.push(Column { header: "DURATION", priority: 2, cell: duration });
+            cols.push(Column {
+                header: "FILE",
+                priority: 5,
+                cell: |r, _| match &r.detail {
+                    Detail::Batch { file: Some(f), .. } => f.rsplit('/').next().unwrap_or(f).to_string(),
+                    _ => String::new(),
+                },
+            });
+        }
+        Kind::Cluster => {
+            cols.push(Column {
+                header: "WORKERS",
+                priority: 2,
+                cell: |r, _| match &r.detail {
+                    Detail::Cluster { workers, .. } => workers.clone(),
+                    _ => String::new(),
+                },
+            });
+            cols.push(Column {
+                header: "RUNTIME",
+                priority: 3,
+                cell: |r, _| match &r.detail {
+                    Detail::Cluster { runtime: Some(rt), .. } => rt.clone(),
+                    _ => String::new(),
+                },
+            });
+            cols.push(Column { header: "OWNER", priority: 4, cell: owner });
+        }
+        Kind::Run => {
+            cols[1].header = "JOB / RUN";
+            cols.push(Column {
+                header: "RESULT",
+                priority: 1,
+                cell: |r, _| match &r.detail {
+                    Detail::Run { result: Some(res), .. } => res.clone(),
+                    _ => String::new(),
+                },
+            });
+            cols.push(Column {
+                header: "TRIGGER",
+                priority: 4,
+                cell: |r, _| match &r.detail {
+                    Detail::Run { trigger: Some(t), .. } => t.clone(),
+                    _ => String::new(),
+                },
+            });
+            cols.push(Column { header: "STARTED", priority: 3, cell: started });
+            cols.push(Column { header: "DURATION", priority: 2, cell: duration });
+        }
+    }
+    cols
+}
+
+fn owner(r: &Resource, _: Timestamp) -> String {
+    r.owner.clone().unwrap_or_default()
+}
+
+fn started(r: &Resource, _: Timestamp) -> String {
+    r.started_at.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+fn duration(r: &Resource, now: Timestamp) -> String {
+    r.duration(now).map(format_duration).unwrap_or_default()
+}
+
+/// An aligned table of `rows`, fitted to `width` columns by dropping the least important
+/// columns first (ids and states always stay).
+pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> String {
+    if rows.is_empty() {
+        return format!("No {} found.\n", kind.plural());
+    }
+    let mut cols = columns(kind);
+    let cells: Vec<Vec<String>> =
+        rows.iter().map(|r| cols.iter().map(|c| (c.cell)(r, now)).collect()).collect();
+    let mut keep: Vec<bool> = vec![true; cols.len()];
+    // Natural width of each column (header or widest cell) plus two spaces of padding.
+    let natural: Vec<usize> = (0..cols.len())
+        .map(|i| {
+            cells.iter().map(|row| row[i].chars().count()).max().unwrap_or(0).max(cols[i].header.len()) + 2
+        })
+        .collect();
+    let total = |keep: &[bool]| -> usize { (0..keep.len()).filter(|&i| keep[i]).map(|i| natural[i]).sum() };
+    while total(&keep) > width as usize {
+        // Drop the least important remaining column that may go (priority > 1).
+        let victim = (0..cols.len())
+            .filter(|&i| keep[i] && cols[i].priority > 1)
+            .max_by_key(|&i| (cols[i].priority, i));
+        match victim {
+            Some(i) => keep[i] = false,
+            None => break,
+        }
+    }
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
+    table.set_header(cols.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.header));
+    for row in cells {
+        table.add_row(row.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(cell, _)| cell));
+    }
+    let mut out = String::new();
+    for line in table.to_string().lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON shape of one row: the API object with `workspace`, `id`, `name` and `state` added
+/// where the API has no such key (`workspace` is always ours), plus the unified
+/// `sparkdeck_status`.
+pub fn row_json(r: &Resource) -> Value {
+    let mut obj = match r.raw.as_ref() {
+        Value::Object(map) => map.clone(),
+        Value::Null => Map::new(),
+        other => {
+            let mut m = Map::new();
+            m.insert("object".into(), other.clone());
+            m
+        }
+    };
+    obj.insert("workspace".into(), Value::String(r.workspace.clone()));
+    obj.entry("id").or_insert_with(|| Value::String(r.id.clone()));
+    obj.entry("name").or_insert_with(|| Value::String(r.name.clone()));
+    // `state` is an object in Databricks runs ({life_cycle_state, ...}): the API's wins there.
+    if !obj.contains_key("state") {
+        obj.insert("state".into(), Value::String(r.raw_state.clone()));
+    }
+    obj.entry("sparkdeck_status").or_insert_with(|| Value::String(r.status.to_string()));
+    Value::Object(obj)
+}
+
+/// All rows as one JSON array, pretty-printed.
+pub fn json(rows: &[Resource]) -> String {
+    let doc = Value::Array(rows.iter().map(row_json).collect());
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into()) + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::domain::Status;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn session(name: &str, id: &str) -> Resource {
+        Resource {
+            kind: Kind::Session,
+            workspace: "Sales Analytics".into(),
+            id: id.into(),
+            name: name.into(),
+            status: Status::Ready,
+            raw_state: "idle".into(),
+            owner: Some("ada@contoso.com".into()),
+            started_at: Some(ts("2026-11-22T10:00:00Z")),
+            ended_at: None,
+            detail: Detail::Session {
+                idle_timeout_at: Some(ts("2026-11-22T10:20:00Z")),
+                high_concurrency: false,
+                read_only: false,
+                lakehouse: None,
+                app_id: None,
+            },
+            raw: Arc::new(serde_json::json!({"id": id, "state": "idle", "appId": "application_1_0001"})),
+        }
+    }
+
+    #[test]
+    fn tables_fit_80_columns_and_keep_ids_and_states() {
+        let rows = vec![
+            session("etl-notebook-session", "4f1c2d3e-0000-4000-8000-000000000001"),
+            session("adhoc", "4f1c2d3e-0000-4000-8000-000000000002"),
+        ];
+        let out = table(Kind::Session, &rows, 80, ts("2026-11-22T10:05:00Z"));
+        for line in out.lines() {
+            assert!(line.chars().count() <= 80, "too wide: {line:?}");
+        }
+        assert!(out.contains("4f1c2d3e-0000-4000-8000-000000000001"), "{out}");
+        assert!(out.contains("idle"), "{out}");
+        let wide = table(Kind::Session, &rows, 200, ts("2026-11-22T10:05:00Z"));
+        assert!(wide.contains("ada@contoso.com") && wide.contains("15m 00s"), "{wide}");
+    }
+
+    #[test]
+    fn empty_lists_say_so() {
+        assert_eq!(table(Kind::Cluster, &[], 80, Timestamp::UNIX_EPOCH), "No clusters found.\n");
+    }
+
+    #[test]
+    fn json_keeps_api_fields_and_adds_ours() {
+        let row = session("adhoc", "abc");
+        let v = row_json(&row);
+        assert_eq!(v["appId"], "application_1_0001");
+        assert_eq!(v["workspace"], "Sales Analytics");
+        assert_eq!(v["id"], "abc");
+        assert_eq!(v["name"], "adhoc");
+        assert_eq!(v["state"], "idle");
+        let doc: Value = serde_json::from_str(&json(&[row])).unwrap_or(Value::Null);
+        assert_eq!(doc.as_array().map(Vec::len), Some(1));
+    }
+}
