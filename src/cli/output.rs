@@ -120,7 +120,7 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
     if rows.is_empty() {
         return format!("No {} found.\n", kind.plural());
     }
-    let mut cols = columns(kind);
+    let cols = columns(kind);
     let cells: Vec<Vec<String>> =
         rows.iter().map(|r| cols.iter().map(|c| (c.cell)(r, now)).collect()).collect();
     let mut keep: Vec<bool> = vec![true; cols.len()];
