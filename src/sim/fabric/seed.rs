@@ -183,7 +183,7 @@ fn workspace(ids: &mut IdSource, plan: &WorkspacePlan, now: SimMillis) -> Worksp
     }
 
     // Some history on every lakehouse.
-    for _ in 0..14 {
+    for _ in 0..30 {
         historical_session(ids, &mut ws, plan, now, 3 * DAY);
     }
     ws
@@ -375,7 +375,7 @@ fn historical_session(
             let run_ms = ids.range(MIN, 45 * MIN);
             let roll = ids.range(0, 10);
             let outcome = if roll < 2 { BatchOutcome::Fail } else { BatchOutcome::Succeed };
-            let cancel = (roll == 9).then(|| run_ms / 2);
+            let cancel = (roll == 9).then_some(run_ms / 2);
             ws.batches.push(batch(ids, lh, submitter, submitted, name, run_ms, outcome, cancel));
         }
         _ => {
