@@ -395,3 +395,18 @@ pub fn activity_item(b: &Batch, ws: &Workspace, principals: &[Principal], now: S
     activity_common(&mut m, &v, b.submitted);
     Value::Object(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_and_duration_come_from_the_request() {
+        assert_eq!(plan("Files/job.py", &[]), (BatchOutcome::Succeed, DEFAULT_RUN_MS));
+        assert_eq!(plan("Files/FAIL.py", &[]).0, BatchOutcome::Fail);
+        let args = vec!["--mode=fail-fast".to_string(), "--duration=42.5".to_string()];
+        assert_eq!(plan("Files/job.py", &args), (BatchOutcome::Fail, 42_500));
+        assert_eq!(plan("x.py", &["--duration=-3".to_string()]).1, DEFAULT_RUN_MS);
+        assert_eq!(plan("x.py", &["--duration=1e30".to_string()]).1, MAX_RUN_MS);
+    }
+}

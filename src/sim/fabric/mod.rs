@@ -457,3 +457,25 @@ pub fn page_params(query: &[(String, String)]) -> Result<(usize, usize), ApiErro
     }
     Ok((top, skip))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_pairs_are_percent_decoded() {
+        let q = parse_query(Some("%24top=2&%24skip=1&continuationToken=a%2Bb&flag&bad=%zz%"));
+        assert_eq!(
+            q,
+            vec![
+                ("$top".to_string(), "2".to_string()),
+                ("$skip".to_string(), "1".to_string()),
+                ("continuationToken".to_string(), "a+b".to_string()),
+                ("flag".to_string(), String::new()),
+                ("bad".to_string(), "%zz%".to_string()),
+            ]
+        );
+        assert_eq!(page_params(&q), Ok((2, 1)));
+        assert!(page_params(&[("$top".into(), "-1".into())]).is_err());
+    }
+}

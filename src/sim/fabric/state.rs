@@ -393,3 +393,65 @@ pub struct View {
     pub monitoring_state: &'static str,
     pub timed_out: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::sim::engine::{Execution, Lang, Outcome};
+
+    fn idle_session(idle_at: SimMillis) -> Session {
+        Session {
+            id: Uuid::nil(),
+            lakehouse: Uuid::nil(),
+            name: None,
+            submitter: 0,
+            submitted: 0,
+            not_started_at: 1_000,
+            starting_at: 2_000,
+            idle_at,
+            acquire_error: None,
+            fallback: false,
+            tags: BTreeMap::new(),
+            request: None,
+            app_id: app_id(2_000, 1),
+            end: None,
+            last_activity: 0,
+            high_concurrency: false,
+            repls: vec![ReplSlot::new(None, idle_at)],
+        }
+    }
+
+    #[test]
+    fn a_running_statement_holds_off_the_idle_timeout() {
+        let engine = Engine::new();
+        let mut s = idle_session(10_000);
+        s.repls[0].statements.push_back(Statement {
+            id: 0,
+            code: "long".into(),
+            lang: Lang::Python,
+            source_id: None,
+            submitted: 10_000,
+            started: Some(10_000),
+            exec: Some(Execution {
+                duration: Duration::from_secs(3600),
+                outcome: Outcome::Text(String::new()),
+            }),
+            cancel_at: None,
+        });
+        let after_run = 10_000 + 3_600_000;
+        s.settle(10_000 + IDLE_TIMEOUT_MS + 1, &engine);
+        assert_eq!(s.phase(10_000 + IDLE_TIMEOUT_MS + 1), SessionPhase::Busy);
+        s.settle(after_run + IDLE_TIMEOUT_MS - 1, &engine);
+        assert_eq!(s.phase(after_run + IDLE_TIMEOUT_MS - 1), SessionPhase::Idle);
+        s.settle(after_run + IDLE_TIMEOUT_MS + 5, &engine);
+        assert_eq!(s.phase(after_run + IDLE_TIMEOUT_MS + 5), SessionPhase::Ended(EndKind::IdleTimeout));
+        assert_eq!(s.end.map(|e| e.at), Some(after_run + IDLE_TIMEOUT_MS));
+    }
+
+    #[test]
+    fn app_ids_look_like_yarn() {
+        assert_eq!(app_id(1_730_933_685_452, 1), "application_1730933685452_0001");
+    }
+}

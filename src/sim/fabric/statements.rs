@@ -367,3 +367,37 @@ fn show_table(columns: &[Column], rows: &[Vec<Value>], truncated: bool) -> Strin
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_slices_bytes_on_char_boundaries() {
+        let all = Window::default();
+        assert_eq!(all.apply("hello world"), "hello world");
+        assert_eq!(Window { from: Some(6), size: Some(5) }.apply("hello world"), "world");
+        assert_eq!(Window { from: Some(6), size: None }.apply("hello world"), "world");
+        assert_eq!(Window { from: Some(99), size: Some(5) }.apply("hello"), "");
+        assert_eq!(Window { from: Some(0), size: Some(usize::MAX) }.apply("abc"), "abc");
+        // "é" is two bytes: a window cutting it in half never splits the character.
+        assert_eq!(Window { from: Some(0), size: Some(2) }.apply("aé"), "a");
+        assert_eq!(Window { from: Some(2), size: Some(2) }.apply("aéb"), "é");
+    }
+
+    #[test]
+    fn kinds_map_case_insensitively() {
+        assert_eq!(lang_from_kind("PySpark"), Some(Lang::Python));
+        assert_eq!(lang_from_kind("spark"), Some(Lang::Scala));
+        assert_eq!(lang_from_kind("SQL"), Some(Lang::Sql));
+        assert_eq!(lang_from_kind("sparkr"), Some(Lang::R));
+        assert_eq!(lang_from_kind("cobol"), None);
+    }
+
+    #[test]
+    fn show_table_renders_like_dataframe_show() {
+        let cols = vec![Column { name: "n".into(), spark_type: "long".into() }];
+        let text = show_table(&cols, &[vec![serde_json::json!(1)], vec![serde_json::json!(22)]], true);
+        assert_eq!(text, "+--+\n| n|\n+--+\n| 1|\n|22|\n+--+\nonly showing top 2 rows\n");
+    }
+}
