@@ -929,6 +929,30 @@ async fn monitoring_lists_everything_with_continuation_paging() {
 }
 
 #[tokio::test]
+async fn monitoring_beta_filters_by_state_and_submitter() {
+    let fx = start().await;
+    let base = fx.abs(&format!("/v1/workspaces/{}/spark/livySessions?beta=true", fx.ws));
+    let failed = fx.get(&format!("{base}&state=Failed")).await;
+    assert_monitoring("LivySessions", &failed.body);
+    let items = failed.body["value"].as_array().expect("value");
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|v| v["state"] == "Failed"));
+    let who = items[0]["submitter"]["id"].as_str().expect("submitter").to_string();
+    let mine = fx.get(&format!("{base}&state=Failed,Cancelled&submitter.Id={who}")).await;
+    let items = mine.body["value"].as_array().expect("value");
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|v| v["submitter"]["id"] == who.as_str()));
+    assert!(items.iter().all(|v| v["state"] == "Failed" || v["state"] == "Cancelled"));
+    let since = "2000-01-01T00:00:00Z";
+    let r = fx.get(&format!("{base}&submittedDateTime={since}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    if let Some(next) = r.body["continuationUri"].as_str() {
+        assert!(next.contains("submittedDateTime=2000-01-01T00%3A00%3A00Z"), "filters carry over: {next}");
+    }
+    assert_error(&fx.get(&format!("{base}&submittedDateTime=yesterday")).await, 400, "InvalidInput");
+}
+
+#[tokio::test]
 async fn scale_generates_thousands_of_sessions() {
     let fx = start_with(1).await;
     let mut url = fx.abs(&format!("/v1/workspaces/{}/spark/livySessions", fx.ws));

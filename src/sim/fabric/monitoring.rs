@@ -63,6 +63,7 @@ pub fn list(
     ctx: &Ctx,
 ) -> Result<Reply, ApiError> {
     let token = ctx.query.iter().find(|(k, _)| k == "continuationToken").map(|(_, v)| v.as_str());
+    let filters = Filters::parse(&ctx.query)?;
     let all = entries(ws, lh, ctx);
     let start = match token.filter(|t| !t.is_empty()) {
         None => 0,
@@ -74,25 +75,90 @@ pub fn list(
             all.iter().position(|(m, i, _)| (*m, *i) < (ms, id)).unwrap_or(all.len())
         }
     };
-    let page: Vec<_> = all.iter().skip(start).take(PAGE_SIZE).collect();
-    let value: Vec<Value> = page.iter().map(|(_, _, e)| render(ws, *e, principals, ctx)).collect();
+    let mut value = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    for (ms, id, entry) in all.iter().skip(start) {
+        let item = render(ws, *entry, principals, ctx);
+        if !filters.matches(&item) {
+            continue;
+        }
+        if value.len() == PAGE_SIZE {
+            more = true;
+            break;
+        }
+        last = Some((*ms, *id));
+        value.push(item);
+    }
     let mut body = Map::new();
     body.insert("value".into(), Value::Array(value));
-    if start + page.len() < all.len()
-        && let Some((ms, id, _)) = page.last()
-    {
-        let token = encode_token(*ms, *id);
+    if more && let Some((ms, id)) = last {
+        let token = encode_token(ms, id);
         let path = match lh {
             Some(lh) => format!("/v1/workspaces/{}/lakehouses/{lh}/livySessions", ws.id),
             None => format!("/v1/workspaces/{}/spark/livySessions", ws.id),
         };
-        body.insert(
-            "continuationUri".into(),
-            json!(format!("{}{path}?continuationToken={token}", ctx.base_url)),
-        );
+        let uri = format!("{}{path}?{}continuationToken={token}", ctx.base_url, filters.query);
+        body.insert("continuationUri".into(), json!(uri));
         body.insert("continuationToken".into(), json!(token));
     }
     Ok(Reply::json(200, Value::Object(body)))
+}
+
+/// The beta list filters (`?beta=true&state=&submitter.Id=&submittedDateTime=&endDateTime=`):
+/// states (comma-separated), submitter, submitted at or after, ended at or before.
+#[derive(Default)]
+struct Filters {
+    states: Vec<String>,
+    submitter: Option<Uuid>,
+    submitted_from: Option<jiff::Timestamp>,
+    ended_by: Option<jiff::Timestamp>,
+    /// The filters again, encoded for the continuation URI (ends with `&` when not empty).
+    query: String,
+}
+
+impl Filters {
+    fn parse(query: &[(String, String)]) -> Result<Filters, ApiError> {
+        let mut f = Filters::default();
+        let beta = query.iter().any(|(k, v)| k == "beta" && v.eq_ignore_ascii_case("true"));
+        if !beta {
+            return Ok(f);
+        }
+        let invalid =
+            |k: &str| ApiError::new(400, "InvalidInput", &format!("The value of '{k}' is not valid."));
+        let time = |k: &str, v: &str| v.parse::<jiff::Timestamp>().map_err(|_| invalid(k));
+        for (k, v) in query {
+            match k.as_str() {
+                "state" => f.states = v.split(',').map(|s| s.trim().to_ascii_lowercase()).collect(),
+                "submitter.Id" => f.submitter = Some(Uuid::parse_str(v).map_err(|_| invalid(k))?),
+                "submittedDateTime" => f.submitted_from = Some(time(k, v)?),
+                "endDateTime" => f.ended_by = Some(time(k, v)?),
+                "beta" => {}
+                _ => continue,
+            }
+            f.query.push_str(&format!("{}={}&", encode(k), encode(v)));
+        }
+        Ok(f)
+    }
+
+    fn matches(&self, item: &Value) -> bool {
+        let text = |k: &str| item[k].as_str().unwrap_or_default();
+        let at = |k: &str| text(k).parse::<jiff::Timestamp>().ok();
+        (self.states.is_empty() || self.states.contains(&text("state").to_ascii_lowercase()))
+            && self.submitter.is_none_or(|id| item["submitter"]["id"] == json!(id))
+            && self.submitted_from.is_none_or(|from| at("submittedDateTime").is_some_and(|t| t >= from))
+            && self.ended_by.is_none_or(|by| at("endDateTime").is_some_and(|t| t <= by))
+    }
+}
+
+/// Percent-encode a query component (RFC 3986 unreserved characters pass).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 pub fn get(
