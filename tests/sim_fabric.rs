@@ -437,6 +437,47 @@ async fn session_list_pages_newest_first() {
     assert_error(&fx.get(&fx.livy("/sessions?$count=maybe")).await, 400, "InvalidHttpRequestToLivy");
 }
 
+#[tokio::test]
+async fn seeded_sessions_cover_every_state() {
+    let fx = start().await;
+    let list = fx.get(&fx.livy("/sessions")).await;
+    assert_livy("LivySparkActivityList", &list.body);
+    let items = list.body["items"].as_array().expect("items");
+    for want in ["not_started", "starting", "idle", "busy", "killed", "dead", "error", "success"] {
+        assert!(items.iter().any(|i| i["livyState"] == want), "seeded {want}");
+    }
+    assert!(items.iter().any(|i| i["tags"]["FallbackReasons"] == "UserSparkConfigMismatch"));
+    // The capacity rejection shows only in fabricSessionStateInfo.
+    let rejected = items.iter().find(|i| i["errorCode"] == "TooManyRequestsForCapacity").expect("rejected");
+    let r = fx.get(&fx.livy(&format!("/sessions/{}", rejected["id"].as_str().expect("id")))).await;
+    assert_livy("SessionResponse", &r.body);
+    assert_eq!(r.body["fabricSessionStateInfo"]["state"], "error");
+    assert!(
+        r.body["fabricSessionStateInfo"]["errorMessage"]
+            .as_str()
+            .expect("msg")
+            .contains("TooManyRequestsForCapacity")
+    );
+    assert!(
+        r.body.get("state").is_none() && r.body.get("livyInfo").is_none() && r.body.get("appId").is_none()
+    );
+    // Every seeded session body is valid, whatever its state.
+    for i in items {
+        let r = fx.get(&fx.livy(&format!("/sessions/{}", i["id"].as_str().expect("id")))).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_livy("SessionResponse", &r.body);
+    }
+    let batches = fx.get(&fx.livy("/batches")).await;
+    let items = batches.body["items"].as_array().expect("items");
+    for want in ["not_started", "starting", "running", "success", "dead", "killed"] {
+        assert!(items.iter().any(|i| i["livyState"] == want), "seeded batch {want}");
+    }
+    for i in items {
+        let r = fx.get(&fx.livy(&format!("/batches/{}", i["id"].as_str().expect("id")))).await;
+        assert_livy("BatchResponse", &r.body);
+    }
+}
+
 // ---------- statements ----------
 
 #[tokio::test]
@@ -898,6 +939,13 @@ async fn monitoring_lists_everything_with_continuation_paging() {
     for want in ["NotStarted", "InProgress", "Cancelled", "Succeeded", "Failed"] {
         assert!(all.iter().any(|v| v["state"] == want), "{want} present");
     }
+    // The capacity-rejected seed session never started a Spark application.
+    let rejected: Vec<&Value> = all
+        .iter()
+        .filter(|v| v["jobType"] == "SparkSession" && v["state"] == "Failed" && v["startDateTime"].is_null())
+        .collect();
+    assert!(!rejected.is_empty(), "a session failed before it started");
+    assert!(rejected.iter().all(|v| v.get("sparkApplicationId").is_none()));
     for want in ["Batch Livy Run", "Session Livy Run", "High Concurrency Session Livy Run", "Notebook run"] {
         assert!(all.iter().any(|v| v["operationName"] == want), "{want} present");
     }

@@ -224,9 +224,12 @@ fn ended(s: &Session, now: SimMillis) -> Option<End> {
     s.end.filter(|e| e.at <= now)
 }
 
-/// `at` if it was reached before now and before the session ended.
+/// `at` if it was reached before now and before the session ended or was rejected.
 fn reached(s: &Session, at: SimMillis, now: SimMillis) -> Option<SimMillis> {
-    let limit = ended(s, now).map_or(now, |e| e.at);
+    let mut limit = ended(s, now).map_or(now, |e| e.at);
+    if let Some((rejected, _)) = &s.acquire_error {
+        limit = limit.min(*rejected - 1);
+    }
     (at <= limit).then_some(at)
 }
 
@@ -379,6 +382,9 @@ pub fn log_time(at: SimMillis) -> String {
 
 /// The last 10 log lines at `now`, like upstream Livy's `log` field.
 fn log(s: &Session, now: SimMillis) -> Vec<String> {
+    if let Some((at, msg)) = s.acquire_error.as_ref().filter(|(at, _)| *at <= now) {
+        return vec![format!("{} ERROR SparkServicePlugin: {msg}", log_time(*at))];
+    }
     let mut events: Vec<(SimMillis, String)> = vec![
         (s.not_started_at, format!("INFO LivyServer: Creating Interactive session {}", s.id)),
         (
