@@ -284,6 +284,9 @@ fn handle(
     let path = uri.path();
     let segs: Vec<&str> =
         path.trim_start_matches("/v1/workspaces/").split('/').filter(|s| !s.is_empty()).collect();
+    let mut guard = shared.fabric();
+    let state = &mut *guard;
+    // Read the clock under the lock so requests see time move forward in the order they run.
     let ctx = Ctx {
         now: shared.clock.now_ms(),
         engine: &shared.engine,
@@ -291,8 +294,6 @@ fn handle(
         query: parse_query(uri.query()),
         body,
     };
-    let mut guard = shared.fabric();
-    let state = &mut *guard;
     let Some((&ws_id, rest)) = segs.split_first() else {
         return Err(route_not_found(method, path));
     };
