@@ -86,17 +86,6 @@ impl Statement {
     }
 }
 
-/// Kind names as Livy clients send them (`pyspark|spark|sparkr|sql`, case-insensitive, plus
-/// the obvious aliases). Absent kind means PySpark, Fabric's default language.
-fn lang_from_kind(kind: &str) -> Option<Lang> {
-    match kind.to_ascii_lowercase().as_str() {
-        "pyspark" | "python" => Some(Lang::Python),
-        "spark" | "scala" => Some(Lang::Scala),
-        "sparkr" | "r" => Some(Lang::R),
-        "sql" => Some(Lang::Sql),
-        _ => None,
-    }
-}
 
 /// Start every statement whose turn has come by `horizon`.
 pub fn settle(repl: &mut ReplSlot, horizon: SimMillis, engine: &Engine) {
@@ -168,7 +157,7 @@ pub fn submit(repl: &mut ReplSlot, body: &[u8], now: SimMillis) -> Result<Reply,
     let code = req.code.ok_or_else(|| ApiError::bad_request("The 'code' field is required."))?;
     let lang = match req.kind.as_deref() {
         None | Some("") => Lang::Python,
-        Some(k) => lang_from_kind(k).ok_or_else(|| {
+        Some(k) => Lang::from_livy_kind(k).ok_or_else(|| {
             ApiError::bad_request(&format!(
                 "Unsupported statement kind '{k}'. Supported kinds: spark, pyspark, sparkr, sql."
             ))
@@ -383,15 +372,6 @@ mod tests {
         // "é" is two bytes: a window cutting it in half never splits the character.
         assert_eq!(Window { from: Some(0), size: Some(2) }.apply("aé"), "a");
         assert_eq!(Window { from: Some(2), size: Some(2) }.apply("aéb"), "é");
-    }
-
-    #[test]
-    fn kinds_map_case_insensitively() {
-        assert_eq!(lang_from_kind("PySpark"), Some(Lang::Python));
-        assert_eq!(lang_from_kind("spark"), Some(Lang::Scala));
-        assert_eq!(lang_from_kind("SQL"), Some(Lang::Sql));
-        assert_eq!(lang_from_kind("sparkr"), Some(Lang::R));
-        assert_eq!(lang_from_kind("cobol"), None);
     }
 
     #[test]
