@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -159,7 +159,8 @@ pub fn router(shared: Arc<SimShared>) -> Router {
         .layer(axum::middleware::from_fn_with_state(shared.clone(), faults::inject));
     let control = Router::new()
         .route("/__sim/clock/advance", post(advance_clock))
-        .route("/__sim/faults", post(faults::set_faults))
+        .route("/__sim/faults", post(faults::set_faults).get(faults::get_faults))
+        .route("/__sim/requests", get(faults::get_requests))
         .with_state(shared);
     control.merge(services)
 }

@@ -86,7 +86,6 @@ impl Statement {
     }
 }
 
-
 /// Start every statement whose turn has come by `horizon`.
 pub fn settle(repl: &mut ReplSlot, horizon: SimMillis, engine: &Engine) {
     let ReplSlot { statements, vars, ready_at, .. } = repl;
