@@ -14,6 +14,7 @@ pub mod databricks;
 pub mod engine;
 pub mod fabric;
 pub mod faults;
+pub mod jwt;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -4,7 +4,6 @@
 //! checked: nothing can reach Entra from here.
 
 use axum::http::HeaderMap;
-use base64::Engine as _;
 use uuid::Uuid;
 
 use super::ApiError;
@@ -37,7 +36,7 @@ pub fn check(headers: &HeaderMap) -> Result<Caller, ApiError> {
     if token == DEMO_TOKEN {
         return Ok(Caller::Demo);
     }
-    let claims = decode_payload(token).ok_or_else(invalid)?;
+    let claims = crate::sim::jwt::claims(token).ok_or_else(invalid)?;
     let aud_ok = match claims.get("aud") {
         Some(serde_json::Value::String(a)) => audience_ok(a),
         Some(serde_json::Value::Array(list)) => list.iter().filter_map(|v| v.as_str()).any(audience_ok),
@@ -70,20 +69,6 @@ fn audience_ok(aud: &str) -> bool {
     AUDIENCES.iter().any(|a| a.eq_ignore_ascii_case(aud))
 }
 
-fn decode_payload(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let mut parts = token.split('.');
-    let (_header, payload, _sig) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let bytes =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    match serde_json::from_slice(&bytes).ok()? {
-        serde_json::Value::Object(map) => Some(map),
-        _ => None,
-    }
-}
-
 fn invalid() -> ApiError {
     unauthorized("InvalidToken", "Access token is invalid")
 }
@@ -98,7 +83,10 @@ mod tests {
 
     fn jwt(payload: serde_json::Value) -> String {
         let enc = |v: &serde_json::Value| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string().as_bytes())
+            base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                v.to_string().as_bytes(),
+            )
         };
         format!("{}.{}.sig", enc(&serde_json::json!({"alg": "RS256"})), enc(&payload))
     }

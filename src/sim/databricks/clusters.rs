@@ -1,0 +1,530 @@
+//! `/api/2.x/clusters/*`.
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use super::state::{
+    Cluster, ClusterState, RESIZE_MS, RESTART_MS, START_MS, TERMINATE_MS, Termination, Workspace,
+};
+use super::{Reply, Req, error, field, invalid_parameter};
+
+pub const SPARK_VERSIONS: &[(&str, &str)] = &[
+    ("16.4.x-scala2.12", "16.4 LTS (includes Apache Spark 3.5.2, Scala 2.12)"),
+    ("15.4.x-scala2.12", "15.4 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
+    ("15.4.x-photon-scala2.12", "15.4 LTS Photon (includes Apache Spark 3.5.0, Scala 2.12)"),
+    ("14.3.x-scala2.12", "14.3 LTS (includes Apache Spark 3.5.0, Scala 2.12)"),
+    ("13.3.x-scala2.12", "13.3 LTS (includes Apache Spark 3.4.1, Scala 2.12)"),
+    ("15.4.x-cpu-ml-scala2.12", "15.4 LTS ML (includes Apache Spark 3.5.0, Scala 2.12)"),
+];
+
+/// Azure node types: (id, memory MB, cores, category).
+pub const NODE_TYPES: &[(&str, i64, f64, &str)] = &[
+    ("Standard_DS3_v2", 14336, 4.0, "General Purpose"),
+    ("Standard_DS4_v2", 28672, 8.0, "General Purpose"),
+    ("Standard_D8ds_v5", 32768, 8.0, "General Purpose"),
+    ("Standard_E8ds_v5", 65536, 8.0, "Memory Optimized"),
+    ("Standard_E16ds_v5", 131072, 16.0, "Memory Optimized"),
+    ("Standard_F8s_v2", 16384, 8.0, "Compute Optimized"),
+    ("Standard_L8s_v3", 65536, 8.0, "Storage Optimized"),
+    ("Standard_NC6s_v3", 114688, 6.0, "GPU Accelerated"),
+];
+
+const PAGE_SIZE_DEFAULT: usize = 100;
+
+pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let op = req.path.trim_start_matches("clusters/");
+    let method = req.method.as_str();
+    match (method, op) {
+        ("GET", "list") => list(ws, req),
+        ("GET", "get") => {
+            let id = req
+                .param("cluster_id")
+                .ok_or_else(|| invalid_parameter("Missing required field: cluster_id"))?;
+            let base = req.base_url;
+            let c = ws.cluster(id)?;
+            Reply::ok(cluster_json(c, base))
+        }
+        ("GET", "spark-versions") => Reply::ok(json!({
+            "versions": SPARK_VERSIONS.iter().map(|(k, n)| json!({"key": k, "name": n})).collect::<Vec<_>>()
+        })),
+        ("GET", "list-node-types") => Reply::ok(json!({
+            "node_types": NODE_TYPES.iter().map(|(id, mem, cores, cat)| json!({
+                "node_type_id": id, "memory_mb": mem, "num_cores": cores, "description": id,
+                "instance_type_id": id, "category": cat, "num_gpus": i32::from(cat.starts_with("GPU")),
+                "is_deprecated": false, "is_hidden": false, "photon_driver_capable": true, "photon_worker_capable": true,
+            })).collect::<Vec<_>>()
+        })),
+        ("GET", "list-zones") => Reply::ok(json!({"zones": ["1", "2", "3"], "default_zone": "1"})),
+        ("POST", "create") => create(ws, req),
+        ("POST", "edit") => edit(ws, req),
+        ("POST", "events") => events(ws, req),
+        (
+            "POST",
+            action @ ("start" | "restart" | "resize" | "delete" | "permanent-delete" | "pin" | "unpin"),
+        ) => act(ws, req, action),
+        _ => Err(error(
+            404,
+            "ENDPOINT_NOT_FOUND",
+            format!("No API found for '{method} /api/{}/{}'", req.version, req.path),
+        )),
+    }
+}
+
+pub fn cluster_json(c: &Cluster, base_url: &str) -> Value {
+    let _ = base_url;
+    let mut v = json!({
+        "cluster_id": c.id,
+        "cluster_name": c.name,
+        "spark_version": c.spark_version,
+        "node_type_id": c.node_type,
+        "driver_node_type_id": c.node_type,
+        "autotermination_minutes": c.autotermination_minutes,
+        "state": c.state.as_str(),
+        "state_message": c.state_message,
+        "start_time": c.start_time,
+        "creator_user_name": c.creator,
+        "cluster_source": c.source,
+        "enable_elastic_disk": true,
+        "disk_spec": {},
+        "data_security_mode": "SINGLE_USER",
+        "single_user_name": c.creator,
+        "runtime_engine": if c.spark_version.contains("photon") { "PHOTON" } else { "STANDARD" },
+        "azure_attributes": {"availability": "ON_DEMAND_AZURE", "first_on_demand": 1, "spot_bid_max_price": -1.0},
+        "default_tags": {"Vendor": "Databricks", "Creator": c.creator, "ClusterName": c.name, "ClusterId": c.id},
+        "spark_context_id": c.spark_context_id,
+        "jdbc_port": 10000,
+        "is_pinned": c.pinned,
+    });
+    let Value::Object(obj) = &mut v else { return v };
+    match c.autoscale {
+        Some((min, max)) => {
+            obj.insert("autoscale".into(), json!({"min_workers": min, "max_workers": max}));
+        }
+        None => {
+            obj.insert("num_workers".into(), json!(c.num_workers));
+        }
+    }
+    if let Some((_, mem, cores, _)) = NODE_TYPES.iter().find(|n| n.0 == c.node_type) {
+        let nodes = i64::from(c.num_workers) + 1;
+        if matches!(c.state, ClusterState::Running | ClusterState::Resizing) {
+            obj.insert("cluster_memory_mb".into(), json!(mem * nodes));
+            obj.insert("cluster_cores".into(), json!(cores * nodes as f64));
+            obj.insert(
+                "driver".into(),
+                json!({"node_id": format!("{}d", &c.id[c.id.len() - 8..]), "private_ip": "10.139.64.4", "start_timestamp": c.start_time}),
+            );
+            let executors: Vec<Value> = (0..c.num_workers)
+                .map(|i| json!({"node_id": format!("{}e{i}", &c.id[c.id.len() - 8..]), "private_ip": format!("10.139.64.{}", 5 + i), "start_timestamp": c.start_time}))
+                .collect();
+            obj.insert("executors".into(), Value::Array(executors));
+        }
+    }
+    if let Some(t) = c.terminated_time {
+        obj.insert("terminated_time".into(), json!(t));
+    }
+    if let Some(t) = c.last_restarted_time {
+        obj.insert("last_restarted_time".into(), json!(t));
+    }
+    if let Some(t) = &c.termination
+        && matches!(c.state, ClusterState::Terminating | ClusterState::Terminated | ClusterState::Error)
+    {
+        obj.insert(
+            "termination_reason".into(),
+            json!({"code": t.code, "type": t.kind, "parameters": t.parameters}),
+        );
+    }
+    for (k, val) in &c.extra {
+        obj.entry(k.clone()).or_insert_with(|| val.clone());
+    }
+    v
+}
+
+fn list(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let states = req.params("filter_by.cluster_states");
+    let sources = req.params("filter_by.cluster_sources");
+    let pinned = req.flag("filter_by.is_pinned")?;
+    let policy = req.param("filter_by.policy_id");
+    let mut clusters: Vec<&Cluster> = ws
+        .clusters
+        .iter()
+        .filter(|c| !c.deleted)
+        .filter(|c| states.is_empty() || states.contains(&c.state.as_str()))
+        .filter(|c| sources.is_empty() || sources.contains(&c.source))
+        .filter(|c| pinned.is_none_or(|p| c.pinned == p))
+        .filter(|c| policy.is_none_or(|p| c.extra.get("policy_id").and_then(Value::as_str) == Some(p)))
+        .collect();
+    match (req.param("sort_by.field"), req.param("sort_by.direction")) {
+        (Some("CLUSTER_NAME"), dir) => {
+            clusters.sort_by_key(|c| c.name.to_lowercase());
+            if dir == Some("DESC") {
+                clusters.reverse();
+            }
+        }
+        (_, dir) => {
+            // Default: running first, then by most recent start.
+            clusters.sort_by_key(|c| (c.state != ClusterState::Running, std::cmp::Reverse(c.start_time)));
+            if dir == Some("ASC") {
+                clusters.reverse();
+            }
+        }
+    }
+    if req.version == "2.0" {
+        return Reply::ok(
+            json!({ "clusters": clusters.iter().map(|c| cluster_json(c, req.base_url)).collect::<Vec<_>>() }),
+        );
+    }
+    let page_size = match req.int_param("page_size")? {
+        None | Some(0) => PAGE_SIZE_DEFAULT,
+        Some(n) if (1..=100).contains(&n) => n as usize,
+        Some(n) => return Err(invalid_parameter(format!("page_size must be between 1 and 100, got {n}"))),
+    };
+    let offset = match req.param("page_token").filter(|t| !t.is_empty()) {
+        Some(t) => decode_token(t).ok_or_else(|| invalid_parameter(format!("Invalid page token: {t}")))?,
+        None => 0,
+    };
+    let end = (offset + page_size).min(clusters.len());
+    let page: Vec<Value> =
+        clusters.get(offset..end).unwrap_or_default().iter().map(|c| cluster_json(c, req.base_url)).collect();
+    let mut body = json!({ "clusters": page });
+    if end < clusters.len() {
+        body["next_page_token"] = json!(encode_token(end));
+    }
+    if offset > 0 {
+        body["prev_page_token"] = json!(encode_token(offset.saturating_sub(page_size)));
+    }
+    Reply::ok(body)
+}
+
+pub fn encode_token(offset: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
+}
+
+pub fn decode_token(token: &str) -> Option<usize> {
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
+    String::from_utf8(raw).ok()?.strip_prefix("offset:")?.parse().ok()
+}
+
+/// Fields of a create/edit request that we keep as given.
+const SPEC_FIELDS: &[&str] = &[
+    "spark_conf",
+    "spark_env_vars",
+    "custom_tags",
+    "azure_attributes",
+    "init_scripts",
+    "cluster_log_conf",
+    "policy_id",
+    "instance_pool_id",
+    "driver_instance_pool_id",
+    "data_security_mode",
+    "single_user_name",
+    "runtime_engine",
+    "ssh_public_keys",
+    "enable_local_disk_encryption",
+    "docker_image",
+    "is_single_node",
+    "kind",
+    "use_ml_runtime",
+    "workload_type",
+];
+
+struct Spec {
+    name: String,
+    spark_version: String,
+    node_type: String,
+    num_workers: u32,
+    autoscale: Option<(u32, u32)>,
+    autotermination: i64,
+    extra: Map<String, Value>,
+}
+
+fn spec(body: &Map<String, Value>) -> Result<Spec, Reply> {
+    let spark_version = field(body, "spark_version")?.to_string();
+    if !SPARK_VERSIONS.iter().any(|(k, _)| *k == spark_version) {
+        return Err(invalid_parameter(format!("Invalid spark version {spark_version}.")));
+    }
+    let node_type = body.get("node_type_id").and_then(Value::as_str).unwrap_or("Standard_DS3_v2").to_string();
+    if !NODE_TYPES.iter().any(|n| n.0 == node_type) && body.get("instance_pool_id").is_none() {
+        return Err(invalid_parameter(format!("Node type {node_type} is not supported.")));
+    }
+    let autoscale = match body.get("autoscale") {
+        Some(a) => {
+            let min = a.get("min_workers").and_then(Value::as_u64).unwrap_or(1) as u32;
+            let max = a.get("max_workers").and_then(Value::as_u64).unwrap_or(u64::from(min)) as u32;
+            if max < min {
+                return Err(invalid_parameter("max_workers must be greater than or equal to min_workers"));
+            }
+            Some((min, max))
+        }
+        None => None,
+    };
+    let num_workers = match (body.get("num_workers"), autoscale) {
+        (Some(n), _) => {
+            n.as_u64().ok_or_else(|| invalid_parameter("num_workers must be a non-negative integer"))? as u32
+        }
+        (None, Some((min, _))) => min,
+        (None, None) => 0,
+    };
+    let autotermination = match body.get("autotermination_minutes").map(Value::as_i64) {
+        None => 120,
+        Some(Some(0)) => 0,
+        Some(Some(m)) if (10..=10000).contains(&m) => m,
+        Some(_) => {
+            return Err(invalid_parameter("autotermination_minutes must be 0 or between 10 and 10000"));
+        }
+    };
+    let extra =
+        SPEC_FIELDS.iter().filter_map(|k| body.get(*k).map(|v| ((*k).to_string(), v.clone()))).collect();
+    let name = body.get("cluster_name").and_then(Value::as_str).unwrap_or("").to_string();
+    Ok(Spec { name, spark_version, node_type, num_workers, autoscale, autotermination, extra })
+}
+
+fn create(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let body = req.json()?;
+    let s = spec(&body)?;
+    let now = req.now;
+    let n = ws.next();
+    let id = cluster_id(now, n);
+    let mut c = Cluster {
+        id: id.clone(),
+        name: s.name,
+        spark_version: s.spark_version,
+        node_type: s.node_type,
+        num_workers: s.num_workers,
+        autoscale: s.autoscale,
+        autotermination_minutes: s.autotermination,
+        source: "API",
+        creator: ws.user_name.clone(),
+        pinned: false,
+        state: ClusterState::Pending,
+        until: now + START_MS,
+        state_message: "Starting Spark".into(),
+        start_time: now,
+        terminated_time: None,
+        last_restarted_time: None,
+        last_activity: now,
+        termination: None,
+        extra: s.extra,
+        events: Vec::new(),
+        deleted: false,
+        spark_context_id: n * 7919,
+    };
+    c.event(now, "CREATING", json!({"user": ws.user_name}));
+    ws.clusters.push(c);
+    Reply::ok(json!({ "cluster_id": id }))
+}
+
+pub fn cluster_id(now: i64, n: i64) -> String {
+    let date = crate::sim::clock::millis_to_timestamp(now).to_zoned(jiff::tz::TimeZone::UTC);
+    let suffix: String = format!("{:08x}", (n as u64).wrapping_mul(0x9E37_79B9) & 0xffff_ffff)
+        .chars()
+        .map(|ch| if ch.is_ascii_digit() { (b'a' + (ch as u8 - b'0')) as char } else { ch })
+        .collect();
+    format!(
+        "{:02}{:02}-{:02}{:02}{:02}-{}",
+        date.month(),
+        date.day(),
+        date.hour(),
+        date.minute(),
+        date.second(),
+        suffix
+    )
+}
+
+fn edit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let body = req.json()?;
+    let id = field(&body, "cluster_id")?.to_string();
+    let s = spec(&body)?;
+    let now = req.now;
+    let user = ws.user_name.clone();
+    let c = ws.cluster(&id)?;
+    if c.source == "JOB" {
+        return Err(invalid_parameter(format!("Cluster {id} is a job cluster and cannot be edited.")));
+    }
+    if !matches!(c.state, ClusterState::Running | ClusterState::Terminated) {
+        return Err(error(
+            400,
+            "INVALID_STATE",
+            format!("Cluster {id} is in unexpected state {}.", pretty(c.state)),
+        ));
+    }
+    c.name = s.name;
+    c.spark_version = s.spark_version;
+    c.node_type = s.node_type;
+    c.num_workers = s.num_workers;
+    c.autoscale = s.autoscale;
+    c.autotermination_minutes = s.autotermination;
+    c.extra = s.extra;
+    c.event(now, "EDITED", json!({"user": user}));
+    if c.state == ClusterState::Running {
+        c.state = ClusterState::Restarting;
+        c.until = now + RESTART_MS;
+        c.last_restarted_time = Some(now);
+        c.event(now, "RESTARTING", json!({"user": user}));
+    }
+    Reply::ok(json!({}))
+}
+
+/// `Running` as the API's messages spell states.
+fn pretty(s: ClusterState) -> String {
+    let raw = s.as_str();
+    raw[..1].to_string() + &raw[1..].to_lowercase()
+}
+
+fn act(ws: &mut Workspace, req: &Req, action: &str) -> Result<Reply, Reply> {
+    let body = req.json()?;
+    let id = field(&body, "cluster_id")?.to_string();
+    let now = req.now;
+    let user = ws.user_name.clone();
+    let c = ws.cluster(&id)?;
+    match action {
+        "start" => {
+            if c.source == "JOB" {
+                return Err(invalid_parameter(format!(
+                    "Cluster {id} is a job cluster and cannot be started."
+                )));
+            }
+            if c.state != ClusterState::Terminated {
+                return Err(error(
+                    400,
+                    "INVALID_STATE",
+                    format!("Cluster {id} is in unexpected state {}.", pretty(c.state)),
+                ));
+            }
+            c.state = ClusterState::Pending;
+            c.until = now + START_MS;
+            c.state_message = "Starting Spark".into();
+            c.start_time = now;
+            c.terminated_time = None;
+            c.termination = None;
+            c.event(now, "STARTING", json!({"user": user}));
+        }
+        "restart" => {
+            if c.state == ClusterState::Running {
+                c.state = ClusterState::Restarting;
+                c.until = now + RESTART_MS;
+                c.last_restarted_time = Some(now);
+                c.state_message = "Restarting Spark".into();
+                c.event(now, "RESTARTING", json!({"user": user}));
+            } else if c.state == ClusterState::Terminated {
+                return Err(error(
+                    400,
+                    "INVALID_STATE",
+                    format!("Cluster {id} is in unexpected state Terminated."),
+                ));
+            }
+        }
+        "resize" => {
+            if c.state != ClusterState::Running {
+                return Err(error(
+                    400,
+                    "INVALID_STATE",
+                    format!("Cluster {id} is in unexpected state {}.", pretty(c.state)),
+                ));
+            }
+            let previous = c.num_workers;
+            if let Some(a) = body.get("autoscale") {
+                let min = a.get("min_workers").and_then(Value::as_u64).unwrap_or(1) as u32;
+                let max = a.get("max_workers").and_then(Value::as_u64).unwrap_or(u64::from(min)) as u32;
+                if max < min {
+                    return Err(invalid_parameter(
+                        "max_workers must be greater than or equal to min_workers",
+                    ));
+                }
+                c.autoscale = Some((min, max));
+                c.num_workers = min;
+            } else if let Some(n) = body.get("num_workers") {
+                c.num_workers = n
+                    .as_u64()
+                    .ok_or_else(|| invalid_parameter("num_workers must be a non-negative integer"))?
+                    as u32;
+                c.autoscale = None;
+            } else {
+                return Err(invalid_parameter("Either num_workers or autoscale must be given."));
+            }
+            c.state = ClusterState::Resizing;
+            c.until = now + RESIZE_MS;
+            let target = c.num_workers;
+            c.event(
+                now,
+                "RESIZING",
+                json!({"current_num_workers": previous, "target_num_workers": target, "user": user}),
+            );
+        }
+        // Deleting a cluster that is already stopping or stopped is a no-op.
+        "delete" if !matches!(c.state, ClusterState::Terminating | ClusterState::Terminated) => {
+            c.state = ClusterState::Terminating;
+            c.until = now + TERMINATE_MS;
+            c.state_message = "Terminating".into();
+            c.termination = Some(Termination {
+                code: "USER_REQUEST".into(),
+                kind: "SUCCESS".into(),
+                parameters: json!({"username": user}),
+            });
+        }
+        "permanent-delete" => {
+            c.deleted = true;
+        }
+        "pin" | "unpin" => {
+            let pin = action == "pin";
+            if c.pinned != pin {
+                c.pinned = pin;
+                c.event(now, if pin { "PINNED" } else { "UNPINNED" }, json!({"user": user}));
+            }
+        }
+        _ => {}
+    }
+    Reply::ok(json!({}))
+}
+
+fn events(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let body = req.json()?;
+    let id = field(&body, "cluster_id")?.to_string();
+    let c = ws.cluster(&id)?;
+    let start = body.get("start_time").and_then(Value::as_i64).unwrap_or(i64::MIN);
+    let end = body.get("end_time").and_then(Value::as_i64).unwrap_or(i64::MAX);
+    let types: Vec<&str> = body
+        .get("event_types")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let asc = body.get("order").and_then(Value::as_str) == Some("ASC");
+    let mut matching: Vec<&super::state::ClusterEvent> = c
+        .events
+        .iter()
+        .filter(|e| e.timestamp >= start && e.timestamp <= end)
+        .filter(|e| types.is_empty() || types.contains(&e.kind))
+        .collect();
+    matching.sort_by_key(|e| e.timestamp);
+    if !asc {
+        matching.reverse();
+    }
+    let limit = body
+        .get("page_size")
+        .or_else(|| body.get("limit"))
+        .and_then(Value::as_u64)
+        .filter(|n| *n > 0)
+        .unwrap_or(50)
+        .min(500) as usize;
+    let offset = match body.get("page_token").and_then(Value::as_str).filter(|t| !t.is_empty()) {
+        Some(t) => decode_token(t).ok_or_else(|| invalid_parameter(format!("Invalid page token: {t}")))?,
+        None => body.get("offset").and_then(Value::as_u64).unwrap_or(0) as usize,
+    };
+    let end_idx = (offset + limit).min(matching.len());
+    let page: Vec<Value> = matching
+        .get(offset..end_idx)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| json!({"cluster_id": c.id, "timestamp": e.timestamp, "type": e.kind, "details": e.details}))
+        .collect();
+    let mut out = json!({ "events": page, "total_count": matching.len() });
+    if end_idx < matching.len() {
+        // The SDK re-POSTs `next_page` verbatim; newer clients follow `next_page_token`.
+        let mut next = body.clone();
+        next.remove("page_token");
+        next.insert("offset".into(), json!(end_idx));
+        next.insert("limit".into(), json!(limit));
+        out["next_page"] = Value::Object(next);
+        out["next_page_token"] = json!(encode_token(end_idx));
+    }
+    Reply::ok(out)
+}

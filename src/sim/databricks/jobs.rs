@@ -1,0 +1,564 @@
+//! `/api/2.x/jobs/*`: jobs, runs, their outputs and the run actions.
+
+use serde_json::{Value, json};
+
+use super::clusters::{decode_token, encode_token};
+use super::state::{Plan, Repair, Run, RunPhase, SEC, TaskRun, Workspace};
+use super::{Reply, Req, error, int_field, invalid_parameter};
+
+pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let op = req.path.trim_start_matches("jobs/");
+    let method = req.method.as_str();
+    match (method, op) {
+        ("GET", "list") => list_jobs(ws, req),
+        ("GET", "get") => {
+            let id = req
+                .int_param("job_id")?
+                .ok_or_else(|| invalid_parameter("Missing required field: job_id"))?;
+            let job = ws.jobs.iter().find(|j| j.job_id == id).ok_or_else(|| job_missing(id))?;
+            Reply::ok(job_json(job, true))
+        }
+        ("POST", "run-now") => run_now(ws, req),
+        ("POST", "runs/submit") => submit(ws, req),
+        ("GET", "runs/list") => list_runs(ws, req),
+        ("GET", "runs/get") => {
+            let id = req
+                .int_param("run_id")?
+                .ok_or_else(|| invalid_parameter("Missing required field: run_id"))?;
+            let run = find_run(ws, id)?;
+            Reply::ok(run_json(run, req.now, req.base_url, ws.id, true))
+        }
+        ("GET", "runs/get-output") => output(ws, req),
+        ("POST", "runs/cancel") => {
+            let id = int_field(&req.json()?, "run_id")?;
+            let now = req.now;
+            let run = find_run_mut(ws, id)?;
+            cancel(run, now);
+            Reply::ok(json!({}))
+        }
+        ("POST", "runs/cancel-all") => {
+            let body = req.json()?;
+            let job_id = body.get("job_id").and_then(Value::as_i64);
+            let queued_only = body.get("all_queued_runs").and_then(Value::as_bool).unwrap_or(false);
+            if job_id.is_none() && !queued_only {
+                return Err(invalid_parameter("Either job_id or all_queued_runs must be set."));
+            }
+            let now = req.now;
+            for run in ws.runs.iter_mut().filter(|r| !r.deleted) {
+                let phase = run.phase(now);
+                let matches_job = job_id.is_none_or(|j| run.job_id == Some(j));
+                let queued = phase.life_cycle == "QUEUED";
+                if matches_job && phase.end.is_none() && (!queued_only || queued) {
+                    cancel(run, now);
+                }
+            }
+            Reply::ok(json!({}))
+        }
+        ("POST", "runs/repair") => repair(ws, req),
+        ("POST", "runs/delete") => {
+            let id = int_field(&req.json()?, "run_id")?;
+            let now = req.now;
+            let run = find_run_mut(ws, id)?;
+            if run.phase(now).end.is_none() {
+                return Err(error(
+                    400,
+                    "INVALID_STATE",
+                    format!("Cannot delete run {id} because it is in an active state."),
+                ));
+            }
+            run.deleted = true;
+            Reply::ok(json!({}))
+        }
+        _ => Err(error(
+            404,
+            "ENDPOINT_NOT_FOUND",
+            format!("No API found for '{method} /api/{}/{}'", req.version, req.path),
+        )),
+    }
+}
+
+fn job_missing(id: i64) -> Reply {
+    invalid_parameter(format!("Job {id} does not exist."))
+}
+
+fn find_run(ws: &Workspace, id: i64) -> Result<&Run, Reply> {
+    ws.runs
+        .iter()
+        .find(|r| !r.deleted && (r.run_id == id || r.tasks.iter().any(|t| t.run_id == id)))
+        .ok_or_else(|| invalid_parameter(format!("Run {id} does not exist")))
+}
+
+fn find_run_mut(ws: &mut Workspace, id: i64) -> Result<&mut Run, Reply> {
+    ws.runs
+        .iter_mut()
+        .find(|r| !r.deleted && (r.run_id == id || r.tasks.iter().any(|t| t.run_id == id)))
+        .ok_or_else(|| invalid_parameter(format!("Run {id} does not exist")))
+}
+
+fn cancel(run: &mut Run, now: i64) {
+    if run.phase(now).end.is_none() && run.cancelled_at.is_none() {
+        run.cancelled_at = Some(now);
+    }
+}
+
+fn job_json(job: &super::state::Job, expand_tasks: bool) -> Value {
+    let mut settings = json!({
+        "name": job.name,
+        "max_concurrent_runs": 1,
+        "timeout_seconds": 3600,
+        "format": "MULTI_TASK",
+        "queue": {"enabled": true},
+        "email_notifications": {},
+    });
+    if expand_tasks {
+        settings["tasks"] = Value::Array(
+            job.tasks
+                .iter()
+                .map(|t| {
+                    let mut task = json!({
+                        "task_key": t.key,
+                        "notebook_task": {"notebook_path": t.notebook_path, "source": "WORKSPACE"},
+                        "timeout_seconds": 0,
+                        "run_if": "ALL_SUCCESS",
+                    });
+                    match &job.cluster_id {
+                        Some(c) => task["existing_cluster_id"] = json!(c),
+                        None => task["job_cluster_key"] = json!("job_cluster"),
+                    }
+                    if let Some(d) = &t.depends_on {
+                        task["depends_on"] = json!([{ "task_key": d }]);
+                    }
+                    task
+                })
+                .collect(),
+        );
+    }
+    if let Some(cron) = &job.schedule {
+        settings["schedule"] =
+            json!({"quartz_cron_expression": cron, "timezone_id": "UTC", "pause_status": "UNPAUSED"});
+    }
+    json!({
+        "job_id": job.job_id,
+        "creator_user_name": job.creator,
+        "run_as_user_name": job.creator,
+        "created_time": job.created,
+        "settings": settings,
+    })
+}
+
+fn list_jobs(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
+    let limit = match req.int_param("limit")? {
+        None | Some(0) => 20,
+        Some(n) if (1..=100).contains(&n) => n as usize,
+        Some(n) => return Err(invalid_parameter(format!("limit must be between 1 and 100, got {n}"))),
+    };
+    let expand = req.flag("expand_tasks")?.unwrap_or(false);
+    let name = req.param("name");
+    let jobs: Vec<&super::state::Job> =
+        ws.jobs.iter().filter(|j| name.is_none_or(|n| j.name.eq_ignore_ascii_case(n))).collect();
+    let offset = page_offset(req)?;
+    let end = (offset + limit).min(jobs.len());
+    let page: Vec<Value> =
+        jobs.get(offset..end).unwrap_or_default().iter().map(|j| job_json(j, expand)).collect();
+    let mut body = json!({ "jobs": page, "has_more": end < jobs.len() });
+    if end < jobs.len() {
+        body["next_page_token"] = json!(encode_token(end));
+    }
+    if offset > 0 {
+        body["prev_page_token"] = json!(encode_token(offset.saturating_sub(limit)));
+    }
+    Reply::ok(body)
+}
+
+fn page_offset(req: &Req) -> Result<usize, Reply> {
+    match req.param("page_token").filter(|t| !t.is_empty()) {
+        Some(t) => decode_token(t).ok_or_else(|| invalid_parameter(format!("Invalid page token: {t}"))),
+        None => Ok(req.int_param("offset")?.unwrap_or(0).max(0) as usize),
+    }
+}
+
+/// `{life_cycle_state, result_state, ...}` and the newer `status` object.
+fn state_objects(phase: &RunPhase, user_cancelled: bool) -> (Value, Value) {
+    let mut state = json!({
+        "life_cycle_state": phase.life_cycle,
+        "state_message": phase.message,
+        "user_cancelled_or_timedout": user_cancelled || phase.result == Some("TIMEDOUT"),
+    });
+    if let Some(r) = phase.result {
+        state["result_state"] = json!(r);
+    }
+    let status_state = match phase.life_cycle {
+        "INTERNAL_ERROR" | "SKIPPED" => "TERMINATED",
+        other => other,
+    };
+    let mut status = json!({ "state": status_state });
+    if phase.life_cycle == "QUEUED" {
+        state["queue_reason"] = json!(phase.message);
+        status["queue_details"] = json!({"code": "MAX_CONCURRENT_RUNS_REACHED", "message": phase.message});
+    }
+    if phase.end.is_some() {
+        let (code, kind) = match (phase.life_cycle, phase.result) {
+            ("SKIPPED", _) => ("SKIPPED", "SUCCESS"),
+            ("INTERNAL_ERROR", _) => ("CLUSTER_ERROR", "CLOUD_FAILURE"),
+            (_, Some("SUCCESS")) => ("SUCCESS", "SUCCESS"),
+            (_, Some("CANCELED")) => ("USER_CANCELED", "SUCCESS"),
+            (_, Some("TIMEDOUT")) => ("RUN_EXECUTION_ERROR", "CLIENT_ERROR"),
+            _ => ("RUN_EXECUTION_ERROR", "CLIENT_ERROR"),
+        };
+        status["termination_details"] = json!({"code": code, "type": kind, "message": phase.message});
+    }
+    (state, status)
+}
+
+fn run_json(run: &Run, now: i64, base_url: &str, ws_id: u64, with_tasks: bool) -> Value {
+    let phase = run.phase(now);
+    let (state, status) = state_objects(&phase, run.cancelled_at.is_some());
+    let started = now >= run.start && run.plan != Plan::StuckInQueue;
+    let setup = if started { run.setup_ms.min(now - run.start) } else { 0 };
+    let end = phase.end.unwrap_or(0);
+    let exec = if phase.end.is_some() {
+        (end - run.start - run.setup_ms).max(0)
+    } else if started {
+        (now - run.start - run.setup_ms).max(0)
+    } else {
+        0
+    };
+    let mut v = json!({
+        "job_id": run.job_id,
+        "run_id": run.run_id,
+        "number_in_job": run.number_in_job,
+        "original_attempt_run_id": run.run_id,
+        "attempt_number": 0,
+        "creator_user_name": run.creator,
+        "run_name": run.name,
+        "run_type": run.run_type,
+        "trigger": run.trigger,
+        "run_page_url": format!("{base_url}/?o={ws_id}#job/{}/run/{}", run.job_id.unwrap_or(0), run.run_id),
+        "state": state,
+        "status": status,
+        "start_time": if started { run.start } else { 0 },
+        "setup_duration": setup,
+        "execution_duration": exec,
+        "cleanup_duration": 0,
+        "end_time": end,
+        "run_duration": if phase.end.is_some() { end - run.created } else { 0 },
+        "queue_duration": (run.start.min(now) - run.created).max(0),
+        "format": "MULTI_TASK",
+    });
+    if run.job_id.is_none() {
+        v.as_object_mut().map(|o| o.remove("job_id"));
+    }
+    if let Some(c) = &run.cluster_id {
+        v["cluster_instance"] = json!({"cluster_id": c, "spark_context_id": "4217638561253658147"});
+    }
+    if with_tasks {
+        let tasks: Vec<Value> =
+            run.tasks.iter().enumerate().map(|(i, t)| task_json(run, t, i, &phase, now)).collect();
+        v["tasks"] = Value::Array(tasks);
+        if !run.repairs.is_empty() {
+            let mut history = vec![
+                json!({"type": "ORIGINAL", "id": run.run_id, "start_time": run.created, "task_run_ids": run.tasks.iter().map(|t| t.run_id).collect::<Vec<_>>()}),
+            ];
+            history.extend(
+                run.repairs.iter().map(|r| json!({"type": "REPAIR", "id": r.id, "start_time": r.start})),
+            );
+            v["repair_history"] = Value::Array(history);
+        }
+    }
+    v
+}
+
+/// A task's state: with several tasks, those before the last share the run's success, and when
+/// the run failed, the last task carries the failure.
+fn task_phase(run: &Run, index: usize, phase: &RunPhase) -> RunPhase {
+    let last = index + 1 == run.tasks.len();
+    if phase.end.is_some()
+        && !last
+        && matches!(run.plan, Plan::Fail { .. } | Plan::TimeOut)
+        && run.cancelled_at.is_none()
+    {
+        return RunPhase {
+            life_cycle: "TERMINATED",
+            result: Some("SUCCESS"),
+            message: String::new(),
+            end: phase.end,
+        };
+    }
+    phase.clone()
+}
+
+fn task_json(run: &Run, t: &TaskRun, index: usize, phase: &RunPhase, now: i64) -> Value {
+    let tp = task_phase(run, index, phase);
+    let (state, status) = state_objects(&tp, run.cancelled_at.is_some());
+    let mut v = json!({
+        "task_key": t.key,
+        "run_id": t.run_id,
+        "state": state,
+        "status": status,
+        "notebook_task": {"notebook_path": t.notebook_path, "source": "WORKSPACE"},
+        "start_time": if now >= run.start { run.start } else { 0 },
+        "end_time": tp.end.unwrap_or(0),
+        "attempt_number": 0,
+        "run_if": "ALL_SUCCESS",
+    });
+    if let Some(d) = &t.depends_on {
+        v["depends_on"] = json!([{ "task_key": d }]);
+    }
+    if let Some(c) = &run.cluster_id {
+        v["existing_cluster_id"] = json!(c);
+        v["cluster_instance"] = json!({"cluster_id": c});
+    }
+    v
+}
+
+fn list_runs(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
+    let limit = match req.int_param("limit")? {
+        None => 20,
+        Some(0) => 25,
+        Some(n) if (1..=25).contains(&n) => n as usize,
+        Some(n) => {
+            return Err(invalid_parameter(format!("The limit parameter must be between 1 and 25, got {n}.")));
+        }
+    };
+    let active = req.flag("active_only")?.unwrap_or(false);
+    let completed = req.flag("completed_only")?.unwrap_or(false);
+    if active && completed {
+        return Err(invalid_parameter("active_only and completed_only cannot both be true."));
+    }
+    let job_id = req.int_param("job_id")?;
+    let run_type = req.param("run_type");
+    let from = req.int_param("start_time_from")?;
+    let to = req.int_param("start_time_to")?;
+    let expand = req.flag("expand_tasks")?.unwrap_or(false);
+    let now = req.now;
+    let mut runs: Vec<(&Run, RunPhase)> = ws
+        .runs
+        .iter()
+        .filter(|r| !r.deleted)
+        .filter(|r| job_id.is_none_or(|j| r.job_id == Some(j)))
+        .filter(|r| run_type.is_none_or(|t| r.run_type == t))
+        .filter(|r| from.is_none_or(|f| r.start >= f) && to.is_none_or(|t| r.start <= t))
+        .map(|r| (r, r.phase(now)))
+        .filter(|(_, p)| !active || p.end.is_none())
+        .filter(|(_, p)| !completed || p.end.is_some())
+        .collect();
+    // Newest first: by end time, or start time for unfinished runs.
+    runs.sort_by_key(|(r, p)| std::cmp::Reverse((p.end.unwrap_or(i64::MAX / 2).max(r.start), r.run_id)));
+    let offset = page_offset(req)?;
+    let end = (offset + limit).min(runs.len());
+    let page: Vec<Value> = runs
+        .get(offset..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|(r, _)| run_json(r, now, req.base_url, ws.id, expand))
+        .collect();
+    let mut body = json!({ "runs": page, "has_more": end < runs.len() });
+    if end < runs.len() {
+        body["next_page_token"] = json!(encode_token(end));
+    }
+    if offset > 0 {
+        body["prev_page_token"] = json!(encode_token(offset.saturating_sub(limit)));
+    }
+    Reply::ok(body)
+}
+
+fn run_now(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let body = req.json()?;
+    let job_id = int_field(&body, "job_id")?;
+    if let Some(token) = body.get("idempotency_token").and_then(Value::as_str)
+        && let Some(&run_id) = ws.idempotency.get(token)
+    {
+        let number = ws.runs.iter().find(|r| r.run_id == run_id).map_or(run_id, |r| r.number_in_job);
+        return Reply::ok(json!({"run_id": run_id, "number_in_job": number}));
+    }
+    let now = req.now;
+    let job = ws.jobs.iter_mut().find(|j| j.job_id == job_id).ok_or_else(|| job_missing(job_id))?;
+    job.runs_started += 1;
+    let (name, plan, exec_ms, cluster) =
+        (job.name.clone(), job.plan.clone(), job.exec_ms, job.cluster_id.clone());
+    let defs: Vec<(String, String, Option<String>)> =
+        job.tasks.iter().map(|t| (t.key.clone(), t.notebook_path.clone(), t.depends_on.clone())).collect();
+    let creator = ws.user_name.clone();
+    let run_id = ws.next() * 1000 + 7;
+    let tasks = defs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (key, notebook_path, depends_on))| TaskRun {
+            key,
+            run_id: run_id + 1 + i as i64,
+            notebook_path,
+            depends_on,
+        })
+        .collect();
+    ws.runs.push(Run {
+        run_id,
+        job_id: Some(job_id),
+        name,
+        number_in_job: run_id,
+        creator,
+        trigger: "ONE_TIME",
+        run_type: "JOB_RUN",
+        created: now,
+        start: now + SEC,
+        setup_ms: if cluster.is_some() { 5 * SEC } else { 90 * SEC },
+        exec_ms,
+        plan: if plan == Plan::StuckInQueue { Plan::Succeed } else { plan },
+        cancelled_at: None,
+        tasks,
+        cluster_id: cluster,
+        repairs: Vec::new(),
+        deleted: false,
+    });
+    if let Some(token) = body.get("idempotency_token").and_then(Value::as_str) {
+        ws.idempotency.insert(token.to_string(), run_id);
+    }
+    Reply::ok(json!({"run_id": run_id, "number_in_job": run_id}))
+}
+
+fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let body = req.json()?;
+    if let Some(token) = body.get("idempotency_token").and_then(Value::as_str)
+        && let Some(&run_id) = ws.idempotency.get(token)
+    {
+        return Reply::ok(json!({"run_id": run_id}));
+    }
+    let tasks = body.get("tasks").and_then(Value::as_array).cloned().unwrap_or_default();
+    if tasks.is_empty() {
+        return Err(invalid_parameter("At least one task is required."));
+    }
+    let now = req.now;
+    let run_id = ws.next() * 1000 + 9;
+    let mut fails = false;
+    let mut cluster = None;
+    let task_runs = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let path = t
+                .pointer("/notebook_task/notebook_path")
+                .or_else(|| t.pointer("/spark_python_task/python_file"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            fails |= path.to_ascii_lowercase().contains("fail");
+            if cluster.is_none() {
+                cluster = t.get("existing_cluster_id").and_then(Value::as_str).map(String::from);
+            }
+            TaskRun {
+                key: t
+                    .get("task_key")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| format!("task_{i}"), String::from),
+                run_id: run_id + 1 + i as i64,
+                notebook_path: path,
+                depends_on: t.pointer("/depends_on/0/task_key").and_then(Value::as_str).map(String::from),
+            }
+        })
+        .collect();
+    let plan = if fails {
+        Plan::Fail {
+            error: "Exception: the notebook raised an error".into(),
+            trace: "Traceback (most recent call last):\n  File \"<command-1>\", line 3, in <module>\nException: the notebook raised an error".into(),
+        }
+    } else {
+        Plan::Succeed
+    };
+    ws.runs.push(Run {
+        run_id,
+        job_id: None,
+        name: body.get("run_name").and_then(Value::as_str).unwrap_or("Untitled").to_string(),
+        number_in_job: run_id,
+        creator: ws.user_name.clone(),
+        trigger: "ONE_TIME",
+        run_type: "SUBMIT_RUN",
+        created: now,
+        start: now + SEC,
+        setup_ms: if cluster.is_some() { 5 * SEC } else { 90 * SEC },
+        exec_ms: 60 * SEC,
+        plan,
+        cancelled_at: None,
+        tasks: task_runs,
+        cluster_id: cluster,
+        repairs: Vec::new(),
+        deleted: false,
+    });
+    if let Some(token) = body.get("idempotency_token").and_then(Value::as_str) {
+        ws.idempotency.insert(token.to_string(), run_id);
+    }
+    Reply::ok(json!({"run_id": run_id}))
+}
+
+fn output(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
+    let id = req.int_param("run_id")?.ok_or_else(|| invalid_parameter("Missing required field: run_id"))?;
+    let run = find_run(ws, id)?;
+    let index = match run.tasks.iter().position(|t| t.run_id == id) {
+        Some(i) => i,
+        None if run.tasks.len() == 1 => 0,
+        None => {
+            return Err(invalid_parameter(
+                "Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.",
+            ));
+        }
+    };
+    let phase = run.phase(req.now);
+    let tp = task_phase(run, index, &phase);
+    let task = &run.tasks[index];
+    let mut metadata = run_json(run, req.now, req.base_url, ws.id, false);
+    let (state, status) = state_objects(&tp, run.cancelled_at.is_some());
+    metadata["run_id"] = json!(task.run_id);
+    metadata["task_key"] = json!(task.key);
+    metadata["state"] = state;
+    metadata["status"] = status;
+    let mut out = json!({ "metadata": metadata });
+    match (&run.plan, tp.result) {
+        (Plan::Fail { error, trace }, Some("FAILED")) => {
+            out["error"] = json!(error);
+            out["error_trace"] = json!(trace);
+        }
+        (_, Some("TIMEDOUT")) => out["error"] = json!("Run timed out after 3600 seconds."),
+        (_, Some("SUCCESS")) => {
+            out["notebook_output"] = json!({"result": format!("{} finished: {} rows written", task.key, 1000 + run.run_id % 90_000), "truncated": false});
+        }
+        _ => out["notebook_output"] = json!({}),
+    }
+    Reply::ok(out)
+}
+
+fn repair(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
+    let body = req.json()?;
+    let id = int_field(&body, "run_id")?;
+    let now = req.now;
+    let repair_id = ws.next() * 1000 + 3;
+    let run = find_run_mut(ws, id)?;
+    let phase = run.phase(now);
+    if phase.end.is_none() {
+        return Err(error(
+            400,
+            "INVALID_STATE",
+            format!("Run {id} is still in progress and cannot be repaired."),
+        ));
+    }
+    let rerun_tasks = body.get("rerun_tasks").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+    let all_failed = body.get("rerun_all_failed_tasks").and_then(Value::as_bool).unwrap_or(false);
+    if rerun_tasks == 0 && !all_failed {
+        return Err(invalid_parameter("Either rerun_tasks or rerun_all_failed_tasks must be set."));
+    }
+    let latest = run.repairs.last().map(|r| r.id);
+    match (latest, body.get("latest_repair_id").and_then(Value::as_i64)) {
+        (Some(l), Some(given)) if l != given => {
+            return Err(invalid_parameter(format!(
+                "latest_repair_id {given} is not the latest repair of run {id} ({l})."
+            )));
+        }
+        (Some(_), None) => {
+            return Err(invalid_parameter("latest_repair_id is required when the run was already repaired."));
+        }
+        _ => {}
+    }
+    run.repairs.push(Repair { id: repair_id, start: now });
+    run.plan = Plan::Succeed;
+    run.cancelled_at = None;
+    run.start = now + SEC;
+    run.setup_ms = 5 * SEC;
+    Reply::ok(json!({"repair_id": repair_id}))
+}

@@ -1,0 +1,413 @@
+//! The simulated Databricks account: workspaces and everything in them. Lifecycles are stored as
+//! deadlines and settled on each request from the simulated clock.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::DemoDatabricksWorkspace;
+use crate::sim::clock::SimMillis;
+use crate::sim::engine::{Execution, Lang, Repl};
+
+pub const SEC: i64 = 1000;
+pub const MIN: i64 = 60 * SEC;
+
+/// Simulated time a cluster needs per transition.
+pub const START_MS: i64 = 4 * MIN;
+pub const RESTART_MS: i64 = 2 * MIN;
+pub const RESIZE_MS: i64 = MIN;
+pub const TERMINATE_MS: i64 = 30 * SEC;
+
+pub struct DatabricksState {
+    pub workspaces: Vec<Workspace>,
+    /// OAuth access tokens issued by `/oidc/v1/token`: token → (workspace, expiry in wall-clock
+    /// Unix seconds).
+    pub oauth_tokens: HashMap<String, (usize, i64)>,
+    pub counter: u64,
+}
+
+pub struct Workspace {
+    pub name: String,
+    pub id: u64,
+    pub resource_id: String,
+    pub m2m_client_id: String,
+    pub m2m_client_secret: String,
+    pub user_name: String,
+    pub user_id: String,
+    pub tokens: Vec<PatToken>,
+    /// Entra application ids of service principals admitted to the workspace.
+    pub members: HashSet<String>,
+    pub clusters: Vec<Cluster>,
+    pub jobs: Vec<Job>,
+    pub runs: Vec<Run>,
+    pub contexts: Vec<Context>,
+    pub commands: Vec<Command>,
+    pub scopes: BTreeMap<String, SecretScope>,
+    pub service_principals: Vec<ServicePrincipal>,
+    pub idempotency: HashMap<String, i64>,
+    pub next_id: i64,
+}
+
+pub struct PatToken {
+    pub token_id: String,
+    pub value: String,
+    pub comment: String,
+    pub creation_time: i64,
+    /// -1 when the token never expires.
+    pub expiry_time: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterState {
+    Pending,
+    Running,
+    Restarting,
+    Resizing,
+    Terminating,
+    Terminated,
+    Error,
+}
+
+impl ClusterState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterState::Pending => "PENDING",
+            ClusterState::Running => "RUNNING",
+            ClusterState::Restarting => "RESTARTING",
+            ClusterState::Resizing => "RESIZING",
+            ClusterState::Terminating => "TERMINATING",
+            ClusterState::Terminated => "TERMINATED",
+            ClusterState::Error => "ERROR",
+        }
+    }
+}
+
+pub struct Termination {
+    pub code: String,
+    pub kind: String,
+    pub parameters: Value,
+}
+
+pub struct ClusterEvent {
+    pub timestamp: i64,
+    pub kind: &'static str,
+    pub details: Value,
+}
+
+pub struct Cluster {
+    pub id: String,
+    pub name: String,
+    pub spark_version: String,
+    pub node_type: String,
+    pub num_workers: u32,
+    pub autoscale: Option<(u32, u32)>,
+    pub autotermination_minutes: i64,
+    pub source: &'static str,
+    pub creator: String,
+    pub pinned: bool,
+    pub state: ClusterState,
+    /// When the current transitional state ends.
+    pub until: i64,
+    pub state_message: String,
+    pub start_time: i64,
+    pub terminated_time: Option<i64>,
+    pub last_restarted_time: Option<i64>,
+    pub last_activity: i64,
+    pub termination: Option<Termination>,
+    /// Request fields we keep verbatim (spark_conf, custom_tags, azure_attributes, ...).
+    pub extra: serde_json::Map<String, Value>,
+    pub events: Vec<ClusterEvent>,
+    pub deleted: bool,
+    pub spark_context_id: i64,
+}
+
+impl Cluster {
+    pub fn event(&mut self, timestamp: i64, kind: &'static str, details: Value) {
+        self.events.push(ClusterEvent { timestamp, kind, details });
+    }
+
+    /// Apply every transition due by `now`.
+    pub fn settle(&mut self, now: i64) {
+        loop {
+            match self.state {
+                ClusterState::Pending | ClusterState::Restarting | ClusterState::Resizing
+                    if now >= self.until =>
+                {
+                    let at = self.until;
+                    let previous = self.state;
+                    self.state = ClusterState::Running;
+                    self.state_message.clear();
+                    self.last_activity = at;
+                    if previous == ClusterState::Resizing {
+                        let n = self.num_workers;
+                        self.event(
+                            at,
+                            "UPSIZE_COMPLETED",
+                            serde_json::json!({"current_num_workers": n, "target_num_workers": n}),
+                        );
+                    } else {
+                        self.event(at, "DRIVER_HEALTHY", serde_json::json!({}));
+                        let n = self.num_workers;
+                        self.event(
+                            at,
+                            "RUNNING",
+                            serde_json::json!({"current_num_workers": n, "target_num_workers": n}),
+                        );
+                    }
+                }
+                ClusterState::Terminating if now >= self.until => {
+                    self.state = ClusterState::Terminated;
+                    self.terminated_time = Some(self.until);
+                    let reason = self.termination.as_ref().map(
+                        |t| serde_json::json!({"code": t.code, "type": t.kind, "parameters": t.parameters}),
+                    );
+                    self.event(self.until, "TERMINATING", serde_json::json!({ "reason": reason }));
+                }
+                ClusterState::Running
+                    if self.autotermination_minutes > 0
+                        && self.source != "JOB"
+                        && now >= self.last_activity + self.autotermination_minutes * MIN =>
+                {
+                    let at = self.last_activity + self.autotermination_minutes * MIN;
+                    self.state = ClusterState::Terminating;
+                    self.until = at + TERMINATE_MS;
+                    self.state_message = format!(
+                        "Inactive cluster terminated (inactive for {} minutes).",
+                        self.autotermination_minutes
+                    );
+                    self.termination = Some(Termination {
+                        code: "INACTIVITY".into(),
+                        kind: "SUCCESS".into(),
+                        parameters: serde_json::json!({"inactivity_duration_min": self.autotermination_minutes.to_string()}),
+                    });
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+/// How a job's runs end.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    Succeed,
+    Fail {
+        error: String,
+        trace: String,
+    },
+    TimeOut,
+    InternalError,
+    Skip,
+    /// A streaming job: runs until cancelled.
+    Forever,
+    /// Never leaves the queue (max concurrent runs reached).
+    StuckInQueue,
+}
+
+pub struct TaskDef {
+    pub key: String,
+    pub notebook_path: String,
+    pub depends_on: Option<String>,
+}
+
+pub struct Job {
+    pub job_id: i64,
+    pub name: String,
+    pub creator: String,
+    pub created: i64,
+    pub tasks: Vec<TaskDef>,
+    pub plan: Plan,
+    /// Execution time of a run, simulated ms.
+    pub exec_ms: i64,
+    pub schedule: Option<String>,
+    pub cluster_id: Option<String>,
+    pub runs_started: i64,
+}
+
+pub struct TaskRun {
+    pub key: String,
+    pub run_id: i64,
+    pub notebook_path: String,
+    pub depends_on: Option<String>,
+}
+
+pub struct Repair {
+    pub id: i64,
+    pub start: i64,
+}
+
+pub struct Run {
+    pub run_id: i64,
+    pub job_id: Option<i64>,
+    pub name: String,
+    pub number_in_job: i64,
+    pub creator: String,
+    pub trigger: &'static str,
+    pub run_type: &'static str,
+    /// When the run was created (queued).
+    pub created: i64,
+    /// When it left the queue (PENDING begins).
+    pub start: i64,
+    pub setup_ms: i64,
+    pub exec_ms: i64,
+    pub plan: Plan,
+    pub cancelled_at: Option<i64>,
+    pub tasks: Vec<TaskRun>,
+    pub cluster_id: Option<String>,
+    pub repairs: Vec<Repair>,
+    pub deleted: bool,
+}
+
+/// Where a run is at a moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunPhase {
+    pub life_cycle: &'static str,
+    pub result: Option<&'static str>,
+    pub message: String,
+    pub end: Option<i64>,
+}
+
+pub const TERMINATING_MS: i64 = 5 * SEC;
+
+impl Run {
+    pub fn exec_end(&self) -> i64 {
+        self.start.saturating_add(self.setup_ms).saturating_add(self.exec_ms)
+    }
+
+    pub fn phase(&self, now: i64) -> RunPhase {
+        let phase = |lc: &'static str, result: Option<&'static str>, message: &str, end: Option<i64>| {
+            RunPhase { life_cycle: lc, result, message: message.to_string(), end }
+        };
+        if let Some(c) = self.cancelled_at.filter(|c| *c < self.exec_end() || self.plan == Plan::Forever) {
+            return if now < c + TERMINATING_MS {
+                phase("TERMINATING", None, "Run cancellation requested.", None)
+            } else {
+                phase("TERMINATED", Some("CANCELED"), "Run cancelled.", Some(c + TERMINATING_MS))
+            };
+        }
+        if self.plan == Plan::StuckInQueue || now < self.start {
+            return phase("QUEUED", None, "Queued due to reaching maximum concurrent runs of 1.", None);
+        }
+        if now < self.start + self.setup_ms {
+            return phase("PENDING", None, "Waiting for cluster", None);
+        }
+        if self.plan == Plan::Forever || now < self.exec_end() {
+            return phase("RUNNING", None, "In run", None);
+        }
+        let end = self.exec_end() + TERMINATING_MS;
+        if now < end {
+            return phase("TERMINATING", None, "", None);
+        }
+        match &self.plan {
+            Plan::Succeed | Plan::Forever | Plan::StuckInQueue => {
+                phase("TERMINATED", Some("SUCCESS"), "", Some(end))
+            }
+            Plan::Fail { error, .. } => phase("TERMINATED", Some("FAILED"), error, Some(end)),
+            Plan::TimeOut => {
+                phase("TERMINATED", Some("TIMEDOUT"), "Run timed out after 3600 seconds.", Some(end))
+            }
+            Plan::InternalError => phase(
+                "INTERNAL_ERROR",
+                Some("FAILED"),
+                "Cluster '0923-164208-abcd1234' was terminated. Reason: CLOUD_PROVIDER_LAUNCH_FAILURE.",
+                Some(end),
+            ),
+            Plan::Skip => {
+                phase("SKIPPED", None, "Run skipped because the previous run is still active.", Some(end))
+            }
+        }
+    }
+}
+
+pub struct Context {
+    pub id: String,
+    pub cluster_id: String,
+    pub lang: Lang,
+    pub created: i64,
+    pub destroyed: bool,
+    pub repl: Repl,
+}
+
+pub struct Command {
+    pub id: String,
+    pub context_id: String,
+    pub started: i64,
+    pub exec: Execution,
+    pub cancelled_at: Option<i64>,
+}
+
+pub struct SecretScope {
+    pub secrets: BTreeMap<String, (Vec<u8>, i64)>,
+    pub acls: BTreeMap<String, String>,
+}
+
+pub struct ServicePrincipal {
+    pub id: String,
+    pub application_id: String,
+    pub display_name: String,
+    pub active: bool,
+}
+
+impl Workspace {
+    pub fn settle(&mut self, now: i64) {
+        for c in &mut self.clusters {
+            c.settle(now);
+        }
+    }
+
+    pub fn next(&mut self) -> i64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    pub fn cluster(&mut self, id: &str) -> Result<&mut Cluster, super::Reply> {
+        self.clusters
+            .iter_mut()
+            .find(|c| c.id == id && !c.deleted)
+            .ok_or_else(|| super::invalid_parameter(format!("Cluster {id} does not exist")))
+    }
+
+    pub fn pat_valid(&self, token: &str) -> bool {
+        self.tokens.iter().any(|t| t.value == token)
+    }
+}
+
+impl DatabricksState {
+    /// Demo data, deterministic for a seed; `scale` N > 0 adds N × 1000 clusters and
+    /// N × 10 000 runs.
+    pub fn seeded(seed: u64, scale: u32, now: SimMillis, base_url: &str) -> Self {
+        let _ = base_url;
+        Self { workspaces: super::seed::generate(seed, scale, now), oauth_tokens: HashMap::new(), counter: 0 }
+    }
+
+    pub fn describe(&self, base_url: &str) -> Vec<String> {
+        self.workspaces
+            .iter()
+            .map(|w| {
+                format!(
+                    "Databricks \"{}\": host {}  token {}  (OAuth M2M client {} secret {})",
+                    w.name,
+                    base_url,
+                    w.tokens.first().map(|t| t.value.as_str()).unwrap_or(""),
+                    w.m2m_client_id,
+                    w.m2m_client_secret
+                )
+            })
+            .collect()
+    }
+
+    pub fn demo_workspaces(&self, base_url: &str) -> Vec<DemoDatabricksWorkspace> {
+        self.workspaces
+            .iter()
+            .map(|w| DemoDatabricksWorkspace {
+                name: w.name.clone(),
+                host: base_url.to_string(),
+                workspace_id: w.id.to_string(),
+                pat: w.tokens.first().map(|t| t.value.clone()).unwrap_or_default(),
+                m2m_client_id: w.m2m_client_id.clone(),
+                m2m_client_secret: w.m2m_client_secret.clone(),
+                resource_id: w.resource_id.clone(),
+            })
+            .collect()
+    }
+}
