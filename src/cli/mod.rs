@@ -82,9 +82,28 @@ pub async fn run_sim(args: SimArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// No subcommand: the terminal UI (not built yet; prints what exists).
+/// No subcommand: the terminal UI. Until it lands, `--demo` serves the in-process simulator
+/// (the same one the UI will use) and says how to reach it.
 pub async fn run_default(demo: bool) -> ExitCode {
-    let _ = demo;
-    eprintln!("sparkdeck: the terminal UI is not available yet; try `sparkdeck sim`.");
-    ExitCode::from(2)
+    if !demo {
+        eprintln!(
+            "sparkdeck: the terminal UI is not built yet. Try `sparkdeck --demo` or `sparkdeck sim --help`."
+        );
+        return ExitCode::from(2);
+    }
+    let sim = match Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default()).await {
+        Ok(sim) => sim,
+        Err(err) => {
+            eprintln!("sparkdeck: cannot start the simulator: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("sparkdeck demo: the simulated Fabric and Databricks workspaces are serving (Ctrl-C to stop).");
+    println!("The terminal UI is not built yet; meanwhile the APIs answer at:");
+    for line in sim.info_lines() {
+        println!("  {line}");
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    sim.shutdown().await;
+    ExitCode::SUCCESS
 }
