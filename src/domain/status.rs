@@ -131,6 +131,13 @@ impl Status {
     }
 
     /// Databricks run: `state.life_cycle_state` and, once terminal, `state.result_state`.
+    ///
+    /// ```
+    /// use sparkdeck::domain::Status;
+    /// assert_eq!(Status::from_run("RUNNING", None), Status::Busy);
+    /// assert_eq!(Status::from_run("TERMINATED", Some("TIMEDOUT")), Status::Failed);
+    /// assert!(Status::from_run("TERMINATED", Some("SUCCESS")).is_terminal());
+    /// ```
     pub fn from_run(life_cycle_state: &str, result_state: Option<&str>) -> Status {
         match life_cycle_state {
             "QUEUED" | "PENDING" | "BLOCKED" | "WAITING_FOR_RETRY" => Status::Pending,
