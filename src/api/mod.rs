@@ -1,2 +1,6 @@
 //! Typed async clients for the Fabric Livy API and the Databricks REST API, over one HTTP layer.
-//! STUB: filled in by the API work item.
+//! The only module that builds URLs.
+
+pub mod error;
+
+pub use error::{ApiError, ErrorKind};

@@ -1,0 +1,444 @@
+//! One error type for every API call: the HTTP status, the service's error code (string, or the
+//! legacy integer Databricks sends for credential errors), its message, the request id and any
+//! throttling wait, parsed from every body shape the services produce — Fabric `ErrorResponse`,
+//! Databricks `{error_code, message, details}`, command execution 1.2 `{"error"}`, OAuth
+//! `{error, error_description}`, SCIM error documents, `CODE: message` text, HTML error pages and
+//! empty bodies.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde_json::Value;
+
+/// What went wrong, for deciding what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    /// 401, or Databricks' 403 for an expired token: refresh the token and retry once.
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    /// The resource is in the wrong state for this action (Databricks `INVALID_STATE`).
+    InvalidState,
+    /// 429: wait `retry_after` and retry.
+    Throttled,
+    /// Fabric 430: the Spark capacity is full; not retried automatically.
+    Capacity,
+    /// 500, 502, 504.
+    Server,
+    /// 503.
+    Unavailable,
+    /// Could not connect, or the connection broke.
+    Network,
+    Timeout,
+    /// A success status with a body we could not read.
+    Decode,
+    /// A create was sent but its answer was lost: it may have happened.
+    MayHaveSucceeded,
+    Other,
+}
+
+/// A failed API call, ready to show: `Display` is one precise line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub method: String,
+    /// The URL path (never the query, which could carry tokens).
+    pub path: String,
+    pub status: Option<u16>,
+    /// The service's error code; integer codes are kept as their decimal text.
+    pub code: Option<String>,
+    pub code_was_numeric: bool,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if let Some(status) = self.status {
+            write!(f, " → {status}")?;
+        }
+        match &self.code {
+            Some(code) if !self.code_was_numeric => write!(f, " {code}: {}", self.message)?,
+            _ => write!(f, ": {}", self.message)?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request {id})")?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " [retry after {} s]", wait.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Longest message kept from a body (error pages can be large).
+const MAX_MESSAGE: usize = 500;
+
+impl ApiError {
+    /// An error from a non-success response.
+    pub fn from_response(
+        method: &str,
+        path: &str,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: jiff::Timestamp,
+    ) -> ApiError {
+        let parsed = parse_body(status, headers, body);
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let request_id = parsed
+            .request_id
+            .or_else(|| header("requestid"))
+            .or_else(|| header("x-ms-request-id"))
+            .or_else(|| header("x-request-id"));
+        let retry_after = retry_after(headers, now).or_else(|| blocked_until(&parsed.message, now));
+        let kind = classify(status, parsed.code.as_deref(), &parsed.message);
+        ApiError {
+            kind,
+            method: method.to_string(),
+            path: path.to_string(),
+            status: Some(status),
+            code: parsed.code,
+            code_was_numeric: parsed.numeric,
+            message: truncate(&parsed.message),
+            request_id,
+            retry_after,
+        }
+    }
+
+    /// A transport failure (no response).
+    pub fn transport(method: &str, path: &str, kind: ErrorKind, message: impl Into<String>) -> ApiError {
+        ApiError {
+            kind,
+            method: method.to_string(),
+            path: path.to_string(),
+            status: None,
+            code: None,
+            code_was_numeric: false,
+            message: truncate(&message.into()),
+            request_id: None,
+            retry_after: None,
+        }
+    }
+
+    /// The token was rejected as missing, invalid or expired: refreshing may help.
+    pub fn wants_new_token(&self) -> bool {
+        self.kind == ErrorKind::Unauthorized
+    }
+
+    /// Worth retrying for a call that is safe to repeat.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Throttled
+                | ErrorKind::Unavailable
+                | ErrorKind::Server
+                | ErrorKind::Network
+                | ErrorKind::Timeout
+        )
+    }
+}
+
+fn truncate(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= MAX_MESSAGE {
+        s.to_string()
+    } else {
+        s.chars().take(MAX_MESSAGE).collect::<String>() + "…"
+    }
+}
+
+#[derive(Debug, Default)]
+struct Parsed {
+    code: Option<String>,
+    numeric: bool,
+    message: String,
+    request_id: Option<String>,
+}
+
+fn reason(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or(match status {
+        430 => "Too Many Requests For Capacity",
+        _ => "Unknown Status",
+    })
+}
+
+fn parse_body(status: u16, headers: &HeaderMap, body: &[u8]) -> Parsed {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return Parsed { message: reason(status).to_string(), ..Parsed::default() };
+    }
+    if let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(text) {
+        return parse_json(status, &obj);
+    }
+    let html = headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("html"))
+        || text.starts_with('<');
+    if html {
+        let message = between(text, "<pre>", "</pre>")
+            .or_else(|| between(text, "<title>", "</title>"))
+            .or_else(|| between(text, "<h1>", "</h1>"))
+            .map(|m| m.trim().to_string())
+            .unwrap_or_else(|| reason(status).to_string());
+        let code = reason(status).to_ascii_uppercase().replace(' ', "_");
+        return Parsed { code: Some(code), message, ..Parsed::default() };
+    }
+    // Plain text, often `ERROR_CODE: message`.
+    if let Some((code, message)) = text.split_once(": ")
+        && !code.is_empty()
+        && code.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+    {
+        return Parsed { code: Some(code.to_string()), message: message.to_string(), ..Parsed::default() };
+    }
+    Parsed { message: text.to_string(), ..Parsed::default() }
+}
+
+fn parse_json(status: u16, obj: &serde_json::Map<String, Value>) -> Parsed {
+    let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
+    // Fabric ErrorResponse.
+    if let Some(code) = s("errorCode") {
+        let mut message = s("message").unwrap_or_default();
+        if let Some(details) = obj.get("moreDetails").and_then(Value::as_array) {
+            for d in details.iter().filter_map(|d| d.get("message").and_then(Value::as_str)) {
+                message.push_str(" — ");
+                message.push_str(d);
+            }
+        }
+        return Parsed { code: Some(code), message, request_id: s("requestId"), numeric: false };
+    }
+    // Databricks: string or legacy integer error_code.
+    if let Some(code) = obj.get("error_code") {
+        let (code, numeric) = match code {
+            Value::Number(n) => (n.to_string(), true),
+            Value::String(c) => (c.clone(), false),
+            other => (other.to_string(), false),
+        };
+        let message = s("message").unwrap_or_else(|| reason(status).to_string());
+        let request_id = obj
+            .get("details")
+            .and_then(Value::as_array)
+            .and_then(|d| d.iter().find_map(|x| x.get("request_id").and_then(Value::as_str)))
+            .map(str::to_string)
+            .or_else(|| bracketed_request_id(&message));
+        return Parsed { code: Some(code), numeric, message, request_id };
+    }
+    // SCIM error document.
+    if obj.contains_key("detail") && obj.contains_key("schemas") {
+        let status_text = s("status").unwrap_or_else(|| status.to_string());
+        let message = match s("scimType") {
+            Some(t) => format!("{t} {}", s("detail").unwrap_or_default()),
+            None => s("detail").unwrap_or_default(),
+        };
+        return Parsed { code: Some(format!("SCIM_{status_text}")), message, ..Parsed::default() };
+    }
+    // OAuth: {error: code, error_description: message}.
+    if let (Some(code), Some(description)) = (s("error"), s("error_description")) {
+        return Parsed { code: Some(code), message: description, ..Parsed::default() };
+    }
+    // Command execution 1.2: {"error": "message"}.
+    if let Some(message) = s("error") {
+        let request_id = bracketed_request_id(&message);
+        return Parsed { message, request_id, ..Parsed::default() };
+    }
+    if let Some(message) = s("message") {
+        return Parsed { message, ..Parsed::default() };
+    }
+    Parsed { message: serde_json::Value::Object(obj.clone()).to_string(), ..Parsed::default() }
+}
+
+/// `... [ReqId: 01ef-...]` in Databricks messages.
+fn bracketed_request_id(message: &str) -> Option<String> {
+    between(message, "[ReqId: ", "]").map(|s| s.trim().to_string())
+}
+
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = text.find(open)? + open.len();
+    let end = text[start..].find(close)? + start;
+    Some(&text[start..end])
+}
+
+fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
+    let lower = message.to_ascii_lowercase();
+    match (status, code) {
+        (_, Some("INVALID_STATE")) => ErrorKind::InvalidState,
+        (_, Some("RESOURCE_DOES_NOT_EXIST")) => ErrorKind::NotFound,
+        // Databricks reports missing clusters, jobs and runs as 400 INVALID_PARAMETER_VALUE.
+        (400, Some("INVALID_PARAMETER_VALUE"))
+            if lower.contains("does not exist") || lower.contains("doesn't exist") =>
+        {
+            ErrorKind::NotFound
+        }
+        (401, _) => ErrorKind::Unauthorized,
+        (403, _)
+            if lower.contains("token expired")
+                || lower.contains("expiring")
+                || lower.contains("invalid access token") =>
+        {
+            ErrorKind::Unauthorized
+        }
+        (403, _) => ErrorKind::Forbidden,
+        (404, _) => ErrorKind::NotFound,
+        (409, _) => ErrorKind::Conflict,
+        (429, _) => ErrorKind::Throttled,
+        (430, _) => ErrorKind::Capacity,
+        (503, _) => ErrorKind::Unavailable,
+        (500..=599, _) => ErrorKind::Server,
+        (400..=499, _) => ErrorKind::BadRequest,
+        _ => ErrorKind::Other,
+    }
+}
+
+/// `Retry-After`: delta seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap, now: jiff::Timestamp) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    Some(Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO))
+}
+
+/// Fabric's "Request is blocked by the upstream service until: 4/17/2026 12:22:35 PM (UTC)".
+fn blocked_until(message: &str, now: jiff::Timestamp) -> Option<Duration> {
+    let rest = message.split("until: ").nth(1)?;
+    let stamp = rest.split(" (UTC)").next()?.trim();
+    let dt = jiff::civil::DateTime::strptime("%m/%d/%Y %I:%M:%S %p", stamp).ok()?;
+    let at = dt.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+    Some(Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn now() -> jiff::Timestamp {
+        "2026-04-17T12:22:00Z".parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    fn err(status: u16, headers: &[(&'static str, &str)], body: &str) -> ApiError {
+        let mut map = HeaderMap::new();
+        for (k, v) in headers {
+            if let Ok(v) = HeaderValue::from_str(v) {
+                map.insert(*k, v);
+            }
+        }
+        ApiError::from_response("GET", "/api/2.1/clusters/get", status, &map, body.as_bytes(), now())
+    }
+
+    #[test]
+    fn fabric_error_response_with_request_id_and_blocked_until() {
+        let e = err(
+            429,
+            &[],
+            r#"{"requestId":"8f49a868-0000-4000-8000-000000000001","errorCode":"RequestBlocked","message":"Request is blocked by the upstream service until: 4/17/2026 12:22:35 PM (UTC)"}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Throttled);
+        assert_eq!(e.code.as_deref(), Some("RequestBlocked"));
+        assert_eq!(e.request_id.as_deref(), Some("8f49a868-0000-4000-8000-000000000001"));
+        assert_eq!(e.retry_after, Some(Duration::from_secs(35)), "parsed from the body without a header");
+        assert!(
+            e.to_string().starts_with("GET /api/2.1/clusters/get → 429 RequestBlocked: Request is blocked")
+        );
+    }
+
+    #[test]
+    fn databricks_string_and_integer_codes() {
+        let e =
+            err(400, &[], r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"Cluster x does not exist"}"#);
+        assert_eq!((e.kind, e.code.as_deref()), (ErrorKind::NotFound, Some("INVALID_PARAMETER_VALUE")));
+        assert_eq!(
+            e.to_string(),
+            "GET /api/2.1/clusters/get → 400 INVALID_PARAMETER_VALUE: Cluster x does not exist"
+        );
+        let e =
+            err(403, &[("x-request-id", "abc")], r#"{"error_code":403,"message":"Invalid access token."}"#);
+        assert!(e.code_was_numeric);
+        assert_eq!(
+            e.kind,
+            ErrorKind::Unauthorized,
+            "an invalid PAT is worth one refresh of a refreshable token"
+        );
+        assert_eq!(e.to_string(), "GET /api/2.1/clusters/get → 403: Invalid access token. (request abc)");
+        let e = err(
+            403,
+            &[],
+            r#"{"error_code":403,"message":"Token is expiring within 30 seconds. (token expired)"}"#,
+        );
+        assert!(e.wants_new_token());
+        let e = err(
+            400,
+            &[],
+            r#"{"error_code":"INVALID_STATE","message":"Cluster x is in unexpected state Running."}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::InvalidState);
+        let e = err(
+            401,
+            &[],
+            r#"{"error_code":401,"message":"Credential was not sent or was of an unsupported type for this API. [ReqId: 01ef-77]"}"#,
+        );
+        assert_eq!(e.request_id.as_deref(), Some("01ef-77"));
+        let e = err(
+            404,
+            &[],
+            r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Job 1 does not exist.","details":[{"@type":"type.googleapis.com/google.rpc.RequestInfo","request_id":"req-9","serving_data":""}]}"#,
+        );
+        assert_eq!(e.request_id.as_deref(), Some("req-9"));
+    }
+
+    #[test]
+    fn command_scim_oauth_text_html_and_empty_bodies() {
+        let e = err(400, &[], r#"{"error":"ClusterNotReadyException: Cluster x is in state PENDING"}"#);
+        assert_eq!(e.message, "ClusterNotReadyException: Cluster x is in state PENDING");
+        let e = err(
+            409,
+            &[],
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"already exists","status":"409","scimType":"uniqueness"}"#,
+        );
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("SCIM_409"), "uniqueness already exists"));
+        let e = err(
+            401,
+            &[],
+            r#"{"error":"invalid_client","error_description":"Client authentication failed."}"#,
+        );
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_str()),
+            (Some("invalid_client"), "Client authentication failed.")
+        );
+        let e = err(400, &[], "MALFORMED_REQUEST: bad json");
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("MALFORMED_REQUEST"), "bad json"));
+        let page = "<html><head><title>Error 403 Invalid access token.</title></head><body><pre>    Invalid access token.</pre></body></html>";
+        let e = err(403, &[("content-type", "text/html")], page);
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("FORBIDDEN"), "Invalid access token."));
+        let e = err(502, &[], "<html><head><title>502 Bad Gateway</title></head><body></body></html>");
+        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Server, "502 Bad Gateway"));
+        let e = err(503, &[("retry-after", "7")], "");
+        assert_eq!(
+            (e.kind, e.message.as_str(), e.retry_after),
+            (ErrorKind::Unavailable, "Service Unavailable", Some(Duration::from_secs(7)))
+        );
+        let e = err(
+            430,
+            &[],
+            r#"{"errorCode":"TooManyRequestsForCapacity","message":"[TooManyRequestsForCapacity] ..."}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Capacity);
+        assert!(!e.is_transient(), "capacity errors are not retried automatically");
+    }
+
+    #[test]
+    fn retry_after_accepts_http_dates_and_long_pages_are_cut() {
+        let e = err(429, &[("retry-after", "Fri, 17 Apr 2026 12:22:10 GMT")], "");
+        assert_eq!(e.retry_after, Some(Duration::from_secs(10)));
+        let e = err(500, &[], &"x".repeat(5000));
+        assert!(e.message.chars().count() <= MAX_MESSAGE + 1);
+    }
+}
