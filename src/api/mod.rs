@@ -2,5 +2,8 @@
 //! The only module that builds URLs.
 
 pub mod error;
+pub mod gate;
+pub mod http;
 
 pub use error::{ApiError, ErrorKind};
+pub use http::{Endpoint, Idempotency, RetryPolicy};
