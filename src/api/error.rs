@@ -40,9 +40,20 @@ pub enum ErrorKind {
     Other,
 }
 
-/// A failed API call, ready to show: `Display` is one precise line.
+/// A failed API call, ready to show: `Display` is one precise line. Boxed so `Result`s stay
+/// small on the happy path; fields are read through `Deref`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
+pub struct ApiError(Box<ApiErrorDetail>);
+
+impl std::ops::Deref for ApiError {
+    type Target = ApiErrorDetail;
+    fn deref(&self) -> &ApiErrorDetail {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiErrorDetail {
     pub kind: ErrorKind,
     pub method: String,
     /// The URL path (never the query, which could carry tokens).
@@ -100,7 +111,7 @@ impl ApiError {
             .or_else(|| header("x-request-id"));
         let retry_after = retry_after(headers, now).or_else(|| blocked_until(&parsed.message, now));
         let kind = classify(status, parsed.code.as_deref(), &parsed.message);
-        ApiError {
+        ApiError(Box::new(ApiErrorDetail {
             kind,
             method: method.to_string(),
             path: path.to_string(),
@@ -110,12 +121,12 @@ impl ApiError {
             message: truncate(&parsed.message),
             request_id,
             retry_after,
-        }
+        }))
     }
 
     /// A transport failure (no response).
     pub fn transport(method: &str, path: &str, kind: ErrorKind, message: impl Into<String>) -> ApiError {
-        ApiError {
+        ApiError(Box::new(ApiErrorDetail {
             kind,
             method: method.to_string(),
             path: path.to_string(),
@@ -125,7 +136,7 @@ impl ApiError {
             message: truncate(&message.into()),
             request_id: None,
             retry_after: None,
-        }
+        }))
     }
 
     /// The token was rejected as missing, invalid or expired: refreshing may help.
