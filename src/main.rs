@@ -1,5 +1,6 @@
 use clap::Parser;
-use sparkdeck::cli::{Cli, Command};
+use sparkdeck::cli::{Cli, Command, ListAction, list};
+use sparkdeck::domain::Kind;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -13,6 +14,18 @@ fn main() -> std::process::ExitCode {
     runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(args)) => sparkdeck::cli::run_sim(args).await,
+            Some(Command::Sessions { action: ListAction::List(args) }) => {
+                list::run(Kind::Session, args, cli.demo).await
+            }
+            Some(Command::Batches { action: ListAction::List(args) }) => {
+                list::run(Kind::Batch, args, cli.demo).await
+            }
+            Some(Command::Clusters { action: ListAction::List(args) }) => {
+                list::run(Kind::Cluster, args, cli.demo).await
+            }
+            Some(Command::Runs { action: ListAction::List(args) }) => {
+                list::run(Kind::Run, args, cli.demo).await
+            }
             None => sparkdeck::cli::run_default(cli.demo).await,
         }
     })

@@ -1,5 +1,6 @@
 //! Command-line definitions (clap) and the entry points `main` dispatches to.
 
+pub mod list;
 pub mod output;
 
 use std::net::SocketAddr;
@@ -25,6 +26,49 @@ pub struct Cli {
 pub enum Command {
     /// Serve the simulated Fabric Livy and Databricks REST APIs on loopback until interrupted.
     Sim(SimArgs),
+    /// Fabric Livy sessions.
+    Sessions {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// Fabric Livy batches.
+    Batches {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// Databricks clusters.
+    Clusters {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// Databricks job runs.
+    Runs {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListAction {
+    /// List across every workspace, most recent first.
+    List(ListArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only this workspace (its display name).
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// Only rows in this state: pending, ready, busy, succeeded, failed, cancelled, active, or the
+    /// service's own word (e.g. TERMINATED, idle).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
+    pub output: output::Format,
+    /// At most this many rows (per workspace when fetching, in total when printing).
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -24,7 +24,7 @@ struct Column {
 
 fn columns(kind: Kind) -> Vec<Column> {
     let mut cols = vec![
-        Column { header: "WORKSPACE", priority: 2, cell: |r, _| r.workspace.clone() },
+        Column { header: "WORKSPACE", priority: 1, cell: |r, _| r.workspace.clone() },
         Column { header: "NAME", priority: 1, cell: |r, _| r.name.clone() },
         Column { header: "ID", priority: 0, cell: |r, _| r.id.clone() },
         Column { header: "STATE", priority: 0, cell: |r, _| r.raw_state.clone() },

@@ -1,6 +1,7 @@
 //! What the UI and the headless commands show, independent of the wire: one status vocabulary
 //! over every service's own states (the raw word is always kept next to it) and one row type.
 
+pub mod convert;
 pub mod resource;
 pub mod status;
 

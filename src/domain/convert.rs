@@ -1,0 +1,183 @@
+//! Rows from API objects. Reads are tolerant: every field may be missing or of an unexpected
+//! type (sparse Fabric bodies, new Databricks fields), and the raw object is kept whole.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::{Detail, Kind, Resource, Status};
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// Fabric timestamps are RFC 3339 strings.
+fn rfc3339(v: &Value, key: &str) -> Option<Timestamp> {
+    v.get(key).and_then(Value::as_str).and_then(|s| s.parse().ok())
+}
+
+/// Databricks timestamps are epoch milliseconds; 0 means "not yet".
+fn millis(v: &Value, key: &str) -> Option<Timestamp> {
+    v.get(key)
+        .and_then(Value::as_i64)
+        .filter(|ms| *ms > 0)
+        .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+}
+
+/// A Livy session or batch from a `LivySparkActivityList` item (or a full SessionResponse /
+/// BatchResponse, whose state lives in `state` / `fabric*StateInfo`).
+pub fn livy_row(kind: Kind, workspace: &str, lakehouse: Option<&str>, item: Value) -> Resource {
+    let fabric_state = item
+        .pointer("/fabricSessionStateInfo/state")
+        .or_else(|| item.pointer("/fabricBatchStateInfo/state"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let livy_state = text(&item, "state").or_else(|| text(&item, "livyState"));
+    let status = Status::from_livy(livy_state.as_deref(), fabric_state.as_deref());
+    let raw_state = livy_state
+        .or(fabric_state)
+        .or_else(|| text(&item, "schedulerState"))
+        .unwrap_or_else(|| "unknown".into());
+    let app_id = text(&item, "appId");
+    let detail = match kind {
+        Kind::Batch => Detail::Batch {
+            file: item
+                .pointer("/livyInfo/jobCreationRequest/file")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            lakehouse: lakehouse.map(str::to_string),
+            app_id,
+        },
+        _ => Detail::Session {
+            idle_timeout_at: None,
+            high_concurrency: text(&item, "name").is_some_and(|n| n.starts_with("HC_")),
+            read_only: false,
+            lakehouse: lakehouse.map(str::to_string),
+            app_id,
+        },
+    };
+    Resource {
+        kind,
+        workspace: workspace.to_string(),
+        id: text(&item, "id").unwrap_or_default(),
+        name: text(&item, "name").unwrap_or_default(),
+        status,
+        raw_state,
+        owner: text(&item, "submitterName").or_else(|| text(&item, "submitterId")),
+        started_at: rfc3339(&item, "startedAt").or_else(|| rfc3339(&item, "submittedAt")),
+        ended_at: rfc3339(&item, "endedAt"),
+        detail,
+        raw: Arc::new(item),
+    }
+}
+
+/// A Databricks cluster from `clusters/list` or `clusters/get`.
+pub fn cluster_row(workspace: &str, c: Value) -> Resource {
+    let state = text(&c, "state").unwrap_or_else(|| "UNKNOWN".into());
+    let termination_type = c.pointer("/termination_reason/type").and_then(Value::as_str);
+    let status = Status::from_cluster(&state, termination_type);
+    let raw_state = match c.pointer("/termination_reason/code").and_then(Value::as_str) {
+        Some(code) if state == "TERMINATED" || state == "ERROR" => format!("{state} ({code})"),
+        _ => state,
+    };
+    let workers = match (
+        c.pointer("/autoscale/min_workers"),
+        c.pointer("/autoscale/max_workers"),
+        c.get("num_workers"),
+    ) {
+        (Some(min), Some(max), _) => format!("{min}–{max}"),
+        (_, _, Some(Value::Number(n))) if n.as_u64() == Some(0) => "single node".into(),
+        (_, _, Some(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    Resource {
+        kind: Kind::Cluster,
+        workspace: workspace.to_string(),
+        id: text(&c, "cluster_id").unwrap_or_default(),
+        name: text(&c, "cluster_name").unwrap_or_default(),
+        status,
+        raw_state,
+        owner: text(&c, "creator_user_name"),
+        started_at: millis(&c, "start_time"),
+        ended_at: millis(&c, "terminated_time").filter(|_| status.is_terminal()),
+        detail: Detail::Cluster {
+            workers,
+            runtime: text(&c, "spark_version"),
+            node_type: text(&c, "node_type_id"),
+            source: text(&c, "cluster_source"),
+            pinned: c.get("is_pinned").and_then(Value::as_bool).unwrap_or(false),
+        },
+        raw: Arc::new(c),
+    }
+}
+
+/// A Databricks job run from `runs/list` or `runs/get`.
+pub fn run_row(workspace: &str, r: Value) -> Resource {
+    let life = r.pointer("/state/life_cycle_state").and_then(Value::as_str).unwrap_or("UNKNOWN").to_string();
+    let result = r.pointer("/state/result_state").and_then(Value::as_str).map(str::to_string);
+    let status = Status::from_run(&life, result.as_deref());
+    let id = r
+        .get("run_id")
+        .map(|v| v.as_i64().map_or_else(|| v.to_string(), |n| n.to_string()))
+        .unwrap_or_default();
+    Resource {
+        kind: Kind::Run,
+        workspace: workspace.to_string(),
+        id,
+        name: text(&r, "run_name").unwrap_or_default(),
+        status,
+        raw_state: life,
+        owner: text(&r, "creator_user_name"),
+        started_at: millis(&r, "start_time"),
+        ended_at: millis(&r, "end_time"),
+        detail: Detail::Run {
+            job_id: r.get("job_id").and_then(Value::as_i64),
+            job_name: text(&r, "run_name"),
+            trigger: text(&r, "trigger"),
+            result,
+        },
+        raw: Arc::new(r),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn sparse_fabric_bodies_still_make_rows() {
+        let row = livy_row(Kind::Session, "ws", None, json!({"fabricSessionStateInfo": {"state": "queued"}}));
+        assert_eq!((row.status, row.raw_state.as_str()), (Status::Pending, "queued"));
+        let row = livy_row(
+            Kind::Session,
+            "ws",
+            None,
+            json!({"id": "s1", "livyState": "idle", "submitterName": "Ada"}),
+        );
+        assert_eq!((row.status, row.owner.as_deref()), (Status::Ready, Some("Ada")));
+    }
+
+    #[test]
+    fn clusters_show_termination_codes_and_sizes() {
+        let row = cluster_row(
+            "w",
+            json!({"cluster_id": "c", "state": "TERMINATED", "autoscale": {"min_workers": 2, "max_workers": 8},
+                   "termination_reason": {"code": "INACTIVITY", "type": "SUCCESS"}, "start_time": 1_700_000_000_000i64}),
+        );
+        assert_eq!(row.raw_state, "TERMINATED (INACTIVITY)");
+        assert_eq!(row.status, Status::Succeeded);
+        assert!(matches!(row.detail, Detail::Cluster { ref workers, .. } if workers == "2–8"));
+    }
+
+    #[test]
+    fn runs_keep_life_cycle_and_result() {
+        let row = run_row(
+            "w",
+            json!({"run_id": 7, "run_name": "nightly", "state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED"}, "start_time": 0}),
+        );
+        assert_eq!((row.id.as_str(), row.status, row.started_at), ("7", Status::Failed, None));
+    }
+}

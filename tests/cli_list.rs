@@ -1,0 +1,72 @@
+//! `sparkdeck --demo <kind> list` end to end: the real binary, the in-process simulator, the
+//! API clients, and both output formats.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sparkdeck");
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(BIN).args(args).env("COLUMNS", "80").output().unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn json_rows_keep_api_fields_and_add_ours() {
+    for (kind, api_field) in
+        [("sessions", "livyState"), ("batches", "livyState"), ("clusters", "cluster_id"), ("runs", "run_id")]
+    {
+        let (code, stdout, stderr) = run(&["--demo", kind, "list", "-o", "json"]);
+        assert_eq!(code, Some(0), "{kind}: {stderr}");
+        let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{kind}: {e}\n{stdout}"));
+        let rows = doc.as_array().cloned().unwrap_or_default();
+        assert!(rows.len() >= 5, "{kind}: {} rows", rows.len());
+        for row in &rows {
+            for key in ["workspace", "id", "name", "state"] {
+                assert!(row.get(key).is_some(), "{kind} row lacks {key}: {row}");
+            }
+            assert!(row.get(api_field).is_some(), "{kind} row lost the API's {api_field}: {row}");
+        }
+    }
+}
+
+#[test]
+fn filters_by_workspace_and_state() {
+    let (_, stdout, _) =
+        run(&["--demo", "clusters", "list", "--workspace", "adb-dev", "--state", "RUNNING", "-o", "json"]);
+    let rows: Vec<Value> = serde_json::from_str(&stdout).unwrap_or_default();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["workspace"] == "adb-dev" && r["state"] == "RUNNING"), "{stdout}");
+    let (_, stdout, _) = run(&["--demo", "runs", "list", "--state", "failed", "-o", "json"]);
+    let rows: Vec<Value> = serde_json::from_str(&stdout).unwrap_or_default();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["sparkdeck_status"] == "failed"), "{stdout}");
+}
+
+#[test]
+fn tables_fit_80_columns() {
+    for kind in ["sessions", "batches", "clusters", "runs"] {
+        let (code, stdout, stderr) = run(&["--demo", kind, "list", "--limit", "10"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert!(lines.len() >= 2, "{kind}: {stdout}");
+        assert!(lines[0].contains("ID") && lines[0].contains("STATE"), "{kind}: {stdout}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{kind} too wide:\n{stdout}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, stderr) = run(&["--demo", "clusters", "list", "--workspace", "nope"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no workspace named \"nope\"") && stderr.contains("adb-dev"), "{stderr}");
+    let (code, _, stderr) = run(&["clusters", "list"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--demo"), "{stderr}");
+    let (code, _, _) = run(&["--demo", "clusters", "list", "-o", "yaml"]);
+    assert_eq!(code, Some(2));
+}
