@@ -141,11 +141,30 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
             None => break,
         }
     }
+    // Still too wide: shorten names, workspaces and long states (with an ellipsis) rather than
+    // wrapping rows; ids are never cut, they are what the user copies.
+    let mut widths = natural.clone();
+    let mut excess = total(&keep).saturating_sub(width as usize);
+    for header in ["NAME", "JOB / RUN", "WORKSPACE", "STATE"] {
+        if let Some(i) = cols.iter().position(|c| c.header == header).filter(|&i| keep[i]) {
+            let cut = excess.min(widths[i].saturating_sub(12));
+            widths[i] -= cut;
+            excess -= cut;
+        }
+    }
+    let fit = |i: usize, cell: String| -> String {
+        let max = widths[i].saturating_sub(2);
+        if cell.chars().count() <= max {
+            cell
+        } else {
+            cell.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+        }
+    };
     let mut table = Table::new();
-    table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
+    table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
     table.set_header(cols.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.header));
     for row in cells {
-        table.add_row(row.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(cell, _)| cell));
+        table.add_row(row.into_iter().enumerate().filter(|(i, _)| keep[*i]).map(|(i, cell)| fit(i, cell)));
     }
     let mut out = String::new();
     for line in table.to_string().lines() {
