@@ -171,3 +171,40 @@ async fn malformed_and_html_answers_become_precise_errors() {
     assert_eq!(err.kind, ErrorKind::NotFound);
     assert!(err.request_id.is_some(), "the simulator's x-request-id is kept: {err:?}");
 }
+
+#[tokio::test]
+async fn list_clients_fetch_only_the_pages_they_need() {
+    let opts = SimOptions { scale: 2, speed: 0.0, ..SimOptions::default() };
+    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
+    let pat = sim.shared().databricks().demo_workspaces(sim.base_url())[0].pat.clone();
+    let dbx = sparkdeck::api::DatabricksClient::new(endpoint(&sim, pat_auth(&pat)));
+    let runs = dbx
+        .runs(&sparkdeck::api::databricks::RunFilter::default(), 60)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(runs.len(), 60);
+    assert_eq!(
+        sim.shared().faults.count("GET", "/api/2.2/jobs/runs/list"),
+        3,
+        "25 + 25 + 10, not all 10 000 runs"
+    );
+    let clusters = dbx.clusters(&[], 250).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(clusters.len(), 250);
+    assert_eq!(sim.shared().faults.count("GET", "/api/2.1/clusters/list"), 3);
+    let running = dbx.clusters(&["RUNNING"], 1000).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !running.is_empty() && running.iter().all(|c| c["state"] == "RUNNING"),
+        "filtered by the service"
+    );
+
+    let ws = sim.shared().fabric().demo_workspaces()[0].clone();
+    let auth = Arc::new(StaticBearer::new("static", SecretString::from(ws.token.clone())));
+    let livy = sparkdeck::api::LivyClient::new(endpoint(&sim, auth), &ws.workspace_id, &ws.lakehouses[0].0);
+    let sessions = livy.sessions(150).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sessions.len(), 150);
+    let path = format!(
+        "/v1/workspaces/{}/lakehouses/{}/livyapi/versions/2023-12-01/sessions",
+        ws.workspace_id, ws.lakehouses[0].0
+    );
+    assert_eq!(sim.shared().faults.count("GET", &path), 2, "$top=100 then $top=50");
+}
