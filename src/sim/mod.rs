@@ -89,9 +89,7 @@ impl Sim {
         let shared = Arc::new(SimShared {
             engine: engine::Engine::new(),
             fabric: Mutex::new(fabric::FabricState::seeded(opts.seed, opts.scale, now)),
-            databricks: Mutex::new(databricks::DatabricksState::seeded(
-                opts.seed, opts.scale, now, &base_url,
-            )),
+            databricks: Mutex::new(databricks::DatabricksState::seeded(opts.seed, opts.scale, now)),
             faults: faults::FaultInjector::new(opts.faults, opts.seed),
             clock,
             base_url,

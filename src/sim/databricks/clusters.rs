@@ -40,9 +40,8 @@ pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
             let id = req
                 .param("cluster_id")
                 .ok_or_else(|| invalid_parameter("Missing required field: cluster_id"))?;
-            let base = req.base_url;
             let c = ws.cluster(id)?;
-            Reply::ok(cluster_json(c, base))
+            Reply::ok(cluster_json(c))
         }
         ("GET", "spark-versions") => Reply::ok(json!({
             "versions": SPARK_VERSIONS.iter().map(|(k, n)| json!({"key": k, "name": n})).collect::<Vec<_>>()
@@ -70,8 +69,7 @@ pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
     }
 }
 
-pub fn cluster_json(c: &Cluster, base_url: &str) -> Value {
-    let _ = base_url;
+pub fn cluster_json(c: &Cluster) -> Value {
     let mut v = json!({
         "cluster_id": c.id,
         "cluster_name": c.name,
@@ -170,7 +168,7 @@ fn list(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
     }
     if req.version == "2.0" {
         return Reply::ok(
-            json!({ "clusters": clusters.iter().map(|c| cluster_json(c, req.base_url)).collect::<Vec<_>>() }),
+            json!({ "clusters": clusters.iter().map(|c| cluster_json(c)).collect::<Vec<_>>() }),
         );
     }
     let page_size = match req.int_param("page_size")? {
@@ -184,7 +182,7 @@ fn list(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
     };
     let end = (offset + page_size).min(clusters.len());
     let page: Vec<Value> =
-        clusters.get(offset..end).unwrap_or_default().iter().map(|c| cluster_json(c, req.base_url)).collect();
+        clusters.get(offset..end).unwrap_or_default().iter().map(|c| cluster_json(c)).collect();
     let mut body = json!({ "clusters": page });
     if end < clusters.len() {
         body["next_page_token"] = json!(encode_token(end));

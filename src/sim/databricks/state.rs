@@ -375,8 +375,7 @@ impl Workspace {
 impl DatabricksState {
     /// Demo data, deterministic for a seed; `scale` N > 0 adds N × 1000 clusters and
     /// N × 10 000 runs.
-    pub fn seeded(seed: u64, scale: u32, now: SimMillis, base_url: &str) -> Self {
-        let _ = base_url;
+    pub fn seeded(seed: u64, scale: u32, now: SimMillis) -> Self {
         Self { workspaces: super::seed::generate(seed, scale, now), oauth_tokens: HashMap::new(), counter: 0 }
     }
 
