@@ -1,5 +1,5 @@
 use clap::Parser;
-use sparkdeck::cli::{Cli, Command, ListAction, list};
+use sparkdeck::cli::{Cli, Command, list};
 use sparkdeck::domain::Kind;
 
 fn main() -> std::process::ExitCode {
@@ -14,18 +14,10 @@ fn main() -> std::process::ExitCode {
     runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(args)) => sparkdeck::cli::run_sim(args).await,
-            Some(Command::Sessions { action: ListAction::List(args) }) => {
-                list::run(Kind::Session, args, cli.demo).await
-            }
-            Some(Command::Batches { action: ListAction::List(args) }) => {
-                list::run(Kind::Batch, args, cli.demo).await
-            }
-            Some(Command::Clusters { action: ListAction::List(args) }) => {
-                list::run(Kind::Cluster, args, cli.demo).await
-            }
-            Some(Command::Runs { action: ListAction::List(args) }) => {
-                list::run(Kind::Run, args, cli.demo).await
-            }
+            Some(Command::Sessions { action }) => list::dispatch(Kind::Session, action, cli.demo).await,
+            Some(Command::Batches { action }) => list::dispatch(Kind::Batch, action, cli.demo).await,
+            Some(Command::Clusters { action }) => list::dispatch(Kind::Cluster, action, cli.demo).await,
+            Some(Command::Runs { action }) => list::dispatch(Kind::Run, action, cli.demo).await,
             None => sparkdeck::cli::run_default(cli.demo).await,
         }
     })

@@ -70,3 +70,35 @@ fn usage_errors_exit_2() {
     let (code, _, _) = run(&["--demo", "clusters", "list", "-o", "yaml"]);
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn get_finds_items_in_any_workspace() {
+    for kind in ["sessions", "batches", "clusters", "runs"] {
+        let (_, stdout, _) = run(&["--demo", kind, "list", "-o", "json", "--limit", "3"]);
+        let rows: Vec<Value> = serde_json::from_str(&stdout).unwrap_or_default();
+        let id = rows.last().and_then(|r| r["id"].as_str()).unwrap_or_default().to_string();
+        let workspace = rows.last().and_then(|r| r["workspace"].as_str()).unwrap_or_default().to_string();
+        assert!(!id.is_empty(), "{kind}: {stdout}");
+        let (code, json, stderr) = run(&["--demo", kind, "get", &id, "-o", "json"]);
+        assert_eq!(code, Some(0), "{kind} get {id}: {stderr}");
+        let obj: Value = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(
+            (obj["id"].as_str(), obj["workspace"].as_str()),
+            (Some(id.as_str()), Some(workspace.as_str())),
+            "{json}"
+        );
+        let (code, text, _) = run(&["--demo", kind, "get", &id]);
+        assert_eq!(code, Some(0));
+        assert!(text.lines().any(|l| l.starts_with("Id") && l.ends_with(&id)), "{text}");
+    }
+}
+
+#[test]
+fn get_reports_missing_items_and_bad_ids() {
+    let (code, _, stderr) = run(&["--demo", "clusters", "get", "0000-000000-missing"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no cluster with id \"0000-000000-missing\" found"), "{stderr}");
+    let (code, _, stderr) = run(&["--demo", "runs", "get", "not-a-number"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("run ids are numbers"), "{stderr}");
+}

@@ -50,6 +50,18 @@ impl DatabricksClient {
         self.paged("/api/2.2/jobs/runs/list", "runs", "limit", RUNS_PAGE_MAX, filters, limit).await
     }
 
+    /// `clusters/get`.
+    pub async fn cluster(&self, id: &str) -> Result<Value, ApiError> {
+        let query = [("cluster_id", id.to_string())];
+        self.ep.json(Method::GET, "/api/2.1/clusters/get", &query, None, Idempotency::Safe).await
+    }
+
+    /// `runs/get`, with its tasks.
+    pub async fn run(&self, id: i64) -> Result<Value, ApiError> {
+        let query = [("run_id", id.to_string())];
+        self.ep.json(Method::GET, "/api/2.2/jobs/runs/get", &query, None, Idempotency::Safe).await
+    }
+
     /// Follow `next_page_token` until `limit` items are in hand or the list ends, asking each
     /// page for no more than is still needed.
     async fn paged(

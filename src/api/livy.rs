@@ -46,6 +46,20 @@ impl LivyClient {
         self.collect("batches", limit).await
     }
 
+    /// `GET /sessions/{id}`.
+    pub async fn session(&self, id: &str) -> Result<Value, ApiError> {
+        self.ep
+            .json(Method::GET, &format!("{}/sessions/{id}", self.base_path), &[], None, Idempotency::Safe)
+            .await
+    }
+
+    /// `GET /batches/{id}`.
+    pub async fn batch(&self, id: &str) -> Result<Value, ApiError> {
+        self.ep
+            .json(Method::GET, &format!("{}/batches/{id}", self.base_path), &[], None, Idempotency::Safe)
+            .await
+    }
+
     async fn collect(&self, what: &str, limit: usize) -> Result<Vec<Value>, ApiError> {
         const PAGE: usize = 100;
         let mut out = Vec::new();

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use super::ListArgs;
 use super::output::{self, Format};
+use super::{GetArgs, ListAction, ListArgs};
 use crate::api::databricks::RunFilter;
-use crate::api::{ApiError, DatabricksClient, Endpoint, LivyClient};
+use crate::api::{ApiError, DatabricksClient, Endpoint, ErrorKind, LivyClient};
 use crate::auth::StaticBearer;
 use crate::domain::convert::{cluster_row, livy_row, run_row};
 use crate::domain::{Kind, Resource, Status};
@@ -93,10 +93,11 @@ fn state_matches(row: &Resource, wanted: &str) -> bool {
     }
 }
 
-pub async fn run(kind: Kind, args: ListArgs, demo: bool) -> ExitCode {
+/// `sparkdeck <kind> list|get`.
+pub async fn dispatch(kind: Kind, action: ListAction, demo: bool) -> ExitCode {
     if !demo {
         eprintln!(
-            "sparkdeck: reading workspaces from config.toml is not built yet; run `sparkdeck --demo {} list` to use the simulator.",
+            "sparkdeck: reading workspaces from config.toml is not built yet; run `sparkdeck --demo {} ...` to use the simulator.",
             kind.plural()
         );
         return ExitCode::from(2);
@@ -108,9 +109,97 @@ pub async fn run(kind: Kind, args: ListArgs, demo: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let code = list(kind, &args, &sim).await;
+    let code = match action {
+        ListAction::List(args) => list(kind, &args, &sim).await,
+        ListAction::Get(args) => get(kind, &args, &sim).await,
+    };
     sim.shutdown().await;
     code
+}
+
+/// The targets named by `--workspace` (all when absent); a name that matches none is a usage
+/// error listing the valid names.
+fn select<'a>(targets: &'a [Target], workspace: Option<&String>) -> Result<Vec<&'a Target>, ExitCode> {
+    if let Some(name) = workspace
+        && !targets.iter().any(|t| t.workspace() == name)
+    {
+        let mut names: Vec<&str> = targets.iter().map(Target::workspace).collect();
+        names.dedup();
+        eprintln!("sparkdeck: no workspace named {name:?}; configured: {}", names.join(", "));
+        return Err(ExitCode::from(2));
+    }
+    Ok(targets.iter().filter(|t| workspace.is_none_or(|n| t.workspace() == n)).collect())
+}
+
+/// One item from one target: `Ok(None)` when this target does not hold it.
+async fn fetch_one(target: &Target, kind: Kind, id: &str) -> Result<Option<Resource>, ApiError> {
+    let found = match (target, kind) {
+        (Target::Livy { workspace, lakehouse, client }, Kind::Session) => {
+            client.session(id).await.map(|v| livy_row(kind, workspace, Some(lakehouse), v))
+        }
+        (Target::Livy { workspace, lakehouse, client }, Kind::Batch) => {
+            client.batch(id).await.map(|v| livy_row(kind, workspace, Some(lakehouse), v))
+        }
+        (Target::Databricks { workspace, client }, Kind::Cluster) => {
+            client.cluster(id).await.map(|v| cluster_row(workspace, v))
+        }
+        (Target::Databricks { workspace, client }, Kind::Run) => match id.parse::<i64>() {
+            Ok(n) => client.run(n).await.map(|v| run_row(workspace, v)),
+            Err(_) => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    match found {
+        // Early Fabric polls carry only the acquisition state, not even the id.
+        Ok(mut row) => {
+            if row.id.is_empty() {
+                row.id = id.to_string();
+            }
+            Ok(Some(row))
+        }
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn get(kind: Kind, args: &GetArgs, sim: &Sim) -> ExitCode {
+    if kind == Kind::Run && args.id.parse::<i64>().is_err() {
+        eprintln!("sparkdeck: run ids are numbers, got {:?}", args.id);
+        return ExitCode::from(2);
+    }
+    let targets = match demo_targets(sim) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("sparkdeck: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let chosen = match select(&targets, args.workspace.as_ref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut failures = Vec::new();
+    for target in chosen {
+        match fetch_one(target, kind, &args.id).await {
+            Ok(Some(row)) => {
+                let text = match args.output {
+                    Format::Json => {
+                        serde_json::to_string_pretty(&output::row_json(&row)).unwrap_or_default() + "\n"
+                    }
+                    Format::Table => output::detail(&row, jiff::Timestamp::now()),
+                };
+                print!("{text}");
+                return ExitCode::SUCCESS;
+            }
+            Ok(None) => {}
+            Err(e) => failures.push(e),
+        }
+    }
+    for e in &failures {
+        eprintln!("sparkdeck: {e}");
+    }
+    eprintln!("sparkdeck: no {} with id {:?} found", kind.singular(), args.id);
+    ExitCode::from(1)
 }
 
 async fn list(kind: Kind, args: &ListArgs, sim: &Sim) -> ExitCode {
@@ -121,16 +210,11 @@ async fn list(kind: Kind, args: &ListArgs, sim: &Sim) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if let Some(name) = &args.workspace
-        && !targets.iter().any(|t| t.workspace() == name)
-    {
-        let mut names: Vec<&str> = targets.iter().map(Target::workspace).collect();
-        names.dedup();
-        eprintln!("sparkdeck: no workspace named {name:?}; configured: {}", names.join(", "));
-        return ExitCode::from(2);
-    }
-    let chosen = targets.iter().filter(|t| args.workspace.as_ref().is_none_or(|n| t.workspace() == n));
-    let results = futures::future::join_all(chosen.map(|t| fetch(t, kind, args))).await;
+    let chosen = match select(&targets, args.workspace.as_ref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let results = futures::future::join_all(chosen.into_iter().map(|t| fetch(t, kind, args))).await;
     let mut rows = Vec::new();
     let mut failed = false;
     for result in results {

@@ -52,6 +52,20 @@ pub enum Command {
 pub enum ListAction {
     /// List across every workspace, most recent first.
     List(ListArgs),
+    /// Show one item by id (searched in every workspace unless --workspace is given).
+    Get(GetArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// The session, batch, cluster or run id.
+    pub id: String,
+    /// Only look in this workspace (its display name).
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// Output format (`json` prints the API's object with `workspace`, `id`, `name`, `state`).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
+    pub output: output::Format,
 }
 
 #[derive(Debug, Clone, Args)]

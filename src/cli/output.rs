@@ -174,6 +174,45 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
     out
 }
 
+/// One item laid out for reading: the key fields, one per line.
+pub fn detail(r: &Resource, now: Timestamp) -> String {
+    let mut fields: Vec<(&str, String)> = vec![
+        ("Workspace", r.workspace.clone()),
+        ("Name", r.name.clone()),
+        ("Id", r.id.clone()),
+        ("State", format!("{} ({})", r.raw_state, r.status)),
+        ("Owner", owner(r, now)),
+        ("Started", started(r, now)),
+        ("Duration", duration(r, now)),
+    ];
+    match &r.detail {
+        Detail::Session { lakehouse, app_id, high_concurrency, .. } => {
+            fields.push(("Lakehouse", lakehouse.clone().unwrap_or_default()));
+            fields.push(("Spark app", app_id.clone().unwrap_or_default()));
+            fields.push(("High concurrency", if *high_concurrency { "yes" } else { "no" }.into()));
+        }
+        Detail::Batch { file, lakehouse, app_id } => {
+            fields.push(("File", file.clone().unwrap_or_default()));
+            fields.push(("Lakehouse", lakehouse.clone().unwrap_or_default()));
+            fields.push(("Spark app", app_id.clone().unwrap_or_default()));
+        }
+        Detail::Cluster { workers, runtime, node_type, source, pinned } => {
+            fields.push(("Workers", workers.clone()));
+            fields.push(("Runtime", runtime.clone().unwrap_or_default()));
+            fields.push(("Node type", node_type.clone().unwrap_or_default()));
+            fields.push(("Source", source.clone().unwrap_or_default()));
+            fields.push(("Pinned", if *pinned { "yes" } else { "no" }.into()));
+        }
+        Detail::Run { job_id, trigger, result, .. } => {
+            fields.push(("Job", job_id.map(|j| j.to_string()).unwrap_or_default()));
+            fields.push(("Trigger", trigger.clone().unwrap_or_default()));
+            fields.push(("Result", result.clone().unwrap_or_default()));
+        }
+    }
+    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    fields.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k:<width$}  {v}\n")).collect()
+}
+
 /// The JSON shape of one row: the API object with `workspace`, `id`, `name` and `state` added
 /// where the API has no such key (`workspace` is always ours), plus the unified
 /// `sparkdeck_status`.
