@@ -51,7 +51,8 @@ pub fn run(lang: Lang, code: &str, repl: &mut Repl, sql: &dyn Sql) -> (Duration,
             }
         }
     }
-    (slept, Outcome::Text(out))
+    // Livy's REPL strips trailing whitespace from text/plain output.
+    (slept, Outcome::Text(out.trim_end().to_string()))
 }
 
 struct Ctx<'a> {
@@ -462,11 +463,11 @@ fn traceback(lang: Lang, line: usize, ename: &str, evalue: &str) -> Vec<String> 
             format!("  at $line{line}.$read$$iw.<init>(<console>:{line})\n"),
         ],
         Lang::R => vec![format!("Error in eval(expr, envir, enclos) : {evalue}\n")],
-        _ => vec![
-            "Traceback (most recent call last):\n".into(),
-            format!("  File \"<stdin>\", line {line}, in <module>\n"),
-            format!("{ename}: {evalue}\n"),
-        ],
+        // Livy drops the frames up to and including the `<stdin>` one: a top-level raise leaves
+        // only the header and the exception line.
+        _ => {
+            vec!["Traceback (most recent call last):\n".into(), format!("{ename}: {evalue}\n")]
+        }
     }
 }
 
