@@ -1,0 +1,109 @@
+//! Base URLs for endpoints and hosts: `https://` only, plain `http://` on loopback only.
+
+use std::net::IpAddr;
+
+use reqwest::Url;
+
+use super::model::FIX_MARKER;
+
+/// Why a URL was refused, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlError {
+    pub message: String,
+    pub fix: String,
+}
+
+impl UrlError {
+    /// The message with its fix appended (for serde errors; see [`FIX_MARKER`]).
+    pub fn with_fix(&self) -> String {
+        format!("{}{FIX_MARKER}{}", self.message, self.fix)
+    }
+}
+
+/// Normalise a base URL: a missing scheme becomes `https://`, a trailing slash and a default
+/// port are dropped, and with `keep_path = false` only scheme and authority remain (the
+/// Databricks SDKs do the same to `host`).
+pub fn base_url(raw: &str, keep_path: bool) -> Result<String, UrlError> {
+    let trimmed = raw.trim();
+    let with_scheme =
+        if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
+    let url = Url::parse(&with_scheme).map_err(|e| UrlError {
+        message: format!("`{trimmed}` is not a valid URL ({e})"),
+        fix: "write it like https://host.example.com".into(),
+    })?;
+    let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| UrlError {
+        message: format!("`{trimmed}` has no host name"),
+        fix: "write it like https://host.example.com".into(),
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => {
+            return Err(UrlError {
+                message: format!("plain http is refused for `{trimmed}`: tokens would travel unencrypted"),
+                fix: format!(
+                    "use https://{}; http is only allowed on 127.0.0.1, ::1 or localhost",
+                    &with_scheme["http://".len()..].trim_end_matches('/')
+                ),
+            });
+        }
+        other => {
+            return Err(UrlError {
+                message: format!("unsupported scheme `{other}` in `{trimmed}`"),
+                fix: "use an https:// URL".into(),
+            });
+        }
+    }
+    let mut out = format!("{}://{}", url.scheme(), url.host_str().unwrap_or(host));
+    if let Some(port) = url.port() {
+        out.push_str(&format!(":{port}"));
+    }
+    if keep_path {
+        out.push_str(url.path().trim_end_matches('/'));
+    }
+    Ok(out)
+}
+
+/// 127.0.0.0/8, ::1 and `localhost`.
+pub fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost") || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host name of a normalised base URL (for default display names).
+pub fn host_name(base: &str) -> String {
+    Url::parse(base).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| base.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_is_normalised() {
+        assert_eq!(
+            base_url("adb-1.2.azuredatabricks.net/", false).as_deref(),
+            Ok("https://adb-1.2.azuredatabricks.net")
+        );
+        assert_eq!(
+            base_url("https://adb-1.azuredatabricks.net:443/?o=1", false).as_deref(),
+            Ok("https://adb-1.azuredatabricks.net")
+        );
+        assert_eq!(
+            base_url("https://proxy.example.com/fabric/", true).as_deref(),
+            Ok("https://proxy.example.com/fabric")
+        );
+    }
+
+    #[test]
+    fn http_only_on_loopback() {
+        assert_eq!(base_url("http://127.0.0.1:8080/", false).as_deref(), Ok("http://127.0.0.1:8080"));
+        assert_eq!(base_url("http://localhost:9000", true).as_deref(), Ok("http://localhost:9000"));
+        assert_eq!(base_url("http://[::1]:9000", true).as_deref(), Ok("http://[::1]:9000"));
+        let err = base_url("http://adb-1.azuredatabricks.net", false).unwrap_err();
+        assert!(err.message.contains("plain http is refused"), "{err:?}");
+        assert!(err.fix.contains("https://adb-1.azuredatabricks.net"), "{err:?}");
+        assert!(base_url("http://127.0.0.1.evil.com", false).is_err());
+        assert!(base_url("ftp://x.example.com", false).is_err());
+    }
+}
