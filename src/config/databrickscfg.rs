@@ -57,7 +57,7 @@ pub const SUPPORTED_AUTH_TYPES: &[&str] =
     &["pat", "oauth-m2m", "azure-client-secret", "azure-cli", "azure-msi"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum From {
+enum Provenance {
     Preset,
     Env(&'static str),
     File,
@@ -66,7 +66,7 @@ enum From {
 /// Attribute values and where each came from.
 #[derive(Default)]
 struct Attrs {
-    values: BTreeMap<&'static str, (String, From)>,
+    values: BTreeMap<&'static str, (String, Provenance)>,
 }
 
 impl Attrs {
@@ -74,7 +74,7 @@ impl Attrs {
         self.values.get(key).map(|(v, _)| v.as_str())
     }
 
-    fn set_if_unset(&mut self, key: &'static str, value: String, from: From) {
+    fn set_if_unset(&mut self, key: &'static str, value: String, from: Provenance) {
         self.values.entry(key).or_insert((value, from));
     }
 
@@ -86,7 +86,7 @@ impl Attrs {
         self.values
             .values()
             .filter_map(|(_, from)| match from {
-                From::Env(name) => Some(name.to_string()),
+                Provenance::Env(name) => Some(name.to_string()),
                 _ => None,
             })
             .collect()
@@ -95,7 +95,7 @@ impl Attrs {
     fn load_env(&mut self, env: &dyn Env) {
         for a in ATTRIBUTES {
             if let Some(value) = env.var(a.env) {
-                self.set_if_unset(a.key, value, From::Env(a.env));
+                self.set_if_unset(a.key, value, Provenance::Env(a.env));
             }
         }
     }
@@ -103,7 +103,7 @@ impl Attrs {
     fn load_profile(&mut self, profile: &BTreeMap<String, String>) {
         for a in ATTRIBUTES {
             if let Some(value) = profile.get(a.key).filter(|v| !v.is_empty()) {
-                self.set_if_unset(a.key, value.clone(), From::File);
+                self.set_if_unset(a.key, value.clone(), Provenance::File);
             }
         }
     }
@@ -211,7 +211,7 @@ pub fn from_environment(env: &dyn Env) -> Result<Option<Resolved>, ConfigError> 
         || attrs
             .values
             .values()
-            .any(|(_, from)| matches!(from, From::Env(name) if name.starts_with("DATABRICKS_")));
+            .any(|(_, from)| matches!(from, Provenance::Env(name) if name.starts_with("DATABRICKS_")));
     if attrs.get("host").is_none() && !databricks_specific {
         return Ok(None);
     }
@@ -268,7 +268,7 @@ pub fn from_profile(env: &dyn Env, profile: &str) -> Result<Resolved, ConfigErro
 /// SDK does for `Config(host=…)` (the file is skipped because a host is set).
 pub fn from_host(env: &dyn Env, host: &str) -> Result<Resolved, ConfigError> {
     let mut attrs = Attrs::default();
-    attrs.set_if_unset("host", host.to_string(), From::Preset);
+    attrs.set_if_unset("host", host.to_string(), Provenance::Preset);
     attrs.load_env(env);
     let (host, auth) = select(&attrs, &source_name(&None, &attrs))?;
     Ok(Resolved { host, auth, profile: None, env_vars: attrs.env_vars(), file_has_secret: false })

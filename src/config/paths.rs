@@ -19,11 +19,6 @@ pub fn default_config_file() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.config_dir().join(CONFIG_FILE_NAME))
 }
 
-/// The platform data directory (logs, the device-code token cache).
-pub fn data_dir() -> Option<PathBuf> {
-    project_dirs().map(|dirs| dirs.data_dir().to_path_buf())
-}
-
 /// Which config file to read and whether the user named it (a named file must exist).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigChoice {
