@@ -21,6 +21,10 @@ pub(crate) fn load_pkcs12(path: &Path, password: Option<&SecretString>) -> Resul
         message: format!("cannot read the certificate file {}: {e}", path.display()),
     })?;
     if !bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        check_pkcs12(&bytes, password).map_err(|message| AuthError::Misconfigured {
+            method: METHOD.into(),
+            message: format!("{}: {message}", path.display()),
+        })?;
         return Ok(SecretBytes::new(bytes));
     }
     let pem = SecretBytes::new(bytes);
@@ -28,6 +32,19 @@ pub(crate) fn load_pkcs12(path: &Path, password: Option<&SecretString>) -> Resul
         method: METHOD.into(),
         message: format!("{}: {message}", path.display()),
     })
+}
+
+/// Open the bundle now, so a wrong password is reported at start-up with a clear message.
+fn check_pkcs12(der: &[u8], password: Option<&SecretString>) -> Result<(), String> {
+    let pkcs12 =
+        Pkcs12::from_der(der).map_err(|_| "neither PEM nor a PKCS#12 (.pfx/.p12) file".to_string())?;
+    let parsed = pkcs12
+        .parse2(password.map(|p| p.expose_secret()).unwrap_or(""))
+        .map_err(|_| "cannot open the PKCS#12 file: wrong or missing certificate_password".to_string())?;
+    match (parsed.pkey, parsed.cert) {
+        (Some(_), Some(_)) => Ok(()),
+        _ => Err("the PKCS#12 file must hold the certificate and its private key".into()),
+    }
 }
 
 fn pem_to_pkcs12(pem: &[u8], password: Option<&SecretString>) -> Result<Vec<u8>, String> {

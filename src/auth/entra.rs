@@ -6,15 +6,21 @@
 //! credential would hand back the very same token for up to an hour. Building one is cheap (no
 //! I/O except reading the certificate or federated token file, which also picks up rotations);
 //! [`super::token::TokenProvider`] is the one cache.
+//!
+//! Entra's error bodies are read from the transport, not from azure_identity's error: its
+//! error model borrows `error_description` as `&str`, which fails on every real description
+//! (they contain escaped `\r\n` before "Trace ID"), and the AADSTS code would be lost.
 
 use std::fmt;
+use std::future::Future;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 
+use azure_core::Bytes;
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
 use azure_core::credentials::{Secret, TokenCredential};
-use azure_core::error::ErrorKind;
-use azure_core::http::{ClientOptions, Transport};
+use azure_core::http::{AsyncRawResponse, ClientOptions, HttpClient, Request, Transport};
 use azure_identity::{
     ClientAssertionCredentialOptions, ClientCertificateCredential, ClientCertificateCredentialOptions,
     ClientSecretCredential, ClientSecretCredentialOptions, WorkloadIdentityCredential,
@@ -72,20 +78,56 @@ impl fmt::Debug for AppTokenSource {
     }
 }
 
+/// The status and body of the last unsuccessful answer from the authority.
+type RefusalSlot = Arc<Mutex<Option<(u16, Bytes)>>>;
+
+/// Our reqwest client as azure_identity's transport, keeping a copy of error bodies.
+#[derive(Debug)]
+struct RecordingTransport {
+    http: reqwest::Client,
+    refusal: RefusalSlot,
+}
+
+impl HttpClient for RecordingTransport {
+    fn execute_request<'a, 'b, 'f>(
+        &'a self,
+        request: &'b Request,
+    ) -> Pin<Box<dyn Future<Output = azure_core::Result<AsyncRawResponse>> + Send + 'f>>
+    where
+        'a: 'f,
+        'b: 'f,
+        Self: 'f,
+    {
+        Box::pin(async move {
+            let response = HttpClient::execute_request(&self.http, request).await?;
+            if response.status().is_success() {
+                return Ok(response);
+            }
+            let (status, headers, body) = response.deconstruct();
+            let body = body.collect().await?;
+            if let Ok(mut slot) = self.refusal.lock() {
+                *slot = Some((u16::from(status), body.clone()));
+            }
+            Ok(AsyncRawResponse::from_bytes(status, headers, body))
+        })
+    }
+}
+
 impl AppTokenSource {
-    fn client_options(&self) -> ClientOptions {
+    fn client_options(&self, refusal: &RefusalSlot) -> ClientOptions {
         let mut cloud = CustomConfiguration::default();
         cloud.authority_host = self.authority_host.trim_end_matches('/').to_string();
+        let transport = RecordingTransport { http: self.http.clone(), refusal: refusal.clone() };
         ClientOptions {
-            transport: Some(Transport::new(Arc::new(self.http.clone()))),
+            transport: Some(Transport::new(Arc::new(transport))),
             cloud: Some(Arc::new(CloudConfiguration::Custom(cloud))),
             ..Default::default()
         }
     }
 
-    fn credential(&self) -> Result<Arc<dyn TokenCredential>, AuthError> {
+    fn credential(&self, refusal: &RefusalSlot) -> Result<Arc<dyn TokenCredential>, AuthError> {
         let method = self.credential.method();
-        let client_options = self.client_options();
+        let client_options = self.client_options(refusal);
         let built: azure_core::Result<Arc<dyn TokenCredential>> = match &self.credential {
             AppCredential::Secret { client_secret } => ClientSecretCredential::new(
                 &self.tenant_id,
@@ -138,11 +180,12 @@ impl AppTokenSource {
 impl TokenSource for AppTokenSource {
     fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
         Box::pin(async move {
-            let credential = self.credential()?;
-            let token = credential
-                .get_token(&[self.audience.scope()], None)
-                .await
-                .map_err(|e| map_azure_error(self.credential.method(), &e, &self.secrets()))?;
+            let refusal = RefusalSlot::default();
+            let credential = self.credential(&refusal)?;
+            let token = credential.get_token(&[self.audience.scope()], None).await.map_err(|e| {
+                let refused = refusal.lock().ok().and_then(|mut slot| slot.take());
+                map_azure_error(self.credential.method(), &e, refused, &self.secrets())
+            })?;
             Ok(AccessToken {
                 secret: SecretString::from(token.token.secret().to_string()),
                 expires_at: Timestamp::from_second(token.expires_on.unix_timestamp()).ok(),
@@ -162,23 +205,21 @@ impl TokenSource for AppTokenSource {
 
 /// An azure_identity failure as an [`AuthError`]: an Entra refusal keeps its AADSTS code and
 /// description; anything else (unreachable, unreadable file) is `Unavailable`.
-fn map_azure_error(method: &str, err: &azure_core::Error, secrets: &[&str]) -> AuthError {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = current {
-        if let Some(ErrorKind::HttpResponse { status, raw_response, .. }) =
-            e.downcast_ref::<azure_core::Error>().map(|az| az.kind())
-        {
-            let status = u16::from(*status);
-            let body = raw_response.as_ref().map(|r| r.body().as_ref()).unwrap_or_default();
-            let message = entra_refusal(status, body).unwrap_or_else(|| format!("HTTP {status}"));
-            let message = scrub(&message, secrets);
-            return if status >= 500 || status == 429 {
-                AuthError::Unavailable { method: method.into(), message }
-            } else {
-                AuthError::Refused { method: method.into(), message }
-            };
-        }
-        current = e.source();
+fn map_azure_error(
+    method: &str,
+    err: &azure_core::Error,
+    refused: Option<(u16, Bytes)>,
+    secrets: &[&str],
+) -> AuthError {
+    if let Some((status, body)) = refused {
+        let message =
+            entra_refusal(status, &body).unwrap_or_else(|| format!("the authority answered HTTP {status}"));
+        let message = scrub(&message, secrets);
+        return if status >= 500 || status == 429 {
+            AuthError::Unavailable { method: method.into(), message }
+        } else {
+            AuthError::Refused { method: method.into(), message }
+        };
     }
     // azure_identity prefixes "<Credential> authentication failed." and appends a link; the
     // cause is in between.
