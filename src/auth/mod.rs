@@ -8,11 +8,53 @@
 //! and the environment); the providers in this module turn a spec into an `Authenticator` that
 //! caches tokens, refreshes them before expiry and makes one token request at a time however
 //! many pollers ask.
+//!
+//! # Building an authenticator
+//!
+//! ```no_run
+//! # async fn demo(fabric: sparkdeck::auth::spec::FabricAuth) -> Result<(), sparkdeck::auth::AuthError> {
+//! use std::sync::Arc;
+//! use sparkdeck::auth::{AuthContext, fabric_authenticator};
+//!
+//! let ctx = AuthContext::new(reqwest::Client::new(), "/home/me/.local/share/sparkdeck")
+//!     .with_device_code_prompt(Arc::new(|p| eprintln!("{}", p.message.unwrap_or(p.user_code))));
+//! let auth = fabric_authenticator(&fabric, &ctx)?;
+//! let headers = auth.headers().await?; // Authorization: Bearer …
+//! # Ok(()) }
+//! ```
+//!
+//! Build one authenticator per workspace at start-up and share it (`SharedAuthenticator`):
+//! the cache and single-flight live inside it. Construction does no I/O beyond reading local
+//! files (certificate, environment token) and fails early on incomplete specs; tokens are
+//! fetched on the first `headers()` call.
 
+pub mod audience;
+mod azure_cli;
+mod certificate;
+pub mod context;
+mod databricks;
+mod device_code;
+mod entra;
+mod imds;
 pub mod spec;
+pub mod token;
 
 use std::fmt;
 use std::sync::Arc;
+
+pub use audience::Audience;
+pub use context::{AuthContext, DeviceCodePrompt, DeviceCodeSink};
+pub use databricks::{SP_MANAGEMENT_TOKEN_HEADER, SpManagementAuthenticator, WORKSPACE_RESOURCE_ID_HEADER};
+pub use entra::DEFAULT_AUTHORITY_HOST;
+pub use imds::DEFAULT_IMDS_ENDPOINT;
+pub use token::{AccessToken, REFRESH_MARGIN, TokenProvider, TokenSource};
+
+use self::azure_cli::AzureCliSource;
+use self::databricks::OAuthM2MSource;
+use self::device_code::DeviceCodeSource;
+use self::entra::{AppCredential, AppTokenSource};
+use self::imds::ImdsSource;
+use self::spec::{DatabricksAuth, EntraCredential, EntraEndpoints, FabricAuth};
 
 use futures::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -95,6 +137,181 @@ impl Authenticator for StaticBearer {
             ..Default::default()
         }
     }
+}
+
+/// The authenticator for a Fabric workspace (audience `https://api.fabric.microsoft.com`).
+pub fn fabric_authenticator(spec: &FabricAuth, ctx: &AuthContext) -> Result<SharedAuthenticator, AuthError> {
+    match spec {
+        FabricAuth::Entra { credential, endpoints } => {
+            entra_authenticator(credential, endpoints, Audience::Fabric, ctx)
+        }
+        FabricAuth::Static { token } => Ok(Arc::new(StaticBearer::new("static", token.clone()))),
+    }
+}
+
+/// The authenticator for a Databricks workspace at `host` (`https://adb-….azuredatabricks.net`;
+/// used by OAuth M2M to find `/oidc`).
+pub fn databricks_authenticator(
+    spec: &DatabricksAuth,
+    host: &str,
+    ctx: &AuthContext,
+) -> Result<SharedAuthenticator, AuthError> {
+    match spec {
+        DatabricksAuth::Pat { token } => {
+            require("pat", token.expose_secret(), "token")?;
+            Ok(Arc::new(StaticBearer::new("pat", token.clone())))
+        }
+        DatabricksAuth::OAuthM2M { client_id, client_secret } => {
+            require("oauth-m2m", client_id, "client_id")?;
+            require("oauth-m2m", client_secret.expose_secret(), "client_secret")?;
+            require("oauth-m2m", host, "host")?;
+            let source =
+                OAuthM2MSource::new(host, client_id.clone(), client_secret.clone(), ctx.http.clone());
+            Ok(Arc::new(TokenProvider::new(source)))
+        }
+        DatabricksAuth::Entra { credential, endpoints, sp_management_resource_id: None } => {
+            entra_authenticator(credential, endpoints, Audience::AzureDatabricks, ctx)
+        }
+        DatabricksAuth::Entra { credential, endpoints, sp_management_resource_id: Some(resource_id) } => {
+            let workspace = entra_provider(credential, endpoints, Audience::AzureDatabricks, ctx)?;
+            let management = entra_provider(credential, endpoints, Audience::Arm, ctx)?;
+            Ok(Arc::new(SpManagementAuthenticator::new(workspace, management, resource_id)?))
+        }
+    }
+}
+
+/// An authenticator for any Entra credential and audience (e.g. [`Audience::PowerBi`] for
+/// Fabric). An environment token is sent as it is.
+pub fn entra_authenticator(
+    credential: &EntraCredential,
+    endpoints: &EntraEndpoints,
+    audience: Audience,
+    ctx: &AuthContext,
+) -> Result<SharedAuthenticator, AuthError> {
+    match credential {
+        EntraCredential::EnvironmentToken { variable } => Ok(Arc::new(environment_token(variable)?)),
+        _ => Ok(Arc::new(entra_provider(credential, endpoints, audience, ctx)?)),
+    }
+}
+
+/// The cached token provider for a refreshing Entra credential and one audience.
+pub fn entra_provider(
+    credential: &EntraCredential,
+    endpoints: &EntraEndpoints,
+    audience: Audience,
+    ctx: &AuthContext,
+) -> Result<TokenProvider, AuthError> {
+    let authority_host =
+        endpoints.authority_host.clone().unwrap_or_else(|| DEFAULT_AUTHORITY_HOST.to_string());
+    let app = |method: &str, tenant_id: &str, client_id: &str, credential: AppCredential| {
+        require(method, tenant_id, "tenant_id")?;
+        require(method, client_id, "client_id")?;
+        require_https(method, &authority_host)?;
+        Ok::<_, AuthError>(TokenProvider::new(AppTokenSource {
+            tenant_id: tenant_id.to_string(),
+            client_id: client_id.to_string(),
+            credential,
+            audience,
+            authority_host: authority_host.clone(),
+            http: ctx.http.clone(),
+        }))
+    };
+    match credential {
+        EntraCredential::ClientSecret { tenant_id, client_id, client_secret } => {
+            require("service-principal-secret", client_secret.expose_secret(), "client_secret")?;
+            app(
+                "service-principal-secret",
+                tenant_id,
+                client_id,
+                AppCredential::Secret { client_secret: client_secret.clone() },
+            )
+        }
+        EntraCredential::ClientCertificate {
+            tenant_id,
+            client_id,
+            certificate_path,
+            certificate_password,
+        } => {
+            // Read now so a wrong path or password is a start-up error, not a poller's.
+            certificate::load_pkcs12(certificate_path, certificate_password.as_ref())?;
+            app(
+                "service-principal-certificate",
+                tenant_id,
+                client_id,
+                AppCredential::Certificate {
+                    path: certificate_path.clone(),
+                    password: certificate_password.clone(),
+                },
+            )
+        }
+        EntraCredential::WorkloadIdentity { tenant_id, client_id, token_file } => app(
+            "workload-identity",
+            tenant_id,
+            client_id,
+            AppCredential::Workload { token_file: token_file.clone() },
+        ),
+        EntraCredential::AzureCli { tenant_id, subscription } => Ok(TokenProvider::new(AzureCliSource::new(
+            ctx.az_path.clone(),
+            tenant_id.clone(),
+            subscription.clone(),
+            audience,
+        ))),
+        EntraCredential::DeviceCode { tenant_id, client_id } => {
+            require("device-code", tenant_id, "tenant_id")?;
+            require("device-code", client_id, "client_id")?;
+            require_https("device-code", &authority_host)?;
+            Ok(TokenProvider::new(DeviceCodeSource::new(
+                tenant_id.clone(),
+                client_id.clone(),
+                audience,
+                authority_host,
+                ctx.http.clone(),
+                ctx.device_code_prompt.clone(),
+                &ctx.data_dir,
+            )))
+        }
+        EntraCredential::ManagedIdentity { client_id } => Ok(TokenProvider::new(ImdsSource {
+            endpoint: endpoints.imds_endpoint.clone().unwrap_or_else(|| DEFAULT_IMDS_ENDPOINT.to_string()),
+            client_id: client_id.clone().filter(|c| !c.is_empty()),
+            audience,
+            http: ctx.http.clone(),
+        })),
+        EntraCredential::EnvironmentToken { .. } => Err(AuthError::Misconfigured {
+            method: "env-token".into(),
+            message: format!(
+                "a fixed token from the environment cannot be exchanged for a {} token; use an Entra credential",
+                audience.resource()
+            ),
+        }),
+    }
+}
+
+/// A bearer token read once from an environment variable.
+fn environment_token(variable: &str) -> Result<StaticBearer, AuthError> {
+    let value = std::env::var(variable).map_err(|_| AuthError::Misconfigured {
+        method: "env-token".into(),
+        message: format!("the environment variable {variable} is not set"),
+    })?;
+    let token = SecretString::from(value.trim().to_string());
+    require("env-token", token.expose_secret(), variable)?;
+    Ok(StaticBearer::new("env-token", token))
+}
+
+fn require(method: &str, value: &str, what: &str) -> Result<(), AuthError> {
+    if value.trim().is_empty() {
+        return Err(AuthError::Misconfigured { method: method.into(), message: format!("{what} is empty") });
+    }
+    Ok(())
+}
+
+fn require_https(method: &str, authority_host: &str) -> Result<(), AuthError> {
+    if !authority_host.starts_with("https://") {
+        return Err(AuthError::Misconfigured {
+            method: method.into(),
+            message: format!("the authority host must be an https:// URL, not {authority_host}"),
+        });
+    }
+    Ok(())
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive so it never appears in debug output.

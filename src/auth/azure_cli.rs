@@ -1,0 +1,191 @@
+//! Tokens from the Azure CLI: `az account get-access-token --resource R --output json`.
+//!
+//! Run directly with tokio::process rather than through azure_identity's AzureCliCredential:
+//! that one always runs `/bin/sh -c "cd /bin && az …"`, so the executable cannot be pointed
+//! elsewhere (tests, a non-PATH install), and it reads only `expires_on`, which Azure CLI
+//! before 2.54 does not print. Caching is [`super::token::TokenProvider`]'s job either way.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::audience::Audience;
+use super::entra::first_line;
+use super::token::{AccessToken, TokenSource, jwt_principal, scrub};
+use super::{AuthDescription, AuthError};
+
+const METHOD: &str = "azure-cli";
+/// `az` can be slow (it may refresh its own token over the network) but must not hang a poller.
+const AZ_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub(crate) struct AzureCliSource {
+    pub az_path: PathBuf,
+    pub tenant_id: Option<String>,
+    pub subscription: Option<String>,
+    pub audience: Audience,
+    /// The signed-in account, learnt from the last token's claims.
+    pub principal: Mutex<Option<String>>,
+}
+
+impl fmt::Debug for AzureCliSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AzureCliSource")
+            .field("az_path", &self.az_path)
+            .field("tenant_id", &self.tenant_id)
+            .field("subscription", &self.subscription)
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The fields we read from `az account get-access-token --output json`.
+#[derive(Deserialize)]
+struct CliToken {
+    #[serde(rename = "accessToken")]
+    access_token: String,
+    /// Unix seconds (Azure CLI ≥ 2.54).
+    expires_on: Option<i64>,
+    /// Local time without offset, e.g. "2026-05-11 14:03:07.000000" (every version).
+    #[serde(rename = "expiresOn")]
+    expires_on_local: Option<String>,
+}
+
+impl AzureCliSource {
+    pub fn new(
+        az_path: PathBuf,
+        tenant_id: Option<String>,
+        subscription: Option<String>,
+        audience: Audience,
+    ) -> Self {
+        Self { az_path, tenant_id, subscription, audience, principal: Mutex::new(None) }
+    }
+
+    fn args(&self) -> Vec<String> {
+        let mut args: Vec<String> = ["account", "get-access-token", "--resource", self.audience.resource()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        args.extend(["--output".to_string(), "json".to_string()]);
+        if let Some(tenant) = &self.tenant_id {
+            args.extend(["--tenant".to_string(), tenant.clone()]);
+        }
+        if let Some(subscription) = &self.subscription {
+            args.extend(["--subscription".to_string(), subscription.clone()]);
+        }
+        args
+    }
+
+    async fn run(&self) -> Result<AccessToken, AuthError> {
+        let unavailable = |message: String| AuthError::Unavailable { method: METHOD.into(), message };
+        let child = tokio::process::Command::new(&self.az_path)
+            .args(self.args())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => AuthError::Misconfigured {
+                    method: METHOD.into(),
+                    message: format!(
+                        "the Azure CLI ({}) was not found: install it and run `az login`, or choose another auth method",
+                        self.az_path.display()
+                    ),
+                },
+                _ => unavailable(format!("cannot run {}: {e}", self.az_path.display())),
+            })?;
+        let output = tokio::time::timeout(AZ_TIMEOUT, child.wait_with_output())
+            .await
+            .map_err(|_| {
+                unavailable(format!("`az account get-access-token` did not finish within {AZ_TIMEOUT:?}"))
+            })?
+            .map_err(|e| unavailable(format!("cannot run {}: {e}", self.az_path.display())))?;
+        let stdout = SecretString::from(String::from_utf8_lossy(&output.stdout).into_owned());
+        if !output.status.success() {
+            return Err(self.failure(&String::from_utf8_lossy(&output.stderr), stdout.expose_secret()));
+        }
+        // Parse errors are reported without the output: it may hold a token.
+        let token: CliToken = serde_json::from_str(stdout.expose_secret()).map_err(|_| {
+            unavailable("`az account get-access-token` printed something other than a token (expected JSON with accessToken)".into())
+        })?;
+        let expires_at = match (token.expires_on, token.expires_on_local.as_deref()) {
+            (Some(seconds), _) => Timestamp::from_second(seconds).ok(),
+            (None, Some(local)) => parse_local_time(local),
+            (None, None) => None,
+        }
+        .ok_or_else(|| {
+            unavailable(
+                "`az account get-access-token` printed no readable expiry (expires_on / expiresOn)".into(),
+            )
+        })?;
+        let secret = SecretString::from(token.access_token);
+        if let Ok(mut principal) = self.principal.lock() {
+            *principal = jwt_principal(&secret);
+        }
+        Ok(AccessToken { secret, expires_at: Some(expires_at) })
+    }
+
+    fn failure(&self, stderr: &str, stdout: &str) -> AuthError {
+        let line = stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("ERROR") || l.contains("AADSTS"))
+            .map(str::to_string)
+            .unwrap_or_else(|| first_line(stderr));
+        let message = scrub(line.trim_start_matches("ERROR:").trim(), &[stdout.trim()]);
+        if message.contains("az login") {
+            AuthError::SignInRequired { method: METHOD.into(), message }
+        } else if message.contains("AADSTS") {
+            AuthError::Refused { method: METHOD.into(), message }
+        } else if message.is_empty() {
+            AuthError::Unavailable { method: METHOD.into(), message: "az failed without a message".into() }
+        } else {
+            AuthError::Unavailable { method: METHOD.into(), message }
+        }
+    }
+}
+
+/// `expiresOn` is the machine's local time with optional fractional seconds.
+fn parse_local_time(text: &str) -> Option<Timestamp> {
+    let civil: jiff::civil::DateTime = text.trim().replace(' ', "T").parse().ok()?;
+    civil.to_zoned(jiff::tz::TimeZone::system()).ok().map(|z| z.timestamp())
+}
+
+impl TokenSource for AzureCliSource {
+    fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+        Box::pin(self.run())
+    }
+
+    fn describe(&self) -> AuthDescription {
+        AuthDescription {
+            method: METHOD.into(),
+            principal: self.principal.lock().ok().and_then(|p| p.clone()),
+            audience: Some(self.audience.resource().into()),
+            expires_at: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_expiry_is_read_in_the_system_time_zone() {
+        let parsed = parse_local_time("2026-05-11 14:03:07.123456");
+        let expected = jiff::civil::date(2026, 5, 11)
+            .at(14, 3, 7, 123_456_000)
+            .to_zoned(jiff::tz::TimeZone::system())
+            .map(|z| z.timestamp())
+            .ok();
+        assert!(parsed.is_some());
+        assert_eq!(parsed, expected);
+    }
+}
