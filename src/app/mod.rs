@@ -140,6 +140,7 @@ impl App {
     /// The view to open on.
     pub fn with_view(mut self, view: View) -> App {
         self.view = view;
+        self.rebuild(view);
         self
     }
 

@@ -117,7 +117,7 @@ impl App {
     }
 
     /// Recompute a view's rows (scope, filter, sort), keeping the selected item selected.
-    fn rebuild(&mut self, view: View) {
+    pub(super) fn rebuild(&mut self, view: View) {
         let i = view.index();
         let keep = self.views[i].keep.take().or_else(|| self.selected_key(view));
         let vs = &self.views[i];
@@ -310,8 +310,9 @@ impl App {
             Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
         } else if matches!(r.detail, Detail::Session { read_only: true, .. }) {
             Some(format!(
-                "{target} is read-only: it comes from the workspace monitoring list (a notebook or Spark job \
-                 definition), which the Livy API cannot {}.",
+                "{} \"{}\" is read-only: it is from the workspace monitoring list, and the Livy API cannot {} it.",
+                r.kind.singular(),
+                r.name,
                 action.verb()
             ))
         } else {

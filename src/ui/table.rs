@@ -13,6 +13,9 @@ use crate::domain::{Detail, Kind, format_duration};
 
 use super::theme::Theme;
 
+/// A fill column asks for its values' width up to this before less important columns go.
+const FILL_WANTS: u16 = 32;
+
 /// Width of the selection marker in front of each row.
 const MARKER: &str = "▶ ";
 
@@ -23,7 +26,8 @@ enum Width {
     Fixed(u16),
     /// As wide as the widest visible value (or the title), at most this.
     Fit(u16),
-    /// Takes what is left, at least this.
+    /// As wide as the widest visible value up to `FILL_WANTS`, at least this; takes what is
+    /// left over.
     Fill(u16),
 }
 
@@ -120,7 +124,7 @@ fn result<'a>(e: &'a Entry, _: Timestamp, theme: &Theme) -> Span<'a> {
 fn columns(view: View) -> Vec<Column> {
     use Width::{Fill, Fit, Fixed};
     let mut cols = vec![
-        col("WORKSPACE", 3, Fit(16), workspace),
+        col("WORKSPACE", 2, Fit(16), workspace),
         col("NAME", 0, Fill(12), name),
         col("ID", 1, Fit(36), id),
     ];
@@ -151,7 +155,7 @@ fn columns(view: View) -> Vec<Column> {
         }
         View::Runs => {
             cols[1].title = "JOB / RUN";
-            cols.extend([state, col("RESULT", 1, Fit(12), result), col("TRIGGER", 5, Fit(10), trigger)]);
+            cols.extend([state, col("RESULT", 1, Fit(12), result), col("TRIGGER", 5, Fit(12), trigger)]);
             cols.extend(tail);
         }
         View::All => {
@@ -161,6 +165,20 @@ fn columns(view: View) -> Vec<Column> {
         }
     }
     cols
+}
+
+/// The index of the least important column of at least `min_priority` (rightmost on ties).
+fn least_important(sized: &[(Column, u16)], min_priority: u8) -> Option<usize> {
+    sized
+        .iter()
+        .enumerate()
+        .filter(|(_, (c, _))| c.priority >= min_priority)
+        .max_by_key(|(i, (c, _))| (c.priority, *i))
+        .map(|(i, _)| i)
+}
+
+fn widest(c: &Column, rows: &[&Entry], now: Timestamp, theme: &Theme) -> u16 {
+    rows.iter().map(|e| (c.cell)(e, now, theme).width() as u16).max().unwrap_or(0)
 }
 
 /// Pick the columns and widths that fit `width` for the rows on screen.
@@ -177,42 +195,34 @@ fn fit(
             let title = c.title.chars().count() as u16;
             let w = match c.width {
                 Width::Fixed(n) => n.max(title),
-                Width::Fill(min) => min.max(title),
-                Width::Fit(max) => rows
-                    .iter()
-                    .map(|e| (c.cell)(e, now, theme).width() as u16)
-                    .max()
-                    .unwrap_or(0)
-                    .max(title)
-                    .min(max),
+                Width::Fill(min) => widest(&c, rows, now, theme).min(FILL_WANTS).max(min).max(title),
+                Width::Fit(max) => widest(&c, rows, now, theme).max(title).min(max),
             };
             (c, w)
         })
         .collect();
     let marker = MARKER.chars().count() as u16;
     let total = |s: &[(Column, u16)]| s.iter().map(|(_, w)| w + 1).sum::<u16>() + marker;
+    // Too wide: drop the optional columns (priority 3+) first, then shorten the name down to
+    // its minimum, then drop the useful ones (1-2), and last narrow long fitted values (ids).
     while total(&sized) > width {
-        let Some(drop) = sized
-            .iter()
-            .enumerate()
-            .filter(|(_, (c, _))| c.priority > 0)
-            .max_by_key(|(i, (c, _))| (c.priority, *i))
-            .map(|(i, _)| i)
-        else {
-            break;
-        };
-        sized.remove(drop);
-    }
-    // Still too wide with only essential columns: narrow the widest fitted ones.
-    while total(&sized) > width {
-        let Some((_, w)) = sized
+        if let Some(i) = least_important(&sized, 3) {
+            sized.remove(i);
+        } else if let Some((_, w)) =
+            sized.iter_mut().find(|(c, w)| matches!(c.width, Width::Fill(min) if *w > min))
+        {
+            *w -= 1;
+        } else if let Some(i) = least_important(&sized, 1) {
+            sized.remove(i);
+        } else if let Some((_, w)) = sized
             .iter_mut()
             .filter(|(c, w)| matches!(c.width, Width::Fit(_)) && *w > 8)
             .max_by_key(|(_, w)| *w)
-        else {
+        {
+            *w -= 1;
+        } else {
             break;
-        };
-        *w -= 1;
+        }
     }
     sized
 }
@@ -279,7 +289,7 @@ fn empty_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         if mine.is_empty() || mine.iter().all(|k| w.slot(*k).error.is_some()) {
             continue;
         }
-        let polled = mine.iter().all(|k| w.slot(*k).fetched_at.is_some());
+        let polled = mine.iter().all(|k| w.slot(*k).fetched_at.is_some() || w.slot(*k).error.is_some());
         let suffix = if polled { "." } else { " — polling…" };
         lines.push(Line::styled(format!(" No {noun} in {}{suffix}", w.workspace.name), theme.muted));
     }
