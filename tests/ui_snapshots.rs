@@ -39,8 +39,11 @@ fn keys(app: &mut App, text: &str) {
     }
 }
 
+/// A loaded app on view `v`, sized like the wide snapshots so keys page as they would there.
 fn view(v: View) -> App {
-    loaded_app().with_view(v)
+    let mut app = loaded_app().with_view(v);
+    app.update(Msg::Resize { width: WIDE.0, height: WIDE.1 });
+    app
 }
 
 #[test]
@@ -79,6 +82,7 @@ fn details_of_a_failed_run() {
 #[test]
 fn details_scrolled_into_the_api_object() {
     let mut app = view(View::Clusters);
+    app.update(Msg::Resize { width: 100, height: 30 });
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "jjjjjjjjjjjjjjj");
     assert_snapshot!(draw(&mut app, (100, 30)).backend());

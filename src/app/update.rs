@@ -282,7 +282,8 @@ impl App {
     }
 
     fn scroll_details(&mut self, command: Command) {
-        let height = usize::from(self.size.1).saturating_sub(4).max(1);
+        // Inside the overlay's borders.
+        let height = usize::from(crate::ui::layout::details(self.areas().body).height).saturating_sub(2).max(1);
         if let Some(d) = &mut self.details {
             let last = d.lines.len().saturating_sub(height);
             d.scroll = moved(d.scroll, last, height, command);
@@ -291,7 +292,9 @@ impl App {
 
     fn scroll_help(&mut self, delta: isize) {
         if let Some(h) = &mut self.help {
-            h.scroll = h.scroll.saturating_add_signed(delta);
+            // The bindings plus the notes under them (see ui::overlay::help).
+            let lines = keymap::bindings(h.scope, h.kind).count() + 5;
+            h.scroll = h.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
         }
     }
 

@@ -58,6 +58,11 @@ pub fn areas(area: Rect, header_lines: u16, error_lines: u16) -> Areas {
     Areas { header, tabs, body, errors, table_header, rows: inner, keys, status }
 }
 
+/// The details overlay over the pane `body`.
+pub fn details(body: Rect) -> Rect {
+    centered(body, 92, 90, 40, 10)
+}
+
 /// A centred rectangle `percent_x` × `percent_y` of `area`, at least `min_w` × `min_h`.
 pub fn centered(area: Rect, percent_x: u16, percent_y: u16, min_w: u16, min_h: u16) -> Rect {
     let w = (area.width * percent_x / 100).max(min_w).min(area.width);

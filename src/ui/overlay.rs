@@ -15,7 +15,7 @@ use super::theme::Theme;
 const LABEL: usize = 18;
 
 pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
-    let rect = centered(area, 92, 90, 40, 10);
+    let rect = super::layout::details(area);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
