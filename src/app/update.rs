@@ -283,7 +283,8 @@ impl App {
 
     fn scroll_details(&mut self, command: Command) {
         // Inside the overlay's borders.
-        let height = usize::from(crate::ui::layout::details(self.areas().body).height).saturating_sub(2).max(1);
+        let height =
+            usize::from(crate::ui::layout::details(self.areas().body).height).saturating_sub(2).max(1);
         if let Some(d) = &mut self.details {
             let last = d.lines.len().saturating_sub(height);
             d.scroll = moved(d.scroll, last, height, command);

@@ -78,6 +78,7 @@ mod tests {
         let l = line(src, &theme);
         let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, src);
-        assert_eq!(l.spans[2].content, r#""say \"hi\" – ok""#);
+        let string = l.spans.iter().find(|s| s.style == theme.json_string).map(|s| s.content.as_ref());
+        assert_eq!(string, Some(r#""say \"hi\" – ok""#));
     }
 }
