@@ -7,8 +7,11 @@
 //! services.
 
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod sim;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,97 @@
+//! The `:` command line: parsing and Tab completion.
+
+use super::view::View;
+
+/// Command names offered by completion, in the order shown.
+pub const COMMANDS: &[&str] = &["sessions", "batches", "clusters", "runs", "all", "ws", "help", "quit"];
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    Show(View),
+    /// `:ws NAME` (one workspace) or `:ws` (all workspaces).
+    Workspace(Option<String>),
+    Help,
+    Quit,
+    Nothing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown command :{0} (try :sessions :batches :clusters :runs :all :ws NAME :q)")]
+pub struct UnknownCommand(String);
+
+pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
+    let mut words = line.split_whitespace();
+    let Some(head) = words.next() else { return Ok(Cmd::Nothing) };
+    let arg = words.collect::<Vec<_>>().join(" ");
+    let cmd = match head.to_lowercase().as_str() {
+        "sessions" | "session" | "se" | "livy" => Cmd::Show(View::Sessions),
+        "batches" | "batch" | "ba" => Cmd::Show(View::Batches),
+        "clusters" | "cluster" | "cl" => Cmd::Show(View::Clusters),
+        "runs" | "run" | "jobs" => Cmd::Show(View::Runs),
+        "all" => Cmd::Show(View::All),
+        "ws" | "workspace" => Cmd::Workspace(Some(arg).filter(|a| !a.is_empty())),
+        "help" | "h" => Cmd::Help,
+        "q" | "q!" | "quit" | "exit" => Cmd::Quit,
+        _ => return Err(UnknownCommand(line.trim().to_string())),
+    };
+    Ok(cmd)
+}
+
+/// Candidates for the text typed so far: command names, or workspace names after `ws `.
+/// Returns the full line each candidate would produce.
+pub fn candidates(line: &str, workspaces: &[&str]) -> Vec<String> {
+    match line.split_once(' ') {
+        None => COMMANDS
+            .iter()
+            .filter(|c| c.starts_with(&line.to_lowercase()))
+            .map(|c| if *c == "ws" { "ws ".to_string() } else { c.to_string() })
+            .collect(),
+        Some((head, arg)) if matches!(head, "ws" | "workspace") => {
+            let arg = arg.trim_start().to_lowercase();
+            workspaces
+                .iter()
+                .filter(|w| w.to_lowercase().starts_with(&arg))
+                .map(|w| format!("{head} {w}"))
+                .collect()
+        }
+        Some(_) => Vec::new(),
+    }
+}
+
+/// The longest prefix shared by every candidate.
+pub fn common_prefix(candidates: &[String]) -> String {
+    let Some(first) = candidates.first() else { return String::new() };
+    let shared = candidates.iter().fold(first.chars().count(), |n, c| {
+        first.chars().zip(c.chars()).take_while(|(a, b)| a == b).count().min(n)
+    });
+    first.chars().take(shared).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_and_aliases_parse() {
+        assert_eq!(parse("clusters"), Ok(Cmd::Show(View::Clusters)));
+        assert_eq!(parse(" runs "), Ok(Cmd::Show(View::Runs)));
+        assert_eq!(parse("ws adb-dev"), Ok(Cmd::Workspace(Some("adb-dev".into()))));
+        assert_eq!(parse("ws"), Ok(Cmd::Workspace(None)));
+        assert_eq!(parse("q"), Ok(Cmd::Quit));
+        assert_eq!(parse(""), Ok(Cmd::Nothing));
+        assert!(parse("frobnicate").is_err());
+    }
+
+    #[test]
+    fn completion_offers_commands_then_workspaces() {
+        assert_eq!(candidates("cl", &[]), vec!["clusters"]);
+        assert_eq!(candidates("w", &[]), vec!["ws "]);
+        assert_eq!(
+            candidates("ws adb", &["adb-dev", "adb-prod", "fabric"]),
+            vec!["ws adb-dev", "ws adb-prod"]
+        );
+        assert_eq!(common_prefix(&candidates("ws a", &["adb-dev", "adb-prod"])), "ws adb-");
+        assert_eq!(common_prefix(&candidates("s", &[])), "sessions");
+    }
+}

@@ -1,0 +1,136 @@
+//! The details overlay: the key fields of one row laid out for reading, related items (a run's
+//! tasks), and the full API object as pretty JSON. Built once when opened or when the row is
+//! refreshed, never per frame.
+
+use serde_json::Value;
+
+use crate::domain::{Detail, Kind};
+
+use super::store::Entry;
+
+/// One line of the details overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailLine {
+    Field {
+        label: &'static str,
+        value: String,
+    },
+    Heading(String),
+    /// A line of pretty-printed JSON (coloured by the renderer).
+    Json(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Details {
+    pub kind: Kind,
+    pub ws: usize,
+    pub id: String,
+    pub title: String,
+    pub lines: Vec<DetailLine>,
+    pub scroll: usize,
+}
+
+impl Details {
+    pub fn new(ws: usize, e: &Entry, tz: &jiff::tz::TimeZone) -> Details {
+        let r = &e.res;
+        let title = format!(
+            " {} {} — {} ",
+            r.kind.singular(),
+            if r.name.is_empty() { &r.id } else { &r.name },
+            r.workspace
+        );
+        Details { kind: r.kind, ws, id: r.id.clone(), title, lines: lines(e, tz), scroll: 0 }
+    }
+
+    /// Rebuild from a refreshed row, keeping the scroll position.
+    pub fn refresh(&mut self, e: &Entry, tz: &jiff::tz::TimeZone) {
+        self.lines = lines(e, tz);
+        self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
+    }
+}
+
+fn field(label: &'static str, value: impl Into<String>) -> DetailLine {
+    DetailLine::Field { label, value: value.into() }
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "—".into())
+}
+
+fn lines(e: &Entry, tz: &jiff::tz::TimeZone) -> Vec<DetailLine> {
+    let r = &e.res;
+    let time = |t: Option<jiff::Timestamp>| {
+        t.map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S %Z").to_string())
+            .unwrap_or_else(|| "—".into())
+    };
+    let mut out = vec![
+        field("Kind", r.kind.singular()),
+        field("Workspace", r.workspace.clone()),
+        field("Name", r.name.clone()),
+        field("Id", r.id.clone()),
+        field("State", format!("{} ({})", r.raw_state, r.status)),
+        field("Owner", opt(&r.owner)),
+        field("Started", time(r.started_at)),
+        field("Ended", time(r.ended_at)),
+    ];
+    match &r.detail {
+        Detail::Session { idle_timeout_at, high_concurrency, read_only, lakehouse, app_id } => {
+            out.push(field("High concurrency", if *high_concurrency { "yes" } else { "no" }));
+            out.push(field("Idle timeout at", time(*idle_timeout_at)));
+            out.push(field("Lakehouse", opt(lakehouse)));
+            out.push(field("Spark app", opt(app_id)));
+            if *read_only {
+                out.push(field("Read-only", "from the workspace monitoring list; act on it in Fabric"));
+            }
+        }
+        Detail::Batch { file, lakehouse, app_id } => {
+            out.push(field("File", opt(file)));
+            out.push(field("Lakehouse", opt(lakehouse)));
+            out.push(field("Spark app", opt(app_id)));
+        }
+        Detail::Cluster { workers, runtime, node_type, source, pinned } => {
+            out.push(field("Workers", workers.clone()));
+            out.push(field("Runtime", opt(runtime)));
+            out.push(field("Node type", opt(node_type)));
+            out.push(field("Source", opt(source)));
+            out.push(field("Pinned", if *pinned { "yes" } else { "no" }));
+            if let Some(msg) = r.raw.get("state_message").and_then(Value::as_str).filter(|m| !m.is_empty()) {
+                out.push(field("Message", msg));
+            }
+        }
+        Detail::Run { job_id, job_name, trigger, result } => {
+            out.push(field("Job id", job_id.map_or_else(|| "—".into(), |j| j.to_string())));
+            out.push(field("Job / run name", opt(job_name)));
+            out.push(field("Trigger", opt(trigger)));
+            out.push(field("Result", opt(result)));
+            if let Some(msg) =
+                r.raw.pointer("/state/state_message").and_then(Value::as_str).filter(|m| !m.is_empty())
+            {
+                out.push(field("Message", msg));
+            }
+            out.extend(tasks(&r.raw));
+        }
+    }
+    out.push(DetailLine::Heading("API object".into()));
+    let pretty = serde_json::to_string_pretty(&*r.raw).unwrap_or_else(|e| format!("(cannot show: {e})"));
+    out.extend(pretty.lines().map(|l| DetailLine::Json(l.to_string())));
+    out
+}
+
+/// A multi-task run's tasks with their states.
+fn tasks(raw: &Value) -> Vec<DetailLine> {
+    let Some(tasks) = raw.get("tasks").and_then(Value::as_array).filter(|t| !t.is_empty()) else {
+        return Vec::new();
+    };
+    let mut out = vec![DetailLine::Heading(format!("Tasks ({})", tasks.len()))];
+    for t in tasks {
+        let key = t.get("task_key").and_then(Value::as_str).unwrap_or("?");
+        let life = t.pointer("/state/life_cycle_state").and_then(Value::as_str).unwrap_or("?");
+        let state = match t.pointer("/state/result_state").and_then(Value::as_str) {
+            Some(result) => format!("{life} / {result}"),
+            None => life.to_string(),
+        };
+        out.push(field("Task", format!("{key}: {state}")));
+    }
+    out
+}

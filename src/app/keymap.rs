@@ -1,0 +1,378 @@
+//! The one keymap table. `update` resolves keys through it and the `?` help and the footer
+//! are generated from it, so what the help says is what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::domain::Kind;
+
+use super::msg::Action;
+use super::view::View;
+
+/// Where a binding applies: the topmost thing with focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A pane or the All view.
+    Table,
+    /// The details overlay (`Enter`).
+    Details,
+    /// The `?` overlay.
+    Help,
+    /// A confirmation dialog.
+    Confirm,
+    /// The `:` command line and the `/` filter line; other keys are typed text.
+    Prompt,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Table => "pane",
+            Scope::Details => "details",
+            Scope::Help => "help",
+            Scope::Confirm => "confirmation",
+            Scope::Prompt => "command / filter line",
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    CommandLine,
+    FilterLine,
+    NextView,
+    PrevView,
+    ShowView(View),
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    Open,
+    /// Close the topmost overlay, or clear the pane's filter.
+    Back,
+    SortNext,
+    SortReverse,
+    Act(ActionKey),
+    Confirm,
+    Deny,
+    Submit,
+    Complete,
+    DeleteChar,
+}
+
+/// The action keys; what they do depends on the kind of the focused row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKey {
+    /// `c`: kill a session, cancel a batch or a run.
+    Stop,
+    /// `t`: terminate a cluster.
+    Terminate,
+    /// `r`: restart a cluster.
+    Restart,
+    /// `u`: start a terminated cluster.
+    Start,
+}
+
+impl ActionKey {
+    pub fn action_for(self, kind: Kind) -> Option<Action> {
+        match (self, kind) {
+            (ActionKey::Stop, Kind::Session) => Some(Action::KillSession),
+            (ActionKey::Stop, Kind::Batch) => Some(Action::CancelBatch),
+            (ActionKey::Stop, Kind::Run) => Some(Action::CancelRun),
+            (ActionKey::Terminate, Kind::Cluster) => Some(Action::TerminateCluster),
+            (ActionKey::Restart, Kind::Cluster) => Some(Action::RestartCluster),
+            (ActionKey::Start, Kind::Cluster) => Some(Action::StartCluster),
+            _ => None,
+        }
+    }
+}
+
+/// One key: a code plus Ctrl/Alt (Shift is part of the character for letters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+const fn key(c: char) -> KeySpec {
+    KeySpec { code: KeyCode::Char(c), modifiers: KeyModifiers::NONE }
+}
+
+const fn ctrl(c: char) -> KeySpec {
+    KeySpec { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
+}
+
+const fn code(code: KeyCode) -> KeySpec {
+    KeySpec { code, modifiers: KeyModifiers::NONE }
+}
+
+impl KeySpec {
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        // Terminals report Shift on upper-case letters and on BackTab inconsistently.
+        let relevant = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let code = match event.code {
+            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        code == self.code && relevant == self.modifiers
+    }
+
+    /// How help and the footer spell the key.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "enter".into(),
+            KeyCode::Esc => "esc".into(),
+            KeyCode::Tab => "tab".into(),
+            KeyCode::BackTab => "shift-tab".into(),
+            KeyCode::Backspace => "backspace".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "pgup".into(),
+            KeyCode::PageDown => "pgdn".into(),
+            KeyCode::Home => "home".into(),
+            KeyCode::End => "end".into(),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        if self.modifiers.contains(KeyModifiers::CONTROL) { format!("ctrl-{base}") } else { base }
+    }
+}
+
+/// A row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub scope: Scope,
+    pub keys: &'static [KeySpec],
+    pub command: Command,
+    /// Kinds of the focused row this applies to; empty = any.
+    pub kinds: &'static [Kind],
+    /// Shown in the footer (short label); `None` = only in `?` help.
+    pub footer: Option<&'static str>,
+    /// The `?` help line.
+    pub help: &'static str,
+}
+
+const ANY: &[Kind] = &[];
+
+macro_rules! bind {
+    ($scope:ident, [$($k:expr),+], $cmd:expr, $kinds:expr, $footer:expr, $help:expr) => {
+        Binding { scope: Scope::$scope, keys: &[$($k),+], command: $cmd, kinds: $kinds, footer: $footer, help: $help }
+    };
+}
+
+use Command as C;
+
+/// Every binding. Order is the order of help and footer.
+pub const KEYMAP: &[Binding] = &[
+    // Panes.
+    bind!(Table, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("move"), "next row"),
+    bind!(Table, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "previous row"),
+    bind!(
+        Table,
+        [code(KeyCode::Enter)],
+        C::Open,
+        ANY,
+        Some("details"),
+        "details of the row (fields + API object)"
+    ),
+    bind!(
+        Table,
+        [key('c')],
+        C::Act(ActionKey::Stop),
+        &[Kind::Session],
+        Some("kill"),
+        "kill the session (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('c')],
+        C::Act(ActionKey::Stop),
+        &[Kind::Batch],
+        Some("cancel"),
+        "cancel the batch (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('c')],
+        C::Act(ActionKey::Stop),
+        &[Kind::Run],
+        Some("cancel"),
+        "cancel the run (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('t')],
+        C::Act(ActionKey::Terminate),
+        &[Kind::Cluster],
+        Some("terminate"),
+        "terminate the cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('r')],
+        C::Act(ActionKey::Restart),
+        &[Kind::Cluster],
+        Some("restart"),
+        "restart the cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('u')],
+        C::Act(ActionKey::Start),
+        &[Kind::Cluster],
+        Some("start"),
+        "start the terminated cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('/')],
+        C::FilterLine,
+        ANY,
+        Some("filter"),
+        "filter: text, regex (~re or with metacharacters), ! inverts"
+    ),
+    bind!(Table, [key('s')], C::SortNext, ANY, Some("sort"), "sort by the next column"),
+    bind!(Table, [key('S')], C::SortReverse, ANY, None, "reverse the sort"),
+    bind!(
+        Table,
+        [key(':')],
+        C::CommandLine,
+        ANY,
+        Some("cmd"),
+        "command: sessions batches clusters runs all ws [NAME] q"
+    ),
+    bind!(Table, [code(KeyCode::Tab)], C::NextView, ANY, Some("pane"), "next pane"),
+    bind!(Table, [code(KeyCode::BackTab)], C::PrevView, ANY, None, "previous pane"),
+    bind!(Table, [key('1')], C::ShowView(View::Sessions), ANY, None, "Sessions pane"),
+    bind!(Table, [key('2')], C::ShowView(View::Batches), ANY, None, "Batches pane"),
+    bind!(Table, [key('3')], C::ShowView(View::Clusters), ANY, None, "Clusters pane"),
+    bind!(Table, [key('4')], C::ShowView(View::Runs), ANY, None, "Runs pane"),
+    bind!(Table, [key('5')], C::ShowView(View::All), ANY, None, "All: every workspace, most recent first"),
+    bind!(Table, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first row"),
+    bind!(Table, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "last row"),
+    bind!(Table, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Table, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Table, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
+    bind!(Table, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Table, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
+    bind!(Table, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Table, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Details.
+    bind!(Details, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Details, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Details, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "top"),
+    bind!(Details, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "bottom"),
+    bind!(Details, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Details, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Details, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
+    bind!(Details, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Details, [code(KeyCode::Esc), code(KeyCode::Enter)], C::Back, ANY, Some("close"), "close details"),
+    bind!(Details, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Details, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Help.
+    bind!(Help, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Help, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Help, [code(KeyCode::Esc), key('?')], C::Back, ANY, Some("close"), "close help"),
+    bind!(Help, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Confirmation.
+    bind!(Confirm, [key('y')], C::Confirm, ANY, Some("yes, do it"), "confirm"),
+    bind!(Confirm, [key('n'), code(KeyCode::Esc)], C::Deny, ANY, Some("no"), "cancel"),
+    bind!(Confirm, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // Command and filter lines.
+    bind!(Prompt, [code(KeyCode::Enter)], C::Submit, ANY, Some("apply"), "run the command / keep the filter"),
+    bind!(
+        Prompt,
+        [code(KeyCode::Tab)],
+        C::Complete,
+        ANY,
+        Some("complete"),
+        "complete a command or workspace name"
+    ),
+    bind!(Prompt, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
+    bind!(
+        Prompt,
+        [code(KeyCode::Esc)],
+        C::Back,
+        ANY,
+        Some("cancel"),
+        "cancel (a filter line clears the filter)"
+    ),
+    bind!(Prompt, [ctrl('c')], C::Quit, ANY, None, "quit"),
+];
+
+fn applies(b: &Binding, scope: Scope, kind: Option<Kind>) -> bool {
+    b.scope == scope && (b.kinds.is_empty() || kind.is_some_and(|k| b.kinds.contains(&k)))
+}
+
+/// The command `event` triggers in `scope` with a row of `kind` focused.
+pub fn lookup(scope: Scope, kind: Option<Kind>, event: &KeyEvent) -> Option<Command> {
+    KEYMAP
+        .iter()
+        .find(|b| applies(b, scope, kind) && b.keys.iter().any(|k| k.matches(event)))
+        .map(|b| b.command)
+}
+
+/// The bindings valid in `scope` for a focused row of `kind` (help and footer).
+pub fn bindings(scope: Scope, kind: Option<Kind>) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP.iter().filter(move |b| applies(b, scope, kind))
+}
+
+/// "j/↓" for a binding's keys.
+pub fn keys_label(b: &Binding) -> String {
+    b.keys.iter().map(KeySpec::label).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn shift_letters_and_ctrl_keys_resolve() {
+        let sort_rev = press(KeyCode::Char('S'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(Scope::Table, None, &sort_rev), Some(Command::SortReverse));
+        let half = press(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(Scope::Table, None, &half), Some(Command::HalfPageDown));
+        let back = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(lookup(Scope::Table, None, &back), Some(Command::PrevView));
+    }
+
+    #[test]
+    fn action_keys_depend_on_the_row_kind() {
+        let c = press(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(lookup(Scope::Table, Some(Kind::Run), &c), Some(Command::Act(ActionKey::Stop)));
+        assert_eq!(lookup(Scope::Table, Some(Kind::Cluster), &c), None);
+        let t = press(KeyCode::Char('t'), KeyModifiers::NONE);
+        assert_eq!(lookup(Scope::Table, Some(Kind::Session), &t), None);
+        assert_eq!(ActionKey::Stop.action_for(Kind::Session), Some(Action::KillSession));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope_for_one_kind() {
+        for scope in [Scope::Table, Scope::Details, Scope::Help, Scope::Confirm, Scope::Prompt] {
+            for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
+                let mut seen: Vec<KeySpec> = Vec::new();
+                for b in bindings(scope, kind) {
+                    for k in b.keys {
+                        assert!(!seen.contains(k), "{} bound twice in {scope:?} for {kind:?}", k.label());
+                        seen.push(*k);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! App state and its one entry point, `App::update(Msg) -> Vec<Effect>`.
+//!
+//! No I/O here and no clock: poll results, keys and the time arrive as `Msg`s; everything the
+//! app wants done leaves as `Effect`s. The renderer (`ui`) reads the state through the
+//! accessors below and never mutates it.
+
+mod command;
+mod details;
+pub mod filter;
+pub mod keymap;
+mod msg;
+mod store;
+mod update;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+pub use details::{DetailLine, Details};
+pub use keymap::Scope;
+pub use msg::{Action, Effect, Msg, Target};
+pub use store::{Entry, PollError, Service, Slot, Workspace, WorkspaceState};
+pub use view::{RowRef, SortKey, View, ViewState};
+
+use crate::domain::Kind;
+use crate::ui::layout::{self, Areas};
+
+/// How long a row whose state changed stays highlighted.
+pub const FLASH: SignedDuration = SignedDuration::from_secs(2);
+
+/// At most this many workspace lines in the header; the last one then says how many more.
+const MAX_HEADER_LINES: usize = 4;
+
+/// The `:` or `/` line being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub mode: PromptMode,
+    pub text: String,
+    /// Completion candidates after Tab (command line), shown next to the text.
+    pub candidates: Vec<String>,
+    /// Which candidate a repeated Tab put in the line.
+    cycle: Option<usize>,
+    /// Why the text is not applied (an invalid `~regex`).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptMode {
+    Command,
+    Filter,
+}
+
+/// The `?` overlay: the bindings of the scope it was opened from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Help {
+    pub scope: Scope,
+    pub kind: Option<Kind>,
+    pub scroll: usize,
+}
+
+/// A pending action waiting for `y`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub action: Action,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+/// A one-line message in the status line, until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+}
+
+/// The whole UI state.
+#[derive(Debug, Clone)]
+pub struct App {
+    workspaces: Vec<WorkspaceState>,
+    view: View,
+    views: [ViewState; 5],
+    /// Views whose row list must be rebuilt before use (data arrived while hidden).
+    stale: [bool; 5],
+    /// `:ws NAME` narrows every view to one workspace.
+    scope: Option<usize>,
+    now: Timestamp,
+    tz: TimeZone,
+    /// Terminal size in cells.
+    size: (u16, u16),
+    /// Refuse every action (config `read_only`).
+    read_only: bool,
+    prompt: Option<Prompt>,
+    details: Option<Details>,
+    help: Option<Help>,
+    confirm: Option<Confirm>,
+    message: Option<Message>,
+    /// The latest state change seen; the clock runs until its flash is over.
+    last_change: Option<Timestamp>,
+    dirty: bool,
+}
+
+impl App {
+    /// An app over `workspaces` (in header order), starting at `now`; start times are shown
+    /// in `tz` (production: `TimeZone::system()`).
+    pub fn new(workspaces: Vec<Workspace>, now: Timestamp, tz: TimeZone) -> App {
+        App {
+            workspaces: workspaces.into_iter().map(WorkspaceState::new).collect(),
+            view: View::Sessions,
+            views: Default::default(),
+            stale: [false; 5],
+            scope: None,
+            now,
+            tz,
+            size: (80, 24),
+            read_only: false,
+            prompt: None,
+            details: None,
+            help: None,
+            confirm: None,
+            message: None,
+            last_change: None,
+            dirty: true,
+        }
+    }
+
+    /// Refuse every action with a message (config `read_only = true`).
+    pub fn with_read_only(mut self, read_only: bool) -> App {
+        self.read_only = read_only;
+        self
+    }
+
+    /// The view to open on.
+    pub fn with_view(mut self, view: View) -> App {
+        self.view = view;
+        self.rebuild(view);
+        self
+    }
+
+    /// What to tell the effect runner before the first message: what is visible.
+    pub fn start(&self) -> Vec<Effect> {
+        vec![self.visible_effect()]
+    }
+
+    /// Whether anything changed on screen since the last call (the event loop's dirty flag).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Whether the screen changes with time alone right now, so the event loop must send
+    /// `Msg::Tick` once a second: a live row in the focused view (durations, idle countdowns),
+    /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
+    pub fn needs_clock(&self) -> bool {
+        self.views[self.view.index()].has_live
+            || self.last_change.is_some_and(|t| self.now < t + FLASH)
+            || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
+    }
+
+    // ---- read access for the renderer -------------------------------------------------
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    pub fn view_state(&self) -> &ViewState {
+        &self.views[self.view.index()]
+    }
+
+    pub fn workspaces(&self) -> &[WorkspaceState] {
+        &self.workspaces
+    }
+
+    /// The workspace `:ws` narrowed to, if any.
+    pub fn scope(&self) -> Option<&WorkspaceState> {
+        self.scope.and_then(|i| self.workspaces.get(i))
+    }
+
+    pub fn entry(&self, r: RowRef) -> Option<&Entry> {
+        self.workspaces.get(r.ws).and_then(|w| w.slot(r.kind).rows.get(r.idx))
+    }
+
+    pub fn selected(&self) -> Option<&Entry> {
+        let vs = self.view_state();
+        vs.rows.get(vs.selected).and_then(|r| self.entry(*r))
+    }
+
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.prompt.as_ref()
+    }
+
+    pub fn details(&self) -> Option<&Details> {
+        self.details.as_ref()
+    }
+
+    pub fn help(&self) -> Option<&Help> {
+        self.help.as_ref()
+    }
+
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.confirm.as_ref()
+    }
+
+    pub fn message(&self) -> Option<&Message> {
+        self.message.as_ref()
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Whether a row's state changed within the last `FLASH`.
+    pub fn is_flashing(&self, e: &Entry) -> bool {
+        e.changed_at.is_some_and(|t| self.now < t + FLASH)
+    }
+
+    /// What has focus, for key lookup, help and the footer.
+    pub fn focus(&self) -> Scope {
+        if self.confirm.is_some() {
+            Scope::Confirm
+        } else if self.help.is_some() {
+            Scope::Help
+        } else if self.prompt.is_some() {
+            Scope::Prompt
+        } else if self.details.is_some() {
+            Scope::Details
+        } else {
+            Scope::Table
+        }
+    }
+
+    /// The kind whose keys apply: the selected row's, else the pane's.
+    pub fn focused_kind(&self) -> Option<Kind> {
+        self.selected().map(|e| e.res.kind).or(self.view.kind())
+    }
+
+    /// Workspaces in the current scope that can hold `kind`.
+    pub fn workspaces_for(&self, kind: Kind) -> impl Iterator<Item = &WorkspaceState> {
+        self.in_scope().filter(move |w| w.workspace.service == store::Service::of(kind))
+    }
+
+    fn in_scope(&self) -> impl Iterator<Item = &WorkspaceState> {
+        self.workspaces.iter().enumerate().filter(|(i, _)| self.scope.is_none_or(|s| s == *i)).map(|(_, w)| w)
+    }
+
+    /// (workspace, kind, error) for every failing poll shown in the focused view.
+    pub fn view_errors(&self) -> Vec<(&WorkspaceState, Kind, &PollError)> {
+        let kinds = self.view.kinds();
+        self.in_scope()
+            .flat_map(|w| {
+                let kinds = kinds.clone();
+                kinds
+                    .into_iter()
+                    .filter(move |k| w.workspace.service == Service::of(*k))
+                    .filter_map(move |k| w.slot(k).error.as_ref().map(|e| (w, k, e)))
+            })
+            .collect()
+    }
+
+    /// Rows in a view before filtering (tab counts).
+    pub fn view_total(&self, view: View) -> usize {
+        self.in_scope().map(|w| view.kinds().iter().map(|k| w.slot(*k).rows.len()).sum::<usize>()).sum()
+    }
+
+    /// Tab labels in order; the renderer draws them side by side and the mouse hit-tests them.
+    pub fn tab_labels(&self) -> Vec<(View, String)> {
+        View::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (*v, format!(" {} {} {} ", i + 1, v.title(), self.view_total(*v))))
+            .collect()
+    }
+
+    /// Header lines: one per workspace, at most `MAX_HEADER_LINES`.
+    pub fn header_lines(&self) -> u16 {
+        self.workspaces.len().clamp(1, MAX_HEADER_LINES) as u16
+    }
+
+    /// The layout for the current terminal size.
+    pub fn areas(&self) -> Areas {
+        let (w, h) = self.size;
+        layout::areas(
+            ratatui::layout::Rect::new(0, 0, w, h),
+            self.header_lines(),
+            self.view_errors().len() as u16,
+        )
+    }
+
+    fn body_height(&self) -> usize {
+        usize::from(self.areas().rows.height).max(1)
+    }
+
+    fn visible_effect(&self) -> Effect {
+        let kinds = self.view.kinds();
+        let workspaces = self
+            .in_scope()
+            .filter(|w| kinds.iter().any(|k| w.workspace.service == Service::of(*k)))
+            .map(|w| w.workspace.name.clone())
+            .collect();
+        Effect::SetVisible { workspaces, kinds }
+    }
+}

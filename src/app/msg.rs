@@ -1,0 +1,122 @@
+//! What flows into the app (`Msg`) and what it asks the outside world to do (`Effect`).
+//!
+//! Every input — a key, a poll result, a clock tick — is a `Msg`; `App::update` turns it into
+//! new state plus a list of `Effect`s that an effect runner executes (spawning pollers, calling
+//! the APIs). The runner answers with more `Msg`s, so `update` itself never does I/O and never
+//! reads the clock: time arrives as data (`Msg::Tick`, `fetched_at`).
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use jiff::Timestamp;
+
+use crate::domain::{Kind, Resource};
+
+/// Everything the app reacts to.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press (release events are dropped by the event loop).
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// The terminal's new size in cells; the app needs it to page and to hit-test the mouse.
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The current time. Sent by the event loop once a second, and only while something on
+    /// screen depends on it (a live duration, an idle-timeout countdown, a flash, a throttle wait).
+    Tick(Timestamp),
+    /// A successful poll: `rows` replace every previous row of this workspace and kind.
+    Rows {
+        workspace: String,
+        kind: Kind,
+        rows: Vec<Resource>,
+        fetched_at: Timestamp,
+    },
+    /// A poll failed. Shown in place (in the pane, for that workspace) until the next success.
+    PollFailed {
+        workspace: String,
+        kind: Kind,
+        error: String,
+        hint: Option<String>,
+    },
+    /// The workspace's API asked us to wait (429/430/503 Retry-After); `until: None` clears it.
+    Throttled {
+        workspace: String,
+        until: Option<Timestamp>,
+    },
+    /// The outcome of an `Effect::RunAction`: `Ok(note)` or `Err(error message)`.
+    ActionFinished {
+        action: Action,
+        target: Target,
+        outcome: Result<String, String>,
+    },
+}
+
+/// What the app asks the effect runner to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Poll exactly these workspaces × kinds (what is on screen); stop polling the rest
+    /// (a slow refresh for the header counts may continue). Sent at start and whenever the
+    /// focused view or the workspace scope changes.
+    SetVisible { workspaces: Vec<String>, kinds: Vec<Kind> },
+    /// Run an action the user confirmed with `y`; answer with `Msg::ActionFinished`.
+    RunAction { action: Action, target: Target },
+    /// Leave the app; the event loop stops and restores the terminal.
+    Quit,
+}
+
+/// A change the user can make to one item. Which key triggers which action per kind lives in
+/// the keymap (`app::keymap`): `c` kill/cancel, `t` terminate, `r` restart, `u` start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Livy `DELETE .../sessions/{id}`.
+    KillSession,
+    /// Livy `DELETE .../batches/{id}`.
+    CancelBatch,
+    /// Databricks `jobs/runs/cancel`.
+    CancelRun,
+    /// Databricks `clusters/start` (a terminated all-purpose cluster).
+    StartCluster,
+    /// Databricks `clusters/restart`.
+    RestartCluster,
+    /// Databricks `clusters/delete` (terminate; the cluster can be started again).
+    TerminateCluster,
+}
+
+impl Action {
+    /// The verb shown in confirmations and messages.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::KillSession => "kill",
+            Action::CancelBatch | Action::CancelRun => "cancel",
+            Action::StartCluster => "start",
+            Action::RestartCluster => "restart",
+            Action::TerminateCluster => "terminate",
+        }
+    }
+
+    /// The kind of item this action applies to.
+    pub fn kind(self) -> Kind {
+        match self {
+            Action::KillSession => Kind::Session,
+            Action::CancelBatch => Kind::Batch,
+            Action::CancelRun => Kind::Run,
+            Action::StartCluster | Action::RestartCluster | Action::TerminateCluster => Kind::Cluster,
+        }
+    }
+}
+
+/// The item an action is for, named fully so the confirmation and the runner agree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub workspace: String,
+    pub kind: Kind,
+    pub id: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = if self.name.is_empty() { "(unnamed)" } else { &self.name };
+        write!(f, "{} \"{}\" (id {}) in {}", self.kind.singular(), name, self.id, self.workspace)
+    }
+}

@@ -1,0 +1,225 @@
+//! The rows the app holds, per workspace and kind, with what is pre-computed when they arrive
+//! (display strings, the lower-cased search text, when the state last changed) so that
+//! filtering and rendering never re-format the whole data set.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::domain::{Detail, Kind, Resource, Status};
+
+/// Which service a workspace belongs to; it decides which panes it can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// Microsoft Fabric (Livy sessions and batches).
+    Fabric,
+    /// Azure Databricks (clusters and job runs).
+    Databricks,
+}
+
+impl Service {
+    pub fn kinds(self) -> [Kind; 2] {
+        match self {
+            Service::Fabric => [Kind::Session, Kind::Batch],
+            Service::Databricks => [Kind::Cluster, Kind::Run],
+        }
+    }
+
+    pub fn of(kind: Kind) -> Service {
+        match kind {
+            Kind::Session | Kind::Batch => Service::Fabric,
+            Kind::Cluster | Kind::Run => Service::Databricks,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::Fabric => "Fabric",
+            Service::Databricks => "Databricks",
+        }
+    }
+}
+
+/// A configured workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    pub name: String,
+    pub service: Service,
+}
+
+impl Workspace {
+    pub fn new(name: impl Into<String>, service: Service) -> Workspace {
+        Workspace { name: name.into(), service }
+    }
+}
+
+/// One row plus what was pre-computed for it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub res: Resource,
+    /// Start time, local and compact ("11-22 14:03").
+    pub started: String,
+    /// Last path segment of a batch's file.
+    pub file: String,
+    /// Lower-cased text the filter searches, one field per line.
+    pub haystack: String,
+    /// When the state was last seen to change (drives the flash).
+    pub changed_at: Option<Timestamp>,
+}
+
+impl Entry {
+    pub fn new(res: Resource, tz: &TimeZone, previous: Option<&Entry>, fetched_at: Timestamp) -> Entry {
+        let started = res
+            .started_at
+            .map(|t| t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let file = match &res.detail {
+            Detail::Batch { file: Some(f), .. } => f.rsplit('/').next().unwrap_or(f).to_string(),
+            _ => String::new(),
+        };
+        let changed_at = match previous {
+            Some(p) if p.res.status != res.status || p.res.raw_state != res.raw_state => Some(fetched_at),
+            Some(p) => p.changed_at,
+            None => None,
+        };
+        let haystack = haystack(&res);
+        Entry { res, started, file, haystack, changed_at }
+    }
+
+    /// Shows something that changes with time (a running duration or an idle countdown).
+    pub fn is_live(&self) -> bool {
+        let counting_down = matches!(self.res.detail, Detail::Session { idle_timeout_at: Some(_), .. });
+        (self.res.status.is_active() && self.res.started_at.is_some() && self.res.ended_at.is_none())
+            || counting_down
+    }
+}
+
+fn haystack(r: &Resource) -> String {
+    let mut parts: Vec<&str> = vec![
+        &r.workspace,
+        r.kind.singular(),
+        &r.name,
+        &r.id,
+        &r.raw_state,
+        r.status.as_str(),
+        r.owner.as_deref().unwrap_or(""),
+    ];
+    match &r.detail {
+        Detail::Session { lakehouse, app_id, high_concurrency, read_only, .. } => {
+            parts.extend([lakehouse.as_deref().unwrap_or(""), app_id.as_deref().unwrap_or("")]);
+            if *high_concurrency {
+                parts.push("hc");
+            }
+            if *read_only {
+                parts.push("read-only");
+            }
+        }
+        Detail::Batch { file, lakehouse, app_id } => parts.extend([
+            file.as_deref().unwrap_or(""),
+            lakehouse.as_deref().unwrap_or(""),
+            app_id.as_deref().unwrap_or(""),
+        ]),
+        Detail::Cluster { workers, runtime, node_type, source, .. } => parts.extend([
+            workers.as_str(),
+            runtime.as_deref().unwrap_or(""),
+            node_type.as_deref().unwrap_or(""),
+            source.as_deref().unwrap_or(""),
+        ]),
+        Detail::Run { job_name, trigger, result, .. } => parts.extend([
+            job_name.as_deref().unwrap_or(""),
+            trigger.as_deref().unwrap_or(""),
+            result.as_deref().unwrap_or(""),
+        ]),
+    }
+    // One field per line: a regex `^`/`$` (multi-line mode) anchors to a field.
+    parts.join("\n").to_lowercase()
+}
+
+/// Why the last poll of a workspace × kind failed, with the fix when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollError {
+    pub error: String,
+    pub hint: Option<String>,
+}
+
+/// The rows of one workspace × kind and how the last poll went.
+#[derive(Debug, Clone, Default)]
+pub struct Slot {
+    pub rows: Vec<Entry>,
+    /// When rows last arrived; `None` = never polled successfully yet.
+    pub fetched_at: Option<Timestamp>,
+    pub error: Option<PollError>,
+}
+
+/// Everything known about one workspace.
+#[derive(Debug, Clone)]
+pub struct WorkspaceState {
+    pub workspace: Workspace,
+    slots: [Slot; 4],
+    pub throttled_until: Option<Timestamp>,
+    /// Rows per unified status over every kind, for the header.
+    pub counts: [usize; Status::ALL.len()],
+}
+
+pub fn kind_index(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+pub fn status_index(status: Status) -> usize {
+    Status::ALL.iter().position(|s| *s == status).unwrap_or(0)
+}
+
+impl WorkspaceState {
+    pub fn new(workspace: Workspace) -> WorkspaceState {
+        WorkspaceState {
+            workspace,
+            slots: Default::default(),
+            throttled_until: None,
+            counts: [0; Status::ALL.len()],
+        }
+    }
+
+    pub fn slot(&self, kind: Kind) -> &Slot {
+        &self.slots[kind_index(kind)]
+    }
+
+    /// Replace the rows of `kind`, marking those whose state changed since the last poll.
+    pub fn replace(&mut self, kind: Kind, rows: Vec<Resource>, fetched_at: Timestamp, tz: &TimeZone) {
+        let slot = &mut self.slots[kind_index(kind)];
+        let previous: std::collections::HashMap<&str, &Entry> =
+            slot.rows.iter().map(|e| (e.res.id.as_str(), e)).collect();
+        let entries: Vec<Entry> = rows
+            .into_iter()
+            .map(|res| {
+                let prev = previous.get(res.id.as_str()).copied();
+                Entry::new(res, tz, prev, fetched_at)
+            })
+            .collect();
+        slot.rows = entries;
+        slot.fetched_at = Some(fetched_at);
+        slot.error = None;
+        self.recount();
+    }
+
+    pub fn fail(&mut self, kind: Kind, error: PollError) {
+        self.slots[kind_index(kind)].error = Some(error);
+    }
+
+    fn recount(&mut self) {
+        self.counts = [0; Status::ALL.len()];
+        for slot in &self.slots {
+            for e in &slot.rows {
+                self.counts[status_index(e.res.status)] += 1;
+            }
+        }
+    }
+
+    /// The most recent successful poll of any kind.
+    pub fn last_refresh(&self) -> Option<Timestamp> {
+        self.slots.iter().filter_map(|s| s.fetched_at).max()
+    }
+
+    /// Errors of the kinds in `kinds`, in kind order.
+    pub fn errors<'a>(&'a self, kinds: &'a [Kind]) -> impl Iterator<Item = (Kind, &'a PollError)> + 'a {
+        kinds.iter().filter_map(|k| self.slot(*k).error.as_ref().map(|e| (*k, e)))
+    }
+}

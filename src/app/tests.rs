@@ -1,0 +1,642 @@
+//! `App::update` driven message by message: no terminal, no clock, no I/O.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::json;
+
+use super::*;
+use crate::domain::convert::{cluster_row, livy_row, run_row};
+use crate::domain::{Kind, Resource, Status};
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+const T0: &str = "2026-11-22T10:00:00Z";
+
+fn app() -> App {
+    let mut app = App::new(
+        vec![Workspace::new("fabric-prod", Service::Fabric), Workspace::new("adb-prod", Service::Databricks)],
+        ts(T0),
+        TimeZone::UTC,
+    );
+    app.update(Msg::Resize { width: 120, height: 30 });
+    app
+}
+
+fn ms(s: &str) -> i64 {
+    ts(s).as_millisecond()
+}
+
+fn run(id: i64, name: &str, life: &str, result: Option<&str>, start: &str) -> Resource {
+    let mut state = json!({"life_cycle_state": life});
+    if let Some(r) = result {
+        state["result_state"] = json!(r);
+    }
+    run_row(
+        "adb-prod",
+        json!({"run_id": id, "job_id": 100 + id, "run_name": name, "state": state, "start_time": ms(start),
+               "creator_user_name": "ada@contoso.com", "trigger": "PERIODIC"}),
+    )
+}
+
+fn session(id: &str, name: &str, state: &str) -> Resource {
+    livy_row(
+        Kind::Session,
+        "fabric-prod",
+        Some("sales_lh"),
+        json!({"id": id, "name": name, "state": state, "submitterName": "Grace", "startedAt": "2026-11-22T09:30:00Z"}),
+    )
+}
+
+fn rows(app: &mut App, kind: Kind, workspace: &str, rows: Vec<Resource>, at: &str) {
+    app.update(Msg::Rows { workspace: workspace.into(), kind, rows, fetched_at: ts(at) });
+}
+
+fn runs_fixture(app: &mut App) {
+    rows(
+        app,
+        Kind::Run,
+        "adb-prod",
+        vec![
+            run(1, "nightly-etl", "TERMINATED", Some("SUCCESS"), "2026-11-22T02:00:00Z"),
+            run(2, "hourly-agg", "RUNNING", None, "2026-11-22T09:55:00Z"),
+            run(3, "ml-train", "TERMINATED", Some("FAILED"), "2026-11-22T08:00:00Z"),
+            run(4, "adhoc-report", "PENDING", None, "2026-11-22T09:59:00Z"),
+        ],
+        T0,
+    );
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    text.chars().flat_map(|c| app.update(key(c))).collect()
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.view_state().rows.iter().filter_map(|r| app.entry(*r)).map(|e| e.res.name.clone()).collect()
+}
+
+fn selected_name(app: &App) -> Option<String> {
+    app.selected().map(|e| e.res.name.clone())
+}
+
+#[test]
+fn start_announces_what_is_visible() {
+    let app = app();
+    assert_eq!(
+        app.start(),
+        vec![Effect::SetVisible { workspaces: vec!["fabric-prod".into()], kinds: vec![Kind::Session] }]
+    );
+}
+
+#[test]
+fn pane_switching_by_tab_number_and_command_emits_set_visible() {
+    let mut app = app();
+    assert_eq!(
+        app.update(code(KeyCode::Tab)),
+        vec![Effect::SetVisible { workspaces: vec!["fabric-prod".into()], kinds: vec![Kind::Batch] }]
+    );
+    assert_eq!(app.view(), View::Batches);
+    assert_eq!(
+        app.update(key('4')),
+        vec![Effect::SetVisible { workspaces: vec!["adb-prod".into()], kinds: vec![Kind::Run] }]
+    );
+    app.update(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    assert_eq!(app.view(), View::Clusters);
+    app.update(key(':'));
+    type_text(&mut app, "all");
+    let effects = app.update(code(KeyCode::Enter));
+    assert_eq!(app.view(), View::All);
+    assert_eq!(
+        effects,
+        vec![Effect::SetVisible {
+            workspaces: vec!["fabric-prod".into(), "adb-prod".into()],
+            kinds: Kind::ALL.to_vec()
+        }]
+    );
+    // Same view again: nothing to tell the pollers.
+    assert!(app.update(key('5')).is_empty());
+}
+
+#[test]
+fn rows_are_sorted_by_recency_with_live_items_first() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    assert_eq!(names(&app), ["adhoc-report", "hourly-agg", "ml-train", "nightly-etl"]);
+}
+
+#[test]
+fn navigation_moves_and_clamps_the_selection() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    assert_eq!(selected_name(&app).as_deref(), Some("adhoc-report"));
+    app.update(key('j'));
+    app.update(code(KeyCode::Down));
+    assert_eq!(selected_name(&app).as_deref(), Some("ml-train"));
+    app.update(key('G'));
+    assert_eq!(selected_name(&app).as_deref(), Some("nightly-etl"));
+    app.update(key('j'));
+    assert_eq!(selected_name(&app).as_deref(), Some("nightly-etl"));
+    app.update(key('g'));
+    assert_eq!(selected_name(&app).as_deref(), Some("adhoc-report"));
+    app.update(key('k'));
+    assert_eq!(app.view_state().selected, 0);
+    app.update(code(KeyCode::PageDown));
+    assert_eq!(app.view_state().selected, 3);
+    app.update(ctrl('u'));
+    assert_eq!(app.view_state().selected, 0);
+}
+
+#[test]
+fn paging_keeps_the_selection_on_screen() {
+    let mut app = app().with_view(View::Runs);
+    app.update(Msg::Resize { width: 100, height: 12 });
+    let many: Vec<Resource> = (0..50)
+        .map(|i| run(i, &format!("job-{i:02}"), "TERMINATED", Some("SUCCESS"), "2026-11-22T01:00:00Z"))
+        .collect();
+    rows(&mut app, Kind::Run, "adb-prod", many, T0);
+    let height = usize::from(app.areas().rows.height);
+    assert!(height > 1);
+    app.update(code(KeyCode::PageDown));
+    let vs = app.view_state();
+    assert_eq!(vs.selected, height);
+    assert!(vs.offset <= vs.selected && vs.selected < vs.offset + height);
+    app.update(ctrl('d'));
+    let vs = app.view_state();
+    assert_eq!(vs.selected, height + height / 2);
+    assert!(vs.selected < vs.offset + height);
+    app.update(key('G'));
+    assert_eq!(app.view_state().offset, 50 - height);
+}
+
+#[test]
+fn substring_regex_and_inverted_filters() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    app.update(key('/'));
+    type_text(&mut app, "ETL");
+    assert_eq!(names(&app), ["nightly-etl"], "substring, case-insensitive, applied while typing");
+    app.update(code(KeyCode::Enter));
+    assert!(app.prompt().is_none());
+    assert_eq!(app.view_state().filter.as_ref().map(|f| f.text.as_str()), Some("ETL"));
+
+    app.update(key('/'));
+    for _ in 0..3 {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "^(ml|hourly)-");
+    assert_eq!(names(&app), ["hourly-agg", "ml-train"], "regex on metacharacters");
+    app.update(code(KeyCode::Enter));
+
+    app.update(key('/'));
+    while app.prompt().is_some_and(|p| !p.text.is_empty()) {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "!failed");
+    assert_eq!(
+        names(&app),
+        ["adhoc-report", "hourly-agg", "nightly-etl"],
+        "inverted matches the unified state"
+    );
+    app.update(code(KeyCode::Enter));
+
+    app.update(code(KeyCode::Esc));
+    assert_eq!(names(&app).len(), 4, "esc in the pane clears the filter");
+}
+
+#[test]
+fn invalid_forced_regex_keeps_the_previous_filter_and_says_why() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    app.update(key('/'));
+    type_text(&mut app, "~ml(");
+    assert!(app.prompt().and_then(|p| p.error.as_deref()).is_some_and(|e| e.starts_with("invalid regex")));
+    assert_eq!(names(&app), ["ml-train"], "the last valid prefix `~ml` still applies");
+    app.update(code(KeyCode::Esc));
+    assert_eq!(names(&app).len(), 4, "esc on the filter line clears the filter");
+}
+
+#[test]
+fn sort_cycles_columns_and_reverses() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    app.update(key('s'));
+    assert_eq!(app.view_state().sort, SortKey::Name);
+    assert_eq!(names(&app), ["adhoc-report", "hourly-agg", "ml-train", "nightly-etl"]);
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)));
+    assert_eq!(names(&app), ["nightly-etl", "ml-train", "hourly-agg", "adhoc-report"]);
+    app.update(key('s'));
+    assert_eq!(app.view_state().sort, SortKey::Status);
+    // Reversed unified order: failed, succeeded, busy, pending.
+    assert_eq!(names(&app), ["ml-train", "nightly-etl", "hourly-agg", "adhoc-report"]);
+    for _ in 0..4 {
+        app.update(key('s'));
+    }
+    assert_eq!(app.view_state().sort, SortKey::Recent, "cycles back");
+}
+
+#[test]
+fn selection_follows_its_item_across_refreshes() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    app.update(key('G'));
+    assert_eq!(selected_name(&app).as_deref(), Some("nightly-etl"));
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![
+            run(5, "new-run", "RUNNING", None, "2026-11-22T10:00:01Z"),
+            run(1, "nightly-etl", "TERMINATED", Some("SUCCESS"), "2026-11-22T02:00:00Z"),
+        ],
+        "2026-11-22T10:00:05Z",
+    );
+    assert_eq!(selected_name(&app).as_deref(), Some("nightly-etl"));
+}
+
+#[test]
+fn command_mode_completes_commands_and_workspaces() {
+    let mut app = app();
+    app.update(key(':'));
+    type_text(&mut app, "cl");
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.prompt().map(|p| p.text.as_str()), Some("clusters"));
+    app.update(code(KeyCode::Esc));
+    assert!(app.prompt().is_none());
+
+    // A second Databricks workspace so the prefix is shared.
+    rows(&mut app, Kind::Cluster, "adb-dev", Vec::new(), T0);
+    app.update(key(':'));
+    app.update(key('w'));
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.prompt().map(|p| p.text.as_str()), Some("ws "));
+    type_text(&mut app, "adb");
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.prompt().map(|p| p.text.as_str()), Some("ws adb-"));
+    assert_eq!(
+        app.prompt().map(|p| p.candidates.clone()),
+        Some(vec!["ws adb-prod".into(), "ws adb-dev".into()])
+    );
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.prompt().map(|p| p.text.as_str()), Some("ws adb-prod"), "no progress: cycle");
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.prompt().map(|p| p.text.as_str()), Some("ws adb-dev"));
+    let effects = app.update(code(KeyCode::Enter));
+    assert_eq!(app.scope().map(|w| w.workspace.name.as_str()), Some("adb-dev"));
+    assert_eq!(effects, vec![Effect::SetVisible { workspaces: vec![], kinds: vec![Kind::Session] }]);
+
+    app.update(key(':'));
+    type_text(&mut app, "ws");
+    let effects = app.update(code(KeyCode::Enter));
+    assert!(app.scope().is_none());
+    assert_eq!(
+        effects,
+        vec![Effect::SetVisible { workspaces: vec!["fabric-prod".into()], kinds: vec![Kind::Session] }]
+    );
+}
+
+#[test]
+fn command_errors_and_quit() {
+    let mut app = app();
+    app.update(key(':'));
+    type_text(&mut app, "ws nowhere");
+    app.update(code(KeyCode::Enter));
+    let msg = app.message().map(|m| (m.level, m.text.clone()));
+    assert_eq!(
+        msg,
+        Some((Level::Error, "no workspace \"nowhere\" (configured: fabric-prod, adb-prod)".into()))
+    );
+    app.update(key(':'));
+    type_text(&mut app, "bogus");
+    app.update(code(KeyCode::Enter));
+    assert!(app.message().is_some_and(|m| m.text.starts_with("unknown command :bogus")));
+    app.update(key(':'));
+    app.update(key('q'));
+    assert_eq!(app.update(code(KeyCode::Enter)), vec![Effect::Quit]);
+    assert_eq!(app.update(key('q')), vec![Effect::Quit]);
+    assert_eq!(app.update(ctrl('c')), vec![Effect::Quit]);
+}
+
+#[test]
+fn workspace_scope_narrows_every_view() {
+    let mut app = app().with_view(View::All);
+    runs_fixture(&mut app);
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "notebook-a", "idle")], T0);
+    assert_eq!(names(&app).len(), 5);
+    app.update(key(':'));
+    type_text(&mut app, "ws fabric-prod");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(names(&app), ["notebook-a"]);
+}
+
+#[test]
+fn new_rows_replace_the_previous_rows_of_that_workspace_and_kind_only() {
+    let mut app = app().with_view(View::All);
+    runs_fixture(&mut app);
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "notebook-a", "idle")], T0);
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(9, "only-run", "RUNNING", None, T0)],
+        "2026-11-22T10:00:03Z",
+    );
+    let mut got = names(&app);
+    got.sort();
+    assert_eq!(got, ["notebook-a", "only-run"]);
+    let health = &app.workspaces()[1];
+    assert_eq!(health.counts[Status::ALL.iter().position(|s| *s == Status::Busy).unwrap_or(0)], 1);
+    assert_eq!(health.last_refresh(), Some(ts("2026-11-22T10:00:03Z")));
+}
+
+#[test]
+fn a_state_change_flashes_for_two_seconds_and_keeps_the_clock_running() {
+    let mut app = app().with_view(View::Runs);
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(1, "etl", "TERMINATED", Some("SUCCESS"), "2026-11-22T09:00:00Z")],
+        T0,
+    );
+    assert!(!app.needs_clock(), "nothing live: no clock");
+    let flashing = |app: &App| app.selected().is_some_and(|e| app.is_flashing(e));
+    assert!(!flashing(&app), "first sight is not a change");
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(1, "etl", "TERMINATED", Some("SUCCESS"), "2026-11-22T09:00:00Z")],
+        "2026-11-22T10:00:05Z",
+    );
+    assert!(!flashing(&app), "same state: no flash");
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(1, "etl", "TERMINATED", Some("FAILED"), "2026-11-22T09:00:00Z")],
+        "2026-11-22T10:00:10Z",
+    );
+    assert!(flashing(&app));
+    assert!(app.needs_clock(), "the clock runs until the flash is over");
+    app.update(Msg::Tick(ts("2026-11-22T10:00:11Z")));
+    assert!(flashing(&app));
+    assert!(app.take_dirty());
+    app.update(Msg::Tick(ts("2026-11-22T10:00:12Z")));
+    assert!(!flashing(&app));
+    assert!(!app.needs_clock());
+    app.take_dirty();
+    app.update(Msg::Tick(ts("2026-11-22T10:00:13Z")));
+    assert!(!app.take_dirty(), "a tick with nothing time-dependent on screen does not redraw");
+}
+
+#[test]
+fn live_rows_keep_the_clock_running() {
+    let mut app = app().with_view(View::Runs);
+    rows(&mut app, Kind::Run, "adb-prod", vec![run(2, "agg", "RUNNING", None, "2026-11-22T09:55:00Z")], T0);
+    assert!(app.needs_clock());
+    app.update(key('3'));
+    assert!(!app.needs_clock(), "only the focused view counts");
+}
+
+#[test]
+fn poll_errors_show_in_place_and_clear_on_success() {
+    let mut app = app().with_view(View::Runs);
+    app.update(Msg::PollFailed {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        error: "403 PERMISSION_DENIED".into(),
+        hint: Some("ask for CAN VIEW on the jobs".into()),
+    });
+    let errors: Vec<(String, Kind, String)> = app
+        .view_errors()
+        .into_iter()
+        .map(|(w, k, e)| (w.workspace.name.clone(), k, e.error.clone()))
+        .collect();
+    assert_eq!(errors, vec![("adb-prod".into(), Kind::Run, "403 PERMISSION_DENIED".into())]);
+    app.update(key('1'));
+    assert!(app.view_errors().is_empty(), "other panes are not affected");
+    app.update(key('4'));
+    runs_fixture(&mut app);
+    assert!(app.view_errors().is_empty());
+    assert_eq!(names(&app).len(), 4);
+}
+
+#[test]
+fn throttling_is_shown_until_it_passes() {
+    let mut app = app();
+    app.update(Msg::Throttled { workspace: "adb-prod".into(), until: Some(ts("2026-11-22T10:00:20Z")) });
+    assert!(app.needs_clock());
+    app.update(Msg::Tick(ts("2026-11-22T10:00:21Z")));
+    assert!(!app.needs_clock());
+}
+
+#[test]
+fn confirmed_actions_emit_run_action_naming_the_target() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    app.update(key('j'));
+    assert_eq!(selected_name(&app).as_deref(), Some("hourly-agg"));
+    assert!(app.update(key('c')).is_empty());
+    let target =
+        Target { workspace: "adb-prod".into(), kind: Kind::Run, id: "2".into(), name: "hourly-agg".into() };
+    assert_eq!(app.confirm(), Some(&Confirm { action: Action::CancelRun, target: target.clone() }));
+    assert!(app.update(key('x')).is_empty(), "other keys do nothing while asking");
+    assert!(app.update(key('j')).is_empty());
+    assert_eq!(
+        app.update(key('y')),
+        vec![Effect::RunAction { action: Action::CancelRun, target: target.clone() }]
+    );
+    assert!(app.confirm().is_none());
+    app.update(Msg::ActionFinished {
+        action: Action::CancelRun,
+        target,
+        outcome: Err("409 INVALID_STATE".into()),
+    });
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some("cancel run \"hourly-agg\" (id 2) in adb-prod failed: 409 INVALID_STATE")
+    );
+}
+
+#[test]
+fn declining_changes_nothing() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    app.update(key('c'));
+    assert!(app.confirm().is_some());
+    assert!(app.update(key('n')).is_empty());
+    assert!(app.confirm().is_none());
+    app.update(key('c'));
+    assert!(app.update(code(KeyCode::Esc)).is_empty());
+    assert!(app.confirm().is_none());
+}
+
+#[test]
+fn cluster_keys_map_to_cluster_actions() {
+    let mut app = app().with_view(View::Clusters);
+    let cluster = cluster_row(
+        "adb-prod",
+        json!({"cluster_id": "0101-abc", "cluster_name": "shared", "state": "RUNNING", "num_workers": 4}),
+    );
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster], T0);
+    app.update(key('c'));
+    assert!(app.confirm().is_none(), "c is not a cluster key");
+    app.update(key('r'));
+    assert_eq!(app.confirm().map(|c| c.action), Some(Action::RestartCluster));
+    app.update(key('n'));
+    app.update(key('u'));
+    assert!(app.confirm().is_none());
+    assert!(app.message().is_some_and(|m| m.text.contains("only a terminated cluster can be started")));
+    app.update(key('t'));
+    assert_eq!(app.confirm().map(|c| c.action), Some(Action::TerminateCluster));
+}
+
+#[test]
+fn read_only_rows_and_read_only_mode_refuse_actions() {
+    let mut app = app();
+    let mut monitored = session("m-1", "Notebook 1", "busy");
+    if let crate::domain::Detail::Session { read_only, .. } = &mut monitored.detail {
+        *read_only = true;
+    }
+    rows(&mut app, Kind::Session, "fabric-prod", vec![monitored, session("s-2", "livy-2", "idle")], T0);
+    app.update(key('s'));
+    assert_eq!(selected_name(&app).as_deref(), Some("Notebook 1"), "the selection follows its row");
+    app.update(key('g'));
+    assert_eq!(selected_name(&app).as_deref(), Some("livy-2"));
+    app.update(key('c'));
+    assert_eq!(app.confirm().map(|c| c.action), Some(Action::KillSession));
+    app.update(key('n'));
+    app.update(key('j'));
+    assert_eq!(selected_name(&app).as_deref(), Some("Notebook 1"));
+    assert!(app.update(key('c')).is_empty());
+    assert!(app.confirm().is_none());
+    assert!(app.message().is_some_and(|m| m.level == Level::Error && m.text.contains("is read-only")));
+
+    let mut app = app.with_read_only(true);
+    app.update(key('k'));
+    assert_eq!(selected_name(&app).as_deref(), Some("livy-2"));
+    app.update(key('c'));
+    assert!(app.confirm().is_none());
+    assert!(app.message().is_some_and(|m| m.text.contains("read_only = true")));
+}
+
+#[test]
+fn finished_items_cannot_be_cancelled() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    app.update(key('G'));
+    app.update(key('c'));
+    assert!(app.confirm().is_none());
+    assert!(app.message().is_some_and(|m| m.text.contains("already finished")));
+}
+
+#[test]
+fn details_open_scroll_refresh_and_close() {
+    let mut app = app().with_view(View::Runs);
+    app.update(Msg::Resize { width: 100, height: 12 });
+    runs_fixture(&mut app);
+    app.update(code(KeyCode::Enter));
+    let d = app.details().map(|d| (d.id.clone(), d.lines.len()));
+    assert!(matches!(d, Some((ref id, n)) if id == "4" && n > 20));
+    assert!(app.details().is_some_and(|d| d.lines.contains(&DetailLine::Heading("API object".into()))));
+    assert_eq!(app.focus(), Scope::Details);
+    app.update(key('j'));
+    app.update(key('j'));
+    assert_eq!(app.details().map(|d| d.scroll), Some(2));
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(4, "adhoc-report", "RUNNING", None, "2026-11-22T09:59:00Z")],
+        "2026-11-22T10:00:02Z",
+    );
+    let state = app.details().and_then(|d| {
+        d.lines.iter().find_map(|l| match l {
+            DetailLine::Field { label: "State", value } => Some(value.clone()),
+            _ => None,
+        })
+    });
+    assert_eq!(state.as_deref(), Some("RUNNING (busy)"), "details follow refreshes");
+    assert_eq!(app.details().map(|d| d.scroll), Some(2));
+    app.update(code(KeyCode::Esc));
+    assert!(app.details().is_none());
+}
+
+#[test]
+fn help_lists_the_focused_scope_and_closes() {
+    let mut app = app().with_view(View::Clusters);
+    app.update(key('?'));
+    assert_eq!(app.help().map(|h| h.scope), Some(Scope::Table));
+    assert_eq!(app.focus(), Scope::Help);
+    app.update(code(KeyCode::Esc));
+    assert!(app.help().is_none());
+}
+
+#[test]
+fn mouse_selects_rows_switches_tabs_and_scrolls() {
+    let mut app = app().with_view(View::Runs);
+    runs_fixture(&mut app);
+    let areas = app.areas();
+    let click = |x: u16, y: u16| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.update(click(10, areas.rows.y + 2));
+    assert_eq!(selected_name(&app).as_deref(), Some("ml-train"));
+    app.update(click(10, areas.rows.y + 20));
+    assert_eq!(selected_name(&app).as_deref(), Some("ml-train"), "below the last row: no change");
+    let wheel =
+        |kind| Msg::Mouse(MouseEvent { kind, column: 10, row: areas.rows.y, modifiers: KeyModifiers::NONE });
+    app.update(wheel(MouseEventKind::ScrollUp));
+    assert_eq!(app.view_state().selected, 0);
+    app.update(wheel(MouseEventKind::ScrollDown));
+    assert_eq!(app.view_state().selected, 3);
+    // The third tab label starts after the first two and their separators.
+    let labels = app.tab_labels();
+    let x = (labels[0].1.chars().count() + 1 + labels[1].1.chars().count() + 1 + 2) as u16;
+    let effects = app.update(click(x, areas.tabs.y));
+    assert_eq!(app.view(), View::Clusters);
+    assert_eq!(
+        effects,
+        vec![Effect::SetVisible { workspaces: vec!["adb-prod".into()], kinds: vec![Kind::Cluster] }]
+    );
+}
+
+#[test]
+fn rows_for_an_unknown_workspace_add_it() {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-dev", vec![session("s-9", "x", "idle")], T0);
+    assert_eq!(app.workspaces().len(), 3);
+    assert_eq!(names(&app), ["x"]);
+}
+
+#[test]
+fn messages_clear_on_the_next_key() {
+    let mut app = app().with_view(View::Runs);
+    app.update(key('c'));
+    assert!(app.message().is_some());
+    app.take_dirty();
+    app.update(key('z'));
+    assert!(app.message().is_none());
+    assert!(app.take_dirty(), "clearing the message redraws");
+    app.update(key('z'));
+    assert!(!app.take_dirty(), "an unbound key changes nothing");
+}

@@ -1,0 +1,154 @@
+//! The five views (four panes and All) and the per-view state: selection, scroll offset,
+//! filter, sort, and the list of row references currently shown.
+
+use crate::domain::Kind;
+
+use super::filter::Filter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Sessions,
+    Batches,
+    Clusters,
+    Runs,
+    /// Every kind from every workspace, most recent activity first.
+    All,
+}
+
+impl View {
+    /// Tab order; the number key of a view is its position + 1.
+    pub const ALL: [View; 5] = [View::Sessions, View::Batches, View::Clusters, View::Runs, View::All];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Sessions => "Sessions",
+            View::Batches => "Batches",
+            View::Clusters => "Clusters",
+            View::Runs => "Runs",
+            View::All => "All",
+        }
+    }
+
+    /// The single kind a pane shows; `None` for All.
+    pub fn kind(self) -> Option<Kind> {
+        match self {
+            View::Sessions => Some(Kind::Session),
+            View::Batches => Some(Kind::Batch),
+            View::Clusters => Some(Kind::Cluster),
+            View::Runs => Some(Kind::Run),
+            View::All => None,
+        }
+    }
+
+    pub fn kinds(self) -> Vec<Kind> {
+        self.kind().map_or_else(|| Kind::ALL.to_vec(), |k| vec![k])
+    }
+
+    pub fn shows(self, kind: Kind) -> bool {
+        self.kind().is_none_or(|k| k == kind)
+    }
+
+    pub fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    pub fn from_index(i: usize) -> View {
+        View::ALL[i % View::ALL.len()]
+    }
+
+    /// Command-mode name (`:sessions`).
+    pub fn command(self) -> &'static str {
+        match self {
+            View::Sessions => "sessions",
+            View::Batches => "batches",
+            View::Clusters => "clusters",
+            View::Runs => "runs",
+            View::All => "all",
+        }
+    }
+}
+
+/// Sort columns, cycled with `s`; `S` reverses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SortKey {
+    /// Live items first, then most recent activity (end, else start) first.
+    #[default]
+    Recent,
+    Name,
+    Status,
+    Workspace,
+    Owner,
+    /// Longest first.
+    Duration,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Recent,
+        SortKey::Name,
+        SortKey::Status,
+        SortKey::Workspace,
+        SortKey::Owner,
+        SortKey::Duration,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Recent => "recent",
+            SortKey::Name => "name",
+            SortKey::Status => "state",
+            SortKey::Workspace => "workspace",
+            SortKey::Owner => "owner",
+            SortKey::Duration => "duration",
+        }
+    }
+
+    pub fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+}
+
+/// Where a shown row lives in the store: workspace index, kind, index in that slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef {
+    pub ws: usize,
+    pub kind: Kind,
+    pub idx: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ViewState {
+    /// Index into `rows` of the highlighted row.
+    pub selected: usize,
+    /// Index into `rows` of the first row on screen.
+    pub offset: usize,
+    pub filter: Option<Filter>,
+    pub sort: SortKey,
+    pub reverse: bool,
+    /// Rows passing the workspace scope and the filter, in display order.
+    pub rows: Vec<RowRef>,
+    /// Rows in this view before filtering (for "n of m" and empty-state wording).
+    pub total: usize,
+    /// Some shown row changes with time (live duration or idle countdown).
+    pub has_live: bool,
+    /// The selected item, remembered across a data refresh that moves row indices.
+    pub(super) keep: Option<RowKey>,
+}
+
+/// Identifies an item across refreshes: kind, workspace name, id.
+pub type RowKey = (Kind, String, String);
+
+impl ViewState {
+    /// Keep the selection inside the rows and on screen for a body of `height` rows.
+    pub fn clamp(&mut self, height: usize) {
+        let height = height.max(1);
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(self.rows.len().saturating_sub(height));
+    }
+}

@@ -1,0 +1,223 @@
+//! The event loop: one owner of the `App`, woken only by something happening.
+//!
+//! `select!` (biased) over: shutdown, queued messages (drained with `recv_many`), terminal
+//! input, the render deadline, and the clock. It draws only when the app says something
+//! changed (dirty flag), only once the message queue is drained, and at most once per
+//! `FRAME_INTERVAL`.
+//!
+//! Timers: there are no free-running ones. The only timers are (1) the next render deadline,
+//! armed only while a frame is owed, and (2) a 1 s clock tick armed only while
+//! `App::needs_clock()` (a live row in the focused view — durations and idle countdowns
+//! change — a fading flash, or a throttle wait). With nothing live on screen and no input,
+//! the loop sleeps and does not redraw.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use futures::{Stream, StreamExt};
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+
+use super::{EffectRunner, TuiError};
+use crate::app::{App, Effect, Msg};
+use crate::ui::{self, Theme};
+
+/// At most one frame per this interval (~60 fps) during bursts.
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+/// How often the clock ticks while something on screen depends on time.
+const CLOCK: Duration = Duration::from_secs(1);
+
+/// Messages handled per wake-up before drawing is considered again.
+const BATCH: usize = 256;
+
+type Clock = Box<dyn FnMut() -> Timestamp + Send>;
+type FrameHook = Box<dyn FnMut(&Buffer) + Send>;
+
+/// The loop and what it draws on.
+pub struct EventLoop<B: Backend> {
+    terminal: Terminal<B>,
+    theme: Theme,
+    clock: Clock,
+    sync_output: Option<Box<dyn Write + Send>>,
+    frame_hook: Option<FrameHook>,
+    draws: u64,
+}
+
+/// What is left when the loop ends.
+pub struct Exit<B: Backend> {
+    pub terminal: Terminal<B>,
+    pub app: App,
+    /// Frames drawn.
+    pub draws: u64,
+}
+
+enum Flow {
+    Continue,
+    Quit,
+}
+
+impl<B: Backend> EventLoop<B> {
+    /// A loop on `terminal` with the wall clock.
+    pub fn new(terminal: Terminal<B>, theme: Theme) -> EventLoop<B> {
+        EventLoop {
+            terminal,
+            theme,
+            clock: Box::new(Timestamp::now),
+            sync_output: None,
+            frame_hook: None,
+            draws: 0,
+        }
+    }
+
+    /// Where `Msg::Tick` gets the time (tests: a simulated clock).
+    pub fn with_clock(mut self, clock: impl FnMut() -> Timestamp + Send + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    /// Wrap each frame in synchronized-update escapes (CSI ?2026) written to `out`, which must
+    /// be the stream the backend writes to (stdout): terminals then show whole frames only.
+    pub fn with_synchronized_updates(mut self, out: Box<dyn Write + Send>) -> Self {
+        self.sync_output = Some(out);
+        self
+    }
+
+    /// Called with every completed frame (tests count and inspect frames).
+    pub fn on_frame(mut self, hook: impl FnMut(&Buffer) + Send + 'static) -> Self {
+        self.frame_hook = Some(Box::new(hook));
+        self
+    }
+
+    /// Run until the user quits, input ends, or `shutdown` is cancelled.
+    pub async fn run<S, R>(
+        mut self,
+        mut app: App,
+        mut input: S,
+        mut msgs: mpsc::Receiver<Msg>,
+        mut runner: R,
+        shutdown: CancellationToken,
+    ) -> Result<Exit<B>, TuiError>
+    where
+        S: Stream<Item = io::Result<Event>> + Unpin,
+        R: EffectRunner,
+    {
+        let size = self.terminal.size().map_err(backend)?;
+        let mut flow =
+            dispatch(&mut app, &mut runner, Msg::Resize { width: size.width, height: size.height });
+        flow = flow.or(dispatch(&mut app, &mut runner, Msg::Tick((self.clock)())));
+        for effect in app.start() {
+            runner.run(effect);
+        }
+        let mut dirty = app.take_dirty();
+        let mut last_draw: Option<Instant> = None;
+        let mut next_tick: Option<Instant> = None;
+        let mut msgs_open = true;
+        let mut batch = Vec::with_capacity(BATCH);
+        while matches!(flow, Flow::Continue) {
+            let due = dirty.then(|| last_draw.map_or_else(Instant::now, |t| t + FRAME_INTERVAL));
+            if let Some(at) = due
+                && at <= Instant::now()
+                && msgs.is_empty()
+            {
+                self.draw(&app)?;
+                dirty = false;
+                last_draw = Some(Instant::now());
+                continue;
+            }
+            next_tick = match (app.needs_clock(), next_tick) {
+                (true, Some(t)) => Some(t),
+                (true, None) => Some(Instant::now() + CLOCK),
+                (false, _) => None,
+            };
+            tokio::select! {
+                biased;
+                // First, so a cancel never waits behind a flood of messages.
+                () = shutdown.cancelled() => break,
+                n = msgs.recv_many(&mut batch, BATCH), if msgs_open => {
+                    if n == 0 {
+                        msgs_open = false;
+                    }
+                    for msg in batch.drain(..) {
+                        flow = flow.or(dispatch(&mut app, &mut runner, msg));
+                    }
+                }
+                event = input.next() => match event {
+                    Some(Ok(event)) => {
+                        if let Some(msg) = translate(event) {
+                            flow = dispatch(&mut app, &mut runner, msg);
+                        }
+                    }
+                    Some(Err(e)) => return Err(TuiError::Input(e)),
+                    None => break,
+                },
+                () = sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {}
+                () = sleep_until(next_tick.unwrap_or_else(Instant::now)), if next_tick.is_some() => {
+                    next_tick = None;
+                    flow = dispatch(&mut app, &mut runner, Msg::Tick((self.clock)()));
+                }
+            }
+            dirty |= app.take_dirty();
+        }
+        Ok(Exit { terminal: self.terminal, app, draws: self.draws })
+    }
+
+    fn draw(&mut self, app: &App) -> Result<(), TuiError> {
+        if let Some(out) = &mut self.sync_output {
+            execute!(out, BeginSynchronizedUpdate)?;
+        }
+        let theme = &self.theme;
+        let frame = self.terminal.draw(|f| ui::render(f, app, theme)).map_err(backend)?;
+        if let Some(hook) = &mut self.frame_hook {
+            hook(frame.buffer);
+        }
+        if let Some(out) = &mut self.sync_output {
+            execute!(out, EndSynchronizedUpdate)?;
+        }
+        self.draws += 1;
+        Ok(())
+    }
+}
+
+impl Flow {
+    fn or(self, other: Flow) -> Flow {
+        match (self, other) {
+            (Flow::Continue, Flow::Continue) => Flow::Continue,
+            _ => Flow::Quit,
+        }
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> TuiError {
+    TuiError::Backend(e.to_string())
+}
+
+/// Run one message through the app and hand its effects to the runner.
+fn dispatch(app: &mut App, runner: &mut impl EffectRunner, msg: Msg) -> Flow {
+    let mut flow = Flow::Continue;
+    for effect in app.update(msg) {
+        match effect {
+            Effect::Quit => flow = Flow::Quit,
+            other => runner.run(other),
+        }
+    }
+    flow
+}
+
+/// Terminal events the app cares about; key releases, focus and paste are dropped.
+fn translate(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}

@@ -1,0 +1,68 @@
+//! Running the app in a terminal: the event loop (`EventLoop`, generic over the ratatui
+//! backend and the input stream so tests drive it with a `TestBackend` and a channel) and the
+//! production entry point `run_in_terminal` (crossterm setup, panic hook, restore on every
+//! exit path).
+
+mod event_loop;
+mod terminal;
+
+use std::io;
+
+use crossterm::event::EventStream;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub use event_loop::{EventLoop, Exit, FRAME_INTERVAL};
+pub use terminal::{install_panic_hook, restore_terminal};
+
+use crate::app::{App, Effect, Msg};
+use crate::ui::Theme;
+
+/// Executes the app's effects (start pollers, call the APIs) and answers with `Msg`s through
+/// the sender it was built with. `Effect::Quit` never reaches it: the loop handles that.
+pub trait EffectRunner {
+    fn run(&mut self, effect: Effect);
+}
+
+impl<F: FnMut(Effect)> EffectRunner for F {
+    fn run(&mut self, effect: Effect) {
+        self(effect)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("terminal I/O failed: {0}")]
+    Io(#[from] io::Error),
+    #[error("drawing failed: {0}")]
+    Backend(String),
+    #[error("reading terminal input failed: {0}")]
+    Input(io::Error),
+}
+
+/// Run the app full-screen in this process's terminal until the user quits, `msgs` closes
+/// with the input, or SIGTERM/SIGHUP arrives. The terminal is restored on every exit path:
+/// normal return, error (the guard's drop) and panic (the hook restores first, then chains to
+/// the previous hook). Returns the final app state.
+pub async fn run_in_terminal(
+    app: App,
+    theme: Theme,
+    msgs: mpsc::Receiver<Msg>,
+    runner: impl EffectRunner,
+) -> Result<App, TuiError> {
+    install_panic_hook();
+    let guard = terminal::TerminalGuard::enter()?;
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let shutdown = CancellationToken::new();
+    terminal::cancel_on_signals(shutdown.clone());
+    let result = EventLoop::new(terminal, theme)
+        .with_synchronized_updates(Box::new(io::stdout()))
+        .run(app, EventStream::new(), msgs, runner, shutdown.clone())
+        .await;
+    // Stops the signal listener.
+    shutdown.cancel();
+    drop(guard);
+    result.map(|exit| exit.app)
+}

@@ -1,0 +1,186 @@
+//! Everything around the table: workspace health header, tab bar, pane frame with in-place
+//! errors, key hints and the status / prompt line.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::app::{App, Level, PromptMode, WorkspaceState, keymap};
+use crate::domain::{Status, format_duration};
+
+use super::theme::Theme;
+
+/// One line per workspace: name, service, counts by state, error, throttling.
+pub fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let rows = usize::from(area.height);
+    let all = app.workspaces();
+    let mut lines: Vec<Line> = Vec::new();
+    if all.is_empty() {
+        lines.push(Line::styled(" No workspaces configured: see config.example.toml", theme.warning));
+    }
+    let name_width = all.iter().map(|w| w.workspace.name.chars().count()).max().unwrap_or(0);
+    for (i, w) in all.iter().enumerate() {
+        if lines.len() + 1 == rows && i + 1 < all.len() {
+            lines.push(Line::styled(
+                format!(" … and {} more workspaces (:ws NAME)", all.len() - i),
+                theme.muted,
+            ));
+            break;
+        }
+        lines.push(workspace_line(app, w, name_width, theme));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn workspace_line<'a>(app: &App, w: &'a WorkspaceState, name_width: usize, theme: &Theme) -> Line<'a> {
+    let focused = app.scope().is_some_and(|s| s.workspace.name == w.workspace.name);
+    let name_style = if focused { theme.title } else { theme.text.bold() };
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(format!("{:<name_width$}", w.workspace.name), name_style),
+        Span::styled(format!(" {:<10} ", w.workspace.service.label()), theme.muted),
+    ];
+    let mut any = false;
+    for (i, status) in Status::ALL.iter().enumerate() {
+        if w.counts[i] > 0 {
+            spans.push(Span::styled(format!("{} {}", w.counts[i], status), theme.status(*status)));
+            spans.push(Span::raw("  "));
+            any = true;
+        }
+    }
+    let kinds = w.workspace.service.kinds();
+    if !any && w.errors(&kinds).next().is_none() {
+        let polled = w.last_refresh().is_some();
+        spans.push(Span::styled(if polled { "nothing running" } else { "polling…" }, theme.muted));
+        spans.push(Span::raw("  "));
+    }
+    if let Some((kind, e)) = w.errors(&kinds).next() {
+        spans.push(Span::styled(format!("✗ {}: {}", kind.plural(), e.error), theme.error));
+        spans.push(Span::raw("  "));
+    }
+    if let Some(wait) = throttle_wait(w, app.now()) {
+        spans.push(Span::styled(format!("⏳ throttled {wait}"), theme.warning));
+    }
+    Line::from(spans)
+}
+
+fn throttle_wait(w: &WorkspaceState, now: Timestamp) -> Option<String> {
+    w.throttled_until.filter(|t| *t > now).map(|t| format_duration(t.duration_since(now)))
+}
+
+/// The tab bar, drawn from `App::tab_labels` so mouse hit-testing matches.
+pub fn tabs(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let mut spans = Vec::new();
+    for (view, label) in app.tab_labels() {
+        let style = if view == app.view() { theme.tab_active } else { theme.tab };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let brand = " sparkdeck ";
+    if usize::from(area.width) >= used + brand.len() {
+        spans.push(Span::raw(" ".repeat(usize::from(area.width) - used - brand.len())));
+        spans.push(Span::styled(brand, theme.title));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The pane frame with its title (counts, scope, filter, sort) and the error lines.
+pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rect) {
+    let vs = app.view_state();
+    let mut title = vec![Span::styled(format!(" {} ", app.view().title()), theme.title)];
+    let count = if vs.rows.len() == vs.total {
+        format!("{}", vs.total)
+    } else {
+        format!("{} of {}", vs.rows.len(), vs.total)
+    };
+    title.push(Span::styled(format!("({count}) "), theme.muted));
+    if let Some(s) = app.scope() {
+        title.push(Span::styled(format!("ws {} ", s.workspace.name), theme.key));
+    }
+    if let Some(f) = &vs.filter {
+        let kind = if f.is_regex() { "regex" } else { "filter" };
+        title.push(Span::styled(format!("{kind} {} ", f.text), theme.warning));
+    }
+    let arrow = if vs.reverse { "↑" } else { "↓" };
+    title.push(Span::styled(format!("sort {} {arrow} ", vs.sort.label()), theme.muted));
+    frame.render_widget(
+        Block::default().borders(Borders::ALL).border_style(theme.border).title(Line::from(title)),
+        body,
+    );
+
+    let lines: Vec<Line> = app
+        .view_errors()
+        .into_iter()
+        .take(usize::from(errors.height))
+        .map(|(w, kind, e)| {
+            let mut spans = vec![Span::styled(
+                format!(" ✗ {} {}: {}", w.workspace.name, kind.plural(), e.error),
+                theme.error,
+            )];
+            if let Some(hint) = &e.hint {
+                spans.push(Span::styled(format!(" — fix: {hint}"), theme.warning));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), errors);
+}
+
+/// Keys valid in the focused view, from the keymap.
+pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    for b in keymap::bindings(app.focus(), app.focused_kind()) {
+        let (Some(label), Some(key)) = (b.footer, b.keys.first()) else { continue };
+        spans.push(Span::styled(key.label(), theme.key));
+        spans.push(Span::styled(format!(" {label}  "), theme.muted));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The prompt while typing, else the latest message, else when each workspace was refreshed.
+pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let line = if let Some(p) = app.prompt() {
+        let sigil = if p.mode == PromptMode::Command { ":" } else { "/" };
+        let mut spans =
+            vec![Span::styled(sigil, theme.key), Span::raw(p.text.as_str()), Span::styled("█", theme.muted)];
+        if let Some(e) = &p.error {
+            spans.push(Span::styled(format!("  {e}"), theme.error));
+        } else if !p.candidates.is_empty() {
+            spans.push(Span::styled(format!("  {}", p.candidates.join("  ")), theme.muted));
+        }
+        Line::from(spans)
+    } else if let Some(m) = app.message() {
+        let style = if m.level == Level::Error { theme.error } else { theme.text };
+        Line::styled(format!(" {}", m.text), style)
+    } else {
+        refreshed(app, theme)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn refreshed<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::new();
+    if app.is_read_only() {
+        spans.push(Span::styled(" [read-only]", theme.warning));
+    }
+    spans.push(Span::styled(" refreshed", theme.muted));
+    for w in app.workspaces() {
+        let when = w
+            .last_refresh()
+            .map(|t| t.to_zoned(app.time_zone().clone()).strftime("%H:%M:%S").to_string())
+            .unwrap_or_else(|| "—".into());
+        spans.push(Span::styled(format!(" {} ", w.workspace.name), theme.text));
+        spans.push(Span::styled(when, theme.muted));
+        if let Some(wait) = throttle_wait(w, app.now()) {
+            spans.push(Span::styled(format!(" (throttled, {wait})"), theme.warning));
+        }
+        spans.push(Span::styled(" ·", theme.muted));
+    }
+    if !app.workspaces().is_empty() {
+        spans.pop();
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,35 @@
+//! Pure rendering of `&App` into a ratatui `Frame`: no mutation, no I/O, no clock.
+//! Only the rows on screen are turned into widgets; display strings are prepared by the app
+//! when data arrives.
+
+mod chrome;
+mod json;
+pub mod layout;
+mod overlay;
+mod table;
+pub mod theme;
+
+use ratatui::Frame;
+
+pub use theme::{Theme, ThemeError};
+
+use crate::app::App;
+
+/// Draw the whole screen.
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
+    let area = frame.area();
+    let a = layout::areas(area, app.header_lines(), app.view_errors().len() as u16);
+    chrome::header(frame, app, theme, a.header);
+    chrome::tabs(frame, app, theme, a.tabs);
+    chrome::pane(frame, app, theme, a.body, a.errors);
+    table::render(frame, app, theme, a.table_header, a.rows);
+    chrome::keys(frame, app, theme, a.keys);
+    chrome::status(frame, app, theme, a.status);
+    if let Some(d) = app.details() {
+        overlay::details(frame, d, theme, a.body);
+    }
+    if let Some(h) = app.help() {
+        overlay::help(frame, h, theme, area);
+    }
+    overlay::confirm(frame, app, theme, area);
+}

@@ -1,0 +1,126 @@
+//! Overlays drawn on top of the pane: details, help, confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::app::{App, DetailLine, Details, Help, Scope, keymap};
+
+use super::json;
+use super::layout::centered;
+use super::theme::Theme;
+
+/// Width of the labels in the details view.
+const LABEL: usize = 18;
+
+pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
+    let rect = super::layout::details(area);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.dialog_border)
+        .title(Span::styled(d.title.as_str(), theme.title))
+        .title_bottom(Line::styled(
+            format!(" {}/{} ", (d.scroll + 1).min(d.lines.len()), d.lines.len()),
+            theme.muted,
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    // Colour only the lines on screen.
+    let lines: Vec<Line> = d
+        .lines
+        .iter()
+        .skip(d.scroll)
+        .take(usize::from(inner.height))
+        .map(|l| match l {
+            DetailLine::Field { label, value } => Line::from(vec![
+                Span::styled(format!(" {label:<LABEL$}"), theme.muted),
+                Span::styled(value.as_str(), theme.text),
+            ]),
+            DetailLine::Heading(h) => Line::styled(format!(" ── {h} ──"), theme.title),
+            DetailLine::Json(text) => {
+                let mut l = json::line(text, theme);
+                l.spans.insert(0, Span::raw(" "));
+                l
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn help(frame: &mut Frame, h: &Help, theme: &Theme, area: Rect) {
+    let rect = centered(area, 80, 85, 40, 10);
+    frame.render_widget(Clear, rect);
+    let kind = h.kind.map(|k| format!(", {} row", k.singular())).unwrap_or_default();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.dialog_border)
+        .title(Span::styled(format!(" Keys: {}{kind} ", h.scope.title()), theme.title))
+        .title_bottom(Line::styled(" esc closes ", theme.muted));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines: Vec<Line> = keymap::bindings(h.scope, h.kind)
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<20}", keymap::keys_label(b)), theme.key),
+                Span::styled(b.help, theme.text),
+            ])
+        })
+        .collect();
+    if h.scope == Scope::Table {
+        lines.push(Line::raw(""));
+        for note in [
+            "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
+            "  or starting with ~ is a regex; a leading ! keeps the rows that do NOT match. Case-insensitive.",
+            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  q",
+            "Mouse: click a tab or a row, wheel scrolls.",
+        ] {
+            lines.push(Line::styled(format!(" {note}"), theme.muted));
+        }
+    }
+    let scroll = h.scroll.min(lines.len().saturating_sub(1));
+    let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let Some(c) = app.confirm() else { return };
+    let rect = centered(area, 60, 40, 50, 11);
+    frame.render_widget(Clear, rect);
+    let t = &c.target;
+    let block = Block::default().borders(Borders::ALL).border_style(theme.error).title(Span::styled(
+        format!(" {} {}? ", capitalise(c.action.verb()), t.kind.singular()),
+        theme.error.bold(),
+    ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let field = |label: &str, value: &str| {
+        Line::from(vec![
+            Span::styled(format!(" {label:<11}"), theme.muted),
+            Span::styled(value.to_string(), theme.text.bold()),
+        ])
+    };
+    let name = if t.name.is_empty() { "(unnamed)" } else { t.name.as_str() };
+    let lines = vec![
+        field("Workspace", &t.workspace),
+        field("Kind", t.kind.singular()),
+        field("Name", name),
+        field("Id", &t.id),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" y", theme.key),
+            Span::styled(format!(" {} it   ", c.action.verb()), theme.text),
+            Span::styled("n", theme.key),
+            Span::styled("/", theme.muted),
+            Span::styled("esc", theme.key),
+            Span::styled(" keep it", theme.text),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

@@ -1,0 +1,271 @@
+//! The real event loop on a `TestBackend`, fed by a channel instead of a terminal, on tokio's
+//! paused clock: time only moves when every task is idle, so "nothing was drawn for an hour"
+//! is a deterministic statement about the loop's timers, not a race.
+
+mod tui_support;
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures::channel::mpsc as input_channel;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use sparkdeck::app::{Action, App, Effect, Msg, View};
+use sparkdeck::domain::Kind;
+use sparkdeck::tui::{EventLoop, Exit, TuiError};
+use sparkdeck::ui::Theme;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, timeout};
+use tokio_util::sync::CancellationToken;
+use tui_support::{NOW, clusters, empty_app, runs, ts};
+
+/// Longer than any timer the loop may legitimately arm (frame cap, 1 s clock).
+const QUIET: Duration = Duration::from_secs(3600);
+
+struct Harness {
+    keys: input_channel::UnboundedSender<io::Result<Event>>,
+    msgs: mpsc::Sender<Msg>,
+    effects: mpsc::UnboundedReceiver<Effect>,
+    frames: mpsc::UnboundedReceiver<String>,
+    shutdown: CancellationToken,
+    handle: JoinHandle<Result<Exit<TestBackend>, TuiError>>,
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Start the loop on `app`, with `queued` already waiting in the message channel.
+fn start(app: App, queued: Vec<Msg>) -> Harness {
+    let (keys, input) = input_channel::unbounded();
+    let (msgs, msg_rx) = mpsc::channel(1024);
+    for m in queued {
+        assert!(msgs.try_send(m).is_ok(), "message channel has room");
+    }
+    let (effect_tx, effects) = mpsc::unbounded_channel();
+    let (frame_tx, frames) = mpsc::unbounded_channel();
+    let shutdown = CancellationToken::new();
+    let terminal = match Terminal::new(TestBackend::new(120, 30)) {
+        Ok(t) => t,
+        Err(e) => match e {},
+    };
+    // Simulated wall clock: the fixed NOW plus tokio's (paused) elapsed time.
+    let origin = Instant::now();
+    let base = ts(NOW);
+    let event_loop = EventLoop::new(terminal, Theme::dark())
+        .with_clock(move || base.checked_add(origin.elapsed()).unwrap_or(base))
+        .on_frame(move |buffer| {
+            let _ = frame_tx.send(text(buffer));
+        });
+    let runner = move |effect: Effect| {
+        let _ = effect_tx.send(effect);
+    };
+    let handle = tokio::spawn(event_loop.run(app, input, msg_rx, runner, shutdown.clone()));
+    Harness { keys, msgs, effects, frames, shutdown, handle }
+}
+
+impl Harness {
+    fn key(&self, code: KeyCode) {
+        let _ = self.keys.unbounded_send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    }
+
+    fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// The next frame drawn; fails if the loop goes quiet instead.
+    async fn frame(&mut self) -> String {
+        match timeout(QUIET, self.frames.recv()).await {
+            Ok(Some(frame)) => frame,
+            Ok(None) => panic!("the loop ended"),
+            Err(_) => panic!("no frame was drawn"),
+        }
+    }
+
+    /// Frames until one contains `needle`.
+    async fn frame_with(&mut self, needle: &str) -> String {
+        loop {
+            let frame = self.frame().await;
+            if frame.contains(needle) {
+                return frame;
+            }
+        }
+    }
+
+    /// Whether the loop stays without drawing while the (virtual) clock runs an hour.
+    async fn stays_quiet(&mut self) -> bool {
+        timeout(QUIET, self.frames.recv()).await.is_err()
+    }
+
+    async fn finish(self) -> (Exit<TestBackend>, Vec<Effect>) {
+        let Harness { keys, mut effects, handle, .. } = self;
+        let exit = match handle.await {
+            Ok(Ok(exit)) => exit,
+            Ok(Err(e)) => panic!("loop failed: {e}"),
+            Err(e) => panic!("loop panicked: {e}"),
+        };
+        drop(keys);
+        let mut seen = Vec::new();
+        while let Ok(e) = effects.try_recv() {
+            seen.push(e);
+        }
+        (exit, seen)
+    }
+}
+
+fn rows(kind: Kind, rows: Vec<sparkdeck::domain::Resource>) -> Msg {
+    Msg::Rows { workspace: "adb-prod".into(), kind, rows, fetched_at: ts("2026-11-22T09:59:58Z") }
+}
+
+#[tokio::test(start_paused = true)]
+async fn keys_and_messages_drive_the_screen_and_q_quits() {
+    let mut h = start(empty_app(), Vec::new());
+    let first = h.frame().await;
+    assert!(first.contains("No sessions in fabric-prod — polling…"), "{first}");
+
+    assert!(h.msgs.send(rows(Kind::Run, runs())).await.is_ok());
+    h.key(KeyCode::Char('4'));
+    let frame = h.frame_with("train-churn-model").await;
+    assert!(frame.contains("Runs (5)"), "{frame}");
+
+    assert!(h.msgs.send(rows(Kind::Cluster, clusters())).await.is_ok());
+    h.type_text(":cl");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    let frame = h.frame_with("Clusters (4)").await;
+    assert!(frame.contains("shared-analytics"), "{frame}");
+
+    h.key(KeyCode::Char('q'));
+    let (exit, effects) = h.finish().await;
+    assert_eq!(exit.app.view(), View::Clusters);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SetVisible {
+                workspaces: vec!["fabric-prod".into(), "fabric-dev".into()],
+                kinds: vec![Kind::Session]
+            },
+            Effect::SetVisible {
+                workspaces: vec!["adb-prod".into(), "adb-dev".into()],
+                kinds: vec![Kind::Run]
+            },
+            Effect::SetVisible {
+                workspaces: vec!["adb-prod".into(), "adb-dev".into()],
+                kinds: vec![Kind::Cluster]
+            },
+        ],
+        "Quit ends the loop and never reaches the runner"
+    );
+    let last = text(exit.terminal.backend().buffer());
+    assert!(last.contains("shared-analytics"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_loop_with_nothing_live_never_redraws() {
+    // Finished clusters only: no durations or countdowns change.
+    let finished: Vec<_> = clusters().into_iter().filter(|c| c.status.is_terminal()).collect();
+    let mut h = start(empty_app().with_view(View::Clusters), vec![rows(Kind::Cluster, finished)]);
+    let frame = h.frame().await;
+    assert!(frame.contains("etl-nightly"), "{frame}");
+    assert!(h.stays_quiet().await, "no timer runs while nothing on screen changes with time");
+
+    // A key that is bound to nothing changes nothing: no frame either.
+    h.key(KeyCode::Char('z'));
+    assert!(h.stays_quiet().await);
+
+    // A real change draws exactly once, then the loop is quiet again.
+    h.key(KeyCode::Char('j'));
+    let _ = h.frame().await;
+    assert!(h.stays_quiet().await);
+
+    h.shutdown.cancel();
+    let (exit, _) = h.finish().await;
+    assert_eq!(exit.draws, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn live_rows_tick_the_clock_once_a_second() {
+    let live: Vec<_> = runs().into_iter().filter(|r| r.name == "hourly-aggregates").collect();
+    let mut h = start(empty_app().with_view(View::Runs), vec![rows(Kind::Run, live)]);
+    // Started 09:55:02; the loop's clock starts at 10:00:00.
+    let frame = h.frame().await;
+    assert!(frame.contains("4m 58s"), "{frame}");
+    let frame = h.frame().await;
+    assert!(frame.contains("4m 59s"), "{frame}");
+    let frame = h.frame().await;
+    assert!(frame.contains("5m 00s"), "{frame}");
+
+    // Leave for a pane with nothing live: the clock stops.
+    h.key(KeyCode::Char('3'));
+    let _ = h.frame_with("Clusters").await;
+    assert!(h.stays_quiet().await);
+    h.shutdown.cancel();
+    let _ = h.finish().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_of_messages_is_drawn_as_one_frame() {
+    let burst: Vec<Msg> = (0..100)
+        .map(|i| {
+            let mut all = runs();
+            all.truncate(1 + i % 5);
+            rows(Kind::Run, all)
+        })
+        .collect();
+    let mut h = start(empty_app().with_view(View::Runs), burst);
+    let first = h.frame().await;
+    assert!(first.contains("Runs (5)"), "the first frame already shows the last message:\n{first}");
+    h.key(KeyCode::Char('q'));
+    let (exit, _) = h.finish().await;
+    assert_eq!(exit.draws, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn confirmed_actions_reach_the_effect_runner() {
+    let mut h = start(empty_app().with_view(View::Runs), vec![rows(Kind::Run, runs())]);
+    let _ = h.frame_with("hourly-aggregates").await;
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('c'));
+    let dialog = h.frame_with("Cancel run?").await;
+    assert!(dialog.contains("884211"), "{dialog}");
+    h.key(KeyCode::Char('y'));
+    let _ = h.frame_with("Requested: cancel run").await;
+    h.shutdown.cancel();
+    let (_, effects) = h.finish().await;
+    let actions: Vec<&Effect> = effects.iter().filter(|e| matches!(e, Effect::RunAction { .. })).collect();
+    assert!(
+        matches!(actions.as_slice(), [Effect::RunAction { action: Action::CancelRun, target }] if target.id == "884211"),
+        "{effects:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_loop_ends_when_input_ends() {
+    let mut h = start(empty_app(), Vec::new());
+    let _ = h.frame().await;
+    h.keys.close_channel();
+    let (exit, _) = h.finish().await;
+    assert_eq!(exit.draws, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn input_errors_end_the_loop_with_an_error() {
+    let mut h = start(empty_app(), Vec::new());
+    let _ = h.frame().await;
+    let _ = h.keys.unbounded_send(Err(io::Error::other("tty gone")));
+    match h.handle.await {
+        Ok(Err(TuiError::Input(e))) => assert_eq!(e.to_string(), "tty gone"),
+        Ok(Err(e)) => panic!("unexpected error {e}"),
+        Ok(Ok(_)) => panic!("the loop should fail"),
+        Err(e) => panic!("loop panicked: {e}"),
+    }
+}

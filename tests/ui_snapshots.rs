@@ -1,0 +1,220 @@
+//! Snapshots of the real renderer (`ui::render`) on a `TestBackend`, fed with realistic rows
+//! at a fixed time. Review changes with `cargo insta review` (or INSTA_UPDATE=always + read
+//! the .snap files).
+
+mod tui_support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sparkdeck::app::{App, Msg, View};
+use sparkdeck::domain::Kind;
+use sparkdeck::ui::{self, Theme};
+use tui_support::{empty_app, loaded_app, runs, ts};
+
+const WIDE: (u16, u16) = (140, 32);
+const NARROW: (u16, u16) = (80, 24);
+
+fn draw(app: &mut App, (w, h): (u16, u16)) -> Terminal<TestBackend> {
+    app.update(Msg::Resize { width: w, height: h });
+    let theme = Theme::dark();
+    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(e) => match e {},
+    };
+    if let Err(e) = terminal.draw(|f| ui::render(f, app, &theme)) {
+        match e {}
+    }
+    terminal
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// A loaded app on view `v`, sized like the wide snapshots so keys page as they would there.
+fn view(v: View) -> App {
+    let mut app = loaded_app().with_view(v);
+    app.update(Msg::Resize { width: WIDE.0, height: WIDE.1 });
+    app
+}
+
+#[test]
+fn sessions_pane() {
+    assert_snapshot!(draw(&mut view(View::Sessions), WIDE).backend());
+}
+
+#[test]
+fn batches_pane() {
+    assert_snapshot!(draw(&mut view(View::Batches), WIDE).backend());
+}
+
+#[test]
+fn clusters_pane_with_a_failing_workspace_in_place() {
+    assert_snapshot!(draw(&mut view(View::Clusters), WIDE).backend());
+}
+
+#[test]
+fn runs_pane() {
+    assert_snapshot!(draw(&mut view(View::Runs), WIDE).backend());
+}
+
+#[test]
+fn all_view_merges_workspaces_by_recency() {
+    assert_snapshot!(draw(&mut view(View::All), WIDE).backend());
+}
+
+#[test]
+fn details_of_a_failed_run() {
+    let mut app = view(View::Runs);
+    keys(&mut app, "jj");
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn details_scrolled_into_the_api_object() {
+    let mut app = view(View::Clusters);
+    app.update(Msg::Resize { width: 100, height: 30 });
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "jjjjjjjjjjjjjjj");
+    assert_snapshot!(draw(&mut app, (100, 30)).backend());
+}
+
+#[test]
+fn help_for_the_clusters_pane() {
+    let mut app = view(View::Clusters);
+    keys(&mut app, "?");
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn confirmation_names_the_target() {
+    let mut app = view(View::Sessions);
+    keys(&mut app, "jj");
+    keys(&mut app, "c");
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn read_only_refusal_message() {
+    let mut app = view(View::Sessions);
+    // The notebook from the workspace monitoring list.
+    keys(&mut app, "/notebook");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "c");
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn empty_panes_say_they_are_polling() {
+    assert_snapshot!(draw(&mut empty_app().with_view(View::Batches), WIDE).backend());
+}
+
+#[test]
+fn filter_with_no_match_and_the_filter_line() {
+    let mut app = view(View::Runs);
+    keys(&mut app, "/~^zzz");
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn command_line_with_completions() {
+    let mut app = view(View::Runs);
+    keys(&mut app, ":ws ");
+    press(&mut app, KeyCode::Tab);
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn one_workspace_scope_drops_the_workspace_column() {
+    let mut app = view(View::All);
+    keys(&mut app, ":ws adb-prod");
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn narrow_sessions() {
+    assert_snapshot!(draw(&mut view(View::Sessions), NARROW).backend());
+}
+
+#[test]
+fn narrow_clusters() {
+    assert_snapshot!(draw(&mut view(View::Clusters), NARROW).backend());
+}
+
+#[test]
+fn narrow_runs() {
+    assert_snapshot!(draw(&mut view(View::Runs), NARROW).backend());
+}
+
+#[test]
+fn narrow_all() {
+    assert_snapshot!(draw(&mut view(View::All), NARROW).backend());
+}
+
+#[test]
+fn narrow_details_and_confirmation() {
+    let mut app = view(View::Runs);
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!("narrow_details", draw(&mut app, NARROW).backend());
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "c");
+    assert_snapshot!("narrow_confirmation", draw(&mut app, NARROW).backend());
+}
+
+#[test]
+fn throttled_workspace_in_header_and_status_line() {
+    let mut app = view(View::Runs);
+    app.update(Msg::Throttled { workspace: "adb-prod".into(), until: Some(ts("2026-11-22T10:00:42Z")) });
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+#[test]
+fn changed_rows_flash_and_stop_flashing() {
+    let mut app = view(View::Runs);
+    let mut refreshed = runs();
+    let finished = sparkdeck::domain::convert::run_row(
+        "adb-prod",
+        serde_json::json!({"run_id": 884211, "job_id": 7001, "run_name": "hourly-aggregates",
+            "state": {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS"},
+            "start_time": ts("2026-11-22T09:55:02Z").as_millisecond(),
+            "end_time": ts("2026-11-22T10:00:03Z").as_millisecond()}),
+    );
+    refreshed[0] = finished;
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: refreshed,
+        fetched_at: ts("2026-11-22T10:00:04Z"),
+    });
+    let theme = Theme::dark();
+    let row_of = |t: &Terminal<TestBackend>, text: &str| {
+        let buf = t.backend().buffer();
+        (0..buf.area.height).find(|y| {
+            let line: String = (0..buf.area.width).map(|x| buf[(x, *y)].symbol()).collect();
+            line.contains(text)
+        })
+    };
+    let t = draw(&mut app, WIDE);
+    let y = row_of(&t, "hourly-aggregates");
+    let name_x = 30;
+    let y = y.unwrap_or(0);
+    assert_eq!(
+        t.backend().buffer()[(name_x, y)].bg,
+        theme.flash.bg.unwrap_or_default(),
+        "changed row flashes"
+    );
+    app.update(Msg::Tick(ts("2026-11-22T10:00:07Z")));
+    let t = draw(&mut app, WIDE);
+    let y = row_of(&t, "hourly-aggregates").unwrap_or(0);
+    assert_ne!(t.backend().buffer()[(name_x, y)].bg, theme.flash.bg.unwrap_or_default(), "flash is over");
+}
