@@ -169,7 +169,7 @@ fn workspace(seed: u64, index: usize, plan: &Plan0, scale: u32, now: SimMillis) 
         let (node, _, _, _) = NODE_TYPES[rng.random_range(0..NODE_TYPES.len() - 1)];
         let workers = if name.contains("gpu") { 2 } else { rng.random_range(1..9) };
         let mut c = Cluster {
-            id: cluster_id(started, n),
+            id: cluster_id(seed_stamp(n), n),
             name: (*name).to_string(),
             spark_version: SPARK_VERSIONS[rng.random_range(0..4)].0.to_string(),
             node_type: node.to_string(),
@@ -305,7 +305,7 @@ fn workspace(seed: u64, index: usize, plan: &Plan0, scale: u32, now: SimMillis) 
             let n = ws.next();
             let started = now - rng.random_range(HOUR..29 * DAY);
             ws.clusters.push(Cluster {
-                id: cluster_id(started, n),
+                id: cluster_id(seed_stamp(n), n),
                 name: format!("bench-cluster-{i:05}"),
                 spark_version: SPARK_VERSIONS[i % 4].0.to_string(),
                 node_type: NODE_TYPES[i % 4].0.to_string(),
@@ -404,4 +404,10 @@ fn push_run(
     {
         r.cancelled_at = Some(r.start + r.setup_ms + 10 * SEC);
     }
+}
+
+/// A creation stamp for a seeded cluster id that depends on the seed data alone, so separate
+/// simulator runs agree on ids (real ids embed the creation time; the wall clock would differ).
+fn seed_stamp(n: i64) -> i64 {
+    1_767_225_600_000 + n * 97_531_000
 }
