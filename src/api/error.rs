@@ -11,6 +11,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
+use super::livy::models::ErrorResponse;
+
 /// What went wrong, for deciding what to do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -26,12 +28,13 @@ pub enum ErrorKind {
     Throttled,
     /// Fabric 430: the Spark capacity is full; not retried automatically.
     Capacity,
-    /// 500, 502, 504.
+    /// 500, 502 and other server faults (retried for safe calls only).
     Server,
     /// 503.
     Unavailable,
     /// Could not connect, or the connection broke.
     Network,
+    /// No answer in time (client timeout or 504 gateway timeout).
     Timeout,
     /// A success status with a body we could not read.
     Decode,
@@ -69,6 +72,9 @@ pub struct ApiErrorDetail {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.method.is_empty() {
+            return f.write_str(&self.message);
+        }
         write!(f, "{} {}", self.method, self.path)?;
         if let Some(status) = self.status {
             write!(f, " → {status}")?;
@@ -80,7 +86,9 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request {id})")?;
         }
-        if let Some(wait) = self.retry_after {
+        if self.kind == ErrorKind::Capacity {
+            f.write_str(" — the Spark capacity is full; not retried automatically")?;
+        } else if let Some(wait) = self.retry_after {
             write!(f, " [retry after {} s]", wait.as_secs())?;
         }
         Ok(())
@@ -139,6 +147,16 @@ impl ApiError {
         }))
     }
 
+    /// A success status whose body could not be read as the expected object.
+    pub fn decode(method: &str, path: &str, message: impl Into<String>) -> ApiError {
+        ApiError::transport(method, path, ErrorKind::Decode, message)
+    }
+
+    /// Bad input caught before anything was sent (e.g. an id that is not a path segment).
+    pub fn invalid_input(message: impl Into<String>) -> ApiError {
+        ApiError::transport("", "", ErrorKind::BadRequest, message)
+    }
+
     /// The token was rejected as missing, invalid or expired: refreshing may help.
     pub fn wants_new_token(&self) -> bool {
         self.kind == ErrorKind::Unauthorized
@@ -185,7 +203,13 @@ fn parse_body(status: u16, headers: &HeaderMap, body: &[u8]) -> Parsed {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() {
-        return Parsed { message: reason(status).to_string(), ..Parsed::default() };
+        // Databricks front ends name the reason in a header when the body is empty.
+        let message = headers
+            .get("x-databricks-reason-phrase")
+            .and_then(|v| v.to_str().ok())
+            .filter(|m| !m.trim().is_empty())
+            .map_or_else(|| reason(status).to_string(), str::to_string);
+        return Parsed { message, ..Parsed::default() };
     }
     if let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(text) {
         return parse_json(status, &obj);
@@ -213,16 +237,22 @@ fn parse_body(status: u16, headers: &HeaderMap, body: &[u8]) -> Parsed {
 
 fn parse_json(status: u16, obj: &serde_json::Map<String, Value>) -> Parsed {
     let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
-    // Fabric ErrorResponse.
-    if let Some(code) = s("errorCode") {
-        let mut message = s("message").unwrap_or_default();
-        if let Some(details) = obj.get("moreDetails").and_then(Value::as_array) {
-            for d in details.iter().filter_map(|d| d.get("message").and_then(Value::as_str)) {
+    // Fabric ErrorResponse (+ moreDetails).
+    if obj.get("errorCode").is_some_and(Value::is_string)
+        && let Ok(fabric) = serde_json::from_value::<ErrorResponse>(Value::Object(obj.clone()))
+    {
+        let mut message = fabric.message.unwrap_or_default();
+        for detail in fabric.more_details {
+            if let Some(m) = detail.message {
                 message.push_str(" — ");
-                message.push_str(d);
+                if let Some(code) = detail.error_code {
+                    message.push_str(&code);
+                    message.push_str(": ");
+                }
+                message.push_str(&m);
             }
         }
-        return Parsed { code: Some(code), message, request_id: s("requestId"), numeric: false };
+        return Parsed { code: fabric.error_code, message, request_id: fabric.request_id, numeric: false };
     }
     // Databricks: string or legacy integer error_code.
     if let Some(code) = obj.get("error_code") {
@@ -277,9 +307,19 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
 
 fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
     let lower = message.to_ascii_lowercase();
+    // Databricks error codes override the status (the SDKs' error_code → class table).
+    match code {
+        Some("INVALID_STATE") => return ErrorKind::InvalidState,
+        Some("RESOURCE_DOES_NOT_EXIST" | "NOT_FOUND" | "ENDPOINT_NOT_FOUND") => return ErrorKind::NotFound,
+        Some("ABORTED" | "ALREADY_EXISTS" | "RESOURCE_ALREADY_EXISTS") => return ErrorKind::Conflict,
+        Some("PERMISSION_DENIED") => return ErrorKind::Forbidden,
+        Some("TEMPORARILY_UNAVAILABLE") => return ErrorKind::Unavailable,
+        Some("UNKNOWN" | "DATA_LOSS") if status >= 500 => return ErrorKind::Server,
+        // Fabric's capacity error, whatever status carries it.
+        Some("TooManyRequestsForCapacity") => return ErrorKind::Capacity,
+        _ => {}
+    }
     match (status, code) {
-        (_, Some("INVALID_STATE")) => ErrorKind::InvalidState,
-        (_, Some("RESOURCE_DOES_NOT_EXIST")) => ErrorKind::NotFound,
         // Databricks reports missing clusters, jobs and runs as 400 INVALID_PARAMETER_VALUE.
         (400, Some("INVALID_PARAMETER_VALUE"))
             if lower.contains("does not exist") || lower.contains("doesn't exist") =>
@@ -287,6 +327,7 @@ fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
             ErrorKind::NotFound
         }
         (401, _) => ErrorKind::Unauthorized,
+        // An expiring Entra token or a revoked one: worth exactly one refresh.
         (403, _)
             if lower.contains("token expired")
                 || lower.contains("expiring")
@@ -300,6 +341,9 @@ fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
         (429, _) => ErrorKind::Throttled,
         (430, _) => ErrorKind::Capacity,
         (503, _) => ErrorKind::Unavailable,
+        (504, _) => ErrorKind::Timeout,
+        // Not implemented: repeating it will not help.
+        (501, _) => ErrorKind::Other,
         (500..=599, _) => ErrorKind::Server,
         (400..=499, _) => ErrorKind::BadRequest,
         _ => ErrorKind::Other,

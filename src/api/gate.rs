@@ -26,6 +26,12 @@ impl Gate {
         }
     }
 
+    /// When the gate opens again, while it is closed.
+    pub fn deadline(&self) -> Option<Instant> {
+        let until = *self.until.lock().unwrap_or_else(|e| e.into_inner());
+        until.filter(|u| *u > Instant::now())
+    }
+
     /// How long the gate stays closed, for the status line ("throttled, retrying in 12 s").
     pub fn remaining(&self) -> Option<Duration> {
         let until = *self.until.lock().unwrap_or_else(|e| e.into_inner());
@@ -51,6 +57,7 @@ mod tests {
         gate.block(Duration::from_secs(10));
         gate.block(Duration::from_secs(3));
         assert_eq!(gate.remaining(), Some(Duration::from_secs(10)));
+        assert_eq!(gate.deadline(), Some(Instant::now() + Duration::from_secs(10)));
         let start = Instant::now();
         gate.pass().await;
         assert_eq!(start.elapsed(), Duration::from_secs(10));

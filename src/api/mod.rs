@@ -1,13 +1,24 @@
 //! Typed async clients for the Fabric Livy API and the Databricks REST API, over one HTTP layer.
 //! The only module that builds URLs.
+//!
+//! - [`http`]: the process-wide reqwest client and the per-workspace [`Endpoint`] (auth headers,
+//!   timeouts, retries, the throttle [`gate`], token refresh, error parsing).
+//! - [`error`]: [`ApiError`], one type for every failure, from every body shape the services send.
+//! - [`livy`], [`databricks`]: typed clients and tolerant wire models.
+//! - [`paging`]: lazy page streams; [`wire`]: enums with `Other`, [`Fetched`] objects with their
+//!   raw JSON.
 
 pub mod databricks;
 pub mod error;
 pub mod gate;
 pub mod http;
 pub mod livy;
+pub mod paging;
+pub mod wire;
 
 pub use databricks::DatabricksClient;
 pub use error::{ApiError, ErrorKind};
-pub use http::{Endpoint, Idempotency, RetryPolicy};
+pub use http::{ApiKind, Call, Endpoint, Idempotency, RetryPolicy};
 pub use livy::LivyClient;
+pub use paging::{Page, Pages};
+pub use wire::Fetched;

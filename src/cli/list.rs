@@ -8,8 +8,8 @@ use secrecy::SecretString;
 
 use super::output::{self, Format};
 use super::{GetArgs, ListAction, ListArgs};
-use crate::api::databricks::RunFilter;
-use crate::api::{ApiError, DatabricksClient, Endpoint, ErrorKind, LivyClient};
+use crate::api::databricks::{ClusterFilter, RunFilter};
+use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, ErrorKind, LivyClient};
 use crate::auth::StaticBearer;
 use crate::domain::convert::{cluster_row, livy_row, run_row};
 use crate::domain::{Kind, Resource, Status};
@@ -35,18 +35,18 @@ fn demo_targets(sim: &Sim) -> Result<Vec<Target>, ApiError> {
     let mut targets = Vec::new();
     for ws in sim.shared().fabric().demo_workspaces() {
         let auth = Arc::new(StaticBearer::new("static", SecretString::from(ws.token.clone())));
-        let ep = Endpoint::new(http.clone(), sim.base_url(), auth);
+        let ep = Endpoint::new(http.clone(), ApiKind::Fabric, sim.base_url(), auth);
         for (lh_id, lh_name) in &ws.lakehouses {
             targets.push(Target::Livy {
                 workspace: ws.name.clone(),
                 lakehouse: lh_name.clone(),
-                client: LivyClient::new(ep.clone(), &ws.workspace_id, lh_id),
+                client: LivyClient::new(ep.clone(), &ws.workspace_id, lh_id)?,
             });
         }
     }
     for ws in sim.shared().databricks().demo_workspaces(sim.base_url()) {
         let auth = Arc::new(StaticBearer::new("pat", SecretString::from(ws.pat.clone())));
-        let ep = Endpoint::new(http.clone(), ws.host.clone(), auth);
+        let ep = Endpoint::new(http.clone(), ApiKind::Databricks, ws.host.clone(), auth);
         targets.push(Target::Databricks { workspace: ws.name.clone(), client: DatabricksClient::new(ep) });
     }
     Ok(targets)
@@ -56,24 +56,33 @@ async fn fetch(target: &Target, kind: Kind, args: &ListArgs) -> Result<Vec<Resou
     let limit = args.limit;
     Ok(match (target, kind) {
         (Target::Livy { workspace, lakehouse, client }, Kind::Session) => client
-            .sessions(limit)
+            .sessions()
+            .collect(limit)
             .await?
             .into_iter()
-            .map(|v| livy_row(kind, workspace, Some(lakehouse), v))
+            .map(|v| livy_row(kind, workspace, Some(lakehouse), v.raw))
             .collect(),
         (Target::Livy { workspace, lakehouse, client }, Kind::Batch) => client
-            .batches(limit)
+            .batches()
+            .collect(limit)
             .await?
             .into_iter()
-            .map(|v| livy_row(kind, workspace, Some(lakehouse), v))
+            .map(|v| livy_row(kind, workspace, Some(lakehouse), v.raw))
             .collect(),
         (Target::Databricks { workspace, client }, Kind::Cluster) => {
-            client.clusters(&[], limit).await?.into_iter().map(|v| cluster_row(workspace, v)).collect()
+            let clusters = client.clusters(&ClusterFilter::default()).collect(limit).await?;
+            clusters.into_iter().map(|v| cluster_row(workspace, v.raw)).collect()
         }
         (Target::Databricks { workspace, client }, Kind::Run) => {
             let filter =
                 RunFilter { active_only: args.state.as_deref() == Some("active"), ..RunFilter::default() };
-            client.runs(&filter, limit).await?.into_iter().map(|v| run_row(workspace, v)).collect()
+            client
+                .runs(&filter)
+                .collect(limit)
+                .await?
+                .into_iter()
+                .map(|v| run_row(workspace, v.raw))
+                .collect()
         }
         _ => Vec::new(),
     })
@@ -135,16 +144,16 @@ fn select<'a>(targets: &'a [Target], workspace: Option<&String>) -> Result<Vec<&
 async fn fetch_one(target: &Target, kind: Kind, id: &str) -> Result<Option<Resource>, ApiError> {
     let found = match (target, kind) {
         (Target::Livy { workspace, lakehouse, client }, Kind::Session) => {
-            client.session(id).await.map(|v| livy_row(kind, workspace, Some(lakehouse), v))
+            client.session(id).await.map(|v| livy_row(kind, workspace, Some(lakehouse), v.raw))
         }
         (Target::Livy { workspace, lakehouse, client }, Kind::Batch) => {
-            client.batch(id).await.map(|v| livy_row(kind, workspace, Some(lakehouse), v))
+            client.batch(id).await.map(|v| livy_row(kind, workspace, Some(lakehouse), v.raw))
         }
         (Target::Databricks { workspace, client }, Kind::Cluster) => {
-            client.cluster(id).await.map(|v| cluster_row(workspace, v))
+            client.cluster(id).await.map(|v| cluster_row(workspace, v.raw))
         }
         (Target::Databricks { workspace, client }, Kind::Run) => match id.parse::<i64>() {
-            Ok(n) => client.run(n).await.map(|v| run_row(workspace, v)),
+            Ok(n) => client.run(n).await.map(|v| run_row(workspace, v.raw)),
             Err(_) => return Ok(None),
         },
         _ => return Ok(None),

@@ -1,0 +1,126 @@
+//! Jobs API 2.2: jobs, runs, outputs, cancel, repair.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::models::*;
+use super::{DatabricksClient, JOBS_PAGE_MAX, RUNS_PAGE_MAX, done, flag, id_body};
+use crate::api::paging::Pages;
+use crate::api::{ApiError, Fetched};
+
+impl DatabricksClient {
+    /// `jobs/list` (up to 100 per page), optionally by exact name (case-insensitive).
+    pub fn jobs(&self, name: Option<&str>) -> Pages<Job> {
+        let mut query = vec![("limit", JOBS_PAGE_MAX.to_string())];
+        if let Some(n) = name {
+            query.push(("name", n.to_string()));
+        }
+        self.token_pages("/api/2.2/jobs/list", "jobs", query)
+    }
+
+    /// `jobs/get`. 2.2 caps arrays at 100 items and sets `next_page_token`.
+    pub async fn job(&self, job_id: i64) -> Result<Fetched<Job>, ApiError> {
+        self.ep.call(Method::GET, "/api/2.2/jobs/get").query("job_id", job_id).fetch().await
+    }
+
+    /// `jobs/run-now`: a create, never re-sent by the client (set `idempotency_token` to let
+    /// the service deduplicate a caller's own retry).
+    pub async fn run_now(&self, req: &RunNowRequest) -> Result<Fetched<RunNowResponse>, ApiError> {
+        self.ep.call(Method::POST, "/api/2.2/jobs/run-now").json(req).fetch().await
+    }
+
+    /// `jobs/runs/submit`: a create, never re-sent by the client.
+    pub async fn submit_run(&self, req: &SubmitRunRequest) -> Result<Fetched<SubmitRunResponse>, ApiError> {
+        self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(req).fetch().await
+    }
+
+    /// `jobs/runs/list`, newest first, 25 per page (the service maximum).
+    pub fn runs(&self, filter: &RunFilter) -> Pages<Run> {
+        let mut query = vec![("limit", RUNS_PAGE_MAX.to_string())];
+        if filter.active_only {
+            query.push(("active_only", flag(true)));
+        }
+        if filter.completed_only {
+            query.push(("completed_only", flag(true)));
+        }
+        if filter.expand_tasks {
+            query.push(("expand_tasks", flag(true)));
+        }
+        if let Some(job) = filter.job_id {
+            query.push(("job_id", job.to_string()));
+        }
+        if let Some(t) = &filter.run_type {
+            query.push(("run_type", t.to_string()));
+        }
+        if let Some(from) = filter.start_time_from {
+            query.push(("start_time_from", from.to_string()));
+        }
+        if let Some(to) = filter.start_time_to {
+            query.push(("start_time_to", to.to_string()));
+        }
+        self.token_pages("/api/2.2/jobs/runs/list", "runs", query)
+    }
+
+    /// `jobs/runs/get`, with its tasks (2.2: the first 100; `page_token` for more).
+    pub async fn run(&self, run_id: i64) -> Result<Fetched<Run>, ApiError> {
+        self.ep.call(Method::GET, "/api/2.2/jobs/runs/get").query("run_id", run_id).fetch().await
+    }
+
+    /// The next page of a 2.2 run's arrays (`tasks`, ...), from its `next_page_token`.
+    pub async fn run_page(&self, run_id: i64, page_token: &str) -> Result<Fetched<Run>, ApiError> {
+        let call = self.ep.call(Method::GET, "/api/2.2/jobs/runs/get").query("run_id", run_id);
+        call.query("page_token", page_token).fetch().await
+    }
+
+    /// `jobs/runs/get-output` of a task run (a single-task run's id also works).
+    pub async fn run_output(&self, run_id: i64) -> Result<Fetched<RunOutput>, ApiError> {
+        self.ep.call(Method::GET, "/api/2.2/jobs/runs/get-output").query("run_id", run_id).fetch().await
+    }
+
+    /// `jobs/runs/cancel` (asynchronous: the run goes TERMINATING, then CANCELED).
+    pub async fn cancel_run(&self, run_id: i64) -> Result<(), ApiError> {
+        let body = id_body("run_id", run_id);
+        self.ep
+            .call(Method::POST, "/api/2.2/jobs/runs/cancel")
+            .json(&body)
+            .idempotent()
+            .send()
+            .await
+            .map(done)
+    }
+
+    /// `jobs/runs/cancel-all`: every active run of a job, or every queued run.
+    pub async fn cancel_all_runs(&self, job_id: Option<i64>, all_queued_runs: bool) -> Result<(), ApiError> {
+        let mut body = json!({});
+        if let Some(job) = job_id {
+            body["job_id"] = job.into();
+        }
+        if all_queued_runs {
+            body["all_queued_runs"] = true.into();
+        }
+        self.ep
+            .call(Method::POST, "/api/2.2/jobs/runs/cancel-all")
+            .json(&body)
+            .idempotent()
+            .send()
+            .await
+            .map(done)
+    }
+
+    /// `jobs/runs/repair`: starts new task runs, so it is a create (never re-sent).
+    pub async fn repair_run(&self, req: &RepairRunRequest) -> Result<Fetched<RepairRunResponse>, ApiError> {
+        self.ep.call(Method::POST, "/api/2.2/jobs/runs/repair").json(req).fetch().await
+    }
+
+    /// `jobs/runs/delete` (refused while the run is active).
+    pub async fn delete_run(&self, run_id: i64) -> Result<(), ApiError> {
+        let body = id_body("run_id", run_id);
+        self.ep
+            .call(Method::POST, "/api/2.2/jobs/runs/delete")
+            .json(&body)
+            .idempotent()
+            .send()
+            .await
+            .map(done)
+    }
+}

@@ -1,0 +1,258 @@
+//! The Fabric Livy API for one lakehouse, and the workspace's Livy monitoring lists.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::models::*;
+use crate::api::paging::{Page, Pages};
+use crate::api::wire::{Fetched, decode_items, seg};
+use crate::api::{ApiError, Endpoint};
+
+pub const API_VERSION: &str = "2023-12-01";
+
+/// Page size for `GET /sessions` and `/batches` (`$top`).
+const ACTIVITY_PAGE: usize = 100;
+
+/// Livy calls for one lakehouse: `{base}/v1/workspaces/{ws}/lakehouses/{lh}/livyapi/versions/2023-12-01`.
+#[derive(Debug, Clone)]
+pub struct LivyClient {
+    ep: Endpoint,
+    /// `/v1/workspaces/{ws}`.
+    workspace_path: String,
+    /// `/v1/workspaces/{ws}/lakehouses/{lh}`.
+    lakehouse_path: String,
+    /// The Livy API root under the lakehouse.
+    livy: String,
+}
+
+/// What a `$top/$skip` cursor holds.
+#[derive(Debug, Clone, Copy)]
+struct Offset(usize);
+
+impl LivyClient {
+    /// Ids are GUIDs; anything that is not a valid path segment is refused.
+    pub fn new(ep: Endpoint, workspace_id: &str, lakehouse_id: &str) -> Result<Self, ApiError> {
+        let workspace_path = format!("/v1/workspaces/{}", seg(workspace_id)?);
+        let lakehouse_path = format!("{workspace_path}/lakehouses/{}", seg(lakehouse_id)?);
+        let livy = format!("{lakehouse_path}/livyapi/versions/{API_VERSION}");
+        Ok(Self { ep, workspace_path, lakehouse_path, livy })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.ep
+    }
+
+    // ---- sessions ----
+
+    /// `POST /sessions` (202). Never retried once it may have reached the service: a retried
+    /// create is a second billed Spark session.
+    pub async fn create_session(&self, req: &SessionRequest) -> Result<Fetched<SessionResponse>, ApiError> {
+        self.ep.call(Method::POST, format!("{}/sessions", self.livy)).json(req).fetch().await
+    }
+
+    /// `GET /sessions`, page by page.
+    pub fn sessions(&self) -> Pages<LivySparkActivity> {
+        self.activities("sessions")
+    }
+
+    pub async fn session(&self, id: &str) -> Result<Fetched<SessionResponse>, ApiError> {
+        self.ep.call(Method::GET, format!("{}/sessions/{}", self.livy, seg(id)?)).fetch().await
+    }
+
+    /// `DELETE /sessions/{id}`: stops the session.
+    pub async fn delete_session(&self, id: &str) -> Result<(), ApiError> {
+        self.ep.call(Method::DELETE, format!("{}/sessions/{}", self.livy, seg(id)?)).send().await.map(drop)
+    }
+
+    /// `POST /sessions/{id}/reset-timeout` (204): restarts the 20-minute idle clock.
+    pub async fn reset_session_timeout(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("{}/sessions/{}/reset-timeout", self.livy, seg(id)?);
+        self.ep.call(Method::POST, path).idempotent().send().await.map(drop)
+    }
+
+    // ---- statements in a regular session ----
+
+    /// `POST /sessions/{id}/statements`: not retried once sent (the code would run twice).
+    pub async fn submit_statement(
+        &self,
+        session_id: &str,
+        req: &StatementRequest,
+    ) -> Result<Fetched<StatementResponse>, ApiError> {
+        let path = format!("{}/sessions/{}/statements", self.livy, seg(session_id)?);
+        self.ep.call(Method::POST, path).json(req).fetch().await
+    }
+
+    pub async fn statements(&self, session_id: &str) -> Result<Fetched<StatementsResponse>, ApiError> {
+        self.ep
+            .call(Method::GET, format!("{}/sessions/{}/statements", self.livy, seg(session_id)?))
+            .fetch()
+            .await
+    }
+
+    pub async fn statement(&self, session_id: &str, id: i64) -> Result<Fetched<StatementResponse>, ApiError> {
+        let path = format!("{}/sessions/{}/statements/{id}", self.livy, seg(session_id)?);
+        self.ep.call(Method::GET, path).fetch().await
+    }
+
+    pub async fn cancel_statement(
+        &self,
+        session_id: &str,
+        id: i64,
+    ) -> Result<Fetched<StatementCancellationResponse>, ApiError> {
+        let path = format!("{}/sessions/{}/statements/{id}/cancel", self.livy, seg(session_id)?);
+        self.ep.call(Method::POST, path).idempotent().fetch().await
+    }
+
+    // ---- batches ----
+
+    /// `POST /batches` (202), never retried once sent.
+    pub async fn create_batch(&self, req: &BatchRequest) -> Result<Fetched<BatchResponse>, ApiError> {
+        self.ep.call(Method::POST, format!("{}/batches", self.livy)).json(req).fetch().await
+    }
+
+    pub fn batches(&self) -> Pages<LivySparkActivity> {
+        self.activities("batches")
+    }
+
+    pub async fn batch(&self, id: &str) -> Result<Fetched<BatchResponse>, ApiError> {
+        self.ep.call(Method::GET, format!("{}/batches/{}", self.livy, seg(id)?)).fetch().await
+    }
+
+    /// `DELETE /batches/{id}`: cancels the batch.
+    pub async fn delete_batch(&self, id: &str) -> Result<(), ApiError> {
+        self.ep.call(Method::DELETE, format!("{}/batches/{}", self.livy, seg(id)?)).send().await.map(drop)
+    }
+
+    // ---- high-concurrency sessions ----
+
+    /// `POST /highConcurrencySessions` (202). Not idempotent: each call is a new REPL, so it is
+    /// never retried once sent.
+    pub async fn acquire_hc_session(
+        &self,
+        req: &HighConcurrencySessionRequest,
+    ) -> Result<Fetched<HighConcurrencySessionResponse>, ApiError> {
+        self.ep.call(Method::POST, format!("{}/highConcurrencySessions", self.livy)).json(req).fetch().await
+    }
+
+    /// `GET /highConcurrencySessions/{id}` (the HC id, not the Livy session id).
+    pub async fn hc_session(&self, id: &str) -> Result<Fetched<HighConcurrencySessionResponse>, ApiError> {
+        self.ep.call(Method::GET, format!("{}/highConcurrencySessions/{}", self.livy, seg(id)?)).fetch().await
+    }
+
+    /// `DELETE /highConcurrencySessions/{id}`; deleting the last REPL ends the Livy session.
+    pub async fn delete_hc_session(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("{}/highConcurrencySessions/{}", self.livy, seg(id)?);
+        self.ep.call(Method::DELETE, path).send().await.map(drop)
+    }
+
+    /// Statements of one REPL: these paths take the underlying Livy `sessionId` and the
+    /// `replId` from the HC response, not the HC id.
+    fn repl_statements(&self, session_id: &str, repl_id: &str) -> Result<String, ApiError> {
+        Ok(format!(
+            "{}/highConcurrencySessions/{}/repls/{}/statements",
+            self.livy,
+            seg(session_id)?,
+            seg(repl_id)?
+        ))
+    }
+
+    pub async fn submit_repl_statement(
+        &self,
+        session_id: &str,
+        repl_id: &str,
+        req: &StatementRequest,
+    ) -> Result<Fetched<StatementResponse>, ApiError> {
+        self.ep.call(Method::POST, self.repl_statements(session_id, repl_id)?).json(req).fetch().await
+    }
+
+    pub async fn repl_statements_list(
+        &self,
+        session_id: &str,
+        repl_id: &str,
+    ) -> Result<Fetched<StatementsResponse>, ApiError> {
+        self.ep.call(Method::GET, self.repl_statements(session_id, repl_id)?).fetch().await
+    }
+
+    pub async fn repl_statement(
+        &self,
+        session_id: &str,
+        repl_id: &str,
+        id: i64,
+    ) -> Result<Fetched<StatementResponse>, ApiError> {
+        let path = format!("{}/{id}", self.repl_statements(session_id, repl_id)?);
+        self.ep.call(Method::GET, path).fetch().await
+    }
+
+    pub async fn cancel_repl_statement(
+        &self,
+        session_id: &str,
+        repl_id: &str,
+        id: i64,
+    ) -> Result<Fetched<StatementCancellationResponse>, ApiError> {
+        let path = format!("{}/{id}/cancel", self.repl_statements(session_id, repl_id)?);
+        self.ep.call(Method::POST, path).idempotent().fetch().await
+    }
+
+    // ---- monitoring (Fabric core API) ----
+
+    /// `GET /v1/workspaces/{ws}/spark/livySessions`: every Livy session and batch in the
+    /// workspace, with `continuationToken` paging.
+    pub fn workspace_livy_sessions(&self) -> Pages<LivySession> {
+        self.monitoring(format!("{}/spark/livySessions", self.workspace_path))
+    }
+
+    /// `GET /v1/workspaces/{ws}/lakehouses/{lh}/livySessions`.
+    pub fn lakehouse_livy_sessions(&self) -> Pages<LivySession> {
+        self.monitoring(format!("{}/livySessions", self.lakehouse_path))
+    }
+
+    /// `GET /v1/workspaces/{ws}/lakehouses/{lh}/livySessions/{livyId}`.
+    pub async fn lakehouse_livy_session(&self, livy_id: &str) -> Result<Fetched<LivySession>, ApiError> {
+        self.ep
+            .call(Method::GET, format!("{}/livySessions/{}", self.lakehouse_path, seg(livy_id)?))
+            .fetch()
+            .await
+    }
+
+    /// `$top/$skip` paging over a `LivySparkActivityList`. The list ends on a short page or
+    /// when the reported total is reached.
+    fn activities(&self, what: &str) -> Pages<LivySparkActivity> {
+        let ep = self.ep.clone();
+        let path = format!("{}/{what}", self.livy);
+        Pages::new(Offset(0), move |Offset(skip)| {
+            let (ep, path) = (ep.clone(), path.clone());
+            async move {
+                let mut body = ep
+                    .call(Method::GET, path.as_str())
+                    .query("$top", ACTIVITY_PAGE)
+                    .query("$skip", skip)
+                    .send()
+                    .await?;
+                let total = body.get("totalCountOfMatchedItems").and_then(Value::as_u64);
+                let items = decode_items("GET", &path, &mut body, "items")?;
+                let seen = skip + items.len();
+                let more = items.len() >= ACTIVITY_PAGE && total.is_none_or(|t| (seen as u64) < t);
+                Ok((Page { items, total }, more.then_some(Offset(seen))))
+            }
+        })
+    }
+
+    /// Fabric core paging: `continuationToken` until it is absent or null.
+    fn monitoring(&self, path: String) -> Pages<LivySession> {
+        let ep = self.ep.clone();
+        Pages::new(None::<String>, move |token| {
+            let (ep, path) = (ep.clone(), path.clone());
+            async move {
+                let mut body =
+                    ep.call(Method::GET, path.as_str()).query_opt("continuationToken", token).send().await?;
+                let next = body
+                    .get("continuationToken")
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| Some(t.to_string()));
+                let items = decode_items("GET", &path, &mut body, "value")?;
+                Ok((Page { items, total: None }, next))
+            }
+        })
+    }
+}

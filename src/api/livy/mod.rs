@@ -1,0 +1,7 @@
+//! The Fabric Livy API: sessions, statements, batches, high-concurrency sessions, and the
+//! workspace's Livy monitoring lists.
+
+mod client;
+pub mod models;
+
+pub use client::{API_VERSION, LivyClient};

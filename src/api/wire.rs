@@ -1,0 +1,214 @@
+//! Building blocks shared by every wire model: string enums that keep values they do not know,
+//! fetched objects that keep the service's whole JSON next to the typed view, and path segments
+//! that are safe to put in a URL.
+
+use std::ops::Deref;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::ApiError;
+
+/// A string enum as the service spells it. Values this build does not know are kept verbatim in
+/// `Other(String)` so a new state from the service never breaks a listing.
+///
+/// ```ignore
+/// wire_enum! { pub ClusterState { Pending = "PENDING", Running = "RUNNING" } }
+/// ```
+/// A variant may list alternative spellings after `|` (Fabric's swagger writes `Error` where
+/// the service sends `error`); the first spelling is the one sent.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $vis:vis $name:ident { $($variant:ident = $wire:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $($variant,)+
+            /// A value this build does not know, exactly as received.
+            Other(String),
+        }
+
+        impl $name {
+            /// The service's spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($wire $(| $alias)* => Self::$variant,)+
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                // Tolerant: a number or other odd value becomes `Other` rather than an error.
+                Ok(match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
+                    serde_json::Value::String(s) => Self::from(s.as_str()),
+                    other => Self::Other(other.to_string()),
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use wire_enum;
+
+/// An object as fetched: the typed view, and the service's JSON exactly as received (the UI
+/// shows "the full API object" and `-o json` keeps every field, including ones this build does
+/// not model).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetched<T> {
+    pub value: T,
+    pub raw: Value,
+}
+
+impl<T> Deref for Fetched<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: DeserializeOwned> Fetched<T> {
+    /// Read `raw` as `T`; a mismatch is a `Decode` error naming the field that failed.
+    pub fn decode(method: &str, path: &str, raw: Value) -> Result<Self, ApiError> {
+        Self::decode_at(method, path, raw, "")
+    }
+
+    /// As [`Fetched::decode`], for an object found at `prefix` inside the body.
+    fn decode_at(method: &str, path: &str, raw: Value, prefix: &str) -> Result<Self, ApiError> {
+        let value = serde_path_to_error::deserialize(&raw).map_err(|e| {
+            let field = match (prefix, e.path().to_string()) {
+                ("", inner) => inner,
+                (outer, inner) if inner == "." => outer.to_string(),
+                (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+                (outer, inner) => format!("{outer}.{inner}"),
+            };
+            ApiError::decode(
+                method,
+                path,
+                format!("at `{field}`: {} in: {}", e.inner(), excerpt(&raw.to_string())),
+            )
+        })?;
+        Ok(Fetched { value, raw })
+    }
+}
+
+/// Items of a list body (`{"clusters": [...]}`), each decoded with its own raw object.
+pub(crate) fn decode_items<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: &mut Value,
+    key: &str,
+) -> Result<Vec<Fetched<T>>, ApiError> {
+    let items = match body.get_mut(key).map(Value::take) {
+        Some(Value::Array(items)) => items,
+        None | Some(Value::Null) => Vec::new(),
+        Some(other) => {
+            let message = format!("at `{key}`: expected a list in: {}", excerpt(&other.to_string()));
+            return Err(ApiError::decode(method, path, message));
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| Fetched::decode_at(method, path, raw, &format!("{key}[{i}]")))
+        .collect()
+}
+
+/// At most 120 characters of a body, for error messages (never the whole page).
+pub(crate) fn excerpt(text: &str) -> String {
+    const MAX: usize = 120;
+    let text = text.trim();
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        text.chars().take(MAX).collect::<String>() + "…"
+    }
+}
+
+/// One URL path segment: ids typed by users are percent-encoded so they cannot change the path.
+/// Empty and dot-only ids are refused (URL parsers resolve `..` even when encoded).
+pub(crate) fn seg(id: &str) -> Result<String, ApiError> {
+    if id.trim_matches('.').is_empty() {
+        return Err(ApiError::invalid_input(format!("{id:?} is not a valid id")));
+    }
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    wire_enum! { Colour { Red = "RED", Error = "error" | "Error" } }
+
+    #[derive(Debug, Deserialize)]
+    struct Thing {
+        #[serde(default)]
+        colour: Option<Colour>,
+        #[serde(default)]
+        count: Option<u32>,
+    }
+
+    #[test]
+    fn unknown_values_are_kept_and_aliases_accepted() {
+        let t: Colour = serde_json::from_value(json!("MAUVE")).unwrap_or(Colour::Red);
+        assert_eq!(t, Colour::Other("MAUVE".into()));
+        assert_eq!(t.to_string(), "MAUVE");
+        assert_eq!(Colour::from("Error"), Colour::Error);
+        assert_eq!(serde_json::to_value(Colour::Error).ok(), Some(json!("error")));
+        assert_eq!(Colour::from("RED").as_str(), "RED");
+    }
+
+    #[test]
+    fn decode_errors_name_the_field() {
+        let ok = Fetched::<Thing>::decode("GET", "/x", json!({"colour": "RED", "count": 2, "new": true}));
+        assert!(
+            ok.is_ok_and(|t| t.colour == Some(Colour::Red) && t.count == Some(2) && t.raw["new"] == true)
+        );
+        let err = Fetched::<Thing>::decode("GET", "/x", json!({"colour": "RED", "count": "many"}))
+            .err()
+            .map(|e| e.message.clone());
+        assert!(err.as_deref().is_some_and(|m| m.starts_with("at `count`: invalid type")), "{err:?}");
+        let mut body = json!({"things": [{"count": 1}, {"count": -1}]});
+        let err = decode_items::<Thing>("GET", "/x", &mut body, "things").err().map(|e| e.message.clone());
+        assert!(err.as_deref().is_some_and(|m| m.starts_with("at `things[1].count`")), "{err:?}");
+    }
+
+    #[test]
+    fn ids_cannot_escape_their_segment() {
+        assert_eq!(seg("0101-120000-abcd1234").ok().as_deref(), Some("0101-120000-abcd1234"));
+        assert_eq!(seg("../x?y=1").ok().as_deref(), Some("..%2Fx%3Fy%3D1"));
+        assert!(seg("..").is_err() && seg("").is_err());
+    }
+}
