@@ -15,3 +15,4 @@ pub mod domain;
 pub mod sim;
 pub mod tui;
 pub mod ui;
+pub mod workspace;

@@ -1,6 +1,6 @@
 use clap::Parser;
-use sparkdeck::cli::{Cli, Command, list};
-use sparkdeck::domain::Kind;
+use sparkdeck::cli::context::Context;
+use sparkdeck::cli::{Cli, Command, account, actions, doctor};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -12,13 +12,26 @@ fn main() -> std::process::ExitCode {
         }
     };
     runtime.block_on(async move {
-        match cli.command {
-            Some(Command::Sim(args)) => sparkdeck::cli::run_sim(args).await,
-            Some(Command::Sessions { action }) => list::dispatch(Kind::Session, action, cli.demo).await,
-            Some(Command::Batches { action }) => list::dispatch(Kind::Batch, action, cli.demo).await,
-            Some(Command::Clusters { action }) => list::dispatch(Kind::Cluster, action, cli.demo).await,
-            Some(Command::Runs { action }) => list::dispatch(Kind::Run, action, cli.demo).await,
-            None => sparkdeck::cli::run_default(cli.demo).await,
-        }
+        let command = match cli.command {
+            Some(Command::Sim(args)) => return sparkdeck::cli::run_sim(args).await,
+            None => return sparkdeck::cli::run_default(&cli.global).await,
+            Some(command) => command,
+        };
+        let ctx = match Context::open(&cli.global).await {
+            Ok(ctx) => ctx,
+            Err(code) => return code,
+        };
+        let code = match command {
+            Command::Sessions(cmd) => actions::sessions(&ctx, cmd).await,
+            Command::Batches(cmd) => actions::batches(&ctx, cmd).await,
+            Command::Clusters(cmd) => actions::clusters(&ctx, cmd).await,
+            Command::Runs(cmd) => actions::runs(&ctx, cmd).await,
+            Command::Tokens(cmd) => account::tokens(&ctx, cmd).await,
+            Command::Secrets(cmd) => account::secrets(&ctx, cmd).await,
+            Command::Doctor(args) => doctor::doctor(&ctx, &args).await,
+            Command::Sim(_) => unreachable!("handled above"),
+        };
+        ctx.close().await;
+        code
     })
 }

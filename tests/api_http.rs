@@ -749,14 +749,16 @@ async fn livy_lists_page_with_top_skip_and_continuation_tokens() {
     );
     assert_eq!(seen[1].query, "%24top=100&%24skip=100");
     assert_eq!(seen.len(), 2);
-    let all = client.workspace_livy_sessions().collect(10).await.unwrap_or_else(|e| panic!("{e}"));
+    let monitor = sparkdeck::api::livy::FabricMonitor::new(client.endpoint().clone(), "ws1")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let all = monitor.workspace_livy_sessions().collect(10).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(all.iter().map(|s| s.livy_id.clone().unwrap_or_default()).collect::<Vec<_>>(), vec!["a", "b"]);
     let seen = fake.requests();
     assert_eq!(
         (seen[2].path.as_str(), seen[3].query.as_str()),
         ("/v1/workspaces/ws1/spark/livySessions", "continuationToken=ct2")
     );
-    let mut pages = client.lakehouse_livy_sessions();
+    let mut pages = monitor.lakehouse_livy_sessions("lh1").unwrap_or_else(|e| panic!("{e}"));
     assert!(pages.next_page().await.is_some_and(|p| p.is_ok_and(|p| p.items.len() == 1)));
     assert_eq!(fake.requests()[4].path, "/v1/workspaces/ws1/lakehouses/lh1/livySessions");
 }

@@ -270,8 +270,8 @@ fn parse_json(status: u16, obj: &serde_json::Map<String, Value>) -> Parsed {
             .or_else(|| bracketed_request_id(&message));
         return Parsed { code: Some(code), numeric, message, request_id };
     }
-    // SCIM error document.
-    if obj.contains_key("detail") && obj.contains_key("schemas") {
+    // SCIM error document (some front ends drop `schemas` and keep `detail` + `status`).
+    if obj.contains_key("detail") && (obj.contains_key("schemas") || obj.contains_key("status")) {
         let status_text = s("status").unwrap_or_else(|| status.to_string());
         let message = match s("scimType") {
             Some(t) => format!("{t} {}", s("detail").unwrap_or_default()),
@@ -459,6 +459,8 @@ mod tests {
             r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"already exists","status":"409","scimType":"uniqueness"}"#,
         );
         assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("SCIM_409"), "uniqueness already exists"));
+        let e = err(404, &[], r#"{"detail":"User not found","status":"404"}"#);
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("SCIM_404"), "User not found"));
         let e = err(
             401,
             &[],

@@ -1,9 +1,15 @@
 //! Command-line definitions (clap) and the entry points `main` dispatches to.
 
+pub mod account;
+pub mod actions;
+pub mod context;
+pub mod doctor;
 pub mod list;
 pub mod output;
+mod wait;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -11,15 +17,31 @@ use clap::{Args, Parser, Subcommand};
 use crate::sim::{FaultSpec, Sim, SimOptions};
 
 /// Terminal monitor and console for Spark in Microsoft Fabric (Livy) and Azure Databricks.
+///
+/// With no command, opens the monitor. Workspaces come from config.toml (--config,
+/// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
+/// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
+/// Exit status: 0 success, 1 an API error or nothing found, 2 a usage or configuration error.
 #[derive(Debug, Parser)]
-#[command(name = "sparkdeck", version, about, long_about = None)]
+#[command(name = "sparkdeck", version, about, long_about)]
 pub struct Cli {
-    /// Run against the embedded simulator instead of real workspaces (no credentials needed).
-    #[arg(long, global = true)]
-    pub demo: bool,
+    #[command(flatten)]
+    pub global: GlobalArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Run against the embedded simulator instead of real workspaces (no credentials needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// The config file to read (default: $SPARKDECK_CONFIG, else config.toml in the platform
+    /// config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,45 +49,257 @@ pub enum Command {
     /// Serve the simulated Fabric Livy and Databricks REST APIs on loopback until interrupted.
     Sim(SimArgs),
     /// Fabric Livy sessions.
-    Sessions {
-        #[command(subcommand)]
-        action: ListAction,
-    },
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
     /// Fabric Livy batches.
-    Batches {
-        #[command(subcommand)]
-        action: ListAction,
-    },
+    #[command(subcommand)]
+    Batches(BatchesCommand),
     /// Databricks clusters.
-    Clusters {
-        #[command(subcommand)]
-        action: ListAction,
-    },
+    #[command(subcommand)]
+    Clusters(ClustersCommand),
     /// Databricks job runs.
-    Runs {
-        #[command(subcommand)]
-        action: ListAction,
-    },
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// Databricks personal access tokens of the signed-in identity.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+    /// Databricks secret scopes and secrets.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+    /// Check every configured workspace: identity, token audience and expiry, a live call,
+    /// and the fix when something fails.
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ListAction {
+pub enum SessionsCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
-    /// Show one item by id (searched in every workspace unless --workspace is given).
-    Get(GetArgs),
+    /// Show one session by id (searched in every workspace unless --workspace is given).
+    Get(TargetArgs),
+    /// Stop a session (Livy DELETE).
+    Delete(ActionArgs),
+    /// Restart a session's 20-minute idle countdown.
+    KeepAlive(TargetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchesCommand {
+    /// List across every workspace, most recent first.
+    List(ListArgs),
+    /// Show one batch by id.
+    Get(TargetArgs),
+    /// Cancel a batch (Livy DELETE).
+    Cancel(ActionArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClustersCommand {
+    /// List across every workspace, most recent first.
+    List(ListArgs),
+    /// Show one cluster by id.
+    Get(TargetArgs),
+    /// Start a terminated cluster (--wait: until RUNNING).
+    Start(ActionArgs),
+    /// Restart a running cluster (--wait: until RUNNING again).
+    Restart(ActionArgs),
+    /// Terminate a cluster; it can be started again (--wait: until TERMINATED).
+    Terminate(ActionArgs),
+    /// Change a running cluster's size.
+    Resize(ResizeArgs),
+    /// Pin a cluster so it is kept in the cluster list.
+    Pin(TargetArgs),
+    /// Unpin a cluster.
+    Unpin(TargetArgs),
+    /// A cluster's recent events, newest first.
+    Events(EventsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// List across every workspace, most recent first.
+    List(ListArgs),
+    /// Show one run by id.
+    Get(TargetArgs),
+    /// Cancel a run (--wait: until it has ended).
+    Cancel(ActionArgs),
+    /// Cancel every active run of a job (or every queued run with --all-queued).
+    CancelAll(CancelAllArgs),
+    /// Start a job now and print the new run's id (--wait: until the run ends; exit 1 unless it succeeded).
+    RunNow(RunNowArgs),
+    /// Re-run a run's failed tasks and the tasks that depend on them.
+    Repair(ActionArgs),
+    /// A run's output: result, error and stack trace, logs.
+    Output(TargetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// List tokens (never their values).
+    List(WorkspaceArgs),
+    /// Create a token and print its value once.
+    Create(TokenCreateArgs),
+    /// Revoke a token by its id.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// List secret scopes.
+    Scopes(WorkspaceArgs),
+    /// List the keys in a scope (never the values).
+    List(SecretScopeArgs),
+    /// Store a secret: from --value-env, or read from standard input.
+    Put(SecretPutArgs),
+    /// Delete a secret.
+    Delete(SecretKeyArgs),
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct GetArgs {
+pub struct WorkspaceArgs {
+    /// The workspace (its display name); needed when more than one could serve the command.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
+    pub output: output::Format,
+}
+
+/// One item, by id.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
     /// The session, batch, cluster or run id.
     pub id: String,
-    /// Only look in this workspace (its display name).
+    /// Only look in this workspace (its display name); otherwise every workspace is searched.
     #[arg(long)]
     pub workspace: Option<String>,
     /// Output format (`json` prints the API's object with `workspace`, `id`, `name`, `state`).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
     pub output: output::Format,
+}
+
+/// An item to act on, optionally waiting for the outcome.
+#[derive(Debug, Clone, Args)]
+pub struct ActionArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct WaitArgs {
+    /// Wait until the action has taken effect, showing progress on a terminal.
+    #[arg(long)]
+    pub wait: bool,
+    /// Give up waiting after this many seconds (exit 1).
+    #[arg(long, default_value_t = 1200, value_name = "SECONDS")]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ResizeArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// A fixed number of workers.
+    #[arg(long, conflicts_with = "autoscale", required_unless_present = "autoscale")]
+    pub workers: Option<u32>,
+    /// An autoscale range, MIN:MAX (e.g. 2:8).
+    #[arg(long, value_name = "MIN:MAX")]
+    pub autoscale: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EventsArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// At most this many events.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CancelAllArgs {
+    /// The job whose active runs to cancel.
+    #[arg(long, required_unless_present = "all_queued")]
+    pub job_id: Option<i64>,
+    /// Cancel every queued run (of the job, or of the workspace without --job-id).
+    #[arg(long)]
+    pub all_queued: bool,
+    /// The workspace (its display name); needed when several Databricks workspaces are configured.
+    #[arg(long)]
+    pub workspace: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunNowArgs {
+    /// The job to run.
+    pub job_id: i64,
+    /// A job parameter, KEY=VALUE (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// The workspace (its display name); needed when several Databricks workspaces are configured.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
+    pub output: output::Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenCreateArgs {
+    /// A note shown in token lists.
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// Lifetime in seconds (default: the workspace's maximum).
+    #[arg(long, value_name = "SECONDS")]
+    pub lifetime_seconds: Option<i64>,
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenRevokeArgs {
+    /// The token id (from `tokens list`), not its value.
+    pub token_id: String,
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SecretScopeArgs {
+    pub scope: String,
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SecretKeyArgs {
+    pub scope: String,
+    pub key: String,
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SecretPutArgs {
+    pub scope: String,
+    pub key: String,
+    /// Read the value from this environment variable instead of standard input (a value is never
+    /// taken on the command line, where other users and shell history could see it).
+    #[arg(long, value_name = "VARIABLE")]
+    pub value_env: Option<String>,
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    /// Only this workspace.
+    #[arg(long)]
+    pub workspace: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -142,8 +376,8 @@ pub async fn run_sim(args: SimArgs) -> ExitCode {
 
 /// No subcommand: the terminal UI. Until it lands, `--demo` serves the in-process simulator
 /// (the same one the UI will use) and says how to reach it.
-pub async fn run_default(demo: bool) -> ExitCode {
-    if !demo {
+pub async fn run_default(global: &GlobalArgs) -> ExitCode {
+    if !global.demo {
         eprintln!(
             "sparkdeck: the terminal UI is not built yet. Try `sparkdeck --demo` or `sparkdeck sim --help`."
         );

@@ -213,6 +213,20 @@ pub fn detail(r: &Resource, now: Timestamp) -> String {
     fields.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k:<width$}  {v}\n")).collect()
 }
 
+/// A simple aligned table of text cells (tokens, secrets), or `empty` when there are no rows.
+pub fn plain(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
+    if rows.is_empty() {
+        return format!("{empty}\n");
+    }
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header(headers.iter().copied());
+    for row in rows {
+        table.add_row(row);
+    }
+    table.to_string().lines().map(|l| l.trim_end().to_string() + "\n").collect()
+}
+
 /// The JSON shape of one row: the API object with `workspace`, `id`, `name` and `state` added
 /// where the API has no such key (`workspace` is always ours), plus the unified
 /// `sparkdeck_status`.

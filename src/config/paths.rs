@@ -19,6 +19,12 @@ pub fn default_config_file() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.config_dir().join(CONFIG_FILE_NAME))
 }
 
+/// Where sparkdeck keeps its own files: device-code refresh tokens, the log, editor drafts and
+/// statement history (`~/.local/share/sparkdeck` on Linux). `None` when no home directory is known.
+pub fn data_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.data_dir().to_path_buf())
+}
+
 /// Which config file to read and whether the user named it (a named file must exist).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigChoice {

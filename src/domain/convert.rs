@@ -50,7 +50,7 @@ pub fn livy_row(kind: Kind, workspace: &str, lakehouse: Option<&str>, item: Valu
             app_id,
         },
         _ => Detail::Session {
-            idle_timeout_at: None,
+            idle_timeout_at: idle_timeout_at(&item, status),
             high_concurrency: text(&item, "name").is_some_and(|n| n.starts_with("HC_")),
             read_only: false,
             lakehouse: lakehouse.map(str::to_string),
@@ -70,6 +70,57 @@ pub fn livy_row(kind: Kind, workspace: &str, lakehouse: Option<&str>, item: Valu
         detail,
         raw: Arc::new(item),
     }
+}
+
+/// Fabric ends a session after this long idle (the default; a session's own
+/// `spark.livy.session.idle.timeout` is not visible in its body).
+pub const IDLE_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_mins(20);
+
+/// An idle session's end: its last `livyInfo.idleAt` plus the idle timeout.
+fn idle_timeout_at(item: &Value, status: Status) -> Option<Timestamp> {
+    if status != Status::Ready {
+        return None;
+    }
+    let idle_at: Timestamp = item.pointer("/livyInfo/idleAt")?.as_str()?.parse().ok()?;
+    idle_at.checked_add(IDLE_TIMEOUT).ok()
+}
+
+/// An item of the workspace monitoring list (`/spark/livySessions`): a Spark session or batch
+/// started anywhere in the workspace (notebooks, Spark job definitions, pipelines). Read-only:
+/// the Livy API cannot act on what it did not start. `None` when its `jobType` is not `kind`.
+pub fn monitoring_row(kind: Kind, workspace: &str, item: Value) -> Option<Resource> {
+    let job_type = text(&item, "jobType").unwrap_or_default();
+    let is_batch = job_type.eq_ignore_ascii_case("SparkBatch");
+    if is_batch != (kind == Kind::Batch) {
+        return None;
+    }
+    let raw_state = text(&item, "state").unwrap_or_else(|| "Unknown".into());
+    let item_name = text(&item, "itemName");
+    let app_id = text(&item, "sparkApplicationId");
+    let detail = if is_batch {
+        Detail::Batch { file: None, lakehouse: item_name.clone(), app_id }
+    } else {
+        Detail::Session {
+            idle_timeout_at: None,
+            high_concurrency: item.get("isHighConcurrency").and_then(Value::as_bool).unwrap_or(false),
+            read_only: true,
+            lakehouse: item_name.clone(),
+            app_id,
+        }
+    };
+    Some(Resource {
+        kind,
+        workspace: workspace.to_string(),
+        id: text(&item, "livyId").unwrap_or_default(),
+        name: text(&item, "livyName").or(item_name).unwrap_or_default(),
+        status: Status::from_monitoring(&raw_state),
+        raw_state,
+        owner: item.pointer("/submitter/id").and_then(Value::as_str).map(str::to_string),
+        started_at: rfc3339(&item, "startDateTime").or_else(|| rfc3339(&item, "submittedDateTime")),
+        ended_at: rfc3339(&item, "endDateTime"),
+        detail,
+        raw: Arc::new(item),
+    })
 }
 
 /// A Databricks cluster from `clusters/list` or `clusters/get`.
@@ -158,6 +209,36 @@ mod tests {
             json!({"id": "s1", "livyState": "idle", "submitterName": "Ada"}),
         );
         assert_eq!((row.status, row.owner.as_deref()), (Status::Ready, Some("Ada")));
+    }
+
+    #[test]
+    fn idle_sessions_count_down_from_idle_at() {
+        let row = livy_row(
+            Kind::Session,
+            "ws",
+            None,
+            json!({"id": "s", "state": "idle", "livyInfo": {"idleAt": "2026-01-01T10:00:00Z"}}),
+        );
+        let expected: Timestamp = "2026-01-01T10:20:00Z".parse().unwrap_or_default();
+        assert!(matches!(row.detail, Detail::Session { idle_timeout_at: Some(t), .. } if t == expected));
+        let busy = livy_row(
+            Kind::Session,
+            "ws",
+            None,
+            json!({"state": "busy", "livyInfo": {"idleAt": "2026-01-01T10:00:00Z"}}),
+        );
+        assert!(matches!(busy.detail, Detail::Session { idle_timeout_at: None, .. }));
+    }
+
+    #[test]
+    fn monitoring_items_are_read_only_rows_of_their_job_type() {
+        let item = json!({"livyId": "l1", "livyName": "nb", "state": "InProgress", "jobType": "SparkSession",
+                          "itemName": "Notebook 1", "submitter": {"id": "u1", "type": "User"},
+                          "submittedDateTime": "2026-01-01T10:00:00Z"});
+        assert!(monitoring_row(Kind::Batch, "ws", item.clone()).is_none());
+        let row = monitoring_row(Kind::Session, "ws", item).unwrap_or_else(|| panic!("a session row"));
+        assert_eq!((row.id.as_str(), row.status, row.owner.as_deref()), ("l1", Status::Busy, Some("u1")));
+        assert!(matches!(row.detail, Detail::Session { read_only: true, .. }));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The Fabric Livy API for one lakehouse, and the workspace's Livy monitoring lists.
+//! The Fabric Livy API for one lakehouse.
 
 use reqwest::Method;
 use serde_json::Value;
@@ -17,10 +17,6 @@ const ACTIVITY_PAGE: usize = 100;
 #[derive(Debug, Clone)]
 pub struct LivyClient {
     ep: Endpoint,
-    /// `/v1/workspaces/{ws}`.
-    workspace_path: String,
-    /// `/v1/workspaces/{ws}/lakehouses/{lh}`.
-    lakehouse_path: String,
     /// The Livy API root under the lakehouse.
     livy: String,
 }
@@ -32,10 +28,10 @@ struct Offset(usize);
 impl LivyClient {
     /// Ids are GUIDs; anything that is not a valid path segment is refused.
     pub fn new(ep: Endpoint, workspace_id: &str, lakehouse_id: &str) -> Result<Self, ApiError> {
-        let workspace_path = format!("/v1/workspaces/{}", seg(workspace_id)?);
-        let lakehouse_path = format!("{workspace_path}/lakehouses/{}", seg(lakehouse_id)?);
+        let lakehouse_path =
+            format!("/v1/workspaces/{}/lakehouses/{}", seg(workspace_id)?, seg(lakehouse_id)?);
         let livy = format!("{lakehouse_path}/livyapi/versions/{API_VERSION}");
-        Ok(Self { ep, workspace_path, lakehouse_path, livy })
+        Ok(Self { ep, livy })
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -193,27 +189,6 @@ impl LivyClient {
         self.ep.call(Method::POST, path).idempotent().fetch().await
     }
 
-    // ---- monitoring (Fabric core API) ----
-
-    /// `GET /v1/workspaces/{ws}/spark/livySessions`: every Livy session and batch in the
-    /// workspace, with `continuationToken` paging.
-    pub fn workspace_livy_sessions(&self) -> Pages<LivySession> {
-        self.monitoring(format!("{}/spark/livySessions", self.workspace_path))
-    }
-
-    /// `GET /v1/workspaces/{ws}/lakehouses/{lh}/livySessions`.
-    pub fn lakehouse_livy_sessions(&self) -> Pages<LivySession> {
-        self.monitoring(format!("{}/livySessions", self.lakehouse_path))
-    }
-
-    /// `GET /v1/workspaces/{ws}/lakehouses/{lh}/livySessions/{livyId}`.
-    pub async fn lakehouse_livy_session(&self, livy_id: &str) -> Result<Fetched<LivySession>, ApiError> {
-        self.ep
-            .call(Method::GET, format!("{}/livySessions/{}", self.lakehouse_path, seg(livy_id)?))
-            .fetch()
-            .await
-    }
-
     /// `$top/$skip` paging over a `LivySparkActivityList`. The list ends on a short page or
     /// when the reported total is reached.
     fn activities(&self, what: &str) -> Pages<LivySparkActivity> {
@@ -233,25 +208,6 @@ impl LivyClient {
                 let seen = skip + items.len();
                 let more = items.len() >= ACTIVITY_PAGE && total.is_none_or(|t| (seen as u64) < t);
                 Ok((Page { items, total }, more.then_some(Offset(seen))))
-            }
-        })
-    }
-
-    /// Fabric core paging: `continuationToken` until it is absent or null.
-    fn monitoring(&self, path: String) -> Pages<LivySession> {
-        let ep = self.ep.clone();
-        Pages::new(None::<String>, move |token| {
-            let (ep, path) = (ep.clone(), path.clone());
-            async move {
-                let mut body =
-                    ep.call(Method::GET, path.as_str()).query_opt("continuationToken", token).send().await?;
-                let next = body
-                    .get("continuationToken")
-                    .and_then(Value::as_str)
-                    .filter(|t| !t.is_empty())
-                    .map(|t| Some(t.to_string()));
-                let items = decode_items("GET", &path, &mut body, "value")?;
-                Ok((Page { items, total: None }, next))
             }
         })
     }

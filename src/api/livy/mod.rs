@@ -3,5 +3,7 @@
 
 mod client;
 pub mod models;
+mod monitor;
 
 pub use client::{API_VERSION, LivyClient};
+pub use monitor::FabricMonitor;

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Value, json};
 
-pub use state::DatabricksState;
+pub use state::{DatabricksState, Plan};
 
 use super::SimShared;
 

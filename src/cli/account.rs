@@ -1,0 +1,236 @@
+//! `sparkdeck tokens …` and `sparkdeck secrets …` on one Databricks workspace.
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+use super::context::{Context, fail};
+use super::output::{self, Format};
+use super::{SecretsCommand, TokensCommand, WorkspaceArgs};
+use crate::api::databricks::models::CreateTokenRequest;
+use crate::workspace::{Service, Workspace, actions::databricks};
+
+fn workspace<'a>(ctx: &'a Context, args: &WorkspaceArgs) -> Result<&'a Workspace, ExitCode> {
+    ctx.one(args.workspace.as_deref(), Service::Databricks)
+}
+
+fn failed(ws: &Workspace, e: impl std::fmt::Display) -> ExitCode {
+    fail(1, format!("{}: {e}", ws.name))
+}
+
+fn epoch_ms(v: Option<i64>) -> String {
+    match v {
+        Some(-1) => "never".into(),
+        Some(ms) if ms > 0 => jiff::Timestamp::from_millisecond(ms)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn print_doc(doc: &Value) {
+    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
+}
+
+pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> ExitCode {
+    match cmd {
+        TokensCommand::List(args) => {
+            let ws = match workspace(ctx, &args) {
+                Ok(ws) => ws,
+                Err(code) => return code,
+            };
+            let tokens = match databricks(ws) {
+                Ok(d) => d.tokens().await.map_err(|e| failed(ws, e)),
+                Err(e) => Err(failed(ws, e)),
+            };
+            let tokens = match tokens {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            if args.output == Format::Json {
+                print_doc(&Value::Array(tokens.iter().map(|t| t.raw.clone()).collect()));
+                return ExitCode::SUCCESS;
+            }
+            let rows = tokens
+                .iter()
+                .map(|t| {
+                    let t = &t.value;
+                    vec![
+                        t.token_id.clone().unwrap_or_default(),
+                        t.comment.clone().unwrap_or_default(),
+                        epoch_ms(t.creation_time),
+                        epoch_ms(t.expiry_time),
+                    ]
+                })
+                .collect();
+            print!("{}", output::plain(&["TOKEN ID", "COMMENT", "CREATED", "EXPIRES"], rows, "No tokens."));
+            ExitCode::SUCCESS
+        }
+        TokensCommand::Create(args) => {
+            if let Err(code) = ctx.allow_changes() {
+                return code;
+            }
+            let ws = match workspace(ctx, &args.ws) {
+                Ok(ws) => ws,
+                Err(code) => return code,
+            };
+            let req =
+                CreateTokenRequest { lifetime_seconds: args.lifetime_seconds, comment: args.comment.clone() };
+            let created = match databricks(ws) {
+                Ok(d) => d.create_token(&req).await.map_err(|e| failed(ws, e)),
+                Err(e) => Err(failed(ws, e)),
+            };
+            let created = match created {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            // The value is shown once, on stdout only, for the user to store.
+            let id = created.token_info.token_id.clone().unwrap_or_default();
+            match args.ws.output {
+                Format::Json => print_doc(&json!({
+                    "token_value": created.token_value.expose_secret(),
+                    "token_info": {"token_id": id, "comment": created.token_info.comment,
+                                   "creation_time": created.token_info.creation_time,
+                                   "expiry_time": created.token_info.expiry_time},
+                })),
+                Format::Table => {
+                    println!("{}", created.token_value.expose_secret());
+                    eprintln!("Token {id} created in {}; this is the only time its value is shown.", ws.name);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        TokensCommand::Revoke(args) => {
+            if let Err(code) = ctx.allow_changes() {
+                return code;
+            }
+            let ws = match workspace(ctx, &args.ws) {
+                Ok(ws) => ws,
+                Err(code) => return code,
+            };
+            let result = match databricks(ws) {
+                Ok(d) => d.revoke_token(&args.token_id).await.map_err(|e| failed(ws, e)),
+                Err(e) => Err(failed(ws, e)),
+            };
+            match result {
+                Ok(()) => {
+                    println!("{}: token {} revoked", ws.name, args.token_id);
+                    ExitCode::SUCCESS
+                }
+                Err(code) => code,
+            }
+        }
+    }
+}
+
+/// The secret value: from the named variable, or standard input (one trailing newline dropped,
+/// as `echo value |` adds one). Never from the command line.
+fn secret_value(value_env: Option<&str>) -> Result<SecretString, ExitCode> {
+    if let Some(var) = value_env {
+        return std::env::var(var)
+            .map(SecretString::from)
+            .map_err(|_| fail(2, format!("--value-env: the environment variable {var} is not set")));
+    }
+    if std::io::stdin().is_terminal() {
+        eprintln!("Type the secret value, then Ctrl-D:");
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| fail(2, format!("cannot read the secret from standard input: {e}")))?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(SecretString::from(text))
+}
+
+pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> ExitCode {
+    let args = match &cmd {
+        SecretsCommand::Scopes(a) => a,
+        SecretsCommand::List(a) => &a.ws,
+        SecretsCommand::Put(a) => &a.ws,
+        SecretsCommand::Delete(a) => &a.ws,
+    };
+    let ws = match workspace(ctx, args) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let d = match databricks(ws) {
+        Ok(d) => d,
+        Err(e) => return failed(ws, e),
+    };
+    let format = args.output;
+    match cmd {
+        SecretsCommand::Scopes(_) => match d.secret_scopes().await {
+            Ok(scopes) if format == Format::Json => {
+                print_doc(&Value::Array(scopes.into_iter().map(|s| s.raw).collect()));
+                ExitCode::SUCCESS
+            }
+            Ok(scopes) => {
+                let rows = scopes
+                    .iter()
+                    .map(|s| {
+                        let backend = s.raw.get("backend_type").and_then(Value::as_str).unwrap_or_default();
+                        vec![s.value.name.clone().unwrap_or_default(), backend.to_string()]
+                    })
+                    .collect();
+                print!("{}", output::plain(&["SCOPE", "BACKEND"], rows, "No secret scopes."));
+                ExitCode::SUCCESS
+            }
+            Err(e) => failed(ws, e),
+        },
+        SecretsCommand::List(a) => match d.secrets(&a.scope).await {
+            Ok(keys) if format == Format::Json => {
+                print_doc(&Value::Array(keys.into_iter().map(|s| s.raw).collect()));
+                ExitCode::SUCCESS
+            }
+            Ok(keys) => {
+                let rows = keys
+                    .iter()
+                    .map(|k| {
+                        vec![
+                            k.value.key.clone().unwrap_or_default(),
+                            epoch_ms(k.value.last_updated_timestamp),
+                        ]
+                    })
+                    .collect();
+                print!("{}", output::plain(&["KEY", "UPDATED"], rows, "No secrets in this scope."));
+                ExitCode::SUCCESS
+            }
+            Err(e) => failed(ws, e),
+        },
+        SecretsCommand::Put(a) => {
+            if let Err(code) = ctx.allow_changes() {
+                return code;
+            }
+            let value = match secret_value(a.value_env.as_deref()) {
+                Ok(v) => v,
+                Err(code) => return code,
+            };
+            match d.put_secret(&a.scope, &a.key, &value).await {
+                Ok(()) => {
+                    println!("{}: secret {}/{} stored", ws.name, a.scope, a.key);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => failed(ws, e),
+            }
+        }
+        SecretsCommand::Delete(a) => {
+            if let Err(code) = ctx.allow_changes() {
+                return code;
+            }
+            match d.delete_secret(&a.scope, &a.key).await {
+                Ok(()) => {
+                    println!("{}: secret {}/{} deleted", ws.name, a.scope, a.key);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => failed(ws, e),
+            }
+        }
+    }
+}

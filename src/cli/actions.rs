@@ -1,0 +1,393 @@
+//! The headless commands that change something (and the read-only extras: run output,
+//! cluster events). Each finds its target, acts, says what it asked for, and with `--wait`
+//! follows the item until the change has happened.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::context::{Context, fail};
+use super::list::{self, find};
+use super::output::Format;
+use super::wait::{self, Goal};
+use super::{
+    ActionArgs, BatchesCommand, CancelAllArgs, ClustersCommand, EventsArgs, ResizeArgs, RunNowArgs,
+    RunsCommand, SessionsCommand, TargetArgs,
+};
+use crate::api::databricks::ClusterSize;
+use crate::app::Action;
+use crate::domain::Kind;
+use crate::workspace::{Error, Service, Workspace, actions};
+
+pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> ExitCode {
+    match cmd {
+        SessionsCommand::List(args) => list::list(ctx, Kind::Session, &args).await,
+        SessionsCommand::Get(args) => list::get(ctx, Kind::Session, &args).await,
+        SessionsCommand::Delete(args) => {
+            act(ctx, Kind::Session, Action::KillSession, &args, wait::ended).await
+        }
+        SessionsCommand::KeepAlive(t) => {
+            change(ctx, Kind::Session, &t, |ws, id| {
+                Box::pin(async move { actions::keep_alive(ws, &id).await })
+            })
+            .await
+        }
+    }
+}
+
+pub async fn batches(ctx: &Context, cmd: BatchesCommand) -> ExitCode {
+    match cmd {
+        BatchesCommand::List(args) => list::list(ctx, Kind::Batch, &args).await,
+        BatchesCommand::Get(args) => list::get(ctx, Kind::Batch, &args).await,
+        BatchesCommand::Cancel(args) => act(ctx, Kind::Batch, Action::CancelBatch, &args, wait::ended).await,
+    }
+}
+
+pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> ExitCode {
+    match cmd {
+        ClustersCommand::List(args) => list::list(ctx, Kind::Cluster, &args).await,
+        ClustersCommand::Get(args) => list::get(ctx, Kind::Cluster, &args).await,
+        ClustersCommand::Start(args) => {
+            act(ctx, Kind::Cluster, Action::StartCluster, &args, wait::cluster_running).await
+        }
+        ClustersCommand::Restart(args) => {
+            act(ctx, Kind::Cluster, Action::RestartCluster, &args, wait::cluster_running).await
+        }
+        ClustersCommand::Terminate(args) => {
+            act(ctx, Kind::Cluster, Action::TerminateCluster, &args, wait::cluster_terminated).await
+        }
+        ClustersCommand::Resize(args) => resize(ctx, &args).await,
+        ClustersCommand::Pin(t) => {
+            change(ctx, Kind::Cluster, &t, |ws, id| {
+                Box::pin(async move { actions::pin(ws, &id, true).await })
+            })
+            .await
+        }
+        ClustersCommand::Unpin(t) => {
+            change(ctx, Kind::Cluster, &t, |ws, id| {
+                Box::pin(async move { actions::pin(ws, &id, false).await })
+            })
+            .await
+        }
+        ClustersCommand::Events(args) => events(ctx, &args).await,
+    }
+}
+
+pub async fn runs(ctx: &Context, cmd: RunsCommand) -> ExitCode {
+    match cmd {
+        RunsCommand::List(args) => list::list(ctx, Kind::Run, &args).await,
+        RunsCommand::Get(args) => list::get(ctx, Kind::Run, &args).await,
+        RunsCommand::Cancel(args) => act(ctx, Kind::Run, Action::CancelRun, &args, wait::ended).await,
+        RunsCommand::CancelAll(args) => cancel_all(ctx, &args).await,
+        RunsCommand::RunNow(args) => run_now(ctx, &args).await,
+        RunsCommand::Repair(args) => repair(ctx, &args).await,
+        RunsCommand::Output(t) => output(ctx, &t).await,
+    }
+}
+
+fn interval(ctx: &Context) -> Duration {
+    ctx.settings.poll.active()
+}
+
+fn api_failure(ws: &Workspace, e: &Error) -> ExitCode {
+    let code = if matches!(e, Error::Auth(_)) { 2 } else { 1 };
+    fail(code, format!("{}: {e}", ws.name))
+}
+
+/// Print what was asked, in the chosen format.
+fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({"workspace": ws.name, "kind": kind.singular(), "id": id, "result": note})
+        ),
+        Format::Table => println!("{}: {note}", ws.name),
+    }
+}
+
+/// A monitor action (kill, cancel, start, restart, terminate), then optionally wait.
+async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal: Goal) -> ExitCode {
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let t = &args.target;
+    let (ws, _) = match find(ctx, kind, &t.id, t.workspace.as_deref()).await {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    match actions::perform(ws, action, &t.id).await {
+        Ok(note) => report(ws, kind, &t.id, &note, t.output),
+        Err(e) => return api_failure(ws, &e),
+    }
+    if !args.wait.wait {
+        return ExitCode::SUCCESS;
+    }
+    let gone_is_done = matches!(kind, Kind::Session | Kind::Batch);
+    wait::wait(ws, kind, &t.id, goal, gone_is_done, args.wait, interval(ctx)).await
+}
+
+type Change = for<'a> fn(
+    &'a Workspace,
+    String,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<String, Error>> + Send + 'a>,
+>;
+
+/// A change with no waiting: keep-alive, pin, unpin.
+async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, run: Change) -> ExitCode {
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let (ws, _) = match find(ctx, kind, &t.id, t.workspace.as_deref()).await {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    match run(ws, t.id.clone()).await {
+        Ok(note) => {
+            report(ws, kind, &t.id, &note, t.output);
+            ExitCode::SUCCESS
+        }
+        Err(e) => api_failure(ws, &e),
+    }
+}
+
+/// `MIN:MAX` → an autoscale range.
+fn parse_autoscale(text: &str) -> Result<ClusterSize, String> {
+    let (min, max) =
+        text.split_once(':').ok_or_else(|| format!("--autoscale takes MIN:MAX, got {text:?}"))?;
+    let (min, max): (u32, u32) = match (min.trim().parse(), max.trim().parse()) {
+        (Ok(a), Ok(b)) => (a, b),
+        _ => return Err(format!("--autoscale takes two whole numbers MIN:MAX, got {text:?}")),
+    };
+    if min > max {
+        return Err(format!("--autoscale: MIN ({min}) is larger than MAX ({max})"));
+    }
+    Ok(ClusterSize::Autoscale { min_workers: min, max_workers: max })
+}
+
+async fn resize(ctx: &Context, args: &ResizeArgs) -> ExitCode {
+    let size = match (&args.workers, &args.autoscale) {
+        (Some(n), _) => ClusterSize::Workers(*n),
+        (None, Some(range)) => match parse_autoscale(range) {
+            Ok(size) => size,
+            Err(why) => return fail(2, why),
+        },
+        (None, None) => return fail(2, "give --workers N or --autoscale MIN:MAX"),
+    };
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let t = &args.target;
+    let (ws, _) = match find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    match actions::resize(ws, &t.id, &size).await {
+        Ok(note) => {
+            report(ws, Kind::Cluster, &t.id, &note, t.output);
+            ExitCode::SUCCESS
+        }
+        Err(e) => api_failure(ws, &e),
+    }
+}
+
+async fn events(ctx: &Context, args: &EventsArgs) -> ExitCode {
+    let t = &args.target;
+    let (ws, _) = match find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let events = match actions::cluster_events(ws, &t.id, args.limit).await {
+        Ok(events) => events,
+        Err(e) => return api_failure(ws, &e),
+    };
+    match t.output {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&events).unwrap_or_default()),
+        Format::Table => {
+            if events.is_empty() {
+                println!("No events.");
+            }
+            for e in &events {
+                let at = e
+                    .get("timestamp")
+                    .and_then(Value::as_i64)
+                    .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+                    .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_default();
+                let kind = e.get("type").and_then(Value::as_str).unwrap_or("?");
+                println!("{at}  {kind:<20}  {}", event_summary(e.get("details")));
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The details that matter, in a few words.
+fn event_summary(details: Option<&Value>) -> String {
+    let Some(d) = details else { return String::new() };
+    let mut parts = Vec::new();
+    if let Some(n) = d.get("target_num_workers") {
+        parts.push(format!("target {n} workers"));
+    }
+    if let Some(n) = d.get("current_num_workers") {
+        parts.push(format!("now {n}"));
+    }
+    if let Some(code) = d.pointer("/reason/code").and_then(Value::as_str) {
+        parts.push(format!("reason {code}"));
+    }
+    if let Some(user) = d.get("user").and_then(Value::as_str) {
+        parts.push(format!("by {user}"));
+    }
+    parts.join(", ")
+}
+
+async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> ExitCode {
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let ws = match ctx.one(args.workspace.as_deref(), Service::Databricks) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    match actions::cancel_all(ws, args.job_id, args.all_queued).await {
+        Ok(note) => {
+            println!("{}: {note}", ws.name);
+            ExitCode::SUCCESS
+        }
+        Err(e) => api_failure(ws, &e),
+    }
+}
+
+fn parse_params(params: &[String]) -> Result<Vec<(String, String)>, String> {
+    params
+        .iter()
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+            _ => Err(format!("--param takes KEY=VALUE, got {p:?}")),
+        })
+        .collect()
+}
+
+async fn run_now(ctx: &Context, args: &RunNowArgs) -> ExitCode {
+    let params = match parse_params(&args.params) {
+        Ok(p) => p,
+        Err(why) => return fail(2, why),
+    };
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let ws = match ctx.one(args.workspace.as_deref(), Service::Databricks) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let run_id = match actions::run_now(ws, args.job_id, params).await {
+        Ok(id) => id,
+        Err(e) => return api_failure(ws, &e),
+    };
+    match args.output {
+        Format::Json => println!("{}", serde_json::json!({"workspace": ws.name, "run_id": run_id})),
+        Format::Table => println!("{}: job {} started run {run_id}", ws.name, args.job_id),
+    }
+    if !args.wait.wait {
+        return ExitCode::SUCCESS;
+    }
+    wait::wait(ws, Kind::Run, &run_id.to_string(), wait::succeeded, false, args.wait, interval(ctx)).await
+}
+
+async fn repair(ctx: &Context, args: &ActionArgs) -> ExitCode {
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let t = &args.target;
+    let (ws, _) = match find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    match actions::repair(ws, &t.id).await {
+        Ok(repair_id) => {
+            let note = match repair_id {
+                Some(r) => format!("run {} is being repaired (repair {r})", t.id),
+                None => format!("run {} is being repaired", t.id),
+            };
+            report(ws, Kind::Run, &t.id, &note, t.output);
+        }
+        Err(e) => return api_failure(ws, &e),
+    }
+    if !args.wait.wait {
+        return ExitCode::SUCCESS;
+    }
+    wait::wait(ws, Kind::Run, &t.id, wait::succeeded, false, args.wait, interval(ctx)).await
+}
+
+/// `runs output ID`: the result, then the error and its trace, then logs.
+async fn output(ctx: &Context, t: &TargetArgs) -> ExitCode {
+    let (ws, _) = match find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let outputs = match actions::run_output(ws, &t.id).await {
+        Ok(out) => out,
+        Err(e) => return api_failure(ws, &e),
+    };
+    if t.output == Format::Json {
+        let doc: Vec<Value> =
+            outputs.iter().map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output})).collect();
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    let several = outputs.len() > 1;
+    for o in &outputs {
+        if several {
+            println!("── task {} ──", o.task_key.as_deref().unwrap_or("?"));
+        }
+        print_output(&o.output, &t.id);
+    }
+    ExitCode::SUCCESS
+}
+
+/// The result, then the error and its trace, then logs.
+fn print_output(out: &Value, id: &str) {
+    let text = |p: &str| out.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let mut printed = false;
+    if let Some(result) = text("/notebook_output/result") {
+        println!("Result:\n{result}");
+        if out.pointer("/notebook_output/truncated").and_then(Value::as_bool) == Some(true) {
+            println!("(truncated by the service)");
+        }
+        printed = true;
+    }
+    if let Some(error) = text("/error") {
+        println!("Error: {error}");
+        printed = true;
+    }
+    if let Some(trace) = text("/error_trace") {
+        println!("Stack trace:\n{trace}");
+        printed = true;
+    }
+    if let Some(logs) = text("/logs") {
+        println!("Logs:\n{logs}");
+        printed = true;
+    }
+    if !printed {
+        println!("Run {id} has no output (yet).");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn autoscale_ranges_are_checked() {
+        assert_eq!(parse_autoscale("2:8"), Ok(ClusterSize::Autoscale { min_workers: 2, max_workers: 8 }));
+        assert!(parse_autoscale("8:2").is_err_and(|e| e.contains("larger")));
+        assert!(parse_autoscale("eight").is_err());
+    }
+
+    #[test]
+    fn params_need_a_key() {
+        assert_eq!(parse_params(&["a=1=2".into()]), Ok(vec![("a".into(), "1=2".into())]));
+        assert!(parse_params(&["=1".into()]).is_err());
+    }
+}

@@ -1,0 +1,125 @@
+//! What every headless command starts from: the configuration (or the simulator with
+//! `--demo`), the connected workspaces, and how to pick the ones a command names.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::GlobalArgs;
+use crate::auth::{AuthContext, DeviceCodePrompt};
+use crate::config::{self, Settings};
+use crate::sim::{Sim, SimOptions};
+use crate::workspace::{self, Service, Workspace};
+
+/// The open workspaces; with `--demo`, also the simulator serving them.
+pub struct Context {
+    pub workspaces: Vec<Workspace>,
+    pub settings: Settings,
+    sim: Option<Sim>,
+}
+
+/// Print why a command cannot go on and give its exit status.
+pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("sparkdeck: {message}");
+    ExitCode::from(code)
+}
+
+impl Context {
+    /// Load the configuration (or start the simulator) and build every workspace's clients.
+    /// Configuration problems are printed with file, line and fix; the exit status is 2.
+    pub async fn open(global: &GlobalArgs) -> Result<Context, ExitCode> {
+        let http = crate::api::http::client().map_err(|e| fail(1, e))?;
+        let (loaded, sim) = if global.demo {
+            let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default())
+                .await
+                .map_err(|e| fail(1, format!("cannot start the simulator: {e}")))?;
+            (workspace::demo::demo_config(&sim), Some(sim))
+        } else {
+            let loaded = config::load_system(global.config.as_deref()).map_err(|e| fail(2, e))?;
+            (loaded, None)
+        };
+        for warning in &loaded.warnings {
+            eprintln!("sparkdeck: warning: {warning}");
+        }
+        if loaded.fabric.is_empty() && loaded.databricks.is_empty() {
+            let file = config::paths::default_config_file()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "config.toml".into());
+            return Err(fail(
+                2,
+                format!(
+                    "no workspaces configured. Describe them in {file} (see config.example.toml), or set up \
+                     ~/.databrickscfg / DATABRICKS_HOST for Databricks; `sparkdeck --demo …` tries everything \
+                     on the built-in simulator."
+                ),
+            ));
+        }
+        let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
+        let prompt: crate::auth::DeviceCodeSink = Arc::new(|p: DeviceCodePrompt| match p.message {
+            Some(message) => eprintln!("{message}"),
+            None => eprintln!("To sign in, open {} and enter the code {}", p.verification_uri, p.user_code),
+        });
+        let ctx = AuthContext::new(http.clone(), data_dir).with_device_code_prompt(prompt);
+        let workspaces = workspace::connect(&loaded, &http, &ctx);
+        Ok(Context { workspaces, settings: loaded.settings, sim })
+    }
+
+    pub async fn close(self) {
+        if let Some(sim) = self.sim {
+            sim.shutdown().await;
+        }
+    }
+
+    fn names(&self, service: Option<Service>) -> String {
+        let names: Vec<&str> = self
+            .workspaces
+            .iter()
+            .filter(|w| service.is_none_or(|s| w.service == s))
+            .map(|w| w.name.as_str())
+            .collect();
+        if names.is_empty() { "none".into() } else { names.join(", ") }
+    }
+
+    /// The workspaces of `service` (all services when `None`) named by `--workspace` (all when
+    /// absent). An unknown name is a usage error that lists the valid ones.
+    pub fn select(&self, name: Option<&str>, service: Option<Service>) -> Result<Vec<&Workspace>, ExitCode> {
+        let chosen: Vec<&Workspace> = self
+            .workspaces
+            .iter()
+            .filter(|w| service.is_none_or(|s| w.service == s))
+            .filter(|w| name.is_none_or(|n| w.name == n))
+            .collect();
+        if chosen.is_empty() {
+            let what = match service {
+                Some(Service::Fabric) => "Fabric workspace",
+                Some(Service::Databricks) => "Databricks workspace",
+                None => "workspace",
+            };
+            let named = name.map(|n| format!(" named {n:?}")).unwrap_or_default();
+            return Err(fail(2, format!("no {what}{named}; configured: {}", self.names(service))));
+        }
+        Ok(chosen)
+    }
+
+    /// Exactly one workspace of `service`: the one named, or the only one configured.
+    pub fn one(&self, name: Option<&str>, service: Service) -> Result<&Workspace, ExitCode> {
+        let chosen = self.select(name, Some(service))?;
+        match chosen.as_slice() {
+            [one] => Ok(one),
+            _ => Err(fail(
+                2,
+                format!(
+                    "several workspaces could serve this; choose one with --workspace: {}",
+                    self.names(Some(service))
+                ),
+            )),
+        }
+    }
+
+    /// Refuse changes when the configuration says `read_only = true`.
+    pub fn allow_changes(&self) -> Result<(), ExitCode> {
+        if self.settings.read_only {
+            return Err(fail(2, "refused: read_only = true in the configuration (nothing was changed)"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,129 @@
+//! `--wait`: poll one item until an action has taken effect, showing its state on a terminal
+//! (one rewritten line) or a line per state change when piped.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use super::WaitArgs;
+use super::context::fail;
+use crate::api::ErrorKind;
+use crate::domain::{Kind, Resource, format_duration};
+use crate::workspace::rows;
+use crate::workspace::{Error, Workspace};
+
+/// Is the wait over? `Some(Ok)` done, `Some(Err(why))` it will not happen, `None` keep waiting.
+pub type Goal = fn(&Resource) -> Option<Result<(), String>>;
+
+/// A cluster that came up.
+pub fn cluster_running(r: &Resource) -> Option<Result<(), String>> {
+    match r.raw_state.split(' ').next().unwrap_or_default() {
+        "RUNNING" => Some(Ok(())),
+        "TERMINATED" | "ERROR" | "TERMINATING" => Some(Err(format!("the cluster is {}", r.raw_state))),
+        _ => None,
+    }
+}
+
+/// A cluster that stopped.
+pub fn cluster_terminated(r: &Resource) -> Option<Result<(), String>> {
+    match r.raw_state.split(' ').next().unwrap_or_default() {
+        "TERMINATED" => Some(Ok(())),
+        "ERROR" => Some(Err(format!("the cluster is {}", r.raw_state))),
+        _ => None,
+    }
+}
+
+/// Anything that has ended, however it ended.
+pub fn ended(r: &Resource) -> Option<Result<(), String>> {
+    r.status.is_terminal().then_some(Ok(()))
+}
+
+/// A run that ended well.
+pub fn succeeded(r: &Resource) -> Option<Result<(), String>> {
+    r.status.is_terminal().then(|| match r.status {
+        crate::domain::Status::Succeeded => Ok(()),
+        other => Err(format!("the run ended {other} ({})", run_result(r))),
+    })
+}
+
+fn run_result(r: &Resource) -> String {
+    match &r.detail {
+        crate::domain::Detail::Run { result: Some(res), .. } => res.clone(),
+        _ => r.raw_state.clone(),
+    }
+}
+
+/// Poll until `goal` says so, the item disappears (`gone_is_done`), or the timeout passes.
+pub async fn wait(
+    ws: &Workspace,
+    kind: Kind,
+    id: &str,
+    goal: Goal,
+    gone_is_done: bool,
+    args: WaitArgs,
+    interval: Duration,
+) -> ExitCode {
+    let started = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let mut last_state = String::new();
+    let progress = |state: &str, last: &mut String| {
+        let elapsed = format_duration(jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default());
+        if tty {
+            eprint!("\r\x1b[2K{} {id}: {state} ({elapsed})", kind.singular());
+            let _ = std::io::stderr().flush();
+        } else if state != last {
+            eprintln!("{} {id}: {state} ({elapsed})", kind.singular());
+        }
+        *last = state.to_string();
+    };
+    let end_line = || {
+        if tty {
+            eprintln!();
+        }
+    };
+    loop {
+        match rows::get(ws, kind, id).await {
+            Ok(Some(row)) => {
+                progress(&row.raw_state, &mut last_state);
+                if let Some(outcome) = goal(&row) {
+                    end_line();
+                    return match outcome {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(why) => fail(1, format!("{} {id}: {why}", kind.singular())),
+                    };
+                }
+            }
+            Ok(None) if gone_is_done => {
+                progress("gone", &mut last_state);
+                end_line();
+                return ExitCode::SUCCESS;
+            }
+            Ok(None) => {
+                end_line();
+                return fail(1, format!("{} {id} disappeared while waiting", kind.singular()));
+            }
+            // The gate already waited out throttling; a passing network fault is worth riding out.
+            Err(Error::Api(e))
+                if matches!(e.kind, ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Timeout) =>
+            {
+                progress(&format!("{last_state} (retrying: {e})"), &mut last_state);
+            }
+            Err(e) => {
+                end_line();
+                return fail(1, format!("{}: {e}", ws.name));
+            }
+        }
+        if started.elapsed() >= Duration::from_secs(args.timeout) {
+            end_line();
+            return fail(
+                1,
+                format!(
+                    "gave up waiting after {} s; {} {id} is still {last_state}",
+                    args.timeout,
+                    kind.singular()
+                ),
+            );
+        }
+        tokio::time::sleep(interval).await;
+    }
+}

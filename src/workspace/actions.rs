@@ -1,0 +1,204 @@
+//! Changes to one item: kill and keep alive sessions, cancel batches and runs, start, restart,
+//! terminate, resize and pin clusters, run and repair jobs. Shared by the headless commands and
+//! the monitor's effect runner. Each returns a short sentence saying what was asked of the service.
+
+use serde_json::Value;
+
+use super::{Clients, Error, FabricClients, Workspace};
+use crate::api::databricks::ClusterSize;
+use crate::api::databricks::models::{EventsQuery, RepairRunRequest, RunNowRequest};
+use crate::api::{DatabricksClient, ErrorKind, LivyClient};
+use crate::app::Action;
+use crate::domain::Kind;
+
+/// The Databricks client of a workspace, or why there is none.
+pub fn databricks(ws: &Workspace) -> Result<&DatabricksClient, Error> {
+    match ws.clients.as_ref().map_err(Clone::clone)? {
+        Clients::Databricks(d) => Ok(d),
+        Clients::Fabric(_) => Err(Error::Unsupported {
+            workspace: ws.name.clone(),
+            what: "is a Fabric workspace; clusters, runs, tokens and secrets are Databricks things".into(),
+        }),
+    }
+}
+
+fn fabric(ws: &Workspace) -> Result<&FabricClients, Error> {
+    match ws.clients.as_ref().map_err(Clone::clone)? {
+        Clients::Fabric(f) => Ok(f),
+        Clients::Databricks(_) => Err(Error::Unsupported {
+            workspace: ws.name.clone(),
+            what: "is a Databricks workspace; sessions and batches are Fabric Livy things".into(),
+        }),
+    }
+}
+
+/// The lakehouse whose Livy API holds this session or batch. Items seen only in the workspace
+/// monitoring list (notebooks, Spark job definitions) are in none of them.
+async fn livy_holding<'a>(ws: &'a Workspace, kind: Kind, id: &str) -> Result<&'a LivyClient, Error> {
+    let f = fabric(ws)?;
+    for (_, client) in &f.lakehouses {
+        let found = if kind == Kind::Batch {
+            client.batch(id).await.map(drop)
+        } else {
+            client.session(id).await.map(drop)
+        };
+        match found {
+            Ok(()) => return Ok(client),
+            Err(e) if e.kind == ErrorKind::NotFound => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::NotFound { workspace: ws.name.clone(), kind: kind.singular(), id: id.to_string() })
+}
+
+fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
+    id.parse().map_err(|_| Error::NotFound { workspace: ws.name.clone(), kind: "run", id: id.to_string() })
+}
+
+/// The monitor's actions (the keys `c`, `u`, `r`, `t`).
+pub async fn perform(ws: &Workspace, action: Action, id: &str) -> Result<String, Error> {
+    match action {
+        Action::KillSession => {
+            livy_holding(ws, Kind::Session, id).await?.delete_session(id).await?;
+            Ok(format!("session {id} is being stopped"))
+        }
+        Action::CancelBatch => {
+            livy_holding(ws, Kind::Batch, id).await?.delete_batch(id).await?;
+            Ok(format!("batch {id} is being cancelled"))
+        }
+        Action::CancelRun => {
+            databricks(ws)?.cancel_run(run_id(ws, id)?).await?;
+            Ok(format!("run {id} is being cancelled"))
+        }
+        Action::StartCluster => {
+            databricks(ws)?.start_cluster(id).await?;
+            Ok(format!("cluster {id} is starting"))
+        }
+        Action::RestartCluster => {
+            databricks(ws)?.restart_cluster(id).await?;
+            Ok(format!("cluster {id} is restarting"))
+        }
+        Action::TerminateCluster => {
+            databricks(ws)?.terminate_cluster(id).await?;
+            Ok(format!("cluster {id} is terminating"))
+        }
+    }
+}
+
+/// `POST …/sessions/{id}/reset-timeout`: restart the session's idle countdown.
+pub async fn keep_alive(ws: &Workspace, id: &str) -> Result<String, Error> {
+    livy_holding(ws, Kind::Session, id).await?.reset_session_timeout(id).await?;
+    Ok(format!("session {id}: idle timeout reset"))
+}
+
+pub async fn resize(ws: &Workspace, id: &str, size: &ClusterSize) -> Result<String, Error> {
+    databricks(ws)?.resize_cluster(id, size).await?;
+    let to = match size {
+        ClusterSize::Workers(n) => format!("{n} workers"),
+        ClusterSize::Autoscale { min_workers, max_workers } => format!("{min_workers}–{max_workers} workers"),
+    };
+    Ok(format!("cluster {id} is resizing to {to}"))
+}
+
+pub async fn pin(ws: &Workspace, id: &str, pinned: bool) -> Result<String, Error> {
+    let d = databricks(ws)?;
+    if pinned {
+        d.pin_cluster(id).await?;
+        Ok(format!("cluster {id} pinned"))
+    } else {
+        d.unpin_cluster(id).await?;
+        Ok(format!("cluster {id} unpinned"))
+    }
+}
+
+/// Every active run of a job (and, with `all_queued`, every queued run in the workspace).
+pub async fn cancel_all(ws: &Workspace, job_id: Option<i64>, all_queued: bool) -> Result<String, Error> {
+    databricks(ws)?.cancel_all_runs(job_id, all_queued).await?;
+    Ok(match job_id {
+        Some(job) => format!("cancelling every active run of job {job}"),
+        None => "cancelling every queued run".into(),
+    })
+}
+
+/// Start a job now; the new run's id.
+pub async fn run_now(ws: &Workspace, job_id: i64, params: Vec<(String, String)>) -> Result<i64, Error> {
+    let req =
+        RunNowRequest { job_id, job_parameters: params.into_iter().collect(), ..RunNowRequest::default() };
+    let answer = databricks(ws)?.run_now(&req).await?;
+    answer.value.run_id.ok_or_else(|| {
+        Error::Api(crate::api::ApiError::decode("POST", "/api/2.2/jobs/run-now", "the answer has no run_id"))
+    })
+}
+
+/// Re-run a run's failed tasks (and what depends on them); the repair id. A second repair must
+/// name the latest one, which the run's `repair_history` holds.
+pub async fn repair(ws: &Workspace, id: &str) -> Result<Option<i64>, Error> {
+    let d = databricks(ws)?;
+    let run_id = run_id(ws, id)?;
+    let run = d.run(run_id).await?.raw;
+    let latest_repair_id = run
+        .get("repair_history")
+        .and_then(Value::as_array)
+        .and_then(|h| h.iter().rev().find(|r| r.get("type").and_then(Value::as_str) == Some("REPAIR")))
+        .and_then(|r| r.get("id"))
+        .and_then(Value::as_i64);
+    let req = RepairRunRequest {
+        run_id,
+        rerun_all_failed_tasks: Some(true),
+        rerun_dependent_tasks: Some(true),
+        latest_repair_id,
+        ..RepairRunRequest::default()
+    };
+    Ok(d.repair_run(&req).await?.value.repair_id)
+}
+
+/// `runs/get-output` as the API sent it, per task: the service refuses it for a run with several
+/// tasks, so each task run is asked separately (failed tasks first, where the error is).
+pub async fn run_output(ws: &Workspace, id: &str) -> Result<Vec<TaskOutput>, Error> {
+    let d = databricks(ws)?;
+    let run_id = run_id(ws, id)?;
+    let run = d.run(run_id).await?.raw;
+    let tasks: Vec<(String, i64, String)> = run
+        .get("tasks")
+        .and_then(Value::as_array)
+        .map(|tasks| {
+            tasks
+                .iter()
+                .filter_map(|t| {
+                    let key = t.get("task_key").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let result = t
+                        .pointer("/state/result_state")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string();
+                    Some((key, t.get("run_id").and_then(Value::as_i64)?, result))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if tasks.len() <= 1 {
+        let output = d.run_output(run_id).await?.raw;
+        let task_key = tasks.into_iter().next().map(|(k, ..)| k);
+        return Ok(vec![TaskOutput { task_key, output }]);
+    }
+    let mut ordered = tasks;
+    ordered.sort_by_key(|(_, _, result)| result != "FAILED");
+    let mut outputs = Vec::new();
+    for (key, task_run, _) in ordered {
+        outputs.push(TaskOutput { task_key: Some(key), output: d.run_output(task_run).await?.raw });
+    }
+    Ok(outputs)
+}
+
+/// One task's `runs/get-output`.
+#[derive(Debug, Clone)]
+pub struct TaskOutput {
+    pub task_key: Option<String>,
+    pub output: Value,
+}
+
+/// A cluster's most recent events, newest first.
+pub async fn cluster_events(ws: &Workspace, id: &str, limit: usize) -> Result<Vec<Value>, Error> {
+    let events = databricks(ws)?.cluster_events(id, &EventsQuery::default())?.collect(limit).await?;
+    Ok(events.into_iter().map(|e| e.raw).collect())
+}

@@ -1,0 +1,174 @@
+//! Rows for a workspace and kind: what `sparkdeck <kind> list|get` prints and what the
+//! monitor's pollers show. Server-side filters and paging are used where the API has them;
+//! only as many pages as the limit needs are fetched.
+
+use std::collections::HashSet;
+
+use futures::future::join_all;
+
+use super::{Clients, Error, FabricClients, Workspace};
+use crate::api::databricks::{ClusterFilter, RunFilter};
+use crate::api::{ApiError, ErrorKind};
+use crate::domain::convert::{cluster_row, livy_row, monitoring_row, run_row};
+use crate::domain::{Kind, Resource};
+
+/// What to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query {
+    /// At most this many items per list call (and per lakehouse).
+    pub limit: usize,
+    /// Only pending or running items (server-side for Databricks runs).
+    pub active_only: bool,
+}
+
+/// A workspace's rows of one kind, and anything that went partly wrong (e.g. the monitoring
+/// list refused while the Livy lists worked).
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub rows: Vec<Resource>,
+    pub warnings: Vec<ApiError>,
+}
+
+/// Does this workspace serve this kind at all?
+pub fn serves(ws: &Workspace, kind: Kind) -> bool {
+    matches!(
+        (ws.service, kind),
+        (super::Service::Fabric, Kind::Session | Kind::Batch)
+            | (super::Service::Databricks, Kind::Cluster | Kind::Run)
+    )
+}
+
+/// List one kind in one workspace (empty when the workspace does not serve it).
+pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, Error> {
+    let clients = ws.clients.as_ref().map_err(Clone::clone)?;
+    let mut listing = match (clients, kind) {
+        (Clients::Fabric(f), Kind::Session | Kind::Batch) => fabric(&ws.name, f, kind, query).await?,
+        (Clients::Databricks(d), Kind::Cluster) => Listing {
+            rows: d
+                .clusters(&ClusterFilter::default())
+                .collect(query.limit)
+                .await?
+                .into_iter()
+                .map(|c| cluster_row(&ws.name, c.raw))
+                .collect(),
+            warnings: Vec::new(),
+        },
+        (Clients::Databricks(d), Kind::Run) => {
+            let filter = RunFilter { active_only: query.active_only, ..RunFilter::default() };
+            Listing {
+                rows: d
+                    .runs(&filter)
+                    .collect(query.limit)
+                    .await?
+                    .into_iter()
+                    .map(|r| run_row(&ws.name, r.raw))
+                    .collect(),
+                warnings: Vec::new(),
+            }
+        }
+        _ => Listing::default(),
+    };
+    if query.active_only {
+        listing.rows.retain(|r| r.status.is_active());
+    }
+    Ok(listing)
+}
+
+/// Livy sessions or batches of every configured lakehouse, then (read-only) whatever else the
+/// workspace monitoring list shows: notebook sessions, Spark job definitions, other lakehouses.
+async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) -> Result<Listing, Error> {
+    let per_lakehouse = join_all(f.lakehouses.iter().map(|(label, client)| async move {
+        let pages = if kind == Kind::Batch { client.batches() } else { client.sessions() };
+        let items = pages.collect(query.limit).await?;
+        Ok::<_, ApiError>(
+            items.into_iter().map(|v| livy_row(kind, workspace, Some(label), v.raw)).collect::<Vec<_>>(),
+        )
+    }))
+    .await;
+    let mut listing = Listing::default();
+    for result in per_lakehouse {
+        listing.rows.extend(result?);
+    }
+    match f.monitor.workspace_livy_sessions().collect(query.limit).await {
+        Ok(items) => {
+            let known: HashSet<String> = listing.rows.iter().map(|r| r.id.clone()).collect();
+            let extra: Vec<Resource> = items
+                .into_iter()
+                .filter_map(|v| monitoring_row(kind, workspace, v.raw))
+                .filter(|r| !known.contains(&r.id))
+                .collect();
+            listing.rows.extend(extra);
+        }
+        // With no lakehouse configured the monitoring list is all there is.
+        Err(e) if f.lakehouses.is_empty() => return Err(e.into()),
+        Err(e) => listing.warnings.push(e),
+    }
+    Ok(listing)
+}
+
+/// One item by id; `Ok(None)` when this workspace does not hold it.
+pub async fn get(ws: &Workspace, kind: Kind, id: &str) -> Result<Option<Resource>, Error> {
+    let clients = ws.clients.as_ref().map_err(Clone::clone)?;
+    let found = match (clients, kind) {
+        (Clients::Fabric(f), Kind::Session | Kind::Batch) => {
+            for (label, client) in &f.lakehouses {
+                let got = if kind == Kind::Batch {
+                    client.batch(id).await.map(|v| v.raw)
+                } else {
+                    client.session(id).await.map(|v| v.raw)
+                };
+                match not_found_as_none(got)? {
+                    Some(raw) => return Ok(Some(with_id(livy_row(kind, &ws.name, Some(label), raw), id))),
+                    None => continue,
+                }
+            }
+            monitored(&ws.name, f, kind, id).await?
+        }
+        (Clients::Databricks(d), Kind::Cluster) => {
+            not_found_as_none(d.cluster(id).await.map(|v| v.raw))?.map(|raw| cluster_row(&ws.name, raw))
+        }
+        (Clients::Databricks(d), Kind::Run) => match id.parse::<i64>() {
+            Ok(n) => not_found_as_none(d.run(n).await.map(|v| v.raw))?.map(|raw| run_row(&ws.name, raw)),
+            Err(_) => None,
+        },
+        _ => None,
+    };
+    Ok(found)
+}
+
+/// How far to search the workspace monitoring list for an item the Livy API does not hold.
+const MONITORING_SEARCH: usize = 2_000;
+
+/// A notebook or Spark job definition session, found in the workspace monitoring list.
+async fn monitored(
+    workspace: &str,
+    f: &FabricClients,
+    kind: Kind,
+    id: &str,
+) -> Result<Option<Resource>, ApiError> {
+    use futures::{StreamExt, TryStreamExt};
+    let mut items = f.monitor.workspace_livy_sessions().items().take(MONITORING_SEARCH);
+    while let Some(item) = items.try_next().await? {
+        if item.value.livy_id.as_deref() == Some(id) {
+            return Ok(monitoring_row(kind, workspace, item.raw));
+        }
+    }
+    Ok(None)
+}
+
+/// Early Fabric polls carry only the acquisition state, not even the id.
+fn with_id(mut row: Resource, id: &str) -> Resource {
+    if row.id.is_empty() {
+        row.id = id.to_string();
+    }
+    row
+}
+
+fn not_found_as_none<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        // Databricks answers an unknown cluster with 400 INVALID_PARAMETER_VALUE, Fabric with 404.
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
