@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod poll;
 pub mod sim;
 pub mod tui;
 pub mod ui;

@@ -26,7 +26,24 @@ pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 impl Context {
     /// Load the configuration (or start the simulator) and build every workspace's clients.
     /// Configuration problems are printed with file, line and fix; the exit status is 2.
+    /// A device-code sign-in prints its code and URL on stderr.
     pub async fn open(global: &GlobalArgs) -> Result<Context, ExitCode> {
+        let prompt: crate::auth::DeviceCodeSink = Arc::new(|p: DeviceCodePrompt| match p.message {
+            Some(message) => eprintln!("{message}"),
+            None => eprintln!("To sign in, open {} and enter the code {}", p.verification_uri, p.user_code),
+        });
+        Self::open_with(global, Some(prompt)).await
+    }
+
+    /// As [`Context::open`], but a sign-in that needs the user fails instead of prompting.
+    pub async fn open_quiet(global: &GlobalArgs) -> Result<Context, ExitCode> {
+        Self::open_with(global, None).await
+    }
+
+    async fn open_with(
+        global: &GlobalArgs,
+        prompt: Option<crate::auth::DeviceCodeSink>,
+    ) -> Result<Context, ExitCode> {
         let http = crate::api::http::client().map_err(|e| fail(1, e))?;
         let (loaded, sim) = if global.demo {
             let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default())
@@ -54,11 +71,10 @@ impl Context {
             ));
         }
         let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
-        let prompt: crate::auth::DeviceCodeSink = Arc::new(|p: DeviceCodePrompt| match p.message {
-            Some(message) => eprintln!("{message}"),
-            None => eprintln!("To sign in, open {} and enter the code {}", p.verification_uri, p.user_code),
-        });
-        let ctx = AuthContext::new(http.clone(), data_dir).with_device_code_prompt(prompt);
+        let mut ctx = AuthContext::new(http.clone(), data_dir);
+        if let Some(prompt) = prompt {
+            ctx = ctx.with_device_code_prompt(prompt);
+        }
         let workspaces = workspace::connect(&loaded, &http, &ctx);
         Ok(Context { workspaces, settings: loaded.settings, sim })
     }

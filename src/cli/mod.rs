@@ -5,6 +5,7 @@ pub mod actions;
 pub mod context;
 pub mod doctor;
 pub mod list;
+pub mod monitor;
 pub mod output;
 mod wait;
 
@@ -374,28 +375,7 @@ pub async fn run_sim(args: SimArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// No subcommand: the terminal UI. Until it lands, `--demo` serves the in-process simulator
-/// (the same one the UI will use) and says how to reach it.
+/// No subcommand: the monitor.
 pub async fn run_default(global: &GlobalArgs) -> ExitCode {
-    if !global.demo {
-        eprintln!(
-            "sparkdeck: the terminal UI is not built yet. Try `sparkdeck --demo` or `sparkdeck sim --help`."
-        );
-        return ExitCode::from(2);
-    }
-    let sim = match Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default()).await {
-        Ok(sim) => sim,
-        Err(err) => {
-            eprintln!("sparkdeck: cannot start the simulator: {err}");
-            return ExitCode::from(1);
-        }
-    };
-    println!("sparkdeck demo: the simulated Fabric and Databricks workspaces are serving (Ctrl-C to stop).");
-    println!("The terminal UI is not built yet; meanwhile the APIs answer at:");
-    for line in sim.info_lines() {
-        println!("  {line}");
-    }
-    let _ = tokio::signal::ctrl_c().await;
-    sim.shutdown().await;
-    ExitCode::SUCCESS
+    monitor::run(global).await
 }

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod demo;
+pub mod hints;
 pub mod rows;
 
 use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};

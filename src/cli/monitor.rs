@@ -1,0 +1,43 @@
+//! `sparkdeck` (and `sparkdeck --demo`) with no command: the monitor, full screen.
+
+use std::process::ExitCode;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use tokio::sync::mpsc;
+
+use super::GlobalArgs;
+use super::context::{Context, fail};
+use crate::app::{self, App};
+use crate::config::Theme as ThemeName;
+use crate::poll::runner::Runner;
+use crate::ui::Theme;
+
+/// Room for a burst of poll results between two frames.
+const MSG_QUEUE: usize = 256;
+
+pub async fn run(global: &GlobalArgs) -> ExitCode {
+    // No device-code prompt here: it would scribble over the screen. A sign-in that needs the
+    // user shows in its pane, with `sparkdeck doctor` (which prompts) as the fix.
+    let mut ctx = match Context::open_quiet(global).await {
+        Ok(ctx) => ctx,
+        Err(code) => return code,
+    };
+    let workspaces = std::mem::take(&mut ctx.workspaces);
+    let app_workspaces = workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
+    let app =
+        App::new(app_workspaces, Timestamp::now(), TimeZone::system()).with_read_only(ctx.settings.read_only);
+    let theme = Theme::by_name(match ctx.settings.ui.theme {
+        ThemeName::Dark => "dark",
+        ThemeName::Light => "light",
+    })
+    .unwrap_or_else(|_| Theme::dark());
+    let (tx, rx) = mpsc::channel(MSG_QUEUE);
+    let runner = Runner::start(workspaces, ctx.settings.poll.clone(), tx);
+    let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
+    ctx.close().await;
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => fail(1, e),
+    }
+}

@@ -1,0 +1,58 @@
+//! What to do about a failure, in one sentence, when we know: shown by `doctor` and next to a
+//! failing workspace in the monitor.
+
+use super::{Error, Service};
+use crate::api::{ApiError, ErrorKind};
+use crate::auth::spec::FABRIC_DELEGATED_SCOPES;
+
+/// What to do about a failure, when we know.
+pub fn fix(service: Service, e: &Error) -> Option<String> {
+    let api: &ApiError = match e {
+        Error::Auth(_) => {
+            return Some(
+                "complete the workspace's auth settings in the config file (see config.example.toml)".into(),
+            );
+        }
+        Error::Api(api) => api,
+        _ => return None,
+    };
+    let code = api.code.as_deref().unwrap_or_default();
+    let message = api.message.to_ascii_lowercase();
+    Some(match (service, api.kind) {
+        (_, ErrorKind::Network) => "cannot reach the service: check the URL, network, proxy (HTTPS_PROXY) and VPN".into(),
+        (_, ErrorKind::Timeout) => "the service did not answer in time: try again; check network and proxy".into(),
+        (_, ErrorKind::Throttled | ErrorKind::Capacity) => {
+            "the service is throttling; wait and retry (sparkdeck honours Retry-After)".into()
+        }
+        (Service::Databricks, ErrorKind::Forbidden) if message.contains("not a member") => {
+            "the service principal is not a user of this workspace: add it in Admin settings → Identity and \
+             access → Service principals, or set sp_management_resource_id so a Contributor service principal \
+             is added on first use"
+                .into()
+        }
+        (Service::Databricks, ErrorKind::Unauthorized | ErrorKind::Forbidden) if message.contains("invalid access token") => {
+            "the token was refused: the PAT may be expired or revoked (create one under User settings → \
+             Developer → Access tokens), or the Entra token is for another tenant"
+                .into()
+        }
+        (Service::Databricks, ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
+            format!("the workspace refused the identity ({code}): check that it is a workspace user with access")
+        }
+        (Service::Fabric, ErrorKind::Unauthorized) => format!(
+            "the token was refused ({code}): a signed-in user needs the delegated scopes {}; a service principal \
+             or managed identity needs the tenant setting \"Service principals can use Fabric APIs\"",
+            FABRIC_DELEGATED_SCOPES.join(", ")
+        ),
+        (Service::Fabric, ErrorKind::Forbidden) => format!(
+            "access denied ({code}): add the identity to the workspace as Contributor (or higher), and check the \
+             delegated scopes {} and the tenant settings for the Livy API",
+            FABRIC_DELEGATED_SCOPES.join(", ")
+        ),
+        (Service::Fabric, ErrorKind::NotFound) => {
+            "the workspace or lakehouse id was not found: copy both GUIDs from the lakehouse URL \
+             (…/groups/<workspace id>/lakehouses/<lakehouse id>)"
+                .into()
+        }
+        _ => return None,
+    })
+}
