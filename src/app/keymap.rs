@@ -19,6 +19,8 @@ pub enum Scope {
     Help,
     /// A confirmation dialog.
     Confirm,
+    /// The logs view (`l`).
+    Logs,
     /// The `:` command line and the `/` filter line; other keys are typed text.
     Prompt,
 }
@@ -30,6 +32,7 @@ impl Scope {
             Scope::Details => "details",
             Scope::Help => "help",
             Scope::Confirm => "confirmation",
+            Scope::Logs => "logs",
             Scope::Prompt => "command / filter line",
         }
     }
@@ -64,6 +67,13 @@ pub enum Command {
     Submit,
     Complete,
     DeleteChar,
+    /// Open the logs view of the selected item.
+    Logs,
+    /// Logs: the next / previous line matching the search.
+    NextMatch,
+    PrevMatch,
+    /// Logs: follow new lines on or off.
+    Follow,
 }
 
 /// The action keys; what they do depends on the kind of the focused row.
@@ -266,6 +276,7 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Table, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Table, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
     bind!(Table, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
+    bind!(Table, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
     bind!(Table, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Table, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
     // Details.
@@ -278,8 +289,32 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Details, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Details, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
     bind!(Details, [code(KeyCode::Esc), code(KeyCode::Enter)], C::Back, ANY, Some("close"), "close details"),
+    bind!(Details, [key('l')], C::Logs, ANY, Some("logs"), "logs of this item"),
     bind!(Details, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Details, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Logs.
+    bind!(Logs, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Logs, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up (stops following)"),
+    bind!(Logs, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first line"),
+    bind!(
+        Logs,
+        [key('G'), code(KeyCode::End)],
+        C::Bottom,
+        ANY,
+        Some("end"),
+        "last line, and follow new lines"
+    ),
+    bind!(Logs, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Logs, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Logs, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
+    bind!(Logs, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Logs, [key('/')], C::FilterLine, ANY, Some("search"), "search (case-insensitive)"),
+    bind!(Logs, [key('n')], C::NextMatch, ANY, None, "next match"),
+    bind!(Logs, [key('N')], C::PrevMatch, ANY, None, "previous match"),
+    bind!(Logs, [key('f')], C::Follow, ANY, Some("follow"), "follow new lines on / off"),
+    bind!(Logs, [code(KeyCode::Esc)], C::Back, ANY, Some("close"), "close the logs"),
+    bind!(Logs, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Logs, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
     // Help.
     bind!(Help, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
     bind!(Help, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
@@ -363,7 +398,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_scope_for_one_kind() {
-        for scope in [Scope::Table, Scope::Details, Scope::Help, Scope::Confirm, Scope::Prompt] {
+        for scope in [Scope::Table, Scope::Details, Scope::Logs, Scope::Help, Scope::Confirm, Scope::Prompt] {
             for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
                 let mut seen: Vec<KeySpec> = Vec::new();
                 for b in bindings(scope, kind) {

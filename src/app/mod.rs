@@ -8,6 +8,7 @@ mod command;
 mod details;
 pub mod filter;
 pub mod keymap;
+pub mod logs;
 mod msg;
 mod store;
 mod update;
@@ -21,6 +22,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use details::{DetailLine, Details};
 pub use keymap::Scope;
+pub use logs::Logs;
 pub use msg::{Action, Effect, Msg, Target};
 pub use store::{Entry, PollError, Service, Slot, Workspace, WorkspaceState};
 pub use view::{RowRef, SortKey, View, ViewState};
@@ -51,6 +53,8 @@ pub struct Prompt {
 pub enum PromptMode {
     Command,
     Filter,
+    /// Searching the logs view.
+    Search,
 }
 
 /// The `?` overlay: the bindings of the scope it was opened from.
@@ -99,6 +103,7 @@ pub struct App {
     read_only: bool,
     prompt: Option<Prompt>,
     details: Option<Details>,
+    logs: Option<Logs>,
     help: Option<Help>,
     confirm: Option<Confirm>,
     message: Option<Message>,
@@ -123,6 +128,7 @@ impl App {
             read_only: false,
             prompt: None,
             details: None,
+            logs: None,
             help: None,
             confirm: None,
             message: None,
@@ -207,6 +213,10 @@ impl App {
         self.details.as_ref()
     }
 
+    pub fn logs(&self) -> Option<&Logs> {
+        self.logs.as_ref()
+    }
+
     pub fn help(&self) -> Option<&Help> {
         self.help.as_ref()
     }
@@ -236,6 +246,8 @@ impl App {
             Scope::Help
         } else if self.prompt.is_some() {
             Scope::Prompt
+        } else if self.logs.is_some() {
+            Scope::Logs
         } else if self.details.is_some() {
             Scope::Details
         } else {

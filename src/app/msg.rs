@@ -43,6 +43,19 @@ pub enum Msg {
         workspace: String,
         until: Option<Timestamp>,
     },
+    /// What the logs follower read for `target` (see `app::logs::Logs::receive`).
+    Logs {
+        target: Target,
+        lines: Vec<String>,
+        whole: bool,
+        finished: bool,
+        error_at: Option<usize>,
+    },
+    /// The logs follower could not read `target`'s logs.
+    LogsFailed {
+        target: Target,
+        error: String,
+    },
     /// The outcome of an `Effect::RunAction`: `Ok(note)` or `Err(error message)`.
     ActionFinished {
         action: Action,
@@ -60,6 +73,11 @@ pub enum Effect {
     SetVisible { workspaces: Vec<String>, kinds: Vec<Kind> },
     /// Run an action the user confirmed with `y`; answer with `Msg::ActionFinished`.
     RunAction { action: Action, target: Target },
+    /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);
+    /// answer with `Msg::Logs` / `Msg::LogsFailed`.
+    FollowLogs { target: Target },
+    /// The logs view closed.
+    StopLogs,
     /// Leave the app; the event loop stops and restores the terminal.
     Quit,
 }

@@ -47,6 +47,22 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Msg::Logs { target, lines, whole, finished, error_at } => {
+                let height = self.logs_height();
+                if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
+                    logs.receive(lines, whole, finished, error_at, height);
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            Msg::LogsFailed { target, error } => {
+                if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
+                    logs.error = Some(error);
+                    logs.loading = false;
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
             Msg::Throttled { workspace, until } => {
                 if let Some(ws) = self.workspaces.iter_mut().find(|w| w.workspace.name == workspace) {
                     ws.throttled_until = until;
@@ -207,6 +223,16 @@ impl App {
             (Scope::Help, Command::Back) => self.help = None,
             (Scope::Help, Command::Down) => self.scroll_help(1),
             (Scope::Help, Command::Up) => self.scroll_help(-1),
+            (Scope::Logs, c) => return self.run_logs(c),
+            (Scope::Details, Command::Logs) => {
+                let target = self.details.as_ref().and_then(|d| {
+                    let e = self.workspaces.get(d.ws)?.slot(d.kind).rows.iter().find(|e| e.res.id == d.id)?;
+                    Some(target_of(&e.res))
+                });
+                if let Some(target) = target {
+                    return self.open_logs(target);
+                }
+            }
             (Scope::Details, Command::Back) => self.details = None,
             (Scope::Details, c) if is_motion(c) => self.scroll_details(c),
             (_, Command::Help) => {
@@ -254,6 +280,10 @@ impl App {
                 }
             }
             Command::Act(key) => self.ask(key),
+            Command::Logs => match self.selected().map(|e| target_of(&e.res)) {
+                Some(target) => return self.open_logs(target),
+                None => self.error("Nothing selected.".into()),
+            },
             c if is_motion(c) => self.move_selection(c),
             _ => {}
         }
@@ -332,13 +362,13 @@ impl App {
         self.message = Some(Message { level: Level::Info, text });
     }
 
-    fn error(&mut self, text: String) {
+    pub(super) fn error(&mut self, text: String) {
         self.message = Some(Message { level: Level::Error, text });
     }
 
     // ---- prompt ----------------------------------------------------------------------------
 
-    fn open_prompt(&mut self, mode: PromptMode) {
+    pub(super) fn open_prompt(&mut self, mode: PromptMode) {
         self.prompt =
             Some(Prompt { mode, text: String::new(), candidates: Vec::new(), cycle: None, error: None });
     }
@@ -355,8 +385,10 @@ impl App {
             }
             Some(Command::Submit) => {
                 let text = self.prompt.take().map(|p| p.text).unwrap_or_default();
-                if mode == PromptMode::Command {
-                    return self.execute(&text);
+                match mode {
+                    PromptMode::Command => return self.execute(&text),
+                    PromptMode::Search => self.search_logs(&text),
+                    PromptMode::Filter => {}
                 }
             }
             Some(Command::Complete) if mode == PromptMode::Command => self.complete(),
@@ -385,6 +417,10 @@ impl App {
         let Some(p) = &mut self.prompt else { return };
         p.cycle = None;
         p.candidates.clear();
+        if mode == PromptMode::Search {
+            let text = p.text.clone();
+            return self.search_logs(&text);
+        }
         if mode != PromptMode::Filter {
             return;
         }
@@ -534,7 +570,7 @@ fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height
 }
 
-fn is_motion(c: Command) -> bool {
+pub(super) fn is_motion(c: Command) -> bool {
     matches!(
         c,
         Command::Down
@@ -549,7 +585,7 @@ fn is_motion(c: Command) -> bool {
 }
 
 /// A position after a motion, within `0..=last`, for a viewport of `height`.
-fn moved(pos: usize, last: usize, height: usize, command: Command) -> usize {
+pub(super) fn moved(pos: usize, last: usize, height: usize, command: Command) -> usize {
     let half = (height / 2).max(1);
     match command {
         Command::Down => pos.saturating_add(1),
@@ -563,6 +599,11 @@ fn moved(pos: usize, last: usize, height: usize, command: Command) -> usize {
         _ => pos,
     }
     .min(last)
+}
+
+/// The item a row is, named fully.
+pub(super) fn target_of(r: &Resource) -> Target {
+    Target { workspace: r.workspace.clone(), kind: r.kind, id: r.id.clone(), name: r.name.clone() }
 }
 
 /// "kill session "etl" (id 12) in fabric-prod"

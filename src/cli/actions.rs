@@ -18,7 +18,7 @@ use super::{
 use crate::api::databricks::ClusterSize;
 use crate::app::Action;
 use crate::domain::Kind;
-use crate::workspace::{Error, Service, Workspace, actions};
+use crate::workspace::{Error, Service, Workspace, actions, logs};
 
 pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> ExitCode {
     match cmd {
@@ -209,37 +209,11 @@ async fn events(ctx: &Context, args: &EventsArgs) -> ExitCode {
                 println!("No events.");
             }
             for e in &events {
-                let at = e
-                    .get("timestamp")
-                    .and_then(Value::as_i64)
-                    .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-                    .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
-                    .unwrap_or_default();
-                let kind = e.get("type").and_then(Value::as_str).unwrap_or("?");
-                println!("{at}  {kind:<20}  {}", event_summary(e.get("details")));
+                println!("{}", logs::event_line(e));
             }
         }
     }
     ExitCode::SUCCESS
-}
-
-/// The details that matter, in a few words.
-fn event_summary(details: Option<&Value>) -> String {
-    let Some(d) = details else { return String::new() };
-    let mut parts = Vec::new();
-    if let Some(n) = d.get("target_num_workers") {
-        parts.push(format!("target {n} workers"));
-    }
-    if let Some(n) = d.get("current_num_workers") {
-        parts.push(format!("now {n}"));
-    }
-    if let Some(code) = d.pointer("/reason/code").and_then(Value::as_str) {
-        parts.push(format!("reason {code}"));
-    }
-    if let Some(user) = d.get("user").and_then(Value::as_str) {
-        parts.push(format!("by {user}"));
-    }
-    parts.join(", ")
 }
 
 async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> ExitCode {
@@ -336,42 +310,10 @@ async fn output(ctx: &Context, t: &TargetArgs) -> ExitCode {
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
-    let several = outputs.len() > 1;
-    for o in &outputs {
-        if several {
-            println!("── task {} ──", o.task_key.as_deref().unwrap_or("?"));
-        }
-        print_output(&o.output, &t.id);
+    for line in logs::output_lines(&outputs, &t.id) {
+        println!("{line}");
     }
     ExitCode::SUCCESS
-}
-
-/// The result, then the error and its trace, then logs.
-fn print_output(out: &Value, id: &str) {
-    let text = |p: &str| out.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty());
-    let mut printed = false;
-    if let Some(result) = text("/notebook_output/result") {
-        println!("Result:\n{result}");
-        if out.pointer("/notebook_output/truncated").and_then(Value::as_bool) == Some(true) {
-            println!("(truncated by the service)");
-        }
-        printed = true;
-    }
-    if let Some(error) = text("/error") {
-        println!("Error: {error}");
-        printed = true;
-    }
-    if let Some(trace) = text("/error_trace") {
-        println!("Stack trace:\n{trace}");
-        printed = true;
-    }
-    if let Some(logs) = text("/logs") {
-        println!("Logs:\n{logs}");
-        printed = true;
-    }
-    if !printed {
-        println!("Run {id} has no output (yet).");
-    }
 }
 
 #[cfg(test)]

@@ -359,7 +359,7 @@ pub async fn run_sim(args: SimArgs) -> ExitCode {
         eprintln!("sparkdeck sim: --speed must be a positive number, got {}", args.speed);
         return ExitCode::from(2);
     }
-    let opts = SimOptions { seed: args.seed, speed: args.speed, scale: args.scale, faults };
+    let opts = SimOptions { seed: args.seed, speed: args.speed, scale: args.scale, faults, start_ms: None };
     let sim = match Sim::start(args.listen, opts).await {
         Ok(sim) => sim,
         Err(err) => {

@@ -25,6 +25,11 @@ impl SimClock {
         Self { start_epoch_ms, started: Instant::now(), speed, offset_ms: Mutex::new(0) }
     }
 
+    /// A clock whose simulated time starts at `epoch_ms`.
+    pub fn starting_at(epoch_ms: i64, speed: f64) -> Self {
+        Self { start_epoch_ms: epoch_ms, started: Instant::now(), speed, offset_ms: Mutex::new(0) }
+    }
+
     /// A clock frozen at a given epoch (speed 0) for unit tests.
     pub fn frozen_at(epoch_ms: i64) -> Self {
         Self { start_epoch_ms: epoch_ms, started: Instant::now(), speed: 0.0, offset_ms: Mutex::new(0) }

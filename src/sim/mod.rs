@@ -42,11 +42,14 @@ pub struct SimOptions {
     /// (10 → 10k clusters, 100k runs, 10k sessions).
     pub scale: u32,
     pub faults: FaultSpec,
+    /// When simulated time starts (epoch ms); `None` = now, so demo timestamps look current.
+    /// Tests fix it so screens and outputs are the same on every run.
+    pub start_ms: Option<i64>,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
-        Self { seed: 42, speed: 1.0, scale: 0, faults: FaultSpec::default() }
+        Self { seed: 42, speed: 1.0, scale: 0, faults: FaultSpec::default(), start_ms: None }
     }
 }
 
@@ -84,7 +87,10 @@ impl Sim {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
-        let clock = SimClock::new(opts.speed);
+        let clock = match opts.start_ms {
+            Some(at) => SimClock::starting_at(at, opts.speed),
+            None => SimClock::new(opts.speed),
+        };
         let now = clock.now_ms();
         let shared = Arc::new(SimShared {
             engine: engine::Engine::new(),

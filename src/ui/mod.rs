@@ -5,6 +5,7 @@
 mod chrome;
 mod json;
 pub mod layout;
+mod logs;
 mod overlay;
 mod table;
 pub mod theme;
@@ -27,6 +28,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     chrome::status(frame, app, theme, a.status);
     if let Some(d) = app.details() {
         overlay::details(frame, d, theme, a.body);
+    }
+    if let Some(l) = app.logs() {
+        logs::render(frame, l, theme, a.body);
     }
     if let Some(h) = app.help() {
         overlay::help(frame, h, theme, area);

@@ -32,23 +32,33 @@ fn fabric(ws: &Workspace) -> Result<&FabricClients, Error> {
     }
 }
 
-/// The lakehouse whose Livy API holds this session or batch. Items seen only in the workspace
-/// monitoring list (notebooks, Spark job definitions) are in none of them.
-async fn livy_holding<'a>(ws: &'a Workspace, kind: Kind, id: &str) -> Result<&'a LivyClient, Error> {
+/// The lakehouse whose Livy API holds this session or batch, and the item as it answered.
+/// Items seen only in the workspace monitoring list (notebooks, Spark job definitions) are in
+/// none of them.
+async fn locate<'a>(ws: &'a Workspace, kind: Kind, id: &str) -> Result<(&'a LivyClient, Value), Error> {
     let f = fabric(ws)?;
     for (_, client) in &f.lakehouses {
         let found = if kind == Kind::Batch {
-            client.batch(id).await.map(drop)
+            client.batch(id).await.map(|v| v.raw)
         } else {
-            client.session(id).await.map(drop)
+            client.session(id).await.map(|v| v.raw)
         };
         match found {
-            Ok(()) => return Ok(client),
+            Ok(raw) => return Ok((client, raw)),
             Err(e) if e.kind == ErrorKind::NotFound => continue,
             Err(e) => return Err(e.into()),
         }
     }
     Err(Error::NotFound { workspace: ws.name.clone(), kind: kind.singular(), id: id.to_string() })
+}
+
+async fn livy_holding<'a>(ws: &'a Workspace, kind: Kind, id: &str) -> Result<&'a LivyClient, Error> {
+    Ok(locate(ws, kind, id).await?.0)
+}
+
+/// A Livy session or batch as its lakehouse's Livy API answers it.
+pub async fn livy_item(ws: &Workspace, kind: Kind, id: &str) -> Result<Value, Error> {
+    Ok(locate(ws, kind, id).await?.1)
 }
 
 fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {

@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod demo;
 pub mod hints;
+pub mod logs;
 pub mod rows;
 
 use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};

@@ -1,0 +1,159 @@
+//! Snapshots of every pane, details and logs fed by real responses: the simulator (seeded, its
+//! clock frozen at a fixed time) answers the same workspace queries the pollers make, and the
+//! results go into the app as `Msg::Rows` / `Msg::Logs`, exactly as in production.
+
+use std::net::SocketAddr;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sparkdeck::app::{self, App, Effect, Msg, View};
+use sparkdeck::domain::Kind;
+use sparkdeck::poll::ROW_LIMIT;
+use sparkdeck::sim::{Sim, SimOptions};
+use sparkdeck::ui::{self, Theme};
+use sparkdeck::workspace::rows::{self, Query};
+use sparkdeck::workspace::{self, Workspace, logs};
+
+const NOW: &str = "2026-11-22T10:00:00Z";
+const WIDE: (u16, u16) = (150, 34);
+const NARROW: (u16, u16) = (80, 24);
+
+fn now() -> Timestamp {
+    NOW.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+struct Fixture {
+    _sim: Sim,
+    workspaces: Vec<Workspace>,
+    app: App,
+}
+
+/// The simulator at `NOW` (frozen), and an app that received one poll of every pane.
+async fn fixture() -> Fixture {
+    let opts = SimOptions { speed: 0.0, start_ms: Some(now().as_millisecond()), ..SimOptions::default() };
+    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let workspaces = workspace::connect(&workspace::demo::demo_config(&sim), &http, &ctx);
+    let names = workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
+    let mut app = App::new(names, now(), TimeZone::UTC);
+    for ws in &workspaces {
+        for kind in ws.service.kinds() {
+            let listing = rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false })
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", ws.name));
+            app.update(Msg::Rows { workspace: ws.name.clone(), kind, rows: listing.rows, fetched_at: now() });
+        }
+    }
+    Fixture { _sim: sim, workspaces, app }
+}
+
+fn draw(app: &mut App, (w, h): (u16, u16)) -> String {
+    app.update(Msg::Resize { width: w, height: h });
+    let theme = Theme::dark();
+    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(e) => match e {},
+    };
+    if let Err(e) = terminal.draw(|f| ui::render(f, app, &theme)) {
+        match e {}
+    }
+    format!("{}", terminal.backend())
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_pane_from_the_simulator() {
+    let mut f = fixture().await;
+    for (view, name) in [
+        (View::Sessions, "sessions"),
+        (View::Batches, "batches"),
+        (View::Clusters, "clusters"),
+        (View::Runs, "runs"),
+        (View::All, "all"),
+    ] {
+        let mut app = f.app.clone().with_view(view);
+        assert_snapshot!(format!("sim_{name}"), draw(&mut app, WIDE));
+        assert_snapshot!(format!("sim_{name}_narrow"), draw(&mut app, NARROW));
+    }
+    // A filter narrows the clusters pane as the user types.
+    let app = &mut f.app;
+    press(app, KeyCode::Char('3'));
+    press(app, KeyCode::Char('/'));
+    keys(app, "etl");
+    press(app, KeyCode::Enter);
+    assert_snapshot!("sim_clusters_filtered", draw(app, WIDE));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn details_and_logs_of_a_failed_run() {
+    let mut f = fixture().await;
+    let app = &mut f.app;
+    app.update(Msg::Resize { width: WIDE.0, height: WIDE.1 });
+    press(app, KeyCode::Char('4'));
+    press(app, KeyCode::Char('/'));
+    keys(app, "failed");
+    press(app, KeyCode::Enter);
+    press(app, KeyCode::Enter);
+    assert_snapshot!("sim_run_details", draw(app, WIDE));
+
+    // `l` asks for the run's output; the runner's read goes back in as `Msg::Logs`.
+    let effects = press(app, KeyCode::Char('l'));
+    let Some(Effect::FollowLogs { target }) = effects.first().cloned() else { panic!("{effects:?}") };
+    let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("workspace"));
+    let chunk = logs::fetch(ws, Kind::Run, &target.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(chunk.error_at.is_some() && chunk.finished, "{chunk:?}");
+    app.update(Msg::Logs {
+        target,
+        lines: chunk.lines,
+        whole: chunk.whole,
+        finished: chunk.finished,
+        error_at: chunk.error_at,
+    });
+    assert_snapshot!("sim_run_logs_open_at_the_error", draw(app, WIDE));
+    assert_snapshot!("sim_run_logs_narrow", draw(app, NARROW));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_of_a_failed_batch_and_a_cluster() {
+    let mut f = fixture().await;
+    let app = &mut f.app;
+    app.update(Msg::Resize { width: WIDE.0, height: WIDE.1 });
+    for (pane, filter, kind, name) in [
+        ('2', "dead", Kind::Batch, "sim_batch_logs"),
+        ('3', "TERMINATED", Kind::Cluster, "sim_cluster_events"),
+    ] {
+        press(app, KeyCode::Char(pane));
+        press(app, KeyCode::Char('/'));
+        keys(app, filter);
+        press(app, KeyCode::Enter);
+        let effects = press(app, KeyCode::Char('l'));
+        let Some(Effect::FollowLogs { target }) = effects.first().cloned() else { panic!("{effects:?}") };
+        let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("ws"));
+        let chunk = logs::fetch(ws, kind, &target.id).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(!chunk.lines.is_empty(), "{name}: no lines");
+        app.update(Msg::Logs {
+            target,
+            lines: chunk.lines,
+            whole: chunk.whole,
+            finished: chunk.finished,
+            error_at: chunk.error_at,
+        });
+        assert_snapshot!(name, draw(app, WIDE));
+        assert_eq!(press(app, KeyCode::Esc), vec![Effect::StopLogs]);
+        press(app, KeyCode::Esc);
+    }
+}
