@@ -157,3 +157,30 @@ async fn logs_of_a_failed_batch_and_a_cluster() {
         press(app, KeyCode::Esc);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn details_show_related_items_once_read() {
+    let mut f = fixture().await;
+    let app = &mut f.app;
+    app.update(Msg::Resize { width: WIDE.0, height: WIDE.1 });
+    for (pane, filter, name) in [
+        ('3', "etl-nightly", "sim_cluster_details_with_events"),
+        ('1', "idle", "sim_session_details_with_statements"),
+    ] {
+        press(app, KeyCode::Char(pane));
+        press(app, KeyCode::Char('/'));
+        keys(app, filter);
+        press(app, KeyCode::Enter);
+        let effects = press(app, KeyCode::Enter);
+        let Some(Effect::LoadRelated { target }) = effects.first().cloned() else { panic!("{effects:?}") };
+        let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("ws"));
+        let related = sparkdeck::workspace::related::fetch(ws, target.kind, &target.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("{name}: nothing related"));
+        app.update(Msg::Related { target, related: Ok(related) });
+        assert_snapshot!(name, draw(app, WIDE));
+        press(app, KeyCode::Esc);
+        press(app, KeyCode::Esc);
+    }
+}

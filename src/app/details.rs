@@ -18,6 +18,8 @@ pub enum DetailLine {
     Heading(String),
     /// A line of pretty-printed JSON (coloured by the renderer).
     Json(String),
+    /// A plain line (related items).
+    Text(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,8 @@ pub struct Details {
     pub title: String,
     pub lines: Vec<DetailLine>,
     pub scroll: usize,
+    /// Related items read after opening: a heading and its lines (or the error).
+    related: Option<(String, Vec<String>)>,
 }
 
 impl Details {
@@ -39,12 +43,26 @@ impl Details {
             if r.name.is_empty() { &r.id } else { &r.name },
             r.workspace
         );
-        Details { kind: r.kind, ws, id: r.id.clone(), title, lines: lines(e, tz), scroll: 0 }
+        Details {
+            kind: r.kind,
+            ws,
+            id: r.id.clone(),
+            title,
+            lines: lines(e, tz, None),
+            scroll: 0,
+            related: None,
+        }
+    }
+
+    /// Show related items (they go above the API object).
+    pub fn set_related(&mut self, e: &Entry, related: (String, Vec<String>), tz: &jiff::tz::TimeZone) {
+        self.related = Some(related);
+        self.refresh(e, tz);
     }
 
     /// Rebuild from a refreshed row, keeping the scroll position.
     pub fn refresh(&mut self, e: &Entry, tz: &jiff::tz::TimeZone) {
-        self.lines = lines(e, tz);
+        self.lines = lines(e, tz, self.related.as_ref());
         self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
     }
 }
@@ -57,7 +75,7 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "—".into())
 }
 
-fn lines(e: &Entry, tz: &jiff::tz::TimeZone) -> Vec<DetailLine> {
+fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<String>)>) -> Vec<DetailLine> {
     let r = &e.res;
     let time = |t: Option<jiff::Timestamp>| {
         t.map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S %Z").to_string())
@@ -110,6 +128,20 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone) -> Vec<DetailLine> {
             }
             out.extend(tasks(&r.raw));
         }
+    }
+    match related {
+        Some((heading, items)) => {
+            out.push(DetailLine::Heading(heading.clone()));
+            if items.is_empty() {
+                out.push(DetailLine::Text("(none)".into()));
+            }
+            out.extend(items.iter().map(|l| DetailLine::Text(l.clone())));
+        }
+        None if matches!(r.detail, Detail::Cluster { .. } | Detail::Session { read_only: false, .. }) => {
+            out.push(DetailLine::Heading("Related".into()));
+            out.push(DetailLine::Text("reading…".into()));
+        }
+        None => {}
     }
     out.push(DetailLine::Heading("API object".into()));
     let pretty = serde_json::to_string_pretty(&*r.raw).unwrap_or_else(|e| format!("(cannot show: {e})"));

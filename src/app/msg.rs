@@ -51,6 +51,12 @@ pub enum Msg {
         finished: bool,
         error_at: Option<usize>,
     },
+    /// Items related to `target` for its details view (a heading and one line per item), or
+    /// why they could not be read.
+    Related {
+        target: Target,
+        related: Result<(String, Vec<String>), String>,
+    },
     /// The logs follower could not read `target`'s logs.
     LogsFailed {
         target: Target,
@@ -78,6 +84,9 @@ pub enum Effect {
     FollowLogs { target: Target },
     /// The logs view closed.
     StopLogs,
+    /// Read what is related to `target` (a cluster's events, a session's statements) for its
+    /// details view; answer with `Msg::Related`.
+    LoadRelated { target: Target },
     /// Leave the app; the event loop stops and restores the terminal.
     Quit,
 }

@@ -55,6 +55,24 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Related { target, related } => {
+                let related =
+                    related.unwrap_or_else(|e| ("Related".into(), vec![format!("cannot read: {e}")]));
+                if let Some(d) = &mut self.details
+                    && d.kind == target.kind
+                    && d.id == target.id
+                    && let Some(e) = self.workspaces.get(d.ws).and_then(|w| {
+                        w.slot(d.kind)
+                            .rows
+                            .iter()
+                            .find(|e| e.res.id == target.id && e.res.workspace == target.workspace)
+                    })
+                {
+                    d.set_related(e, related, &self.tz);
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
             Msg::LogsFailed { target, error } => {
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
                     logs.error = Some(error);
@@ -276,7 +294,14 @@ impl App {
                 if let Some(r) = vs.rows.get(vs.selected).copied()
                     && let Some(e) = self.entry(r)
                 {
-                    self.details = Some(Details::new(r.ws, e, &self.tz));
+                    let details = Details::new(r.ws, e, &self.tz);
+                    let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
+                    let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session) && !read_only)
+                        .then(|| Effect::LoadRelated { target: target_of(&e.res) });
+                    self.details = Some(details);
+                    if let Some(effect) = load {
+                        return vec![effect];
+                    }
                 }
             }
             Command::Act(key) => self.ask(key),

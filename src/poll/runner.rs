@@ -12,7 +12,7 @@ use super::Poller;
 use crate::app::{Effect, Msg, Target};
 use crate::config::PollSettings;
 use crate::tui::EffectRunner;
-use crate::workspace::{Workspace, actions, logs};
+use crate::workspace::{Workspace, actions, logs, related};
 
 pub struct Runner {
     workspaces: Vec<Arc<Workspace>>,
@@ -106,6 +106,19 @@ impl EffectRunner for Runner {
                 }));
             }
             Effect::StopLogs => self.stop_logs(),
+            Effect::LoadRelated { target } => {
+                let ws = self.workspaces.iter().find(|w| w.name == target.workspace).cloned();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let Some(ws) = ws else { return };
+                    let related = match related::fetch(&ws, target.kind, &target.id).await {
+                        Ok(Some(found)) => Ok(found),
+                        Ok(None) => return,
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::Related { target, related }).await;
+                });
+            }
             Effect::Quit => {}
         }
     }

@@ -39,6 +39,7 @@ pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
                 Span::styled(value.as_str(), theme.text),
             ]),
             DetailLine::Heading(h) => Line::styled(format!(" ── {h} ──"), theme.title),
+            DetailLine::Text(text) => Line::styled(format!(" {text}"), theme.text),
             DetailLine::Json(text) => {
                 let mut l = json::line(text, theme);
                 l.spans.insert(0, Span::raw(" "));

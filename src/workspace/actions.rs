@@ -61,6 +61,11 @@ pub async fn livy_item(ws: &Workspace, kind: Kind, id: &str) -> Result<Value, Er
     Ok(locate(ws, kind, id).await?.1)
 }
 
+/// `GET …/sessions/{id}/statements` as the API answered.
+pub async fn session_statements(ws: &Workspace, id: &str) -> Result<Value, Error> {
+    Ok(livy_holding(ws, Kind::Session, id).await?.statements(id).await?.raw)
+}
+
 fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
     id.parse().map_err(|_| Error::NotFound { workspace: ws.name.clone(), kind: "run", id: id.to_string() })
 }

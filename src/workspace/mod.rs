@@ -8,6 +8,7 @@ pub mod actions;
 pub mod demo;
 pub mod hints;
 pub mod logs;
+pub mod related;
 pub mod rows;
 
 use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};
