@@ -366,7 +366,9 @@ fn blocked_until(message: &str, now: jiff::Timestamp) -> Option<Duration> {
     let stamp = rest.split(" (UTC)").next()?.trim();
     let dt = jiff::civil::DateTime::strptime("%m/%d/%Y %I:%M:%S %p", stamp).ok()?;
     let at = dt.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
-    Some(Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO))
+    // The time is cut to whole seconds and our clock may differ: wait at least a second rather
+    // than retry at once into the same block.
+    Some(Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO).max(Duration::from_secs(1)))
 }
 
 #[cfg(test)]

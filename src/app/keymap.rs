@@ -74,6 +74,8 @@ pub enum Command {
     PrevMatch,
     /// Logs: follow new lines on or off.
     Follow,
+    /// Watch the selected item: say when it ends.
+    Watch,
 }
 
 /// The action keys; what they do depends on the kind of the focused row.
@@ -277,6 +279,7 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Table, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
     bind!(Table, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
     bind!(Table, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
+    bind!(Table, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
     bind!(Table, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Table, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
     // Details.

@@ -13,6 +13,7 @@ mod msg;
 mod store;
 mod update;
 mod view;
+mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -107,6 +108,8 @@ pub struct App {
     help: Option<Help>,
     confirm: Option<Confirm>,
     message: Option<Message>,
+    /// Items the user asked to hear about when they end (`w`).
+    watched: Vec<Target>,
     /// The latest state change seen; the clock runs until its flash is over.
     last_change: Option<Timestamp>,
     dirty: bool,
@@ -132,6 +135,7 @@ impl App {
             help: None,
             confirm: None,
             message: None,
+            watched: Vec::new(),
             last_change: None,
             dirty: true,
         }

@@ -87,6 +87,8 @@ pub enum Effect {
     /// Read what is related to `target` (a cluster's events, a session's statements) for its
     /// details view; answer with `Msg::Related`.
     LoadRelated { target: Target },
+    /// A watched item ended: ring the bell / send a desktop notification, as configured.
+    Notify { title: String, body: String },
     /// Leave the app; the event loop stops and restores the terminal.
     Quit,
 }

@@ -37,8 +37,8 @@ impl App {
                 Vec::new()
             }
             Msg::Rows { workspace, kind, rows, fetched_at } => {
-                self.on_rows(workspace, kind, rows, fetched_at);
-                Vec::new()
+                let ws = self.on_rows(workspace, kind, rows, fetched_at);
+                if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) }
             }
             Msg::PollFailed { workspace, kind, error, hint } => {
                 let ws = self.workspace_index(&workspace, Service::of(kind));
@@ -120,7 +120,14 @@ impl App {
         }
     }
 
-    fn on_rows(&mut self, workspace: String, kind: Kind, rows: Vec<Resource>, fetched_at: Timestamp) {
+    /// Store a poll's rows; returns the workspace's index.
+    fn on_rows(
+        &mut self,
+        workspace: String,
+        kind: Kind,
+        rows: Vec<Resource>,
+        fetched_at: Timestamp,
+    ) -> usize {
         let ws = self.workspace_index(&workspace, Service::of(kind));
         self.now = self.now.max(fetched_at);
         // Row indices are about to change: remember what each affected view has selected.
@@ -148,6 +155,7 @@ impl App {
             d.refresh(e, &self.tz);
         }
         self.dirty = true;
+        ws
     }
 
     /// Recompute a view's rows (scope, filter, sort), keeping the selected item selected.
@@ -305,6 +313,7 @@ impl App {
                 }
             }
             Command::Act(key) => self.ask(key),
+            Command::Watch => self.toggle_watch(),
             Command::Logs => match self.selected().map(|e| target_of(&e.res)) {
                 Some(target) => return self.open_logs(target),
                 None => self.error("Nothing selected.".into()),
@@ -383,7 +392,7 @@ impl App {
         }
     }
 
-    fn info(&mut self, text: String) {
+    pub(super) fn info(&mut self, text: String) {
         self.message = Some(Message { level: Level::Info, text });
     }
 

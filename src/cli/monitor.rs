@@ -33,7 +33,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     })
     .unwrap_or_else(|_| Theme::dark());
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
-    let runner = Runner::start(workspaces, ctx.settings.poll.clone(), tx);
+    let runner = Runner::start(workspaces, ctx.settings.poll.clone(), ctx.settings.notifications.clone(), tx);
     let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
     ctx.close().await;
     match result {

@@ -2,6 +2,7 @@
 //! answering with `Msg`s on the app's channel. Every call runs in its own task, so a slow or
 //! failing workspace never holds up the screen.
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::Poller;
 use crate::app::{Effect, Msg, Target};
-use crate::config::PollSettings;
+use crate::config::{NotificationSettings, PollSettings};
 use crate::tui::EffectRunner;
 use crate::workspace::{Workspace, actions, logs, related};
 
@@ -22,15 +23,21 @@ pub struct Runner {
     follow_every: Duration,
     /// The task following the open logs view.
     logs: Option<JoinHandle<()>>,
+    notifications: NotificationSettings,
 }
 
 impl Runner {
     /// Start polling every workspace (all hidden until the app says what is on screen).
-    pub fn start(workspaces: Vec<Workspace>, settings: PollSettings, tx: mpsc::Sender<Msg>) -> Runner {
+    pub fn start(
+        workspaces: Vec<Workspace>,
+        settings: PollSettings,
+        notifications: NotificationSettings,
+        tx: mpsc::Sender<Msg>,
+    ) -> Runner {
         let workspaces: Vec<Arc<Workspace>> = workspaces.into_iter().map(Arc::new).collect();
         let follow_every = settings.active();
         let poller = Arc::new(Poller::start(&workspaces, settings, tx.clone()));
-        Runner { workspaces, poller, tx, follow_every, logs: None }
+        Runner { workspaces, poller, tx, follow_every, logs: None, notifications }
     }
 }
 
@@ -78,6 +85,22 @@ async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, 
     }
 }
 
+/// The escape sequences for a notification: BEL, and OSC 9 (iTerm2, Windows Terminal, kitty)
+/// plus OSC 777 (foot, rxvt, VTE) for a desktop notification. Control characters from API data
+/// (item names) are removed so they cannot end the sequence early or inject others.
+pub fn notification(settings: &NotificationSettings, title: &str, body: &str) -> String {
+    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>().replace(';', ",");
+    let mut out = String::new();
+    if settings.osc {
+        out += &format!("\x1b]9;{}\x07", clean(body));
+        out += &format!("\x1b]777;notify;{};{}\x07", clean(title), clean(body));
+    }
+    if settings.bell {
+        out.push('\x07');
+    }
+    out
+}
+
 impl EffectRunner for Runner {
     fn run(&mut self, effect: Effect) {
         match effect {
@@ -119,7 +142,34 @@ impl EffectRunner for Runner {
                     let _ = tx.send(Msg::Related { target, related }).await;
                 });
             }
+            Effect::Notify { title, body } => {
+                let text = notification(&self.notifications, &title, &body);
+                if !text.is_empty() {
+                    // Between frames, from the loop's own thread: never inside a frame.
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+                }
+            }
             Effect::Quit => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notifications_follow_the_settings_and_strip_control_characters() {
+        let off = NotificationSettings::default();
+        assert_eq!(notification(&off, "sparkdeck", "run ended"), "");
+        let bell = NotificationSettings { bell: true, ..NotificationSettings::default() };
+        assert_eq!(notification(&bell, "sparkdeck", "run ended"), "\x07");
+        let osc = NotificationSettings { osc: true, ..NotificationSettings::default() };
+        let text = notification(&osc, "sparkdeck", "run \"evil\x1b]0;x\x07\" ended; ok");
+        assert_eq!(
+            text,
+            "\x1b]9;run \"evil]0,x\" ended, ok\x07\x1b]777;notify;sparkdeck;run \"evil]0,x\" ended, ok\x07"
+        );
     }
 }
