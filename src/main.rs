@@ -4,6 +4,7 @@ use sparkdeck::cli::{Cli, Command, account, actions, doctor};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let _log = sparkdeck::cli::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => {

@@ -430,3 +430,19 @@ async fn databrickscfg_is_used_without_a_config_file() {
     let dbx = h.sim.shared().databricks();
     assert_eq!(rows.len(), dbx.workspaces[1].clusters.len(), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitor_refuses_without_a_terminal_and_checks_keys_first() {
+    let h = harness("").await;
+    let out = h.run(&[]).await;
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("needs a terminal"), "{}", out.stderr);
+    let h = harness("[keys]\nkill = \"s\"").await;
+    let out = h.run(&[]).await;
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("config.toml: [keys]") && out.stderr.contains("would both"),
+        "{}",
+        out.stderr
+    );
+}

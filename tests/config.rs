@@ -233,6 +233,9 @@ fn config_example_parses_and_keeps_secrets_in_environment_variables() {
     let env = env.with("DATABRICKS_CONFIG_FILE", dbx.to_str().unwrap());
     let cfg = load(Some(&example), None, &env).unwrap();
     assert_eq!(cfg.fabric.len(), 7, "one Fabric workspace per Entra method");
+    // The example's [keys] are valid for the monitor.
+    assert_eq!(cfg.settings.keys.len(), 2);
+    sparkdeck::app::keymap::Keymap::with_overrides(&cfg.settings.keys).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cfg.databricks.len(), 4);
     let methods: Vec<&str> = cfg
         .fabric

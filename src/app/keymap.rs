@@ -353,21 +353,176 @@ fn applies(b: &Binding, scope: Scope, kind: Option<Kind>) -> bool {
     b.scope == scope && (b.kinds.is_empty() || kind.is_some_and(|k| b.kinds.contains(&k)))
 }
 
-/// The command `event` triggers in `scope` with a row of `kind` focused.
-pub fn lookup(scope: Scope, kind: Option<Kind>, event: &KeyEvent) -> Option<Command> {
-    KEYMAP
-        .iter()
-        .find(|b| applies(b, scope, kind) && b.keys.iter().any(|k| k.matches(event)))
-        .map(|b| b.command)
+/// A binding with the keys in use (the built-in ones, or the user's from `[keys]`).
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub binding: &'static Binding,
+    pub keys: Vec<KeySpec>,
 }
 
-/// The bindings valid in `scope` for a focused row of `kind` (help and footer).
-pub fn bindings(scope: Scope, kind: Option<Kind>) -> impl Iterator<Item = &'static Binding> {
-    KEYMAP.iter().filter(move |b| applies(b, scope, kind))
+impl std::ops::Deref for Bound {
+    type Target = Binding;
+    fn deref(&self) -> &Binding {
+        self.binding
+    }
+}
+
+/// The keymap in use: `KEYMAP` with the user's `[keys]` applied.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    rows: Vec<Bound>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap { rows: KEYMAP.iter().map(|b| Bound { binding: b, keys: b.keys.to_vec() }).collect() }
+    }
+}
+
+/// The names `[keys]` uses for the commands that can be rebound.
+pub const COMMAND_NAMES: &[(&str, Command)] = &[
+    ("quit", C::Quit),
+    ("help", C::Help),
+    ("command", C::CommandLine),
+    ("filter", C::FilterLine),
+    ("next-pane", C::NextView),
+    ("prev-pane", C::PrevView),
+    ("sessions", C::ShowView(View::Sessions)),
+    ("batches", C::ShowView(View::Batches)),
+    ("clusters", C::ShowView(View::Clusters)),
+    ("runs", C::ShowView(View::Runs)),
+    ("all", C::ShowView(View::All)),
+    ("down", C::Down),
+    ("up", C::Up),
+    ("top", C::Top),
+    ("bottom", C::Bottom),
+    ("page-down", C::PageDown),
+    ("page-up", C::PageUp),
+    ("half-page-down", C::HalfPageDown),
+    ("half-page-up", C::HalfPageUp),
+    ("open", C::Open),
+    ("back", C::Back),
+    ("sort", C::SortNext),
+    ("sort-reverse", C::SortReverse),
+    ("kill", C::Act(ActionKey::Stop)),
+    ("terminate", C::Act(ActionKey::Terminate)),
+    ("restart", C::Act(ActionKey::Restart)),
+    ("start", C::Act(ActionKey::Start)),
+    ("logs", C::Logs),
+    ("next-match", C::NextMatch),
+    ("prev-match", C::PrevMatch),
+    ("follow", C::Follow),
+    ("watch", C::Watch),
+];
+
+impl Keymap {
+    /// The built-in keymap with `overrides` (command name → keys) applied everywhere that
+    /// command is bound. Unknown names, unreadable keys and keys that would do two things in
+    /// one place are refused with a message naming them.
+    pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (name, keys) in overrides {
+            let Some((_, command)) = COMMAND_NAMES.iter().find(|(n, _)| n == name) else {
+                let names: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();
+                return Err(format!("[keys] {name}: no such command; rebindable: {}", names.join(", ")));
+            };
+            if keys.is_empty() {
+                return Err(format!("[keys] {name}: give at least one key"));
+            }
+            let specs = keys
+                .iter()
+                .map(|k| parse_key(k))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("[keys] {name}: {e}"))?;
+            for row in map.rows.iter_mut().filter(|r| r.command == *command) {
+                row.keys = specs.clone();
+            }
+        }
+        map.check()?;
+        Ok(map)
+    }
+
+    /// No key may do two things in one scope for one kind of row.
+    fn check(&self) -> Result<(), String> {
+        for scope in [Scope::Table, Scope::Details, Scope::Logs, Scope::Help, Scope::Confirm, Scope::Prompt] {
+            for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
+                let mut seen: Vec<(KeySpec, &str)> = Vec::new();
+                for b in self.bindings(scope, kind) {
+                    for k in &b.keys {
+                        if let Some((_, other)) = seen.iter().find(|(s, _)| s == k) {
+                            return Err(format!(
+                                "[keys]: {} would both \"{other}\" and \"{}\" in the {}",
+                                k.label(),
+                                b.help,
+                                scope.title()
+                            ));
+                        }
+                        seen.push((*k, b.help));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The command `event` triggers in `scope` with a row of `kind` focused.
+    pub fn lookup(&self, scope: Scope, kind: Option<Kind>, event: &KeyEvent) -> Option<Command> {
+        self.rows
+            .iter()
+            .find(|b| applies(b, scope, kind) && b.keys.iter().any(|k| k.matches(event)))
+            .map(|b| b.command)
+    }
+
+    /// The bindings valid in `scope` for a focused row of `kind` (help and footer).
+    pub fn bindings(&self, scope: Scope, kind: Option<Kind>) -> impl Iterator<Item = &Bound> {
+        self.rows.iter().filter(move |b| applies(b, scope, kind))
+    }
+}
+
+/// "x", "X", "ctrl-x", "enter", "esc", "tab", "shift-tab", "backspace", "space", "up", "down",
+/// "left", "right", "home", "end", "pgup", "pgdn", "f1"…"f12".
+pub fn parse_key(text: &str) -> Result<KeySpec, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("ctrl-") {
+        let mut chars = rest.chars();
+        return match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_alphanumeric() => Ok(ctrl(c)),
+            _ => Err(format!("{text:?}: ctrl- takes one letter or digit")),
+        };
+    }
+    let named = match lower.as_str() {
+        "enter" => Some(KeyCode::Enter),
+        "esc" | "escape" => Some(KeyCode::Esc),
+        "tab" => Some(KeyCode::Tab),
+        "shift-tab" | "backtab" => Some(KeyCode::BackTab),
+        "backspace" => Some(KeyCode::Backspace),
+        "space" => Some(KeyCode::Char(' ')),
+        "up" => Some(KeyCode::Up),
+        "down" => Some(KeyCode::Down),
+        "left" => Some(KeyCode::Left),
+        "right" => Some(KeyCode::Right),
+        "home" => Some(KeyCode::Home),
+        "end" => Some(KeyCode::End),
+        "pgup" | "pageup" => Some(KeyCode::PageUp),
+        "pgdn" | "pagedown" => Some(KeyCode::PageDown),
+        f if f.starts_with('f') && f.len() > 1 => {
+            f[1..].parse::<u8>().ok().filter(|n| (1..=12).contains(n)).map(KeyCode::F)
+        }
+        _ => None,
+    };
+    if let Some(code) = named {
+        return Ok(KeySpec { code, modifiers: KeyModifiers::NONE });
+    }
+    // A single character, case kept ("G" is shift-g).
+    let mut chars = text.trim().chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => Ok(key(c)),
+        _ => Err(format!("{text:?} is not a key (try \"x\", \"X\", \"ctrl-x\", \"enter\", \"f5\")")),
+    }
 }
 
 /// "j/↓" for a binding's keys.
-pub fn keys_label(b: &Binding) -> String {
+pub fn keys_label(b: &Bound) -> String {
     b.keys.iter().map(KeySpec::label).collect::<Vec<_>>().join("/")
 }
 
@@ -382,35 +537,59 @@ mod tests {
     #[test]
     fn shift_letters_and_ctrl_keys_resolve() {
         let sort_rev = press(KeyCode::Char('S'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Scope::Table, None, &sort_rev), Some(Command::SortReverse));
+        let map = Keymap::default();
+        assert_eq!(map.lookup(Scope::Table, None, &sort_rev), Some(Command::SortReverse));
         let half = press(KeyCode::Char('d'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Scope::Table, None, &half), Some(Command::HalfPageDown));
+        assert_eq!(map.lookup(Scope::Table, None, &half), Some(Command::HalfPageDown));
         let back = press(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(lookup(Scope::Table, None, &back), Some(Command::PrevView));
+        assert_eq!(map.lookup(Scope::Table, None, &back), Some(Command::PrevView));
     }
 
     #[test]
     fn action_keys_depend_on_the_row_kind() {
+        let map = Keymap::default();
         let c = press(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(lookup(Scope::Table, Some(Kind::Run), &c), Some(Command::Act(ActionKey::Stop)));
-        assert_eq!(lookup(Scope::Table, Some(Kind::Cluster), &c), None);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &c), Some(Command::Act(ActionKey::Stop)));
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Cluster), &c), None);
         let t = press(KeyCode::Char('t'), KeyModifiers::NONE);
-        assert_eq!(lookup(Scope::Table, Some(Kind::Session), &t), None);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Session), &t), None);
         assert_eq!(ActionKey::Stop.action_for(Kind::Session), Some(Action::KillSession));
     }
 
     #[test]
     fn no_key_is_bound_twice_in_one_scope_for_one_kind() {
-        for scope in [Scope::Table, Scope::Details, Scope::Logs, Scope::Help, Scope::Confirm, Scope::Prompt] {
-            for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
-                let mut seen: Vec<KeySpec> = Vec::new();
-                for b in bindings(scope, kind) {
-                    for k in b.keys {
-                        assert!(!seen.contains(k), "{} bound twice in {scope:?} for {kind:?}", k.label());
-                        seen.push(*k);
-                    }
-                }
-            }
-        }
+        assert_eq!(Keymap::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn user_keys_replace_the_built_in_ones_everywhere() {
+        let map = Keymap::with_overrides(&[
+            ("kill".into(), vec!["x".into()]),
+            ("down".into(), vec!["ctrl-n".into(), "down".into()]),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &x), Some(Command::Act(ActionKey::Stop)));
+        let c = press(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &c), None);
+        let n = press(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(map.lookup(Scope::Logs, None, &n), Some(Command::Down));
+        assert_eq!(map.lookup(Scope::Details, None, &n), Some(Command::Down));
+        let label = map.bindings(Scope::Table, None).find(|b| b.command == Command::Down).map(keys_label);
+        assert_eq!(label.as_deref(), Some("ctrl-n/↓"));
+    }
+
+    #[test]
+    fn bad_user_keys_are_refused_with_the_reason() {
+        let err = |name: &str, key: &str| {
+            Keymap::with_overrides(&[(name.into(), vec![key.into()])]).err().unwrap_or_default()
+        };
+        assert!(err("kil", "x").contains("no such command"));
+        assert!(err("kill", "ctrl-").contains("ctrl- takes one letter"));
+        assert!(err("kill", "xyz").contains("is not a key"));
+        // `s` already sorts in the pane.
+        assert!(err("kill", "s").contains("would both"), "{}", err("kill", "s"));
+        assert_eq!(parse_key("F5"), Ok(KeySpec { code: KeyCode::F(5), modifiers: KeyModifiers::NONE }));
+        assert_eq!(parse_key("G"), Ok(key('G')));
     }
 }

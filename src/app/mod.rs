@@ -108,6 +108,8 @@ pub struct App {
     help: Option<Help>,
     confirm: Option<Confirm>,
     message: Option<Message>,
+    /// The keys in use (built-in, with the user's `[keys]`).
+    keymap: std::sync::Arc<keymap::Keymap>,
     /// Items the user asked to hear about when they end (`w`).
     watched: Vec<Target>,
     /// The latest state change seen; the clock runs until its flash is over.
@@ -135,6 +137,7 @@ impl App {
             help: None,
             confirm: None,
             message: None,
+            keymap: Default::default(),
             watched: Vec::new(),
             last_change: None,
             dirty: true,
@@ -145,6 +148,16 @@ impl App {
     pub fn with_read_only(mut self, read_only: bool) -> App {
         self.read_only = read_only;
         self
+    }
+
+    /// Use these keys (the user's `[keys]` applied to the built-in ones).
+    pub fn with_keymap(mut self, keymap: keymap::Keymap) -> App {
+        self.keymap = std::sync::Arc::new(keymap);
+        self
+    }
+
+    pub fn keymap(&self) -> &keymap::Keymap {
+        &self.keymap
     }
 
     /// The view to open on.

@@ -10,7 +10,7 @@ use crate::domain::{Detail, Kind, Resource};
 use super::command::{self, Cmd};
 use super::details::Details;
 use super::filter::Filter;
-use super::keymap::{self, ActionKey, Command, Scope};
+use super::keymap::{ActionKey, Command, Scope};
 use super::msg::{Action, Effect, Msg, Target};
 use super::store::{PollError, Service, Workspace, WorkspaceState};
 use super::view::{RowKey, RowRef, SortKey, View};
@@ -218,7 +218,7 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let had_message = self.message.take().is_some();
         let focus = self.focus();
-        let command = keymap::lookup(focus, self.focused_kind(), &key);
+        let command = self.keymap.lookup(focus, self.focused_kind(), &key);
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
             _ => match command {
@@ -358,7 +358,7 @@ impl App {
     fn scroll_help(&mut self, delta: isize) {
         if let Some(h) = &mut self.help {
             // The bindings plus the notes under them (see ui::overlay::help).
-            let lines = keymap::bindings(h.scope, h.kind).count() + 5;
+            let lines = self.keymap.bindings(h.scope, h.kind).count() + 5;
             h.scroll = h.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
         }
     }

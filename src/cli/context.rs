@@ -14,6 +14,8 @@ use crate::workspace::{self, Service, Workspace};
 pub struct Context {
     pub workspaces: Vec<Workspace>,
     pub settings: Settings,
+    /// The config file read, if any (for messages).
+    pub config_path: Option<std::path::PathBuf>,
     sim: Option<Sim>,
 }
 
@@ -76,7 +78,7 @@ impl Context {
             ctx = ctx.with_device_code_prompt(prompt);
         }
         let workspaces = workspace::connect(&loaded, &http, &ctx);
-        Ok(Context { workspaces, settings: loaded.settings, sim })
+        Ok(Context { workspaces, settings: loaded.settings, config_path: loaded.path, sim })
     }
 
     pub async fn close(self) {

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod context;
 pub mod doctor;
 pub mod list;
+pub mod logging;
 pub mod monitor;
 pub mod output;
 mod wait;

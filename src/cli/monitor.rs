@@ -1,5 +1,6 @@
 //! `sparkdeck` (and `sparkdeck --demo`) with no command: the monitor, full screen.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use jiff::Timestamp;
@@ -8,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::GlobalArgs;
 use super::context::{Context, fail};
+use crate::app::keymap::Keymap;
 use crate::app::{self, App};
 use crate::config::Theme as ThemeName;
 use crate::poll::runner::Runner;
@@ -23,10 +25,27 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         Ok(ctx) => ctx,
         Err(code) => return code,
     };
+    let keymap = match Keymap::with_overrides(&ctx.settings.keys) {
+        Ok(k) => k,
+        Err(e) => {
+            let file = ctx.config_path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default();
+            ctx.close().await;
+            return fail(2, format!("{file}{e}"));
+        }
+    };
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        ctx.close().await;
+        return fail(
+            2,
+            "the monitor needs a terminal (stdin and stdout are not one); for scripts use the \
+             headless commands, e.g. `sparkdeck clusters list -o json` (see `sparkdeck --help`)",
+        );
+    }
     let workspaces = std::mem::take(&mut ctx.workspaces);
     let app_workspaces = workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
-    let app =
-        App::new(app_workspaces, Timestamp::now(), TimeZone::system()).with_read_only(ctx.settings.read_only);
+    let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
+        .with_read_only(ctx.settings.read_only)
+        .with_keymap(keymap);
     let theme = Theme::by_name(match ctx.settings.ui.theme {
         ThemeName::Dark => "dark",
         ThemeName::Light => "light",

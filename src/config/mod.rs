@@ -43,6 +43,8 @@ pub struct Settings {
     pub ui: UiSettings,
     pub poll: PollSettings,
     pub notifications: NotificationSettings,
+    /// `[keys]`: the user's keys, command name → keys (applied and checked by the monitor).
+    pub keys: Vec<(String, Vec<String>)>,
 }
 
 /// One Fabric workspace.

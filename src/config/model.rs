@@ -30,10 +30,30 @@ pub struct ConfigFile {
     pub poll: PollSettings,
     #[serde(default)]
     pub notifications: NotificationSettings,
+    /// `[keys]`: command name → key or keys, checked when the monitor starts.
+    #[serde(default)]
+    pub keys: std::collections::BTreeMap<String, KeyList>,
     #[serde(default)]
     pub fabric: Vec<Spanned<FabricEntry>>,
     #[serde(default)]
     pub databricks: Vec<Spanned<DatabricksEntry>>,
+}
+
+/// One key (`kill = "x"`) or several (`down = ["j", "ctrl-n"]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            KeyList::One(k) => vec![k],
+            KeyList::Many(ks) => ks,
+        }
+    }
 }
 
 /// `[ui]`

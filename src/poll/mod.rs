@@ -139,6 +139,7 @@ impl Job {
                 }
                 Err(e) => {
                     failures += 1;
+                    tracing::warn!(workspace = %self.ws.name, kind = self.kind.plural(), failures, "poll failed: {e}");
                     let msg = Msg::PollFailed {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,

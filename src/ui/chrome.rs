@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::app::{App, Level, PromptMode, WorkspaceState, keymap};
+use crate::app::{App, Level, PromptMode, WorkspaceState};
 use crate::domain::{Status, format_duration};
 
 use super::theme::Theme;
@@ -132,7 +132,7 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
 /// Keys valid in the focused view, from the keymap.
 pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
-    for b in keymap::bindings(app.focus(), app.focused_kind()) {
+    for b in app.keymap().bindings(app.focus(), app.focused_kind()) {
         let (Some(label), Some(key)) = (b.footer, b.keys.first()) else { continue };
         spans.push(Span::styled(key.label(), theme.key));
         spans.push(Span::styled(format!(" {label}  "), theme.muted));

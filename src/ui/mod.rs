@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         logs::render(frame, l, theme, a.body);
     }
     if let Some(h) = app.help() {
-        overlay::help(frame, h, theme, area);
+        overlay::help(frame, app, h, theme, area);
     }
     overlay::confirm(frame, app, theme, area);
 }

@@ -50,7 +50,7 @@ pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn help(frame: &mut Frame, h: &Help, theme: &Theme, area: Rect) {
+pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
     let rect = centered(area, 80, 85, 40, 10);
     frame.render_widget(Clear, rect);
     let kind = h.kind.map(|k| format!(", {} row", k.singular())).unwrap_or_default();
@@ -61,7 +61,9 @@ pub fn help(frame: &mut Frame, h: &Help, theme: &Theme, area: Rect) {
         .title_bottom(Line::styled(" esc closes ", theme.muted));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let mut lines: Vec<Line> = keymap::bindings(h.scope, h.kind)
+    let mut lines: Vec<Line> = app
+        .keymap()
+        .bindings(h.scope, h.kind)
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!(" {:<20}", keymap::keys_label(b)), theme.key),
