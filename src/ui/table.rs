@@ -73,7 +73,9 @@ fn idle_in<'a>(e: &'a Entry, now: Timestamp, theme: &Theme) -> Span<'a> {
         Detail::Session { idle_timeout_at: Some(at), .. } => {
             let left = at.duration_since(now);
             let style = if left < SignedDuration::from_mins(3) { theme.warning } else { Style::default() };
-            Span::styled(format_duration(left.max(SignedDuration::ZERO)), style)
+            // Past the timeout the service is about to stop it (or already has).
+            let text = if left <= SignedDuration::ZERO { "due".to_string() } else { format_duration(left) };
+            Span::styled(text, style)
         }
         _ => Span::raw(""),
     }

@@ -10,7 +10,7 @@ use super::{Clients, Error, FabricClients, Workspace};
 use crate::api::databricks::{ClusterFilter, RunFilter};
 use crate::api::{ApiError, ErrorKind};
 use crate::domain::convert::{cluster_row, livy_row, monitoring_row, run_row};
-use crate::domain::{Kind, Resource};
+use crate::domain::{Detail, Kind, Resource};
 
 /// What to fetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,9 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
     for result in per_lakehouse {
         listing.rows.extend(result?);
     }
+    if kind == Kind::Session {
+        idle_timeouts(f, &mut listing.rows).await;
+    }
     match f.monitor.workspace_livy_sessions().collect(query.limit).await {
         Ok(items) => {
             let known: HashSet<String> = listing.rows.iter().map(|r| r.id.clone()).collect();
@@ -104,6 +107,48 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
         Err(e) => listing.warnings.push(e),
     }
     Ok(listing)
+}
+
+/// Idle sessions whose list entry lacks `livyInfo.idleAt`: read each one (at most
+/// `IDLE_LOOKUPS`, concurrently) for its idle-timeout countdown. A failed read just leaves the
+/// countdown blank.
+const IDLE_LOOKUPS: usize = 20;
+
+async fn idle_timeouts(f: &FabricClients, rows: &mut [Resource]) {
+    let wanted: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.status == crate::domain::Status::Ready
+                && matches!(r.detail, Detail::Session { idle_timeout_at: None, read_only: false, .. })
+        })
+        .map(|(i, _)| i)
+        .take(IDLE_LOOKUPS)
+        .collect();
+    let reads = join_all(wanted.iter().map(|&i| {
+        let r = &rows[i];
+        let client = match &r.detail {
+            Detail::Session { lakehouse: Some(label), .. } => {
+                f.lakehouses.iter().find(|(l, _)| l == label).map(|(_, c)| c)
+            }
+            _ => None,
+        };
+        let id = r.id.clone();
+        async move {
+            let client = client?;
+            let full = client.session(&id).await.ok()?;
+            match livy_row(Kind::Session, "", None, full.raw).detail {
+                Detail::Session { idle_timeout_at, .. } => idle_timeout_at,
+                _ => None,
+            }
+        }
+    }))
+    .await;
+    for (i, at) in wanted.into_iter().zip(reads) {
+        if let Detail::Session { idle_timeout_at, .. } = &mut rows[i].detail {
+            *idle_timeout_at = at;
+        }
+    }
 }
 
 /// One item by id; `Ok(None)` when this workspace does not hold it.
