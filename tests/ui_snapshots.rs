@@ -218,3 +218,11 @@ fn changed_rows_flash_and_stop_flashing() {
     let y = row_of(&t, "hourly-aggregates").unwrap_or(0);
     assert_ne!(t.backend().buffer()[(name_x, y)].bg, theme.flash.bg.unwrap_or_default(), "flash is over");
 }
+
+#[test]
+fn a_watched_run_is_marked_and_the_status_line_says_so() {
+    let mut app = view(View::Runs);
+    press(&mut app, KeyCode::Down);
+    keys(&mut app, "w");
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}

@@ -18,6 +18,8 @@ const FILL_WANTS: u16 = 32;
 
 /// Width of the selection marker in front of each row.
 const MARKER: &str = "▶ ";
+/// In front of the name of an item being watched (`w`).
+const WATCHED: &str = "◉ ";
 
 type CellFn = for<'a> fn(&'a Entry, Timestamp, &Theme) -> Span<'a>;
 
@@ -251,7 +253,16 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
         .collect();
     let titles = Row::new(sized.iter().map(|(c, _)| Cell::from(c.title))).style(theme.muted.bold());
     let rows = visible.iter().map(|e| {
-        let row = Row::new(sized.iter().map(|(c, _)| Cell::from((c.cell)(e, now, theme))));
+        let watched = app.is_watched(e.res.kind, &e.res.workspace, &e.res.id);
+        let row = Row::new(sized.iter().map(|(c, _)| {
+            let span = (c.cell)(e, now, theme);
+            // The one Fill column is the name.
+            if watched && matches!(c.width, Width::Fill(_)) {
+                Cell::from(Line::from(vec![Span::styled(WATCHED, theme.warning), span]))
+            } else {
+                Cell::from(span)
+            }
+        }));
         if app.is_flashing(e) { row.style(theme.flash) } else { row }
     });
     let table = Table::new(rows, widths)
