@@ -351,6 +351,23 @@ async fn every_other_body_shape_is_understood() {
         assert_eq!(e.to_string(), line);
         assert_eq!((e.code.as_deref(), e.message.as_str()), (code, message));
     }
+    // The SDKs' transient messages are retried (the request was refused, not carried out).
+    let fake = Fake::script(vec![
+        Reply::json(400, json!({"error": "ClusterNotReadyException: Cluster c is in state PENDING"})),
+        Reply::json(200, json!({"id": "cmd", "status": "Finished"})),
+    ])
+    .await;
+    assert!(dbx(&fake).command_status("c", "ctx", "cmd").await.is_ok());
+    assert_eq!(fake.count(), 2);
+    // Livy's own `{"msg"}` bodies.
+    let fake =
+        Fake::script(vec![Reply::json(400, json!({"msg": "requirement failed: Session isn't active."}))])
+            .await;
+    let e = failed(livy(&fake).session("s").await);
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (ErrorKind::BadRequest, "requirement failed: Session isn't active.")
+    );
     // SCIM errors, from creating a principal that exists.
     let fake = Fake::script(vec![Reply::json(
         409,
@@ -557,6 +574,11 @@ async fn waits_beyond_the_limits_are_reported_not_slept() {
         (ErrorKind::Throttled, Some(Duration::from_secs(3600)), 1)
     );
     assert!(e.to_string().ends_with("[retry after 3600 s]"), "{e}");
+    let ep = fake_ep(&fake, ApiKind::Fabric);
+    let e = failed(ep.call(Method::GET, "/x").send().await);
+    assert!(e.retry_after.is_some());
+    let closed = ep.gate().remaining().unwrap_or_default();
+    assert!(closed > Duration::from_secs(3500), "the whole workspace waits as asked: {closed:?}");
     let fake = Fake::script(vec![Reply::json(503, json!({})).header("retry-after", "5")]).await;
     let ep = fake_ep(&fake, ApiKind::Fabric);
     let policy = RetryPolicy { max_elapsed: Duration::from_secs(2), ..fast() };
@@ -853,4 +875,49 @@ async fn databricks_actions_send_the_documented_bodies() {
     );
     assert_eq!(bodies[6].1, json!({"scope": "scope", "principal": "users", "permission": "READ"}));
     assert_eq!(fake.requests()[7].query, "scope=scope");
+}
+
+#[tokio::test]
+async fn livy_lists_follow_the_total_past_capped_pages_and_tolerate_nulls() {
+    // The service caps pages at 2 whatever `$top` says; the total says there are 3.
+    let fake = Fake::start(|seen, _| {
+        let skip: usize = seen
+            .query_pairs()
+            .iter()
+            .find(|(k, _)| k == "$skip")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let all = [
+            json!({"id": "a", "livyState": "idle", "tags": null}),
+            json!({"id": "b", "livyState": "busy", "errorInfo": null}),
+            json!({"id": "c", "result": "Failed", "tags": {"k": "v"}}),
+        ];
+        let items: Vec<_> = all.iter().skip(skip).take(2).cloned().collect();
+        Reply::json(200, json!({"items": items, "totalCountOfMatchedItems": 3, "pageSize": 2}))
+    })
+    .await;
+    let got = livy(&fake).sessions().collect(usize::MAX).await;
+    let ids: Vec<String> =
+        got.unwrap_or_else(|e| panic!("{e}")).iter().map(|s| s.raw["id"].to_string()).collect();
+    assert_eq!(ids, ["\"a\"", "\"b\"", "\"c\""]);
+    assert_eq!(fake.count(), 2, "two capped pages, no empty third request");
+}
+
+#[tokio::test]
+async fn deleting_what_already_ended_succeeds_whatever_the_body() {
+    let fake = Fake::script(vec![
+        Reply::json(404, json!({"errorCode": "NotFound", "message": "Session not found"})),
+        Reply::text(200, "text/plain", "OK"),
+        Reply::text(200, "text/html", "<html>done</html>"),
+        Reply::json(409, json!({"errorCode": "Conflict", "message": "busy"})),
+    ])
+    .await;
+    let client = livy(&fake);
+    assert!(client.delete_session("s1").await.is_ok(), "404: it already ended");
+    assert!(client.delete_batch("b1").await.is_ok(), "a plain-text 200");
+    assert!(client.reset_session_timeout("s1").await.is_ok(), "an HTML 200");
+    let e = failed(client.delete_session("s1").await);
+    assert_eq!(e.status, Some(409), "other errors still fail: {e}");
+    let methods: Vec<String> = fake.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(methods[0], format!("DELETE {LIVY}/sessions/s1"));
 }

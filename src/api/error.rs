@@ -288,7 +288,8 @@ fn parse_json(status: u16, obj: &serde_json::Map<String, Value>) -> Parsed {
         let request_id = bracketed_request_id(&message);
         return Parsed { message, request_id, ..Parsed::default() };
     }
-    if let Some(message) = s("message") {
+    // Livy's own error body: {"msg": "..."}.
+    if let Some(message) = s("message").or_else(|| s("msg")) {
         return Parsed { message, ..Parsed::default() };
     }
     Parsed { message: serde_json::Value::Object(obj.clone()).to_string(), ..Parsed::default() }
@@ -305,7 +306,23 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     Some(&text[start..end])
 }
 
+/// Messages the Databricks SDKs retry whatever their status: the request was refused by a
+/// component that is still starting or briefly overloaded, so it was not carried out.
+const TRANSIENT_MESSAGES: [&str; 8] = [
+    "UnknownWorkerEnvironmentException",
+    "does not have any associated worker environments",
+    "There is no worker environment with id",
+    "Unknown worker environment",
+    "ClusterNotReadyException",
+    "Unexpected error",
+    "Please try again later or try a faster operation.",
+    "RPC token bucket limit has been exceeded",
+];
+
 fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
+    if status >= 400 && TRANSIENT_MESSAGES.iter().any(|m| message.contains(m)) {
+        return ErrorKind::Unavailable;
+    }
     let lower = message.to_ascii_lowercase();
     // Databricks error codes override the status (the SDKs' error_code → class table).
     match code {

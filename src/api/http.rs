@@ -146,6 +146,7 @@ impl Endpoint {
             idempotency,
             policy: None,
             timeout: None,
+            body_wanted: true,
         }
     }
 }
@@ -161,6 +162,9 @@ pub struct Call<'a> {
     idempotency: Idempotency,
     policy: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    /// False for calls whose answer is only a status (DELETE, reset-timeout): any 2xx body is
+    /// accepted, JSON or not.
+    body_wanted: bool,
 }
 
 impl Call<'_> {
@@ -205,6 +209,13 @@ impl Call<'_> {
         let (method, path) = (self.method.as_str().to_string(), self.path.clone());
         let raw = self.send().await?;
         Fetched::decode(&method, &path, raw)
+    }
+
+    /// Send when only success matters: any 2xx is success, whatever its body (some gateways
+    /// answer a DELETE with `OK` or an HTML page).
+    pub async fn execute(mut self) -> Result<(), ApiError> {
+        self.body_wanted = false;
+        self.send().await.map(drop)
     }
 
     /// Send and read the JSON answer (an empty body reads as `{}`).
@@ -263,6 +274,7 @@ impl Call<'_> {
                     let status = resp.status();
                     let headers = resp.headers().clone();
                     match resp.bytes().await {
+                        Ok(_) if status.is_success() && !self.body_wanted => return Ok(Value::Null),
                         Ok(bytes) if status.is_success() => return decode(m, path, &bytes),
                         Ok(bytes) => ApiError::from_response(
                             m,
@@ -298,18 +310,26 @@ impl Call<'_> {
                 }
                 _ => false,
             };
+            let throttled = matches!(failure.kind, ErrorKind::Throttled | ErrorKind::Unavailable);
+            // Giving up on a throttled call still closes the gate for the time the service
+            // asked: the other pollers of this workspace must not walk into the same wall.
+            let give_up = |failure: ApiError| {
+                if let (true, Some(wait)) = (throttled, failure.retry_after) {
+                    ep.gate.block(wait);
+                }
+                Err(failure)
+            };
             if !retryable || attempt >= policy.max_attempts {
-                return Err(failure);
+                return give_up(failure);
             }
             let backoff = delays.next().unwrap_or(policy.max_delay);
-            let throttled = matches!(failure.kind, ErrorKind::Throttled | ErrorKind::Unavailable);
             let wait = match failure.retry_after {
-                Some(wait) if wait > policy.max_throttle_wait => return Err(failure),
+                Some(wait) if wait > policy.max_throttle_wait => return give_up(failure),
                 Some(wait) => wait,
                 None => backoff,
             };
             if started.elapsed() + wait > policy.max_elapsed {
-                return Err(failure);
+                return give_up(failure);
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying: {failure}");
             if throttled {

@@ -96,21 +96,104 @@ impl<T: DeserializeOwned> Fetched<T> {
 
     /// As [`Fetched::decode`], for an object found at `prefix` inside the body.
     fn decode_at(method: &str, path: &str, raw: Value, prefix: &str) -> Result<Self, ApiError> {
-        let value = serde_path_to_error::deserialize(&raw).map_err(|e| {
-            let field = match (prefix, e.path().to_string()) {
-                ("", inner) => inner,
-                (outer, inner) if inner == "." => outer.to_string(),
-                (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
-                (outer, inner) => format!("{outer}.{inner}"),
-            };
-            ApiError::decode(
-                method,
-                path,
-                format!("at `{field}`: {} in: {}", e.inner(), excerpt(&raw.to_string())),
-            )
-        })?;
+        let value =
+            serde_path_to_error::deserialize(&raw).or_else(|e| repaired(&raw).ok_or(e)).map_err(|e| {
+                let field = match (prefix, e.path().to_string()) {
+                    ("", inner) => inner,
+                    (outer, inner) if inner == "." => outer.to_string(),
+                    (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+                    (outer, inner) => format!("{outer}.{inner}"),
+                };
+                ApiError::decode(
+                    method,
+                    path,
+                    format!("at `{field}`: {} in: {}", e.inner(), excerpt(&raw.to_string())),
+                )
+            })?;
         Ok(Fetched { value, raw })
     }
+}
+
+/// The typed view of `raw` after the repairs real services make necessary, or `None` when the
+/// body is wrong in a way no repair explains. Only reached when the plain decode failed, so the
+/// common case pays nothing; `raw` itself is never changed (the UI and `-o json` show it as sent).
+///
+/// Repairs, each at the exact place serde reports: an explicit `null` where the model has a
+/// default (Fabric sends `"tags": null`, Databricks `"spark_conf": null`) is treated as absent;
+/// a number sent as a string (`"run_id": "123"`, as some Databricks gateways do) is read as the
+/// number; a number where the model expects a string is read as its text.
+fn repaired<T: DeserializeOwned>(raw: &Value) -> Option<T> {
+    /// Each repair fixes one field; a body needing more than this is not a quirk but garbage.
+    const MAX_REPAIRS: usize = 64;
+    let mut fixed = raw.clone();
+    for _ in 0..MAX_REPAIRS {
+        let err = match serde_path_to_error::deserialize::<_, T>(&fixed) {
+            Ok(value) => return Some(value),
+            Err(err) => err,
+        };
+        let (parent, last) = parent_of(&mut fixed, err.path())?;
+        let slot = match (&mut *parent, &last) {
+            (Value::Object(map), Segment::Key(key)) => map.get_mut(key.as_str())?,
+            (Value::Array(items), Segment::Index(i)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+        match slot {
+            Value::Null => match (parent, last) {
+                (Value::Object(map), Segment::Key(key)) => drop(map.remove(&key)),
+                (Value::Array(items), Segment::Index(i)) => drop(items.remove(i)),
+                _ => return None,
+            },
+            Value::String(text) => *slot = number_in(text)?,
+            Value::Number(n) if err.inner().to_string().contains("expected a string") => {
+                *slot = Value::String(n.to_string())
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// The container holding the value at `path`, and that value's key or index in it.
+fn parent_of<'v>(root: &'v mut Value, path: &serde_path_to_error::Path) -> Option<(&'v mut Value, Segment)> {
+    use serde_path_to_error::Segment as S;
+    let segments: Vec<Segment> = path
+        .iter()
+        .filter_map(|s| match s {
+            S::Seq { index } => Some(Segment::Index(*index)),
+            S::Map { key } => Some(Segment::Key(key.clone())),
+            S::Enum { .. } | S::Unknown => None,
+        })
+        .collect();
+    let (last, walk) = segments.split_last()?;
+    let mut at = root;
+    for step in walk {
+        at = match step {
+            Segment::Key(key) => at.get_mut(key.as_str())?,
+            Segment::Index(i) => at.get_mut(*i)?,
+        };
+    }
+    let last = match last {
+        Segment::Key(key) => Segment::Key(key.clone()),
+        Segment::Index(i) => Segment::Index(*i),
+    };
+    Some((at, last))
+}
+
+/// `"123"` → `123`, `"1.5"` → `1.5`; anything else is not a number in disguise.
+fn number_in(text: &str) -> Option<Value> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(Value::from(n));
+    }
+    if let Ok(n) = text.parse::<u64>() {
+        return Some(Value::from(n));
+    }
+    text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::from)
 }
 
 /// Items of a list body (`{"clusters": [...]}`), each decoded with its own raw object.
@@ -203,6 +286,43 @@ mod tests {
         let mut body = json!({"things": [{"count": 1}, {"count": -1}]});
         let err = decode_items::<Thing>("GET", "/x", &mut body, "things").err().map(|e| e.message.clone());
         assert!(err.as_deref().is_some_and(|m| m.starts_with("at `things[1].count`")), "{err:?}");
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Run {
+        #[serde(default)]
+        run_id: i64,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        conf: std::collections::BTreeMap<String, String>,
+        #[serde(default)]
+        context: Option<String>,
+        #[serde(default)]
+        inner: Option<Box<Run>>,
+    }
+
+    #[test]
+    fn nulls_and_numbers_in_disguise_are_repaired_and_raw_is_kept() {
+        let raw = json!({
+            "run_id": "123", "tags": ["a", null], "conf": null, "context": 42,
+            "inner": {"run_id": "7", "tags": null}
+        });
+        let got = Fetched::<Run>::decode("GET", "/x", raw.clone());
+        let got = got.as_ref().map(|f| (&f.value, &f.raw));
+        let inner = Run { run_id: 7, tags: vec![], conf: Default::default(), context: None, inner: None };
+        let want = Run {
+            run_id: 123,
+            tags: vec!["a".into()],
+            conf: Default::default(),
+            context: Some("42".into()),
+            inner: Some(Box::new(inner)),
+        };
+        assert_eq!(got.ok(), Some((&want, &raw)));
+        // Garbage is still an error, naming the field.
+        let err =
+            Fetched::<Run>::decode("GET", "/x", json!({"run_id": "soon"})).err().map(|e| e.message.clone());
+        assert!(err.as_deref().is_some_and(|m| m.starts_with("at `run_id`: invalid type")), "{err:?}");
     }
 
     #[test]

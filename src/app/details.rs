@@ -157,8 +157,10 @@ fn tasks(raw: &Value) -> Vec<DetailLine> {
     let mut out = vec![DetailLine::Heading(format!("Tasks ({})", tasks.len()))];
     for t in tasks {
         let key = t.get("task_key").and_then(Value::as_str).unwrap_or("?");
-        let life = t.pointer("/state/life_cycle_state").and_then(Value::as_str).unwrap_or("?");
-        let state = match t.pointer("/state/result_state").and_then(Value::as_str) {
+        // The legacy `state` when present, else the newer `status` object.
+        let at = |a: &str, b: &str| t.pointer(a).or_else(|| t.pointer(b)).and_then(Value::as_str);
+        let life = at("/state/life_cycle_state", "/status/state").unwrap_or("?");
+        let state = match at("/state/result_state", "/status/termination_details/code") {
             Some(result) => format!("{life} / {result}"),
             None => life.to_string(),
         };

@@ -59,7 +59,10 @@ pub fn base_url(raw: &str, keep_path: bool) -> Result<String, UrlError> {
         out.push_str(&format!(":{port}"));
     }
     if keep_path {
-        out.push_str(url.path().trim_end_matches('/'));
+        // People paste the API root as the docs print it (`https://api.fabric.microsoft.com/v1`);
+        // the clients add `/v1` themselves.
+        let path = url.path().trim_end_matches('/');
+        out.push_str(path.strip_suffix("/v1").unwrap_or(path));
     }
     Ok(out)
 }
@@ -92,6 +95,10 @@ mod tests {
         assert_eq!(
             base_url("https://proxy.example.com/fabric/", true).as_deref(),
             Ok("https://proxy.example.com/fabric")
+        );
+        assert_eq!(
+            base_url("https://api.fabric.microsoft.com/v1/", true).as_deref(),
+            Ok("https://api.fabric.microsoft.com")
         );
     }
 

@@ -17,12 +17,17 @@ fn rfc3339(v: &Value, key: &str) -> Option<Timestamp> {
     v.get(key).and_then(Value::as_str).and_then(|s| s.parse().ok())
 }
 
+/// A Databricks number that some gateways send as a string (`"run_id": "123"`).
+fn int(v: &Value, key: &str) -> Option<i64> {
+    match v.get(key)? {
+        Value::String(s) => s.trim().parse().ok(),
+        n => n.as_i64(),
+    }
+}
+
 /// Databricks timestamps are epoch milliseconds; 0 means "not yet".
 fn millis(v: &Value, key: &str) -> Option<Timestamp> {
-    v.get(key)
-        .and_then(Value::as_i64)
-        .filter(|ms| *ms > 0)
-        .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+    int(v, key).filter(|ms| *ms > 0).and_then(|ms| Timestamp::from_millisecond(ms).ok())
 }
 
 /// A Livy session or batch from a `LivySparkActivityList` item (or a full SessionResponse /
@@ -33,10 +38,17 @@ pub fn livy_row(kind: Kind, workspace: &str, lakehouse: Option<&str>, item: Valu
         .or_else(|| item.pointer("/fabricBatchStateInfo/state"))
         .and_then(Value::as_str)
         .map(str::to_string);
-    let livy_state = text(&item, "state").or_else(|| text(&item, "livyState"));
-    let status = Status::from_livy(livy_state.as_deref(), fabric_state.as_deref());
+    // `state` (full bodies), `livyState` (list items), `livyInfo.currentState` (bodies whose top
+    // level state is missing while starting): the reference says robust clients read all three.
+    let livy_state = text(&item, "state")
+        .or_else(|| text(&item, "livyState"))
+        .or_else(|| item.pointer("/livyInfo/currentState").and_then(Value::as_str).map(str::to_string))
+        .filter(|s| !s.is_empty());
+    let result = text(&item, "result");
+    let status = Status::from_livy_item(livy_state.as_deref(), fabric_state.as_deref(), result.as_deref());
     let raw_state = livy_state
         .or(fabric_state)
+        .or(result.filter(|r| r != "Uncertain"))
         .or_else(|| text(&item, "schedulerState"))
         .unwrap_or_else(|| "unknown".into());
     let app_id = text(&item, "appId");
@@ -65,11 +77,30 @@ pub fn livy_row(kind: Kind, workspace: &str, lakehouse: Option<&str>, item: Valu
         status,
         raw_state,
         owner: text(&item, "submitterName").or_else(|| text(&item, "submitterId")),
-        started_at: rfc3339(&item, "startedAt").or_else(|| rfc3339(&item, "submittedAt")),
-        ended_at: rfc3339(&item, "endedAt"),
+        started_at: first_time(
+            &item,
+            &["/startedAt", "/livyInfo/startingAt", "/submittedAt", "/schedulerInfo/submittedAt"],
+        ),
+        ended_at: first_time(
+            &item,
+            &[
+                "/endedAt",
+                "/livyInfo/deadAt",
+                "/livyInfo/killedAt",
+                "/livyInfo/successAt",
+                "/schedulerInfo/endedAt",
+            ],
+        )
+        .filter(|_| status.is_terminal()),
         detail,
         raw: Arc::new(item),
     }
+}
+
+/// The first RFC 3339 time found at these JSON pointers (list items and full bodies keep their
+/// times in different places).
+fn first_time(item: &Value, pointers: &[&str]) -> Option<Timestamp> {
+    pointers.iter().find_map(|p| item.pointer(p).and_then(Value::as_str).and_then(|s| s.parse().ok()))
 }
 
 /// Fabric ends a session after this long idle (the default; a session's own
@@ -165,13 +196,25 @@ pub fn cluster_row(workspace: &str, c: Value) -> Resource {
 
 /// A Databricks job run from `runs/list` or `runs/get`.
 pub fn run_row(workspace: &str, r: Value) -> Resource {
-    let life = r.pointer("/state/life_cycle_state").and_then(Value::as_str).unwrap_or("UNKNOWN").to_string();
-    let result = r.pointer("/state/result_state").and_then(Value::as_str).map(str::to_string);
-    let status = Status::from_run(&life, result.as_deref());
-    let id = r
-        .get("run_id")
-        .map(|v| v.as_i64().map_or_else(|| v.to_string(), |n| n.to_string()))
-        .unwrap_or_default();
+    let at = |p: &str| r.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+    // The legacy `state` first (every run still carries it); the newer `status` object when
+    // `state` is missing or terminated without a result.
+    let legacy = at("/state/life_cycle_state");
+    let mut result = at("/state/result_state");
+    let mut status = Status::from_run(legacy.as_deref().unwrap_or("UNKNOWN"), result.as_deref());
+    if status == Status::Unknown {
+        let code = at("/status/termination_details/code");
+        if let Some(new) = at("/status/state").map(|s| Status::from_run_status(&s, code.as_deref())) {
+            status = new;
+            result = result.or(code);
+        }
+    }
+    let life = legacy.or_else(|| at("/status/state")).unwrap_or_else(|| "UNKNOWN".into());
+    let id = match r.get("run_id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.as_i64().map_or_else(|| v.to_string(), |n| n.to_string()),
+        None => String::new(),
+    };
     Resource {
         kind: Kind::Run,
         workspace: workspace.to_string(),
@@ -183,7 +226,7 @@ pub fn run_row(workspace: &str, r: Value) -> Resource {
         started_at: millis(&r, "start_time"),
         ended_at: millis(&r, "end_time"),
         detail: Detail::Run {
-            job_id: r.get("job_id").and_then(Value::as_i64),
+            job_id: int(&r, "job_id"),
             job_name: text(&r, "run_name"),
             trigger: text(&r, "trigger"),
             result,
@@ -260,5 +303,50 @@ mod tests {
             json!({"run_id": 7, "run_name": "nightly", "state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED"}, "start_time": 0}),
         );
         assert_eq!((row.id.as_str(), row.status, row.started_at), ("7", Status::Failed, None));
+    }
+
+    #[test]
+    fn runs_without_a_legacy_state_use_the_status_object_and_string_numbers() {
+        let row = run_row(
+            "w",
+            json!({"run_id": "9", "job_id": "11", "start_time": "1700000000000",
+                   "status": {"state": "TERMINATED", "termination_details": {"code": "USER_CANCELED", "type": "SUCCESS"}}}),
+        );
+        assert_eq!(
+            (row.id.as_str(), row.status, row.raw_state.as_str()),
+            ("9", Status::Cancelled, "TERMINATED")
+        );
+        assert!(row.started_at.is_some());
+        assert!(
+            matches!(row.detail, Detail::Run { job_id: Some(11), ref result, .. } if result.as_deref() == Some("USER_CANCELED"))
+        );
+        let waiting = run_row("w", json!({"run_id": 1, "status": {"state": "WAITING"}}));
+        assert_eq!(waiting.status, Status::Pending);
+    }
+
+    #[test]
+    fn livy_items_fall_back_to_current_state_result_and_livy_info_times() {
+        let starting = livy_row(
+            Kind::Session,
+            "ws",
+            None,
+            json!({"id": "s", "livyInfo": {"currentState": "idle", "startingAt": "2026-01-01T10:00:00Z"}}),
+        );
+        assert_eq!((starting.status, starting.raw_state.as_str()), (Status::Ready, "idle"));
+        assert!(starting.started_at.is_some());
+        let ended = livy_row(
+            Kind::Batch,
+            "ws",
+            None,
+            json!({"id": "b", "result": "Failed", "schedulerState": "Ended"}),
+        );
+        assert_eq!((ended.status, ended.raw_state.as_str()), (Status::Failed, "Failed"));
+        let rejected = livy_row(
+            Kind::Session,
+            "ws",
+            None,
+            json!({"id": "s", "state": "starting", "fabricSessionStateInfo": {"state": "error", "errorMessage": "capacity"}}),
+        );
+        assert_eq!(rejected.status, Status::Failed);
     }
 }

@@ -77,6 +77,25 @@ impl Status {
         }
     }
 
+    /// A Livy item as a whole: its Livy state, its Fabric acquisition state and its final
+    /// `result`. A terminal acquisition state (capacity rejected, cancelled while queued) wins
+    /// over a Livy state that never moved on; a list item carrying only `result` uses that.
+    pub fn from_livy_item(state: Option<&str>, fabric_state: Option<&str>, result: Option<&str>) -> Status {
+        let acquisition = fabric_state.map(Status::from_fabric_acquisition);
+        let livy = Status::from_livy(state, fabric_state);
+        let outcome = match result.map(str::to_ascii_lowercase).as_deref() {
+            Some("succeeded") => Some(Status::Succeeded),
+            Some("failed") => Some(Status::Failed),
+            Some("cancelled" | "canceled") => Some(Status::Cancelled),
+            _ => None,
+        };
+        match (acquisition, outcome) {
+            (Some(a), _) if a.is_terminal() && !livy.is_terminal() => a,
+            (_, Some(o)) if state.is_none() && !livy.is_terminal() => o,
+            _ => livy,
+        }
+    }
+
     /// `fabricSessionStateInfo.state` / `fabricBatchStateInfo.state`.
     pub fn from_fabric_acquisition(state: &str) -> Status {
         match state.to_ascii_lowercase().as_str() {
@@ -157,6 +176,24 @@ impl Status {
     }
 }
 
+impl Status {
+    /// Databricks run, newer `status` object: `status.state` and, once terminated,
+    /// `status.termination_details.code`.
+    pub fn from_run_status(state: &str, termination_code: Option<&str>) -> Status {
+        match state {
+            "QUEUED" | "PENDING" | "BLOCKED" | "WAITING" => Status::Pending,
+            "RUNNING" | "TERMINATING" => Status::Busy,
+            "TERMINATED" => match termination_code {
+                Some("SUCCESS" | "SUCCESS_WITH_FAILURES") => Status::Succeeded,
+                Some("USER_CANCELED" | "CANCELED" | "SKIPPED" | "DISABLED") => Status::Cancelled,
+                Some(_) => Status::Failed,
+                None => Status::Unknown,
+            },
+            _ => Status::Unknown,
+        }
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -186,6 +223,17 @@ mod tests {
         assert_eq!(Status::from_livy(None, Some("error")), Status::Failed);
         assert_eq!(Status::from_livy(None, Some("cancelled")), Status::Cancelled);
         assert_eq!(Status::from_livy(None, None), Status::Pending);
+    }
+
+    #[test]
+    fn terminal_acquisition_and_final_results_win_over_stale_livy_states() {
+        assert_eq!(Status::from_livy_item(Some("starting"), Some("error"), None), Status::Failed);
+        assert_eq!(Status::from_livy_item(Some("not_started"), Some("cancelled"), None), Status::Cancelled);
+        assert_eq!(Status::from_livy_item(Some("idle"), Some("queued"), None), Status::Ready);
+        assert_eq!(Status::from_livy_item(Some("dead"), Some("cancelled"), None), Status::Failed);
+        assert_eq!(Status::from_livy_item(None, None, Some("Succeeded")), Status::Succeeded);
+        assert_eq!(Status::from_livy_item(None, None, Some("Uncertain")), Status::Pending);
+        assert_eq!(Status::from_livy_item(Some("busy"), None, Some("Uncertain")), Status::Busy);
     }
 
     #[test]

@@ -106,15 +106,17 @@ impl DatabricksClient {
             async move {
                 let mut answer = ep.call(Method::POST, EVENTS).json(&body).idempotent().send().await?;
                 let total = answer.get("total_count").and_then(Value::as_u64);
-                let next = match (super::next_token(&answer), answer.get("next_page")) {
-                    (Some(token), _) => {
+                // `next_page` re-sent verbatim, as the official SDK pages; the token only when
+                // a service sends no `next_page` object.
+                let next = match (answer.get("next_page"), super::next_token(&answer)) {
+                    (Some(page @ Value::Object(_)), _) => Some(page.clone()),
+                    (_, Some(token)) => {
                         let mut next = body.clone();
                         if let Value::Object(map) = &mut next {
                             map.insert("page_token".into(), token.into());
                         }
                         Some(next)
                     }
-                    (None, Some(page @ Value::Object(_))) => Some(page.clone()),
                     _ => None,
                 };
                 let items = decode_items("POST", EVENTS, &mut answer, "events")?;

@@ -975,6 +975,22 @@ mod tests {
     }
 
     #[test]
+    fn nulls_and_string_numbers_from_gateways_read() {
+        let r: Run =
+            decode(json!({"run_id": "455644833", "job_id": 11, "tasks": null, "job_parameters": null,
+            "cluster_instance": {"cluster_id": "c", "spark_context_id": 4348585301701786482i64},
+            "start_time": "1718000000000", "repair_history": [null]}));
+        assert_eq!((r.run_id, r.start_time, r.tasks.len()), (Some(455644833), Some(1718000000000), 0));
+        assert_eq!(
+            r.cluster_instance.and_then(|c| c.spark_context_id).as_deref(),
+            Some("4348585301701786482")
+        );
+        let c: ClusterDetails = decode(json!({"cluster_id": "c", "spark_conf": null, "custom_tags": null,
+            "termination_reason": {"code": "INACTIVITY", "parameters": null}, "num_workers": "2"}));
+        assert_eq!((c.spark_conf.len(), c.num_workers), (0, Some(2)));
+    }
+
+    #[test]
     fn the_reference_runs_and_output_read() {
         let r: Run = decode(
             json!({"job_id":11,"run_id":455644833,"number_in_job":455644833,"run_name":"nightly",

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::models::*;
 use crate::api::paging::{Page, Pages};
 use crate::api::wire::{Fetched, decode_items, seg};
-use crate::api::{ApiError, Endpoint};
+use crate::api::{ApiError, Endpoint, ErrorKind};
 
 pub const API_VERSION: &str = "2023-12-01";
 
@@ -19,6 +19,18 @@ pub struct LivyClient {
     ep: Endpoint,
     /// The Livy API root under the lakehouse.
     livy: String,
+}
+
+/// A DELETE answered 404 removed nothing because there was nothing left to remove: the
+/// reference notes that clients accept it (sessions end by themselves after their idle timeout).
+fn already_gone(result: Result<(), ApiError>) -> Result<(), ApiError> {
+    match result {
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            tracing::debug!("{e}: already gone");
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// What a `$top/$skip` cursor holds.
@@ -55,15 +67,18 @@ impl LivyClient {
         self.ep.call(Method::GET, format!("{}/sessions/{}", self.livy, seg(id)?)).fetch().await
     }
 
-    /// `DELETE /sessions/{id}`: stops the session.
+    /// `DELETE /sessions/{id}`: stops the session. A 404 means it already ended (Fabric ends
+    /// idle sessions by itself), which is what was asked.
     pub async fn delete_session(&self, id: &str) -> Result<(), ApiError> {
-        self.ep.call(Method::DELETE, format!("{}/sessions/{}", self.livy, seg(id)?)).send().await.map(drop)
+        already_gone(
+            self.ep.call(Method::DELETE, format!("{}/sessions/{}", self.livy, seg(id)?)).execute().await,
+        )
     }
 
     /// `POST /sessions/{id}/reset-timeout` (204): restarts the 20-minute idle clock.
     pub async fn reset_session_timeout(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("{}/sessions/{}/reset-timeout", self.livy, seg(id)?);
-        self.ep.call(Method::POST, path).idempotent().send().await.map(drop)
+        self.ep.call(Method::POST, path).idempotent().execute().await
     }
 
     // ---- statements in a regular session ----
@@ -114,9 +129,11 @@ impl LivyClient {
         self.ep.call(Method::GET, format!("{}/batches/{}", self.livy, seg(id)?)).fetch().await
     }
 
-    /// `DELETE /batches/{id}`: cancels the batch.
+    /// `DELETE /batches/{id}`: cancels the batch (a 404: it already ended).
     pub async fn delete_batch(&self, id: &str) -> Result<(), ApiError> {
-        self.ep.call(Method::DELETE, format!("{}/batches/{}", self.livy, seg(id)?)).send().await.map(drop)
+        already_gone(
+            self.ep.call(Method::DELETE, format!("{}/batches/{}", self.livy, seg(id)?)).execute().await,
+        )
     }
 
     // ---- high-concurrency sessions ----
@@ -138,7 +155,7 @@ impl LivyClient {
     /// `DELETE /highConcurrencySessions/{id}`; deleting the last REPL ends the Livy session.
     pub async fn delete_hc_session(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("{}/highConcurrencySessions/{}", self.livy, seg(id)?);
-        self.ep.call(Method::DELETE, path).send().await.map(drop)
+        already_gone(self.ep.call(Method::DELETE, path).execute().await)
     }
 
     /// Statements of one REPL: these paths take the underlying Livy `sessionId` and the
@@ -189,8 +206,8 @@ impl LivyClient {
         self.ep.call(Method::POST, path).idempotent().fetch().await
     }
 
-    /// `$top/$skip` paging over a `LivySparkActivityList`. The list ends on a short page or
-    /// when the reported total is reached.
+    /// `$top/$skip` paging over a `LivySparkActivityList`. The list ends when the reported total
+    /// is reached, on an empty page, or (without a total) on a page shorter than the page size.
     fn activities(&self, what: &str) -> Pages<LivySparkActivity> {
         let ep = self.ep.clone();
         let path = format!("{}/{what}", self.livy);
@@ -204,9 +221,17 @@ impl LivyClient {
                     .send()
                     .await?;
                 let total = body.get("totalCountOfMatchedItems").and_then(Value::as_u64);
+                // The service may cap a page below `$top` (it reports its `pageSize`): a short
+                // page ends the list only when neither the total nor the page size say otherwise.
+                let page_size = body.get("pageSize").and_then(Value::as_u64).filter(|n| *n > 0);
                 let items = decode_items("GET", &path, &mut body, "items")?;
                 let seen = skip + items.len();
-                let more = items.len() >= ACTIVITY_PAGE && total.is_none_or(|t| (seen as u64) < t);
+                let full = page_size.map_or(ACTIVITY_PAGE as u64, |p| p.min(ACTIVITY_PAGE as u64));
+                let more = !items.is_empty()
+                    && match total {
+                        Some(t) => (seen as u64) < t,
+                        None => items.len() as u64 >= full,
+                    };
                 Ok((Page { items, total }, more.then_some(Offset(seen))))
             }
         })
