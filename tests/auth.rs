@@ -218,6 +218,7 @@ async fn certificate_credentials_sign_a_valid_assertion_from_pem_and_pkcs12() ->
             },
             endpoints: endpoints(&server),
             sp_management_resource_id: None,
+            management_token: false,
         };
         let auth =
             databricks_authenticator(&spec, "https://adb-1.2.azuredatabricks.net", &context(dir.path()))?;
@@ -425,6 +426,7 @@ async fn azure_cli_is_run_once_until_invalidated() -> TestResult {
         },
         endpoints: EntraEndpoints::default(),
         sp_management_resource_id: None,
+        management_token: false,
     };
     let auth = databricks_authenticator(&spec, "https://adb-1.2.azuredatabricks.net", &ctx)?;
     assert_eq!(bearer(&auth).await?, "Bearer az-token-1");
@@ -535,6 +537,7 @@ async fn managed_identity_asks_imds_with_the_metadata_header() -> TestResult {
         sp_management_resource_id: Some(
             "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w".into(),
         ),
+        management_token: false,
     };
     let dir = tempfile::tempdir()?;
     let auth = databricks_authenticator(&spec, "https://adb-1.2.azuredatabricks.net", &context(dir.path()))?;
@@ -679,6 +682,7 @@ async fn sp_management_headers_carry_both_tokens_and_the_workspace() -> TestResu
         credential: client_secret(SECRET),
         endpoints: endpoints(&server),
         sp_management_resource_id: Some(resource_id.into()),
+        management_token: false,
     };
     let dir = tempfile::tempdir()?;
     let auth = databricks_authenticator(&spec, "https://adb-1.2.azuredatabricks.net", &context(dir.path()))?;
@@ -694,6 +698,26 @@ async fn sp_management_headers_carry_both_tokens_and_the_workspace() -> TestResu
     auth.headers().await?;
     assert_eq!((workspace.calls_async().await, management.calls_async().await), (1, 1));
     assert_eq!(auth.describe().audience.as_deref(), Some(DATABRICKS_SCOPE));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_client_secret_profile_sends_the_management_token_without_a_resource_id() -> TestResult {
+    let server = MockServer::start_async().await;
+    mock_secret_token(&server, DATABRICKS_SCOPE, "databricks-token", 3599).await;
+    mock_secret_token(&server, ARM_SCOPE, "arm-token", 3599).await;
+    let spec = DatabricksAuth::Entra {
+        credential: client_secret(SECRET),
+        endpoints: endpoints(&server),
+        sp_management_resource_id: None,
+        management_token: true,
+    };
+    let dir = tempfile::tempdir()?;
+    let auth = databricks_authenticator(&spec, "https://adb-1.2.azuredatabricks.net", &context(dir.path()))?;
+    let headers = auth.headers().await?;
+    assert_eq!(headers.len(), 2, "{headers:?}");
+    assert_eq!(header(&headers, "X-Databricks-Azure-SP-Management-Token"), Some("arm-token"));
+    assert_eq!(header(&headers, "X-Databricks-Azure-Workspace-Resource-Id"), None);
     Ok(())
 }
 
@@ -766,5 +790,62 @@ async fn debug_and_display_never_show_secrets() -> TestResult {
     .err()
     .ok_or("expected misconfigured")?;
     assert!(matches!(err, AuthError::Misconfigured { .. }) && err.to_string().contains("https"), "{err}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn databricks_cli_profiles_get_tokens_from_databricks_auth_token() -> TestResult {
+    let sim = sparkdeck::sim::Sim::start_default().await?;
+    let pat = sim.shared().databricks().demo_workspaces(sim.base_url())[0].pat.clone();
+    let dir = tempfile::tempdir()?;
+    // The CLI answers from its OAuth cache; here the cached token is one the simulator accepts.
+    let cli = fake_cli(
+        dir.path(),
+        "databricks",
+        &format!(
+            "printf '{{\"access_token\":\"{pat}\",\"token_type\":\"Bearer\",\"expiry\":\"2099-06-10T11:22:33.123456789+02:00\"}}'"
+        ),
+    );
+    let ctx = context(dir.path()).with_databricks_cli_path(&cli);
+    let auth = databricks_authenticator(&DatabricksAuth::DatabricksCli, sim.base_url(), &ctx)?;
+    let headers = auth.headers().await?;
+    let mut request = reqwest::Client::new().get(format!("{}/api/2.0/preview/scim/v2/Me", sim.base_url()));
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    assert_eq!(request.send().await?.status().as_u16(), 200);
+    auth.headers().await?;
+    assert_eq!(az_runs(dir.path()), 1, "cached until its expiry");
+    let args = std::fs::read_to_string(dir.path().join("args.log"))?;
+    assert_eq!(args.trim(), format!("auth token --host {}", sim.base_url()));
+    assert_eq!(auth.describe().method, "databricks-cli");
+
+    // Not signed in: the CLI's own advice comes through as "sign-in required", token-free.
+    let dir = tempfile::tempdir()?;
+    let cli = fake_cli(
+        dir.path(),
+        "databricks",
+        "echo 'Error: cache: databricks OAuth is not configured for this host. Try logging in again with `databricks auth login --host https://adb-1.2.azuredatabricks.net` before retrying.' >&2; exit 1",
+    );
+    let ctx = context(dir.path()).with_databricks_cli_path(&cli);
+    let auth = databricks_authenticator(
+        &DatabricksAuth::DatabricksCli,
+        "https://adb-1.2.azuredatabricks.net",
+        &ctx,
+    )?;
+    let err = auth.headers().await.err().ok_or("expected an error")?;
+    assert!(
+        matches!(&err, AuthError::SignInRequired { message, .. } if message.starts_with("cache: databricks OAuth is not configured")),
+        "{err:?}"
+    );
+    // No CLI at all: say how to get one.
+    let ctx = context(dir.path()).with_databricks_cli_path(dir.path().join("missing"));
+    let auth = databricks_authenticator(
+        &DatabricksAuth::DatabricksCli,
+        "https://adb-1.2.azuredatabricks.net",
+        &ctx,
+    )?;
+    let err = auth.headers().await.err().ok_or("expected an error")?;
+    assert!(err.to_string().contains("databricks auth login"), "{err}");
     Ok(())
 }

@@ -236,7 +236,8 @@ fn config_example_parses_and_keeps_secrets_in_environment_variables() {
     // The example's [keys] are valid for the monitor.
     assert_eq!(cfg.settings.keys.len(), 2);
     sparkdeck::app::keymap::Keymap::with_overrides(&cfg.settings.keys).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(cfg.databricks.len(), 4);
+    assert_eq!(cfg.databricks.len(), 5);
+    assert!(cfg.databricks.iter().any(|d| matches!(d.auth, DatabricksAuth::DatabricksCli)));
     let methods: Vec<&str> = cfg
         .fabric
         .iter()
@@ -503,8 +504,14 @@ fn more_than_one_method_is_ambiguous_unless_auth_type_chooses() {
         load_cli_like(&[("DATABRICKS_CONFIG_PROFILE", "both"), ("DATABRICKS_AUTH_TYPE", "pat")]).unwrap();
     assert!(matches!(&cfg.databricks[0].auth, DatabricksAuth::Pat { .. }));
     let err = load_cli_like(&[("DATABRICKS_CONFIG_PROFILE", "unsupported")]).unwrap_err();
-    assert!(err.to_string().contains("auth_type `databricks-cli` is not supported"), "{err}");
-    assert!(err.to_string().contains("pat, oauth-m2m, azure-client-secret, azure-cli, azure-msi"), "{err}");
+    assert!(err.to_string().contains("auth_type `external-browser` is not supported"), "{err}");
+    assert!(
+        err.to_string().contains("pat, oauth-m2m, azure-client-secret, azure-cli, azure-msi, databricks-cli"),
+        "{err}"
+    );
+    // Profiles written by `databricks auth login` use the CLI's own sign-in.
+    let cfg = load_cli_like(&[("DATABRICKS_CONFIG_PROFILE", "cli-login")]).unwrap();
+    assert!(matches!(&cfg.databricks[0].auth, DatabricksAuth::DatabricksCli));
 }
 
 #[test]
@@ -526,10 +533,12 @@ fn azure_providers_follow_the_sdk_order() {
         DatabricksAuth::Entra {
             credential: EntraCredential::ClientSecret { tenant_id, client_id, .. },
             sp_management_resource_id,
+            management_token,
             ..
         } => {
             assert_eq!((tenant_id.as_str(), client_id.as_str()), ("arm-tenant", "arm-client"));
             assert_eq!(sp_management_resource_id, &None);
+            assert!(management_token, "the SDKs always send the management token for azure-client-secret");
         }
         other => panic!("{other:?}"),
     }

@@ -7,7 +7,6 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use serde::Deserialize;
 
 use super::audience::Audience;
 use super::entra::first_line;
+use super::process::run_helper;
 use super::token::{AccessToken, TokenSource, jwt_principal, scrub};
 use super::{AuthDescription, AuthError};
 
@@ -84,32 +84,11 @@ impl AzureCliSource {
 
     async fn run(&self) -> Result<AccessToken, AuthError> {
         let unavailable = |message: String| AuthError::Unavailable { method: METHOD.into(), message };
-        let child = tokio::process::Command::new(&self.az_path)
-            .args(self.args())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => AuthError::Misconfigured {
-                    method: METHOD.into(),
-                    message: format!(
-                        "the Azure CLI ({}) was not found: install it and run `az login`, or choose another auth method",
-                        self.az_path.display()
-                    ),
-                },
-                _ => unavailable(format!("cannot run {}: {e}", self.az_path.display())),
-            })?;
-        let output = tokio::time::timeout(AZ_TIMEOUT, child.wait_with_output())
-            .await
-            .map_err(|_| {
-                unavailable(format!("`az account get-access-token` did not finish within {AZ_TIMEOUT:?}"))
-            })?
-            .map_err(|e| unavailable(format!("cannot run {}: {e}", self.az_path.display())))?;
-        let stdout = SecretString::from(String::from_utf8_lossy(&output.stdout).into_owned());
-        if !output.status.success() {
-            return Err(self.failure(&String::from_utf8_lossy(&output.stderr), stdout.expose_secret()));
+        let hint = "install the Azure CLI and run `az login`, or choose another auth method";
+        let output = run_helper(METHOD, &self.az_path, &self.args(), AZ_TIMEOUT, hint).await?;
+        let stdout = output.stdout;
+        if !output.success {
+            return Err(self.failure(&output.stderr, stdout.expose_secret()));
         }
         // Parse errors are reported without the output: it may hold a token.
         let token: CliToken = serde_json::from_str(stdout.expose_secret()).map_err(|_| {

@@ -34,11 +34,19 @@ pub struct AuthContext {
     pub device_code_prompt: Option<DeviceCodeSink>,
     /// The Azure CLI executable (`az` from `PATH` by default).
     pub az_path: PathBuf,
+    /// The Databricks CLI executable (`databricks` from `PATH` by default).
+    pub databricks_cli_path: PathBuf,
 }
 
 impl AuthContext {
     pub fn new(http: reqwest::Client, data_dir: impl Into<PathBuf>) -> Self {
-        Self { http, data_dir: data_dir.into(), device_code_prompt: None, az_path: PathBuf::from("az") }
+        Self {
+            http,
+            data_dir: data_dir.into(),
+            device_code_prompt: None,
+            az_path: PathBuf::from("az"),
+            databricks_cli_path: PathBuf::from("databricks"),
+        }
     }
 
     pub fn with_device_code_prompt(mut self, sink: DeviceCodeSink) -> Self {
@@ -50,6 +58,11 @@ impl AuthContext {
         self.az_path = path.into();
         self
     }
+
+    pub fn with_databricks_cli_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.databricks_cli_path = path.into();
+        self
+    }
 }
 
 impl fmt::Debug for AuthContext {
@@ -58,6 +71,7 @@ impl fmt::Debug for AuthContext {
             .field("data_dir", &self.data_dir)
             .field("device_code_prompt", &self.device_code_prompt.is_some())
             .field("az_path", &self.az_path)
+            .field("databricks_cli_path", &self.databricks_cli_path)
             .finish_non_exhaustive()
     }
 }

@@ -133,7 +133,8 @@ impl TokenSource for OAuthM2MSource {
 pub struct SpManagementAuthenticator {
     workspace: TokenProvider,
     management: TokenProvider,
-    workspace_resource_id: HeaderValue,
+    /// Absent when only the management token is sent (the workspace is then the host's).
+    workspace_resource_id: Option<HeaderValue>,
 }
 
 impl fmt::Debug for SpManagementAuthenticator {
@@ -150,13 +151,16 @@ impl SpManagementAuthenticator {
     pub(crate) fn new(
         workspace: TokenProvider,
         management: TokenProvider,
-        workspace_resource_id: &str,
+        workspace_resource_id: Option<&str>,
     ) -> Result<Self, AuthError> {
-        let workspace_resource_id =
-            HeaderValue::from_str(workspace_resource_id).map_err(|_| AuthError::Misconfigured {
-                method: workspace.describe().method,
-                message: "sp_management_resource_id cannot be sent in an HTTP header".into(),
-            })?;
+        let workspace_resource_id = workspace_resource_id
+            .map(|id| {
+                HeaderValue::from_str(id).map_err(|_| AuthError::Misconfigured {
+                    method: workspace.describe().method,
+                    message: "sp_management_resource_id cannot be sent in an HTTP header".into(),
+                })
+            })
+            .transpose()?;
         Ok(Self { workspace, management, workspace_resource_id })
     }
 }
@@ -172,11 +176,14 @@ impl Authenticator for SpManagementAuthenticator {
                     message: "the management token cannot be sent in an HTTP header".into(),
                 })?;
             management.set_sensitive(true);
-            Ok(vec![
+            let mut headers = vec![
                 bearer_header(&token, &method)?,
                 (HeaderName::from_static(SP_MANAGEMENT_TOKEN_HEADER), management),
-                (HeaderName::from_static(WORKSPACE_RESOURCE_ID_HEADER), self.workspace_resource_id.clone()),
-            ])
+            ];
+            if let Some(id) = &self.workspace_resource_id {
+                headers.push((HeaderName::from_static(WORKSPACE_RESOURCE_ID_HEADER), id.clone()));
+            }
+            Ok(headers)
         })
     }
 

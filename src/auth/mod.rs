@@ -33,9 +33,11 @@ mod azure_cli;
 mod certificate;
 pub mod context;
 mod databricks;
+mod databricks_cli;
 mod device_code;
 mod entra;
 mod imds;
+mod process;
 pub mod spec;
 pub mod token;
 
@@ -51,6 +53,7 @@ pub use token::{AccessToken, REFRESH_MARGIN, TokenProvider, TokenSource};
 
 use self::azure_cli::AzureCliSource;
 use self::databricks::OAuthM2MSource;
+use self::databricks_cli::DatabricksCliSource;
 use self::device_code::DeviceCodeSource;
 use self::entra::{AppCredential, AppTokenSource};
 use self::imds::ImdsSource;
@@ -161,6 +164,10 @@ pub fn databricks_authenticator(
             require("pat", token.expose_secret(), "token")?;
             Ok(Arc::new(StaticBearer::new("pat", token.clone())))
         }
+        DatabricksAuth::DatabricksCli => {
+            require("databricks-cli", host, "host")?;
+            Ok(Arc::new(TokenProvider::new(DatabricksCliSource::new(ctx.databricks_cli_path.clone(), host))))
+        }
         DatabricksAuth::OAuthM2M { client_id, client_secret } => {
             require("oauth-m2m", client_id, "client_id")?;
             require("oauth-m2m", client_secret.expose_secret(), "client_secret")?;
@@ -169,12 +176,16 @@ pub fn databricks_authenticator(
                 OAuthM2MSource::new(host, client_id.clone(), client_secret.clone(), ctx.http.clone());
             Ok(Arc::new(TokenProvider::new(source)))
         }
-        DatabricksAuth::Entra { credential, endpoints, sp_management_resource_id: None } => {
-            entra_authenticator(credential, endpoints, Audience::AzureDatabricks, ctx)
-        }
-        DatabricksAuth::Entra { credential, endpoints, sp_management_resource_id: Some(resource_id) } => {
+        DatabricksAuth::Entra {
+            credential,
+            endpoints,
+            sp_management_resource_id: None,
+            management_token: false,
+        } => entra_authenticator(credential, endpoints, Audience::AzureDatabricks, ctx),
+        DatabricksAuth::Entra { credential, endpoints, sp_management_resource_id, .. } => {
             let workspace = entra_provider(credential, endpoints, Audience::AzureDatabricks, ctx)?;
             let management = entra_provider(credential, endpoints, Audience::Arm, ctx)?;
+            let resource_id = sp_management_resource_id.as_deref();
             Ok(Arc::new(SpManagementAuthenticator::new(workspace, management, resource_id)?))
         }
     }

@@ -68,14 +68,18 @@ pub enum FabricAuth {
 pub enum DatabricksAuth {
     /// Personal access token (`dapi…`).
     Pat { token: SecretString },
+    /// The Databricks CLI's own sign-in (`databricks auth login`; `auth_type = databricks-cli`).
+    DatabricksCli,
     /// Databricks OAuth machine-to-machine (client credentials against `{host}/oidc/v1/token`).
     OAuthM2M { client_id: String, client_secret: SecretString },
     /// Entra token for the AzureDatabricks application. With `sp_management_resource_id`, also
     /// send the ARM management token and the workspace resource id, so a service principal that is
-    /// not yet a workspace user is admitted (and provisioned).
+    /// not yet a workspace user is admitted (and provisioned). `management_token` sends the ARM
+    /// token even without a resource id, as the official SDKs do for `azure-client-secret`.
     Entra {
         credential: EntraCredential,
         endpoints: EntraEndpoints,
         sp_management_resource_id: Option<String>,
+        management_token: bool,
     },
 }

@@ -54,7 +54,7 @@ const SECRET_KEYS: &[&str] = &["token", "password", "client_secret", "azure_clie
 
 /// The providers sparkdeck implements, for `auth_type`.
 pub const SUPPORTED_AUTH_TYPES: &[&str] =
-    &["pat", "oauth-m2m", "azure-client-secret", "azure-cli", "azure-msi"];
+    &["pat", "oauth-m2m", "azure-client-secret", "azure-cli", "azure-msi", "databricks-cli"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Provenance {
@@ -477,6 +477,7 @@ fn build(method: &str, attrs: &Attrs, host: &str, source: &str) -> Result<Databr
             let token = require(attrs, "token", "DATABRICKS_TOKEN", method, source)?;
             Ok(DatabricksAuth::Pat { token: secret(token) })
         }
+        "databricks-cli" => Ok(DatabricksAuth::DatabricksCli),
         "oauth-m2m" => {
             let client_id = require(attrs, "client_id", "DATABRICKS_CLIENT_ID", method, source)?.to_string();
             let client_secret =
@@ -492,6 +493,9 @@ fn build(method: &str, attrs: &Attrs, host: &str, source: &str) -> Result<Databr
                 credential: EntraCredential::ClientSecret { tenant_id, client_id, client_secret },
                 endpoints: endpoints()?,
                 sp_management_resource_id: resource_id,
+                // The official SDKs always send it for a client-secret principal, so one not
+                // yet in the workspace is admitted where the SDKs admit it.
+                management_token: true,
             })
         }
         "azure-cli" => Ok(DatabricksAuth::Entra {
@@ -501,6 +505,7 @@ fn build(method: &str, attrs: &Attrs, host: &str, source: &str) -> Result<Databr
             },
             endpoints: endpoints()?,
             sp_management_resource_id: None,
+            management_token: false,
         }),
         // "azure-msi"
         _ => Ok(DatabricksAuth::Entra {
@@ -509,6 +514,7 @@ fn build(method: &str, attrs: &Attrs, host: &str, source: &str) -> Result<Databr
             },
             endpoints: endpoints()?,
             sp_management_resource_id: resource_id,
+            management_token: false,
         }),
     }
 }

@@ -255,6 +255,7 @@ pub enum EntraAuthEntry {
 pub enum DatabricksAuthEntry {
     Pat(Pat),
     OauthM2m(OauthM2m),
+    DatabricksCli(DatabricksCli),
     ServicePrincipalSecret(ServicePrincipalSecret),
     ServicePrincipalCertificate(ServicePrincipalCertificate),
     AzureCli(AzureCli),
@@ -277,6 +278,7 @@ pub const FABRIC_METHODS: &[&str] = &[
 pub const DATABRICKS_METHODS: &[&str] = &[
     "pat",
     "oauth-m2m",
+    "databricks-cli",
     "service-principal-secret",
     "service-principal-certificate",
     "azure-cli",
@@ -290,6 +292,7 @@ pub const DATABRICKS_METHODS: &[&str] = &[
 pub enum DatabricksMethod {
     Pat(Pat),
     OauthM2m(OauthM2m),
+    DatabricksCli,
     Entra(EntraAuthEntry),
 }
 
@@ -300,6 +303,7 @@ impl DatabricksAuthEntry {
         match self {
             D::Pat(p) => DatabricksMethod::Pat(p),
             D::OauthM2m(m) => DatabricksMethod::OauthM2m(m),
+            D::DatabricksCli(_) => DatabricksMethod::DatabricksCli,
             D::ServicePrincipalSecret(x) => DatabricksMethod::Entra(E::ServicePrincipalSecret(x)),
             D::ServicePrincipalCertificate(x) => DatabricksMethod::Entra(E::ServicePrincipalCertificate(x)),
             D::AzureCli(x) => DatabricksMethod::Entra(E::AzureCli(x)),
@@ -375,6 +379,11 @@ pub struct WorkloadIdentity {
 pub struct EnvToken {
     pub variable: String,
 }
+
+/// The Databricks CLI's sign-in (`databricks auth login --host …` first); no settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabricksCli {}
 
 /// Gaps fall back to `DATABRICKS_TOKEN`.
 #[derive(Debug, Clone, Deserialize)]

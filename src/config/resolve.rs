@@ -298,6 +298,12 @@ impl<'a> Resolver<'a> {
                 })?;
                 Ok(DatabricksAuth::Pat { token })
             }
+            DatabricksMethod::DatabricksCli => {
+                if resource_id.is_some() {
+                    return Err(not_entra("databricks-cli"));
+                }
+                Ok(DatabricksAuth::DatabricksCli)
+            }
             DatabricksMethod::OauthM2m(m2m) => {
                 if resource_id.is_some() {
                     return Err(not_entra("oauth-m2m"));
@@ -330,7 +336,12 @@ impl<'a> Resolver<'a> {
             }
             DatabricksMethod::Entra(entra) => {
                 let (credential, endpoints) = self.entra(entra, &span, "databricks.auth", label, env_vars)?;
-                Ok(DatabricksAuth::Entra { credential, endpoints, sp_management_resource_id: resource_id })
+                Ok(DatabricksAuth::Entra {
+                    credential,
+                    endpoints,
+                    sp_management_resource_id: resource_id,
+                    management_token: false,
+                })
             }
         }
     }

@@ -122,8 +122,14 @@ pub fn form_field(body: &[u8], name: &str) -> Option<String> {
 /// A fake `az`: appends its arguments to `args.log`, counts runs in `count`, and prints what
 /// `body` (shell) prints, with `$N` the run number.
 pub fn fake_az(dir: &Path, body: &str) -> PathBuf {
+    fake_cli(dir, "az", body)
+}
+
+/// A shell script standing in for a sign-in helper (`az`, `databricks`): it logs its arguments
+/// to `args.log`, counts its runs in `count` (as `$N`), then runs `body`.
+pub fn fake_cli(dir: &Path, name: &str, body: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("az");
+    let path = dir.join(name);
     let script = format!(
         "#!/bin/sh\nDIR=\"$(dirname \"$0\")\"\necho \"$@\" >> \"$DIR/args.log\"\nN=$(( $(cat \"$DIR/count\" 2>/dev/null || echo 0) + 1 ))\necho $N > \"$DIR/count\"\n{body}\n"
     );
