@@ -1,7 +1,7 @@
 //! sparkdeck: a terminal monitor and console for Spark in Microsoft Fabric (Livy API) and
 //! Azure Databricks. The binary is a thin shell over this library so tests can drive every layer.
 //!
-//! Layers: `api` talks HTTP, `auth` owns secrets and tokens, `config` reads files, `domain` maps
+//! Layers: `api` talks HTTP, `auth` owns secrets and tokens, `config` reads files, `drafts` keeps the editor's text and history on disk, `domain` maps
 //! wire objects to what the UI shows, `poll` schedules background refreshes, `app` is pure
 //! state + update, `ui` renders, `tui` runs the loop, `sim` is the embedded simulator of both
 //! services.
@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod drafts;
 pub mod poll;
 pub mod sim;
 pub mod tui;

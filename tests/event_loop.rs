@@ -11,7 +11,6 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc as input_channel;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use sparkdeck::app::{Action, App, Effect, Msg, View};
 use sparkdeck::domain::Kind;
 use sparkdeck::tui::{EventLoop, Exit, TuiError};
@@ -20,7 +19,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout};
 use tokio_util::sync::CancellationToken;
-use tui_support::{NOW, clusters, empty_app, runs, ts};
+use tui_support::{NOW, clusters, empty_app, runs, text, ts};
 
 /// Longer than any timer the loop may legitimately arm (frame cap, 1 s clock).
 const QUIET: Duration = Duration::from_secs(3600);
@@ -32,14 +31,6 @@ struct Harness {
     frames: mpsc::UnboundedReceiver<String>,
     shutdown: CancellationToken,
     handle: JoinHandle<Result<Exit<TestBackend>, TuiError>>,
-}
-
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Start the loop on `app`, with `queued` already waiting in the message channel.

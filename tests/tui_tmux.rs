@@ -12,13 +12,14 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(cmd: &str) -> Option<Tmux> {
+    /// A tmux session named after this test process and `name`, running `cmd` in a shell.
+    fn start(name: &str, cmd: &str) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
             eprintln!("tmux not found: skipping the real-terminal test");
             return None;
         }
-        let session = format!("sparkdeck-test-{}", std::process::id());
+        let session = format!("sparkdeck-test-{}-{name}", std::process::id());
         let status = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "36", "sh"])
             .status()
@@ -69,7 +70,7 @@ impl Drop for Tmux {
 
 #[test]
 fn demo_in_a_real_terminal() {
-    let Some(t) = Tmux::start(&format!("{BIN} --demo; echo exit=$?")) else { return };
+    let Some(t) = Tmux::start("monitor", &format!("{BIN} --demo; echo exit=$?")) else { return };
     // The monitor opens on sessions with data from the simulator.
     let screen = t.wait_for("Sessions (");
     assert!(screen.contains("Sales Analytics") && screen.contains("refreshed"), "{screen}");
@@ -94,4 +95,42 @@ fn demo_in_a_real_terminal() {
     // Back on the normal screen, where the shell's earlier output still is.
     assert!(screen.contains("before-sparkdeck"), "terminal not restored:\n{screen}");
     assert!(!screen.contains("Clusters ("), "{screen}");
+}
+
+#[test]
+fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let h = home.path().display();
+    // Its own home, so the drafts are this test's; a fast simulator clock, so the session
+    // starts in about a second.
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data XDG_CONFIG_HOME={h}/config {BIN} --demo --demo-speed 50"
+    );
+    let Some(t) = Tmux::start("editor", &cmd) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["e"]);
+    t.wait_for("no session yet: F5 starts one");
+    t.keys(&["-l", "answer = 6 * 7"]);
+    t.keys(&["Enter"]);
+    t.keys(&["-l", "print(answer)"]);
+    t.keys(&["F5"]);
+    let screen = t.wait_for("[1] PySpark ok");
+    assert!(screen.contains("   42"), "{screen}");
+    assert!(screen.contains("session ") && screen.contains("REPL "), "{screen}");
+    // The terminal goes away under it (SIGHUP, no orderly quit): the text was saved as it was typed.
+    drop(t);
+    let draft = std::fs::read_to_string(home.path().join("data/sparkdeck/editor/draft.json"))
+        .unwrap_or_else(|e| panic!("the draft was saved: {e}"));
+    assert!(draft.contains("answer = 6 * 7\\nprint(answer)"), "{draft}");
+    let history = std::fs::read_to_string(home.path().join("data/sparkdeck/editor/history.jsonl"))
+        .unwrap_or_else(|e| panic!("the history was saved: {e}"));
+    assert_eq!(history.lines().count(), 1, "{history}");
+    // The next start opens the editor on the same text, with the run in its history.
+    let Some(t) = Tmux::start("editor-again", &cmd) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["e"]);
+    let screen = t.wait_for("print(answer)");
+    assert!(screen.contains("answer = 6 * 7"), "{screen}");
+    t.keys(&["M-Up"]);
+    t.wait_for("history 1/1");
 }

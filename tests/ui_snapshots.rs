@@ -226,3 +226,68 @@ fn a_watched_run_is_marked_and_the_status_line_says_so() {
     keys(&mut app, "w");
     assert_snapshot!(draw(&mut app, WIDE).backend());
 }
+
+/// The editor on fabric-prod after three runs (a text, a table, an error) and a fourth waiting.
+fn editor_with_outputs() -> App {
+    use sparkdeck::app::StatementUpdate as U;
+    use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
+    let mut app = view(View::Sessions);
+    keys(&mut app, ":editor fabric-prod");
+    press(&mut app, KeyCode::Enter);
+    let repl = Repl {
+        workspace: "fabric-prod".into(),
+        lakehouse: "sales_lh".into(),
+        hc_id: "hc-1".into(),
+        session_id: "5f1c2a90-1111-2222-3333-444455556666".into(),
+        repl_id: "0c0ffee0-aaaa-bbbb-cccc-ddddeeeeffff".into(),
+    };
+    keys(&mut app, "df = spark.read.table(\"sales\")");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "print(df.count())");
+    press(&mut app, KeyCode::F(5));
+    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl) });
+    app.update(Msg::Statement { seq: 1, update: U::Accepted(0) });
+    app.update(Msg::Statement {
+        seq: 1,
+        update: U::Finished(Phase::Done, Some(Output::Text("1204\n".into()))),
+    });
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::F(5));
+    let table = Table {
+        columns: vec!["region".into(), "revenue".into()],
+        rows: vec![vec!["EMEA".into(), "1200.5".into()], vec!["APAC".into(), "980".into()]],
+        dropped_rows: 0,
+    };
+    app.update(Msg::Statement { seq: 2, update: U::Accepted(1) });
+    app.update(Msg::Statement { seq: 2, update: U::Finished(Phase::Done, Some(Output::Table(table))) });
+    press(&mut app, KeyCode::F(5));
+    let error = Output::Error {
+        name: "AnalysisException".into(),
+        value: "[TABLE_OR_VIEW_NOT_FOUND] The table or view `sales` cannot be found.".into(),
+        traceback: vec!["Traceback (most recent call last):".into(), "  File \"<stdin>\", line 1".into()],
+    };
+    app.update(Msg::Statement { seq: 3, update: U::Accepted(2) });
+    app.update(Msg::Statement { seq: 3, update: U::Finished(Phase::Done, Some(error)) });
+    press(&mut app, KeyCode::F(5));
+    app.update(Msg::Statement { seq: 4, update: U::Accepted(3) });
+    app.update(Msg::Statement { seq: 4, update: U::Phase(Phase::Running) });
+    app
+}
+
+#[test]
+fn editor_with_text_table_error_and_running_outputs() {
+    assert_snapshot!(draw(&mut editor_with_outputs(), (110, 44)).backend());
+}
+
+#[test]
+fn editor_narrow() {
+    assert_snapshot!(draw(&mut editor_with_outputs(), NARROW).backend());
+}
+
+#[test]
+fn editor_help() {
+    let mut app = editor_with_outputs();
+    press(&mut app, KeyCode::F(1));
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}

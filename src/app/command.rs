@@ -3,7 +3,8 @@
 use super::view::View;
 
 /// Command names offered by completion, in the order shown.
-pub const COMMANDS: &[&str] = &["sessions", "batches", "clusters", "runs", "all", "ws", "help", "quit"];
+pub const COMMANDS: &[&str] =
+    &["sessions", "batches", "clusters", "runs", "all", "ws", "editor", "help", "quit"];
 
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,13 +12,15 @@ pub enum Cmd {
     Show(View),
     /// `:ws NAME` (one workspace) or `:ws` (all workspaces).
     Workspace(Option<String>),
+    /// `:editor [WORKSPACE]`: the statement editor.
+    Editor(Option<String>),
     Help,
     Quit,
     Nothing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown command :{0} (try :sessions :batches :clusters :runs :all :ws NAME :q)")]
+#[error("unknown command :{0} (try :sessions :batches :clusters :runs :all :ws NAME :editor :q)")]
 pub struct UnknownCommand(String);
 
 pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
@@ -31,6 +34,7 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "runs" | "run" | "jobs" => Cmd::Show(View::Runs),
         "all" => Cmd::Show(View::All),
         "ws" | "workspace" => Cmd::Workspace(Some(arg).filter(|a| !a.is_empty())),
+        "editor" | "edit" | "e" => Cmd::Editor(Some(arg).filter(|a| !a.is_empty())),
         "help" | "h" => Cmd::Help,
         "q" | "q!" | "quit" | "exit" => Cmd::Quit,
         _ => return Err(UnknownCommand(line.trim().to_string())),
@@ -47,7 +51,7 @@ pub fn candidates(line: &str, workspaces: &[&str]) -> Vec<String> {
             .filter(|c| c.starts_with(&line.to_lowercase()))
             .map(|c| if *c == "ws" { "ws ".to_string() } else { c.to_string() })
             .collect(),
-        Some((head, arg)) if matches!(head, "ws" | "workspace") => {
+        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit") => {
             let arg = arg.trim_start().to_lowercase();
             workspaces
                 .iter()

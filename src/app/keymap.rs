@@ -23,6 +23,8 @@ pub enum Scope {
     Logs,
     /// The `:` command line and the `/` filter line; other keys are typed text.
     Prompt,
+    /// The statement editor; other keys are typed text.
+    Editor,
 }
 
 impl Scope {
@@ -34,6 +36,7 @@ impl Scope {
             Scope::Confirm => "confirmation",
             Scope::Logs => "logs",
             Scope::Prompt => "command / filter line",
+            Scope::Editor => "statement editor",
         }
     }
 }
@@ -76,6 +79,20 @@ pub enum Command {
     Follow,
     /// Watch the selected item: say when it ends.
     Watch,
+    /// Open the statement editor.
+    Editor,
+    /// Editor: run the text.
+    RunCode,
+    /// Editor: the next language.
+    NextLanguage,
+    /// Editor: cancel the running statement.
+    CancelCode,
+    /// Editor: an older / newer statement from the history.
+    HistoryBack,
+    HistoryForward,
+    /// Editor: scroll the output.
+    OutputUp,
+    OutputDown,
 }
 
 /// The action keys; what they do depends on the kind of the focused row.
@@ -124,6 +141,10 @@ const fn code(code: KeyCode) -> KeySpec {
     KeySpec { code, modifiers: KeyModifiers::NONE }
 }
 
+const fn alt(code: KeyCode) -> KeySpec {
+    KeySpec { code, modifiers: KeyModifiers::ALT }
+}
+
 impl KeySpec {
     pub fn matches(&self, event: &KeyEvent) -> bool {
         // Terminals report Shift on upper-case letters and on BackTab inconsistently.
@@ -155,9 +176,16 @@ impl KeySpec {
             KeyCode::PageDown => "pgdn".into(),
             KeyCode::Home => "home".into(),
             KeyCode::End => "end".into(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}").to_lowercase(),
         };
-        if self.modifiers.contains(KeyModifiers::CONTROL) { format!("ctrl-{base}") } else { base }
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            format!("ctrl-{base}")
+        } else if self.modifiers.contains(KeyModifiers::ALT) {
+            format!("alt-{base}")
+        } else {
+            base
+        }
     }
 }
 
@@ -280,6 +308,14 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Table, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
     bind!(Table, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
     bind!(Table, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
+    bind!(
+        Table,
+        [key('e')],
+        C::Editor,
+        ANY,
+        Some("editor"),
+        "statement editor: run code in a high-concurrency session of this Fabric workspace"
+    ),
     bind!(Table, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Table, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
     // Details.
@@ -347,6 +383,54 @@ pub const KEYMAP: &[Binding] = &[
         "cancel (a filter line clears the filter)"
     ),
     bind!(Prompt, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // Statement editor: every other key edits the text with ratatui-textarea's emacs-style
+    // keys (arrows, home / end, ctrl-u undo, ctrl-r redo, ctrl-k kill to end of line, ctrl-y
+    // paste). Function keys and alt- chords are used here because they type nothing.
+    bind!(Editor, [code(KeyCode::F(5)), alt(KeyCode::Enter)], C::RunCode, ANY, Some("run"), "run the text"),
+    bind!(
+        Editor,
+        [code(KeyCode::F(2))],
+        C::NextLanguage,
+        ANY,
+        Some("language"),
+        "next language: PySpark, Scala, SQL, R"
+    ),
+    bind!(Editor, [code(KeyCode::F(8))], C::CancelCode, ANY, Some("cancel"), "cancel the running statement"),
+    bind!(
+        Editor,
+        [alt(KeyCode::Up), alt(KeyCode::Char('p'))],
+        C::HistoryBack,
+        ANY,
+        Some("history"),
+        "an older statement from the history"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Down), alt(KeyCode::Char('n'))],
+        C::HistoryForward,
+        ANY,
+        None,
+        "a newer statement (back to the draft at the end)"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char('k')), alt(KeyCode::PageUp)],
+        C::OutputUp,
+        ANY,
+        None,
+        "scroll the output up"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char('j')), alt(KeyCode::PageDown)],
+        C::OutputDown,
+        ANY,
+        None,
+        "scroll the output down"
+    ),
+    bind!(Editor, [code(KeyCode::Esc)], C::Back, ANY, Some("close"), "back to the panes (the text is kept)"),
+    bind!(Editor, [code(KeyCode::F(1))], C::Help, ANY, Some("help"), "this help"),
+    bind!(Editor, [ctrl('c')], C::Quit, ANY, Some("quit"), "quit (the text is kept for next time)"),
 ];
 
 fn applies(b: &Binding, scope: Scope, kind: Option<Kind>) -> bool {
@@ -413,6 +497,12 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("prev-match", C::PrevMatch),
     ("follow", C::Follow),
     ("watch", C::Watch),
+    ("editor", C::Editor),
+    ("run-code", C::RunCode),
+    ("next-language", C::NextLanguage),
+    ("cancel-code", C::CancelCode),
+    ("history-back", C::HistoryBack),
+    ("history-forward", C::HistoryForward),
 ];
 
 impl Keymap {
@@ -444,7 +534,15 @@ impl Keymap {
 
     /// No key may do two things in one scope for one kind of row.
     fn check(&self) -> Result<(), String> {
-        for scope in [Scope::Table, Scope::Details, Scope::Logs, Scope::Help, Scope::Confirm, Scope::Prompt] {
+        for scope in [
+            Scope::Table,
+            Scope::Details,
+            Scope::Logs,
+            Scope::Help,
+            Scope::Confirm,
+            Scope::Prompt,
+            Scope::Editor,
+        ] {
             for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
                 let mut seen: Vec<(KeySpec, &str)> = Vec::new();
                 for b in self.bindings(scope, kind) {
@@ -480,9 +578,16 @@ impl Keymap {
 }
 
 /// "x", "X", "ctrl-x", "enter", "esc", "tab", "shift-tab", "backspace", "space", "up", "down",
-/// "left", "right", "home", "end", "pgup", "pgdn", "f1"…"f12".
+/// "left", "right", "home", "end", "pgup", "pgdn", "f1"…"f12", and "alt-" before any of them.
 pub fn parse_key(text: &str) -> Result<KeySpec, String> {
     let lower = text.trim().to_ascii_lowercase();
+    if lower.starts_with("alt-") && lower.len() > 4 {
+        let inner = parse_key(&text.trim()[4..])?;
+        if inner.modifiers != KeyModifiers::NONE {
+            return Err(format!("{text:?}: alt- takes a plain key"));
+        }
+        return Ok(alt(inner.code));
+    }
     if let Some(rest) = lower.strip_prefix("ctrl-") {
         let mut chars = rest.chars();
         return match (chars.next(), chars.next()) {
@@ -591,5 +696,10 @@ mod tests {
         assert!(err("kill", "s").contains("would both"), "{}", err("kill", "s"));
         assert_eq!(parse_key("F5"), Ok(KeySpec { code: KeyCode::F(5), modifiers: KeyModifiers::NONE }));
         assert_eq!(parse_key("G"), Ok(key('G')));
+        assert_eq!(parse_key("alt-enter"), Ok(alt(KeyCode::Enter)));
+        assert_eq!(parse_key("Alt-p"), Ok(alt(KeyCode::Char('p'))));
+        assert!(parse_key("alt-ctrl-x").is_err());
+        assert_eq!(alt(KeyCode::Up).label(), "alt-↑");
+        assert_eq!(code(KeyCode::F(5)).label(), "F5");
     }
 }

@@ -6,6 +6,7 @@
 
 mod command;
 mod details;
+pub mod editor;
 pub mod filter;
 pub mod keymap;
 pub mod logs;
@@ -22,9 +23,10 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 pub use details::{DetailLine, Details};
+pub use editor::{Editor, ReplState, Run, RunState};
 pub use keymap::Scope;
 pub use logs::Logs;
-pub use msg::{Action, Effect, Msg, Target};
+pub use msg::{Action, Effect, Msg, StatementUpdate, Target};
 pub use store::{Entry, PollError, Service, Slot, Workspace, WorkspaceState};
 pub use view::{RowRef, SortKey, View, ViewState};
 
@@ -114,6 +116,10 @@ pub struct App {
     watched: Vec<Target>,
     /// The latest state change seen; the clock runs until its flash is over.
     last_change: Option<Timestamp>,
+    /// The statement editor (kept while closed: its text, REPL and outputs).
+    editor: editor::Editor,
+    /// The editor is on screen.
+    editing: bool,
     dirty: bool,
 }
 
@@ -140,8 +146,25 @@ impl App {
             keymap: Default::default(),
             watched: Vec::new(),
             last_change: None,
+            editor: editor::Editor::default(),
+            editing: false,
             dirty: true,
         }
+    }
+
+    /// Start with this editor (the saved draft and history).
+    pub fn with_editor(mut self, editor: editor::Editor) -> App {
+        self.editor = editor;
+        self
+    }
+
+    pub fn editor(&self) -> &editor::Editor {
+        &self.editor
+    }
+
+    /// Whether the statement editor is on screen.
+    pub fn is_editing(&self) -> bool {
+        self.editing
     }
 
     /// Refuse every action with a message (config `read_only = true`).
@@ -182,6 +205,7 @@ impl App {
     /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         self.views[self.view.index()].has_live
+            || (self.editing && self.editor.is_busy())
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }
@@ -263,6 +287,8 @@ impl App {
             Scope::Help
         } else if self.prompt.is_some() {
             Scope::Prompt
+        } else if self.editing {
+            Scope::Editor
         } else if self.logs.is_some() {
             Scope::Logs
         } else if self.details.is_some() {

@@ -8,7 +8,9 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
+use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::domain::{Kind, Resource};
+use crate::drafts::{Draft, HistoryEntry};
 
 /// Everything the app reacts to.
 #[derive(Debug, Clone)]
@@ -62,12 +64,46 @@ pub enum Msg {
         target: Target,
         error: String,
     },
+    /// The editor's REPL is ready, or could not be acquired.
+    Repl {
+        workspace: String,
+        result: Result<Repl, String>,
+    },
+    /// What the service says while a REPL is being acquired ("AcquiringHighConcurrencySession").
+    ReplProgress {
+        workspace: String,
+        state: String,
+    },
+    /// News of the editor's statement `seq`.
+    Statement {
+        seq: u64,
+        update: StatementUpdate,
+    },
+    /// Something the user must hear about that belongs to no pane (the editor's text could not
+    /// be saved); shown in the status line.
+    Warning(String),
     /// The outcome of an `Effect::RunAction`: `Ok(note)` or `Err(error message)`.
     ActionFinished {
         action: Action,
         target: Target,
         outcome: Result<String, String>,
     },
+}
+
+/// What happened to a statement the editor sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatementUpdate {
+    /// The service took it, under this id.
+    Accepted(i64),
+    /// It moved on (waiting → running → cancelling).
+    Phase(Phase),
+    /// It ended; the output when it produced one.
+    Finished(Phase, Option<Output>),
+    /// It could not be sent or read. `repl_gone`: the REPL had ended before the statement was
+    /// accepted, so it never ran and may be sent again in a new REPL.
+    Failed { error: String, repl_gone: bool },
+    /// A cancel request was refused; the statement goes on.
+    CancelFailed(String),
 }
 
 /// What the app asks the effect runner to do.
@@ -87,6 +123,19 @@ pub enum Effect {
     /// Read what is related to `target` (a cluster's events, a session's statements) for its
     /// details view; answer with `Msg::Related`.
     LoadRelated { target: Target },
+    /// Acquire a high-concurrency REPL for the editor; answer with `Msg::ReplProgress`s and
+    /// one `Msg::Repl`.
+    AcquireRepl { workspace: String, lakehouse: Option<String> },
+    /// Send the editor's statement `seq` and follow it to its end; answer with `Msg::Statement`s.
+    RunStatement { seq: u64, repl: Repl, language: Language, code: String },
+    /// Cancel a running statement (its end arrives through the `RunStatement` follower).
+    CancelStatement { seq: u64, repl: Repl, statement_id: i64 },
+    /// Give back a REPL the editor no longer uses.
+    ReleaseRepl { repl: Repl },
+    /// Keep the editor's text on disk (after every change, so a crash loses nothing).
+    SaveDraft(Draft),
+    /// Add a statement to the history on disk.
+    AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.
     Notify { title: String, body: String },
     /// Leave the app; the event loop stops and restores the terminal.

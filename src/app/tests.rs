@@ -712,3 +712,168 @@ fn watched_runs_notify_once_when_they_end() {
     app.update(key('w'));
     assert!(app.message().is_some_and(|m| m.text.contains("already ended")));
 }
+
+// ---- the statement editor ---------------------------------------------------------------------
+
+use crate::domain::statement::{Language, Output, Phase, Repl};
+use crate::drafts::Draft;
+
+fn repl(id: &str) -> Repl {
+    Repl {
+        workspace: "fabric-prod".into(),
+        lakehouse: "sales_lh".into(),
+        hc_id: format!("hc-{id}"),
+        session_id: format!("s-{id}"),
+        repl_id: format!("r-{id}"),
+    }
+}
+
+fn alt(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::ALT))
+}
+
+/// The editor open on fabric-prod (from its session row), with `text` typed.
+fn editing(text: &str) -> App {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s1", "etl", "idle")], T0);
+    app.update(key('e'));
+    type_text(&mut app, text);
+    app
+}
+
+#[test]
+fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
+    let mut app = editing("");
+    assert!(app.is_editing());
+    assert_eq!(app.focus(), Scope::Editor);
+    // 'q' is text here, not quit; every change is saved.
+    let effects = type_text(&mut app, "1 + 1q");
+    assert_eq!(
+        effects.last(),
+        Some(&Effect::SaveDraft(Draft { language: Language::PySpark, text: "1 + 1q".into() }))
+    );
+    app.update(code(KeyCode::Backspace));
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(
+        matches!(&effects[0], Effect::AppendHistory(h) if h.code == "1 + 1" && h.workspace == "fabric-prod")
+    );
+    assert_eq!(
+        effects[1],
+        Effect::AcquireRepl { workspace: "fabric-prod".into(), lakehouse: Some("sales_lh".into()) }
+    );
+    assert!(app.needs_clock(), "the wait is on screen");
+    // The same statement again: no second REPL, no duplicate history entry.
+    assert_eq!(app.update(code(KeyCode::F(5))), Vec::new());
+    assert_eq!(app.editor().history.len(), 1);
+    let effects = app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("a")) });
+    let seqs: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RunStatement { seq, repl: r, language: Language::PySpark, code }
+                if *r == repl("a") && code == "1 + 1" =>
+            {
+                Some(*seq)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seqs, [1, 2]);
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted(0) });
+    app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Finished(Phase::Done, Some(Output::Text("2".into()))),
+    });
+    app.update(Msg::Statement { seq: 2, update: StatementUpdate::Accepted(1) });
+    app.update(Msg::Statement { seq: 2, update: StatementUpdate::Phase(Phase::Running) });
+    assert_eq!(app.editor().runs[0].output, Some(Output::Text("2".into())));
+    assert!(app.editor().runs[0].is_finished() && !app.editor().runs[1].is_finished());
+    // A third run goes straight to the REPL it holds.
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(matches!(&effects[..], [Effect::RunStatement { seq: 3, .. }]), "{effects:?}");
+    // Leaving keeps everything; quitting hands the REPL to the caller to release.
+    app.update(code(KeyCode::Esc));
+    assert!(!app.is_editing() && app.editor().code() == "1 + 1");
+    assert_eq!(app.editor().held_repl(), Some(&repl("a")));
+}
+
+#[test]
+fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
+    let mut app = editing("x = 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("old")) });
+    let effects = app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Failed { error: "404 session not found".into(), repl_gone: true },
+    });
+    assert_eq!(
+        effects,
+        [Effect::AcquireRepl { workspace: "fabric-prod".into(), lakehouse: Some("sales_lh".into()) }]
+    );
+    assert_eq!(app.editor().runs[0].state, RunState::Queued);
+    let effects = app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("new")) });
+    assert!(matches!(&effects[..], [Effect::RunStatement { seq: 1, repl: r, .. }] if *r == repl("new")));
+    // A statement that was accepted and then lost is reported, not re-run.
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted(4) });
+    let effects = app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Failed { error: "GET … → 404".into(), repl_gone: false },
+    });
+    assert!(effects.is_empty());
+    assert!(matches!(&app.editor().runs[0].state, RunState::Failed(e) if e.contains("404")));
+    // An acquisition that fails fails what waited for it, and says why.
+    let mut app = editing("x = 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Err("capacity exceeded (430)".into()) });
+    assert!(matches!(&app.editor().runs[0].state, RunState::Failed(e) if e.contains("capacity exceeded")));
+    assert!(matches!(&app.editor().repl, ReplState::Failed(_)));
+    assert!(!app.editor().is_busy(), "nothing left to wait for");
+}
+
+#[test]
+fn language_history_and_cancel_keys() {
+    let mut app = editing("SELECT 1");
+    let effects = app.update(code(KeyCode::F(2)));
+    assert_eq!(effects, [Effect::SaveDraft(Draft { language: Language::Scala, text: "SELECT 1".into() })]);
+    app.update(code(KeyCode::F(2)));
+    assert_eq!(app.editor().language, Language::Sql);
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("a")) });
+    // F8 before the service took it: nothing to cancel yet.
+    assert_eq!(app.update(code(KeyCode::F(8))), Vec::new());
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted(7) });
+    assert_eq!(
+        app.update(code(KeyCode::F(8))),
+        [Effect::CancelStatement { seq: 1, repl: repl("a"), statement_id: 7 }]
+    );
+    // History: alt-↑ recalls (with its language), alt-↓ past the newest restores the draft.
+    type_text(&mut app, " + 1");
+    app.update(code(KeyCode::F(2)));
+    assert_eq!(app.editor().language, Language::R);
+    app.update(alt(KeyCode::Up));
+    assert_eq!((app.editor().code(), app.editor().language), ("SELECT 1".into(), Language::Sql));
+    assert_eq!(app.editor().history_position(), Some((1, 1)));
+    app.update(alt(KeyCode::Down));
+    assert_eq!(app.editor().code(), "SELECT 1 + 1");
+    // ctrl-c still quits from the editor.
+    assert_eq!(app.update(ctrl('c')), [Effect::Quit]);
+}
+
+#[test]
+fn the_editor_needs_a_fabric_workspace_and_can_be_opened_by_name() {
+    let mut dbx = App::new(vec![Workspace::new("adb", Service::Databricks)], ts(T0), TimeZone::UTC);
+    dbx.update(key('e'));
+    assert!(!dbx.is_editing());
+    assert!(dbx.message().is_some_and(|m| m.text.contains("no Fabric workspace is configured")));
+    let mut app = app();
+    app.update(key(':'));
+    type_text(&mut app, "editor nope");
+    app.update(code(KeyCode::Enter));
+    assert!(app.message().is_some_and(|m| m.text.contains("no Fabric workspace \"nope\"")));
+    app.update(key(':'));
+    type_text(&mut app, "editor FABRIC-PROD");
+    app.update(code(KeyCode::Enter));
+    assert!(app.is_editing());
+    assert_eq!(app.editor().workspace.as_deref(), Some("fabric-prod"));
+    assert_eq!(app.update(code(KeyCode::F(5))), Vec::new(), "nothing to run in an empty editor");
+    assert!(app.message().is_some_and(|m| m.text.contains("Nothing to run")));
+}

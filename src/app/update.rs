@@ -88,6 +88,24 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Warning(text) => {
+                self.error(text);
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Repl { workspace, result } => {
+                self.dirty = true;
+                self.on_repl(workspace, result)
+            }
+            Msg::ReplProgress { workspace, state } => {
+                self.on_repl_progress(workspace, state);
+                self.dirty |= self.editing;
+                Vec::new()
+            }
+            Msg::Statement { seq, update } => {
+                self.dirty = true;
+                self.on_statement(seq, update)
+            }
             Msg::ActionFinished { action, target, outcome } => {
                 self.message = Some(match outcome {
                     Ok(note) if note.is_empty() => {
@@ -221,6 +239,7 @@ impl App {
         let command = self.keymap.lookup(focus, self.focused_kind(), &key);
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
+            Scope::Editor => self.on_editor_key(key, command),
             _ => match command {
                 Some(c) => self.run(focus, c),
                 None => {
@@ -314,6 +333,7 @@ impl App {
             }
             Command::Act(key) => self.ask(key),
             Command::Watch => self.toggle_watch(),
+            Command::Editor => return self.open_editor(None),
             Command::Logs => match self.selected().map(|e| target_of(&e.res)) {
                 Some(target) => return self.open_logs(target),
                 None => self.error("Nothing selected.".into()),
@@ -358,7 +378,7 @@ impl App {
     fn scroll_help(&mut self, delta: isize) {
         if let Some(h) = &mut self.help {
             // The bindings plus the notes under them (see ui::overlay::help).
-            let lines = self.keymap.bindings(h.scope, h.kind).count() + 5;
+            let lines = self.keymap.bindings(h.scope, h.kind).count() + 6;
             h.scroll = h.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
         }
     }
@@ -505,6 +525,7 @@ impl App {
         match command::parse(line) {
             Ok(Cmd::Show(view)) => self.show(view),
             Ok(Cmd::Workspace(name)) => self.set_scope(name),
+            Ok(Cmd::Editor(name)) => self.open_editor(name),
             Ok(Cmd::Help) => {
                 self.help = Some(Help { scope: Scope::Table, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()
@@ -552,6 +573,17 @@ impl App {
         let (x, y) = (mouse.column, mouse.row);
         let areas = self.areas();
         let overlay = self.confirm.is_some() || self.help.is_some();
+        if self.editing && !overlay {
+            // The wheel scrolls the outputs; the text is driven by the keyboard.
+            let scroll = &mut self.editor.output_scroll;
+            match mouse.kind {
+                MouseEventKind::ScrollUp => *scroll = scroll.saturating_add(WHEEL_ROWS),
+                MouseEventKind::ScrollDown => *scroll = scroll.saturating_sub(WHEEL_ROWS),
+                _ => return Vec::new(),
+            }
+            self.dirty = true;
+            return Vec::new();
+        }
         match mouse.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let down = mouse.kind == MouseEventKind::ScrollDown;

@@ -16,6 +16,8 @@ pub struct Context {
     pub settings: Settings,
     /// The config file read, if any (for messages).
     pub config_path: Option<std::path::PathBuf>,
+    /// Where sparkdeck keeps its own files (refresh tokens, the editor's draft and history).
+    pub data_dir: std::path::PathBuf,
     sim: Option<Sim>,
 }
 
@@ -48,7 +50,8 @@ impl Context {
     ) -> Result<Context, ExitCode> {
         let http = crate::api::http::client().map_err(|e| fail(1, e))?;
         let (loaded, sim) = if global.demo {
-            let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default())
+            let opts = SimOptions { speed: global.demo_speed, ..SimOptions::default() };
+            let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), opts)
                 .await
                 .map_err(|e| fail(1, format!("cannot start the simulator: {e}")))?;
             (workspace::demo::demo_config(&sim), Some(sim))
@@ -73,12 +76,12 @@ impl Context {
             ));
         }
         let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
-        let mut ctx = AuthContext::new(http.clone(), data_dir);
+        let mut ctx = AuthContext::new(http.clone(), data_dir.clone());
         if let Some(prompt) = prompt {
             ctx = ctx.with_device_code_prompt(prompt);
         }
         let workspaces = workspace::connect(&loaded, &http, &ctx);
-        Ok(Context { workspaces, settings: loaded.settings, config_path: loaded.path, sim })
+        Ok(Context { workspaces, settings: loaded.settings, config_path: loaded.path, data_dir, sim })
     }
 
     pub async fn close(self) {

@@ -40,10 +40,21 @@ pub struct GlobalArgs {
     /// Run against the embedded simulator instead of real workspaces (no credentials needed).
     #[arg(long, global = true)]
     pub demo: bool,
+    /// With --demo: how fast the simulator's clock runs (10 = sessions start in seconds
+    /// instead of the real services' minute).
+    #[arg(long, global = true, value_name = "X", default_value_t = 1.0, value_parser = positive_speed)]
+    pub demo_speed: f64,
     /// The config file to read (default: $SPARKDECK_CONFIG, else config.toml in the platform
     /// config directory).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+}
+
+fn positive_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 1000.0 => Ok(x),
+        _ => Err(format!("{text:?} is not a speed between 0 and 1000 (1 = real time)")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,13 +10,41 @@ use tokio::sync::mpsc;
 use super::GlobalArgs;
 use super::context::{Context, fail};
 use crate::app::keymap::Keymap;
-use crate::app::{self, App};
+use crate::app::{self, App, Editor};
 use crate::config::Theme as ThemeName;
+use crate::drafts::Drafts;
 use crate::poll::runner::Runner;
 use crate::ui::Theme;
 
 /// Room for a burst of poll results between two frames.
 const MSG_QUEUE: usize = 256;
+/// How long quitting waits to give the editor's REPL back.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The editor as it was left: the saved draft (or why it could not be read) and the history.
+fn saved_editor(drafts: &Drafts) -> Editor {
+    let (draft, notice) = match drafts.load_draft() {
+        Ok(draft) => (draft, None),
+        Err(e) => (Default::default(), Some(e)),
+    };
+    let mut editor = Editor::new(draft, drafts.load_history());
+    editor.notice = notice;
+    editor
+}
+
+/// Give the editor's REPL back so it stops holding a Spark session (Fabric would end it after
+/// 20 idle minutes anyway; deleting the last REPL ends the session now).
+async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::statement::Repl) {
+    match tokio::time::timeout(RELEASE_WAIT, crate::workspace::statements::release(ws, repl)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => eprintln!(
+            "sparkdeck: could not release the editor's session (Fabric ends it after 20 idle minutes): {e}"
+        ),
+        Err(_) => eprintln!(
+            "sparkdeck: releasing the editor's session timed out; Fabric ends it after 20 idle minutes"
+        ),
+    }
+}
 
 pub async fn run(global: &GlobalArgs) -> ExitCode {
     // No device-code prompt here: it would scribble over the screen. A sign-in that needs the
@@ -43,17 +71,27 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     }
     let workspaces = std::mem::take(&mut ctx.workspaces);
     let app_workspaces = workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
+    let drafts = Drafts::in_data_dir(&ctx.data_dir);
     let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
-        .with_keymap(keymap);
+        .with_keymap(keymap)
+        .with_editor(saved_editor(&drafts));
     let theme = Theme::by_name(match ctx.settings.ui.theme {
         ThemeName::Dark => "dark",
         ThemeName::Light => "light",
     })
     .unwrap_or_else(|_| Theme::dark());
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
-    let runner = Runner::start(workspaces, ctx.settings.poll.clone(), ctx.settings.notifications.clone(), tx);
+    let kept = workspaces.clone();
+    let runner =
+        Runner::start(workspaces, ctx.settings.poll.clone(), ctx.settings.notifications.clone(), drafts, tx);
     let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
+    if let Ok(app) = &result
+        && let Some(repl) = app.editor().held_repl()
+        && let Some(ws) = kept.iter().find(|w| w.name == repl.workspace)
+    {
+        release(ws, repl).await;
+    }
     ctx.close().await;
     match result {
         Ok(_) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod resource;
+pub mod statement;
 pub mod status;
 
 pub use resource::{Detail, Kind, Resource, format_duration};

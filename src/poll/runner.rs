@@ -3,17 +3,25 @@
 //! failing workspace never holds up the screen.
 
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::Poller;
-use crate::app::{Effect, Msg, Target};
+use crate::app::{Effect, Msg, StatementUpdate, Target};
 use crate::config::{NotificationSettings, PollSettings};
+use crate::domain::statement::{Language, Repl, livy_statement};
+use crate::drafts::{Draft, Drafts};
 use crate::tui::EffectRunner;
-use crate::workspace::{Workspace, actions, logs, related};
+use crate::workspace::{Workspace, actions, logs, related, statements};
+
+/// A statement is read back this soon after it was sent, then less and less often up to
+/// `STATEMENT_POLL_MAX`: quick results show at once without hammering the service on long ones.
+const STATEMENT_POLL_MIN: Duration = Duration::from_millis(100);
+const STATEMENT_POLL_MAX: Duration = Duration::from_secs(2);
 
 pub struct Runner {
     workspaces: Vec<Arc<Workspace>>,
@@ -24,6 +32,7 @@ pub struct Runner {
     /// The task following the open logs view.
     logs: Option<JoinHandle<()>>,
     notifications: NotificationSettings,
+    drafts: DraftSaver,
 }
 
 impl Runner {
@@ -32,12 +41,68 @@ impl Runner {
         workspaces: Vec<Workspace>,
         settings: PollSettings,
         notifications: NotificationSettings,
+        drafts: Drafts,
         tx: mpsc::Sender<Msg>,
     ) -> Runner {
         let workspaces: Vec<Arc<Workspace>> = workspaces.into_iter().map(Arc::new).collect();
         let follow_every = settings.active();
         let poller = Arc::new(Poller::start(&workspaces, settings, tx.clone()));
-        Runner { workspaces, poller, tx, follow_every, logs: None, notifications }
+        let drafts = DraftSaver::new(drafts, tx.clone());
+        Runner { workspaces, poller, tx, follow_every, logs: None, notifications, drafts }
+    }
+
+    fn workspace(&self, name: &str) -> Option<Arc<Workspace>> {
+        self.workspaces.iter().find(|w| w.name == name).cloned()
+    }
+}
+
+/// Writes the editor's draft off the event loop's thread. Drafts arrive after every keystroke;
+/// while one is being written the newer ones replace each other, so a burst of typing costs a
+/// few writes, and the last text always reaches the disk.
+struct DraftSaver {
+    drafts: Drafts,
+    pending: Arc<Mutex<Option<Draft>>>,
+    writing: Arc<AtomicBool>,
+    tx: mpsc::Sender<Msg>,
+}
+
+impl DraftSaver {
+    fn new(drafts: Drafts, tx: mpsc::Sender<Msg>) -> DraftSaver {
+        DraftSaver { drafts, pending: Arc::default(), writing: Arc::default(), tx }
+    }
+
+    fn save(&self, draft: Draft) {
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(draft);
+        if self.writing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (drafts, pending, writing, tx) =
+            (self.drafts.clone(), self.pending.clone(), self.writing.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            loop {
+                let next = pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+                match next {
+                    Some(draft) => {
+                        if let Err(e) = drafts.save_draft(&draft) {
+                            let path = drafts.draft_path();
+                            let _ = tx.try_send(Msg::Warning(format!(
+                                "cannot save the editor text to {}: {e}",
+                                path.display()
+                            )));
+                        }
+                    }
+                    None => {
+                        writing.store(false, Ordering::Release);
+                        // A draft that arrived between the take and the store would wait for
+                        // the next keystroke: pick it up now unless another writer did.
+                        let more = pending.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+                        if !more || writing.swap(true, Ordering::AcqRel) {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
     }
 }
 
@@ -82,6 +147,53 @@ async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, 
             return;
         }
         tokio::time::sleep(every).await;
+    }
+}
+
+/// Send the editor's statement and read it back until it ends, a little less often each time.
+async fn follow_statement(
+    ws: Arc<Workspace>,
+    repl: Repl,
+    seq: u64,
+    language: Language,
+    code: String,
+    tx: mpsc::Sender<Msg>,
+) {
+    let send = |update| {
+        let tx = tx.clone();
+        async move { tx.send(Msg::Statement { seq, update }).await.is_ok() }
+    };
+    let id = match statements::submit(&ws, &repl, language, &code).await {
+        Ok(id) => id,
+        Err(e) => {
+            let repl_gone = statements::repl_gone(&e);
+            send(StatementUpdate::Failed { error: e.to_string(), repl_gone }).await;
+            return;
+        }
+    };
+    if !send(StatementUpdate::Accepted(id)).await {
+        return;
+    }
+    let mut wait = STATEMENT_POLL_MIN;
+    let mut last = None;
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(STATEMENT_POLL_MAX);
+        let update = match statements::statement(&ws, &repl, id).await {
+            Ok(raw) => match livy_statement(&raw) {
+                (phase, output) if phase.is_finished() => StatementUpdate::Finished(phase, output),
+                (phase, _) if last == Some(phase) => continue,
+                (phase, _) => {
+                    last = Some(phase);
+                    StatementUpdate::Phase(phase)
+                }
+            },
+            Err(e) => StatementUpdate::Failed { error: e.to_string(), repl_gone: false },
+        };
+        let done = matches!(update, StatementUpdate::Finished(..) | StatementUpdate::Failed { .. });
+        if !send(update).await || done {
+            return;
+        }
     }
 }
 
@@ -149,6 +261,58 @@ impl EffectRunner for Runner {
                     let mut out = std::io::stdout();
                     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
                 }
+            }
+            Effect::AcquireRepl { workspace, lakehouse } => {
+                let ws = self.workspace(&workspace);
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match ws {
+                        Some(ws) => {
+                            let progress = |state: &str| {
+                                let msg =
+                                    Msg::ReplProgress { workspace: workspace.clone(), state: state.into() };
+                                let _ = tx.try_send(msg);
+                            };
+                            statements::acquire(&ws, lakehouse.as_deref(), progress)
+                                .await
+                                .map_err(|e| e.to_string())
+                        }
+                        None => Err(format!("no workspace named {workspace:?}")),
+                    };
+                    let _ = tx.send(Msg::Repl { workspace, result }).await;
+                });
+            }
+            Effect::RunStatement { seq, repl, language, code } => {
+                let Some(ws) = self.workspace(&repl.workspace) else { return };
+                tokio::spawn(follow_statement(ws, repl, seq, language, code, self.tx.clone()));
+            }
+            Effect::CancelStatement { seq, repl, statement_id } => {
+                let Some(ws) = self.workspace(&repl.workspace) else { return };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = statements::cancel(&ws, &repl, statement_id).await {
+                        let update = StatementUpdate::CancelFailed(e.to_string());
+                        let _ = tx.send(Msg::Statement { seq, update }).await;
+                    }
+                });
+            }
+            Effect::ReleaseRepl { repl } => {
+                let Some(ws) = self.workspace(&repl.workspace) else { return };
+                tokio::spawn(async move {
+                    if let Err(e) = statements::release(&ws, &repl).await {
+                        tracing::warn!("releasing REPL {} failed: {e}", repl.hc_id);
+                    }
+                });
+            }
+            Effect::SaveDraft(draft) => self.drafts.save(draft),
+            Effect::AppendHistory(entry) => {
+                let (drafts, tx) = (self.drafts.drafts.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = drafts.append_history(&entry) {
+                        let path = drafts.history_path();
+                        let _ = tx.try_send(Msg::Warning(format!("cannot add to {}: {e}", path.display())));
+                    }
+                });
             }
             Effect::Quit => {}
         }

@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use crate::app::keymap::Command;
 use crate::app::{App, Level, PromptMode, WorkspaceState};
 use crate::domain::{Status, format_duration};
 
@@ -130,12 +131,30 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
 }
 
 /// Keys valid in the focused view, from the keymap.
+/// On a narrow terminal the hints that do not fit are left out, but help and quit always show.
 pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let hints: Vec<(String, String, bool)> = app
+        .keymap()
+        .bindings(app.focus(), app.focused_kind())
+        .filter_map(|b| {
+            let essential = matches!(b.command, Command::Help | Command::Quit);
+            Some((b.keys.first()?.label(), format!(" {}  ", b.footer?), essential))
+        })
+        .collect();
+    let width = |(key, label, _): &(String, String, bool)| key.chars().count() + label.chars().count();
+    let mut room = usize::from(area.width).saturating_sub(1);
+    room = room.saturating_sub(hints.iter().filter(|h| h.2).map(width).sum());
     let mut spans = vec![Span::raw(" ")];
-    for b in app.keymap().bindings(app.focus(), app.focused_kind()) {
-        let (Some(label), Some(key)) = (b.footer, b.keys.first()) else { continue };
-        spans.push(Span::styled(key.label(), theme.key));
-        spans.push(Span::styled(format!(" {label}  "), theme.muted));
+    for hint in &hints {
+        if !hint.2 {
+            if width(hint) > room {
+                room = 0;
+                continue;
+            }
+            room -= width(hint);
+        }
+        spans.push(Span::styled(hint.0.clone(), theme.key));
+        spans.push(Span::styled(hint.1.clone(), theme.muted));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -3,6 +3,7 @@
 //! when data arrives.
 
 mod chrome;
+mod editor;
 mod json;
 pub mod layout;
 mod logs;
@@ -22,8 +23,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let a = layout::areas(area, app.header_lines(), app.view_errors().len() as u16);
     chrome::header(frame, app, theme, a.header);
     chrome::tabs(frame, app, theme, a.tabs);
-    chrome::pane(frame, app, theme, a.body, a.errors);
-    table::render(frame, app, theme, a.table_header, a.rows);
+    if app.is_editing() {
+        editor::render(frame, app, theme, a.body);
+    } else {
+        chrome::pane(frame, app, theme, a.body, a.errors);
+        table::render(frame, app, theme, a.table_header, a.rows);
+    }
     chrome::keys(frame, app, theme, a.keys);
     chrome::status(frame, app, theme, a.status);
     if let Some(d) = app.details() {

@@ -82,6 +82,17 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
             lines.push(Line::styled(format!(" {note}"), theme.muted));
         }
     }
+    if h.scope == Scope::Editor {
+        lines.push(Line::raw(""));
+        for note in [
+            "Editing: arrows, home/end, ctrl-u undo, ctrl-r redo, ctrl-k cuts to the end of the line, ctrl-y pastes.",
+            "Code runs in a REPL of a Fabric high-concurrency session (tag \"sparkdeck\"). The first F5 acquires it,",
+            "  which may start a billed Spark session; variables live on between runs; quitting gives it back.",
+            "The text is saved after every change and every run is kept in the history (data dir, editor/).",
+        ] {
+            lines.push(Line::styled(format!(" {note}"), theme.muted));
+        }
+    }
     let scroll = h.scroll.min(lines.len().saturating_sub(1));
     let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

@@ -10,6 +10,7 @@ pub mod hints;
 pub mod logs;
 pub mod related;
 pub mod rows;
+pub mod statements;
 
 use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};
 use crate::auth::{self, AuthContext, AuthDescription, AuthError, SharedAuthenticator};

@@ -9,6 +9,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use ratatui::buffer::Buffer;
 use serde_json::{Value, json};
 use sparkdeck::app::{App, Msg, Service, Workspace};
 use sparkdeck::domain::convert::{cluster_row, livy_row, run_row};
@@ -373,4 +374,13 @@ pub fn poll_results() -> Vec<Msg> {
             hint: Some("grant CAN_ATTACH_TO or use a workspace admin identity".into()),
         },
     ]
+}
+
+/// A drawn buffer as text, one line per row (what a user would read off the screen).
+pub fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

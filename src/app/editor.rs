@@ -1,0 +1,464 @@
+//! The statement editor's state: the text being written (a ratatui-textarea), its language,
+//! the REPL it runs in, the statements run so far with their outputs, and the history.
+//!
+//! Like the rest of `app`, no I/O: running, cancelling, acquiring a REPL and saving the draft
+//! leave as `Effect`s; their outcomes come back as `Msg`s.
+
+use std::collections::VecDeque;
+
+use jiff::Timestamp;
+use ratatui_textarea::TextArea;
+
+use crate::domain::statement::{Language, Output, Phase, Repl};
+use crate::drafts::{Draft, HistoryEntry, MAX_HISTORY};
+
+/// Statements kept on screen with their outputs (older ones stay in the history).
+pub const MAX_RUNS: usize = 50;
+
+/// The REPL the editor runs code in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplState {
+    /// None yet: one is acquired when the first statement runs.
+    None,
+    /// Being acquired; the latest state the service reported.
+    Acquiring(String),
+    Ready(Repl),
+    /// The last acquisition failed; running again retries.
+    Failed(String),
+}
+
+/// Where one statement is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunState {
+    /// Waiting for the REPL.
+    Queued,
+    /// Sent; the service's phase.
+    Sent(Phase),
+    /// It could not be sent or read.
+    Failed(String),
+}
+
+/// One statement the user ran, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// Numbers runs within this app (the service's statement ids are per REPL).
+    pub seq: u64,
+    pub language: Language,
+    pub code: String,
+    pub statement_id: Option<i64>,
+    pub state: RunState,
+    pub output: Option<Output>,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+}
+
+impl Run {
+    pub fn is_finished(&self) -> bool {
+        match &self.state {
+            RunState::Queued => false,
+            RunState::Sent(phase) => phase.is_finished(),
+            RunState::Failed(_) => true,
+        }
+    }
+}
+
+/// The editor.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    /// The Fabric workspace it runs in, once chosen.
+    pub workspace: Option<String>,
+    /// The lakehouse (label) within it; `None` = the first configured.
+    pub lakehouse: Option<String>,
+    pub text: TextArea<'static>,
+    pub language: Language,
+    pub repl: ReplState,
+    pub runs: VecDeque<Run>,
+    pub history: Vec<HistoryEntry>,
+    /// Where history navigation is (`None`: editing the draft).
+    history_pos: Option<usize>,
+    /// The draft as it was before history navigation replaced it.
+    stashed: Option<String>,
+    /// Output lines scrolled up from the bottom (0 = follow the newest).
+    pub output_scroll: usize,
+    next_seq: u64,
+    /// Shown once in the status line (e.g. an unreadable saved draft).
+    pub notice: Option<String>,
+}
+
+impl Default for Editor {
+    fn default() -> Self {
+        Editor::new(Draft::default(), Vec::new())
+    }
+}
+
+impl Editor {
+    /// An editor holding the saved draft and history.
+    pub fn new(draft: Draft, history: Vec<HistoryEntry>) -> Editor {
+        let mut text = TextArea::new(lines_of(&draft.text));
+        text.set_placeholder_text("Write PySpark, Scala, SQL or R; F5 runs it, F2 changes the language");
+        text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        text.move_cursor(ratatui_textarea::CursorMove::End);
+        Editor {
+            workspace: None,
+            lakehouse: None,
+            text,
+            language: draft.language,
+            repl: ReplState::None,
+            runs: VecDeque::new(),
+            history,
+            history_pos: None,
+            stashed: None,
+            output_scroll: 0,
+            next_seq: 1,
+            notice: None,
+        }
+    }
+
+    pub fn code(&self) -> String {
+        self.text.lines().join("\n")
+    }
+
+    pub fn draft(&self) -> Draft {
+        Draft { language: self.language, text: self.code() }
+    }
+
+    /// A REPL is held (to be released on quit).
+    pub fn held_repl(&self) -> Option<&Repl> {
+        match &self.repl {
+            ReplState::Ready(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Something is under way whose elapsed time is on screen.
+    pub fn is_busy(&self) -> bool {
+        matches!(self.repl, ReplState::Acquiring(_)) || self.runs.iter().any(|r| !r.is_finished())
+    }
+
+    /// Start a run of the current text; `None` when there is nothing to run. The history entry
+    /// is returned when it is new (the same statement run twice in a row is one entry).
+    pub(super) fn new_run(&mut self, now: Timestamp, workspace: &str) -> Option<(Run, Option<HistoryEntry>)> {
+        let code = self.code();
+        if code.trim().is_empty() {
+            return None;
+        }
+        let run = Run {
+            seq: self.next_seq,
+            language: self.language,
+            code: code.clone(),
+            statement_id: None,
+            state: RunState::Queued,
+            output: None,
+            started_at: now,
+            finished_at: None,
+        };
+        self.next_seq += 1;
+        self.runs.push_back(run.clone());
+        while self.runs.len() > MAX_RUNS {
+            self.runs.pop_front();
+        }
+        self.output_scroll = 0;
+        let entry = HistoryEntry { language: self.language, code, workspace: workspace.to_string(), at: now };
+        let new =
+            self.history.last().is_none_or(|last| last.code != entry.code || last.language != entry.language);
+        if new {
+            self.history.push(entry.clone());
+            if self.history.len() > MAX_HISTORY {
+                self.history.remove(0);
+            }
+        }
+        self.history_pos = None;
+        self.stashed = None;
+        Some((run, new.then_some(entry)))
+    }
+
+    pub(super) fn run_mut(&mut self, seq: u64) -> Option<&mut Run> {
+        self.runs.iter_mut().find(|r| r.seq == seq)
+    }
+
+    /// The newest run that can still be cancelled.
+    pub(super) fn cancellable(&self) -> Option<(u64, i64)> {
+        self.runs.iter().rev().find(|r| !r.is_finished()).and_then(|r| Some((r.seq, r.statement_id?)))
+    }
+
+    /// Step through the history: `back` to older entries. Leaving the history at the newest
+    /// end restores the draft that was being written.
+    pub(super) fn recall(&mut self, back: bool) -> bool {
+        if self.history.is_empty() {
+            return false;
+        }
+        let last = self.history.len() - 1;
+        let pos = match (self.history_pos, back) {
+            (None, true) => Some(last),
+            (None, false) => return false,
+            (Some(0), true) => Some(0),
+            (Some(p), true) => Some(p - 1),
+            (Some(p), false) if p >= last => None,
+            (Some(p), false) => Some(p + 1),
+        };
+        if self.history_pos.is_none() {
+            self.stashed = Some(self.code());
+        }
+        self.history_pos = pos;
+        let (text, language) = match pos {
+            Some(p) => (self.history[p].code.clone(), self.history[p].language),
+            None => (self.stashed.take().unwrap_or_default(), self.language),
+        };
+        self.language = language;
+        self.set_text(&text);
+        true
+    }
+
+    fn set_text(&mut self, text: &str) {
+        let mut area = TextArea::new(lines_of(text));
+        area.set_placeholder_text(self.text.placeholder_text().to_string());
+        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        self.text = area;
+    }
+
+    /// The history position, for the title ("history 3/12").
+    pub fn history_position(&self) -> Option<(usize, usize)> {
+        self.history_pos.map(|p| (p + 1, self.history.len()))
+    }
+}
+
+fn lines_of(text: &str) -> Vec<String> {
+    if text.is_empty() { vec![String::new()] } else { text.lines().map(str::to_string).collect() }
+}
+
+// ---- the editor inside the app: keys and messages -------------------------------------------
+
+use super::keymap::{Command, Scope};
+use super::msg::{Effect, StatementUpdate};
+use super::store::Service;
+use super::{App, Help};
+use crate::domain::Detail;
+
+impl App {
+    /// Open the editor on `name`d Fabric workspace, else the selected row's, else the one it
+    /// already uses, else the first in scope. Switching workspace gives the old REPL back.
+    pub(super) fn open_editor(&mut self, name: Option<String>) -> Vec<Effect> {
+        let fabric: Vec<String> = self
+            .workspaces
+            .iter()
+            .filter(|w| w.workspace.service == Service::Fabric)
+            .map(|w| w.workspace.name.clone())
+            .collect();
+        if fabric.is_empty() {
+            self.error(
+                "The editor runs code in Fabric high-concurrency sessions, and no Fabric workspace is configured."
+                    .into(),
+            );
+            return Vec::new();
+        }
+        let selected = self
+            .selected()
+            .filter(|e| fabric.contains(&e.res.workspace))
+            .map(|e| (e.res.workspace.clone(), lakehouse_of(&e.res.detail)));
+        let chosen = match name {
+            Some(name) => match fabric.iter().find(|f| f.eq_ignore_ascii_case(&name)) {
+                Some(f) => (f.clone(), None),
+                None => {
+                    self.error(format!(
+                        "no Fabric workspace {name:?} (Fabric workspaces: {})",
+                        fabric.join(", ")
+                    ));
+                    return Vec::new();
+                }
+            },
+            None => selected
+                .or_else(|| self.editor.workspace.clone().map(|w| (w, self.editor.lakehouse.clone())))
+                .or_else(|| {
+                    self.scope()
+                        .filter(|w| w.workspace.service == Service::Fabric)
+                        .map(|w| (w.workspace.name.clone(), None))
+                })
+                .unwrap_or_else(|| (fabric[0].clone(), None)),
+        };
+        let mut effects = Vec::new();
+        let (workspace, lakehouse) = chosen;
+        if self.editor.workspace.as_deref() != Some(workspace.as_str()) {
+            if let Some(repl) = self.editor.held_repl() {
+                effects.push(Effect::ReleaseRepl { repl: repl.clone() });
+            }
+            self.editor.repl = ReplState::None;
+            self.editor.workspace = Some(workspace);
+            self.editor.lakehouse = lakehouse;
+        }
+        self.editing = true;
+        if let Some(notice) = self.editor.notice.take() {
+            self.error(notice);
+        }
+        effects
+    }
+
+    pub(super) fn on_editor_key(
+        &mut self,
+        key: crossterm::event::KeyEvent,
+        command: Option<Command>,
+    ) -> Vec<Effect> {
+        match command {
+            Some(Command::Quit) => return vec![Effect::Quit],
+            Some(Command::Back) => self.editing = false,
+            Some(Command::Help) => {
+                self.help = Some(Help { scope: Scope::Editor, kind: None, scroll: 0 });
+            }
+            Some(Command::RunCode) => return self.run_code(),
+            Some(Command::NextLanguage) => {
+                self.editor.language = self.editor.language.next();
+                return vec![Effect::SaveDraft(self.editor.draft())];
+            }
+            Some(Command::CancelCode) => return self.cancel_code(),
+            Some(Command::HistoryBack) | Some(Command::HistoryForward) => {
+                let back = command == Some(Command::HistoryBack);
+                if !self.editor.recall(back) {
+                    self.info(if self.editor.history.is_empty() {
+                        "The history is empty: statements you run are kept there.".into()
+                    } else {
+                        "Back at the text you were writing.".into()
+                    });
+                }
+            }
+            Some(Command::OutputUp) => {
+                self.editor.output_scroll = self.editor.output_scroll.saturating_add(3)
+            }
+            Some(Command::OutputDown) => {
+                self.editor.output_scroll = self.editor.output_scroll.saturating_sub(3)
+            }
+            _ => {
+                if self.editor.text.input(key) {
+                    return vec![Effect::SaveDraft(self.editor.draft())];
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn run_code(&mut self) -> Vec<Effect> {
+        let Some(workspace) = self.editor.workspace.clone() else {
+            self.error("Choose a Fabric workspace first (:editor NAME).".into());
+            return Vec::new();
+        };
+        let Some((run, entry)) = self.editor.new_run(self.now, &workspace) else {
+            self.error("Nothing to run: the editor is empty.".into());
+            return Vec::new();
+        };
+        let mut effects: Vec<Effect> = entry.map(Effect::AppendHistory).into_iter().collect();
+        match &self.editor.repl {
+            ReplState::Ready(repl) => effects.push(Effect::RunStatement {
+                seq: run.seq,
+                repl: repl.clone(),
+                language: run.language,
+                code: run.code,
+            }),
+            ReplState::Acquiring(_) => {}
+            ReplState::None | ReplState::Failed(_) => {
+                self.editor.repl = ReplState::Acquiring("requesting a high-concurrency session".into());
+                effects.push(Effect::AcquireRepl { workspace, lakehouse: self.editor.lakehouse.clone() });
+            }
+        }
+        effects
+    }
+
+    fn cancel_code(&mut self) -> Vec<Effect> {
+        match (self.editor.cancellable(), self.editor.held_repl().cloned()) {
+            (Some((seq, statement_id)), Some(repl)) => {
+                self.info(format!("Cancelling statement {statement_id}…"));
+                vec![Effect::CancelStatement { seq, repl, statement_id }]
+            }
+            _ => {
+                self.info("Nothing is running.".into());
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn on_repl(&mut self, workspace: String, result: Result<Repl, String>) -> Vec<Effect> {
+        if self.editor.workspace.as_deref() != Some(workspace.as_str()) {
+            // The editor moved on while this was being acquired: give it back.
+            return result.map(|repl| vec![Effect::ReleaseRepl { repl }]).unwrap_or_default();
+        }
+        let now = self.now;
+        match result {
+            Ok(repl) => {
+                let effects = self
+                    .editor
+                    .runs
+                    .iter()
+                    .filter(|r| r.state == RunState::Queued)
+                    .map(|r| Effect::RunStatement {
+                        seq: r.seq,
+                        repl: repl.clone(),
+                        language: r.language,
+                        code: r.code.clone(),
+                    })
+                    .collect();
+                self.editor.repl = ReplState::Ready(repl);
+                effects
+            }
+            Err(e) => {
+                for run in self.editor.runs.iter_mut().filter(|r| r.state == RunState::Queued) {
+                    run.state = RunState::Failed(format!("no session to run in: {e}"));
+                    run.finished_at = Some(now);
+                }
+                self.editor.repl = ReplState::Failed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn on_statement(&mut self, seq: u64, update: StatementUpdate) -> Vec<Effect> {
+        let now = self.now;
+        let Some(run) = self.editor.run_mut(seq) else { return Vec::new() };
+        match update {
+            StatementUpdate::Accepted(id) => {
+                run.statement_id = Some(id);
+                run.state = RunState::Sent(Phase::Waiting);
+            }
+            StatementUpdate::Phase(phase) => run.state = RunState::Sent(phase),
+            StatementUpdate::Finished(phase, output) => {
+                run.state = RunState::Sent(phase);
+                run.output = output;
+                run.finished_at = Some(now);
+            }
+            StatementUpdate::Failed { error, repl_gone } if repl_gone && run.statement_id.is_none() => {
+                // It never ran: send it again in a new REPL.
+                run.state = RunState::Queued;
+                let _ = error;
+                if !matches!(self.editor.repl, ReplState::Acquiring(_)) {
+                    self.editor.repl =
+                        ReplState::Acquiring("the session had ended; starting a new one".into());
+                    if let Some(workspace) = self.editor.workspace.clone() {
+                        return vec![Effect::AcquireRepl {
+                            workspace,
+                            lakehouse: self.editor.lakehouse.clone(),
+                        }];
+                    }
+                }
+            }
+            StatementUpdate::Failed { error, .. } => {
+                run.state = RunState::Failed(error);
+                run.finished_at = Some(now);
+            }
+            StatementUpdate::CancelFailed(error) => self.error(format!("Could not cancel: {error}")),
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_repl_progress(&mut self, workspace: String, state: String) {
+        if self.editor.workspace.as_deref() == Some(workspace.as_str())
+            && let ReplState::Acquiring(s) = &mut self.editor.repl
+        {
+            *s = state;
+        }
+    }
+}
+
+/// The lakehouse a Livy row belongs to, for opening the editor from it.
+fn lakehouse_of(detail: &Detail) -> Option<String> {
+    match detail {
+        Detail::Session { lakehouse, read_only: false, .. } => lakehouse.clone(),
+        _ => None,
+    }
+}
