@@ -18,6 +18,7 @@ use ratatui::backend::TestBackend;
 use sparkdeck::app::{self, App, Editor, Msg};
 use sparkdeck::auth::AuthContext;
 use sparkdeck::config::PollSettings;
+use sparkdeck::domain::statement::Output;
 use sparkdeck::drafts::Drafts;
 use sparkdeck::poll::runner::Runner;
 use sparkdeck::sim::{Sim, SimOptions};
@@ -74,33 +75,96 @@ impl Screen {
     }
 }
 
+/// The simulator, the workspaces connected to it, and the monitor running on them.
+struct Stack {
+    sim: Sim,
+    screen: Screen,
+    workspaces: Vec<workspace::Workspace>,
+    drafts: Drafts,
+    handle: tokio::task::JoinHandle<Result<sparkdeck::tui::Exit<TestBackend>, sparkdeck::tui::TuiError>>,
+    shutdown: CancellationToken,
+    _data: tempfile::TempDir,
+}
+
+impl Stack {
+    async fn start() -> Result<Stack, Box<dyn std::error::Error>> {
+        let opts = SimOptions { speed: 200.0, ..SimOptions::default() };
+        let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await?;
+        let data = tempfile::tempdir()?;
+        let http = sparkdeck::api::http::client()?;
+        let config = workspace::demo::demo_config(&sim);
+        let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
+        let kept = workspaces.clone();
+        let drafts = Drafts::in_data_dir(data.path());
+        let app_workspaces =
+            workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
+        let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
+        let (tx, rx) = mpsc::channel::<Msg>(256);
+        let runner =
+            Runner::start(workspaces, PollSettings::default(), Default::default(), drafts.clone(), tx);
+        let (keys, input) = input_channel::unbounded();
+        let (frame_tx, frames) = mpsc::unbounded_channel();
+        let terminal = Terminal::new(TestBackend::new(110, 40))?;
+        let event_loop = EventLoop::new(terminal, Theme::dark()).on_frame(move |b| {
+            let _ = frame_tx.send(text(b));
+        });
+        let shutdown = CancellationToken::new();
+        let handle = tokio::spawn(event_loop.run(app, input, rx, runner, shutdown.clone()));
+        Ok(Stack {
+            sim,
+            screen: Screen { keys, frames },
+            workspaces: kept,
+            drafts,
+            handle,
+            shutdown,
+            _data: data,
+        })
+    }
+
+    fn named(&self, service: app::Service) -> String {
+        self.workspaces.iter().find(|w| w.service == service).map(|w| w.name.clone()).unwrap_or_default()
+    }
+
+    /// Quit with ctrl-c; the app as it ended, and what it ran on (the data directory lives as
+    /// long as the returned `Ended`).
+    async fn quit(self) -> Result<Ended, Box<dyn std::error::Error>> {
+        self.screen.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let exit = self.handle.await??;
+        self.shutdown.cancel();
+        Ok(Ended {
+            app: exit.app,
+            workspaces: self.workspaces,
+            drafts: self.drafts,
+            sim: self.sim,
+            _data: self._data,
+        })
+    }
+}
+
+struct Ended {
+    app: App,
+    workspaces: Vec<workspace::Workspace>,
+    drafts: Drafts,
+    sim: Sim,
+    _data: tempfile::TempDir,
+}
+
+/// ctrl-a ctrl-k on each line from the last up: an empty editor.
+fn clear(screen: &Screen, lines: usize) {
+    for i in 0..lines {
+        screen.press(KeyCode::Char('a'), KeyModifiers::CONTROL);
+        screen.press(KeyCode::Char('k'), KeyModifiers::CONTROL);
+        if i + 1 < lines {
+            screen.press(KeyCode::Char('h'), KeyModifiers::CONTROL);
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_show() -> TestResult {
-    let opts = SimOptions { speed: 200.0, ..SimOptions::default() };
-    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await?;
-    let data = tempfile::tempdir()?;
-    let http = sparkdeck::api::http::client()?;
-    let config = workspace::demo::demo_config(&sim);
-    let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
-    let kept = workspaces.clone();
-    let fabric = workspaces.iter().find(|w| w.service == app::Service::Fabric).map(|w| w.name.clone());
-    let fabric = fabric.ok_or("the simulator has a Fabric workspace")?;
-
-    let drafts = Drafts::in_data_dir(data.path());
-    let app_workspaces = workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
-    let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
-    let (tx, rx) = mpsc::channel::<Msg>(256);
-    let runner = Runner::start(workspaces, PollSettings::default(), Default::default(), drafts.clone(), tx);
-    let (keys, input) = input_channel::unbounded();
-    let (frame_tx, frames) = mpsc::unbounded_channel();
-    let terminal = Terminal::new(TestBackend::new(110, 40))?;
-    let event_loop = EventLoop::new(terminal, Theme::dark()).on_frame(move |b| {
-        let _ = frame_tx.send(text(b));
-    });
-    let shutdown = CancellationToken::new();
-    let handle = tokio::spawn(event_loop.run(app, input, rx, runner, shutdown.clone()));
-    let mut screen = Screen { keys, frames };
-
+    let mut stack = Stack::start().await?;
+    let fabric = stack.named(app::Service::Fabric);
+    let screen = &mut stack.screen;
     screen.type_text(&format!(":editor {fabric}\n"));
     screen.frame_with(&["Editor · ", "no session yet: F5 starts one"]).await;
     // Python: a value and a printed line, in a REPL acquired on the first run.
@@ -109,21 +173,13 @@ async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_s
     let frame = screen.frame_with(&["[1] PySpark ok", "42"]).await;
     assert!(frame.contains("› x = 21"), "{frame}");
     // The REPL keeps its variables; an error shows its name and message.
-    screen.press(KeyCode::Char('a'), KeyModifiers::CONTROL);
-    for _ in 0..2 {
-        screen.press(KeyCode::Char('k'), KeyModifiers::CONTROL);
-        screen.press(KeyCode::Char('k'), KeyModifiers::CONTROL);
-        screen.key(KeyCode::Up);
-    }
-    screen.press(KeyCode::Char('a'), KeyModifiers::CONTROL);
-    screen.press(KeyCode::Char('k'), KeyModifiers::CONTROL);
+    clear(screen, 2);
     screen.type_text("print(undefined_name)");
     screen.key(KeyCode::F(5));
     let frame = screen.frame_with(&["[2] PySpark error", "NameError"]).await;
     assert!(frame.contains("undefined_name"), "{frame}");
     // SQL comes back as a table.
-    screen.press(KeyCode::Char('a'), KeyModifiers::CONTROL);
-    screen.press(KeyCode::Char('k'), KeyModifiers::CONTROL);
+    clear(screen, 1);
     screen.key(KeyCode::F(2));
     screen.key(KeyCode::F(2));
     screen.type_text("SELECT 7 AS answer, 'seven' AS word");
@@ -131,27 +187,68 @@ async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_s
     let frame = screen.frame_with(&["[3] SQL ok", "answer │ word", "(1 row)"]).await;
     assert!(frame.contains("7      │ seven"), "{frame}");
 
-    // What the simulator holds: one HC session with our tag and three statements in its REPL.
-    let final_app = {
-        screen.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        let exit = handle.await??;
-        exit.app
-    };
-    let repl = final_app.editor().held_repl().cloned().ok_or("the editor holds its REPL")?;
-    let ws = kept.iter().find(|w| w.name == fabric).ok_or("workspace")?;
-    let third = statements::statement(ws, &repl, 2).await?;
-    assert_eq!(third["code"], "SELECT 7 AS answer, 'seven' AS word");
-    assert_eq!(third["output"]["data"]["application/json"]["data"][0][1], "seven");
+    // What the simulator holds: the three statements in the REPL.
+    let ended = stack.quit().await?;
+    let drafts = &ended.drafts;
+    let repl = ended.app.editor().held_repl().cloned().ok_or("the editor holds its REPL")?;
+    let ws = ended.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
+    let (_, third) = statements::read(ws, &repl, "2").await?;
+    let Some(Output::Table(table)) = third else { panic!("a table: {third:?}") };
+    assert_eq!(table.rows, [["7", "seven"]]);
     // The draft and the history are on disk.
-    assert_eq!(drafts.load_draft().map(|d| d.text), Ok("SELECT 7 AS answer, 'seven' AS word".to_string()));
+    // (Written off the loop's thread, newest text first in line: give the writer a moment.)
+    let want = "SELECT 7 AS answer, 'seven' AS word".to_string();
+    for _ in 0..50 {
+        if drafts.load_draft().is_ok_and(|d| d.text == want) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(drafts.load_draft().map(|d| d.text), Ok(want));
     let history: Vec<String> = drafts.load_history().into_iter().map(|h| h.code).collect();
     assert_eq!(history.len(), 3, "{history:?}");
     assert_eq!(history[0], "x = 21\nprint(x * 2)");
     // Released on quit: the HC session is gone, and a second release is not an error.
     statements::release(ws, &repl).await?;
     statements::release(ws, &repl).await?;
-    assert!(statements::statement(ws, &repl, 2).await.is_err(), "the REPL ended with its last HC session");
-    shutdown.cancel();
-    sim.shutdown().await;
+    assert!(statements::read(ws, &repl, "2").await.is_err(), "the REPL ended with its last HC session");
+    ended.sim.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() -> TestResult {
+    let mut stack = Stack::start().await?;
+    let screen = &mut stack.screen;
+    // The Clusters pane, narrowed to running ones; e on the first.
+    screen.key(KeyCode::Char('3'));
+    screen.type_text("/RUNNING\n");
+    let frame = screen.frame_with(&["filter RUNNING"]).await;
+    assert!(frame.contains("RUNNING"), "{frame}");
+    screen.key(KeyCode::Char('e'));
+    screen.frame_with(&["Editor · ", "/ cluster ", "no execution context yet"]).await;
+    screen.type_text("x = 6\nprint(x * 7)");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark ok", "context "]).await;
+    assert!(frame.contains("   42"), "{frame}");
+    clear(screen, 2);
+    screen.key(KeyCode::F(2));
+    screen.key(KeyCode::F(2));
+    screen.type_text("SELECT 1 AS one");
+    screen.key(KeyCode::F(5));
+    screen.frame_with(&["[2] SQL ok", "one", "(1 row)"]).await;
+    clear(screen, 1);
+    screen.key(KeyCode::F(2));
+    screen.key(KeyCode::F(2));
+    screen.type_text("print(nope)");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[3] PySpark error", "NameError"]).await;
+    assert!(!frame.contains("<span"), "HTML is stripped from Databricks error summaries: {frame}");
+    let ended = stack.quit().await?;
+    let repl = ended.app.editor().held_repl().cloned().ok_or("the editor holds its context")?;
+    assert!(matches!(repl, sparkdeck::domain::statement::Repl::Databricks { .. }), "{repl:?}");
+    let ws = ended.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
+    statements::release(ws, &repl).await?;
+    ended.sim.shutdown().await;
     Ok(())
 }

@@ -234,7 +234,7 @@ fn editor_with_outputs() -> App {
     let mut app = view(View::Sessions);
     keys(&mut app, ":editor fabric-prod");
     press(&mut app, KeyCode::Enter);
-    let repl = Repl {
+    let repl = Repl::Livy {
         workspace: "fabric-prod".into(),
         lakehouse: "sales_lh".into(),
         hc_id: "hc-1".into(),
@@ -246,7 +246,7 @@ fn editor_with_outputs() -> App {
     keys(&mut app, "print(df.count())");
     press(&mut app, KeyCode::F(5));
     app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl) });
-    app.update(Msg::Statement { seq: 1, update: U::Accepted(0) });
+    app.update(Msg::Statement { seq: 1, update: U::Accepted("0".into()) });
     app.update(Msg::Statement {
         seq: 1,
         update: U::Finished(Phase::Done, Some(Output::Text("1204\n".into()))),
@@ -259,7 +259,7 @@ fn editor_with_outputs() -> App {
         rows: vec![vec!["EMEA".into(), "1200.5".into()], vec!["APAC".into(), "980".into()]],
         dropped_rows: 0,
     };
-    app.update(Msg::Statement { seq: 2, update: U::Accepted(1) });
+    app.update(Msg::Statement { seq: 2, update: U::Accepted("1".into()) });
     app.update(Msg::Statement { seq: 2, update: U::Finished(Phase::Done, Some(Output::Table(table))) });
     press(&mut app, KeyCode::F(5));
     let error = Output::Error {
@@ -267,10 +267,10 @@ fn editor_with_outputs() -> App {
         value: "[TABLE_OR_VIEW_NOT_FOUND] The table or view `sales` cannot be found.".into(),
         traceback: vec!["Traceback (most recent call last):".into(), "  File \"<stdin>\", line 1".into()],
     };
-    app.update(Msg::Statement { seq: 3, update: U::Accepted(2) });
+    app.update(Msg::Statement { seq: 3, update: U::Accepted("2".into()) });
     app.update(Msg::Statement { seq: 3, update: U::Finished(Phase::Done, Some(error)) });
     press(&mut app, KeyCode::F(5));
-    app.update(Msg::Statement { seq: 4, update: U::Accepted(3) });
+    app.update(Msg::Statement { seq: 4, update: U::Accepted("3".into()) });
     app.update(Msg::Statement { seq: 4, update: U::Phase(Phase::Running) });
     app
 }

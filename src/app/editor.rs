@@ -45,7 +45,7 @@ pub struct Run {
     pub seq: u64,
     pub language: Language,
     pub code: String,
-    pub statement_id: Option<i64>,
+    pub statement_id: Option<String>,
     pub state: RunState,
     pub output: Option<Output>,
     pub started_at: Timestamp,
@@ -65,10 +65,15 @@ impl Run {
 /// The editor.
 #[derive(Debug, Clone)]
 pub struct Editor {
-    /// The Fabric workspace it runs in, once chosen.
+    /// The workspace it runs in, once chosen.
     pub workspace: Option<String>,
-    /// The lakehouse (label) within it; `None` = the first configured.
-    pub lakehouse: Option<String>,
+    /// Where in it: a Fabric lakehouse label (`None` = the first configured) or a Databricks
+    /// cluster id.
+    pub place: Option<String>,
+    /// How to name `place` on screen ("sales_lh", "cluster etl-nightly").
+    pub place_label: Option<String>,
+    /// It runs on a Databricks cluster (execution contexts), not in a Fabric session.
+    pub on_cluster: bool,
     pub text: TextArea<'static>,
     pub language: Language,
     pub repl: ReplState,
@@ -100,7 +105,9 @@ impl Editor {
         text.move_cursor(ratatui_textarea::CursorMove::End);
         Editor {
             workspace: None,
-            lakehouse: None,
+            place: None,
+            place_label: None,
+            on_cluster: false,
             text,
             language: draft.language,
             repl: ReplState::None,
@@ -177,8 +184,8 @@ impl Editor {
     }
 
     /// The newest run that can still be cancelled.
-    pub(super) fn cancellable(&self) -> Option<(u64, i64)> {
-        self.runs.iter().rev().find(|r| !r.is_finished()).and_then(|r| Some((r.seq, r.statement_id?)))
+    pub(super) fn cancellable(&self) -> Option<(u64, String)> {
+        self.runs.iter().rev().find(|r| !r.is_finished()).and_then(|r| Some((r.seq, r.statement_id.clone()?)))
     }
 
     /// Step through the history: `back` to older entries. Leaving the history at the newest
@@ -233,58 +240,76 @@ use super::keymap::{Command, Scope};
 use super::msg::{Effect, StatementUpdate};
 use super::store::Service;
 use super::{App, Help};
-use crate::domain::Detail;
+use crate::domain::{Detail, Resource};
 
 impl App {
-    /// Open the editor on `name`d Fabric workspace, else the selected row's, else the one it
-    /// already uses, else the first in scope. Switching workspace gives the old REPL back.
+    /// Open the editor. Where it runs: the `name`d workspace, else the selected row's (a Fabric
+    /// session's lakehouse, a Databricks cluster), else where it already runs, else the first
+    /// Fabric workspace in scope. Moving elsewhere gives the old REPL back.
     pub(super) fn open_editor(&mut self, name: Option<String>) -> Vec<Effect> {
-        let fabric: Vec<String> = self
-            .workspaces
-            .iter()
-            .filter(|w| w.workspace.service == Service::Fabric)
-            .map(|w| w.workspace.name.clone())
-            .collect();
-        if fabric.is_empty() {
-            self.error(
-                "The editor runs code in Fabric high-concurrency sessions, and no Fabric workspace is configured."
-                    .into(),
-            );
-            return Vec::new();
-        }
-        let selected = self
-            .selected()
-            .filter(|e| fabric.contains(&e.res.workspace))
-            .map(|e| (e.res.workspace.clone(), lakehouse_of(&e.res.detail)));
+        let selected = self.selected().and_then(|e| place_of(&e.res));
         let chosen = match name {
-            Some(name) => match fabric.iter().find(|f| f.eq_ignore_ascii_case(&name)) {
-                Some(f) => (f.clone(), None),
+            Some(name) => {
+                let Some(w) = self.workspaces.iter().find(|w| w.workspace.name.eq_ignore_ascii_case(&name))
+                else {
+                    let known: Vec<&str> =
+                        self.workspaces.iter().map(|w| w.workspace.name.as_str()).collect();
+                    self.error(format!("no workspace {name:?} (configured: {})", known.join(", ")));
+                    return Vec::new();
+                };
+                let ws = w.workspace.name.clone();
+                selected
+                    .filter(|(w, _, _)| *w == ws)
+                    .or_else(|| {
+                        (self.editor.workspace.as_deref() == Some(ws.as_str()))
+                            .then(|| (ws.clone(), self.editor.place.clone(), self.editor.place_label.clone()))
+                    })
+                    .unwrap_or((ws, None, None))
+            }
+            None => match selected
+                .or_else(|| {
+                    let w = self.editor.workspace.clone()?;
+                    Some((w, self.editor.place.clone(), self.editor.place_label.clone()))
+                })
+                .or_else(|| {
+                    let first =
+                        self.in_scope().find(|w| w.workspace.service == Service::Fabric).or_else(|| {
+                            self.workspaces.iter().find(|w| w.workspace.service == Service::Fabric)
+                        })?;
+                    Some((first.workspace.name.clone(), None, None))
+                }) {
+                Some(chosen) => chosen,
                 None => {
-                    self.error(format!(
-                        "no Fabric workspace {name:?} (Fabric workspaces: {})",
-                        fabric.join(", ")
-                    ));
+                    self.error(
+                        "The editor runs code in a Fabric workspace's high-concurrency session or on a Databricks \
+                         cluster: select a cluster (Clusters pane) and press e."
+                            .into(),
+                    );
                     return Vec::new();
                 }
             },
-            None => selected
-                .or_else(|| self.editor.workspace.clone().map(|w| (w, self.editor.lakehouse.clone())))
-                .or_else(|| {
-                    self.scope()
-                        .filter(|w| w.workspace.service == Service::Fabric)
-                        .map(|w| (w.workspace.name.clone(), None))
-                })
-                .unwrap_or_else(|| (fabric[0].clone(), None)),
         };
+        let (workspace, place, label) = chosen;
+        let databricks = self
+            .workspaces
+            .iter()
+            .any(|w| w.workspace.name == workspace && w.workspace.service == Service::Databricks);
+        if databricks && place.is_none() {
+            self.error(format!(
+                "{workspace} is a Databricks workspace: select one of its running clusters (Clusters pane) and press e."
+            ));
+            return Vec::new();
+        }
         let mut effects = Vec::new();
-        let (workspace, lakehouse) = chosen;
-        if self.editor.workspace.as_deref() != Some(workspace.as_str()) {
+        if self.editor.workspace.as_deref() != Some(workspace.as_str()) || self.editor.place != place {
             if let Some(repl) = self.editor.held_repl() {
                 effects.push(Effect::ReleaseRepl { repl: repl.clone() });
             }
             self.editor.repl = ReplState::None;
             self.editor.workspace = Some(workspace);
-            self.editor.lakehouse = lakehouse;
+            self.editor.place = place;
+            self.editor.place_label = label;
+            self.editor.on_cluster = databricks;
         }
         self.editing = true;
         if let Some(notice) = self.editor.notice.take() {
@@ -354,8 +379,12 @@ impl App {
             }),
             ReplState::Acquiring(_) => {}
             ReplState::None | ReplState::Failed(_) => {
-                self.editor.repl = ReplState::Acquiring("requesting a high-concurrency session".into());
-                effects.push(Effect::AcquireRepl { workspace, lakehouse: self.editor.lakehouse.clone() });
+                self.editor.repl = ReplState::Acquiring("requesting a place to run".into());
+                effects.push(Effect::AcquireRepl {
+                    workspace,
+                    place: self.editor.place.clone(),
+                    language: run.language,
+                });
             }
         }
         effects
@@ -425,14 +454,16 @@ impl App {
             StatementUpdate::Failed { error, repl_gone } if repl_gone && run.statement_id.is_none() => {
                 // It never ran: send it again in a new REPL.
                 run.state = RunState::Queued;
-                let _ = error;
+                tracing::info!("statement {seq} refused by an ended REPL ({error}); acquiring a new one");
+                let language = run.language;
                 if !matches!(self.editor.repl, ReplState::Acquiring(_)) {
                     self.editor.repl =
                         ReplState::Acquiring("the session had ended; starting a new one".into());
                     if let Some(workspace) = self.editor.workspace.clone() {
                         return vec![Effect::AcquireRepl {
                             workspace,
-                            lakehouse: self.editor.lakehouse.clone(),
+                            place: self.editor.place.clone(),
+                            language,
                         }];
                     }
                 }
@@ -455,10 +486,18 @@ impl App {
     }
 }
 
-/// The lakehouse a Livy row belongs to, for opening the editor from it.
-fn lakehouse_of(detail: &Detail) -> Option<String> {
-    match detail {
-        Detail::Session { lakehouse, read_only: false, .. } => lakehouse.clone(),
-        _ => None,
+/// Where a row's item runs code, for opening the editor on it: a Fabric session's workspace
+/// and lakehouse, a Databricks cluster's workspace and id. (workspace, place, label)
+fn place_of(r: &Resource) -> Option<(String, Option<String>, Option<String>)> {
+    match &r.detail {
+        Detail::Session { lakehouse, read_only: false, .. } => {
+            Some((r.workspace.clone(), lakehouse.clone(), lakehouse.clone()))
+        }
+        Detail::Cluster { .. } => {
+            let name = if r.name.is_empty() { r.id.clone() } else { r.name.clone() };
+            Some((r.workspace.clone(), Some(r.id.clone()), Some(format!("cluster {name}"))))
+        }
+        Detail::Session { .. } | Detail::Batch { .. } => Some((r.workspace.clone(), None, None)),
+        Detail::Run { .. } => None,
     }
 }

@@ -93,8 +93,8 @@ pub enum Msg {
 /// What happened to a statement the editor sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatementUpdate {
-    /// The service took it, under this id.
-    Accepted(i64),
+    /// The service took it, under this id (a Livy statement number, a Databricks command id).
+    Accepted(String),
     /// It moved on (waiting → running → cancelling).
     Phase(Phase),
     /// It ended; the output when it produced one.
@@ -123,13 +123,14 @@ pub enum Effect {
     /// Read what is related to `target` (a cluster's events, a session's statements) for its
     /// details view; answer with `Msg::Related`.
     LoadRelated { target: Target },
-    /// Acquire a high-concurrency REPL for the editor; answer with `Msg::ReplProgress`s and
-    /// one `Msg::Repl`.
-    AcquireRepl { workspace: String, lakehouse: Option<String> },
+    /// Acquire somewhere for the editor to run code — a high-concurrency REPL in the Fabric
+    /// lakehouse `place` (`None`: the first), or an execution context on the Databricks cluster
+    /// `place` — and answer with `Msg::ReplProgress`s and one `Msg::Repl`.
+    AcquireRepl { workspace: String, place: Option<String>, language: Language },
     /// Send the editor's statement `seq` and follow it to its end; answer with `Msg::Statement`s.
     RunStatement { seq: u64, repl: Repl, language: Language, code: String },
     /// Cancel a running statement (its end arrives through the `RunStatement` follower).
-    CancelStatement { seq: u64, repl: Repl, statement_id: i64 },
+    CancelStatement { seq: u64, repl: Repl, statement_id: String },
     /// Give back a REPL the editor no longer uses.
     ReleaseRepl { repl: Repl },
     /// Keep the editor's text on disk (after every change, so a crash loses nothing).

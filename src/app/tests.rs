@@ -719,7 +719,7 @@ use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::drafts::Draft;
 
 fn repl(id: &str) -> Repl {
-    Repl {
+    Repl::Livy {
         workspace: "fabric-prod".into(),
         lakehouse: "sales_lh".into(),
         hc_id: format!("hc-{id}"),
@@ -759,7 +759,11 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
     );
     assert_eq!(
         effects[1],
-        Effect::AcquireRepl { workspace: "fabric-prod".into(), lakehouse: Some("sales_lh".into()) }
+        Effect::AcquireRepl {
+            workspace: "fabric-prod".into(),
+            place: Some("sales_lh".into()),
+            language: Language::PySpark
+        }
     );
     assert!(app.needs_clock(), "the wait is on screen");
     // The same statement again: no second REPL, no duplicate history entry.
@@ -778,12 +782,12 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
         })
         .collect();
     assert_eq!(seqs, [1, 2]);
-    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted(0) });
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("0".into()) });
     app.update(Msg::Statement {
         seq: 1,
         update: StatementUpdate::Finished(Phase::Done, Some(Output::Text("2".into()))),
     });
-    app.update(Msg::Statement { seq: 2, update: StatementUpdate::Accepted(1) });
+    app.update(Msg::Statement { seq: 2, update: StatementUpdate::Accepted("1".into()) });
     app.update(Msg::Statement { seq: 2, update: StatementUpdate::Phase(Phase::Running) });
     assert_eq!(app.editor().runs[0].output, Some(Output::Text("2".into())));
     assert!(app.editor().runs[0].is_finished() && !app.editor().runs[1].is_finished());
@@ -807,13 +811,17 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
     });
     assert_eq!(
         effects,
-        [Effect::AcquireRepl { workspace: "fabric-prod".into(), lakehouse: Some("sales_lh".into()) }]
+        [Effect::AcquireRepl {
+            workspace: "fabric-prod".into(),
+            place: Some("sales_lh".into()),
+            language: Language::PySpark
+        }]
     );
     assert_eq!(app.editor().runs[0].state, RunState::Queued);
     let effects = app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("new")) });
     assert!(matches!(&effects[..], [Effect::RunStatement { seq: 1, repl: r, .. }] if *r == repl("new")));
     // A statement that was accepted and then lost is reported, not re-run.
-    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted(4) });
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("4".into()) });
     let effects = app.update(Msg::Statement {
         seq: 1,
         update: StatementUpdate::Failed { error: "GET … → 404".into(), repl_gone: false },
@@ -840,10 +848,10 @@ fn language_history_and_cancel_keys() {
     app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("a")) });
     // F8 before the service took it: nothing to cancel yet.
     assert_eq!(app.update(code(KeyCode::F(8))), Vec::new());
-    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted(7) });
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("7".into()) });
     assert_eq!(
         app.update(code(KeyCode::F(8))),
-        [Effect::CancelStatement { seq: 1, repl: repl("a"), statement_id: 7 }]
+        [Effect::CancelStatement { seq: 1, repl: repl("a"), statement_id: "7".into() }]
     );
     // History: alt-↑ recalls (with its language), alt-↓ past the newest restores the draft.
     type_text(&mut app, " + 1");
@@ -859,16 +867,43 @@ fn language_history_and_cancel_keys() {
 }
 
 #[test]
-fn the_editor_needs_a_fabric_workspace_and_can_be_opened_by_name() {
+fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
     let mut dbx = App::new(vec![Workspace::new("adb", Service::Databricks)], ts(T0), TimeZone::UTC);
     dbx.update(key('e'));
     assert!(!dbx.is_editing());
-    assert!(dbx.message().is_some_and(|m| m.text.contains("no Fabric workspace is configured")));
+    assert!(dbx.message().is_some_and(|m| m.text.contains("select a cluster")), "{:?}", dbx.message());
+    // From a cluster row: an execution context on that cluster.
     let mut app = app();
+    let cluster = cluster_row(
+        "adb-prod",
+        json!({"cluster_id": "0101-abc", "cluster_name": "etl", "state": "RUNNING", "spark_version": "15.4.x-scala2.12"}),
+    );
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster], T0);
+    app.update(key('3'));
+    app.update(key('e'));
+    assert!(app.is_editing() && app.editor().on_cluster);
+    assert_eq!(app.editor().place_label.as_deref(), Some("cluster etl"));
+    type_text(&mut app, "spark.range(3).count()");
+    let effects = app.update(code(KeyCode::F(5)));
+    assert_eq!(
+        effects.last(),
+        Some(&Effect::AcquireRepl {
+            workspace: "adb-prod".into(),
+            place: Some("0101-abc".into()),
+            language: Language::PySpark
+        })
+    );
+    // A Databricks workspace by name, without a cluster, is refused with the way to pick one.
+    let mut app = self::app();
+    app.update(key(':'));
+    type_text(&mut app, "editor adb-prod");
+    app.update(code(KeyCode::Enter));
+    assert!(!app.is_editing());
+    assert!(app.message().is_some_and(|m| m.text.contains("select one of its running clusters")));
     app.update(key(':'));
     type_text(&mut app, "editor nope");
     app.update(code(KeyCode::Enter));
-    assert!(app.message().is_some_and(|m| m.text.contains("no Fabric workspace \"nope\"")));
+    assert!(app.message().is_some_and(|m| m.text.contains("no workspace \"nope\"")));
     app.update(key(':'));
     type_text(&mut app, "editor FABRIC-PROD");
     app.update(code(KeyCode::Enter));

@@ -88,7 +88,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
     if let Ok(app) = &result
         && let Some(repl) = app.editor().held_repl()
-        && let Some(ws) = kept.iter().find(|w| w.name == repl.workspace)
+        && let Some(ws) = kept.iter().find(|w| w.name == repl.workspace())
     {
         release(ws, repl).await;
     }

@@ -53,16 +53,43 @@ impl Language {
     }
 }
 
-/// A Fabric high-concurrency REPL held by the editor: the HC id names it for get / delete, the
-/// Livy session id and the REPL id name it for statements.
+/// Where the editor's statements run, once acquired.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Repl {
-    pub workspace: String,
-    /// The lakehouse's label (its name, or its id).
-    pub lakehouse: String,
-    pub hc_id: String,
-    pub session_id: String,
-    pub repl_id: String,
+pub enum Repl {
+    /// A REPL of a Fabric high-concurrency session: the HC id names it for get / delete, the
+    /// Livy session id and the REPL id name it for statements.
+    Livy {
+        workspace: String,
+        /// The lakehouse's label (its name, or its id).
+        lakehouse: String,
+        hc_id: String,
+        session_id: String,
+        repl_id: String,
+    },
+    /// A Databricks execution context on an all-purpose cluster (command execution API 1.2).
+    /// Each command names its own language, so one context serves them all.
+    Databricks { workspace: String, cluster_id: String, context_id: String },
+}
+
+impl Repl {
+    pub fn workspace(&self) -> &str {
+        match self {
+            Repl::Livy { workspace, .. } | Repl::Databricks { workspace, .. } => workspace,
+        }
+    }
+
+    /// For the editor's frame: "session 5f1c2a90 · REPL 0c0ffee0", "context 1234 on 0101-…".
+    pub fn describe(&self) -> String {
+        let short = |id: &str| id.get(..8).unwrap_or(id).to_string();
+        match self {
+            Repl::Livy { session_id, repl_id, .. } => {
+                format!("session {} · REPL {}", short(session_id), short(repl_id))
+            }
+            Repl::Databricks { cluster_id, context_id, .. } => {
+                format!("context {context_id} on cluster {cluster_id}")
+            }
+        }
+    }
 }
 
 /// Where a statement is in its life.
@@ -129,6 +156,107 @@ impl Output {
 pub const MAX_ROWS: usize = 1000;
 /// At most this much text is kept per statement; the rest is cut with a marker.
 pub const MAX_TEXT: usize = 256 * 1024;
+
+/// A Databricks 1.2 command status: `{"id", "status", "results"?}`. A failed command is
+/// `Finished` with `results.resultType: error`; `Error` is the service failing to run it.
+pub fn databricks_command(command: &Value) -> (Phase, Option<Output>) {
+    let status = command.get("status").and_then(Value::as_str).unwrap_or("Queued");
+    let results = command.get("results").filter(|r| r.is_object());
+    match status {
+        "Queued" => (Phase::Waiting, None),
+        "Running" => (Phase::Running, None),
+        "Cancelling" => (Phase::Cancelling, None),
+        "Cancelled" => (Phase::Cancelled, None),
+        "Finished" => (Phase::Done, Some(results.map(databricks_results).unwrap_or(Output::Empty))),
+        "Error" => {
+            let output =
+                results.map(databricks_results).filter(Output::is_error).unwrap_or_else(|| Output::Error {
+                    name: "Error".into(),
+                    value: "the cluster could not run the command".into(),
+                    traceback: Vec::new(),
+                });
+            (Phase::Done, Some(output))
+        }
+        // A status this build does not know: keep polling until a known one arrives.
+        _ => (Phase::Running, None),
+    }
+}
+
+/// `results`: `resultType` text, table, error, image or images.
+fn databricks_results(r: &Value) -> Output {
+    let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default();
+    match text("resultType") {
+        "table" => {
+            let columns = r
+                .get("schema")
+                .and_then(Value::as_array)
+                .map(|cols| {
+                    cols.iter()
+                        .map(|c| c.get("name").and_then(Value::as_str).unwrap_or("?").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let rows = r.get("data").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let mut t =
+                table(columns, rows.iter().map(|row| row.as_array().map(Vec::as_slice).unwrap_or_default()));
+            if r.get("truncated").and_then(Value::as_bool) == Some(true) && t.dropped_rows == 0 {
+                // The cluster cut the result; how much is unknown.
+                t.dropped_rows = 1;
+            }
+            Output::Table(t)
+        }
+        "error" => {
+            let summary = plain(text("summary"));
+            let (name, value) = match summary.split_once(": ") {
+                Some((n, v)) if !n.contains(' ') => (n.to_string(), v.to_string()),
+                _ => ("Error".to_string(), summary.clone()),
+            };
+            let traceback = plain(text("cause")).lines().map(str::to_string).collect();
+            Output::Error { name, value, traceback }
+        }
+        "image" => Output::Text(format!("(an image: {})", text("fileName"))),
+        "images" => Output::Text("(images, which a terminal cannot show)".into()),
+        _ => match r.get("data") {
+            Some(Value::String(s)) if !s.trim().is_empty() => Output::Text(bounded(s)),
+            Some(Value::String(_)) | None | Some(Value::Null) => Output::Empty,
+            Some(other) => Output::Text(bounded(&other.to_string())),
+        },
+    }
+}
+
+/// Text without the HTML tags and ANSI colour codes Databricks puts in error summaries.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => {
+                for c in chars.by_ref() {
+                    if c == '>' {
+                        break;
+                    }
+                }
+            }
+            '\u{1b}' => {
+                // CSI: ESC [ parameters final-byte.
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
 
 /// A Livy `StatementResponse`: its phase and, once finished, its output.
 pub fn livy_statement(statement: &Value) -> (Phase, Option<Output>) {
@@ -260,6 +388,35 @@ mod tests {
         let big = "é".repeat(MAX_TEXT);
         let cut = bounded(&big);
         assert!(cut.len() < big.len() && cut.ends_with("bytes not shown)"));
+    }
+
+    #[test]
+    fn databricks_commands_from_the_reference_shapes() {
+        let text =
+            json!({"id": "234", "status": "Finished", "results": {"resultType": "text", "data": "done"}});
+        assert_eq!(databricks_command(&text), (Phase::Done, Some(Output::Text("done".into()))));
+        let table = json!({"id":"235","status":"Finished","results":{"resultType":"table","truncated":false,"isJsonSchema":true,
+            "data":[["audit",1],["bronze",2]],"schema":[{"name":"databaseName","type":"\"string\"","metadata":"{}"},{"name":"n","type":"\"integer\"","metadata":"{}"}]}});
+        let want = Table {
+            columns: vec!["databaseName".into(), "n".into()],
+            rows: vec![vec!["audit".into(), "1".into()], vec!["bronze".into(), "2".into()]],
+            dropped_rows: 0,
+        };
+        assert_eq!(databricks_command(&table).1, Some(Output::Table(want)));
+        let error = json!({"id":"236","status":"Finished","results":{"resultType":"error",
+            "summary":"<span class='ansi-red-fg'>NameError</span>: name 'x' is not defined",
+            "cause":"\u{1b}[0;31m---------\u{1b}[0m\nNameError  Traceback (most recent call last)"}});
+        assert_eq!(
+            databricks_command(&error).1,
+            Some(Output::Error {
+                name: "NameError".into(),
+                value: "name 'x' is not defined".into(),
+                traceback: vec!["---------".into(), "NameError  Traceback (most recent call last)".into()]
+            })
+        );
+        assert_eq!(databricks_command(&json!({"id": "237", "status": "Running"})), (Phase::Running, None));
+        assert_eq!(databricks_command(&json!({"status": "Cancelled"})), (Phase::Cancelled, None));
+        assert!(databricks_command(&json!({"status": "Error"})).1.is_some_and(|o| o.is_error()));
     }
 
     #[test]

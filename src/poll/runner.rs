@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use super::Poller;
 use crate::app::{Effect, Msg, StatementUpdate, Target};
 use crate::config::{NotificationSettings, PollSettings};
-use crate::domain::statement::{Language, Repl, livy_statement};
+use crate::domain::statement::{Language, Repl};
 use crate::drafts::{Draft, Drafts};
 use crate::tui::EffectRunner;
 use crate::workspace::{Workspace, actions, logs, related, statements};
@@ -171,7 +171,7 @@ async fn follow_statement(
             return;
         }
     };
-    if !send(StatementUpdate::Accepted(id)).await {
+    if !send(StatementUpdate::Accepted(id.clone())).await {
         return;
     }
     let mut wait = STATEMENT_POLL_MIN;
@@ -179,8 +179,8 @@ async fn follow_statement(
     loop {
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(STATEMENT_POLL_MAX);
-        let update = match statements::statement(&ws, &repl, id).await {
-            Ok(raw) => match livy_statement(&raw) {
+        let update = match statements::read(&ws, &repl, &id).await {
+            Ok(read) => match read {
                 (phase, output) if phase.is_finished() => StatementUpdate::Finished(phase, output),
                 (phase, _) if last == Some(phase) => continue,
                 (phase, _) => {
@@ -262,7 +262,7 @@ impl EffectRunner for Runner {
                     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
                 }
             }
-            Effect::AcquireRepl { workspace, lakehouse } => {
+            Effect::AcquireRepl { workspace, place, language } => {
                 let ws = self.workspace(&workspace);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -273,7 +273,7 @@ impl EffectRunner for Runner {
                                     Msg::ReplProgress { workspace: workspace.clone(), state: state.into() };
                                 let _ = tx.try_send(msg);
                             };
-                            statements::acquire(&ws, lakehouse.as_deref(), progress)
+                            statements::acquire(&ws, place.as_deref(), language, progress)
                                 .await
                                 .map_err(|e| e.to_string())
                         }
@@ -283,24 +283,24 @@ impl EffectRunner for Runner {
                 });
             }
             Effect::RunStatement { seq, repl, language, code } => {
-                let Some(ws) = self.workspace(&repl.workspace) else { return };
+                let Some(ws) = self.workspace(repl.workspace()) else { return };
                 tokio::spawn(follow_statement(ws, repl, seq, language, code, self.tx.clone()));
             }
             Effect::CancelStatement { seq, repl, statement_id } => {
-                let Some(ws) = self.workspace(&repl.workspace) else { return };
+                let Some(ws) = self.workspace(repl.workspace()) else { return };
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = statements::cancel(&ws, &repl, statement_id).await {
+                    if let Err(e) = statements::cancel(&ws, &repl, &statement_id).await {
                         let update = StatementUpdate::CancelFailed(e.to_string());
                         let _ = tx.send(Msg::Statement { seq, update }).await;
                     }
                 });
             }
             Effect::ReleaseRepl { repl } => {
-                let Some(ws) = self.workspace(&repl.workspace) else { return };
+                let Some(ws) = self.workspace(repl.workspace()) else { return };
                 tokio::spawn(async move {
                     if let Err(e) = statements::release(&ws, &repl).await {
-                        tracing::warn!("releasing REPL {} failed: {e}", repl.hc_id);
+                        tracing::warn!("releasing {} failed: {e}", repl.describe());
                     }
                 });
             }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::app::{App, Editor, ReplState, Run, RunState};
 use crate::domain::format_duration;
-use crate::domain::statement::{Output, Phase, Table};
+use crate::domain::statement::{Output, Phase, Repl, Table};
 
 use super::theme::Theme;
 
@@ -29,11 +29,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
     let target = match &ed.workspace {
         Some(ws) => {
-            let lakehouse = match &ed.repl {
-                ReplState::Ready(r) => r.lakehouse.clone(),
-                _ => ed.lakehouse.clone().unwrap_or_else(|| "first lakehouse".into()),
+            let place = match &ed.repl {
+                ReplState::Ready(Repl::Livy { lakehouse, .. }) => lakehouse.clone(),
+                _ => ed.place_label.clone().unwrap_or_else(|| "first lakehouse".into()),
             };
-            format!("{ws} / {lakehouse}")
+            format!("{ws} / {place}")
         }
         None => "no workspace".into(),
     };
@@ -63,18 +63,13 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 }
 
 fn session_label(ed: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {
+    let what = if ed.on_cluster { "execution context" } else { "session" };
     match &ed.repl {
-        ReplState::None => ("no session yet: F5 starts one".into(), theme.muted),
-        ReplState::Acquiring(state) => (format!("starting a session: {state}"), theme.warning),
-        ReplState::Ready(r) => {
-            (format!("session {} · REPL {}", short(&r.session_id), short(&r.repl_id)), theme.muted)
-        }
-        ReplState::Failed(e) => (format!("no session: {e}"), theme.error),
+        ReplState::None => (format!("no {what} yet: F5 starts one"), theme.muted),
+        ReplState::Acquiring(state) => (format!("starting a {what}: {state}"), theme.warning),
+        ReplState::Ready(r) => (r.describe(), theme.muted),
+        ReplState::Failed(e) => (format!("no {what}: {e}"), theme.error),
     }
-}
-
-fn short(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
 }
 
 /// The last `need` lines of the outputs (fewer when there is less), text wrapped to `width`.
@@ -116,7 +111,7 @@ fn run_lines<'a>(run: &'a Run, ed: &Editor, now: Timestamp, theme: &Theme, width
         (RunState::Sent(Phase::Done), _) => ("ok", theme.status(crate::domain::Status::Succeeded)),
     };
     let took = format_duration(run.finished_at.unwrap_or(now).duration_since(run.started_at));
-    let id = run.statement_id.map(|i| format!(" · statement {i}")).unwrap_or_default();
+    let id = run.statement_id.as_ref().map(|i| format!(" · statement {i}")).unwrap_or_default();
     let mut lines = vec![Line::from(vec![
         Span::styled(format!(" [{}] ", run.seq), theme.muted),
         Span::styled(format!("{} ", run.language.label()), theme.key),

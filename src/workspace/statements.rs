@@ -1,6 +1,7 @@
-//! Running code in a Fabric high-concurrency session, for the statement editor: acquire a REPL
-//! (sessions with the same tag share one Livy session, five REPLs each), submit statements into
-//! it, read them back, cancel them, and give the REPL back.
+//! Running the editor's code: in a Fabric high-concurrency session (acquire a REPL — sessions
+//! with the same tag share one Livy session, five REPLs each) or on a Databricks all-purpose
+//! cluster (an execution context of the command execution API 1.2). Submit statements, read
+//! them back, cancel them, and give the REPL or context back.
 //!
 //! A REPL is acquired only when the user first runs something (each acquisition may start a
 //! billed Spark session) and released when the editor's owner quits; Fabric ends an idle one
@@ -8,12 +9,11 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-
-use super::{Error, FabricClients, Workspace};
+use super::{Clients, Error, Workspace};
+use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
 use crate::api::livy::models::{HcState, HighConcurrencySessionRequest, StatementKind, StatementRequest};
-use crate::api::{ErrorKind, LivyClient};
-use crate::domain::statement::{Language, Repl};
+use crate::api::{DatabricksClient, ErrorKind, LivyClient};
+use crate::domain::statement::{Language, Output, Phase, Repl, databricks_command, livy_statement};
 
 /// The HC session tag sparkdeck's REPLs share, so they pack into one Livy session.
 pub const SESSION_TAG: &str = "sparkdeck";
@@ -24,44 +24,67 @@ const ACQUIRE_LIMIT: Duration = Duration::from_secs(15 * 60);
 const ACQUIRE_RETRIES: usize = 7;
 const ACQUIRE_RETRY_WAIT: Duration = Duration::from_secs(5);
 
-fn fabric(ws: &Workspace) -> Result<&FabricClients, Error> {
-    match ws.clients.as_ref().map_err(Clone::clone)? {
-        super::Clients::Fabric(f) => Ok(f),
-        super::Clients::Databricks(_) => Err(Error::Unsupported {
-            workspace: ws.name.clone(),
-            what: "is a Databricks workspace; the editor runs code in Fabric high-concurrency sessions"
-                .into(),
-        }),
-    }
-}
-
-/// The lakehouse named `label` (or the first one), with its label.
-fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a LivyClient), Error> {
-    let f = fabric(ws)?;
-    let found = match label {
-        Some(l) => f.lakehouses.iter().find(|(name, _)| name == l),
-        None => f.lakehouses.first(),
-    };
-    found.map(|(name, client)| (name.as_str(), client)).ok_or_else(|| Error::Unsupported {
-        workspace: ws.name.clone(),
-        what: match label {
-            Some(l) => format!("has no lakehouse {l:?} in the configuration"),
-            None => "has no lakehouse configured; add one under [[fabric]] lakehouses".into(),
-        },
-    })
-}
-
 fn failed(ws: &Workspace, message: String) -> Error {
     Error::Unsupported { workspace: ws.name.clone(), what: message }
 }
 
-/// Acquire a REPL and wait until it is ready. `progress` hears each state the service reports.
+/// The lakehouse named `label` (or the first one), with its label.
+fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a LivyClient), Error> {
+    let Ok(Clients::Fabric(f)) = ws.clients.as_ref() else {
+        return Err(failed(ws, "is not a Fabric workspace".into()));
+    };
+    let found = match label {
+        Some(l) => f.lakehouses.iter().find(|(name, _)| name == l),
+        None => f.lakehouses.first(),
+    };
+    found.map(|(name, client)| (name.as_str(), client)).ok_or_else(|| {
+        failed(
+            ws,
+            match label {
+                Some(l) => format!("has no lakehouse {l:?} in the configuration"),
+                None => "has no lakehouse configured; add one under [[fabric]] lakehouses".into(),
+            },
+        )
+    })
+}
+
+fn databricks(ws: &Workspace) -> Result<&DatabricksClient, Error> {
+    match ws.clients.as_ref().map_err(Clone::clone)? {
+        Clients::Databricks(d) => Ok(d),
+        Clients::Fabric(_) => Err(failed(ws, "is not a Databricks workspace".into())),
+    }
+}
+
+fn dbx_language(language: Language) -> DbxLanguage {
+    DbxLanguage::from(language.databricks_language())
+}
+
+/// Acquire somewhere to run code and wait until it is ready: a REPL in the Fabric lakehouse
+/// `place` (or the first), or an execution context on the Databricks cluster `place`.
+/// `progress` hears each state the service reports.
 pub async fn acquire(
     ws: &Workspace,
-    lakehouse_label: Option<&str>,
+    place: Option<&str>,
+    language: Language,
     progress: impl Fn(&str),
 ) -> Result<Repl, Error> {
-    let (label, client) = lakehouse(ws, lakehouse_label)?;
+    match ws.clients.as_ref().map_err(Clone::clone)? {
+        Clients::Fabric(_) => acquire_repl(ws, place, progress).await,
+        Clients::Databricks(d) => {
+            let cluster = place.ok_or_else(|| {
+                failed(
+                    ws,
+                    "needs a cluster: select a running all-purpose cluster in the Clusters pane and press e"
+                        .into(),
+                )
+            })?;
+            acquire_context(ws, d, cluster, language, progress).await
+        }
+    }
+}
+
+async fn acquire_repl(ws: &Workspace, label: Option<&str>, progress: impl Fn(&str)) -> Result<Repl, Error> {
+    let (label, client) = lakehouse(ws, label)?;
     let req = HighConcurrencySessionRequest {
         session_tag: Some(SESSION_TAG.into()),
         name: Some("sparkdeck editor".into()),
@@ -91,7 +114,7 @@ pub async fn acquire(
         if let (Some(HcState::Idle), Some(session_id), Some(repl_id)) =
             (&current.state, current.session_id.clone(), current.repl_id.clone())
         {
-            return Ok(Repl {
+            return Ok(Repl::Livy {
                 workspace: ws.name.clone(),
                 lakehouse: label.to_string(),
                 hc_id,
@@ -120,10 +143,8 @@ pub async fn acquire(
         progress(&format!("{word}{detail}"));
         if started.elapsed() > ACQUIRE_LIMIT {
             let _ = client.delete_hc_session(&hc_id).await;
-            return Err(failed(
-                ws,
-                format!("the session did not start within {} minutes", ACQUIRE_LIMIT.as_secs() / 60),
-            ));
+            let minutes = ACQUIRE_LIMIT.as_secs() / 60;
+            return Err(failed(ws, format!("the session did not start within {minutes} minutes")));
         }
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(3));
@@ -131,37 +152,124 @@ pub async fn acquire(
     }
 }
 
-/// Submit `code`; the statement's id. Never retried once sent: it would run twice.
-pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str) -> Result<i64, Error> {
-    let (_, client) = lakehouse(ws, Some(&repl.lakehouse))?;
-    let req = StatementRequest {
-        code: code.to_string(),
-        kind: StatementKind::from(language.livy_kind()),
-        source_id: None,
+async fn acquire_context(
+    ws: &Workspace,
+    d: &DatabricksClient,
+    cluster_id: &str,
+    language: Language,
+    progress: impl Fn(&str),
+) -> Result<Repl, Error> {
+    let created = d.create_context(cluster_id, &dbx_language(language)).await?;
+    let context_id = created
+        .id
+        .clone()
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| failed(ws, "the execution context was created without an id".into()))?;
+    let started = tokio::time::Instant::now();
+    let mut wait = Duration::from_millis(250);
+    loop {
+        let status = d.context_status(cluster_id, &context_id).await?;
+        match &status.status {
+            Some(ContextStatus::Running) => {
+                return Ok(Repl::Databricks {
+                    workspace: ws.name.clone(),
+                    cluster_id: cluster_id.to_string(),
+                    context_id,
+                });
+            }
+            Some(ContextStatus::Error) => {
+                return Err(failed(
+                    ws,
+                    format!("the execution context on cluster {cluster_id} failed to start"),
+                ));
+            }
+            other => progress(&format!("context {}", other.as_ref().map_or("Pending", |s| s.as_str()))),
+        }
+        if started.elapsed() > ACQUIRE_LIMIT {
+            let _ = d.destroy_context(cluster_id, &context_id).await;
+            return Err(failed(ws, "the execution context did not start in time".into()));
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(2));
+    }
+}
+
+/// Submit `code`; the statement's (or command's) id. Never retried once sent: it would run twice.
+pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str) -> Result<String, Error> {
+    let id = match repl {
+        Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
+            let (_, client) = lakehouse(ws, Some(label))?;
+            let req = StatementRequest {
+                code: code.to_string(),
+                kind: StatementKind::from(language.livy_kind()),
+                source_id: None,
+            };
+            client.submit_repl_statement(session_id, repl_id, &req).await?.id.map(|id| id.to_string())
+        }
+        Repl::Databricks { cluster_id, context_id, .. } => databricks(ws)?
+            .execute_command(cluster_id, context_id, &dbx_language(language), code)
+            .await?
+            .id
+            .clone(),
     };
-    let answer = client.submit_repl_statement(&repl.session_id, &repl.repl_id, &req).await?;
-    answer.id.ok_or_else(|| failed(ws, "the statement was accepted without an id".into()))
+    id.filter(|id| !id.is_empty())
+        .ok_or_else(|| failed(ws, "the statement was accepted without an id".into()))
 }
 
-/// One statement as the service answers it.
-pub async fn statement(ws: &Workspace, repl: &Repl, id: i64) -> Result<Value, Error> {
-    let (_, client) = lakehouse(ws, Some(&repl.lakehouse))?;
-    Ok(client.repl_statement(&repl.session_id, &repl.repl_id, id).await?.raw)
+/// Where statement `id` is, and its output once finished.
+pub async fn read(ws: &Workspace, repl: &Repl, id: &str) -> Result<(Phase, Option<Output>), Error> {
+    match repl {
+        Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
+            let (_, client) = lakehouse(ws, Some(label))?;
+            let raw = client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?.raw;
+            Ok(livy_statement(&raw))
+        }
+        Repl::Databricks { cluster_id, context_id, .. } => {
+            let raw = databricks(ws)?.command_status(cluster_id, context_id, id).await?.raw;
+            Ok(databricks_command(&raw))
+        }
+    }
 }
 
-pub async fn cancel(ws: &Workspace, repl: &Repl, id: i64) -> Result<(), Error> {
-    let (_, client) = lakehouse(ws, Some(&repl.lakehouse))?;
-    client.cancel_repl_statement(&repl.session_id, &repl.repl_id, id).await.map(drop).map_err(Error::from)
+fn livy_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
+    id.parse().map_err(|_| failed(ws, format!("{id:?} is not a Livy statement id")))
 }
 
-/// Give the REPL back (a 404 means it had already ended).
+pub async fn cancel(ws: &Workspace, repl: &Repl, id: &str) -> Result<(), Error> {
+    match repl {
+        Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
+            let (_, client) = lakehouse(ws, Some(label))?;
+            client
+                .cancel_repl_statement(session_id, repl_id, livy_id(ws, id)?)
+                .await
+                .map(drop)
+                .map_err(Error::from)
+        }
+        Repl::Databricks { cluster_id, context_id, .. } => {
+            databricks(ws)?.cancel_command(cluster_id, context_id, id).await.map_err(Error::from)
+        }
+    }
+}
+
+/// Give the REPL or context back (a REPL already gone is not an error).
 pub async fn release(ws: &Workspace, repl: &Repl) -> Result<(), Error> {
-    let (_, client) = lakehouse(ws, Some(&repl.lakehouse))?;
-    client.delete_hc_session(&repl.hc_id).await.map_err(Error::from)
+    match repl {
+        Repl::Livy { lakehouse: label, hc_id, .. } => {
+            let (_, client) = lakehouse(ws, Some(label))?;
+            client.delete_hc_session(hc_id).await.map_err(Error::from)
+        }
+        Repl::Databricks { cluster_id, context_id, .. } => {
+            databricks(ws)?.destroy_context(cluster_id, context_id).await.map_err(Error::from)
+        }
+    }
 }
 
-/// Whether an error means the REPL is gone (its session ended, e.g. after the idle timeout):
-/// a statement refused with 404 never ran, so acquiring a new REPL and sending it again is safe.
+/// Whether an error means the REPL or context is gone (its session ended after the idle
+/// timeout, its cluster restarted): a statement refused that way never ran, so acquiring a new
+/// one and sending it again is safe.
 pub fn repl_gone(e: &Error) -> bool {
-    e.api().is_some_and(|a| a.kind == ErrorKind::NotFound)
+    e.api().is_some_and(|a| {
+        a.kind == ErrorKind::NotFound
+            || (a.message.contains("Context") && a.message.contains("does not exist"))
+    })
 }
