@@ -17,8 +17,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 use sparkdeck::app::{App, Msg, Service, StatementUpdate, View, Workspace};
-use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
 use sparkdeck::domain::convert::{cluster_row, run_row};
+use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
 use sparkdeck::domain::{Kind, Resource};
 use sparkdeck::ui::{self, Theme};
 
@@ -109,7 +109,9 @@ fn busy_editor() -> App {
     };
     let table = Table {
         columns: vec!["id".into(), "region".into(), "revenue".into()],
-        rows: (0..1000).map(|i| vec![i.to_string(), format!("region-{}", i % 7), format!("{}.5", i * 13)]).collect(),
+        rows: (0..1000)
+            .map(|i| vec![i.to_string(), format!("region-{}", i % 7), format!("{}.5", i * 13)])
+            .collect(),
         dropped_rows: 0,
     };
     for seq in 1..=50u64 {

@@ -244,6 +244,30 @@ async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() ->
     screen.key(KeyCode::F(5));
     let frame = screen.frame_with(&["[3] PySpark error", "NameError"]).await;
     assert!(!frame.contains("<span"), "HTML is stripped from Databricks error summaries: {frame}");
+    // The context goes away behind the editor's back (a cluster restart does that): the next
+    // run is refused, so it is sent again in a new context, and says so nowhere but the id.
+    let context_of = |frame: &str| {
+        let at = frame.find("context ").map(|i| i + "context ".len())?;
+        Some(frame[at..].split_whitespace().next()?.to_string())
+    };
+    let old = context_of(&frame).ok_or("the frame names the context")?;
+    let cluster =
+        frame.split("on cluster ").nth(1).and_then(|r| r.split_whitespace().next()).ok_or("cluster id")?;
+    let name = stack.named(app::Service::Databricks);
+    let ws = stack.workspaces.iter().find(|w| w.name == name).ok_or("workspace")?;
+    let gone = sparkdeck::domain::statement::Repl::Databricks {
+        workspace: name.clone(),
+        cluster_id: cluster.to_string(),
+        context_id: old.clone(),
+    };
+    statements::release(ws, &gone).await?;
+    let screen = &mut stack.screen;
+    clear(screen, 1);
+    screen.type_text("print(x)");
+    screen.key(KeyCode::F(5));
+    // It ran (in a fresh context, where `x` from before does not exist) and the user is told.
+    let frame = screen.frame_with(&["[4] PySpark error", "name 'x' is not defined", "starts fresh"]).await;
+    assert_ne!(context_of(&frame), Some(old), "a new context: {frame}");
     let ended = stack.quit().await?;
     let repl = ended.app.editor().held_repl().cloned().ok_or("the editor holds its context")?;
     assert!(matches!(repl, sparkdeck::domain::statement::Repl::Databricks { .. }), "{repl:?}");

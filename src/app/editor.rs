@@ -88,6 +88,8 @@ pub struct Editor {
     next_seq: u64,
     /// Shown once in the status line (e.g. an unreadable saved draft).
     pub notice: Option<String>,
+    /// The REPL being acquired replaces one that ended: say that its variables are gone.
+    replacing: bool,
 }
 
 impl Default for Editor {
@@ -118,6 +120,7 @@ impl Editor {
             output_scroll: 0,
             next_seq: 1,
             notice: None,
+            replacing: false,
         }
     }
 
@@ -424,9 +427,16 @@ impl App {
                     })
                     .collect();
                 self.editor.repl = ReplState::Ready(repl);
+                if std::mem::take(&mut self.editor.replacing) {
+                    self.info(
+                        "The earlier session had ended, so this one starts fresh: variables defined before are gone."
+                            .into(),
+                    );
+                }
                 effects
             }
             Err(e) => {
+                self.editor.replacing = false;
                 for run in self.editor.runs.iter_mut().filter(|r| r.state == RunState::Queued) {
                     run.state = RunState::Failed(format!("no session to run in: {e}"));
                     run.finished_at = Some(now);
@@ -457,6 +467,7 @@ impl App {
                 tracing::info!("statement {seq} refused by an ended REPL ({error}); acquiring a new one");
                 let language = run.language;
                 if !matches!(self.editor.repl, ReplState::Acquiring(_)) {
+                    self.editor.replacing = true;
                     self.editor.repl =
                         ReplState::Acquiring("the session had ended; starting a new one".into());
                     if let Some(workspace) = self.editor.workspace.clone() {

@@ -820,6 +820,7 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
     assert_eq!(app.editor().runs[0].state, RunState::Queued);
     let effects = app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("new")) });
     assert!(matches!(&effects[..], [Effect::RunStatement { seq: 1, repl: r, .. }] if *r == repl("new")));
+    assert!(app.message().is_some_and(|m| m.text.contains("starts fresh")), "{:?}", app.message());
     // A statement that was accepted and then lost is reported, not re-run.
     app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("4".into()) });
     let effects = app.update(Msg::Statement {

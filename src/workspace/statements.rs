@@ -269,7 +269,8 @@ pub async fn release(ws: &Workspace, repl: &Repl) -> Result<(), Error> {
 /// one and sending it again is safe.
 pub fn repl_gone(e: &Error) -> bool {
     e.api().is_some_and(|a| {
+        let m = a.message.to_ascii_lowercase();
         a.kind == ErrorKind::NotFound
-            || (a.message.contains("Context") && a.message.contains("does not exist"))
+            || (m.contains("context") && (m.contains("does not exist") || m.contains("not found")))
     })
 }
