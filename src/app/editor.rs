@@ -145,10 +145,33 @@ impl Editor {
         matches!(self.repl, ReplState::Acquiring(_)) || self.runs.iter().any(|r| !r.is_finished())
     }
 
-    /// Start a run of the current text; `None` when there is nothing to run. The history entry
-    /// is returned when it is new (the same statement run twice in a row is one entry).
+    /// What F5 runs: the selection (shift + arrows) when there is one, else the whole text.
+    pub fn code_to_run(&self) -> String {
+        let Some(((r0, c0), (r1, c1))) = self.text.selection_range().filter(|(a, b)| a != b) else {
+            return self.code();
+        };
+        let lines = self.text.lines();
+        let cut = |line: &str, from: usize, to: Option<usize>| -> String {
+            let chars = line.chars().skip(from);
+            match to {
+                Some(to) => chars.take(to.saturating_sub(from)).collect(),
+                None => chars.collect(),
+            }
+        };
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate().take(r1 + 1).skip(r0) {
+            let from = if i == r0 { c0 } else { 0 };
+            let to = (i == r1).then_some(c1);
+            out.push(cut(line, from, to));
+        }
+        out.join("\n")
+    }
+
+    /// Start a run of the current text (or selection); `None` when there is nothing to run.
+    /// The history entry is returned when it is new (the same statement run twice in a row is
+    /// one entry).
     pub(super) fn new_run(&mut self, now: Timestamp, workspace: &str) -> Option<(Run, Option<HistoryEntry>)> {
-        let code = self.code();
+        let code = self.code_to_run();
         if code.trim().is_empty() {
             return None;
         }
@@ -364,6 +387,12 @@ impl App {
     }
 
     fn run_code(&mut self) -> Vec<Effect> {
+        if self.read_only {
+            self.error(
+                "sparkdeck is read-only (config read_only = true): the editor does not run code.".into(),
+            );
+            return Vec::new();
+        }
         let Some(workspace) = self.editor.workspace.clone() else {
             self.error("Choose a Fabric workspace first (:editor NAME).".into());
             return Vec::new();

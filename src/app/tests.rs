@@ -913,3 +913,24 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
     assert_eq!(app.update(code(KeyCode::F(5))), Vec::new(), "nothing to run in an empty editor");
     assert!(app.message().is_some_and(|m| m.text.contains("Nothing to run")));
 }
+
+#[test]
+fn a_selection_runs_alone_and_read_only_runs_nothing() {
+    let mut app = editing("a = 1\nb = 2\nc = 3");
+    // Select "b = 2" and the "c" of the last line: shift-↑ from the end of "c = 3", then to its head.
+    let shift = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::SHIFT));
+    app.update(code(KeyCode::Up));
+    app.update(code(KeyCode::Home));
+    app.update(shift(KeyCode::Down));
+    app.update(shift(KeyCode::Right));
+    assert_eq!(app.editor().code_to_run(), "b = 2\nc");
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(matches!(&effects[0], Effect::AppendHistory(h) if h.code == "b = 2\nc"), "{effects:?}");
+    assert_eq!(app.editor().code(), "a = 1\nb = 2\nc = 3", "the text stays as it was");
+
+    let mut app = editing("a = 1");
+    app = app.with_read_only(true);
+    assert!(app.update(code(KeyCode::F(5))).is_empty());
+    assert!(app.message().is_some_and(|m| m.text.contains("read-only")));
+    assert!(app.editor().runs.is_empty());
+}

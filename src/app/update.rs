@@ -378,7 +378,7 @@ impl App {
     fn scroll_help(&mut self, delta: isize) {
         if let Some(h) = &mut self.help {
             // The bindings plus the notes under them (see ui::overlay::help).
-            let lines = self.keymap.bindings(h.scope, h.kind).count() + 6;
+            let lines = self.keymap.bindings(h.scope, h.kind).count() + 7;
             h.scroll = h.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
         }
     }

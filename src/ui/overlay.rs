@@ -86,6 +86,7 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
         lines.push(Line::raw(""));
         for note in [
             "Editing: arrows, home/end, ctrl-u undo, ctrl-r redo, ctrl-k cuts to the end of the line, ctrl-y pastes.",
+            "Shift + arrows select; F5 then runs only the selection.",
             "Code runs in a REPL of a Fabric high-concurrency session (tag \"sparkdeck\"). The first F5 acquires it,",
             "  which may start a billed Spark session; variables live on between runs; quitting gives it back.",
             "The text is saved after every change and every run is kept in the history (data dir, editor/).",
