@@ -276,3 +276,44 @@ async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() ->
     ended.sim.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_session_chosen_in_the_pane_runs_the_code_and_is_left_running() -> TestResult {
+    use sparkdeck::api::livy::models::SessionRequest;
+    use sparkdeck::workspace::Clients;
+    let mut stack = Stack::start().await?;
+    let fabric = stack.named(app::Service::Fabric);
+    let livy = {
+        let ws = stack.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
+        let Ok(Clients::Fabric(f)) = &ws.clients else { return Err("a Fabric workspace".into()) };
+        f.lakehouses[0].1.clone()
+    };
+    // Someone's own session, started outside sparkdeck.
+    let req = SessionRequest { name: Some("attach-me".into()), ..SessionRequest::default() };
+    let id = livy.create_session(&req).await?.id.clone().ok_or("a session id")?;
+    for _ in 0..100 {
+        if livy.session(&id).await?.raw["state"] == "idle" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let screen = &mut stack.screen;
+    screen.type_text("/attach-me\n");
+    screen.frame_with(&["filter attach-me", "idle"]).await;
+    screen.key(KeyCode::Char('e'));
+    screen.frame_with(&["· session attach-me", "attached to session"]).await;
+    screen.type_text("print(40 + 2)");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark ok", "   42"]).await;
+    assert!(frame.contains("statement 0"), "the session's own first statement: {frame}");
+    let ended = stack.quit().await?;
+    // The statement is in that session, and the session is still there after quitting.
+    let statements = livy.statements(&id).await?;
+    assert_eq!(statements.raw["statements"][0]["code"], "print(40 + 2)");
+    let repl = ended.app.editor().held_repl().cloned().ok_or("attached")?;
+    let ws = ended.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
+    statements::release(ws, &repl).await?;
+    assert_eq!(livy.session(&id).await?.raw["state"], "idle", "the user's session is never deleted");
+    ended.sim.shutdown().await;
+    Ok(())
+}

@@ -74,6 +74,8 @@ pub struct Editor {
     pub place_label: Option<String>,
     /// It runs on a Databricks cluster (execution contexts), not in a Fabric session.
     pub on_cluster: bool,
+    /// The id of the existing Livy session it is attached to, when one was chosen.
+    pub attached: Option<String>,
     pub text: TextArea<'static>,
     pub language: Language,
     pub repl: ReplState,
@@ -110,6 +112,7 @@ impl Editor {
             place: None,
             place_label: None,
             on_cluster: false,
+            attached: None,
             text,
             language: draft.language,
             repl: ReplState::None,
@@ -273,7 +276,13 @@ impl App {
     /// session's lakehouse, a Databricks cluster), else where it already runs, else the first
     /// Fabric workspace in scope. Moving elsewhere gives the old REPL back.
     pub(super) fn open_editor(&mut self, name: Option<String>) -> Vec<Effect> {
-        let selected = self.selected().and_then(|e| place_of(&e.res));
+        let selected = self.selected().and_then(|e| spot_of(&e.res));
+        let current = self.editor.workspace.clone().map(|workspace| Spot {
+            workspace,
+            place: self.editor.place.clone(),
+            label: self.editor.place_label.clone(),
+            attach: self.editor.attached.clone(),
+        });
         let chosen = match name {
             Some(name) => {
                 let Some(w) = self.workspaces.iter().find(|w| w.workspace.name.eq_ignore_ascii_case(&name))
@@ -285,25 +294,17 @@ impl App {
                 };
                 let ws = w.workspace.name.clone();
                 selected
-                    .filter(|(w, _, _)| *w == ws)
-                    .or_else(|| {
-                        (self.editor.workspace.as_deref() == Some(ws.as_str()))
-                            .then(|| (ws.clone(), self.editor.place.clone(), self.editor.place_label.clone()))
-                    })
-                    .unwrap_or((ws, None, None))
+                    .filter(|s| s.workspace == ws)
+                    .or(current.filter(|s| s.workspace == ws))
+                    .unwrap_or(Spot { workspace: ws, ..Spot::default() })
             }
-            None => match selected
-                .or_else(|| {
-                    let w = self.editor.workspace.clone()?;
-                    Some((w, self.editor.place.clone(), self.editor.place_label.clone()))
-                })
-                .or_else(|| {
-                    let first =
-                        self.in_scope().find(|w| w.workspace.service == Service::Fabric).or_else(|| {
-                            self.workspaces.iter().find(|w| w.workspace.service == Service::Fabric)
-                        })?;
-                    Some((first.workspace.name.clone(), None, None))
-                }) {
+            None => match selected.or(current).or_else(|| {
+                let first = self
+                    .in_scope()
+                    .find(|w| w.workspace.service == Service::Fabric)
+                    .or_else(|| self.workspaces.iter().find(|w| w.workspace.service == Service::Fabric))?;
+                Some(Spot { workspace: first.workspace.name.clone(), ..Spot::default() })
+            }) {
                 Some(chosen) => chosen,
                 None => {
                     self.error(
@@ -315,26 +316,38 @@ impl App {
                 }
             },
         };
-        let (workspace, place, label) = chosen;
         let databricks = self
             .workspaces
             .iter()
-            .any(|w| w.workspace.name == workspace && w.workspace.service == Service::Databricks);
-        if databricks && place.is_none() {
+            .any(|w| w.workspace.name == chosen.workspace && w.workspace.service == Service::Databricks);
+        if databricks && chosen.place.is_none() {
             self.error(format!(
-                "{workspace} is a Databricks workspace: select one of its running clusters (Clusters pane) and press e."
+                "{} is a Databricks workspace: select one of its running clusters (Clusters pane) and press e.",
+                chosen.workspace
             ));
             return Vec::new();
         }
         let mut effects = Vec::new();
-        if self.editor.workspace.as_deref() != Some(workspace.as_str()) || self.editor.place != place {
-            if let Some(repl) = self.editor.held_repl() {
+        let moved = self.editor.workspace.as_deref() != Some(chosen.workspace.as_str())
+            || self.editor.place != chosen.place
+            || self.editor.attached != chosen.attach;
+        if moved {
+            if let Some(repl) = self.editor.held_repl().filter(|r| r.is_owned()) {
                 effects.push(Effect::ReleaseRepl { repl: repl.clone() });
             }
-            self.editor.repl = ReplState::None;
-            self.editor.workspace = Some(workspace);
-            self.editor.place = place;
-            self.editor.place_label = label;
+            // A session chosen in the pane is used as it is; anything else is acquired on F5.
+            self.editor.repl = match &chosen.attach {
+                Some(session_id) => ReplState::Ready(Repl::LivySession {
+                    workspace: chosen.workspace.clone(),
+                    lakehouse: chosen.place.clone().unwrap_or_default(),
+                    session_id: session_id.clone(),
+                }),
+                None => ReplState::None,
+            };
+            self.editor.workspace = Some(chosen.workspace);
+            self.editor.place = chosen.place;
+            self.editor.place_label = chosen.label;
+            self.editor.attached = chosen.attach;
             self.editor.on_cluster = databricks;
         }
         self.editing = true;
@@ -497,6 +510,10 @@ impl App {
                 let language = run.language;
                 if !matches!(self.editor.repl, ReplState::Acquiring(_)) {
                     self.editor.replacing = true;
+                    // An attached session that ended is replaced by a REPL of sparkdeck's own.
+                    if self.editor.attached.take().is_some() {
+                        self.editor.place_label = self.editor.place.clone();
+                    }
                     self.editor.repl =
                         ReplState::Acquiring("the session had ended; starting a new one".into());
                     if let Some(workspace) = self.editor.workspace.clone() {
@@ -526,18 +543,42 @@ impl App {
     }
 }
 
-/// Where a row's item runs code, for opening the editor on it: a Fabric session's workspace
-/// and lakehouse, a Databricks cluster's workspace and id. (workspace, place, label)
-fn place_of(r: &Resource) -> Option<(String, Option<String>, Option<String>)> {
+/// Where the editor runs code: a workspace, the lakehouse label or cluster id in it, how to
+/// name that on screen, and the existing Livy session to attach to (if one was chosen).
+#[derive(Debug, Clone, Default)]
+struct Spot {
+    workspace: String,
+    place: Option<String>,
+    label: Option<String>,
+    attach: Option<String>,
+}
+
+/// Where a row's item runs code, for opening the editor on it: a live Livy session is attached
+/// to (high-concurrency ones get a REPL of their own in the same lakehouse), a Databricks cluster
+/// gets an execution context, other Fabric rows their workspace.
+fn spot_of(r: &Resource) -> Option<Spot> {
+    let workspace = r.workspace.clone();
     match &r.detail {
-        Detail::Session { lakehouse, read_only: false, .. } => {
-            Some((r.workspace.clone(), lakehouse.clone(), lakehouse.clone()))
+        Detail::Session { lakehouse, read_only: false, high_concurrency, .. } => {
+            let attach =
+                (!high_concurrency && !r.status.is_terminal() && lakehouse.is_some()).then(|| r.id.clone());
+            let name = if r.name.is_empty() { r.id.clone() } else { r.name.clone() };
+            let label = match (&attach, lakehouse) {
+                (Some(_), Some(lh)) => Some(format!("{lh} · session {name}")),
+                _ => lakehouse.clone(),
+            };
+            Some(Spot { workspace, place: lakehouse.clone(), label, attach })
         }
         Detail::Cluster { .. } => {
             let name = if r.name.is_empty() { r.id.clone() } else { r.name.clone() };
-            Some((r.workspace.clone(), Some(r.id.clone()), Some(format!("cluster {name}"))))
+            Some(Spot {
+                workspace,
+                place: Some(r.id.clone()),
+                label: Some(format!("cluster {name}")),
+                attach: None,
+            })
         }
-        Detail::Session { .. } | Detail::Batch { .. } => Some((r.workspace.clone(), None, None)),
+        Detail::Session { .. } | Detail::Batch { .. } => Some(Spot { workspace, ..Spot::default() }),
         Detail::Run { .. } => None,
     }
 }

@@ -314,7 +314,7 @@ pub const KEYMAP: &[Binding] = &[
         C::Editor,
         ANY,
         Some("editor"),
-        "statement editor: run code in a high-concurrency session of this Fabric workspace"
+        "statement editor: run code in this session, a REPL of this Fabric workspace, or on this cluster"
     ),
     bind!(Table, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Table, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),

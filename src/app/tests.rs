@@ -732,10 +732,11 @@ fn alt(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::ALT))
 }
 
-/// The editor open on fabric-prod (from its session row), with `text` typed.
+/// The editor open on fabric-prod (from a high-concurrency session's row: a REPL of its own in
+/// the same lakehouse), with `text` typed.
 fn editing(text: &str) -> App {
     let mut app = app();
-    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s1", "etl", "idle")], T0);
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s1", "HC_sales_lh_1", "idle")], T0);
     app.update(key('e'));
     type_text(&mut app, text);
     app
@@ -933,4 +934,37 @@ fn a_selection_runs_alone_and_read_only_runs_nothing() {
     assert!(app.update(code(KeyCode::F(5))).is_empty());
     assert!(app.message().is_some_and(|m| m.text.contains("read-only")));
     assert!(app.editor().runs.is_empty());
+}
+
+#[test]
+fn a_live_session_chosen_in_the_pane_is_attached_to_and_never_released() {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-live", "etl", "idle")], T0);
+    app.update(key('e'));
+    assert_eq!(app.editor().attached.as_deref(), Some("s-live"));
+    assert_eq!(app.editor().place_label.as_deref(), Some("sales_lh · session etl"));
+    let attached = Repl::LivySession {
+        workspace: "fabric-prod".into(),
+        lakehouse: "sales_lh".into(),
+        session_id: "s-live".into(),
+    };
+    assert_eq!(app.editor().held_repl(), Some(&attached));
+    type_text(&mut app, "1 + 1");
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(
+        matches!(&effects[..], [Effect::AppendHistory(_), Effect::RunStatement { seq: 1, repl, .. }] if *repl == attached),
+        "straight to the session: {effects:?}"
+    );
+    assert!(!attached.is_owned(), "quitting leaves the user's session running");
+    // Moving to another place does not release it either.
+    app.update(code(KeyCode::Esc));
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-hc", "HC_sales_lh_2", "idle")], T0);
+    let effects = app.update(key('e'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(app.editor().repl, ReplState::None);
+    // A finished session is not attached to: a REPL of sparkdeck's own in its lakehouse instead.
+    let mut app = self::app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-dead", "etl", "dead")], T0);
+    app.update(key('e'));
+    assert_eq!((app.editor().attached.as_deref(), app.editor().place.as_deref()), (None, Some("sales_lh")));
 }

@@ -66,6 +66,9 @@ pub enum Repl {
         session_id: String,
         repl_id: String,
     },
+    /// An existing (not high-concurrency) Livy session the user chose in the Sessions pane:
+    /// statements go straight to it. It is the user's: sparkdeck never deletes it.
+    LivySession { workspace: String, lakehouse: String, session_id: String },
     /// A Databricks execution context on an all-purpose cluster (command execution API 1.2).
     /// Each command names its own language, so one context serves them all.
     Databricks { workspace: String, cluster_id: String, context_id: String },
@@ -74,17 +77,25 @@ pub enum Repl {
 impl Repl {
     pub fn workspace(&self) -> &str {
         match self {
-            Repl::Livy { workspace, .. } | Repl::Databricks { workspace, .. } => workspace,
+            Repl::Livy { workspace, .. }
+            | Repl::LivySession { workspace, .. }
+            | Repl::Databricks { workspace, .. } => workspace,
         }
     }
 
     /// For the editor's frame: "session 5f1c2a90 · REPL 0c0ffee0", "context 1234 on 0101-…".
+    /// Whether sparkdeck acquired it (and so gives it back on quit); an attached session is not.
+    pub fn is_owned(&self) -> bool {
+        !matches!(self, Repl::LivySession { .. })
+    }
+
     pub fn describe(&self) -> String {
         let short = |id: &str| id.get(..8).unwrap_or(id).to_string();
         match self {
             Repl::Livy { session_id, repl_id, .. } => {
                 format!("session {} · REPL {}", short(session_id), short(repl_id))
             }
+            Repl::LivySession { session_id, .. } => format!("attached to session {}", short(session_id)),
             Repl::Databricks { cluster_id, context_id, .. } => {
                 format!("context {context_id} on cluster {cluster_id}")
             }

@@ -206,6 +206,15 @@ pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str)
             };
             client.submit_repl_statement(session_id, repl_id, &req).await?.id.map(|id| id.to_string())
         }
+        Repl::LivySession { lakehouse: label, session_id, .. } => {
+            let (_, client) = lakehouse(ws, Some(label))?;
+            let req = StatementRequest {
+                code: code.to_string(),
+                kind: StatementKind::from(language.livy_kind()),
+                source_id: None,
+            };
+            client.submit_statement(session_id, &req).await?.id.map(|id| id.to_string())
+        }
         Repl::Databricks { cluster_id, context_id, .. } => databricks(ws)?
             .execute_command(cluster_id, context_id, &dbx_language(language), code)
             .await?
@@ -222,6 +231,11 @@ pub async fn read(ws: &Workspace, repl: &Repl, id: &str) -> Result<(Phase, Optio
         Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
             let raw = client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?.raw;
+            Ok(livy_statement(&raw))
+        }
+        Repl::LivySession { lakehouse: label, session_id, .. } => {
+            let (_, client) = lakehouse(ws, Some(label))?;
+            let raw = client.statement(session_id, livy_id(ws, id)?).await?.raw;
             Ok(livy_statement(&raw))
         }
         Repl::Databricks { cluster_id, context_id, .. } => {
@@ -245,15 +259,21 @@ pub async fn cancel(ws: &Workspace, repl: &Repl, id: &str) -> Result<(), Error> 
                 .map(drop)
                 .map_err(Error::from)
         }
+        Repl::LivySession { lakehouse: label, session_id, .. } => {
+            let (_, client) = lakehouse(ws, Some(label))?;
+            client.cancel_statement(session_id, livy_id(ws, id)?).await.map(drop).map_err(Error::from)
+        }
         Repl::Databricks { cluster_id, context_id, .. } => {
             databricks(ws)?.cancel_command(cluster_id, context_id, id).await.map_err(Error::from)
         }
     }
 }
 
-/// Give the REPL or context back (a REPL already gone is not an error).
+/// Give the REPL or context back (a REPL already gone is not an error). A session the editor
+/// only attached to is left running: it is the user's.
 pub async fn release(ws: &Workspace, repl: &Repl) -> Result<(), Error> {
     match repl {
+        Repl::LivySession { .. } => Ok(()),
         Repl::Livy { lakehouse: label, hc_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
             client.delete_hc_session(hc_id).await.map_err(Error::from)
