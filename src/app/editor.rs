@@ -80,6 +80,8 @@ pub struct Editor {
     pub language: Language,
     pub repl: ReplState,
     pub runs: VecDeque<Run>,
+    /// Runs dropped from `runs` to keep memory bounded (their code stays in the history).
+    pub dropped_runs: usize,
     pub history: Vec<HistoryEntry>,
     /// Where history navigation is (`None`: editing the draft).
     history_pos: Option<usize>,
@@ -117,6 +119,7 @@ impl Editor {
             language: draft.language,
             repl: ReplState::None,
             runs: VecDeque::new(),
+            dropped_runs: 0,
             history,
             history_pos: None,
             stashed: None,
@@ -192,6 +195,7 @@ impl Editor {
         self.runs.push_back(run.clone());
         while self.runs.len() > MAX_RUNS {
             self.runs.pop_front();
+            self.dropped_runs += 1;
         }
         self.output_scroll = 0;
         let entry = HistoryEntry { language: self.language, code, workspace: workspace.to_string(), at: now };

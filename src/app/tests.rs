@@ -968,3 +968,17 @@ fn a_live_session_chosen_in_the_pane_is_attached_to_and_never_released() {
     app.update(key('e'));
     assert_eq!((app.editor().attached.as_deref(), app.editor().place.as_deref()), (None, Some("sales_lh")));
 }
+
+#[test]
+fn outputs_are_bounded_and_say_how_many_were_dropped() {
+    let mut app = editing("");
+    for i in 0..(editor::MAX_RUNS + 2) {
+        app.update(ctrl('a'));
+        app.update(ctrl('k'));
+        type_text(&mut app, &format!("x = {i}"));
+        app.update(code(KeyCode::F(5)));
+    }
+    assert_eq!((app.editor().runs.len(), app.editor().dropped_runs), (editor::MAX_RUNS, 2));
+    assert_eq!(app.editor().runs.front().map(|r| r.code.as_str()), Some("x = 2"));
+    assert_eq!(app.editor().history.len(), editor::MAX_RUNS + 2, "the history keeps every statement");
+}

@@ -88,13 +88,24 @@ fn output_lines<'a>(
     }
     let mut blocks: Vec<Vec<Line>> = Vec::new();
     let mut count = 0;
+    let mut all = true;
     for run in ed.runs.iter().rev() {
         let lines = run_lines(run, ed, now, theme, width);
         count += lines.len();
         blocks.push(lines);
         if count >= need {
+            all = false;
             break;
         }
+    }
+    if all && ed.dropped_runs > 0 {
+        blocks.push(vec![Line::styled(
+            format!(
+                " … {} earlier outputs dropped (alt-↑ recalls their code from the history)",
+                ed.dropped_runs
+            ),
+            theme.muted,
+        )]);
     }
     blocks.into_iter().rev().flatten().collect()
 }
