@@ -346,6 +346,8 @@ async fn read_only_refuses_every_change() {
         vec!["clusters", "pin", id.as_str()],
         vec!["runs", "cancel-all", "--job-id", "1", "--workspace", "adb-dev"],
         vec!["tokens", "create", "--workspace", "adb-dev"],
+        vec!["clusters", "exec", id.as_str(), "--workspace", "adb-dev", "print(1)"],
+        vec!["sessions", "exec", "--workspace", "Sales Analytics", "print(1)"],
     ] {
         let out = h.run(&args).await;
         assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
@@ -445,4 +447,72 @@ async fn the_monitor_refuses_without_a_terminal_and_checks_keys_first() {
         "{}",
         out.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_runs_code_once_prints_its_output_and_gives_back_what_it_acquired() {
+    let h = harness("").await;
+    let fabric = h.sim.shared().fabric().demo_workspaces()[0].name.clone();
+    // SQL: an aligned table on stdout.
+    let out = h
+        .run(&["sessions", "exec", "--workspace", &fabric, "-l", "sql", "SELECT 1 AS one, 'a' AS two"])
+        .await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.lines().map(str::trim).collect::<Vec<_>>(), ["one  two", "1    a"]);
+    // Python from standard input, as JSON.
+    let out = h
+        .run_with_input(
+            &["sessions", "exec", "--workspace", &fabric, "-o", "json"],
+            Some("x = 3\nprint(x * 14)\n"),
+        )
+        .await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let doc = out.json();
+    assert_eq!((text(&doc, "status"), doc["output"]["text"].as_str()), ("ok".to_string(), Some("42")));
+    // An error: its name and message on stderr, exit 1.
+    let out = h.run(&["sessions", "exec", "--workspace", &fabric, "print(nope)"]).await;
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.starts_with("NameError: name 'nope' is not defined"), "{}", out.stderr);
+    // A file's extension picks the language.
+    let file = h.dir.path().join("q.sql");
+    std::fs::write(&file, "SELECT 7 AS seven").unwrap_or_else(|e| panic!("{e}"));
+    let out = h
+        .run(&[
+            "sessions",
+            "exec",
+            "--workspace",
+            &fabric,
+            "--file",
+            file.to_str().unwrap_or_default(),
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(out.json()["output"]["rows"][0][0], "7", "{}", out.stderr);
+    // Every REPL it acquired was given back.
+    assert_eq!(h.sim.shared().fabric().open_repls("sparkdeck"), 0);
+    // Usage errors are exit 2.
+    let out = h.run(&["sessions", "exec", "--workspace", &fabric, ""]).await;
+    assert_eq!((out.code, out.stderr.trim()), (Some(2), "sparkdeck: nothing to run: the code is empty"));
+
+    // On a running Databricks cluster, in an execution context destroyed afterwards.
+    let dbx = h.sim.shared().databricks().demo_workspaces(h.sim.base_url())[0].name.clone();
+    let cluster = text(&h.first("clusters", &dbx, "ready").await, "id");
+    let out =
+        h.run(&["clusters", "exec", &cluster, "--workspace", &dbx, "-l", "sql", "SELECT 2 AS two"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.lines().map(str::trim).collect::<Vec<_>>(), ["two", "2"]);
+    let open: usize = h
+        .sim
+        .shared()
+        .databricks()
+        .workspaces
+        .iter()
+        .flat_map(|w| &w.contexts)
+        .filter(|c| !c.destroyed)
+        .count();
+    assert_eq!(open, 0, "the context was destroyed");
+    let out = h.run(&["clusters", "exec", "no-such-cluster", "--workspace", &dbx, "print(1)"]).await;
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("Cluster no-such-cluster does not exist"), "{}", out.stderr);
 }

@@ -27,6 +27,7 @@ pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> ExitCode {
         SessionsCommand::Delete(args) => {
             act(ctx, Kind::Session, Action::KillSession, &args, wait::ended).await
         }
+        SessionsCommand::Exec(args) => super::exec::in_session(ctx, args).await,
         SessionsCommand::KeepAlive(t) => {
             change(ctx, Kind::Session, &t, |ws, id| {
                 Box::pin(async move { actions::keep_alive(ws, &id).await })
@@ -71,6 +72,7 @@ pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> ExitCode {
             .await
         }
         ClustersCommand::Events(args) => events(ctx, &args).await,
+        ClustersCommand::Exec(args) => super::exec::on_cluster(ctx, args).await,
     }
 }
 

@@ -4,6 +4,7 @@ pub mod account;
 pub mod actions;
 pub mod context;
 pub mod doctor;
+pub mod exec;
 pub mod list;
 pub mod logging;
 pub mod monitor;
@@ -94,6 +95,9 @@ pub enum SessionsCommand {
     Delete(ActionArgs),
     /// Restart a session's 20-minute idle countdown.
     KeepAlive(TargetArgs),
+    /// Run code once and print what it produced: in a REPL of sparkdeck's own (a Fabric
+    /// high-concurrency session, given back afterwards) or, with --session, in an existing one.
+    Exec(SessionExecArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +130,9 @@ pub enum ClustersCommand {
     Unpin(TargetArgs),
     /// A cluster's recent events, newest first.
     Events(EventsArgs),
+    /// Run code once on a running all-purpose cluster (an execution context, destroyed
+    /// afterwards) and print what it produced.
+    Exec(ClusterExecArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,6 +183,59 @@ pub struct WorkspaceArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
     pub output: output::Format,
+}
+
+/// Code to run once.
+#[derive(Debug, Clone, Args)]
+pub struct CodeArgs {
+    /// The code. Without it (or with `-`), it is read from standard input.
+    pub code: Option<String>,
+    /// Read the code from this file.
+    #[arg(long, conflicts_with = "code", value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// The language (default: from the file's extension .py .scala .sql .r, else pyspark).
+    #[arg(short = 'l', long, value_enum)]
+    pub language: Option<LanguageArg>,
+    /// Output format (`json`: `{"workspace", "status", "output"}`).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
+    pub output: output::Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LanguageArg {
+    #[value(alias = "python")]
+    Pyspark,
+    #[value(alias = "spark")]
+    Scala,
+    Sql,
+    #[value(alias = "sparkr")]
+    R,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SessionExecArgs {
+    #[command(flatten)]
+    pub code: CodeArgs,
+    /// The Fabric workspace (its display name); needed when more than one is configured.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// The lakehouse (its name or id; default: the first configured).
+    #[arg(long)]
+    pub lakehouse: Option<String>,
+    /// Run in this existing Livy session instead (it is left running).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ClusterExecArgs {
+    /// The cluster id (it must be running).
+    pub cluster_id: String,
+    /// The Databricks workspace (its display name); needed when more than one is configured.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub code: CodeArgs,
 }
 
 /// One item, by id.

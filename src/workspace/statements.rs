@@ -194,6 +194,28 @@ async fn acquire_context(
     }
 }
 
+/// An existing Livy session to run statements in, found in whichever configured lakehouse
+/// holds it. It stays the user's: [`release`] leaves it running.
+pub async fn attach(ws: &Workspace, session_id: &str) -> Result<Repl, Error> {
+    let Ok(Clients::Fabric(f)) = ws.clients.as_ref() else {
+        return Err(failed(ws, "is not a Fabric workspace".into()));
+    };
+    for (label, client) in &f.lakehouses {
+        match client.session(session_id).await {
+            Ok(_) => {
+                return Ok(Repl::LivySession {
+                    workspace: ws.name.clone(),
+                    lakehouse: label.clone(),
+                    session_id: session_id.to_string(),
+                });
+            }
+            Err(e) if e.kind == ErrorKind::NotFound => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::NotFound { workspace: ws.name.clone(), kind: "session", id: session_id.to_string() })
+}
+
 /// Submit `code`; the statement's (or command's) id. Never retried once sent: it would run twice.
 pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str) -> Result<String, Error> {
     let id = match repl {

@@ -94,6 +94,16 @@ impl FabricState {
         lines
     }
 
+    /// High-concurrency REPLs acquired with `tag` and not deleted, in every workspace: what a
+    /// client that promises to give its REPLs back has left behind.
+    pub fn open_repls(&self, tag: &str) -> usize {
+        self.workspaces
+            .iter()
+            .flat_map(|w| &w.hcs)
+            .filter(|h| h.tag.as_deref() == Some(tag) && h.deleted_at.is_none())
+            .count()
+    }
+
     pub fn demo_workspaces(&self) -> Vec<DemoFabricWorkspace> {
         self.workspaces
             .iter()

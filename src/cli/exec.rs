@@ -1,0 +1,219 @@
+//! `sessions exec` and `clusters exec`: run code once, the way the editor does, and print what
+//! it produced — text on stdout, a result table aligned, an error with its traceback on stderr
+//! (exit 1). What sparkdeck acquired for the run is given back afterwards, also when the
+//! statement fails or the user presses Ctrl-C (which cancels the statement first).
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::context::{Context, fail};
+use super::output::{self, Format};
+use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
+use crate::domain::statement::{Language, Output, Phase, Repl};
+use crate::workspace::{Error, Service, Workspace, statements};
+
+/// Read back quickly at first, then less often (as the editor does).
+const POLL_MIN: Duration = Duration::from_millis(100);
+const POLL_MAX: Duration = Duration::from_secs(2);
+
+pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> ExitCode {
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let (code, language) = match read_code(&args.code) {
+        Ok(c) => c,
+        Err(e) => return fail(2, e),
+    };
+    let ws = match ctx.one(args.workspace.as_deref(), Service::Fabric) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let repl = match &args.session {
+        Some(id) => statements::attach(ws, id).await,
+        None => statements::acquire(ws, args.lakehouse.as_deref(), language, progress()).await,
+    };
+    run(ws, repl, language, &code, args.code.output).await
+}
+
+pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> ExitCode {
+    if let Err(code) = ctx.allow_changes() {
+        return code;
+    }
+    let (code, language) = match read_code(&args.code) {
+        Ok(c) => c,
+        Err(e) => return fail(2, e),
+    };
+    let ws = match ctx.one(args.workspace.as_deref(), Service::Databricks) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let repl = statements::acquire(ws, Some(&args.cluster_id), language, progress()).await;
+    run(ws, repl, language, &code, args.code.output).await
+}
+
+/// The code and its language: the argument, the file, or standard input.
+fn read_code(args: &CodeArgs) -> Result<(String, Language), String> {
+    let from_extension = args.file.as_deref().and_then(language_of);
+    let language = args.language.map(Language::from).or(from_extension).unwrap_or_default();
+    let code = match (&args.code, &args.file) {
+        (Some(code), _) if code != "-" => code.clone(),
+        (_, Some(path)) => {
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        }
+        _ => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("sparkdeck: reading the code from standard input (end with Ctrl-D)");
+            }
+            let mut code = String::new();
+            std::io::stdin()
+                .read_to_string(&mut code)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            code
+        }
+    };
+    if code.trim().is_empty() {
+        return Err("nothing to run: the code is empty".into());
+    }
+    Ok((code, language))
+}
+
+fn language_of(path: &Path) -> Option<Language> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "py" => Some(Language::PySpark),
+        "scala" | "sc" => Some(Language::Scala),
+        "sql" => Some(Language::Sql),
+        "r" => Some(Language::R),
+        _ => None,
+    }
+}
+
+impl From<LanguageArg> for Language {
+    fn from(l: LanguageArg) -> Language {
+        match l {
+            LanguageArg::Pyspark => Language::PySpark,
+            LanguageArg::Scala => Language::Scala,
+            LanguageArg::Sql => Language::Sql,
+            LanguageArg::R => Language::R,
+        }
+    }
+}
+
+/// What the service reports while acquiring, on a terminal only (scripts get clean stderr).
+fn progress() -> impl Fn(&str) {
+    let tty = std::io::stderr().is_terminal();
+    move |state: &str| {
+        if tty {
+            eprintln!("sparkdeck: starting: {state}");
+        }
+    }
+}
+
+async fn run(
+    ws: &Workspace,
+    repl: Result<Repl, Error>,
+    language: Language,
+    code: &str,
+    format: Format,
+) -> ExitCode {
+    let repl = match repl {
+        Ok(r) => r,
+        Err(e) => return fail(1, e),
+    };
+    // The statement's id once the service took it, so an interruption can cancel it.
+    let submitted = std::sync::Mutex::new(None::<String>);
+    let outcome = tokio::select! {
+        outcome = follow(ws, &repl, language, code, &submitted) => outcome,
+        _ = tokio::signal::ctrl_c() => {
+            let id = submitted.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            eprintln!("sparkdeck: interrupted; cancelling the statement");
+            if let Some(id) = id
+                && let Err(e) = statements::cancel(ws, &repl, &id).await
+            {
+                eprintln!("sparkdeck: could not cancel statement {id}: {e}");
+            }
+            Err("interrupted".to_string())
+        }
+    };
+    if repl.is_owned()
+        && let Err(e) = statements::release(ws, &repl).await
+    {
+        eprintln!("sparkdeck: could not give back {} (it ends by itself when idle): {e}", repl.describe());
+    }
+    match outcome {
+        Ok((phase, output)) => print(ws, phase, output, format),
+        Err(e) => fail(1, e),
+    }
+}
+
+/// Submit and read back until the statement ends; the id goes into `submitted` as soon as
+/// the service has it.
+async fn follow(
+    ws: &Workspace,
+    repl: &Repl,
+    language: Language,
+    code: &str,
+    submitted: &std::sync::Mutex<Option<String>>,
+) -> Result<(Phase, Option<Output>), String> {
+    let id = statements::submit(ws, repl, language, code).await.map_err(|e| e.to_string())?;
+    *submitted.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.clone());
+    let mut wait = POLL_MIN;
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(POLL_MAX);
+        let (phase, output) = statements::read(ws, repl, &id).await.map_err(|e| e.to_string())?;
+        if phase.is_finished() {
+            return Ok((phase, output));
+        }
+    }
+}
+
+fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -> ExitCode {
+    let failed = phase == Phase::Cancelled || output.as_ref().is_some_and(Output::is_error);
+    match format {
+        Format::Json => {
+            let status = match (phase, &output) {
+                (Phase::Cancelled, _) => "cancelled",
+                (_, Some(o)) if o.is_error() => "error",
+                _ => "ok",
+            };
+            let doc = json!({"workspace": ws.name, "status": status, "output": output_json(output.as_ref())});
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Table => match &output {
+            _ if phase == Phase::Cancelled => eprintln!("sparkdeck: the statement was cancelled"),
+            Some(Output::Text(text)) => println!("{text}"),
+            Some(Output::Table(t)) => {
+                let headers: Vec<&str> = t.columns.iter().map(String::as_str).collect();
+                print!("{}", output::plain(&headers, t.rows.clone(), "(no rows)"));
+                if t.dropped_rows > 0 {
+                    eprintln!("sparkdeck: {} more rows were not kept", t.dropped_rows);
+                }
+            }
+            Some(Output::Error { name, value, traceback }) => {
+                eprintln!("{name}: {value}");
+                for line in traceback {
+                    eprintln!("{line}");
+                }
+            }
+            Some(Output::Empty) | None => {}
+        },
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn output_json(output: Option<&Output>) -> Value {
+    match output {
+        None | Some(Output::Empty) => Value::Null,
+        Some(Output::Text(t)) => json!({"type": "text", "text": t}),
+        Some(Output::Table(t)) => {
+            json!({"type": "table", "columns": t.columns, "rows": t.rows, "dropped_rows": t.dropped_rows})
+        }
+        Some(Output::Error { name, value, traceback }) => {
+            json!({"type": "error", "name": name, "message": value, "traceback": traceback})
+        }
+    }
+}
