@@ -291,3 +291,16 @@ fn editor_help() {
     press(&mut app, KeyCode::F(1));
     assert_snapshot!(draw(&mut app, WIDE).backend());
 }
+
+#[test]
+fn editor_counts_down_the_idle_session() {
+    use sparkdeck::app::StatementUpdate as U;
+    use sparkdeck::domain::statement::{Output, Phase};
+    let mut app = editor_with_outputs();
+    app.update(Msg::Statement { seq: 4, update: U::Finished(Phase::Done, Some(Output::Empty)) });
+    app.update(Msg::Tick(ts("2026-11-22T10:05:00Z")));
+    let backend = draw(&mut app, (110, 24));
+    let screen = format!("{:?}", backend.backend());
+    assert!(screen.contains("idle timeout in"), "{screen}");
+    assert_snapshot!(backend.backend());
+}

@@ -94,6 +94,9 @@ pub struct Editor {
     pub notice: Option<String>,
     /// The REPL being acquired replaces one that ended: say that its variables are gone.
     replacing: bool,
+    /// When the REPL last did something (ready, a statement ended): Fabric ends a session
+    /// 20 idle minutes after that.
+    pub last_activity: Option<Timestamp>,
 }
 
 impl Default for Editor {
@@ -127,6 +130,7 @@ impl Editor {
             next_seq: 1,
             notice: None,
             replacing: false,
+            last_activity: None,
         }
     }
 
@@ -149,6 +153,17 @@ impl Editor {
     /// Something is under way whose elapsed time is on screen.
     pub fn is_busy(&self) -> bool {
         matches!(self.repl, ReplState::Acquiring(_)) || self.runs.iter().any(|r| !r.is_finished())
+    }
+
+    /// When Fabric will end the editor's idle session (`None`: not a Fabric session, or busy).
+    /// Counted from its last activity seen here, so it is an upper bound for an attached
+    /// session that others use too.
+    pub fn idle_timeout_at(&self) -> Option<Timestamp> {
+        let fabric = matches!(&self.repl, ReplState::Ready(Repl::Livy { .. } | Repl::LivySession { .. }));
+        if !fabric || self.is_busy() {
+            return None;
+        }
+        self.last_activity?.checked_add(crate::domain::convert::IDLE_TIMEOUT).ok()
     }
 
     /// What F5 runs: the selection (shift + arrows) when there is one, else the whole text.
@@ -353,6 +368,7 @@ impl App {
             self.editor.place_label = chosen.label;
             self.editor.attached = chosen.attach;
             self.editor.on_cluster = databricks;
+            self.editor.last_activity = self.editor.attached.is_some().then_some(self.now);
         }
         self.editing = true;
         if let Some(notice) = self.editor.notice.take() {
@@ -473,6 +489,7 @@ impl App {
                     })
                     .collect();
                 self.editor.repl = ReplState::Ready(repl);
+                self.editor.last_activity = Some(now);
                 if std::mem::take(&mut self.editor.replacing) {
                     self.info(
                         "The earlier session had ended, so this one starts fresh: variables defined before are gone."
@@ -506,6 +523,7 @@ impl App {
                 run.state = RunState::Sent(phase);
                 run.output = output;
                 run.finished_at = Some(now);
+                self.editor.last_activity = Some(now);
             }
             StatementUpdate::Failed { error, repl_gone } if repl_gone && run.statement_id.is_none() => {
                 // It never ran: send it again in a new REPL.

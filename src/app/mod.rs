@@ -205,7 +205,7 @@ impl App {
     /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         self.views[self.view.index()].has_live
-            || (self.editing && self.editor.is_busy())
+            || (self.editing && (self.editor.is_busy() || self.editor.idle_timeout_at().is_some()))
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }

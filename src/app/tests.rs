@@ -795,6 +795,11 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
     // A third run goes straight to the REPL it holds.
     let effects = app.update(code(KeyCode::F(5)));
     assert!(matches!(&effects[..], [Effect::RunStatement { seq: 3, .. }]), "{effects:?}");
+    // Idle: Fabric ends the session 20 minutes after its last activity, counted on screen.
+    app.update(Msg::Statement { seq: 2, update: StatementUpdate::Finished(Phase::Done, None) });
+    app.update(Msg::Statement { seq: 3, update: StatementUpdate::Finished(Phase::Done, None) });
+    assert_eq!(app.editor().idle_timeout_at(), Some(ts("2026-11-22T10:20:00Z")));
+    assert!(app.needs_clock());
     // Leaving keeps everything; quitting hands the REPL to the caller to release.
     app.update(code(KeyCode::Esc));
     assert!(!app.is_editing() && app.editor().code() == "1 + 1");

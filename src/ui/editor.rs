@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         None => "no workspace".into(),
     };
     let history = ed.history_position().map(|(i, n)| format!(" · history {i}/{n}")).unwrap_or_default();
-    let (session, session_style) = session_label(ed, theme);
+    let (session, session_style) = session_label(ed, app.now(), theme);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.dialog_border)
@@ -62,12 +62,21 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
-fn session_label(ed: &Editor, theme: &Theme) -> (String, ratatui::style::Style) {
+fn session_label(ed: &Editor, now: Timestamp, theme: &Theme) -> (String, ratatui::style::Style) {
     let what = if ed.on_cluster { "execution context" } else { "session" };
     match &ed.repl {
         ReplState::None => (format!("no {what} yet: F5 starts one"), theme.muted),
         ReplState::Acquiring(state) => (format!("starting a {what}: {state}"), theme.warning),
-        ReplState::Ready(r) => (r.describe(), theme.muted),
+        ReplState::Ready(r) => match ed.idle_timeout_at().map(|at| at.duration_since(now)) {
+            Some(left) if left.is_positive() => {
+                (format!("{} · idle timeout in {}", r.describe(), format_duration(left)), theme.muted)
+            }
+            Some(_) => (
+                format!("{} · idle timeout passed: the next run may start a new session", r.describe()),
+                theme.warning,
+            ),
+            None => (r.describe(), theme.muted),
+        },
         ReplState::Failed(e) => (format!("no {what}: {e}"), theme.error),
     }
 }
@@ -138,7 +147,7 @@ fn run_lines<'a>(run: &'a Run, ed: &Editor, now: Timestamp, theme: &Theme, width
     }
     let mut wrapped = |text: &str, style| wrap_into(&mut lines, text, style, width);
     match (&run.state, &run.output) {
-        (RunState::Queued, _) => wrapped(&session_label(ed, theme).0, theme.muted),
+        (RunState::Queued, _) => wrapped(&session_label(ed, now, theme).0, theme.muted),
         (RunState::Failed(e), _) => wrapped(&format!("✗ {e}"), theme.error),
         (_, Some(Output::Text(text))) => text.lines().for_each(|l| wrapped(l, theme.text)),
         (_, Some(Output::Table(table))) => lines.extend(table_lines(table, theme)),
