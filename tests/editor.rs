@@ -88,7 +88,13 @@ struct Stack {
 
 impl Stack {
     async fn start() -> Result<Stack, Box<dyn std::error::Error>> {
-        let opts = SimOptions { speed: 200.0, ..SimOptions::default() };
+        Stack::start_with("").await
+    }
+
+    /// With the simulator injecting `faults` (see `sparkdeck sim --faults`).
+    async fn start_with(faults: &str) -> Result<Stack, Box<dyn std::error::Error>> {
+        let faults = sparkdeck::sim::FaultSpec::parse(faults)?;
+        let opts = SimOptions { speed: 200.0, faults, ..SimOptions::default() };
         let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await?;
         let data = tempfile::tempdir()?;
         let http = sparkdeck::api::http::client()?;
@@ -314,6 +320,34 @@ async fn a_live_session_chosen_in_the_pane_runs_the_code_and_is_left_running() -
     let ws = ended.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
     statements::release(ws, &repl).await?;
     assert_eq!(livy.session(&id).await?.raw["state"], "idle", "the user's session is never deleted");
+    ended.sim.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capacity_refusal_is_shown_precisely_the_next_run_tries_again_and_f8_cancels() -> TestResult {
+    // The first acquisition is refused for capacity (430), the second goes through.
+    let mut stack = Stack::start_with("POST@/highConcurrencySessions:script=430+ok").await?;
+    let fabric = stack.named(app::Service::Fabric);
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    screen.type_text("print(1 + 1)");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark failed", "TooManyRequestsForCapacity"]).await;
+    assert!(frame.contains("430"), "the status is named: {frame}");
+    assert!(frame.contains("no session: "), "{frame}");
+    screen.key(KeyCode::F(5));
+    screen.frame_with(&["[2] PySpark ok", "   2"]).await;
+    // A long statement is cancelled with F8 (an hour of simulated sleep, at 200× still minutes).
+    clear(screen, 1);
+    screen.type_text("import time\ntime.sleep(3600)");
+    screen.key(KeyCode::F(5));
+    screen.frame_with(&["[3] PySpark running"]).await;
+    screen.key(KeyCode::F(8));
+    let frame = screen.frame_with(&["[3] PySpark cancelled", "(cancelled)"]).await;
+    assert!(!frame.contains("[3] PySpark running"), "{frame}");
+    let ended = stack.quit().await?;
+    assert_eq!(ended.app.editor().runs.len(), 3);
     ended.sim.shutdown().await;
     Ok(())
 }
