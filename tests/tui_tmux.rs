@@ -50,13 +50,18 @@ impl Tmux {
 
     /// Wait (up to 20 s: debug builds on a busy machine) until the screen shows `text`.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    /// Wait (up to 20 s) until the screen satisfies `ok`.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if ok(&screen) {
                 return screen;
             }
-            assert!(start.elapsed() < Duration::from_secs(20), "never saw {text:?}; screen:\n{screen}");
+            assert!(start.elapsed() < Duration::from_secs(20), "never saw {what}; screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -90,6 +95,8 @@ fn demo_in_a_real_terminal() {
     assert!(screen.contains("cluster etl-nightly"), "{screen}");
 
     t.keys(&["Escape"]);
+    // An Escape followed at once by q reads as Alt-q: let the details close first.
+    t.wait_until("the details to close", |s| !s.contains("API object"));
     t.keys(&["q"]);
     let screen = t.wait_for("exit=0");
     // Back on the normal screen, where the shell's earlier output still is.
@@ -133,4 +140,14 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     assert!(screen.contains("answer = 6 * 7"), "{screen}");
     t.keys(&["M-Up"]);
     t.wait_for("history 1/1");
+    // Quitting while a statement runs leaves its session to finish it, and says so.
+    t.keys(&["C-a", "C-k", "C-h", "C-a", "C-k"]);
+    t.keys(&["-l", "import time"]);
+    t.keys(&["Enter"]);
+    t.keys(&["-l", "time.sleep(3600)"]);
+    t.keys(&["F5"]);
+    t.wait_for("PySpark running");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("it was left to finish");
+    assert!(screen.contains("ends an idle session after 20 minutes"), "{screen}");
 }

@@ -87,10 +87,20 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         Runner::start(workspaces, ctx.settings.poll.clone(), ctx.settings.notifications.clone(), drafts, tx);
     let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
     if let Ok(app) = &result
-        && let Some(repl) = app.editor().held_repl()
+        && let Some(repl) = app.editor().held_repl().filter(|r| r.is_owned())
         && let Some(ws) = kept.iter().find(|w| w.name == repl.workspace())
     {
-        release(ws, repl).await;
+        if app.editor().runs.iter().any(|r| !r.is_finished()) {
+            // Giving the REPL back would stop the statement: let it finish instead.
+            eprintln!(
+                "sparkdeck: a statement was still running in {} ({}); it was left to finish. \
+                 Fabric ends an idle session after 20 minutes; a Databricks context ends with its cluster.",
+                repl.describe(),
+                repl.workspace()
+            );
+        } else {
+            release(ws, repl).await;
+        }
     }
     ctx.close().await;
     match result {
