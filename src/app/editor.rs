@@ -404,6 +404,7 @@ impl App {
                     });
                 }
             }
+            Some(Command::CopyOutput) => return self.copy_output(),
             Some(Command::OutputUp) => {
                 self.editor.output_scroll = self.editor.output_scroll.saturating_add(3)
             }
@@ -453,6 +454,38 @@ impl App {
             }
         }
         effects
+    }
+
+    /// The newest output as plain text on the clipboard: text as it is, a table tab-separated
+    /// (it pastes into a spreadsheet), an error with its traceback.
+    fn copy_output(&mut self) -> Vec<Effect> {
+        let Some((seq, output)) =
+            self.editor.runs.iter().rev().find_map(|r| Some((r.seq, r.output.as_ref()?)))
+        else {
+            self.info("No output to copy yet.".into());
+            return Vec::new();
+        };
+        let text = match output {
+            Output::Empty => String::new(),
+            Output::Text(t) => t.clone(),
+            Output::Table(t) => std::iter::once(t.columns.join("\t"))
+                .chain(t.rows.iter().map(|r| r.join("\t")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Output::Error { name, value, traceback } => std::iter::once(format!("{name}: {value}"))
+                .chain(traceback.iter().cloned())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        if text.is_empty() {
+            self.info(format!("[{seq}] has no output to copy."));
+            return Vec::new();
+        }
+        self.info(format!(
+            "Copied the output of [{seq}] ({} lines) to the clipboard, if the terminal allows OSC 52.",
+            text.lines().count()
+        ));
+        vec![Effect::Copy(text)]
     }
 
     fn cancel_code(&mut self) -> Vec<Effect> {

@@ -93,6 +93,8 @@ pub enum Command {
     /// Editor: scroll the output.
     OutputUp,
     OutputDown,
+    /// Editor: the newest output to the clipboard.
+    CopyOutput,
 }
 
 /// The action keys; what they do depends on the kind of the focused row.
@@ -428,6 +430,14 @@ pub const KEYMAP: &[Binding] = &[
         None,
         "scroll the output down"
     ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char('c'))],
+        C::CopyOutput,
+        ANY,
+        None,
+        "copy the newest output to the clipboard (tables as tab-separated text; OSC 52)"
+    ),
     bind!(Editor, [code(KeyCode::Esc)], C::Back, ANY, Some("close"), "back to the panes (the text is kept)"),
     bind!(Editor, [code(KeyCode::F(1))], C::Help, ANY, Some("help"), "this help"),
     bind!(Editor, [ctrl('c')], C::Quit, ANY, Some("quit"), "quit (the text is kept for next time)"),
@@ -503,6 +513,7 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("cancel-code", C::CancelCode),
     ("history-back", C::HistoryBack),
     ("history-forward", C::HistoryForward),
+    ("copy-output", C::CopyOutput),
 ];
 
 impl Keymap {

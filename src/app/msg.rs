@@ -133,6 +133,8 @@ pub enum Effect {
     CancelStatement { seq: u64, repl: Repl, statement_id: String },
     /// Give back a REPL the editor no longer uses.
     ReleaseRepl { repl: Repl },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
     /// Keep the editor's text on disk (after every change, so a crash loses nothing).
     SaveDraft(Draft),
     /// Add a statement to the history on disk.

@@ -987,3 +987,23 @@ fn outputs_are_bounded_and_say_how_many_were_dropped() {
     assert_eq!(app.editor().runs.front().map(|r| r.code.as_str()), Some("x = 2"));
     assert_eq!(app.editor().history.len(), editor::MAX_RUNS + 2, "the history keeps every statement");
 }
+
+#[test]
+fn alt_c_copies_the_newest_output_tables_as_tab_separated_text() {
+    use crate::domain::statement::Table;
+    let mut app = editing("SELECT 1");
+    assert!(app.update(alt(KeyCode::Char('c'))).is_empty(), "nothing to copy yet");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("a")) });
+    let table = Table {
+        columns: vec!["a".into(), "b".into()],
+        rows: vec![vec!["1".into(), "x y".into()]],
+        dropped_rows: 0,
+    };
+    app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Finished(Phase::Done, Some(Output::Table(table))),
+    });
+    assert_eq!(app.update(alt(KeyCode::Char('c'))), [Effect::Copy("a\tb\n1\tx y".into())]);
+    assert!(app.message().is_some_and(|m| m.text.contains("Copied the output of [1] (2 lines)")));
+}

@@ -197,6 +197,19 @@ async fn follow_statement(
     }
 }
 
+/// At most this much text goes to the clipboard (terminals cap OSC 52 payloads).
+const MAX_COPY: usize = 512 * 1024;
+
+/// OSC 52: set the clipboard to `text` (base64). Cut on a character boundary at `MAX_COPY`.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    let mut end = text.len().min(MAX_COPY);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(&text[..end]))
+}
+
 /// The escape sequences for a notification: BEL, and OSC 9 (iTerm2, Windows Terminal, kitty)
 /// plus OSC 777 (foot, rxvt, VTE) for a desktop notification. Control characters from API data
 /// (item names) are removed so they cannot end the sequence early or inject others.
@@ -304,6 +317,11 @@ impl EffectRunner for Runner {
                     }
                 });
             }
+            Effect::Copy(text) => {
+                // Between frames, from the loop's own thread, like notifications.
+                let mut out = std::io::stdout();
+                let _ = out.write_all(osc52(&text).as_bytes()).and_then(|()| out.flush());
+            }
             Effect::SaveDraft(draft) => self.drafts.save(draft),
             Effect::AppendHistory(entry) => {
                 let (drafts, tx) = (self.drafts.drafts.clone(), self.tx.clone());
@@ -322,6 +340,13 @@ impl EffectRunner for Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clipboard_gets_base64_and_big_texts_are_cut_on_a_char_boundary() {
+        assert_eq!(osc52("a\tb"), "\x1b]52;c;YQli\x07");
+        let big = "é".repeat(MAX_COPY);
+        assert!(osc52(&big).len() < big.len() * 2);
+    }
 
     #[test]
     fn notifications_follow_the_settings_and_strip_control_characters() {
