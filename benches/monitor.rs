@@ -120,7 +120,7 @@ fn busy_editor() -> App {
         }
         app.update(Msg::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)));
         if seq == 1 {
-            app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl.clone()) });
+            app.update(Msg::Repl { attempt: 1, result: Ok(repl.clone()) });
         }
         app.update(Msg::Statement { seq, update: StatementUpdate::Accepted(seq.to_string()) });
         let output = Some(Output::Table(table.clone()));

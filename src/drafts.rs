@@ -6,8 +6,9 @@
 //! - `history.jsonl`: one JSON line per statement run, appended; read back capped at
 //!   [`MAX_HISTORY`], and compacted when the file holds twice that.
 //!
-//! Both live in the data directory (files mode 0600: code may name tables and paths). No secret
-//! is ever written here.
+//! Both live in the data directory, files mode 0600: they hold code exactly as typed, which may
+//! name tables and paths — or, if the user pasted one, a key. sparkdeck's own secrets (tokens,
+//! client secrets) are never written here.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};

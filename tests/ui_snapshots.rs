@@ -245,7 +245,7 @@ fn editor_with_outputs() -> App {
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "print(df.count())");
     press(&mut app, KeyCode::F(5));
-    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl) });
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl) });
     app.update(Msg::Statement { seq: 1, update: U::Accepted("0".into()) });
     app.update(Msg::Statement {
         seq: 1,

@@ -306,22 +306,28 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     Some(&text[start..end])
 }
 
-/// Messages the Databricks SDKs retry whatever their status: the request was refused by a
-/// component that is still starting or briefly overloaded, so it was not carried out.
-const TRANSIENT_MESSAGES: [&str; 8] = [
+/// Messages the Databricks SDKs retry whatever their status. These say the request was
+/// refused before it was carried out (a component still starting, a rate bucket), so even a
+/// create may be sent again.
+const REFUSED_MESSAGES: [&str; 6] = [
     "UnknownWorkerEnvironmentException",
     "does not have any associated worker environments",
     "There is no worker environment with id",
     "Unknown worker environment",
     "ClusterNotReadyException",
-    "Unexpected error",
-    "Please try again later or try a faster operation.",
     "RPC token bucket limit has been exceeded",
 ];
+/// These the SDKs retry too, but they do not say the work was not done: server errors, so only
+/// reads and other safe calls repeat them.
+const TRANSIENT_MESSAGES: [&str; 2] =
+    ["Unexpected error", "Please try again later or try a faster operation."];
 
 fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
-    if status >= 400 && TRANSIENT_MESSAGES.iter().any(|m| message.contains(m)) {
+    if status >= 400 && REFUSED_MESSAGES.iter().any(|m| message.contains(m)) {
         return ErrorKind::Unavailable;
+    }
+    if status >= 400 && TRANSIENT_MESSAGES.iter().any(|m| message.contains(m)) {
+        return ErrorKind::Server;
     }
     let lower = message.to_ascii_lowercase();
     // Databricks error codes override the status (the SDKs' error_code → class table).

@@ -4,7 +4,7 @@
 //! Like the rest of `app`, no I/O: running, cancelling, acquiring a REPL and saving the draft
 //! leave as `Effect`s; their outcomes come back as `Msg`s.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use jiff::Timestamp;
 use ratatui_textarea::TextArea;
@@ -32,6 +32,8 @@ pub enum ReplState {
 pub enum RunState {
     /// Waiting for the REPL.
     Queued,
+    /// Handed to the runner; the service has not said it took it yet.
+    Sending,
     /// Sent; the service's phase.
     Sent(Phase),
     /// It could not be sent or read.
@@ -46,6 +48,8 @@ pub struct Run {
     pub language: Language,
     pub code: String,
     pub statement_id: Option<String>,
+    /// Where it was sent (statement ids are per REPL).
+    pub repl: Option<Repl>,
     pub state: RunState,
     pub output: Option<Output>,
     pub started_at: Timestamp,
@@ -55,7 +59,7 @@ pub struct Run {
 impl Run {
     pub fn is_finished(&self) -> bool {
         match &self.state {
-            RunState::Queued => false,
+            RunState::Queued | RunState::Sending => false,
             RunState::Sent(phase) => phase.is_finished(),
             RunState::Failed(_) => true,
         }
@@ -85,8 +89,10 @@ pub struct Editor {
     pub history: Vec<HistoryEntry>,
     /// Where history navigation is (`None`: editing the draft).
     history_pos: Option<usize>,
-    /// The draft as it was before history navigation replaced it.
-    stashed: Option<String>,
+    /// Texts (with their language) left at history positions while browsing, so nothing typed
+    /// is lost by moving through the history: `None` is the draft being written, `Some(i)` an
+    /// edited history entry.
+    slots: HashMap<Option<usize>, (String, Language)>,
     /// Output lines scrolled up from the bottom (0 = follow the newest).
     pub output_scroll: usize,
     next_seq: u64,
@@ -97,6 +103,12 @@ pub struct Editor {
     /// When the REPL last did something (ready, a statement ended): Fabric ends a session
     /// 20 idle minutes after that.
     pub last_activity: Option<Timestamp>,
+    /// Numbers the acquisitions; only the answer to the current one is taken.
+    attempt: u64,
+    /// What the current acquisition made before it was ready: given back if abandoned.
+    pending: Option<Repl>,
+    /// REPLs given up while statements still ran in them: left to finish, named on quit.
+    pub left_running: Vec<Repl>,
 }
 
 impl Default for Editor {
@@ -125,12 +137,15 @@ impl Editor {
             dropped_runs: 0,
             history,
             history_pos: None,
-            stashed: None,
+            slots: HashMap::new(),
             output_scroll: 0,
             next_seq: 1,
             notice: None,
             replacing: false,
             last_activity: None,
+            attempt: 0,
+            pending: None,
+            left_running: Vec::new(),
         }
     }
 
@@ -201,6 +216,7 @@ impl Editor {
             language: self.language,
             code: code.clone(),
             statement_id: None,
+            repl: None,
             state: RunState::Queued,
             output: None,
             started_at: now,
@@ -220,10 +236,16 @@ impl Editor {
             self.history.push(entry.clone());
             if self.history.len() > MAX_HISTORY {
                 self.history.remove(0);
+                // Positions moved: only the draft's slot still means what it meant.
+                self.slots.retain(|k, _| k.is_none());
             }
         }
-        self.history_pos = None;
-        self.stashed = None;
+        // Run while browsing: stay in the history, at the statement just run (the newest), so
+        // alt-↓ still leads back to the draft.
+        if self.history_pos.is_some() {
+            self.history_pos = self.history.len().checked_sub(1);
+            self.slots.remove(&self.history_pos);
+        }
         Some((run, new.then_some(entry)))
     }
 
@@ -231,13 +253,38 @@ impl Editor {
         self.runs.iter_mut().find(|r| r.seq == seq)
     }
 
-    /// The newest run that can still be cancelled.
-    pub(super) fn cancellable(&self) -> Option<(u64, String)> {
-        self.runs.iter().rev().find(|r| !r.is_finished()).and_then(|r| Some((r.seq, r.statement_id.clone()?)))
+    /// The newest run the service has taken and that is still going: its seq, id and REPL.
+    pub(super) fn cancellable(&self) -> Option<(u64, String, Repl)> {
+        self.runs
+            .iter()
+            .rev()
+            .filter(|r| !r.is_finished())
+            .find_map(|r| Some((r.seq, r.statement_id.clone()?, r.repl.clone()?)))
     }
 
-    /// Step through the history: `back` to older entries. Leaving the history at the newest
-    /// end restores the draft that was being written.
+    /// Whether a statement still runs in `repl` (giving it back would stop it).
+    pub fn runs_in(&self, repl: &Repl) -> bool {
+        self.runs.iter().any(|r| !r.is_finished() && r.repl.as_ref() == Some(repl))
+    }
+
+    /// What quitting must give back (owned, idle REPLs and an acquisition in flight) and what
+    /// it leaves running (REPLs with a statement still going).
+    pub fn quit_plan(&self) -> (Vec<Repl>, Vec<Repl>) {
+        let mut release = Vec::new();
+        let mut left = self.left_running.clone();
+        if let Some(repl) = self.held_repl().filter(|r| r.is_owned()) {
+            if self.runs_in(repl) {
+                left.push(repl.clone());
+            } else {
+                release.push(repl.clone());
+            }
+        }
+        release.extend(self.pending.clone());
+        (release, left)
+    }
+
+    /// Step through the history: `back` to older entries, forward down to the draft. What was
+    /// on screen is kept at its position (edits to a recalled entry and the draft survive).
     pub(super) fn recall(&mut self, back: bool) -> bool {
         if self.history.is_empty() {
             return false;
@@ -246,19 +293,16 @@ impl Editor {
         let pos = match (self.history_pos, back) {
             (None, true) => Some(last),
             (None, false) => return false,
-            (Some(0), true) => Some(0),
-            (Some(p), true) => Some(p - 1),
+            (Some(p), true) => Some(p.saturating_sub(1).min(last)),
             (Some(p), false) if p >= last => None,
             (Some(p), false) => Some(p + 1),
         };
-        if self.history_pos.is_none() {
-            self.stashed = Some(self.code());
-        }
-        self.history_pos = pos;
-        let (text, language) = match pos {
+        self.slots.insert(self.history_pos, (self.code(), self.language));
+        let (text, language) = self.slots.remove(&pos).unwrap_or_else(|| match pos {
             Some(p) => (self.history[p].code.clone(), self.history[p].language),
-            None => (self.stashed.take().unwrap_or_default(), self.language),
-        };
+            None => (String::new(), self.language),
+        });
+        self.history_pos = pos;
         self.language = language;
         self.set_text(&text);
         true
@@ -351,9 +395,7 @@ impl App {
             || self.editor.place != chosen.place
             || self.editor.attached != chosen.attach;
         if moved {
-            if let Some(repl) = self.editor.held_repl().filter(|r| r.is_owned()) {
-                effects.push(Effect::ReleaseRepl { repl: repl.clone() });
-            }
+            effects.extend(self.leave_place(&chosen.workspace));
             // A session chosen in the pane is used as it is; anything else is acquired on F5.
             self.editor.repl = match &chosen.attach {
                 Some(session_id) => ReplState::Ready(Repl::LivySession {
@@ -436,22 +478,68 @@ impl App {
             return Vec::new();
         };
         let mut effects: Vec<Effect> = entry.map(Effect::AppendHistory).into_iter().collect();
-        match &self.editor.repl {
-            ReplState::Ready(repl) => effects.push(Effect::RunStatement {
-                seq: run.seq,
-                repl: repl.clone(),
-                language: run.language,
-                code: run.code,
-            }),
-            ReplState::Acquiring(_) => {}
-            ReplState::None | ReplState::Failed(_) => {
-                self.editor.repl = ReplState::Acquiring("requesting a place to run".into());
-                effects.push(Effect::AcquireRepl {
-                    workspace,
-                    place: self.editor.place.clone(),
-                    language: run.language,
-                });
+        effects.extend(self.dispatch(run.seq, run.language));
+        effects
+    }
+
+    /// Send run `seq` where it can run: to the REPL held, else queued behind an acquisition
+    /// (started here if none is under way).
+    fn dispatch(&mut self, seq: u64, language: Language) -> Vec<Effect> {
+        let repl = self.editor.held_repl().cloned();
+        let Some(run) = self.editor.run_mut(seq) else { return Vec::new() };
+        match repl {
+            Some(repl) => {
+                run.state = RunState::Sending;
+                run.repl = Some(repl.clone());
+                vec![Effect::RunStatement { seq, repl, language, code: run.code.clone() }]
             }
+            None => {
+                run.state = RunState::Queued;
+                run.repl = None;
+                if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+                    return Vec::new();
+                }
+                self.acquire(language, "requesting a place to run")
+            }
+        }
+    }
+
+    /// Start a new acquisition; the answer to any earlier one will be given back.
+    fn acquire(&mut self, language: Language, state: &str) -> Vec<Effect> {
+        let Some(workspace) = self.editor.workspace.clone() else { return Vec::new() };
+        self.editor.attempt += 1;
+        self.editor.pending = None;
+        self.editor.repl = ReplState::Acquiring(state.into());
+        vec![Effect::AcquireRepl {
+            attempt: self.editor.attempt,
+            workspace,
+            place: self.editor.place.clone(),
+            language,
+        }]
+    }
+
+    /// The editor is moving elsewhere: runs not yet sent fail, the REPL held is given back
+    /// unless a statement still runs in it (then it is left to finish), and an acquisition
+    /// under way is abandoned (its answer will be given back).
+    fn leave_place(&mut self, to: &str) -> Vec<Effect> {
+        let now = self.now;
+        for run in self.editor.runs.iter_mut().filter(|r| matches!(r.state, RunState::Queued)) {
+            run.state = RunState::Failed(format!("not run: the editor moved to {to} first"));
+            run.finished_at = Some(now);
+        }
+        let mut effects = Vec::new();
+        if let Some(repl) = self.editor.held_repl().filter(|r| r.is_owned()).cloned() {
+            if self.editor.runs_in(&repl) {
+                self.info(format!("A statement still runs in {}: it is left to finish.", repl.describe()));
+                self.editor.left_running.push(repl);
+            } else {
+                effects.push(Effect::ReleaseRepl { repl });
+            }
+        }
+        effects.extend(self.editor.pending.take().map(|repl| Effect::ReleaseRepl { repl }));
+        if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+            // Abandoned: its answer, when it comes, is given back.
+            self.editor.attempt += 1;
         }
         effects
     }
@@ -489,38 +577,28 @@ impl App {
     }
 
     fn cancel_code(&mut self) -> Vec<Effect> {
-        match (self.editor.cancellable(), self.editor.held_repl().cloned()) {
-            (Some((seq, statement_id)), Some(repl)) => {
+        match self.editor.cancellable() {
+            Some((seq, statement_id, repl)) => {
                 self.info(format!("Cancelling statement {statement_id}…"));
                 vec![Effect::CancelStatement { seq, repl, statement_id }]
             }
-            _ => {
-                self.info("Nothing is running.".into());
+            None => {
+                self.info("Nothing is running (or the service has not taken it yet).".into());
                 Vec::new()
             }
         }
     }
 
-    pub(super) fn on_repl(&mut self, workspace: String, result: Result<Repl, String>) -> Vec<Effect> {
-        if self.editor.workspace.as_deref() != Some(workspace.as_str()) {
-            // The editor moved on while this was being acquired: give it back.
+    pub(super) fn on_repl(&mut self, attempt: u64, result: Result<Repl, String>) -> Vec<Effect> {
+        let current = attempt == self.editor.attempt && matches!(self.editor.repl, ReplState::Acquiring(_));
+        if !current {
+            // An acquisition the editor gave up on (it moved, or started another): give it back.
             return result.map(|repl| vec![Effect::ReleaseRepl { repl }]).unwrap_or_default();
         }
+        self.editor.pending = None;
         let now = self.now;
         match result {
             Ok(repl) => {
-                let effects = self
-                    .editor
-                    .runs
-                    .iter()
-                    .filter(|r| r.state == RunState::Queued)
-                    .map(|r| Effect::RunStatement {
-                        seq: r.seq,
-                        repl: repl.clone(),
-                        language: r.language,
-                        code: r.code.clone(),
-                    })
-                    .collect();
                 self.editor.repl = ReplState::Ready(repl);
                 self.editor.last_activity = Some(now);
                 if std::mem::take(&mut self.editor.replacing) {
@@ -529,7 +607,14 @@ impl App {
                             .into(),
                     );
                 }
-                effects
+                let queued: Vec<(u64, Language)> = self
+                    .editor
+                    .runs
+                    .iter()
+                    .filter(|r| r.state == RunState::Queued)
+                    .map(|r| (r.seq, r.language))
+                    .collect();
+                queued.into_iter().flat_map(|(seq, language)| self.dispatch(seq, language)).collect()
             }
             Err(e) => {
                 self.editor.replacing = false;
@@ -541,6 +626,13 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    pub(super) fn on_repl_created(&mut self, attempt: u64, repl: Repl) -> Vec<Effect> {
+        if attempt == self.editor.attempt && matches!(self.editor.repl, ReplState::Acquiring(_)) {
+            self.editor.pending = Some(repl);
+        }
+        Vec::new()
     }
 
     pub(super) fn on_statement(&mut self, seq: u64, update: StatementUpdate) -> Vec<Effect> {
@@ -559,26 +651,30 @@ impl App {
                 self.editor.last_activity = Some(now);
             }
             StatementUpdate::Failed { error, repl_gone } if repl_gone && run.statement_id.is_none() => {
-                // It never ran: send it again in a new REPL.
-                run.state = RunState::Queued;
-                tracing::info!("statement {seq} refused by an ended REPL ({error}); acquiring a new one");
-                let language = run.language;
-                if !matches!(self.editor.repl, ReplState::Acquiring(_)) {
+                // It never ran: send it again — to the REPL now held if that is another one,
+                // else into a new one.
+                tracing::info!("statement {seq} refused by an ended REPL ({error}); sending it again");
+                let (language, sent_to) = (run.language, run.repl.take());
+                let held = self.editor.held_repl().cloned();
+                if held.is_some() && held != sent_to {
+                    return self.dispatch(seq, language);
+                }
+                if held.is_some() {
+                    // The REPL held is the one that ended.
+                    self.editor.repl = ReplState::None;
                     self.editor.replacing = true;
                     // An attached session that ended is replaced by a REPL of sparkdeck's own.
                     if self.editor.attached.take().is_some() {
                         self.editor.place_label = self.editor.place.clone();
                     }
-                    self.editor.repl =
-                        ReplState::Acquiring("the session had ended; starting a new one".into());
-                    if let Some(workspace) = self.editor.workspace.clone() {
-                        return vec![Effect::AcquireRepl {
-                            workspace,
-                            place: self.editor.place.clone(),
-                            language,
-                        }];
-                    }
                 }
+                if let Some(run) = self.editor.run_mut(seq) {
+                    run.state = RunState::Queued;
+                }
+                if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+                    return Vec::new();
+                }
+                return self.acquire(language, "the session had ended; starting a new one");
             }
             StatementUpdate::Failed { error, .. } => {
                 run.state = RunState::Failed(error);
@@ -589,8 +685,8 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_repl_progress(&mut self, workspace: String, state: String) {
-        if self.editor.workspace.as_deref() == Some(workspace.as_str())
+    pub(super) fn on_repl_progress(&mut self, attempt: u64, state: String) {
+        if attempt == self.editor.attempt
             && let ReplState::Acquiring(s) = &mut self.editor.repl
         {
             *s = state;

@@ -64,14 +64,20 @@ pub enum Msg {
         target: Target,
         error: String,
     },
-    /// The editor's REPL is ready, or could not be acquired.
+    /// The editor's acquisition `attempt` ended: a ready REPL, or why not.
     Repl {
-        workspace: String,
+        attempt: u64,
         result: Result<Repl, String>,
     },
-    /// What the service says while a REPL is being acquired ("AcquiringHighConcurrencySession").
+    /// The service made what acquisition `attempt` asked for (not ready yet): what to give back
+    /// should sparkdeck quit or move on before it is ready.
+    ReplCreated {
+        attempt: u64,
+        repl: Repl,
+    },
+    /// What the service says while acquisition `attempt` goes on ("AcquiringHighConcurrencySession").
     ReplProgress {
-        workspace: String,
+        attempt: u64,
         state: String,
     },
     /// News of the editor's statement `seq`.
@@ -126,7 +132,8 @@ pub enum Effect {
     /// Acquire somewhere for the editor to run code — a high-concurrency REPL in the Fabric
     /// lakehouse `place` (`None`: the first), or an execution context on the Databricks cluster
     /// `place` — and answer with `Msg::ReplProgress`s and one `Msg::Repl`.
-    AcquireRepl { workspace: String, place: Option<String>, language: Language },
+    /// `attempt` numbers the acquisitions, so a late answer to an abandoned one is recognised.
+    AcquireRepl { attempt: u64, workspace: String, place: Option<String>, language: Language },
     /// Send the editor's statement `seq` and follow it to its end; answer with `Msg::Statement`s.
     RunStatement { seq: u64, repl: Repl, language: Language, code: String },
     /// Cancel a running statement (its end arrives through the `RunStatement` follower).

@@ -761,6 +761,7 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
     assert_eq!(
         effects[1],
         Effect::AcquireRepl {
+            attempt: 1,
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
             language: Language::PySpark
@@ -770,7 +771,7 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
     // The same statement again: no second REPL, no duplicate history entry.
     assert_eq!(app.update(code(KeyCode::F(5))), Vec::new());
     assert_eq!(app.editor().history.len(), 1);
-    let effects = app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("a")) });
+    let effects = app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
     let seqs: Vec<u64> = effects
         .iter()
         .filter_map(|e| match e {
@@ -810,7 +811,7 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
 fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
     let mut app = editing("x = 1");
     app.update(code(KeyCode::F(5)));
-    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("old")) });
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("old")) });
     let effects = app.update(Msg::Statement {
         seq: 1,
         update: StatementUpdate::Failed { error: "404 session not found".into(), repl_gone: true },
@@ -818,13 +819,17 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
     assert_eq!(
         effects,
         [Effect::AcquireRepl {
+            attempt: 2,
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
             language: Language::PySpark
         }]
     );
     assert_eq!(app.editor().runs[0].state, RunState::Queued);
-    let effects = app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("new")) });
+    // A late answer to the first acquisition is not taken: it is given back.
+    let effects = app.update(Msg::Repl { attempt: 1, result: Ok(repl("stale")) });
+    assert_eq!(effects, [Effect::ReleaseRepl { repl: repl("stale") }]);
+    let effects = app.update(Msg::Repl { attempt: 2, result: Ok(repl("new")) });
     assert!(matches!(&effects[..], [Effect::RunStatement { seq: 1, repl: r, .. }] if *r == repl("new")));
     assert!(app.message().is_some_and(|m| m.text.contains("starts fresh")), "{:?}", app.message());
     // A statement that was accepted and then lost is reported, not re-run.
@@ -838,7 +843,7 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
     // An acquisition that fails fails what waited for it, and says why.
     let mut app = editing("x = 1");
     app.update(code(KeyCode::F(5)));
-    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Err("capacity exceeded (430)".into()) });
+    app.update(Msg::Repl { attempt: 1, result: Err("capacity exceeded (430)".into()) });
     assert!(matches!(&app.editor().runs[0].state, RunState::Failed(e) if e.contains("capacity exceeded")));
     assert!(matches!(&app.editor().repl, ReplState::Failed(_)));
     assert!(!app.editor().is_busy(), "nothing left to wait for");
@@ -852,7 +857,7 @@ fn language_history_and_cancel_keys() {
     app.update(code(KeyCode::F(2)));
     assert_eq!(app.editor().language, Language::Sql);
     app.update(code(KeyCode::F(5)));
-    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("a")) });
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
     // F8 before the service took it: nothing to cancel yet.
     assert_eq!(app.update(code(KeyCode::F(8))), Vec::new());
     app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("7".into()) });
@@ -895,6 +900,7 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
     assert_eq!(
         effects.last(),
         Some(&Effect::AcquireRepl {
+            attempt: 1,
             workspace: "adb-prod".into(),
             place: Some("0101-abc".into()),
             language: Language::PySpark
@@ -994,7 +1000,7 @@ fn alt_c_copies_the_newest_output_tables_as_tab_separated_text() {
     let mut app = editing("SELECT 1");
     assert!(app.update(alt(KeyCode::Char('c'))).is_empty(), "nothing to copy yet");
     app.update(code(KeyCode::F(5)));
-    app.update(Msg::Repl { workspace: "fabric-prod".into(), result: Ok(repl("a")) });
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
     let table = Table {
         columns: vec!["a".into(), "b".into()],
         rows: vec![vec!["1".into(), "x y".into()]],
@@ -1006,4 +1012,98 @@ fn alt_c_copies_the_newest_output_tables_as_tab_separated_text() {
     });
     assert_eq!(app.update(alt(KeyCode::Char('c'))), [Effect::Copy("a\tb\n1\tx y".into())]);
     assert!(app.message().is_some_and(|m| m.text.contains("Copied the output of [1] (2 lines)")));
+}
+
+/// Leave the editor, pick a Databricks cluster and press e there.
+fn move_to_a_cluster(app: &mut App) -> Vec<Effect> {
+    let cluster =
+        cluster_row("adb-prod", json!({"cluster_id": "0101-abc", "cluster_name": "etl", "state": "RUNNING"}));
+    rows(app, Kind::Cluster, "adb-prod", vec![cluster], T0);
+    app.update(code(KeyCode::Esc));
+    app.update(key('3'));
+    let effects = app.update(key('e'));
+    assert_eq!(app.editor().place.as_deref(), Some("0101-abc"));
+    effects
+}
+
+#[test]
+fn late_and_abandoned_answers_never_lose_a_repl_or_run_a_statement_twice() {
+    let mut app = editing("a = 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
+    app.update(code(KeyCode::F(5)));
+    // Both runs went to REPL a; neither is re-sent when another REPL arrives.
+    assert!(app.editor().runs.iter().all(|r| r.state == RunState::Sending && r.repl == Some(repl("a"))));
+    // Run 2 is refused (REPL a ended): a new REPL, then run 2 alone goes there.
+    let effects = app.update(Msg::Statement {
+        seq: 2,
+        update: StatementUpdate::Failed { error: "404".into(), repl_gone: true },
+    });
+    assert!(matches!(&effects[..], [Effect::AcquireRepl { attempt: 2, .. }]), "{effects:?}");
+    let effects = app.update(Msg::Repl { attempt: 2, result: Ok(repl("b")) });
+    assert!(
+        matches!(&effects[..], [Effect::RunStatement { seq: 2, repl: r, .. }] if *r == repl("b")),
+        "{effects:?}"
+    );
+    // Run 1's refusal arrives late: it goes to REPL b as well, with no new acquisition.
+    let effects = app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Failed { error: "404".into(), repl_gone: true },
+    });
+    assert!(
+        matches!(&effects[..], [Effect::RunStatement { seq: 1, repl: r, .. }] if *r == repl("b")),
+        "{effects:?}"
+    );
+    assert_eq!(app.editor().held_repl(), Some(&repl("b")));
+
+    // Moving while an acquisition is under way: the queued run fails, the answer is given back.
+    let mut app = editing("x = 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::ReplCreated { attempt: 1, repl: repl("partial") });
+    assert_eq!(app.editor().quit_plan().0, [repl("partial")], "quitting now gives back what was made");
+    let effects = move_to_a_cluster(&mut app);
+    assert_eq!(effects, [Effect::ReleaseRepl { repl: repl("partial") }]);
+    assert!(matches!(&app.editor().runs[0].state, RunState::Failed(e) if e.contains("moved")));
+    assert_eq!(
+        app.update(Msg::Repl { attempt: 1, result: Ok(repl("late")) }),
+        [Effect::ReleaseRepl { repl: repl("late") }]
+    );
+    assert_eq!(app.editor().repl, ReplState::None);
+
+    // Moving while a statement runs leaves its REPL to finish it, and quitting says so.
+    let mut app = editing("x = 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("busy")) });
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("0".into()) });
+    assert_eq!(app.editor().quit_plan(), (vec![], vec![repl("busy")]));
+    assert!(move_to_a_cluster(&mut app).is_empty(), "not given back while it runs");
+    assert_eq!(app.editor().left_running, [repl("busy")]);
+}
+
+#[test]
+fn history_keeps_the_draft_and_edits_with_their_languages() {
+    let mut app = editing("SELECT 1");
+    app.update(code(KeyCode::F(2)));
+    app.update(code(KeyCode::F(2)));
+    app.update(code(KeyCode::F(5)));
+    // A new draft in Scala.
+    app.update(ctrl('a'));
+    app.update(ctrl('k'));
+    app.update(code(KeyCode::F(2)));
+    type_text(&mut app, "val y = 2");
+    let draft = (app.editor().code(), app.editor().language);
+    assert_eq!(draft.1, Language::R);
+    // Recall the SQL, run it, then come back down: the draft is there, in its language.
+    app.update(alt(KeyCode::Up));
+    assert_eq!((app.editor().code(), app.editor().language), ("SELECT 1".into(), Language::Sql));
+    app.update(code(KeyCode::F(5)));
+    assert_eq!(app.editor().history_position(), Some((1, 1)), "still browsing, at what just ran");
+    app.update(alt(KeyCode::Down));
+    assert_eq!((app.editor().code(), app.editor().language), draft);
+    // Edits to a recalled entry survive moving away and back.
+    app.update(alt(KeyCode::Up));
+    type_text(&mut app, " + 1");
+    app.update(alt(KeyCode::Down));
+    app.update(alt(KeyCode::Up));
+    assert_eq!(app.editor().code(), "SELECT 1 + 1");
 }

@@ -93,12 +93,13 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::Repl { workspace, result } => {
+            Msg::Repl { attempt, result } => {
                 self.dirty = true;
-                self.on_repl(workspace, result)
+                self.on_repl(attempt, result)
             }
-            Msg::ReplProgress { workspace, state } => {
-                self.on_repl_progress(workspace, state);
+            Msg::ReplCreated { attempt, repl } => self.on_repl_created(attempt, repl),
+            Msg::ReplProgress { attempt, state } => {
+                self.on_repl_progress(attempt, state);
                 self.dirty |= self.editing;
                 Vec::new()
             }

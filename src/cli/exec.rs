@@ -6,7 +6,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::sync::Mutex;
 
 use serde_json::{Value, json};
 
@@ -14,11 +14,7 @@ use super::context::{Context, fail};
 use super::output::{self, Format};
 use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
 use crate::domain::statement::{Language, Output, Phase, Repl};
-use crate::workspace::{Error, Service, Workspace, statements};
-
-/// Read back quickly at first, then less often (as the editor does).
-const POLL_MIN: Duration = Duration::from_millis(100);
-const POLL_MAX: Duration = Duration::from_secs(2);
+use crate::workspace::{Service, Workspace, statements};
 
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> ExitCode {
     if let Err(code) = ctx.allow_changes() {
@@ -32,11 +28,11 @@ pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> ExitCode {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let repl = match &args.session {
-        Some(id) => statements::attach(ws, id).await,
-        None => statements::acquire(ws, args.lakehouse.as_deref(), language, progress()).await,
+    let place = match &args.session {
+        Some(id) => Place::Session(id),
+        None => Place::Acquire(args.lakehouse.as_deref()),
     };
-    run(ws, repl, language, &code, args.code.output).await
+    run(ws, place, language, &code, args.code.output).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> ExitCode {
@@ -51,8 +47,13 @@ pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> ExitCode {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let repl = statements::acquire(ws, Some(&args.cluster_id), language, progress()).await;
-    run(ws, repl, language, &code, args.code.output).await
+    run(ws, Place::Acquire(Some(&args.cluster_id)), language, &code, args.code.output).await
+}
+
+/// Where the code runs: an existing session, or something acquired in a lakehouse or on a cluster.
+enum Place<'a> {
+    Session(&'a str),
+    Acquire(Option<&'a str>),
 }
 
 /// The code and its language: the argument, the file, or standard input.
@@ -112,33 +113,43 @@ fn progress() -> impl Fn(&str) {
     }
 }
 
-async fn run(
-    ws: &Workspace,
-    repl: Result<Repl, Error>,
-    language: Language,
-    code: &str,
-    format: Format,
-) -> ExitCode {
-    let repl = match repl {
-        Ok(r) => r,
-        Err(e) => return fail(1, e),
+async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, format: Format) -> ExitCode {
+    // What was acquired (as soon as the service made it) and the statement's id once taken,
+    // so an interruption at any point cancels and gives back exactly what exists.
+    let held = Mutex::new(None::<Repl>);
+    let submitted = Mutex::new(None::<String>);
+    let keep = |slot: &Mutex<Option<Repl>>, r: &Repl| {
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r.clone())
     };
-    // The statement's id once the service took it, so an interruption can cancel it.
-    let submitted = std::sync::Mutex::new(None::<String>);
+    let work = async {
+        let repl = match place {
+            Place::Session(id) => statements::attach(ws, id).await?,
+            Place::Acquire(at) => {
+                statements::acquire(ws, at, language, progress(), |r| keep(&held, r)).await?
+            }
+        };
+        keep(&held, &repl);
+        let id = statements::submit(ws, &repl, language, code).await?;
+        *submitted.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.clone());
+        statements::follow(ws, &repl, &id, |_| {}).await
+    };
     let outcome = tokio::select! {
-        outcome = follow(ws, &repl, language, code, &submitted) => outcome,
+        outcome = work => outcome.map_err(|e| e.to_string()),
         _ = tokio::signal::ctrl_c() => {
+            eprintln!("sparkdeck: interrupted");
+            let repl = held.lock().unwrap_or_else(|e| e.into_inner()).clone();
             let id = submitted.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            eprintln!("sparkdeck: interrupted; cancelling the statement");
-            if let Some(id) = id
-                && let Err(e) = statements::cancel(ws, &repl, &id).await
-            {
-                eprintln!("sparkdeck: could not cancel statement {id}: {e}");
+            if let (Some(repl), Some(id)) = (&repl, id) {
+                eprintln!("sparkdeck: cancelling statement {id}");
+                if let Err(e) = statements::cancel(ws, repl, &id).await {
+                    eprintln!("sparkdeck: could not cancel statement {id}: {e}");
+                }
             }
             Err("interrupted".to_string())
         }
     };
-    if repl.is_owned()
+    let repl = held.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(repl) = repl.filter(Repl::is_owned)
         && let Err(e) = statements::release(ws, &repl).await
     {
         eprintln!("sparkdeck: could not give back {} (it ends by itself when idle): {e}", repl.describe());
@@ -146,28 +157,6 @@ async fn run(
     match outcome {
         Ok((phase, output)) => print(ws, phase, output, format),
         Err(e) => fail(1, e),
-    }
-}
-
-/// Submit and read back until the statement ends; the id goes into `submitted` as soon as
-/// the service has it.
-async fn follow(
-    ws: &Workspace,
-    repl: &Repl,
-    language: Language,
-    code: &str,
-    submitted: &std::sync::Mutex<Option<String>>,
-) -> Result<(Phase, Option<Output>), String> {
-    let id = statements::submit(ws, repl, language, code).await.map_err(|e| e.to_string())?;
-    *submitted.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.clone());
-    let mut wait = POLL_MIN;
-    loop {
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(POLL_MAX);
-        let (phase, output) = statements::read(ws, repl, &id).await.map_err(|e| e.to_string())?;
-        if phase.is_finished() {
-            return Ok((phase, output));
-        }
     }
 }
 

@@ -86,20 +86,21 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let runner =
         Runner::start(workspaces, ctx.settings.poll.clone(), ctx.settings.notifications.clone(), drafts, tx);
     let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
-    if let Ok(app) = &result
-        && let Some(repl) = app.editor().held_repl().filter(|r| r.is_owned())
-        && let Some(ws) = kept.iter().find(|w| w.name == repl.workspace())
-    {
-        if app.editor().runs.iter().any(|r| !r.is_finished()) {
-            // Giving the REPL back would stop the statement: let it finish instead.
+    if let Ok(app) = &result {
+        let (give_back, left) = app.editor().quit_plan();
+        for repl in &give_back {
+            if let Some(ws) = kept.iter().find(|w| w.name == repl.workspace()) {
+                release(ws, repl).await;
+            }
+        }
+        for repl in &left {
+            // Giving it back would stop the statement: let it finish instead.
             eprintln!(
                 "sparkdeck: a statement was still running in {} ({}); it was left to finish. \
                  Fabric ends an idle session after 20 minutes; a Databricks context ends with its cluster.",
                 repl.describe(),
                 repl.workspace()
             );
-        } else {
-            release(ws, repl).await;
         }
     }
     ctx.close().await;

@@ -217,12 +217,12 @@ fn databricks_results(r: &Value) -> Output {
             Output::Table(t)
         }
         "error" => {
-            let summary = plain(text("summary"));
+            let summary = without_html(text("summary"));
             let (name, value) = match summary.split_once(": ") {
                 Some((n, v)) if !n.contains(' ') => (n.to_string(), v.to_string()),
                 _ => ("Error".to_string(), summary.clone()),
             };
-            let traceback = plain(text("cause")).lines().map(str::to_string).collect();
+            let traceback = without_ansi(text("cause")).lines().map(str::to_string).collect();
             Output::Error { name, value, traceback }
         }
         "image" => Output::Text(format!("(an image: {})", text("fileName"))),
@@ -235,38 +235,54 @@ fn databricks_results(r: &Value) -> Output {
     }
 }
 
-/// Text without the HTML tags and ANSI colour codes Databricks puts in error summaries.
-fn plain(text: &str) -> String {
+/// An error summary without its HTML (`<span class='ansi-red-fg'>NameError</span>`): only real
+/// tags (`<` then a letter or `/`) are removed, so `x < 3` or `<module>`-free text survives;
+/// entities are decoded; ANSI codes go too.
+fn without_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let is_tag = tail[1..].chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
+        match (is_tag, tail.find('>')) {
+            (true, Some(end)) => rest = &tail[end + 1..],
+            _ => {
+                out.push('<');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    without_ansi(&decoded)
+}
+
+/// Text without ANSI escape sequences (CSI: ESC [ parameters final byte), as in Databricks'
+/// `cause` tracebacks.
+fn without_ansi(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '<' => {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
                 for c in chars.by_ref() {
-                    if c == '>' {
+                    if c.is_ascii_alphabetic() {
                         break;
                     }
                 }
             }
-            '\u{1b}' => {
-                // CSI: ESC [ parameters final-byte.
-                if chars.peek() == Some(&'[') {
-                    chars.next();
-                    for c in chars.by_ref() {
-                        if c.is_ascii_alphabetic() {
-                            break;
-                        }
-                    }
-                }
-            }
-            c => out.push(c),
+        } else {
+            out.push(c);
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    out
 }
 
 /// A Livy `StatementResponse`: its phase and, once finished, its output.
@@ -426,6 +442,14 @@ mod tests {
             })
         );
         assert_eq!(databricks_command(&json!({"id": "237", "status": "Running"})), (Phase::Running, None));
+        // Angle brackets in tracebacks are not tags.
+        let error = json!({"status": "Finished", "results": {"resultType": "error",
+            "summary": "ValueError: x &lt; 3 <b>failed</b>", "cause": "File <command-12>, line 1, in <module>\nif x < 3:"}});
+        let Some(Output::Error { value, traceback, .. }) = databricks_command(&error).1 else {
+            panic!("an error")
+        };
+        assert_eq!(value, "x < 3 failed");
+        assert_eq!(traceback, ["File <command-12>, line 1, in <module>", "if x < 3:"]);
         assert_eq!(databricks_command(&json!({"status": "Cancelled"})), (Phase::Cancelled, None));
         assert!(databricks_command(&json!({"status": "Error"})).1.is_some_and(|o| o.is_error()));
     }

@@ -18,11 +18,6 @@ use crate::drafts::{Draft, Drafts};
 use crate::tui::EffectRunner;
 use crate::workspace::{Workspace, actions, logs, related, statements};
 
-/// A statement is read back this soon after it was sent, then less and less often up to
-/// `STATEMENT_POLL_MAX`: quick results show at once without hammering the service on long ones.
-const STATEMENT_POLL_MIN: Duration = Duration::from_millis(100);
-const STATEMENT_POLL_MAX: Duration = Duration::from_secs(2);
-
 pub struct Runner {
     workspaces: Vec<Arc<Workspace>>,
     poller: Arc<Poller>,
@@ -150,7 +145,7 @@ async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, 
     }
 }
 
-/// Send the editor's statement and read it back until it ends, a little less often each time.
+/// Send the editor's statement and follow it to its end (see `statements::follow`).
 async fn follow_statement(
     ws: Arc<Workspace>,
     repl: Repl,
@@ -159,42 +154,28 @@ async fn follow_statement(
     code: String,
     tx: mpsc::Sender<Msg>,
 ) {
-    let send = |update| {
-        let tx = tx.clone();
-        async move { tx.send(Msg::Statement { seq, update }).await.is_ok() }
-    };
+    let update = |update| Msg::Statement { seq, update };
     let id = match statements::submit(&ws, &repl, language, &code).await {
         Ok(id) => id,
         Err(e) => {
             let repl_gone = statements::repl_gone(&e);
-            send(StatementUpdate::Failed { error: e.to_string(), repl_gone }).await;
+            let _ = tx.send(update(StatementUpdate::Failed { error: e.to_string(), repl_gone })).await;
             return;
         }
     };
-    if !send(StatementUpdate::Accepted(id.clone())).await {
+    if tx.send(update(StatementUpdate::Accepted(id.clone()))).await.is_err() {
         return;
     }
-    let mut wait = STATEMENT_POLL_MIN;
-    let mut last = None;
-    loop {
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(STATEMENT_POLL_MAX);
-        let update = match statements::read(&ws, &repl, &id).await {
-            Ok(read) => match read {
-                (phase, output) if phase.is_finished() => StatementUpdate::Finished(phase, output),
-                (phase, _) if last == Some(phase) => continue,
-                (phase, _) => {
-                    last = Some(phase);
-                    StatementUpdate::Phase(phase)
-                }
-            },
-            Err(e) => StatementUpdate::Failed { error: e.to_string(), repl_gone: false },
-        };
-        let done = matches!(update, StatementUpdate::Finished(..) | StatementUpdate::Failed { .. });
-        if !send(update).await || done {
-            return;
+    let phase = |p| {
+        let _ = tx.try_send(update(StatementUpdate::Phase(p)));
+    };
+    let end = match statements::follow(&ws, &repl, &id, phase).await {
+        Ok((p, output)) => StatementUpdate::Finished(p, output),
+        Err(e) => {
+            StatementUpdate::Failed { error: format!("lost track of statement {id}: {e}"), repl_gone: false }
         }
-    }
+    };
+    let _ = tx.send(update(end)).await;
 }
 
 /// At most this much text goes to the clipboard (terminals cap OSC 52 payloads).
@@ -275,24 +256,25 @@ impl EffectRunner for Runner {
                     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
                 }
             }
-            Effect::AcquireRepl { workspace, place, language } => {
+            Effect::AcquireRepl { attempt, workspace, place, language } => {
                 let ws = self.workspace(&workspace);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = match ws {
                         Some(ws) => {
                             let progress = |state: &str| {
-                                let msg =
-                                    Msg::ReplProgress { workspace: workspace.clone(), state: state.into() };
-                                let _ = tx.try_send(msg);
+                                let _ = tx.try_send(Msg::ReplProgress { attempt, state: state.into() });
                             };
-                            statements::acquire(&ws, place.as_deref(), language, progress)
+                            let created = |repl: &Repl| {
+                                let _ = tx.try_send(Msg::ReplCreated { attempt, repl: repl.clone() });
+                            };
+                            statements::acquire(&ws, place.as_deref(), language, progress, created)
                                 .await
                                 .map_err(|e| e.to_string())
                         }
                         None => Err(format!("no workspace named {workspace:?}")),
                     };
-                    let _ = tx.send(Msg::Repl { workspace, result }).await;
+                    let _ = tx.send(Msg::Repl { attempt, result }).await;
                 });
             }
             Effect::RunStatement { seq, repl, language, code } => {

@@ -122,6 +122,7 @@ fn output_lines<'a>(
 fn run_lines<'a>(run: &'a Run, ed: &Editor, now: Timestamp, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let (word, style) = match (&run.state, &run.output) {
         (RunState::Queued, _) => ("waiting for the session", theme.warning),
+        (RunState::Sending, _) => ("sending", theme.warning),
         (RunState::Failed(_), _) => ("failed", theme.error),
         (RunState::Sent(Phase::Waiting), _) => ("waiting", theme.warning),
         (RunState::Sent(Phase::Running), _) => ("running", theme.warning),

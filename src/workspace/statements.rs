@@ -61,15 +61,18 @@ fn dbx_language(language: Language) -> DbxLanguage {
 
 /// Acquire somewhere to run code and wait until it is ready: a REPL in the Fabric lakehouse
 /// `place` (or the first), or an execution context on the Databricks cluster `place`.
-/// `progress` hears each state the service reports.
+/// `progress` hears each state the service reports; `created` hears, as soon as the service has
+/// made it, what to give back should the caller stop waiting (a `Repl` whose ids are known so
+/// far). Any failure after that gives it back here.
 pub async fn acquire(
     ws: &Workspace,
     place: Option<&str>,
     language: Language,
     progress: impl Fn(&str),
+    created: impl Fn(&Repl),
 ) -> Result<Repl, Error> {
-    match ws.clients.as_ref().map_err(Clone::clone)? {
-        Clients::Fabric(_) => acquire_repl(ws, place, progress).await,
+    let made = match ws.clients.as_ref().map_err(Clone::clone)? {
+        Clients::Fabric(_) => create_repl(ws, place, &progress).await?,
         Clients::Databricks(d) => {
             let cluster = place.ok_or_else(|| {
                 failed(
@@ -78,12 +81,32 @@ pub async fn acquire(
                         .into(),
                 )
             })?;
-            acquire_context(ws, d, cluster, language, progress).await
+            let context = d.create_context(cluster, &dbx_language(language)).await?;
+            let context_id = context
+                .id
+                .clone()
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| failed(ws, "the execution context was created without an id".into()))?;
+            Repl::Databricks { workspace: ws.name.clone(), cluster_id: cluster.to_string(), context_id }
         }
+    };
+    created(&made);
+    let ready =
+        tokio::time::timeout(ACQUIRE_LIMIT, wait_ready(ws, &made, &progress)).await.unwrap_or_else(|_| {
+            let minutes = ACQUIRE_LIMIT.as_secs() / 60;
+            Err(failed(ws, format!("it did not start within {minutes} minutes")))
+        });
+    if ready.is_err()
+        && let Err(e) = release(ws, &made).await
+    {
+        tracing::warn!("giving back {} after a failed start failed too: {e}", made.describe());
     }
+    ready
 }
 
-async fn acquire_repl(ws: &Workspace, label: Option<&str>, progress: impl Fn(&str)) -> Result<Repl, Error> {
+/// `POST /highConcurrencySessions` (the 500 a sixth REPL on a tag gets is retried, as working
+/// clients do); the REPL as far as it is known: its HC id.
+async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&str)) -> Result<Repl, Error> {
     let (label, client) = lakehouse(ws, label)?;
     let req = HighConcurrencySessionRequest {
         session_tag: Some(SESSION_TAG.into()),
@@ -107,90 +130,75 @@ async fn acquire_repl(ws: &Workspace, label: Option<&str>, progress: impl Fn(&st
         .clone()
         .filter(|id| !id.is_empty())
         .ok_or_else(|| failed(ws, "the high-concurrency session was accepted without an id".into()))?;
-    let started = tokio::time::Instant::now();
-    let mut wait = Duration::from_millis(500);
-    let mut current = hc.value;
+    Ok(Repl::Livy {
+        workspace: ws.name.clone(),
+        lakehouse: label.to_string(),
+        hc_id,
+        session_id: String::new(),
+        repl_id: String::new(),
+    })
+}
+
+/// Poll what was created until it is ready; the complete `Repl`.
+async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Result<Repl, Error> {
+    let mut wait = Duration::from_millis(250);
     loop {
-        if let (Some(HcState::Idle), Some(session_id), Some(repl_id)) =
-            (&current.state, current.session_id.clone(), current.repl_id.clone())
-        {
-            return Ok(Repl::Livy {
-                workspace: ws.name.clone(),
-                lakehouse: label.to_string(),
-                hc_id,
-                session_id,
-                repl_id,
-            });
-        }
-        let acquisition = current.fabric_session_state_info.as_ref();
-        if let Some(state) = current.state.as_ref().filter(|s| s.is_failed()) {
-            let why = acquisition.and_then(|a| a.error_message.clone()).unwrap_or_default();
-            return Err(failed(
-                ws,
-                format!("the high-concurrency session ended ({state}) while starting {why}"),
-            ));
-        }
-        if let Some(info) = acquisition
-            && let Some(state) = &info.state
-            && matches!(state.as_str(), "error" | "cancelled")
-        {
-            let why = info.error_message.clone().unwrap_or_else(|| "no reason given".into());
-            return Err(failed(ws, format!("Fabric could not start the session ({state}): {why}")));
-        }
-        let word = current.state.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "starting".into());
-        let detail =
-            acquisition.and_then(|a| a.state.as_ref()).map(|s| format!(" ({s})")).unwrap_or_default();
-        progress(&format!("{word}{detail}"));
-        if started.elapsed() > ACQUIRE_LIMIT {
-            let _ = client.delete_hc_session(&hc_id).await;
-            let minutes = ACQUIRE_LIMIT.as_secs() / 60;
-            return Err(failed(ws, format!("the session did not start within {minutes} minutes")));
+        match made {
+            Repl::Livy { lakehouse: label, hc_id, .. } => {
+                let (_, client) = lakehouse(ws, Some(label))?;
+                let current = client.hc_session(hc_id).await?.value;
+                if let (Some(HcState::Idle), Some(session_id), Some(repl_id)) =
+                    (&current.state, current.session_id.clone(), current.repl_id.clone())
+                {
+                    return Ok(Repl::Livy {
+                        workspace: ws.name.clone(),
+                        lakehouse: label.clone(),
+                        hc_id: hc_id.clone(),
+                        session_id,
+                        repl_id,
+                    });
+                }
+                let acquisition = current.fabric_session_state_info.as_ref();
+                if let Some(state) =
+                    current.state.as_ref().filter(|s| s.is_failed() || **s == HcState::Deleting)
+                {
+                    let why = acquisition.and_then(|a| a.error_message.clone()).unwrap_or_default();
+                    return Err(failed(
+                        ws,
+                        format!("the high-concurrency session ended ({state}) while starting {why}"),
+                    ));
+                }
+                if let Some(info) = acquisition
+                    && let Some(state) = &info.state
+                    && matches!(state.as_str(), "error" | "cancelled")
+                {
+                    let why = info.error_message.clone().unwrap_or_else(|| "no reason given".into());
+                    return Err(failed(ws, format!("Fabric could not start the session ({state}): {why}")));
+                }
+                let word = current.state.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "starting".into());
+                let detail =
+                    acquisition.and_then(|a| a.state.as_ref()).map(|s| format!(" ({s})")).unwrap_or_default();
+                progress(&format!("{word}{detail}"));
+            }
+            Repl::Databricks { cluster_id, context_id, .. } => {
+                let status = databricks(ws)?.context_status(cluster_id, context_id).await?;
+                match &status.status {
+                    Some(ContextStatus::Running) => return Ok(made.clone()),
+                    Some(ContextStatus::Error) => {
+                        return Err(failed(
+                            ws,
+                            format!("the execution context on cluster {cluster_id} failed to start"),
+                        ));
+                    }
+                    other => {
+                        progress(&format!("context {}", other.as_ref().map_or("Pending", |s| s.as_str())))
+                    }
+                }
+            }
+            Repl::LivySession { .. } => return Ok(made.clone()),
         }
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(3));
-        current = client.hc_session(&hc_id).await?.value;
-    }
-}
-
-async fn acquire_context(
-    ws: &Workspace,
-    d: &DatabricksClient,
-    cluster_id: &str,
-    language: Language,
-    progress: impl Fn(&str),
-) -> Result<Repl, Error> {
-    let created = d.create_context(cluster_id, &dbx_language(language)).await?;
-    let context_id = created
-        .id
-        .clone()
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| failed(ws, "the execution context was created without an id".into()))?;
-    let started = tokio::time::Instant::now();
-    let mut wait = Duration::from_millis(250);
-    loop {
-        let status = d.context_status(cluster_id, &context_id).await?;
-        match &status.status {
-            Some(ContextStatus::Running) => {
-                return Ok(Repl::Databricks {
-                    workspace: ws.name.clone(),
-                    cluster_id: cluster_id.to_string(),
-                    context_id,
-                });
-            }
-            Some(ContextStatus::Error) => {
-                return Err(failed(
-                    ws,
-                    format!("the execution context on cluster {cluster_id} failed to start"),
-                ));
-            }
-            other => progress(&format!("context {}", other.as_ref().map_or("Pending", |s| s.as_str()))),
-        }
-        if started.elapsed() > ACQUIRE_LIMIT {
-            let _ = d.destroy_context(cluster_id, &context_id).await;
-            return Err(failed(ws, "the execution context did not start in time".into()));
-        }
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_secs(2));
     }
 }
 
@@ -245,6 +253,44 @@ pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str)
     };
     id.filter(|id| !id.is_empty())
         .ok_or_else(|| failed(ws, "the statement was accepted without an id".into()))
+}
+
+/// Read statement `id` back until it ends — quickly at first, then every 2 s — telling
+/// `phase` of each change. A read that fails is tried again a few times (the service answers a
+/// transient 404 just after a submit, and a network blip must not orphan a running statement);
+/// only repeated failures end the wait.
+pub async fn follow(
+    ws: &Workspace,
+    repl: &Repl,
+    id: &str,
+    phase: impl Fn(Phase),
+) -> Result<(Phase, Option<Output>), Error> {
+    const MAX_FAILED_READS: usize = 5;
+    let mut wait = Duration::from_millis(100);
+    let mut failures = 0;
+    let mut last = None;
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(2));
+        match read(ws, repl, id).await {
+            Ok((p, output)) if p.is_finished() => return Ok((p, output)),
+            Ok((p, _)) => {
+                failures = 0;
+                if last != Some(p) {
+                    last = Some(p);
+                    phase(p);
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                if failures >= MAX_FAILED_READS {
+                    return Err(e);
+                }
+                tracing::debug!("reading statement {id} failed ({failures}/{MAX_FAILED_READS}): {e}");
+                wait = Duration::from_secs(1).max(wait);
+            }
+        }
+    }
 }
 
 /// Where statement `id` is, and its output once finished.
