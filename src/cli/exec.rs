@@ -125,7 +125,9 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
         let repl = match place {
             Place::Session(id) => statements::attach(ws, id).await?,
             Place::Acquire(at) => {
-                statements::acquire(ws, at, language, progress(), |r| keep(&held, r)).await?
+                let acquired = statements::acquire(ws, at, language, progress(), |r| keep(&held, r)).await;
+                // A failed acquisition has already given back what it made.
+                acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?
             }
         };
         keep(&held, &repl);
