@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # CPU used by `sparkdeck --demo` left alone in a real terminal (tmux): the monitor should only
 # wake for poll results and the once-a-second clock of live durations.
-# Usage: benches/idle_cpu.sh [SECONDS]   (builds the release binary first)
+# Usage: benches/idle_cpu.sh [SECONDS] [KEYS]   (builds the release binary first)
+#   KEYS are typed once the monitor is up, e.g. `e` to measure with the statement editor open.
 set -euo pipefail
 seconds="${1:-30}"
+keys="${2:-}"
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 session="sparkdeck-idle-$$"
 tmux new-session -d -s "$session" -x 160 -y 45 "target/release/sparkdeck --demo"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true' EXIT
 sleep 3
+if [ -n "$keys" ]; then
+  tmux send-keys -t "$session" "$keys"
+  sleep 1
+fi
 pid="$(pgrep -n -f 'target/release/sparkdeck --demo')"
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz="$(getconf CLK_TCK)"
