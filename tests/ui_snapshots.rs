@@ -304,3 +304,21 @@ fn editor_counts_down_the_idle_session() {
     assert!(screen.contains("idle timeout in"), "{screen}");
     assert_snapshot!(backend.backend());
 }
+
+#[test]
+fn resizing_a_cluster_asks_for_the_size_then_confirms_it() {
+    let mut app = view(View::Clusters);
+    // The first running cluster.
+    keys(&mut app, "/RUNNING");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "z");
+    let prompt = draw(&mut app, WIDE);
+    let text = format!("{:?}", prompt.backend());
+    assert!(text.contains("resize to (workers N, or MIN-MAX to autoscale): "), "{text}");
+    for _ in 0..8 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "3-12");
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!(draw(&mut app, WIDE).backend());
+}

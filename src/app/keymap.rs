@@ -79,6 +79,8 @@ pub enum Command {
     Follow,
     /// Watch the selected item: say when it ends.
     Watch,
+    /// Ask for the selected cluster's new size.
+    Resize,
     /// Open the statement editor.
     Editor,
     /// Editor: run the text.
@@ -275,6 +277,14 @@ pub const KEYMAP: &[Binding] = &[
         &[Kind::Cluster],
         Some("start"),
         "start the terminated cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('z')],
+        C::Resize,
+        &[Kind::Cluster],
+        Some("resize"),
+        "resize the cluster: a number of workers, or MIN-MAX to autoscale (asks first)"
     ),
     bind!(
         Table,
@@ -502,6 +512,7 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("terminate", C::Act(ActionKey::Terminate)),
     ("restart", C::Act(ActionKey::Restart)),
     ("start", C::Act(ActionKey::Start)),
+    ("resize", C::Resize),
     ("logs", C::Logs),
     ("next-match", C::NextMatch),
     ("prev-match", C::PrevMatch),

@@ -58,6 +58,8 @@ pub enum PromptMode {
     Filter,
     /// Searching the logs view.
     Search,
+    /// The new size of the selected cluster ("4" or "2-8").
+    Resize,
 }
 
 /// The `?` overlay: the bindings of the scope it was opened from.

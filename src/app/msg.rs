@@ -168,6 +168,8 @@ pub enum Action {
     RestartCluster,
     /// Databricks `clusters/delete` (terminate; the cluster can be started again).
     TerminateCluster,
+    /// Databricks `clusters/resize`: `min == max` is a fixed size, else autoscale.
+    ResizeCluster { min: u32, max: u32 },
 }
 
 impl Action {
@@ -179,6 +181,18 @@ impl Action {
             Action::StartCluster => "start",
             Action::RestartCluster => "restart",
             Action::TerminateCluster => "terminate",
+            Action::ResizeCluster { .. } => "resize",
+        }
+    }
+
+    /// What the action will do beyond its verb ("to 2–8 workers"), for confirmations.
+    pub fn detail(self) -> Option<String> {
+        match self {
+            Action::ResizeCluster { min, max } if min == max => {
+                Some(format!("to {min} worker{}", if min == 1 { "" } else { "s" }))
+            }
+            Action::ResizeCluster { min, max } => Some(format!("to {min}–{max} workers (autoscale)")),
+            _ => None,
         }
     }
 
@@ -188,7 +202,10 @@ impl Action {
             Action::KillSession => Kind::Session,
             Action::CancelBatch => Kind::Batch,
             Action::CancelRun => Kind::Run,
-            Action::StartCluster | Action::RestartCluster | Action::TerminateCluster => Kind::Cluster,
+            Action::StartCluster
+            | Action::RestartCluster
+            | Action::TerminateCluster
+            | Action::ResizeCluster { .. } => Kind::Cluster,
         }
     }
 }

@@ -503,6 +503,41 @@ fn cluster_keys_map_to_cluster_actions() {
     assert!(app.message().is_some_and(|m| m.text.contains("only a terminated cluster can be started")));
     app.update(key('t'));
     assert_eq!(app.confirm().map(|c| c.action), Some(Action::TerminateCluster));
+    app.update(key('n'));
+    // z: the new size, starting from the current one; then the usual confirmation.
+    app.update(key('z'));
+    assert_eq!(app.prompt().map(|p| (p.mode, p.text.as_str())), Some((PromptMode::Resize, "4")));
+    app.update(code(KeyCode::Backspace));
+    type_text(&mut app, "2-8");
+    app.update(code(KeyCode::Enter));
+    let resize = Action::ResizeCluster { min: 2, max: 8 };
+    assert_eq!(app.confirm().map(|c| c.action), Some(resize));
+    assert_eq!(resize.detail().as_deref(), Some("to 2–8 workers (autoscale)"));
+    let effects = app.update(key('y'));
+    assert!(matches!(&effects[..], [Effect::RunAction { action, .. }] if *action == resize));
+    assert!(
+        app.message().is_some_and(
+            |m| m.text.contains("resize cluster \"shared\"") && m.text.contains("to 2–8 workers")
+        )
+    );
+    // Nonsense is refused with the forms that work.
+    app.update(key('z'));
+    for _ in 0..3 {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "lots");
+    app.update(code(KeyCode::Enter));
+    assert!(app.confirm().is_none());
+    assert!(app.message().is_some_and(|m| m.text.contains("not a size")));
+    // Only a running cluster is resized.
+    let stopped = cluster_row(
+        "adb-prod",
+        json!({"cluster_id": "0101-abc", "cluster_name": "shared", "state": "TERMINATED"}),
+    );
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![stopped], T0);
+    app.update(key('z'));
+    assert!(app.prompt().is_none());
+    assert!(app.message().is_some_and(|m| m.text.contains("only a running cluster can be resized")));
 }
 
 #[test]

@@ -333,6 +333,7 @@ impl App {
                 }
             }
             Command::Act(key) => self.ask(key),
+            Command::Resize => self.ask_size(),
             Command::Watch => self.toggle_watch(),
             Command::Editor => return self.open_editor(None),
             Command::Logs => match self.selected().map(|e| target_of(&e.res)) {
@@ -413,6 +414,48 @@ impl App {
         }
     }
 
+    /// `z`: ask for the selected cluster's new size, starting from its current one.
+    fn ask_size(&mut self) {
+        let Some(e) = self.selected().filter(|e| e.res.kind == Kind::Cluster) else { return };
+        let current = match &e.res.detail {
+            Detail::Cluster { workers, .. } => workers.replace('–', "-"),
+            _ => String::new(),
+        };
+        let probe = Action::ResizeCluster { min: 0, max: 0 };
+        let refusal = if self.read_only {
+            Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
+        } else {
+            refusal(probe, &e.res)
+        };
+        if let Some(text) = refusal {
+            return self.error(text);
+        }
+        self.open_prompt(PromptMode::Resize);
+        if let Some(p) = &mut self.prompt {
+            p.text =
+                if current.chars().all(|c| c.is_ascii_digit() || c == '-') { current } else { String::new() };
+        }
+    }
+
+    /// The size typed after `z`: "N" workers or "MIN-MAX" (also "MIN:MAX") to autoscale.
+    fn confirm_size(&mut self, text: &str) {
+        let Some(e) = self.selected().filter(|e| e.res.kind == Kind::Cluster) else { return };
+        let target = target_of(&e.res);
+        let parse = |s: &str| s.trim().parse::<u32>().ok();
+        let size = match text.split_once(['-', ':']) {
+            Some((min, max)) => parse(min).zip(parse(max)).filter(|(min, max)| min <= max),
+            None => parse(text).map(|n| (n, n)),
+        };
+        match size {
+            Some((min, max)) => {
+                self.confirm = Some(Confirm { action: Action::ResizeCluster { min, max }, target });
+            }
+            None => self.error(format!(
+                "{text:?} is not a size: type a number of workers (4) or MIN-MAX to autoscale (2-8)"
+            )),
+        }
+    }
+
     pub(super) fn info(&mut self, text: String) {
         self.message = Some(Message { level: Level::Info, text });
     }
@@ -443,6 +486,7 @@ impl App {
                 match mode {
                     PromptMode::Command => return self.execute(&text),
                     PromptMode::Search => self.search_logs(&text),
+                    PromptMode::Resize => self.confirm_size(&text),
                     PromptMode::Filter => {}
                 }
             }
@@ -673,9 +717,12 @@ pub(super) fn target_of(r: &Resource) -> Target {
     Target { workspace: r.workspace.clone(), kind: r.kind, id: r.id.clone(), name: r.name.clone() }
 }
 
-/// "kill session "etl" (id 12) in fabric-prod"
+/// "kill session "etl" (id 12) in fabric-prod", "resize cluster … to 4 workers"
 fn describe(action: Action, target: &Target) -> String {
-    format!("{} {target}", action.verb())
+    match action.detail() {
+        Some(detail) => format!("{} {target} {detail}", action.verb()),
+        None => format!("{} {target}", action.verb()),
+    }
 }
 
 /// Why an action makes no sense for the row's current state.
@@ -688,6 +735,7 @@ fn refusal(action: Action, r: &Resource) -> Option<String> {
         Action::TerminateCluster if finished => "it is already terminated",
         Action::RestartCluster if r.raw_state != "RUNNING" => "only a running cluster can be restarted",
         Action::StartCluster if !finished => "only a terminated cluster can be started",
+        Action::ResizeCluster { .. } if r.raw_state != "RUNNING" => "only a running cluster can be resized",
         _ => return None,
     };
     Some(format!("Cannot {} {} {} ({}): {why}.", action.verb(), r.kind.singular(), r.id, r.raw_state))

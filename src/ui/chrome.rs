@@ -162,7 +162,11 @@ pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 /// The prompt while typing, else the latest message, else when each workspace was refreshed.
 pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let line = if let Some(p) = app.prompt() {
-        let sigil = if p.mode == PromptMode::Command { ":" } else { "/" };
+        let sigil = match p.mode {
+            PromptMode::Command => ":",
+            PromptMode::Resize => "resize to (workers N, or MIN-MAX to autoscale): ",
+            PromptMode::Filter | PromptMode::Search => "/",
+        };
         let mut spans =
             vec![Span::styled(sigil, theme.key), Span::raw(p.text.as_str()), Span::styled("█", theme.muted)];
         if let Some(e) = &p.error {

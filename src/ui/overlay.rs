@@ -122,6 +122,10 @@ pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         field("Kind", t.kind.singular()),
         field("Name", name),
         field("Id", &t.id),
+        match c.action.detail() {
+            Some(detail) => field("Change", &detail),
+            None => Line::raw(""),
+        },
         Line::raw(""),
         Line::from(vec![
             Span::styled(" y", theme.key),

@@ -97,6 +97,14 @@ pub async fn perform(ws: &Workspace, action: Action, id: &str) -> Result<String,
             databricks(ws)?.terminate_cluster(id).await?;
             Ok(format!("cluster {id} is terminating"))
         }
+        Action::ResizeCluster { min, max } => {
+            let size = if min == max {
+                ClusterSize::Workers(min)
+            } else {
+                ClusterSize::Autoscale { min_workers: min, max_workers: max }
+            };
+            resize(ws, id, &size).await
+        }
     }
 }
 
