@@ -81,6 +81,8 @@ pub enum Command {
     Watch,
     /// Ask for the selected cluster's new size.
     Resize,
+    /// Restart the selected session's idle countdown (harmless: no confirmation).
+    KeepAlive,
     /// Open the statement editor.
     Editor,
     /// Editor: run the text.
@@ -277,6 +279,14 @@ pub const KEYMAP: &[Binding] = &[
         &[Kind::Cluster],
         Some("start"),
         "start the terminated cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('K')],
+        C::KeepAlive,
+        &[Kind::Session],
+        None,
+        "keep alive: restart the session's 20-minute idle countdown"
     ),
     bind!(
         Table,
@@ -513,6 +523,7 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("restart", C::Act(ActionKey::Restart)),
     ("start", C::Act(ActionKey::Start)),
     ("resize", C::Resize),
+    ("keep-alive", C::KeepAlive),
     ("logs", C::Logs),
     ("next-match", C::NextMatch),
     ("prev-match", C::PrevMatch),

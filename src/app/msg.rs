@@ -158,6 +158,8 @@ pub enum Effect {
 pub enum Action {
     /// Livy `DELETE .../sessions/{id}`.
     KillSession,
+    /// Livy `POST .../sessions/{id}/reset-timeout`: restart the 20-minute idle countdown.
+    KeepAlive,
     /// Livy `DELETE .../batches/{id}`.
     CancelBatch,
     /// Databricks `jobs/runs/cancel`.
@@ -177,6 +179,7 @@ impl Action {
     pub fn verb(self) -> &'static str {
         match self {
             Action::KillSession => "kill",
+            Action::KeepAlive => "keep alive",
             Action::CancelBatch | Action::CancelRun => "cancel",
             Action::StartCluster => "start",
             Action::RestartCluster => "restart",
@@ -199,7 +202,7 @@ impl Action {
     /// The kind of item this action applies to.
     pub fn kind(self) -> Kind {
         match self {
-            Action::KillSession => Kind::Session,
+            Action::KillSession | Action::KeepAlive => Kind::Session,
             Action::CancelBatch => Kind::Batch,
             Action::CancelRun => Kind::Run,
             Action::StartCluster

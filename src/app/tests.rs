@@ -1142,3 +1142,21 @@ fn history_keeps_the_draft_and_edits_with_their_languages() {
     app.update(alt(KeyCode::Up));
     assert_eq!(app.editor().code(), "SELECT 1 + 1");
 }
+
+#[test]
+fn shift_k_keeps_a_live_session_alive_without_asking() {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], T0);
+    let effects = app.update(key('K'));
+    assert!(
+        matches!(&effects[..], [Effect::RunAction { action: Action::KeepAlive, target }] if target.id == "s-1"),
+        "{effects:?}"
+    );
+    assert!(app.confirm().is_none(), "harmless: no confirmation");
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "dead")], T0);
+    assert!(app.update(key('K')).is_empty());
+    assert!(app.message().is_some_and(|m| m.text.contains("already finished")));
+    let mut app = app.with_read_only(true);
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], T0);
+    assert!(app.update(key('K')).is_empty());
+}

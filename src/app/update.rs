@@ -334,6 +334,7 @@ impl App {
             }
             Command::Act(key) => self.ask(key),
             Command::Resize => self.ask_size(),
+            Command::KeepAlive => return self.keep_alive(),
             Command::Watch => self.toggle_watch(),
             Command::Editor => return self.open_editor(None),
             Command::Logs => match self.selected().map(|e| target_of(&e.res)) {
@@ -411,6 +412,34 @@ impl App {
         match refusal {
             Some(text) => self.error(text),
             None => self.confirm = Some(Confirm { action, target }),
+        }
+    }
+
+    /// `K`: restart the selected session's idle countdown. It changes nothing else, so it is
+    /// not confirmed; the refusals of every action still apply.
+    fn keep_alive(&mut self) -> Vec<Effect> {
+        let Some(e) = self.selected().filter(|e| e.res.kind == Kind::Session) else { return Vec::new() };
+        let r = &e.res;
+        let target = target_of(r);
+        let refusal = if self.read_only {
+            Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
+        } else if matches!(r.detail, Detail::Session { read_only: true, .. }) {
+            Some(format!(
+                "session \"{}\" is read-only: it is from the workspace monitoring list, and the Livy API cannot keep it alive.",
+                r.name
+            ))
+        } else {
+            refusal(Action::KeepAlive, r)
+        };
+        match refusal {
+            Some(text) => {
+                self.error(text);
+                Vec::new()
+            }
+            None => {
+                self.info(format!("Requested: {}", describe(Action::KeepAlive, &target)));
+                vec![Effect::RunAction { action: Action::KeepAlive, target }]
+            }
         }
     }
 
@@ -729,7 +758,7 @@ fn describe(action: Action, target: &Target) -> String {
 fn refusal(action: Action, r: &Resource) -> Option<String> {
     let finished = r.status.is_terminal();
     let why = match action {
-        Action::KillSession | Action::CancelBatch | Action::CancelRun if finished => {
+        Action::KillSession | Action::CancelBatch | Action::CancelRun | Action::KeepAlive if finished => {
             "it has already finished"
         }
         Action::TerminateCluster if finished => "it is already terminated",

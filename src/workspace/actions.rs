@@ -77,6 +77,7 @@ pub async fn perform(ws: &Workspace, action: Action, id: &str) -> Result<String,
             livy_holding(ws, Kind::Session, id).await?.delete_session(id).await?;
             Ok(format!("session {id} is being stopped"))
         }
+        Action::KeepAlive => keep_alive(ws, id).await,
         Action::CancelBatch => {
             livy_holding(ws, Kind::Batch, id).await?.delete_batch(id).await?;
             Ok(format!("batch {id} is being cancelled"))
