@@ -415,6 +415,14 @@ impl App {
         self.editing = true;
         if let Some(notice) = self.editor.notice.take() {
             self.error(notice);
+        } else if let Some(e) = self.selected().filter(|e| {
+            e.res.kind == crate::domain::Kind::Cluster
+                && self.editor.place.as_deref() == Some(e.res.id.as_str())
+                && e.res.raw_state != "RUNNING"
+        }) {
+            // Contexts are created on running clusters only: say so before the first F5 fails.
+            let state = e.res.raw_state.clone();
+            self.error(format!("This cluster is {state}: start it (u in the Clusters pane) before running code."));
         }
         effects
     }
