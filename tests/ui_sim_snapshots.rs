@@ -166,6 +166,7 @@ async fn details_show_related_items_once_read() {
     for (pane, filter, name) in [
         ('3', "etl-nightly", "sim_cluster_details_with_events"),
         ('1', "idle", "sim_session_details_with_statements"),
+        ('4', "FAILED", "sim_run_details_with_tasks"),
     ] {
         press(app, KeyCode::Char(pane));
         press(app, KeyCode::Char('/'));
@@ -183,4 +184,32 @@ async fn details_show_related_items_once_read() {
         press(app, KeyCode::Esc);
         press(app, KeyCode::Esc);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_with_150_tasks_shows_them_all_read_page_by_page() {
+    let f = fixture().await;
+    let dbx = f._sim.shared().databricks().demo_workspaces(f._sim.base_url())[0].clone();
+    let tasks: Vec<serde_json::Value> = (0..150)
+        .map(|i| serde_json::json!({"task_key": format!("t{i:03}"), "notebook_task": {"notebook_path": "/nb"}}))
+        .collect();
+    let submitted: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/2.2/jobs/runs/submit", f._sim.base_url()))
+        .bearer_auth(&dbx.pat)
+        .json(&serde_json::json!({"run_name": "wide", "tasks": tasks}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run_id = submitted["run_id"].to_string();
+    let ws = f.workspaces.iter().find(|w| w.name == dbx.name).unwrap_or_else(|| panic!("ws"));
+    let (heading, lines) = sparkdeck::workspace::related::fetch(ws, Kind::Run, &run_id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("tasks"));
+    assert_eq!((heading.as_str(), lines.len()), ("Tasks (150)", 150));
+    assert!(lines[0].starts_with("t000: ") && lines[149].starts_with("t149: "), "{lines:?}");
+    assert_eq!(f._sim.shared().faults.count("GET", "/api/2.2/jobs/runs/get"), 2, "two pages of 100");
 }

@@ -126,7 +126,10 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
             {
                 out.push(field("Message", msg));
             }
-            out.extend(tasks(&r.raw));
+            // The row's own tasks (expanded lists carry them) until `runs/get` has been read.
+            if related.is_none() {
+                out.extend(tasks(&r.raw));
+            }
         }
     }
     match related {
@@ -137,7 +140,9 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
             }
             out.extend(items.iter().map(|l| DetailLine::Text(l.clone())));
         }
-        None if matches!(r.detail, Detail::Cluster { .. } | Detail::Session { read_only: false, .. }) => {
+        None if matches!(r.detail, Detail::Cluster { .. } | Detail::Session { read_only: false, .. })
+            || (matches!(r.detail, Detail::Run { .. }) && r.raw.get("tasks").is_none()) =>
+        {
             out.push(DetailLine::Heading("Related".into()));
             out.push(DetailLine::Text("reading…".into()));
         }
@@ -149,22 +154,12 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
     out
 }
 
-/// A multi-task run's tasks with their states.
+/// A multi-task run's tasks with their states, as the row carries them.
 fn tasks(raw: &Value) -> Vec<DetailLine> {
     let Some(tasks) = raw.get("tasks").and_then(Value::as_array).filter(|t| !t.is_empty()) else {
         return Vec::new();
     };
     let mut out = vec![DetailLine::Heading(format!("Tasks ({})", tasks.len()))];
-    for t in tasks {
-        let key = t.get("task_key").and_then(Value::as_str).unwrap_or("?");
-        // The legacy `state` when present, else the newer `status` object.
-        let at = |a: &str, b: &str| t.pointer(a).or_else(|| t.pointer(b)).and_then(Value::as_str);
-        let life = at("/state/life_cycle_state", "/status/state").unwrap_or("?");
-        let state = match at("/state/result_state", "/status/termination_details/code") {
-            Some(result) => format!("{life} / {result}"),
-            None => life.to_string(),
-        };
-        out.push(field("Task", format!("{key}: {state}")));
-    }
+    out.extend(tasks.iter().map(|t| field("Task", crate::domain::convert::task_line(t))));
     out
 }

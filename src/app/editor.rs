@@ -422,7 +422,9 @@ impl App {
         }) {
             // Contexts are created on running clusters only: say so before the first F5 fails.
             let state = e.res.raw_state.clone();
-            self.error(format!("This cluster is {state}: start it (u in the Clusters pane) before running code."));
+            self.error(format!(
+                "This cluster is {state}: start it (u in the Clusters pane) before running code."
+            ));
         }
         effects
     }

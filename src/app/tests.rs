@@ -1164,9 +1164,16 @@ fn shift_k_keeps_a_live_session_alive_without_asking() {
 #[test]
 fn opening_the_editor_on_a_stopped_cluster_says_to_start_it() {
     let mut app = app().with_view(View::Clusters);
-    let stopped = cluster_row("adb-prod", json!({"cluster_id": "0101-abc", "cluster_name": "etl", "state": "TERMINATED"}));
+    let stopped = cluster_row(
+        "adb-prod",
+        json!({"cluster_id": "0101-abc", "cluster_name": "etl", "state": "TERMINATED"}),
+    );
     rows(&mut app, Kind::Cluster, "adb-prod", vec![stopped], T0);
     app.update(key('e'));
     assert!(app.is_editing());
-    assert!(app.message().is_some_and(|m| m.text.contains("This cluster is TERMINATED: start it")), "{:?}", app.message());
+    assert!(
+        app.message().is_some_and(|m| m.text.contains("This cluster is TERMINATED: start it")),
+        "{:?}",
+        app.message()
+    );
 }

@@ -324,7 +324,8 @@ impl App {
                 {
                     let details = Details::new(r.ws, e, &self.tz);
                     let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
-                    let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session) && !read_only)
+                    let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run)
+                        && !read_only)
                         .then(|| Effect::LoadRelated { target: target_of(&e.res) });
                     self.details = Some(details);
                     if let Some(effect) = load {

@@ -194,6 +194,18 @@ pub fn cluster_row(workspace: &str, c: Value) -> Resource {
     }
 }
 
+/// One task of a run for reading: "ingest: TERMINATED / SUCCESS" (the legacy `state` when
+/// present, else the newer `status` object).
+pub fn task_line(t: &Value) -> String {
+    let at = |a: &str, b: &str| t.pointer(a).or_else(|| t.pointer(b)).and_then(Value::as_str);
+    let key = t.get("task_key").and_then(Value::as_str).unwrap_or("?");
+    let life = at("/state/life_cycle_state", "/status/state").unwrap_or("?");
+    match at("/state/result_state", "/status/termination_details/code") {
+        Some(result) => format!("{key}: {life} / {result}"),
+        None => format!("{key}: {life}"),
+    }
+}
+
 /// A Databricks job run from `runs/list` or `runs/get`.
 pub fn run_row(workspace: &str, r: Value) -> Resource {
     let at = |p: &str| r.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);

@@ -61,6 +61,27 @@ pub async fn livy_item(ws: &Workspace, kind: Kind, id: &str) -> Result<Value, Er
     Ok(locate(ws, kind, id).await?.1)
 }
 
+/// Every task of a run: `runs/get`, then its `next_page_token` pages (2.2 returns 100 at a
+/// time). At most `MAX_TASKS` are read.
+pub async fn run_tasks(ws: &Workspace, id: &str) -> Result<Vec<Value>, Error> {
+    const MAX_TASKS: usize = 2000;
+    let d = databricks(ws)?;
+    let run_id = run_id(ws, id)?;
+    let mut page = d.run(run_id).await?.raw;
+    let mut tasks = Vec::new();
+    loop {
+        tasks.extend(
+            page.get_mut("tasks").and_then(|t| t.as_array_mut()).map(std::mem::take).unwrap_or_default(),
+        );
+        let next =
+            page.get("next_page_token").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_string);
+        match next {
+            Some(token) if tasks.len() < MAX_TASKS => page = d.run_page(run_id, &token).await?.raw,
+            _ => return Ok(tasks),
+        }
+    }
+}
+
 /// `GET …/sessions/{id}/statements` as the API answered.
 pub async fn session_statements(ws: &Workspace, id: &str) -> Result<Value, Error> {
     Ok(livy_holding(ws, Kind::Session, id).await?.statements(id).await?.raw)

@@ -1,6 +1,6 @@
 //! Related items shown in the details view: a cluster's recent events, a session's recent
-//! statements (a high-concurrency session's statements come from all its REPLs). A run's tasks
-//! are in its own API object and need no extra call.
+//! statements (a high-concurrency session's statements come from all its REPLs), a run's tasks
+//! (list rows carry none: `runs/get` and its pages do).
 
 use serde_json::Value;
 
@@ -24,7 +24,12 @@ pub async fn fetch(ws: &Workspace, kind: Kind, id: &str) -> Result<Option<(Strin
             let lines = statements.iter().rev().take(RELATED).map(statement_line).collect();
             Ok(Some((format!("Recent statements ({} in all)", statements.len()), lines)))
         }
-        Kind::Batch | Kind::Run => Ok(None),
+        Kind::Run => {
+            let tasks = actions::run_tasks(ws, id).await?;
+            let lines = tasks.iter().map(crate::domain::convert::task_line).collect();
+            Ok(Some((format!("Tasks ({})", tasks.len()), lines)))
+        }
+        Kind::Batch => Ok(None),
     }
 }
 

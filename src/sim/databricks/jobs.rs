@@ -26,7 +26,20 @@ pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
                 .int_param("run_id")?
                 .ok_or_else(|| invalid_parameter("Missing required field: run_id"))?;
             let run = find_run(ws, id)?;
-            Reply::ok(run_json(run, req.now, req.base_url, ws.id, true))
+            let mut body = run_json(run, req.now, req.base_url, ws.id, true);
+            // 2.2 caps arrays at 100 items and pages them with `page_token`; an array with
+            // nothing left on a later page comes back empty.
+            let offset = page_offset(req)?;
+            if let Some(Value::Array(tasks)) = body.get_mut("tasks") {
+                let total = tasks.len();
+                let page: Vec<Value> = tasks.drain(..).skip(offset).take(ARRAY_PAGE).collect();
+                *tasks = page;
+                if offset + ARRAY_PAGE < total {
+                    body["next_page_token"] = json!(encode_token(offset + ARRAY_PAGE));
+                    body["has_more"] = json!(true);
+                }
+            }
+            Reply::ok(body)
         }
         ("GET", "runs/get-output") => output(ws, req),
         ("POST", "runs/cancel") => {
@@ -169,6 +182,9 @@ fn list_jobs(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
     }
     Reply::ok(body)
 }
+
+/// Items per array page in 2.2 `jobs/get` and `runs/get`.
+const ARRAY_PAGE: usize = 100;
 
 fn page_offset(req: &Req) -> Result<usize, Reply> {
     match req.param("page_token").filter(|t| !t.is_empty()) {
