@@ -489,6 +489,14 @@ async fn exec_runs_code_once_prints_its_output_and_gives_back_what_it_acquired()
         ])
         .await;
     assert_eq!(out.json()["output"]["rows"][0][0], "7", "{}", out.stderr);
+    // The lakehouse by its id as well as its name; an unknown one is named in the error.
+    let lakehouse = h.sim.shared().fabric().demo_workspaces()[0].lakehouses[0].0.clone();
+    let out =
+        h.run(&["sessions", "exec", "--workspace", &fabric, "--lakehouse", &lakehouse, "print(5)"]).await;
+    assert_eq!((out.code, out.stdout.trim()), (Some(0), "5"), "{}", out.stderr);
+    let out = h.run(&["sessions", "exec", "--workspace", &fabric, "--lakehouse", "nope", "print(5)"]).await;
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("has no lakehouse \"nope\""), "{}", out.stderr);
     // Every REPL it acquired was given back.
     assert_eq!(h.sim.shared().fabric().open_repls("sparkdeck"), 0);
     // Usage errors are exit 2.

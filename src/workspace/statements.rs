@@ -34,7 +34,11 @@ fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a
         return Err(failed(ws, "is not a Fabric workspace".into()));
     };
     let found = match label {
-        Some(l) => f.lakehouses.iter().find(|(name, _)| name == l),
+        Some(l) => f
+            .lakehouses
+            .iter()
+            .find(|(name, _)| name == l)
+            .or_else(|| f.lakehouses.iter().find(|(_, c)| c.lakehouse_id().eq_ignore_ascii_case(l))),
         None => f.lakehouses.first(),
     };
     found.map(|(name, client)| (name.as_str(), client)).ok_or_else(|| {

@@ -19,6 +19,7 @@ pub struct LivyClient {
     ep: Endpoint,
     /// The Livy API root under the lakehouse.
     livy: String,
+    lakehouse_id: String,
 }
 
 /// A DELETE answered 404 removed nothing because there was nothing left to remove: the
@@ -43,7 +44,11 @@ impl LivyClient {
         let lakehouse_path =
             format!("/v1/workspaces/{}/lakehouses/{}", seg(workspace_id)?, seg(lakehouse_id)?);
         let livy = format!("{lakehouse_path}/livyapi/versions/{API_VERSION}");
-        Ok(Self { ep, livy })
+        Ok(Self { ep, livy, lakehouse_id: lakehouse_id.to_string() })
+    }
+
+    pub fn lakehouse_id(&self) -> &str {
+        &self.lakehouse_id
     }
 
     pub fn endpoint(&self) -> &Endpoint {
