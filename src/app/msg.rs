@@ -188,6 +188,14 @@ impl Action {
         }
     }
 
+    /// The verb with its object: "kill it", "keep it alive".
+    pub fn done_to(self, object: &str) -> String {
+        match self {
+            Action::KeepAlive => format!("keep {object} alive"),
+            other => format!("{} {object}", other.verb()),
+        }
+    }
+
     /// What the action will do beyond its verb ("to 2–8 workers"), for confirmations.
     pub fn detail(self) -> Option<String> {
         match self {

@@ -1156,6 +1156,13 @@ fn shift_k_keeps_a_live_session_alive_without_asking() {
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "dead")], T0);
     assert!(app.update(key('K')).is_empty());
     assert!(app.message().is_some_and(|m| m.text.contains("already finished")));
+    let mut monitored = session("m-1", "Notebook 1", "idle");
+    if let crate::domain::Detail::Session { read_only, .. } = &mut monitored.detail {
+        *read_only = true;
+    }
+    rows(&mut app, Kind::Session, "fabric-prod", vec![monitored], T0);
+    assert!(app.update(key('K')).is_empty());
+    assert!(app.message().is_some_and(|m| m.text.contains("the Livy API cannot keep it alive")));
     let mut app = app.with_read_only(true);
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], T0);
     assert!(app.update(key('K')).is_empty());

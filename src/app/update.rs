@@ -396,23 +396,27 @@ impl App {
         };
         let r = &e.res;
         let Some(action) = key.action_for(r.kind) else { return };
-        let target =
-            Target { workspace: r.workspace.clone(), kind: r.kind, id: r.id.clone(), name: r.name.clone() };
-        let refusal = if self.read_only {
+        let target = target_of(r);
+        match self.refused(action, r) {
+            Some(text) => self.error(text),
+            None => self.confirm = Some(Confirm { action, target }),
+        }
+    }
+
+    /// Why `action` cannot be done to `r` now: read-only mode, a row from the monitoring list,
+    /// or the row's state.
+    fn refused(&self, action: Action, r: &Resource) -> Option<String> {
+        if self.read_only {
             Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
         } else if matches!(r.detail, Detail::Session { read_only: true, .. }) {
             Some(format!(
-                "{} \"{}\" is read-only: it is from the workspace monitoring list, and the Livy API cannot {} it.",
+                "{} \"{}\" is read-only: it is from the workspace monitoring list, and the Livy API cannot {}.",
                 r.kind.singular(),
                 r.name,
-                action.verb()
+                action.done_to("it")
             ))
         } else {
             refusal(action, r)
-        };
-        match refusal {
-            Some(text) => self.error(text),
-            None => self.confirm = Some(Confirm { action, target }),
         }
     }
 
@@ -420,19 +424,8 @@ impl App {
     /// not confirmed; the refusals of every action still apply.
     fn keep_alive(&mut self) -> Vec<Effect> {
         let Some(e) = self.selected().filter(|e| e.res.kind == Kind::Session) else { return Vec::new() };
-        let r = &e.res;
-        let target = target_of(r);
-        let refusal = if self.read_only {
-            Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
-        } else if matches!(r.detail, Detail::Session { read_only: true, .. }) {
-            Some(format!(
-                "session \"{}\" is read-only: it is from the workspace monitoring list, and the Livy API cannot keep it alive.",
-                r.name
-            ))
-        } else {
-            refusal(Action::KeepAlive, r)
-        };
-        match refusal {
+        let target = target_of(&e.res);
+        match self.refused(Action::KeepAlive, &e.res) {
             Some(text) => {
                 self.error(text);
                 Vec::new()
@@ -451,13 +444,8 @@ impl App {
             Detail::Cluster { workers, .. } => workers.replace('–', "-"),
             _ => String::new(),
         };
-        let probe = Action::ResizeCluster { min: 0, max: 0 };
-        let refusal = if self.read_only {
-            Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
-        } else {
-            refusal(probe, &e.res)
-        };
-        if let Some(text) = refusal {
+        // The size is not known yet; the refusals do not depend on it.
+        if let Some(text) = self.refused(Action::ResizeCluster { min: 0, max: 0 }, &e.res) {
             return self.error(text);
         }
         self.open_prompt(PromptMode::Resize);
