@@ -463,6 +463,27 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Editor, [ctrl('c')], C::Quit, ANY, Some("quit"), "quit (the text is kept for next time)"),
 ];
 
+/// What `?` help says under the keys of `scope`.
+pub fn notes(scope: Scope) -> &'static [&'static str] {
+    match scope {
+        Scope::Table => &[
+            "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
+            "  or starting with ~ is a regex; a leading ! keeps the rows that do NOT match. Case-insensitive.",
+            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor  q",
+            "Mouse: click a tab or a row, wheel scrolls.",
+        ],
+        Scope::Editor => &[
+            "Editing: arrows, home/end, ctrl-u undo, ctrl-r redo, ctrl-k cuts to the end of the line, ctrl-y pastes.",
+            "Shift + arrows select; F5 then runs only the selection.",
+            "Code runs in the session chosen in the pane, a REPL of sparkdeck's own (Fabric high-concurrency,",
+            "  tag \"sparkdeck\") or an execution context on a cluster; the first F5 acquires it, which may start",
+            "  a billed Spark session; variables live on between runs; quitting gives it back.",
+            "The text is saved after every change and every run is kept in the history (data dir, editor/).",
+        ],
+        _ => &[],
+    }
+}
+
 fn applies(b: &Binding, scope: Scope, kind: Option<Kind>) -> bool {
     b.scope == scope && (b.kinds.is_empty() || kind.is_some_and(|k| b.kinds.contains(&k)))
 }

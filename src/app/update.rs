@@ -10,7 +10,7 @@ use crate::domain::{Detail, Kind, Resource};
 use super::command::{self, Cmd};
 use super::details::Details;
 use super::filter::Filter;
-use super::keymap::{ActionKey, Command, Scope};
+use super::keymap::{self, ActionKey, Command, Scope};
 use super::msg::{Action, Effect, Msg, Target};
 use super::store::{PollError, Service, Workspace, WorkspaceState};
 use super::view::{RowKey, RowRef, SortKey, View};
@@ -381,8 +381,8 @@ impl App {
 
     fn scroll_help(&mut self, delta: isize) {
         if let Some(h) = &mut self.help {
-            // The bindings plus the notes under them (see ui::overlay::help).
-            let lines = self.keymap.bindings(h.scope, h.kind).count() + 7;
+            // The bindings, a blank line and the notes under them (see ui::overlay::help).
+            let lines = self.keymap.bindings(h.scope, h.kind).count() + 1 + keymap::notes(h.scope).len();
             h.scroll = h.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
         }
     }

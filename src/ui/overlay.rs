@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::{App, DetailLine, Details, Help, Scope, keymap};
+use crate::app::{App, DetailLine, Details, Help, keymap};
 
 use super::json;
 use super::layout::centered;
@@ -71,28 +71,10 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
             ])
         })
         .collect();
-    if h.scope == Scope::Table {
+    let notes = keymap::notes(h.scope);
+    if !notes.is_empty() {
         lines.push(Line::raw(""));
-        for note in [
-            "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
-            "  or starting with ~ is a regex; a leading ! keeps the rows that do NOT match. Case-insensitive.",
-            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  q",
-            "Mouse: click a tab or a row, wheel scrolls.",
-        ] {
-            lines.push(Line::styled(format!(" {note}"), theme.muted));
-        }
-    }
-    if h.scope == Scope::Editor {
-        lines.push(Line::raw(""));
-        for note in [
-            "Editing: arrows, home/end, ctrl-u undo, ctrl-r redo, ctrl-k cuts to the end of the line, ctrl-y pastes.",
-            "Shift + arrows select; F5 then runs only the selection.",
-            "Code runs in a REPL of a Fabric high-concurrency session (tag \"sparkdeck\"). The first F5 acquires it,",
-            "  which may start a billed Spark session; variables live on between runs; quitting gives it back.",
-            "The text is saved after every change and every run is kept in the history (data dir, editor/).",
-        ] {
-            lines.push(Line::styled(format!(" {note}"), theme.muted));
-        }
+        lines.extend(notes.iter().map(|note| Line::styled(format!(" {note}"), theme.muted)));
     }
     let scroll = h.scroll.min(lines.len().saturating_sub(1));
     let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
