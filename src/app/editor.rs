@@ -345,6 +345,7 @@ impl App {
             place: self.editor.place.clone(),
             label: self.editor.place_label.clone(),
             attach: self.editor.attached.clone(),
+            warning: None,
         });
         let chosen = match name {
             Some(name) => {
@@ -391,6 +392,7 @@ impl App {
             return Vec::new();
         }
         let mut effects = Vec::new();
+        let warning = chosen.warning.clone();
         let moved = self.editor.workspace.as_deref() != Some(chosen.workspace.as_str())
             || self.editor.place != chosen.place
             || self.editor.attached != chosen.attach;
@@ -415,16 +417,8 @@ impl App {
         self.editing = true;
         if let Some(notice) = self.editor.notice.take() {
             self.error(notice);
-        } else if let Some(e) = self.selected().filter(|e| {
-            e.res.kind == crate::domain::Kind::Cluster
-                && self.editor.place.as_deref() == Some(e.res.id.as_str())
-                && e.res.raw_state != "RUNNING"
-        }) {
-            // Contexts are created on running clusters only: say so before the first F5 fails.
-            let state = e.res.raw_state.clone();
-            self.error(format!(
-                "This cluster is {state}: start it (u in the Clusters pane) before running code."
-            ));
+        } else if let Some(warning) = warning {
+            self.error(warning);
         }
         effects
     }
@@ -712,6 +706,8 @@ struct Spot {
     place: Option<String>,
     label: Option<String>,
     attach: Option<String>,
+    /// Said on opening: why code will not run there yet (a stopped cluster).
+    warning: Option<String>,
 }
 
 /// Where a row's item runs code, for opening the editor on it: a live Livy session is attached
@@ -728,7 +724,7 @@ fn spot_of(r: &Resource) -> Option<Spot> {
                 (Some(_), Some(lh)) => Some(format!("{lh} · session {name}")),
                 _ => lakehouse.clone(),
             };
-            Some(Spot { workspace, place: lakehouse.clone(), label, attach })
+            Some(Spot { workspace, place: lakehouse.clone(), label, attach, warning: None })
         }
         Detail::Cluster { .. } => {
             let name = if r.name.is_empty() { r.id.clone() } else { r.name.clone() };
@@ -737,6 +733,13 @@ fn spot_of(r: &Resource) -> Option<Spot> {
                 place: Some(r.id.clone()),
                 label: Some(format!("cluster {name}")),
                 attach: None,
+                // Contexts are created on running clusters only: say so before the first F5 fails.
+                warning: (r.raw_state != "RUNNING").then(|| {
+                    format!(
+                        "This cluster is {}: start it (u in the Clusters pane) before running code.",
+                        r.raw_state
+                    )
+                }),
             })
         }
         Detail::Session { .. } | Detail::Batch { .. } => Some(Spot { workspace, ..Spot::default() }),

@@ -17,37 +17,37 @@ use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::workspace::{Service, Workspace, statements};
 
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> ExitCode {
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
-    let (code, language) = match read_code(&args.code) {
-        Ok(c) => c,
-        Err(e) => return fail(2, e),
-    };
-    let ws = match ctx.one(args.workspace.as_deref(), Service::Fabric) {
-        Ok(ws) => ws,
-        Err(code) => return code,
-    };
     let place = match &args.session {
         Some(id) => Place::Session(id),
         None => Place::Acquire(args.lakehouse.as_deref()),
     };
-    run(ws, place, language, &code, args.code.output).await
+    exec(ctx, &args.code, args.workspace.as_deref(), Service::Fabric, place).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> ExitCode {
+    let place = Place::Acquire(Some(&args.cluster_id));
+    exec(ctx, &args.code, args.workspace.as_deref(), Service::Databricks, place).await
+}
+
+/// What both commands do: refuse in read-only mode, read the code, pick the workspace, run.
+async fn exec(
+    ctx: &Context,
+    args: &CodeArgs,
+    workspace: Option<&str>,
+    service: Service,
+    place: Place<'_>,
+) -> ExitCode {
     if let Err(code) = ctx.allow_changes() {
         return code;
     }
-    let (code, language) = match read_code(&args.code) {
+    let (code, language) = match read_code(args) {
         Ok(c) => c,
         Err(e) => return fail(2, e),
     };
-    let ws = match ctx.one(args.workspace.as_deref(), Service::Databricks) {
-        Ok(ws) => ws,
-        Err(code) => return code,
-    };
-    run(ws, Place::Acquire(Some(&args.cluster_id)), language, &code, args.code.output).await
+    match ctx.one(workspace, service) {
+        Ok(ws) => run(ws, place, language, &code, args.output).await,
+        Err(code) => code,
+    }
 }
 
 /// Where the code runs: an existing session, or something acquired in a lakehouse or on a cluster.

@@ -22,7 +22,8 @@ pub fn databricks(ws: &Workspace) -> Result<&DatabricksClient, Error> {
     }
 }
 
-fn fabric(ws: &Workspace) -> Result<&FabricClients, Error> {
+/// The Fabric clients of a workspace, or why there are none.
+pub(super) fn fabric(ws: &Workspace) -> Result<&FabricClients, Error> {
     match ws.clients.as_ref().map_err(Clone::clone)? {
         Clients::Fabric(f) => Ok(f),
         Clients::Databricks(_) => Err(Error::Unsupported {

@@ -9,10 +9,11 @@
 
 use std::time::Duration;
 
+use super::actions::{databricks, fabric};
 use super::{Clients, Error, Workspace};
 use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
 use crate::api::livy::models::{HcState, HighConcurrencySessionRequest, StatementKind, StatementRequest};
-use crate::api::{DatabricksClient, ErrorKind, LivyClient};
+use crate::api::{ErrorKind, LivyClient};
 use crate::domain::statement::{Language, Output, Phase, Repl, databricks_command, livy_statement};
 
 /// The HC session tag sparkdeck's REPLs share, so they pack into one Livy session.
@@ -30,9 +31,7 @@ fn failed(ws: &Workspace, message: String) -> Error {
 
 /// The lakehouse named `label` (or the first one), with its label.
 fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a LivyClient), Error> {
-    let Ok(Clients::Fabric(f)) = ws.clients.as_ref() else {
-        return Err(failed(ws, "is not a Fabric workspace".into()));
-    };
+    let f = fabric(ws)?;
     let found = match label {
         Some(l) => f
             .lakehouses
@@ -50,13 +49,6 @@ fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a
             },
         )
     })
-}
-
-fn databricks(ws: &Workspace) -> Result<&DatabricksClient, Error> {
-    match ws.clients.as_ref().map_err(Clone::clone)? {
-        Clients::Databricks(d) => Ok(d),
-        Clients::Fabric(_) => Err(failed(ws, "is not a Databricks workspace".into())),
-    }
 }
 
 fn dbx_language(language: Language) -> DbxLanguage {
@@ -209,10 +201,7 @@ async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Re
 /// An existing Livy session to run statements in, found in whichever configured lakehouse
 /// holds it. It stays the user's: [`release`] leaves it running.
 pub async fn attach(ws: &Workspace, session_id: &str) -> Result<Repl, Error> {
-    let Ok(Clients::Fabric(f)) = ws.clients.as_ref() else {
-        return Err(failed(ws, "is not a Fabric workspace".into()));
-    };
-    for (label, client) in &f.lakehouses {
+    for (label, client) in &fabric(ws)?.lakehouses {
         match client.session(session_id).await {
             Ok(_) => {
                 return Ok(Repl::LivySession {
