@@ -98,7 +98,7 @@ impl Stack {
         let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await?;
         let data = tempfile::tempdir()?;
         let http = sparkdeck::api::http::client()?;
-        let config = workspace::demo::demo_config(&sim);
+        let config = sparkdeck::cli::demo::demo_config(&sim);
         let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
         let kept = workspaces.clone();
         let drafts = Drafts::in_data_dir(data.path());
@@ -127,7 +127,7 @@ impl Stack {
         })
     }
 
-    fn named(&self, service: app::Service) -> String {
+    fn named(&self, service: sparkdeck::domain::Service) -> String {
         self.workspaces.iter().find(|w| w.service == service).map(|w| w.name.clone()).unwrap_or_default()
     }
 
@@ -169,7 +169,7 @@ fn clear(screen: &Screen, lines: usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_show() -> TestResult {
     let mut stack = Stack::start().await?;
-    let fabric = stack.named(app::Service::Fabric);
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
     let screen = &mut stack.screen;
     screen.type_text(&format!(":editor {fabric}\n"));
     screen.frame_with(&["Editor · ", "no session yet: F5 starts one"]).await;
@@ -259,7 +259,7 @@ async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() ->
     let old = context_of(&frame).ok_or("the frame names the context")?;
     let cluster =
         frame.split("on cluster ").nth(1).and_then(|r| r.split_whitespace().next()).ok_or("cluster id")?;
-    let name = stack.named(app::Service::Databricks);
+    let name = stack.named(sparkdeck::domain::Service::Databricks);
     let ws = stack.workspaces.iter().find(|w| w.name == name).ok_or("workspace")?;
     let gone = sparkdeck::domain::statement::Repl::Databricks {
         workspace: name.clone(),
@@ -288,7 +288,7 @@ async fn a_live_session_chosen_in_the_pane_runs_the_code_and_is_left_running() -
     use sparkdeck::api::livy::models::SessionRequest;
     use sparkdeck::workspace::Clients;
     let mut stack = Stack::start().await?;
-    let fabric = stack.named(app::Service::Fabric);
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
     let livy = {
         let ws = stack.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
         let Ok(Clients::Fabric(f)) = &ws.clients else { return Err("a Fabric workspace".into()) };
@@ -328,7 +328,7 @@ async fn a_live_session_chosen_in_the_pane_runs_the_code_and_is_left_running() -
 async fn a_capacity_refusal_is_shown_precisely_the_next_run_tries_again_and_f8_cancels() -> TestResult {
     // The first acquisition is refused for capacity (430), the second goes through.
     let mut stack = Stack::start_with("POST@/highConcurrencySessions:script=430+ok").await?;
-    let fabric = stack.named(app::Service::Fabric);
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
     let screen = &mut stack.screen;
     screen.type_text(&format!(":editor {fabric}\n"));
     screen.type_text("print(1 + 1)");

@@ -2,76 +2,12 @@
 //! and reads the screen, then checks that quitting restores the terminal (the alternate screen
 //! is left and the shell's text is back). Skipped when tmux is missing, except in CI.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+#[path = "common/tmux.rs"]
+mod tmux;
+
+use tmux::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sparkdeck");
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    /// A tmux session named after this test process and `name`, running `cmd` in a shell.
-    fn start(name: &str, cmd: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
-            eprintln!("tmux not found: skipping the real-terminal test");
-            return None;
-        }
-        let session = format!("sparkdeck-test-{}-{name}", std::process::id());
-        let status = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "36", "sh"])
-            .status()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(status.success());
-        let tmux = Tmux { session };
-        tmux.keys(&["printf 'before-sparkdeck\\n'", "Enter"]);
-        tmux.keys(&[cmd, "Enter"]);
-        Some(tmux)
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.session])
-            .args(keys)
-            .status()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(status.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Wait (up to 20 s: debug builds on a busy machine) until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    /// Wait (up to 20 s) until the screen satisfies `ok`.
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "never saw {what}; screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
-    }
-}
 
 #[test]
 fn demo_in_a_real_terminal() {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
-use super::livy::models::ErrorResponse;
+use serde::Deserialize;
 
 /// What went wrong, for deciding what to do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,6 +392,25 @@ fn blocked_until(message: &str, now: jiff::Timestamp) -> Option<Duration> {
     // The time is cut to whole seconds and our clock may differ: wait at least a second rather
     // than retry at once into the same block.
     Some(Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO).max(Duration::from_secs(1)))
+}
+
+/// One entry of an `ErrorResponse`'s `moreDetails`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ErrorDetail {
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Fabric's `ErrorResponse`, the body of every Livy and core API failure.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ErrorResponse {
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+    pub more_details: Vec<ErrorDetail>,
+    pub is_retriable: Option<bool>,
 }
 
 #[cfg(test)]

@@ -330,8 +330,8 @@ fn lines_of(text: &str) -> Vec<String> {
 
 use super::keymap::{Command, Scope};
 use super::msg::{Effect, StatementUpdate};
-use super::store::Service;
 use super::{App, Help};
+use crate::domain::Service;
 use crate::domain::{Detail, Resource};
 
 impl App {

@@ -5,8 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::Kind;
 
-use super::msg::Action;
 use super::view::View;
+use crate::domain::Action;
 
 /// Where a binding applies: the topmost thing with focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

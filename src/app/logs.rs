@@ -3,9 +3,10 @@
 //! the scroll position, follow mode and the search.
 
 use super::keymap::Command;
-use super::msg::{Effect, Target};
+use super::msg::Effect;
 use super::update::{is_motion, moved};
 use super::{App, PromptMode};
+use crate::domain::Target;
 
 /// Lines kept; older ones are dropped and counted, and the view says so.
 pub const MAX_LOG_LINES: usize = 5_000;

@@ -9,6 +9,7 @@ mod details;
 pub mod editor;
 pub mod filter;
 pub mod keymap;
+pub mod layout;
 pub mod logs;
 mod msg;
 mod store;
@@ -26,12 +27,12 @@ pub use details::{DetailLine, Details};
 pub use editor::{Editor, ReplState, Run, RunState};
 pub use keymap::Scope;
 pub use logs::Logs;
-pub use msg::{Action, Effect, Msg, StatementUpdate, Target};
-pub use store::{Entry, PollError, Service, Slot, Workspace, WorkspaceState};
+pub use msg::{Effect, Msg, StatementUpdate};
+pub use store::{Entry, PollError, Slot, Workspace, WorkspaceState};
 pub use view::{RowRef, SortKey, View, ViewState};
 
-use crate::domain::Kind;
-use crate::ui::layout::{self, Areas};
+use crate::domain::{Action, Kind, Service, Target};
+pub use layout::Areas;
 
 /// How long a row whose state changed stays highlighted.
 pub const FLASH: SignedDuration = SignedDuration::from_secs(2);
@@ -307,7 +308,7 @@ impl App {
 
     /// Workspaces in the current scope that can hold `kind`.
     pub fn workspaces_for(&self, kind: Kind) -> impl Iterator<Item = &WorkspaceState> {
-        self.in_scope().filter(move |w| w.workspace.service == store::Service::of(kind))
+        self.in_scope().filter(move |w| w.workspace.service == Service::of(kind))
     }
 
     fn in_scope(&self) -> impl Iterator<Item = &WorkspaceState> {

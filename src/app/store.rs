@@ -5,39 +5,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::domain::{Detail, Kind, Resource, Status};
-
-/// Which service a workspace belongs to; it decides which panes it can fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// Microsoft Fabric (Livy sessions and batches).
-    Fabric,
-    /// Azure Databricks (clusters and job runs).
-    Databricks,
-}
-
-impl Service {
-    pub fn kinds(self) -> [Kind; 2] {
-        match self {
-            Service::Fabric => [Kind::Session, Kind::Batch],
-            Service::Databricks => [Kind::Cluster, Kind::Run],
-        }
-    }
-
-    pub fn of(kind: Kind) -> Service {
-        match kind {
-            Kind::Session | Kind::Batch => Service::Fabric,
-            Kind::Cluster | Kind::Run => Service::Databricks,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Service::Fabric => "Fabric",
-            Service::Databricks => "Databricks",
-        }
-    }
-}
+use crate::domain::{Detail, Kind, Resource, Service, Status};
 
 /// A configured workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,10 +11,11 @@ use super::command::{self, Cmd};
 use super::details::Details;
 use super::filter::Filter;
 use super::keymap::{self, ActionKey, Command, Scope};
-use super::msg::{Action, Effect, Msg, Target};
-use super::store::{PollError, Service, Workspace, WorkspaceState};
+use super::msg::{Effect, Msg};
+use super::store::{PollError, Workspace, WorkspaceState};
 use super::view::{RowKey, RowRef, SortKey, View};
 use super::{App, Confirm, Help, Level, Message, Prompt, PromptMode};
+use crate::domain::{Action, Service, Target};
 
 /// Rows moved per mouse-wheel notch.
 const WHEEL_ROWS: usize = 3;
@@ -371,8 +372,7 @@ impl App {
 
     fn scroll_details(&mut self, command: Command) {
         // Inside the overlay's borders.
-        let height =
-            usize::from(crate::ui::layout::details(self.areas().body).height).saturating_sub(2).max(1);
+        let height = usize::from(super::layout::details(self.areas().body).height).saturating_sub(2).max(1);
         if let Some(d) = &mut self.details {
             let last = d.lines.len().saturating_sub(height);
             d.scroll = moved(d.scroll, last, height, command);

@@ -4,8 +4,9 @@
 
 use crate::domain::Kind;
 
-use super::msg::{Effect, Target};
+use super::msg::Effect;
 use super::{App, Level, Message};
+use crate::domain::Target;
 
 impl App {
     /// `w`: watch the selected item, or stop watching it.

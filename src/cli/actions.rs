@@ -16,7 +16,7 @@ use super::{
     RunsCommand, SessionsCommand, TargetArgs,
 };
 use crate::api::databricks::ClusterSize;
-use crate::app::Action;
+use crate::domain::Action;
 use crate::domain::Kind;
 use crate::workspace::{Error, Service, Workspace, actions, logs};
 

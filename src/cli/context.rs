@@ -54,7 +54,7 @@ impl Context {
             let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), opts)
                 .await
                 .map_err(|e| fail(1, format!("cannot start the simulator: {e}")))?;
-            (workspace::demo::demo_config(&sim), Some(sim))
+            (super::demo::demo_config(&sim), Some(sim))
         } else {
             let loaded = config::load_system(global.config.as_deref()).map_err(|e| fail(2, e))?;
             (loaded, None)

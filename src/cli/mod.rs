@@ -3,6 +3,7 @@
 pub mod account;
 pub mod actions;
 pub mod context;
+pub mod demo;
 pub mod doctor;
 pub mod exec;
 pub mod list;

@@ -4,6 +4,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// Custom parse errors carry their fix after this marker; `load` splits it off.
+pub(crate) const FIX_MARKER: &str = "\nfix: ";
+
 /// A place in a config file: 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {

@@ -7,8 +7,9 @@ use regex::Regex;
 
 use super::databrickscfg;
 use super::env::{Env, SystemEnv};
+use super::error::FIX_MARKER;
 use super::error::{ConfigError, Location};
-use super::model::{ConfigFile, DATABRICKS_METHODS, FABRIC_METHODS, FIX_MARKER};
+use super::model::{ConfigFile, DATABRICKS_METHODS, FABRIC_METHODS};
 use super::paths::{choose_config_file, default_config_file};
 use super::resolve::Resolver;
 use super::{DatabricksWorkspace, LoadedConfig, Origin, Settings};

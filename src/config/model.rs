@@ -11,8 +11,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
-/// Custom parse errors carry their fix after this marker; `load` splits it off.
-pub(crate) const FIX_MARKER: &str = "\nfix: ";
+use super::error::FIX_MARKER;
 
 /// Default Fabric REST endpoint.
 pub const DEFAULT_FABRIC_ENDPOINT: &str = "https://api.fabric.microsoft.com";

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
-use super::model::FIX_MARKER;
+use super::error::FIX_MARKER;
 
 /// Why a URL was refused, and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,8 +11,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::Poller;
-use crate::app::{Effect, Msg, StatementUpdate, Target};
+use crate::app::{Effect, Msg, StatementUpdate};
 use crate::config::{NotificationSettings, PollSettings};
+use crate::domain::Target;
 use crate::domain::statement::{Language, Repl};
 use crate::drafts::{Draft, Drafts};
 use crate::tui::EffectRunner;

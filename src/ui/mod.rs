@@ -5,7 +5,6 @@
 mod chrome;
 mod editor;
 mod json;
-pub mod layout;
 mod logs;
 mod overlay;
 mod table;
@@ -15,7 +14,7 @@ use ratatui::Frame;
 
 pub use theme::{Theme, ThemeError};
 
-use crate::app::App;
+use crate::app::{App, layout};
 
 /// Draw the whole screen.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {

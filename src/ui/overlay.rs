@@ -8,14 +8,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::app::{App, DetailLine, Details, Help, keymap};
 
 use super::json;
-use super::layout::centered;
 use super::theme::Theme;
+use crate::app::layout::centered;
 
 /// Width of the labels in the details view.
 const LABEL: usize = 18;
 
 pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
-    let rect = super::layout::details(area);
+    let rect = crate::app::layout::details(area);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)

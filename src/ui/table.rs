@@ -307,7 +307,7 @@ fn empty_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::styled(format!(" No {noun} in {}{suffix}", w.workspace.name), theme.muted));
     }
     if lines.is_empty() && app.view_errors().is_empty() {
-        let service = view.kind().map_or("", |k| crate::app::Service::of(k).label());
+        let service = view.kind().map_or("", |k| crate::domain::Service::of(k).label());
         lines.push(Line::styled(
             format!(" No {service} workspace configured: add one to config.toml (see config.example.toml)."),
             theme.muted,

@@ -8,7 +8,7 @@ use super::{Clients, Error, FabricClients, Workspace};
 use crate::api::databricks::ClusterSize;
 use crate::api::databricks::models::{EventsQuery, RepairRunRequest, RunNowRequest};
 use crate::api::{DatabricksClient, ErrorKind, LivyClient};
-use crate::app::Action;
+use crate::domain::Action;
 use crate::domain::Kind;
 
 /// The Databricks client of a workspace, or why there is none.

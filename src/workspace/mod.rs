@@ -5,7 +5,6 @@
 //! is kept with its error, so the monitor and `doctor` can show it in place while the others work.
 
 pub mod actions;
-pub mod demo;
 pub mod hints;
 pub mod logs;
 pub mod related;
@@ -16,7 +15,7 @@ use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};
 use crate::auth::{self, AuthContext, AuthDescription, AuthError, SharedAuthenticator};
 use crate::config::{LoadedConfig, Origin};
 
-pub use crate::app::Service;
+pub use crate::domain::Service;
 
 /// One configured workspace.
 #[derive(Debug, Clone)]

@@ -11,7 +11,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::buffer::Buffer;
 use serde_json::{Value, json};
-use sparkdeck::app::{App, Msg, Service, Workspace};
+use sparkdeck::app::{App, Msg, Workspace};
+use sparkdeck::domain::Service;
 use sparkdeck::domain::convert::{cluster_row, livy_row, run_row};
 use sparkdeck::domain::{Detail, Kind, Resource};
 

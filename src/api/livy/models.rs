@@ -581,25 +581,6 @@ pub struct LivySession {
     pub is_high_concurrency: Option<bool>,
 }
 
-/// One entry of an `ErrorResponse`'s `moreDetails`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ErrorDetail {
-    pub error_code: Option<String>,
-    pub message: Option<String>,
-}
-
-/// Fabric's `ErrorResponse`, the body of every Livy and core API failure.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ErrorResponse {
-    pub error_code: Option<String>,
-    pub message: Option<String>,
-    pub request_id: Option<String>,
-    pub more_details: Vec<ErrorDetail>,
-    pub is_retriable: Option<bool>,
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;

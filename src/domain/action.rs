@@ -1,0 +1,89 @@
+//! What the user can do to one item (`Action`) and the item it is done to (`Target`): the words
+//! the monitor, the headless commands and the workspace layer share.
+
+use super::Kind;
+
+/// A change the user can make to one item. Which key triggers which action per kind lives in
+/// the keymap (`app::keymap`): `c` kill/cancel, `t` terminate, `r` restart, `u` start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Livy `DELETE .../sessions/{id}`.
+    KillSession,
+    /// Livy `POST .../sessions/{id}/reset-timeout`: restart the 20-minute idle countdown.
+    KeepAlive,
+    /// Livy `DELETE .../batches/{id}`.
+    CancelBatch,
+    /// Databricks `jobs/runs/cancel`.
+    CancelRun,
+    /// Databricks `clusters/start` (a terminated all-purpose cluster).
+    StartCluster,
+    /// Databricks `clusters/restart`.
+    RestartCluster,
+    /// Databricks `clusters/delete` (terminate; the cluster can be started again).
+    TerminateCluster,
+    /// Databricks `clusters/resize`: `min == max` is a fixed size, else autoscale.
+    ResizeCluster { min: u32, max: u32 },
+}
+
+impl Action {
+    /// The verb shown in confirmations and messages.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::KillSession => "kill",
+            Action::KeepAlive => "keep alive",
+            Action::CancelBatch | Action::CancelRun => "cancel",
+            Action::StartCluster => "start",
+            Action::RestartCluster => "restart",
+            Action::TerminateCluster => "terminate",
+            Action::ResizeCluster { .. } => "resize",
+        }
+    }
+
+    /// The verb with its object: "kill it", "keep it alive".
+    pub fn done_to(self, object: &str) -> String {
+        match self {
+            Action::KeepAlive => format!("keep {object} alive"),
+            other => format!("{} {object}", other.verb()),
+        }
+    }
+
+    /// What the action will do beyond its verb ("to 2–8 workers"), for confirmations.
+    pub fn detail(self) -> Option<String> {
+        match self {
+            Action::ResizeCluster { min, max } if min == max => {
+                Some(format!("to {min} worker{}", if min == 1 { "" } else { "s" }))
+            }
+            Action::ResizeCluster { min, max } => Some(format!("to {min}–{max} workers (autoscale)")),
+            _ => None,
+        }
+    }
+
+    /// The kind of item this action applies to.
+    pub fn kind(self) -> Kind {
+        match self {
+            Action::KillSession | Action::KeepAlive => Kind::Session,
+            Action::CancelBatch => Kind::Batch,
+            Action::CancelRun => Kind::Run,
+            Action::StartCluster
+            | Action::RestartCluster
+            | Action::TerminateCluster
+            | Action::ResizeCluster { .. } => Kind::Cluster,
+        }
+    }
+}
+
+/// The item an action is for, named fully so the confirmation and the runner agree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub workspace: String,
+    pub kind: Kind,
+    pub id: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = if self.name.is_empty() { "(unnamed)" } else { &self.name };
+        write!(f, "{} \"{}\" (id {}) in {}", self.kind.singular(), name, self.id, self.workspace)
+    }
+}
