@@ -5,14 +5,20 @@
 //! accessors below and never mutates it.
 
 mod command;
+mod confirm;
 mod details;
 pub mod editor;
 pub mod filter;
+mod help;
 pub mod keymap;
 pub mod layout;
 pub mod logs;
+mod message;
+mod mouse;
 mod msg;
+mod prompt;
 mod store;
+mod table;
 mod update;
 mod view;
 mod watch;
@@ -23,15 +29,19 @@ mod tests;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
 pub use editor::{Editor, ReplState, Run, RunState};
+pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
+pub use message::{Level, Message};
 pub use msg::{Effect, Msg, StatementUpdate};
+pub use prompt::{Prompt, PromptMode};
 pub use store::{Entry, PollError, Slot, Workspace, WorkspaceState};
 pub use view::{RowRef, SortKey, View, ViewState};
 
-use crate::domain::{Action, Kind, Service, Target};
+use crate::domain::{Kind, Service, Target};
 pub use layout::Areas;
 
 /// How long a row whose state changed stays highlighted.
@@ -39,57 +49,6 @@ pub const FLASH: SignedDuration = SignedDuration::from_secs(2);
 
 /// At most this many workspace lines in the header; the last one then says how many more.
 const MAX_HEADER_LINES: usize = 4;
-
-/// The `:` or `/` line being typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prompt {
-    pub mode: PromptMode,
-    pub text: String,
-    /// Completion candidates after Tab (command line), shown next to the text.
-    pub candidates: Vec<String>,
-    /// Which candidate a repeated Tab put in the line.
-    cycle: Option<usize>,
-    /// Why the text is not applied (an invalid `~regex`).
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptMode {
-    Command,
-    Filter,
-    /// Searching the logs view.
-    Search,
-    /// The new size of the selected cluster ("4" or "2-8").
-    Resize,
-}
-
-/// The `?` overlay: the bindings of the scope it was opened from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Help {
-    pub scope: Scope,
-    pub kind: Option<Kind>,
-    pub scroll: usize,
-}
-
-/// A pending action waiting for `y`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Confirm {
-    pub action: Action,
-    pub target: Target,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Error,
-}
-
-/// A one-line message in the status line, until the next key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub level: Level,
-    pub text: String,
-}
 
 /// The whole UI state.
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 use serde_json::json;
 
 use super::*;
+use crate::domain::Action;
 use crate::domain::convert::{cluster_row, livy_row, run_row};
 use crate::domain::{Kind, Resource, Status};
 

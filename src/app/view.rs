@@ -1,7 +1,12 @@
 //! The five views (four panes and All) and the per-view state: selection, scroll offset,
-//! filter, sort, and the list of row references currently shown.
+//! filter, sort (and how each sort key orders rows), and the list of row references currently
+//! shown.
 
-use crate::domain::Kind;
+use std::cmp::Ordering;
+
+use jiff::Timestamp;
+
+use crate::domain::{Kind, Resource};
 
 use super::filter::Filter;
 
@@ -106,6 +111,25 @@ impl SortKey {
     pub fn next(self) -> SortKey {
         let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
         SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+
+    /// Order of two rows under this key (before `reverse`).
+    pub fn compare(self, a: &Resource, b: &Resource, now: Timestamp) -> Ordering {
+        let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
+        match self {
+            SortKey::Recent => b
+                .status
+                .is_active()
+                .cmp(&a.status.is_active())
+                .then_with(|| b.last_activity().cmp(&a.last_activity())),
+            SortKey::Name => text(&a.name, &b.name),
+            SortKey::Status => a.status.cmp(&b.status).then_with(|| a.raw_state.cmp(&b.raw_state)),
+            SortKey::Workspace => {
+                text(&a.workspace, &b.workspace).then_with(|| b.last_activity().cmp(&a.last_activity()))
+            }
+            SortKey::Owner => text(a.owner.as_deref().unwrap_or("~"), b.owner.as_deref().unwrap_or("~")),
+            SortKey::Duration => b.duration(now).cmp(&a.duration(now)),
+        }
     }
 }
 

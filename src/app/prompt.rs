@@ -1,0 +1,154 @@
+//! The line at the bottom: the `:` command line (Tab completes, Enter runs the command), the
+//! `/` filter (applied as you type), the logs search and the new size of a cluster.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::App;
+use super::command::{self, Cmd};
+use super::filter::Filter;
+use super::help::Help;
+use super::keymap::{Command, Scope};
+use super::msg::Effect;
+
+/// The `:` or `/` line being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub mode: PromptMode,
+    pub text: String,
+    /// Completion candidates after Tab (command line), shown next to the text.
+    pub candidates: Vec<String>,
+    /// Which candidate a repeated Tab put in the line.
+    cycle: Option<usize>,
+    /// Why the text is not applied (an invalid `~regex`).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptMode {
+    Command,
+    Filter,
+    /// Searching the logs view.
+    Search,
+    /// The new size of the selected cluster ("4" or "2-8").
+    Resize,
+}
+
+impl App {
+    pub(super) fn open_prompt(&mut self, mode: PromptMode) {
+        self.prompt =
+            Some(Prompt { mode, text: String::new(), candidates: Vec::new(), cycle: None, error: None });
+    }
+
+    pub(super) fn on_prompt_key(&mut self, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+        let Some(mode) = self.prompt.as_ref().map(|p| p.mode) else { return Vec::new() };
+        match command {
+            Some(Command::Quit) => return vec![Effect::Quit],
+            Some(Command::Back) => {
+                self.prompt = None;
+                if mode == PromptMode::Filter && self.views[self.view.index()].filter.take().is_some() {
+                    self.rebuild(self.view);
+                }
+            }
+            Some(Command::Submit) => {
+                let text = self.prompt.take().map(|p| p.text).unwrap_or_default();
+                match mode {
+                    PromptMode::Command => return self.execute(&text),
+                    PromptMode::Search => self.search_logs(&text),
+                    PromptMode::Resize => self.confirm_size(&text),
+                    PromptMode::Filter => {}
+                }
+            }
+            Some(Command::Complete) if mode == PromptMode::Command => self.complete(),
+            Some(Command::DeleteChar) => {
+                if let Some(p) = &mut self.prompt {
+                    p.text.pop();
+                }
+                self.edited(mode);
+            }
+            _ => {
+                if let KeyCode::Char(c) = key.code
+                    && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                {
+                    if let Some(p) = &mut self.prompt {
+                        p.text.push(c);
+                    }
+                    self.edited(mode);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// After typing: filters apply as you type; the command line forgets stale completions.
+    fn edited(&mut self, mode: PromptMode) {
+        let Some(p) = &mut self.prompt else { return };
+        p.cycle = None;
+        p.candidates.clear();
+        if mode == PromptMode::Search {
+            let text = p.text.clone();
+            return self.search_logs(&text);
+        }
+        if mode != PromptMode::Filter {
+            return;
+        }
+        match Filter::parse(&p.text) {
+            Ok(filter) => {
+                p.error = None;
+                self.views[self.view.index()].filter = filter;
+                self.views[self.view.index()].selected = 0;
+                self.rebuild(self.view);
+            }
+            Err(e) => p.error = Some(e.to_string()),
+        }
+    }
+
+    /// Tab: extend to the longest shared prefix; when that adds nothing, cycle through the
+    /// candidates.
+    fn complete(&mut self) {
+        let names: Vec<String> = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
+        let Some(p) = &mut self.prompt else { return };
+        let (base, next) = match p.cycle {
+            Some(i) => (p.candidates.clone(), Some(i + 1)),
+            None => {
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                (command::candidates(&p.text, &refs), None)
+            }
+        };
+        if base.is_empty() {
+            p.error = Some("no completions".into());
+            return;
+        }
+        p.error = None;
+        let prefix = command::common_prefix(&base);
+        match next {
+            None if prefix.len() > p.text.len() || base.len() == 1 => {
+                p.text = if base.len() == 1 { base[0].clone() } else { prefix };
+                p.candidates = if base.len() == 1 { Vec::new() } else { base };
+            }
+            _ => {
+                let i = next.unwrap_or(0) % base.len();
+                p.text = base[i].clone();
+                p.cycle = Some(i);
+                p.candidates = base;
+            }
+        }
+    }
+
+    fn execute(&mut self, line: &str) -> Vec<Effect> {
+        match command::parse(line) {
+            Ok(Cmd::Show(view)) => self.show(view),
+            Ok(Cmd::Workspace(name)) => self.set_scope(name),
+            Ok(Cmd::Editor(name)) => self.open_editor(name),
+            Ok(Cmd::Help) => {
+                self.help = Some(Help { scope: Scope::Table, kind: self.focused_kind(), scroll: 0 });
+                Vec::new()
+            }
+            Ok(Cmd::Quit) => vec![Effect::Quit],
+            Ok(Cmd::Nothing) => Vec::new(),
+            Err(e) => {
+                self.error(e.to_string());
+                Vec::new()
+            }
+        }
+    }
+}

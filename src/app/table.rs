@@ -1,0 +1,182 @@
+//! The panes: which rows a view shows (the `:ws` scope, the filter, the sort), switching views,
+//! and the keys that move through them.
+
+use std::cmp::Ordering;
+
+use crate::domain::{Detail, Kind};
+
+use super::details::Details;
+use super::keymap::Command;
+use super::msg::Effect;
+use super::update::{is_motion, moved, target_of};
+use super::view::{RowKey, RowRef, View};
+use super::{App, PromptMode};
+
+impl App {
+    /// Recompute a view's rows (scope, filter, sort), keeping the selected item selected.
+    pub(super) fn rebuild(&mut self, view: View) {
+        let i = view.index();
+        let keep = self.views[i].keep.take().or_else(|| self.selected_key(view));
+        let vs = &self.views[i];
+        let mut rows = Vec::new();
+        let mut total = 0;
+        for (wi, w) in self.workspaces.iter().enumerate() {
+            if self.scope.is_some_and(|s| s != wi) {
+                continue;
+            }
+            for kind in view.kinds() {
+                for (idx, e) in w.slot(kind).rows.iter().enumerate() {
+                    total += 1;
+                    if vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack)) {
+                        rows.push(RowRef { ws: wi, kind, idx });
+                    }
+                }
+            }
+        }
+        let (sort, reverse, now) = (vs.sort, vs.reverse, self.now);
+        rows.sort_by(|a, b| {
+            let (Some(x), Some(y)) = (self.entry(*a), self.entry(*b)) else { return Ordering::Equal };
+            let ord = sort.compare(&x.res, &y.res, now).then_with(|| x.res.id.cmp(&y.res.id));
+            if reverse { ord.reverse() } else { ord }
+        });
+        let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(|e| e.is_live()));
+        let selected = keep.and_then(|(kind, ws, id)| {
+            rows.iter().position(|r| {
+                self.entry(*r).is_some_and(|e| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
+            })
+        });
+        let height = self.body_height();
+        let vs = &mut self.views[i];
+        vs.rows = rows;
+        vs.total = total;
+        vs.has_live = has_live;
+        if let Some(s) = selected {
+            vs.selected = s;
+        }
+        vs.clamp(height);
+        self.stale[i] = false;
+    }
+
+    /// What `view` has selected, by identity (row indices change with every refresh).
+    pub(super) fn selected_key(&self, view: View) -> Option<RowKey> {
+        let vs = &self.views[view.index()];
+        let e = vs.rows.get(vs.selected).and_then(|r| self.entry(*r))?;
+        Some((e.res.kind, e.res.workspace.clone(), e.res.id.clone()))
+    }
+
+    /// Keep the focused view's selection inside its rows and on screen.
+    pub(super) fn clamp_view(&mut self) {
+        let height = self.body_height();
+        self.views[self.view.index()].clamp(height);
+    }
+
+    /// A key in a pane.
+    pub(super) fn run_table(&mut self, command: Command) -> Vec<Effect> {
+        match command {
+            Command::NextView => return self.show(View::from_index(self.view.index() + 1)),
+            Command::PrevView => return self.show(View::from_index(self.view.index() + View::ALL.len() - 1)),
+            Command::ShowView(v) => return self.show(v),
+            Command::CommandLine => self.open_prompt(PromptMode::Command),
+            Command::FilterLine => {
+                self.open_prompt(PromptMode::Filter);
+                if let Some(p) = &mut self.prompt {
+                    p.text = self.views[self.view.index()]
+                        .filter
+                        .as_ref()
+                        .map(|f| f.text.clone())
+                        .unwrap_or_default();
+                }
+            }
+            Command::Back if self.views[self.view.index()].filter.take().is_some() => self.rebuild(self.view),
+            Command::SortNext => {
+                let vs = &mut self.views[self.view.index()];
+                vs.sort = vs.sort.next();
+                self.rebuild(self.view);
+            }
+            Command::SortReverse => {
+                let vs = &mut self.views[self.view.index()];
+                vs.reverse = !vs.reverse;
+                self.rebuild(self.view);
+            }
+            Command::Open => {
+                let vs = self.view_state();
+                if let Some(r) = vs.rows.get(vs.selected).copied()
+                    && let Some(e) = self.entry(r)
+                {
+                    let details = Details::new(r.ws, e, &self.tz);
+                    let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
+                    let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run)
+                        && !read_only)
+                        .then(|| Effect::LoadRelated { target: target_of(&e.res) });
+                    self.details = Some(details);
+                    if let Some(effect) = load {
+                        return vec![effect];
+                    }
+                }
+            }
+            Command::Act(key) => self.ask(key),
+            Command::Resize => self.ask_size(),
+            Command::KeepAlive => return self.keep_alive(),
+            Command::Watch => self.toggle_watch(),
+            Command::Editor => return self.open_editor(None),
+            Command::Logs => match self.selected().map(|e| target_of(&e.res)) {
+                Some(target) => return self.open_logs(target),
+                None => self.error("Nothing selected.".into()),
+            },
+            c if is_motion(c) => self.move_selection(c),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Switch to `view`; tells the pollers what is visible now.
+    pub(super) fn show(&mut self, view: View) -> Vec<Effect> {
+        if view == self.view {
+            return Vec::new();
+        }
+        self.view = view;
+        if self.stale[view.index()] || self.views[view.index()].rows.is_empty() {
+            self.rebuild(view);
+        } else {
+            self.clamp_view();
+        }
+        vec![self.visible_effect()]
+    }
+
+    fn move_selection(&mut self, command: Command) {
+        let height = self.body_height();
+        let vs = &mut self.views[self.view.index()];
+        let last = vs.rows.len().saturating_sub(1);
+        vs.selected = moved(vs.selected, last, height, command);
+        vs.clamp(height);
+    }
+
+    /// `:ws NAME` narrows every view to one workspace, `:ws` widens them again.
+    pub(super) fn set_scope(&mut self, name: Option<String>) -> Vec<Effect> {
+        let scope = match name {
+            None => None,
+            Some(name) => {
+                match self.workspaces.iter().position(|w| w.workspace.name.eq_ignore_ascii_case(&name)) {
+                    Some(i) => Some(i),
+                    None => {
+                        let known: Vec<&str> =
+                            self.workspaces.iter().map(|w| w.workspace.name.as_str()).collect();
+                        self.error(format!("no workspace {name:?} (configured: {})", known.join(", ")));
+                        return Vec::new();
+                    }
+                }
+            }
+        };
+        if scope == self.scope {
+            return Vec::new();
+        }
+        self.scope = scope;
+        self.stale = [true; 5];
+        for vs in &mut self.views {
+            vs.selected = 0;
+            vs.offset = 0;
+        }
+        self.rebuild(self.view);
+        vec![self.visible_effect()]
+    }
+}
