@@ -156,15 +156,8 @@ impl App {
         let scope = match name {
             None => None,
             Some(name) => {
-                match self.workspaces.iter().position(|w| w.workspace.name.eq_ignore_ascii_case(&name)) {
-                    Some(i) => Some(i),
-                    None => {
-                        let known: Vec<&str> =
-                            self.workspaces.iter().map(|w| w.workspace.name.as_str()).collect();
-                        self.error(format!("no workspace {name:?} (configured: {})", known.join(", ")));
-                        return Vec::new();
-                    }
-                }
+                let Some(i) = self.workspace_named(&name) else { return Vec::new() };
+                Some(i)
             }
         };
         if scope == self.scope {

@@ -929,8 +929,8 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
     rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster], T0);
     app.update(key('3'));
     app.update(key('e'));
-    assert!(app.is_editing() && app.editor().on_cluster);
-    assert_eq!(app.editor().place_label.as_deref(), Some("cluster etl"));
+    assert!(app.is_editing() && app.editor().on_cluster());
+    assert_eq!(app.editor().place_label().as_deref(), Some("cluster etl"));
     type_text(&mut app, "spark.range(3).count()");
     let effects = app.update(code(KeyCode::F(5)));
     assert_eq!(
@@ -957,7 +957,7 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
     type_text(&mut app, "editor FABRIC-PROD");
     app.update(code(KeyCode::Enter));
     assert!(app.is_editing());
-    assert_eq!(app.editor().workspace.as_deref(), Some("fabric-prod"));
+    assert_eq!(app.editor().workspace(), Some("fabric-prod"));
     assert_eq!(app.update(code(KeyCode::F(5))), Vec::new(), "nothing to run in an empty editor");
     assert!(app.message().is_some_and(|m| m.text.contains("Nothing to run")));
 }
@@ -988,8 +988,8 @@ fn a_live_session_chosen_in_the_pane_is_attached_to_and_never_released() {
     let mut app = app();
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-live", "etl", "idle")], T0);
     app.update(key('e'));
-    assert_eq!(app.editor().attached.as_deref(), Some("s-live"));
-    assert_eq!(app.editor().place_label.as_deref(), Some("sales_lh · session etl"));
+    assert_eq!(app.editor().place.as_ref().and_then(editor::Place::attached), Some("s-live"));
+    assert_eq!(app.editor().place_label().as_deref(), Some("sales_lh · session etl"));
     let attached = Repl::LivySession {
         workspace: "fabric-prod".into(),
         lakehouse: "sales_lh".into(),
@@ -1013,7 +1013,13 @@ fn a_live_session_chosen_in_the_pane_is_attached_to_and_never_released() {
     let mut app = self::app();
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-dead", "etl", "dead")], T0);
     app.update(key('e'));
-    assert_eq!((app.editor().attached.as_deref(), app.editor().place.as_deref()), (None, Some("sales_lh")));
+    assert_eq!(
+        (
+            app.editor().place.as_ref().and_then(editor::Place::attached),
+            app.editor().place.as_ref().and_then(editor::Place::lakehouse_or_cluster)
+        ),
+        (None, Some("sales_lh"))
+    );
 }
 
 #[test]
@@ -1058,7 +1064,7 @@ fn move_to_a_cluster(app: &mut App) -> Vec<Effect> {
     app.update(code(KeyCode::Esc));
     app.update(key('3'));
     let effects = app.update(key('e'));
-    assert_eq!(app.editor().place.as_deref(), Some("0101-abc"));
+    assert_eq!(app.editor().place.as_ref().and_then(editor::Place::lakehouse_or_cluster), Some("0101-abc"));
     effects
 }
 

@@ -161,6 +161,17 @@ impl App {
         ws
     }
 
+    /// The index of the workspace called `name` (in any case), or a message naming the
+    /// configured ones.
+    pub(super) fn workspace_named(&mut self, name: &str) -> Option<usize> {
+        let found = self.workspaces.iter().position(|w| w.workspace.name.eq_ignore_ascii_case(name));
+        if found.is_none() {
+            let known: Vec<&str> = self.workspaces.iter().map(|w| w.workspace.name.as_str()).collect();
+            self.error(format!("no workspace {name:?} (configured: {})", known.join(", ")));
+        }
+        found
+    }
+
     // ---- keys ----------------------------------------------------------------------------
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {

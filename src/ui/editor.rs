@@ -27,11 +27,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let top = Rect { height: text_height, ..area };
     let bottom = Rect { y: area.y + text_height, height: area.height - text_height, ..area };
 
-    let target = match &ed.workspace {
+    let target = match ed.workspace() {
         Some(ws) => {
             let place = match &ed.repl {
                 ReplState::Ready(Repl::Livy { lakehouse, .. }) => lakehouse.clone(),
-                _ => ed.place_label.clone().unwrap_or_else(|| "first lakehouse".into()),
+                _ => ed.place_label().unwrap_or_else(|| "first lakehouse".into()),
             };
             format!("{ws} / {place}")
         }
@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 }
 
 fn session_label(ed: &Editor, now: Timestamp, theme: &Theme) -> (String, ratatui::style::Style) {
-    let what = if ed.on_cluster { "execution context" } else { "session" };
+    let what = if ed.on_cluster() { "execution context" } else { "session" };
     match &ed.repl {
         ReplState::None => (format!("no {what} yet: F5 starts one"), theme.muted),
         ReplState::Acquiring(state) => (format!("starting a {what}: {state}"), theme.warning),

@@ -1,0 +1,215 @@
+//! Where the editor runs code, and moving it there: a workspace and, in it, a Fabric lakehouse,
+//! an existing Livy session or a Databricks cluster. Chosen when the editor opens (the selected
+//! row, `:editor NAME`, where it already runs, or the first Fabric workspace); moving elsewhere
+//! gives the old REPL back.
+
+use crate::app::App;
+use crate::app::msg::Effect;
+use crate::domain::statement::Repl;
+use crate::domain::{Detail, Resource, Service};
+
+use super::{ReplState, RunState};
+
+/// Where the editor runs code, once chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub workspace: String,
+    pub within: Within,
+}
+
+/// What in the workspace runs the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Within {
+    /// A REPL of sparkdeck's own in a Fabric lakehouse, by label (`None`: the first configured).
+    Lakehouse(Option<String>),
+    /// The existing Livy session `id` (shown as `name`) in `lakehouse`, used as it is.
+    Session { lakehouse: String, id: String, name: String },
+    /// An execution context on the Databricks cluster `id` (shown as `name`).
+    Cluster { id: String, name: String },
+}
+
+impl Place {
+    /// The lakehouse label or the cluster id a REPL is acquired in (`Effect::AcquireRepl`).
+    pub fn lakehouse_or_cluster(&self) -> Option<&str> {
+        match &self.within {
+            Within::Lakehouse(lakehouse) => lakehouse.as_deref(),
+            Within::Session { lakehouse, .. } => Some(lakehouse),
+            Within::Cluster { id, .. } => Some(id),
+        }
+    }
+
+    /// The id of the existing Livy session it is attached to, when one was chosen.
+    pub fn attached(&self) -> Option<&str> {
+        match &self.within {
+            Within::Session { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// How to name it on screen ("sales_lh", "sales_lh · session etl", "cluster etl-nightly");
+    /// `None`: the workspace's first lakehouse.
+    pub fn label(&self) -> Option<String> {
+        match &self.within {
+            Within::Lakehouse(lakehouse) => lakehouse.clone(),
+            Within::Session { lakehouse, name, .. } => Some(format!("{lakehouse} · session {name}")),
+            Within::Cluster { name, .. } => Some(format!("cluster {name}")),
+        }
+    }
+
+    /// Whether code would run in the same place (names aside: a renamed cluster is the same one).
+    fn same_as(&self, other: &Place) -> bool {
+        self.workspace == other.workspace
+            && self.lakehouse_or_cluster() == other.lakehouse_or_cluster()
+            && self.attached() == other.attached()
+    }
+
+    /// The attached session ended: a REPL of sparkdeck's own in its lakehouse replaces it.
+    pub(in crate::app) fn detach(&mut self) {
+        if let Within::Session { lakehouse, .. } = &self.within {
+            self.within = Within::Lakehouse(Some(lakehouse.clone()));
+        }
+    }
+}
+
+/// A place to open the editor on, and what to say on opening there.
+struct Choice {
+    place: Place,
+    /// Why code will not run there yet (a stopped cluster).
+    warning: Option<String>,
+}
+
+impl Choice {
+    /// The workspace's first lakehouse.
+    fn workspace(workspace: String) -> Choice {
+        Choice { place: Place { workspace, within: Within::Lakehouse(None) }, warning: None }
+    }
+
+    /// Where a row's item runs code, for opening the editor on it: a live Livy session is attached
+    /// to (high-concurrency ones get a REPL of their own in the same lakehouse), a Databricks
+    /// cluster gets an execution context, other Fabric rows their workspace.
+    fn of(r: &Resource) -> Option<Choice> {
+        let name = || if r.name.is_empty() { r.id.clone() } else { r.name.clone() };
+        let (within, warning) = match &r.detail {
+            Detail::Session { lakehouse, read_only: false, high_concurrency, .. } => {
+                let within = match lakehouse {
+                    Some(lakehouse) if !high_concurrency && !r.status.is_terminal() => {
+                        Within::Session { lakehouse: lakehouse.clone(), id: r.id.clone(), name: name() }
+                    }
+                    _ => Within::Lakehouse(lakehouse.clone()),
+                };
+                (within, None)
+            }
+            Detail::Cluster { .. } => (
+                Within::Cluster { id: r.id.clone(), name: name() },
+                // Contexts are created on running clusters only: say so before the first F5 fails.
+                (r.raw_state != "RUNNING").then(|| {
+                    format!(
+                        "This cluster is {}: start it (u in the Clusters pane) before running code.",
+                        r.raw_state
+                    )
+                }),
+            ),
+            Detail::Session { .. } | Detail::Batch { .. } => (Within::Lakehouse(None), None),
+            Detail::Run { .. } => return None,
+        };
+        Some(Choice { place: Place { workspace: r.workspace.clone(), within }, warning })
+    }
+}
+
+impl App {
+    /// Open the editor. Where it runs: the `name`d workspace, else the selected row's (a Fabric
+    /// session's lakehouse, a Databricks cluster), else where it already runs, else the first
+    /// Fabric workspace in scope. Moving elsewhere gives the old REPL back.
+    pub(in crate::app) fn open_editor(&mut self, name: Option<String>) -> Vec<Effect> {
+        let selected = self.selected().and_then(|e| Choice::of(&e.res));
+        let current = self.editor.place.clone().map(|place| Choice { place, warning: None });
+        let chosen = match name {
+            Some(name) => {
+                let Some(i) = self.workspace_named(&name) else { return Vec::new() };
+                let ws = self.workspaces[i].workspace.name.clone();
+                selected
+                    .filter(|c| c.place.workspace == ws)
+                    .or(current.filter(|c| c.place.workspace == ws))
+                    .unwrap_or_else(|| Choice::workspace(ws))
+            }
+            None => match selected.or(current).or_else(|| {
+                let first = self
+                    .in_scope()
+                    .find(|w| w.workspace.service == Service::Fabric)
+                    .or_else(|| self.workspaces.iter().find(|w| w.workspace.service == Service::Fabric))?;
+                Some(Choice::workspace(first.workspace.name.clone()))
+            }) {
+                Some(chosen) => chosen,
+                None => {
+                    self.error(
+                        "The editor runs code in a Fabric workspace's high-concurrency session or on a Databricks \
+                         cluster: select a cluster (Clusters pane) and press e."
+                            .into(),
+                    );
+                    return Vec::new();
+                }
+            },
+        };
+        let Choice { place, warning } = chosen;
+        let databricks = self
+            .workspaces
+            .iter()
+            .any(|w| w.workspace.name == place.workspace && w.workspace.service == Service::Databricks);
+        if databricks && place.lakehouse_or_cluster().is_none() {
+            self.error(format!(
+                "{} is a Databricks workspace: select one of its running clusters (Clusters pane) and press e.",
+                place.workspace
+            ));
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        let moved = !self.editor.place.as_ref().is_some_and(|p| p.same_as(&place));
+        if moved {
+            effects.extend(self.leave_place(&place.workspace));
+            // A session chosen in the pane is used as it is; anything else is acquired on F5.
+            self.editor.repl = match &place.within {
+                Within::Session { lakehouse, id, .. } => ReplState::Ready(Repl::LivySession {
+                    workspace: place.workspace.clone(),
+                    lakehouse: lakehouse.clone(),
+                    session_id: id.clone(),
+                }),
+                _ => ReplState::None,
+            };
+            self.editor.last_activity = place.attached().is_some().then_some(self.now);
+            self.editor.place = Some(place);
+        }
+        self.editing = true;
+        if let Some(notice) = self.editor.notice.take() {
+            self.error(notice);
+        } else if let Some(warning) = warning {
+            self.error(warning);
+        }
+        effects
+    }
+
+    /// The editor is moving elsewhere: runs not yet sent fail, the REPL held is given back
+    /// unless a statement still runs in it (then it is left to finish), and an acquisition
+    /// under way is abandoned (its answer will be given back).
+    fn leave_place(&mut self, to: &str) -> Vec<Effect> {
+        let now = self.now;
+        for run in self.editor.runs.iter_mut().filter(|r| matches!(r.state, RunState::Queued)) {
+            run.state = RunState::Failed(format!("not run: the editor moved to {to} first"));
+            run.finished_at = Some(now);
+        }
+        let mut effects = Vec::new();
+        if let Some(repl) = self.editor.held_repl().filter(|r| r.is_owned()).cloned() {
+            if self.editor.runs_in(&repl) {
+                self.info(format!("A statement still runs in {}: it is left to finish.", repl.describe()));
+                self.editor.left_running.push(repl);
+            } else {
+                effects.push(Effect::ReleaseRepl { repl });
+            }
+        }
+        effects.extend(self.editor.pending.take().map(|repl| Effect::ReleaseRepl { repl }));
+        if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+            // Abandoned: its answer, when it comes, is given back.
+            self.editor.attempt += 1;
+        }
+        effects
+    }
+}
