@@ -1,0 +1,380 @@
+//! The one keymap. `update` resolves keys through it and the `?` help and the footer are
+//! generated from it, so what the help says is what the keys do. Here: what has focus
+//! (`Scope`), what a key does (`Command`), and the keymap in use with the user's `[keys]`;
+//! the built-in bindings are in `table`, one key's matching and spelling in `keys`.
+
+mod keys;
+mod table;
+
+use crossterm::event::KeyEvent;
+
+use crate::domain::{Action, Kind};
+
+use super::view::View;
+
+pub use keys::{KeySpec, parse_key};
+pub use table::{KEYMAP, notes};
+
+/// Where a binding applies: the topmost thing with focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A pane or the All view.
+    Table,
+    /// The details overlay (`Enter`).
+    Details,
+    /// The `?` overlay.
+    Help,
+    /// A confirmation dialog.
+    Confirm,
+    /// The logs view (`l`).
+    Logs,
+    /// The `:` command line and the `/` filter line; other keys are typed text.
+    Prompt,
+    /// The statement editor; other keys are typed text.
+    Editor,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Table => "pane",
+            Scope::Details => "details",
+            Scope::Help => "help",
+            Scope::Confirm => "confirmation",
+            Scope::Logs => "logs",
+            Scope::Prompt => "command / filter line",
+            Scope::Editor => "statement editor",
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    CommandLine,
+    FilterLine,
+    NextView,
+    PrevView,
+    ShowView(View),
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    Open,
+    /// Close the topmost overlay, or clear the pane's filter.
+    Back,
+    SortNext,
+    SortReverse,
+    Act(ActionKey),
+    Confirm,
+    Deny,
+    Submit,
+    Complete,
+    DeleteChar,
+    /// Open the logs view of the selected item.
+    Logs,
+    /// Logs: the next / previous line matching the search.
+    NextMatch,
+    PrevMatch,
+    /// Logs: follow new lines on or off.
+    Follow,
+    /// Watch the selected item: say when it ends.
+    Watch,
+    /// Ask for the selected cluster's new size.
+    Resize,
+    /// Restart the selected session's idle countdown (harmless: no confirmation).
+    KeepAlive,
+    /// Open the statement editor.
+    Editor,
+    /// Editor: run the text.
+    RunCode,
+    /// Editor: the next language.
+    NextLanguage,
+    /// Editor: cancel the running statement.
+    CancelCode,
+    /// Editor: an older / newer statement from the history.
+    HistoryBack,
+    HistoryForward,
+    /// Editor: scroll the output.
+    OutputUp,
+    OutputDown,
+    /// Editor: the newest output to the clipboard.
+    CopyOutput,
+}
+
+/// The action keys; what they do depends on the kind of the focused row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKey {
+    /// `c`: kill a session, cancel a batch or a run.
+    Stop,
+    /// `t`: terminate a cluster.
+    Terminate,
+    /// `r`: restart a cluster.
+    Restart,
+    /// `u`: start a terminated cluster.
+    Start,
+}
+
+impl ActionKey {
+    pub fn action_for(self, kind: Kind) -> Option<Action> {
+        match (self, kind) {
+            (ActionKey::Stop, Kind::Session) => Some(Action::KillSession),
+            (ActionKey::Stop, Kind::Batch) => Some(Action::CancelBatch),
+            (ActionKey::Stop, Kind::Run) => Some(Action::CancelRun),
+            (ActionKey::Terminate, Kind::Cluster) => Some(Action::TerminateCluster),
+            (ActionKey::Restart, Kind::Cluster) => Some(Action::RestartCluster),
+            (ActionKey::Start, Kind::Cluster) => Some(Action::StartCluster),
+            _ => None,
+        }
+    }
+}
+
+/// A row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub scope: Scope,
+    pub keys: &'static [KeySpec],
+    pub command: Command,
+    /// Kinds of the focused row this applies to; empty = any.
+    pub kinds: &'static [Kind],
+    /// Shown in the footer (short label); `None` = only in `?` help.
+    pub footer: Option<&'static str>,
+    /// The `?` help line.
+    pub help: &'static str,
+}
+
+fn applies(b: &Binding, scope: Scope, kind: Option<Kind>) -> bool {
+    b.scope == scope && (b.kinds.is_empty() || kind.is_some_and(|k| b.kinds.contains(&k)))
+}
+
+/// A binding with the keys in use (the built-in ones, or the user's from `[keys]`).
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub binding: &'static Binding,
+    pub keys: Vec<KeySpec>,
+}
+
+impl std::ops::Deref for Bound {
+    type Target = Binding;
+    fn deref(&self) -> &Binding {
+        self.binding
+    }
+}
+
+/// The keymap in use: `KEYMAP` with the user's `[keys]` applied.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    rows: Vec<Bound>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap { rows: KEYMAP.iter().map(|b| Bound { binding: b, keys: b.keys.to_vec() }).collect() }
+    }
+}
+
+use Command as C;
+
+/// The names `[keys]` uses for the commands that can be rebound.
+pub const COMMAND_NAMES: &[(&str, Command)] = &[
+    ("quit", C::Quit),
+    ("help", C::Help),
+    ("command", C::CommandLine),
+    ("filter", C::FilterLine),
+    ("next-pane", C::NextView),
+    ("prev-pane", C::PrevView),
+    ("sessions", C::ShowView(View::Sessions)),
+    ("batches", C::ShowView(View::Batches)),
+    ("clusters", C::ShowView(View::Clusters)),
+    ("runs", C::ShowView(View::Runs)),
+    ("all", C::ShowView(View::All)),
+    ("down", C::Down),
+    ("up", C::Up),
+    ("top", C::Top),
+    ("bottom", C::Bottom),
+    ("page-down", C::PageDown),
+    ("page-up", C::PageUp),
+    ("half-page-down", C::HalfPageDown),
+    ("half-page-up", C::HalfPageUp),
+    ("open", C::Open),
+    ("back", C::Back),
+    ("sort", C::SortNext),
+    ("sort-reverse", C::SortReverse),
+    ("kill", C::Act(ActionKey::Stop)),
+    ("terminate", C::Act(ActionKey::Terminate)),
+    ("restart", C::Act(ActionKey::Restart)),
+    ("start", C::Act(ActionKey::Start)),
+    ("resize", C::Resize),
+    ("keep-alive", C::KeepAlive),
+    ("logs", C::Logs),
+    ("next-match", C::NextMatch),
+    ("prev-match", C::PrevMatch),
+    ("follow", C::Follow),
+    ("watch", C::Watch),
+    ("editor", C::Editor),
+    ("run-code", C::RunCode),
+    ("next-language", C::NextLanguage),
+    ("cancel-code", C::CancelCode),
+    ("history-back", C::HistoryBack),
+    ("history-forward", C::HistoryForward),
+    ("copy-output", C::CopyOutput),
+];
+
+impl Keymap {
+    /// The built-in keymap with `overrides` (command name → keys) applied everywhere that
+    /// command is bound. Unknown names, unreadable keys and keys that would do two things in
+    /// one place are refused with a message naming them.
+    pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (name, keys) in overrides {
+            let Some((_, command)) = COMMAND_NAMES.iter().find(|(n, _)| n == name) else {
+                let names: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();
+                return Err(format!("[keys] {name}: no such command; rebindable: {}", names.join(", ")));
+            };
+            if keys.is_empty() {
+                return Err(format!("[keys] {name}: give at least one key"));
+            }
+            let specs = keys
+                .iter()
+                .map(|k| parse_key(k))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("[keys] {name}: {e}"))?;
+            for row in map.rows.iter_mut().filter(|r| r.command == *command) {
+                row.keys = specs.clone();
+            }
+        }
+        map.check()?;
+        Ok(map)
+    }
+
+    /// No key may do two things in one scope for one kind of row.
+    fn check(&self) -> Result<(), String> {
+        for scope in [
+            Scope::Table,
+            Scope::Details,
+            Scope::Logs,
+            Scope::Help,
+            Scope::Confirm,
+            Scope::Prompt,
+            Scope::Editor,
+        ] {
+            for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
+                let mut seen: Vec<(KeySpec, &str)> = Vec::new();
+                for b in self.bindings(scope, kind) {
+                    for k in &b.keys {
+                        if let Some((_, other)) = seen.iter().find(|(s, _)| s == k) {
+                            return Err(format!(
+                                "[keys]: {} would both \"{other}\" and \"{}\" in the {}",
+                                k.label(),
+                                b.help,
+                                scope.title()
+                            ));
+                        }
+                        seen.push((*k, b.help));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The command `event` triggers in `scope` with a row of `kind` focused.
+    pub fn lookup(&self, scope: Scope, kind: Option<Kind>, event: &KeyEvent) -> Option<Command> {
+        self.rows
+            .iter()
+            .find(|b| applies(b, scope, kind) && b.keys.iter().any(|k| k.matches(event)))
+            .map(|b| b.command)
+    }
+
+    /// The bindings valid in `scope` for a focused row of `kind` (help and footer).
+    pub fn bindings(&self, scope: Scope, kind: Option<Kind>) -> impl Iterator<Item = &Bound> {
+        self.rows.iter().filter(move |b| applies(b, scope, kind))
+    }
+}
+
+/// "j/↓" for a binding's keys.
+pub fn keys_label(b: &Bound) -> String {
+    b.keys.iter().map(KeySpec::label).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::keys::{alt, code, key};
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn shift_letters_and_ctrl_keys_resolve() {
+        let sort_rev = press(KeyCode::Char('S'), KeyModifiers::SHIFT);
+        let map = Keymap::default();
+        assert_eq!(map.lookup(Scope::Table, None, &sort_rev), Some(Command::SortReverse));
+        let half = press(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(map.lookup(Scope::Table, None, &half), Some(Command::HalfPageDown));
+        let back = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(map.lookup(Scope::Table, None, &back), Some(Command::PrevView));
+    }
+
+    #[test]
+    fn action_keys_depend_on_the_row_kind() {
+        let map = Keymap::default();
+        let c = press(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &c), Some(Command::Act(ActionKey::Stop)));
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Cluster), &c), None);
+        let t = press(KeyCode::Char('t'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Session), &t), None);
+        assert_eq!(ActionKey::Stop.action_for(Kind::Session), Some(Action::KillSession));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope_for_one_kind() {
+        assert_eq!(Keymap::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn user_keys_replace_the_built_in_ones_everywhere() {
+        let map = Keymap::with_overrides(&[
+            ("kill".into(), vec!["x".into()]),
+            ("down".into(), vec!["ctrl-n".into(), "down".into()]),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &x), Some(Command::Act(ActionKey::Stop)));
+        let c = press(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &c), None);
+        let n = press(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(map.lookup(Scope::Logs, None, &n), Some(Command::Down));
+        assert_eq!(map.lookup(Scope::Details, None, &n), Some(Command::Down));
+        let label = map.bindings(Scope::Table, None).find(|b| b.command == Command::Down).map(keys_label);
+        assert_eq!(label.as_deref(), Some("ctrl-n/↓"));
+    }
+
+    #[test]
+    fn bad_user_keys_are_refused_with_the_reason() {
+        let err = |name: &str, key: &str| {
+            Keymap::with_overrides(&[(name.into(), vec![key.into()])]).err().unwrap_or_default()
+        };
+        assert!(err("kil", "x").contains("no such command"));
+        assert!(err("kill", "ctrl-").contains("ctrl- takes one letter"));
+        assert!(err("kill", "xyz").contains("is not a key"));
+        // `s` already sorts in the pane.
+        assert!(err("kill", "s").contains("would both"), "{}", err("kill", "s"));
+        assert_eq!(parse_key("F5"), Ok(KeySpec { code: KeyCode::F(5), modifiers: KeyModifiers::NONE }));
+        assert_eq!(parse_key("G"), Ok(key('G')));
+        assert_eq!(parse_key("alt-enter"), Ok(alt(KeyCode::Enter)));
+        assert_eq!(parse_key("Alt-p"), Ok(alt(KeyCode::Char('p'))));
+        assert!(parse_key("alt-ctrl-x").is_err());
+        assert_eq!(alt(KeyCode::Up).label(), "alt-↑");
+        assert_eq!(code(KeyCode::F(5)).label(), "F5");
+    }
+}

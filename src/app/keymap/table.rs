@@ -1,0 +1,285 @@
+//! The built-in bindings, in the order help and the footer show them, and the notes help adds
+//! under them.
+
+use crossterm::event::KeyCode;
+
+use crate::app::view::View;
+use crate::domain::Kind;
+
+use super::keys::{alt, code, ctrl, key};
+use super::{ActionKey, Binding, Command, Scope};
+
+const ANY: &[Kind] = &[];
+
+macro_rules! bind {
+    ($scope:ident, [$($k:expr),+], $cmd:expr, $kinds:expr, $footer:expr, $help:expr) => {
+        Binding { scope: Scope::$scope, keys: &[$($k),+], command: $cmd, kinds: $kinds, footer: $footer, help: $help }
+    };
+}
+
+use Command as C;
+
+/// Every binding. Order is the order of help and footer.
+pub const KEYMAP: &[Binding] = &[
+    // Panes.
+    bind!(Table, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("move"), "next row"),
+    bind!(Table, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "previous row"),
+    bind!(
+        Table,
+        [code(KeyCode::Enter)],
+        C::Open,
+        ANY,
+        Some("details"),
+        "details of the row (fields + API object)"
+    ),
+    bind!(
+        Table,
+        [key('c')],
+        C::Act(ActionKey::Stop),
+        &[Kind::Session],
+        Some("kill"),
+        "kill the session (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('c')],
+        C::Act(ActionKey::Stop),
+        &[Kind::Batch],
+        Some("cancel"),
+        "cancel the batch (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('c')],
+        C::Act(ActionKey::Stop),
+        &[Kind::Run],
+        Some("cancel"),
+        "cancel the run (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('t')],
+        C::Act(ActionKey::Terminate),
+        &[Kind::Cluster],
+        Some("terminate"),
+        "terminate the cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('r')],
+        C::Act(ActionKey::Restart),
+        &[Kind::Cluster],
+        Some("restart"),
+        "restart the cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('u')],
+        C::Act(ActionKey::Start),
+        &[Kind::Cluster],
+        Some("start"),
+        "start the terminated cluster (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('K')],
+        C::KeepAlive,
+        &[Kind::Session],
+        None,
+        "keep alive: restart the session's 20-minute idle countdown"
+    ),
+    bind!(
+        Table,
+        [key('z')],
+        C::Resize,
+        &[Kind::Cluster],
+        Some("resize"),
+        "resize the cluster: a number of workers, or MIN-MAX to autoscale (asks first)"
+    ),
+    bind!(
+        Table,
+        [key('/')],
+        C::FilterLine,
+        ANY,
+        Some("filter"),
+        "filter: text, regex (~re or with metacharacters), ! inverts"
+    ),
+    bind!(Table, [key('s')], C::SortNext, ANY, Some("sort"), "sort by the next column"),
+    bind!(Table, [key('S')], C::SortReverse, ANY, None, "reverse the sort"),
+    bind!(
+        Table,
+        [key(':')],
+        C::CommandLine,
+        ANY,
+        Some("cmd"),
+        "command: sessions batches clusters runs all ws [NAME] q"
+    ),
+    bind!(Table, [code(KeyCode::Tab)], C::NextView, ANY, Some("pane"), "next pane"),
+    bind!(Table, [code(KeyCode::BackTab)], C::PrevView, ANY, None, "previous pane"),
+    bind!(Table, [key('1')], C::ShowView(View::Sessions), ANY, None, "Sessions pane"),
+    bind!(Table, [key('2')], C::ShowView(View::Batches), ANY, None, "Batches pane"),
+    bind!(Table, [key('3')], C::ShowView(View::Clusters), ANY, None, "Clusters pane"),
+    bind!(Table, [key('4')], C::ShowView(View::Runs), ANY, None, "Runs pane"),
+    bind!(Table, [key('5')], C::ShowView(View::All), ANY, None, "All: every workspace, most recent first"),
+    bind!(Table, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first row"),
+    bind!(Table, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "last row"),
+    bind!(Table, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Table, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Table, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
+    bind!(Table, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Table, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
+    bind!(Table, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
+    bind!(Table, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
+    bind!(
+        Table,
+        [key('e')],
+        C::Editor,
+        ANY,
+        Some("editor"),
+        "statement editor: run code in this session, a REPL of this Fabric workspace, or on this cluster"
+    ),
+    bind!(Table, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Table, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Details.
+    bind!(Details, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Details, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Details, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "top"),
+    bind!(Details, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "bottom"),
+    bind!(Details, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Details, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Details, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
+    bind!(Details, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Details, [code(KeyCode::Esc), code(KeyCode::Enter)], C::Back, ANY, Some("close"), "close details"),
+    bind!(Details, [key('l')], C::Logs, ANY, Some("logs"), "logs of this item"),
+    bind!(Details, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Details, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Logs.
+    bind!(Logs, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Logs, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up (stops following)"),
+    bind!(Logs, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first line"),
+    bind!(
+        Logs,
+        [key('G'), code(KeyCode::End)],
+        C::Bottom,
+        ANY,
+        Some("end"),
+        "last line, and follow new lines"
+    ),
+    bind!(Logs, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Logs, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Logs, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
+    bind!(Logs, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Logs, [key('/')], C::FilterLine, ANY, Some("search"), "search (case-insensitive)"),
+    bind!(Logs, [key('n')], C::NextMatch, ANY, None, "next match"),
+    bind!(Logs, [key('N')], C::PrevMatch, ANY, None, "previous match"),
+    bind!(Logs, [key('f')], C::Follow, ANY, Some("follow"), "follow new lines on / off"),
+    bind!(Logs, [code(KeyCode::Esc)], C::Back, ANY, Some("close"), "close the logs"),
+    bind!(Logs, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Logs, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Help.
+    bind!(Help, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Help, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Help, [code(KeyCode::Esc), key('?')], C::Back, ANY, Some("close"), "close help"),
+    bind!(Help, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    // Confirmation.
+    bind!(Confirm, [key('y')], C::Confirm, ANY, Some("yes, do it"), "confirm"),
+    bind!(Confirm, [key('n'), code(KeyCode::Esc)], C::Deny, ANY, Some("no"), "cancel"),
+    bind!(Confirm, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // Command and filter lines.
+    bind!(Prompt, [code(KeyCode::Enter)], C::Submit, ANY, Some("apply"), "run the command / keep the filter"),
+    bind!(
+        Prompt,
+        [code(KeyCode::Tab)],
+        C::Complete,
+        ANY,
+        Some("complete"),
+        "complete a command or workspace name"
+    ),
+    bind!(Prompt, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
+    bind!(
+        Prompt,
+        [code(KeyCode::Esc)],
+        C::Back,
+        ANY,
+        Some("cancel"),
+        "cancel (a filter line clears the filter)"
+    ),
+    bind!(Prompt, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // Statement editor: every other key edits the text with ratatui-textarea's emacs-style
+    // keys (arrows, home / end, ctrl-u undo, ctrl-r redo, ctrl-k kill to end of line, ctrl-y
+    // paste). Function keys and alt- chords are used here because they type nothing.
+    bind!(Editor, [code(KeyCode::F(5)), alt(KeyCode::Enter)], C::RunCode, ANY, Some("run"), "run the text"),
+    bind!(
+        Editor,
+        [code(KeyCode::F(2))],
+        C::NextLanguage,
+        ANY,
+        Some("language"),
+        "next language: PySpark, Scala, SQL, R"
+    ),
+    bind!(Editor, [code(KeyCode::F(8))], C::CancelCode, ANY, Some("cancel"), "cancel the running statement"),
+    bind!(
+        Editor,
+        [alt(KeyCode::Up), alt(KeyCode::Char('p'))],
+        C::HistoryBack,
+        ANY,
+        Some("history"),
+        "an older statement from the history"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Down), alt(KeyCode::Char('n'))],
+        C::HistoryForward,
+        ANY,
+        None,
+        "a newer statement (back to the draft at the end)"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char('k')), alt(KeyCode::PageUp)],
+        C::OutputUp,
+        ANY,
+        None,
+        "scroll the output up"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char('j')), alt(KeyCode::PageDown)],
+        C::OutputDown,
+        ANY,
+        None,
+        "scroll the output down"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char('c'))],
+        C::CopyOutput,
+        ANY,
+        None,
+        "copy the newest output to the clipboard (tables as tab-separated text; OSC 52)"
+    ),
+    bind!(Editor, [code(KeyCode::Esc)], C::Back, ANY, Some("close"), "back to the panes (the text is kept)"),
+    bind!(Editor, [code(KeyCode::F(1))], C::Help, ANY, Some("help"), "this help"),
+    bind!(Editor, [ctrl('c')], C::Quit, ANY, Some("quit"), "quit (the text is kept for next time)"),
+];
+
+/// What `?` help says under the keys of `scope`.
+pub fn notes(scope: Scope) -> &'static [&'static str] {
+    match scope {
+        Scope::Table => &[
+            "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
+            "  or starting with ~ is a regex; a leading ! keeps the rows that do NOT match. Case-insensitive.",
+            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor  q",
+            "Mouse: click a tab or a row, wheel scrolls.",
+        ],
+        Scope::Editor => &[
+            "Editing: arrows, home/end, ctrl-u undo, ctrl-r redo, ctrl-k cuts to the end of the line, ctrl-y pastes.",
+            "Shift + arrows select; F5 then runs only the selection.",
+            "Code runs in the session chosen in the pane, a REPL of sparkdeck's own (Fabric high-concurrency,",
+            "  tag \"sparkdeck\") or an execution context on a cluster; the first F5 acquires it, which may start",
+            "  a billed Spark session; variables live on between runs; quitting gives it back.",
+            "The text is saved after every change and every run is kept in the history (data dir, editor/).",
+        ],
+        _ => &[],
+    }
+}
