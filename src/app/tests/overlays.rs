@@ -1,0 +1,45 @@
+//! The details and help overlays.
+
+use super::*;
+
+#[test]
+fn details_open_scroll_refresh_and_close() {
+    let mut app = app().with_view(View::Runs);
+    app.update(Msg::Resize { width: 100, height: 12 });
+    runs_fixture(&mut app);
+    app.update(code(KeyCode::Enter));
+    let d = app.details().map(|d| (d.id.clone(), d.lines.len()));
+    assert!(matches!(d, Some((ref id, n)) if id == "4" && n > 20));
+    assert!(app.details().is_some_and(|d| d.lines.contains(&DetailLine::Heading("API object".into()))));
+    assert_eq!(app.focus(), Scope::Details);
+    app.update(key('j'));
+    app.update(key('j'));
+    assert_eq!(app.details().map(|d| d.scroll), Some(2));
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(4, "adhoc-report", "RUNNING", None, "2026-11-22T09:59:00Z")],
+        "2026-11-22T10:00:02Z",
+    );
+    let state = app.details().and_then(|d| {
+        d.lines.iter().find_map(|l| match l {
+            DetailLine::Field { label: "State", value } => Some(value.clone()),
+            _ => None,
+        })
+    });
+    assert_eq!(state.as_deref(), Some("RUNNING (busy)"), "details follow refreshes");
+    assert_eq!(app.details().map(|d| d.scroll), Some(2));
+    app.update(code(KeyCode::Esc));
+    assert!(app.details().is_none());
+}
+
+#[test]
+fn help_lists_the_focused_scope_and_closes() {
+    let mut app = app().with_view(View::Clusters);
+    app.update(key('?'));
+    assert_eq!(app.help().map(|h| h.scope), Some(Scope::Table));
+    assert_eq!(app.focus(), Scope::Help);
+    app.update(code(KeyCode::Esc));
+    assert!(app.help().is_none());
+}
