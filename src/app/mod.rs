@@ -3,6 +3,10 @@
 //! No I/O here and no clock: poll results, keys and the time arrive as `Msg`s; everything the
 //! app wants done leaves as `Effect`s. The renderer (`ui`) reads the state through the
 //! accessors below and never mutates it.
+//!
+//! One file per feature, mirroring `ui/`: `update` dispatches each message and key to `table`
+//! (the panes), `prompt` (the bottom line), `confirm` (actions), `details`, `logs`, `help`,
+//! `editor`, `mouse` and `watch`; `message` is the status line, `keymap` the keys.
 
 mod command;
 mod confirm;

@@ -79,8 +79,8 @@ struct Choice {
 }
 
 impl Choice {
-    /// The workspace's first lakehouse.
-    fn workspace(workspace: String) -> Choice {
+    /// A REPL of sparkdeck's own in the workspace's first lakehouse.
+    fn first_lakehouse(workspace: String) -> Choice {
         Choice { place: Place { workspace, within: Within::Lakehouse(None) }, warning: None }
     }
 
@@ -130,14 +130,14 @@ impl App {
                 selected
                     .filter(|c| c.place.workspace == ws)
                     .or(current.filter(|c| c.place.workspace == ws))
-                    .unwrap_or_else(|| Choice::workspace(ws))
+                    .unwrap_or_else(|| Choice::first_lakehouse(ws))
             }
             None => match selected.or(current).or_else(|| {
                 let first = self
                     .in_scope()
                     .find(|w| w.workspace.service == Service::Fabric)
                     .or_else(|| self.workspaces.iter().find(|w| w.workspace.service == Service::Fabric))?;
-                Some(Choice::workspace(first.workspace.name.clone()))
+                Some(Choice::first_lakehouse(first.workspace.name.clone()))
             }) {
                 Some(chosen) => chosen,
                 None => {
