@@ -37,11 +37,16 @@ pub(crate) trait Helper: Send + Sync + fmt::Debug {
 }
 
 /// Tokens from a helper program (caching is [`super::token::TokenProvider`]'s job).
-#[derive(Debug)]
 pub(crate) struct HelperSource<H> {
     helper: H,
     /// The signed-in account, learnt from the last token's claims.
     principal: Mutex<Option<String>>,
+}
+
+impl<H: fmt::Debug> fmt::Debug for HelperSource<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.helper.fmt(f)
+    }
 }
 
 impl<H: Helper> HelperSource<H> {
