@@ -1,38 +1,43 @@
-use clap::Parser;
-use sparkdeck::cli::context::Context;
-use sparkdeck::cli::{Cli, Command, account, actions, doctor};
+use std::process::ExitCode;
 
-fn main() -> std::process::ExitCode {
+use clap::Parser;
+use sparkdeck::cli::context::{CmdResult, Context};
+use sparkdeck::cli::{Cli, Command, GlobalArgs, account, doctor, resources};
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let _log = sparkdeck::cli::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("sparkdeck: cannot start the async runtime: {err}");
-            return std::process::ExitCode::from(1);
+            return ExitCode::from(1);
         }
     };
     runtime.block_on(async move {
-        let command = match cli.command {
-            Some(Command::Sim(args)) => return sparkdeck::cli::run_sim(args).await,
+        let result = match cli.command {
+            Some(Command::Sim(args)) => sparkdeck::cli::run_sim(args).await,
             None => return sparkdeck::cli::run_default(&cli.global).await,
-            Some(command) => command,
+            Some(command) => headless(&cli.global, command).await,
         };
-        let ctx = match Context::open(&cli.global).await {
-            Ok(ctx) => ctx,
-            Err(code) => return code,
-        };
-        let code = match command {
-            Command::Sessions(cmd) => actions::sessions(&ctx, cmd).await,
-            Command::Batches(cmd) => actions::batches(&ctx, cmd).await,
-            Command::Clusters(cmd) => actions::clusters(&ctx, cmd).await,
-            Command::Runs(cmd) => actions::runs(&ctx, cmd).await,
-            Command::Tokens(cmd) => account::tokens(&ctx, cmd).await,
-            Command::Secrets(cmd) => account::secrets(&ctx, cmd).await,
-            Command::Doctor(args) => doctor::doctor(&ctx, &args).await,
-            Command::Sim(_) => unreachable!("handled above"),
-        };
-        ctx.close().await;
-        code
+        // A failure has been reported already; only its exit status is left to give.
+        result.err().unwrap_or(ExitCode::SUCCESS)
     })
+}
+
+/// A command on the configured workspaces, which stay open while it runs.
+async fn headless(global: &GlobalArgs, command: Command) -> CmdResult {
+    let ctx = Context::open(global).await?;
+    let result = match command {
+        Command::Sessions(cmd) => resources::sessions(&ctx, cmd).await,
+        Command::Batches(cmd) => resources::batches(&ctx, cmd).await,
+        Command::Clusters(cmd) => resources::clusters(&ctx, cmd).await,
+        Command::Runs(cmd) => resources::runs(&ctx, cmd).await,
+        Command::Tokens(cmd) => account::tokens(&ctx, cmd).await,
+        Command::Secrets(cmd) => account::secrets(&ctx, cmd).await,
+        Command::Doctor(args) => doctor::doctor(&ctx, &args).await,
+        Command::Sim(_) => unreachable!("handled in main"),
+    };
+    ctx.close().await;
+    result
 }

@@ -5,44 +5,27 @@
 //! elsewhere (tests, a non-PATH install), and it reads only `expires_on`, which Azure CLI
 //! before 2.54 does not print. Caching is [`super::token::TokenProvider`]'s job either way.
 
-use std::fmt;
-use std::path::PathBuf;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
-use futures::future::BoxFuture;
 use jiff::Timestamp;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 
+use super::AuthError;
 use super::audience::Audience;
 use super::entra::first_line;
-use super::process::run_helper;
-use super::token::{AccessToken, TokenSource, jwt_principal, scrub};
-use super::{AuthDescription, AuthError};
+use super::process::Helper;
+use super::token::{AccessToken, scrub};
 
 const METHOD: &str = "azure-cli";
-/// `az` can be slow (it may refresh its own token over the network) but must not hang a poller.
-const AZ_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub(crate) struct AzureCliSource {
+/// `az account get-access-token` for one audience, optionally in a given tenant and subscription.
+#[derive(Debug)]
+pub(crate) struct AzureCli {
     pub az_path: PathBuf,
     pub tenant_id: Option<String>,
     pub subscription: Option<String>,
     pub audience: Audience,
-    /// The signed-in account, learnt from the last token's claims.
-    pub principal: Mutex<Option<String>>,
-}
-
-impl fmt::Debug for AzureCliSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AzureCliSource")
-            .field("az_path", &self.az_path)
-            .field("tenant_id", &self.tenant_id)
-            .field("subscription", &self.subscription)
-            .field("audience", &self.audience)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The fields we read from `az account get-access-token --output json`.
@@ -57,14 +40,13 @@ struct CliToken {
     expires_on_local: Option<String>,
 }
 
-impl AzureCliSource {
-    pub fn new(
-        az_path: PathBuf,
-        tenant_id: Option<String>,
-        subscription: Option<String>,
-        audience: Audience,
-    ) -> Self {
-        Self { az_path, tenant_id, subscription, audience, principal: Mutex::new(None) }
+impl Helper for AzureCli {
+    const METHOD: &'static str = METHOD;
+    const INSTALL_HINT: &'static str =
+        "install the Azure CLI and run `az login`, or choose another auth method";
+
+    fn program(&self) -> &Path {
+        &self.az_path
     }
 
     fn args(&self) -> Vec<String> {
@@ -82,16 +64,13 @@ impl AzureCliSource {
         args
     }
 
-    async fn run(&self) -> Result<AccessToken, AuthError> {
+    fn audience(&self) -> String {
+        self.audience.resource().into()
+    }
+
+    fn token(&self, stdout: &str) -> Result<AccessToken, AuthError> {
         let unavailable = |message: String| AuthError::Unavailable { method: METHOD.into(), message };
-        let hint = "install the Azure CLI and run `az login`, or choose another auth method";
-        let output = run_helper(METHOD, &self.az_path, &self.args(), AZ_TIMEOUT, hint).await?;
-        let stdout = output.stdout;
-        if !output.success {
-            return Err(self.failure(&output.stderr, stdout.expose_secret()));
-        }
-        // Parse errors are reported without the output: it may hold a token.
-        let token: CliToken = serde_json::from_str(stdout.expose_secret()).map_err(|_| {
+        let token: CliToken = serde_json::from_str(stdout).map_err(|_| {
             unavailable("`az account get-access-token` printed something other than a token (expected JSON with accessToken)".into())
         })?;
         let expires_at = match (token.expires_on, token.expires_on_local.as_deref()) {
@@ -104,11 +83,7 @@ impl AzureCliSource {
                 "`az account get-access-token` printed no readable expiry (expires_on / expiresOn)".into(),
             )
         })?;
-        let secret = SecretString::from(token.access_token);
-        if let Ok(mut principal) = self.principal.lock() {
-            *principal = jwt_principal(&secret);
-        }
-        Ok(AccessToken { secret, expires_at: Some(expires_at) })
+        Ok(AccessToken { secret: SecretString::from(token.access_token), expires_at: Some(expires_at) })
     }
 
     fn failure(&self, stderr: &str, stdout: &str) -> AuthError {
@@ -135,21 +110,6 @@ impl AzureCliSource {
 fn parse_local_time(text: &str) -> Option<Timestamp> {
     let civil: jiff::civil::DateTime = text.trim().replace(' ', "T").parse().ok()?;
     civil.to_zoned(jiff::tz::TimeZone::system()).ok().map(|z| z.timestamp())
-}
-
-impl TokenSource for AzureCliSource {
-    fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
-        Box::pin(self.run())
-    }
-
-    fn describe(&self) -> AuthDescription {
-        AuthDescription {
-            method: METHOD.into(),
-            principal: self.principal.lock().ok().and_then(|p| p.clone()),
-            audience: Some(self.audience.resource().into()),
-            expires_at: None,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,39 +3,24 @@
 //! `{"access_token", "token_type", "expiry"}` from the CLI's own OAuth cache, refreshing it
 //! when needed — the same call the official SDKs make for this auth type.
 
-use std::fmt;
-use std::path::PathBuf;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
-use futures::future::BoxFuture;
 use jiff::Timestamp;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 
+use super::AuthError;
 use super::entra::first_line;
-use super::process::run_helper;
-use super::token::{AccessToken, TokenSource, jwt_principal, scrub};
-use super::{AuthDescription, AuthError};
+use super::process::Helper;
+use super::token::{AccessToken, scrub};
 
 const METHOD: &str = "databricks-cli";
-/// The CLI may refresh its token over the network, but must not hang a poller.
-const CLI_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub(crate) struct DatabricksCliSource {
-    cli_path: PathBuf,
-    host: String,
-    /// The signed-in user, learnt from the last token's claims.
-    principal: Mutex<Option<String>>,
-}
-
-impl fmt::Debug for DatabricksCliSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DatabricksCliSource")
-            .field("cli_path", &self.cli_path)
-            .field("host", &self.host)
-            .finish_non_exhaustive()
-    }
+/// `databricks auth token` for one workspace host.
+#[derive(Debug)]
+pub(crate) struct DatabricksCli {
+    pub cli_path: PathBuf,
+    pub host: String,
 }
 
 #[derive(Deserialize)]
@@ -45,44 +30,48 @@ struct CliToken {
     expiry: Option<String>,
 }
 
-impl DatabricksCliSource {
-    pub fn new(cli_path: PathBuf, host: &str) -> Self {
-        Self { cli_path, host: host.to_string(), principal: Mutex::new(None) }
+impl Helper for DatabricksCli {
+    const METHOD: &'static str = METHOD;
+    const INSTALL_HINT: &'static str = "install the Databricks CLI and run `databricks auth login --host <workspace>`, \
+         or choose another auth method";
+
+    fn program(&self) -> &Path {
+        &self.cli_path
     }
 
-    async fn run(&self) -> Result<AccessToken, AuthError> {
-        let args: Vec<String> = ["auth", "token", "--host", &self.host].map(str::to_string).to_vec();
-        let hint = "install the Databricks CLI and run `databricks auth login --host <workspace>`, \
-                    or choose another auth method";
-        let output = run_helper(METHOD, &self.cli_path, &args, CLI_TIMEOUT, hint).await?;
-        if !output.success {
-            let line = output
-                .stderr
-                .lines()
-                .map(str::trim)
-                .find(|l| l.starts_with("Error"))
-                .map(str::to_string)
-                .unwrap_or_else(|| first_line(&output.stderr));
-            let message =
-                scrub(line.trim_start_matches("Error:").trim(), &[output.stdout.expose_secret().trim()]);
-            return Err(if message.contains("auth login") {
-                AuthError::SignInRequired { method: METHOD.into(), message }
-            } else if message.is_empty() {
-                AuthError::Unavailable {
-                    method: METHOD.into(),
-                    message: "databricks failed without a message".into(),
-                }
-            } else {
-                AuthError::Unavailable { method: METHOD.into(), message }
-            });
-        }
-        // Parse errors are reported without the output: it may hold a token.
-        let token: CliToken = serde_json::from_str(output.stdout.expose_secret()).map_err(|_| {
+    fn args(&self) -> Vec<String> {
+        ["auth", "token", "--host", &self.host].map(str::to_string).to_vec()
+    }
+
+    fn audience(&self) -> String {
+        self.host.clone()
+    }
+
+    fn failure(&self, stderr: &str, stdout: &str) -> AuthError {
+        let line = stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("Error"))
+            .map(str::to_string)
+            .unwrap_or_else(|| first_line(stderr));
+        let message = scrub(line.trim_start_matches("Error:").trim(), &[stdout.trim()]);
+        if message.contains("auth login") {
+            AuthError::SignInRequired { method: METHOD.into(), message }
+        } else if message.is_empty() {
             AuthError::Unavailable {
                 method: METHOD.into(),
-                message: "`databricks auth token` printed something other than a token (expected JSON with access_token)"
-                    .into(),
+                message: "databricks failed without a message".into(),
             }
+        } else {
+            AuthError::Unavailable { method: METHOD.into(), message }
+        }
+    }
+
+    fn token(&self, stdout: &str) -> Result<AccessToken, AuthError> {
+        let token: CliToken = serde_json::from_str(stdout).map_err(|_| AuthError::Unavailable {
+            method: METHOD.into(),
+            message: "`databricks auth token` printed something other than a token (expected JSON with access_token)"
+                .into(),
         })?;
         // Without a readable expiry, ask the CLI again in a few minutes (it caches, so that is cheap).
         let expires_at = token
@@ -90,25 +79,6 @@ impl DatabricksCliSource {
             .as_deref()
             .and_then(|e| e.parse::<Timestamp>().ok())
             .or_else(|| Timestamp::now().checked_add(jiff::SignedDuration::from_mins(5)).ok());
-        let secret = SecretString::from(token.access_token);
-        if let Ok(mut principal) = self.principal.lock() {
-            *principal = jwt_principal(&secret);
-        }
-        Ok(AccessToken { secret, expires_at })
-    }
-}
-
-impl TokenSource for DatabricksCliSource {
-    fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
-        Box::pin(self.run())
-    }
-
-    fn describe(&self) -> AuthDescription {
-        AuthDescription {
-            method: METHOD.into(),
-            principal: self.principal.lock().ok().and_then(|p| p.clone()),
-            audience: Some(self.host.clone()),
-            expires_at: None,
-        }
+        Ok(AccessToken { secret: SecretString::from(token.access_token), expires_at })
     }
 }

@@ -20,7 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::audience::Audience;
-use super::context::{DeviceCodePrompt, DeviceCodeSink};
+use super::context::{AuthContext, DeviceCodePrompt, DeviceCodeSink};
 use super::entra::refusal_text;
 use super::token::{AccessToken, TokenSource, expires_in, jwt_principal};
 use super::{AuthDescription, AuthError};
@@ -58,24 +58,22 @@ impl fmt::Debug for DeviceCodeSource {
 }
 
 impl DeviceCodeSource {
+    /// The HTTP client, the prompt and where the refresh token is kept come from `ctx`.
     pub fn new(
         tenant_id: String,
         client_id: String,
         audience: Audience,
         authority_host: String,
-        http: reqwest::Client,
-        prompt: Option<DeviceCodeSink>,
-        data_dir: &Path,
+        ctx: &AuthContext,
     ) -> Self {
-        let store = RefreshTokenStore::new(data_dir, &tenant_id, &client_id);
         Self {
+            store: RefreshTokenStore::new(&ctx.data_dir, &tenant_id, &client_id),
             tenant_id,
             client_id,
             audience,
             authority_host,
-            http,
-            prompt,
-            store,
+            http: ctx.http.clone(),
+            prompt: ctx.device_code_prompt.clone(),
             principal: Mutex::new(None),
         }
     }

@@ -51,12 +51,13 @@ pub use entra::DEFAULT_AUTHORITY_HOST;
 pub use imds::DEFAULT_IMDS_ENDPOINT;
 pub use token::{AccessToken, REFRESH_MARGIN, TokenProvider, TokenSource};
 
-use self::azure_cli::AzureCliSource;
+use self::azure_cli::AzureCli;
 use self::databricks::OAuthM2MSource;
-use self::databricks_cli::DatabricksCliSource;
+use self::databricks_cli::DatabricksCli;
 use self::device_code::DeviceCodeSource;
 use self::entra::{AppCredential, AppTokenSource};
 use self::imds::ImdsSource;
+use self::process::HelperSource;
 use self::spec::{DatabricksAuth, EntraCredential, EntraEndpoints, FabricAuth};
 
 use futures::future::BoxFuture;
@@ -166,7 +167,8 @@ pub fn databricks_authenticator(
         }
         DatabricksAuth::DatabricksCli => {
             require("databricks-cli", host, "host")?;
-            Ok(Arc::new(TokenProvider::new(DatabricksCliSource::new(ctx.databricks_cli_path.clone(), host))))
+            let cli = DatabricksCli { cli_path: ctx.databricks_cli_path.clone(), host: host.to_string() };
+            Ok(Arc::new(TokenProvider::new(HelperSource::new(cli))))
         }
         DatabricksAuth::OAuthM2M { client_id, client_secret } => {
             require("oauth-m2m", client_id, "client_id")?;
@@ -261,12 +263,14 @@ pub fn entra_provider(
             client_id,
             AppCredential::Workload { token_file: token_file.clone() },
         ),
-        EntraCredential::AzureCli { tenant_id, subscription } => Ok(TokenProvider::new(AzureCliSource::new(
-            ctx.az_path.clone(),
-            tenant_id.clone(),
-            subscription.clone(),
-            audience,
-        ))),
+        EntraCredential::AzureCli { tenant_id, subscription } => {
+            Ok(TokenProvider::new(HelperSource::new(AzureCli {
+                az_path: ctx.az_path.clone(),
+                tenant_id: tenant_id.clone(),
+                subscription: subscription.clone(),
+                audience,
+            })))
+        }
         EntraCredential::DeviceCode { tenant_id, client_id } => {
             require("device-code", tenant_id, "tenant_id")?;
             require("device-code", client_id, "client_id")?;
@@ -276,9 +280,7 @@ pub fn entra_provider(
                 client_id.clone(),
                 audience,
                 authority_host,
-                ctx.http.clone(),
-                ctx.device_code_prompt.clone(),
-                &ctx.data_dir,
+                ctx,
             )))
         }
         EntraCredential::ManagedIdentity { client_id } => Ok(TokenProvider::new(ImdsSource {

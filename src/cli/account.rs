@@ -6,14 +6,18 @@ use std::process::ExitCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-use super::context::{Context, fail};
+use super::context::{CmdResult, Context, fail};
 use super::output::{self, Format};
 use super::{SecretsCommand, TokensCommand, WorkspaceArgs};
+use crate::api::databricks::DatabricksClient;
 use crate::api::databricks::models::CreateTokenRequest;
 use crate::workspace::{Service, Workspace, actions::databricks};
 
-fn workspace<'a>(ctx: &'a Context, args: &WorkspaceArgs) -> Result<&'a Workspace, ExitCode> {
-    ctx.one(args.workspace.as_deref(), Service::Databricks)
+/// The one Databricks workspace `--workspace` names (or the only one) and its client.
+fn client<'a>(ctx: &'a Context, args: &WorkspaceArgs) -> CmdResult<(&'a Workspace, &'a DatabricksClient)> {
+    let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
+    let d = databricks(ws).map_err(|e| failed(ws, e))?;
+    Ok((ws, d))
 }
 
 fn failed(ws: &Workspace, e: impl std::fmt::Display) -> ExitCode {
@@ -34,24 +38,14 @@ fn print_doc(doc: &Value) {
     println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
 }
 
-pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> ExitCode {
+pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
     match cmd {
         TokensCommand::List(args) => {
-            let ws = match workspace(ctx, &args) {
-                Ok(ws) => ws,
-                Err(code) => return code,
-            };
-            let tokens = match databricks(ws) {
-                Ok(d) => d.tokens().await.map_err(|e| failed(ws, e)),
-                Err(e) => Err(failed(ws, e)),
-            };
-            let tokens = match tokens {
-                Ok(t) => t,
-                Err(code) => return code,
-            };
+            let (ws, d) = client(ctx, &args)?;
+            let tokens = d.tokens().await.map_err(|e| failed(ws, e))?;
             if args.output == Format::Json {
                 print_doc(&Value::Array(tokens.iter().map(|t| t.raw.clone()).collect()));
-                return ExitCode::SUCCESS;
+                return Ok(());
             }
             let rows = tokens
                 .iter()
@@ -66,26 +60,14 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> ExitCode {
                 })
                 .collect();
             print!("{}", output::plain(&["TOKEN ID", "COMMENT", "CREATED", "EXPIRES"], rows, "No tokens."));
-            ExitCode::SUCCESS
+            Ok(())
         }
         TokensCommand::Create(args) => {
-            if let Err(code) = ctx.allow_changes() {
-                return code;
-            }
-            let ws = match workspace(ctx, &args.ws) {
-                Ok(ws) => ws,
-                Err(code) => return code,
-            };
+            ctx.allow_changes()?;
+            let (ws, d) = client(ctx, &args.ws)?;
             let req =
                 CreateTokenRequest { lifetime_seconds: args.lifetime_seconds, comment: args.comment.clone() };
-            let created = match databricks(ws) {
-                Ok(d) => d.create_token(&req).await.map_err(|e| failed(ws, e)),
-                Err(e) => Err(failed(ws, e)),
-            };
-            let created = match created {
-                Ok(c) => c,
-                Err(code) => return code,
-            };
+            let created = d.create_token(&req).await.map_err(|e| failed(ws, e))?;
             // The value is shown once, on stdout only, for the user to store.
             let id = created.token_info.token_id.clone().unwrap_or_default();
             match args.ws.output {
@@ -100,34 +82,21 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> ExitCode {
                     eprintln!("Token {id} created in {}; this is the only time its value is shown.", ws.name);
                 }
             }
-            ExitCode::SUCCESS
+            Ok(())
         }
         TokensCommand::Revoke(args) => {
-            if let Err(code) = ctx.allow_changes() {
-                return code;
-            }
-            let ws = match workspace(ctx, &args.ws) {
-                Ok(ws) => ws,
-                Err(code) => return code,
-            };
-            let result = match databricks(ws) {
-                Ok(d) => d.revoke_token(&args.token_id).await.map_err(|e| failed(ws, e)),
-                Err(e) => Err(failed(ws, e)),
-            };
-            match result {
-                Ok(()) => {
-                    println!("{}: token {} revoked", ws.name, args.token_id);
-                    ExitCode::SUCCESS
-                }
-                Err(code) => code,
-            }
+            ctx.allow_changes()?;
+            let (ws, d) = client(ctx, &args.ws)?;
+            d.revoke_token(&args.token_id).await.map_err(|e| failed(ws, e))?;
+            println!("{}: token {} revoked", ws.name, args.token_id);
+            Ok(())
         }
     }
 }
 
 /// The secret value: from the named variable, or standard input (one trailing newline dropped,
 /// as `echo value |` adds one). Never from the command line.
-fn secret_value(value_env: Option<&str>) -> Result<SecretString, ExitCode> {
+fn secret_value(value_env: Option<&str>) -> CmdResult<SecretString> {
     if let Some(var) = value_env {
         return std::env::var(var)
             .map(SecretString::from)
@@ -149,27 +118,19 @@ fn secret_value(value_env: Option<&str>) -> Result<SecretString, ExitCode> {
     Ok(SecretString::from(text))
 }
 
-pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> ExitCode {
+pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
     let args = match &cmd {
         SecretsCommand::Scopes(a) => a,
         SecretsCommand::List(a) => &a.ws,
         SecretsCommand::Put(a) => &a.ws,
         SecretsCommand::Delete(a) => &a.ws,
     };
-    let ws = match workspace(ctx, args) {
-        Ok(ws) => ws,
-        Err(code) => return code,
-    };
-    let d = match databricks(ws) {
-        Ok(d) => d,
-        Err(e) => return failed(ws, e),
-    };
+    let (ws, d) = client(ctx, args)?;
     let format = args.output;
     match cmd {
         SecretsCommand::Scopes(_) => match d.secret_scopes().await {
             Ok(scopes) if format == Format::Json => {
                 print_doc(&Value::Array(scopes.into_iter().map(|s| s.raw).collect()));
-                ExitCode::SUCCESS
             }
             Ok(scopes) => {
                 let rows = scopes
@@ -180,14 +141,12 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> ExitCode {
                     })
                     .collect();
                 print!("{}", output::plain(&["SCOPE", "BACKEND"], rows, "No secret scopes."));
-                ExitCode::SUCCESS
             }
-            Err(e) => failed(ws, e),
+            Err(e) => return Err(failed(ws, e)),
         },
         SecretsCommand::List(a) => match d.secrets(&a.scope).await {
             Ok(keys) if format == Format::Json => {
                 print_doc(&Value::Array(keys.into_iter().map(|s| s.raw).collect()));
-                ExitCode::SUCCESS
             }
             Ok(keys) => {
                 let rows = keys
@@ -200,37 +159,20 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> ExitCode {
                     })
                     .collect();
                 print!("{}", output::plain(&["KEY", "UPDATED"], rows, "No secrets in this scope."));
-                ExitCode::SUCCESS
             }
-            Err(e) => failed(ws, e),
+            Err(e) => return Err(failed(ws, e)),
         },
         SecretsCommand::Put(a) => {
-            if let Err(code) = ctx.allow_changes() {
-                return code;
-            }
-            let value = match secret_value(a.value_env.as_deref()) {
-                Ok(v) => v,
-                Err(code) => return code,
-            };
-            match d.put_secret(&a.scope, &a.key, &value).await {
-                Ok(()) => {
-                    println!("{}: secret {}/{} stored", ws.name, a.scope, a.key);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => failed(ws, e),
-            }
+            ctx.allow_changes()?;
+            let value = secret_value(a.value_env.as_deref())?;
+            d.put_secret(&a.scope, &a.key, &value).await.map_err(|e| failed(ws, e))?;
+            println!("{}: secret {}/{} stored", ws.name, a.scope, a.key);
         }
         SecretsCommand::Delete(a) => {
-            if let Err(code) = ctx.allow_changes() {
-                return code;
-            }
-            match d.delete_secret(&a.scope, &a.key).await {
-                Ok(()) => {
-                    println!("{}: secret {}/{} deleted", ws.name, a.scope, a.key);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => failed(ws, e),
-            }
+            ctx.allow_changes()?;
+            d.delete_secret(&a.scope, &a.key).await.map_err(|e| failed(ws, e))?;
+            println!("{}: secret {}/{} deleted", ws.name, a.scope, a.key);
         }
     }
+    Ok(())
 }

@@ -21,6 +21,10 @@ pub struct Context {
     sim: Option<Sim>,
 }
 
+/// How a command ends: `Err` holds the exit status of a failure that has already been reported
+/// on stderr, so a command stops at the first one with `?`.
+pub type CmdResult<T = ()> = Result<T, ExitCode>;
+
 /// Print why a command cannot go on and give its exit status.
 pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("sparkdeck: {message}");
@@ -31,7 +35,7 @@ impl Context {
     /// Load the configuration (or start the simulator) and build every workspace's clients.
     /// Configuration problems are printed with file, line and fix; the exit status is 2.
     /// A device-code sign-in prints its code and URL on stderr.
-    pub async fn open(global: &GlobalArgs) -> Result<Context, ExitCode> {
+    pub async fn open(global: &GlobalArgs) -> CmdResult<Context> {
         let prompt: crate::auth::DeviceCodeSink = Arc::new(|p: DeviceCodePrompt| match p.message {
             Some(message) => eprintln!("{message}"),
             None => eprintln!("To sign in, open {} and enter the code {}", p.verification_uri, p.user_code),
@@ -40,14 +44,14 @@ impl Context {
     }
 
     /// As [`Context::open`], but a sign-in that needs the user fails instead of prompting.
-    pub async fn open_quiet(global: &GlobalArgs) -> Result<Context, ExitCode> {
+    pub async fn open_quiet(global: &GlobalArgs) -> CmdResult<Context> {
         Self::open_with(global, None).await
     }
 
     async fn open_with(
         global: &GlobalArgs,
         prompt: Option<crate::auth::DeviceCodeSink>,
-    ) -> Result<Context, ExitCode> {
+    ) -> CmdResult<Context> {
         let http = crate::api::http::client().map_err(|e| fail(1, e))?;
         let (loaded, sim) = if global.demo {
             let opts = SimOptions { speed: global.demo_speed, ..SimOptions::default() };
@@ -102,7 +106,7 @@ impl Context {
 
     /// The workspaces of `service` (all services when `None`) named by `--workspace` (all when
     /// absent). An unknown name is a usage error that lists the valid ones.
-    pub fn select(&self, name: Option<&str>, service: Option<Service>) -> Result<Vec<&Workspace>, ExitCode> {
+    pub fn select(&self, name: Option<&str>, service: Option<Service>) -> CmdResult<Vec<&Workspace>> {
         let chosen: Vec<&Workspace> = self
             .workspaces
             .iter()
@@ -122,7 +126,7 @@ impl Context {
     }
 
     /// Exactly one workspace of `service`: the one named, or the only one configured.
-    pub fn one(&self, name: Option<&str>, service: Service) -> Result<&Workspace, ExitCode> {
+    pub fn one(&self, name: Option<&str>, service: Service) -> CmdResult<&Workspace> {
         let chosen = self.select(name, Some(service))?;
         match chosen.as_slice() {
             [one] => Ok(one),
@@ -137,7 +141,7 @@ impl Context {
     }
 
     /// Refuse changes when the configuration says `read_only = true`.
-    pub fn allow_changes(&self) -> Result<(), ExitCode> {
+    pub fn allow_changes(&self) -> CmdResult {
         if self.settings.read_only {
             return Err(fail(2, "refused: read_only = true in the configuration (nothing was changed)"));
         }

@@ -4,14 +4,11 @@
 use std::process::ExitCode;
 
 use super::DoctorArgs;
-use super::context::Context;
+use super::context::{CmdResult, Context};
 use crate::workspace::{Clients, Error, Service, Workspace, hints};
 
-pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> ExitCode {
-    let chosen = match ctx.select(args.workspace.as_deref(), None) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> CmdResult {
+    let chosen = ctx.select(args.workspace.as_deref(), None)?;
     let mut failures = 0;
     for ws in chosen {
         let outcome = check(ws).await;
@@ -24,10 +21,10 @@ pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> ExitCode {
         println!("read_only = true: actions are refused.");
     }
     if failures == 0 {
-        ExitCode::SUCCESS
+        Ok(())
     } else {
         println!("{failures} workspace(s) need attention.");
-        ExitCode::from(1)
+        Err(ExitCode::from(1))
     }
 }
 

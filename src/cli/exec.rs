@@ -10,13 +10,13 @@ use std::sync::Mutex;
 
 use serde_json::{Value, json};
 
-use super::context::{Context, fail};
+use super::context::{CmdResult, Context, fail};
 use super::output::{self, Format};
 use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
 use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::workspace::{Service, Workspace, statements};
 
-pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> ExitCode {
+pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
     let place = match &args.session {
         Some(id) => Place::Session(id),
         None => Place::Acquire(args.lakehouse.as_deref()),
@@ -24,7 +24,7 @@ pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> ExitCode {
     exec(ctx, &args.code, args.workspace.as_deref(), Service::Fabric, place).await
 }
 
-pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> ExitCode {
+pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
     let place = Place::Acquire(Some(&args.cluster_id));
     exec(ctx, &args.code, args.workspace.as_deref(), Service::Databricks, place).await
 }
@@ -36,18 +36,11 @@ async fn exec(
     workspace: Option<&str>,
     service: Service,
     place: Place<'_>,
-) -> ExitCode {
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
-    let (code, language) = match read_code(args) {
-        Ok(c) => c,
-        Err(e) => return fail(2, e),
-    };
-    match ctx.one(workspace, service) {
-        Ok(ws) => run(ws, place, language, &code, args.output).await,
-        Err(code) => code,
-    }
+) -> CmdResult {
+    ctx.allow_changes()?;
+    let (code, language) = read_code(args).map_err(|e| fail(2, e))?;
+    let ws = ctx.one(workspace, service)?;
+    run(ws, place, language, &code, args.output).await
 }
 
 /// Where the code runs: an existing session, or something acquired in a lakehouse or on a cluster.
@@ -113,7 +106,7 @@ fn progress() -> impl Fn(&str) {
     }
 }
 
-async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, format: Format) -> ExitCode {
+async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, format: Format) -> CmdResult {
     // What was acquired (as soon as the service made it) and the statement's id once taken,
     // so an interruption at any point cancels and gives back exactly what exists.
     let held = Mutex::new(None::<Repl>);
@@ -158,11 +151,11 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
     }
     match outcome {
         Ok((phase, output)) => print(ws, phase, output, format),
-        Err(e) => fail(1, e),
+        Err(e) => Err(fail(1, e)),
     }
 }
 
-fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -> ExitCode {
+fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -> CmdResult {
     let failed = phase == Phase::Cancelled || output.as_ref().is_some_and(Output::is_error);
     match format {
         Format::Json => {
@@ -193,7 +186,7 @@ fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -
             Some(Output::Empty) | None => {}
         },
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed { Err(ExitCode::from(1)) } else { Ok(()) }
 }
 
 fn output_json(output: Option<&Output>) -> Value {

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use super::context::{Context, fail};
+use super::context::{CmdResult, Context, fail};
 use super::output::{self, Format};
 use super::{ListArgs, TargetArgs};
 use crate::domain::{Kind, Resource, Status};
@@ -32,11 +32,8 @@ fn state_matches(row: &Resource, wanted: &str) -> bool {
     }
 }
 
-pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> ExitCode {
-    let chosen = match ctx.select(args.workspace.as_deref(), Some(service_of(kind))) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
+    let chosen = ctx.select(args.workspace.as_deref(), Some(service_of(kind)))?;
     let query = Query { limit: args.limit, active_only: args.state.as_deref() == Some("active") };
     let results = futures::future::join_all(chosen.iter().map(|ws| rows::list(ws, kind, query))).await;
     let mut rows = Vec::new();
@@ -65,7 +62,7 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> ExitCode {
         Format::Table => output::table(kind, &rows, width(), jiff::Timestamp::now()),
     };
     print!("{text}");
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed { Err(ExitCode::from(1)) } else { Ok(()) }
 }
 
 /// Find one item: in the named workspace, or the first workspace that holds it. Failures of
@@ -75,7 +72,7 @@ pub async fn find<'a>(
     kind: Kind,
     id: &str,
     workspace: Option<&str>,
-) -> Result<(&'a Workspace, Resource), ExitCode> {
+) -> CmdResult<(&'a Workspace, Resource)> {
     if kind == Kind::Run && id.parse::<i64>().is_err() {
         return Err(fail(2, format!("run ids are numbers, got {id:?}")));
     }
@@ -94,14 +91,10 @@ pub async fn find<'a>(
     Err(fail(1, format!("no {} with id {id:?} found", kind.singular())))
 }
 
-pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> ExitCode {
-    match find(ctx, kind, &args.id, args.workspace.as_deref()).await {
-        Ok((_, row)) => {
-            print_row(&row, args.output);
-            ExitCode::SUCCESS
-        }
-        Err(code) => code,
-    }
+pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
+    let (_, row) = find(ctx, kind, &args.id, args.workspace.as_deref()).await?;
+    print_row(&row, args.output);
+    Ok(())
 }
 
 pub fn print_row(row: &Resource, format: Format) {

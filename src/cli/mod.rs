@@ -1,7 +1,6 @@
 //! Command-line definitions (clap) and the entry points `main` dispatches to.
 
 pub mod account;
-pub mod actions;
 pub mod context;
 pub mod demo;
 pub mod doctor;
@@ -10,6 +9,7 @@ pub mod list;
 pub mod logging;
 pub mod monitor;
 pub mod output;
+pub mod resources;
 mod wait;
 
 use std::net::SocketAddr;
@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use self::context::CmdResult;
 use crate::sim::{FaultSpec, Sim, SimOptions};
 
 /// Terminal monitor and console for Spark in Microsoft Fabric (Livy) and Azure Databricks.
@@ -413,39 +414,39 @@ pub struct SimArgs {
 }
 
 /// `sparkdeck sim`: serve until Ctrl-C, printing how to reach each API.
-pub async fn run_sim(args: SimArgs) -> ExitCode {
+pub async fn run_sim(args: SimArgs) -> CmdResult {
     if !args.listen.ip().is_loopback() {
-        eprintln!(
-            "sparkdeck sim: refusing to listen on {} (the simulator serves loopback only)",
-            args.listen
-        );
-        return ExitCode::from(2);
+        return Err(sim_fail(
+            2,
+            format!("refusing to listen on {} (the simulator serves loopback only)", args.listen),
+        ));
     }
-    let faults = match args.faults.as_deref().map(FaultSpec::parse).transpose() {
-        Ok(f) => f.unwrap_or_default(),
-        Err(err) => {
-            eprintln!("sparkdeck sim: --faults: {err}");
-            return ExitCode::from(2);
-        }
-    };
+    let faults = args
+        .faults
+        .as_deref()
+        .map(FaultSpec::parse)
+        .transpose()
+        .map_err(|err| sim_fail(2, format!("--faults: {err}")))?
+        .unwrap_or_default();
     if !(args.speed > 0.0 && args.speed.is_finite()) {
-        eprintln!("sparkdeck sim: --speed must be a positive number, got {}", args.speed);
-        return ExitCode::from(2);
+        return Err(sim_fail(2, format!("--speed must be a positive number, got {}", args.speed)));
     }
     let opts = SimOptions { seed: args.seed, speed: args.speed, scale: args.scale, faults, start_ms: None };
-    let sim = match Sim::start(args.listen, opts).await {
-        Ok(sim) => sim,
-        Err(err) => {
-            eprintln!("sparkdeck sim: cannot listen on {}: {err}", args.listen);
-            return ExitCode::from(1);
-        }
-    };
+    let sim = Sim::start(args.listen, opts)
+        .await
+        .map_err(|err| sim_fail(1, format!("cannot listen on {}: {err}", args.listen)))?;
     for line in sim.info_lines() {
         println!("{line}");
     }
     let _ = tokio::signal::ctrl_c().await;
     sim.shutdown().await;
-    ExitCode::SUCCESS
+    Ok(())
+}
+
+/// As [`context::fail`], in the simulator's own name.
+fn sim_fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("sparkdeck sim: {message}");
+    ExitCode::from(code)
 }
 
 /// No subcommand: the monitor.

@@ -2,11 +2,10 @@
 //! (one rewritten line) or a line per state change when piped.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use super::WaitArgs;
-use super::context::fail;
+use super::context::{CmdResult, fail};
 use crate::api::ErrorKind;
 use crate::domain::{Kind, Resource, format_duration};
 use crate::workspace::rows;
@@ -62,7 +61,7 @@ pub async fn wait(
     gone_is_done: bool,
     args: WaitArgs,
     interval: Duration,
-) -> ExitCode {
+) -> CmdResult {
     let started = Instant::now();
     let tty = std::io::stderr().is_terminal();
     let mut last_state = String::new();
@@ -87,20 +86,17 @@ pub async fn wait(
                 progress(&row.raw_state, &mut last_state);
                 if let Some(outcome) = goal(&row) {
                     end_line();
-                    return match outcome {
-                        Ok(()) => ExitCode::SUCCESS,
-                        Err(why) => fail(1, format!("{} {id}: {why}", kind.singular())),
-                    };
+                    return outcome.map_err(|why| fail(1, format!("{} {id}: {why}", kind.singular())));
                 }
             }
             Ok(None) if gone_is_done => {
                 progress("gone", &mut last_state);
                 end_line();
-                return ExitCode::SUCCESS;
+                return Ok(());
             }
             Ok(None) => {
                 end_line();
-                return fail(1, format!("{} {id} disappeared while waiting", kind.singular()));
+                return Err(fail(1, format!("{} {id} disappeared while waiting", kind.singular())));
             }
             // The gate already waited out throttling; a passing network fault is worth riding out.
             Err(Error::Api(e))
@@ -110,19 +106,19 @@ pub async fn wait(
             }
             Err(e) => {
                 end_line();
-                return fail(1, format!("{}: {e}", ws.name));
+                return Err(fail(1, format!("{}: {e}", ws.name)));
             }
         }
         if started.elapsed() >= Duration::from_secs(args.timeout) {
             end_line();
-            return fail(
+            return Err(fail(
                 1,
                 format!(
                     "gave up waiting after {} s; {} {id} is still {last_state}",
                     args.timeout,
                     kind.singular()
                 ),
-            );
+            ));
         }
         tokio::time::sleep(interval).await;
     }

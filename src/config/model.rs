@@ -235,57 +235,57 @@ pub struct DatabricksEntry {
     pub sp_management_resource_id: Option<Spanned<String>>,
 }
 
-/// An Entra ID method (Fabric, or Databricks through the AzureDatabricks application).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "method", rename_all = "kebab-case")]
-pub enum EntraAuthEntry {
-    ServicePrincipalSecret(ServicePrincipalSecret),
-    ServicePrincipalCertificate(ServicePrincipalCertificate),
-    AzureCli(AzureCli),
-    DeviceCode(DeviceCode),
-    ManagedIdentity(ManagedIdentity),
-    WorkloadIdentity(WorkloadIdentity),
-    EnvToken(EnvToken),
+/// Declares the Entra methods once for both services: [`EntraAuthEntry`], the same methods
+/// after Databricks' own in [`DatabricksAuthEntry`], [`DatabricksAuthEntry::split`], and the
+/// method names in serde's order, which load.rs compares with serde's "unknown variant" list.
+macro_rules! auth_methods {
+    ($($entra:ident = $name:literal,)*) => {
+        /// An Entra ID method (Fabric, or Databricks through the AzureDatabricks application).
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(tag = "method")]
+        pub enum EntraAuthEntry {
+            $(#[serde(rename = $name)] $entra($entra),)*
+        }
+
+        /// Databricks methods: its own PAT and OAuth M2M, or any Entra method.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(tag = "method")]
+        pub enum DatabricksAuthEntry {
+            #[serde(rename = "pat")]
+            Pat(Pat),
+            #[serde(rename = "oauth-m2m")]
+            OauthM2m(OauthM2m),
+            #[serde(rename = "databricks-cli")]
+            DatabricksCli(DatabricksCli),
+            $(#[serde(rename = $name)] $entra($entra),)*
+        }
+
+        /// Method names, for "unknown method" fixes.
+        pub const FABRIC_METHODS: &[&str] = &[$($name),*];
+        pub const DATABRICKS_METHODS: &[&str] = &["pat", "oauth-m2m", "databricks-cli", $($name),*];
+
+        impl DatabricksAuthEntry {
+            pub fn split(self) -> DatabricksMethod {
+                match self {
+                    Self::Pat(p) => DatabricksMethod::Pat(p),
+                    Self::OauthM2m(m) => DatabricksMethod::OauthM2m(m),
+                    Self::DatabricksCli(_) => DatabricksMethod::DatabricksCli,
+                    $(Self::$entra(x) => DatabricksMethod::Entra(EntraAuthEntry::$entra(x)),)*
+                }
+            }
+        }
+    };
 }
 
-/// Databricks methods: its own PAT and OAuth M2M, or any Entra method.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "method", rename_all = "kebab-case")]
-pub enum DatabricksAuthEntry {
-    Pat(Pat),
-    OauthM2m(OauthM2m),
-    DatabricksCli(DatabricksCli),
-    ServicePrincipalSecret(ServicePrincipalSecret),
-    ServicePrincipalCertificate(ServicePrincipalCertificate),
-    AzureCli(AzureCli),
-    DeviceCode(DeviceCode),
-    ManagedIdentity(ManagedIdentity),
-    WorkloadIdentity(WorkloadIdentity),
-    EnvToken(EnvToken),
+auth_methods! {
+    ServicePrincipalSecret = "service-principal-secret",
+    ServicePrincipalCertificate = "service-principal-certificate",
+    AzureCli = "azure-cli",
+    DeviceCode = "device-code",
+    ManagedIdentity = "managed-identity",
+    WorkloadIdentity = "workload-identity",
+    EnvToken = "env-token",
 }
-
-/// Method names, for "unknown method" fixes.
-pub const FABRIC_METHODS: &[&str] = &[
-    "service-principal-secret",
-    "service-principal-certificate",
-    "azure-cli",
-    "device-code",
-    "managed-identity",
-    "workload-identity",
-    "env-token",
-];
-pub const DATABRICKS_METHODS: &[&str] = &[
-    "pat",
-    "oauth-m2m",
-    "databricks-cli",
-    "service-principal-secret",
-    "service-principal-certificate",
-    "azure-cli",
-    "device-code",
-    "managed-identity",
-    "workload-identity",
-    "env-token",
-];
 
 /// A Databricks auth entry split into Databricks-native and Entra methods.
 pub enum DatabricksMethod {
@@ -293,25 +293,6 @@ pub enum DatabricksMethod {
     OauthM2m(OauthM2m),
     DatabricksCli,
     Entra(EntraAuthEntry),
-}
-
-impl DatabricksAuthEntry {
-    pub fn split(self) -> DatabricksMethod {
-        use DatabricksAuthEntry as D;
-        use EntraAuthEntry as E;
-        match self {
-            D::Pat(p) => DatabricksMethod::Pat(p),
-            D::OauthM2m(m) => DatabricksMethod::OauthM2m(m),
-            D::DatabricksCli(_) => DatabricksMethod::DatabricksCli,
-            D::ServicePrincipalSecret(x) => DatabricksMethod::Entra(E::ServicePrincipalSecret(x)),
-            D::ServicePrincipalCertificate(x) => DatabricksMethod::Entra(E::ServicePrincipalCertificate(x)),
-            D::AzureCli(x) => DatabricksMethod::Entra(E::AzureCli(x)),
-            D::DeviceCode(x) => DatabricksMethod::Entra(E::DeviceCode(x)),
-            D::ManagedIdentity(x) => DatabricksMethod::Entra(E::ManagedIdentity(x)),
-            D::WorkloadIdentity(x) => DatabricksMethod::Entra(E::WorkloadIdentity(x)),
-            D::EnvToken(x) => DatabricksMethod::Entra(E::EnvToken(x)),
-        }
-    }
 }
 
 /// Gaps fall back to `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`.
@@ -399,4 +380,40 @@ pub struct OauthM2m {
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
     pub client_secret_env: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::config::env::MapEnv;
+    use crate::config::load::load_text;
+
+    fn error(text: &str) -> String {
+        let env = MapEnv::new().with_home("/nonexistent-home-for-sparkdeck-tests");
+        load_text(PathBuf::from("config.toml"), text, &env).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    /// The method names follow serde's variant order, or the fixes below lose their list.
+    #[test]
+    fn method_errors_list_every_method_of_the_service() {
+        const HOST: &str = "[[databricks]]\nhost = \"https://adb-1.2.azuredatabricks.net\"\n";
+        let entra = "service-principal-secret, service-principal-certificate, azure-cli, device-code, \
+                     managed-identity, workload-identity, env-token";
+        let all = format!("pat, oauth-m2m, databricks-cli, {entra}");
+        let unknown = error(&format!("{HOST}auth = {{ method = \"pta\" }}\n"));
+        assert!(unknown.contains("unknown auth method `pta`"), "{unknown}");
+        assert!(unknown.contains(&format!("did you mean `pat`? valid auth methods: {all}")), "{unknown}");
+        let missing = error(&format!("{HOST}auth = {{ token_env = \"X\" }}\n"));
+        assert!(missing.contains("missing key `method`"), "{missing}");
+        assert!(missing.contains(&format!("valid methods: {all}")), "{missing}");
+        let fabric = error(
+            "[[fabric]]\nworkspace_id = \"00000000-0000-0000-0000-000000000001\"\nauth = { method = \"az-cli\" }\n",
+        );
+        assert!(fabric.contains("unknown auth method `az-cli`"), "{fabric}");
+        assert!(
+            fabric.contains(&format!("did you mean `azure-cli`? valid auth methods: {entra}")),
+            "{fabric}"
+        );
+    }
 }

@@ -403,8 +403,9 @@ impl<'a> Resolver<'a> {
         label: &str,
         env_vars: &mut Vec<String>,
     ) -> Result<(EntraCredential, EntraEndpoints), ConfigError> {
-        let need = |value: Option<String>, key: &str, var: &str, method: &str| {
-            value.ok_or_else(|| {
+        // A required key: configured, else the standard variable `var`.
+        let need = |value: Option<String>, key: &str, var: &str, method: &str, env_vars: &mut Vec<String>| {
+            self.fill(value, var, env_vars).ok_or_else(|| {
                 self.invalid(
                     span,
                     &format!("{prefix}.{key}"),
@@ -413,23 +414,19 @@ impl<'a> Resolver<'a> {
                 )
             })
         };
+        // The application (tenant and client id) that the service-principal, device-code and
+        // workload-identity methods sign in as.
+        let app = |tenant_id, client_id, method: &str, env_vars: &mut Vec<String>| {
+            let tenant_id = need(tenant_id, "tenant_id", "AZURE_TENANT_ID", method, env_vars)?;
+            let client_id = need(client_id, "client_id", "AZURE_CLIENT_ID", method, env_vars)?;
+            Ok::<_, ConfigError>((tenant_id, client_id))
+        };
         let mut authority = None;
         let mut imds = None;
         let credential = match entry {
             EntraAuthEntry::ServicePrincipalSecret(sp) => {
-                const M: &str = "service-principal-secret";
-                let tenant_id = need(
-                    self.fill(sp.tenant_id, "AZURE_TENANT_ID", env_vars),
-                    "tenant_id",
-                    "AZURE_TENANT_ID",
-                    M,
-                )?;
-                let client_id = need(
-                    self.fill(sp.client_id, "AZURE_CLIENT_ID", env_vars),
-                    "client_id",
-                    "AZURE_CLIENT_ID",
-                    M,
-                )?;
+                let (tenant_id, client_id) =
+                    app(sp.tenant_id, sp.client_id, "service-principal-secret", env_vars)?;
                 authority = sp.authority_host.map(|a| a.0);
                 let keys = SecretKeys {
                     inline: sp.client_secret,
@@ -449,25 +446,9 @@ impl<'a> Resolver<'a> {
             }
             EntraAuthEntry::ServicePrincipalCertificate(sp) => {
                 const M: &str = "service-principal-certificate";
-                let tenant_id = need(
-                    self.fill(sp.tenant_id, "AZURE_TENANT_ID", env_vars),
-                    "tenant_id",
-                    "AZURE_TENANT_ID",
-                    M,
-                )?;
-                let client_id = need(
-                    self.fill(sp.client_id, "AZURE_CLIENT_ID", env_vars),
-                    "client_id",
-                    "AZURE_CLIENT_ID",
-                    M,
-                )?;
+                let (tenant_id, client_id) = app(sp.tenant_id, sp.client_id, M, env_vars)?;
                 let path = sp.certificate_path.map(|p| p.to_string_lossy().into_owned());
-                let path = need(
-                    self.fill(path, "AZURE_CLIENT_CERTIFICATE_PATH", env_vars),
-                    "certificate_path",
-                    "AZURE_CLIENT_CERTIFICATE_PATH",
-                    M,
-                )?;
+                let path = need(path, "certificate_path", "AZURE_CLIENT_CERTIFICATE_PATH", M, env_vars)?;
                 authority = sp.authority_host.map(|a| a.0);
                 let keys = SecretKeys {
                     inline: sp.password,
@@ -487,19 +468,7 @@ impl<'a> Resolver<'a> {
                 EntraCredential::AzureCli { tenant_id: cli.tenant_id, subscription: cli.subscription }
             }
             EntraAuthEntry::DeviceCode(dc) => {
-                const M: &str = "device-code";
-                let tenant_id = need(
-                    self.fill(dc.tenant_id, "AZURE_TENANT_ID", env_vars),
-                    "tenant_id",
-                    "AZURE_TENANT_ID",
-                    M,
-                )?;
-                let client_id = need(
-                    self.fill(dc.client_id, "AZURE_CLIENT_ID", env_vars),
-                    "client_id",
-                    "AZURE_CLIENT_ID",
-                    M,
-                )?;
+                let (tenant_id, client_id) = app(dc.tenant_id, dc.client_id, "device-code", env_vars)?;
                 authority = dc.authority_host.map(|a| a.0);
                 EntraCredential::DeviceCode { tenant_id, client_id }
             }
@@ -519,25 +488,9 @@ impl<'a> Resolver<'a> {
             }
             EntraAuthEntry::WorkloadIdentity(wi) => {
                 const M: &str = "workload-identity";
-                let tenant_id = need(
-                    self.fill(wi.tenant_id, "AZURE_TENANT_ID", env_vars),
-                    "tenant_id",
-                    "AZURE_TENANT_ID",
-                    M,
-                )?;
-                let client_id = need(
-                    self.fill(wi.client_id, "AZURE_CLIENT_ID", env_vars),
-                    "client_id",
-                    "AZURE_CLIENT_ID",
-                    M,
-                )?;
+                let (tenant_id, client_id) = app(wi.tenant_id, wi.client_id, M, env_vars)?;
                 let file = wi.token_file.map(|p| p.to_string_lossy().into_owned());
-                let file = need(
-                    self.fill(file, "AZURE_FEDERATED_TOKEN_FILE", env_vars),
-                    "token_file",
-                    "AZURE_FEDERATED_TOKEN_FILE",
-                    M,
-                )?;
+                let file = need(file, "token_file", "AZURE_FEDERATED_TOKEN_FILE", M, env_vars)?;
                 authority = wi.authority_host.map(|a| a.0);
                 EntraCredential::WorkloadIdentity {
                     tenant_id,

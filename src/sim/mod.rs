@@ -15,6 +15,7 @@ pub mod engine;
 pub mod fabric;
 pub mod faults;
 pub mod jwt;
+mod request;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};

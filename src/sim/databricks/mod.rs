@@ -20,9 +20,8 @@ mod state;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Value, json};
@@ -30,6 +29,7 @@ use serde_json::{Value, json};
 pub use state::{DatabricksState, Plan};
 
 use super::SimShared;
+use super::request::RawRequest;
 
 /// A workspace of the demo account, for building the `--demo` configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,10 +187,7 @@ async fn well_known(State(shared): State<Arc<SimShared>>) -> Response {
 
 async fn oidc(
     State(shared): State<Arc<SimShared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    RawRequest { method, uri, headers, body }: RawRequest,
 ) -> Response {
     let mut state = shared.databricks();
     render(account::oidc(&mut state, &shared.base_url, &method, uri.path(), &headers, &body))
@@ -198,10 +195,7 @@ async fn oidc(
 
 async fn dispatch(
     State(shared): State<Arc<SimShared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    RawRequest { method, uri, headers, body }: RawRequest,
 ) -> Response {
     let full = uri.path();
     let rest = full.trim_start_matches("/api/");

@@ -33,7 +33,6 @@ mod statements;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -47,6 +46,7 @@ use state::{IdSource, Principal, PrincipalKind, SessionPhase, Workspace};
 use super::SimShared;
 use super::clock::SimMillis;
 use super::engine::Engine;
+use super::request::RawRequest;
 
 /// The only documented Livy API version.
 pub const LIVY_API_VERSION: &str = "2023-12-01";
@@ -204,10 +204,7 @@ pub fn router(shared: Arc<SimShared>) -> Router {
 
 async fn dispatch(
     State(shared): State<Arc<SimShared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    RawRequest { method, uri, headers, body }: RawRequest,
 ) -> Response {
     let request_id = Uuid::new_v4();
     match handle(&shared, &method, &uri, &headers, &body) {

@@ -1,13 +1,14 @@
-//! The headless commands that change something (and the read-only extras: run output,
-//! cluster events). Each finds its target, acts, says what it asked for, and with `--wait`
-//! follows the item until the change has happened.
+//! Every resource command: `sessions`, `batches`, `clusters` and `runs`. Listing and showing
+//! are [`super::list`]'s, running code [`super::exec`]'s; the commands here change something
+//! (and the read-only extras: run output, cluster events). Each finds its target, acts, says
+//! what it asked for, and with `--wait` follows the item until the change has happened.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use super::context::{Context, fail};
+use super::context::{CmdResult, Context, fail};
 use super::list::{self, find};
 use super::output::Format;
 use super::wait::{self, Goal};
@@ -20,7 +21,7 @@ use crate::domain::Action;
 use crate::domain::Kind;
 use crate::workspace::{Error, Service, Workspace, actions, logs};
 
-pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> ExitCode {
+pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> CmdResult {
     match cmd {
         SessionsCommand::List(args) => list::list(ctx, Kind::Session, &args).await,
         SessionsCommand::Get(args) => list::get(ctx, Kind::Session, &args).await,
@@ -37,7 +38,7 @@ pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> ExitCode {
     }
 }
 
-pub async fn batches(ctx: &Context, cmd: BatchesCommand) -> ExitCode {
+pub async fn batches(ctx: &Context, cmd: BatchesCommand) -> CmdResult {
     match cmd {
         BatchesCommand::List(args) => list::list(ctx, Kind::Batch, &args).await,
         BatchesCommand::Get(args) => list::get(ctx, Kind::Batch, &args).await,
@@ -45,7 +46,7 @@ pub async fn batches(ctx: &Context, cmd: BatchesCommand) -> ExitCode {
     }
 }
 
-pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> ExitCode {
+pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> CmdResult {
     match cmd {
         ClustersCommand::List(args) => list::list(ctx, Kind::Cluster, &args).await,
         ClustersCommand::Get(args) => list::get(ctx, Kind::Cluster, &args).await,
@@ -76,7 +77,7 @@ pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> ExitCode {
     }
 }
 
-pub async fn runs(ctx: &Context, cmd: RunsCommand) -> ExitCode {
+pub async fn runs(ctx: &Context, cmd: RunsCommand) -> CmdResult {
     match cmd {
         RunsCommand::List(args) => list::list(ctx, Kind::Run, &args).await,
         RunsCommand::Get(args) => list::get(ctx, Kind::Run, &args).await,
@@ -109,21 +110,14 @@ fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
 }
 
 /// A monitor action (kill, cancel, start, restart, terminate), then optionally wait.
-async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal: Goal) -> ExitCode {
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
+async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal: Goal) -> CmdResult {
+    ctx.allow_changes()?;
     let t = &args.target;
-    let (ws, _) = match find(ctx, kind, &t.id, t.workspace.as_deref()).await {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    match actions::perform(ws, action, &t.id).await {
-        Ok(note) => report(ws, kind, &t.id, &note, t.output),
-        Err(e) => return api_failure(ws, &e),
-    }
+    let (ws, _) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
+    let note = actions::perform(ws, action, &t.id).await.map_err(|e| api_failure(ws, &e))?;
+    report(ws, kind, &t.id, &note, t.output);
     if !args.wait.wait {
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     let gone_is_done = matches!(kind, Kind::Session | Kind::Batch);
     wait::wait(ws, kind, &t.id, goal, gone_is_done, args.wait, interval(ctx)).await
@@ -137,21 +131,12 @@ type Change = for<'a> fn(
 >;
 
 /// A change with no waiting: keep-alive, pin, unpin.
-async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, run: Change) -> ExitCode {
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
-    let (ws, _) = match find(ctx, kind, &t.id, t.workspace.as_deref()).await {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    match run(ws, t.id.clone()).await {
-        Ok(note) => {
-            report(ws, kind, &t.id, &note, t.output);
-            ExitCode::SUCCESS
-        }
-        Err(e) => api_failure(ws, &e),
-    }
+async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, run: Change) -> CmdResult {
+    ctx.allow_changes()?;
+    let (ws, _) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
+    let note = run(ws, t.id.clone()).await.map_err(|e| api_failure(ws, &e))?;
+    report(ws, kind, &t.id, &note, t.output);
+    Ok(())
 }
 
 /// `MIN:MAX` → an autoscale range.
@@ -168,42 +153,24 @@ fn parse_autoscale(text: &str) -> Result<ClusterSize, String> {
     Ok(ClusterSize::Autoscale { min_workers: min, max_workers: max })
 }
 
-async fn resize(ctx: &Context, args: &ResizeArgs) -> ExitCode {
+async fn resize(ctx: &Context, args: &ResizeArgs) -> CmdResult {
     let size = match (&args.workers, &args.autoscale) {
         (Some(n), _) => ClusterSize::Workers(*n),
-        (None, Some(range)) => match parse_autoscale(range) {
-            Ok(size) => size,
-            Err(why) => return fail(2, why),
-        },
-        (None, None) => return fail(2, "give --workers N or --autoscale MIN:MAX"),
+        (None, Some(range)) => parse_autoscale(range).map_err(|why| fail(2, why))?,
+        (None, None) => return Err(fail(2, "give --workers N or --autoscale MIN:MAX")),
     };
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
+    ctx.allow_changes()?;
     let t = &args.target;
-    let (ws, _) = match find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    match actions::resize(ws, &t.id, &size).await {
-        Ok(note) => {
-            report(ws, Kind::Cluster, &t.id, &note, t.output);
-            ExitCode::SUCCESS
-        }
-        Err(e) => api_failure(ws, &e),
-    }
+    let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
+    let note = actions::resize(ws, &t.id, &size).await.map_err(|e| api_failure(ws, &e))?;
+    report(ws, Kind::Cluster, &t.id, &note, t.output);
+    Ok(())
 }
 
-async fn events(ctx: &Context, args: &EventsArgs) -> ExitCode {
+async fn events(ctx: &Context, args: &EventsArgs) -> CmdResult {
     let t = &args.target;
-    let (ws, _) = match find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    let events = match actions::cluster_events(ws, &t.id, args.limit).await {
-        Ok(events) => events,
-        Err(e) => return api_failure(ws, &e),
-    };
+    let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
+    let events = actions::cluster_events(ws, &t.id, args.limit).await.map_err(|e| api_failure(ws, &e))?;
     match t.output {
         Format::Json => println!("{}", serde_json::to_string_pretty(&events).unwrap_or_default()),
         Format::Table => {
@@ -215,24 +182,16 @@ async fn events(ctx: &Context, args: &EventsArgs) -> ExitCode {
             }
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
-async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> ExitCode {
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
-    let ws = match ctx.one(args.workspace.as_deref(), Service::Databricks) {
-        Ok(ws) => ws,
-        Err(code) => return code,
-    };
-    match actions::cancel_all(ws, args.job_id, args.all_queued).await {
-        Ok(note) => {
-            println!("{}: {note}", ws.name);
-            ExitCode::SUCCESS
-        }
-        Err(e) => api_failure(ws, &e),
-    }
+async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> CmdResult {
+    ctx.allow_changes()?;
+    let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
+    let note =
+        actions::cancel_all(ws, args.job_id, args.all_queued).await.map_err(|e| api_failure(ws, &e))?;
+    println!("{}: {note}", ws.name);
+    Ok(())
 }
 
 fn parse_params(params: &[String]) -> Result<Vec<(String, String)>, String> {
@@ -245,77 +204,50 @@ fn parse_params(params: &[String]) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-async fn run_now(ctx: &Context, args: &RunNowArgs) -> ExitCode {
-    let params = match parse_params(&args.params) {
-        Ok(p) => p,
-        Err(why) => return fail(2, why),
-    };
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
-    let ws = match ctx.one(args.workspace.as_deref(), Service::Databricks) {
-        Ok(ws) => ws,
-        Err(code) => return code,
-    };
-    let run_id = match actions::run_now(ws, args.job_id, params).await {
-        Ok(id) => id,
-        Err(e) => return api_failure(ws, &e),
-    };
+async fn run_now(ctx: &Context, args: &RunNowArgs) -> CmdResult {
+    let params = parse_params(&args.params).map_err(|why| fail(2, why))?;
+    ctx.allow_changes()?;
+    let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
+    let run_id = actions::run_now(ws, args.job_id, params).await.map_err(|e| api_failure(ws, &e))?;
     match args.output {
         Format::Json => println!("{}", serde_json::json!({"workspace": ws.name, "run_id": run_id})),
         Format::Table => println!("{}: job {} started run {run_id}", ws.name, args.job_id),
     }
     if !args.wait.wait {
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     wait::wait(ws, Kind::Run, &run_id.to_string(), wait::succeeded, false, args.wait, interval(ctx)).await
 }
 
-async fn repair(ctx: &Context, args: &ActionArgs) -> ExitCode {
-    if let Err(code) = ctx.allow_changes() {
-        return code;
-    }
+async fn repair(ctx: &Context, args: &ActionArgs) -> CmdResult {
+    ctx.allow_changes()?;
     let t = &args.target;
-    let (ws, _) = match find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await {
-        Ok(found) => found,
-        Err(code) => return code,
+    let (ws, _) = find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
+    let note = match actions::repair(ws, &t.id).await.map_err(|e| api_failure(ws, &e))? {
+        Some(r) => format!("run {} is being repaired (repair {r})", t.id),
+        None => format!("run {} is being repaired", t.id),
     };
-    match actions::repair(ws, &t.id).await {
-        Ok(repair_id) => {
-            let note = match repair_id {
-                Some(r) => format!("run {} is being repaired (repair {r})", t.id),
-                None => format!("run {} is being repaired", t.id),
-            };
-            report(ws, Kind::Run, &t.id, &note, t.output);
-        }
-        Err(e) => return api_failure(ws, &e),
-    }
+    report(ws, Kind::Run, &t.id, &note, t.output);
     if !args.wait.wait {
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     wait::wait(ws, Kind::Run, &t.id, wait::succeeded, false, args.wait, interval(ctx)).await
 }
 
 /// `runs output ID`: the result, then the error and its trace, then logs.
-async fn output(ctx: &Context, t: &TargetArgs) -> ExitCode {
-    let (ws, _) = match find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    let outputs = match actions::run_output(ws, &t.id).await {
-        Ok(out) => out,
-        Err(e) => return api_failure(ws, &e),
-    };
+async fn output(ctx: &Context, t: &TargetArgs) -> CmdResult {
+    let (ws, _) = find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
+    let outputs = actions::run_output(ws, &t.id).await.map_err(|e| api_failure(ws, &e))?;
     if t.output == Format::Json {
         let doc: Vec<Value> =
             outputs.iter().map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output})).collect();
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     for line in logs::output_lines(&outputs, &t.id) {
         println!("{line}");
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 #[cfg(test)]
