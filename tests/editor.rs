@@ -106,8 +106,7 @@ impl Stack {
             workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
         let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
         let (tx, rx) = mpsc::channel::<Msg>(256);
-        let runner =
-            Runner::start(workspaces, PollSettings::default(), Default::default(), drafts.clone(), tx);
+        let runner = Runner::start(workspaces, PollSettings::default(), drafts.clone(), tx);
         let (keys, input) = input_channel::unbounded();
         let (frame_tx, frames) = mpsc::unbounded_channel();
         let terminal = Terminal::new(TestBackend::new(110, 40))?;

@@ -83,9 +83,9 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     .unwrap_or_else(|_| Theme::dark());
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
     let kept = workspaces.clone();
-    let runner =
-        Runner::start(workspaces, ctx.settings.poll.clone(), ctx.settings.notifications.clone(), drafts, tx);
-    let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
+    let runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, tx);
+    let notifications = ctx.settings.notifications.clone();
+    let result = crate::tui::run_in_terminal(app, theme, notifications, rx, runner).await;
     if let Ok(app) = &result {
         let (give_back, left) = app.editor().quit_plan();
         for repl in &give_back {

@@ -2,7 +2,6 @@
 //! answering with `Msg`s on the app's channel. Every call runs in its own task, so a slow or
 //! failing workspace never holds up the screen.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::Poller;
 use crate::app::{Effect, Msg, StatementUpdate};
-use crate::config::{NotificationSettings, PollSettings};
+use crate::config::PollSettings;
 use crate::domain::Target;
 use crate::domain::statement::{Language, Repl};
 use crate::drafts::{Draft, Drafts};
@@ -27,7 +26,6 @@ pub struct Runner {
     follow_every: Duration,
     /// The task following the open logs view.
     logs: Option<JoinHandle<()>>,
-    notifications: NotificationSettings,
     drafts: DraftSaver,
 }
 
@@ -36,7 +34,6 @@ impl Runner {
     pub fn start(
         workspaces: Vec<Workspace>,
         settings: PollSettings,
-        notifications: NotificationSettings,
         drafts: Drafts,
         tx: mpsc::Sender<Msg>,
     ) -> Runner {
@@ -44,7 +41,7 @@ impl Runner {
         let follow_every = settings.active();
         let poller = Arc::new(Poller::start(&workspaces, settings, tx.clone()));
         let drafts = DraftSaver::new(drafts, tx.clone());
-        Runner { workspaces, poller, tx, follow_every, logs: None, notifications, drafts }
+        Runner { workspaces, poller, tx, follow_every, logs: None, drafts }
     }
 
     fn workspace(&self, name: &str) -> Option<Arc<Workspace>> {
@@ -179,35 +176,6 @@ async fn follow_statement(
     let _ = tx.send(update(end)).await;
 }
 
-/// At most this much text goes to the clipboard (terminals cap OSC 52 payloads).
-const MAX_COPY: usize = 512 * 1024;
-
-/// OSC 52: set the clipboard to `text` (base64). Cut on a character boundary at `MAX_COPY`.
-pub fn osc52(text: &str) -> String {
-    use base64::Engine;
-    let mut end = text.len().min(MAX_COPY);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(&text[..end]))
-}
-
-/// The escape sequences for a notification: BEL, and OSC 9 (iTerm2, Windows Terminal, kitty)
-/// plus OSC 777 (foot, rxvt, VTE) for a desktop notification. Control characters from API data
-/// (item names) are removed so they cannot end the sequence early or inject others.
-pub fn notification(settings: &NotificationSettings, title: &str, body: &str) -> String {
-    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>().replace(';', ",");
-    let mut out = String::new();
-    if settings.osc {
-        out += &format!("\x1b]9;{}\x07", clean(body));
-        out += &format!("\x1b]777;notify;{};{}\x07", clean(title), clean(body));
-    }
-    if settings.bell {
-        out.push('\x07');
-    }
-    out
-}
-
 impl EffectRunner for Runner {
     fn run(&mut self, effect: Effect) {
         match effect {
@@ -248,14 +216,6 @@ impl EffectRunner for Runner {
                     };
                     let _ = tx.send(Msg::Related { target, related }).await;
                 });
-            }
-            Effect::Notify { title, body } => {
-                let text = notification(&self.notifications, &title, &body);
-                if !text.is_empty() {
-                    // Between frames, from the loop's own thread: never inside a frame.
-                    let mut out = std::io::stdout();
-                    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-                }
             }
             Effect::AcquireRepl { attempt, workspace, place, language } => {
                 let ws = self.workspace(&workspace);
@@ -300,11 +260,6 @@ impl EffectRunner for Runner {
                     }
                 });
             }
-            Effect::Copy(text) => {
-                // Between frames, from the loop's own thread, like notifications.
-                let mut out = std::io::stdout();
-                let _ = out.write_all(osc52(&text).as_bytes()).and_then(|()| out.flush());
-            }
             Effect::SaveDraft(draft) => self.drafts.save(draft),
             Effect::AppendHistory(entry) => {
                 let (drafts, tx) = (self.drafts.drafts.clone(), self.tx.clone());
@@ -315,33 +270,8 @@ impl EffectRunner for Runner {
                     }
                 });
             }
-            Effect::Quit => {}
+            // The event loop's own (see `tui`): they never reach the runner.
+            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_clipboard_gets_base64_and_big_texts_are_cut_on_a_char_boundary() {
-        assert_eq!(osc52("a\tb"), "\x1b]52;c;YQli\x07");
-        let big = "é".repeat(MAX_COPY);
-        assert!(osc52(&big).len() < big.len() * 2);
-    }
-
-    #[test]
-    fn notifications_follow_the_settings_and_strip_control_characters() {
-        let off = NotificationSettings::default();
-        assert_eq!(notification(&off, "sparkdeck", "run ended"), "");
-        let bell = NotificationSettings { bell: true, ..NotificationSettings::default() };
-        assert_eq!(notification(&bell, "sparkdeck", "run ended"), "\x07");
-        let osc = NotificationSettings { osc: true, ..NotificationSettings::default() };
-        let text = notification(&osc, "sparkdeck", "run \"evil\x1b]0;x\x07\" ended; ok");
-        assert_eq!(
-            text,
-            "\x1b]9;run \"evil]0,x\" ended, ok\x07\x1b]777;notify;sparkdeck;run \"evil]0,x\" ended, ok\x07"
-        );
     }
 }
