@@ -2,11 +2,12 @@
 //! Azure Databricks. The binary is a thin shell over this library so tests can drive every layer.
 //!
 //! Layers: `api` talks HTTP, `auth` owns secrets and tokens, `config` reads files, `drafts`
-//! keeps the editor's text and history on disk, `domain` maps wire objects to what the UI
-//! shows, `workspace` connects them (queries, actions, statements), `poll` schedules background
-//! refreshes, `effects` runs the effects `app` asks for (actions, logs, statements, drafts),
-//! `app` is pure state + update, `ui` renders, `tui` runs the loop and writes terminal escapes,
-//! `cli` composes them into commands, `sim` is the embedded simulator of both services.
+//! keeps the editor's text and history on disk, `domain` is what the UI shows (rows with one
+//! status vocabulary, actions, statements), `workspace` serves it from a connected service
+//! (queries, actions, statements), `poll` schedules background refreshes, `effects` runs the
+//! effects `app` asks for (actions, logs, statements, drafts), `app` is pure state + update,
+//! `ui` renders, `tui` runs the loop and writes terminal escapes, `cli` composes them into
+//! commands, `sim` is the embedded simulator of both services.
 
 pub mod api;
 pub mod app;
