@@ -1,10 +1,13 @@
 //! sparkdeck: a terminal monitor and console for Spark in Microsoft Fabric (Livy API) and
 //! Azure Databricks. The binary is a thin shell over this library so tests can drive every layer.
 //!
-//! Layers: `api` talks HTTP, `auth` owns secrets and tokens, `config` reads files, `drafts` keeps the editor's text and history on disk, `domain` maps
-//! wire objects to what the UI shows, `poll` schedules background refreshes, `app` is pure
-//! state + update, `ui` renders, `tui` runs the loop, `sim` is the embedded simulator of both
-//! services.
+//! Layers: `api` talks HTTP, `auth` owns secrets and tokens, `config` reads files, `drafts`
+//! keeps the editor's text and history on disk, `domain` is what the UI shows (rows with one
+//! status vocabulary, actions, statements), `workspace` serves it from a connected service
+//! (queries, actions, statements), `poll` schedules background refreshes, `effects` runs the
+//! effects `app` asks for (actions, logs, statements, drafts), `app` is pure state + update,
+//! `ui` renders, `tui` runs the loop and writes terminal escapes, `cli` composes them into
+//! commands, `sim` is the embedded simulator of both services.
 
 pub mod api;
 pub mod app;
@@ -13,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod drafts;
+pub mod effects;
 pub mod poll;
 pub mod sim;
 pub mod tui;

@@ -20,7 +20,7 @@ use sparkdeck::auth::AuthContext;
 use sparkdeck::config::PollSettings;
 use sparkdeck::domain::statement::Output;
 use sparkdeck::drafts::Drafts;
-use sparkdeck::poll::runner::Runner;
+use sparkdeck::effects::Runner;
 use sparkdeck::sim::{Sim, SimOptions};
 use sparkdeck::tui::EventLoop;
 use sparkdeck::ui::Theme;
@@ -106,8 +106,7 @@ impl Stack {
             workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
         let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
         let (tx, rx) = mpsc::channel::<Msg>(256);
-        let runner =
-            Runner::start(workspaces, PollSettings::default(), Default::default(), drafts.clone(), tx);
+        let mut runner = Runner::start(workspaces, PollSettings::default(), drafts.clone(), tx);
         let (keys, input) = input_channel::unbounded();
         let (frame_tx, frames) = mpsc::unbounded_channel();
         let terminal = Terminal::new(TestBackend::new(110, 40))?;
@@ -115,7 +114,8 @@ impl Stack {
             let _ = frame_tx.send(text(b));
         });
         let shutdown = CancellationToken::new();
-        let handle = tokio::spawn(event_loop.run(app, input, rx, runner, shutdown.clone()));
+        let run = move |effect| runner.run(effect);
+        let handle = tokio::spawn(event_loop.run(app, input, rx, run, shutdown.clone()));
         Ok(Stack {
             sim,
             screen: Screen { keys, frames },

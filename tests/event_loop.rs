@@ -4,7 +4,8 @@
 
 mod tui_support;
 
-use std::io;
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -12,8 +13,9 @@ use futures::channel::mpsc as input_channel;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sparkdeck::app::{App, Effect, Msg, View};
+use sparkdeck::config::NotificationSettings;
 use sparkdeck::domain::Action;
-use sparkdeck::domain::Kind;
+use sparkdeck::domain::{Kind, Status};
 use sparkdeck::tui::{EventLoop, Exit, TuiError};
 use sparkdeck::ui::Theme;
 use tokio::sync::mpsc;
@@ -34,8 +36,34 @@ struct Harness {
     handle: JoinHandle<Result<Exit<TestBackend>, TuiError>>,
 }
 
+/// What the loop wrote to the terminal besides frames (escapes), shared with the test.
+#[derive(Clone, Default)]
+struct Written(Arc<Mutex<Vec<u8>>>);
+
+impl Written {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl Write for Written {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Start the loop on `app`, with `queued` already waiting in the message channel.
 fn start(app: App, queued: Vec<Msg>) -> Harness {
+    start_with(app, queued, None)
+}
+
+/// Like `start`, writing escapes to `escapes` and notifying as the settings say.
+fn start_with(app: App, queued: Vec<Msg>, escapes: Option<(Written, NotificationSettings)>) -> Harness {
     let (keys, input) = input_channel::unbounded();
     let (msgs, msg_rx) = mpsc::channel(1024);
     for m in queued {
@@ -51,11 +79,14 @@ fn start(app: App, queued: Vec<Msg>) -> Harness {
     // Simulated wall clock: the fixed NOW plus tokio's (paused) elapsed time.
     let origin = Instant::now();
     let base = ts(NOW);
-    let event_loop = EventLoop::new(terminal, Theme::dark())
+    let mut event_loop = EventLoop::new(terminal, Theme::dark())
         .with_clock(move || base.checked_add(origin.elapsed()).unwrap_or(base))
         .on_frame(move |buffer| {
             let _ = frame_tx.send(text(buffer));
         });
+    if let Some((out, notifications)) = escapes {
+        event_loop = event_loop.with_escapes(Box::new(out)).with_notifications(notifications);
+    }
     let runner = move |effect: Effect| {
         let _ = effect_tx.send(effect);
     };
@@ -238,6 +269,40 @@ async fn confirmed_actions_reach_the_effect_runner() {
         matches!(actions.as_slice(), [Effect::RunAction { action: Action::CancelRun, target }] if target.id == "884211"),
         "{effects:?}"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_loop_writes_notifications_itself_and_never_hands_them_to_the_runner() {
+    let written = Written::default();
+    let notifications = NotificationSettings { bell: true, osc: true };
+    let app = empty_app().with_view(View::Runs);
+    let mut h = start_with(app, vec![rows(Kind::Run, runs())], Some((written.clone(), notifications)));
+    let _ = h.frame_with("hourly-aggregates").await;
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('w'));
+    let _ = h.frame_with("Watching run").await;
+    assert!(!written.text().contains('\x07'), "nothing rings before the run ends");
+
+    let ended = runs()
+        .into_iter()
+        .map(|mut r| {
+            if r.id == "884211" {
+                r.status = Status::Failed;
+                r.raw_state = "TERMINATED".into();
+            }
+            r
+        })
+        .collect();
+    assert!(h.msgs.send(rows(Kind::Run, ended)).await.is_ok());
+    let _ = h.frame_with("ended: TERMINATED").await;
+    h.shutdown.cancel();
+    let (_, effects) = h.finish().await;
+    let out = written.text();
+    let body = "run \"hourly-aggregates\" (id 884211) in adb-prod ended: TERMINATED (failed)";
+    let told = format!("\x1b]9;{body}\x07\x1b]777;notify;sparkdeck;{body}\x07\x07");
+    assert!(out.contains(&told), "OSC 9, OSC 777, then the bell: {out:?}");
+    assert!(out.contains("\x1b[?2026h"), "frames are wrapped in synchronized updates: {out:?}");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Notify { .. })), "{effects:?}");
 }
 
 #[tokio::test(start_paused = true)]

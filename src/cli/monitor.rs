@@ -13,7 +13,7 @@ use crate::app::keymap::Keymap;
 use crate::app::{self, App, Editor};
 use crate::config::Theme as ThemeName;
 use crate::drafts::Drafts;
-use crate::poll::runner::Runner;
+use crate::effects::Runner;
 use crate::ui::Theme;
 
 /// Room for a burst of poll results between two frames.
@@ -83,9 +83,10 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     .unwrap_or_else(|_| Theme::dark());
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
     let kept = workspaces.clone();
-    let runner =
-        Runner::start(workspaces, ctx.settings.poll.clone(), ctx.settings.notifications.clone(), drafts, tx);
-    let result = crate::tui::run_in_terminal(app, theme, rx, runner).await;
+    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, tx);
+    let notifications = ctx.settings.notifications.clone();
+    let run = move |effect| runner.run(effect);
+    let result = crate::tui::run_in_terminal(app, theme, notifications, rx, run).await;
     if let Ok(app) = &result {
         let (give_back, left) = app.editor().quit_plan();
         for repl in &give_back {

@@ -11,8 +11,6 @@
 //!
 //! Tasks sleep on timers and a wake-up signal; nothing spins, so an idle monitor costs no CPU.
 
-pub mod runner;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;

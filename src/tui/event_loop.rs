@@ -10,6 +10,9 @@
 //! `App::needs_clock()` (a live row in the focused view — durations and idle countdowns
 //! change — a fading flash, or a throttle wait). With nothing live on screen and no input,
 //! the loop sleeps and does not redraw.
+//!
+//! Effects: quitting and the terminal escapes (clipboard, notifications) are the loop's own,
+//! written between frames to the terminal it draws on; every other effect goes to the runner.
 
 use std::io::{self, Write};
 use std::time::Duration;
@@ -26,8 +29,9 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
-use super::{EffectRunner, TuiError};
+use super::{EffectRunner, TuiError, escapes};
 use crate::app::{App, Effect, Msg};
+use crate::config::NotificationSettings;
 use crate::ui::{self, Theme};
 
 /// At most one frame per this interval (~60 fps) during bursts.
@@ -47,7 +51,9 @@ pub struct EventLoop<B: Backend> {
     terminal: Terminal<B>,
     theme: Theme,
     clock: Clock,
-    sync_output: Option<Box<dyn Write + Send>>,
+    /// The stream the backend writes to, for escapes; none on a `TestBackend`.
+    escapes: Option<Box<dyn Write + Send>>,
+    notifications: NotificationSettings,
     frame_hook: Option<FrameHook>,
     draws: u64,
 }
@@ -72,7 +78,8 @@ impl<B: Backend> EventLoop<B> {
             terminal,
             theme,
             clock: Box::new(Timestamp::now),
-            sync_output: None,
+            escapes: None,
+            notifications: NotificationSettings::default(),
             frame_hook: None,
             draws: 0,
         }
@@ -84,10 +91,18 @@ impl<B: Backend> EventLoop<B> {
         self
     }
 
-    /// Wrap each frame in synchronized-update escapes (CSI ?2026) written to `out`, which must
-    /// be the stream the backend writes to (stdout): terminals then show whole frames only.
-    pub fn with_synchronized_updates(mut self, out: Box<dyn Write + Send>) -> Self {
-        self.sync_output = Some(out);
+    /// Write escapes to `out`, which must be the stream the backend writes to (stdout): each
+    /// frame wrapped in synchronized-update escapes (CSI ?2026), so terminals show whole frames
+    /// only, and between frames the app's clipboard copies and notifications. Without it no
+    /// escapes are written.
+    pub fn with_escapes(mut self, out: Box<dyn Write + Send>) -> Self {
+        self.escapes = Some(out);
+        self
+    }
+
+    /// How `Effect::Notify` reaches the user (bell, desktop notification); by default it does not.
+    pub fn with_notifications(mut self, settings: NotificationSettings) -> Self {
+        self.notifications = settings;
         self
     }
 
@@ -112,10 +127,11 @@ impl<B: Backend> EventLoop<B> {
     {
         let size = self.terminal.size().map_err(backend)?;
         let mut flow =
-            dispatch(&mut app, &mut runner, Msg::Resize { width: size.width, height: size.height });
-        flow = flow.or(dispatch(&mut app, &mut runner, Msg::Tick((self.clock)())));
+            self.dispatch(&mut app, &mut runner, Msg::Resize { width: size.width, height: size.height });
+        let now = (self.clock)();
+        flow = flow.or(self.dispatch(&mut app, &mut runner, Msg::Tick(now)));
         for effect in app.start() {
-            runner.run(effect);
+            flow = flow.or(self.perform(&mut runner, effect));
         }
         let mut dirty = app.take_dirty();
         let mut last_draw: Option<Instant> = None;
@@ -147,13 +163,13 @@ impl<B: Backend> EventLoop<B> {
                         msgs_open = false;
                     }
                     for msg in batch.drain(..) {
-                        flow = flow.or(dispatch(&mut app, &mut runner, msg));
+                        flow = flow.or(self.dispatch(&mut app, &mut runner, msg));
                     }
                 }
                 event = input.next() => match event {
                     Some(Ok(event)) => {
                         if let Some(msg) = translate(event) {
-                            flow = dispatch(&mut app, &mut runner, msg);
+                            flow = self.dispatch(&mut app, &mut runner, msg);
                         }
                     }
                     Some(Err(e)) => return Err(TuiError::Input(e)),
@@ -162,7 +178,8 @@ impl<B: Backend> EventLoop<B> {
                 () = sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {}
                 () = sleep_until(next_tick.unwrap_or_else(Instant::now)), if next_tick.is_some() => {
                     next_tick = None;
-                    flow = dispatch(&mut app, &mut runner, Msg::Tick((self.clock)()));
+                    let now = (self.clock)();
+                    flow = self.dispatch(&mut app, &mut runner, Msg::Tick(now));
                 }
             }
             dirty |= app.take_dirty();
@@ -171,7 +188,7 @@ impl<B: Backend> EventLoop<B> {
     }
 
     fn draw(&mut self, app: &App) -> Result<(), TuiError> {
-        if let Some(out) = &mut self.sync_output {
+        if let Some(out) = &mut self.escapes {
             execute!(out, BeginSynchronizedUpdate)?;
         }
         let theme = &self.theme;
@@ -179,11 +196,40 @@ impl<B: Backend> EventLoop<B> {
         if let Some(hook) = &mut self.frame_hook {
             hook(frame.buffer);
         }
-        if let Some(out) = &mut self.sync_output {
+        if let Some(out) = &mut self.escapes {
             execute!(out, EndSynchronizedUpdate)?;
         }
         self.draws += 1;
         Ok(())
+    }
+
+    /// Run one message through the app and carry out its effects.
+    fn dispatch(&mut self, app: &mut App, runner: &mut impl EffectRunner, msg: Msg) -> Flow {
+        let mut flow = Flow::Continue;
+        for effect in app.update(msg) {
+            flow = flow.or(self.perform(runner, effect));
+        }
+        flow
+    }
+
+    /// Quitting and the terminal escapes are the loop's; every other effect goes to the runner.
+    /// Escapes are written from the loop's own thread between frames: never inside a frame.
+    fn perform(&mut self, runner: &mut impl EffectRunner, effect: Effect) -> Flow {
+        match effect {
+            Effect::Quit => return Flow::Quit,
+            Effect::Copy(text) => self.escape(&escapes::osc52(&text)),
+            Effect::Notify { title, body } => {
+                self.escape(&escapes::notification(&self.notifications, &title, &body))
+            }
+            other => runner.run(other),
+        }
+        Flow::Continue
+    }
+
+    fn escape(&mut self, text: &str) {
+        if let Some(out) = &mut self.escapes {
+            escapes::write(out, text);
+        }
     }
 }
 
@@ -198,18 +244,6 @@ impl Flow {
 
 fn backend(e: impl std::fmt::Display) -> TuiError {
     TuiError::Backend(e.to_string())
-}
-
-/// Run one message through the app and hand its effects to the runner.
-fn dispatch(app: &mut App, runner: &mut impl EffectRunner, msg: Msg) -> Flow {
-    let mut flow = Flow::Continue;
-    for effect in app.update(msg) {
-        match effect {
-            Effect::Quit => flow = Flow::Quit,
-            other => runner.run(other),
-        }
-    }
-    flow
 }
 
 /// Terminal events the app cares about; key releases, focus and paste are dropped.

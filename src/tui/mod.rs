@@ -1,8 +1,9 @@
 //! Running the app in a terminal: the event loop (`EventLoop`, generic over the ratatui
-//! backend and the input stream so tests drive it with a `TestBackend` and a channel) and the
-//! production entry point `run_in_terminal` (crossterm setup, panic hook, restore on every
-//! exit path).
+//! backend and the input stream so tests drive it with a `TestBackend` and a channel), the
+//! terminal escapes it writes (clipboard, notifications), and the production entry point
+//! `run_in_terminal` (crossterm setup, panic hook, restore on every exit path).
 
+mod escapes;
 mod event_loop;
 mod terminal;
 
@@ -18,10 +19,12 @@ pub use event_loop::{EventLoop, Exit, FRAME_INTERVAL};
 pub use terminal::{install_panic_hook, restore_terminal};
 
 use crate::app::{App, Effect, Msg};
+use crate::config::NotificationSettings;
 use crate::ui::Theme;
 
 /// Executes the app's effects (start pollers, call the APIs) and answers with `Msg`s through
-/// the sender it was built with. `Effect::Quit` never reaches it: the loop handles that.
+/// the sender it was built with. `Effect::Quit`, `Effect::Copy` and `Effect::Notify` never
+/// reach it: the loop handles those.
 pub trait EffectRunner {
     fn run(&mut self, effect: Effect);
 }
@@ -43,12 +46,14 @@ pub enum TuiError {
 }
 
 /// Run the app full-screen in this process's terminal until the user quits, `msgs` closes
-/// with the input, or SIGTERM/SIGHUP arrives. The terminal is restored on every exit path:
-/// normal return, error (the guard's drop) and panic (the hook restores first, then chains to
-/// the previous hook). Returns the final app state.
+/// with the input, or SIGTERM/SIGHUP arrives; `notifications` says how a watched item's end is
+/// told. The terminal is restored on every exit path: normal return, error (the guard's drop)
+/// and panic (the hook restores first, then chains to the previous hook). Returns the final
+/// app state.
 pub async fn run_in_terminal(
     app: App,
     theme: Theme,
+    notifications: NotificationSettings,
     msgs: mpsc::Receiver<Msg>,
     runner: impl EffectRunner,
 ) -> Result<App, TuiError> {
@@ -58,7 +63,8 @@ pub async fn run_in_terminal(
     let shutdown = CancellationToken::new();
     terminal::cancel_on_signals(shutdown.clone());
     let result = EventLoop::new(terminal, theme)
-        .with_synchronized_updates(Box::new(io::stdout()))
+        .with_escapes(Box::new(io::stdout()))
+        .with_notifications(notifications)
         .run(app, EventStream::new(), msgs, runner, shutdown.clone())
         .await;
     // Stops the signal listener.

@@ -1,0 +1,44 @@
+//! Effects on one item: an action (cancel, kill, start, terminate, resize…), and what is
+//! related to it for its details view (a cluster's events, a session's statements, a run's tasks).
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::app::Msg;
+use crate::domain::{Action, Target};
+use crate::poll::Poller;
+use crate::workspace::{Workspace, actions, related};
+
+/// Perform `action` on `target`, then poll its pane at once so the effect shows.
+pub(super) fn run(
+    ws: Option<Arc<Workspace>>,
+    poller: &Arc<Poller>,
+    action: Action,
+    target: Target,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let (tx, poller) = (tx.clone(), poller.clone());
+    tokio::spawn(async move {
+        let outcome = match ws {
+            Some(ws) => actions::perform(&ws, action, &target.id).await.map_err(|e| e.to_string()),
+            None => Err(format!("no workspace named {:?}", target.workspace)),
+        };
+        poller.refresh(&target.workspace, target.kind);
+        let _ = tx.send(Msg::ActionFinished { action, target, outcome }).await;
+    });
+}
+
+/// Read what is related to `target`; nothing is sent when its kind has no related list.
+pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc::Sender<Msg>) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let Some(ws) = ws else { return };
+        let related = match related::fetch(&ws, target.kind, &target.id).await {
+            Ok(Some(found)) => Ok(found),
+            Ok(None) => return,
+            Err(e) => Err(e.to_string()),
+        };
+        let _ = tx.send(Msg::Related { target, related }).await;
+    });
+}

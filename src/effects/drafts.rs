@@ -1,0 +1,71 @@
+//! The editor's files: the draft after every keystroke, the history after every run. Both are
+//! written off the event loop's thread; a failure shows as a warning.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use crate::app::Msg;
+use crate::drafts::{Draft, Drafts, HistoryEntry};
+
+/// Writes the editor's draft off the event loop's thread. Drafts arrive after every keystroke;
+/// while one is being written the newer ones replace each other, so a burst of typing costs a
+/// few writes, and the last text always reaches the disk.
+pub(super) struct DraftSaver {
+    drafts: Drafts,
+    pending: Arc<Mutex<Option<Draft>>>,
+    writing: Arc<AtomicBool>,
+    tx: mpsc::Sender<Msg>,
+}
+
+impl DraftSaver {
+    pub(super) fn new(drafts: Drafts, tx: mpsc::Sender<Msg>) -> DraftSaver {
+        DraftSaver { drafts, pending: Arc::default(), writing: Arc::default(), tx }
+    }
+
+    pub(super) fn save(&self, draft: Draft) {
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(draft);
+        if self.writing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (drafts, pending, writing, tx) =
+            (self.drafts.clone(), self.pending.clone(), self.writing.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            loop {
+                let next = pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+                match next {
+                    Some(draft) => {
+                        if let Err(e) = drafts.save_draft(&draft) {
+                            let path = drafts.draft_path();
+                            let _ = tx.try_send(Msg::Warning(format!(
+                                "cannot save the editor text to {}: {e}",
+                                path.display()
+                            )));
+                        }
+                    }
+                    None => {
+                        writing.store(false, Ordering::Release);
+                        // A draft that arrived between the take and the store would wait for
+                        // the next keystroke: pick it up now unless another writer did.
+                        let more = pending.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+                        if !more || writing.swap(true, Ordering::AcqRel) {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// Add a statement to the history file.
+    pub(super) fn append_history(&self, entry: HistoryEntry) {
+        let (drafts, tx) = (self.drafts.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = drafts.append_history(&entry) {
+                let path = drafts.history_path();
+                let _ = tx.try_send(Msg::Warning(format!("cannot add to {}: {e}", path.display())));
+            }
+        });
+    }
+}

@@ -1,0 +1,78 @@
+//! Following the open logs view: one task at a time re-reads the item's logs until it ends or
+//! the view closes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::Msg;
+use crate::domain::Target;
+use crate::workspace::{Workspace, logs};
+
+/// The task following the open logs view, if any.
+pub(super) struct LogFollower {
+    /// How often a live item is re-read.
+    every: Duration,
+    tx: mpsc::Sender<Msg>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl LogFollower {
+    pub(super) fn new(every: Duration, tx: mpsc::Sender<Msg>) -> LogFollower {
+        LogFollower { every, tx, task: None }
+    }
+
+    /// Follow `target` instead of whatever was followed before.
+    pub(super) fn follow(&mut self, ws: Option<Arc<Workspace>>, target: Target) {
+        self.stop();
+        let (tx, every) = (self.tx.clone(), self.every);
+        self.task = Some(tokio::spawn(async move {
+            let Some(ws) = ws else { return };
+            follow_logs(ws, target, tx, every).await;
+        }));
+    }
+
+    pub(super) fn stop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for LogFollower {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Read the item's logs until it has ended (then once more is not needed) or the view closes
+/// (the task is aborted). A failed read is shown and retried at the same pace.
+async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, every: Duration) {
+    loop {
+        let msg = match logs::fetch(&ws, target.kind, &target.id).await {
+            Ok(chunk) => {
+                let finished = chunk.finished;
+                let msg = Msg::Logs {
+                    target: target.clone(),
+                    lines: chunk.lines,
+                    whole: chunk.whole,
+                    finished,
+                    error_at: chunk.error_at,
+                };
+                if tx.send(msg).await.is_err() || finished {
+                    return;
+                }
+                None
+            }
+            Err(e) => Some(Msg::LogsFailed { target: target.clone(), error: e.to_string() }),
+        };
+        if let Some(msg) = msg
+            && tx.send(msg).await.is_err()
+        {
+            return;
+        }
+        tokio::time::sleep(every).await;
+    }
+}

@@ -1,0 +1,86 @@
+//! The monitor's effect runner: turns the app's `Effect`s into polling changes, API calls and
+//! file writes, answering with `Msg`s on the app's channel. Every call runs in its own task, so
+//! a slow or failing workspace never holds up the screen. One file per family of effect; the
+//! terminal's own effects (quitting, clipboard, notifications) stay with the event loop in `tui`.
+
+mod actions;
+mod drafts;
+mod logs;
+mod statements;
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::app::{Effect, Msg};
+use crate::config::PollSettings;
+use crate::drafts::Drafts;
+use crate::poll::Poller;
+use crate::workspace::Workspace;
+use drafts::DraftSaver;
+use logs::LogFollower;
+
+/// What every effect may need: the connected workspaces, their poller, the app's channel.
+pub struct Runner {
+    workspaces: Vec<Arc<Workspace>>,
+    poller: Arc<Poller>,
+    tx: mpsc::Sender<Msg>,
+    logs: LogFollower,
+    drafts: DraftSaver,
+}
+
+impl Runner {
+    /// Start polling every workspace (all hidden until the app says what is on screen).
+    pub fn start(
+        workspaces: Vec<Workspace>,
+        settings: PollSettings,
+        drafts: Drafts,
+        tx: mpsc::Sender<Msg>,
+    ) -> Runner {
+        let workspaces: Vec<Arc<Workspace>> = workspaces.into_iter().map(Arc::new).collect();
+        // An open logs view re-reads a live item at the active pace.
+        let logs = LogFollower::new(settings.active(), tx.clone());
+        let poller = Arc::new(Poller::start(&workspaces, settings, tx.clone()));
+        let drafts = DraftSaver::new(drafts, tx.clone());
+        Runner { workspaces, poller, tx, logs, drafts }
+    }
+
+    fn workspace(&self, name: &str) -> Option<Arc<Workspace>> {
+        self.workspaces.iter().find(|w| w.name == name).cloned()
+    }
+
+    /// Carry out one effect.
+    pub fn run(&mut self, effect: Effect) {
+        let tx = &self.tx;
+        match effect {
+            Effect::SetVisible { workspaces, kinds } => self.poller.set_visible(&workspaces, &kinds),
+            Effect::RunAction { action, target } => {
+                actions::run(self.workspace(&target.workspace), &self.poller, action, target, tx)
+            }
+            Effect::LoadRelated { target } => {
+                actions::load_related(self.workspace(&target.workspace), target, tx)
+            }
+            Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
+            Effect::StopLogs => self.logs.stop(),
+            Effect::AcquireRepl { attempt, workspace, place, language } => {
+                statements::acquire(self.workspace(&workspace), workspace, attempt, place, language, tx)
+            }
+            Effect::RunStatement { seq, repl, language, code } => {
+                let Some(ws) = self.workspace(repl.workspace()) else { return };
+                statements::run(ws, repl, seq, language, code, tx)
+            }
+            Effect::CancelStatement { seq, repl, statement_id } => {
+                let Some(ws) = self.workspace(repl.workspace()) else { return };
+                statements::cancel(ws, repl, seq, statement_id, tx)
+            }
+            Effect::ReleaseRepl { repl } => {
+                let Some(ws) = self.workspace(repl.workspace()) else { return };
+                statements::release(ws, repl)
+            }
+            Effect::SaveDraft(draft) => self.drafts.save(draft),
+            Effect::AppendHistory(entry) => self.drafts.append_history(entry),
+            // The event loop's own (see `tui`): they never reach the runner.
+            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } => {}
+        }
+    }
+}
