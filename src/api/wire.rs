@@ -218,6 +218,15 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
         .collect()
 }
 
+/// The typed view of a test body, decoded (and repaired) as a real answer would be.
+#[cfg(test)]
+pub(crate) fn decoded<T: DeserializeOwned>(raw: Value) -> T {
+    match Fetched::<T>::decode("GET", "/test", raw) {
+        Ok(f) => f.value,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// At most 120 characters of a body, for error messages (never the whole page).
 pub(crate) fn excerpt(text: &str) -> String {
     const MAX: usize = 120;

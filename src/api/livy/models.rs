@@ -586,14 +586,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::api::wire::Fetched;
-
-    fn decode<T: serde::de::DeserializeOwned>(v: Value) -> T {
-        match Fetched::<T>::decode("GET", "/t", v) {
-            Ok(f) => f.value,
-            Err(e) => panic!("{e}"),
-        }
-    }
+    use crate::api::wire::decoded as decode;
 
     #[test]
     fn a_sparse_early_session_body_reads() {
