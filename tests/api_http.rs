@@ -488,7 +488,7 @@ async fn rejected_creates_are_retried_but_failed_ones_never() {
     .await;
     let created = livy(&fake).create_session(&SessionRequest::default()).await;
     let created = created.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(created.fabric_state(), Some(&FabricSessionState::Queued));
+    assert_eq!(created.fabric_session_state(), Some(&FabricSessionState::Queued));
     assert_eq!(created.raw, json!({"fabricSessionStateInfo": {"state": "queued"}}));
     assert_eq!(fake.count(), 2);
     assert_eq!(fake.requests()[1].body, "{}");

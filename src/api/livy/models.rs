@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::api::wire::wire_enum;
+use crate::api::wire::{items, lenient, wire_enum};
 
 wire_enum! {
     /// `state` of a Livy session or batch (and `livyInfo.currentState`).
@@ -284,8 +284,18 @@ pub struct LivyInfo {
     pub recovering_at: Option<String>,
     pub error_at: Option<String>,
     pub current_state: Option<LivyState>,
-    /// The request as submitted (`SessionRequest` / `LivyRequestBase`).
-    pub job_creation_request: Option<Value>,
+    /// The request as submitted (`SessionRequest` / `LivyRequestBase`), as far as it is read.
+    #[serde(deserialize_with = "lenient")]
+    pub job_creation_request: Option<JobCreationRequest>,
+}
+
+/// What is read of `livyInfo.jobCreationRequest` (the whole request stays in the raw object).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct JobCreationRequest {
+    /// A batch's main file.
+    #[serde(deserialize_with = "lenient")]
+    pub file: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -310,10 +320,12 @@ pub struct PluginInfo {
     pub current_state: Option<PluginState>,
 }
 
-/// `SessionResponse`.
+/// `SessionResponse` and `BatchResponse` in one type: the swagger defines them alike but for
+/// the name of Fabric's acquisition state (`fabricSessionStateInfo` / `fabricBatchStateInfo`),
+/// and `livyInfo` is already the union of both timestamp sets. A body carries one of the two.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct SessionResponse {
+pub struct LivyJob {
     pub id: Option<String>,
     pub name: Option<String>,
     pub app_id: Option<String>,
@@ -330,85 +342,76 @@ pub struct SessionResponse {
     pub tags: Map<String, Value>,
     pub error_info: Vec<LivyErrorInfo>,
     pub fabric_session_state_info: Option<FabricStateInfo<FabricSessionState>>,
-    pub livy_info: Option<LivyInfo>,
-    pub scheduler_info: Option<SchedulerInfo>,
-    pub plugin_info: Option<PluginInfo>,
-}
-
-impl SessionResponse {
-    /// The Livy state: top-level `state`, else `livyInfo.currentState` (missing while starting).
-    pub fn livy_state(&self) -> Option<&LivyState> {
-        self.state.as_ref().or_else(|| self.livy_info.as_ref().and_then(|l| l.current_state.as_ref()))
-    }
-
-    /// Fabric's acquisition state, the only state early bodies carry (and the only place a
-    /// capacity rejection shows).
-    pub fn fabric_state(&self) -> Option<&FabricSessionState> {
-        self.fabric_session_state_info.as_ref().and_then(|f| f.state.as_ref())
-    }
-
-    /// Acquisition failed or was cancelled before Livy ever ran.
-    pub fn acquisition_failed(&self) -> bool {
-        matches!(self.fabric_state(), Some(FabricSessionState::Error | FabricSessionState::Cancelled))
-    }
-}
-
-/// `BatchResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct BatchResponse {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub app_id: Option<String>,
-    pub app_info: Map<String, Value>,
-    pub artifact_id: Option<String>,
-    pub job_type: Option<JobType>,
-    pub submitter_id: Option<String>,
-    pub submitter_name: Option<String>,
-    pub state: Option<LivyState>,
-    pub result: Option<JobResult>,
-    pub cancellation_reason: Option<String>,
-    pub log: Vec<String>,
-    pub tags: Map<String, Value>,
-    pub error_info: Vec<LivyErrorInfo>,
     pub fabric_batch_state_info: Option<FabricStateInfo<FabricBatchState>>,
     pub livy_info: Option<LivyInfo>,
     pub scheduler_info: Option<SchedulerInfo>,
     pub plugin_info: Option<PluginInfo>,
 }
 
-impl BatchResponse {
+/// `GET /sessions/{id}` and `POST /sessions`.
+pub type SessionResponse = LivyJob;
+/// `GET /batches/{id}` and `POST /batches`.
+pub type BatchResponse = LivyJob;
+
+impl LivyJob {
+    /// The Livy state: top-level `state`, else `livyInfo.currentState` (missing while starting).
     pub fn livy_state(&self) -> Option<&LivyState> {
         self.state.as_ref().or_else(|| self.livy_info.as_ref().and_then(|l| l.current_state.as_ref()))
     }
 
-    pub fn fabric_state(&self) -> Option<&FabricBatchState> {
+    /// Fabric's acquisition state of a session, the only state early bodies carry (and the only
+    /// place a capacity rejection shows).
+    pub fn fabric_session_state(&self) -> Option<&FabricSessionState> {
+        self.fabric_session_state_info.as_ref().and_then(|f| f.state.as_ref())
+    }
+
+    /// Fabric's acquisition state of a batch.
+    pub fn fabric_batch_state(&self) -> Option<&FabricBatchState> {
         self.fabric_batch_state_info.as_ref().and_then(|f| f.state.as_ref())
+    }
+
+    /// Fabric's acquisition state, session or batch, as the service spells it.
+    pub fn fabric_state_word(&self) -> Option<&str> {
+        self.fabric_session_state()
+            .map(FabricSessionState::as_str)
+            .or_else(|| self.fabric_batch_state().map(FabricBatchState::as_str))
+    }
+
+    /// A session's acquisition failed or was cancelled before Livy ever ran.
+    pub fn acquisition_failed(&self) -> bool {
+        matches!(self.fabric_session_state(), Some(FabricSessionState::Error | FabricSessionState::Cancelled))
     }
 }
 
-/// A column of a SQL result schema.
+/// A column of a SQL result schema. Read tolerantly: a column without a textual name is
+/// still a column.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct SqlField {
-    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub name: Option<String>,
     /// Spark type name (`long`, `string`, ...) or a nested type object.
     #[serde(rename = "type")]
     pub data_type: Value,
+    #[serde(deserialize_with = "lenient")]
     pub nullable: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
 pub struct SqlSchema {
+    /// Required: an envelope without a list of fields is not a table. A field that is not an
+    /// object reads as a nameless column.
+    #[serde(deserialize_with = "items")]
     pub fields: Vec<SqlField>,
 }
 
-/// `output.data["application/json"]` of a `sql` statement: rows in schema order.
+/// `output.data["application/json"]` of a `sql` statement: rows in schema order. `schema`
+/// and `data` are required (other JSON outputs are not tables); a row that is not a list
+/// reads as an empty row.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
 pub struct SqlTable {
     pub schema: SqlSchema,
+    #[serde(deserialize_with = "items")]
     pub data: Vec<Vec<Value>>,
 }
 
@@ -593,7 +596,7 @@ mod tests {
         let s: SessionResponse = decode(json!({"fabricSessionStateInfo": {"state": "acquiringSession"}}));
         assert_eq!(s.id, None);
         assert_eq!(s.livy_state(), None);
-        assert_eq!(s.fabric_state(), Some(&FabricSessionState::AcquiringSession));
+        assert_eq!(s.fabric_session_state(), Some(&FabricSessionState::AcquiringSession));
         let s: SessionResponse =
             decode(json!({"fabricSessionStateInfo": {"state": "error", "errorMessage": "capacity"}}));
         assert!(s.acquisition_failed());
@@ -625,7 +628,7 @@ mod tests {
             "livyInfo": {"runningAt": "2026-01-01T00:01:00Z", "successAt": "2026-01-01T00:02:00Z", "currentState": "success"}
         }));
         assert!(b.livy_state().is_some_and(LivyState::is_finished));
-        assert_eq!(b.fabric_state(), Some(&FabricBatchState::Expired));
+        assert_eq!(b.fabric_batch_state(), Some(&FabricBatchState::Expired));
     }
 
     #[test]
@@ -635,7 +638,7 @@ mod tests {
                 "schema": {"type": "struct", "fields": [{"name": "c", "type": "long", "nullable": true, "metadata": {}}]},
                 "data": [[1, "a"], [2, "b"]]}}}}));
         let table = st.output.as_ref().and_then(StatementOutput::table).unwrap_or_default();
-        assert_eq!((table.schema.fields[0].name.as_str(), table.data.len()), ("c", 2));
+        assert_eq!((table.schema.fields[0].name.as_deref(), table.data.len()), (Some("c"), 2));
         let st: StatementResponse = decode(json!({"id": 1, "state": "available", "output": {
             "status": "error", "execution_count": 1, "ename": "NameError", "evalue": "name 'x' is not defined",
             "traceback": ["Traceback ...", "NameError: name 'x' is not defined"]}}));
@@ -649,6 +652,38 @@ mod tests {
         let list: StatementsResponse =
             decode(json!({"statements": [{"id": 0, "state": "waiting"}], "total_statements": 1}));
         assert_eq!(list.statements[0].state, Some(StatementState::Waiting));
+    }
+
+    #[test]
+    fn fields_read_for_rows_tolerate_unexpected_shapes() {
+        // `livyInfo.jobCreationRequest.file` (a batch's file): a value of another type is absent,
+        // not a failed body.
+        let file = |v: Value| {
+            let b: BatchResponse = decode(v);
+            b.livy_info.and_then(|l| l.job_creation_request).and_then(|r| r.file)
+        };
+        assert_eq!(
+            file(json!({"livyInfo": {"jobCreationRequest": {"file": "abfss://x/a.py", "conf": {"k": 1}}}})),
+            Some("abfss://x/a.py".into())
+        );
+        assert_eq!(file(json!({"id": "b", "livyInfo": {"jobCreationRequest": {"file": 5}}})), None);
+        assert_eq!(file(json!({"id": "b", "livyInfo": {"jobCreationRequest": "file.py"}})), None);
+        // SQL tables: a nameless or odd column and a row that is not a list still make a table;
+        // an envelope without a schema or rows is not a table.
+        let table = |v: Value| {
+            let out: StatementOutput = decode(json!({"status": "ok", "data": {"application/json": v}}));
+            out.table()
+        };
+        let t = table(json!({"schema": {"fields": [{"name": 1, "nullable": "yes"}, "c", {"name": "n"}]},
+                             "data": [[1, 2, 3], {"x": 1}, null]}))
+        .unwrap_or_default();
+        let names: Vec<_> = t.schema.fields.iter().map(|f| f.name.as_deref()).collect();
+        assert_eq!(names, [None, None, Some("n")]);
+        assert_eq!(t.data, [vec![json!(1), json!(2), json!(3)], vec![], vec![]]);
+        assert_eq!(table(json!({"data": [[1]]})), None);
+        assert_eq!(table(json!({"schema": {}, "data": [[1]]})), None);
+        assert_eq!(table(json!({"schema": {"fields": []}, "data": null})), None);
+        assert_eq!(table(json!({"a": 1})), None);
     }
 
     #[test]

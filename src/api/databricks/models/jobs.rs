@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::api::wire::wire_enum;
+use crate::api::wire::{items, lenient, wire_enum};
 
 wire_enum! {
     /// `state.life_cycle_state` (legacy, still returned). Terminal: TERMINATED, SKIPPED,
@@ -200,6 +200,22 @@ pub struct RunTask {
     pub cluster_instance: Option<ClusterInstance>,
 }
 
+wire_enum! {
+    /// `repair_history[].type`.
+    pub RepairType { Original = "ORIGINAL", Repair = "REPAIR" }
+}
+
+/// An entry of a run's `repair_history`, as far as it is read (the raw object has the rest).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct RepairHistoryItem {
+    #[serde(rename = "type")]
+    pub repair_type: Option<RepairType>,
+    /// The repair id (the original run's id for `ORIGINAL`).
+    #[serde(deserialize_with = "lenient")]
+    pub id: Option<i64>,
+}
+
 /// A job run (`runs/get`, items of `runs/list`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
@@ -229,8 +245,12 @@ pub struct Run {
     pub cluster_spec: Option<Value>,
     pub job_parameters: Vec<Value>,
     pub overriding_parameters: Option<Value>,
-    pub tasks: Vec<RunTask>,
-    pub repair_history: Vec<Value>,
+    /// `None` when the body does not carry its tasks (list items without `expand_tasks`).
+    pub tasks: Option<Vec<RunTask>>,
+    /// The original run and each repair, oldest first. An entry of an unexpected shape reads
+    /// as an empty one.
+    #[serde(deserialize_with = "items")]
+    pub repair_history: Vec<RepairHistoryItem>,
     /// Set when `tasks` (or other arrays) were cut at 100 items (`expand_tasks` lists, 2.2 get).
     pub has_more: Option<bool>,
     /// 2.2 `runs/get`: the next page of this run's arrays.
@@ -397,7 +417,7 @@ mod tests {
         assert!(state.life_cycle_state.as_ref().is_some_and(RunLifeCycleState::is_terminal));
         assert_eq!(state.result_state, Some(RunResultState::Success));
         assert_eq!(r.trigger, Some(TriggerType::OneTime));
-        assert_eq!(r.tasks[0].run_id, Some(455644834));
+        assert_eq!(r.tasks.as_deref().and_then(|t| t.first()).and_then(|t| t.run_id), Some(455644834));
         let q: Run = decode(
             json!({"run_id":9,"state":{"life_cycle_state":"QUEUED","state_message":"Queued"},
             "status":{"state":"QUEUED","queue_details":{"code":"MAX_CONCURRENT_RUNS_REACHED","message":"..."}}}),
@@ -414,5 +434,25 @@ mod tests {
         let failed: RunOutput = decode(json!({"metadata":{},"error":"ZeroDivisionError: division by zero",
             "error_trace":"Traceback ..."}));
         assert!(failed.error.is_some() && failed.error_trace.is_some());
+    }
+
+    #[test]
+    fn repair_history_and_tasks_read_tolerantly() {
+        let r: Run = decode(json!({"run_id": 1, "repair_history": [
+            {"type": "ORIGINAL", "id": 1, "task_run_ids": [2]}, "junk", {"type": "REPAIR", "id": "7"},
+            {"type": "REPAIR", "id": 8, "task_run_ids": ["x"], "start_time": "soon"}]}));
+        let history: Vec<_> = r.repair_history.iter().map(|h| (h.repair_type.clone(), h.id)).collect();
+        assert_eq!(
+            history,
+            [
+                (Some(RepairType::Original), Some(1)),
+                (None, None),
+                (Some(RepairType::Repair), None),
+                (Some(RepairType::Repair), Some(8))
+            ]
+        );
+        assert_eq!(r.tasks, None, "a list item without expand_tasks carries no tasks");
+        let r: Run = decode(json!({"run_id": 1, "repair_history": null, "tasks": []}));
+        assert_eq!((r.repair_history.len(), r.tasks), (0, Some(vec![])));
     }
 }

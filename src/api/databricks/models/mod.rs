@@ -34,7 +34,10 @@ mod tests {
             decode(json!({"run_id": "455644833", "job_id": 11, "tasks": null, "job_parameters": null,
             "cluster_instance": {"cluster_id": "c", "spark_context_id": 4348585301701786482i64},
             "start_time": "1718000000000", "repair_history": [null]}));
-        assert_eq!((r.run_id, r.start_time, r.tasks.len()), (Some(455644833), Some(1718000000000), 0));
+        assert_eq!(
+            (r.run_id, r.start_time, r.tasks.as_ref().map_or(0, Vec::len)),
+            (Some(455644833), Some(1718000000000), 0)
+        );
         assert_eq!(
             r.cluster_instance.and_then(|c| c.spark_context_id).as_deref(),
             Some("4348585301701786482")
