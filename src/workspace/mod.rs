@@ -9,6 +9,7 @@ pub mod hints;
 pub mod logs;
 pub mod related;
 pub mod rows;
+pub mod statement_convert;
 pub mod statements;
 
 use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};
