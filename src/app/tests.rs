@@ -6,8 +6,9 @@ use jiff::tz::TimeZone;
 use serde_json::json;
 
 use super::*;
-use crate::domain::convert::{cluster_row, livy_row, run_row};
+use crate::api::Fetched;
 use crate::domain::{Kind, Resource, Status};
+use crate::workspace::convert;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
@@ -29,6 +30,21 @@ fn ms(s: &str) -> i64 {
     ts(s).as_millisecond()
 }
 
+/// An API object written as JSON, decoded as the client decodes it.
+fn fetched<T: serde::de::DeserializeOwned>(raw: serde_json::Value) -> Fetched<T> {
+    Fetched::decode("GET", "/fixture", raw).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A cluster row from a `clusters/list` item, as the pollers make it.
+fn cluster_row(workspace: &str, raw: serde_json::Value) -> Resource {
+    convert::cluster_row(workspace, fetched(raw))
+}
+
+/// A run row from a `runs/list` item.
+fn run_row(workspace: &str, raw: serde_json::Value) -> Resource {
+    convert::run_row(workspace, fetched(raw))
+}
+
 fn run(id: i64, name: &str, life: &str, result: Option<&str>, start: &str) -> Resource {
     let mut state = json!({"life_cycle_state": life});
     if let Some(r) = result {
@@ -42,11 +58,13 @@ fn run(id: i64, name: &str, life: &str, result: Option<&str>, start: &str) -> Re
 }
 
 fn session(id: &str, name: &str, state: &str) -> Resource {
-    livy_row(
+    convert::activity_row(
         Kind::Session,
         "fabric-prod",
         Some("sales_lh"),
-        json!({"id": id, "name": name, "state": state, "submitterName": "Grace", "startedAt": "2026-11-22T09:30:00Z"}),
+        fetched(
+            json!({"id": id, "name": name, "livyState": state, "submitterName": "Grace", "startedAt": "2026-11-22T09:30:00Z"}),
+        ),
     )
 }
 

@@ -205,7 +205,11 @@ async fn events(ctx: &Context, args: &EventsArgs) -> ExitCode {
         Err(e) => return api_failure(ws, &e),
     };
     match t.output {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&events).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&events.iter().map(|e| &e.raw).collect::<Vec<_>>())
+                .unwrap_or_default()
+        ),
         Format::Table => {
             if events.is_empty() {
                 println!("No events.");
@@ -307,8 +311,10 @@ async fn output(ctx: &Context, t: &TargetArgs) -> ExitCode {
         Err(e) => return api_failure(ws, &e),
     };
     if t.output == Format::Json {
-        let doc: Vec<Value> =
-            outputs.iter().map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output})).collect();
+        let doc: Vec<Value> = outputs
+            .iter()
+            .map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output.raw}))
+            .collect();
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return ExitCode::SUCCESS;
     }

@@ -5,6 +5,7 @@
 //! is kept with its error, so the monitor and `doctor` can show it in place while the others work.
 
 pub mod actions;
+pub mod convert;
 pub mod hints;
 pub mod logs;
 pub mod related;
