@@ -2,8 +2,8 @@
 //! ignored, unknown enum values kept. Timestamps are epoch milliseconds. Deep or rarely shown
 //! structures (cloud attributes, task definitions) stay `serde_json::Value`.
 //!
-//! One file per API area, like the clients: [`clusters`], [`jobs`] (and runs), [`commands`]
-//! (execution 1.2), [`tokens`], [`secrets`], [`scim`]. Everything is re-exported here, so
+//! One file per API area, like the clients: `clusters`, `jobs` (and runs), `commands`
+//! (execution 1.2), `tokens`, `secrets`, `scim`. Everything is re-exported here, so
 //! `models::X` names every model.
 
 mod clusters;

@@ -2,8 +2,8 @@
 //! field optional, unknown fields ignored, unknown enum values kept. Early session bodies may
 //! hold nothing but `fabricSessionStateInfo`.
 //!
-//! One file per API area: [`sessions`] (and batches), [`statements`], [`high_concurrency`]
-//! sessions, the [`monitoring`] lists. Everything is re-exported here, so `models::X` names
+//! One file per API area: `sessions` (and batches), `statements`, `high_concurrency`
+//! sessions, the `monitoring` lists. Everything is re-exported here, so `models::X` names
 //! every model.
 
 mod high_concurrency;
