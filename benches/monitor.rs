@@ -16,17 +16,23 @@ use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
+use sparkdeck::api::Fetched;
 use sparkdeck::app::{App, Msg, StatementUpdate, View, Workspace};
 use sparkdeck::domain::Service;
-use sparkdeck::domain::convert::{cluster_row, run_row};
 use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
 use sparkdeck::domain::{Kind, Resource};
 use sparkdeck::ui::{self, Theme};
+use sparkdeck::workspace::convert::{cluster_row, run_row};
 
 const ROWS: usize = 10_000;
 
 fn now() -> Timestamp {
     "2026-11-22T10:00:00Z".parse().unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// A list item written as JSON, decoded as the client decodes it.
+fn fetched<T: serde::de::DeserializeOwned>(raw: serde_json::Value) -> Fetched<T> {
+    Fetched::decode("GET", "/bench", raw).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn runs() -> Vec<Resource> {
@@ -45,9 +51,9 @@ fn runs() -> Vec<Resource> {
             }
             run_row(
                 "adb-prod",
-                json!({"run_id": 1_000_000 + i, "job_id": i % 300, "run_name": format!("job-{}-nightly", i % 300),
+                fetched(json!({"run_id": 1_000_000 + i, "job_id": i % 300, "run_name": format!("job-{}-nightly", i % 300),
                        "state": state, "start_time": base - (i as i64) * 60_000, "trigger": "PERIODIC",
-                       "creator_user_name": "ada@contoso.com"}),
+                       "creator_user_name": "ada@contoso.com"})),
             )
         })
         .collect()
@@ -58,9 +64,9 @@ fn clusters() -> Vec<Resource> {
         .map(|i| {
             cluster_row(
                 "adb-prod",
-                json!({"cluster_id": format!("1122-{i:06}-abcdefgh"), "cluster_name": format!("cluster-{i}"),
+                fetched(json!({"cluster_id": format!("1122-{i:06}-abcdefgh"), "cluster_name": format!("cluster-{i}"),
                        "state": if i % 3 == 0 { "RUNNING" } else { "TERMINATED" }, "num_workers": i % 16,
-                       "spark_version": "15.4.x-scala2.12", "start_time": now().as_millisecond() - i as i64 * 1000}),
+                       "spark_version": "15.4.x-scala2.12", "start_time": now().as_millisecond() - i as i64 * 1000})),
             )
         })
         .collect()

@@ -488,7 +488,7 @@ async fn rejected_creates_are_retried_but_failed_ones_never() {
     .await;
     let created = livy(&fake).create_session(&SessionRequest::default()).await;
     let created = created.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(created.fabric_state(), Some(&FabricSessionState::Queued));
+    assert_eq!(created.fabric_session_state(), Some(&FabricSessionState::Queued));
     assert_eq!(created.raw, json!({"fabricSessionStateInfo": {"state": "queued"}}));
     assert_eq!(fake.count(), 2);
     assert_eq!(fake.requests()[1].body, "{}");
@@ -920,4 +920,34 @@ async fn deleting_what_already_ended_succeeds_whatever_the_body() {
     assert_eq!(e.status, Some(409), "other errors still fail: {e}");
     let methods: Vec<String> = fake.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
     assert_eq!(methods[0], format!("DELETE {LIVY}/sessions/s1"));
+}
+
+#[tokio::test]
+async fn a_runs_logs_read_runs_get_once_per_refresh() {
+    use sparkdeck::domain::{Kind, Service};
+    use sparkdeck::workspace::{Clients, Workspace, logs};
+    let fake = Fake::start(|seen, _| match seen.path.as_str() {
+        "/api/2.2/jobs/runs/get" => Reply::json(
+            200,
+            json!({"run_id": 7, "state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED"},
+                   "tasks": [{"task_key": "t", "run_id": 8, "state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED"}}]}),
+        ),
+        "/api/2.2/jobs/runs/get-output" => Reply::json(200, json!({"error": "ValueError: bad"})),
+        _ => Reply::json(404, json!({"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "no"})),
+    })
+    .await;
+    let ws = Workspace {
+        name: "adb".into(),
+        service: Service::Databricks,
+        origin: Default::default(),
+        base_url: fake.base.clone(),
+        clients: Ok(Clients::Databricks(dbx(&fake))),
+    };
+    let chunk = logs::fetch(&ws, Kind::Run, "7").await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        chunk.finished && chunk.lines.first().is_some_and(|l| l == "Error: ValueError: bad"),
+        "{chunk:?}"
+    );
+    let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/2.2/jobs/runs/get", "/api/2.2/jobs/runs/get-output"]);
 }

@@ -182,12 +182,17 @@ fn throttled_workspace_in_header_and_status_line() {
 fn changed_rows_flash_and_stop_flashing() {
     let mut app = view(View::Runs);
     let mut refreshed = runs();
-    let finished = sparkdeck::domain::convert::run_row(
+    let finished = sparkdeck::workspace::convert::run_row(
         "adb-prod",
-        serde_json::json!({"run_id": 884211, "job_id": 7001, "run_name": "hourly-aggregates",
-            "state": {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS"},
-            "start_time": ts("2026-11-22T09:55:02Z").as_millisecond(),
-            "end_time": ts("2026-11-22T10:00:03Z").as_millisecond()}),
+        sparkdeck::api::Fetched::decode(
+            "GET",
+            "/fixture",
+            serde_json::json!({"run_id": 884211, "job_id": 7001, "run_name": "hourly-aggregates",
+                "state": {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS"},
+                "start_time": ts("2026-11-22T09:55:02Z").as_millisecond(),
+                "end_time": ts("2026-11-22T10:00:03Z").as_millisecond()}),
+        )
+        .unwrap_or_else(|e| panic!("{e}")),
     );
     refreshed[0] = finished;
     app.update(Msg::Rows {

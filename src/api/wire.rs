@@ -4,7 +4,8 @@
 
 use std::ops::Deref;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::error::ApiError;
@@ -196,6 +197,29 @@ fn number_in(text: &str) -> Option<Value> {
     text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::from)
 }
 
+/// `deserialize_with` for an optional field whose old by-key reader ignored a value of the
+/// wrong type: such a value reads as absent instead of failing the whole object (and the page
+/// it came in). No repairs happen inside; `raw` keeps the value as sent.
+pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(serde_json::from_value(Value::deserialize(d)?).ok())
+}
+
+/// `deserialize_with` for a list read item by item: an item that is not a `T` reads as
+/// `T::default()` instead of failing the list. A value that is not a list is still an error
+/// (an explicit `null` is then repaired to the default like any other).
+pub(crate) fn items<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Array(items) => {
+            Ok(items.into_iter().map(|item| serde_json::from_value(item).unwrap_or_default()).collect())
+        }
+        other => {
+            Err(D::Error::custom(format!("invalid type: {}, expected a list", excerpt(&other.to_string()))))
+        }
+    }
+}
+
 /// Items of a list body (`{"clusters": [...]}`), each decoded with its own raw object.
 pub(crate) fn decode_items<T: DeserializeOwned>(
     method: &str,
@@ -216,6 +240,18 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
         .enumerate()
         .map(|(i, raw)| Fetched::decode_at(method, path, raw, &format!("{key}[{i}]")))
         .collect()
+}
+
+/// A test body as fetched: decoded (and repaired) as a real answer would be.
+#[cfg(test)]
+pub(crate) fn fetched<T: DeserializeOwned>(raw: Value) -> Fetched<T> {
+    Fetched::decode("GET", "/test", raw).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The typed view of a test body.
+#[cfg(test)]
+pub(crate) fn decoded<T: DeserializeOwned>(raw: Value) -> T {
+    fetched(raw).value
 }
 
 /// At most 120 characters of a body, for error messages (never the whole page).

@@ -2,8 +2,6 @@
 //! tasks), and the full API object as pretty JSON. Built once when opened or when the row is
 //! refreshed, never per frame.
 
-use serde_json::Value;
-
 use crate::domain::{Detail, Kind};
 
 use super::store::Entry;
@@ -112,23 +110,24 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
             out.push(field("Node type", opt(node_type)));
             out.push(field("Source", opt(source)));
             out.push(field("Pinned", if *pinned { "yes" } else { "no" }));
-            if let Some(msg) = r.raw.get("state_message").and_then(Value::as_str).filter(|m| !m.is_empty()) {
-                out.push(field("Message", msg));
+            if let Some(msg) = &r.state_message {
+                out.push(field("Message", msg.clone()));
             }
         }
-        Detail::Run { job_id, job_name, trigger, result } => {
+        Detail::Run { job_id, job_name, trigger, result, tasks } => {
             out.push(field("Job id", job_id.map_or_else(|| "—".into(), |j| j.to_string())));
             out.push(field("Job / run name", opt(job_name)));
             out.push(field("Trigger", opt(trigger)));
             out.push(field("Result", opt(result)));
-            if let Some(msg) =
-                r.raw.pointer("/state/state_message").and_then(Value::as_str).filter(|m| !m.is_empty())
-            {
-                out.push(field("Message", msg));
+            if let Some(msg) = &r.state_message {
+                out.push(field("Message", msg.clone()));
             }
             // The row's own tasks (expanded lists carry them) until `runs/get` has been read.
-            if related.is_none() {
-                out.extend(tasks(&r.raw));
+            if related.is_none()
+                && let Some(tasks) = tasks.as_ref().filter(|t| !t.is_empty())
+            {
+                out.push(DetailLine::Heading(format!("Tasks ({})", tasks.len())));
+                out.extend(tasks.iter().map(|t| field("Task", t.clone())));
             }
         }
     }
@@ -141,7 +140,7 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
             out.extend(items.iter().map(|l| DetailLine::Text(l.clone())));
         }
         None if matches!(r.detail, Detail::Cluster { .. } | Detail::Session { read_only: false, .. })
-            || (matches!(r.detail, Detail::Run { .. }) && r.raw.get("tasks").is_none()) =>
+            || matches!(r.detail, Detail::Run { tasks: None, .. }) =>
         {
             out.push(DetailLine::Heading("Related".into()));
             out.push(DetailLine::Text("reading…".into()));
@@ -149,17 +148,6 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
         None => {}
     }
     out.push(DetailLine::Heading("API object".into()));
-    let pretty = serde_json::to_string_pretty(&*r.raw).unwrap_or_else(|e| format!("(cannot show: {e})"));
-    out.extend(pretty.lines().map(|l| DetailLine::Json(l.to_string())));
-    out
-}
-
-/// A multi-task run's tasks with their states, as the row carries them.
-fn tasks(raw: &Value) -> Vec<DetailLine> {
-    let Some(tasks) = raw.get("tasks").and_then(Value::as_array).filter(|t| !t.is_empty()) else {
-        return Vec::new();
-    };
-    let mut out = vec![DetailLine::Heading(format!("Tasks ({})", tasks.len()))];
-    out.extend(tasks.iter().map(|t| field("Task", crate::domain::convert::task_line(t))));
+    out.extend(r.raw_pretty().lines().map(|l| DetailLine::Json(l.to_string())));
     out
 }

@@ -136,7 +136,7 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
                 let rows = scopes
                     .iter()
                     .map(|s| {
-                        let backend = s.raw.get("backend_type").and_then(Value::as_str).unwrap_or_default();
+                        let backend = s.value.backend_type.as_ref().map_or("", |b| b.as_str());
                         vec![s.value.name.clone().unwrap_or_default(), backend.to_string()]
                     })
                     .collect();

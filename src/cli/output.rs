@@ -279,6 +279,7 @@ mod tests {
             owner: Some("ada@contoso.com".into()),
             started_at: Some(ts("2026-11-22T10:00:00Z")),
             ended_at: None,
+            state_message: None,
             detail: Detail::Session {
                 idle_timeout_at: Some(ts("2026-11-22T10:20:00Z")),
                 high_concurrency: false,

@@ -172,7 +172,11 @@ async fn events(ctx: &Context, args: &EventsArgs) -> CmdResult {
     let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
     let events = actions::cluster_events(ws, &t.id, args.limit).await.map_err(|e| api_failure(ws, &e))?;
     match t.output {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&events).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&events.iter().map(|e| &e.raw).collect::<Vec<_>>())
+                .unwrap_or_default()
+        ),
         Format::Table => {
             if events.is_empty() {
                 println!("No events.");
@@ -239,8 +243,10 @@ async fn output(ctx: &Context, t: &TargetArgs) -> CmdResult {
     let (ws, _) = find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
     let outputs = actions::run_output(ws, &t.id).await.map_err(|e| api_failure(ws, &e))?;
     if t.output == Format::Json {
-        let doc: Vec<Value> =
-            outputs.iter().map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output})).collect();
+        let doc: Vec<Value> = outputs
+            .iter()
+            .map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output.raw}))
+            .collect();
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return Ok(());
     }

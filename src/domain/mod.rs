@@ -2,13 +2,12 @@
 //! over every service's own states (the raw word is always kept next to it) and one row type.
 
 pub mod action;
-pub mod convert;
 pub mod resource;
 pub mod service;
 pub mod statement;
 pub mod status;
 
 pub use action::{Action, Target};
-pub use resource::{Detail, Kind, Resource, format_duration};
+pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration};
 pub use service::Service;
 pub use status::Status;

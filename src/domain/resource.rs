@@ -1,6 +1,6 @@
 //! One row of the monitor: a Livy session or batch, a Databricks cluster or job run, in the
-//! terms the UI and the headless commands show. Built from API objects by the pollers; the
-//! full API object stays attached for details views and `-o json`.
+//! terms the UI and the headless commands show. Built from API objects by `workspace::convert`;
+//! the full API object stays attached, unread, for the details view and `-o json`.
 
 use std::sync::Arc;
 
@@ -78,8 +78,15 @@ pub enum Detail {
         trigger: Option<String>,
         /// `result_state` once terminal.
         result: Option<String>,
+        /// One line per task ("ingest: TERMINATED / SUCCESS") when the row carries its tasks
+        /// (`runs/get`, expanded lists); `None` when it does not, so they have to be read.
+        tasks: Option<Vec<String>>,
     },
 }
+
+/// Fabric ends a session after this long idle (the default; a session's own
+/// `spark.livy.session.idle.timeout` is not visible in its body).
+pub const IDLE_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_mins(20);
 
 /// One row.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,8 +103,10 @@ pub struct Resource {
     pub owner: Option<String>,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
+    /// Why it is in this state, in the service's words (a cluster's or run's `state_message`).
+    pub state_message: Option<String>,
     pub detail: Detail,
-    /// The full API object as received.
+    /// The full API object as received: shown whole, never read by key outside the conversion.
     pub raw: Arc<serde_json::Value>,
 }
 
@@ -117,6 +126,11 @@ impl Resource {
     /// A key unique across workspaces and kinds.
     pub fn key(&self) -> (Kind, &str, &str) {
         (self.kind, &self.workspace, &self.id)
+    }
+
+    /// The API object as pretty-printed JSON, for reading.
+    pub fn raw_pretty(&self) -> String {
+        serde_json::to_string_pretty(&*self.raw).unwrap_or_else(|e| format!("(cannot show: {e})"))
     }
 }
 
@@ -162,7 +176,8 @@ mod tests {
             owner: None,
             started_at: Some(start),
             ended_at: None,
-            detail: Detail::Run { job_id: None, job_name: None, trigger: None, result: None },
+            state_message: None,
+            detail: Detail::Run { job_id: None, job_name: None, trigger: None, result: None, tasks: None },
             raw: Arc::new(serde_json::Value::Null),
         };
         assert_eq!(row.duration(now).map(|d| d.as_secs()), Some(300));

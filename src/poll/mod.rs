@@ -227,6 +227,7 @@ mod tests {
             owner: None,
             started_at: None,
             ended_at: None,
+            state_message: None,
             detail: Detail::Cluster {
                 workers: String::new(),
                 runtime: None,

@@ -2,12 +2,14 @@
 //! terminate, resize and pin clusters, run and repair jobs. Shared by the headless commands and
 //! the monitor's effect runner. Each returns a short sentence saying what was asked of the service.
 
-use serde_json::Value;
-
 use super::{Clients, Error, FabricClients, Workspace};
 use crate::api::databricks::ClusterSize;
-use crate::api::databricks::models::{EventsQuery, RepairRunRequest, RunNowRequest};
-use crate::api::{DatabricksClient, ErrorKind, LivyClient};
+use crate::api::databricks::models::{
+    ClusterEvent, EventsQuery, RepairRunRequest, RepairType, Run, RunNowRequest, RunOutput, RunResultState,
+    RunTask,
+};
+use crate::api::livy::models::{LivyJob, StatementResponse};
+use crate::api::{DatabricksClient, ErrorKind, Fetched, LivyClient};
 use crate::domain::Action;
 use crate::domain::Kind;
 
@@ -36,16 +38,16 @@ pub(super) fn fabric(ws: &Workspace) -> Result<&FabricClients, Error> {
 /// The lakehouse whose Livy API holds this session or batch, and the item as it answered.
 /// Items seen only in the workspace monitoring list (notebooks, Spark job definitions) are in
 /// none of them.
-async fn locate<'a>(ws: &'a Workspace, kind: Kind, id: &str) -> Result<(&'a LivyClient, Value), Error> {
+async fn locate<'a>(
+    ws: &'a Workspace,
+    kind: Kind,
+    id: &str,
+) -> Result<(&'a LivyClient, Fetched<LivyJob>), Error> {
     let f = fabric(ws)?;
     for (_, client) in &f.lakehouses {
-        let found = if kind == Kind::Batch {
-            client.batch(id).await.map(|v| v.raw)
-        } else {
-            client.session(id).await.map(|v| v.raw)
-        };
+        let found = if kind == Kind::Batch { client.batch(id).await } else { client.session(id).await };
         match found {
-            Ok(raw) => return Ok((client, raw)),
+            Ok(job) => return Ok((client, job)),
             Err(e) if e.kind == ErrorKind::NotFound => continue,
             Err(e) => return Err(e.into()),
         }
@@ -58,37 +60,33 @@ async fn livy_holding<'a>(ws: &'a Workspace, kind: Kind, id: &str) -> Result<&'a
 }
 
 /// A Livy session or batch as its lakehouse's Livy API answers it.
-pub async fn livy_item(ws: &Workspace, kind: Kind, id: &str) -> Result<Value, Error> {
+pub async fn livy_item(ws: &Workspace, kind: Kind, id: &str) -> Result<Fetched<LivyJob>, Error> {
     Ok(locate(ws, kind, id).await?.1)
 }
 
 /// Every task of a run: `runs/get`, then its `next_page_token` pages (2.2 returns 100 at a
 /// time). At most `MAX_TASKS` are read.
-pub async fn run_tasks(ws: &Workspace, id: &str) -> Result<Vec<Value>, Error> {
+pub async fn run_tasks(ws: &Workspace, id: &str) -> Result<Vec<RunTask>, Error> {
     const MAX_TASKS: usize = 2000;
     let d = databricks(ws)?;
     let run_id = run_id(ws, id)?;
-    let mut page = d.run(run_id).await?.raw;
+    let mut page = d.run(run_id).await?.value;
     let mut tasks = Vec::new();
     loop {
-        tasks.extend(
-            page.get_mut("tasks").and_then(|t| t.as_array_mut()).map(std::mem::take).unwrap_or_default(),
-        );
-        let next =
-            page.get("next_page_token").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_string);
-        match next {
-            Some(token) if tasks.len() < MAX_TASKS => page = d.run_page(run_id, &token).await?.raw,
+        tasks.extend(page.tasks.take().unwrap_or_default());
+        match page.next_page_token.take().filter(|t| !t.is_empty()) {
+            Some(token) if tasks.len() < MAX_TASKS => page = d.run_page(run_id, &token).await?.value,
             _ => return Ok(tasks),
         }
     }
 }
 
-/// `GET …/sessions/{id}/statements` as the API answered.
-pub async fn session_statements(ws: &Workspace, id: &str) -> Result<Value, Error> {
-    Ok(livy_holding(ws, Kind::Session, id).await?.statements(id).await?.raw)
+/// `GET …/sessions/{id}/statements`: the session's statements.
+pub async fn session_statements(ws: &Workspace, id: &str) -> Result<Vec<StatementResponse>, Error> {
+    Ok(livy_holding(ws, Kind::Session, id).await?.statements(id).await?.value.statements)
 }
 
-fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
+pub(super) fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
     id.parse().map_err(|_| Error::NotFound { workspace: ws.name.clone(), kind: "run", id: id.to_string() })
 }
 
@@ -181,13 +179,13 @@ pub async fn run_now(ws: &Workspace, job_id: i64, params: Vec<(String, String)>)
 pub async fn repair(ws: &Workspace, id: &str) -> Result<Option<i64>, Error> {
     let d = databricks(ws)?;
     let run_id = run_id(ws, id)?;
-    let run = d.run(run_id).await?.raw;
+    let run = d.run(run_id).await?.value;
     let latest_repair_id = run
-        .get("repair_history")
-        .and_then(Value::as_array)
-        .and_then(|h| h.iter().rev().find(|r| r.get("type").and_then(Value::as_str) == Some("REPAIR")))
-        .and_then(|r| r.get("id"))
-        .and_then(Value::as_i64);
+        .repair_history
+        .iter()
+        .rev()
+        .find(|r| r.repair_type == Some(RepairType::Repair))
+        .and_then(|r| r.id);
     let req = RepairRunRequest {
         run_id,
         rerun_all_failed_tasks: Some(true),
@@ -198,53 +196,56 @@ pub async fn repair(ws: &Workspace, id: &str) -> Result<Option<i64>, Error> {
     Ok(d.repair_run(&req).await?.value.repair_id)
 }
 
-/// `runs/get-output` as the API sent it, per task: the service refuses it for a run with several
-/// tasks, so each task run is asked separately (failed tasks first, where the error is).
+/// `runs/get-output` per task: the service refuses it for a run with several tasks, so each
+/// task run is asked separately (failed tasks first, where the error is).
 pub async fn run_output(ws: &Workspace, id: &str) -> Result<Vec<TaskOutput>, Error> {
     let d = databricks(ws)?;
     let run_id = run_id(ws, id)?;
-    let run = d.run(run_id).await?.raw;
-    let tasks: Vec<(String, i64, String)> = run
-        .get("tasks")
-        .and_then(Value::as_array)
-        .map(|tasks| {
-            tasks
-                .iter()
-                .filter_map(|t| {
-                    let key = t.get("task_key").and_then(Value::as_str).unwrap_or_default().to_string();
-                    let result = t
-                        .pointer("/state/result_state")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string();
-                    Some((key, t.get("run_id").and_then(Value::as_i64)?, result))
-                })
-                .collect()
+    let run = d.run(run_id).await?;
+    task_outputs(d, run_id, &run.value).await
+}
+
+/// [`run_output`] of a run already read (`runs/get`).
+pub(super) async fn task_outputs(
+    d: &DatabricksClient,
+    run_id: i64,
+    run: &Run,
+) -> Result<Vec<TaskOutput>, Error> {
+    let tasks: Vec<(String, i64, bool)> = run
+        .tasks
+        .iter()
+        .flatten()
+        .filter_map(|t| {
+            let failed = t.state.as_ref().is_some_and(|s| s.result_state == Some(RunResultState::Failed));
+            Some((t.task_key.clone().unwrap_or_default(), t.run_id?, failed))
         })
-        .unwrap_or_default();
+        .collect();
     if tasks.len() <= 1 {
-        let output = d.run_output(run_id).await?.raw;
+        let output = d.run_output(run_id).await?;
         let task_key = tasks.into_iter().next().map(|(k, ..)| k);
         return Ok(vec![TaskOutput { task_key, output }]);
     }
     let mut ordered = tasks;
-    ordered.sort_by_key(|(_, _, result)| result != "FAILED");
+    ordered.sort_by_key(|(_, _, failed)| !failed);
     let mut outputs = Vec::new();
     for (key, task_run, _) in ordered {
-        outputs.push(TaskOutput { task_key: Some(key), output: d.run_output(task_run).await?.raw });
+        outputs.push(TaskOutput { task_key: Some(key), output: d.run_output(task_run).await? });
     }
     Ok(outputs)
 }
 
-/// One task's `runs/get-output`.
+/// One task's `runs/get-output` (its raw object is what `-o json` prints).
 #[derive(Debug, Clone)]
 pub struct TaskOutput {
     pub task_key: Option<String>,
-    pub output: Value,
+    pub output: Fetched<RunOutput>,
 }
 
 /// A cluster's most recent events, newest first.
-pub async fn cluster_events(ws: &Workspace, id: &str, limit: usize) -> Result<Vec<Value>, Error> {
-    let events = databricks(ws)?.cluster_events(id, &EventsQuery::default())?.collect(limit).await?;
-    Ok(events.into_iter().map(|e| e.raw).collect())
+pub async fn cluster_events(
+    ws: &Workspace,
+    id: &str,
+    limit: usize,
+) -> Result<Vec<Fetched<ClusterEvent>>, Error> {
+    Ok(databricks(ws)?.cluster_events(id, &EventsQuery::default())?.collect(limit).await?)
 }

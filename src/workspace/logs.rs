@@ -2,12 +2,11 @@
 //! lines, a cluster's events, a run's output (result, error and stack trace, logs) per task.
 //! The same formatting serves `sparkdeck runs output` and `sparkdeck clusters events`.
 
-use serde_json::Value;
-
 use super::actions::{self, TaskOutput};
+use super::convert::{cluster_row, livy_row, run_row};
 use super::{Error, Workspace};
+use crate::api::databricks::models::{ClusterEvent, EventDetails};
 use crate::domain::Kind;
-use crate::domain::convert::{cluster_row, livy_row, run_row};
 
 /// Cluster events shown in the logs view.
 const EVENTS: usize = 100;
@@ -28,63 +27,65 @@ pub struct LogChunk {
 pub async fn fetch(ws: &Workspace, kind: Kind, id: &str) -> Result<LogChunk, Error> {
     match kind {
         Kind::Session | Kind::Batch => {
-            let raw = actions::livy_item(ws, kind, id).await?;
-            let row = livy_row(kind, &ws.name, None, raw.clone());
-            let lines = raw
-                .get("log")
-                .and_then(Value::as_array)
-                .map(|l| l.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect())
-                .unwrap_or_default();
-            Ok(LogChunk { lines, whole: false, finished: row.status.is_terminal(), error_at: None })
+            let job = actions::livy_item(ws, kind, id).await?;
+            let lines = job.value.log.clone();
+            let finished = livy_row(kind, &ws.name, None, job).status.is_terminal();
+            Ok(LogChunk { lines, whole: false, finished, error_at: None })
         }
         Kind::Cluster => {
             let d = actions::databricks(ws)?;
-            let row = cluster_row(&ws.name, d.cluster(id).await?.raw);
+            let row = cluster_row(&ws.name, d.cluster(id).await?);
             let mut events = actions::cluster_events(ws, id, EVENTS).await?;
             // Oldest first, like a log.
             events.reverse();
-            let lines = events.iter().map(event_line).collect();
+            let lines = events.iter().map(|e| event_line(e)).collect();
             Ok(LogChunk { lines, whole: true, finished: row.status.is_terminal(), error_at: None })
         }
         Kind::Run => {
+            // One `runs/get` serves both the run's state and the list of its tasks' outputs.
             let d = actions::databricks(ws)?;
-            let run = run_row(&ws.name, d.run(id.parse().unwrap_or_default()).await?.raw);
-            let outputs = actions::run_output(ws, id).await?;
+            let run_id = actions::run_id(ws, id)?;
+            let run = d.run(run_id).await?;
+            let outputs = actions::task_outputs(d, run_id, &run.value).await?;
+            let finished = run_row(&ws.name, run).status.is_terminal();
             let lines = output_lines(&outputs, id);
             let error_at = lines.iter().position(|l| l.starts_with("Error:"));
-            Ok(LogChunk { lines, whole: true, finished: run.status.is_terminal(), error_at })
+            Ok(LogChunk { lines, whole: true, finished, error_at })
         }
     }
 }
 
 /// A run's output, task by task: result, then error and stack trace, then logs.
 pub fn output_lines(outputs: &[TaskOutput], id: &str) -> Vec<String> {
+    let text = |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
     let mut lines = Vec::new();
     let several = outputs.len() > 1;
     for o in outputs {
         if several {
             lines.push(format!("── task {} ──", o.task_key.as_deref().unwrap_or("?")));
         }
-        let text = |p: &str| o.output.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty());
+        let out = &o.output.value;
         let before = lines.len();
-        if let Some(result) = text("/notebook_output/result") {
+        if let Some(notebook) = &out.notebook_output
+            && let Some(result) = text(&notebook.result)
+        {
             lines.push("Result:".into());
             lines.extend(result.lines().map(str::to_string));
-            if o.output.pointer("/notebook_output/truncated").and_then(Value::as_bool) == Some(true) {
+            if notebook.truncated == Some(true) {
                 lines.push("(truncated by the service)".into());
             }
         }
-        if let Some(error) = text("/error") {
+        if let Some(error) = text(&out.error) {
             lines.push(format!("Error: {error}"));
         }
-        if let Some(trace) = text("/error_trace") {
+        if let Some(trace) = text(&out.error_trace) {
             lines.push("Stack trace:".into());
             lines.extend(trace.lines().map(str::to_string));
         }
-        if let Some(logs) = text("/logs") {
+        if let Some(logs) = text(&out.logs) {
             lines.push("Logs:".into());
             lines.extend(logs.lines().map(str::to_string));
-            if o.output.get("logs_truncated").and_then(Value::as_bool) == Some(true) {
+            if out.logs_truncated == Some(true) {
                 lines.push("(logs truncated by the service)".into());
             }
         }
@@ -96,31 +97,30 @@ pub fn output_lines(outputs: &[TaskOutput], id: &str) -> Vec<String> {
 }
 
 /// "2026-11-22 10:09:06  RUNNING  target 4 workers, now 4".
-pub fn event_line(e: &Value) -> String {
+pub fn event_line(e: &ClusterEvent) -> String {
     let at = e
-        .get("timestamp")
-        .and_then(Value::as_i64)
+        .timestamp
         .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
         .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default();
-    let kind = e.get("type").and_then(Value::as_str).unwrap_or("?");
-    format!("{at}  {kind:<20}  {}", event_summary(e.get("details"))).trim_end().to_string()
+    let kind = e.event_type.as_ref().map_or("?", |t| t.as_str());
+    format!("{at}  {kind:<20}  {}", event_summary(e.details.as_ref())).trim_end().to_string()
 }
 
 /// The details that matter, in a few words.
-fn event_summary(details: Option<&Value>) -> String {
+fn event_summary(details: Option<&EventDetails>) -> String {
     let Some(d) = details else { return String::new() };
     let mut parts = Vec::new();
-    if let Some(n) = d.get("target_num_workers") {
+    if let Some(n) = d.target_num_workers {
         parts.push(format!("target {n} workers"));
     }
-    if let Some(n) = d.get("current_num_workers") {
+    if let Some(n) = d.current_num_workers {
         parts.push(format!("now {n}"));
     }
-    if let Some(code) = d.pointer("/reason/code").and_then(Value::as_str) {
+    if let Some(code) = d.reason.as_ref().and_then(|r| r.code.as_ref()) {
         parts.push(format!("reason {code}"));
     }
-    if let Some(user) = d.get("user").and_then(Value::as_str) {
+    if let Some(user) = &d.user {
         parts.push(format!("by {user}"));
     }
     parts.join(", ")
@@ -131,17 +131,20 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::api::wire::{decoded, fetched};
 
     #[test]
     fn run_output_puts_the_error_after_the_result_and_before_logs() {
         let outputs = vec![
             TaskOutput {
                 task_key: Some("ingest".into()),
-                output: json!({"notebook_output": {"result": "ok"}}),
+                output: fetched(json!({"notebook_output": {"result": "ok"}})),
             },
             TaskOutput {
                 task_key: Some("train".into()),
-                output: json!({"error": "ValueError: bad", "error_trace": "line 1\nline 2", "logs": "started"}),
+                output: fetched(
+                    json!({"error": "ValueError: bad", "error_trace": "line 1\nline 2", "logs": "started"}),
+                ),
             },
         ];
         let lines = output_lines(&outputs, "7");
@@ -160,7 +163,7 @@ mod tests {
                 "started"
             ]
         );
-        let empty = output_lines(&[TaskOutput { task_key: None, output: json!({}) }], "7");
+        let empty = output_lines(&[TaskOutput { task_key: None, output: fetched(json!({})) }], "7");
         assert_eq!(empty, ["Run 7 has no output (yet)."]);
     }
 
@@ -169,7 +172,7 @@ mod tests {
         let e = json!({"timestamp": 1_700_000_000_000i64, "type": "RESIZING",
                        "details": {"target_num_workers": 4, "current_num_workers": 2, "user": "ada"}});
         assert_eq!(
-            event_line(&e),
+            event_line(&decoded(e)),
             "2023-11-14 22:13:20  RESIZING              target 4 workers, now 2, by ada"
         );
     }

@@ -1,14 +1,18 @@
 //! Connected workspaces: the loaded configuration turned into authenticated API clients, and
-//! the queries and actions that the headless commands and the monitor's pollers share.
+//! the queries and actions that the headless commands and the monitor's pollers share. The one
+//! place that knows both the wire models and the domain: [`convert`] makes rows and
+//! [`statement_convert`] statement outputs from the typed models `api/` decoded.
 //!
 //! A workspace whose identity cannot be built (a missing secret, an unreadable certificate)
 //! is kept with its error, so the monitor and `doctor` can show it in place while the others work.
 
 pub mod actions;
+pub mod convert;
 pub mod hints;
 pub mod logs;
 pub mod related;
 pub mod rows;
+pub mod statement_convert;
 pub mod statements;
 
 use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};

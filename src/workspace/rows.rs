@@ -6,10 +6,10 @@ use std::collections::HashSet;
 
 use futures::future::join_all;
 
+use super::convert::{activity_row, cluster_row, livy_row, monitoring_row, run_row};
 use super::{Clients, Error, FabricClients, Workspace};
 use crate::api::databricks::{ClusterFilter, RunFilter};
 use crate::api::{ApiError, ErrorKind};
-use crate::domain::convert::{cluster_row, livy_row, monitoring_row, run_row};
 use crate::domain::{Detail, Kind, Resource};
 
 /// What to fetch.
@@ -49,7 +49,7 @@ pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, E
                 .collect(query.limit)
                 .await?
                 .into_iter()
-                .map(|c| cluster_row(&ws.name, c.raw))
+                .map(|c| cluster_row(&ws.name, c))
                 .collect(),
             warnings: Vec::new(),
         },
@@ -61,7 +61,7 @@ pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, E
                     .collect(query.limit)
                     .await?
                     .into_iter()
-                    .map(|r| run_row(&ws.name, r.raw))
+                    .map(|r| run_row(&ws.name, r))
                     .collect(),
                 warnings: Vec::new(),
             }
@@ -81,7 +81,7 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
         let pages = if kind == Kind::Batch { client.batches() } else { client.sessions() };
         let items = pages.collect(query.limit).await?;
         Ok::<_, ApiError>(
-            items.into_iter().map(|v| livy_row(kind, workspace, Some(label), v.raw)).collect::<Vec<_>>(),
+            items.into_iter().map(|v| activity_row(kind, workspace, Some(label), v)).collect::<Vec<_>>(),
         )
     }))
     .await;
@@ -97,7 +97,7 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
             let known: HashSet<String> = listing.rows.iter().map(|r| r.id.clone()).collect();
             let extra: Vec<Resource> = items
                 .into_iter()
-                .filter_map(|v| monitoring_row(kind, workspace, v.raw))
+                .filter_map(|v| monitoring_row(kind, workspace, v))
                 .filter(|r| !known.contains(&r.id))
                 .collect();
             listing.rows.extend(extra);
@@ -137,7 +137,7 @@ async fn idle_timeouts(f: &FabricClients, rows: &mut [Resource]) {
         async move {
             let client = client?;
             let full = client.session(&id).await.ok()?;
-            match livy_row(Kind::Session, "", None, full.raw).detail {
+            match livy_row(Kind::Session, "", None, full).detail {
                 Detail::Session { idle_timeout_at, .. } => idle_timeout_at,
                 _ => None,
             }
@@ -157,23 +157,19 @@ pub async fn get(ws: &Workspace, kind: Kind, id: &str) -> Result<Option<Resource
     let found = match (clients, kind) {
         (Clients::Fabric(f), Kind::Session | Kind::Batch) => {
             for (label, client) in &f.lakehouses {
-                let got = if kind == Kind::Batch {
-                    client.batch(id).await.map(|v| v.raw)
-                } else {
-                    client.session(id).await.map(|v| v.raw)
-                };
+                let got = if kind == Kind::Batch { client.batch(id).await } else { client.session(id).await };
                 match not_found_as_none(got)? {
-                    Some(raw) => return Ok(Some(with_id(livy_row(kind, &ws.name, Some(label), raw), id))),
+                    Some(job) => return Ok(Some(with_id(livy_row(kind, &ws.name, Some(label), job), id))),
                     None => continue,
                 }
             }
             monitored(&ws.name, f, kind, id).await?
         }
         (Clients::Databricks(d), Kind::Cluster) => {
-            not_found_as_none(d.cluster(id).await.map(|v| v.raw))?.map(|raw| cluster_row(&ws.name, raw))
+            not_found_as_none(d.cluster(id).await)?.map(|c| cluster_row(&ws.name, c))
         }
         (Clients::Databricks(d), Kind::Run) => match id.parse::<i64>() {
-            Ok(n) => not_found_as_none(d.run(n).await.map(|v| v.raw))?.map(|raw| run_row(&ws.name, raw)),
+            Ok(n) => not_found_as_none(d.run(n).await)?.map(|r| run_row(&ws.name, r)),
             Err(_) => None,
         },
         _ => None,
@@ -195,7 +191,7 @@ async fn monitored(
     let mut items = f.monitor.workspace_livy_sessions().items().take(MONITORING_SEARCH);
     while let Some(item) = items.try_next().await? {
         if item.value.livy_id.as_deref() == Some(id) {
-            return Ok(monitoring_row(kind, workspace, item.raw));
+            return Ok(monitoring_row(kind, workspace, item));
         }
     }
     Ok(None)

@@ -10,11 +10,12 @@
 use std::time::Duration;
 
 use super::actions::{databricks, fabric};
+use super::statement_convert::{databricks_command, livy_statement};
 use super::{Clients, Error, Workspace};
 use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
 use crate::api::livy::models::{HcState, HighConcurrencySessionRequest, StatementKind, StatementRequest};
 use crate::api::{ErrorKind, LivyClient};
-use crate::domain::statement::{Language, Output, Phase, Repl, databricks_command, livy_statement};
+use crate::domain::statement::{Language, Output, Phase, Repl};
 
 /// The HC session tag sparkdeck's REPLs share, so they pack into one Livy session.
 pub const SESSION_TAG: &str = "sparkdeck";
@@ -291,17 +292,17 @@ pub async fn read(ws: &Workspace, repl: &Repl, id: &str) -> Result<(Phase, Optio
     match repl {
         Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let raw = client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?.raw;
-            Ok(livy_statement(&raw))
+            let statement = client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?;
+            Ok(livy_statement(&statement))
         }
         Repl::LivySession { lakehouse: label, session_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let raw = client.statement(session_id, livy_id(ws, id)?).await?.raw;
-            Ok(livy_statement(&raw))
+            let statement = client.statement(session_id, livy_id(ws, id)?).await?;
+            Ok(livy_statement(&statement))
         }
         Repl::Databricks { cluster_id, context_id, .. } => {
-            let raw = databricks(ws)?.command_status(cluster_id, context_id, id).await?.raw;
-            Ok(databricks_command(&raw))
+            let command = databricks(ws)?.command_status(cluster_id, context_id, id).await?;
+            Ok(databricks_command(&command))
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Realistic rows for the UI tests: API objects shaped like the services' list responses
-//! (Fabric LivySparkActivity items, Databricks clusters/list and runs/list entries), turned
-//! into rows by the same `domain::convert` functions the pollers use, at fixed times.
+//! Realistic rows for the UI tests: API objects shaped like the services' responses (Fabric
+//! LivySparkActivity items and batch bodies, Databricks clusters/list and runs/list entries),
+//! decoded and turned into rows by the same `workspace::convert` functions the pollers use, at
+//! fixed times.
 //!
 //! To drive the UI from the simulator instead, replace `poll_results` with messages built
 //! from the simulator's list responses; everything else stays.
@@ -11,10 +12,11 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::buffer::Buffer;
 use serde_json::{Value, json};
+use sparkdeck::api::Fetched;
 use sparkdeck::app::{App, Msg, Workspace};
 use sparkdeck::domain::Service;
-use sparkdeck::domain::convert::{cluster_row, livy_row, run_row};
 use sparkdeck::domain::{Detail, Kind, Resource};
+use sparkdeck::workspace::convert::{activity_row, cluster_row, livy_row, run_row};
 
 pub fn ts(s: &str) -> Timestamp {
     s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
@@ -25,6 +27,11 @@ pub const NOW: &str = "2026-11-22T10:00:00Z";
 
 fn ms(s: &str) -> i64 {
     ts(s).as_millisecond()
+}
+
+/// An API object written as JSON, decoded as the client decodes it.
+fn fetched<T: serde::de::DeserializeOwned>(raw: Value) -> Fetched<T> {
+    Fetched::decode("GET", "/fixture", raw).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn workspaces() -> Vec<Workspace> {
@@ -91,11 +98,11 @@ fn session(
     started: Option<&str>,
     ended: Option<&str>,
 ) -> Resource {
-    livy_row(
+    activity_row(
         Kind::Session,
         "fabric-prod",
         Some("sales_lakehouse"),
-        livy(id, name, state, who, started, ended),
+        fetched(livy(id, name, state, who, started, ended)),
     )
 }
 
@@ -168,9 +175,28 @@ fn batch(
     started: Option<&str>,
     ended: Option<&str>,
 ) -> Resource {
-    let mut v = livy(id, name, state, "svc-pipeline", started, ended);
-    v["livyInfo"] = json!({"jobCreationRequest": {"file": file, "className": null}});
-    livy_row(Kind::Batch, "fabric-prod", Some("sales_lakehouse"), v)
+    // As `GET /batches/{id}` answers: list items carry no file, the full body does.
+    let mut v = json!({
+        "id": id,
+        "name": name,
+        "artifactId": "4b1c2d3e-0000-4000-8000-00000000a1b2",
+        "jobType": "SparkBatch",
+        "submitterId": "0c7d9e3f-aaaa-4bbb-8ccc-ddddeeeeffff",
+        "submitterName": "svc-pipeline",
+        "state": state,
+        "result": "Uncertain",
+        "tags": {},
+        "livyInfo": {"jobCreationRequest": {"file": file, "className": null}},
+        "schedulerInfo": {"submittedAt": started.unwrap_or("2026-11-22T09:59:30Z")},
+    });
+    if let Some(s) = started {
+        v["livyInfo"]["startingAt"] = json!(s);
+        v["appId"] = json!(format!("application_1732{}_0001", &id[..4]));
+    }
+    if let Some(e) = ended {
+        v["schedulerInfo"]["endedAt"] = json!(e);
+    }
+    livy_row(Kind::Batch, "fabric-prod", Some("sales_lakehouse"), fetched(v))
 }
 
 pub fn batches() -> Vec<Resource> {
@@ -238,7 +264,7 @@ fn cluster(
     if let (Some(map), Value::Object(e)) = (v.as_object_mut(), extra) {
         map.extend(e);
     }
-    cluster_row("adb-prod", v)
+    cluster_row("adb-prod", fetched(v))
 }
 
 pub fn clusters() -> Vec<Resource> {
@@ -317,7 +343,7 @@ fn run(
             json!("Task transform failed with message: AnalysisException: Table not found");
         v["tasks"][1]["state"]["result_state"] = json!("FAILED");
     }
-    run_row("adb-prod", v)
+    run_row("adb-prod", fetched(v))
 }
 
 pub fn runs() -> Vec<Resource> {

@@ -188,7 +188,7 @@ impl Editor {
         if !fabric || self.is_busy() {
             return None;
         }
-        self.last_activity?.checked_add(crate::domain::convert::IDLE_TIMEOUT).ok()
+        self.last_activity?.checked_add(crate::domain::IDLE_TIMEOUT).ok()
     }
 
     /// What F5 runs: the selection (shift + arrows) when there is one, else the whole text.

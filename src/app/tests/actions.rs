@@ -47,10 +47,7 @@ fn declining_changes_nothing() {
 #[test]
 fn cluster_keys_map_to_cluster_actions() {
     let mut app = app().with_view(View::Clusters);
-    let cluster = cluster_row(
-        "adb-prod",
-        json!({"cluster_id": "0101-abc", "cluster_name": "shared", "state": "RUNNING", "num_workers": 4}),
-    );
+    let cluster = cluster_row("0101-abc", "shared", "RUNNING", "4");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster], T0);
     app.update(key('c'));
     assert!(app.confirm().is_none(), "c is not a cluster key");
@@ -89,10 +86,7 @@ fn cluster_keys_map_to_cluster_actions() {
     assert!(app.confirm().is_none());
     assert!(app.message().is_some_and(|m| m.text.contains("not a size")));
     // Only a running cluster is resized.
-    let stopped = cluster_row(
-        "adb-prod",
-        json!({"cluster_id": "0101-abc", "cluster_name": "shared", "state": "TERMINATED"}),
-    );
+    let stopped = cluster_row("0101-abc", "shared", "TERMINATED", "");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![stopped], T0);
     app.update(key('z'));
     assert!(app.prompt().is_none());

@@ -174,10 +174,7 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
     assert!(dbx.message().is_some_and(|m| m.text.contains("select a cluster")), "{:?}", dbx.message());
     // From a cluster row: an execution context on that cluster.
     let mut app = app();
-    let cluster = cluster_row(
-        "adb-prod",
-        json!({"cluster_id": "0101-abc", "cluster_name": "etl", "state": "RUNNING", "spark_version": "15.4.x-scala2.12"}),
-    );
+    let cluster = cluster_row("0101-abc", "etl", "RUNNING", "");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster], T0);
     app.update(key('3'));
     app.update(key('e'));
@@ -310,8 +307,7 @@ fn alt_c_copies_the_newest_output_tables_as_tab_separated_text() {
 
 /// Leave the editor, pick a Databricks cluster and press e there.
 fn move_to_a_cluster(app: &mut App) -> Vec<Effect> {
-    let cluster =
-        cluster_row("adb-prod", json!({"cluster_id": "0101-abc", "cluster_name": "etl", "state": "RUNNING"}));
+    let cluster = cluster_row("0101-abc", "etl", "RUNNING", "");
     rows(app, Kind::Cluster, "adb-prod", vec![cluster], T0);
     app.update(code(KeyCode::Esc));
     app.update(key('3'));
@@ -405,10 +401,7 @@ fn history_keeps_the_draft_and_edits_with_their_languages() {
 #[test]
 fn opening_the_editor_on_a_stopped_cluster_says_to_start_it() {
     let mut app = app().with_view(View::Clusters);
-    let stopped = cluster_row(
-        "adb-prod",
-        json!({"cluster_id": "0101-abc", "cluster_name": "etl", "state": "TERMINATED"}),
-    );
+    let stopped = cluster_row("0101-abc", "etl", "TERMINATED", "");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![stopped], T0);
     app.update(key('e'));
     assert!(app.is_editing());

@@ -13,11 +13,10 @@ mod watch;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
-use crate::domain::convert::{cluster_row, livy_row, run_row};
-use crate::domain::{Kind, Resource, Status};
+use crate::domain::{Detail, Kind, Resource, Status};
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
@@ -35,8 +34,31 @@ fn app() -> App {
     app
 }
 
-fn ms(s: &str) -> i64 {
-    ts(s).as_millisecond()
+/// A row as the conversion makes it from the list item `raw`, built here from domain words so the
+/// app's tests need no wire format (`raw` is only shown, by the details view).
+fn row(
+    kind: Kind,
+    id: &str,
+    name: &str,
+    (status, state): (Status, &str),
+    detail: Detail,
+    raw: Value,
+) -> Resource {
+    let workspace = if Service::of(kind) == Service::Fabric { "fabric-prod" } else { "adb-prod" };
+    Resource {
+        kind,
+        workspace: workspace.into(),
+        id: id.into(),
+        name: name.into(),
+        status,
+        raw_state: state.into(),
+        owner: None,
+        started_at: None,
+        ended_at: None,
+        state_message: None,
+        detail,
+        raw: std::sync::Arc::new(raw),
+    }
 }
 
 fn run(id: i64, name: &str, life: &str, result: Option<&str>, start: &str) -> Resource {
@@ -44,20 +66,52 @@ fn run(id: i64, name: &str, life: &str, result: Option<&str>, start: &str) -> Re
     if let Some(r) = result {
         state["result_state"] = json!(r);
     }
-    run_row(
-        "adb-prod",
-        json!({"run_id": id, "job_id": 100 + id, "run_name": name, "state": state, "start_time": ms(start),
-               "creator_user_name": "ada@contoso.com", "trigger": "PERIODIC"}),
-    )
+    let raw = json!({"run_id": id, "job_id": 100 + id, "run_name": name, "state": state,
+                     "start_time": ts(start).as_millisecond(), "creator_user_name": "ada@contoso.com",
+                     "trigger": "PERIODIC"});
+    let detail = Detail::Run {
+        job_id: Some(100 + id),
+        job_name: Some(name.into()),
+        trigger: Some("PERIODIC".into()),
+        result: result.map(str::to_string),
+        tasks: None,
+    };
+    Resource {
+        owner: Some("ada@contoso.com".into()),
+        started_at: Some(ts(start)),
+        ..row(Kind::Run, &id.to_string(), name, (Status::from_run(life, result), life), detail, raw)
+    }
 }
 
 fn session(id: &str, name: &str, state: &str) -> Resource {
-    livy_row(
-        Kind::Session,
-        "fabric-prod",
-        Some("sales_lh"),
-        json!({"id": id, "name": name, "state": state, "submitterName": "Grace", "startedAt": "2026-11-22T09:30:00Z"}),
-    )
+    let raw = json!({"id": id, "name": name, "livyState": state, "submitterName": "Grace",
+                     "startedAt": "2026-11-22T09:30:00Z"});
+    let detail = Detail::Session {
+        idle_timeout_at: None,
+        // As the conversion tells them apart: Fabric names high-concurrency sessions `HC_…`.
+        high_concurrency: name.starts_with("HC_"),
+        read_only: false,
+        lakehouse: Some("sales_lh".into()),
+        app_id: None,
+    };
+    Resource {
+        owner: Some("Grace".into()),
+        started_at: Some(ts("2026-11-22T09:30:00Z")),
+        ..row(Kind::Session, id, name, (Status::from_livy(Some(state), None), state), detail, raw)
+    }
+}
+
+/// A cluster of `adb-prod` in `state`, sized `workers` ("4", "2–8", "" when unknown).
+fn cluster_row(id: &str, name: &str, state: &str, workers: &str) -> Resource {
+    let raw = json!({"cluster_id": id, "cluster_name": name, "state": state});
+    let detail = Detail::Cluster {
+        workers: workers.into(),
+        runtime: Some("15.4.x-scala2.12".into()),
+        node_type: None,
+        source: None,
+        pinned: false,
+    };
+    row(Kind::Cluster, id, name, (Status::from_cluster(state, None), state), detail, raw)
 }
 
 fn rows(app: &mut App, kind: Kind, workspace: &str, rows: Vec<Resource>, at: &str) {
