@@ -924,7 +924,7 @@ async fn deleting_what_already_ended_succeeds_whatever_the_body() {
 
 #[tokio::test]
 async fn a_runs_logs_read_runs_get_once_per_refresh() {
-    use sparkdeck::domain::{Kind, Service};
+    use sparkdeck::domain::{Kind, Service, Target};
     use sparkdeck::workspace::{Clients, Workspace, logs};
     let fake = Fake::start(|seen, _| match seen.path.as_str() {
         "/api/2.2/jobs/runs/get" => Reply::json(
@@ -943,11 +943,58 @@ async fn a_runs_logs_read_runs_get_once_per_refresh() {
         base_url: fake.base.clone(),
         clients: Ok(Clients::Databricks(dbx(&fake))),
     };
-    let chunk = logs::fetch(&ws, Kind::Run, "7").await.unwrap_or_else(|e| panic!("{e}"));
+    let run = Target {
+        workspace: "adb".into(),
+        kind: Kind::Run,
+        id: "7".into(),
+        name: "r".into(),
+        lakehouse: None,
+    };
+    let chunk = logs::fetch(&ws, &run).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(
         chunk.finished && chunk.lines.first().is_some_and(|l| l == "Error: ValueError: bad"),
         "{chunk:?}"
     );
     let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(paths, ["/api/2.2/jobs/runs/get", "/api/2.2/jobs/runs/get-output"]);
+}
+
+#[tokio::test]
+async fn an_action_on_a_row_goes_straight_to_its_lakehouse() {
+    use sparkdeck::domain::{Action, Kind, Service, Target};
+    use sparkdeck::workspace::{Clients, FabricClients, Workspace, actions};
+    let fake = Fake::start(|_, _| Reply::json(200, json!({}))).await;
+    let lakehouse = |id: &str| {
+        LivyClient::new(fake_ep(&fake, ApiKind::Fabric), "ws1", id).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let monitor = sparkdeck::api::livy::FabricMonitor::new(fake_ep(&fake, ApiKind::Fabric), "ws1")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ws = Workspace {
+        name: "fab".into(),
+        service: Service::Fabric,
+        origin: Default::default(),
+        base_url: fake.base.clone(),
+        clients: Ok(Clients::Fabric(FabricClients {
+            workspace_id: "ws1".into(),
+            lakehouses: vec![("first".into(), lakehouse("lh1")), ("second".into(), lakehouse("lh2"))],
+            monitor,
+        })),
+    };
+    let session = |lakehouse: Option<&str>| Target {
+        workspace: "fab".into(),
+        kind: Kind::Session,
+        id: "s1".into(),
+        name: "s".into(),
+        lakehouse: lakehouse.map(str::to_string),
+    };
+    actions::perform(&ws, Action::KillSession, &session(Some("second")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen: Vec<String> = fake.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(seen, ["DELETE /v1/workspaces/ws1/lakehouses/lh2/livyapi/versions/2023-12-01/sessions/s1"]);
+    // A target that names no configured lakehouse is looked for: the first that knows it.
+    actions::perform(&ws, Action::KillSession, &session(None)).await.unwrap_or_else(|e| panic!("{e}"));
+    let seen: Vec<String> =
+        fake.requests().iter().skip(1).map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(seen, [format!("GET {LIVY}/sessions/s1"), format!("DELETE {LIVY}/sessions/s1")]);
 }

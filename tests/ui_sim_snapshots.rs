@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sparkdeck::app::{self, App, Effect, Msg, View};
-use sparkdeck::domain::Kind;
+use sparkdeck::domain::{Kind, Target};
 use sparkdeck::poll::ROW_LIMIT;
 use sparkdeck::sim::{Sim, SimOptions};
 use sparkdeck::ui::{self, Theme};
@@ -114,7 +114,7 @@ async fn details_and_logs_of_a_failed_run() {
     let effects = press(app, KeyCode::Char('l'));
     let Some(Effect::FollowLogs { target }) = effects.first().cloned() else { panic!("{effects:?}") };
     let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("workspace"));
-    let chunk = logs::fetch(ws, Kind::Run, &target.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let chunk = logs::fetch(ws, &target).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(chunk.error_at.is_some() && chunk.finished, "{chunk:?}");
     app.update(Msg::Logs {
         target,
@@ -143,7 +143,7 @@ async fn logs_of_a_failed_batch_and_a_cluster() {
         let effects = press(app, KeyCode::Char('l'));
         let Some(Effect::FollowLogs { target }) = effects.first().cloned() else { panic!("{effects:?}") };
         let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("ws"));
-        let chunk = logs::fetch(ws, kind, &target.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let chunk = logs::fetch(ws, &target).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(!chunk.lines.is_empty(), "{name}: no lines");
         app.update(Msg::Logs {
             target,
@@ -175,7 +175,7 @@ async fn details_show_related_items_once_read() {
         let effects = press(app, KeyCode::Enter);
         let Some(Effect::LoadRelated { target }) = effects.first().cloned() else { panic!("{effects:?}") };
         let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("ws"));
-        let related = sparkdeck::workspace::related::fetch(ws, target.kind, &target.id)
+        let related = sparkdeck::workspace::related::fetch(ws, &target)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
             .unwrap_or_else(|| panic!("{name}: nothing related"));
@@ -205,7 +205,14 @@ async fn a_run_with_150_tasks_shows_them_all_read_page_by_page() {
         .unwrap_or_else(|e| panic!("{e}"));
     let run_id = submitted["run_id"].to_string();
     let ws = f.workspaces.iter().find(|w| w.name == dbx.name).unwrap_or_else(|| panic!("ws"));
-    let (heading, lines) = sparkdeck::workspace::related::fetch(ws, Kind::Run, &run_id)
+    let run = Target {
+        workspace: dbx.name.clone(),
+        kind: Kind::Run,
+        id: run_id,
+        name: "wide".into(),
+        lakehouse: None,
+    };
+    let (heading, lines) = sparkdeck::workspace::related::fetch(ws, &run)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("tasks"));

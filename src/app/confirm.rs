@@ -6,7 +6,6 @@ use crate::domain::{Action, Detail, Kind, Resource, Target};
 
 use super::keymap::ActionKey;
 use super::msg::Effect;
-use super::update::target_of;
 use super::{App, PromptMode};
 
 /// A pending action waiting for `y`.
@@ -24,7 +23,7 @@ impl App {
         };
         let r = &e.res;
         let Some(action) = key.action_for(r.kind) else { return };
-        let target = target_of(r);
+        let target = Target::of(r);
         match self.refused(action, r) {
             Some(text) => self.error(text),
             None => self.confirm = Some(Confirm { action, target }),
@@ -52,7 +51,7 @@ impl App {
     /// not confirmed; the refusals of every action still apply.
     pub(super) fn keep_alive(&mut self) -> Vec<Effect> {
         let Some(e) = self.selected().filter(|e| e.res.kind == Kind::Session) else { return Vec::new() };
-        let target = target_of(&e.res);
+        let target = Target::of(&e.res);
         match self.refused(Action::KeepAlive, &e.res) {
             Some(text) => {
                 self.error(text);
@@ -86,7 +85,7 @@ impl App {
     /// The size typed after `z`: "N" workers or "MIN-MAX" (also "MIN:MAX") to autoscale.
     pub(super) fn confirm_size(&mut self, text: &str) {
         let Some(e) = self.selected().filter(|e| e.res.kind == Kind::Cluster) else { return };
-        let target = target_of(&e.res);
+        let target = Target::of(&e.res);
         let parse = |s: &str| s.trim().parse::<u32>().ok();
         let size = match text.split_once(['-', ':']) {
             Some((min, max)) => parse(min).zip(parse(max)).filter(|(min, max)| min <= max),

@@ -193,7 +193,7 @@ mod tests {
     use crate::domain::Kind;
 
     fn target() -> Target {
-        Target { workspace: "w".into(), kind: Kind::Batch, id: "b".into(), name: "n".into() }
+        Target { workspace: "w".into(), kind: Kind::Batch, id: "b".into(), name: "n".into(), lakehouse: None }
     }
 
     fn strings(v: &[&str]) -> Vec<String> {

@@ -3,12 +3,12 @@
 
 use std::cmp::Ordering;
 
-use crate::domain::{Detail, Kind};
+use crate::domain::{Detail, Kind, Target};
 
 use super::details::Details;
 use super::keymap::Command;
 use super::msg::Effect;
-use super::update::{is_motion, moved, target_of};
+use super::update::{is_motion, moved};
 use super::view::{RowKey, RowRef, View};
 use super::{App, PromptMode};
 
@@ -107,7 +107,7 @@ impl App {
                     let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
                     let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run)
                         && !read_only)
-                        .then(|| Effect::LoadRelated { target: target_of(&e.res) });
+                        .then(|| Effect::LoadRelated { target: Target::of(&e.res) });
                     self.details = Some(details);
                     if let Some(effect) = load {
                         return vec![effect];
@@ -119,7 +119,7 @@ impl App {
             Command::KeepAlive => return self.keep_alive(),
             Command::Watch => self.toggle_watch(),
             Command::Editor => return self.open_editor(None),
-            Command::Logs => match self.selected().map(|e| target_of(&e.res)) {
+            Command::Logs => match self.selected().map(|e| Target::of(&e.res)) {
                 Some(target) => return self.open_logs(target),
                 None => self.error("Nothing selected.".into()),
             },

@@ -205,7 +205,7 @@ impl App {
             (Scope::Details, Command::Logs) => {
                 let target = self.details.as_ref().and_then(|d| {
                     let e = self.workspaces.get(d.ws)?.slot(d.kind).rows.iter().find(|e| e.res.id == d.id)?;
-                    Some(target_of(&e.res))
+                    Some(Target::of(&e.res))
                 });
                 if let Some(target) = target {
                     return self.open_logs(target);
@@ -262,9 +262,4 @@ pub(super) fn moved(pos: usize, last: usize, height: usize, command: Command) ->
         _ => pos,
     }
     .min(last)
-}
-
-/// The item a row is, named fully.
-pub(super) fn target_of(r: &Resource) -> Target {
-    Target { workspace: r.workspace.clone(), kind: r.kind, id: r.id.clone(), name: r.name.clone() }
 }

@@ -11,7 +11,7 @@ use crate::domain::Target;
 impl App {
     /// `w`: watch the selected item, or stop watching it.
     pub(super) fn toggle_watch(&mut self) {
-        let Some(target) = self.selected().map(|e| super::update::target_of(&e.res)) else {
+        let Some(target) = self.selected().map(|e| Target::of(&e.res)) else {
             return self.error("Nothing selected.".into());
         };
         if let Some(i) = self.watched.iter().position(|t| same(t, &target)) {

@@ -17,8 +17,7 @@ use super::{
     RunsCommand, SessionsCommand, TargetArgs,
 };
 use crate::api::databricks::ClusterSize;
-use crate::domain::Action;
-use crate::domain::Kind;
+use crate::domain::{Action, Kind, Target};
 use crate::workspace::{Error, Service, Workspace, actions, logs};
 
 pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> CmdResult {
@@ -29,12 +28,7 @@ pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> CmdResult {
             act(ctx, Kind::Session, Action::KillSession, &args, wait::ended).await
         }
         SessionsCommand::Exec(args) => super::exec::in_session(ctx, args).await,
-        SessionsCommand::KeepAlive(t) => {
-            change(ctx, Kind::Session, &t, |ws, id| {
-                Box::pin(async move { actions::keep_alive(ws, &id).await })
-            })
-            .await
-        }
+        SessionsCommand::KeepAlive(t) => change(ctx, Kind::Session, &t, Change::KeepAlive).await,
     }
 }
 
@@ -60,18 +54,8 @@ pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> CmdResult {
             act(ctx, Kind::Cluster, Action::TerminateCluster, &args, wait::cluster_terminated).await
         }
         ClustersCommand::Resize(args) => resize(ctx, &args).await,
-        ClustersCommand::Pin(t) => {
-            change(ctx, Kind::Cluster, &t, |ws, id| {
-                Box::pin(async move { actions::pin(ws, &id, true).await })
-            })
-            .await
-        }
-        ClustersCommand::Unpin(t) => {
-            change(ctx, Kind::Cluster, &t, |ws, id| {
-                Box::pin(async move { actions::pin(ws, &id, false).await })
-            })
-            .await
-        }
+        ClustersCommand::Pin(t) => change(ctx, Kind::Cluster, &t, Change::Pin(true)).await,
+        ClustersCommand::Unpin(t) => change(ctx, Kind::Cluster, &t, Change::Pin(false)).await,
         ClustersCommand::Events(args) => events(ctx, &args).await,
         ClustersCommand::Exec(args) => super::exec::on_cluster(ctx, args).await,
     }
@@ -113,8 +97,8 @@ fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
 async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal: Goal) -> CmdResult {
     ctx.allow_changes()?;
     let t = &args.target;
-    let (ws, _) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
-    let note = actions::perform(ws, action, &t.id).await.map_err(|e| api_failure(ws, &e))?;
+    let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
+    let note = actions::perform(ws, action, &Target::of(&row)).await.map_err(|e| api_failure(ws, &e))?;
     report(ws, kind, &t.id, &note, t.output);
     if !args.wait.wait {
         return Ok(());
@@ -123,18 +107,20 @@ async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal:
     wait::wait(ws, kind, &t.id, goal, gone_is_done, args.wait, interval(ctx)).await
 }
 
-type Change = for<'a> fn(
-    &'a Workspace,
-    String,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<String, Error>> + Send + 'a>,
->;
+/// A change with no waiting.
+enum Change {
+    KeepAlive,
+    Pin(bool),
+}
 
-/// A change with no waiting: keep-alive, pin, unpin.
-async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, run: Change) -> CmdResult {
+async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, change: Change) -> CmdResult {
     ctx.allow_changes()?;
-    let (ws, _) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
-    let note = run(ws, t.id.clone()).await.map_err(|e| api_failure(ws, &e))?;
+    let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
+    let note = match change {
+        Change::KeepAlive => actions::keep_alive(ws, &Target::of(&row)).await,
+        Change::Pin(pinned) => actions::pin(ws, &t.id, pinned).await,
+    };
+    let note = note.map_err(|e| api_failure(ws, &e))?;
     report(ws, kind, &t.id, &note, t.output);
     Ok(())
 }

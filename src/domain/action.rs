@@ -1,7 +1,7 @@
 //! What the user can do to one item (`Action`) and the item it is done to (`Target`): the words
 //! the monitor, the headless commands and the workspace layer share.
 
-use super::Kind;
+use super::{Detail, Kind, Resource};
 
 /// A change the user can make to one item. Which key triggers which action per kind lives in
 /// the keymap (`app::keymap`): `c` kill/cancel, `t` terminate, `r` restart, `u` start.
@@ -79,6 +79,26 @@ pub struct Target {
     pub kind: Kind,
     pub id: String,
     pub name: String,
+    /// The lakehouse (its configured label) whose Livy API holds a session or batch, when the
+    /// row says so: actions and reads go straight there instead of asking every lakehouse.
+    pub lakehouse: Option<String>,
+}
+
+impl Target {
+    /// The item a row shows.
+    pub fn of(r: &Resource) -> Target {
+        let lakehouse = match &r.detail {
+            Detail::Session { lakehouse, .. } | Detail::Batch { lakehouse, .. } => lakehouse.clone(),
+            Detail::Cluster { .. } | Detail::Run { .. } => None,
+        };
+        Target {
+            workspace: r.workspace.clone(),
+            kind: r.kind,
+            id: r.id.clone(),
+            name: r.name.clone(),
+            lakehouse,
+        }
+    }
 }
 
 impl std::fmt::Display for Target {

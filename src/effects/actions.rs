@@ -21,7 +21,7 @@ pub(super) fn run(
     let (tx, poller) = (tx.clone(), poller.clone());
     tokio::spawn(async move {
         let outcome = match ws {
-            Some(ws) => actions::perform(&ws, action, &target.id).await.map_err(|e| e.to_string()),
+            Some(ws) => actions::perform(&ws, action, &target).await.map_err(|e| e.to_string()),
             None => Err(format!("no workspace named {:?}", target.workspace)),
         };
         poller.refresh(&target.workspace, target.kind);
@@ -34,7 +34,7 @@ pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc
     let tx = tx.clone();
     tokio::spawn(async move {
         let Some(ws) = ws else { return };
-        let related = match related::fetch(&ws, target.kind, &target.id).await {
+        let related = match related::fetch(&ws, &target).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => return,
             Err(e) => Err(e.to_string()),

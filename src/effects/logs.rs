@@ -51,7 +51,7 @@ impl Drop for LogFollower {
 /// (the task is aborted). A failed read is shown and retried at the same pace.
 async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, every: Duration) {
     loop {
-        let msg = match logs::fetch(&ws, target.kind, &target.id).await {
+        let msg = match logs::fetch(&ws, &target).await {
             Ok(chunk) => {
                 let finished = chunk.finished;
                 let msg = Msg::Logs {

@@ -10,8 +10,7 @@ use crate::api::databricks::models::{
 };
 use crate::api::livy::models::{LivyJob, StatementResponse};
 use crate::api::{DatabricksClient, ErrorKind, Fetched, LivyClient};
-use crate::domain::Action;
-use crate::domain::Kind;
+use crate::domain::{Action, Kind, Target};
 
 /// The Databricks client of a workspace, or why there is none.
 pub fn databricks(ws: &Workspace) -> Result<&DatabricksClient, Error> {
@@ -35,33 +34,48 @@ pub(super) fn fabric(ws: &Workspace) -> Result<&FabricClients, Error> {
     }
 }
 
-/// The lakehouse whose Livy API holds this session or batch, and the item as it answered.
-/// Items seen only in the workspace monitoring list (notebooks, Spark job definitions) are in
-/// none of them.
-async fn locate<'a>(
-    ws: &'a Workspace,
+/// The Livy API of the lakehouse the target names, when it names a configured one.
+fn named_lakehouse<'a>(ws: &'a Workspace, t: &Target) -> Result<Option<&'a LivyClient>, Error> {
+    let f = fabric(ws)?;
+    Ok(t.lakehouse.as_deref().and_then(|l| f.lakehouses.iter().find(|(label, _)| label == l)).map(|(_, c)| c))
+}
+
+async fn get_job(
+    client: &LivyClient,
     kind: Kind,
     id: &str,
-) -> Result<(&'a LivyClient, Fetched<LivyJob>), Error> {
-    let f = fabric(ws)?;
-    for (_, client) in &f.lakehouses {
-        let found = if kind == Kind::Batch { client.batch(id).await } else { client.session(id).await };
-        match found {
+) -> Result<Fetched<LivyJob>, crate::api::ApiError> {
+    if kind == Kind::Batch { client.batch(id).await } else { client.session(id).await }
+}
+
+/// The lakehouse whose Livy API holds this session or batch, and the item as it answered: the
+/// one the target names, else the first that knows it. Items seen only in the workspace
+/// monitoring list (notebooks, Spark job definitions) are in none of them.
+async fn locate<'a>(ws: &'a Workspace, t: &Target) -> Result<(&'a LivyClient, Fetched<LivyJob>), Error> {
+    if let Some(client) = named_lakehouse(ws, t)? {
+        return Ok((client, get_job(client, t.kind, &t.id).await?));
+    }
+    for (_, client) in &fabric(ws)?.lakehouses {
+        match get_job(client, t.kind, &t.id).await {
             Ok(job) => return Ok((client, job)),
             Err(e) if e.kind == ErrorKind::NotFound => continue,
             Err(e) => return Err(e.into()),
         }
     }
-    Err(Error::NotFound { workspace: ws.name.clone(), kind: kind.singular(), id: id.to_string() })
+    Err(Error::NotFound { workspace: ws.name.clone(), kind: t.kind.singular(), id: t.id.clone() })
 }
 
-async fn livy_holding<'a>(ws: &'a Workspace, kind: Kind, id: &str) -> Result<&'a LivyClient, Error> {
-    Ok(locate(ws, kind, id).await?.0)
+/// The Livy API that holds the target: the named lakehouse's at once, else found by asking.
+async fn livy_holding<'a>(ws: &'a Workspace, t: &Target) -> Result<&'a LivyClient, Error> {
+    match named_lakehouse(ws, t)? {
+        Some(client) => Ok(client),
+        None => Ok(locate(ws, t).await?.0),
+    }
 }
 
 /// A Livy session or batch as its lakehouse's Livy API answers it.
-pub async fn livy_item(ws: &Workspace, kind: Kind, id: &str) -> Result<Fetched<LivyJob>, Error> {
-    Ok(locate(ws, kind, id).await?.1)
+pub async fn livy_item(ws: &Workspace, t: &Target) -> Result<Fetched<LivyJob>, Error> {
+    Ok(locate(ws, t).await?.1)
 }
 
 /// Every task of a run: `runs/get`, then its `next_page_token` pages (2.2 returns 100 at a
@@ -82,8 +96,8 @@ pub async fn run_tasks(ws: &Workspace, id: &str) -> Result<Vec<RunTask>, Error> 
 }
 
 /// `GET …/sessions/{id}/statements`: the session's statements.
-pub async fn session_statements(ws: &Workspace, id: &str) -> Result<Vec<StatementResponse>, Error> {
-    Ok(livy_holding(ws, Kind::Session, id).await?.statements(id).await?.value.statements)
+pub async fn session_statements(ws: &Workspace, t: &Target) -> Result<Vec<StatementResponse>, Error> {
+    Ok(livy_holding(ws, t).await?.statements(&t.id).await?.value.statements)
 }
 
 pub(super) fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
@@ -91,15 +105,16 @@ pub(super) fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
 }
 
 /// The monitor's actions (the keys `c`, `u`, `r`, `t`).
-pub async fn perform(ws: &Workspace, action: Action, id: &str) -> Result<String, Error> {
+pub async fn perform(ws: &Workspace, action: Action, t: &Target) -> Result<String, Error> {
+    let id = t.id.as_str();
     match action {
         Action::KillSession => {
-            livy_holding(ws, Kind::Session, id).await?.delete_session(id).await?;
+            livy_holding(ws, t).await?.delete_session(id).await?;
             Ok(format!("session {id} is being stopped"))
         }
-        Action::KeepAlive => keep_alive(ws, id).await,
+        Action::KeepAlive => keep_alive(ws, t).await,
         Action::CancelBatch => {
-            livy_holding(ws, Kind::Batch, id).await?.delete_batch(id).await?;
+            livy_holding(ws, t).await?.delete_batch(id).await?;
             Ok(format!("batch {id} is being cancelled"))
         }
         Action::CancelRun => {
@@ -130,9 +145,9 @@ pub async fn perform(ws: &Workspace, action: Action, id: &str) -> Result<String,
 }
 
 /// `POST …/sessions/{id}/reset-timeout`: restart the session's idle countdown.
-pub async fn keep_alive(ws: &Workspace, id: &str) -> Result<String, Error> {
-    livy_holding(ws, Kind::Session, id).await?.reset_session_timeout(id).await?;
-    Ok(format!("session {id}: idle timeout reset"))
+pub async fn keep_alive(ws: &Workspace, t: &Target) -> Result<String, Error> {
+    livy_holding(ws, t).await?.reset_session_timeout(&t.id).await?;
+    Ok(format!("session {}: idle timeout reset", t.id))
 }
 
 pub async fn resize(ws: &Workspace, id: &str, size: &ClusterSize) -> Result<String, Error> {

@@ -6,7 +6,7 @@ use super::actions::{self, TaskOutput};
 use super::convert::{cluster_row, livy_row, run_row};
 use super::{Error, Workspace};
 use crate::api::databricks::models::{ClusterEvent, EventDetails};
-use crate::domain::Kind;
+use crate::domain::{Kind, Target};
 
 /// Cluster events shown in the logs view.
 const EVENTS: usize = 100;
@@ -24,10 +24,11 @@ pub struct LogChunk {
     pub error_at: Option<usize>,
 }
 
-pub async fn fetch(ws: &Workspace, kind: Kind, id: &str) -> Result<LogChunk, Error> {
+pub async fn fetch(ws: &Workspace, t: &Target) -> Result<LogChunk, Error> {
+    let (kind, id) = (t.kind, t.id.as_str());
     match kind {
         Kind::Session | Kind::Batch => {
-            let job = actions::livy_item(ws, kind, id).await?;
+            let job = actions::livy_item(ws, t).await?;
             let lines = job.value.log.clone();
             let finished = livy_row(kind, &ws.name, None, job).status.is_terminal();
             Ok(LogChunk { lines, whole: false, finished, error_at: None })

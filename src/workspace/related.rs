@@ -4,21 +4,22 @@
 
 use super::{Error, Workspace, actions, convert, logs};
 use crate::api::livy::models::StatementResponse;
-use crate::domain::Kind;
+use crate::domain::{Kind, Target};
 
 /// Items per related list.
 const RELATED: usize = 10;
 
 /// A heading and its lines, or `None` when the kind has nothing related to fetch.
-pub async fn fetch(ws: &Workspace, kind: Kind, id: &str) -> Result<Option<(String, Vec<String>)>, Error> {
-    match kind {
+pub async fn fetch(ws: &Workspace, t: &Target) -> Result<Option<(String, Vec<String>)>, Error> {
+    let id = t.id.as_str();
+    match t.kind {
         Kind::Cluster => {
             let events = actions::cluster_events(ws, id, RELATED).await?;
             let lines = events.iter().map(|e| logs::event_line(e)).collect();
             Ok(Some(("Recent events (newest first)".into(), lines)))
         }
         Kind::Session => {
-            let statements = actions::session_statements(ws, id).await?;
+            let statements = actions::session_statements(ws, t).await?;
             let lines = statements.iter().rev().take(RELATED).map(statement_line).collect();
             Ok(Some((format!("Recent statements ({} in all)", statements.len()), lines)))
         }

@@ -10,8 +10,13 @@ fn confirmed_actions_emit_run_action_naming_the_target() {
     app.update(key('j'));
     assert_eq!(selected_name(&app).as_deref(), Some("hourly-agg"));
     assert!(app.update(key('c')).is_empty());
-    let target =
-        Target { workspace: "adb-prod".into(), kind: Kind::Run, id: "2".into(), name: "hourly-agg".into() };
+    let target = Target {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        id: "2".into(),
+        name: "hourly-agg".into(),
+        lakehouse: None,
+    };
     assert_eq!(app.confirm(), Some(&Confirm { action: Action::CancelRun, target: target.clone() }));
     assert!(app.update(key('x')).is_empty(), "other keys do nothing while asking");
     assert!(app.update(key('j')).is_empty());
