@@ -142,6 +142,7 @@ async fn logs_of_a_failed_batch_and_a_cluster() {
         press(app, KeyCode::Enter);
         let effects = press(app, KeyCode::Char('l'));
         let Some(Effect::FollowLogs { target }) = effects.first().cloned() else { panic!("{effects:?}") };
+        assert_eq!(target.kind, kind, "{name}: the logs of the selected row");
         let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("ws"));
         let chunk = logs::fetch(ws, &target).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(!chunk.lines.is_empty(), "{name}: no lines");
