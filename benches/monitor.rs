@@ -17,7 +17,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 use sparkdeck::api::Fetched;
-use sparkdeck::app::{App, Msg, StatementUpdate, View, Workspace};
+use sparkdeck::app::{App, Msg, Pane, StatementUpdate, Workspace};
 use sparkdeck::domain::Service;
 use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
 use sparkdeck::domain::{Kind, Resource};
@@ -153,7 +153,7 @@ fn main() {
         }),
     );
 
-    let mut loaded = app.clone().with_view(View::Runs);
+    let mut loaded = app.clone().with_pane(Pane::Runs);
     loaded.update(Msg::Resize { width: 200, height: 60 });
     loaded.update(rows_msg(Kind::Run, runs.clone()));
     loaded.update(rows_msg(Kind::Cluster, clusters));

@@ -12,7 +12,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc as input_channel;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sparkdeck::app::{App, Effect, Msg, View};
+use sparkdeck::app::{App, Effect, Msg, Pane};
 use sparkdeck::config::NotificationSettings;
 use sparkdeck::domain::Action;
 use sparkdeck::domain::{Kind, Status};
@@ -169,7 +169,7 @@ async fn keys_and_messages_drive_the_screen_and_q_quits() {
 
     h.key(KeyCode::Char('q'));
     let (exit, effects) = h.finish().await;
-    assert_eq!(exit.app.view(), View::Clusters);
+    assert_eq!(exit.app.pane(), Pane::Clusters);
     assert_eq!(
         effects,
         vec![
@@ -196,7 +196,7 @@ async fn keys_and_messages_drive_the_screen_and_q_quits() {
 async fn an_idle_loop_with_nothing_live_never_redraws() {
     // Finished clusters only: no durations or countdowns change.
     let finished: Vec<_> = clusters().into_iter().filter(|c| c.status.is_terminal()).collect();
-    let mut h = start(empty_app().with_view(View::Clusters), vec![rows(Kind::Cluster, finished)]);
+    let mut h = start(empty_app().with_pane(Pane::Clusters), vec![rows(Kind::Cluster, finished)]);
     let frame = h.frame().await;
     assert!(frame.contains("etl-nightly"), "{frame}");
     assert!(h.stays_quiet().await, "no timer runs while nothing on screen changes with time");
@@ -218,7 +218,7 @@ async fn an_idle_loop_with_nothing_live_never_redraws() {
 #[tokio::test(start_paused = true)]
 async fn live_rows_tick_the_clock_once_a_second() {
     let live: Vec<_> = runs().into_iter().filter(|r| r.name == "hourly-aggregates").collect();
-    let mut h = start(empty_app().with_view(View::Runs), vec![rows(Kind::Run, live)]);
+    let mut h = start(empty_app().with_pane(Pane::Runs), vec![rows(Kind::Run, live)]);
     // Started 09:55:02; the loop's clock starts at 10:00:00.
     let frame = h.frame().await;
     assert!(frame.contains("4m 58s"), "{frame}");
@@ -244,7 +244,7 @@ async fn a_burst_of_messages_is_drawn_as_one_frame() {
             rows(Kind::Run, all)
         })
         .collect();
-    let mut h = start(empty_app().with_view(View::Runs), burst);
+    let mut h = start(empty_app().with_pane(Pane::Runs), burst);
     let first = h.frame().await;
     assert!(first.contains("Runs (5)"), "the first frame already shows the last message:\n{first}");
     h.key(KeyCode::Char('q'));
@@ -254,7 +254,7 @@ async fn a_burst_of_messages_is_drawn_as_one_frame() {
 
 #[tokio::test(start_paused = true)]
 async fn confirmed_actions_reach_the_effect_runner() {
-    let mut h = start(empty_app().with_view(View::Runs), vec![rows(Kind::Run, runs())]);
+    let mut h = start(empty_app().with_pane(Pane::Runs), vec![rows(Kind::Run, runs())]);
     let _ = h.frame_with("hourly-aggregates").await;
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('c'));
@@ -275,7 +275,7 @@ async fn confirmed_actions_reach_the_effect_runner() {
 async fn the_loop_writes_notifications_itself_and_never_hands_them_to_the_runner() {
     let written = Written::default();
     let notifications = NotificationSettings { bell: true, osc: true };
-    let app = empty_app().with_view(View::Runs);
+    let app = empty_app().with_pane(Pane::Runs);
     let mut h = start_with(app, vec![rows(Kind::Run, runs())], Some((written.clone(), notifications)));
     let _ = h.frame_with("hourly-aggregates").await;
     h.key(KeyCode::Char('j'));

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sparkdeck::app::{self, App, Effect, Msg, View};
+use sparkdeck::app::{self, App, Effect, Msg, Pane};
 use sparkdeck::domain::{Kind, Target};
 use sparkdeck::poll::ROW_LIMIT;
 use sparkdeck::sim::{Sim, SimOptions};
@@ -78,14 +78,14 @@ fn keys(app: &mut App, text: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_pane_from_the_simulator() {
     let mut f = fixture().await;
-    for (view, name) in [
-        (View::Sessions, "sessions"),
-        (View::Batches, "batches"),
-        (View::Clusters, "clusters"),
-        (View::Runs, "runs"),
-        (View::All, "all"),
+    for (pane, name) in [
+        (Pane::Sessions, "sessions"),
+        (Pane::Batches, "batches"),
+        (Pane::Clusters, "clusters"),
+        (Pane::Runs, "runs"),
+        (Pane::All, "all"),
     ] {
-        let mut app = f.app.clone().with_view(view);
+        let mut app = f.app.clone().with_pane(pane);
         assert_snapshot!(format!("sim_{name}"), draw(&mut app, WIDE));
         assert_snapshot!(format!("sim_{name}_narrow"), draw(&mut app, NARROW));
     }

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sparkdeck::app::{App, Msg, View};
+use sparkdeck::app::{App, Msg, Pane};
 use sparkdeck::domain::Kind;
 use sparkdeck::ui::{self, Theme};
 use tui_support::{empty_app, loaded_app, runs, ts};
@@ -40,40 +40,40 @@ fn keys(app: &mut App, text: &str) {
 }
 
 /// A loaded app on view `v`, sized like the wide snapshots so keys page as they would there.
-fn view(v: View) -> App {
-    let mut app = loaded_app().with_view(v);
+fn pane(v: Pane) -> App {
+    let mut app = loaded_app().with_pane(v);
     app.update(Msg::Resize { width: WIDE.0, height: WIDE.1 });
     app
 }
 
 #[test]
 fn sessions_pane() {
-    assert_snapshot!(draw(&mut view(View::Sessions), WIDE).backend());
+    assert_snapshot!(draw(&mut pane(Pane::Sessions), WIDE).backend());
 }
 
 #[test]
 fn batches_pane() {
-    assert_snapshot!(draw(&mut view(View::Batches), WIDE).backend());
+    assert_snapshot!(draw(&mut pane(Pane::Batches), WIDE).backend());
 }
 
 #[test]
 fn clusters_pane_with_a_failing_workspace_in_place() {
-    assert_snapshot!(draw(&mut view(View::Clusters), WIDE).backend());
+    assert_snapshot!(draw(&mut pane(Pane::Clusters), WIDE).backend());
 }
 
 #[test]
 fn runs_pane() {
-    assert_snapshot!(draw(&mut view(View::Runs), WIDE).backend());
+    assert_snapshot!(draw(&mut pane(Pane::Runs), WIDE).backend());
 }
 
 #[test]
 fn all_view_merges_workspaces_by_recency() {
-    assert_snapshot!(draw(&mut view(View::All), WIDE).backend());
+    assert_snapshot!(draw(&mut pane(Pane::All), WIDE).backend());
 }
 
 #[test]
 fn details_of_a_failed_run() {
-    let mut app = view(View::Runs);
+    let mut app = pane(Pane::Runs);
     keys(&mut app, "jj");
     press(&mut app, KeyCode::Enter);
     assert_snapshot!(draw(&mut app, WIDE).backend());
@@ -81,7 +81,7 @@ fn details_of_a_failed_run() {
 
 #[test]
 fn details_scrolled_into_the_api_object() {
-    let mut app = view(View::Clusters);
+    let mut app = pane(Pane::Clusters);
     app.update(Msg::Resize { width: 100, height: 30 });
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "jjjjjjjjjjjjjjj");
@@ -90,14 +90,14 @@ fn details_scrolled_into_the_api_object() {
 
 #[test]
 fn help_for_the_clusters_pane() {
-    let mut app = view(View::Clusters);
+    let mut app = pane(Pane::Clusters);
     keys(&mut app, "?");
     assert_snapshot!(draw(&mut app, WIDE).backend());
 }
 
 #[test]
 fn confirmation_names_the_target() {
-    let mut app = view(View::Sessions);
+    let mut app = pane(Pane::Sessions);
     keys(&mut app, "jj");
     keys(&mut app, "c");
     assert_snapshot!(draw(&mut app, WIDE).backend());
@@ -105,7 +105,7 @@ fn confirmation_names_the_target() {
 
 #[test]
 fn read_only_refusal_message() {
-    let mut app = view(View::Sessions);
+    let mut app = pane(Pane::Sessions);
     // The notebook from the workspace monitoring list.
     keys(&mut app, "/notebook");
     press(&mut app, KeyCode::Enter);
@@ -115,19 +115,19 @@ fn read_only_refusal_message() {
 
 #[test]
 fn empty_panes_say_they_are_polling() {
-    assert_snapshot!(draw(&mut empty_app().with_view(View::Batches), WIDE).backend());
+    assert_snapshot!(draw(&mut empty_app().with_pane(Pane::Batches), WIDE).backend());
 }
 
 #[test]
 fn filter_with_no_match_and_the_filter_line() {
-    let mut app = view(View::Runs);
+    let mut app = pane(Pane::Runs);
     keys(&mut app, "/~^zzz");
     assert_snapshot!(draw(&mut app, WIDE).backend());
 }
 
 #[test]
 fn command_line_with_completions() {
-    let mut app = view(View::Runs);
+    let mut app = pane(Pane::Runs);
     keys(&mut app, ":ws ");
     press(&mut app, KeyCode::Tab);
     assert_snapshot!(draw(&mut app, WIDE).backend());
@@ -135,7 +135,7 @@ fn command_line_with_completions() {
 
 #[test]
 fn one_workspace_scope_drops_the_workspace_column() {
-    let mut app = view(View::All);
+    let mut app = pane(Pane::All);
     keys(&mut app, ":ws adb-prod");
     press(&mut app, KeyCode::Enter);
     assert_snapshot!(draw(&mut app, WIDE).backend());
@@ -143,27 +143,27 @@ fn one_workspace_scope_drops_the_workspace_column() {
 
 #[test]
 fn narrow_sessions() {
-    assert_snapshot!(draw(&mut view(View::Sessions), NARROW).backend());
+    assert_snapshot!(draw(&mut pane(Pane::Sessions), NARROW).backend());
 }
 
 #[test]
 fn narrow_clusters() {
-    assert_snapshot!(draw(&mut view(View::Clusters), NARROW).backend());
+    assert_snapshot!(draw(&mut pane(Pane::Clusters), NARROW).backend());
 }
 
 #[test]
 fn narrow_runs() {
-    assert_snapshot!(draw(&mut view(View::Runs), NARROW).backend());
+    assert_snapshot!(draw(&mut pane(Pane::Runs), NARROW).backend());
 }
 
 #[test]
 fn narrow_all() {
-    assert_snapshot!(draw(&mut view(View::All), NARROW).backend());
+    assert_snapshot!(draw(&mut pane(Pane::All), NARROW).backend());
 }
 
 #[test]
 fn narrow_details_and_confirmation() {
-    let mut app = view(View::Runs);
+    let mut app = pane(Pane::Runs);
     press(&mut app, KeyCode::Enter);
     assert_snapshot!("narrow_details", draw(&mut app, NARROW).backend());
     press(&mut app, KeyCode::Esc);
@@ -173,14 +173,14 @@ fn narrow_details_and_confirmation() {
 
 #[test]
 fn throttled_workspace_in_header_and_status_line() {
-    let mut app = view(View::Runs);
+    let mut app = pane(Pane::Runs);
     app.update(Msg::Throttled { workspace: "adb-prod".into(), until: Some(ts("2026-11-22T10:00:42Z")) });
     assert_snapshot!(draw(&mut app, WIDE).backend());
 }
 
 #[test]
 fn changed_rows_flash_and_stop_flashing() {
-    let mut app = view(View::Runs);
+    let mut app = pane(Pane::Runs);
     let mut refreshed = runs();
     let finished = sparkdeck::workspace::convert::run_row(
         "adb-prod",
@@ -226,7 +226,7 @@ fn changed_rows_flash_and_stop_flashing() {
 
 #[test]
 fn a_watched_run_is_marked_and_the_status_line_says_so() {
-    let mut app = view(View::Runs);
+    let mut app = pane(Pane::Runs);
     press(&mut app, KeyCode::Down);
     keys(&mut app, "w");
     assert_snapshot!(draw(&mut app, WIDE).backend());
@@ -236,7 +236,7 @@ fn a_watched_run_is_marked_and_the_status_line_says_so() {
 fn editor_with_outputs() -> App {
     use sparkdeck::app::StatementUpdate as U;
     use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
-    let mut app = view(View::Sessions);
+    let mut app = pane(Pane::Sessions);
     keys(&mut app, ":editor fabric-prod");
     press(&mut app, KeyCode::Enter);
     let repl = Repl::Livy {
@@ -312,7 +312,7 @@ fn editor_counts_down_the_idle_session() {
 
 #[test]
 fn resizing_a_cluster_asks_for_the_size_then_confirms_it() {
-    let mut app = view(View::Clusters);
+    let mut app = pane(Pane::Clusters);
     // The first running cluster.
     keys(&mut app, "/RUNNING");
     press(&mut app, KeyCode::Enter);

@@ -1,6 +1,6 @@
 //! The `:` command line: parsing and Tab completion.
 
-use super::view::View;
+use super::pane::Pane;
 
 /// Command names offered by completion, in the order shown.
 pub const COMMANDS: &[&str] =
@@ -9,7 +9,7 @@ pub const COMMANDS: &[&str] =
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cmd {
-    Show(View),
+    Show(Pane),
     /// `:ws NAME` (one workspace) or `:ws` (all workspaces).
     Workspace(Option<String>),
     /// `:editor [WORKSPACE]`: the statement editor.
@@ -28,11 +28,11 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
     let Some(head) = words.next() else { return Ok(Cmd::Nothing) };
     let arg = words.collect::<Vec<_>>().join(" ");
     let cmd = match head.to_lowercase().as_str() {
-        "sessions" | "session" | "se" | "livy" => Cmd::Show(View::Sessions),
-        "batches" | "batch" | "ba" => Cmd::Show(View::Batches),
-        "clusters" | "cluster" | "cl" => Cmd::Show(View::Clusters),
-        "runs" | "run" | "jobs" => Cmd::Show(View::Runs),
-        "all" => Cmd::Show(View::All),
+        "sessions" | "session" | "se" | "livy" => Cmd::Show(Pane::Sessions),
+        "batches" | "batch" | "ba" => Cmd::Show(Pane::Batches),
+        "clusters" | "cluster" | "cl" => Cmd::Show(Pane::Clusters),
+        "runs" | "run" | "jobs" => Cmd::Show(Pane::Runs),
+        "all" => Cmd::Show(Pane::All),
         "ws" | "workspace" => Cmd::Workspace(Some(arg).filter(|a| !a.is_empty())),
         "editor" | "edit" | "e" => Cmd::Editor(Some(arg).filter(|a| !a.is_empty())),
         "help" | "h" => Cmd::Help,
@@ -78,8 +78,8 @@ mod tests {
 
     #[test]
     fn commands_and_aliases_parse() {
-        assert_eq!(parse("clusters"), Ok(Cmd::Show(View::Clusters)));
-        assert_eq!(parse(" runs "), Ok(Cmd::Show(View::Runs)));
+        assert_eq!(parse("clusters"), Ok(Cmd::Show(Pane::Clusters)));
+        assert_eq!(parse(" runs "), Ok(Cmd::Show(Pane::Runs)));
         assert_eq!(parse("ws adb-dev"), Ok(Cmd::Workspace(Some("adb-dev".into()))));
         assert_eq!(parse("ws"), Ok(Cmd::Workspace(None)));
         assert_eq!(parse("q"), Ok(Cmd::Quit));

@@ -18,7 +18,7 @@ pub struct Areas {
     pub table_header: Rect,
     /// Inside the pane: the rows.
     pub rows: Rect,
-    /// The keys valid in the focused view.
+    /// The keys valid in the focused pane.
     pub keys: Rect,
     /// Messages, refresh times, or the `:` / `/` line.
     pub status: Rect,

@@ -20,11 +20,11 @@ pub mod logs;
 mod message;
 mod mouse;
 mod msg;
+mod pane;
 mod prompt;
 mod store;
 mod table;
 mod update;
-mod view;
 mod watch;
 
 #[cfg(test)]
@@ -41,9 +41,9 @@ pub use keymap::Scope;
 pub use logs::Logs;
 pub use message::{Level, Message};
 pub use msg::{Effect, Msg, StatementUpdate};
+pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
 pub use store::{Entry, PollError, Slot, Workspace, WorkspaceState};
-pub use view::{RowRef, SortKey, View, ViewState};
 
 use crate::domain::{Kind, Service, Target};
 pub use layout::Areas;
@@ -58,11 +58,11 @@ const MAX_HEADER_LINES: usize = 4;
 #[derive(Debug, Clone)]
 pub struct App {
     workspaces: Vec<WorkspaceState>,
-    view: View,
-    views: [ViewState; 5],
+    pane: Pane,
+    panes: [PaneState; 5],
     /// Views whose row list must be rebuilt before use (data arrived while hidden).
     stale: [bool; 5],
-    /// `:ws NAME` narrows every view to one workspace.
+    /// `:ws NAME` narrows every pane to one workspace.
     scope: Option<usize>,
     now: Timestamp,
     tz: TimeZone,
@@ -95,8 +95,8 @@ impl App {
     pub fn new(workspaces: Vec<Workspace>, now: Timestamp, tz: TimeZone) -> App {
         App {
             workspaces: workspaces.into_iter().map(WorkspaceState::new).collect(),
-            view: View::Sessions,
-            views: Default::default(),
+            pane: Pane::Sessions,
+            panes: Default::default(),
             stale: [false; 5],
             scope: None,
             now,
@@ -149,10 +149,10 @@ impl App {
         &self.keymap
     }
 
-    /// The view to open on.
-    pub fn with_view(mut self, view: View) -> App {
-        self.view = view;
-        self.rebuild(view);
+    /// The pane to open on.
+    pub fn with_pane(mut self, pane: Pane) -> App {
+        self.pane = pane;
+        self.rebuild(pane);
         self
     }
 
@@ -167,10 +167,10 @@ impl App {
     }
 
     /// Whether the screen changes with time alone right now, so the event loop must send
-    /// `Msg::Tick` once a second: a live row in the focused view (durations, idle countdowns),
+    /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
     /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
-        self.views[self.view.index()].has_live
+        self.panes[self.pane.index()].has_live
             || (self.editing && (self.editor.is_busy() || self.editor.idle_timeout_at().is_some()))
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
@@ -186,12 +186,12 @@ impl App {
         &self.tz
     }
 
-    pub fn view(&self) -> View {
-        self.view
+    pub fn pane(&self) -> Pane {
+        self.pane
     }
 
-    pub fn view_state(&self) -> &ViewState {
-        &self.views[self.view.index()]
+    pub fn pane_state(&self) -> &PaneState {
+        &self.panes[self.pane.index()]
     }
 
     pub fn workspaces(&self) -> &[WorkspaceState] {
@@ -208,7 +208,7 @@ impl App {
     }
 
     pub fn selected(&self) -> Option<&Entry> {
-        let vs = self.view_state();
+        let vs = self.pane_state();
         vs.rows.get(vs.selected).and_then(|r| self.entry(*r))
     }
 
@@ -260,13 +260,13 @@ impl App {
         } else if self.details.is_some() {
             Scope::Details
         } else {
-            Scope::Table
+            Scope::Pane
         }
     }
 
     /// The kind whose keys apply: the selected row's, else the pane's.
     pub fn focused_kind(&self) -> Option<Kind> {
-        self.selected().map(|e| e.res.kind).or(self.view.kind())
+        self.selected().map(|e| e.res.kind).or(self.pane.kind())
     }
 
     /// Workspaces in the current scope that can hold `kind`.
@@ -278,9 +278,9 @@ impl App {
         self.workspaces.iter().enumerate().filter(|(i, _)| self.scope.is_none_or(|s| s == *i)).map(|(_, w)| w)
     }
 
-    /// (workspace, kind, error) for every failing poll shown in the focused view.
-    pub fn view_errors(&self) -> Vec<(&WorkspaceState, Kind, &PollError)> {
-        let kinds = self.view.kinds();
+    /// (workspace, kind, error) for every failing poll shown in the focused pane.
+    pub fn pane_errors(&self) -> Vec<(&WorkspaceState, Kind, &PollError)> {
+        let kinds = self.pane.kinds();
         self.in_scope()
             .flat_map(|w| {
                 let kinds = kinds.clone();
@@ -292,17 +292,17 @@ impl App {
             .collect()
     }
 
-    /// Rows in a view before filtering (tab counts).
-    pub fn view_total(&self, view: View) -> usize {
-        self.in_scope().map(|w| view.kinds().iter().map(|k| w.slot(*k).rows.len()).sum::<usize>()).sum()
+    /// Rows in a pane before filtering (tab counts).
+    pub fn pane_total(&self, pane: Pane) -> usize {
+        self.in_scope().map(|w| pane.kinds().iter().map(|k| w.slot(*k).rows.len()).sum::<usize>()).sum()
     }
 
     /// Tab labels in order; the renderer draws them side by side and the mouse hit-tests them.
-    pub fn tab_labels(&self) -> Vec<(View, String)> {
-        View::ALL
+    pub fn tab_labels(&self) -> Vec<(Pane, String)> {
+        Pane::ALL
             .iter()
             .enumerate()
-            .map(|(i, v)| (*v, format!(" {} {} {} ", i + 1, v.title(), self.view_total(*v))))
+            .map(|(i, v)| (*v, format!(" {} {} {} ", i + 1, v.title(), self.pane_total(*v))))
             .collect()
     }
 
@@ -317,7 +317,7 @@ impl App {
         layout::areas(
             ratatui::layout::Rect::new(0, 0, w, h),
             self.header_lines(),
-            self.view_errors().len() as u16,
+            self.pane_errors().len() as u16,
         )
     }
 
@@ -326,7 +326,7 @@ impl App {
     }
 
     fn visible_effect(&self) -> Effect {
-        let kinds = self.view.kinds();
+        let kinds = self.pane.kinds();
         let workspaces = self
             .in_scope()
             .filter(|w| kinds.iter().any(|k| w.workspace.service == Service::of(*k)))

@@ -36,7 +36,7 @@ impl App {
                     }
                 } else {
                     let height = self.body_height();
-                    let vs = &mut self.views[self.view.index()];
+                    let vs = &mut self.panes[self.pane.index()];
                     let last = vs.rows.len().saturating_sub(1);
                     vs.selected = if down {
                         (vs.selected + WHEEL_ROWS).min(last)
@@ -50,16 +50,16 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) if !overlay && self.details.is_none() => {
                 if contains(areas.tabs, x, y) {
                     let mut left = areas.tabs.x;
-                    for (view, label) in self.tab_labels() {
+                    for (pane, label) in self.tab_labels() {
                         let right = left + label.chars().count() as u16;
                         if x >= left && x < right {
                             self.dirty = true;
-                            return self.show(view);
+                            return self.show(pane);
                         }
                         left = right + 1;
                     }
                 } else if contains(areas.rows, x, y) {
-                    let vs = &mut self.views[self.view.index()];
+                    let vs = &mut self.panes[self.pane.index()];
                     let index = vs.offset + usize::from(y - areas.rows.y);
                     if index < vs.rows.len() {
                         vs.selected = index;

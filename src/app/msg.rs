@@ -117,7 +117,7 @@ pub enum StatementUpdate {
 pub enum Effect {
     /// Poll exactly these workspaces × kinds (what is on screen); stop polling the rest
     /// (a slow refresh for the header counts may continue). Sent at start and whenever the
-    /// focused view or the workspace scope changes.
+    /// focused pane or the workspace scope changes.
     SetVisible { workspaces: Vec<String>, kinds: Vec<Kind> },
     /// Run an action the user confirmed with `y`; answer with `Msg::ActionFinished`.
     RunAction { action: Action, target: Target },

@@ -45,8 +45,8 @@ impl App {
             Some(Command::Quit) => return vec![Effect::Quit],
             Some(Command::Back) => {
                 self.prompt = None;
-                if mode == PromptMode::Filter && self.views[self.view.index()].filter.take().is_some() {
-                    self.rebuild(self.view);
+                if mode == PromptMode::Filter && self.panes[self.pane.index()].filter.take().is_some() {
+                    self.rebuild(self.pane);
                 }
             }
             Some(Command::Submit) => {
@@ -94,9 +94,9 @@ impl App {
         match Filter::parse(&p.text) {
             Ok(filter) => {
                 p.error = None;
-                self.views[self.view.index()].filter = filter;
-                self.views[self.view.index()].selected = 0;
-                self.rebuild(self.view);
+                self.panes[self.pane.index()].filter = filter;
+                self.panes[self.pane.index()].selected = 0;
+                self.rebuild(self.pane);
             }
             Err(e) => p.error = Some(e.to_string()),
         }
@@ -136,11 +136,11 @@ impl App {
 
     fn execute(&mut self, line: &str) -> Vec<Effect> {
         match command::parse(line) {
-            Ok(Cmd::Show(view)) => self.show(view),
+            Ok(Cmd::Show(pane)) => self.show(pane),
             Ok(Cmd::Workspace(name)) => self.set_scope(name),
             Ok(Cmd::Editor(name)) => self.open_editor(name),
             Ok(Cmd::Help) => {
-                self.help = Some(Help { scope: Scope::Table, kind: self.focused_kind(), scroll: 0 });
+                self.help = Some(Help { scope: Scope::Pane, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()
             }
             Ok(Cmd::Quit) => vec![Effect::Quit],

@@ -1,4 +1,4 @@
-//! The panes: which rows a view shows (the `:ws` scope, the filter, the sort), switching views,
+//! The panes: which rows a pane shows (the `:ws` scope, the filter, the sort), switching panes,
 //! and the keys that move through them.
 
 use std::cmp::Ordering;
@@ -8,23 +8,23 @@ use crate::domain::{Detail, Kind, Target};
 use super::details::Details;
 use super::keymap::Command;
 use super::msg::Effect;
+use super::pane::{Pane, RowKey, RowRef};
 use super::update::{is_motion, moved};
-use super::view::{RowKey, RowRef, View};
 use super::{App, PromptMode};
 
 impl App {
-    /// Recompute a view's rows (scope, filter, sort), keeping the selected item selected.
-    pub(super) fn rebuild(&mut self, view: View) {
-        let i = view.index();
-        let keep = self.views[i].keep.take().or_else(|| self.selected_key(view));
-        let vs = &self.views[i];
+    /// Recompute a pane's rows (scope, filter, sort), keeping the selected item selected.
+    pub(super) fn rebuild(&mut self, pane: Pane) {
+        let i = pane.index();
+        let keep = self.panes[i].keep.take().or_else(|| self.selected_key(pane));
+        let vs = &self.panes[i];
         let mut rows = Vec::new();
         let mut total = 0;
         for (wi, w) in self.workspaces.iter().enumerate() {
             if self.scope.is_some_and(|s| s != wi) {
                 continue;
             }
-            for kind in view.kinds() {
+            for kind in pane.kinds() {
                 for (idx, e) in w.slot(kind).rows.iter().enumerate() {
                     total += 1;
                     if vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack)) {
@@ -46,7 +46,7 @@ impl App {
             })
         });
         let height = self.body_height();
-        let vs = &mut self.views[i];
+        let vs = &mut self.panes[i];
         vs.rows = rows;
         vs.total = total;
         vs.has_live = has_live;
@@ -57,49 +57,49 @@ impl App {
         self.stale[i] = false;
     }
 
-    /// What `view` has selected, by identity (row indices change with every refresh).
-    pub(super) fn selected_key(&self, view: View) -> Option<RowKey> {
-        let vs = &self.views[view.index()];
+    /// What `pane` has selected, by identity (row indices change with every refresh).
+    pub(super) fn selected_key(&self, pane: Pane) -> Option<RowKey> {
+        let vs = &self.panes[pane.index()];
         let e = vs.rows.get(vs.selected).and_then(|r| self.entry(*r))?;
         Some((e.res.kind, e.res.workspace.clone(), e.res.id.clone()))
     }
 
-    /// Keep the focused view's selection inside its rows and on screen.
-    pub(super) fn clamp_view(&mut self) {
+    /// Keep the focused pane's selection inside its rows and on screen.
+    pub(super) fn clamp_pane(&mut self) {
         let height = self.body_height();
-        self.views[self.view.index()].clamp(height);
+        self.panes[self.pane.index()].clamp(height);
     }
 
     /// A key in a pane.
     pub(super) fn run_table(&mut self, command: Command) -> Vec<Effect> {
         match command {
-            Command::NextView => return self.show(View::from_index(self.view.index() + 1)),
-            Command::PrevView => return self.show(View::from_index(self.view.index() + View::ALL.len() - 1)),
-            Command::ShowView(v) => return self.show(v),
+            Command::NextPane => return self.show(Pane::from_index(self.pane.index() + 1)),
+            Command::PrevPane => return self.show(Pane::from_index(self.pane.index() + Pane::ALL.len() - 1)),
+            Command::ShowPane(v) => return self.show(v),
             Command::CommandLine => self.open_prompt(PromptMode::Command),
             Command::FilterLine => {
                 self.open_prompt(PromptMode::Filter);
                 if let Some(p) = &mut self.prompt {
-                    p.text = self.views[self.view.index()]
+                    p.text = self.panes[self.pane.index()]
                         .filter
                         .as_ref()
                         .map(|f| f.text.clone())
                         .unwrap_or_default();
                 }
             }
-            Command::Back if self.views[self.view.index()].filter.take().is_some() => self.rebuild(self.view),
+            Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.rebuild(self.pane),
             Command::SortNext => {
-                let vs = &mut self.views[self.view.index()];
+                let vs = &mut self.panes[self.pane.index()];
                 vs.sort = vs.sort.next();
-                self.rebuild(self.view);
+                self.rebuild(self.pane);
             }
             Command::SortReverse => {
-                let vs = &mut self.views[self.view.index()];
+                let vs = &mut self.panes[self.pane.index()];
                 vs.reverse = !vs.reverse;
-                self.rebuild(self.view);
+                self.rebuild(self.pane);
             }
             Command::Open => {
-                let vs = self.view_state();
+                let vs = self.pane_state();
                 if let Some(r) = vs.rows.get(vs.selected).copied()
                     && let Some(e) = self.entry(r)
                 {
@@ -129,29 +129,29 @@ impl App {
         Vec::new()
     }
 
-    /// Switch to `view`; tells the pollers what is visible now.
-    pub(super) fn show(&mut self, view: View) -> Vec<Effect> {
-        if view == self.view {
+    /// Switch to `pane`; tells the pollers what is visible now.
+    pub(super) fn show(&mut self, pane: Pane) -> Vec<Effect> {
+        if pane == self.pane {
             return Vec::new();
         }
-        self.view = view;
-        if self.stale[view.index()] || self.views[view.index()].rows.is_empty() {
-            self.rebuild(view);
+        self.pane = pane;
+        if self.stale[pane.index()] || self.panes[pane.index()].rows.is_empty() {
+            self.rebuild(pane);
         } else {
-            self.clamp_view();
+            self.clamp_pane();
         }
         vec![self.visible_effect()]
     }
 
     fn move_selection(&mut self, command: Command) {
         let height = self.body_height();
-        let vs = &mut self.views[self.view.index()];
+        let vs = &mut self.panes[self.pane.index()];
         let last = vs.rows.len().saturating_sub(1);
         vs.selected = moved(vs.selected, last, height, command);
         vs.clamp(height);
     }
 
-    /// `:ws NAME` narrows every view to one workspace, `:ws` widens them again.
+    /// `:ws NAME` narrows every pane to one workspace, `:ws` widens them again.
     pub(super) fn set_scope(&mut self, name: Option<String>) -> Vec<Effect> {
         let scope = match name {
             None => None,
@@ -165,11 +165,11 @@ impl App {
         }
         self.scope = scope;
         self.stale = [true; 5];
-        for vs in &mut self.views {
+        for vs in &mut self.panes {
             vs.selected = 0;
             vs.offset = 0;
         }
-        self.rebuild(self.view);
+        self.rebuild(self.pane);
         vec![self.visible_effect()]
     }
 }

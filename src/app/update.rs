@@ -11,8 +11,8 @@ use super::App;
 use super::help::Help;
 use super::keymap::{Command, Scope};
 use super::msg::{Effect, Msg};
+use super::pane::Pane;
 use super::store::{PollError, Workspace, WorkspaceState};
-use super::view::View;
 
 impl App {
     /// Apply one message; returns what the outside world should do.
@@ -22,7 +22,7 @@ impl App {
             Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Resize { width, height } => {
                 self.size = (width, height);
-                self.clamp_view();
+                self.clamp_pane();
                 self.dirty = true;
                 Vec::new()
             }
@@ -38,7 +38,7 @@ impl App {
             Msg::PollFailed { workspace, kind, error, hint } => {
                 let ws = self.workspace_index(&workspace, Service::of(kind));
                 self.workspaces[ws].fail(kind, PollError { error, hint });
-                self.clamp_view();
+                self.clamp_pane();
                 self.dirty = true;
                 Vec::new()
             }
@@ -133,23 +133,23 @@ impl App {
     ) -> usize {
         let ws = self.workspace_index(&workspace, Service::of(kind));
         self.now = self.now.max(fetched_at);
-        // Row indices are about to change: remember what each affected view has selected.
-        for view in View::ALL {
-            let i = view.index();
-            if view.shows(kind) && self.views[i].keep.is_none() {
-                self.views[i].keep = self.selected_key(view);
+        // Row indices are about to change: remember what each affected pane has selected.
+        for pane in Pane::ALL {
+            let i = pane.index();
+            if pane.shows(kind) && self.panes[i].keep.is_none() {
+                self.panes[i].keep = self.selected_key(pane);
             }
         }
         self.workspaces[ws].replace(kind, rows, fetched_at, &self.tz);
         if let Some(latest) = self.workspaces[ws].slot(kind).rows.iter().filter_map(|e| e.changed_at).max() {
             self.last_change = Some(self.last_change.map_or(latest, |t| t.max(latest)));
         }
-        for view in View::ALL {
-            if view.shows(kind) {
-                self.stale[view.index()] = true;
+        for pane in Pane::ALL {
+            if pane.shows(kind) {
+                self.stale[pane.index()] = true;
             }
         }
-        self.rebuild(self.view);
+        self.rebuild(self.pane);
         if let Some(d) = &mut self.details
             && d.ws == ws
             && d.kind == kind
@@ -216,7 +216,7 @@ impl App {
             (_, Command::Help) => {
                 self.help = Some(Help { scope: focus, kind: self.focused_kind(), scroll: 0 });
             }
-            (Scope::Table, c) => return self.run_table(c),
+            (Scope::Pane, c) => return self.run_table(c),
             _ => {}
         }
         Vec::new()

@@ -7,7 +7,7 @@
 //!
 //! Timers: there are no free-running ones. The only timers are (1) the next render deadline,
 //! armed only while a frame is owed, and (2) a 1 s clock tick armed only while
-//! `App::needs_clock()` (a live row in the focused view — durations and idle countdowns
+//! `App::needs_clock()` (a live row in the focused pane — durations and idle countdowns
 //! change — a fading flash, or a throttle wait). With nothing live on screen and no input,
 //! the loop sleeps and does not redraw.
 //!

@@ -74,8 +74,8 @@ fn throttle_wait(w: &WorkspaceState, now: Timestamp) -> Option<String> {
 /// The tab bar, drawn from `App::tab_labels` so mouse hit-testing matches.
 pub fn tabs(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut spans = Vec::new();
-    for (view, label) in app.tab_labels() {
-        let style = if view == app.view() { theme.tab_active } else { theme.tab };
+    for (pane, label) in app.tab_labels() {
+        let style = if pane == app.pane() { theme.tab_active } else { theme.tab };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
@@ -90,8 +90,8 @@ pub fn tabs(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 /// The pane frame with its title (counts, scope, filter, sort) and the error lines.
 pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rect) {
-    let vs = app.view_state();
-    let mut title = vec![Span::styled(format!(" {} ", app.view().title()), theme.title)];
+    let vs = app.pane_state();
+    let mut title = vec![Span::styled(format!(" {} ", app.pane().title()), theme.title)];
     let count = if vs.rows.len() == vs.total {
         format!("{}", vs.total)
     } else {
@@ -113,7 +113,7 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
     );
 
     let lines: Vec<Line> = app
-        .view_errors()
+        .pane_errors()
         .into_iter()
         .take(usize::from(errors.height))
         .map(|(w, kind, e)| {
@@ -130,7 +130,7 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
     frame.render_widget(Paragraph::new(lines), errors);
 }
 
-/// Keys valid in the focused view, from the keymap.
+/// Keys valid in the focused pane, from the keymap.
 /// On a narrow terminal the hints that do not fit are left out, but help and quit always show.
 pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let hints: Vec<(String, String, bool)> = app

@@ -19,7 +19,7 @@ use crate::app::{App, layout};
 /// Draw the whole screen.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
-    let a = layout::areas(area, app.header_lines(), app.view_errors().len() as u16);
+    let a = layout::areas(area, app.header_lines(), app.pane_errors().len() as u16);
     chrome::header(frame, app, theme, a.header);
     chrome::tabs(frame, app, theme, a.tabs);
     if app.is_editing() {

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
-use crate::app::{App, Entry, View};
+use crate::app::{App, Entry, Pane};
 use crate::domain::{Detail, Kind, format_duration};
 
 use super::theme::Theme;
@@ -125,7 +125,7 @@ fn result<'a>(e: &'a Entry, _: Timestamp, theme: &Theme) -> Span<'a> {
     }
 }
 
-fn columns(view: View) -> Vec<Column> {
+fn columns(pane: Pane) -> Vec<Column> {
     use Width::{Fill, Fit, Fixed};
     let mut cols = vec![
         col("WORKSPACE", 2, Fit(16), workspace),
@@ -138,8 +138,8 @@ fn columns(view: View) -> Vec<Column> {
         col("DURATION", 2, Fixed(8), duration),
     ];
     let state = col("STATE", 0, Fit(24), state);
-    match view {
-        View::Sessions => {
+    match pane {
+        Pane::Sessions => {
             cols.push(state);
             cols.extend(tail);
             cols.extend([
@@ -148,21 +148,21 @@ fn columns(view: View) -> Vec<Column> {
                 col("LAKEHOUSE", 6, Fit(16), lakehouse),
             ]);
         }
-        View::Batches => {
+        Pane::Batches => {
             cols.extend([state, col("FILE", 4, Fit(24), file)]);
             cols.extend(tail);
             cols.push(col("LAKEHOUSE", 6, Fit(16), lakehouse));
         }
-        View::Clusters => {
+        Pane::Clusters => {
             cols.extend([state, col("WORKERS", 2, Fit(11), workers), col("RUNTIME", 3, Fit(18), runtime)]);
             cols.extend(tail);
         }
-        View::Runs => {
+        Pane::Runs => {
             cols[1].title = "JOB / RUN";
             cols.extend([state, col("RESULT", 1, Fit(12), result), col("TRIGGER", 5, Fit(12), trigger)]);
             cols.extend(tail);
         }
-        View::All => {
+        Pane::All => {
             cols.insert(0, col("KIND", 1, Fixed(7), kind));
             cols.push(state);
             cols.extend(tail);
@@ -231,15 +231,15 @@ fn fit(
     sized
 }
 
-/// Render the focused view: column titles in `header`, rows in `area` directly below it.
+/// Render the focused pane: column titles in `header`, rows in `area` directly below it.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: Rect) {
-    let vs = app.view_state();
+    let vs = app.pane_state();
     let now = app.now();
     let end = (vs.offset + usize::from(area.height)).min(vs.rows.len());
     // Slice first: only the rows on screen become widgets.
     let visible: Vec<&Entry> =
         vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| app.entry(*r)).collect();
-    let mut cols = columns(app.view());
+    let mut cols = columns(app.pane());
     if app.scope().is_some() {
         cols.retain(|c| c.title != "WORKSPACE");
     }
@@ -282,9 +282,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
 
 /// What an empty pane says: why it is empty, per workspace.
 fn empty_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
-    let vs = app.view_state();
-    let view = app.view();
-    let noun = view.kind().map_or("items", Kind::plural);
+    let vs = app.pane_state();
+    let pane = app.pane();
+    let noun = pane.kind().map_or("items", Kind::plural);
     if vs.total > 0 {
         let text = vs.filter.as_ref().map_or("", |f| f.text.as_str());
         return vec![Line::styled(
@@ -293,7 +293,7 @@ fn empty_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         )];
     }
     let mut lines = Vec::new();
-    let kinds = view.kinds();
+    let kinds = pane.kinds();
     for w in
         app.workspaces().iter().filter(|w| app.scope().is_none_or(|s| s.workspace.name == w.workspace.name))
     {
@@ -306,8 +306,8 @@ fn empty_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         let suffix = if polled { "." } else { " — polling…" };
         lines.push(Line::styled(format!(" No {noun} in {}{suffix}", w.workspace.name), theme.muted));
     }
-    if lines.is_empty() && app.view_errors().is_empty() {
-        let service = view.kind().map_or("", |k| crate::domain::Service::of(k).label());
+    if lines.is_empty() && app.pane_errors().is_empty() {
+        let service = pane.kind().map_or("", |k| crate::domain::Service::of(k).label());
         lines.push(Line::styled(
             format!(" No {service} workspace configured: add one to config.toml (see config.example.toml)."),
             theme.muted,

@@ -10,7 +10,7 @@ use crossterm::event::KeyEvent;
 
 use crate::domain::{Action, Kind};
 
-use super::view::View;
+use super::pane::Pane;
 
 pub use keys::{KeySpec, parse_key};
 pub use table::{KEYMAP, notes};
@@ -19,7 +19,7 @@ pub use table::{KEYMAP, notes};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// A pane or the All view.
-    Table,
+    Pane,
     /// The details overlay (`Enter`).
     Details,
     /// The `?` overlay.
@@ -37,7 +37,7 @@ pub enum Scope {
 impl Scope {
     pub fn title(self) -> &'static str {
         match self {
-            Scope::Table => "pane",
+            Scope::Pane => "pane",
             Scope::Details => "details",
             Scope::Help => "help",
             Scope::Confirm => "confirmation",
@@ -55,9 +55,9 @@ pub enum Command {
     Help,
     CommandLine,
     FilterLine,
-    NextView,
-    PrevView,
-    ShowView(View),
+    NextPane,
+    PrevPane,
+    ShowPane(Pane),
     Down,
     Up,
     Top,
@@ -187,13 +187,13 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("help", C::Help),
     ("command", C::CommandLine),
     ("filter", C::FilterLine),
-    ("next-pane", C::NextView),
-    ("prev-pane", C::PrevView),
-    ("sessions", C::ShowView(View::Sessions)),
-    ("batches", C::ShowView(View::Batches)),
-    ("clusters", C::ShowView(View::Clusters)),
-    ("runs", C::ShowView(View::Runs)),
-    ("all", C::ShowView(View::All)),
+    ("next-pane", C::NextPane),
+    ("prev-pane", C::PrevPane),
+    ("sessions", C::ShowPane(Pane::Sessions)),
+    ("batches", C::ShowPane(Pane::Batches)),
+    ("clusters", C::ShowPane(Pane::Clusters)),
+    ("runs", C::ShowPane(Pane::Runs)),
+    ("all", C::ShowPane(Pane::All)),
     ("down", C::Down),
     ("up", C::Up),
     ("top", C::Top),
@@ -256,7 +256,7 @@ impl Keymap {
     /// No key may do two things in one scope for one kind of row.
     fn check(&self) -> Result<(), String> {
         for scope in [
-            Scope::Table,
+            Scope::Pane,
             Scope::Details,
             Scope::Logs,
             Scope::Help,
@@ -318,21 +318,21 @@ mod tests {
     fn shift_letters_and_ctrl_keys_resolve() {
         let sort_rev = press(KeyCode::Char('S'), KeyModifiers::SHIFT);
         let map = Keymap::default();
-        assert_eq!(map.lookup(Scope::Table, None, &sort_rev), Some(Command::SortReverse));
+        assert_eq!(map.lookup(Scope::Pane, None, &sort_rev), Some(Command::SortReverse));
         let half = press(KeyCode::Char('d'), KeyModifiers::CONTROL);
-        assert_eq!(map.lookup(Scope::Table, None, &half), Some(Command::HalfPageDown));
+        assert_eq!(map.lookup(Scope::Pane, None, &half), Some(Command::HalfPageDown));
         let back = press(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(map.lookup(Scope::Table, None, &back), Some(Command::PrevView));
+        assert_eq!(map.lookup(Scope::Pane, None, &back), Some(Command::PrevPane));
     }
 
     #[test]
     fn action_keys_depend_on_the_row_kind() {
         let map = Keymap::default();
         let c = press(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &c), Some(Command::Act(ActionKey::Stop)));
-        assert_eq!(map.lookup(Scope::Table, Some(Kind::Cluster), &c), None);
+        assert_eq!(map.lookup(Scope::Pane, Some(Kind::Run), &c), Some(Command::Act(ActionKey::Stop)));
+        assert_eq!(map.lookup(Scope::Pane, Some(Kind::Cluster), &c), None);
         let t = press(KeyCode::Char('t'), KeyModifiers::NONE);
-        assert_eq!(map.lookup(Scope::Table, Some(Kind::Session), &t), None);
+        assert_eq!(map.lookup(Scope::Pane, Some(Kind::Session), &t), None);
         assert_eq!(ActionKey::Stop.action_for(Kind::Session), Some(Action::KillSession));
     }
 
@@ -349,13 +349,13 @@ mod tests {
         ])
         .unwrap_or_else(|e| panic!("{e}"));
         let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
-        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &x), Some(Command::Act(ActionKey::Stop)));
+        assert_eq!(map.lookup(Scope::Pane, Some(Kind::Run), &x), Some(Command::Act(ActionKey::Stop)));
         let c = press(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(map.lookup(Scope::Table, Some(Kind::Run), &c), None);
+        assert_eq!(map.lookup(Scope::Pane, Some(Kind::Run), &c), None);
         let n = press(KeyCode::Char('n'), KeyModifiers::CONTROL);
         assert_eq!(map.lookup(Scope::Logs, None, &n), Some(Command::Down));
         assert_eq!(map.lookup(Scope::Details, None, &n), Some(Command::Down));
-        let label = map.bindings(Scope::Table, None).find(|b| b.command == Command::Down).map(keys_label);
+        let label = map.bindings(Scope::Pane, None).find(|b| b.command == Command::Down).map(keys_label);
         assert_eq!(label.as_deref(), Some("ctrl-n/↓"));
     }
 

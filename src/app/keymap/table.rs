@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use crate::app::view::View;
+use crate::app::pane::Pane;
 use crate::domain::Kind;
 
 use super::keys::{alt, code, ctrl, key};
@@ -22,10 +22,10 @@ use Command as C;
 /// Every binding. Order is the order of help and footer.
 pub const KEYMAP: &[Binding] = &[
     // Panes.
-    bind!(Table, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("move"), "next row"),
-    bind!(Table, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "previous row"),
+    bind!(Pane, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("move"), "next row"),
+    bind!(Pane, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "previous row"),
     bind!(
-        Table,
+        Pane,
         [code(KeyCode::Enter)],
         C::Open,
         ANY,
@@ -33,7 +33,7 @@ pub const KEYMAP: &[Binding] = &[
         "details of the row (fields + API object)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('c')],
         C::Act(ActionKey::Stop),
         &[Kind::Session],
@@ -41,7 +41,7 @@ pub const KEYMAP: &[Binding] = &[
         "kill the session (asks first)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('c')],
         C::Act(ActionKey::Stop),
         &[Kind::Batch],
@@ -49,7 +49,7 @@ pub const KEYMAP: &[Binding] = &[
         "cancel the batch (asks first)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('c')],
         C::Act(ActionKey::Stop),
         &[Kind::Run],
@@ -57,7 +57,7 @@ pub const KEYMAP: &[Binding] = &[
         "cancel the run (asks first)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('t')],
         C::Act(ActionKey::Terminate),
         &[Kind::Cluster],
@@ -65,7 +65,7 @@ pub const KEYMAP: &[Binding] = &[
         "terminate the cluster (asks first)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('r')],
         C::Act(ActionKey::Restart),
         &[Kind::Cluster],
@@ -73,7 +73,7 @@ pub const KEYMAP: &[Binding] = &[
         "restart the cluster (asks first)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('u')],
         C::Act(ActionKey::Start),
         &[Kind::Cluster],
@@ -81,7 +81,7 @@ pub const KEYMAP: &[Binding] = &[
         "start the terminated cluster (asks first)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('K')],
         C::KeepAlive,
         &[Kind::Session],
@@ -89,7 +89,7 @@ pub const KEYMAP: &[Binding] = &[
         "keep alive: restart the session's 20-minute idle countdown"
     ),
     bind!(
-        Table,
+        Pane,
         [key('z')],
         C::Resize,
         &[Kind::Cluster],
@@ -97,49 +97,49 @@ pub const KEYMAP: &[Binding] = &[
         "resize the cluster: a number of workers, or MIN-MAX to autoscale (asks first)"
     ),
     bind!(
-        Table,
+        Pane,
         [key('/')],
         C::FilterLine,
         ANY,
         Some("filter"),
         "filter: text, regex (~re or with metacharacters), ! inverts"
     ),
-    bind!(Table, [key('s')], C::SortNext, ANY, Some("sort"), "sort by the next column"),
-    bind!(Table, [key('S')], C::SortReverse, ANY, None, "reverse the sort"),
+    bind!(Pane, [key('s')], C::SortNext, ANY, Some("sort"), "sort by the next column"),
+    bind!(Pane, [key('S')], C::SortReverse, ANY, None, "reverse the sort"),
     bind!(
-        Table,
+        Pane,
         [key(':')],
         C::CommandLine,
         ANY,
         Some("cmd"),
         "command: sessions batches clusters runs all ws [NAME] q"
     ),
-    bind!(Table, [code(KeyCode::Tab)], C::NextView, ANY, Some("pane"), "next pane"),
-    bind!(Table, [code(KeyCode::BackTab)], C::PrevView, ANY, None, "previous pane"),
-    bind!(Table, [key('1')], C::ShowView(View::Sessions), ANY, None, "Sessions pane"),
-    bind!(Table, [key('2')], C::ShowView(View::Batches), ANY, None, "Batches pane"),
-    bind!(Table, [key('3')], C::ShowView(View::Clusters), ANY, None, "Clusters pane"),
-    bind!(Table, [key('4')], C::ShowView(View::Runs), ANY, None, "Runs pane"),
-    bind!(Table, [key('5')], C::ShowView(View::All), ANY, None, "All: every workspace, most recent first"),
-    bind!(Table, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first row"),
-    bind!(Table, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "last row"),
-    bind!(Table, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
-    bind!(Table, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
-    bind!(Table, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
-    bind!(Table, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
-    bind!(Table, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
-    bind!(Table, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
-    bind!(Table, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
+    bind!(Pane, [code(KeyCode::Tab)], C::NextPane, ANY, Some("pane"), "next pane"),
+    bind!(Pane, [code(KeyCode::BackTab)], C::PrevPane, ANY, None, "previous pane"),
+    bind!(Pane, [key('1')], C::ShowPane(Pane::Sessions), ANY, None, "Sessions pane"),
+    bind!(Pane, [key('2')], C::ShowPane(Pane::Batches), ANY, None, "Batches pane"),
+    bind!(Pane, [key('3')], C::ShowPane(Pane::Clusters), ANY, None, "Clusters pane"),
+    bind!(Pane, [key('4')], C::ShowPane(Pane::Runs), ANY, None, "Runs pane"),
+    bind!(Pane, [key('5')], C::ShowPane(Pane::All), ANY, None, "All: every workspace, most recent first"),
+    bind!(Pane, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first row"),
+    bind!(Pane, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "last row"),
+    bind!(Pane, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Pane, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Pane, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
+    bind!(Pane, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Pane, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
+    bind!(Pane, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
+    bind!(Pane, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
     bind!(
-        Table,
+        Pane,
         [key('e')],
         C::Editor,
         ANY,
         Some("editor"),
         "statement editor: run code in this session, a REPL of this Fabric workspace, or on this cluster"
     ),
-    bind!(Table, [key('?')], C::Help, ANY, Some("help"), "this help"),
-    bind!(Table, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    bind!(Pane, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Pane, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
     // Details.
     bind!(Details, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
     bind!(Details, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
@@ -266,7 +266,7 @@ pub const KEYMAP: &[Binding] = &[
 /// What `?` help says under the keys of `scope`.
 pub fn notes(scope: Scope) -> &'static [&'static str] {
     match scope {
-        Scope::Table => &[
+        Scope::Pane => &[
             "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
             "  or starting with ~ is a regex; a leading ! keeps the rows that do NOT match. Case-insensitive.",
             "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor  q",

@@ -5,7 +5,7 @@ use crate::domain::Action;
 
 #[test]
 fn confirmed_actions_emit_run_action_naming_the_target() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('j'));
     assert_eq!(selected_name(&app).as_deref(), Some("hourly-agg"));
@@ -38,7 +38,7 @@ fn confirmed_actions_emit_run_action_naming_the_target() {
 
 #[test]
 fn declining_changes_nothing() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('c'));
     assert!(app.confirm().is_some());
@@ -51,7 +51,7 @@ fn declining_changes_nothing() {
 
 #[test]
 fn cluster_keys_map_to_cluster_actions() {
-    let mut app = app().with_view(View::Clusters);
+    let mut app = app().with_pane(Pane::Clusters);
     let cluster = cluster_row("0101-abc", "shared", "RUNNING", "4");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster], T0);
     app.update(key('c'));
@@ -129,7 +129,7 @@ fn read_only_rows_and_read_only_mode_refuse_actions() {
 
 #[test]
 fn finished_items_cannot_be_cancelled() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('G'));
     app.update(key('c'));

@@ -400,7 +400,7 @@ fn history_keeps_the_draft_and_edits_with_their_languages() {
 
 #[test]
 fn opening_the_editor_on_a_stopped_cluster_says_to_start_it() {
-    let mut app = app().with_view(View::Clusters);
+    let mut app = app().with_pane(Pane::Clusters);
     let stopped = cluster_row("0101-abc", "etl", "TERMINATED", "");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![stopped], T0);
     app.update(key('e'));

@@ -150,7 +150,7 @@ fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 fn names(app: &App) -> Vec<String> {
-    app.view_state().rows.iter().filter_map(|r| app.entry(*r)).map(|e| e.res.name.clone()).collect()
+    app.pane_state().rows.iter().filter_map(|r| app.entry(*r)).map(|e| e.res.name.clone()).collect()
 }
 
 fn selected_name(app: &App) -> Option<String> {

@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn mouse_selects_rows_switches_tabs_and_scrolls() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     let areas = app.areas();
     let click = |x: u16, y: u16| {
@@ -22,14 +22,14 @@ fn mouse_selects_rows_switches_tabs_and_scrolls() {
     let wheel =
         |kind| Msg::Mouse(MouseEvent { kind, column: 10, row: areas.rows.y, modifiers: KeyModifiers::NONE });
     app.update(wheel(MouseEventKind::ScrollUp));
-    assert_eq!(app.view_state().selected, 0);
+    assert_eq!(app.pane_state().selected, 0);
     app.update(wheel(MouseEventKind::ScrollDown));
-    assert_eq!(app.view_state().selected, 3);
+    assert_eq!(app.pane_state().selected, 3);
     // The third tab label starts after the first two and their separators.
     let labels = app.tab_labels();
     let x = (labels[0].1.chars().count() + 1 + labels[1].1.chars().count() + 1 + 2) as u16;
     let effects = app.update(click(x, areas.tabs.y));
-    assert_eq!(app.view(), View::Clusters);
+    assert_eq!(app.pane(), Pane::Clusters);
     assert_eq!(
         effects,
         vec![Effect::SetVisible { workspaces: vec!["adb-prod".into()], kinds: vec![Kind::Cluster] }]

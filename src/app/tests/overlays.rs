@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn details_open_scroll_refresh_and_close() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     app.update(Msg::Resize { width: 100, height: 12 });
     runs_fixture(&mut app);
     app.update(code(KeyCode::Enter));
@@ -36,9 +36,9 @@ fn details_open_scroll_refresh_and_close() {
 
 #[test]
 fn help_lists_the_focused_scope_and_closes() {
-    let mut app = app().with_view(View::Clusters);
+    let mut app = app().with_pane(Pane::Clusters);
     app.update(key('?'));
-    assert_eq!(app.help().map(|h| h.scope), Some(Scope::Table));
+    assert_eq!(app.help().map(|h| h.scope), Some(Scope::Pane));
     assert_eq!(app.focus(), Scope::Help);
     app.update(code(KeyCode::Esc));
     assert!(app.help().is_none());

@@ -18,17 +18,17 @@ fn pane_switching_by_tab_number_and_command_emits_set_visible() {
         app.update(code(KeyCode::Tab)),
         vec![Effect::SetVisible { workspaces: vec!["fabric-prod".into()], kinds: vec![Kind::Batch] }]
     );
-    assert_eq!(app.view(), View::Batches);
+    assert_eq!(app.pane(), Pane::Batches);
     assert_eq!(
         app.update(key('4')),
         vec![Effect::SetVisible { workspaces: vec!["adb-prod".into()], kinds: vec![Kind::Run] }]
     );
     app.update(Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
-    assert_eq!(app.view(), View::Clusters);
+    assert_eq!(app.pane(), Pane::Clusters);
     app.update(key(':'));
     type_text(&mut app, "all");
     let effects = app.update(code(KeyCode::Enter));
-    assert_eq!(app.view(), View::All);
+    assert_eq!(app.pane(), Pane::All);
     assert_eq!(
         effects,
         vec![Effect::SetVisible {
@@ -36,20 +36,20 @@ fn pane_switching_by_tab_number_and_command_emits_set_visible() {
             kinds: Kind::ALL.to_vec()
         }]
     );
-    // Same view again: nothing to tell the pollers.
+    // Same pane again: nothing to tell the pollers.
     assert!(app.update(key('5')).is_empty());
 }
 
 #[test]
 fn rows_are_sorted_by_recency_with_live_items_first() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     assert_eq!(names(&app), ["adhoc-report", "hourly-agg", "ml-train", "nightly-etl"]);
 }
 
 #[test]
 fn navigation_moves_and_clamps_the_selection() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     assert_eq!(selected_name(&app).as_deref(), Some("adhoc-report"));
     app.update(key('j'));
@@ -62,16 +62,16 @@ fn navigation_moves_and_clamps_the_selection() {
     app.update(key('g'));
     assert_eq!(selected_name(&app).as_deref(), Some("adhoc-report"));
     app.update(key('k'));
-    assert_eq!(app.view_state().selected, 0);
+    assert_eq!(app.pane_state().selected, 0);
     app.update(code(KeyCode::PageDown));
-    assert_eq!(app.view_state().selected, 3);
+    assert_eq!(app.pane_state().selected, 3);
     app.update(ctrl('u'));
-    assert_eq!(app.view_state().selected, 0);
+    assert_eq!(app.pane_state().selected, 0);
 }
 
 #[test]
 fn paging_keeps_the_selection_on_screen() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     app.update(Msg::Resize { width: 100, height: 12 });
     let many: Vec<Resource> = (0..50)
         .map(|i| run(i, &format!("job-{i:02}"), "TERMINATED", Some("SUCCESS"), "2026-11-22T01:00:00Z"))
@@ -80,27 +80,27 @@ fn paging_keeps_the_selection_on_screen() {
     let height = usize::from(app.areas().rows.height);
     assert!(height > 1);
     app.update(code(KeyCode::PageDown));
-    let vs = app.view_state();
+    let vs = app.pane_state();
     assert_eq!(vs.selected, height);
     assert!(vs.offset <= vs.selected && vs.selected < vs.offset + height);
     app.update(ctrl('d'));
-    let vs = app.view_state();
+    let vs = app.pane_state();
     assert_eq!(vs.selected, height + height / 2);
     assert!(vs.selected < vs.offset + height);
     app.update(key('G'));
-    assert_eq!(app.view_state().offset, 50 - height);
+    assert_eq!(app.pane_state().offset, 50 - height);
 }
 
 #[test]
 fn substring_regex_and_inverted_filters() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('/'));
     type_text(&mut app, "ETL");
     assert_eq!(names(&app), ["nightly-etl"], "substring, case-insensitive, applied while typing");
     app.update(code(KeyCode::Enter));
     assert!(app.prompt().is_none());
-    assert_eq!(app.view_state().filter.as_ref().map(|f| f.text.as_str()), Some("ETL"));
+    assert_eq!(app.pane_state().filter.as_ref().map(|f| f.text.as_str()), Some("ETL"));
 
     app.update(key('/'));
     for _ in 0..3 {
@@ -128,7 +128,7 @@ fn substring_regex_and_inverted_filters() {
 
 #[test]
 fn invalid_forced_regex_keeps_the_previous_filter_and_says_why() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('/'));
     type_text(&mut app, "~ml(");
@@ -140,26 +140,26 @@ fn invalid_forced_regex_keeps_the_previous_filter_and_says_why() {
 
 #[test]
 fn sort_cycles_columns_and_reverses() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('s'));
-    assert_eq!(app.view_state().sort, SortKey::Name);
+    assert_eq!(app.pane_state().sort, SortKey::Name);
     assert_eq!(names(&app), ["adhoc-report", "hourly-agg", "ml-train", "nightly-etl"]);
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)));
     assert_eq!(names(&app), ["nightly-etl", "ml-train", "hourly-agg", "adhoc-report"]);
     app.update(key('s'));
-    assert_eq!(app.view_state().sort, SortKey::Status);
+    assert_eq!(app.pane_state().sort, SortKey::Status);
     // Reversed unified order: failed, succeeded, busy, pending.
     assert_eq!(names(&app), ["ml-train", "nightly-etl", "hourly-agg", "adhoc-report"]);
     for _ in 0..4 {
         app.update(key('s'));
     }
-    assert_eq!(app.view_state().sort, SortKey::Recent, "cycles back");
+    assert_eq!(app.pane_state().sort, SortKey::Recent, "cycles back");
 }
 
 #[test]
 fn workspace_scope_narrows_every_view() {
-    let mut app = app().with_view(View::All);
+    let mut app = app().with_pane(Pane::All);
     runs_fixture(&mut app);
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "notebook-a", "idle")], T0);
     assert_eq!(names(&app).len(), 5);
@@ -171,7 +171,7 @@ fn workspace_scope_narrows_every_view() {
 
 #[test]
 fn messages_clear_on_the_next_key() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     app.update(key('c'));
     assert!(app.message().is_some());
     app.take_dirty();

@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn selection_follows_its_item_across_refreshes() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('G'));
     assert_eq!(selected_name(&app).as_deref(), Some("nightly-etl"));
@@ -23,7 +23,7 @@ fn selection_follows_its_item_across_refreshes() {
 
 #[test]
 fn new_rows_replace_the_previous_rows_of_that_workspace_and_kind_only() {
-    let mut app = app().with_view(View::All);
+    let mut app = app().with_pane(Pane::All);
     runs_fixture(&mut app);
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "notebook-a", "idle")], T0);
     rows(
@@ -43,7 +43,7 @@ fn new_rows_replace_the_previous_rows_of_that_workspace_and_kind_only() {
 
 #[test]
 fn a_state_change_flashes_for_two_seconds_and_keeps_the_clock_running() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     rows(
         &mut app,
         Kind::Run,
@@ -84,7 +84,7 @@ fn a_state_change_flashes_for_two_seconds_and_keeps_the_clock_running() {
 
 #[test]
 fn live_rows_keep_the_clock_running() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     rows(&mut app, Kind::Run, "adb-prod", vec![run(2, "agg", "RUNNING", None, "2026-11-22T09:55:00Z")], T0);
     assert!(app.needs_clock());
     app.update(key('3'));
@@ -93,7 +93,7 @@ fn live_rows_keep_the_clock_running() {
 
 #[test]
 fn poll_errors_show_in_place_and_clear_on_success() {
-    let mut app = app().with_view(View::Runs);
+    let mut app = app().with_pane(Pane::Runs);
     app.update(Msg::PollFailed {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
@@ -101,16 +101,16 @@ fn poll_errors_show_in_place_and_clear_on_success() {
         hint: Some("ask for CAN VIEW on the jobs".into()),
     });
     let errors: Vec<(String, Kind, String)> = app
-        .view_errors()
+        .pane_errors()
         .into_iter()
         .map(|(w, k, e)| (w.workspace.name.clone(), k, e.error.clone()))
         .collect();
     assert_eq!(errors, vec![("adb-prod".into(), Kind::Run, "403 PERMISSION_DENIED".into())]);
     app.update(key('1'));
-    assert!(app.view_errors().is_empty(), "other panes are not affected");
+    assert!(app.pane_errors().is_empty(), "other panes are not affected");
     app.update(key('4'));
     runs_fixture(&mut app);
-    assert!(app.view_errors().is_empty());
+    assert!(app.pane_errors().is_empty());
     assert_eq!(names(&app).len(), 4);
 }
 

@@ -1,4 +1,4 @@
-//! The five views (four panes and All) and the per-view state: selection, scroll offset,
+//! The five panes (Sessions, Batches, Clusters, Runs and All) and the per-pane state: selection, scroll offset,
 //! filter, sort (and how each sort key orders rows), and the list of row references currently
 //! shown.
 
@@ -11,7 +11,7 @@ use crate::domain::{Kind, Resource};
 use super::filter::Filter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum View {
+pub enum Pane {
     Sessions,
     Batches,
     Clusters,
@@ -20,28 +20,28 @@ pub enum View {
     All,
 }
 
-impl View {
-    /// Tab order; the number key of a view is its position + 1.
-    pub const ALL: [View; 5] = [View::Sessions, View::Batches, View::Clusters, View::Runs, View::All];
+impl Pane {
+    /// Tab order; the number key of a pane is its position + 1.
+    pub const ALL: [Pane; 5] = [Pane::Sessions, Pane::Batches, Pane::Clusters, Pane::Runs, Pane::All];
 
     pub fn title(self) -> &'static str {
         match self {
-            View::Sessions => "Sessions",
-            View::Batches => "Batches",
-            View::Clusters => "Clusters",
-            View::Runs => "Runs",
-            View::All => "All",
+            Pane::Sessions => "Sessions",
+            Pane::Batches => "Batches",
+            Pane::Clusters => "Clusters",
+            Pane::Runs => "Runs",
+            Pane::All => "All",
         }
     }
 
     /// The single kind a pane shows; `None` for All.
     pub fn kind(self) -> Option<Kind> {
         match self {
-            View::Sessions => Some(Kind::Session),
-            View::Batches => Some(Kind::Batch),
-            View::Clusters => Some(Kind::Cluster),
-            View::Runs => Some(Kind::Run),
-            View::All => None,
+            Pane::Sessions => Some(Kind::Session),
+            Pane::Batches => Some(Kind::Batch),
+            Pane::Clusters => Some(Kind::Cluster),
+            Pane::Runs => Some(Kind::Run),
+            Pane::All => None,
         }
     }
 
@@ -54,21 +54,21 @@ impl View {
     }
 
     pub fn index(self) -> usize {
-        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+        Pane::ALL.iter().position(|v| *v == self).unwrap_or(0)
     }
 
-    pub fn from_index(i: usize) -> View {
-        View::ALL[i % View::ALL.len()]
+    pub fn from_index(i: usize) -> Pane {
+        Pane::ALL[i % Pane::ALL.len()]
     }
 
     /// Command-mode name (`:sessions`).
     pub fn command(self) -> &'static str {
         match self {
-            View::Sessions => "sessions",
-            View::Batches => "batches",
-            View::Clusters => "clusters",
-            View::Runs => "runs",
-            View::All => "all",
+            Pane::Sessions => "sessions",
+            Pane::Batches => "batches",
+            Pane::Clusters => "clusters",
+            Pane::Runs => "runs",
+            Pane::All => "all",
         }
     }
 }
@@ -142,7 +142,7 @@ pub struct RowRef {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ViewState {
+pub struct PaneState {
     /// Index into `rows` of the highlighted row.
     pub selected: usize,
     /// Index into `rows` of the first row on screen.
@@ -152,7 +152,7 @@ pub struct ViewState {
     pub reverse: bool,
     /// Rows passing the workspace scope and the filter, in display order.
     pub rows: Vec<RowRef>,
-    /// Rows in this view before filtering (for "n of m" and empty-state wording).
+    /// Rows in this pane before filtering (for "n of m" and empty-state wording).
     pub total: usize,
     /// Some shown row changes with time (live duration or idle countdown).
     pub has_live: bool,
@@ -163,7 +163,7 @@ pub struct ViewState {
 /// Identifies an item across refreshes: kind, workspace name, id.
 pub type RowKey = (Kind, String, String);
 
-impl ViewState {
+impl PaneState {
     /// Keep the selection inside the rows and on screen for a body of `height` rows.
     pub fn clamp(&mut self, height: usize) {
         let height = height.max(1);
