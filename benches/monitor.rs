@@ -17,7 +17,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 use sparkdeck::api::Fetched;
-use sparkdeck::app::{App, Msg, Pane, StatementUpdate, Workspace};
+use sparkdeck::app::{App, Msg, Pane, StatementUpdate, WorkspaceRef};
 use sparkdeck::domain::Service;
 use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
 use sparkdeck::domain::{Kind, Resource};
@@ -100,7 +100,7 @@ fn report(what: &str, d: Duration) {
 /// The editor on a Fabric workspace with a 2 000-line text and 50 finished runs, each a
 /// 1 000-row table.
 fn busy_editor() -> App {
-    let mut app = App::new(vec![Workspace::new("fabric-prod", Service::Fabric)], now(), TimeZone::UTC);
+    let mut app = App::new(vec![WorkspaceRef::new("fabric-prod", Service::Fabric)], now(), TimeZone::UTC);
     app.update(Msg::Resize { width: 200, height: 60 });
     app.update(key(':'));
     for c in "editor fabric-prod".chars() {
@@ -140,7 +140,7 @@ fn busy_editor() -> App {
 }
 
 fn main() {
-    let app = App::new(vec![Workspace::new("adb-prod", Service::Databricks)], now(), TimeZone::UTC);
+    let app = App::new(vec![WorkspaceRef::new("adb-prod", Service::Databricks)], now(), TimeZone::UTC);
     let runs = runs();
     let clusters = clusters();
 

@@ -103,7 +103,7 @@ impl Stack {
         let kept = workspaces.clone();
         let drafts = Drafts::in_data_dir(data.path());
         let app_workspaces =
-            workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
+            workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
         let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
         let (tx, rx) = mpsc::channel::<Msg>(256);
         let mut runner = Runner::start(workspaces, PollSettings::default(), drafts.clone(), tx);

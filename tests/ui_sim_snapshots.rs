@@ -39,7 +39,7 @@ async fn fixture() -> Fixture {
     let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
     let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
     let workspaces = workspace::connect(&sparkdeck::cli::demo::demo_config(&sim), &http, &ctx);
-    let names = workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
+    let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
     let mut app = App::new(names, now(), TimeZone::UTC);
     for ws in &workspaces {
         for kind in ws.service.kinds() {

@@ -43,7 +43,7 @@ pub use message::{Level, Message};
 pub use msg::{Effect, Msg, StatementUpdate};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
-pub use store::{Entry, PollError, Slot, Workspace, WorkspaceState};
+pub use store::{Entry, PollError, Slot, WorkspaceRef, WorkspaceState};
 
 use crate::domain::{Kind, Service, Target};
 pub use layout::Areas;
@@ -92,7 +92,7 @@ pub struct App {
 impl App {
     /// An app over `workspaces` (in header order), starting at `now`; start times are shown
     /// in `tz` (production: `TimeZone::system()`).
-    pub fn new(workspaces: Vec<Workspace>, now: Timestamp, tz: TimeZone) -> App {
+    pub fn new(workspaces: Vec<WorkspaceRef>, now: Timestamp, tz: TimeZone) -> App {
         App {
             workspaces: workspaces.into_iter().map(WorkspaceState::new).collect(),
             pane: Pane::Sessions,

@@ -7,16 +7,18 @@ use jiff::tz::TimeZone;
 
 use crate::domain::{Detail, Kind, Resource, Service, Status};
 
-/// A configured workspace.
+/// Which workspace a pane row or header line belongs to: its display name (unique in the
+/// configuration) and its service. The connected workspace is `workspace::Workspace`, its
+/// configuration `config::{FabricWorkspace, DatabricksWorkspace}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workspace {
+pub struct WorkspaceRef {
     pub name: String,
     pub service: Service,
 }
 
-impl Workspace {
-    pub fn new(name: impl Into<String>, service: Service) -> Workspace {
-        Workspace { name: name.into(), service }
+impl WorkspaceRef {
+    pub fn new(name: impl Into<String>, service: Service) -> WorkspaceRef {
+        WorkspaceRef { name: name.into(), service }
     }
 }
 
@@ -121,7 +123,7 @@ pub struct Slot {
 /// Everything known about one workspace.
 #[derive(Debug, Clone)]
 pub struct WorkspaceState {
-    pub workspace: Workspace,
+    pub workspace: WorkspaceRef,
     slots: [Slot; 4],
     pub throttled_until: Option<Timestamp>,
     /// Rows per unified status over every kind, for the header.
@@ -137,7 +139,7 @@ pub fn status_index(status: Status) -> usize {
 }
 
 impl WorkspaceState {
-    pub fn new(workspace: Workspace) -> WorkspaceState {
+    pub fn new(workspace: WorkspaceRef) -> WorkspaceState {
         WorkspaceState {
             workspace,
             slots: Default::default(),

@@ -12,7 +12,7 @@ use super::help::Help;
 use super::keymap::{Command, Scope};
 use super::msg::{Effect, Msg};
 use super::pane::Pane;
-use super::store::{PollError, Workspace, WorkspaceState};
+use super::store::{PollError, WorkspaceRef, WorkspaceState};
 
 impl App {
     /// Apply one message; returns what the outside world should do.
@@ -117,7 +117,7 @@ impl App {
             Some(i) => i,
             None => {
                 // Rows for a workspace we were not told about: show it rather than drop data.
-                self.workspaces.push(WorkspaceState::new(Workspace::new(name, service)));
+                self.workspaces.push(WorkspaceState::new(WorkspaceRef::new(name, service)));
                 self.workspaces.len() - 1
             }
         }

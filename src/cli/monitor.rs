@@ -70,7 +70,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         );
     }
     let workspaces = std::mem::take(&mut ctx.workspaces);
-    let app_workspaces = workspaces.iter().map(|w| app::Workspace::new(w.name.clone(), w.service)).collect();
+    let app_workspaces =
+        workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
     let drafts = Drafts::in_data_dir(&ctx.data_dir);
     let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)

@@ -13,7 +13,7 @@ use jiff::tz::TimeZone;
 use ratatui::buffer::Buffer;
 use serde_json::{Value, json};
 use sparkdeck::api::Fetched;
-use sparkdeck::app::{App, Msg, Workspace};
+use sparkdeck::app::{App, Msg, WorkspaceRef};
 use sparkdeck::domain::Service;
 use sparkdeck::domain::{Detail, Kind, Resource};
 use sparkdeck::workspace::convert::{activity_row, cluster_row, livy_row, run_row};
@@ -34,12 +34,12 @@ fn fetched<T: serde::de::DeserializeOwned>(raw: Value) -> Fetched<T> {
     Fetched::decode("GET", "/fixture", raw).unwrap_or_else(|e| panic!("{e}"))
 }
 
-pub fn workspaces() -> Vec<Workspace> {
+pub fn workspaces() -> Vec<WorkspaceRef> {
     vec![
-        Workspace::new("fabric-prod", Service::Fabric),
-        Workspace::new("fabric-dev", Service::Fabric),
-        Workspace::new("adb-prod", Service::Databricks),
-        Workspace::new("adb-dev", Service::Databricks),
+        WorkspaceRef::new("fabric-prod", Service::Fabric),
+        WorkspaceRef::new("fabric-dev", Service::Fabric),
+        WorkspaceRef::new("adb-prod", Service::Databricks),
+        WorkspaceRef::new("adb-dev", Service::Databricks),
     ]
 }
 

@@ -168,7 +168,7 @@ fn language_history_and_cancel_keys() {
 
 #[test]
 fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
-    let mut dbx = App::new(vec![Workspace::new("adb", Service::Databricks)], ts(T0), TimeZone::UTC);
+    let mut dbx = App::new(vec![WorkspaceRef::new("adb", Service::Databricks)], ts(T0), TimeZone::UTC);
     dbx.update(key('e'));
     assert!(!dbx.is_editing());
     assert!(dbx.message().is_some_and(|m| m.text.contains("select a cluster")), "{:?}", dbx.message());

@@ -26,7 +26,10 @@ const T0: &str = "2026-11-22T10:00:00Z";
 
 fn app() -> App {
     let mut app = App::new(
-        vec![Workspace::new("fabric-prod", Service::Fabric), Workspace::new("adb-prod", Service::Databricks)],
+        vec![
+            WorkspaceRef::new("fabric-prod", Service::Fabric),
+            WorkspaceRef::new("adb-prod", Service::Databricks),
+        ],
         ts(T0),
         TimeZone::UTC,
     );
