@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     runtime.block_on(async move {
         let result = match cli.command {
             Some(Command::Sim(args)) => sparkdeck::cli::run_sim(args).await,
-            None => return sparkdeck::cli::run_default(&cli.global).await,
+            None => sparkdeck::cli::run_default(&cli.global).await,
             Some(command) => headless(&cli.global, command).await,
         };
         // A failure has been reported already; only its exit status is left to give.

@@ -450,6 +450,6 @@ fn sim_fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 }
 
 /// No subcommand: the monitor.
-pub async fn run_default(global: &GlobalArgs) -> ExitCode {
+pub async fn run_default(global: &GlobalArgs) -> CmdResult {
     monitor::run(global).await
 }

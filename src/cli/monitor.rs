@@ -1,14 +1,12 @@
 //! `sparkdeck` (and `sparkdeck --demo`) with no command: the monitor, full screen.
 
 use std::io::IsTerminal;
-use std::process::ExitCode;
-
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tokio::sync::mpsc;
 
 use super::GlobalArgs;
-use super::context::{Context, fail};
+use super::context::{CmdResult, Context, fail};
 use crate::app::keymap::Keymap;
 use crate::app::{self, App, Editor};
 use crate::config::Theme as ThemeName;
@@ -46,28 +44,25 @@ async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::stateme
     }
 }
 
-pub async fn run(global: &GlobalArgs) -> ExitCode {
+pub async fn run(global: &GlobalArgs) -> CmdResult {
     // No device-code prompt here: it would scribble over the screen. A sign-in that needs the
     // user shows in its pane, with `sparkdeck doctor` (which prompts) as the fix.
-    let mut ctx = match Context::open_quiet(global).await {
-        Ok(ctx) => ctx,
-        Err(code) => return code,
-    };
+    let mut ctx = Context::open_quiet(global).await?;
     let keymap = match Keymap::with_overrides(&ctx.settings.keys) {
         Ok(k) => k,
         Err(e) => {
             let file = ctx.config_path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default();
             ctx.close().await;
-            return fail(2, format!("{file}{e}"));
+            return Err(fail(2, format!("{file}{e}")));
         }
     };
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         ctx.close().await;
-        return fail(
+        return Err(fail(
             2,
             "the monitor needs a terminal (stdin and stdout are not one); for scripts use the \
              headless commands, e.g. `sparkdeck clusters list -o json` (see `sparkdeck --help`)",
-        );
+        ));
     }
     let workspaces = std::mem::take(&mut ctx.workspaces);
     let app_workspaces =
@@ -106,8 +101,5 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         }
     }
     ctx.close().await;
-    match result {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => fail(1, e),
-    }
+    result.map(drop).map_err(|e| fail(1, e))
 }
