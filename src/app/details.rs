@@ -2,9 +2,12 @@
 //! tasks), and the full API object as pretty JSON. Built once when opened or when the row is
 //! refreshed, never per frame.
 
-use crate::domain::{Detail, Kind};
-
+use super::App;
+use super::keymap::Command;
+use super::msg::Effect;
 use super::store::Entry;
+use super::update::moved;
+use crate::domain::{Detail, Kind, Target};
 
 /// One line of the details overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,4 +153,31 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
     out.push(DetailLine::Heading("API object".into()));
     out.extend(r.raw_pretty().lines().map(|l| DetailLine::Json(l.to_string())));
     out
+}
+
+impl App {
+    /// `Enter` on a row: its details, and a read of what is related to it (a cluster's events,
+    /// a session's statements, a run's tasks; nothing for items sparkdeck cannot act on).
+    pub(super) fn open_details(&mut self) -> Vec<Effect> {
+        let vs = self.pane_state();
+        let Some((r, e)) = vs.rows.get(vs.selected).copied().and_then(|r| Some((r, self.entry(r)?))) else {
+            return Vec::new();
+        };
+        let details = Details::new(r.ws, e, &self.tz);
+        let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
+        let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run) && !read_only)
+            .then(|| Effect::LoadRelated { target: Target::of(&e.res) });
+        self.details = Some(details);
+        load.into_iter().collect()
+    }
+
+    /// Scroll the details overlay by a motion.
+    pub(super) fn scroll_details(&mut self, command: Command) {
+        // Inside the overlay's borders.
+        let height = usize::from(super::layout::details(self.areas().body).height).saturating_sub(2).max(1);
+        if let Some(d) = &mut self.details {
+            let last = d.lines.len().saturating_sub(height);
+            d.scroll = moved(d.scroll, last, height, command);
+        }
+    }
 }

@@ -3,9 +3,8 @@
 
 use std::cmp::Ordering;
 
-use crate::domain::{Detail, Kind, Target};
+use crate::domain::Target;
 
-use super::details::Details;
 use super::keymap::Command;
 use super::msg::Effect;
 use super::pane::{Pane, RowKey, RowRef};
@@ -98,22 +97,7 @@ impl App {
                 vs.reverse = !vs.reverse;
                 self.rebuild(self.pane);
             }
-            Command::Open => {
-                let vs = self.pane_state();
-                if let Some(r) = vs.rows.get(vs.selected).copied()
-                    && let Some(e) = self.entry(r)
-                {
-                    let details = Details::new(r.ws, e, &self.tz);
-                    let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
-                    let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run)
-                        && !read_only)
-                        .then(|| Effect::LoadRelated { target: Target::of(&e.res) });
-                    self.details = Some(details);
-                    if let Some(effect) = load {
-                        return vec![effect];
-                    }
-                }
-            }
+            Command::Open => return self.open_details(),
             Command::Act(key) => self.ask(key),
             Command::Resize => self.ask_size(),
             Command::KeepAlive => return self.keep_alive(),

@@ -221,16 +221,6 @@ impl App {
         }
         Vec::new()
     }
-
-    /// Scroll the details overlay by a motion.
-    pub(super) fn scroll_details(&mut self, command: Command) {
-        // Inside the overlay's borders.
-        let height = usize::from(super::layout::details(self.areas().body).height).saturating_sub(2).max(1);
-        if let Some(d) = &mut self.details {
-            let last = d.lines.len().saturating_sub(height);
-            d.scroll = moved(d.scroll, last, height, command);
-        }
-    }
 }
 
 pub(super) fn is_motion(c: Command) -> bool {

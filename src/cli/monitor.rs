@@ -1,8 +1,8 @@
 //! `sparkdeck` (and `sparkdeck --demo`) with no command: the monitor, full screen.
 
-use std::io::IsTerminal;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use std::io::IsTerminal;
 use tokio::sync::mpsc;
 
 use super::GlobalArgs;
