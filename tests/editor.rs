@@ -229,7 +229,9 @@ async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() ->
     // The Clusters pane, narrowed to running ones; e on the first.
     screen.key(KeyCode::Char('3'));
     screen.type_text("/RUNNING\n");
-    let frame = screen.frame_with(&["filter RUNNING"]).await;
+    // Wait for a selected row (▶), not only the filter line: on a busy machine the clusters'
+    // first poll may come after the filter is typed.
+    let frame = screen.frame_with(&["filter RUNNING", "▶ "]).await;
     assert!(frame.contains("RUNNING"), "{frame}");
     screen.key(KeyCode::Char('e'));
     screen.frame_with(&["Editor · ", "/ cluster ", "no execution context yet"]).await;
