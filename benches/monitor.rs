@@ -19,7 +19,7 @@ use serde_json::json;
 use sparkdeck::api::Fetched;
 use sparkdeck::app::{App, Msg, Pane, StatementUpdate, WorkspaceRef};
 use sparkdeck::domain::Service;
-use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
+use sparkdeck::domain::statement::{Cell, Column, Output, Phase, Repl, Table};
 use sparkdeck::domain::{Kind, Resource};
 use sparkdeck::ui::{self, Theme};
 use sparkdeck::workspace::convert::{cluster_row, run_row};
@@ -115,9 +115,16 @@ fn busy_editor() -> App {
         repl_id: "r".into(),
     };
     let table = Table {
-        columns: vec!["id".into(), "region".into(), "revenue".into()],
+        columns: vec![
+            Column::new("id", Some("long")),
+            Column::new("region", Some("string")),
+            Column::new("revenue", Some("double")),
+        ],
         rows: (0..1000)
-            .map(|i| vec![i.to_string(), format!("region-{}", i % 7), format!("{}.5", i * 13)])
+            .map(|i| {
+                let revenue = serde_json::Number::from_f64(f64::from(i) * 13.0 + 0.5).unwrap_or(0.into());
+                vec![Cell::Number(i.into()), Cell::Text(format!("region-{}", i % 7)), Cell::Number(revenue)]
+            })
             .collect(),
         dropped_rows: 0,
     };

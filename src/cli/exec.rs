@@ -11,36 +11,57 @@ use std::sync::Mutex;
 use serde_json::{Value, json};
 
 use super::context::{CmdResult, Context, fail};
-use super::output::{self, Format};
+use super::list::find;
+use super::output;
 use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
+use crate::domain::Kind;
 use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::workspace::{Service, Workspace, statements};
 
+/// `-o table|json|csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ExecFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
-    let place = match &args.session {
-        Some(id) => Place::Session(id),
-        None => Place::Acquire(args.lakehouse.as_deref()),
+    let (code, language) = prepare(ctx, &args.code)?;
+    // An existing session is found by its id in whichever Fabric workspace holds it, as `get` does.
+    let (ws, place) = match &args.session {
+        Some(id) => (find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id)),
+        None => (fabric_workspace(ctx, &args)?, Place::Acquire(args.lakehouse.as_deref())),
     };
-    exec(ctx, &args.code, args.workspace.as_deref(), Service::Fabric, place).await
+    run(ws, place, language, &code, args.code.output).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
-    let place = Place::Acquire(Some(&args.cluster_id));
-    exec(ctx, &args.code, args.workspace.as_deref(), Service::Databricks, place).await
+    let (code, language) = prepare(ctx, &args.code)?;
+    let (ws, _) = find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
+    run(ws, Place::Acquire(Some(&args.cluster_id)), language, &code, args.code.output).await
 }
 
-/// What both commands do: refuse in read-only mode, read the code, pick the workspace, run.
-async fn exec(
-    ctx: &Context,
-    args: &CodeArgs,
-    workspace: Option<&str>,
-    service: Service,
-    place: Place<'_>,
-) -> CmdResult {
+/// The Fabric workspace named, else the one whose lakehouses include `--lakehouse`, else the only one.
+fn fabric_workspace<'a>(ctx: &'a Context, args: &SessionExecArgs) -> CmdResult<&'a Workspace> {
+    if args.workspace.is_none()
+        && let Some(label) = &args.lakehouse
+    {
+        let holding: Vec<&Workspace> = ctx.select(None, Some(Service::Fabric))?;
+        let holding: Vec<&Workspace> =
+            holding.into_iter().filter(|w| statements::has_lakehouse(w, label)).collect();
+        if let [one] = holding.as_slice() {
+            return Ok(one);
+        }
+    }
+    ctx.one(args.workspace.as_deref(), Service::Fabric)
+}
+
+/// What both commands do first: refuse in read-only mode, read the code.
+fn prepare(ctx: &Context, args: &CodeArgs) -> CmdResult<(String, Language)> {
     ctx.allow_changes()?;
-    let (code, language) = read_code(args).map_err(|e| fail(2, e))?;
-    let ws = ctx.one(workspace, service)?;
-    run(ws, place, language, &code, args.output).await
+    read_code(args).map_err(|e| fail(2, e))
 }
 
 /// Where the code runs: an existing session, or something acquired in a lakehouse or on a cluster.
@@ -106,7 +127,13 @@ fn progress() -> impl Fn(&str) {
     }
 }
 
-async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, format: Format) -> CmdResult {
+async fn run(
+    ws: &Workspace,
+    place: Place<'_>,
+    language: Language,
+    code: &str,
+    format: ExecFormat,
+) -> CmdResult {
     // What was acquired (as soon as the service made it) and the statement's id once taken,
     // so an interruption at any point cancels and gives back exactly what exists.
     let held = Mutex::new(None::<Repl>);
@@ -155,10 +182,10 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
     }
 }
 
-fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -> CmdResult {
+fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: ExecFormat) -> CmdResult {
     let failed = phase == Phase::Cancelled || output.as_ref().is_some_and(Output::is_error);
-    match format {
-        Format::Json => {
+    match (format, &output) {
+        (ExecFormat::Json, _) => {
             let status = match (phase, &output) {
                 (Phase::Cancelled, _) => "cancelled",
                 (_, Some(o)) if o.is_error() => "error",
@@ -167,35 +194,38 @@ fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -
             let doc = json!({"workspace": ws.name, "status": status, "output": output_json(output.as_ref())});
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
-        Format::Table => match &output {
-            _ if phase == Phase::Cancelled => eprintln!("sparkdeck: the statement was cancelled"),
-            Some(Output::Text(text)) => println!("{text}"),
-            Some(Output::Table(t)) => {
-                let headers: Vec<&str> = t.columns.iter().map(String::as_str).collect();
-                print!("{}", output::plain(&headers, t.rows.clone(), "(no rows)"));
-                if t.dropped_rows > 0 {
-                    eprintln!("sparkdeck: {} more rows were not kept", t.dropped_rows);
-                }
+        _ if phase == Phase::Cancelled => eprintln!("sparkdeck: the statement was cancelled"),
+        (ExecFormat::Csv, Some(Output::Table(t))) => {
+            print!("{}", crate::export::csv(t).map_err(|e| fail(1, e))?);
+            dropped(t.dropped_rows);
+        }
+        (_, Some(Output::Text(text))) => println!("{text}"),
+        (_, Some(Output::Table(t))) => {
+            print!("{}", output::plain(&t.names(), t.text_rows(), "(no rows)"));
+            dropped(t.dropped_rows);
+        }
+        (_, Some(Output::Error { name, value, traceback })) => {
+            eprintln!("{name}: {value}");
+            for line in traceback {
+                eprintln!("{line}");
             }
-            Some(Output::Error { name, value, traceback }) => {
-                eprintln!("{name}: {value}");
-                for line in traceback {
-                    eprintln!("{line}");
-                }
-            }
-            Some(Output::Empty) | None => {}
-        },
+        }
+        (_, Some(Output::Empty) | None) => {}
     }
     if failed { Err(ExitCode::from(1)) } else { Ok(()) }
+}
+
+fn dropped(rows: usize) {
+    if rows > 0 {
+        eprintln!("sparkdeck: {rows} more rows were not kept");
+    }
 }
 
 fn output_json(output: Option<&Output>) -> Value {
     match output {
         None | Some(Output::Empty) => Value::Null,
         Some(Output::Text(t)) => json!({"type": "text", "text": t}),
-        Some(Output::Table(t)) => {
-            json!({"type": "table", "columns": t.columns, "rows": t.rows, "dropped_rows": t.dropped_rows})
-        }
+        Some(Output::Table(t)) => crate::export::json_value(t),
         Some(Output::Error { name, value, traceback }) => {
             json!({"type": "error", "name": name, "message": value, "traceback": traceback})
         }

@@ -178,34 +178,43 @@ fn wrap_into(lines: &mut Vec<Line<'_>>, text: &str, style: ratatui::style::Style
     }
 }
 
-/// A result table as aligned text: header, rule, rows, and how many rows were not kept.
+/// A result table as aligned text: header, rule, rows (numbers right-aligned), and how many
+/// rows were not kept.
 fn table_lines<'a>(table: &Table, theme: &Theme) -> Vec<Line<'a>> {
     let width = |s: &str| s.chars().count().min(MAX_COLUMN);
-    let mut widths: Vec<usize> = table.columns.iter().map(|c| width(c)).collect();
-    for row in &table.rows {
+    let cells = table.text_rows();
+    let mut widths: Vec<usize> = table.columns.iter().map(|c| width(&c.name)).collect();
+    for row in &cells {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(width(cell));
             }
         }
     }
-    let fit = |text: &str, w: usize| -> String {
+    let numeric: Vec<bool> = (0..table.columns.len()).map(|i| table.is_numeric(i)).collect();
+    let fit = |text: &str, w: usize, right: bool| -> String {
         if text.chars().count() > w {
             let cut: String = text.chars().take(w.saturating_sub(1)).collect();
             format!("{cut}…")
+        } else if right {
+            format!("{text:>w$}")
         } else {
             format!("{text:<w$}")
         }
     };
-    let join = |cells: &[String]| -> String {
-        let parts: Vec<String> =
-            widths.iter().enumerate().map(|(i, w)| fit(cells.get(i).map_or("", |c| c), *w)).collect();
+    let join = |cells: &[String], header: bool| -> String {
+        let parts: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| fit(cells.get(i).map_or("", |c| c), *w, !header && numeric[i]))
+            .collect();
         format!("   {}", parts.join(" │ ").trim_end())
     };
-    let mut lines = vec![Line::styled(join(&table.columns), theme.title)];
+    let names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    let mut lines = vec![Line::styled(join(&names, true), theme.title)];
     let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
     lines.push(Line::styled(format!("   {}", rule.join("─┼─")), theme.muted));
-    lines.extend(table.rows.iter().map(|r| Line::styled(join(r), theme.text)));
+    lines.extend(cells.iter().map(|r| Line::styled(join(r, false), theme.text)));
     let n = table.rows.len();
     let mut summary = format!("   ({n} row{})", if n == 1 { "" } else { "s" });
     if table.dropped_rows > 0 {

@@ -52,6 +52,11 @@ fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a
     })
 }
 
+/// Whether `ws` is a Fabric workspace configured with the lakehouse `label` (its name or id).
+pub fn has_lakehouse(ws: &Workspace, label: &str) -> bool {
+    lakehouse(ws, Some(label)).is_ok()
+}
+
 fn dbx_language(language: Language) -> DbxLanguage {
     DbxLanguage::from(language.databricks_language())
 }

@@ -115,8 +115,8 @@ impl App {
         let text = match output {
             Output::Empty => String::new(),
             Output::Text(t) => t.clone(),
-            Output::Table(t) => std::iter::once(t.columns.join("\t"))
-                .chain(t.rows.iter().map(|r| r.join("\t")))
+            Output::Table(t) => std::iter::once(t.names().join("\t"))
+                .chain(t.text_rows().iter().map(|r| r.join("\t")))
                 .collect::<Vec<_>>()
                 .join("\n"),
             Output::Error { name, value, traceback } => std::iter::once(format!("{name}: {value}"))
