@@ -3,6 +3,8 @@
 //!
 //! - `draft.json`: the editor text and language, rewritten (atomically: a temporary file then a
 //!   rename) after every change, so a crash leaves either the old or the new text, never half.
+//! - `tabs.json`: every editor tab's text and language and the tab in front, rewritten the same
+//!   way; without it (an older sparkdeck) `draft.json` is the one tab.
 //! - `history.jsonl`: one JSON line per statement run, appended; read back capped at
 //!   [`MAX_HISTORY`], and compacted when the file holds twice that.
 //!
@@ -38,6 +40,14 @@ pub struct HistoryEntry {
     pub at: Timestamp,
 }
 
+/// Every editor tab's text, in order, and the tab in front: what `tabs.json` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Tabs {
+    #[serde(default)]
+    pub active: usize,
+    pub tabs: Vec<Draft>,
+}
+
 /// Where the files are.
 #[derive(Debug, Clone)]
 pub struct Drafts {
@@ -52,6 +62,50 @@ impl Drafts {
 
     pub fn draft_path(&self) -> PathBuf {
         self.dir.join("draft.json")
+    }
+
+    pub fn tabs_path(&self) -> PathBuf {
+        self.dir.join("tabs.json")
+    }
+
+    /// The saved tabs. Without a tabs file (a first start, or a draft from a sparkdeck without
+    /// tabs), the draft as the one tab. An unreadable tabs file is moved aside to
+    /// `tabs.json.unreadable` and reported, as an unreadable draft is.
+    pub fn load_tabs(&self) -> Result<Tabs, String> {
+        let path = self.tabs_path();
+        match fs::read_to_string(&path) {
+            Ok(text) => match serde_json::from_str::<Tabs>(&text) {
+                Ok(tabs) if !tabs.tabs.is_empty() => {
+                    Ok(Tabs { active: tabs.active.min(tabs.tabs.len() - 1), tabs: tabs.tabs })
+                }
+                Ok(_) => Ok(Tabs { active: 0, tabs: vec![Draft::default()] }),
+                Err(e) => {
+                    let aside = self.dir.join("tabs.json.unreadable");
+                    let kept = match fs::rename(&path, &aside) {
+                        Ok(()) => format!("kept as {}", aside.display()),
+                        Err(_) => "left in place".into(),
+                    };
+                    Err(format!(
+                        "{}: not sparkdeck editor tabs ({e}); {kept}; starting with one empty tab",
+                        path.display()
+                    ))
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.load_draft().map(|draft| Tabs { active: 0, tabs: vec![draft] })
+            }
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Replace the tabs file atomically.
+    pub fn save_tabs(&self, tabs: &Tabs) -> io::Result<()> {
+        self.ensure_dir()?;
+        let tmp = self.dir.join("tabs.json.tmp");
+        let mut file = private(OpenOptions::new().write(true).create(true).truncate(true)).open(&tmp)?;
+        file.write_all(&serde_json::to_vec(tabs).map_err(io::Error::other)?)?;
+        file.sync_all()?;
+        fs::rename(&tmp, self.tabs_path())
     }
 
     pub fn history_path(&self) -> PathBuf {
@@ -187,6 +241,23 @@ mod tests {
             Ok(Draft::default()),
             "moved aside, so the next save cannot overwrite it"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn tabs_round_trip_and_an_old_draft_is_the_first_tab() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let drafts = Drafts::in_data_dir(dir.path());
+        let old = Draft { language: Language::Sql, text: "SELECT 1".into() };
+        drafts.save_draft(&old)?;
+        assert_eq!(drafts.load_tabs(), Ok(Tabs { active: 0, tabs: vec![old.clone()] }));
+        let tabs =
+            Tabs { active: 1, tabs: vec![old, Draft { language: Language::R, text: "x <- 1".into() }] };
+        drafts.save_tabs(&tabs)?;
+        assert_eq!(drafts.load_tabs(), Ok(tabs));
+        fs::write(drafts.tabs_path(), "[")?;
+        assert!(drafts.load_tabs().is_err_and(|e| e.contains("tabs.json.unreadable")));
+        assert_eq!(fs::read_to_string(dir.path().join("editor/tabs.json.unreadable"))?, "[");
         Ok(())
     }
 

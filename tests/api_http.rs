@@ -978,6 +978,7 @@ async fn an_action_on_a_row_goes_straight_to_its_lakehouse() {
             workspace_id: "ws1".into(),
             lakehouses: vec![("first".into(), lakehouse("lh1")), ("second".into(), lakehouse("lh2"))],
             monitor,
+            repl: Default::default(),
         })),
     };
     let session = |lakehouse: Option<&str>| Target {

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sparkdeck::app::{self, App, Editor, Msg};
+use sparkdeck::app::{self, App, Console, Msg};
 use sparkdeck::auth::AuthContext;
 use sparkdeck::config::PollSettings;
 use sparkdeck::domain::statement::Output;
@@ -104,7 +104,9 @@ impl Stack {
         let drafts = Drafts::in_data_dir(data.path());
         let app_workspaces =
             workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
-        let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
+        let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC)
+            .with_console(Console::default())
+            .with_targets(sparkdeck::cli::monitor::targets(&workspaces));
         let (tx, rx) = mpsc::channel::<Msg>(256);
         let mut runner = Runner::start(workspaces, PollSettings::default(), drafts.clone(), tx);
         let (keys, input) = input_channel::unbounded();
@@ -155,15 +157,9 @@ struct Ended {
     _data: tempfile::TempDir,
 }
 
-/// ctrl-a ctrl-k on each line from the last up: an empty editor.
-fn clear(screen: &Screen, lines: usize) {
-    for i in 0..lines {
-        screen.press(KeyCode::Char('a'), KeyModifiers::CONTROL);
-        screen.press(KeyCode::Char('k'), KeyModifiers::CONTROL);
-        if i + 1 < lines {
-            screen.press(KeyCode::Char('h'), KeyModifiers::CONTROL);
-        }
-    }
+/// ctrl-l: an empty editor.
+fn clear(screen: &Screen, _lines: usize) {
+    screen.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,12 +202,12 @@ async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_s
     // (Written off the loop's thread, newest text first in line: give the writer a moment.)
     let want = "SELECT 7 AS answer, 'seven' AS word".to_string();
     for _ in 0..50 {
-        if drafts.load_draft().is_ok_and(|d| d.text == want) {
+        if drafts.load_tabs().is_ok_and(|t| t.tabs[0].text == want) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(drafts.load_draft().map(|d| d.text), Ok(want));
+    assert_eq!(drafts.load_tabs().map(|t| t.tabs[0].text.clone()), Ok(want));
     let history: Vec<String> = drafts.load_history().into_iter().map(|h| h.code).collect();
     assert_eq!(history.len(), 3, "{history:?}");
     assert_eq!(history[0], "x = 21\nprint(x * 2)");

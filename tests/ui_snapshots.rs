@@ -276,7 +276,7 @@ fn editor_with_outputs() -> App {
     app.update(Msg::Statement { seq: 3, update: U::Finished(Phase::Done, Some(error)) });
     press(&mut app, KeyCode::F(5));
     app.update(Msg::Statement { seq: 4, update: U::Accepted("3".into()) });
-    app.update(Msg::Statement { seq: 4, update: U::Phase(Phase::Running) });
+    app.update(Msg::Statement { seq: 4, update: U::Phase(Phase::Running, Some(40)) });
     app
 }
 

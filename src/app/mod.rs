@@ -35,7 +35,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
-pub use editor::{Editor, ReplState, Run, RunState};
+pub use editor::{Console, Editor, Picker, ReplState, Run, RunState, Targets};
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
@@ -82,8 +82,10 @@ pub struct App {
     watched: Vec<Target>,
     /// The latest state change seen; the clock runs until its flash is over.
     last_change: Option<Timestamp>,
-    /// The statement editor (kept while closed: its text, REPL and outputs).
-    editor: editor::Editor,
+    /// The statement editor (kept while closed: its tabs with their text, REPLs and outputs).
+    console: editor::Console,
+    /// Where code can run beyond the rows: the lakehouses configured per Fabric workspace.
+    targets: editor::Targets,
     /// The editor is on screen.
     editing: bool,
     dirty: bool,
@@ -112,20 +114,33 @@ impl App {
             keymap: Default::default(),
             watched: Vec::new(),
             last_change: None,
-            editor: editor::Editor::default(),
+            console: editor::Console::default(),
+            targets: editor::Targets::default(),
             editing: false,
             dirty: true,
         }
     }
 
-    /// Start with this editor (the saved draft and history).
-    pub fn with_editor(mut self, editor: editor::Editor) -> App {
-        self.editor = editor;
+    /// Start with this editor (the saved tabs and history).
+    pub fn with_console(mut self, console: editor::Console) -> App {
+        self.console = console;
         self
     }
 
+    /// Where the editor can run code besides the rows (the configured lakehouses).
+    pub fn with_targets(mut self, targets: editor::Targets) -> App {
+        self.targets = targets;
+        self
+    }
+
+    /// The editor's tab in front.
     pub fn editor(&self) -> &editor::Editor {
-        &self.editor
+        self.console.tab()
+    }
+
+    /// The editor: its tabs and shared history.
+    pub fn console(&self) -> &editor::Console {
+        &self.console
     }
 
     /// Whether the statement editor is on screen.
@@ -171,7 +186,7 @@ impl App {
     /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         self.panes[self.pane.index()].has_live
-            || (self.editing && (self.editor.is_busy() || self.editor.idle_timeout_at().is_some()))
+            || (self.editing && (self.console.is_busy() || self.editor().idle_timeout_at().is_some()))
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }

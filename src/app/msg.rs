@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::domain::{Action, Kind, Resource, Target};
-use crate::drafts::{Draft, HistoryEntry};
+use crate::drafts::{HistoryEntry, Tabs};
 
 /// Everything the app reacts to.
 #[derive(Debug, Clone)]
@@ -101,8 +101,9 @@ pub enum Msg {
 pub enum StatementUpdate {
     /// The service took it, under this id (a Livy statement number, a Databricks command id).
     Accepted(String),
-    /// It moved on (waiting → running → cancelling).
-    Phase(Phase),
+    /// It moved on (waiting → running → cancelling), and how far along it is in percent when
+    /// the service says (Livy `progress`).
+    Phase(Phase, Option<u8>),
     /// It ended; the output when it produced one.
     Finished(Phase, Option<Output>),
     /// It could not be sent or read. `repl_gone`: the REPL had ended before the statement was
@@ -142,8 +143,8 @@ pub enum Effect {
     ReleaseRepl { repl: Repl },
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
-    /// Keep the editor's text on disk (after every change, so a crash loses nothing).
-    SaveDraft(Draft),
+    /// Keep every editor tab's text on disk (after every change, so a crash loses nothing).
+    SaveDraft(Tabs),
     /// Add a statement to the history on disk.
     AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.

@@ -27,6 +27,7 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
             endpoint: sim.base_url().to_string(),
             auth: FabricAuth::Static { token: SecretString::from(ws.token) },
             origin: origin.clone(),
+            repl: Default::default(),
         })
         .collect();
     let databricks = sim

@@ -153,7 +153,7 @@ async fn run(
         keep(&held, &repl);
         let id = statements::submit(ws, &repl, language, code).await?;
         *submitted.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.clone());
-        statements::follow(ws, &repl, &id, |_| {}).await
+        statements::follow(ws, &repl, &id, |_, _| {}).await
     };
     let outcome = tokio::select! {
         outcome = work => outcome.map_err(|e| e.to_string()),

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 use super::GlobalArgs;
 use super::context::{CmdResult, Context, fail};
 use crate::app::keymap::Keymap;
-use crate::app::{self, App, Editor};
+use crate::app::{self, App, Console, Targets};
 use crate::config::Theme as ThemeName;
 use crate::drafts::Drafts;
 use crate::effects::Runner;
@@ -19,15 +19,25 @@ const MSG_QUEUE: usize = 256;
 /// How long quitting waits to give the editor's REPL back.
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The editor as it was left: the saved draft (or why it could not be read) and the history.
-fn saved_editor(drafts: &Drafts) -> Editor {
-    let (draft, notice) = match drafts.load_draft() {
-        Ok(draft) => (draft, None),
+/// The editor as it was left: the saved tabs (or why they could not be read) and the history.
+fn saved_editor(drafts: &Drafts) -> Console {
+    let (tabs, notice) = match drafts.load_tabs() {
+        Ok(tabs) => (tabs, None),
         Err(e) => (Default::default(), Some(e)),
     };
-    let mut editor = Editor::new(draft, drafts.load_history());
-    editor.notice = notice;
-    editor
+    let mut console = Console::new(tabs, drafts.load_history());
+    console.notice = notice;
+    console
+}
+
+/// Where the editor can run code: each Fabric workspace's lakehouses and REPL settings.
+pub fn targets(workspaces: &[crate::workspace::Workspace]) -> Targets {
+    workspaces.iter().fold(Targets::default(), |t, w| {
+        match crate::workspace::statements::lakehouse_labels(w) {
+            Some(labels) => t.with_fabric(&w.name, labels, crate::workspace::statements::settings_summary(w)),
+            None => t,
+        }
+    })
 }
 
 /// Give the editor's REPL back so it stops holding a Spark session (Fabric would end it after
@@ -71,7 +81,8 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
-        .with_editor(saved_editor(&drafts));
+        .with_console(saved_editor(&drafts))
+        .with_targets(targets(&workspaces));
     let theme = Theme::by_name(match ctx.settings.ui.theme {
         ThemeName::Dark => "dark",
         ThemeName::Light => "light",
@@ -84,7 +95,7 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let run = move |effect| runner.run(effect);
     let result = crate::tui::run_in_terminal(app, theme, notifications, rx, run).await;
     if let Ok(app) = &result {
-        let (give_back, left) = app.editor().quit_plan();
+        let (give_back, left) = app.console().quit_plan();
         for repl in &give_back {
             if let Some(ws) = kept.iter().find(|w| w.name == repl.workspace()) {
                 release(ws, repl).await;

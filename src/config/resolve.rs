@@ -137,6 +137,17 @@ impl<'a> Resolver<'a> {
         let label = format!("fabric `{name}`");
         let (credential, endpoints) =
             self.entra(auth_entry, &auth_span, "fabric.auth", &label, &mut env_vars)?;
+        let r = entry.repl;
+        let repl = crate::domain::statement::ReplSettings {
+            session_tag: r.session_tag,
+            environment: r.environment.map(|g| g.0),
+            conf: r.conf,
+            driver_memory: r.driver_memory,
+            driver_cores: r.driver_cores,
+            executor_memory: r.executor_memory,
+            executor_cores: r.executor_cores,
+            num_executors: r.num_executors,
+        };
         Ok(FabricWorkspace {
             name,
             workspace_id,
@@ -144,6 +155,7 @@ impl<'a> Resolver<'a> {
             endpoint,
             auth: FabricAuth::Entra { credential, endpoints },
             origin: Origin { config_file: Some(self.location(span)), databrickscfg: None, env_vars },
+            repl,
         })
     }
 

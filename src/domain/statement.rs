@@ -51,6 +51,51 @@ impl Language {
     }
 }
 
+/// How sparkdeck acquires its own REPLs in a Fabric workspace (config `[fabric.repl]`): the
+/// high-concurrency session tag they share, the environment, Spark conf and sizes — all sent in
+/// the acquire body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReplSettings {
+    /// Default `sparkdeck`.
+    pub session_tag: Option<String>,
+    /// A Fabric environment's id (its libraries and Spark settings).
+    pub environment: Option<String>,
+    pub conf: std::collections::BTreeMap<String, String>,
+    pub driver_memory: Option<String>,
+    pub driver_cores: Option<u32>,
+    pub executor_memory: Option<String>,
+    pub executor_cores: Option<u32>,
+    pub num_executors: Option<u32>,
+}
+
+/// The session tag sparkdeck's REPLs share unless the configuration names another.
+pub const SESSION_TAG: &str = "sparkdeck";
+
+impl ReplSettings {
+    pub fn tag(&self) -> &str {
+        self.session_tag.as_deref().unwrap_or(SESSION_TAG)
+    }
+
+    /// One line for the target picker: "tag sparkdeck · environment 1c2d3e4f · 2 conf keys · 4 executors".
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!("tag {}", self.tag())];
+        if let Some(env) = &self.environment {
+            parts.push(format!("environment {}", env.get(..8).unwrap_or(env)));
+        }
+        if !self.conf.is_empty() {
+            let n = self.conf.len();
+            parts.push(format!("{n} conf key{}", if n == 1 { "" } else { "s" }));
+        }
+        if let Some(memory) = &self.driver_memory {
+            parts.push(format!("driver {memory}"));
+        }
+        if let Some(n) = self.num_executors {
+            parts.push(format!("{n} executors"));
+        }
+        parts.join(" · ")
+    }
+}
+
 /// Where the editor's statements run, once acquired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Repl {

@@ -91,8 +91,8 @@ async fn follow_statement(
     if tx.send(update(StatementUpdate::Accepted(id.clone()))).await.is_err() {
         return;
     }
-    let phase = |p| {
-        let _ = tx.try_send(update(StatementUpdate::Phase(p)));
+    let phase = |p, progress| {
+        let _ = tx.try_send(update(StatementUpdate::Phase(p, progress)));
     };
     let end = match statements::follow(&ws, &repl, &id, phase).await {
         Ok((p, output)) => StatementUpdate::Finished(p, output),

@@ -37,7 +37,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         None => "no workspace".into(),
     };
-    let history = ed.history_position().map(|(i, n)| format!(" · history {i}/{n}")).unwrap_or_default();
+    let history = ed
+        .history_position(&app.console().history)
+        .map(|(i, n)| format!(" · history {i}/{n}"))
+        .unwrap_or_default();
     let (session, session_style) = session_label(ed, app.now(), theme);
     let block = Block::default()
         .borders(Borders::ALL)

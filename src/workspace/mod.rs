@@ -73,6 +73,8 @@ pub struct FabricClients {
     pub workspace_id: String,
     /// The Livy API of each configured lakehouse, with its display label (name or id).
     pub lakehouses: Vec<(String, LivyClient)>,
+    /// How the editor's own REPLs are acquired here.
+    pub repl: Box<crate::domain::statement::ReplSettings>,
     /// Workspace-level monitoring lists (every Spark session and batch, notebooks included).
     pub monitor: crate::api::livy::FabricMonitor,
 }
@@ -116,7 +118,13 @@ pub fn connect(config: &LoadedConfig, http: &reqwest::Client, ctx: &AuthContext)
                 })
                 .collect::<Result<Vec<_>, ApiError>>()?;
             let monitor = crate::api::livy::FabricMonitor::new(ep, &ws.workspace_id)?;
-            Ok(Clients::Fabric(FabricClients { workspace_id: ws.workspace_id.clone(), lakehouses, monitor }))
+            let repl = Box::new(ws.repl.clone());
+            Ok(Clients::Fabric(FabricClients {
+                workspace_id: ws.workspace_id.clone(),
+                lakehouses,
+                monitor,
+                repl,
+            }))
         });
         out.push(Workspace {
             name: ws.name.clone(),

@@ -124,6 +124,11 @@ fn without_ansi(text: &str) -> String {
     out
 }
 
+/// How far along a running Livy statement is, in percent (upstream Livy's `progress`, 0–1).
+pub fn livy_progress(statement: &StatementResponse) -> Option<u8> {
+    statement.progress.filter(|p| p.is_finite()).map(|p| (p.clamp(0.0, 1.0) * 100.0).round() as u8)
+}
+
 /// A Livy `StatementResponse`: its phase and, once finished, its output.
 pub fn livy_statement(statement: &StatementResponse) -> (Phase, Option<Output>) {
     let state = statement.state.as_ref().map_or("waiting", |s| s.as_str());

@@ -10,15 +10,16 @@
 use std::time::Duration;
 
 use super::actions::{databricks, fabric};
-use super::statement_convert::{databricks_command, livy_statement};
+use super::statement_convert::{databricks_command, livy_progress, livy_statement};
 use super::{Clients, Error, Workspace};
 use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
-use crate::api::livy::models::{HcState, HighConcurrencySessionRequest, StatementKind, StatementRequest};
+use crate::api::livy::models::{
+    HcState, HighConcurrencySessionRequest, SparkResources, StatementKind, StatementRequest,
+};
 use crate::api::{ErrorKind, LivyClient};
-use crate::domain::statement::{Language, Output, Phase, Repl};
+use crate::domain::statement::{Language, Output, Phase, Repl, ReplSettings};
 
-/// The HC session tag sparkdeck's REPLs share, so they pack into one Livy session.
-pub const SESSION_TAG: &str = "sparkdeck";
+pub use crate::domain::statement::SESSION_TAG;
 /// How long an acquisition may take before we give up (an on-demand cluster takes minutes).
 const ACQUIRE_LIMIT: Duration = Duration::from_secs(15 * 60);
 /// A sixth REPL on a tag answers 500 while Fabric starts a second Livy session; clients that
@@ -50,6 +51,16 @@ fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a
             },
         )
     })
+}
+
+/// A Fabric workspace's lakehouse labels (names, or ids); `None` for Databricks.
+pub fn lakehouse_labels(ws: &Workspace) -> Option<Vec<String>> {
+    fabric(ws).ok().map(|f| f.lakehouses.iter().map(|(label, _)| label.clone()).collect())
+}
+
+/// A Fabric workspace's REPL settings in a line (the target picker shows it).
+pub fn settings_summary(ws: &Workspace) -> String {
+    fabric(ws).map(|f| f.repl.summary()).unwrap_or_default()
 }
 
 /// Whether `ws` is a Fabric workspace configured with the lakehouse `label` (its name or id).
@@ -110,11 +121,7 @@ pub async fn acquire(
 /// clients do); the REPL as far as it is known: its HC id.
 async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&str)) -> Result<Repl, Error> {
     let (label, client) = lakehouse(ws, label)?;
-    let req = HighConcurrencySessionRequest {
-        session_tag: Some(SESSION_TAG.into()),
-        name: Some("sparkdeck editor".into()),
-        ..HighConcurrencySessionRequest::default()
-    };
+    let req = acquire_body(&fabric(ws)?.repl, label);
     let mut attempt = 0;
     let hc = loop {
         match client.acquire_hc_session(&req).await {
@@ -139,6 +146,30 @@ async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&st
         session_id: String::new(),
         repl_id: String::new(),
     })
+}
+
+/// The acquire body (fabric-livy.md §1.4): the session tag REPLs share, the lakehouse's name (the
+/// monitoring hub shows `HC_<name>_<session>`), the environment as Fabric's
+/// `spark.fabric.environmentDetails` conf (a JSON string), the other conf, and the sizes.
+fn acquire_body(settings: &ReplSettings, lakehouse: &str) -> HighConcurrencySessionRequest {
+    let mut conf = settings.conf.clone();
+    if let Some(env) = &settings.environment {
+        conf.insert("spark.fabric.environmentDetails".into(), serde_json::json!({ "id": env }).to_string());
+    }
+    HighConcurrencySessionRequest {
+        session_tag: Some(settings.tag().to_string()),
+        artifact_name: Some(lakehouse.to_string()),
+        name: Some("sparkdeck editor".into()),
+        conf,
+        resources: SparkResources {
+            driver_memory: settings.driver_memory.clone(),
+            driver_cores: settings.driver_cores,
+            executor_memory: settings.executor_memory.clone(),
+            executor_cores: settings.executor_cores,
+            num_executors: settings.num_executors,
+        },
+        ..HighConcurrencySessionRequest::default()
+    }
 }
 
 /// Poll what was created until it is ready; the complete `Repl`.
@@ -255,14 +286,15 @@ pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str)
 }
 
 /// Read statement `id` back until it ends — quickly at first, then every 2 s — telling
-/// `phase` of each change. A read that fails is tried again a few times (the service answers a
-/// transient 404 just after a submit, and a network blip must not orphan a running statement);
-/// only repeated failures end the wait.
+/// `phase` of each change of phase or progress (percent, where the service reports it). A read
+/// that fails is tried again a few times (the service answers a transient 404 just after a
+/// submit, a 5xx may pass, and a network blip must not orphan a running statement); only
+/// repeated failures end the wait. Status reads are idempotent, so retrying them is safe.
 pub async fn follow(
     ws: &Workspace,
     repl: &Repl,
     id: &str,
-    phase: impl Fn(Phase),
+    phase: impl Fn(Phase, Option<u8>),
 ) -> Result<(Phase, Option<Output>), Error> {
     const MAX_FAILED_READS: usize = 5;
     let mut wait = Duration::from_millis(100);
@@ -271,13 +303,13 @@ pub async fn follow(
     loop {
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(2));
-        match read(ws, repl, id).await {
-            Ok((p, output)) if p.is_finished() => return Ok((p, output)),
-            Ok((p, _)) => {
+        match read_progress(ws, repl, id).await {
+            Ok((p, output, _)) if p.is_finished() => return Ok((p, output)),
+            Ok((p, _, progress)) => {
                 failures = 0;
-                if last != Some(p) {
-                    last = Some(p);
-                    phase(p);
+                if last != Some((p, progress)) {
+                    last = Some((p, progress));
+                    phase(p, progress);
                 }
             }
             Err(e) => {
@@ -294,20 +326,33 @@ pub async fn follow(
 
 /// Where statement `id` is, and its output once finished.
 pub async fn read(ws: &Workspace, repl: &Repl, id: &str) -> Result<(Phase, Option<Output>), Error> {
+    read_progress(ws, repl, id).await.map(|(phase, output, _)| (phase, output))
+}
+
+/// As [`read`], with how far along it is (percent) when the service says: Livy statements carry
+/// `progress`; Databricks commands only their status.
+async fn read_progress(
+    ws: &Workspace,
+    repl: &Repl,
+    id: &str,
+) -> Result<(Phase, Option<Output>, Option<u8>), Error> {
+    let livy = |statement: &crate::api::livy::models::StatementResponse| {
+        let (phase, output) = livy_statement(statement);
+        (phase, output, livy_progress(statement))
+    };
     match repl {
         Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let statement = client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?;
-            Ok(livy_statement(&statement))
+            Ok(livy(&client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?.value))
         }
         Repl::LivySession { lakehouse: label, session_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let statement = client.statement(session_id, livy_id(ws, id)?).await?;
-            Ok(livy_statement(&statement))
+            Ok(livy(&client.statement(session_id, livy_id(ws, id)?).await?.value))
         }
         Repl::Databricks { cluster_id, context_id, .. } => {
             let command = databricks(ws)?.command_status(cluster_id, context_id, id).await?;
-            Ok(databricks_command(&command))
+            let (phase, output) = databricks_command(&command);
+            Ok((phase, output, None))
         }
     }
 }

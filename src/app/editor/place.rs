@@ -72,10 +72,10 @@ impl Place {
 }
 
 /// A place to open the editor on, and what to say on opening there.
-struct Choice {
-    place: Place,
+pub(in crate::app) struct Choice {
+    pub(in crate::app) place: Place,
     /// Why code will not run there yet (a stopped cluster).
-    warning: Option<String>,
+    pub(in crate::app) warning: Option<String>,
 }
 
 impl Choice {
@@ -87,7 +87,7 @@ impl Choice {
     /// Where a row's item runs code, for opening the editor on it: a live Livy session is attached
     /// to (high-concurrency ones get a REPL of their own in the same lakehouse), a Databricks
     /// cluster gets an execution context, other Fabric rows their workspace.
-    fn of(r: &Resource) -> Option<Choice> {
+    pub(in crate::app) fn of(r: &Resource) -> Option<Choice> {
         let name = || if r.name.is_empty() { r.id.clone() } else { r.name.clone() };
         let (within, warning) = match &r.detail {
             Detail::Session { lakehouse, read_only: false, high_concurrency, .. } => {
@@ -122,7 +122,7 @@ impl App {
     /// Fabric workspace in scope. Moving elsewhere gives the old REPL back.
     pub(in crate::app) fn open_editor(&mut self, name: Option<String>) -> Vec<Effect> {
         let selected = self.selected().and_then(|e| Choice::of(&e.res));
-        let current = self.editor.place.clone().map(|place| Choice { place, warning: None });
+        let current = self.console.tab().place.clone().map(|place| Choice { place, warning: None });
         let chosen = match name {
             Some(name) => {
                 let Some(i) = self.workspace_named(&name) else { return Vec::new() };
@@ -156,30 +156,15 @@ impl App {
             .iter()
             .any(|w| w.workspace.name == place.workspace && w.workspace.service == Service::Databricks);
         if databricks && place.lakehouse_or_cluster().is_none() {
-            self.error(format!(
-                "{} is a Databricks workspace: select one of its running clusters (Clusters pane) and press e.",
-                place.workspace
-            ));
+            // Which cluster? The picker asks, showing that workspace's clusters.
+            let workspace = place.workspace.clone();
+            self.editing = true;
+            self.open_picker(Some(&workspace));
             return Vec::new();
         }
-        let mut effects = Vec::new();
-        let moved = !self.editor.place.as_ref().is_some_and(|p| p.same_as(&place));
-        if moved {
-            effects.extend(self.leave_place(&place.workspace));
-            // A session chosen in the pane is used as it is; anything else is acquired on F5.
-            self.editor.repl = match &place.within {
-                Within::Session { lakehouse, id, .. } => ReplState::Ready(Repl::LivySession {
-                    workspace: place.workspace.clone(),
-                    lakehouse: lakehouse.clone(),
-                    session_id: id.clone(),
-                }),
-                _ => ReplState::None,
-            };
-            self.editor.last_activity = place.attached().is_some().then_some(self.now);
-            self.editor.place = Some(place);
-        }
+        let effects = self.move_tab(place);
         self.editing = true;
-        if let Some(notice) = self.editor.notice.take() {
+        if let Some(notice) = self.console.notice.take() {
             self.error(notice);
         } else if let Some(warning) = warning {
             self.error(warning);
@@ -187,29 +172,59 @@ impl App {
         effects
     }
 
-    /// The editor is moving elsewhere: runs not yet sent fail, the REPL held is given back
-    /// unless a statement still runs in it (then it is left to finish), and an acquisition
-    /// under way is abandoned (its answer will be given back).
+    /// The tab in front runs code at `place` from now on (nothing changes if it already does).
+    pub(in crate::app) fn move_tab(&mut self, place: Place) -> Vec<Effect> {
+        let mut place = place;
+        if let Within::Lakehouse(None) = &place.within {
+            // Name the real lakehouse, never "the first one".
+            place.within = Within::Lakehouse(self.first_lakehouse(&place.workspace));
+        }
+        if self.console.tab().place.as_ref().is_some_and(|p| p.same_as(&place)) {
+            return Vec::new();
+        }
+        let effects = self.leave_place(&place.workspace);
+        let now = self.now;
+        let tab = self.console.tab_mut();
+        // A session chosen in the pane is used as it is; anything else is acquired on F5.
+        tab.repl = match &place.within {
+            Within::Session { lakehouse, id, .. } => ReplState::Ready(Repl::LivySession {
+                workspace: place.workspace.clone(),
+                lakehouse: lakehouse.clone(),
+                session_id: id.clone(),
+            }),
+            _ => ReplState::None,
+        };
+        tab.last_activity = place.attached().is_some().then_some(now);
+        tab.place = Some(place);
+        effects
+    }
+
+    /// The tab is moving elsewhere: runs not yet sent fail, the REPL held is given back unless a
+    /// statement still runs in it (then it is left to finish), and an acquisition under way is
+    /// abandoned (its answer will be given back).
     fn leave_place(&mut self, to: &str) -> Vec<Effect> {
         let now = self.now;
-        for run in self.editor.runs.iter_mut().filter(|r| matches!(r.state, RunState::Queued)) {
-            run.state = RunState::Failed(format!("not run: the editor moved to {to} first"));
+        let tab = self.console.tab_mut();
+        for run in tab.runs.iter_mut().filter(|r| matches!(r.state, RunState::Queued)) {
+            run.state = RunState::Failed(format!("not run: the tab moved to {to} first"));
             run.finished_at = Some(now);
+            run.after = None;
         }
-        let mut effects = Vec::new();
-        if let Some(repl) = self.editor.held_repl().filter(|r| r.is_owned()).cloned() {
-            if self.editor.runs_in(&repl) {
-                self.info(format!("A statement still runs in {}: it is left to finish.", repl.describe()));
-                self.editor.left_running.push(repl);
-            } else {
-                effects.push(Effect::ReleaseRepl { repl });
-            }
-        }
-        effects.extend(self.editor.pending.take().map(|repl| Effect::ReleaseRepl { repl }));
-        if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+        let (release, left) = tab.leave_plan();
+        tab.pending = None;
+        if matches!(tab.repl, ReplState::Acquiring(_)) {
             // Abandoned: its answer, when it comes, is given back.
-            self.editor.attempt += 1;
+            tab.repl = ReplState::None;
         }
-        effects
+        if let Some(repl) = left.first() {
+            self.info(format!("A statement still runs in {}: it is left to finish.", repl.describe()));
+        }
+        self.console.left_running.extend(left);
+        release.into_iter().map(|repl| Effect::ReleaseRepl { repl }).collect()
+    }
+
+    /// The label of the first lakehouse configured for Fabric workspace `workspace`.
+    pub(in crate::app) fn first_lakehouse(&self, workspace: &str) -> Option<String> {
+        self.targets.lakehouses(workspace).first().cloned()
     }
 }

@@ -1,0 +1,189 @@
+//! The target picker (`Ctrl-G`, and `:editor WORKSPACE` on Databricks): every place the tab in
+//! front could run code — a REPL of sparkdeck's own in each configured lakehouse (with the
+//! workspace's REPL settings), each live Livy session to attach to, each Databricks cluster —
+//! narrowed by what is typed. Enter moves the tab there.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::App;
+use crate::app::msg::Effect;
+use crate::domain::{Detail, Kind, Service};
+
+use super::place::{Choice, Place, Within};
+
+/// What the app knows of where code can run besides the rows: per Fabric workspace, its
+/// configured lakehouses and a summary of the settings its REPLs are acquired with.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    fabric: Vec<FabricTargets>,
+}
+
+#[derive(Debug, Clone)]
+struct FabricTargets {
+    workspace: String,
+    lakehouses: Vec<String>,
+    settings: String,
+}
+
+impl Targets {
+    /// Add a Fabric workspace's lakehouse labels and its REPL settings ("tag sparkdeck").
+    pub fn with_fabric(mut self, workspace: &str, lakehouses: Vec<String>, settings: String) -> Targets {
+        self.fabric.push(FabricTargets { workspace: workspace.into(), lakehouses, settings });
+        self
+    }
+
+    pub fn lakehouses(&self, workspace: &str) -> &[String] {
+        self.fabric.iter().find(|f| f.workspace == workspace).map_or(&[], |f| f.lakehouses.as_slice())
+    }
+
+    fn settings(&self, workspace: &str) -> &str {
+        self.fabric.iter().find(|f| f.workspace == workspace).map_or("", |f| f.settings.as_str())
+    }
+}
+
+/// The picker on screen: the search typed and the highlighted item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Picker {
+    pub query: String,
+    pub selected: usize,
+    /// Only this workspace's places (`:editor WORKSPACE`).
+    pub only: Option<String>,
+}
+
+/// One place in the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickItem {
+    pub workspace: String,
+    /// What it is ("lh_sales", "session etl", "cluster etl-nightly").
+    pub label: String,
+    /// More about it ("a REPL of sparkdeck's own · tag sparkdeck", "RUNNING · 4 workers").
+    pub detail: String,
+    place: Place,
+    warning: Option<String>,
+}
+
+impl PickItem {
+    fn matches(&self, query: &str) -> bool {
+        let hay = format!("{} {} {}", self.workspace, self.label, self.detail).to_lowercase();
+        query.to_lowercase().split_whitespace().all(|word| hay.contains(word))
+    }
+}
+
+impl App {
+    pub(in crate::app) fn open_picker(&mut self, only: Option<&str>) {
+        self.console.picker = Some(Picker { only: only.map(str::to_string), ..Picker::default() });
+        if let Some(ws) = only {
+            self.info(format!("{ws} is a Databricks workspace: choose one of its clusters to run code on."));
+        }
+    }
+
+    /// The places the picker offers for its search, in workspace order.
+    pub fn picker_items(&self) -> Vec<PickItem> {
+        let Some(picker) = &self.console.picker else { return Vec::new() };
+        let mut items = Vec::new();
+        for w in &self.workspaces {
+            let ws = &w.workspace.name;
+            if picker.only.as_ref().is_some_and(|o| o != ws) {
+                continue;
+            }
+            match w.workspace.service {
+                Service::Fabric => {
+                    let settings = self.targets.settings(ws);
+                    for lakehouse in self.targets.lakehouses(ws) {
+                        let place = Place {
+                            workspace: ws.clone(),
+                            within: Within::Lakehouse(Some(lakehouse.clone())),
+                        };
+                        let detail = format!(
+                            "a REPL of sparkdeck's own{}",
+                            if settings.is_empty() { String::new() } else { format!(" · {settings}") }
+                        );
+                        items.push(PickItem {
+                            workspace: ws.clone(),
+                            label: lakehouse.clone(),
+                            detail,
+                            place,
+                            warning: None,
+                        });
+                    }
+                    for e in &w.slot(Kind::Session).rows {
+                        let attachable = matches!(
+                            e.res.detail,
+                            Detail::Session { read_only: false, high_concurrency: false, .. }
+                        ) && !e.res.status.is_terminal();
+                        let Some(choice) = attachable.then(|| Choice::of(&e.res)).flatten() else { continue };
+                        let name = if e.res.name.is_empty() { &e.res.id } else { &e.res.name };
+                        items.push(PickItem {
+                            workspace: ws.clone(),
+                            label: format!("session {name}"),
+                            detail: format!("attach to it ({}; it stays yours)", e.res.raw_state),
+                            place: choice.place.clone(),
+                            warning: choice.warning,
+                        });
+                    }
+                }
+                Service::Databricks => {
+                    for e in &w.slot(Kind::Cluster).rows {
+                        let Some(choice) = Choice::of(&e.res) else { continue };
+                        let name = if e.res.name.is_empty() { &e.res.id } else { &e.res.name };
+                        let workers = match &e.res.detail {
+                            Detail::Cluster { workers, .. } if !workers.is_empty() => {
+                                format!(" · {workers} workers")
+                            }
+                            _ => String::new(),
+                        };
+                        items.push(PickItem {
+                            workspace: ws.clone(),
+                            label: format!("cluster {name}"),
+                            detail: format!("an execution context · {}{workers}", e.res.raw_state),
+                            place: choice.place.clone(),
+                            warning: choice.warning,
+                        });
+                    }
+                }
+            }
+        }
+        items.retain(|i| i.matches(&picker.query));
+        items
+    }
+
+    /// Keys while the picker is open: type to search, ↑/↓ to choose, enter to move there.
+    pub(in crate::app) fn on_picker_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let count = self.picker_items().len();
+        let Some(picker) = &mut self.console.picker else { return Vec::new() };
+        match key.code {
+            KeyCode::Esc => self.console.picker = None,
+            KeyCode::Down => picker.selected = (picker.selected + 1).min(count.saturating_sub(1)),
+            KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
+            KeyCode::Backspace => {
+                picker.query.pop();
+                picker.selected = 0;
+            }
+            KeyCode::Enter => {
+                let chosen = self
+                    .picker_items()
+                    .into_iter()
+                    .nth(self.console.picker.as_ref().map_or(0, |p| p.selected));
+                let Some(item) = chosen else {
+                    self.info("Nothing matches: backspace widens the search.".into());
+                    return Vec::new();
+                };
+                self.console.picker = None;
+                let effects = self.move_tab(item.place);
+                let label = self.target_label();
+                match item.warning {
+                    Some(w) => self.error(w),
+                    None => self.info(format!("This tab runs code in {label} from now on.")),
+                }
+                return effects;
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return vec![Effect::Quit],
+            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                picker.query.push(c);
+                picker.selected = 0;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}
