@@ -168,7 +168,7 @@ async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_s
     let fabric = stack.named(sparkdeck::domain::Service::Fabric);
     let screen = &mut stack.screen;
     screen.type_text(&format!(":editor {fabric}\n"));
-    screen.frame_with(&["Editor · ", "no session yet: F5 starts one"]).await;
+    screen.frame_with(&["ctrl-t new tab", "no session yet: F5 starts one"]).await;
     // Python: a value and a printed line, in a REPL acquired on the first run.
     screen.type_text("x = 21\nprint(x * 2)");
     screen.key(KeyCode::F(5));
@@ -231,7 +231,7 @@ async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() ->
     let frame = screen.frame_with(&["filter RUNNING", "▶ "]).await;
     assert!(frame.contains("RUNNING"), "{frame}");
     screen.key(KeyCode::Char('e'));
-    screen.frame_with(&["Editor · ", "/ cluster ", "no execution context yet"]).await;
+    screen.frame_with(&["ctrl-t new tab", "/ cluster ", "no execution context yet"]).await;
     screen.type_text("x = 6\nprint(x * 7)");
     screen.key(KeyCode::F(5));
     let frame = screen.frame_with(&["[1] PySpark ok", "context "]).await;

@@ -85,6 +85,21 @@ pub enum Msg {
         seq: u64,
         update: StatementUpdate,
     },
+    /// The file `:open` asked for, read for tab `tab` (or why not).
+    FileRead {
+        tab: u64,
+        path: std::path::PathBuf,
+        result: Result<String, String>,
+    },
+    /// A file was written (`:save`, `:export`): what, or why not.
+    FileWritten {
+        result: Result<String, String>,
+    },
+    /// The external editor (ctrl-e) ended: the text it left for tab `tab`, or why there is none.
+    EditedExternally {
+        tab: u64,
+        result: Result<String, String>,
+    },
     /// Something the user must hear about that belongs to no pane (the editor's text could not
     /// be saved); shown in the status line.
     Warning(String),
@@ -143,6 +158,16 @@ pub enum Effect {
     ReleaseRepl { repl: Repl },
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
+    /// Read a file into editor tab `tab` (`:open`); answer with `Msg::FileRead`.
+    ReadFile { tab: u64, path: std::path::PathBuf },
+    /// Write the tab's text to a file (`:save`); answer with `Msg::FileWritten`.
+    WriteFile { path: std::path::PathBuf, text: String },
+    /// Write a result table as CSV or JSON, by the path's extension (`:export`); answer with
+    /// `Msg::FileWritten`.
+    Export { path: std::path::PathBuf, table: crate::domain::statement::Table },
+    /// Edit tab `tab`'s text in `$VISUAL` / `$EDITOR` (the event loop suspends the terminal and
+    /// its input meanwhile); answer with `Msg::EditedExternally`.
+    EditExternally { tab: u64, text: String, extension: &'static str },
     /// Keep every editor tab's text on disk (after every change, so a crash loses nothing).
     SaveDraft(Tabs),
     /// Add a statement to the history on disk.

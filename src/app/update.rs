@@ -88,6 +88,22 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Msg::FileRead { tab, path, result } => {
+                self.dirty = true;
+                self.on_file_read(tab, path, result)
+            }
+            Msg::FileWritten { result } => {
+                match result {
+                    Ok(what) => self.info(what),
+                    Err(e) => self.error(e),
+                }
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::EditedExternally { tab, result } => {
+                self.dirty = true;
+                self.on_edited(tab, result)
+            }
             Msg::Repl { attempt, result } => {
                 self.dirty = true;
                 self.on_repl(attempt, result)
@@ -189,6 +205,9 @@ impl App {
                 }
             },
         };
+        if self.editing {
+            self.refresh_editor();
+        }
         self.dirty = true;
         effects
     }

@@ -4,7 +4,6 @@
 //! statement fails or the user presses Ctrl-C (which cancels the statement first).
 
 use std::io::{IsTerminal, Read};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -72,7 +71,7 @@ enum Place<'a> {
 
 /// The code and its language: the argument, the file, or standard input.
 fn read_code(args: &CodeArgs) -> Result<(String, Language), String> {
-    let from_extension = args.file.as_deref().and_then(language_of);
+    let from_extension = args.file.as_deref().and_then(Language::of_path);
     let language = args.language.map(Language::from).or(from_extension).unwrap_or_default();
     let code = match (&args.code, &args.file) {
         (Some(code), _) if code != "-" => code.clone(),
@@ -94,16 +93,6 @@ fn read_code(args: &CodeArgs) -> Result<(String, Language), String> {
         return Err("nothing to run: the code is empty".into());
     }
     Ok((code, language))
-}
-
-fn language_of(path: &Path) -> Option<Language> {
-    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-        "py" => Some(Language::PySpark),
-        "scala" | "sc" => Some(Language::Scala),
-        "sql" => Some(Language::Sql),
-        "r" => Some(Language::R),
-        _ => None,
-    }
 }
 
 impl From<LanguageArg> for Language {

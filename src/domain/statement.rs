@@ -45,6 +45,27 @@ impl Language {
         }
     }
 
+    /// The language a file's extension names (`.py`, `.scala`/`.sc`, `.sql`, `.r`).
+    pub fn of_path(path: &std::path::Path) -> Option<Language> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "py" => Some(Language::PySpark),
+            "scala" | "sc" => Some(Language::Scala),
+            "sql" => Some(Language::Sql),
+            "r" => Some(Language::R),
+            _ => None,
+        }
+    }
+
+    /// The extension of a file holding code in this language.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Language::PySpark => "py",
+            Language::Scala => "scala",
+            Language::Sql => "sql",
+            Language::R => "r",
+        }
+    }
+
     pub fn next(self) -> Language {
         let i = Language::ALL.iter().position(|l| *l == self).unwrap_or(0);
         Language::ALL[(i + 1) % Language::ALL.len()]

@@ -5,6 +5,7 @@
 
 mod actions;
 mod drafts;
+mod files;
 mod logs;
 mod statements;
 
@@ -77,10 +78,13 @@ impl Runner {
                 let Some(ws) = self.workspace(repl.workspace()) else { return };
                 statements::release(ws, repl)
             }
-            Effect::SaveDraft(draft) => self.drafts.save(draft),
+            Effect::SaveDraft(tabs) => self.drafts.save(tabs),
+            Effect::ReadFile { tab, path } => files::read(tab, path, tx),
+            Effect::WriteFile { path, text } => files::write(path, text, tx),
+            Effect::Export { path, table } => files::export(path, table, tx),
             Effect::AppendHistory(entry) => self.drafts.append_history(entry),
             // The event loop's own (see `tui`): they never reach the runner.
-            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } => {}
+            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } | Effect::EditExternally { .. } => {}
         }
     }
 }

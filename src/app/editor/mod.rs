@@ -9,6 +9,9 @@
 //! acquisition (`attempt`), both numbered across tabs, so an answer finds its tab.
 
 mod cells;
+mod files;
+mod grid;
+pub mod highlight;
 mod picker;
 mod place;
 mod run;
@@ -24,6 +27,7 @@ use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::drafts::{Draft, HistoryEntry, MAX_HISTORY, Tabs};
 
 pub use cells::{CodeCell, cells, magic};
+pub use grid::{Grid, GridView, grid_of};
 pub use picker::{PickItem, Picker, Targets};
 pub use place::{Place, Within};
 
@@ -80,6 +84,8 @@ pub struct Run {
     /// It never reached the service (the submit failed): F5 sends it again.
     pub resendable: bool,
     pub output: Option<Output>,
+    /// How its table is laid out, worked out when it arrived.
+    pub grid: Option<Grid>,
     pub started_at: Timestamp,
     pub finished_at: Option<Timestamp>,
 }
@@ -102,6 +108,8 @@ impl Run {
 /// One tab of the editor.
 #[derive(Debug, Clone)]
 pub struct Editor {
+    /// Names the tab in answers that come back later (file reads, the external editor).
+    pub id: u64,
     /// Where it runs code, once chosen.
     pub place: Option<Place>,
     pub text: TextArea<'static>,
@@ -127,6 +135,12 @@ pub struct Editor {
     attempt: u64,
     /// What the current acquisition made before it was ready: given back if abandoned.
     pending: Option<Repl>,
+    /// The text's highlighted lines, parsed as far as the screen needs.
+    pub highlight: highlight::Highlight,
+    /// Columns the newest table is scrolled right by (alt-→).
+    pub grid_left: usize,
+    /// The full-screen table (alt-f), while open.
+    pub grid_view: Option<GridView>,
 }
 
 impl Default for Editor {
@@ -152,7 +166,17 @@ impl Editor {
             last_activity: None,
             attempt: 0,
             pending: None,
+            highlight: highlight::Highlight::default(),
+            grid_left: 0,
+            grid_view: None,
+            id: 0,
         }
+    }
+
+    /// Highlight what can be on screen: `rows` lines around the cursor.
+    pub(super) fn refresh_highlight(&mut self, rows: usize) {
+        let upto = self.text.cursor().0 + rows + 1;
+        self.highlight.refresh(self.text.lines(), self.language, upto);
     }
 
     /// The workspace it runs in, once chosen.
@@ -273,6 +297,7 @@ pub struct Console {
     closing: Option<usize>,
     /// The target picker, while open.
     pub picker: Option<Picker>,
+    next_tab_id: u64,
 }
 
 impl Default for Console {
@@ -284,14 +309,9 @@ impl Default for Console {
 impl Console {
     /// The editor as it was left: the saved tabs and the history.
     pub fn new(saved: Tabs, history: Vec<HistoryEntry>) -> Console {
-        let mut tabs: Vec<Editor> = saved.tabs.into_iter().take(MAX_TABS).map(Editor::new).collect();
-        if tabs.is_empty() {
-            tabs.push(Editor::default());
-        }
-        let active = saved.active.min(tabs.len() - 1);
-        Console {
-            tabs,
-            active,
+        let mut console = Console {
+            tabs: Vec::new(),
+            active: 0,
             history,
             next_seq: 1,
             next_attempt: 1,
@@ -299,7 +319,16 @@ impl Console {
             notice: None,
             closing: None,
             picker: None,
+            next_tab_id: 0,
+        };
+        let mut drafts = saved.tabs;
+        drafts.truncate(MAX_TABS);
+        if drafts.is_empty() {
+            drafts.push(Draft::default());
         }
+        console.tabs = drafts.into_iter().map(|d| console.open_tab(d)).collect();
+        console.active = saved.active.min(console.tabs.len() - 1);
+        console
     }
 
     /// The tab in front.
@@ -323,6 +352,16 @@ impl Console {
     /// Every tab's text, to keep on disk.
     pub fn drafts(&self) -> Tabs {
         Tabs { active: self.active, tabs: self.tabs.iter().map(Editor::draft).collect() }
+    }
+
+    /// A tab for `draft`, numbered.
+    fn open_tab(&mut self, draft: Draft) -> Editor {
+        self.next_tab_id += 1;
+        Editor { id: self.next_tab_id, ..Editor::new(draft) }
+    }
+
+    pub(super) fn tab_by_id(&mut self, id: u64) -> Option<&mut Editor> {
+        self.tabs.iter_mut().find(|t| t.id == id)
     }
 
     /// The tab that ran statement `seq`.

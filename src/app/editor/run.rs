@@ -17,6 +17,9 @@ impl App {
         if self.console.picker.is_some() {
             return self.on_picker_key(key);
         }
+        if self.console.tab().grid_view.is_some() {
+            return self.on_grid_key(key);
+        }
         if command != Some(Command::CloseTab) {
             self.console.closing = None;
         }
@@ -38,6 +41,15 @@ impl App {
             Some(Command::NewTab) => return self.new_tab(),
             Some(Command::CloseTab) => return self.close_tab(),
             Some(Command::Tab(n)) => return self.switch_tab(usize::from(n).saturating_sub(1)),
+            Some(Command::ExternalEditor) => return self.edit_externally(),
+            Some(Command::GridLeft) | Some(Command::GridRight) => {
+                self.scroll_grid(command == Some(Command::GridRight));
+                false
+            }
+            Some(Command::GridView) => {
+                self.open_grid();
+                false
+            }
             Some(Command::PickTarget) => {
                 self.open_picker(None);
                 false
@@ -140,6 +152,7 @@ impl App {
                 after,
                 resendable: false,
                 output: None,
+                grid: None,
                 started_at: self.now,
                 finished_at: None,
             };
@@ -317,6 +330,10 @@ impl App {
             }
             StatementUpdate::Finished(phase, output) => {
                 run.state = RunState::Sent(phase);
+                run.grid = match &output {
+                    Some(Output::Table(t)) => Some(super::grid_of(t)),
+                    _ => None,
+                };
                 run.output = output;
                 run.finished_at = Some(now);
                 tab.last_activity = Some(now);
@@ -397,9 +414,19 @@ impl App {
         }
     }
 
+    /// Highlight what can be on screen of the tab in front, after anything that may change it.
+    pub(in crate::app) fn refresh_editor(&mut self) {
+        let rows = usize::from(self.size.1);
+        self.console.tab_mut().refresh_highlight(rows);
+    }
+
     /// Where the tab in front runs, as outputs name it ("Sales Analytics / lh_sales").
-    pub(in crate::app) fn target_label(&self) -> String {
-        let tab: &Editor = self.console.tab();
+    pub fn target_label(&self) -> String {
+        self.target_label_of(self.console.tab())
+    }
+
+    /// Where `tab` runs, named for the screen.
+    pub fn target_label_of(&self, tab: &Editor) -> String {
         let Some(place) = &tab.place else { return "nowhere yet".into() };
         let within = match (&tab.repl, place.label()) {
             (ReplState::Ready(Repl::Livy { lakehouse, .. }), _) => lakehouse.clone(),

@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::app::msg::Effect;
 
-use super::{Editor, MAX_TABS, ReplState};
+use super::{Editor, MAX_TABS};
 
 impl App {
     pub(in crate::app) fn new_tab(&mut self) -> Vec<Effect> {
@@ -68,9 +68,12 @@ impl App {
         self.console.left_running.extend(left);
         let mut effects: Vec<Effect> = release.into_iter().map(|repl| Effect::ReleaseRepl { repl }).collect();
         if self.console.tabs.len() == 1 {
-            let place = self.console.tab().place.clone();
-            self.console.tabs[0] = Editor { place, ..Editor::default() };
-            self.console.tabs[0].repl = ReplState::None;
+            let place = self.console.tab().place.clone().map(|mut p| {
+                p.detach();
+                p
+            });
+            let fresh = self.console.open_tab(crate::drafts::Draft::default());
+            self.console.tabs[0] = Editor { place, ..fresh };
         } else {
             self.console.tabs.remove(active);
             self.console.active = active.min(self.console.tabs.len() - 1);
