@@ -350,3 +350,85 @@ async fn a_capacity_refusal_is_shown_precisely_the_next_run_tries_again_and_f8_c
     ended.sim.shutdown().await;
     Ok(())
 }
+
+/// Alt + a key, as terminals send it.
+fn alt(screen: &Screen, c: char) {
+    screen.press(KeyCode::Char(c), KeyModifiers::ALT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_on_different_targets_run_at_once_and_a_result_exports_with_its_types() -> TestResult {
+    let mut stack = Stack::start().await?;
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
+    let out = tempfile::tempdir()?;
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    screen.frame_with(&["ctrl-t new tab", "no session yet"]).await;
+    // Tab 1: a long statement in a Fabric high-concurrency REPL (600 simulated seconds).
+    screen.type_text("import time; time.sleep(600); print('slept')");
+    screen.key(KeyCode::F(5));
+    screen.frame_with(&["[1] PySpark running"]).await;
+    // Tab 2, moved with the picker to a running Databricks cluster.
+    screen.press(KeyCode::Char('t'), KeyModifiers::CONTROL);
+    screen.press(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    screen.type_text("cluster running");
+    screen.frame_with(&["Where this tab runs code", "an execution context · RUNNING"]).await;
+    screen.key(KeyCode::Enter);
+    screen.frame_with(&["2 adb-", "/ cluster ", "no execution context yet"]).await;
+    screen.type_text("spark.range(5).count()");
+    screen.key(KeyCode::F(5));
+    // Tab 2's answer while tab 1's statement still runs: its tab shows a spinner.
+    let frame = screen.frame_with(&["[2] PySpark ok", "   5"]).await;
+    let tab_bar =
+        frame.lines().find(|l| l.contains(" 1 ") && l.contains("│ 2 adb-")).unwrap_or_default().to_string();
+    assert!(
+        ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"].iter().any(|s| tab_bar
+            .split('│')
+            .next()
+            .unwrap_or("")
+            .contains(s)),
+        "tab 1 still runs: {tab_bar}"
+    );
+    assert!(
+        frame.contains("· adb-") && frame.contains("/ cluster "),
+        "the output says where it ran: {frame}"
+    );
+    // Back in tab 1: a typed table, exported as JSON and CSV.
+    alt(screen, '1');
+    screen.frame_with(&["[1] PySpark ok", "slept"]).await;
+    screen.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
+    screen.type_text("%%sql\nSELECT region, COUNT(*) AS orders, ROUND(SUM(quantity * unit_price), 2) AS revenue FROM sales GROUP BY region ORDER BY region");
+    screen.key(KeyCode::F(5));
+    screen.frame_with(&["[3] SQL ok", "region", "orders"]).await;
+    let json = out.path().join("by region.json");
+    alt(screen, ':');
+    screen.type_text(&format!("export {}\n", json.display()));
+    screen.frame_with(&["Exported", "rows to"]).await;
+    let csv = out.path().join("by_region.csv");
+    alt(screen, ':');
+    screen.type_text(&format!("export {}\n", csv.display()));
+    screen.frame_with(&["Exported", "by_region.csv"]).await;
+    let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json)?)?;
+    let first = &rows[0];
+    assert!(
+        first["region"].is_string() && first["orders"].is_u64() && first["revenue"].is_number(),
+        "{rows}"
+    );
+    let text = std::fs::read_to_string(&csv)?;
+    assert!(text.starts_with("region,orders,revenue\n"), "{text}");
+    assert_eq!(text.lines().count(), rows.as_array().map_or(0, Vec::len) + 1);
+    // Both tabs' texts are on disk.
+    let ended = stack.quit().await?;
+    let tabs = ended.drafts.load_tabs().map_err(|e| e.to_string())?;
+    assert_eq!(tabs.tabs.len(), 2);
+    assert_eq!(tabs.tabs[1].text, "spark.range(5).count()");
+    // Both REPLs are given back on quit.
+    let (release, left) = ended.app.console().quit_plan();
+    assert_eq!((release.len(), left.len()), (2, 0), "{release:?} {left:?}");
+    for repl in &release {
+        let ws = ended.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
+        statements::release(ws, repl).await?;
+    }
+    ended.sim.shutdown().await;
+    Ok(())
+}

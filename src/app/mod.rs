@@ -340,7 +340,7 @@ impl App {
         usize::from(self.areas().rows.height).max(1)
     }
 
-    fn visible_effect(&self) -> Effect {
+    pub(super) fn visible_effect(&self) -> Effect {
         let kinds = self.pane.kinds();
         let workspaces = self
             .in_scope()

@@ -70,11 +70,20 @@ impl PickItem {
 }
 
 impl App {
-    pub(in crate::app) fn open_picker(&mut self, only: Option<&str>) {
+    /// Open the picker; while it is open, sessions and clusters of every workspace are polled,
+    /// so it offers what exists now even if those panes were never opened.
+    pub(in crate::app) fn open_picker(&mut self, only: Option<&str>) -> Vec<Effect> {
         self.console.picker = Some(Picker { only: only.map(str::to_string), ..Picker::default() });
         if let Some(ws) = only {
             self.info(format!("{ws} is a Databricks workspace: choose one of its clusters to run code on."));
         }
+        let workspaces = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
+        vec![Effect::SetVisible { workspaces, kinds: vec![Kind::Session, Kind::Cluster] }]
+    }
+
+    fn close_picker(&mut self) -> Effect {
+        self.console.picker = None;
+        self.visible_effect()
     }
 
     /// The places the picker offers for its search, in workspace order.
@@ -152,7 +161,7 @@ impl App {
         let count = self.picker_items().len();
         let Some(picker) = &mut self.console.picker else { return Vec::new() };
         match key.code {
-            KeyCode::Esc => self.console.picker = None,
+            KeyCode::Esc => return vec![self.close_picker()],
             KeyCode::Down => picker.selected = (picker.selected + 1).min(count.saturating_sub(1)),
             KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
             KeyCode::Backspace => {
@@ -168,8 +177,8 @@ impl App {
                     self.info("Nothing matches: backspace widens the search.".into());
                     return Vec::new();
                 };
-                self.console.picker = None;
-                let effects = self.move_tab(item.place);
+                let mut effects = vec![self.close_picker()];
+                effects.extend(self.move_tab(item.place));
                 let label = self.target_label();
                 match item.warning {
                     Some(w) => self.error(w),

@@ -159,8 +159,7 @@ impl App {
             // Which cluster? The picker asks, showing that workspace's clusters.
             let workspace = place.workspace.clone();
             self.editing = true;
-            self.open_picker(Some(&workspace));
-            return Vec::new();
+            return self.open_picker(Some(&workspace));
         }
         let effects = self.move_tab(place);
         self.editing = true;

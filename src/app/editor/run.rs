@@ -50,10 +50,7 @@ impl App {
                 self.open_grid();
                 false
             }
-            Some(Command::PickTarget) => {
-                self.open_picker(None);
-                false
-            }
+            Some(Command::PickTarget) => return self.open_picker(None),
             Some(Command::EditorCommand) => {
                 self.open_prompt(PromptMode::Command);
                 false
