@@ -104,8 +104,7 @@ impl App {
             self.info("The tab that asked for this text is closed.".into());
             return false;
         };
-        tab.text.clear();
-        tab.text.insert_str(text.trim_end_matches('\n'));
+        tab.replace(text.trim_end_matches('\n'));
         if let Some(language) = language {
             tab.language = language;
         }

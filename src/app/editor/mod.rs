@@ -141,6 +141,20 @@ pub struct Editor {
     pub grid_left: usize,
     /// The full-screen table (alt-f), while open.
     pub grid_view: Option<GridView>,
+    /// The last edit replaced the whole text (a file, the outside editor): two text-area edits
+    /// (clear, insert) that undo and redo take as one.
+    replaced: Replaced,
+}
+
+/// Whether undo (or redo) should step twice: over both halves of a text replacement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Replaced {
+    #[default]
+    No,
+    /// Undo next takes both halves.
+    Undo,
+    /// It was just undone: redo takes both halves.
+    Redo,
 }
 
 impl Default for Editor {
@@ -169,8 +183,37 @@ impl Editor {
             highlight: highlight::Highlight::default(),
             grid_left: 0,
             grid_view: None,
+            replaced: Replaced::No,
             id: 0,
         }
+    }
+
+    /// Put `text` in place of the whole text, as one step of undo.
+    pub(super) fn replace(&mut self, text: &str) {
+        self.text.clear();
+        self.text.insert_str(text);
+        self.replaced = Replaced::Undo;
+    }
+
+    /// Undo (`redo` false) or redo one edit; a whole-text replacement counts as one.
+    pub(super) fn undo_redo(&mut self, redo: bool) -> bool {
+        let twice = matches!((self.replaced, redo), (Replaced::Undo, false) | (Replaced::Redo, true));
+        let step = |t: &mut TextArea<'static>| if redo { t.redo() } else { t.undo() };
+        let mut changed = step(&mut self.text);
+        if twice {
+            changed |= step(&mut self.text);
+        }
+        self.replaced = match (twice, redo) {
+            (true, false) => Replaced::Redo,
+            (true, true) => Replaced::Undo,
+            _ => Replaced::No,
+        };
+        changed
+    }
+
+    /// Any other edit: a replacement further back is undone edit by edit.
+    pub(super) fn edited(&mut self) {
+        self.replaced = Replaced::No;
     }
 
     /// Highlight what can be on screen: `rows` lines around the cursor.

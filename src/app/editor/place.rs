@@ -161,6 +161,16 @@ impl App {
             self.editing = true;
             return self.open_picker(Some(&workspace));
         }
+        // Other tabs restored from disk that run nowhere yet start where the editor opens (with
+        // REPLs of their own: an attached session serves the tab in front only).
+        let active = self.console.active;
+        for (i, tab) in self.console.tabs.iter_mut().enumerate() {
+            if i != active && tab.place.is_none() {
+                let mut p = place.clone();
+                p.detach();
+                tab.place = Some(p);
+            }
+        }
         let effects = self.move_tab(place);
         self.editing = true;
         if let Some(notice) = self.console.notice.take() {

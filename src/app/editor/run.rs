@@ -78,15 +78,27 @@ impl App {
                 tab.output_scroll = tab.output_scroll.saturating_sub(3);
                 false
             }
-            Some(Command::Undo) => tab.text.undo(),
-            Some(Command::Redo) => tab.text.redo(),
+            Some(Command::Undo) => tab.undo_redo(false),
+            Some(Command::Redo) => tab.undo_redo(true),
             Some(Command::SelectAll) => {
                 tab.select_all();
                 false
             }
-            Some(Command::ClearText) => tab.clear(),
-            Some(Command::ToggleComment) => tab.toggle_comment(),
-            _ => tab.text.input(key),
+            Some(Command::ClearText) => {
+                tab.edited();
+                tab.clear()
+            }
+            Some(Command::ToggleComment) => {
+                tab.edited();
+                tab.toggle_comment()
+            }
+            _ => {
+                let changed = tab.text.input(key);
+                if changed {
+                    tab.edited();
+                }
+                changed
+            }
         };
         if changed { vec![Effect::SaveDraft(self.console.drafts())] } else { Vec::new() }
     }
