@@ -432,3 +432,30 @@ async fn two_tabs_on_different_targets_run_at_once_and_a_result_exports_with_its
     ended.sim.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_submit_says_why_and_f5_sends_it_again_while_a_5xx_status_read_is_retried() -> TestResult {
+    // The first statement POST fails with a 500 (never re-sent by itself: it may have run), and
+    // the first status reads answer 500 (reads are safe to repeat, so they are retried).
+    let mut stack =
+        Stack::start_with("POST@/repls/:script=500+ok,GET@/statements/:script=500+500+ok").await?;
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    screen.frame_with(&["ctrl-t new tab", "no session yet"]).await;
+    screen.type_text("print(6 * 7)");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark not sent", "F5 sends it again"]).await;
+    assert!(frame.contains("500"), "the reason: {frame}");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark ok", "   42"]).await;
+    assert!(!frame.contains("[2]"), "the same run, sent again: {frame}");
+    let ended = stack.quit().await?;
+    let (release, _) = ended.app.console().quit_plan();
+    for repl in &release {
+        let ws = ended.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
+        statements::release(ws, repl).await?;
+    }
+    ended.sim.shutdown().await;
+    Ok(())
+}

@@ -406,3 +406,37 @@ pub fn repl_gone(e: &Error) -> bool {
             || (m.contains("context") && (m.contains("does not exist") || m.contains("not found")))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_acquire_body_carries_the_workspace_repl_settings() {
+        let settings = ReplSettings {
+            session_tag: Some("team-a".into()),
+            environment: Some("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f".into()),
+            conf: [("spark.sql.shuffle.partitions".to_string(), "64".to_string())].into(),
+            executor_memory: Some("28g".into()),
+            num_executors: Some(2),
+            ..ReplSettings::default()
+        };
+        let body = serde_json::to_value(acquire_body(&settings, "lh_sales")).unwrap_or_default();
+        assert_eq!(body["sessionTag"], "team-a");
+        assert_eq!(body["artifactName"], "lh_sales");
+        assert_eq!(body["conf"]["spark.sql.shuffle.partitions"], "64");
+        // Fabric reads the environment from a conf value holding JSON text (fabric-livy.md §4).
+        let env: serde_json::Value =
+            serde_json::from_str(body["conf"]["spark.fabric.environmentDetails"].as_str().unwrap_or(""))
+                .unwrap_or_default();
+        assert_eq!(env, json!({"id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"}));
+        assert_eq!((body["executorMemory"].as_str(), body["numExecutors"].as_u64()), (Some("28g"), Some(2)));
+        assert!(body.get("driverMemory").is_none(), "unset sizes are not sent: {body}");
+        // Without settings: the shared tag only.
+        let body = serde_json::to_value(acquire_body(&ReplSettings::default(), "lh")).unwrap_or_default();
+        assert_eq!(body["sessionTag"], SESSION_TAG);
+        assert!(body.get("conf").is_none(), "{body}");
+    }
+}
