@@ -183,24 +183,9 @@ pub struct FabricEntry {
     pub endpoint: Option<BaseUrl>,
     /// Default `{ method = "azure-cli" }`.
     pub auth: Option<Spanned<EntraAuthEntry>>,
-    /// How the editor's own REPLs are acquired.
+    /// `[fabric.repl]`: how the editor's own REPLs are acquired.
     #[serde(default)]
-    pub repl: ReplEntry,
-}
-
-/// `[fabric.repl]`: the settings of the editor's own high-concurrency REPLs.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReplEntry {
-    pub session_tag: Option<String>,
-    pub environment: Option<Guid>,
-    #[serde(default)]
-    pub conf: std::collections::BTreeMap<String, String>,
-    pub driver_memory: Option<String>,
-    pub driver_cores: Option<u32>,
-    pub executor_memory: Option<String>,
-    pub executor_cores: Option<u32>,
-    pub num_executors: Option<u32>,
+    pub repl: crate::domain::statement::ReplSettings,
 }
 
 /// A lakehouse: its id, or `{ id = "…", name = "…" }`.

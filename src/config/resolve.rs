@@ -137,17 +137,17 @@ impl<'a> Resolver<'a> {
         let label = format!("fabric `{name}`");
         let (credential, endpoints) =
             self.entra(auth_entry, &auth_span, "fabric.auth", &label, &mut env_vars)?;
-        let r = entry.repl;
-        let repl = crate::domain::statement::ReplSettings {
-            session_tag: r.session_tag,
-            environment: r.environment.map(|g| g.0),
-            conf: r.conf,
-            driver_memory: r.driver_memory,
-            driver_cores: r.driver_cores,
-            executor_memory: r.executor_memory,
-            executor_cores: r.executor_cores,
-            num_executors: r.num_executors,
-        };
+        let repl = entry.repl;
+        if let Some(env) = &repl.environment
+            && let Err(e) = super::model::Guid::parse(env)
+        {
+            return Err(self.invalid(
+                span,
+                "fabric.repl.environment",
+                e,
+                "give the environment's id (a GUID from its Fabric URL)",
+            ));
+        }
         Ok(FabricWorkspace {
             name,
             workspace_id,

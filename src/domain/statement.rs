@@ -75,7 +75,8 @@ impl Language {
 /// How sparkdeck acquires its own REPLs in a Fabric workspace (config `[fabric.repl]`): the
 /// high-concurrency session tag they share, the environment, Spark conf and sizes — all sent in
 /// the acquire body.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReplSettings {
     /// Default `sparkdeck`.
     pub session_tag: Option<String>,

@@ -33,6 +33,14 @@ pub fn grid_of(table: &Table) -> Grid {
     Grid { widths, numeric }
 }
 
+/// How `run`'s table is laid out: as worked out on arrival, else now (a run built by hand).
+pub fn layout_of<'a>(grid: &'a Option<Grid>, table: &Table) -> std::borrow::Cow<'a, Grid> {
+    match grid {
+        Some(g) => std::borrow::Cow::Borrowed(g),
+        None => std::borrow::Cow::Owned(grid_of(table)),
+    }
+}
+
 /// The full-screen table: which run's, and the cell the cursor is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GridView {

@@ -27,7 +27,7 @@ use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::drafts::{Draft, HistoryEntry, MAX_HISTORY, Tabs};
 
 pub use cells::{CodeCell, cells, magic};
-pub use grid::{Grid, GridView, grid_of};
+pub use grid::{Grid, GridView, grid_of, layout_of};
 pub use picker::{PickItem, Picker, Targets};
 pub use place::{Place, Within};
 

@@ -63,6 +63,19 @@ pub struct PickItem {
 }
 
 impl PickItem {
+    /// A session or cluster row as a place ("session etl", "cluster etl-nightly").
+    fn of_row(r: &crate::domain::Resource, what: &str, detail: String) -> Option<PickItem> {
+        let Choice { place, warning } = Choice::of(r)?;
+        let name = if r.name.is_empty() { &r.id } else { &r.name };
+        Some(PickItem {
+            workspace: r.workspace.clone(),
+            label: format!("{what} {name}"),
+            detail,
+            place,
+            warning,
+        })
+    }
+
     fn matches(&self, query: &str) -> bool {
         let hay = format!("{} {} {}", self.workspace, self.label, self.detail).to_lowercase();
         query.to_lowercase().split_whitespace().all(|word| hay.contains(word))
@@ -120,34 +133,22 @@ impl App {
                             e.res.detail,
                             Detail::Session { read_only: false, high_concurrency: false, .. }
                         ) && !e.res.status.is_terminal();
-                        let Some(choice) = attachable.then(|| Choice::of(&e.res)).flatten() else { continue };
-                        let name = if e.res.name.is_empty() { &e.res.id } else { &e.res.name };
-                        items.push(PickItem {
-                            workspace: ws.clone(),
-                            label: format!("session {name}"),
-                            detail: format!("attach to it ({}; it stays yours)", e.res.raw_state),
-                            place: choice.place.clone(),
-                            warning: choice.warning,
-                        });
+                        if attachable {
+                            let detail = format!("attach to it ({}; it stays yours)", e.res.raw_state);
+                            items.extend(PickItem::of_row(&e.res, "session", detail));
+                        }
                     }
                 }
                 Service::Databricks => {
                     for e in &w.slot(Kind::Cluster).rows {
-                        let Some(choice) = Choice::of(&e.res) else { continue };
-                        let name = if e.res.name.is_empty() { &e.res.id } else { &e.res.name };
                         let workers = match &e.res.detail {
                             Detail::Cluster { workers, .. } if !workers.is_empty() => {
                                 format!(" · {workers} workers")
                             }
                             _ => String::new(),
                         };
-                        items.push(PickItem {
-                            workspace: ws.clone(),
-                            label: format!("cluster {name}"),
-                            detail: format!("an execution context · {}{workers}", e.res.raw_state),
-                            place: choice.place.clone(),
-                            warning: choice.warning,
-                        });
+                        let detail = format!("an execution context · {}{workers}", e.res.raw_state);
+                        items.extend(PickItem::of_row(&e.res, "cluster", detail));
                     }
                 }
             }

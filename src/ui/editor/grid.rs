@@ -94,14 +94,7 @@ pub(super) fn full_screen(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
         return;
     };
     let Some(crate::domain::statement::Output::Table(table)) = &run.output else { return };
-    let fallback;
-    let grid = match &run.grid {
-        Some(g) => g,
-        None => {
-            fallback = crate::app::editor::grid_of(table);
-            &fallback
-        }
-    };
+    let grid = &*crate::app::editor::layout_of(&run.grid, table);
     let col_name = table.columns.get(view.col).map_or(String::new(), |c| {
         format!("{}{}", c.name, c.data_type.as_ref().map(|t| format!(" ({t})")).unwrap_or_default())
     });

@@ -141,14 +141,7 @@ fn run_lines<'a>(
         (RunState::Failed(e), _) => wrapped(&format!("✗ {e}"), theme.error),
         (_, Some(Output::Text(text))) => text.lines().for_each(|l| wrapped(l, theme.text)),
         (_, Some(Output::Table(table))) => {
-            let fallback;
-            let layout = match &run.grid {
-                Some(g) => g,
-                None => {
-                    fallback = crate::app::editor::grid_of(table);
-                    &fallback
-                }
-            };
+            let layout = &*crate::app::editor::layout_of(&run.grid, table);
             // Room for rows once the run's other lines are counted, so the table's header shows.
             let room = need.saturating_sub(lines.len() + 6).max(1);
             lines.extend(grid::table_lines(table, layout, theme, left, room));
