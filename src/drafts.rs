@@ -40,12 +40,38 @@ pub struct HistoryEntry {
     pub at: Timestamp,
 }
 
-/// Every editor tab's text, in order, and the tab in front: what `tabs.json` holds.
+/// Every editor tab's text, in order, the tab in front, and where each tab ran code: what
+/// `tabs.json` holds.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Tabs {
     #[serde(default)]
     pub active: usize,
     pub tabs: Vec<Draft>,
+    /// One per tab (missing ones: none chosen yet).
+    #[serde(default)]
+    pub targets: Vec<Option<Target>>,
+}
+
+/// Where a tab ran code: a workspace and a lakehouse, a Livy session or a cluster in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Target {
+    /// A REPL of sparkdeck's own in this lakehouse (by label; none: the first).
+    Lakehouse {
+        workspace: String,
+        lakehouse: Option<String>,
+    },
+    Session {
+        workspace: String,
+        lakehouse: String,
+        id: String,
+        name: String,
+    },
+    Cluster {
+        workspace: String,
+        id: String,
+        name: String,
+    },
 }
 
 /// Where the files are.
@@ -76,9 +102,9 @@ impl Drafts {
         match fs::read_to_string(&path) {
             Ok(text) => match serde_json::from_str::<Tabs>(&text) {
                 Ok(tabs) if !tabs.tabs.is_empty() => {
-                    Ok(Tabs { active: tabs.active.min(tabs.tabs.len() - 1), tabs: tabs.tabs })
+                    Ok(Tabs { active: tabs.active.min(tabs.tabs.len() - 1), ..tabs })
                 }
-                Ok(_) => Ok(Tabs { active: 0, tabs: vec![Draft::default()] }),
+                Ok(_) => Ok(Tabs { active: 0, tabs: vec![Draft::default()], targets: Vec::new() }),
                 Err(e) => {
                     let aside = self.dir.join("tabs.json.unreadable");
                     let kept = match fs::rename(&path, &aside) {
@@ -92,7 +118,7 @@ impl Drafts {
                 }
             },
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.load_draft().map(|draft| Tabs { active: 0, tabs: vec![draft] })
+                self.load_draft().map(|draft| Tabs { active: 0, tabs: vec![draft], targets: Vec::new() })
             }
             Err(e) => Err(format!("{}: {e}", path.display())),
         }
@@ -250,9 +276,13 @@ mod tests {
         let drafts = Drafts::in_data_dir(dir.path());
         let old = Draft { language: Language::Sql, text: "SELECT 1".into() };
         drafts.save_draft(&old)?;
-        assert_eq!(drafts.load_tabs(), Ok(Tabs { active: 0, tabs: vec![old.clone()] }));
-        let tabs =
-            Tabs { active: 1, tabs: vec![old, Draft { language: Language::R, text: "x <- 1".into() }] };
+        assert_eq!(drafts.load_tabs(), Ok(Tabs { active: 0, tabs: vec![old.clone()], targets: Vec::new() }));
+        let cluster = Target::Cluster { workspace: "adb".into(), id: "0101".into(), name: "etl".into() };
+        let tabs = Tabs {
+            active: 1,
+            tabs: vec![old, Draft { language: Language::R, text: "x <- 1".into() }],
+            targets: vec![None, Some(cluster)],
+        };
         drafts.save_tabs(&tabs)?;
         assert_eq!(drafts.load_tabs(), Ok(tabs));
         fs::write(drafts.tabs_path(), "[")?;

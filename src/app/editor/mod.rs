@@ -216,6 +216,19 @@ impl Editor {
         self.replaced = Replaced::No;
     }
 
+    /// Run at `place` again, as before a restart: an attached session is attached to again (if it
+    /// has ended since, the first run says so and moves to a REPL of sparkdeck's own).
+    fn restore(&mut self, place: Option<Place>) {
+        if let Some(Place { workspace, within: Within::Session { lakehouse, id, .. } }) = &place {
+            self.repl = ReplState::Ready(Repl::LivySession {
+                workspace: workspace.clone(),
+                lakehouse: lakehouse.clone(),
+                session_id: id.clone(),
+            });
+        }
+        self.place = place;
+    }
+
     /// Highlight what can be on screen: `rows` lines around the cursor.
     pub(super) fn refresh_highlight(&mut self, rows: usize) {
         let upto = self.text.cursor().0 + rows + 1;
@@ -369,7 +382,12 @@ impl Console {
         if drafts.is_empty() {
             drafts.push(Draft::default());
         }
-        console.tabs = drafts.into_iter().map(|d| console.open_tab(d)).collect();
+        let mut targets = saved.targets.into_iter();
+        for draft in drafts {
+            let mut tab = console.open_tab(draft);
+            tab.restore(targets.next().flatten().map(Place::restored));
+            console.tabs.push(tab);
+        }
         console.active = saved.active.min(console.tabs.len() - 1);
         console
     }
@@ -392,9 +410,13 @@ impl Console {
         self.active
     }
 
-    /// Every tab's text, to keep on disk.
+    /// Every tab's text and target, to keep on disk.
     pub fn drafts(&self) -> Tabs {
-        Tabs { active: self.active, tabs: self.tabs.iter().map(Editor::draft).collect() }
+        Tabs {
+            active: self.active,
+            tabs: self.tabs.iter().map(Editor::draft).collect(),
+            targets: self.tabs.iter().map(|t| t.place.as_ref().map(Place::saved)).collect(),
+        }
     }
 
     /// A tab for `draft`, numbered.

@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::app::msg::Effect;
 use crate::domain::statement::Repl;
 use crate::domain::{Detail, Resource, Service};
+use crate::drafts::Target as SavedTarget;
 
 use super::{ReplState, RunState};
 
@@ -53,6 +54,40 @@ impl Place {
             Within::Lakehouse(lakehouse) => lakehouse.clone(),
             Within::Session { lakehouse, name, .. } => Some(format!("{lakehouse} · session {name}")),
             Within::Cluster { name, .. } => Some(format!("cluster {name}")),
+        }
+    }
+
+    /// As the tabs file keeps it.
+    pub fn saved(&self) -> SavedTarget {
+        let workspace = self.workspace.clone();
+        match &self.within {
+            Within::Lakehouse(lakehouse) => {
+                SavedTarget::Lakehouse { workspace, lakehouse: lakehouse.clone() }
+            }
+            Within::Session { lakehouse, id, name } => SavedTarget::Session {
+                workspace,
+                lakehouse: lakehouse.clone(),
+                id: id.clone(),
+                name: name.clone(),
+            },
+            Within::Cluster { id, name } => {
+                SavedTarget::Cluster { workspace, id: id.clone(), name: name.clone() }
+            }
+        }
+    }
+
+    /// From the tabs file.
+    pub fn restored(saved: SavedTarget) -> Place {
+        match saved {
+            SavedTarget::Lakehouse { workspace, lakehouse } => {
+                Place { workspace, within: Within::Lakehouse(lakehouse) }
+            }
+            SavedTarget::Session { workspace, lakehouse, id, name } => {
+                Place { workspace, within: Within::Session { lakehouse, id, name } }
+            }
+            SavedTarget::Cluster { workspace, id, name } => {
+                Place { workspace, within: Within::Cluster { id, name } }
+            }
         }
     }
 

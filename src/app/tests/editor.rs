@@ -16,6 +16,11 @@ fn repl(id: &str) -> Repl {
     }
 }
 
+/// Where `editing` runs: a REPL of sparkdeck's own in sales_lh, as the tabs file keeps it.
+fn sales_lh() -> crate::drafts::Target {
+    crate::drafts::Target::Lakehouse { workspace: "fabric-prod".into(), lakehouse: Some("sales_lh".into()) }
+}
+
 fn alt(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::ALT))
 }
@@ -41,7 +46,8 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
         effects.last(),
         Some(&Effect::SaveDraft(Tabs {
             active: 0,
-            tabs: vec![Draft { language: Language::PySpark, text: "1 + 1q".into() }]
+            tabs: vec![Draft { language: Language::PySpark, text: "1 + 1q".into() }],
+            targets: vec![Some(sales_lh())],
         }))
     );
     app.update(code(KeyCode::Backspace));
@@ -148,7 +154,8 @@ fn language_history_and_cancel_keys() {
         effects,
         [Effect::SaveDraft(Tabs {
             active: 0,
-            tabs: vec![Draft { language: Language::Scala, text: "SELECT 1".into() }]
+            tabs: vec![Draft { language: Language::Scala, text: "SELECT 1".into() }],
+            targets: vec![Some(sales_lh())],
         })]
     );
     app.update(code(KeyCode::F(2)));
@@ -580,4 +587,26 @@ fn a_submit_that_failed_says_why_and_f5_sends_it_again() {
     app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("0".into()) });
     app.update(Msg::Statement { seq: 1, update: StatementUpdate::Phase(Phase::Running, Some(40)) });
     assert_eq!(app.editor().runs[0].progress, Some(40));
+}
+
+#[test]
+fn tabs_come_back_where_they_ran() {
+    let mut app = editing("x = 1");
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-abc", "etl", "RUNNING", "")], T0);
+    app.update(ctrl('t'));
+    app.update(ctrl('g'));
+    type_text(&mut app, "etl");
+    let effects = app.update(code(KeyCode::Enter));
+    type_text(&mut app, "1");
+    let saved = app.console().drafts();
+    assert_eq!(saved.targets[0], Some(sales_lh()));
+    assert!(
+        matches!(&saved.targets[1], Some(crate::drafts::Target::Cluster { id, .. }) if id == "0101-abc"),
+        "{effects:?}"
+    );
+    // A restart: the tabs run where they ran, the cluster tab in front.
+    let console = editor::Console::new(saved, Vec::new());
+    assert_eq!(console.active(), 1);
+    assert_eq!(console.tab().place_label().as_deref(), Some("cluster etl"));
+    assert_eq!(console.tabs()[0].place_label().as_deref(), Some("sales_lh"));
 }
