@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod convert;
+pub mod create;
 pub mod hints;
 pub mod logs;
 pub mod related;
