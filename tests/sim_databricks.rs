@@ -123,7 +123,10 @@ async fn entra_tokens_and_service_principal_provisioning() {
     assert_eq!(s, 403);
     // As Azure Databricks answers a service principal that is not a workspace user.
     assert_eq!(body["error_code"], 403);
-    assert!(body["message"].as_str().unwrap_or_default().starts_with("Unauthorized access to Org: "), "{body}");
+    assert!(
+        body["message"].as_str().unwrap_or_default().starts_with("Unauthorized access to Org: "),
+        "{body}"
+    );
 
     let mgmt = jwt(json!({"aud": "https://management.core.windows.net/", "exp": future_exp(), "appid": app}));
     let resp = f

@@ -80,7 +80,9 @@ impl OneLakeClient {
             .ep
             .call(Method::PUT, self.url_path(file)?)
             .query("resource", "file")
-            .header("x-ms-version", STORAGE_VERSION);
+            .header("x-ms-version", STORAGE_VERSION)
+            // The service requires the length even of an empty body, which hyper leaves out.
+            .header("content-length", "0");
         if !overwrite {
             call = call.header("if-none-match", "*");
         }
@@ -107,8 +109,7 @@ impl OneLakeClient {
             .query("action", "flush")
             .query("position", length)
             .header("x-ms-version", STORAGE_VERSION)
-            // An empty body, so `Content-Length: 0` is sent as the service requires.
-            .bytes(bytes::Bytes::new())
+            .header("content-length", "0")
             .idempotent()
             .execute()
             .await

@@ -84,7 +84,11 @@ pub fn authenticate(
                 // What Azure Databricks answers a service principal that is not a workspace user
                 // (the legacy integer error code, and the org id).
                 let id = uuid::Uuid::new_v4();
-                return Err(legacy(403, format!("Unauthorized access to Org: {} [ReqId: {id}]", ws.id), command_api));
+                return Err(legacy(
+                    403,
+                    format!("Unauthorized access to Org: {} [ReqId: {id}]", ws.id),
+                    command_api,
+                ));
             }
         }
     }

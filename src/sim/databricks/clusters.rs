@@ -131,8 +131,9 @@ pub fn cluster_json(c: &Cluster) -> Value {
             json!({"code": t.code, "type": t.kind, "parameters": t.parameters}),
         );
     }
+    // What the request gave wins over the defaults above (availability, security mode, …).
     for (k, val) in &c.extra {
-        obj.entry(k.clone()).or_insert_with(|| val.clone());
+        obj.insert(k.clone(), val.clone());
     }
     v
 }
@@ -239,7 +240,8 @@ struct Spec {
 /// ("Cluster validation error: …").
 pub fn check_spec(body: &Map<String, Value>) -> Result<(), String> {
     spec(body).map(drop).map_err(|reply| {
-        let message = reply.body.as_ref().and_then(|b| b.get("message")).and_then(Value::as_str).unwrap_or("invalid");
+        let message =
+            reply.body.as_ref().and_then(|b| b.get("message")).and_then(Value::as_str).unwrap_or("invalid");
         format!("Cluster validation error: {message}")
     })
 }

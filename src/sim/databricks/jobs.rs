@@ -442,14 +442,31 @@ fn run_now(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
 
 /// The task types a task may name (one of them).
 const TASK_TYPES: &[&str] = &[
-    "notebook_task", "spark_python_task", "spark_jar_task", "python_wheel_task", "sql_task",
-    "spark_submit_task", "pipeline_task", "run_job_task", "dbt_task", "condition_task", "for_each_task",
+    "notebook_task",
+    "spark_python_task",
+    "spark_jar_task",
+    "python_wheel_task",
+    "sql_task",
+    "spark_submit_task",
+    "pipeline_task",
+    "run_job_task",
+    "dbt_task",
+    "condition_task",
+    "for_each_task",
 ];
 
 /// Fields of a submitted task shown back in `runs/get`.
 const TASK_ECHO: &[&str] = &[
-    "notebook_task", "spark_python_task", "spark_jar_task", "python_wheel_task", "sql_task",
-    "spark_submit_task", "libraries", "new_cluster", "existing_cluster_id", "timeout_seconds",
+    "notebook_task",
+    "spark_python_task",
+    "spark_jar_task",
+    "python_wheel_task",
+    "sql_task",
+    "spark_submit_task",
+    "libraries",
+    "new_cluster",
+    "existing_cluster_id",
+    "timeout_seconds",
 ];
 
 /// What a task runs, for the outcome rule (a name containing `fail` fails).
@@ -550,7 +567,13 @@ fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         created: now,
         start: now + SEC,
         // An existing cluster is ready; a new job cluster has to start (and serverless is quick).
-        setup_ms: if cluster.is_some() { 5 * SEC } else if new_cluster { 240 * SEC } else { 30 * SEC },
+        setup_ms: if cluster.is_some() {
+            5 * SEC
+        } else if new_cluster {
+            240 * SEC
+        } else {
+            30 * SEC
+        },
         exec_ms: 60 * SEC,
         plan,
         cancelled_at: None,
@@ -593,7 +616,9 @@ fn output(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
             out["error_trace"] = json!(trace);
         }
         (_, Some("TIMEDOUT")) => out["error"] = json!("Run timed out after 3600 seconds."),
-        (_, Some("SUCCESS")) if task.definition.as_ref().is_some_and(|d| !d.contains_key("notebook_task")) => {
+        (_, Some("SUCCESS"))
+            if task.definition.as_ref().is_some_and(|d| !d.contains_key("notebook_task")) =>
+        {
             // Python files and JARs print to the driver's stdout, which `logs` returns.
             out["logs"] = json!(format!("{}: {} rows written\n", task.key, 1000 + run.run_id % 90_000));
             out["logs_truncated"] = json!(false);
