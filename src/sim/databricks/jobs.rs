@@ -320,12 +320,12 @@ fn task_json(run: &Run, t: &TaskRun, index: usize, phase: &RunPhase, now: i64) -
     if let Some(d) = &t.depends_on {
         v["depends_on"] = json!([{ "task_key": d }]);
     }
-    if let Some(def) = &t.definition {
-        if let Some(o) = v.as_object_mut() {
-            o.remove("notebook_task");
-            for (k, val) in def.iter() {
-                o.insert(k.clone(), val.clone());
-            }
+    if let Some(def) = &t.definition
+        && let Some(o) = v.as_object_mut()
+    {
+        o.remove("notebook_task");
+        for (k, val) in def.iter() {
+            o.insert(k.clone(), val.clone());
         }
     }
     if let Some(c) = &run.cluster_id {
