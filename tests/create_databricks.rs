@@ -6,6 +6,7 @@
 //! principal that is not a workspace user.
 
 #[path = "common/api_fake.rs"]
+#[allow(dead_code)]
 mod api_fake;
 #[path = "common/cli.rs"]
 mod cli;
