@@ -4,6 +4,7 @@
 //! answer was lost is found instead of sent again.
 
 #[path = "common/api_fake.rs"]
+#[allow(dead_code)]
 mod api_fake;
 
 use std::sync::{Arc, Mutex};
