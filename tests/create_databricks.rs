@@ -354,7 +354,7 @@ async fn secret_scopes_and_acls() {
     assert_eq!(dup.code, Some(2), "{}", dup.stderr);
     assert!(dup.stderr.contains("exists already"), "{}", dup.stderr);
     ok(&run(vec!["secrets", "acl", "put", "team-etl", "data-engineers", "--permission", "read"]).await);
-    let (_, acl) = api(&h, "/api/2.0/secrets/acls/get?scope=team-etl&principal=data-engineers").await;
+    let (_, acl) = api(h, "/api/2.0/secrets/acls/get?scope=team-etl&principal=data-engineers").await;
     assert_eq!(acl["permission"], "READ");
     let out = run(vec!["secrets", "acl", "get", "team-etl", "data-engineers"]).await;
     ok(&out);
@@ -365,7 +365,7 @@ async fn secret_scopes_and_acls() {
     let out = run(vec!["secrets", "acl", "get", "team-etl", "data-engineers"]).await;
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     ok(&run(vec!["secrets", "delete-scope", "team-etl"]).await);
-    let (_, scopes) = api(&h, "/api/2.0/secrets/scopes/list").await;
+    let (_, scopes) = api(h, "/api/2.0/secrets/scopes/list").await;
     assert!(scopes["scopes"].as_array().into_iter().flatten().all(|s| s["name"] != "team-etl"), "{scopes}");
 }
 
