@@ -524,13 +524,16 @@ pub struct SparkSizeArgs {
     /// Driver memory, e.g. 28g.
     #[arg(long, value_name = "SIZE")]
     pub driver_memory: Option<String>,
+    /// Driver cores.
     #[arg(long, value_name = "N")]
     pub driver_cores: Option<u32>,
     /// Executor memory, e.g. 28g.
     #[arg(long, value_name = "SIZE")]
     pub executor_memory: Option<String>,
+    /// Cores per executor.
     #[arg(long, value_name = "N")]
     pub executor_cores: Option<u32>,
+    /// Number of executors.
     #[arg(long, value_name = "N")]
     pub num_executors: Option<u32>,
 }
@@ -560,6 +563,7 @@ pub struct BatchSpecArgs {
     /// The lakehouse whose Livy API runs the batch (name or id; default: the first configured).
     #[arg(long)]
     pub lakehouse: Option<String>,
+    /// The batch's name (shown in the monitoring hub).
     #[arg(long)]
     pub name: Option<String>,
     /// The main class (a JAR's).
@@ -627,6 +631,7 @@ pub struct SessionCreateArgs {
     /// The lakehouse (name or id; default: the first configured).
     #[arg(long)]
     pub lakehouse: Option<String>,
+    /// The session's name.
     #[arg(long)]
     pub name: Option<String>,
     /// A Spark setting, KEY=VALUE (repeatable).
@@ -650,6 +655,7 @@ pub struct ClusterSpecArgs {
     /// The Databricks workspace (its display name); needed when more than one is configured.
     #[arg(long)]
     pub workspace: Option<String>,
+    /// The cluster's name.
     #[arg(long)]
     pub name: Option<String>,
     /// The runtime, as `clusters spark-versions` lists it (e.g. 15.4.x-scala2.12).
@@ -753,6 +759,7 @@ pub struct RunSubmitArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct AclArgs {
+    /// The secret scope.
     pub scope: String,
     /// A user name, group name or service principal application id.
     pub principal: String,
@@ -762,8 +769,11 @@ pub struct AclArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct AclPutArgs {
+    /// The secret scope.
     pub scope: String,
+    /// A user name, group name or service principal application id.
     pub principal: String,
+    /// READ lists and reads secrets, WRITE also puts and deletes them, MANAGE also changes ACLs.
     #[arg(long, value_enum)]
     pub permission: AclPermissionArg,
     #[command(flatten)]
