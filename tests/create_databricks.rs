@@ -17,16 +17,6 @@ use serde_json::{Value, json};
 
 const WS: &str = "adb-analytics-prod";
 
-/// Requests of `method` whose path holds `fragment`, as the simulator counted them.
-fn sent(h: &Harness, method: &str, fragment: &str) -> u64 {
-    let (_, by_route) = h.sim.shared().faults.requests();
-    by_route
-        .iter()
-        .filter(|(route, _)| route.starts_with(&format!("{method} ")) && route.contains(fragment))
-        .map(|(_, n)| n)
-        .sum()
-}
-
 /// GET from the simulator as the workspace's own user.
 async fn api(h: &Harness, path: &str) -> (u16, Value) {
     let ws = h.sim.shared().databricks().demo_workspaces(h.sim.base_url())[0].clone();

@@ -16,16 +16,6 @@ use sparkdeck::sim::{FaultSpec, SimOptions};
 
 const WS: &str = "Sales Analytics";
 
-/// Requests of `method` whose path holds `fragment`, as the simulator counted them.
-fn sent(h: &Harness, method: &str, fragment: &str) -> u64 {
-    let (_, by_route) = h.sim.shared().faults.requests();
-    by_route
-        .iter()
-        .filter(|(route, _)| route.starts_with(&format!("{method} ")) && route.contains(fragment))
-        .map(|(_, n)| n)
-        .sum()
-}
-
 fn demo(h: &Harness) -> sparkdeck::sim::fabric::DemoFabricWorkspace {
     h.sim
         .shared()

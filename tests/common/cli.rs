@@ -131,3 +131,13 @@ impl Harness {
 pub fn text(v: &Value, key: &str) -> String {
     v.get(key).map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).unwrap_or_default()
 }
+
+/// Requests of `method` whose path holds `fragment`, as the simulator counted them.
+pub fn sent(h: &Harness, method: &str, fragment: &str) -> u64 {
+    let (_, by_route) = h.sim.shared().faults.requests();
+    by_route
+        .iter()
+        .filter(|(route, _)| route.starts_with(&format!("{method} ")) && route.contains(fragment))
+        .map(|(_, n)| n)
+        .sum()
+}

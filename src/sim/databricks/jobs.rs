@@ -455,19 +455,8 @@ const TASK_TYPES: &[&str] = &[
     "for_each_task",
 ];
 
-/// Fields of a submitted task shown back in `runs/get`.
-const TASK_ECHO: &[&str] = &[
-    "notebook_task",
-    "spark_python_task",
-    "spark_jar_task",
-    "python_wheel_task",
-    "sql_task",
-    "spark_submit_task",
-    "libraries",
-    "new_cluster",
-    "existing_cluster_id",
-    "timeout_seconds",
-];
+/// Fields of a submitted task shown back in `runs/get`, besides its task type.
+const TASK_ECHO: &[&str] = &["libraries", "new_cluster", "existing_cluster_id", "timeout_seconds"];
 
 /// What a task runs, for the outcome rule (a name containing `fail` fails).
 fn task_subject(t: &Value) -> String {
@@ -534,8 +523,11 @@ fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
                 cluster = t.get("existing_cluster_id").and_then(Value::as_str).map(String::from);
             }
             new_cluster |= t.get("new_cluster").is_some();
-            let definition: serde_json::Map<String, Value> =
-                TASK_ECHO.iter().filter_map(|k| t.get(*k).map(|v| ((*k).to_string(), v.clone()))).collect();
+            let definition: serde_json::Map<String, Value> = TASK_TYPES
+                .iter()
+                .chain(TASK_ECHO)
+                .filter_map(|k| t.get(*k).map(|v| ((*k).to_string(), v.clone())))
+                .collect();
             TaskRun {
                 key: t
                     .get("task_key")

@@ -13,7 +13,8 @@ use serde_json::{Map, Value, json};
 
 use super::upload::{self, Upload, UploadProgress};
 use super::{CreateError, outcome_unknown};
-use crate::api::livy::models::LivySparkActivity;
+use crate::api::Pages;
+use crate::api::livy::models::{FabricItem, LivySparkActivity};
 use crate::api::onelake::Abfss;
 use crate::api::{Fetched, LivyClient};
 use crate::domain::create::{
@@ -275,17 +276,7 @@ async fn environment(f: &FabricClients, wanted: &str) -> Result<String, CreateEr
     if looks_like_guid(wanted) {
         return Ok(wanted.to_string());
     }
-    let all = f.monitor.environments().collect(1000).await?;
-    let names: Vec<String> = all.iter().filter_map(|e| e.value.display_name.clone()).collect();
-    all.iter()
-        .find(|e| e.value.display_name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(wanted)))
-        .and_then(|e| e.value.id.clone())
-        .ok_or_else(|| {
-            CreateError::Invalid(format!(
-                "no environment named {wanted:?}; environments: {}",
-                if names.is_empty() { "none".into() } else { names.join(", ") }
-            ))
-        })
+    by_name(f.monitor.environments(), "environment", wanted).await
 }
 
 /// A lakehouse id for `spark.targetLakehouse`: a GUID as it is, a configured lakehouse's name,
@@ -297,14 +288,19 @@ async fn target_lakehouse(f: &FabricClients, wanted: &str) -> Result<String, Cre
     if let Some((_, c)) = f.lakehouses.iter().find(|(label, _)| label.eq_ignore_ascii_case(wanted)) {
         return Ok(c.lakehouse_id().to_string());
     }
-    let all = f.monitor.lakehouses().collect(1000).await?;
+    by_name(f.monitor.lakehouses(), "lakehouse", wanted).await
+}
+
+/// The id of the item named `wanted` (case-insensitively); else an error listing the names.
+async fn by_name(items: Pages<FabricItem>, what: &str, wanted: &str) -> Result<String, CreateError> {
+    let all = items.collect(1000).await?;
     let names: Vec<String> = all.iter().filter_map(|e| e.value.display_name.clone()).collect();
     all.iter()
         .find(|e| e.value.display_name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(wanted)))
         .and_then(|e| e.value.id.clone())
         .ok_or_else(|| {
             CreateError::Invalid(format!(
-                "no lakehouse named {wanted:?}; lakehouses: {}",
+                "no {what} named {wanted:?}; {what}s: {}",
                 if names.is_empty() { "none".into() } else { names.join(", ") }
             ))
         })
@@ -434,15 +430,29 @@ pub async fn submit_batch(
     for up in &batch.uploads {
         upload::send(&f.onelake, up, progress).await?;
     }
-    let name = batch.body.get("name").and_then(Value::as_str).map(str::to_string);
+    send_once(client, CreatedKind::Batch, &batch.body, &batch.marker).await
+}
+
+/// POST a session or batch (once), and settle an unclear answer by looking for it.
+async fn send_once(
+    client: &LivyClient,
+    kind: CreatedKind,
+    body: &Value,
+    marker: &str,
+) -> Result<Created, CreateError> {
+    let name = body.get("name").and_then(Value::as_str).map(str::to_string);
     let sent = jiff::Timestamp::now();
-    let kind = CreatedKind::Batch;
-    match client.create_batch(&batch.body).await {
+    let (answer, path) = if kind == CreatedKind::Batch {
+        (client.create_batch(body).await, "/batches")
+    } else {
+        (client.create_session(body).await, "/sessions")
+    };
+    match answer {
         Ok(created) => match created.value.id.clone() {
             Some(id) => Ok(Created { kind, id, name }),
-            None => settle(client, kind, &batch.marker, name, sent, no_id("POST", "/batches")).await,
+            None => settle(client, kind, marker, name, sent, no_id("POST", path)).await,
         },
-        Err(e) if outcome_unknown(&e) => settle(client, kind, &batch.marker, name, sent, e).await,
+        Err(e) if outcome_unknown(&e) => settle(client, kind, marker, name, sent, e).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -577,17 +587,7 @@ pub async fn prepare_session(ws: &Workspace, session: &NewSession) -> Result<Pre
 /// Create the session (once). Its id on success.
 pub async fn create_session(ws: &Workspace, session: &PreparedSession) -> Result<Created, CreateError> {
     let (_, client) = lakehouse(ws, Some(&session.lakehouse))?;
-    let name = session.body.get("name").and_then(Value::as_str).map(str::to_string);
-    let sent = jiff::Timestamp::now();
-    let kind = CreatedKind::Session;
-    match client.create_session(&session.body).await {
-        Ok(created) => match created.value.id.clone() {
-            Some(id) => Ok(Created { kind, id, name }),
-            None => settle(client, kind, &session.marker, name, sent, no_id("POST", "/sessions")).await,
-        },
-        Err(e) if outcome_unknown(&e) => settle(client, kind, &session.marker, name, sent, e).await,
-        Err(e) => Err(e.into()),
-    }
+    send_once(client, CreatedKind::Session, &session.body, &session.marker).await
 }
 
 #[cfg(test)]
