@@ -314,13 +314,18 @@ async fn read_only_refuses_creates_and_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_capacity_is_said_with_what_to_do_and_not_retried() {
-    let faults = FaultSpec::parse("POST@/sessions:script=430").unwrap_or_else(|e| panic!("{e}"));
+    let faults = FaultSpec::parse("fabric:430=1").unwrap_or_else(|e| panic!("{e}"));
     let h = harness_with("", SimOptions { speed: 300.0, faults, ..SimOptions::default() }).await;
-    let out = h.run(&["sessions", "create", "--workspace", WS]).await;
-    assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(out.stderr.contains("430 TooManyRequestsForCapacity"), "{}", out.stderr);
-    assert!(out.stderr.contains("what to do: the workspace's Spark capacity is full"), "{}", out.stderr);
-    assert_eq!(sent(&h, "POST", "/sessions"), 1, "a refused create is not sent again");
+    for (args, path) in [
+        (vec!["sessions", "create", "--workspace", WS], "/sessions"),
+        (vec!["batches", "submit", "Files/jobs/orders_ingest.py", "--workspace", WS], "/batches"),
+    ] {
+        let out = h.run(&args).await;
+        assert_eq!(out.code, Some(1), "{}", out.stderr);
+        assert!(out.stderr.contains("430 TooManyRequestsForCapacity"), "{}", out.stderr);
+        assert!(out.stderr.contains("what to do: the workspace's Spark capacity is full"), "{}", out.stderr);
+        assert_eq!(sent(&h, "POST", path), 1, "a refused create is not sent again");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

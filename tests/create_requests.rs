@@ -413,3 +413,33 @@ async fn scopes_and_principals_are_checked_before_and_after_a_create() {
                "applicationId": "44444444-4444-4444-8444-444444444444", "displayName": "ci", "active": true})
     );
 }
+
+#[tokio::test]
+async fn a_form_can_be_filled_from_a_batch_or_a_cluster() {
+    let fake = Fake::start(|r: &Seen, _| {
+        if r.path.ends_with("/batches/b-7") {
+            Reply::json(200, json!({"id": "b-7", "state": "dead", "livyInfo": {"jobCreationRequest": {
+                "name": "nightly", "file": "abfss://w@onelake.dfs.fabric.microsoft.com/l/Files/n.py", "args": ["--full"],
+                "conf": {"spark.targetLakehouse": "lh-2", "spark.fabric.environmentDetails": "{\"id\" : \"env-1\"}"},
+                "tags": {"sparkdeck.request": "old-marker"}}}}))
+        } else {
+            Reply::json(200, json!({"cluster_id": "c-1", "state": "TERMINATED", "cluster_name": "etl", "spark_version": "15.4.x-scala2.12",
+                "node_type_id": "Standard_DS3_v2", "autoscale": {"min_workers": 1, "max_workers": 3}, "default_tags": {"Vendor": "Databricks"},
+                "executors": [], "start_time": 1}))
+        }
+    })
+    .await;
+    let batch = livy::batch_to_resubmit(&fabric(&fake), "b-7").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(batch.lakehouse.as_deref(), Some("lh_main"));
+    assert_eq!(
+        (batch.environment.as_deref(), batch.target_lakehouse.as_deref()),
+        (Some("env-1"), Some("lh-2"))
+    );
+    assert_eq!(batch.args, ["--full"]);
+    assert!(batch.extra.is_empty(), "our old marker is not carried over: {:?}", batch.extra);
+    let (cluster, state) =
+        clusters::for_edit(&databricks(&fake), "c-1").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(state.map(|s| s.to_string()).as_deref(), Some("TERMINATED"));
+    assert_eq!(cluster.workers, Some(Workers::Autoscale { min: 1, max: 3 }));
+    assert!(cluster.extra.is_empty(), "no output-only fields: {:?}", cluster.extra);
+}

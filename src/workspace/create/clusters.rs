@@ -336,6 +336,15 @@ pub async fn current(ws: &Workspace, id: &str) -> Result<(Value, Option<ClusterS
     Ok((c.raw.clone(), c.value.state))
 }
 
+/// Cluster `id`'s configuration as a description, to edit (what `E` on a cluster fills its form
+/// with), and its state (the service edits only RUNNING and TERMINATED clusters).
+pub async fn for_edit(ws: &Workspace, id: &str) -> Result<(NewCluster, Option<ClusterState>), CreateError> {
+    let (details, state) = current(ws, id).await?;
+    let cluster = cluster_from_request(&editable(&details))
+        .map_err(|why| CreateError::Invalid(format!("cluster {id}'s configuration: {why}")))?;
+    Ok((cluster, state))
+}
+
 /// `clusters/edit`: the whole new configuration (a RUNNING cluster restarts with it).
 pub async fn edit(ws: &Workspace, id: &str, body: &Value) -> Result<(), CreateError> {
     Ok(actions::databricks(ws)?.edit_cluster(id, body).await?)

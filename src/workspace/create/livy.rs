@@ -542,6 +542,26 @@ pub async fn batch_request(ws: &Workspace, id: &str) -> Result<(String, Value), 
     }))
 }
 
+/// Batch `id` as a description, ready to edit and submit again (what `R` on a batch row fills
+/// its form with).
+pub async fn batch_to_resubmit(ws: &Workspace, id: &str) -> Result<NewBatch, CreateError> {
+    let (lakehouse, request) = batch_request(ws, id).await?;
+    let mut batch = batch_from_request(&request)
+        .map_err(|why| CreateError::Invalid(format!("batch {id}'s jobCreationRequest: {why}")))?;
+    batch.lakehouse = Some(lakehouse);
+    Ok(batch)
+}
+
+/// The workspace's environments (a picker's choices).
+pub async fn environments(ws: &Workspace) -> Result<Vec<Fetched<FabricItem>>, CreateError> {
+    Ok(actions::fabric(ws)?.monitor.environments().collect(1000).await?)
+}
+
+/// The workspace's lakehouses (a picker's choices for `spark.targetLakehouse`).
+pub async fn lakehouses(ws: &Workspace) -> Result<Vec<Fetched<FabricItem>>, CreateError> {
+    Ok(actions::fabric(ws)?.monitor.lakehouses().collect(1000).await?)
+}
+
 // ---- sessions ----
 
 /// A session ready to create.
