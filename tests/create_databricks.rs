@@ -452,3 +452,62 @@ async fn doctor_says_how_to_add_a_service_principal_the_workspace_does_not_know(
     );
     assert!(out.stdout.contains("sp_management_resource_id"), "{}", out.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_is_not_sent_again_unless_a_token_makes_it_safe() {
+    use sparkdeck::sim::{FaultSpec, SimOptions};
+    let faults = FaultSpec::parse("POST@/clusters/create:script=drop,POST@/jobs/runs/submit:script=drop")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let h = harness_with("", SimOptions { speed: 300.0, faults, ..SimOptions::default() }).await;
+    let out = h
+        .run(&[
+            "clusters",
+            "create",
+            "--workspace",
+            WS,
+            "--name",
+            "lost-one",
+            "--spark-version",
+            "15.4.x-scala2.12",
+            "--node-type",
+            "Standard_DS3_v2",
+            "--workers",
+            "1",
+        ])
+        .await;
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("cluster \"lost-one\" may have been created"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("sparkdeck clusters list --workspace adb-analytics-prod")
+            && out.stderr.contains("not sent again"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sent(&h, "POST", "/clusters/create"), 1);
+
+    // runs/submit carries an idempotency token: asking again is safe, and gives one run.
+    let running = h.first("clusters", WS, "RUNNING").await;
+    let out = h
+        .run(&[
+            "runs",
+            "submit",
+            "--workspace",
+            WS,
+            "--cluster",
+            &text(&running, "cluster_id"),
+            "--notebook",
+            "/Users/me/nb",
+            "--idempotency-token",
+            "tok-lost",
+            "-o",
+            "json",
+        ])
+        .await;
+    ok(&out);
+    assert_eq!(sent(&h, "POST", "/runs/submit"), 2, "sent again after the lost answer");
+    let (_, runs) = api(&h, "/api/2.2/jobs/runs/list?run_type=SUBMIT_RUN&limit=25").await;
+    let id = out.json()["id"].as_str().unwrap_or_default().parse::<i64>().unwrap_or_default();
+    let same: Vec<&Value> =
+        runs["runs"].as_array().into_iter().flatten().filter(|r| r["run_id"] == id).collect();
+    assert_eq!(same.len(), 1, "{runs}");
+}
