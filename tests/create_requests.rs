@@ -119,7 +119,7 @@ async fn a_batch_request_is_the_reference_body() {
     assert_eq!(post.path, format!("{LIVY}/batches"));
     assert_eq!(post.header("content-type"), Some("application/json"));
     assert_eq!(post.header("authorization"), Some("Bearer token-abc"));
-    let (body, marker) = without_marker(post.json());
+    let body = post.json();
     assert_eq!(
         body,
         json!({
@@ -136,7 +136,6 @@ async fn a_batch_request_is_the_reference_body() {
             "numExecutors": 2,
         })
     );
-    assert_eq!(uuid::Uuid::parse_str(&marker).map(|_| ()), Ok(()), "a fresh marker tag");
     assert_eq!(
         routes(&fake),
         [format!("GET /v1/workspaces/{WS_ID}/environments"), format!("POST {LIVY}/batches")]
@@ -204,25 +203,27 @@ async fn a_local_file_goes_up_in_chunks_then_the_batch_names_it() {
 }
 
 #[tokio::test]
-async fn a_lost_batch_is_found_by_its_marker_not_sent_again() {
-    let marker: Arc<Mutex<String>> = Arc::default();
-    let seen_marker = marker.clone();
-    let fake = Fake::start(move |r: &Seen, _| match r.method.as_str() {
-        "POST" => {
-            if let Ok(mut m) = seen_marker.lock() {
-                *m = r.json()["tags"]["sparkdeck.request"].as_str().unwrap_or_default().to_string();
+async fn a_lost_batch_is_found_by_its_request_not_sent_again() {
+    let sent_body: Arc<Mutex<Value>> = Arc::default();
+    let seen_body = sent_body.clone();
+    let fake = Fake::start(move |r: &Seen, _| {
+        let now = jiff::Timestamp::now().to_string();
+        let echo = seen_body.lock().map(|b| b.clone()).unwrap_or_default();
+        match (r.method.as_str(), r.path.rsplit('/').next().unwrap_or_default()) {
+            ("POST", _) => {
+                if let Ok(mut b) = seen_body.lock() {
+                    *b = r.json();
+                }
+                Reply::Drop
             }
-            Reply::Drop
-        }
-        _ => {
-            let m = seen_marker.lock().map(|m| m.clone()).unwrap_or_default();
-            Reply::json(
-                200,
-                json!({"items": [
-                {"id": "other", "name": "nightly", "tags": {}},
-                {"id": "b-ours", "name": "nightly", "tags": {"sparkdeck.request": m}},
-            ], "totalCountOfMatchedItems": 2}),
-            )
+            ("GET", "batches") => Reply::json(200, json!({"items": [
+                {"id": "someone-elses", "name": "nightly", "submittedAt": now},
+                {"id": "b-ours", "name": "nightly", "submittedAt": now},
+                {"id": "old", "name": "nightly", "submittedAt": "2020-01-01T00:00:00Z"},
+            ], "totalCountOfMatchedItems": 3})),
+            ("GET", "b-ours") => Reply::json(200, json!({"id": "b-ours", "livyInfo": {"jobCreationRequest": echo}})),
+            ("GET", _) => Reply::json(200, json!({"id": "x", "livyInfo": {"jobCreationRequest": {"name": "nightly", "file": "elsewhere.py"}}})),
+            _ => Reply::json(404, json!({"errorCode": "EntityNotFound", "message": "no"})),
         }
     })
     .await;
@@ -233,14 +234,19 @@ async fn a_lost_batch_is_found_by_its_marker_not_sent_again() {
         ..NewBatch::default()
     };
     let prepared = livy::prepare_batch(&ws, &batch).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(prepared.body.get("tags").is_none(), "a batch request has no tags in the reference");
     let created = livy::submit_batch(&ws, &prepared, &no_progress).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(created.id, "b-ours");
-    assert!(!marker.lock().map(|m| m.is_empty()).unwrap_or(true));
-    assert_eq!(routes(&fake).iter().filter(|r| r.starts_with("POST")).count(), 1, "sent once");
+    let routes = routes(&fake);
+    assert_eq!(routes.iter().filter(|r| r.starts_with("POST")).count(), 1, "sent once: {routes:?}");
+    assert!(
+        !routes.iter().any(|r| r.ends_with("/batches/old")),
+        "only batches submitted since are read: {routes:?}"
+    );
 }
 
 #[tokio::test]
-async fn a_session_request_is_the_reference_body() {
+async fn a_session_request_is_the_reference_body_with_a_marker_tag() {
     let fake = Fake::start(|_, _| {
         Reply::json(202, json!({"id": "s-1", "fabricSessionStateInfo": {"state": "queued"}}))
     })
@@ -261,7 +267,8 @@ async fn a_session_request_is_the_reference_body() {
     livy::create_session(&ws, &prepared).await.unwrap_or_else(|e| panic!("{e}"));
     let post = &fake.requests()[0];
     assert_eq!(post.path, format!("{LIVY}/sessions"));
-    let (body, _) = without_marker(post.json());
+    let (body, marker) = without_marker(post.json());
+    assert_eq!(uuid::Uuid::parse_str(&marker).map(|_| ()), Ok(()), "a fresh marker tag");
     assert_eq!(
         body,
         json!({"name": "adhoc", "tags": {"team": "sales"}, "driverMemory": "56g", "driverCores": 8,
@@ -420,8 +427,7 @@ async fn a_form_can_be_filled_from_a_batch_or_a_cluster() {
         if r.path.ends_with("/batches/b-7") {
             Reply::json(200, json!({"id": "b-7", "state": "dead", "livyInfo": {"jobCreationRequest": {
                 "name": "nightly", "file": "abfss://w@onelake.dfs.fabric.microsoft.com/l/Files/n.py", "args": ["--full"],
-                "conf": {"spark.targetLakehouse": "lh-2", "spark.fabric.environmentDetails": "{\"id\" : \"env-1\"}"},
-                "tags": {"sparkdeck.request": "old-marker"}}}}))
+                "conf": {"spark.targetLakehouse": "lh-2", "spark.fabric.environmentDetails": "{\"id\" : \"env-1\"}"}}}}))
         } else {
             Reply::json(200, json!({"cluster_id": "c-1", "state": "TERMINATED", "cluster_name": "etl", "spark_version": "15.4.x-scala2.12",
                 "node_type_id": "Standard_DS3_v2", "autoscale": {"min_workers": 1, "max_workers": 3}, "default_tags": {"Vendor": "Databricks"},
@@ -436,7 +442,7 @@ async fn a_form_can_be_filled_from_a_batch_or_a_cluster() {
         (Some("env-1"), Some("lh-2"))
     );
     assert_eq!(batch.args, ["--full"]);
-    assert!(batch.extra.is_empty(), "our old marker is not carried over: {:?}", batch.extra);
+    assert!(batch.extra.is_empty(), "{:?}", batch.extra);
     let (cluster, state) =
         clusters::for_edit(&databricks(&fake), "c-1").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(state.map(|s| s.to_string()).as_deref(), Some("TERMINATED"));

@@ -2,9 +2,10 @@
 //! requests, for `--json` specs and resubmits), local files uploaded to OneLake first, the
 //! environment and target lakehouse named as Fabric reads them, and a create sent once.
 //!
-//! Requests carry a tag `sparkdeck.request = <uuid>` (sessions and batches both have `tags`), so a
-//! create whose answer was lost can be found again in the lists; batches are also matched by name
-//! and submission time in case the service drops a batch's tags.
+//! A create whose answer was lost is looked for instead of sent again: a session by the tag
+//! `sparkdeck.request = <uuid>` it carries (`SessionRequest` has `tags`), a batch (whose request
+//! has no tags) by reading the batches submitted since just before and comparing their
+//! `livyInfo.jobCreationRequest` with what was sent.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -144,7 +145,7 @@ fn split_conf(conf: &mut BTreeMap<String, String>) -> Result<(Option<String>, Op
 }
 
 /// A batch request (a `--json` spec, or `livyInfo.jobCreationRequest` of one to resubmit) as a
-/// description. Unknown fields are kept in `extra`; our own marker tag is dropped.
+/// description. Unknown fields are kept in `extra`.
 pub fn batch_from_request(request: &Value) -> Result<NewBatch, String> {
     let mut obj = object(request)?;
     let mut conf = string_map(&mut obj, "conf")?;
@@ -163,7 +164,7 @@ pub fn batch_from_request(request: &Value) -> Result<NewBatch, String> {
         environment,
         target_lakehouse,
         sizes: sizes_from(&mut obj)?,
-        extra: drop_marker(obj),
+        extra: obj,
     };
     Ok(batch)
 }
@@ -187,16 +188,6 @@ pub fn session_from_request(request: &Value) -> Result<NewSession, String> {
         sizes: sizes_from(&mut obj)?,
         extra: obj,
     })
-}
-
-fn drop_marker(mut obj: Map<String, Value>) -> Map<String, Value> {
-    if let Some(Value::Object(tags)) = obj.get_mut("tags") {
-        tags.remove(MARKER_TAG);
-        if tags.is_empty() {
-            obj.remove("tags");
-        }
-    }
-    obj
 }
 
 fn put<T: Into<Value>>(body: &mut Map<String, Value>, key: &str, value: Option<T>) {
@@ -256,15 +247,6 @@ fn conf_with(conf: &BTreeMap<String, String>, environment: Option<&str>, target:
     json!(conf)
 }
 
-fn with_marker(tags: Option<&Value>, marker: &str) -> Value {
-    let mut tags = match tags {
-        Some(Value::Object(t)) => t.clone(),
-        _ => Map::new(),
-    };
-    tags.insert(MARKER_TAG.into(), marker.into());
-    Value::Object(tags)
-}
-
 // ---- names → ids ----
 
 fn looks_like_guid(s: &str) -> bool {
@@ -317,7 +299,6 @@ pub struct PreparedBatch {
     pub uploads: Vec<Upload>,
     /// Things worth knowing before it runs.
     pub warnings: Vec<String>,
-    marker: String,
 }
 
 /// A path a batch names: an `abfss://` one is checked (it must be in this workspace's OneLake
@@ -393,7 +374,6 @@ pub async fn prepare_batch(ws: &Workspace, batch: &NewBatch) -> Result<PreparedB
         Some(t) => Some(target_lakehouse(f, t).await?),
         None => None,
     };
-    let marker = uuid::Uuid::new_v4().to_string();
     let mut body = batch.extra.clone();
     body.insert("file".into(), file.into());
     put(&mut body, "name", batch.name.clone());
@@ -407,8 +387,6 @@ pub async fn prepare_batch(ws: &Workspace, batch: &NewBatch) -> Result<PreparedB
         body.insert("conf".into(), conf);
     }
     put_sizes(&mut body, &batch.sizes);
-    let tags = with_marker(body.get("tags"), &marker);
-    body.insert("tags".into(), tags);
     let mut warnings = Vec::new();
     if jar_without_class {
         warnings.push(
@@ -416,7 +394,7 @@ pub async fn prepare_batch(ws: &Workspace, batch: &NewBatch) -> Result<PreparedB
                 .into(),
         );
     }
-    Ok(PreparedBatch { lakehouse: label.to_string(), body: Value::Object(body), uploads, warnings, marker })
+    Ok(PreparedBatch { lakehouse: label.to_string(), body: Value::Object(body), uploads, warnings })
 }
 
 /// Upload what the batch needs, then submit it (once). The batch's id on success.
@@ -430,15 +408,16 @@ pub async fn submit_batch(
     for up in &batch.uploads {
         upload::send(&f.onelake, up, progress).await?;
     }
-    send_once(client, CreatedKind::Batch, &batch.body, &batch.marker).await
+    send_once(client, CreatedKind::Batch, &batch.body, None).await
 }
 
-/// POST a session or batch (once), and settle an unclear answer by looking for it.
+/// POST a session or batch (once), and settle an unclear answer by looking for it (a session by
+/// its `marker` tag).
 async fn send_once(
     client: &LivyClient,
     kind: CreatedKind,
     body: &Value,
-    marker: &str,
+    marker: Option<&str>,
 ) -> Result<Created, CreateError> {
     let name = body.get("name").and_then(Value::as_str).map(str::to_string);
     let sent = jiff::Timestamp::now();
@@ -450,9 +429,9 @@ async fn send_once(
     match answer {
         Ok(created) => match created.value.id.clone() {
             Some(id) => Ok(Created { kind, id, name }),
-            None => settle(client, kind, marker, name, sent, no_id("POST", path)).await,
+            None => settle(client, kind, body, marker, sent, no_id("POST", path)).await,
         },
-        Err(e) if outcome_unknown(&e) => settle(client, kind, marker, name, sent, e).await,
+        Err(e) if outcome_unknown(&e) => settle(client, kind, body, marker, sent, e).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -461,54 +440,81 @@ fn no_id(method: &str, path: &str) -> crate::api::ApiError {
     crate::api::ApiError::decode(method, path, "the service accepted the request but its answer has no id")
 }
 
-/// After a create whose outcome is unknown: the item itself when our marker finds exactly one,
+/// After a create whose outcome is unknown: the item itself when exactly one is certainly ours,
 /// else what looks like it.
 async fn settle(
     client: &LivyClient,
     kind: CreatedKind,
-    marker: &str,
-    name: Option<String>,
+    body: &Value,
+    marker: Option<&str>,
     sent: jiff::Timestamp,
     cause: crate::api::ApiError,
 ) -> Result<Created, CreateError> {
-    let (marked, likely) = find(client, kind, marker, name.as_deref(), sent).await;
-    if let [one] = marked.as_slice() {
+    let name = body.get("name").and_then(Value::as_str);
+    let (ours, likely) = find(client, kind, body, marker, sent).await;
+    if let [one] = ours.as_slice() {
         return Ok(one.clone());
     }
-    let what = match &name {
+    let what = match name {
         Some(n) => format!("{} {n:?}", kind.singular()),
         None => format!("the {}", kind.singular()),
     };
-    Err(CreateError::Unknown { what, found: if marked.is_empty() { likely } else { marked }, cause })
+    Err(CreateError::Unknown { what, found: if ours.is_empty() { likely } else { ours }, cause })
 }
 
-/// The newest sessions or batches that carry our marker tag, and (batches, when the service
-/// dropped the tags) those of the same name submitted since just before we sent. A failed
-/// search finds nothing.
+/// The fields of a batch request that say what it runs.
+const BATCH_IDENTITY: &[&str] = &["file", "className", "args", "name", "conf", "pyFiles", "jars"];
+
+/// What was created since just before `sent`: those certainly ours (a session with our marker;
+/// a batch whose `jobCreationRequest` is what we sent, read for each recent batch, at most
+/// `BATCH_READS`), and those that look like it (the same name). A failed search finds nothing.
 async fn find(
     client: &LivyClient,
     kind: CreatedKind,
-    marker: &str,
-    name: Option<&str>,
+    body: &Value,
+    marker: Option<&str>,
     sent: jiff::Timestamp,
 ) -> (Vec<Created>, Vec<Created>) {
+    const BATCH_READS: usize = 10;
+    let name = body.get("name").and_then(Value::as_str);
     let pages = if kind == CreatedKind::Batch { client.batches() } else { client.sessions() };
     let items: Vec<Fetched<LivySparkActivity>> = pages.collect(SEARCH_ITEMS).await.unwrap_or_default();
-    let marked = |a: &LivySparkActivity| a.tags.get(MARKER_TAG).and_then(Value::as_str) == Some(marker);
-    let recent = |a: &LivySparkActivity| {
-        a.submitted_at
-            .as_deref()
-            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
-            .is_some_and(|t| t >= sent - SEARCH_WINDOW)
-    };
-    let by_marker =
-        items.iter().filter(|i| marked(&i.value)).filter_map(|i| created(kind, &i.value)).collect();
-    let by_name = items
+    let recent: Vec<&LivySparkActivity> = items
         .iter()
-        .filter(|i| name.is_some() && i.value.name.as_deref() == name && recent(&i.value))
-        .filter_map(|i| created(kind, &i.value))
+        .map(|i| &i.value)
+        .filter(|a| {
+            a.submitted_at
+                .as_deref()
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                .is_some_and(|t| t >= sent - SEARCH_WINDOW)
+        })
         .collect();
-    (by_marker, by_name)
+    let likely: Vec<Created> = recent
+        .iter()
+        .filter(|a| name.is_some() && a.name.as_deref() == name)
+        .filter_map(|a| created(kind, a))
+        .collect();
+    let mut ours = Vec::new();
+    match (kind, marker) {
+        (CreatedKind::Session, Some(m)) => {
+            let marked = |a: &&LivySparkActivity| a.tags.get(MARKER_TAG).and_then(Value::as_str) == Some(m);
+            ours = items.iter().map(|i| &i.value).filter(marked).filter_map(|a| created(kind, a)).collect();
+        }
+        (CreatedKind::Batch, _) => {
+            let same = |request: &Value| BATCH_IDENTITY.iter().all(|k| request.get(*k) == body.get(*k));
+            for a in recent.iter().take(BATCH_READS) {
+                let Some(id) = a.id.as_deref() else { continue };
+                if let Ok(b) = client.batch(id).await
+                    && b.raw.pointer("/livyInfo/jobCreationRequest").is_some_and(same)
+                    && let Some(c) = created(kind, a)
+                {
+                    ours.push(c);
+                }
+            }
+        }
+        _ => {}
+    }
+    (ours, likely)
 }
 
 fn created(kind: CreatedKind, a: &LivySparkActivity) -> Option<Created> {
@@ -607,7 +613,7 @@ pub async fn prepare_session(ws: &Workspace, session: &NewSession) -> Result<Pre
 /// Create the session (once). Its id on success.
 pub async fn create_session(ws: &Workspace, session: &PreparedSession) -> Result<Created, CreateError> {
     let (_, client) = lakehouse(ws, Some(&session.lakehouse))?;
-    send_once(client, CreatedKind::Session, &session.body, &session.marker).await
+    send_once(client, CreatedKind::Session, &session.body, Some(&session.marker)).await
 }
 
 #[cfg(test)]
@@ -620,7 +626,7 @@ mod tests {
             "name": "nightly", "file": "abfss://w@onelake.dfs.fabric.microsoft.com/l/Files/j.py",
             "className": "Main", "args": ["--a", "1"], "pyFiles": ["p.py"], "numExecutors": 2,
             "conf": {"spark.targetLakehouse": "lh", "spark.fabric.environmentDetails": "{\"id\" : \"env\"}", "spark.x": "1"},
-            "tags": {"sparkdeck.request": "old", "team": "a"}, "surprise": {"k": 1}
+            "tags": {"team": "a"}, "surprise": {"k": 1}
         });
         let b = batch_from_request(&request).unwrap_or_default();
         assert_eq!(b.file, "abfss://w@onelake.dfs.fabric.microsoft.com/l/Files/j.py");
@@ -628,7 +634,7 @@ mod tests {
         assert_eq!(b.conf.get("spark.x").map(String::as_str), Some("1"));
         assert_eq!(b.sizes.num_executors, Some(2));
         assert_eq!(b.extra.get("surprise"), Some(&json!({"k": 1})));
-        assert_eq!(b.extra.get("tags"), Some(&json!({"team": "a"})), "our old marker is dropped");
+        assert_eq!(b.extra.get("tags"), Some(&json!({"team": "a"})));
         let bad = batch_from_request(&json!({"file": "f", "conf": {"spark.executor.instances": 4}}));
         assert!(bad.is_err_and(|e| e.contains("conf.spark.executor.instances") && e.contains("string")));
         let bad = batch_from_request(&json!({"file": "f", "args": "x"}));

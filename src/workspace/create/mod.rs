@@ -8,7 +8,8 @@
 //!
 //! Never twice: a create is sent once (the HTTP layer retries it only when the service refused
 //! it before doing anything). When the answer is lost or unclear, what may have been created is
-//! looked for — by a marker tag, by name and time, by idempotency token — and reported as
+//! looked for — by a marker tag, by the request it echoes, by name and time, by idempotency
+//! token — and reported as
 //! [`CreateError::Unknown`] with what was found, never sent again.
 
 pub mod access;

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use tokio::io::AsyncReadExt;
 
 use super::CreateError;
-use crate::api::OneLakeClient;
 use crate::api::onelake::{CHUNK, LakePath};
+use crate::api::{ErrorKind, OneLakeClient};
 
 /// Where uploads go under `Files/`.
 pub const UPLOAD_DIR: &str = "sparkdeck/uploads";
@@ -87,6 +87,19 @@ async fn sha256(path: &Path) -> std::io::Result<[u8; 32]> {
     }
 }
 
+/// Is the whole file at its destination? A refused identity is an error (it would fail the
+/// upload too); any other failure to tell (a service without HEAD) counts as "not there".
+async fn present(onelake: &OneLakeClient, up: &Upload) -> Result<bool, CreateError> {
+    match onelake.length(&up.dest).await {
+        Ok(length) => Ok(length == Some(up.size)),
+        Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => Err(e.into()),
+        Err(e) => {
+            tracing::debug!("cannot tell whether {} is in OneLake: {e}", up.dest.path);
+            Ok(false)
+        }
+    }
+}
+
 /// Put the file into OneLake: create, append in chunks, flush. Nothing is sent when the whole
 /// file is there already.
 pub async fn send(
@@ -95,14 +108,21 @@ pub async fn send(
     progress: &(dyn Fn(UploadProgress) + Send + Sync),
 ) -> Result<(), CreateError> {
     let file = up.local.clone();
-    if onelake.length(&up.dest).await? == Some(up.size) {
+    if present(onelake, up).await? {
         progress(UploadProgress::AlreadyThere { file });
         return Ok(());
     }
     match onelake.create_file(&up.dest, false).await {
         Ok(()) => {}
-        // Created by an upload that did not finish (the length above differed): start over.
-        Err(e) if e.kind == crate::api::ErrorKind::Conflict => onelake.create_file(&up.dest, true).await?,
+        // There already, whole (a race, or HEAD could not tell): done; else left half-written by
+        // an upload that did not finish: start over.
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            if present(onelake, up).await? {
+                progress(UploadProgress::AlreadyThere { file });
+                return Ok(());
+            }
+            onelake.create_file(&up.dest, true).await?
+        }
         Err(e) => return Err(e.into()),
     }
     let mut reader = tokio::fs::File::open(&up.local)
