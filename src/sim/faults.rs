@@ -9,7 +9,7 @@
 //!   `script=STEP+STEP+...` applied to successive matching requests, then normal behaviour.
 //! - KIND / STEP: `429` (with `Retry-After`; Fabric's body says "blocked ... until"),
 //!   `429-noheader` (the same without the header, so clients must read the body), `430`
-//!   (Fabric capacity; only on creating a session, a high-concurrency session or a batch), `500`, `503`,
+//!   (Fabric capacity; only on session and high-concurrency session creation), `500`, `503`,
 //!   `drop` (connection cut mid-response), `malformed` (200 with broken JSON), `html` (an
 //!   HTML error page from a gateway), and `ok` (a script step that passes).
 //!
@@ -276,10 +276,7 @@ impl FaultInjector {
         }
         let creates_session = *method == Method::POST && {
             let p = path.to_ascii_lowercase();
-            p.starts_with("/v1/")
-                && (p.ends_with("/sessions")
-                    || p.ends_with("/highconcurrencysessions")
-                    || p.ends_with("/batches"))
+            p.starts_with("/v1/") && (p.ends_with("/sessions") || p.ends_with("/highconcurrencysessions"))
         };
         let mut decision = Decision::default();
         let Inner { spec, scripts, rng, .. } = &mut *inner;
