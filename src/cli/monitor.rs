@@ -19,14 +19,17 @@ const MSG_QUEUE: usize = 256;
 /// How long quitting waits to give the editor's REPL back.
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The editor as it was left: the saved draft (or why it could not be read) and the history.
+/// The editor as it was left: the saved draft and the history, and what of them could not be
+/// read (shown when the editor opens).
 fn saved_editor(drafts: &Drafts) -> Editor {
-    let (draft, notice) = match drafts.load_draft() {
+    let (draft, draft_notice) = match drafts.load_draft() {
         Ok(draft) => (draft, None),
         Err(e) => (Default::default(), Some(e)),
     };
-    let mut editor = Editor::new(draft, drafts.load_history());
-    editor.notice = notice;
+    let history = drafts.read_history();
+    let notices: Vec<String> = draft_notice.into_iter().chain(history.notice).collect();
+    let mut editor = Editor::new(draft, history.entries);
+    editor.notice = (!notices.is_empty()).then(|| notices.join(" · "));
     editor
 }
 
