@@ -67,17 +67,24 @@ impl Context {
             eprintln!("sparkdeck: warning: {warning}");
         }
         if loaded.fabric.is_empty() && loaded.databricks.is_empty() {
-            let file = config::paths::default_config_file()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "config.toml".into());
-            return Err(fail(
-                2,
-                format!(
-                    "no workspaces configured. Describe them in {file} (see config.example.toml), or set up \
-                     ~/.databrickscfg / DATABRICKS_HOST for Databricks; `sparkdeck --demo …` tries everything \
-                     on the built-in simulator."
+            let demo = "`sparkdeck --demo …` tries everything on the built-in simulator.";
+            let message = match &loaded.path {
+                // The file read is to blame (an empty `--config` file is not the default's fault);
+                // with a file, ~/.databrickscfg is read only for the profiles it names.
+                Some(path) => format!(
+                    "no workspaces configured: {} has no [[fabric]] or [[databricks]] table (see \
+                     config.example.toml; `profile = \"NAME\"` uses a ~/.databrickscfg profile). {demo}",
+                    path.display()
                 ),
-            ));
+                None => format!(
+                    "no workspaces configured. Describe them in {} (see config.example.toml), or set up \
+                     ~/.databrickscfg / DATABRICKS_HOST for Databricks; {demo}",
+                    config::paths::default_config_file()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "config.toml".into())
+                ),
+            };
+            return Err(fail(2, message));
         }
         let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
         let mut ctx = AuthContext::new(http.clone(), data_dir.clone());

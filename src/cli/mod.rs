@@ -5,6 +5,7 @@ pub mod context;
 pub mod demo;
 pub mod doctor;
 pub mod exec;
+pub mod keys;
 pub mod list;
 pub mod logging;
 pub mod monitor;

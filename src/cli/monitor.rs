@@ -7,7 +7,6 @@ use tokio::sync::mpsc;
 
 use super::GlobalArgs;
 use super::context::{CmdResult, Context, fail};
-use crate::app::keymap::Keymap;
 use crate::app::{self, App, Editor};
 use crate::config::Theme as ThemeName;
 use crate::drafts::Drafts;
@@ -51,12 +50,11 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     // No device-code prompt here: it would scribble over the screen. A sign-in that needs the
     // user shows in its pane, with `sparkdeck doctor` (which prompts) as the fix.
     let mut ctx = Context::open_quiet(global).await?;
-    let keymap = match Keymap::with_overrides(&ctx.settings.keys) {
+    let keymap = match super::keys::keymap(&ctx.settings, ctx.config_path.as_deref()) {
         Ok(k) => k,
         Err(e) => {
-            let file = ctx.config_path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default();
             ctx.close().await;
-            return Err(fail(2, format!("{file}{e}")));
+            return Err(fail(2, e));
         }
     };
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
