@@ -786,3 +786,43 @@ fn an_empty_config_file_is_blamed_by_its_own_path() {
     );
     assert!(!stderr.contains("xdg"), "the default path is not blamed: {stderr}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The monitor, in a real terminal
+
+#[path = "common/tmux.rs"]
+mod tmux;
+
+/// The permission warning is printed before the monitor takes the screen, where nobody sees it:
+/// the monitor says it again in its status line.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitor_shows_the_world_readable_secret_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = sparkdeck::sim::Sim::start_default().await.unwrap();
+    let ws = &sim.shared().databricks().demo_workspaces(sim.base_url())[0];
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[databricks]]\nname = \"{}\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"{}\" }}\n",
+            ws.name, ws.host, ws.pat
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let h = dir.path().display();
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data XDG_CONFIG_HOME={h}/xdg {} --config {}; echo exit=$?",
+        env!("CARGO_BIN_EXE_sparkdeck"),
+        config.display()
+    );
+    let Some(t) = tmux::Tmux::start("warning", &cmd) else { return };
+    let screen = t.wait_for("is readable by other users (mode 644)");
+    assert!(screen.contains(&format!("warning: {} is readable", config.display())), "{screen}");
+    assert!(!screen.contains(&ws.pat), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("exit=0");
+    sim.shutdown().await;
+}

@@ -18,6 +18,8 @@ pub struct Context {
     pub config_path: Option<std::path::PathBuf>,
     /// Where sparkdeck keeps its own files (refresh tokens, the editor's draft and history).
     pub data_dir: std::path::PathBuf,
+    /// The configuration's advice (already printed on stderr; the monitor shows it too).
+    pub warnings: Vec<String>,
     sim: Option<Sim>,
 }
 
@@ -92,7 +94,15 @@ impl Context {
             ctx = ctx.with_device_code_prompt(prompt);
         }
         let workspaces = workspace::connect(&loaded, &http, &ctx);
-        Ok(Context { workspaces, settings: loaded.settings, config_path: loaded.path, data_dir, sim })
+        let warnings = loaded.warnings;
+        Ok(Context {
+            workspaces,
+            settings: loaded.settings,
+            config_path: loaded.path,
+            data_dir,
+            warnings,
+            sim,
+        })
     }
 
     pub async fn close(self) {

@@ -79,6 +79,10 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     })
     .unwrap_or_else(|_| Theme::dark());
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
+    // Printed before the alternate screen hid them: say them again where the user looks.
+    if !ctx.warnings.is_empty() {
+        let _ = tx.try_send(app::Msg::Warning(format!("warning: {}", ctx.warnings.join(" · "))));
+    }
     let kept = workspaces.clone();
     let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, tx);
     let notifications = ctx.settings.notifications.clone();

@@ -127,13 +127,14 @@ pub fn permission_warning(path: &Path, secrets: &[String]) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
+        // The problem and its fix first: the monitor's status line shows what fits.
         format!(
-            "{} holds a plain secret ({}) and is readable by other users (mode {:o}): run `chmod 600 {}`, \
-             or move the secret to an environment variable (`*_env` keys)",
+            "{} is readable by other users (mode {:o}) and holds a plain secret: run `chmod 600 {}`, \
+             or move it to an environment variable (`*_env` keys; here: {})",
             path.display(),
-            secrets.join(", "),
             mode & 0o777,
-            path.display()
+            path.display(),
+            secrets.join(", ")
         )
     })
 }
