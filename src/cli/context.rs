@@ -27,9 +27,10 @@ pub struct Context {
 /// on stderr, so a command stops at the first one with `?`.
 pub type CmdResult<T = ()> = Result<T, ExitCode>;
 
-/// Print why a command cannot go on and give its exit status.
+/// Print why a command cannot go on and give its exit status. The message often quotes the
+/// server, so it is made safe for the terminal.
 pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("sparkdeck: {message}");
+    eprintln!("sparkdeck: {}", super::output::safe(&message.to_string()));
     ExitCode::from(code)
 }
 
@@ -66,7 +67,7 @@ impl Context {
             (loaded, None)
         };
         for warning in &loaded.warnings {
-            eprintln!("sparkdeck: warning: {warning}");
+            eprintln!("sparkdeck: warning: {}", super::output::safe(warning));
         }
         if loaded.fabric.is_empty() && loaded.databricks.is_empty() {
             let demo = "`sparkdeck --demo …` tries everything on the built-in simulator.";

@@ -12,7 +12,8 @@ pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> CmdResult {
     let mut failures = 0;
     for ws in chosen {
         let outcome = check(ws).await;
-        print!("{}", report(ws, &outcome));
+        // Server answers (names, errors) are quoted: safe for the terminal.
+        print!("{}", super::output::safe(&report(ws, &outcome)));
         if outcome.is_err() {
             failures += 1;
         }

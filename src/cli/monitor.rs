@@ -38,7 +38,8 @@ async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::stateme
     match tokio::time::timeout(RELEASE_WAIT, crate::workspace::statements::release(ws, repl)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => eprintln!(
-            "sparkdeck: could not release the editor's session (Fabric ends it after 20 idle minutes): {e}"
+            "sparkdeck: could not release the editor's session (Fabric ends it after 20 idle minutes): {}",
+            super::output::safe(&e.to_string())
         ),
         Err(_) => eprintln!(
             "sparkdeck: releasing the editor's session timed out; Fabric ends it after 20 idle minutes"
