@@ -826,3 +826,14 @@ async fn the_monitor_shows_the_world_readable_secret_warning() {
     t.wait_for("exit=0");
     sim.shutdown().await;
 }
+
+#[test]
+fn a_broken_databrickscfg_names_its_line_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("databrickscfg");
+    std::fs::write(&cfg, "[prod]\nhost = https://adb-1.1.azuredatabricks.net\ntoken").unwrap();
+    let err =
+        load(None, None, &env(&[("DATABRICKS_CONFIG_FILE", cfg.to_str().unwrap())])).unwrap_err().to_string();
+    assert!(err.starts_with(&format!("{}:3:", cfg.display())), "{err}");
+    assert!(err.contains("not a valid INI file: expecting `=` or `:` but found EOF"), "{err}");
+}

@@ -152,7 +152,16 @@ impl CfgFile {
         };
         let ini = Ini::load_from_str_opt(&text, options).map_err(|e| ConfigError::Databricks {
             source_name: format!("{}:{}:{}", path.display(), e.line, e.col),
-            message: format!("not a valid INI file: {}", e.msg),
+            // rust-ini says `expecting "[Some('='), Some(':')]"`: say `=` or `:`.
+            message: format!(
+                "not a valid INI file: {}",
+                e.msg
+                    .replace("\"[", "")
+                    .replace("]\"", "")
+                    .replace("Some('", "`")
+                    .replace("'), ", "` or ")
+                    .replace("')", "`")
+            ),
             fix: "each profile is a [name] line followed by `key = value` lines".into(),
         })?;
         refuse_duplicates(path, &text)?;
