@@ -297,16 +297,19 @@ fn refuse_special(path: &Path) -> io::Result<()> {
     }
 }
 
+/// The metadata of `path` if it is a regular file; `None` when it does not exist.
+fn regular(path: &Path) -> Result<Option<fs::Metadata>, String> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(Some(meta)),
+        Ok(_) => Err("not a regular file".into()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// The bytes of a regular file of at most `max` bytes; `None` when it does not exist.
 fn read_regular(path: &Path, max: u64) -> Result<Option<Vec<u8>>, String> {
-    let meta = match fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
+    let Some(meta) = regular(path)? else { return Ok(None) };
     if meta.len() > max {
         return Err(format!("{} bytes: far too large for a draft", meta.len()));
     }
@@ -320,14 +323,7 @@ fn read_regular(path: &Path, max: u64) -> Result<Option<Vec<u8>>, String> {
 /// The last `max` bytes of a regular file, from a line start, and whether that is all of it;
 /// `None` when it does not exist.
 fn read_tail(path: &Path, max: u64) -> Result<Option<(Vec<u8>, bool)>, String> {
-    let meta = match fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
+    let Some(meta) = regular(path)? else { return Ok(None) };
     let read = || -> io::Result<(Vec<u8>, bool)> {
         let mut file = File::open(path)?;
         let start = meta.len().saturating_sub(max);
@@ -396,6 +392,14 @@ mod tests {
         }
     }
 
+    /// A fresh data directory with its `editor/` made (kept alive by the returned guard).
+    fn editor_dir() -> io::Result<(tempfile::TempDir, Drafts)> {
+        let dir = tempfile::tempdir()?;
+        let drafts = Drafts::in_data_dir(dir.path());
+        fs::create_dir_all(&drafts.dir)?;
+        Ok((dir, drafts))
+    }
+
     fn line(i: usize) -> String {
         serde_json::to_string(&entry(i)).unwrap_or_default() + "\n"
     }
@@ -426,9 +430,7 @@ mod tests {
 
     #[test]
     fn an_unreadable_draft_is_moved_aside_never_over_an_earlier_rescue() -> io::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let drafts = Drafts::in_data_dir(dir.path());
-        fs::create_dir_all(&drafts.dir)?;
+        let (_dir, drafts) = editor_dir()?;
         let aside = |n: u32| drafts.dir.join(format!("draft.json.unreadable.{n}"));
         // Not UTF-8: neither loaded nor lost.
         let latin1 = b"{\"language\":\"sql\",\"text\":\"caf\xe9\"}".to_vec();
@@ -462,9 +464,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_fifo_for_a_draft_or_history_never_blocks() -> io::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let drafts = Drafts::in_data_dir(dir.path());
-        fs::create_dir_all(&drafts.dir)?;
+        let (_dir, drafts) = editor_dir()?;
         for path in [drafts.draft_path(), drafts.history_path()] {
             let made = std::process::Command::new("mkfifo").arg(&path).status()?;
             assert!(made.success());
@@ -508,9 +508,7 @@ mod tests {
 
     #[test]
     fn a_bad_history_line_hides_nothing_and_compaction_keeps_the_newest() -> io::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let drafts = Drafts::in_data_dir(dir.path());
-        fs::create_dir_all(&drafts.dir)?;
+        let (_dir, drafts) = editor_dir()?;
         // 1,151 lines, one of them not UTF-8 near the end: the 50 after it are the newest.
         let mut bytes = Vec::new();
         for i in 0..1100 {

@@ -10,6 +10,8 @@ mod api_fake;
 #[path = "common/fuzz.rs"]
 #[allow(dead_code)]
 mod fuzz;
+#[path = "common/models.rs"]
+mod models;
 
 use std::sync::{Arc, Mutex};
 
@@ -38,38 +40,7 @@ fn check<T: DeserializeOwned>(model: &str, raw: &Value) {
 
 /// Every model a client fetches.
 fn check_all(raw: &Value) {
-    macro_rules! models {
-        ($($t:ty),* $(,)?) => { $( check::<$t>(stringify!($t), raw); )* };
-    }
-    models!(
-        LivyJob,
-        LivySparkActivity,
-        LivySession,
-        StatementResponse,
-        StatementsResponse,
-        StatementCancellationResponse,
-        HighConcurrencySessionResponse,
-        ClusterDetails,
-        ClusterEvent,
-        CreateClusterResponse,
-        SparkVersion,
-        NodeType,
-        Run,
-        RunOutput,
-        Job,
-        RunNowResponse,
-        SubmitRunResponse,
-        RepairRunResponse,
-        Created,
-        ContextStatusResponse,
-        CommandStatusResponse,
-        User,
-        ServicePrincipal,
-        SecretScope,
-        SecretMetadata,
-        AclItem,
-        PublicTokenInfo,
-    );
+    each_model!(check, raw);
 }
 
 proptest! {

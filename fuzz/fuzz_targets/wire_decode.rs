@@ -8,7 +8,10 @@ use sparkdeck::api::databricks::models::*;
 use sparkdeck::api::livy::models::*;
 use sparkdeck::api::{ErrorKind, Fetched};
 
-fn check<T: DeserializeOwned>(raw: &serde_json::Value) {
+#[path = "../../tests/common/models.rs"]
+mod models;
+
+fn check<T: DeserializeOwned>(_model: &str, raw: &serde_json::Value) {
     match Fetched::<T>::decode("GET", "/fuzz", raw.clone()) {
         Ok(fetched) => assert_eq!(&fetched.raw, raw),
         Err(e) => assert_eq!(e.kind, ErrorKind::Decode),
@@ -17,36 +20,5 @@ fn check<T: DeserializeOwned>(raw: &serde_json::Value) {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(raw) = serde_json::from_slice::<serde_json::Value>(data) else { return };
-    macro_rules! models {
-        ($($t:ty),* $(,)?) => { $( check::<$t>(&raw); )* };
-    }
-    models!(
-        LivyJob,
-        LivySparkActivity,
-        LivySession,
-        StatementResponse,
-        StatementsResponse,
-        StatementCancellationResponse,
-        HighConcurrencySessionResponse,
-        ClusterDetails,
-        ClusterEvent,
-        CreateClusterResponse,
-        SparkVersion,
-        NodeType,
-        Run,
-        RunOutput,
-        Job,
-        RunNowResponse,
-        SubmitRunResponse,
-        RepairRunResponse,
-        Created,
-        ContextStatusResponse,
-        CommandStatusResponse,
-        User,
-        ServicePrincipal,
-        SecretScope,
-        SecretMetadata,
-        AclItem,
-        PublicTokenInfo,
-    );
+    each_model!(check, &raw);
 });
