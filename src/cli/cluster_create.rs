@@ -138,10 +138,11 @@ pub async fn edit(ctx: &Context, args: &ClusterEditArgs) -> CmdResult {
     match args.create.output {
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&json!({"workspace": ws.name, "kind": "cluster", "id": args.id, "result": note, "request": body}))
-                .unwrap_or_default()
+            output::json_text(
+                &json!({"workspace": ws.name, "kind": "cluster", "id": args.id, "result": note, "request": body})
+            )
         ),
-        Format::Table => println!("{}: cluster {} {note}", ws.name, args.id),
+        Format::Table => println!("{}: cluster {} {note}", ws.name, output::safe(&args.id)),
     }
     if args.create.wait.wait && restarts {
         return wait::wait(
@@ -167,7 +168,8 @@ pub async fn delete_permanently(ctx: &Context, args: &ClusterDeleteArgs) -> CmdR
     clusters::delete_permanently(ws, &args.id)
         .await
         .map_err(|e| created::failure(ws, CreatedKind::Cluster, e))?;
-    println!("{}: cluster {} ({}) permanently deleted", ws.name, args.id, row.name);
+    let line = format!("{}: cluster {} ({}) permanently deleted", ws.name, args.id, row.name);
+    println!("{}", output::safe(&line));
     Ok(())
 }
 
@@ -199,11 +201,7 @@ pub async fn spark_versions(ctx: &Context, args: &WorkspaceArgs) -> CmdResult {
     let versions =
         clusters::spark_versions(ws).await.map_err(|e| created::failure(ws, CreatedKind::Cluster, e))?;
     if args.output == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&versions.iter().map(|v| &v.raw).collect::<Vec<_>>())
-                .unwrap_or_default()
-        );
+        println!("{}", output::json_text(&versions.iter().map(|v| &v.raw).collect::<Vec<_>>()));
         return Ok(());
     }
     let rows = versions
@@ -218,11 +216,7 @@ pub async fn node_types(ctx: &Context, args: &WorkspaceArgs) -> CmdResult {
     let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
     let nodes = clusters::node_types(ws).await.map_err(|e| created::failure(ws, CreatedKind::Cluster, e))?;
     if args.output == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&nodes.iter().map(|v| &v.raw).collect::<Vec<_>>())
-                .unwrap_or_default()
-        );
+        println!("{}", output::json_text(&nodes.iter().map(|v| &v.raw).collect::<Vec<_>>()));
         return Ok(());
     }
     let rows = nodes

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use super::context::fail;
-use super::output::Format;
+use super::output::{self, Format};
 use crate::domain::create::{Created, CreatedKind};
 use crate::workspace::create::{CreateError, advice};
 use crate::workspace::{Workspace, hints};
@@ -92,11 +92,12 @@ pub fn report(ws: &Workspace, c: &Created, verb: &str, request: Option<&Value>, 
             if let Some(r) = request {
                 doc["request"] = r.clone();
             }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            println!("{}", output::json_text(&doc));
         }
         Format::Table => {
             let name = c.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-            println!("{}: {} {}{name} {verb}", ws.name, c.kind.singular(), c.id);
+            let line = format!("{}: {} {}{name} {verb}", ws.name, c.kind.singular(), c.id);
+            println!("{}", output::safe(&line));
         }
     }
 }
@@ -104,7 +105,7 @@ pub fn report(ws: &Workspace, c: &Created, verb: &str, request: Option<&Value>, 
 /// A dry run: the request that would be sent.
 pub fn dry_run(ws: &Workspace, what: &str, doc: Value) {
     eprintln!("{}: {what} (dry run: nothing was sent)", ws.name);
-    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    println!("{}", output::json_text(&doc));
 }
 
 /// Bad flags or `--json`: exit 2 before anything was sent.

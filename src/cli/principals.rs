@@ -22,11 +22,7 @@ pub async fn principals(ctx: &Context, cmd: PrincipalsCommand) -> CmdResult {
                 .await
                 .map_err(|e| created::failure(ws, CreatedKind::ServicePrincipal, e))?;
             if args.output == Format::Json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&Value::Array(sps.into_iter().map(|s| s.raw).collect()))
-                        .unwrap_or_default()
-                );
+                println!("{}", output::json_text(&Value::Array(sps.into_iter().map(|s| s.raw).collect())));
                 return Ok(());
             }
             let rows = sps
@@ -60,11 +56,8 @@ pub async fn principals(ctx: &Context, cmd: PrincipalsCommand) -> CmdResult {
             match args.ws.output {
                 Format::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(
-                        &json!({"workspace": ws.name, "application_id": args.application_id,
-                        "id": c.id, "display_name": c.name, "added": matches!(added, Added::New(_))})
-                    )
-                    .unwrap_or_default()
+                    output::json_text(&json!({"workspace": ws.name, "application_id": args.application_id,
+                        "id": c.id, "display_name": c.name, "added": matches!(added, Added::New(_))}))
                 ),
                 Format::Table => {
                     println!("{}: service principal {} (id {}) {note}", ws.name, args.application_id, c.id)

@@ -18,7 +18,7 @@ fn workspace<'a>(ctx: &'a Context, args: &WorkspaceArgs) -> CmdResult<&'a Worksp
 }
 
 fn print_doc(doc: &Value) {
-    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
+    println!("{}", output::json_text(doc));
 }
 
 pub async fn create_scope(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
@@ -79,13 +79,11 @@ pub async fn acl(ctx: &Context, cmd: &AclCommand) -> CmdResult {
             let found = access::acl(ws, &a.scope, &a.principal).await.map_err(failed(ws))?;
             match (found, a.ws.output) {
                 (Some(acl), Format::Json) => print_doc(&acl.raw),
-                (Some(acl), Format::Table) => println!(
-                    "{}: {} has {} on {}",
-                    ws.name,
-                    a.principal,
-                    acl.value.permission.as_ref().map_or("?", |p| p.as_str()),
-                    a.scope
-                ),
+                (Some(acl), Format::Table) => {
+                    let permission = acl.value.permission.as_ref().map_or("?", |p| p.as_str());
+                    let line = format!("{}: {} has {permission} on {}", ws.name, a.principal, a.scope);
+                    println!("{}", output::safe(&line));
+                }
                 (None, Format::Json) => print_doc(&json!(null)),
                 (None, Format::Table) => {
                     return Err(fail(

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::context::{CmdResult, Context, fail};
 use super::created::{self, invalid};
+use super::output;
 use super::spec_input;
 use super::wait;
 use super::{BatchResubmitArgs, BatchSpecArgs, BatchSubmitArgs, SessionCreateArgs, SparkSizeArgs, WaitArgs};
@@ -148,7 +149,7 @@ fn dry_run_doc(p: &PreparedBatch) -> Value {
 
 fn warn(warnings: &[String]) {
     for w in warnings {
-        eprintln!("sparkdeck: warning: {w}");
+        eprintln!("sparkdeck: warning: {}", output::safe(w));
     }
 }
 
@@ -189,14 +190,14 @@ async fn follow_logs(ws: &Workspace, target: &Target, args: WaitArgs, interval: 
                 let lines = job.value.log.clone();
                 let skip = crate::app::logs::overlap(&shown, &lines);
                 for line in lines.iter().skip(skip) {
-                    println!("{line}");
+                    println!("{}", output::safe(line));
                 }
                 shown.extend(lines.into_iter().skip(skip));
                 let drop = shown.len().saturating_sub(LOG_TAIL);
                 shown.drain(..drop);
                 let row = convert::livy_row(Kind::Batch, &ws.name, target.lakehouse.as_deref(), job);
                 if row.raw_state != last_state {
-                    eprintln!("batch {}: {}", target.id, row.raw_state);
+                    eprintln!("batch {}: {}", output::safe(&target.id), output::safe(&row.raw_state));
                     last_state.clone_from(&row.raw_state);
                 }
                 if let Some(outcome) = wait::succeeded(&row) {
@@ -206,7 +207,7 @@ async fn follow_logs(ws: &Workspace, target: &Target, args: WaitArgs, interval: 
             Err(Error::Api(e))
                 if matches!(e.kind, ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Timeout) =>
             {
-                eprintln!("batch {}: {last_state} (retrying: {e})", target.id);
+                eprintln!("{}", output::safe(&format!("batch {}: {last_state} (retrying: {e})", target.id)));
             }
             Err(e) => return Err(fail(1, format!("{}: {e}", ws.name))),
         }
