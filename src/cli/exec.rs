@@ -111,7 +111,7 @@ fn progress() -> impl Fn(&str) {
     let tty = std::io::stderr().is_terminal();
     move |state: &str| {
         if tty {
-            eprintln!("sparkdeck: starting: {state}");
+            eprintln!("sparkdeck: starting: {}", output::safe(state));
         }
     }
 }
@@ -153,7 +153,7 @@ async fn run(
             if let (Some(repl), Some(id)) = (&repl, id) {
                 eprintln!("sparkdeck: cancelling statement {id}");
                 if let Err(e) = statements::cancel(ws, repl, &id).await {
-                    eprintln!("sparkdeck: could not cancel statement {id}: {e}");
+                    eprintln!("sparkdeck: could not cancel statement {id}: {}", output::safe(&e.to_string()));
                 }
             }
             Err("interrupted".to_string())
@@ -163,6 +163,7 @@ async fn run(
     if let Some(repl) = repl.filter(Repl::is_owned)
         && let Err(e) = statements::release(ws, &repl).await
     {
+        let e = output::safe(&e.to_string()).into_owned();
         eprintln!("sparkdeck: could not give back {} (it ends by itself when idle): {e}", repl.describe());
     }
     match outcome {
@@ -181,22 +182,22 @@ fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: ExecForma
                 _ => "ok",
             };
             let doc = json!({"workspace": ws.name, "status": status, "output": output_json(output.as_ref())});
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            println!("{}", output::json_text(&doc));
         }
         _ if phase == Phase::Cancelled => eprintln!("sparkdeck: the statement was cancelled"),
         (ExecFormat::Csv, Some(Output::Table(t))) => {
             print!("{}", crate::export::csv(t).map_err(|e| fail(1, e))?);
             dropped(t.dropped_rows);
         }
-        (_, Some(Output::Text(text))) => println!("{text}"),
+        (_, Some(Output::Text(text))) => println!("{}", output::safe(text)),
         (_, Some(Output::Table(t))) => {
             print!("{}", output::plain(&t.names(), t.text_rows(), "(no rows)"));
             dropped(t.dropped_rows);
         }
         (_, Some(Output::Error { name, value, traceback })) => {
-            eprintln!("{name}: {value}");
+            eprintln!("{}: {}", output::safe(name), output::safe(value));
             for line in traceback {
-                eprintln!("{line}");
+                eprintln!("{}", output::safe(line));
             }
         }
         (_, Some(Output::Empty) | None) => {}

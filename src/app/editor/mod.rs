@@ -530,11 +530,15 @@ impl Console {
 }
 
 fn text_area(text: &str) -> TextArea<'static> {
-    let lines: Vec<String> =
-        if text.is_empty() { vec![String::new()] } else { text.lines().map(str::to_string).collect() };
-    let mut area = TextArea::new(lines);
+    let mut area = TextArea::new(lines_of(text));
     area.set_placeholder_text(PLACEHOLDER);
     area.move_cursor(ratatui_textarea::CursorMove::Bottom);
     area.move_cursor(ratatui_textarea::CursorMove::End);
     area
+}
+
+/// The editor's lines of `text`: the inverse of [`Editor::code`], so a final newline (an empty
+/// last line) survives a reload; `\r\n` endings are read as `\n`.
+fn lines_of(text: &str) -> Vec<String> {
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).to_string()).collect()
 }
