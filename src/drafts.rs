@@ -191,11 +191,7 @@ impl Drafts {
             },
             Err(why) => why,
         };
-        let kept = match rescue(&path) {
-            Ok(aside) => format!("it was moved to {}", aside.display()),
-            Err(e) => format!("it could not be moved aside ({e}) and is left in place"),
-        };
-        Err(format!("{}: {why}; {kept}; starting with one empty tab", path.display()))
+        Err(rescued(&path, &why, "starting with one empty tab"))
     }
 
     /// Replace the tabs file atomically.
@@ -224,13 +220,7 @@ impl Drafts {
             },
             Err(why) => why,
         };
-        // If it cannot be moved, the directory is not writable: saving fails too, so the file
-        // is still not overwritten.
-        let kept = match rescue(&path) {
-            Ok(aside) => format!("it was moved to {}", aside.display()),
-            Err(e) => format!("it could not be moved aside ({e}) and is left in place"),
-        };
-        Err(format!("{}: {why}; {kept}; starting with an empty editor", path.display()))
+        Err(rescued(&path, &why, "starting with an empty editor"))
     }
 
     /// Replace the draft atomically.
@@ -422,6 +412,17 @@ fn read_tail(path: &Path, max: u64) -> Result<Option<(Vec<u8>, bool)>, String> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Move the unreadable file `path` aside and say so: why it did not read, where it went, and
+/// what happens `then`. If it cannot be moved, the directory is not writable: saving fails
+/// too, so the file is still not overwritten.
+fn rescued(path: &Path, why: &str, then: &str) -> String {
+    let kept = match rescue(path) {
+        Ok(aside) => format!("it was moved to {}", aside.display()),
+        Err(e) => format!("it could not be moved aside ({e}) and is left in place"),
+    };
+    format!("{}: {why}; {kept}; {then}", path.display())
 }
 
 /// Move `path` to the first free `<name>.unreadable.N`. A hard link then an unlink never
