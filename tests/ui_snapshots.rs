@@ -290,7 +290,13 @@ const BIG: (u16, u16) = (160, 45);
 fn editor_with_code_and_a_grid() -> App {
     use sparkdeck::app::StatementUpdate as U;
     use sparkdeck::domain::statement::{Cell, Column, Output, Phase, Repl, Table};
-    let mut app = pane(Pane::Sessions);
+    // The lakehouses configured for fabric-dev, and what its REPLs are acquired with.
+    let targets = sparkdeck::app::Targets::default().with_fabric(
+        "fabric-dev",
+        vec!["lh".into(), "lh_marketing".into()],
+        "tag sparkdeck · environment 6d1a9c2e · 2 conf keys".into(),
+    );
+    let mut app = pane(Pane::Sessions).with_targets(targets);
     keys(&mut app, ":editor fabric-dev");
     press(&mut app, KeyCode::Enter);
     for line in [

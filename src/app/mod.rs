@@ -40,7 +40,7 @@ pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
 pub use message::{Level, Message};
-pub use msg::{Effect, Msg, StatementUpdate};
+pub use msg::{Edited, Effect, Msg, StatementUpdate};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
 pub use store::{Entry, PollError, Slot, WorkspaceRef, WorkspaceState};

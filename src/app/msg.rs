@@ -95,9 +95,9 @@ pub enum Msg {
     FileWritten {
         result: Result<String, String>,
     },
-    /// The external editor (ctrl-e) ended: the text it left for tab `tab`, or why there is none.
+    /// The outside editor ended: the text it left for `what`, or why there is none.
     EditedExternally {
-        tab: u64,
+        what: Edited,
         result: Result<String, String>,
     },
     /// Something the user must hear about that belongs to no pane (the editor's text could not
@@ -112,6 +112,14 @@ pub enum Msg {
 }
 
 /// What happened to a statement the editor sent.
+/// What a text handed to the outside editor (`Effect::EditExternally`) belongs to, so its
+/// answer finds its way back. One variant per feature that edits text outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edited {
+    /// The text of editor tab `id` (ctrl-e).
+    Tab(u64),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatementUpdate {
     /// The service took it, under this id (a Livy statement number, a Databricks command id).
@@ -165,9 +173,10 @@ pub enum Effect {
     /// Write a result table as CSV or JSON, by the path's extension (`:export`); answer with
     /// `Msg::FileWritten`.
     Export { path: std::path::PathBuf, table: crate::domain::statement::Table },
-    /// Edit tab `tab`'s text in `$VISUAL` / `$EDITOR` (the event loop suspends the terminal and
-    /// its input meanwhile); answer with `Msg::EditedExternally`.
-    EditExternally { tab: u64, text: String, extension: &'static str },
+    /// Edit `text` in `$VISUAL` / `$EDITOR`, in a file named `*.extension` (the event loop
+    /// suspends the terminal and its input meanwhile, `tui::external`); answer with
+    /// `Msg::EditedExternally` carrying `what` back.
+    EditExternally { what: Edited, text: String, extension: &'static str },
     /// Keep every editor tab's text on disk (after every change, so a crash loses nothing).
     SaveDraft(Tabs),
     /// Add a statement to the history on disk.

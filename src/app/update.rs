@@ -100,9 +100,11 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::EditedExternally { tab, result } => {
+            Msg::EditedExternally { what, result } => {
                 self.dirty = true;
-                self.on_edited(tab, result)
+                match what {
+                    super::msg::Edited::Tab(tab) => self.on_edited(tab, result),
+                }
             }
             Msg::Repl { attempt, result } => {
                 self.dirty = true;

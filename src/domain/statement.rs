@@ -13,6 +13,14 @@ pub enum Language {
     R,
 }
 
+/// "1 line", "3 lines": how long a text is, for messages about files.
+pub fn lines_of(text: &str) -> String {
+    match text.lines().count() {
+        1 => "1 line".into(),
+        n => format!("{n} lines"),
+    }
+}
+
 impl Language {
     pub const ALL: [Language; 4] = [Language::PySpark, Language::Scala, Language::Sql, Language::R];
 

@@ -238,7 +238,7 @@ impl<B: Backend> EventLoop<B> {
             Effect::Notify { title, body } => {
                 self.escape(&escapes::notification(&self.notifications, &title, &body))
             }
-            Effect::EditExternally { tab, text, extension } => {
+            Effect::EditExternally { what, text, extension } => {
                 // The loop waits for the editor: the screen is the editor's meanwhile, and
                 // answers from the runner queue up until the loop is back.
                 if let Some(s) = &mut self.suspend {
@@ -250,7 +250,7 @@ impl<B: Backend> EventLoop<B> {
                     // Everything on screen is gone: draw it all again.
                     let _ = self.terminal.clear();
                 }
-                self.answers.push(Msg::EditedExternally { tab, result });
+                self.answers.push(Msg::EditedExternally { what, result });
             }
             other => runner.run(other),
         }

@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 use crate::app::App;
-use crate::app::msg::Effect;
-use crate::domain::statement::Language;
+use crate::app::msg::{Edited, Effect};
+use crate::domain::statement::{Language, lines_of};
 
 impl App {
     pub(in crate::app) fn open_file(&mut self, path: String) -> Vec<Effect> {
@@ -44,7 +44,8 @@ impl App {
 
     pub(in crate::app) fn edit_externally(&mut self) -> Vec<Effect> {
         let tab = self.console.tab();
-        vec![Effect::EditExternally { tab: tab.id, text: tab.code(), extension: tab.language.extension() }]
+        let (what, extension) = (Edited::Tab(tab.id), tab.language.extension());
+        vec![Effect::EditExternally { what, text: tab.code(), extension }]
     }
 
     pub(in crate::app) fn on_file_read(
@@ -58,7 +59,7 @@ impl App {
                 let language = Language::of_path(&path);
                 let replaced = self.replace_text(tab, &text, language);
                 if replaced {
-                    self.info(format!("Opened {} ({} lines).", path.display(), text.lines().count()));
+                    self.info(format!("Opened {} ({}).", path.display(), lines_of(&text)));
                 }
                 self.saved_drafts(replaced)
             }

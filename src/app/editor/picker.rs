@@ -58,6 +58,8 @@ pub struct PickItem {
     pub label: String,
     /// More about it ("a REPL of sparkdeck's own · tag sparkdeck", "RUNNING · 4 workers").
     pub detail: String,
+    /// The tab in front runs code here now.
+    pub here: bool,
     place: Place,
     warning: Option<String>,
 }
@@ -71,6 +73,7 @@ impl PickItem {
             workspace: r.workspace.clone(),
             label: format!("{what} {name}"),
             detail,
+            here: false,
             place,
             warning,
         })
@@ -87,6 +90,11 @@ impl App {
     /// so it offers what exists now even if those panes were never opened.
     pub(in crate::app) fn open_picker(&mut self, only: Option<&str>) -> Vec<Effect> {
         self.console.picker = Some(Picker { only: only.map(str::to_string), ..Picker::default() });
+        // Start on where the tab runs now.
+        let here = self.picker_items().iter().position(|i| i.here).unwrap_or(0);
+        if let Some(p) = &mut self.console.picker {
+            p.selected = here;
+        }
         if let Some(ws) = only {
             self.info(format!("{ws} is a Databricks workspace: choose one of its clusters to run code on."));
         }
@@ -124,6 +132,7 @@ impl App {
                             workspace: ws.clone(),
                             label: lakehouse.clone(),
                             detail,
+                            here: false,
                             place,
                             warning: None,
                         });
@@ -154,6 +163,9 @@ impl App {
             }
         }
         items.retain(|i| i.matches(&picker.query));
+        if let Some(place) = &self.console.tab().place {
+            items.iter_mut().filter(|i| i.place.same_as(place)).for_each(|i| i.here = true);
+        }
         items
     }
 

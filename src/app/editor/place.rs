@@ -92,7 +92,7 @@ impl Place {
     }
 
     /// Whether code would run in the same place (names aside: a renamed cluster is the same one).
-    fn same_as(&self, other: &Place) -> bool {
+    pub(in crate::app) fn same_as(&self, other: &Place) -> bool {
         self.workspace == other.workspace
             && self.lakehouse_or_cluster() == other.lakehouse_or_cluster()
             && self.attached() == other.attached()

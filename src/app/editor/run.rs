@@ -199,6 +199,13 @@ impl App {
     /// Send run `seq` (of the tab holding it) where it can run: to the REPL held, else queued
     /// behind an acquisition (started here if none is under way).
     fn dispatch(&mut self, seq: u64) -> Vec<Effect> {
+        // Where it is sent, named now that the REPL (and so the real lakehouse) may be known.
+        let target = self
+            .console
+            .tabs
+            .iter()
+            .find(|t| t.runs.iter().any(|r| r.seq == seq))
+            .map(|t| self.target_label_of(t));
         let Some(tab) = self.console.tab_of_run(seq) else { return Vec::new() };
         let repl = tab.held_repl().cloned();
         let acquiring = matches!(tab.repl, ReplState::Acquiring(_));
@@ -207,6 +214,9 @@ impl App {
             Some(repl) => {
                 run.state = RunState::Sending;
                 run.repl = Some(repl.clone());
+                if let Some(target) = target {
+                    run.target = target;
+                }
                 vec![Effect::RunStatement { seq, repl, language: run.language, code: run.code.clone() }]
             }
             None => {

@@ -29,8 +29,9 @@ fn cell_text(cell: Option<&Cell>) -> String {
     cell.map(Cell::text).unwrap_or_default()
 }
 
-/// The table in the output: header, types, rule, the last `need` rows (the output is read from
-/// the bottom), and how many rows there are; columns from `left` on.
+/// The table in the output in at most `need` lines (at least one row): header, types, rule, the
+/// last rows (the output is read from the bottom), and how many rows there are; columns from
+/// `left` on.
 pub(super) fn table_lines<'a>(
     table: &Table,
     grid: &Grid,
@@ -41,12 +42,6 @@ pub(super) fn table_lines<'a>(
     let cols: Vec<usize> = (left.min(table.columns.len())..table.columns.len()).collect();
     let join = |cells: Vec<String>| format!("   {}", cells.join(" │ ").trim_end());
     let mut lines = Vec::new();
-    if left > 0 {
-        lines.push(Line::styled(
-            format!("   ◀ {left} column{} to the left (alt-←)", if left == 1 { "" } else { "s" }),
-            theme.muted,
-        ));
-    }
     lines.push(Line::styled(
         join(cols.iter().map(|&i| fit(&table.columns[i].name, grid.widths[i], grid.numeric[i])).collect()),
         theme.title,
@@ -59,7 +54,11 @@ pub(super) fn table_lines<'a>(
     }
     let rule: Vec<String> = cols.iter().map(|&i| "─".repeat(grid.widths[i])).collect();
     lines.push(Line::styled(format!("   {}", rule.join("─┼─")), theme.muted));
-    let skip = table.rows.len().saturating_sub(need);
+    // The lines besides the rows: those above, the summary below, and "… rows above" if cut.
+    let fixed = lines.len() + 1;
+    let room = need.saturating_sub(fixed);
+    let room = if table.rows.len() > room { room.saturating_sub(1).max(1) } else { room };
+    let skip = table.rows.len().saturating_sub(room);
     if skip > 0 {
         lines.push(Line::styled(
             format!("   … {skip} rows above (alt-k scrolls, alt-f shows them all)"),
@@ -126,15 +125,15 @@ pub(super) fn full_screen(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
         first -= 1;
         used += grid.widths[first] + 3;
     }
+    // Then every column that starts on screen: the last one cut at the edge shows there is more.
     let mut cols = Vec::new();
     let mut room = width;
     for i in first..table.columns.len() {
-        let w = grid.widths[i] + 3;
-        if w > room && !cols.is_empty() {
+        if room == 0 {
             break;
         }
         cols.push(i);
-        room = room.saturating_sub(w);
+        room = room.saturating_sub(grid.widths[i] + 3);
     }
     let body = usize::from(inner.height).saturating_sub(3);
     let top = view.row.saturating_sub(body.saturating_sub(1));

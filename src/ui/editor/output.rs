@@ -23,8 +23,11 @@ const CODE_PREVIEW: usize = 3;
 pub(super) fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let ed = app.editor();
     let scrolled = if ed.output_scroll > 0 { " (scrolled: alt-j goes down)" } else { "" };
-    let sideways =
-        if ed.grid_left > 0 { format!(" · table from column {}", ed.grid_left + 1) } else { String::new() };
+    let sideways = if ed.grid_left > 0 {
+        format!(" · ◀ table from column {} (alt-← back)", ed.grid_left + 1)
+    } else {
+        String::new()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
@@ -62,7 +65,11 @@ fn output_lines<'a>(
     for run in ed.runs.iter().rev() {
         // The newest table scrolls sideways with alt-←/→.
         let left = if Some(run.seq) == newest_table { ed.grid_left } else { 0 };
-        let lines = run_lines(run, ed, now, theme, width, need.saturating_sub(count), left);
+        let mut lines = run_lines(run, ed, now, theme, width, need.saturating_sub(count), left);
+        // A blank line between runs; none under the newest, where it would cost a line of it.
+        if !blocks.is_empty() {
+            lines.push(Line::raw(""));
+        }
         count += lines.len();
         blocks.push(lines);
         if count >= need {
@@ -142,8 +149,8 @@ fn run_lines<'a>(
         (_, Some(Output::Text(text))) => text.lines().for_each(|l| wrapped(l, theme.text)),
         (_, Some(Output::Table(table))) => {
             let layout = &*crate::app::editor::layout_of(&run.grid, table);
-            // Room for rows once the run's other lines are counted, so the table's header shows.
-            let room = need.saturating_sub(lines.len() + 6).max(1);
+            // What is left once the run's header and code are counted, so the header shows.
+            let room = need.saturating_sub(lines.len());
             lines.extend(grid::table_lines(table, layout, theme, left, room));
         }
         (_, Some(Output::Error { name, value, traceback })) => {
@@ -154,7 +161,6 @@ fn run_lines<'a>(
         (RunState::Sent(Phase::Cancelled), _) => wrapped("(cancelled)", theme.warning),
         _ => wrapped("…", theme.muted),
     }
-    lines.push(Line::raw(""));
     lines
 }
 

@@ -1,5 +1,6 @@
 //! The target picker drawn over the editor: the search typed, then the places that match, one
-//! line each (workspace, what it is, more about it), the highlighted one marked.
+//! line each (workspace, what it is, more about it), the highlighted one marked, and ● where
+//! the tab runs now.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,7 +22,10 @@ pub(super) fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .borders(Borders::ALL)
         .border_style(theme.dialog_border)
         .title(Span::styled(" Where this tab runs code ", theme.title))
-        .title_bottom(Line::styled(" type to search · ↑/↓ · enter moves the tab there · esc ", theme.muted));
+        .title_bottom(Line::styled(
+            " type to search · ↑/↓ · enter moves the tab there · ● where it runs now · esc ",
+            theme.muted,
+        ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines = vec![Line::from(vec![
@@ -35,8 +39,9 @@ pub(super) fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let first = picker.selected.saturating_sub(rows.saturating_sub(1));
     for (i, item) in items.iter().enumerate().skip(first).take(rows) {
         let style = if i == picker.selected { theme.selected } else { theme.text };
+        let mark = if item.here { "●" } else { " " };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<22} {:<28} ", item.workspace, item.label), style),
+            Span::styled(format!("{mark}{:<22} {:<28} ", item.workspace, item.label), style),
             Span::styled(
                 item.detail.clone(),
                 if i == picker.selected { theme.selected } else { theme.muted },
