@@ -84,6 +84,12 @@ pub enum Target {
         workspace: String,
         lakehouse: Option<String>,
     },
+    /// A REPL of sparkdeck's own in this lakehouse, in the session tagged `tag`.
+    Tagged {
+        workspace: String,
+        lakehouse: String,
+        tag: String,
+    },
     Session {
         workspace: String,
         lakehouse: String,

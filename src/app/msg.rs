@@ -154,10 +154,17 @@ pub enum Effect {
     /// details view; answer with `Msg::Related`.
     LoadRelated { target: Target },
     /// Acquire somewhere for the editor to run code — a high-concurrency REPL in the Fabric
-    /// lakehouse `place` (`None`: the first), or an execution context on the Databricks cluster
-    /// `place` — and answer with `Msg::ReplProgress`s and one `Msg::Repl`.
+    /// lakehouse `place` (`None`: the first) in the session tagged `tag` (`None`: the configured
+    /// tag), or an execution context on the Databricks cluster `place` — and answer with
+    /// `Msg::ReplProgress`s and one `Msg::Repl`.
     /// `attempt` numbers the acquisitions, so a late answer to an abandoned one is recognised.
-    AcquireRepl { attempt: u64, workspace: String, place: Option<String>, language: Language },
+    AcquireRepl {
+        attempt: u64,
+        workspace: String,
+        place: Option<String>,
+        tag: Option<String>,
+        language: Language,
+    },
     /// Send the editor's statement `seq` and follow it to its end; answer with `Msg::Statement`s.
     RunStatement { seq: u64, repl: Repl, language: Language, code: String },
     /// Cancel a running statement (its end arrives through the `RunStatement` follower).

@@ -31,7 +31,9 @@ pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
     // An existing session is found by its id in whichever Fabric workspace holds it, as `get` does.
     let (ws, place) = match &args.session {
         Some(id) => (find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id)),
-        None => (fabric_workspace(ctx, &args)?, Place::Acquire(args.lakehouse.as_deref())),
+        None => {
+            (fabric_workspace(ctx, &args)?, Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()))
+        }
     };
     run(ws, place, language, &code, args.code.output).await
 }
@@ -39,7 +41,7 @@ pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
     let (code, language) = prepare(ctx, &args.code)?;
     let (ws, _) = find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
-    run(ws, Place::Acquire(Some(&args.cluster_id)), language, &code, args.code.output).await
+    run(ws, Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
 }
 
 /// The Fabric workspace named, else the one whose lakehouses include `--lakehouse`, else the only one.
@@ -63,10 +65,11 @@ fn prepare(ctx: &Context, args: &CodeArgs) -> CmdResult<(String, Language)> {
     read_code(args).map_err(|e| fail(2, e))
 }
 
-/// Where the code runs: an existing session, or something acquired in a lakehouse or on a cluster.
+/// Where the code runs: an existing session, or something acquired in a lakehouse (in the
+/// session of a tag) or on a cluster.
 enum Place<'a> {
     Session(&'a str),
-    Acquire(Option<&'a str>),
+    Acquire(Option<&'a str>, Option<&'a str>),
 }
 
 /// The code and its language: the argument, the file, or standard input.
@@ -106,12 +109,18 @@ impl From<LanguageArg> for Language {
     }
 }
 
-/// What the service reports while acquiring, on a terminal only (scripts get clean stderr).
+/// What the service reports while acquiring, on a terminal only (scripts get clean stderr):
+/// each state once, when it changes, with the time since the request.
 fn progress() -> impl Fn(&str) {
     let tty = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let last = Mutex::new(String::new());
     move |state: &str| {
-        if tty {
-            eprintln!("sparkdeck: starting: {}", output::safe(state));
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if tty && *last != state {
+            let secs = started.elapsed().as_secs();
+            eprintln!("sparkdeck: starting ({secs}s): {}", output::safe(state));
+            state.clone_into(&mut last);
         }
     }
 }
@@ -133,8 +142,9 @@ async fn run(
     let work = async {
         let repl = match place {
             Place::Session(id) => statements::attach(ws, id).await?,
-            Place::Acquire(at) => {
-                let acquired = statements::acquire(ws, at, language, progress(), |r| keep(&held, r)).await;
+            Place::Acquire(at, tag) => {
+                let acquired =
+                    statements::acquire(ws, at, tag, language, progress(), |r| keep(&held, r)).await;
                 // A failed acquisition has already given back what it made.
                 acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?
             }

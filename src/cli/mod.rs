@@ -292,8 +292,12 @@ pub struct SessionExecArgs {
     #[arg(long)]
     pub lakehouse: Option<String>,
     /// Run in this existing Livy session instead (it is left running).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "tag")]
     pub session: Option<String>,
+    /// The high-concurrency session tag to share (default: the workspace's `[fabric.repl]`
+    /// tag, else "sparkdeck").
+    #[arg(long)]
+    pub tag: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

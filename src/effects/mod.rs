@@ -63,8 +63,8 @@ impl Runner {
             }
             Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
-            Effect::AcquireRepl { attempt, workspace, place, language } => {
-                statements::acquire(self.workspace(&workspace), workspace, attempt, place, language, tx)
+            Effect::AcquireRepl { attempt, workspace, place, tag, language } => {
+                statements::acquire(self.workspace(&workspace), workspace, attempt, place, tag, language, tx)
             }
             Effect::RunStatement { seq, repl, language, code } => {
                 let Some(ws) = self.workspace(repl.workspace()) else { return };

@@ -15,6 +15,7 @@ pub(super) fn acquire(
     workspace: String,
     attempt: u64,
     place: Option<String>,
+    tag: Option<String>,
     language: Language,
     tx: &mpsc::Sender<Msg>,
 ) {
@@ -28,7 +29,7 @@ pub(super) fn acquire(
                 let created = |repl: &Repl| {
                     let _ = tx.try_send(Msg::ReplCreated { attempt, repl: repl.clone() });
                 };
-                statements::acquire(&ws, place.as_deref(), language, progress, created)
+                statements::acquire(&ws, place.as_deref(), tag.as_deref(), language, progress, created)
                     .await
                     .map_err(|e| e.to_string())
             }

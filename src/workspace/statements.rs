@@ -73,19 +73,21 @@ fn dbx_language(language: Language) -> DbxLanguage {
 }
 
 /// Acquire somewhere to run code and wait until it is ready: a REPL in the Fabric lakehouse
-/// `place` (or the first), or an execution context on the Databricks cluster `place`.
+/// `place` (or the first) in the high-concurrency session tagged `tag` (else the configured
+/// tag), or an execution context on the Databricks cluster `place`.
 /// `progress` hears each state the service reports; `created` hears, as soon as the service has
 /// made it, what to give back should the caller stop waiting (a `Repl` whose ids are known so
 /// far). Any failure after that gives it back here.
 pub async fn acquire(
     ws: &Workspace,
     place: Option<&str>,
+    tag: Option<&str>,
     language: Language,
     progress: impl Fn(&str),
     created: impl Fn(&Repl),
 ) -> Result<Repl, Error> {
     let made = match ws.clients.as_ref().map_err(Clone::clone)? {
-        Clients::Fabric(_) => create_repl(ws, place, &progress).await?,
+        Clients::Fabric(_) => create_repl(ws, place, tag, &progress).await?,
         Clients::Databricks(d) => {
             let cluster = place.ok_or_else(|| {
                 failed(
@@ -119,9 +121,14 @@ pub async fn acquire(
 
 /// `POST /highConcurrencySessions` (the 500 a sixth REPL on a tag gets is retried, as working
 /// clients do); the REPL as far as it is known: its HC id.
-async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&str)) -> Result<Repl, Error> {
+async fn create_repl(
+    ws: &Workspace,
+    label: Option<&str>,
+    tag: Option<&str>,
+    progress: &impl Fn(&str),
+) -> Result<Repl, Error> {
     let (label, client) = lakehouse(ws, label)?;
-    let req = acquire_body(&fabric(ws)?.repl, label);
+    let req = acquire_body(&fabric(ws)?.repl, label, tag);
     let mut attempt = 0;
     let hc = loop {
         match client.acquire_hc_session(&req).await {
@@ -148,16 +155,21 @@ async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&st
     })
 }
 
-/// The acquire body (fabric-livy.md §1.4): the session tag REPLs share, the lakehouse's name (the
+/// The acquire body (fabric-livy.md §1.4): the session tag REPLs share (`tag` if one was chosen,
+/// else the configured one), the lakehouse's name (the
 /// monitoring hub shows `HC_<name>_<session>`), the environment as Fabric's
 /// `spark.fabric.environmentDetails` conf (a JSON string), the other conf, and the sizes.
-fn acquire_body(settings: &ReplSettings, lakehouse: &str) -> HighConcurrencySessionRequest {
+fn acquire_body(
+    settings: &ReplSettings,
+    lakehouse: &str,
+    tag: Option<&str>,
+) -> HighConcurrencySessionRequest {
     let mut conf = settings.conf.clone();
     if let Some(env) = &settings.environment {
         conf.insert("spark.fabric.environmentDetails".into(), serde_json::json!({ "id": env }).to_string());
     }
     HighConcurrencySessionRequest {
-        session_tag: Some(settings.tag().to_string()),
+        session_tag: Some(tag.unwrap_or(settings.tag()).to_string()),
         artifact_name: Some(lakehouse.to_string()),
         name: Some("sparkdeck editor".into()),
         conf,
@@ -423,7 +435,7 @@ mod tests {
             num_executors: Some(2),
             ..ReplSettings::default()
         };
-        let body = serde_json::to_value(acquire_body(&settings, "lh_sales")).unwrap_or_default();
+        let body = serde_json::to_value(acquire_body(&settings, "lh_sales", None)).unwrap_or_default();
         assert_eq!(body["sessionTag"], "team-a");
         assert_eq!(body["artifactName"], "lh_sales");
         assert_eq!(body["conf"]["spark.sql.shuffle.partitions"], "64");
@@ -435,8 +447,12 @@ mod tests {
         assert_eq!((body["executorMemory"].as_str(), body["numExecutors"].as_u64()), (Some("28g"), Some(2)));
         assert!(body.get("driverMemory").is_none(), "unset sizes are not sent: {body}");
         // Without settings: the shared tag only.
-        let body = serde_json::to_value(acquire_body(&ReplSettings::default(), "lh")).unwrap_or_default();
+        let body =
+            serde_json::to_value(acquire_body(&ReplSettings::default(), "lh", None)).unwrap_or_default();
         assert_eq!(body["sessionTag"], SESSION_TAG);
         assert!(body.get("conf").is_none(), "{body}");
+        // A tag chosen in the picker (or `exec --tag`) wins over the configured one; the rest stays.
+        let body = serde_json::to_value(acquire_body(&settings, "lh_sales", Some("etl"))).unwrap_or_default();
+        assert_eq!((body["sessionTag"].as_str(), body["numExecutors"].as_u64()), (Some("etl"), Some(2)));
     }
 }

@@ -1,7 +1,9 @@
 //! The target picker (`Ctrl-G`, and `:editor WORKSPACE` on Databricks): every place the tab in
 //! front could run code — a REPL of sparkdeck's own in each configured lakehouse (with the
 //! workspace's REPL settings), each live Livy session to attach to, each Databricks cluster —
-//! narrowed by what is typed. Enter moves the tab there.
+//! narrowed by what is typed. `tag:NAME` in the search offers each lakehouse's REPL in the
+//! high-concurrency session tagged NAME instead (REPLs of one tag share a Spark session).
+//! Enter moves the tab there.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -79,10 +81,23 @@ impl PickItem {
         })
     }
 
-    fn matches(&self, query: &str) -> bool {
+    fn matches(&self, words: &[String]) -> bool {
         let hay = format!("{} {} {}", self.workspace, self.label, self.detail).to_lowercase();
-        query.to_lowercase().split_whitespace().all(|word| hay.contains(word))
+        words.iter().all(|word| hay.contains(word))
     }
+}
+
+/// The search split into the words that narrow it and the session tag asked for (`tag:NAME`).
+fn search(query: &str) -> (Vec<String>, Option<&str>) {
+    let mut tag = None;
+    let mut words = Vec::new();
+    for word in query.split_whitespace() {
+        match word.strip_prefix("tag:") {
+            Some(t) => tag = Some(t).filter(|t| !t.is_empty()),
+            None => words.push(word.to_lowercase()),
+        }
+    }
+    (words, tag)
 }
 
 impl App {
@@ -110,6 +125,7 @@ impl App {
     /// The places the picker offers for its search, in workspace order.
     pub fn picker_items(&self) -> Vec<PickItem> {
         let Some(picker) = &self.console.picker else { return Vec::new() };
+        let (words, tag) = search(&picker.query);
         let mut items = Vec::new();
         for w in &self.workspaces {
             let ws = &w.workspace.name;
@@ -119,6 +135,23 @@ impl App {
             match w.workspace.service {
                 Service::Fabric => {
                     let settings = self.targets.settings(ws);
+                    for lakehouse in self.targets.lakehouses(ws).iter().filter(|_| tag.is_some()) {
+                        let tag = tag.unwrap_or_default();
+                        let place = Place {
+                            workspace: ws.clone(),
+                            within: Within::Tagged { lakehouse: lakehouse.clone(), tag: tag.into() },
+                        };
+                        items.push(PickItem {
+                            workspace: ws.clone(),
+                            label: format!("{lakehouse} · tag {tag}"),
+                            detail: format!(
+                                "a REPL in the session tagged {tag} (shared with its other REPLs)"
+                            ),
+                            here: false,
+                            place,
+                            warning: None,
+                        });
+                    }
                     for lakehouse in self.targets.lakehouses(ws) {
                         let place = Place {
                             workspace: ws.clone(),
@@ -162,7 +195,7 @@ impl App {
                 }
             }
         }
-        items.retain(|i| i.matches(&picker.query));
+        items.retain(|i| i.matches(&words));
         if let Some(place) = &self.console.tab().place {
             items.iter_mut().filter(|i| i.place.same_as(place)).for_each(|i| i.here = true);
         }

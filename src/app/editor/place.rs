@@ -23,6 +23,9 @@ pub struct Place {
 pub enum Within {
     /// A REPL of sparkdeck's own in a Fabric lakehouse, by label (`None`: the first configured).
     Lakehouse(Option<String>),
+    /// A REPL of sparkdeck's own in `lakehouse`, in the high-concurrency session tagged `tag`
+    /// rather than the configured tag (shared with whatever else uses that tag).
+    Tagged { lakehouse: String, tag: String },
     /// The existing Livy session `id` (shown as `name`) in `lakehouse`, used as it is.
     Session { lakehouse: String, id: String, name: String },
     /// An execution context on the Databricks cluster `id` (shown as `name`).
@@ -34,8 +37,16 @@ impl Place {
     pub fn lakehouse_or_cluster(&self) -> Option<&str> {
         match &self.within {
             Within::Lakehouse(lakehouse) => lakehouse.as_deref(),
-            Within::Session { lakehouse, .. } => Some(lakehouse),
+            Within::Tagged { lakehouse, .. } | Within::Session { lakehouse, .. } => Some(lakehouse),
             Within::Cluster { id, .. } => Some(id),
+        }
+    }
+
+    /// The session tag chosen in the picker (`None`: the configured one).
+    pub fn tag(&self) -> Option<&str> {
+        match &self.within {
+            Within::Tagged { tag, .. } => Some(tag),
+            _ => None,
         }
     }
 
@@ -52,6 +63,7 @@ impl Place {
     pub fn label(&self) -> Option<String> {
         match &self.within {
             Within::Lakehouse(lakehouse) => lakehouse.clone(),
+            Within::Tagged { lakehouse, tag } => Some(format!("{lakehouse} · tag {tag}")),
             Within::Session { lakehouse, name, .. } => Some(format!("{lakehouse} · session {name}")),
             Within::Cluster { name, .. } => Some(format!("cluster {name}")),
         }
@@ -63,6 +75,9 @@ impl Place {
         match &self.within {
             Within::Lakehouse(lakehouse) => {
                 SavedTarget::Lakehouse { workspace, lakehouse: lakehouse.clone() }
+            }
+            Within::Tagged { lakehouse, tag } => {
+                SavedTarget::Tagged { workspace, lakehouse: lakehouse.clone(), tag: tag.clone() }
             }
             Within::Session { lakehouse, id, name } => SavedTarget::Session {
                 workspace,
@@ -82,6 +97,9 @@ impl Place {
             SavedTarget::Lakehouse { workspace, lakehouse } => {
                 Place { workspace, within: Within::Lakehouse(lakehouse) }
             }
+            SavedTarget::Tagged { workspace, lakehouse, tag } => {
+                Place { workspace, within: Within::Tagged { lakehouse, tag } }
+            }
             SavedTarget::Session { workspace, lakehouse, id, name } => {
                 Place { workspace, within: Within::Session { lakehouse, id, name } }
             }
@@ -96,6 +114,7 @@ impl Place {
         self.workspace == other.workspace
             && self.lakehouse_or_cluster() == other.lakehouse_or_cluster()
             && self.attached() == other.attached()
+            && self.tag() == other.tag()
     }
 
     /// The attached session ended: a REPL of sparkdeck's own in its lakehouse replaces it.

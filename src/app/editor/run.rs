@@ -237,11 +237,13 @@ impl App {
         let attempt = self.console.take_attempt();
         let Some(tab) = self.console.tab_of_run(seq) else { return Vec::new() };
         let Some(place) = &tab.place else { return Vec::new() };
-        let (workspace, place) = (place.workspace.clone(), place.lakehouse_or_cluster().map(str::to_string));
+        let workspace = place.workspace.clone();
+        let tag = place.tag().map(str::to_string);
+        let place = place.lakehouse_or_cluster().map(str::to_string);
         tab.attempt = attempt;
         tab.pending = None;
         tab.repl = ReplState::Acquiring(state.into());
-        vec![Effect::AcquireRepl { attempt, workspace, place, language }]
+        vec![Effect::AcquireRepl { attempt, workspace, place, tag, language }]
     }
 
     /// The newest output as plain text on the clipboard: text as it is, a table tab-separated
@@ -448,6 +450,7 @@ impl App {
     pub fn target_label_of(&self, tab: &Editor) -> String {
         let Some(place) = &tab.place else { return "nowhere yet".into() };
         let within = match (&tab.repl, place.label()) {
+            (_, Some(label)) if place.tag().is_some() => label,
             (ReplState::Ready(Repl::Livy { lakehouse, .. }), _) => lakehouse.clone(),
             (_, Some(label)) => label,
             (_, None) => {

@@ -250,7 +250,7 @@ pub const KEYMAP: &[Binding] = &[
         C::PickTarget,
         ANY,
         Some("target"),
-        "choose where the tab runs: a lakehouse, a session, a cluster (type to search)"
+        "where the tab runs: lakehouse, session, cluster (type to search; tag:NAME a session tag)"
     ),
     bind!(
         Editor,

@@ -61,6 +61,7 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
             attempt: 1,
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
+            tag: None,
             language: Language::PySpark
         }
     );
@@ -119,6 +120,7 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
             attempt: 2,
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
+            tag: None,
             language: Language::PySpark
         }]
     );
@@ -204,6 +206,7 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
             attempt: 1,
             workspace: "adb-prod".into(),
             place: Some("0101-abc".into()),
+            tag: None,
             language: Language::PySpark
         })
     );

@@ -225,3 +225,45 @@ fn the_outside_editor_gets_the_tab_text_and_its_answer_replaces_it_as_one_edit()
     app.update(ctrl('z'));
     assert_eq!(app.editor().code(), "x = 1");
 }
+
+#[test]
+fn a_session_tag_typed_in_the_picker_gives_the_tab_a_repl_in_that_session() {
+    let mut app = editing_nothing();
+    app = app.with_targets(crate::app::Targets::default().with_fabric(
+        "fabric-prod",
+        vec!["sales_lh".into(), "ops_lh".into()],
+        "tag sparkdeck".into(),
+    ));
+    app.update(ctrl('g'));
+    type_text(&mut app, "tag:etl sales");
+    let items = app.picker_items();
+    assert_eq!(
+        items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(),
+        ["sales_lh · tag etl", "sales_lh"]
+    );
+    assert!(items[0].detail.contains("session tagged etl"), "{items:?}");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.editor().place_label().as_deref(), Some("sales_lh · tag etl"));
+    type_text(&mut app, "1 + 1");
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::AcquireRepl { place: Some(p), tag: Some(t), .. } if p == "sales_lh" && t == "etl")),
+        "{effects:?}"
+    );
+    // The tabs file keeps the tag; the output names it.
+    let saved = app.console().drafts();
+    assert_eq!(
+        saved.targets[0],
+        Some(crate::drafts::Target::Tagged {
+            workspace: "fabric-prod".into(),
+            lakehouse: "sales_lh".into(),
+            tag: "etl".into()
+        })
+    );
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl()) });
+    assert_eq!(app.editor().runs[0].target, "fabric-prod / sales_lh · tag etl");
+    // "tag:" alone asks for nothing.
+    app.update(ctrl('g'));
+    type_text(&mut app, "tag:");
+    assert!(app.picker_items().iter().all(|i| !i.label.contains("· tag")));
+}

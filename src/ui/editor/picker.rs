@@ -23,7 +23,7 @@ pub(super) fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .border_style(theme.dialog_border)
         .title(Span::styled(" Where this tab runs code ", theme.title))
         .title_bottom(Line::styled(
-            " type to search · ↑/↓ · enter moves the tab there · ● where it runs now · esc ",
+            " type to search · tag:NAME a session tag · ↑/↓ · enter moves the tab there · ● here now · esc ",
             theme.muted,
         ));
     let inner = block.inner(rect);
