@@ -9,6 +9,7 @@ pub mod list;
 pub mod logging;
 pub mod monitor;
 pub mod output;
+pub mod progress;
 pub mod resources;
 mod wait;
 

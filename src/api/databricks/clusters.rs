@@ -7,7 +7,14 @@ use super::models::*;
 use super::{CLUSTERS_PAGE, DatabricksClient, done, flag, id_body, list_of};
 use crate::api::paging::{Page, Pages};
 use crate::api::wire::decode_items;
-use crate::api::{ApiError, Fetched};
+use crate::api::{ApiError, ErrorKind, Fetched};
+
+/// A refused start that means the start has happened: the cluster is Pending, or — when an
+/// earlier attempt of the same call may have started it — already Running.
+fn already_started(e: &ApiError) -> bool {
+    let state = e.message.rsplit("unexpected state ").next().unwrap_or_default().trim_end_matches('.');
+    state.eq_ignore_ascii_case("pending") || (e.attempts > 1 && state.eq_ignore_ascii_case("running"))
+}
 
 const EVENTS: &str = "/api/2.1/clusters/events";
 
@@ -49,13 +56,24 @@ impl DatabricksClient {
         self.ep.call(Method::POST, "/api/2.1/clusters/edit").json(&body).idempotent().send().await.map(done)
     }
 
-    /// `clusters/start` (400 `INVALID_STATE` unless TERMINATED).
+    /// `clusters/start` (400 `INVALID_STATE` unless TERMINATED). Repeating it starts nothing
+    /// twice, so it is retried like a read; the answer "unexpected state Pending" (or, after a
+    /// retry, "Running") says the cluster is starting or up — which is what was asked.
     pub async fn start_cluster(&self, cluster_id: &str) -> Result<(), ApiError> {
-        self.cluster_action("start", cluster_id).await
+        match self.cluster_action("start", cluster_id).await {
+            Err(e) if e.kind == ErrorKind::InvalidState && already_started(&e) => {
+                tracing::debug!("{e}: the cluster is already on its way up");
+                Ok(())
+            }
+            other => other,
+        }
     }
 
+    /// `clusters/restart`: every request restarts the cluster again, so it is a create (never
+    /// re-sent once it may have been carried out).
     pub async fn restart_cluster(&self, cluster_id: &str) -> Result<(), ApiError> {
-        self.cluster_action("restart", cluster_id).await
+        let path = "/api/2.1/clusters/restart";
+        self.ep.call(Method::POST, path).json(&id_body("cluster_id", cluster_id)).send().await.map(done)
     }
 
     /// `clusters/delete`: terminate (the cluster can be started again).

@@ -8,6 +8,11 @@ use super::{DatabricksClient, JOBS_PAGE_MAX, RUNS_PAGE_MAX, done, flag, id_body}
 use crate::api::paging::Pages;
 use crate::api::{ApiError, Fetched};
 
+/// A token the Jobs API deduplicates creates by (64 characters at most).
+pub fn idempotency_token() -> String {
+    format!("sparkdeck-{}", uuid::Uuid::new_v4())
+}
+
 impl DatabricksClient {
     /// `jobs/list` (up to 100 per page), optionally by exact name (case-insensitive).
     pub fn jobs(&self, name: Option<&str>) -> Pages<Job> {
@@ -23,15 +28,20 @@ impl DatabricksClient {
         self.ep.call(Method::GET, "/api/2.2/jobs/get").query("job_id", job_id).fetch().await
     }
 
-    /// `jobs/run-now`: a create, never re-sent by the client (set `idempotency_token` to let
-    /// the service deduplicate a caller's own retry).
+    /// `jobs/run-now`: a create made safe to repeat by its `idempotency_token` (a fresh one
+    /// when the caller sets none): after a 5xx or a lost answer it is sent again with the same
+    /// token, and the service answers with the run it already started.
     pub async fn run_now(&self, req: &RunNowRequest) -> Result<Fetched<RunNowResponse>, ApiError> {
-        self.ep.call(Method::POST, "/api/2.2/jobs/run-now").json(req).fetch().await
+        let mut req = req.clone();
+        req.idempotency_token.get_or_insert_with(idempotency_token);
+        self.ep.call(Method::POST, "/api/2.2/jobs/run-now").json(&req).deduplicated().fetch().await
     }
 
-    /// `jobs/runs/submit`: a create, never re-sent by the client.
+    /// `jobs/runs/submit`, with an `idempotency_token` as [`DatabricksClient::run_now`].
     pub async fn submit_run(&self, req: &SubmitRunRequest) -> Result<Fetched<SubmitRunResponse>, ApiError> {
-        self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(req).fetch().await
+        let mut req = req.clone();
+        req.idempotency_token.get_or_insert_with(idempotency_token);
+        self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(&req).deduplicated().fetch().await
     }
 
     /// `jobs/runs/list`, newest first, 25 per page (the service maximum).
@@ -107,7 +117,8 @@ impl DatabricksClient {
             .map(done)
     }
 
-    /// `jobs/runs/repair`: starts new task runs, so it is a create (never re-sent).
+    /// `jobs/runs/repair`: starts new task runs and has no idempotency token, so it is a create:
+    /// never re-sent once it may have been carried out.
     pub async fn repair_run(&self, req: &RepairRunRequest) -> Result<Fetched<RepairRunResponse>, ApiError> {
         self.ep.call(Method::POST, "/api/2.2/jobs/runs/repair").json(req).fetch().await
     }
