@@ -148,16 +148,19 @@ pub fn client() -> Result<reqwest::Client, ApiError> {
 /// one connection pool). The auth module uses it too, so token requests follow the same
 /// redirect rule.
 pub fn client_with(timeouts: Timeouts) -> Result<reqwest::Client, ApiError> {
+    builder(timeouts).build().map_err(|e| {
+        ApiError::transport("", "", ErrorKind::Network, format!("cannot build the HTTP client: {e}"))
+    })
+}
+
+/// What [`client_with`] builds, for a caller that adds to it (a private CA, a proxy).
+pub fn builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .user_agent(concat!("sparkdeck/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(timeouts.connect)
         .read_timeout(timeouts.answer)
         .timeout(timeouts.total)
         .redirect(redirect_policy())
-        .build()
-        .map_err(|e| {
-            ApiError::transport("", "", ErrorKind::Network, format!("cannot build the HTTP client: {e}"))
-        })
 }
 
 /// Follow a redirect only within the origin of the first request and never to Databricks'
@@ -639,5 +642,34 @@ fn decode(method: &str, path: &str, status: u16, bytes: &[u8], empty_ok: bool) -
     match ApiError::from_success_body(method, path, status, &value) {
         Some(e) => Err(e),
         None => Ok(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> reqwest::Url {
+        reqwest::Url::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn an_origin_is_scheme_host_and_port() {
+        let home = url("https://adb-1.2.azuredatabricks.net/api/2.1/clusters/list");
+        assert!(same_origin(&home, &url("https://adb-1.2.azuredatabricks.net:443/other?x=1")));
+        for other in [
+            "http://adb-1.2.azuredatabricks.net/api",
+            "http://adb-1.2.azuredatabricks.net:443/api",
+            "https://adb-1.2.azuredatabricks.net:8443/api",
+            "https://evil.example/api",
+            "https://adb-1.2.azuredatabricks.net.evil.example/api",
+        ] {
+            assert!(!same_origin(&home, &url(other)), "{other}");
+        }
+        assert!(is_sign_in_page(&url("https://adb-1/login.html?error=private-link-validation-error")));
+        assert_eq!(host_of("http://127.0.0.1:8080/x"), "127.0.0.1:8080");
+        assert_eq!(host_of("https://api.fabric.microsoft.com"), "api.fabric.microsoft.com");
+        assert_eq!(seconds(Duration::from_millis(400)), "0.4 s");
+        assert_eq!(seconds(Duration::from_secs(30)), "30 s");
     }
 }
