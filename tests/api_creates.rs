@@ -335,3 +335,31 @@ async fn a_connection_refused_before_sending_is_retried_even_for_a_create() {
     assert!(created.is_ok(), "{created:?}");
     assert_eq!(fake.count(), 1, "refused attempts never reached a service; one request did");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_retried_after_the_work_reports_that_the_cluster_starts() {
+    let invalid = |state: &str| {
+        Reply::json(
+            400,
+            json!({"error_code": "INVALID_STATE", "message": format!("Cluster c1 is in unexpected state {state}.")}),
+        )
+    };
+    // The first start worked but its answer was a 500; the retry finds the cluster starting.
+    for (first, state) in [
+        (Reply::json(500, json!({"error_code": "INTERNAL_ERROR", "message": "x"})), "Pending"),
+        (Reply::Drop, "Pending"),
+        (Reply::text(502, "text/html", "<title>502 Bad Gateway</title>"), "Running"),
+    ] {
+        let fake = Fake::script(vec![first, invalid(state)]).await;
+        let started = dbx(&fake).start_cluster("c1").await;
+        assert!(started.is_ok(), "{state}: {started:?}");
+        assert_eq!(fake.count(), 2);
+    }
+    // Asked of a running cluster, a start is refused, as the service says.
+    let fake = Fake::script(vec![invalid("Running")]).await;
+    let e = dbx(&fake).start_cluster("c1").await.err();
+    assert_eq!(e.map(|e| e.kind), Some(ErrorKind::InvalidState));
+    // A cluster already starting: the start has happened.
+    let fake = Fake::script(vec![invalid("Pending")]).await;
+    assert!(dbx(&fake).start_cluster("c1").await.is_ok());
+}

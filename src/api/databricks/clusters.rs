@@ -119,10 +119,10 @@ impl DatabricksClient {
             map.insert("cluster_id".into(), cluster_id.into());
         }
         let ep = self.ep.clone();
-        Ok(Pages::new(first, move |body| {
+        Ok(Pages::new("POST", EVENTS, first, move |body| {
             let ep = ep.clone();
             async move {
-                let mut answer = ep.call(Method::POST, EVENTS).json(&body).idempotent().send().await?;
+                let mut answer = ep.call(Method::POST, EVENTS).json(&body).idempotent().send_list().await?;
                 let total = answer.get("total_count").and_then(Value::as_u64);
                 // `next_page` re-sent verbatim, as the official SDK pages; the token only when
                 // a service sends no `next_page` object.
@@ -146,13 +146,13 @@ impl DatabricksClient {
     /// `clusters/spark-versions`.
     pub async fn spark_versions(&self) -> Result<Vec<Fetched<SparkVersion>>, ApiError> {
         let path = "/api/2.1/clusters/spark-versions";
-        list_of("GET", path, self.ep.call(Method::GET, path).send().await?, "versions")
+        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "versions")
     }
 
     /// `clusters/list-node-types`.
     pub async fn node_types(&self) -> Result<Vec<Fetched<NodeType>>, ApiError> {
         let path = "/api/2.1/clusters/list-node-types";
-        list_of("GET", path, self.ep.call(Method::GET, path).send().await?, "node_types")
+        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "node_types")
     }
 
     /// The `{cluster_id}` POST actions: repeating any of them changes nothing, so they are
