@@ -246,7 +246,13 @@ async fn a_create_the_service_refused_is_sent_again() {
             let outcome = call(&fake).await;
             assert!(outcome.is_ok(), "{what} after {refusal}: {outcome:?}");
             assert_eq!(fake.count(), 2, "{what} after {refusal}");
-            assert_eq!(fake.requests()[0].body, fake.requests()[1].body, "{what}: the same request again");
+            let sent = fake.requests();
+            assert_eq!(sent[0].body, sent[1].body, "{what}: the same request again");
+            let call = |i: usize| sent[i].header("x-ms-client-request-id").map(str::to_string);
+            assert!(
+                call(0).is_some_and(|id| id.len() == 36) && call(0) == call(1),
+                "{what}: one call id on each retry"
+            );
         }
     }
 }
@@ -293,6 +299,14 @@ async fn run_now_and_submit_carry_a_token_and_are_retried_with_it() {
     let fake = Fake::script(vec![Reply::Hang]).await;
     let e = dbx(&fake).run_now(&RunNowRequest { job_id: 3, ..Default::default() }).await.err();
     assert_eq!((e.map(|e| e.kind), fake.count()), (Some(ErrorKind::MayHaveSucceeded), 1));
+    // Each call has its own id.
+    let fake = Fake::script(vec![Reply::json(200, json!({"run_id": 14}))]).await;
+    for _ in 0..2 {
+        assert!(dbx(&fake).run_now(&RunNowRequest { job_id: 3, ..Default::default() }).await.is_ok());
+    }
+    let ids: Vec<_> =
+        fake.requests().iter().map(|s| s.header("x-ms-client-request-id").map(str::to_string)).collect();
+    assert!(ids[0].is_some() && ids[0] != ids[1], "{ids:?}");
     // A caller's own token is kept.
     let fake = Fake::script(vec![Reply::json(200, json!({"run_id": 13}))]).await;
     let req = RunNowRequest { job_id: 3, idempotency_token: Some("mine".into()), ..Default::default() };

@@ -136,6 +136,9 @@ impl Default for Timeouts {
 /// `[http] timeout_seconds` when the configuration does not say.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 
+/// The header naming each call (a UUID, the same on every retry of the call).
+pub const CLIENT_REQUEST_ID_HEADER: &str = "x-ms-client-request-id";
+
 /// Same-origin redirects followed in one request before giving up (a loop ends here).
 pub const MAX_REDIRECTS: usize = 5;
 
@@ -399,6 +402,9 @@ impl Call<'_> {
             .without_max_times()
             .build();
         let started = Instant::now();
+        // One id for the call, the same on every retry: the service (and its support) can tell
+        // a retry from a new request.
+        let call_id = uuid::Uuid::new_v4().to_string();
         let first_ungated = in_user_action();
         let mut refreshed = false;
         let mut attempt: u32 = 0;
@@ -411,7 +417,11 @@ impl Call<'_> {
             let headers = ep.auth.headers().await.map_err(|e| {
                 ApiError::transport(m, path, ErrorKind::Unauthorized, format!("cannot authenticate: {e}"))
             })?;
-            let mut req = ep.client.request(self.method.clone(), &url).query(&self.query);
+            let mut req = ep
+                .client
+                .request(self.method.clone(), &url)
+                .query(&self.query)
+                .header(CLIENT_REQUEST_ID_HEADER, call_id.as_str());
             for (name, value) in headers {
                 req = req.header(name, value);
             }
@@ -523,7 +533,7 @@ impl Call<'_> {
             if started.elapsed() + wait > policy.max_elapsed {
                 return give_up(failure);
             }
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying: {failure}");
+            tracing::debug!(attempt, call = %call_id, wait_ms = wait.as_millis() as u64, "retrying: {failure}");
             if throttled && failure.retry_after.is_some() {
                 // Everyone talking to this workspace waits, not just this call.
                 ep.gate.block(wait);
