@@ -443,9 +443,17 @@ async fn the_monitor_refuses_without_a_terminal_and_checks_keys_first() {
     let out = h.run(&[]).await;
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(
-        out.stderr.contains("config.toml: [keys]") && out.stderr.contains("would both"),
-        "{}",
+        out.stderr.contains("config.toml:2:8: [keys]") && out.stderr.contains("would both"),
+        "the line of the bad key: {}",
         out.stderr
+    );
+    // doctor checks [keys] too, with the same line.
+    let out = h.run(&["doctor"]).await;
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("FAILED:    ") && out.stdout.contains("config.toml:2:8: [keys]"),
+        "{}",
+        out.stdout
     );
 }
 

@@ -169,10 +169,10 @@ impl ApiError {
             method: method.to_string(),
             path: path.to_string(),
             status: Some(status),
-            code: parsed.code,
+            code: parsed.code.map(|c| cut(&c, MAX_FIELD)),
             code_was_numeric: parsed.numeric,
             message: truncate(&parsed.message),
-            request_id,
+            request_id: request_id.map(|id| cut(&id, MAX_FIELD)),
             retry_after,
             asked_wait,
             refused,
@@ -281,12 +281,15 @@ impl ApiError {
 }
 
 fn truncate(s: &str) -> String {
+    cut(s, MAX_MESSAGE)
+}
+
+/// Longest error code or request id kept (found by fuzzing: a body may make either any length).
+const MAX_FIELD: usize = 100;
+
+fn cut(s: &str, max: usize) -> String {
     let s = s.trim();
-    if s.chars().count() <= MAX_MESSAGE {
-        s.to_string()
-    } else {
-        s.chars().take(MAX_MESSAGE).collect::<String>() + "…"
-    }
+    if s.chars().count() <= max { s.to_string() } else { s.chars().take(max).collect::<String>() + "…" }
 }
 
 #[derive(Debug, Default)]

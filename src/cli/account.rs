@@ -35,7 +35,7 @@ fn epoch_ms(v: Option<i64>) -> String {
 }
 
 fn print_doc(doc: &Value) {
-    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
+    println!("{}", output::json_text(doc));
 }
 
 pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
@@ -79,6 +79,7 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
                 })),
                 Format::Table => {
                     println!("{}", created.token_value.expose_secret());
+                    let id = output::safe(&id);
                     eprintln!("Token {id} created in {}; this is the only time its value is shown.", ws.name);
                 }
             }

@@ -12,19 +12,39 @@ pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> CmdResult {
     let mut failures = 0;
     for ws in chosen {
         let outcome = check(ws).await;
-        print!("{}", report(ws, &outcome));
+        // Server answers (names, errors) are quoted: safe for the terminal.
+        print!("{}", super::output::safe(&report(ws, &outcome)));
         if outcome.is_err() {
             failures += 1;
         }
     }
+    let keys_ok = check_keys(ctx);
     if ctx.settings.read_only {
         println!("read_only = true: actions are refused.");
     }
-    if failures == 0 {
-        Ok(())
-    } else {
+    if failures > 0 {
         println!("{failures} workspace(s) need attention.");
-        Err(ExitCode::from(1))
+    }
+    if failures == 0 && keys_ok { Ok(()) } else { Err(ExitCode::from(1)) }
+}
+
+/// `[keys]` as the monitor would apply it (the monitor refuses to start with a bad one).
+fn check_keys(ctx: &Context) -> bool {
+    if ctx.settings.keys.is_empty() {
+        return true;
+    }
+    let file = ctx.config_path.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default();
+    println!("[keys]{file}");
+    match super::keys::keymap(&ctx.settings, ctx.config_path.as_deref()) {
+        Ok(_) => {
+            println!("  ok:        {} command(s) rebound; no key does two things", ctx.settings.keys.len());
+            true
+        }
+        Err(e) => {
+            println!("  FAILED:    {e}");
+            println!("  fix:       correct that line; the monitor does not start until [keys] is valid");
+            false
+        }
     }
 }
 

@@ -5,6 +5,7 @@ pub mod context;
 pub mod demo;
 pub mod doctor;
 pub mod exec;
+pub mod keys;
 pub mod list;
 pub mod logging;
 pub mod monitor;
@@ -27,6 +28,7 @@ use crate::sim::{FaultSpec, Sim, SimOptions};
 /// With no command, opens the monitor. Workspaces come from config.toml (--config,
 /// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
 /// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
+/// Text output drops the terminal escapes a server may send; `-o json` keeps every value exactly.
 /// Exit status: 0 success, 1 an API error or nothing found, 2 a usage or configuration error.
 #[derive(Debug, Parser)]
 #[command(name = "sparkdeck", version, about, long_about)]

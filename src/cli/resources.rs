@@ -87,9 +87,12 @@ fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
     match format {
         Format::Json => println!(
             "{}",
-            serde_json::json!({"workspace": ws.name, "kind": kind.singular(), "id": id, "result": note})
+            super::output::escape_c1(
+                serde_json::json!({"workspace": ws.name, "kind": kind.singular(), "id": id, "result": note})
+                    .to_string()
+            )
         ),
-        Format::Table => println!("{}: {note}", ws.name),
+        Format::Table => println!("{}: {}", ws.name, super::output::safe(note)),
     }
 }
 
@@ -158,17 +161,15 @@ async fn events(ctx: &Context, args: &EventsArgs) -> CmdResult {
     let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
     let events = actions::cluster_events(ws, &t.id, args.limit).await.map_err(|e| api_failure(ws, &e))?;
     match t.output {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&events.iter().map(|e| &e.raw).collect::<Vec<_>>())
-                .unwrap_or_default()
-        ),
+        Format::Json => {
+            println!("{}", super::output::json_text(&events.iter().map(|e| &e.raw).collect::<Vec<_>>()))
+        }
         Format::Table => {
             if events.is_empty() {
                 println!("No events.");
             }
             for e in &events {
-                println!("{}", logs::event_line(e));
+                println!("{}", super::output::safe(&logs::event_line(e)));
             }
         }
     }
@@ -180,7 +181,7 @@ async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> CmdResult {
     let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
     let note =
         actions::cancel_all(ws, args.job_id, args.all_queued).await.map_err(|e| api_failure(ws, &e))?;
-    println!("{}: {note}", ws.name);
+    println!("{}: {}", ws.name, super::output::safe(&note));
     Ok(())
 }
 
@@ -233,11 +234,11 @@ async fn output(ctx: &Context, t: &TargetArgs) -> CmdResult {
             .iter()
             .map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output.raw}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        println!("{}", super::output::json_text(&doc));
         return Ok(());
     }
     for line in logs::output_lines(&outputs, &t.id) {
-        println!("{line}");
+        println!("{}", super::output::safe(&line));
     }
     Ok(())
 }

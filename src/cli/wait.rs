@@ -66,6 +66,7 @@ pub async fn wait(
     let tty = std::io::stderr().is_terminal();
     let mut last_state = String::new();
     let progress = |state: &str, last: &mut String| {
+        let state = &*super::output::safe(state);
         let elapsed = format_duration(jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default());
         if tty {
             eprint!("\r\x1b[2K{} {id}: {state} ({elapsed})", kind.singular());

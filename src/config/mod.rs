@@ -44,8 +44,16 @@ pub struct Settings {
     pub poll: PollSettings,
     pub notifications: NotificationSettings,
     pub http: HttpSettings,
-    /// `[keys]`: the user's keys, command name → keys (applied and checked by the monitor).
-    pub keys: Vec<(String, Vec<String>)>,
+    /// `[keys]`: the user's keys (applied and checked by the monitor and `doctor`).
+    pub keys: Vec<KeyOverride>,
+}
+
+/// One `[keys]` line: a command's name, the keys given for it, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    pub command: String,
+    pub keys: Vec<String>,
+    pub at: Option<Location>,
 }
 
 /// One Fabric workspace.

@@ -33,7 +33,7 @@ pub struct ConfigFile {
     pub http: HttpSettings,
     /// `[keys]`: command name → key or keys, checked when the monitor starts.
     #[serde(default)]
-    pub keys: std::collections::BTreeMap<String, KeyList>,
+    pub keys: std::collections::BTreeMap<String, Spanned<KeyList>>,
     #[serde(default)]
     pub fabric: Vec<Spanned<FabricEntry>>,
     #[serde(default)]
@@ -187,6 +187,17 @@ impl<'de> Deserialize<'de> for BaseUrl {
     }
 }
 
+/// A sign-in authority: `https://` only ([`super::url::authority_url`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityUrl(pub String);
+
+impl<'de> Deserialize<'de> for AuthorityUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        super::url::authority_url(&s).map(AuthorityUrl).map_err(|e| de::Error::custom(e.with_fix()))
+    }
+}
+
 /// `[[fabric]]`: one Fabric workspace.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -320,7 +331,7 @@ pub struct ServicePrincipalSecret {
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
     pub client_secret_env: Option<String>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 /// Gaps fall back to `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_CERTIFICATE_PATH`,
@@ -333,7 +344,7 @@ pub struct ServicePrincipalCertificate {
     pub certificate_path: Option<PathBuf>,
     pub password: Option<SecretString>,
     pub password_env: Option<String>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -349,7 +360,7 @@ pub struct AzureCli {
 pub struct DeviceCode {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -368,7 +379,7 @@ pub struct WorkloadIdentity {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
     pub token_file: Option<PathBuf>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

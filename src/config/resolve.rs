@@ -17,8 +17,8 @@ use super::model::{
     EntraAuthEntry, FabricEntry,
 };
 use super::paths::resolve_relative;
-use super::url::{base_url, host_name};
-use super::{DatabricksWorkspace, FabricWorkspace, Lakehouse, Origin, Settings};
+use super::url::{authority_url, base_url, host_name};
+use super::{DatabricksWorkspace, FabricWorkspace, KeyOverride, Lakehouse, Origin, Settings};
 use crate::auth::spec::{DatabricksAuth, EntraCredential, EntraEndpoints, FabricAuth};
 
 /// What a config file resolves to.
@@ -78,7 +78,15 @@ impl<'a> Resolver<'a> {
             poll: model.poll,
             notifications: model.notifications,
             http: model.http,
-            keys: model.keys.into_iter().map(|(name, keys)| (name, keys.into_vec())).collect(),
+            keys: model
+                .keys
+                .into_iter()
+                .map(|(command, keys)| KeyOverride {
+                    command,
+                    at: Some(self.location(&keys.span())),
+                    keys: keys.into_inner().into_vec(),
+                })
+                .collect(),
         };
         // Names select workspaces (`--workspace NAME`), so they are unique across both services.
         let mut seen: HashMap<String, Location> = HashMap::new();
@@ -517,7 +525,7 @@ impl<'a> Resolver<'a> {
             None => match self.env.var("AZURE_AUTHORITY_HOST") {
                 Some(raw) => {
                     env_vars.push("AZURE_AUTHORITY_HOST".into());
-                    Some(base_url(&raw, true).map_err(|e| {
+                    Some(authority_url(&raw).map_err(|e| {
                         self.invalid(
                             span,
                             "AZURE_AUTHORITY_HOST",
