@@ -258,6 +258,19 @@ async fn a_create_the_service_refused_is_sent_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_answer_to_a_create_names_nothing_it_made() {
+    let empty = || Reply::text(200, "application/json", "");
+    let fake = Fake::script(vec![empty()]).await;
+    let e = livy(&fake).create_session(&SessionRequest::default()).await.err();
+    let e = e.unwrap_or_else(|| panic!("an empty answer is no session"));
+    assert_eq!((e.kind, fake.count()), (ErrorKind::MayHaveSucceeded, 1));
+    assert!(e.to_string().contains("empty body where the created object was expected"), "{e}");
+    let fake = Fake::script(vec![empty()]).await;
+    let e = dbx(&fake).run_now(&RunNowRequest { job_id: 3, ..Default::default() }).await.err();
+    assert_eq!((e.map(|e| e.kind), fake.count()), (Some(ErrorKind::MayHaveSucceeded), 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capacity_refusal_without_a_wait_is_reported_not_retried() {
     let fake = Fake::script(vec![Reply::json(
         430,

@@ -170,7 +170,9 @@ struct Tally {
 
 /// Whether a failed command's stderr says what failed: the call and its status, or the cause.
 fn readable(stderr: &str) -> bool {
-    const SAYS: [&str; 12] = [
+    const SAYS: [&str; 14] = [
+        "without an id",
+        "has no run_id",
         " → ",
         "no answer from",
         "the answer from",
@@ -392,7 +394,9 @@ async fn chaos_soak() {
         tally.panics.len(),
         tally.unreadable.len(),
     );
+    println!("creates: {creates}");
     assert!(tally.panics.is_empty(), "panics: {:#?}", tally.panics);
+    assert_eq!(creates["duplicates"], serde_json::json!([]), "creates done twice: {creates}");
     assert!(tally.unreadable.is_empty(), "failures that do not say what failed: {:#?}", tally.unreadable);
     assert_eq!(creates["duplicates"], serde_json::json!([]), "creates done twice: {creates}");
     assert!(tally.commands >= 8, "the headless side ran: {tally:?}");

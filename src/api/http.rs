@@ -291,7 +291,7 @@ impl Endpoint {
             policy: None,
             timeout: None,
             body_wanted: true,
-            empty_ok: true,
+            expected: None,
         }
     }
 }
@@ -310,8 +310,9 @@ pub struct Call<'a> {
     /// False for calls whose answer is only a status (DELETE, reset-timeout): any 2xx body is
     /// accepted, JSON or not.
     body_wanted: bool,
-    /// False for lists: an empty 2xx body is an error, not an empty list.
-    empty_ok: bool,
+    /// What an empty 2xx body should have been, when it may not be empty (a list page, the
+    /// object a create made); `None`: empty reads as `{}`.
+    expected: Option<&'static str>,
 }
 
 impl Call<'_> {
@@ -359,7 +360,11 @@ impl Call<'_> {
     }
 
     /// Send and decode the answer as `T`, keeping the raw JSON.
-    pub async fn fetch<T: DeserializeOwned>(self) -> Result<Fetched<T>, ApiError> {
+    /// A create's empty answer names nothing it made: its outcome is unknown.
+    pub async fn fetch<T: DeserializeOwned>(mut self) -> Result<Fetched<T>, ApiError> {
+        if self.idempotency != Idempotency::Safe {
+            self.expected = Some("the created object");
+        }
         let (method, path) = (self.method.as_str().to_string(), self.path.clone());
         let raw = self.send().await?;
         Fetched::decode(&method, &path, raw)
@@ -375,7 +380,7 @@ impl Call<'_> {
     /// Send and read one page of a list: as [`Call::send`], but an empty body is an error
     /// naming it (a list that is truly empty still comes as `{}` or `{"items": []}`).
     pub async fn send_list(mut self) -> Result<Value, ApiError> {
-        self.empty_ok = false;
+        self.expected = Some("a list");
         self.send().await
     }
 
@@ -474,11 +479,11 @@ impl Call<'_> {
                 }
                 Ok((status, _, Ok(_))) if status.is_success() && !self.body_wanted => return Ok(Value::Null),
                 Ok((status, _, Ok(bytes))) if status.is_success() => {
-                    match decode(m, path, status.as_u16(), &bytes, self.empty_ok) {
+                    match decode(m, path, status.as_u16(), &bytes, self.expected) {
                         Ok(value) => return Ok(value),
                         // A 2xx the client cannot read (an HTML page from a proxy, a cut JSON):
                         // for a create, whether it ran is unknown.
-                        Err(e) if self.idempotency == Idempotency::Create && e.kind == ErrorKind::Decode => {
+                        Err(e) if self.idempotency != Idempotency::Safe && e.kind == ErrorKind::Decode => {
                             return Err(e.outcome_unknown().after_attempts(attempt));
                         }
                         Err(e) => return Err(e.after_attempts(attempt)),
@@ -632,18 +637,24 @@ fn describe(e: &reqwest::Error) -> String {
     msg
 }
 
-/// A 2xx body as JSON. Empty is `{}` (creates and actions often answer with nothing) unless
-/// the caller expects a list; an error document is an error.
-fn decode(method: &str, path: &str, status: u16, bytes: &[u8], empty_ok: bool) -> Result<Value, ApiError> {
+/// A 2xx body as JSON. Empty is `{}` (actions often answer with nothing) unless something is
+/// `expected` (a list, a created object); an error document is an error.
+fn decode(
+    method: &str,
+    path: &str,
+    status: u16,
+    bytes: &[u8],
+    expected: Option<&str>,
+) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        if empty_ok {
-            return Ok(Value::Object(serde_json::Map::new()));
-        }
-        return Err(ApiError::decode(
-            method,
-            path,
-            format!("a {status} answer with an empty body where a list was expected"),
-        ));
+        return match expected {
+            None => Ok(Value::Object(serde_json::Map::new())),
+            Some(what) => Err(ApiError::decode(
+                method,
+                path,
+                format!("a {status} answer with an empty body where {what} was expected"),
+            )),
+        };
     }
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         let text = String::from_utf8_lossy(bytes);

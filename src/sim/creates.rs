@@ -7,11 +7,13 @@
 //! carried out (a 2xx from its handler) is logged with its body, what it made (the id in the
 //! answer), and whether that answer reached the client or a fault replaced it.
 //!
-//! **Done twice** means: the same route and body carried out again after an earlier run of it
-//! lost its answer, with a different outcome (another run id, another session — or an action
-//! with no id, such as a restart, at all). That is exactly a client re-sending a create whose
-//! outcome it could not know. The same request answered with the same id (Databricks'
-//! `idempotency_token`) is one create, and a request repeated after its answer arrived is the
+//! **Done twice** means one call of the client carried out twice with different outcomes
+//! (another run id, another session — or, for an action that names nothing such as a restart,
+//! at all). A call is told by its `x-ms-client-request-id` (sparkdeck sends one per call, the
+//! same on each retry); a request without one counts as a repeat of the same route and body
+//! sent again after an earlier run of it lost its answer — exactly a client re-sending a
+//! create whose outcome it could not know. The same request answered with the same id
+//! (Databricks' `idempotency_token`) is one create; a new call for the same thing is the
 //! caller's own choice.
 
 use std::collections::BTreeMap;
@@ -57,11 +59,22 @@ struct Done {
     answered: bool,
 }
 
+/// The header a client names its call with.
+pub const CALL_ID_HEADER: &str = "x-ms-client-request-id";
+
+/// Every run of one call (or, without a call id, of one route and body).
+#[derive(Debug, Default)]
+struct Runs {
+    body: String,
+    by_call: bool,
+    done: Vec<Done>,
+}
+
 #[derive(Default)]
 struct Log {
     performed: u64,
     lost_answers: u64,
-    by_request: BTreeMap<(String, String), Vec<Done>>,
+    by_request: BTreeMap<(String, String), Runs>,
 }
 
 /// The log; one per simulator.
@@ -71,17 +84,24 @@ pub struct CreateLog {
 }
 
 impl CreateLog {
-    /// A create carried out: `route` is `METHOD path`, `answer` the handler's JSON.
-    pub fn record(&self, route: &str, body: &[u8], answer: &[u8], answered: bool) {
+    /// A create carried out: `route` is `METHOD path`, `call` the client's call id if it sent
+    /// one, `answer` the handler's JSON.
+    pub fn record(&self, route: &str, call: Option<&str>, body: &[u8], answer: &[u8], answered: bool) {
         let made = serde_json::from_slice::<Value>(answer).ok().and_then(|v| made_by(&v));
+        let body = String::from_utf8_lossy(body).into_owned();
         let mut log = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         log.performed += 1;
         if !answered {
             log.lost_answers += 1;
         }
-        let key = (route.to_string(), String::from_utf8_lossy(body).into_owned());
+        let key = (route.to_string(), call.map_or_else(|| body.clone(), |c| format!("call {c}")));
         if log.by_request.len() < MAX_KEPT || log.by_request.contains_key(&key) {
-            log.by_request.entry(key).or_default().push(Done { made, answered });
+            let runs = log.by_request.entry(key).or_insert_with(|| Runs {
+                body,
+                by_call: call.is_some(),
+                done: vec![],
+            });
+            runs.done.push(Done { made, answered });
         }
     }
 
@@ -90,8 +110,8 @@ impl CreateLog {
         let log = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         log.by_request
             .iter()
-            .filter(|(_, done)| twice(done))
-            .map(|((route, body), done)| (route.clone(), body.clone(), done.len()))
+            .filter(|(_, runs)| twice(runs))
+            .map(|((route, _), runs)| (route.clone(), runs.body.clone(), runs.done.len()))
             .collect()
     }
 
@@ -107,10 +127,13 @@ impl CreateLog {
     }
 }
 
-/// Carried out again, differently, after an earlier run lost its answer.
-fn twice(done: &[Done]) -> bool {
+/// Carried out again, differently: within one call at all, or — without a call id — after an
+/// earlier run lost its answer.
+fn twice(runs: &Runs) -> bool {
+    let done = &runs.done;
     done.iter().enumerate().any(|(i, first)| {
-        !first.answered && done[i + 1..].iter().any(|later| later.made.is_none() || later.made != first.made)
+        (runs.by_call || !first.answered)
+            && done[i + 1..].iter().any(|later| later.made.is_none() || later.made != first.made)
     })
 }
 
@@ -136,23 +159,30 @@ mod tests {
         let log = CreateLog::default();
         let route = "POST /api/2.2/jobs/run-now";
         // Lost, then deduplicated by its token: one run.
-        log.record(route, br#"{"job_id":1,"idempotency_token":"t"}"#, br#"{"run_id":5}"#, false);
-        log.record(route, br#"{"job_id":1,"idempotency_token":"t"}"#, br#"{"run_id":5}"#, true);
+        log.record(route, None, br#"{"job_id":1,"idempotency_token":"t"}"#, br#"{"run_id":5}"#, false);
+        log.record(route, None, br#"{"job_id":1,"idempotency_token":"t"}"#, br#"{"run_id":5}"#, true);
         // Answered, then asked again by the caller: its own choice.
-        log.record(route, br#"{"job_id":2}"#, br#"{"run_id":6}"#, true);
-        log.record(route, br#"{"job_id":2}"#, br#"{"run_id":7}"#, true);
+        log.record(route, None, br#"{"job_id":2}"#, br#"{"run_id":6}"#, true);
+        log.record(route, None, br#"{"job_id":2}"#, br#"{"run_id":7}"#, true);
         assert!(log.duplicates().is_empty());
         // Lost, then sent again: a second run.
-        log.record(route, br#"{"job_id":3}"#, br#"{"run_id":8}"#, false);
-        log.record(route, br#"{"job_id":3}"#, br#"{"run_id":9}"#, true);
+        log.record(route, None, br#"{"job_id":3}"#, br#"{"run_id":8}"#, false);
+        log.record(route, None, br#"{"job_id":3}"#, br#"{"run_id":9}"#, true);
         // A restart names nothing: any second one is a second restart.
         let restart = "POST /api/2.1/clusters/restart";
-        log.record(restart, br#"{"cluster_id":"c"}"#, b"{}", false);
-        log.record(restart, br#"{"cluster_id":"c"}"#, b"{}", true);
+        log.record(restart, None, br#"{"cluster_id":"c"}"#, b"{}", false);
+        log.record(restart, None, br#"{"cluster_id":"c"}"#, b"{}", true);
         let found: Vec<_> = log.duplicates().into_iter().map(|(r, _, n)| (r, n)).collect();
         assert_eq!(found, vec![(restart.to_string(), 2), (route.to_string(), 2)]);
+        // One call carried out twice, whether or not its first answer arrived.
+        let submit = "POST /api/2.2/jobs/runs/submit";
+        log.record(submit, Some("call-1"), b"{}", br#"{"run_id":10}"#, true);
+        log.record(submit, Some("call-2"), b"{}", br#"{"run_id":11}"#, true);
+        assert_eq!(log.duplicates().len(), 2, "two calls, one run each");
+        log.record(submit, Some("call-2"), b"{}", br#"{"run_id":12}"#, true);
+        assert_eq!(log.duplicates().len(), 3);
         let report = log.report();
-        assert_eq!((report["performed"].as_u64(), report["lost_answers"].as_u64()), (Some(8), Some(3)));
+        assert_eq!((report["performed"].as_u64(), report["lost_answers"].as_u64()), (Some(11), Some(3)));
     }
 
     #[test]

@@ -47,7 +47,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::SimShared;
-use super::creates::{CreateLog, is_create};
+use super::creates::{CALL_ID_HEADER, CreateLog, is_create};
 
 /// Seconds clients are asked to wait after a 429/503.
 const RETRY_AFTER_SECS: u64 = 1;
@@ -411,6 +411,7 @@ async fn serve(
     if !is_create(method, path) {
         return next.run(req).await;
     }
+    let call = req.headers().get(CALL_ID_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (parts, body) = req.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_LOGGED_BODY).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
@@ -421,7 +422,7 @@ async fn serve(
     }
     let (parts, answer) = response.into_parts();
     let answer = axum::body::to_bytes(answer, MAX_LOGGED_BODY).await.unwrap_or_default();
-    shared.faults.creates.record(&format!("{method} {path}"), &body, &answer, answered);
+    shared.faults.creates.record(&format!("{method} {path}"), call.as_deref(), &body, &answer, answered);
     Response::from_parts(parts, Body::from(answer))
 }
 
