@@ -311,6 +311,14 @@ fn parse_body(status: u16, headers: &HeaderMap, body: &[u8]) -> Parsed {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() {
+        // Azure Storage names the error in a header (a HEAD answer has no body).
+        if let Some(code) = headers.get("x-ms-error-code").and_then(|v| v.to_str().ok()) {
+            return Parsed {
+                code: Some(code.to_string()),
+                message: reason(status).to_string(),
+                ..Parsed::default()
+            };
+        }
         // Databricks front ends name the reason in a header when the body is empty.
         let message = headers
             .get("x-databricks-reason-phrase")
@@ -361,6 +369,16 @@ fn parse_json(status: u16, obj: &serde_json::Map<String, Value>) -> Parsed {
             }
         }
         return Parsed { code: fabric.error_code, message, request_id: fabric.request_id, numeric: false };
+    }
+    // Azure Storage (OneLake's ADLS Gen2 API): {"error": {"code", "message"}}; the message
+    // carries `RequestId:…` and `Time:…` lines after the sentence.
+    if let Some(Value::Object(err)) = obj.get("error") {
+        let text = |k: &str| err.get(k).and_then(Value::as_str).map(str::to_string);
+        let full = text("message").unwrap_or_else(|| reason(status).to_string());
+        let request_id =
+            full.lines().find_map(|l| l.strip_prefix("RequestId:")).map(|r| r.trim().to_string());
+        let message = full.lines().next().unwrap_or_default().to_string();
+        return Parsed { code: text("code"), message, request_id, numeric: false };
     }
     // Databricks: string or legacy integer error_code.
     if let Some(code) = obj.get("error_code") {

@@ -286,6 +286,7 @@ impl Endpoint {
             method,
             path: path.into(),
             query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotency,
             policy: None,
@@ -296,6 +297,24 @@ impl Endpoint {
     }
 }
 
+/// What a request carries.
+enum Body {
+    Json(Value),
+    /// Raw bytes (OneLake appends), sent as `application/octet-stream`. `Bytes` clones share
+    /// the buffer, so a retry does not copy the chunk.
+    Bytes(bytes::Bytes),
+}
+
+/// A successful answer with its headers (for calls whose answer is in them, e.g. a HEAD's
+/// `Content-Length`).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    /// The JSON body (`{}` when empty; `Null` when the call did not want one).
+    pub body: Value,
+}
+
 /// One request being built; nothing is sent until [`Call::send`] or [`Call::fetch`].
 #[must_use = "a call does nothing until sent"]
 pub struct Call<'a> {
@@ -303,7 +322,10 @@ pub struct Call<'a> {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
-    body: Option<Result<Value, String>>,
+    /// Extra request headers (`x-ms-version`, `If-None-Match`); never credentials, which come
+    /// from the authenticator.
+    headers: Vec<(&'static str, String)>,
+    body: Option<Result<Body, String>>,
     idempotency: Idempotency,
     policy: Option<RetryPolicy>,
     timeout: Option<Duration>,
@@ -330,7 +352,19 @@ impl Call<'_> {
 
     /// A JSON body.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(serde_json::to_value(body).map_err(|e| e.to_string()));
+        self.body = Some(serde_json::to_value(body).map(Body::Json).map_err(|e| e.to_string()));
+        self
+    }
+
+    /// A raw body (`application/octet-stream`).
+    pub fn bytes(mut self, body: bytes::Bytes) -> Self {
+        self.body = Some(Ok(Body::Bytes(body)));
+        self
+    }
+
+    /// An extra request header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -372,9 +406,14 @@ impl Call<'_> {
 
     /// Send when only success matters: any 2xx is success, whatever its body (some gateways
     /// answer a DELETE with `OK` or an HTML page).
-    pub async fn execute(mut self) -> Result<(), ApiError> {
+    pub async fn execute(self) -> Result<(), ApiError> {
+        self.status_only().answer().await.map(drop)
+    }
+
+    /// Accept any 2xx body, JSON or not (HEAD, DELETE, storage calls that answer nothing).
+    pub fn status_only(mut self) -> Self {
         self.body_wanted = false;
-        self.send().await.map(drop)
+        self
     }
 
     /// Send and read one page of a list: as [`Call::send`], but an empty body is an error
@@ -387,6 +426,12 @@ impl Call<'_> {
     /// Send and read the JSON answer (an empty body reads as `{}`). A 2xx whose body is an
     /// error document is an error.
     pub async fn send(self) -> Result<Value, ApiError> {
+        self.answer().await.map(|a| a.body)
+    }
+
+    /// Send when the answer's headers matter too (the body is read as JSON unless the call only
+    /// wants a status: see [`Call::status_only`]).
+    pub async fn answer(self) -> Result<Answer, ApiError> {
         let ep = self.ep;
         let policy = self.policy.as_ref().unwrap_or(&ep.policy);
         let path = self.path.as_str();
@@ -430,8 +475,16 @@ impl Call<'_> {
             for (name, value) in headers {
                 req = req.header(name, value);
             }
-            if let Some(b) = &body {
-                req = req.json(b);
+            for (name, value) in &self.headers {
+                req = req.header(*name, value.as_str());
+            }
+            match &body {
+                Some(Body::Json(b)) => req = req.json(b),
+                Some(Body::Bytes(b)) => {
+                    req =
+                        req.header(reqwest::header::CONTENT_TYPE, "application/octet-stream").body(b.clone())
+                }
+                None => {}
             }
             if let Some(t) = self.timeout {
                 req = req.timeout(t);
@@ -477,10 +530,12 @@ impl Call<'_> {
                 Ok((status, headers, Ok(_))) if status.is_redirection() => {
                     return Err(redirected(m, path, &url, status.as_u16(), &headers).after_attempts(attempt));
                 }
-                Ok((status, _, Ok(_))) if status.is_success() && !self.body_wanted => return Ok(Value::Null),
-                Ok((status, _, Ok(bytes))) if status.is_success() => {
+                Ok((status, headers, Ok(_))) if status.is_success() && !self.body_wanted => {
+                    return Ok(Answer { status: status.as_u16(), headers, body: Value::Null });
+                }
+                Ok((status, headers, Ok(bytes))) if status.is_success() => {
                     match decode(m, path, status.as_u16(), &bytes, self.expected) {
-                        Ok(value) => return Ok(value),
+                        Ok(body) => return Ok(Answer { status: status.as_u16(), headers, body }),
                         // A 2xx the client cannot read (an HTML page from a proxy, a cut JSON):
                         // for a create, whether it ran is unknown.
                         Err(e) if self.idempotency != Idempotency::Safe && e.kind == ErrorKind::Decode => {

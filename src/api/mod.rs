@@ -5,7 +5,8 @@
 //!   timeouts, retries, the throttle [`gate`], token refresh, error parsing).
 //! - [`activity`]: what the HTTP layer waits for right now (for a progress line).
 //! - [`error`]: [`ApiError`], one type for every failure, from every body shape the services send.
-//! - [`livy`], [`databricks`]: typed clients and tolerant wire models.
+//! - [`livy`], [`databricks`]: typed clients and tolerant wire models; [`onelake`]: uploads to a
+//!   lakehouse's `Files/` through OneLake's ADLS Gen2 API.
 //! - [`paging`]: lazy page streams; [`wire`]: enums with `Other`, [`Fetched`] objects with their
 //!   raw JSON.
 
@@ -15,6 +16,7 @@ pub mod error;
 pub mod gate;
 pub mod http;
 pub mod livy;
+pub mod onelake;
 pub mod paging;
 pub mod wire;
 
@@ -22,5 +24,6 @@ pub use databricks::DatabricksClient;
 pub use error::{ApiError, ErrorKind};
 pub use http::{ApiKind, Call, Endpoint, Idempotency, RetryPolicy, Timeouts, user_action};
 pub use livy::LivyClient;
+pub use onelake::OneLakeClient;
 pub use paging::{Page, Pages};
 pub use wire::Fetched;

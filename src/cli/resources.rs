@@ -29,6 +29,7 @@ pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> CmdResult {
         }
         SessionsCommand::Exec(args) => super::exec::in_session(ctx, args).await,
         SessionsCommand::KeepAlive(t) => change(ctx, Kind::Session, &t, Change::KeepAlive).await,
+        SessionsCommand::Create(args) => super::submit::create_session(ctx, &args).await,
     }
 }
 
@@ -37,6 +38,8 @@ pub async fn batches(ctx: &Context, cmd: BatchesCommand) -> CmdResult {
         BatchesCommand::List(args) => list::list(ctx, Kind::Batch, &args).await,
         BatchesCommand::Get(args) => list::get(ctx, Kind::Batch, &args).await,
         BatchesCommand::Cancel(args) => act(ctx, Kind::Batch, Action::CancelBatch, &args, wait::ended).await,
+        BatchesCommand::Submit(args) => super::submit::submit(ctx, &args).await,
+        BatchesCommand::Resubmit(args) => super::submit::resubmit(ctx, &args).await,
     }
 }
 
@@ -58,6 +61,13 @@ pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> CmdResult {
         ClustersCommand::Unpin(t) => change(ctx, Kind::Cluster, &t, Change::Pin(false)).await,
         ClustersCommand::Events(args) => events(ctx, &args).await,
         ClustersCommand::Exec(args) => super::exec::on_cluster(ctx, args).await,
+        ClustersCommand::Create(args) => super::cluster_create::create(ctx, &args).await,
+        ClustersCommand::Edit(args) => super::cluster_create::edit(ctx, &args).await,
+        ClustersCommand::DeletePermanently(args) => {
+            super::cluster_create::delete_permanently(ctx, &args).await
+        }
+        ClustersCommand::SparkVersions(args) => super::cluster_create::spark_versions(ctx, &args).await,
+        ClustersCommand::NodeTypes(args) => super::cluster_create::node_types(ctx, &args).await,
     }
 }
 
@@ -70,6 +80,7 @@ pub async fn runs(ctx: &Context, cmd: RunsCommand) -> CmdResult {
         RunsCommand::RunNow(args) => run_now(ctx, &args).await,
         RunsCommand::Repair(args) => repair(ctx, &args).await,
         RunsCommand::Output(t) => output(ctx, &t).await,
+        RunsCommand::Submit(args) => super::runs_submit::submit(ctx, &args).await,
     }
 }
 
@@ -129,7 +140,7 @@ async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, change: Change) -> Cm
 }
 
 /// `MIN:MAX` → an autoscale range.
-fn parse_autoscale(text: &str) -> Result<ClusterSize, String> {
+pub(super) fn parse_autoscale(text: &str) -> Result<ClusterSize, String> {
     let (min, max) =
         text.split_once(':').ok_or_else(|| format!("--autoscale takes MIN:MAX, got {text:?}"))?;
     let (min, max): (u32, u32) = match (min.trim().parse(), max.trim().parse()) {

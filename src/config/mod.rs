@@ -65,6 +65,8 @@ pub struct FabricWorkspace {
     pub lakehouses: Vec<Lakehouse>,
     /// Base URL of the Fabric REST API, without a trailing slash.
     pub endpoint: String,
+    /// Base URL of OneLake's ADLS Gen2 API (local files a batch names are uploaded there).
+    pub onelake_endpoint: String,
     pub auth: FabricAuth,
     pub origin: Origin,
 }

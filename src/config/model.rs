@@ -15,6 +15,8 @@ use super::error::FIX_MARKER;
 
 /// Default Fabric REST endpoint.
 pub const DEFAULT_FABRIC_ENDPOINT: &str = "https://api.fabric.microsoft.com";
+/// Default OneLake (ADLS Gen2 DFS) endpoint.
+pub const DEFAULT_ONELAKE_ENDPOINT: &str = "https://onelake.dfs.fabric.microsoft.com";
 
 /// The whole file.
 #[derive(Debug, Default, Deserialize)]
@@ -209,6 +211,9 @@ pub struct FabricEntry {
     pub lakehouses: Vec<LakehouseEntry>,
     /// Default `https://api.fabric.microsoft.com`.
     pub endpoint: Option<BaseUrl>,
+    /// OneLake's DFS endpoint, where `batches submit` uploads local files; default
+    /// `https://onelake.dfs.fabric.microsoft.com`.
+    pub onelake_endpoint: Option<BaseUrl>,
     /// Default `{ method = "azure-cli" }`.
     pub auth: Option<Spanned<EntraAuthEntry>>,
 }

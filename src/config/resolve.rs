@@ -13,8 +13,8 @@ use super::databrickscfg;
 use super::env::Env;
 use super::error::{ConfigError, Location};
 use super::model::{
-    ConfigFile, DEFAULT_FABRIC_ENDPOINT, DatabricksAuthEntry, DatabricksEntry, DatabricksMethod,
-    EntraAuthEntry, FabricEntry,
+    ConfigFile, DEFAULT_FABRIC_ENDPOINT, DEFAULT_ONELAKE_ENDPOINT, DatabricksAuthEntry, DatabricksEntry,
+    DatabricksMethod, EntraAuthEntry, FabricEntry,
 };
 use super::paths::resolve_relative;
 use super::url::{authority_url, base_url, host_name};
@@ -133,6 +133,8 @@ impl<'a> Resolver<'a> {
         let workspace_id = entry.workspace_id.0;
         let name = entry.name.map(Spanned::into_inner).unwrap_or_else(|| workspace_id.clone());
         let endpoint = entry.endpoint.map(|e| e.0).unwrap_or_else(|| DEFAULT_FABRIC_ENDPOINT.to_string());
+        let onelake_endpoint =
+            entry.onelake_endpoint.map(|e| e.0).unwrap_or_else(|| DEFAULT_ONELAKE_ENDPOINT.to_string());
         let lakehouses =
             entry.lakehouses.into_iter().map(|l| Lakehouse { id: l.id.0, name: l.name }).collect();
         let mut env_vars = Vec::new();
@@ -151,6 +153,7 @@ impl<'a> Resolver<'a> {
             workspace_id,
             lakehouses,
             endpoint,
+            onelake_endpoint,
             auth: FabricAuth::Entra { credential, endpoints },
             origin: Origin { config_file: Some(self.location(span)), databrickscfg: None, env_vars },
         })

@@ -37,11 +37,24 @@ impl DatabricksClient {
         self.ep.call(Method::POST, "/api/2.2/jobs/run-now").json(&req).deduplicated().fetch().await
     }
 
-    /// `jobs/runs/submit`, with an `idempotency_token` as [`DatabricksClient::run_now`].
-    pub async fn submit_run(&self, req: &SubmitRunRequest) -> Result<Fetched<SubmitRunResponse>, ApiError> {
-        let mut req = req.clone();
-        req.idempotency_token.get_or_insert_with(idempotency_token);
-        self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(&req).deduplicated().fetch().await
+    /// `jobs/runs/submit` with a [`SubmitRunRequest`] (or a JSON body made from one), with an
+    /// `idempotency_token` as [`DatabricksClient::run_now`] (the caller's own, else a fresh one):
+    /// the service answers a repeat with the run the first one started.
+    pub async fn submit_run<R: serde::Serialize + ?Sized>(
+        &self,
+        req: &R,
+    ) -> Result<Fetched<SubmitRunResponse>, ApiError> {
+        let mut body = serde_json::to_value(req).map_err(|e| ApiError::invalid_input(e.to_string()))?;
+        if let serde_json::Value::Object(map) = &mut body {
+            let given = map
+                .get("idempotency_token")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|t| !t.is_empty());
+            if !given {
+                map.insert("idempotency_token".into(), idempotency_token().into());
+            }
+        }
+        self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(&body).deduplicated().fetch().await
     }
 
     /// `jobs/runs/list`, newest first, 25 per page (the service maximum).
