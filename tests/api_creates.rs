@@ -268,6 +268,17 @@ async fn an_empty_answer_to_a_create_names_nothing_it_made() {
     let fake = Fake::script(vec![empty()]).await;
     let e = dbx(&fake).run_now(&RunNowRequest { job_id: 3, ..Default::default() }).await.err();
     assert_eq!((e.map(|e| e.kind), fake.count()), (Some(ErrorKind::MayHaveSucceeded), 1));
+    // Found by the soak: a token create answered with nothing.
+    let fake = Fake::script(vec![empty()]).await;
+    let e = dbx(&fake)
+        .create_token(&CreateTokenRequest { comment: Some("x".into()), lifetime_seconds: None })
+        .await;
+    let e = e.err().unwrap_or_else(|| panic!("no token in the answer"));
+    assert_eq!((e.kind, fake.count()), (ErrorKind::MayHaveSucceeded, 1));
+    assert_eq!(
+        hints::check(&e),
+        Some("a token may have been created: check `sparkdeck tokens list` (revoke one you cannot use)")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
