@@ -93,12 +93,21 @@ impl Stack {
 
     /// With the simulator injecting `faults` (see `sparkdeck sim --faults`).
     async fn start_with(faults: &str) -> Result<Stack, Box<dyn std::error::Error>> {
+        Stack::start_configured(faults, |_| {}).await
+    }
+
+    /// With the demo configuration changed by `change`.
+    async fn start_configured(
+        faults: &str,
+        change: impl FnOnce(&mut sparkdeck::config::LoadedConfig),
+    ) -> Result<Stack, Box<dyn std::error::Error>> {
         let faults = sparkdeck::sim::FaultSpec::parse(faults)?;
         let opts = SimOptions { speed: 200.0, faults, ..SimOptions::default() };
         let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await?;
         let data = tempfile::tempdir()?;
         let http = sparkdeck::api::http::client()?;
-        let config = sparkdeck::cli::demo::demo_config(&sim);
+        let mut config = sparkdeck::cli::demo::demo_config(&sim);
+        change(&mut config);
         let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
         let kept = workspaces.clone();
         let drafts = Drafts::in_data_dir(data.path());
@@ -456,6 +465,36 @@ async fn a_failed_submit_says_why_and_f5_sends_it_again_while_a_5xx_status_read_
         let ws = ended.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
         statements::release(ws, repl).await?;
     }
+    ended.sim.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lakehouse_configured_by_its_id_is_named_as_fabric_names_it() -> TestResult {
+    // Every lakehouse configured by id alone, as `lakehouses = ["<guid>"]` does.
+    let mut stack = Stack::start_configured("", |config| {
+        for ws in &mut config.fabric {
+            for lh in &mut ws.lakehouses {
+                lh.name = None;
+            }
+        }
+    })
+    .await?;
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
+    let (id, name) = stack.sim.shared().fabric().demo_workspaces()[0].lakehouses[0].clone();
+    let ws = stack.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
+    assert!(statements::has_unnamed_lakehouses(ws));
+    let names = statements::lakehouse_names(ws).await?;
+    assert!(names.contains(&(id.clone(), name.clone())), "{names:?}");
+    // The editor's title and the picker show the name, never the GUID.
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    let frame = screen.frame_with(&["ctrl-t new tab", &format!("{fabric} / {name}")]).await;
+    assert!(!frame.contains(&id), "{frame}");
+    screen.press(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    let frame = screen.frame_with(&["Where this tab runs code", &format!("●{fabric}")]).await;
+    assert!(frame.contains(&name) && !frame.contains(&id), "{frame}");
+    let ended = stack.quit().await?;
     ended.sim.shutdown().await;
     Ok(())
 }

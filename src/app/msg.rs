@@ -64,6 +64,11 @@ pub enum Msg {
         target: Target,
         error: String,
     },
+    /// Fabric's names for workspace `workspace`'s lakehouses configured by id (label → name).
+    LakehouseNames {
+        workspace: String,
+        result: Result<Vec<(String, String)>, String>,
+    },
     /// The editor's acquisition `attempt` ended: a ready REPL, or why not.
     Repl {
         attempt: u64,
@@ -153,6 +158,9 @@ pub enum Effect {
     /// Read what is related to `target` (a cluster's events, a session's statements) for its
     /// details view; answer with `Msg::Related`.
     LoadRelated { target: Target },
+    /// Ask Fabric the names of workspace `workspace`'s lakehouses configured by id alone;
+    /// answer with `Msg::LakehouseNames`.
+    LoadLakehouseNames { workspace: String },
     /// Acquire somewhere for the editor to run code — a high-concurrency REPL in the Fabric
     /// lakehouse `place` (`None`: the first) in the session tagged `tag` (`None`: the configured
     /// tag), or an execution context on the Databricks cluster `place` — and answer with

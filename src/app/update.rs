@@ -106,6 +106,14 @@ impl App {
                     super::msg::Edited::Tab(tab) => self.on_edited(tab, result),
                 }
             }
+            Msg::LakehouseNames { workspace, result } => {
+                self.dirty = true;
+                // Without names the labels (ids) stay: correct, only less readable.
+                if let Ok(names) = result {
+                    self.targets.name(&workspace, names);
+                }
+                Vec::new()
+            }
             Msg::Repl { attempt, result } => {
                 self.dirty = true;
                 self.on_repl(attempt, result)

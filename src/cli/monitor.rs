@@ -35,8 +35,12 @@ fn saved_editor(drafts: &Drafts) -> Console {
 /// Where the editor can run code: each Fabric workspace's lakehouses and REPL settings.
 pub fn targets(workspaces: &[crate::workspace::Workspace]) -> Targets {
     workspaces.iter().fold(Targets::default(), |t, w| {
-        match crate::workspace::statements::lakehouse_labels(w) {
-            Some(labels) => t.with_fabric(&w.name, labels, crate::workspace::statements::settings_summary(w)),
+        use crate::workspace::statements::{has_unnamed_lakehouses, lakehouse_labels, settings_summary};
+        match lakehouse_labels(w) {
+            Some(labels) => {
+                let t = t.with_fabric(&w.name, labels, settings_summary(w));
+                if has_unnamed_lakehouses(w) { t.with_unnamed(&w.name) } else { t }
+            }
             None => t,
         }
     })

@@ -63,6 +63,9 @@ impl Runner {
             }
             Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
+            Effect::LoadLakehouseNames { workspace } => {
+                statements::lakehouse_names(self.workspace(&workspace), workspace, tx)
+            }
             Effect::AcquireRepl { attempt, workspace, place, tag, language } => {
                 statements::acquire(self.workspace(&workspace), workspace, attempt, place, tag, language, tx)
             }

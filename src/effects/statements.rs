@@ -45,6 +45,18 @@ pub(super) fn acquire(
     });
 }
 
+/// Ask Fabric the names of the workspace's lakehouses configured by id.
+pub(super) fn lakehouse_names(ws: Option<Arc<Workspace>>, workspace: String, tx: &mpsc::Sender<Msg>) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let result = match ws {
+            Some(ws) => statements::lakehouse_names(&ws).await.map_err(|e| e.to_string()),
+            None => Err(format!("no workspace named {workspace:?}")),
+        };
+        let _ = tx.send(Msg::LakehouseNames { workspace, result }).await;
+    });
+}
+
 /// Send the editor's statement `seq` and follow it to its end.
 pub(super) fn run(
     ws: Arc<Workspace>,

@@ -54,6 +54,32 @@ pub fn lakehouse_labels(ws: &Workspace) -> Option<Vec<String>> {
     fabric(ws).ok().map(|f| f.lakehouses.iter().map(|(label, _)| label.clone()).collect())
 }
 
+/// Whether some lakehouse of Fabric workspace `ws` is configured by its id alone (then the
+/// editor asks Fabric for its name, `lakehouse_names`, to show a name rather than a GUID).
+pub fn has_unnamed_lakehouses(ws: &Workspace) -> bool {
+    fabric(ws)
+        .is_ok_and(|f| f.lakehouses.iter().any(|(label, c)| label.eq_ignore_ascii_case(c.lakehouse_id())))
+}
+
+/// The display names Fabric gives the lakehouses configured by id alone (label → name), from
+/// one listing of the workspace's lakehouses.
+pub async fn lakehouse_names(ws: &Workspace) -> Result<Vec<(String, String)>, Error> {
+    let f = fabric(ws)?;
+    let items = f.monitor.lakehouses().collect(1000).await?;
+    let name_of = |id: &str| {
+        items.iter().find_map(|i| {
+            let v = &i.value;
+            v.id.as_deref().filter(|i| i.eq_ignore_ascii_case(id))?;
+            v.display_name.clone().filter(|n| !n.trim().is_empty())
+        })
+    };
+    Ok(f.lakehouses
+        .iter()
+        .filter(|(label, c)| label.eq_ignore_ascii_case(c.lakehouse_id()))
+        .filter_map(|(label, c)| Some((label.clone(), name_of(c.lakehouse_id())?)))
+        .collect())
+}
+
 /// A Fabric workspace's REPL settings in a line (the target picker shows it).
 pub fn settings_summary(ws: &Workspace) -> String {
     fabric(ws).map(|f| f.repl.summary()).unwrap_or_default()

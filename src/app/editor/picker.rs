@@ -25,13 +25,48 @@ struct FabricTargets {
     workspace: String,
     lakehouses: Vec<String>,
     settings: String,
+    /// Some lakehouse is configured by id alone, and Fabric has not been asked its name yet.
+    unnamed: bool,
+    /// Fabric's names of lakehouses configured by id (label → name).
+    names: Vec<(String, String)>,
 }
 
 impl Targets {
     /// Add a Fabric workspace's lakehouse labels and its REPL settings ("tag sparkdeck").
     pub fn with_fabric(mut self, workspace: &str, lakehouses: Vec<String>, settings: String) -> Targets {
-        self.fabric.push(FabricTargets { workspace: workspace.into(), lakehouses, settings });
+        let entry = FabricTargets {
+            workspace: workspace.into(),
+            lakehouses,
+            settings,
+            unnamed: false,
+            names: Vec::new(),
+        };
+        self.fabric.push(entry);
         self
+    }
+
+    /// Workspace `workspace` has lakehouses configured by id alone: ask Fabric their names.
+    pub fn with_unnamed(mut self, workspace: &str) -> Targets {
+        self.fabric.iter_mut().filter(|f| f.workspace == workspace).for_each(|f| f.unnamed = true);
+        self
+    }
+
+    /// Ask for names once per workspace: whether to ask now.
+    fn ask_names(&mut self, workspace: &str) -> bool {
+        let entry = self.fabric.iter_mut().find(|f| f.workspace == workspace && f.unnamed);
+        entry.map(|f| std::mem::take(&mut f.unnamed)).unwrap_or(false)
+    }
+
+    pub(in crate::app) fn name(&mut self, workspace: &str, names: Vec<(String, String)>) {
+        if let Some(f) = self.fabric.iter_mut().find(|f| f.workspace == workspace) {
+            f.names = names;
+        }
+    }
+
+    /// How to show lakehouse `label` of `workspace`: Fabric's name for it when it is known.
+    pub fn display<'a>(&'a self, workspace: &str, label: &'a str) -> &'a str {
+        let names = self.fabric.iter().find(|f| f.workspace == workspace).map(|f| f.names.as_slice());
+        names.and_then(|n| n.iter().find(|(l, _)| l == label)).map_or(label, |(_, name)| name.as_str())
     }
 
     pub fn lakehouses(&self, workspace: &str) -> &[String] {
@@ -113,8 +148,22 @@ impl App {
         if let Some(ws) = only {
             self.info(format!("{ws} is a Databricks workspace: choose one of its clusters to run code on."));
         }
-        let workspaces = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
-        vec![Effect::SetVisible { workspaces, kinds: vec![Kind::Session, Kind::Cluster] }]
+        let workspaces: Vec<String> = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
+        let mut effects = self.name_lakehouses(workspaces.clone());
+        effects.push(Effect::SetVisible { workspaces, kinds: vec![Kind::Session, Kind::Cluster] });
+        effects
+    }
+
+    /// Ask Fabric, once per workspace, the names of lakehouses configured by id alone.
+    pub(in crate::app) fn name_lakehouses(
+        &mut self,
+        workspaces: impl IntoIterator<Item = String>,
+    ) -> Vec<Effect> {
+        workspaces
+            .into_iter()
+            .filter(|ws| self.targets.ask_names(ws))
+            .map(|workspace| Effect::LoadLakehouseNames { workspace })
+            .collect()
     }
 
     fn close_picker(&mut self) -> Effect {
@@ -143,7 +192,7 @@ impl App {
                         };
                         items.push(PickItem {
                             workspace: ws.clone(),
-                            label: format!("{lakehouse} · tag {tag}"),
+                            label: format!("{} · tag {tag}", self.targets.display(ws, lakehouse)),
                             detail: format!(
                                 "a REPL in the session tagged {tag} (shared with its other REPLs)"
                             ),
@@ -163,7 +212,7 @@ impl App {
                         );
                         items.push(PickItem {
                             workspace: ws.clone(),
-                            label: lakehouse.clone(),
+                            label: self.targets.display(ws, lakehouse).to_string(),
                             detail,
                             here: false,
                             place,

@@ -61,10 +61,15 @@ impl Place {
     /// How to name it on screen ("sales_lh", "sales_lh · session etl", "cluster etl-nightly");
     /// `None`: the workspace's first lakehouse.
     pub fn label(&self) -> Option<String> {
+        self.label_with(|l| l)
+    }
+
+    /// The same, a lakehouse label shown as `show` gives it (Fabric's name for an id).
+    pub fn label_with<'a>(&'a self, show: impl Fn(&'a str) -> &'a str) -> Option<String> {
         match &self.within {
-            Within::Lakehouse(lakehouse) => lakehouse.clone(),
-            Within::Tagged { lakehouse, tag } => Some(format!("{lakehouse} · tag {tag}")),
-            Within::Session { lakehouse, name, .. } => Some(format!("{lakehouse} · session {name}")),
+            Within::Lakehouse(lakehouse) => lakehouse.as_deref().map(|l| show(l).to_string()),
+            Within::Tagged { lakehouse, tag } => Some(format!("{} · tag {tag}", show(lakehouse))),
+            Within::Session { lakehouse, name, .. } => Some(format!("{} · session {name}", show(lakehouse))),
             Within::Cluster { name, .. } => Some(format!("cluster {name}")),
         }
     }
@@ -225,7 +230,8 @@ impl App {
                 tab.place = Some(p);
             }
         }
-        let effects = self.move_tab(place);
+        let mut effects = self.name_lakehouses([place.workspace.clone()]);
+        effects.extend(self.move_tab(place));
         self.editing = true;
         if let Some(notice) = self.console.notice.take() {
             self.error(notice);
@@ -245,7 +251,8 @@ impl App {
         if self.console.tab().place.as_ref().is_some_and(|p| p.same_as(&place)) {
             return Vec::new();
         }
-        let effects = self.leave_place(&place.workspace);
+        let mut effects = self.leave_place(&place.workspace);
+        effects.extend(self.name_lakehouses([place.workspace.clone()]));
         let now = self.now;
         let tab = self.console.tab_mut();
         // A session chosen in the pane is used as it is; anything else is acquired on F5.

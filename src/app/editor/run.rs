@@ -447,15 +447,17 @@ impl App {
     }
 
     /// Where `tab` runs, named for the screen.
-    pub fn target_label_of(&self, tab: &Editor) -> String {
+    pub fn target_label_of<'a>(&'a self, tab: &'a Editor) -> String {
         let Some(place) = &tab.place else { return "nowhere yet".into() };
-        let within = match (&tab.repl, place.label()) {
+        let show = |label: &'a str| self.targets.display(&place.workspace, label);
+        let within = match (&tab.repl, place.label_with(show)) {
             (_, Some(label)) if place.tag().is_some() => label,
-            (ReplState::Ready(Repl::Livy { lakehouse, .. }), _) => lakehouse.clone(),
+            (ReplState::Ready(Repl::Livy { lakehouse, .. }), _) => show(lakehouse).to_string(),
             (_, Some(label)) => label,
-            (_, None) => {
-                self.first_lakehouse(&place.workspace).unwrap_or_else(|| "its first lakehouse".into())
-            }
+            (_, None) => match self.targets.lakehouses(&place.workspace).first() {
+                Some(first) => show(first).to_string(),
+                None => "its first lakehouse".into(),
+            },
         };
         format!("{} / {within}", place.workspace)
     }

@@ -267,3 +267,47 @@ fn a_session_tag_typed_in_the_picker_gives_the_tab_a_repl_in_that_session() {
     type_text(&mut app, "tag:");
     assert!(app.picker_items().iter().all(|i| !i.label.contains("· tag")));
 }
+
+#[test]
+fn lakehouses_configured_by_id_are_named_once_fabric_answers() {
+    let id = "0b6c1f7e-5d4a-4e3b-9c2d-1a0f9e8d7c6b";
+    let mut app = app().with_targets(
+        crate::app::Targets::default()
+            .with_fabric("fabric-prod", vec![id.into()], "tag sparkdeck".into())
+            .with_unnamed("fabric-prod"),
+    );
+    app.update(key(':'));
+    type_text(&mut app, "editor fabric-prod");
+    let effects = app.update(code(KeyCode::Enter));
+    assert_eq!(
+        effects.iter().filter(|e| matches!(e, Effect::LoadLakehouseNames { .. })).count(),
+        1,
+        "{effects:?}"
+    );
+    assert_eq!(app.target_label(), format!("fabric-prod / {id}"), "the id until the name comes");
+    // Asked once per workspace: the picker does not ask again.
+    let effects = app.update(ctrl('g'));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::LoadLakehouseNames { .. })), "{effects:?}");
+    app.update(Msg::LakehouseNames {
+        workspace: "fabric-prod".into(),
+        result: Ok(vec![(id.into(), "Sales".into())]),
+    });
+    assert_eq!(app.picker_items()[0].label, "Sales");
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.target_label(), "fabric-prod / Sales");
+    // A failed listing leaves the ids, which still work.
+    let mut other = self::app().with_targets(crate::app::Targets::default().with_fabric(
+        "fabric-prod",
+        vec![id.into()],
+        String::new(),
+    ));
+    other.update(Msg::LakehouseNames { workspace: "fabric-prod".into(), result: Err("403".into()) });
+    other.update(key(':'));
+    type_text(&mut other, "editor fabric-prod");
+    let effects = other.update(code(KeyCode::Enter));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::LoadLakehouseNames { .. })),
+        "named ones are never asked"
+    );
+    assert_eq!(other.target_label(), format!("fabric-prod / {id}"));
+}
