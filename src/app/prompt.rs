@@ -94,9 +94,15 @@ impl App {
         match Filter::parse(&p.text) {
             Ok(filter) => {
                 p.error = None;
-                self.panes[self.pane.index()].filter = filter;
-                self.panes[self.pane.index()].selected = 0;
-                self.rebuild(self.pane);
+                let vs = &mut self.panes[self.pane.index()];
+                let narrows = matches!((&filter, &vs.filter), (Some(new), Some(old)) if new.narrows(old));
+                vs.filter = filter;
+                vs.selected = 0;
+                if narrows && !self.stale[self.pane.index()] {
+                    self.refilter()
+                } else {
+                    self.rebuild(self.pane)
+                }
             }
             Err(e) => p.error = Some(e.to_string()),
         }

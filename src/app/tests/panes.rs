@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn start_announces_what_is_visible() {
-    let app = app();
+    let mut app = app();
     assert_eq!(
         app.start(),
         vec![Effect::SetVisible { workspaces: vec!["fabric-prod".into()], kinds: vec![Kind::Session] }]
