@@ -23,7 +23,11 @@ use crate::app::Msg;
 use crate::config::PollSettings;
 use crate::domain::{Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
-use crate::workspace::{Error, Workspace, hints};
+use crate::workspace::{Clients, Error, Workspace, hints};
+
+mod fabric;
+
+use fabric::{FabricPoll, SharedMonitoring, Trigger};
 
 /// Rows kept per workspace and kind (the newest); bounded memory whatever the workspace holds.
 pub const ROW_LIMIT: usize = 200;
@@ -49,10 +53,17 @@ impl Poller {
     pub fn start(workspaces: &[Arc<Workspace>], settings: PollSettings, tx: mpsc::Sender<Msg>) -> Poller {
         let mut tasks = HashMap::new();
         for ws in workspaces {
+            let monitoring = Arc::new(SharedMonitoring::default());
             for kind in ws.service.kinds() {
                 let (visible, visible_rx) = watch::channel(false);
                 let wake = Arc::new(Notify::new());
-                let job = Job { ws: ws.clone(), kind, settings: settings.clone(), tx: tx.clone() };
+                let job = Job {
+                    ws: ws.clone(),
+                    kind,
+                    settings: settings.clone(),
+                    tx: tx.clone(),
+                    monitoring: monitoring.clone(),
+                };
                 let handle = tokio::spawn(job.run(visible_rx, wake.clone()));
                 tasks.insert((ws.name.clone(), kind), Task { visible, wake, handle });
             }
@@ -90,6 +101,8 @@ struct Job {
     kind: Kind,
     settings: PollSettings,
     tx: mpsc::Sender<Msg>,
+    /// The workspace's monitoring list, read once for its Sessions and Batches pollers.
+    monitoring: Arc<SharedMonitoring>,
 }
 
 /// How long until the next poll, from what the rows show: fast while something starts, runs a
@@ -112,18 +125,35 @@ impl Job {
         let mut failures = 0u32;
         let mut last_full: Option<tokio::time::Instant> = None;
         let mut throttled = false;
+        let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT);
+        let mut trigger = Trigger::Shown;
         loop {
             throttled = self.report_throttle(throttled).await;
             let on_screen = *visible.borrow_and_update();
-            let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
-            let outcome = self.poll(&mut rows, on_screen && !full_due).await;
+            let outcome = match self.ws.clients.as_ref() {
+                Ok(Clients::Fabric(f)) => {
+                    let (name, settings) = (&self.ws.name, &self.settings);
+                    fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger).await.map(
+                        |(r, wait)| {
+                            rows = r;
+                            wait
+                        },
+                    )
+                }
+                _ => {
+                    let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
+                    self.poll(&mut rows, on_screen && !full_due).await.map(|full| {
+                        if full {
+                            last_full = Some(tokio::time::Instant::now());
+                        }
+                        if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
+                    })
+                }
+            };
             throttled = self.report_throttle(throttled).await;
             let wait = match outcome {
-                Ok(full) => {
+                Ok(wait) => {
                     failures = 0;
-                    if full {
-                        last_full = Some(tokio::time::Instant::now());
-                    }
                     let sent = Msg::Rows {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
@@ -133,7 +163,7 @@ impl Job {
                     if self.tx.send(sent).await.is_err() {
                         return;
                     }
-                    if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
+                    wait
                 }
                 Err(e) => {
                     failures += 1;
@@ -151,23 +181,25 @@ impl Job {
                     (base * 2u32.saturating_pow(failures.min(8))).min(MAX_BACKOFF)
                 }
             };
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = wake.notified() => {}
+            trigger = tokio::select! {
+                _ = tokio::time::sleep(wait) => Trigger::Due,
+                _ = wake.notified() => Trigger::Refresh,
                 // Coming on screen polls at once; going off screen waits out the current pace.
                 changed = visible.changed() => {
                     if changed.is_err() {
                         return;
                     }
-                    if !*visible.borrow() {
+                    if *visible.borrow() {
+                        Trigger::Shown
+                    } else {
                         tokio::select! {
-                            _ = tokio::time::sleep(wait) => {}
-                            _ = wake.notified() => {}
-                            _ = visible.changed() => {}
+                            _ = tokio::time::sleep(wait) => Trigger::Due,
+                            _ = wake.notified() => Trigger::Refresh,
+                            _ = visible.changed() => Trigger::Shown,
                         }
                     }
                 }
-            }
+            };
         }
     }
 

@@ -9,7 +9,7 @@ use crate::sim::engine::{Engine, Lang, Outcome, Repl};
 
 /// Contexts per cluster (Databricks' documented limit).
 const MAX_CONTEXTS: usize = 145;
-const CONTEXT_START_MS: i64 = 2 * SEC;
+pub const CONTEXT_START_MS: i64 = 2 * SEC;
 const CANCEL_MS: i64 = SEC;
 
 fn fail(status: u16, message: impl Into<String>) -> Reply {

@@ -373,6 +373,28 @@ impl Workspace {
 }
 
 impl DatabricksState {
+    /// When each command started and finished, and when each context was created and became
+    /// ready (simulated epoch ms): the benchmarks' reference for how late a client saw them.
+    pub fn command_timings(&self, context_start_ms: i64) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+        let ws = self.workspaces.iter();
+        let commands = ws
+            .clone()
+            .flat_map(|w| &w.commands)
+            .map(|c| {
+                serde_json::json!({"id": c.id, "context": c.context_id, "started_ms": c.started,
+                    "finished_ms": c.started + c.exec.duration.as_millis() as i64})
+            })
+            .collect();
+        let contexts = ws
+            .flat_map(|w| &w.contexts)
+            .map(|c| {
+                serde_json::json!({"id": c.id, "cluster": c.cluster_id, "created_ms": c.created,
+                    "ready_ms": c.created + context_start_ms})
+            })
+            .collect();
+        (commands, contexts)
+    }
+
     /// Demo data, deterministic for a seed; `scale` N > 0 adds N × 1000 clusters and
     /// N × 10 000 runs.
     pub fn seeded(seed: u64, scale: u32, now: SimMillis) -> Self {

@@ -75,6 +75,25 @@ impl FabricState {
         Self { workspaces, principals, ids }
     }
 
+    /// When each statement was submitted and finished (simulated epoch ms; `null` while it
+    /// runs): the benchmarks' reference for how late a client saw a result.
+    pub fn statement_timings(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        for ws in &self.workspaces {
+            for s in &ws.sessions {
+                for repl in &s.repls {
+                    for st in &repl.statements {
+                        out.push(json!({
+                            "session": s.id, "repl": repl.id, "id": st.id,
+                            "submitted_ms": st.submitted, "finished_ms": st.finish_at().filter(|_| st.exec.is_some()),
+                        }));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// One line per workspace/lakehouse: the Livy base URL and the token to use.
     pub fn describe(&self, base_url: &str) -> Vec<String> {
         let mut lines = Vec::new();

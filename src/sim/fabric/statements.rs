@@ -56,7 +56,7 @@ fn millis(d: Duration) -> i64 {
 
 impl Statement {
     /// When the statement stops occupying the REPL (None while waiting).
-    fn finish_at(&self) -> Option<SimMillis> {
+    pub fn finish_at(&self) -> Option<SimMillis> {
         let start = self.started?;
         let natural = start.saturating_add(self.exec.as_ref().map_or(0, |e| millis(e.duration)));
         Some(match self.cancel_at {
