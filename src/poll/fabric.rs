@@ -75,8 +75,9 @@ pub struct FabricPoll {
     limit: usize,
     lakehouses: Vec<Source>,
     extras: Source,
-    /// Idle deadlines read from the sessions themselves, by session id.
-    deadlines: HashMap<String, Timestamp>,
+    /// Idle deadlines read from the sessions themselves, by session id (`None`: the session
+    /// did not say), with when they were read.
+    deadlines: HashMap<String, (Option<Timestamp>, Timestamp)>,
 }
 
 impl FabricPoll {
@@ -162,7 +163,11 @@ impl FabricPoll {
                 _ => None,
             })
             .collect();
-        self.deadlines.retain(|id, at| *at > now && idle.iter().any(|(i, ..)| i == id));
+        // A deadline that passed while the session stayed idle was moved by activity we did not
+        // see: read it once more (not again and again if the service keeps saying the same).
+        let passed =
+            |(at, read): &(Option<Timestamp>, Timestamp)| at.is_some_and(|at| at <= now && *read < at);
+        self.deadlines.retain(|id, entry| !passed(entry) && idle.iter().any(|(i, ..)| i == id));
         let unknown: Vec<&(String, Option<String>, bool)> = idle
             .iter()
             .filter(|(id, _, lacks)| *lacks && !self.deadlines.contains_key(id))
@@ -176,14 +181,12 @@ impl FabricPoll {
         }))
         .await;
         for ((id, ..), at) in unknown.into_iter().zip(reads) {
-            if let Some(at) = at {
-                self.deadlines.insert(id.clone(), at);
-            }
+            self.deadlines.insert(id.clone(), (at, now));
         }
         for source in &mut self.lakehouses {
             for r in &mut source.rows {
                 if let Detail::Session { idle_timeout_at: at @ None, read_only: false, .. } = &mut r.detail {
-                    *at = self.deadlines.get(&r.id).copied();
+                    *at = self.deadlines.get(&r.id).and_then(|(at, _)| *at);
                 }
             }
         }

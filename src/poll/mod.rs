@@ -33,6 +33,8 @@ use fabric::{FabricPoll, SharedMonitoring, Trigger};
 pub const ROW_LIMIT: usize = 200;
 /// Runs fetched by a full refresh (four pages of 25).
 const RUN_LIMIT: usize = 100;
+/// How long a new task waits to hear whether it is on screen before its first poll.
+const FIRST_WORD: Duration = Duration::from_millis(100);
 /// The longest wait after repeated failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -127,6 +129,9 @@ impl Job {
         let mut throttled = false;
         let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT);
         let mut trigger = Trigger::Shown;
+        // The app says what is on screen right after the pollers start: wait a moment for it,
+        // so the first poll is not a hidden one followed at once by a visible one.
+        let _ = tokio::time::timeout(FIRST_WORD, visible.changed()).await;
         loop {
             throttled = self.report_throttle(throttled).await;
             let on_screen = *visible.borrow_and_update();

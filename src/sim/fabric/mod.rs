@@ -75,8 +75,8 @@ impl FabricState {
         Self { workspaces, principals, ids }
     }
 
-    /// When each statement was submitted and finished (simulated epoch ms; `null` while it
-    /// runs): the benchmarks' reference for how late a client saw a result.
+    /// When each statement was submitted, finished and first read finished (simulated epoch ms;
+    /// `null` until then): how late a client saw a result, for the benchmarks.
     pub fn statement_timings(&self) -> Vec<Value> {
         let mut out = Vec::new();
         for ws in &self.workspaces {
@@ -86,6 +86,7 @@ impl FabricState {
                         out.push(json!({
                             "session": s.id, "repl": repl.id, "id": st.id,
                             "submitted_ms": st.submitted, "finished_ms": st.finish_at().filter(|_| st.exec.is_some()),
+                            "seen_ms": st.seen,
                         }));
                     }
                 }
