@@ -99,8 +99,7 @@ async fn sessions_and_batches_share_one_monitoring_read_and_idle_sessions_are_re
     let r = run(&[Kind::Session, Kind::Batch], 4.5).await;
     let fabric = r.sim.shared().fabric().demo_workspaces();
     for ws in &fabric {
-        // Both pollers need the list at the active pace or slower: one read (of `pages` pages)
-        // per second at most, plus the first, not one per poller.
+        // Both pollers need the list: one read between them, not one each.
         let pages = monitoring_pages(&r.sim, &ws.workspace_id).await;
         let reads = count(&r.routes, monitoring(&ws.workspace_id));
         assert!(

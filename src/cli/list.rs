@@ -1,6 +1,6 @@
 //! `sparkdeck sessions|batches|clusters|runs list|get`: fetch from every workspace, filter, print.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use super::context::{CmdResult, Context, fail};
@@ -57,11 +57,19 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.last_activity()));
     rows.truncate(args.limit);
-    let text = match args.output {
-        Format::Json => output::json(&rows),
-        Format::Table => output::table(kind, &rows, width(), jiff::Timestamp::now()),
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match args.output {
+        Format::Json => output::write_json(&rows, &mut out),
+        Format::Table => {
+            out.write_all(output::table(kind, &rows, width(), jiff::Timestamp::now()).as_bytes())
+        }
     };
-    print!("{text}");
+    // A closed pipe (`| head`) is the reader's choice, not a failure.
+    if let Err(e) = written.and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(fail(1, format!("cannot write the output: {e}")));
+    }
     if failed { Err(ExitCode::from(1)) } else { Ok(()) }
 }
 
@@ -99,7 +107,7 @@ pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
 
 pub fn print_row(row: &Resource, format: Format) {
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&output::row_json(row)).unwrap_or_default() + "\n",
+        Format::Json => serde_json::to_string_pretty(&output::RowJson(row)).unwrap_or_default() + "\n",
         Format::Table => output::detail(row, jiff::Timestamp::now()),
     };
     print!("{text}");

@@ -229,32 +229,86 @@ pub fn plain(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
 
 /// The JSON shape of one row: the API object with `workspace`, `id`, `name` and `state` added
 /// where the API has no such key (`workspace` is always ours), plus the unified
-/// `sparkdeck_status`.
-pub fn row_json(r: &Resource) -> Value {
-    let mut obj = match r.raw.as_ref() {
-        Value::Object(map) => map.clone(),
-        Value::Null => Map::new(),
-        other => {
-            let mut m = Map::new();
-            m.insert("object".into(), other.clone());
-            m
+/// `sparkdeck_status`. It borrows the row: serializing it copies nothing.
+pub struct RowJson<'a>(pub &'a Resource);
+
+impl serde::Serialize for RowJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let wrapped;
+        let api: &Map<String, Value> = match r.raw.as_ref() {
+            Value::Object(map) => map,
+            Value::Null => {
+                wrapped = Map::new();
+                &wrapped
+            }
+            other => {
+                wrapped = Map::from_iter([("object".to_string(), other.clone())]);
+                &wrapped
+            }
+        };
+        let status = r.status.to_string();
+        // `state` is an object in Databricks runs ({life_cycle_state, ...}): the API's wins there.
+        let ours = [
+            ("workspace", r.workspace.as_str(), true),
+            ("id", r.id.as_str(), false),
+            ("name", r.name.as_str(), false),
+            ("state", r.raw_state.as_str(), false),
+            ("sparkdeck_status", status.as_str(), false),
+        ];
+        let added: Vec<(&str, &str)> = ours
+            .iter()
+            .filter(|(key, _, replaces)| *replaces || !api.contains_key(*key))
+            .map(|(key, value, _)| (*key, *value))
+            .collect();
+        // Keys in order, as a JSON object map keeps them.
+        let mut entries: Vec<(&str, Entry<'_>)> = api
+            .iter()
+            .filter(|(k, _)| !added.iter().any(|(a, _)| a == k))
+            .map(|(k, v)| (k.as_str(), Entry::Api(v)))
+            .chain(added.iter().map(|(k, v)| (*k, Entry::Ours(v))))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut map = s.serialize_map(Some(entries.len()))?;
+        for (key, value) in entries {
+            match value {
+                Entry::Api(v) => map.serialize_entry(key, v)?,
+                Entry::Ours(v) => map.serialize_entry(key, v)?,
+            }
         }
-    };
-    obj.insert("workspace".into(), Value::String(r.workspace.clone()));
-    obj.entry("id").or_insert_with(|| Value::String(r.id.clone()));
-    obj.entry("name").or_insert_with(|| Value::String(r.name.clone()));
-    // `state` is an object in Databricks runs ({life_cycle_state, ...}): the API's wins there.
-    if !obj.contains_key("state") {
-        obj.insert("state".into(), Value::String(r.raw_state.clone()));
+        map.end()
     }
-    obj.entry("sparkdeck_status").or_insert_with(|| Value::String(r.status.to_string()));
-    Value::Object(obj)
+}
+
+enum Entry<'a> {
+    Api(&'a Value),
+    Ours(&'a str),
+}
+
+/// One row's JSON as a value (tests and callers that edit it).
+pub fn row_json(r: &Resource) -> Value {
+    serde_json::to_value(RowJson(r)).unwrap_or(Value::Null)
+}
+
+/// All rows as one pretty-printed JSON array, written to `out` row by row (no document is
+/// built first: 10k clusters print in the memory of the rows themselves).
+pub fn write_json(rows: &[Resource], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    struct All<'a>(&'a [Resource]);
+    impl serde::Serialize for All<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(RowJson))
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &All(rows))?;
+    out.write_all(b"\n")
 }
 
 /// All rows as one JSON array, pretty-printed.
 pub fn json(rows: &[Resource]) -> String {
-    let doc = Value::Array(rows.iter().map(row_json).collect());
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into()) + "\n"
+    let mut out = Vec::new();
+    let _ = write_json(rows, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //!
 //! - each lakehouse list at the pace its own rows need (a lakehouse where nothing starts or
 //!   runs is not re-read at the active pace because another one is busy);
-//! - the workspace monitoring list (notebooks, Spark job definitions, other lakehouses) read
-//!   once for both kinds: the Sessions and Batches pollers share the last read while it is
-//!   younger than the pace either needs;
+//! - the workspace monitoring list (notebooks, Spark job definitions, other lakehouses: rows
+//!   shown read-only) read once for both kinds: the Sessions and Batches pollers share the last
+//!   read while it is younger than the pace either needs. Its rows are watched one pace slower
+//!   than rows of ours (never faster than the idle pace), and between whole reads (at the
+//!   finished pace) only its first page, the newest items, is read and merged in;
 //! - an idle session's own record (for its idle-timeout countdown, which the list lacks) read
 //!   once when it becomes idle, and again only after activity or once that deadline passed.
 
@@ -32,23 +34,60 @@ type Items = Arc<Vec<Fetched<LivySession>>>;
 /// One workspace's last monitoring-list read, shared by its Sessions and Batches pollers.
 #[derive(Default)]
 pub struct SharedMonitoring {
-    last: Mutex<Option<(Instant, Items)>>,
+    last: Mutex<Option<Read>>,
+}
+
+struct Read {
+    /// The last read of any kind, and of the whole list.
+    at: Instant,
+    whole_at: Instant,
+    items: Items,
 }
 
 impl SharedMonitoring {
-    /// The list, read now unless a read younger than `max_age` is at hand. Single-flight: a
-    /// poller arriving while the other reads waits for that read and uses it.
-    async fn read(&self, f: &FabricClients, limit: usize, max_age: Duration) -> Result<Items, ApiError> {
+    /// The list, read now unless a read younger than `max_age` is at hand: the whole list when
+    /// the last whole read is `whole_every` old, else its first page merged into the last.
+    /// Single-flight: a poller arriving while the other reads waits for that read and uses it.
+    async fn read(
+        &self,
+        f: &FabricClients,
+        limit: usize,
+        max_age: Duration,
+        whole_every: Duration,
+    ) -> Result<Items, ApiError> {
         let mut last = self.last.lock().await;
-        if let Some((at, items)) = last.as_ref()
-            && at.elapsed() < max_age
-        {
-            return Ok(items.clone());
+        match last.as_mut() {
+            Some(r) if r.at.elapsed() < max_age => Ok(r.items.clone()),
+            Some(r) if r.whole_at.elapsed() < whole_every && max_age > Duration::ZERO => {
+                let page = rows::monitoring_first_page(f).await?;
+                r.items = Arc::new(merge(page, &r.items, limit));
+                r.at = Instant::now();
+                Ok(r.items.clone())
+            }
+            _ => {
+                let items = Arc::new(rows::monitoring_items(f, limit).await?);
+                let now = Instant::now();
+                *last = Some(Read { at: now, whole_at: now, items: items.clone() });
+                Ok(items)
+            }
         }
-        let items = Arc::new(rows::monitoring_items(f, limit).await?);
-        *last = Some((Instant::now(), items.clone()));
-        Ok(items)
     }
+}
+
+/// The newest items (`page`) in front of the older ones read before, each item once.
+fn merge(
+    page: Vec<Fetched<LivySession>>,
+    before: &[Fetched<LivySession>],
+    limit: usize,
+) -> Vec<Fetched<LivySession>> {
+    let fresh: std::collections::HashSet<String> =
+        page.iter().filter_map(|i| i.value.livy_id.clone()).collect();
+    let older =
+        before.iter().filter(|i| i.value.livy_id.as_ref().is_some_and(|id| !fresh.contains(id))).cloned();
+    let mut items = page;
+    items.extend(older);
+    items.truncate(limit);
+    items
 }
 
 /// When a poll happens and what it must not reuse.
@@ -122,10 +161,14 @@ impl FabricPoll {
         if self.kind == Kind::Session {
             self.apply_deadlines(f).await;
         }
+        // Others' items, shown read-only, are watched one pace slower than ours (unless, with
+        // no lakehouse configured, they are all there is).
+        let slowest = if f.lakehouses.is_empty() { Duration::ZERO } else { settings.idle() };
+        let extras_pace = |rows: &[Resource]| pace_of(rows).max(slowest);
         if is_due(&self.extras) {
             let max_age =
-                if trigger == Trigger::Refresh { Duration::ZERO } else { pace_of(&self.extras.rows) };
-            match shared.read(f, self.limit, max_age).await {
+                if trigger == Trigger::Refresh { Duration::ZERO } else { extras_pace(&self.extras.rows) };
+            match shared.read(f, self.limit, max_age, settings.finished()).await {
                 Ok(items) => {
                     let known: Vec<Resource> = self.lakehouse_rows().cloned().collect();
                     self.extras.rows = rows::monitoring_extras(self.kind, workspace, &items, &known);
@@ -135,7 +178,7 @@ impl FabricPoll {
                 Err(e) if f.lakehouses.is_empty() => return Err(e.into()),
                 Err(e) => tracing::debug!(workspace, "monitoring list failed: {e}"),
             }
-            self.extras.due = Some(Instant::now() + pace_of(&self.extras.rows));
+            self.extras.due = Some(Instant::now() + extras_pace(&self.extras.rows));
         }
         let rows: Vec<Resource> = self.lakehouse_rows().chain(&self.extras.rows).cloned().collect();
         let next = self.lakehouses.iter().chain([&self.extras]).filter_map(|s| s.due).min();
@@ -190,5 +233,27 @@ impl FabricPoll {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn item(id: &str, state: &str) -> Fetched<LivySession> {
+        let raw = json!({"livyId": id, "state": state});
+        Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_first_page_goes_in_front_of_what_was_read_before_each_item_once() {
+        let before = vec![item("b", "InProgress"), item("c", "Succeeded"), item("d", "Failed")];
+        let page = vec![item("a", "InProgress"), item("b", "Succeeded")];
+        let merged = merge(page, &before, 3);
+        let ids: Vec<_> = merged.iter().map(|i| i.value.livy_id.clone().unwrap_or_default()).collect();
+        assert_eq!(ids, ["a", "b", "c"], "newest first, b once (as the page says), at most the limit");
+        assert_eq!(merged[1].raw["state"], "Succeeded");
     }
 }

@@ -126,6 +126,12 @@ pub async fn monitoring_items(
     f.monitor.workspace_livy_sessions().collect(limit).await
 }
 
+/// The first page of the workspace monitoring list (its newest items).
+pub async fn monitoring_first_page(f: &FabricClients) -> Result<Vec<Fetched<LivySession>>, ApiError> {
+    let mut pages = f.monitor.workspace_livy_sessions();
+    Ok(pages.next_page().await.transpose()?.map(|p| p.items).unwrap_or_default())
+}
+
 /// Rows of `kind` that the monitoring list shows and the lakehouse lists (`known`) do not.
 pub fn monitoring_extras(
     kind: Kind,
