@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Listing at volume against `sparkdeck sim --scale 10` (10k clusters, 100k runs, 10k
-sessions): `clusters list -o json` of every cluster and `runs list --limit 100`, wall time,
+sessions): `clusters list -o json` of every cluster (both simulated workspaces) and `runs list --limit
+100` (one workspace), wall time,
 requests and peak RSS of the whole process; the same lists through the official Python
 `databricks-sdk`, as a whole process (import included) and in-process (after the import).
 
@@ -22,10 +23,13 @@ SDK = textwrap.dedent("""
     t0 = time.monotonic()
     from databricks.sdk import WorkspaceClient
     from databricks.sdk.config import Config
-    w = WorkspaceClient(config=Config(host=os.environ["BENCH_HOST"], token=os.environ["BENCH_PAT"], auth_type="pat"))
+    clients = [WorkspaceClient(config=Config(host=os.environ["BENCH_HOST"], token=pat, auth_type="pat"))
+               for pat in os.environ["BENCH_PATS"].split(",")]
+    w = clients[0]
     t1 = time.monotonic()
     if sys.argv[1] == "clusters":
-        items = [c.as_dict() for c in w.clusters.list()]
+        # Every workspace's clusters, as `sparkdeck clusters list` lists them.
+        items = [c.as_dict() for w in clients for c in w.clusters.list()]
     else:
         import itertools
         items = [r.as_dict() for r in itertools.islice(w.jobs.list_runs(limit=25), 100)]
@@ -59,7 +63,7 @@ def ours(sim, env, config, args, repeat):
 def sdk(sim, what, repeat):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
     ws = sim.databricks[0]
-    env.update({"BENCH_HOST": ws["host"], "BENCH_PAT": ws["pat"]})
+    env.update({"BENCH_HOST": ws["host"], "BENCH_PATS": ",".join(w["pat"] for w in sim.databricks)})
     walls, inproc, rss, requests = [], [], [], 0
     for _ in range(repeat):
         def go():
@@ -83,10 +87,11 @@ def main():
     results = {"repeat": repeat}
     try:
         with h.scratch() as home:
-            config = h.write_config(sim, home, fabric=0, databricks=1)
+            config = h.write_config(sim, home, fabric=0)
             env = h.env_for(sim, home)
             results["clusters_json"] = ours(sim, env, config, ["clusters", "list", "-o", "json", "--limit", "100000"], repeat)
-            results["runs_100"] = ours(sim, env, config, ["runs", "list", "--limit", "100"], repeat)
+            results["runs_100"] = ours(sim, env, config, ["runs", "list", "--limit", "100",
+                                                          "--workspace", sim.databricks[0]["name"]], repeat)
             results["sdk_clusters"] = sdk(sim, "clusters", repeat)
             results["sdk_runs_100"] = sdk(sim, "runs", repeat)
     finally:

@@ -304,6 +304,29 @@ pub fn write_json(rows: &[Resource], out: &mut impl std::io::Write) -> std::io::
     out.write_all(b"\n")
 }
 
+/// Rows kept as compact JSON text (see [`RowJson`]), written as one pretty-printed array
+/// exactly as [`write_json`] writes them: each is parsed again only while it is written.
+pub fn write_json_texts<'a>(
+    rows: impl Iterator<Item = &'a str> + Clone,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    struct Text<'a>(&'a str);
+    impl serde::Serialize for Text<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let value: Value = serde_json::from_str(self.0).map_err(serde::ser::Error::custom)?;
+            value.serialize(s)
+        }
+    }
+    struct All<I>(I);
+    impl<'a, I: Iterator<Item = &'a str> + Clone> serde::Serialize for All<I> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.clone().map(Text))
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &All(rows))?;
+    out.write_all(b"\n")
+}
+
 /// All rows as one JSON array, pretty-printed.
 pub fn json(rows: &[Resource]) -> String {
     let mut out = Vec::new();
@@ -377,5 +400,16 @@ mod tests {
         assert_eq!(v["state"], "idle");
         let doc: Value = serde_json::from_str(&json(&[row])).unwrap_or(Value::Null);
         assert_eq!(doc.as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn rows_kept_as_compact_text_print_exactly_as_the_rows() {
+        let rows = vec![session("adhoc", "a"), session("etl", "b")];
+        let texts: Vec<String> =
+            rows.iter().map(|r| serde_json::to_string(&RowJson(r)).unwrap_or_default()).collect();
+        let mut out = Vec::new();
+        assert!(write_json_texts(texts.iter().map(String::as_str), &mut out).is_ok());
+        assert_eq!(String::from_utf8_lossy(&out), json(&rows));
+        assert!(json(&rows).starts_with("[\n  {\n"), "a pretty array, as before");
     }
 }

@@ -77,6 +77,44 @@ pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, E
     Ok(listing)
 }
 
+/// As [`list`], handing each row to `each` as its page arrives rather than collecting them:
+/// a caller that keeps only what it prints (`-o json` keeps the compact JSON, a table the
+/// row without its API object) never holds every page's JSON trees at once. Returns the
+/// warnings of a partly failed listing.
+pub async fn for_each(
+    ws: &Workspace,
+    kind: Kind,
+    query: Query,
+    mut each: impl FnMut(Resource),
+) -> Result<Vec<ApiError>, Error> {
+    use futures::{StreamExt, TryStreamExt};
+    let clients = ws.clients.as_ref().map_err(Clone::clone)?;
+    match (clients, kind) {
+        (Clients::Databricks(d), Kind::Cluster) => {
+            let mut items = d.clusters(&ClusterFilter::default()).items().take(query.limit);
+            while let Some(item) = items.try_next().await? {
+                each(cluster_row(&ws.name, item));
+            }
+        }
+        (Clients::Databricks(d), Kind::Run) => {
+            let filter = RunFilter { active_only: query.active_only, ..RunFilter::default() };
+            let mut items = d.runs(&filter).items().take(query.limit);
+            while let Some(item) = items.try_next().await? {
+                let row = run_row(&ws.name, item);
+                if !query.active_only || row.status.is_active() {
+                    each(row);
+                }
+            }
+        }
+        _ => {
+            let listing = list(ws, kind, query).await?;
+            listing.rows.into_iter().for_each(each);
+            return Ok(listing.warnings);
+        }
+    }
+    Ok(Vec::new())
+}
+
 /// Livy sessions or batches of every configured lakehouse, then (read-only) whatever else the
 /// workspace monitoring list shows: notebook sessions, Spark job definitions, other lakehouses.
 async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) -> Result<Listing, Error> {
