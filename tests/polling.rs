@@ -77,9 +77,7 @@ async fn monitoring_pages(sim: &Sim, workspace_id: &str) -> u64 {
         panic!("no Fabric workspace {workspace_id}")
     };
     let before = count(&sim.shared().faults.requests().1, monitoring(workspace_id));
-    sparkdeck::workspace::rows::monitoring_items(f, sparkdeck::poll::ROW_LIMIT)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    sparkdeck::workspace::rows::monitoring_items(f, 200).await.unwrap_or_else(|e| panic!("{e}"));
     count(&sim.shared().faults.requests().1, monitoring(workspace_id)) - before
 }
 

@@ -153,6 +153,9 @@ pub struct PaneState {
     pub reverse: bool,
     /// Rows passing the workspace scope and the filter, in display order.
     pub rows: Vec<RowRef>,
+    /// Every row in the scope, sorted, before the filter: a filter keystroke filters these
+    /// again instead of sorting anything.
+    pub(super) sorted: Vec<RowRef>,
     /// Rows in this pane before filtering (for "n of m" and empty-state wording).
     pub total: usize,
     /// Some shown row changes with time (live duration or idle countdown).

@@ -46,7 +46,7 @@ impl App {
             Some(Command::Back) => {
                 self.prompt = None;
                 if mode == PromptMode::Filter && self.panes[self.pane.index()].filter.take().is_some() {
-                    self.rebuild(self.pane);
+                    self.refilter(false);
                 }
             }
             Some(Command::Submit) => {
@@ -98,11 +98,7 @@ impl App {
                 let narrows = matches!((&filter, &vs.filter), (Some(new), Some(old)) if new.narrows(old));
                 vs.filter = filter;
                 vs.selected = 0;
-                if narrows && !self.stale[self.pane.index()] {
-                    self.refilter()
-                } else {
-                    self.rebuild(self.pane)
-                }
+                if self.stale[self.pane.index()] { self.rebuild(self.pane) } else { self.refilter(narrows) }
             }
             Err(e) => p.error = Some(e.to_string()),
         }

@@ -17,37 +17,36 @@ impl App {
         let keep = self.panes[i].keep.take().or_else(|| self.selected_key(pane));
         let vs = &self.panes[i];
         // Entries sit beside their references so sorting compares them directly.
-        let mut shown: Vec<(RowRef, &Entry)> = Vec::new();
-        let mut total = 0;
+        let mut all: Vec<(RowRef, &Entry)> = Vec::new();
         for (wi, w) in self.workspaces.iter().enumerate() {
             if self.scope.is_some_and(|s| s != wi) {
                 continue;
             }
             for kind in pane.kinds() {
-                let slot = &w.slot(kind).rows;
-                total += slot.len();
-                let passing = slot
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack)));
-                shown.extend(passing.map(|(idx, e)| (RowRef { ws: wi, kind, idx }, e)));
+                let slot = w.slot(kind).rows.iter().enumerate();
+                all.extend(slot.map(|(idx, e)| (RowRef { ws: wi, kind, idx }, e)));
             }
         }
         let (sort, reverse, now) = (vs.sort, vs.reverse, self.now);
         // A stable sort: rows arrive mostly in order already (newest first), which it merges in
         // linear time.
-        shown.sort_by(|(_, x), (_, y)| {
+        all.sort_by(|(_, x), (_, y)| {
             let ord = sort.compare(x, y, now).then_with(|| x.res.id.cmp(&y.res.id));
             if reverse { ord.reverse() } else { ord }
         });
+        let shown: Vec<&(RowRef, &Entry)> =
+            all.iter().filter(|(_, e)| vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack))).collect();
         let has_live = shown.iter().any(|(_, e)| e.is_live());
         let selected = keep.and_then(|(kind, ws, id)| {
             shown.iter().position(|(_, e)| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
         });
-        let rows: Vec<RowRef> = shown.into_iter().map(|(r, _)| r).collect();
+        let rows: Vec<RowRef> = shown.into_iter().map(|(r, _)| *r).collect();
+        let total = all.len();
+        let sorted: Vec<RowRef> = all.into_iter().map(|(r, _)| r).collect();
         let height = self.body_height();
         let vs = &mut self.panes[i];
         vs.rows = rows;
+        vs.sorted = sorted;
         vs.total = total;
         vs.has_live = has_live;
         if let Some(s) = selected {
@@ -57,18 +56,31 @@ impl App {
         self.stale[i] = false;
     }
 
-    /// The focused pane after its filter narrowed (the new one only drops rows the old one
-    /// kept): filter the rows shown, already sorted, instead of everything.
-    pub(super) fn refilter(&mut self) {
+    /// The focused pane after its filter changed: filter its rows, already sorted, instead of
+    /// rebuilding and sorting; only the rows shown when the new filter `narrows` the old one
+    /// (it drops only rows the old one kept).
+    pub(super) fn refilter(&mut self, narrows: bool) {
         let i = self.pane.index();
-        let Some(filter) = self.panes[i].filter.clone() else { return self.rebuild(self.pane) };
-        let mut rows = std::mem::take(&mut self.panes[i].rows);
-        rows.retain(|r| self.entry(*r).is_some_and(|e| filter.matches(&e.haystack)));
+        let keep = self.selected_key(self.pane);
+        let vs = &self.panes[i];
+        let filter = vs.filter.clone();
+        let mut rows = if narrows { vs.rows.clone() } else { vs.sorted.clone() };
+        if let Some(f) = &filter {
+            rows.retain(|r| self.entry(*r).is_some_and(|e| f.matches(&e.haystack)));
+        }
         let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(Entry::is_live));
+        let selected = keep.and_then(|(kind, ws, id)| {
+            rows.iter().position(|r| {
+                self.entry(*r).is_some_and(|e| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
+            })
+        });
         let height = self.body_height();
         let vs = &mut self.panes[i];
         vs.rows = rows;
         vs.has_live = has_live;
+        if let Some(s) = selected {
+            vs.selected = s;
+        }
         vs.clamp(height);
     }
 
@@ -102,7 +114,7 @@ impl App {
                         .unwrap_or_default();
                 }
             }
-            Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.rebuild(self.pane),
+            Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.refilter(false),
             Command::SortNext => {
                 let vs = &mut self.panes[self.pane.index()];
                 vs.sort = vs.sort.next();

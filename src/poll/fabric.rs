@@ -28,6 +28,9 @@ use crate::workspace::{Error, FabricClients, rows};
 
 /// Idle-deadline reads per pass at most (each is one request).
 const IDLE_LOOKUPS: usize = 20;
+/// Monitoring items read at most (four pages of 50): it holds every notebook and job run of
+/// the workspace, of which the newest are what a monitor shows.
+const MONITORING_LIMIT: usize = 200;
 
 type Items = Arc<Vec<Fetched<LivySession>>>;
 
@@ -168,7 +171,7 @@ impl FabricPoll {
         if is_due(&self.extras) {
             let max_age =
                 if trigger == Trigger::Refresh { Duration::ZERO } else { extras_pace(&self.extras.rows) };
-            match shared.read(f, self.limit, max_age, settings.finished()).await {
+            match shared.read(f, MONITORING_LIMIT, max_age, settings.finished()).await {
                 Ok(items) => {
                     let known: Vec<Resource> = self.lakehouse_rows().cloned().collect();
                     self.extras.rows = rows::monitoring_extras(self.kind, workspace, &items, &known);

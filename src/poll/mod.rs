@@ -29,9 +29,13 @@ mod fabric;
 
 use fabric::{FabricPoll, SharedMonitoring, Trigger};
 
-/// Rows kept per workspace and kind (the newest); bounded memory whatever the workspace holds.
-pub const ROW_LIMIT: usize = 200;
-/// Runs fetched by a full refresh (four pages of 25).
+/// Rows kept per workspace and kind (the newest). Not a drawing limit (a frame costs the same
+/// at 100k rows as at 1k: only the rows on screen are built), but a request one: a refresh of
+/// 1 000 clusters or Livy items is at most ten pages of 100, re-read at the pace of their rows.
+pub const ROW_LIMIT: usize = 1_000;
+/// Runs fetched by a full refresh (four pages of 25: `runs/list` pages are at most 25, so a
+/// thousand runs would cost forty requests a refresh; between full refreshes only the active
+/// runs are read).
 const RUN_LIMIT: usize = 100;
 /// How long a new task waits to hear whether it is on screen before its first poll.
 const FIRST_WORD: Duration = Duration::from_millis(100);
