@@ -64,12 +64,12 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
             Ok(warnings) => {
                 rows.append(&mut kept);
                 for w in warnings {
-                    eprintln!("sparkdeck: warning: {}: {w}", ws.name);
+                    eprintln!("sparkdeck: warning: {}: {}", ws.name, output::safe(&w.to_string()));
                 }
             }
             Err(e) => {
                 failed = true;
-                eprintln!("sparkdeck: {}: {e}", ws.name);
+                eprintln!("sparkdeck: {}: {}", ws.name, output::safe(&e.to_string()));
             }
         }
     }
@@ -112,7 +112,7 @@ pub async fn find<'a>(
         }
     }
     for (name, e) in &failures {
-        eprintln!("sparkdeck: {name}: {e}");
+        eprintln!("sparkdeck: {name}: {}", output::safe(&e.to_string()));
     }
     Err(fail(1, format!("no {} with id {id:?} found", kind.singular())))
 }
@@ -125,7 +125,7 @@ pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
 
 pub fn print_row(row: &Resource, format: Format) {
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&output::RowJson(row)).unwrap_or_default() + "\n",
+        Format::Json => output::json_text(&output::RowJson(row)) + "\n",
         Format::Table => output::detail(row, jiff::Timestamp::now()),
     };
     print!("{text}");

@@ -1,5 +1,9 @@
 //! How headless commands print rows: aligned tables readable at 80 columns, or one JSON
-//! document that keeps the API's own fields.
+//! document that keeps the API's own fields. Every server string printed for a person goes
+//! through [`safe`] / [`safe_cell`] first; `-o json` stays exact (JSON escapes control
+//! characters itself).
+
+use std::borrow::Cow;
 
 use comfy_table::{ContentArrangement, Table, presets};
 use jiff::Timestamp;
@@ -13,6 +17,73 @@ pub enum Format {
     #[default]
     Table,
     Json,
+}
+
+/// `text` from a server, safe to print on a terminal: escape sequences (CSI `ESC [`, OSC
+/// `ESC ]` — clipboard writes, window titles, hyperlinks —, DCS, APC, their 8-bit forms) and
+/// every other control character are removed; newlines and tabs stay. (The TUI drops them as it
+/// draws.) Hand-rolled because it is one small state machine, and `strip-ansi-escapes` keeps
+/// the other control characters.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // A string sequence (OSC, DCS, SOS, PM, APC) runs to BEL or ST (`ESC \`, 0x9C); a line
+        // end also stops it, so an unterminated one cannot swallow the rest of a message.
+        let string_sequence = |chars: &mut std::iter::Peekable<std::str::Chars>| {
+            while let Some(&d) = chars.peek() {
+                if d == '\n' {
+                    break;
+                }
+                chars.next();
+                if d == '\u{7}' || d == '\u{9c}' || (d == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                    break;
+                }
+            }
+        };
+        // A control sequence (CSI) runs to its final byte, 0x40–0x7E.
+        let control_sequence = |chars: &mut std::iter::Peekable<std::str::Chars>| {
+            while let Some(d) = chars.next_if(|d| *d != '\n') {
+                if ('\u{40}'..='\u{7e}').contains(&d) {
+                    break;
+                }
+            }
+        };
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{1b}' => match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    control_sequence(&mut chars);
+                }
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    string_sequence(&mut chars);
+                }
+                // Two-character escapes (`ESC c` resets the terminal, `ESC 7` saves the cursor).
+                Some(d) if (' '..='~').contains(d) => {
+                    chars.next();
+                }
+                _ => {}
+            },
+            '\u{9b}' => control_sequence(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => string_sequence(&mut chars),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One table cell: [`safe`], on one line (newlines and tabs become spaces).
+pub fn safe_cell(text: &str) -> Cow<'_, str> {
+    match safe(text) {
+        clean if clean.contains(['\n', '\t']) => Cow::Owned(clean.replace(['\n', '\t'], " ")),
+        clean => clean,
+    }
 }
 
 /// One column: header, how important it is (lower survives narrow terminals), and its cell.
@@ -121,8 +192,10 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
         return format!("No {} found.\n", kind.plural());
     }
     let cols = columns(kind);
-    let cells: Vec<Vec<String>> =
-        rows.iter().map(|r| cols.iter().map(|c| (c.cell)(r, now)).collect()).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| cols.iter().map(|c| safe_cell(&(c.cell)(r, now)).into_owned()).collect())
+        .collect();
     let mut keep: Vec<bool> = vec![true; cols.len()];
     // Natural width of each column (header or widest cell) plus two spaces of padding.
     let natural: Vec<usize> = (0..cols.len())
@@ -210,7 +283,11 @@ pub fn detail(r: &Resource, now: Timestamp) -> String {
         }
     }
     let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    fields.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k:<width$}  {v}\n")).collect()
+    fields
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k:<width$}  {}\n", safe_cell(&v)))
+        .collect()
 }
 
 /// A simple aligned table of text cells (tokens, secrets), or `empty` when there are no rows.
@@ -220,9 +297,9 @@ pub fn plain(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
     }
     let mut table = Table::new();
     table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
-    table.set_header(headers.iter().copied());
+    table.set_header(headers.iter().map(|h| safe_cell(h)));
     for row in rows {
-        table.add_row(row);
+        table.add_row(row.iter().map(|cell| safe_cell(cell)));
     }
     table.to_string().lines().map(|l| l.trim_end().to_string() + "\n").collect()
 }
@@ -300,8 +377,9 @@ pub fn write_json(rows: &[Resource], out: &mut impl std::io::Write) -> std::io::
             s.collect_seq(self.0.iter().map(RowJson))
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &All(rows))?;
-    out.write_all(b"\n")
+    let mut escaped = EscapeC1::new(&mut *out);
+    serde_json::to_writer_pretty(&mut escaped, &All(rows))?;
+    escaped.finish()?.write_all(b"\n")
 }
 
 /// Rows kept as compact JSON text (see [`RowJson`]), written as one pretty-printed array
@@ -323,8 +401,9 @@ pub fn write_json_texts<'a>(
             s.collect_seq(self.0.clone().map(Text))
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &All(rows))?;
-    out.write_all(b"\n")
+    let mut escaped = EscapeC1::new(&mut *out);
+    serde_json::to_writer_pretty(&mut escaped, &All(rows))?;
+    escaped.finish()?.write_all(b"\n")
 }
 
 /// All rows as one JSON array, pretty-printed.
@@ -332,6 +411,80 @@ pub fn json(rows: &[Resource]) -> String {
     let mut out = Vec::new();
     let _ = write_json(rows, &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// A JSON document, pretty-printed, as every `-o json` prints it: the values exactly, with DEL
+/// and the C1 controls (U+007F–U+009F: `U+009B` is a CSI to many terminals) written as `\u00XX`
+/// escapes — serde_json escapes only C0 — so the document is the same and still harmless on a
+/// terminal. (In JSON text such characters can only sit inside strings.)
+pub fn json_text(doc: &impl serde::Serialize) -> String {
+    escape_c1(serde_json::to_string_pretty(doc).unwrap_or_default())
+}
+
+/// Serialized JSON with DEL and C1 controls escaped (see [`json_text`]).
+pub fn escape_c1(text: String) -> String {
+    if !text.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{7f}'..='\u{9f}' => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Writes what it is given with DEL and the C1 controls escaped as [`escape_c1`] does, as the
+/// JSON streams through (a C1 control is the UTF-8 pair C2 80–9F, which may be split between
+/// two writes).
+pub struct EscapeC1<W: std::io::Write> {
+    out: W,
+    /// The last write ended with a C2 byte not yet written.
+    lead: bool,
+}
+
+impl<W: std::io::Write> EscapeC1<W> {
+    pub fn new(out: W) -> Self {
+        EscapeC1 { out, lead: false }
+    }
+
+    /// Write what is pending and return the writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if std::mem::take(&mut self.lead) {
+            self.out.write_all(&[0xc2])?;
+        }
+        Ok(self.out)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for EscapeC1<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut start = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if std::mem::take(&mut self.lead) {
+                if (0x80..=0x9f).contains(&b) {
+                    write!(self.out, "\\u{b:04x}")?;
+                } else {
+                    self.out.write_all(&[0xc2, b])?;
+                }
+                start = i + 1;
+            } else if b == 0x7f || b == 0xc2 {
+                self.out.write_all(&buf[start..i])?;
+                if b == 0x7f {
+                    self.out.write_all(b"\\u007f")?;
+                } else {
+                    self.lead = true;
+                }
+                start = i + 1;
+            }
+        }
+        self.out.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]
@@ -411,5 +564,47 @@ mod tests {
         assert!(write_json_texts(texts.iter().map(String::as_str), &mut out).is_ok());
         assert_eq!(String::from_utf8_lossy(&out), json(&rows));
         assert!(json(&rows).starts_with("[\n  {\n"), "a pretty array, as before");
+        // Streamed output is escaped as the whole text is, wherever the writes split it (even
+        // between the two bytes of a C1 control).
+        let text = format!("{}", serde_json::json!({"a": "x\u{9b}y\u{7f}z\u{e9}\u{c2}"}));
+        for size in [1, 2, 3, 64] {
+            let mut streamed = EscapeC1::new(Vec::new());
+            for chunk in text.as_bytes().chunks(size) {
+                let _ = std::io::Write::write(&mut streamed, chunk);
+            }
+            let streamed = streamed.finish().unwrap_or_default();
+            assert_eq!(String::from_utf8_lossy(&streamed), escape_c1(text.clone()), "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn server_escapes_are_removed_whole_and_plain_text_is_borrowed() {
+        assert!(matches!(safe("etl-nightly\tok\n"), Cow::Borrowed(_)));
+        let cases = [
+            ("\u{1b}]52;c;ZXZpbA==\u{7}name", "name"),
+            ("\u{1b}]0;title\u{1b}\\name", "name"),
+            ("\u{1b}[1;31mred\u{1b}[0m", "red"),
+            ("\u{9b}2Jclear\u{9d}8;;http://x\u{9c}link", "clearlink"),
+            ("\u{1b}Preset\u{1b}\\a\u{1b}cb\u{1b}7c", "abc"),
+            ("back\u{8}\u{8}space\r\u{0}\u{7f}", "backspace"),
+            // An unterminated sequence stops at the line's end, not the text's.
+            ("\u{1b}]0;never ends\nnext line", "\nnext line"),
+            ("\u{1b}[12", ""),
+            ("trailing \u{1b}", "trailing "),
+            ("naïve – 東京", "naïve – 東京"),
+        ];
+        for (raw, clean) in cases {
+            assert_eq!(safe(raw), clean, "{raw:?}");
+        }
+        assert_eq!(safe_cell("two\nlines\tand tab\u{1b}[K"), "two lines and tab");
+    }
+
+    #[test]
+    fn json_text_escapes_c1_and_del_but_reads_back_the_same() {
+        let doc = serde_json::json!({"name": "a\u{9b}2J\u{7f}b\u{1b}c", "n": 1});
+        let text = json_text(&doc);
+        assert!(text.chars().all(|c| c == '\n' || !c.is_control()), "{text:?}");
+        assert!(text.contains("a\\u009b2J\\u007fb\\u001bc"), "{text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).ok(), Some(doc));
     }
 }

@@ -2,6 +2,7 @@
 //! over every service's own states (the raw word is always kept next to it) and one row type.
 
 pub mod action;
+pub mod create;
 pub mod resource;
 pub mod service;
 pub mod statement;
