@@ -36,7 +36,9 @@ class Sim:
     def __init__(self, scale=0, speed=1.0, bin_path=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        args = [bin_path or binary(), "sim", "--listen", f"127.0.0.1:{self.port}", "--scale", str(scale),
+        # SPARKDECK_SIM_BIN: the simulator of another build (an older client against this
+        # simulator, which reports when clients saw results).
+        args = [bin_path or os.environ.get("SPARKDECK_SIM_BIN") or binary(), "sim", "--listen", f"127.0.0.1:{self.port}", "--scale", str(scale),
                 "--speed", str(speed)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.fabric, self.databricks = [], []

@@ -19,7 +19,7 @@ use jiff::Timestamp;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::pace;
+use super::{FRESH, pace};
 use crate::api::livy::models::LivySession;
 use crate::api::{ApiError, Fetched};
 use crate::config::PollSettings;
@@ -109,6 +109,7 @@ pub enum Trigger {
 struct Source {
     rows: Vec<Resource>,
     due: Option<Instant>,
+    read_at: Option<Instant>,
 }
 
 /// The state of one (Fabric workspace, Sessions or Batches) poller between passes.
@@ -149,7 +150,17 @@ impl FabricPoll {
             self.deadlines.clear();
         }
         let now = Instant::now();
-        let is_due = |s: &Source| trigger != Trigger::Due || s.due.is_none_or(|d| d <= now);
+        let is_due = |s: &Source| match trigger {
+            Trigger::Due => s.due.is_none_or(|d| d <= now),
+            Trigger::Refresh => true,
+            Trigger::Shown => s.read_at.is_none_or(|t| now - t >= FRESH),
+        };
+        // Shown again while fresh: not read again, only re-paced.
+        for s in self.lakehouses.iter_mut().chain([&mut self.extras]) {
+            if trigger == Trigger::Shown && !is_due(s) {
+                s.due = s.read_at.map(|t| t + pace_of(&s.rows));
+            }
+        }
         let due: Vec<usize> = (0..self.lakehouses.len()).filter(|i| is_due(&self.lakehouses[*i])).collect();
         let reads = join_all(due.iter().map(|&i| {
             let (label, client) = &f.lakehouses[i];
@@ -159,6 +170,7 @@ impl FabricPoll {
         for (i, read) in due.into_iter().zip(reads) {
             let source = &mut self.lakehouses[i];
             source.rows = read?;
+            source.read_at = Some(Instant::now());
             source.due = Some(Instant::now() + pace_of(&source.rows));
         }
         if self.kind == Kind::Session {
@@ -181,6 +193,7 @@ impl FabricPoll {
                 Err(e) if f.lakehouses.is_empty() => return Err(e.into()),
                 Err(e) => tracing::debug!(workspace, "monitoring list failed: {e}"),
             }
+            self.extras.read_at = Some(Instant::now());
             self.extras.due = Some(Instant::now() + extras_pace(&self.extras.rows));
         }
         let rows: Vec<Resource> = self.lakehouse_rows().chain(&self.extras.rows).cloned().collect();

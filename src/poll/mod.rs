@@ -37,8 +37,9 @@ pub const ROW_LIMIT: usize = 1_000;
 /// thousand runs would cost forty requests a refresh; between full refreshes only the active
 /// runs are read).
 const RUN_LIMIT: usize = 100;
-/// How long a new task waits to hear whether it is on screen before its first poll.
-const FIRST_WORD: Duration = Duration::from_millis(100);
+/// Data this young is not read again when its pane comes on screen (the first poll of a task
+/// happens before the app says what is visible; switching panes back and forth is free).
+pub(crate) const FRESH: Duration = Duration::from_secs(1);
 /// The longest wait after repeated failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -111,6 +112,27 @@ struct Job {
     monitoring: Arc<SharedMonitoring>,
 }
 
+/// Sleep `wait` or until woken or shown; `None` when the poller is gone. Coming on screen
+/// polls at once; going off screen waits out the current pace.
+async fn next_trigger(wait: Duration, visible: &mut watch::Receiver<bool>, wake: &Notify) -> Option<Trigger> {
+    Some(tokio::select! {
+        _ = tokio::time::sleep(wait) => Trigger::Due,
+        _ = wake.notified() => Trigger::Refresh,
+        changed = visible.changed() => {
+            changed.ok()?;
+            if *visible.borrow() {
+                Trigger::Shown
+            } else {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => Trigger::Due,
+                    _ = wake.notified() => Trigger::Refresh,
+                    _ = visible.changed() => Trigger::Shown,
+                }
+            }
+        }
+    })
+}
+
 /// How long until the next poll, from what the rows show: fast while something starts, runs a
 /// job or a statement; slower while clusters merely run or sessions sit idle.
 pub fn pace(rows: &[Resource], settings: &PollSettings) -> Duration {
@@ -133,12 +155,25 @@ impl Job {
         let mut throttled = false;
         let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT);
         let mut trigger = Trigger::Shown;
-        // The app says what is on screen right after the pollers start: wait a moment for it,
-        // so the first poll is not a hidden one followed at once by a visible one.
-        let _ = tokio::time::timeout(FIRST_WORD, visible.changed()).await;
+        let mut last_poll: Option<tokio::time::Instant> = None;
+        let fabric_clients = matches!(self.ws.clients, Ok(Clients::Fabric(_)));
         loop {
-            throttled = self.report_throttle(throttled).await;
             let on_screen = *visible.borrow_and_update();
+            // Shown again right after a poll: only the pace changes (Fabric sources see to it
+            // themselves, one by one).
+            if let Some(since) = last_poll.map(|t| t.elapsed()).filter(|e| *e < FRESH)
+                && trigger == Trigger::Shown
+                && !fabric_clients
+            {
+                let wait = pace(&rows, &self.settings).saturating_sub(since);
+                match next_trigger(wait, &mut visible, &wake).await {
+                    Some(t) => trigger = t,
+                    None => return,
+                }
+                continue;
+            }
+            last_poll = Some(tokio::time::Instant::now());
+            throttled = self.report_throttle(throttled).await;
             let outcome = match self.ws.clients.as_ref() {
                 Ok(Clients::Fabric(f)) => {
                     let (name, settings) = (&self.ws.name, &self.settings);
@@ -190,25 +225,10 @@ impl Job {
                     (base * 2u32.saturating_pow(failures.min(8))).min(MAX_BACKOFF)
                 }
             };
-            trigger = tokio::select! {
-                _ = tokio::time::sleep(wait) => Trigger::Due,
-                _ = wake.notified() => Trigger::Refresh,
-                // Coming on screen polls at once; going off screen waits out the current pace.
-                changed = visible.changed() => {
-                    if changed.is_err() {
-                        return;
-                    }
-                    if *visible.borrow() {
-                        Trigger::Shown
-                    } else {
-                        tokio::select! {
-                            _ = tokio::time::sleep(wait) => Trigger::Due,
-                            _ = wake.notified() => Trigger::Refresh,
-                            _ = visible.changed() => Trigger::Shown,
-                        }
-                    }
-                }
-            };
+            match next_trigger(wait, &mut visible, &wake).await {
+                Some(t) => trigger = t,
+                None => return,
+            }
         }
     }
 
