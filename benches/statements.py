@@ -42,8 +42,9 @@ def summary(late, requests, extra=None):
 def idle_session(sim, env, config):
     listed = subprocess_json([h.binary(), "--config", config, "sessions", "list", "-o", "json", "--limit", "500"], env)
     ws = sim.fabric[0]
+    lakehouses = {i for i, _ in ws["lakehouses"]}
     for s in listed:
-        if s.get("workspace") == ws["name"] and str(s.get("state", "")).lower() == "idle" and s.get("lakehouse"):
+        if s.get("workspace") == ws["name"] and s.get("sparkdeck_status") == "ready" and s.get("artifactId") in lakehouses:
             return s
     raise RuntimeError(f"no idle session in {ws['name']}: {listed[:3]}")
 
@@ -74,9 +75,9 @@ def fabric_cli(sim, env, config, n):
     return summary(late, requests)
 
 
-def livy_base(sim, lakehouse_name):
+def livy_base(sim, lakehouse_id):
     ws = sim.fabric[0]
-    lh = next(i for i, name in ws["lakehouses"] if name == lakehouse_name)
+    lh = lakehouse_id
     return f"{sim.base}/v1/workspaces/{ws['id']}/lakehouses/{lh}/livyapi/versions/2023-12-01", ws["token"]
 
 
@@ -89,7 +90,7 @@ def call(method, url, token, body=None):
 
 def fabric_loop(sim, env, config, n):
     session = idle_session(sim, env, config)
-    base, token = livy_base(sim, session["lakehouse"])
+    base, token = livy_base(sim, session["artifactId"])
     late, requests = [], []
     for i in range(n):
         st = call("POST", f"{base}/sessions/{session['id']}/statements", token, {"code": code(1000 + i), "kind": "pyspark"})
