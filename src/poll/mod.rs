@@ -30,9 +30,11 @@ mod fabric;
 use fabric::{FabricPoll, SharedMonitoring, Trigger};
 
 /// Rows kept per workspace and kind (the newest). Not a drawing limit (a frame costs the same
-/// at 100k rows as at 1k: only the rows on screen are built), but a request one: a refresh of
-/// 1 000 clusters or Livy items is at most ten pages of 100, re-read at the pace of their rows.
-pub const ROW_LIMIT: usize = 1_000;
+/// at 100k rows as at 1k: only the rows on screen are built) but a polling budget: every
+/// refresh re-reads them all, two pages of 100. Measured at 1 000 (ten pages a refresh) the
+/// All pane over `sim --scale 10` took 6.7 % of a core idle instead of 2.3 % (BENCHMARKS.md);
+/// older items are one `sparkdeck <kind> list --limit N` away.
+pub const ROW_LIMIT: usize = 200;
 /// Runs fetched by a full refresh (four pages of 25: `runs/list` pages are at most 25, so a
 /// thousand runs would cost forty requests a refresh; between full refreshes only the active
 /// runs are read).
