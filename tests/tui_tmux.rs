@@ -51,6 +51,10 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     );
     let Some(t) = Tmux::start("editor", &cmd) else { return };
     t.wait_for("Sessions (");
+    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
+    // own (a live session selected in Sessions would be attached to instead).
+    t.keys(&["2"]);
+    t.wait_for("Batches (");
     t.keys(&["e"]);
     t.wait_for("no session yet: F5 starts one");
     t.keys(&["-l", "answer = 6 * 7"]);
@@ -77,6 +81,10 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     // The next start opens the editor on the same text, with the run in its history.
     let Some(t) = Tmux::start("editor-again", &cmd) else { return };
     t.wait_for("Sessions (");
+    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
+    // own (a live session selected in Sessions would be attached to instead).
+    t.keys(&["2"]);
+    t.wait_for("Batches (");
     t.keys(&["e"]);
     let screen = t.wait_for("SELECT 'second tab'");
     assert!(screen.contains("│ 2 "), "both tabs are back: {screen}");
@@ -123,6 +131,10 @@ fn ctrl_e_edits_the_text_in_the_outside_editor_and_the_screen_comes_back() {
     );
     let Some(t) = Tmux::start("external-editor", &cmd) else { return };
     t.wait_for("Sessions (");
+    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
+    // own (a live session selected in Sessions would be attached to instead).
+    t.keys(&["2"]);
+    t.wait_for("Batches (");
     t.keys(&["e"]);
     t.wait_for("no session yet: F5 starts one");
     t.keys(&["-l", "draft = 1"]);
@@ -145,6 +157,10 @@ fn ctrl_e_edits_the_text_in_the_outside_editor_and_the_screen_comes_back() {
     let cmd = cmd.replace(&editor.display().to_string(), &failing.display().to_string());
     let Some(t) = Tmux::start("failing-editor", &cmd) else { return };
     t.wait_for("Sessions (");
+    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
+    // own (a live session selected in Sessions would be attached to instead).
+    t.keys(&["2"]);
+    t.wait_for("Batches (");
     t.keys(&["e"]);
     t.wait_for("draft = 1");
     t.keys(&["C-e"]);

@@ -148,10 +148,9 @@ impl App {
         if let Some(ws) = only {
             self.info(format!("{ws} is a Databricks workspace: choose one of its clusters to run code on."));
         }
+        // (`App::visibility_effect` has the sessions and clusters polled while it is open.)
         let workspaces: Vec<String> = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
-        let mut effects = self.name_lakehouses(workspaces.clone());
-        effects.push(Effect::SetVisible { workspaces, kinds: vec![Kind::Session, Kind::Cluster] });
-        effects
+        self.name_lakehouses(workspaces)
     }
 
     /// Ask Fabric, once per workspace, the names of lakehouses configured by id alone.
@@ -166,9 +165,8 @@ impl App {
             .collect()
     }
 
-    fn close_picker(&mut self) -> Effect {
+    fn close_picker(&mut self) {
         self.console.picker = None;
-        self.visible_effect()
     }
 
     /// The places the picker offers for its search, in workspace order.
@@ -256,7 +254,10 @@ impl App {
         let count = self.picker_items().len();
         let Some(picker) = &mut self.console.picker else { return Vec::new() };
         match key.code {
-            KeyCode::Esc => return vec![self.close_picker()],
+            KeyCode::Esc => {
+                self.close_picker();
+                return Vec::new();
+            }
             KeyCode::Down => picker.selected = (picker.selected + 1).min(count.saturating_sub(1)),
             KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
             KeyCode::Backspace => {
@@ -272,8 +273,8 @@ impl App {
                     self.info("Nothing matches: backspace widens the search.".into());
                     return Vec::new();
                 };
-                let mut effects = vec![self.close_picker()];
-                effects.extend(self.move_tab(item.place));
+                self.close_picker();
+                let effects = self.move_tab(item.place);
                 let label = self.target_label();
                 match item.warning {
                     Some(w) => self.error(w),
