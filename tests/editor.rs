@@ -166,6 +166,18 @@ struct Ended {
     _data: tempfile::TempDir,
 }
 
+impl Ended {
+    /// Give back the REPLs the app held, as quitting the monitor does, and stop the simulator.
+    async fn release_and_stop(self) -> TestResult {
+        for repl in &self.app.console().quit_plan().0 {
+            let ws = self.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
+            statements::release(ws, repl).await?;
+        }
+        self.sim.shutdown().await;
+        Ok(())
+    }
+}
+
 /// ctrl-l: an empty editor.
 fn clear(screen: &Screen, _lines: usize) {
     screen.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
@@ -434,11 +446,7 @@ async fn two_tabs_on_different_targets_run_at_once_and_a_result_exports_with_its
     // Both REPLs are given back on quit.
     let (release, left) = ended.app.console().quit_plan();
     assert_eq!((release.len(), left.len()), (2, 0), "{release:?} {left:?}");
-    for repl in &release {
-        let ws = ended.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
-        statements::release(ws, repl).await?;
-    }
-    ended.sim.shutdown().await;
+    ended.release_and_stop().await?;
     Ok(())
 }
 
@@ -459,13 +467,7 @@ async fn a_failed_submit_says_why_and_f5_sends_it_again_while_a_5xx_status_read_
     screen.key(KeyCode::F(5));
     let frame = screen.frame_with(&["[1] PySpark ok", "   42"]).await;
     assert!(!frame.contains("[2]"), "the same run, sent again: {frame}");
-    let ended = stack.quit().await?;
-    let (release, _) = ended.app.console().quit_plan();
-    for repl in &release {
-        let ws = ended.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
-        statements::release(ws, repl).await?;
-    }
-    ended.sim.shutdown().await;
+    stack.quit().await?.release_and_stop().await?;
     Ok(())
 }
 

@@ -9,6 +9,16 @@ use tmux::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sparkdeck");
 
+/// Once the monitor is up, open the editor from the Batches pane: a batch names only its
+/// workspace, so the editor gets a REPL of its own there (a live session selected in Sessions
+/// would be attached to instead, whichever row the first poll put on top).
+fn open_editor(t: &Tmux) {
+    t.wait_for("Sessions (");
+    t.keys(&["2"]);
+    t.wait_for("Batches (");
+    t.keys(&["e"]);
+}
+
 #[test]
 fn demo_in_a_real_terminal() {
     let Some(t) = Tmux::start("monitor", &format!("{BIN} --demo; echo exit=$?")) else { return };
@@ -50,12 +60,7 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
         "env HOME={h} XDG_DATA_HOME={h}/data XDG_CONFIG_HOME={h}/config {BIN} --demo --demo-speed 50"
     );
     let Some(t) = Tmux::start("editor", &cmd) else { return };
-    t.wait_for("Sessions (");
-    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
-    // own (a live session selected in Sessions would be attached to instead).
-    t.keys(&["2"]);
-    t.wait_for("Batches (");
-    t.keys(&["e"]);
+    open_editor(&t);
     t.wait_for("no session yet: F5 starts one");
     t.keys(&["-l", "answer = 6 * 7"]);
     t.keys(&["Enter"]);
@@ -80,12 +85,7 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     assert_eq!(history.lines().count(), 1, "{history}");
     // The next start opens the editor on the same text, with the run in its history.
     let Some(t) = Tmux::start("editor-again", &cmd) else { return };
-    t.wait_for("Sessions (");
-    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
-    // own (a live session selected in Sessions would be attached to instead).
-    t.keys(&["2"]);
-    t.wait_for("Batches (");
-    t.keys(&["e"]);
+    open_editor(&t);
     let screen = t.wait_for("SELECT 'second tab'");
     assert!(screen.contains("│ 2 "), "both tabs are back: {screen}");
     t.keys(&["M-1"]);
@@ -130,12 +130,7 @@ fn ctrl_e_edits_the_text_in_the_outside_editor_and_the_screen_comes_back() {
         editor.display()
     );
     let Some(t) = Tmux::start("external-editor", &cmd) else { return };
-    t.wait_for("Sessions (");
-    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
-    // own (a live session selected in Sessions would be attached to instead).
-    t.keys(&["2"]);
-    t.wait_for("Batches (");
-    t.keys(&["e"]);
+    open_editor(&t);
     t.wait_for("no session yet: F5 starts one");
     t.keys(&["-l", "draft = 1"]);
     t.wait_for("draft = 1");
@@ -156,12 +151,7 @@ fn ctrl_e_edits_the_text_in_the_outside_editor_and_the_screen_comes_back() {
     // The failing editor: the text stays, and the user is told where the edits are.
     let cmd = cmd.replace(&editor.display().to_string(), &failing.display().to_string());
     let Some(t) = Tmux::start("failing-editor", &cmd) else { return };
-    t.wait_for("Sessions (");
-    // From the Batches pane: a batch names only its workspace, so the editor gets a REPL of its
-    // own (a live session selected in Sessions would be attached to instead).
-    t.keys(&["2"]);
-    t.wait_for("Batches (");
-    t.keys(&["e"]);
+    open_editor(&t);
     t.wait_for("draft = 1");
     t.keys(&["C-e"]);
     let screen = t.wait_for("did not finish");
