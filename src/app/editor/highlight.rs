@@ -10,7 +10,7 @@
 //! Each line keeps its text, the parser state before it, and its spans. After an edit, lines are
 //! parsed again from the first changed one until the parser state before a line equals the cached
 //! one (the rest is unchanged), and never past the last line that can be on screen — so a
-//! keystroke in a 2,000-line buffer parses a line or two.
+//! keystroke in a 2,000-line buffer parses a line or two. Lines over `MAX_LINE` bytes stay plain.
 
 use std::sync::OnceLock;
 
@@ -159,7 +159,14 @@ impl Highlight {
     }
 }
 
+/// Longer lines are shown plain (and leave the parser's state as it was): parsing costs about
+/// a microsecond a character, so a pasted line of minified JSON would make every key on it lag.
+const MAX_LINE: usize = 4000;
+
 fn parse(text: &str, (parser, stack): &mut (ParseState, ScopeStack)) -> Vec<Span> {
+    if text.len() > MAX_LINE {
+        return Vec::new();
+    }
     let Ok(ops) = parser.parse_line(text, syntaxes()) else { return Vec::new() };
     let mut spans: Vec<Span> = Vec::new();
     let mut at = 0;
@@ -285,6 +292,16 @@ mod tests {
         let mut h = Highlight::default();
         h.refresh(&text, Language::PySpark, 2);
         assert!(h.spans(3, &text[3]).is_empty());
+    }
+
+    #[test]
+    fn a_very_long_line_is_shown_plain_and_the_lines_after_it_still_highlight() {
+        let long = format!("x = '{}'", "a".repeat(MAX_LINE));
+        let text = vec![long, "def f(): pass".to_string()];
+        let mut h = Highlight::default();
+        h.refresh(&text, Language::PySpark, text.len());
+        assert!(h.spans(0, &text[0]).is_empty());
+        assert_eq!(class_of(&h, &text, 1, "def"), Some(Class::Keyword));
     }
 
     #[test]
