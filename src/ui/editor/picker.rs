@@ -33,7 +33,12 @@ pub(super) fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Span::styled(format!("{}▏", picker.query), theme.text),
     ])];
     if items.is_empty() {
-        lines.push(Line::styled(" nothing matches (backspace widens the search)", theme.muted));
+        let why = if picker.query.is_empty() {
+            " nothing to run code in yet: sessions and clusters are being read…"
+        } else {
+            " nothing matches (backspace widens the search)"
+        };
+        lines.push(Line::styled(why, theme.muted));
     }
     let rows = usize::from(inner.height).saturating_sub(1);
     let first = picker.selected.saturating_sub(rows.saturating_sub(1));
