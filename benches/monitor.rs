@@ -233,7 +233,7 @@ fn highlighted_editor() -> App {
     ];
     let text: Vec<&str> = (0..2000).map(|i| CODE[i % CODE.len()]).collect();
     let draft = Draft { language: Language::PySpark, text: text.join("\n") };
-    let tabs = Tabs { active: 0, tabs: vec![draft], targets: Vec::new() };
+    let tabs = Tabs { active: 0, tabs: vec![draft], ..Tabs::default() };
     let mut app = App::new(vec![WorkspaceRef::new("fabric-prod", Service::Fabric)], now(), TimeZone::UTC)
         .with_console(Console::new(tabs, Vec::new()));
     app.update(Msg::Resize { width: 200, height: 60 });

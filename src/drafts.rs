@@ -73,6 +73,9 @@ pub struct Tabs {
     /// One per tab (missing ones: none chosen yet).
     #[serde(default)]
     pub targets: Vec<Option<Target>>,
+    /// The REPL settings chosen for each tab in the picker (missing ones: the configured).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<Option<crate::domain::statement::ReplSettings>>,
 }
 
 /// Where a tab ran code: a workspace and a lakehouse, a Livy session or a cluster in it.
@@ -181,7 +184,7 @@ impl Drafts {
                 return self.load_draft().map(|draft| Tabs {
                     active: 0,
                     tabs: vec![draft],
-                    targets: Vec::new(),
+                    ..Tabs::default()
                 });
             }
             Ok(Some(bytes)) => match std::str::from_utf8(&bytes)
@@ -474,12 +477,13 @@ mod tests {
         let drafts = Drafts::in_data_dir(dir.path());
         let old = Draft { language: Language::Sql, text: "SELECT 1".into() };
         drafts.save_draft(&old)?;
-        assert_eq!(drafts.load_tabs(), Ok(Tabs { active: 0, tabs: vec![old.clone()], targets: Vec::new() }));
+        assert_eq!(drafts.load_tabs(), Ok(Tabs { active: 0, tabs: vec![old.clone()], ..Tabs::default() }));
         let cluster = Target::Cluster { workspace: "adb".into(), id: "0101".into(), name: "etl".into() };
         let tabs = Tabs {
             active: 1,
             tabs: vec![old, Draft { language: Language::R, text: "x <- 1".into() }],
             targets: vec![None, Some(cluster)],
+            ..Tabs::default()
         };
         drafts.save_tabs(&tabs)?;
         assert_eq!(drafts.load_tabs(), Ok(tabs));

@@ -286,6 +286,17 @@ fn number(n: f64) -> sparkdeck::domain::statement::Cell {
 
 const BIG: (u16, u16) = (160, 45);
 
+/// What fabric-dev's REPLs are configured with (`[fabric.repl]`): an environment and two conf keys.
+fn repl_settings() -> sparkdeck::domain::statement::ReplSettings {
+    sparkdeck::domain::statement::ReplSettings {
+        environment: Some("6d1a9c2e-1f3b-4c5d-8e9f-0a1b2c3d4e5f".into()),
+        conf: [("spark.sql.shuffle.partitions", "64"), ("spark.sql.ansi.enabled", "true")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into(),
+        ..Default::default()
+    }
+}
+
 /// The editor with highlighted Python cells and, below, a typed 200-row result table.
 fn editor_with_code_and_a_grid() -> App {
     use sparkdeck::app::StatementUpdate as U;
@@ -294,7 +305,7 @@ fn editor_with_code_and_a_grid() -> App {
     let targets = sparkdeck::app::Targets::default().with_fabric(
         "fabric-dev",
         vec!["lh".into(), "lh_marketing".into()],
-        "tag sparkdeck · environment 6d1a9c2e · 2 conf keys".into(),
+        repl_settings(),
     );
     let mut app = pane(Pane::Sessions).with_targets(targets);
     keys(&mut app, ":editor fabric-dev");

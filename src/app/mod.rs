@@ -35,7 +35,9 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
-pub use editor::{Console, Editor, Picker, ReplState, Run, RunState, Targets};
+pub use editor::{
+    Console, Editor, Environments, Field, Picker, ReplState, Run, RunState, SettingsForm, Targets,
+};
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
@@ -131,6 +133,11 @@ impl App {
     }
 
     /// Where the editor can run code besides the rows (the configured lakehouses).
+    /// Where the editor can run code, and with what settings.
+    pub fn targets(&self) -> &editor::Targets {
+        &self.targets
+    }
+
     pub fn with_targets(mut self, targets: editor::Targets) -> App {
         self.targets = targets;
         self

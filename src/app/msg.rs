@@ -8,7 +8,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
-use crate::domain::statement::{Language, Output, Phase, Repl};
+use crate::domain::statement::{Language, Output, Phase, Repl, ReplSettings};
 use crate::domain::{Action, Kind, Resource, Target};
 use crate::drafts::{HistoryEntry, Tabs};
 
@@ -63,6 +63,11 @@ pub enum Msg {
     LogsFailed {
         target: Target,
         error: String,
+    },
+    /// Fabric workspace `workspace`'s environments (id, name), for the REPL settings, or why not.
+    Environments {
+        workspace: String,
+        result: Result<Vec<(String, String)>, String>,
     },
     /// Fabric's names for workspace `workspace`'s lakehouses configured by id (label → name).
     LakehouseNames {
@@ -166,13 +171,17 @@ pub enum Effect {
     /// tag), or an execution context on the Databricks cluster `place` — and answer with
     /// `Msg::ReplProgress`s and one `Msg::Repl`.
     /// `attempt` numbers the acquisitions, so a late answer to an abandoned one is recognised.
+    /// `settings`: the tab's own REPL settings (`None`: the workspace's configured ones).
     AcquireRepl {
         attempt: u64,
         workspace: String,
         place: Option<String>,
         tag: Option<String>,
+        settings: Option<ReplSettings>,
         language: Language,
     },
+    /// Read Fabric workspace `workspace`'s environments; answer with `Msg::Environments`.
+    LoadEnvironments { workspace: String },
     /// Send the editor's statement `seq` and follow it to its end; answer with `Msg::Statement`s.
     RunStatement { seq: u64, repl: Repl, language: Language, code: String },
     /// Cancel a running statement (its end arrives through the `RunStatement` follower).

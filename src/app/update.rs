@@ -113,6 +113,11 @@ impl App {
                     super::msg::Edited::Tab(tab) => self.on_edited(tab, result),
                 }
             }
+            Msg::Environments { workspace, result } => {
+                self.dirty = true;
+                self.targets.set_environments(&workspace, result);
+                Vec::new()
+            }
             Msg::LakehouseNames { workspace, result } => {
                 self.dirty = true;
                 // Without names the labels (ids) stay: correct, only less readable.

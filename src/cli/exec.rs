@@ -144,7 +144,7 @@ async fn run(
             Place::Session(id) => statements::attach(ws, id).await?,
             Place::Acquire(at, tag) => {
                 let acquired =
-                    statements::acquire(ws, at, tag, language, progress(), |r| keep(&held, r)).await;
+                    statements::acquire(ws, at, tag, None, language, progress(), |r| keep(&held, r)).await;
                 // A failed acquisition has already given back what it made.
                 acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?
             }

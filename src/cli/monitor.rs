@@ -35,10 +35,10 @@ fn saved_editor(drafts: &Drafts) -> Console {
 /// Where the editor can run code: each Fabric workspace's lakehouses and REPL settings.
 pub fn targets(workspaces: &[crate::workspace::Workspace]) -> Targets {
     workspaces.iter().fold(Targets::default(), |t, w| {
-        use crate::workspace::statements::{has_unnamed_lakehouses, lakehouse_labels, settings_summary};
+        use crate::workspace::statements::{has_unnamed_lakehouses, lakehouse_labels, repl_settings};
         match lakehouse_labels(w) {
             Some(labels) => {
-                let t = t.with_fabric(&w.name, labels, settings_summary(w));
+                let t = t.with_fabric(&w.name, labels, repl_settings(w));
                 if has_unnamed_lakehouses(w) { t.with_unnamed(&w.name) } else { t }
             }
             None => t,

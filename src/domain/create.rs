@@ -161,6 +161,58 @@ pub fn environment_details(id: &str) -> String {
     format!("{{\"id\" : \"{id}\"}}")
 }
 
+/// `KEY=VALUE` pairs (`--conf`, `--tag`, `--spark-conf`, `--param`, the editor's REPL conf
+/// lines): the key must not be empty and the `=` is required; the value may hold more `=`.
+/// `flag` names where each came from in the error.
+pub fn key_values(flag: &str, items: &[String]) -> Result<Vec<(String, String)>, String> {
+    items
+        .iter()
+        .map(|item| match item.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+            Some(_) => Err(format!("{flag} {item:?}: the key before `=` is empty")),
+            None => Err(format!("{flag} {item:?}: expected KEY=VALUE (no `=` found)")),
+        })
+        .collect()
+}
+
+/// A Spark memory size as Livy takes it (`28g`, `512m`, `1024`); `what` names it in the error.
+pub fn check_memory(what: &str, v: &str) -> Result<(), String> {
+    let digits = v.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = v[digits.len()..].to_ascii_lowercase();
+    let ok = !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && ["", "k", "m", "g", "t", "kb", "mb", "gb", "tb"].contains(&unit.as_str());
+    if ok { Ok(()) } else { Err(format!("{what} {v:?}: expected a size such as 28g or 512m")) }
+}
+
+/// A count of cores or executors: at least 1; `what` names it in the error.
+pub fn check_count(what: &str, n: u32) -> Result<(), String> {
+    if n == 0 { Err(format!("{what} must be at least 1")) } else { Ok(()) }
+}
+
+impl SparkSizes {
+    /// Checked before anything is sent, each error named by its headless flag.
+    pub fn check(&self) -> Result<(), String> {
+        for (flag, value) in
+            [("--driver-memory", &self.driver_memory), ("--executor-memory", &self.executor_memory)]
+        {
+            if let Some(v) = value {
+                check_memory(flag, v)?;
+            }
+        }
+        for (flag, value) in [
+            ("--driver-cores", self.driver_cores),
+            ("--executor-cores", self.executor_cores),
+            ("--num-executors", self.num_executors),
+        ] {
+            if let Some(n) = value {
+                check_count(flag, n)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The id in a `spark.fabric.environmentDetails` value, if it names one.
 pub fn environment_id(details: &str) -> Option<String> {
     let v: Value = serde_json::from_str(details).ok()?;
@@ -170,6 +222,15 @@ pub fn environment_id(details: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_values_need_a_key_and_an_equals_sign() {
+        let kv = key_values("--conf", &["spark.a=1=2".into(), "b=".into()]);
+        assert_eq!(kv, Ok(vec![("spark.a".into(), "1=2".into()), ("b".into(), String::new())]));
+        let e = key_values("--conf", &["spark.executor.memory".into()]).err().unwrap_or_default();
+        assert!(e.contains("--conf \"spark.executor.memory\"") && e.contains("no `=`"), "{e}");
+        assert!(key_values("--tag", &["=x".into()]).is_err_and(|e| e.contains("empty")));
+    }
 
     #[test]
     fn environment_details_round_trip() {

@@ -83,18 +83,27 @@ impl Language {
 /// How sparkdeck acquires its own REPLs in a Fabric workspace (config `[fabric.repl]`): the
 /// high-concurrency session tag they share, the environment, Spark conf and sizes — all sent in
 /// the acquire body.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+/// Also what a tab keeps in `tabs.json` when its REPL settings were chosen in the picker.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReplSettings {
     /// Default `sparkdeck`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_tag: Option<String>,
     /// A Fabric environment's id (its libraries and Spark settings).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub conf: std::collections::BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_memory: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_cores: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub executor_memory: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub executor_cores: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_executors: Option<u32>,
 }
 
@@ -108,9 +117,14 @@ impl ReplSettings {
 
     /// One line for the target picker: "tag sparkdeck · environment 1c2d3e4f · 2 conf keys · 4 executors".
     pub fn summary(&self) -> String {
+        self.summary_with(|_| None)
+    }
+
+    /// The same, the environment named by `name` when it knows the id's name.
+    pub fn summary_with<'a>(&'a self, name: impl Fn(&str) -> Option<&'a str>) -> String {
         let mut parts = vec![format!("tag {}", self.tag())];
         if let Some(env) = &self.environment {
-            parts.push(format!("environment {}", env.get(..8).unwrap_or(env)));
+            parts.push(format!("environment {}", name(env).unwrap_or(env.get(..8).unwrap_or(env))));
         }
         if !self.conf.is_empty() {
             let n = self.conf.len();

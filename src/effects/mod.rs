@@ -66,8 +66,12 @@ impl Runner {
             Effect::LoadLakehouseNames { workspace } => {
                 statements::lakehouse_names(self.workspace(&workspace), workspace, tx)
             }
-            Effect::AcquireRepl { attempt, workspace, place, tag, language } => {
-                statements::acquire(self.workspace(&workspace), workspace, attempt, place, tag, language, tx)
+            Effect::AcquireRepl { attempt, workspace, place, tag, settings, language } => {
+                let at = statements::Where { place, tag, settings };
+                statements::acquire(self.workspace(&workspace), workspace, attempt, at, language, tx)
+            }
+            Effect::LoadEnvironments { workspace } => {
+                statements::environments(self.workspace(&workspace), workspace, tx)
             }
             Effect::RunStatement { seq, repl, language, code } => {
                 let Some(ws) = self.workspace(repl.workspace()) else { return };

@@ -6,20 +6,28 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::app::{Msg, StatementUpdate};
-use crate::domain::statement::{Language, Repl};
+use crate::domain::statement::{Language, Repl, ReplSettings};
 use crate::poll::supervise::spawn_reporting;
 use crate::workspace::{Workspace, statements};
+
+/// Where and how to acquire: the lakehouse or cluster, the session tag and the REPL settings
+/// chosen (each `None`: the workspace's first or configured).
+pub(super) struct Where {
+    pub place: Option<String>,
+    pub tag: Option<String>,
+    pub settings: Option<ReplSettings>,
+}
 
 /// Get a REPL in `workspace` (at `place`, when one was chosen), reporting its progress.
 pub(super) fn acquire(
     ws: Option<Arc<Workspace>>,
     workspace: String,
     attempt: u64,
-    place: Option<String>,
-    tag: Option<String>,
+    at: Where,
     language: Language,
     tx: &mpsc::Sender<Msg>,
 ) {
+    let Where { place, tag, settings } = at;
     let tx = tx.clone();
     let failed = tx.clone();
     let work = async move {
@@ -31,7 +39,8 @@ pub(super) fn acquire(
                 let created = |repl: &Repl| {
                     let _ = tx.try_send(Msg::ReplCreated { attempt, repl: repl.clone() });
                 };
-                statements::acquire(&ws, place.as_deref(), tag.as_deref(), language, progress, created)
+                let (place, tag) = (place.as_deref(), tag.as_deref());
+                statements::acquire(&ws, place, tag, settings.as_ref(), language, progress, created)
                     .await
                     .map_err(|e| e.to_string())
             }
@@ -42,6 +51,18 @@ pub(super) fn acquire(
     spawn_reporting(work, move |why| async move {
         let result = Err(format!("getting a session failed inside sparkdeck ({why})"));
         let _ = failed.send(Msg::Repl { attempt, result }).await;
+    });
+}
+
+/// Read the Fabric workspace's environments (id, name), for the editor's REPL settings.
+pub(super) fn environments(ws: Option<Arc<Workspace>>, workspace: String, tx: &mpsc::Sender<Msg>) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let result = match ws {
+            Some(ws) => statements::environments(&ws).await.map_err(|e| e.to_string()),
+            None => Err(format!("no workspace named {workspace:?}")),
+        };
+        let _ = tx.send(Msg::Environments { workspace, result }).await;
     });
 }
 

@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use super::actions::{databricks, fabric};
+use super::create::livy::ENVIRONMENT_CONF;
 use super::statement_convert::{databricks_command, livy_progress, livy_statement};
 use super::{Clients, Error, Workspace};
 use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
@@ -17,6 +18,7 @@ use crate::api::livy::models::{
     HcState, HighConcurrencySessionRequest, SparkResources, StatementKind, StatementRequest,
 };
 use crate::api::{ErrorKind, LivyClient};
+use crate::domain::create::environment_details;
 use crate::domain::statement::{Language, Output, Phase, Repl, ReplSettings};
 
 pub use crate::domain::statement::SESSION_TAG;
@@ -80,9 +82,22 @@ pub async fn lakehouse_names(ws: &Workspace) -> Result<Vec<(String, String)>, Er
         .collect())
 }
 
-/// A Fabric workspace's REPL settings in a line (the target picker shows it).
-pub fn settings_summary(ws: &Workspace) -> String {
-    fabric(ws).map(|f| f.repl.summary()).unwrap_or_default()
+/// A Fabric workspace's configured REPL settings (`[fabric.repl]`), where the picker's start.
+pub fn repl_settings(ws: &Workspace) -> ReplSettings {
+    fabric(ws).map(|f| f.repl.clone()).unwrap_or_default()
+}
+
+/// The workspace's environments as (id, name), for choosing its REPLs' environment.
+pub async fn environments(ws: &Workspace) -> Result<Vec<(String, String)>, super::create::CreateError> {
+    let items = super::create::livy::environments(ws).await?;
+    Ok(items
+        .into_iter()
+        .filter_map(|i| {
+            let id = i.value.id.filter(|id| !id.is_empty())?;
+            let name = i.value.display_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| id.clone());
+            Some((id, name))
+        })
+        .collect())
 }
 
 /// Whether `ws` is a Fabric workspace configured with the lakehouse `label` (its name or id).
@@ -96,7 +111,8 @@ fn dbx_language(language: Language) -> DbxLanguage {
 
 /// Acquire somewhere to run code and wait until it is ready: a REPL in the Fabric lakehouse
 /// `place` (or the first) in the high-concurrency session tagged `tag` (else the configured
-/// tag), or an execution context on the Databricks cluster `place`.
+/// tag), acquired with `settings` (else the workspace's configured `[fabric.repl]`), or an
+/// execution context on the Databricks cluster `place`.
 /// `progress` hears each state the service reports; `created` hears, as soon as the service has
 /// made it, what to give back should the caller stop waiting (a `Repl` whose ids are known so
 /// far). Any failure after that gives it back here.
@@ -104,12 +120,13 @@ pub async fn acquire(
     ws: &Workspace,
     place: Option<&str>,
     tag: Option<&str>,
+    settings: Option<&ReplSettings>,
     language: Language,
     progress: impl Fn(&str),
     created: impl Fn(&Repl),
 ) -> Result<Repl, Error> {
     // The user asked: it goes out even while the workspace waits out a throttle.
-    let made = crate::api::user_action(create(ws, place, tag, language, &progress)).await?;
+    let made = crate::api::user_action(create(ws, place, tag, settings, language, &progress)).await?;
     created(&made);
     let ready =
         tokio::time::timeout(ACQUIRE_LIMIT, wait_ready(ws, &made, &progress)).await.unwrap_or_else(|_| {
@@ -129,11 +146,12 @@ async fn create(
     ws: &Workspace,
     place: Option<&str>,
     tag: Option<&str>,
+    settings: Option<&ReplSettings>,
     language: Language,
     progress: &impl Fn(&str),
 ) -> Result<Repl, Error> {
     Ok(match ws.clients.as_ref().map_err(Clone::clone)? {
-        Clients::Fabric(_) => create_repl(ws, place, tag, &progress).await?,
+        Clients::Fabric(_) => create_repl(ws, place, tag, settings, &progress).await?,
         Clients::Databricks(d) => {
             let cluster = place.ok_or_else(|| {
                 failed(
@@ -160,10 +178,12 @@ async fn create_repl(
     ws: &Workspace,
     label: Option<&str>,
     tag: Option<&str>,
+    settings: Option<&ReplSettings>,
     progress: &impl Fn(&str),
 ) -> Result<Repl, Error> {
     let (label, client) = lakehouse(ws, label)?;
-    let req = acquire_body(&fabric(ws)?.repl, label, tag);
+    let configured = &fabric(ws)?.repl;
+    let req = acquire_body(settings.unwrap_or(configured), label, tag);
     progress("acquiring a high-concurrency session");
     let hc = client.acquire_hc_session(&req).await?;
     let hc_id = hc
@@ -191,7 +211,7 @@ fn acquire_body(
 ) -> HighConcurrencySessionRequest {
     let mut conf = settings.conf.clone();
     if let Some(env) = &settings.environment {
-        conf.insert("spark.fabric.environmentDetails".into(), serde_json::json!({ "id": env }).to_string());
+        conf.insert(ENVIRONMENT_CONF.into(), environment_details(env));
     }
     HighConcurrencySessionRequest {
         session_tag: Some(tag.unwrap_or(settings.tag()).to_string()),

@@ -15,6 +15,7 @@ pub mod highlight;
 mod picker;
 mod place;
 mod run;
+mod settings;
 mod tabs;
 mod text;
 
@@ -23,13 +24,14 @@ use std::collections::{HashMap, VecDeque};
 use jiff::Timestamp;
 use ratatui_textarea::TextArea;
 
-use crate::domain::statement::{Language, Output, Phase, Repl};
+use crate::domain::statement::{Language, Output, Phase, Repl, ReplSettings};
 use crate::drafts::{Draft, HistoryEntry, MAX_HISTORY, Tabs};
 
 pub use cells::{CodeCell, cells, magic};
 pub use grid::{Grid, GridView, grid_of, layout_of};
 pub use picker::{PickItem, Picker, Targets};
 pub use place::{Place, Within};
+pub use settings::{Environments, Field, SettingsForm};
 
 /// Statements kept on screen with their outputs, per tab (older ones stay in the history).
 pub const MAX_RUNS: usize = 50;
@@ -112,6 +114,8 @@ pub struct Editor {
     pub id: u64,
     /// Where it runs code, once chosen.
     pub place: Option<Place>,
+    /// The REPL settings chosen for it in the picker (`None`: the workspace's configured ones).
+    pub settings: Option<ReplSettings>,
     pub text: TextArea<'static>,
     pub language: Language,
     pub repl: ReplState,
@@ -168,6 +172,7 @@ impl Editor {
     pub fn new(draft: Draft) -> Editor {
         Editor {
             place: None,
+            settings: None,
             text: text_area(&draft.text),
             language: draft.language,
             repl: ReplState::None,
@@ -383,9 +388,11 @@ impl Console {
             drafts.push(Draft::default());
         }
         let mut targets = saved.targets.into_iter();
+        let mut settings = saved.settings.into_iter();
         for draft in drafts {
             let mut tab = console.open_tab(draft);
             tab.restore(targets.next().flatten().map(Place::restored));
+            tab.settings = settings.next().flatten();
             console.tabs.push(tab);
         }
         console.active = saved.active.min(console.tabs.len() - 1);
@@ -412,10 +419,16 @@ impl Console {
 
     /// Every tab's text and target, to keep on disk.
     pub fn drafts(&self) -> Tabs {
+        let mut settings: Vec<_> = self.tabs.iter().map(|t| t.settings.clone()).collect();
+        if settings.iter().all(Option::is_none) {
+            // Nothing chosen: the file stays as before there were settings to keep.
+            settings.clear();
+        }
         Tabs {
             active: self.active,
             tabs: self.tabs.iter().map(Editor::draft).collect(),
             targets: self.tabs.iter().map(|t| t.place.as_ref().map(Place::saved)).collect(),
+            settings,
         }
     }
 

@@ -12,6 +12,8 @@ use crate::app::msg::Effect;
 use crate::domain::{Detail, Kind, Service};
 
 use super::place::{Choice, Place, Within};
+use super::settings::{Environments, SettingsForm};
+use crate::domain::statement::ReplSettings;
 
 /// What the app knows of where code can run besides the rows: per Fabric workspace, its
 /// configured lakehouses and a summary of the settings its REPLs are acquired with.
@@ -24,7 +26,10 @@ pub struct Targets {
 struct FabricTargets {
     workspace: String,
     lakehouses: Vec<String>,
-    settings: String,
+    /// Its `[fabric.repl]`.
+    settings: ReplSettings,
+    /// Its environments, once asked for (the REPL settings form).
+    environments: Option<Environments>,
     /// Some lakehouse is configured by id alone, and Fabric has not been asked its name yet.
     unnamed: bool,
     /// Fabric's names of lakehouses configured by id (label → name).
@@ -32,12 +37,18 @@ struct FabricTargets {
 }
 
 impl Targets {
-    /// Add a Fabric workspace's lakehouse labels and its REPL settings ("tag sparkdeck").
-    pub fn with_fabric(mut self, workspace: &str, lakehouses: Vec<String>, settings: String) -> Targets {
+    /// Add a Fabric workspace's lakehouse labels and its configured REPL settings.
+    pub fn with_fabric(
+        mut self,
+        workspace: &str,
+        lakehouses: Vec<String>,
+        settings: ReplSettings,
+    ) -> Targets {
         let entry = FabricTargets {
             workspace: workspace.into(),
             lakehouses,
             settings,
+            environments: None,
             unnamed: false,
             names: Vec::new(),
         };
@@ -73,8 +84,61 @@ impl Targets {
         self.fabric.iter().find(|f| f.workspace == workspace).map_or(&[], |f| f.lakehouses.as_slice())
     }
 
-    fn settings(&self, workspace: &str) -> &str {
-        self.fabric.iter().find(|f| f.workspace == workspace).map_or("", |f| f.settings.as_str())
+    /// The REPL settings workspace `workspace` is configured with (`[fabric.repl]`).
+    pub fn configured(&self, workspace: &str) -> &ReplSettings {
+        static NONE: ReplSettings = ReplSettings {
+            session_tag: None,
+            environment: None,
+            conf: std::collections::BTreeMap::new(),
+            driver_memory: None,
+            driver_cores: None,
+            executor_memory: None,
+            executor_cores: None,
+            num_executors: None,
+        };
+        self.fabric.iter().find(|f| f.workspace == workspace).map_or(&NONE, |f| &f.settings)
+    }
+
+    /// What is known of the workspace's environments.
+    pub fn environments(&self, workspace: &str) -> &Environments {
+        let known = self.fabric.iter().find(|f| f.workspace == workspace);
+        known.and_then(|f| f.environments.as_ref()).unwrap_or(&Environments::Reading)
+    }
+
+    /// The name Fabric gives environment `id` of `workspace`, once read.
+    pub fn environment_name(&self, workspace: &str, id: &str) -> Option<&str> {
+        match self.environments(workspace) {
+            Environments::Read(list) => list.iter().find(|(i, _)| i == id).map(|(_, n)| n.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Whether to read the workspace's environments now: once, and again after a failure.
+    pub(in crate::app) fn read_environments(&mut self, workspace: &str) -> bool {
+        let Some(f) = self.fabric.iter_mut().find(|f| f.workspace == workspace) else { return false };
+        let read = matches!(f.environments, None | Some(Environments::Failed(_)));
+        if read {
+            f.environments = Some(Environments::Reading);
+        }
+        read
+    }
+
+    pub(in crate::app) fn set_environments(
+        &mut self,
+        workspace: &str,
+        result: Result<Vec<(String, String)>, String>,
+    ) {
+        if let Some(f) = self.fabric.iter_mut().find(|f| f.workspace == workspace) {
+            f.environments = Some(match result {
+                Ok(list) => Environments::Read(list),
+                Err(e) => Environments::Failed(format!("{workspace}'s environments could not be read: {e}")),
+            });
+        }
+    }
+
+    /// The settings of a tab, said in a line ("tag etl · environment Analytics · 2 conf keys").
+    pub fn describe(&self, workspace: &str, settings: &ReplSettings) -> String {
+        settings.summary_with(|id| self.environment_name(workspace, id))
     }
 }
 
@@ -85,6 +149,8 @@ pub struct Picker {
     pub selected: usize,
     /// Only this workspace's places (`:editor WORKSPACE`).
     pub only: Option<String>,
+    /// The REPL settings of the highlighted lakehouse, while open (ctrl-s).
+    pub settings: Option<SettingsForm>,
 }
 
 /// One place in the picker.
@@ -97,7 +163,7 @@ pub struct PickItem {
     pub detail: String,
     /// The tab in front runs code here now.
     pub here: bool,
-    place: Place,
+    pub(super) place: Place,
     warning: Option<String>,
 }
 
@@ -181,7 +247,7 @@ impl App {
             }
             match w.workspace.service {
                 Service::Fabric => {
-                    let settings = self.targets.settings(ws);
+                    let settings = self.targets.describe(ws, self.targets.configured(ws));
                     for lakehouse in self.targets.lakehouses(ws).iter().filter(|_| tag.is_some()) {
                         let tag = tag.unwrap_or_default();
                         let place = Place {
@@ -251,6 +317,9 @@ impl App {
 
     /// Keys while the picker is open: type to search, ↑/↓ to choose, enter to move there.
     pub(in crate::app) fn on_picker_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.console.picker.as_ref().is_some_and(|p| p.settings.is_some()) {
+            return self.on_settings_key(key);
+        }
         let count = self.picker_items().len();
         let Some(picker) = &mut self.console.picker else { return Vec::new() };
         match key.code {
@@ -283,6 +352,9 @@ impl App {
                 return effects;
             }
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return vec![Effect::Quit],
+            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return self.open_settings();
+            }
             KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
                 picker.query.push(c);
                 picker.selected = 0;

@@ -265,6 +265,8 @@ impl App {
             _ => ReplState::None,
         };
         tab.last_activity = place.attached().is_some().then_some(now);
+        // Settings chosen for one place are not another's (the settings form sets them after).
+        tab.settings = None;
         tab.place = Some(place);
         effects
     }
@@ -272,7 +274,7 @@ impl App {
     /// The tab is moving elsewhere: runs not yet sent fail, the REPL held is given back unless a
     /// statement still runs in it (then it is left to finish), and an acquisition under way is
     /// abandoned (its answer will be given back).
-    fn leave_place(&mut self, to: &str) -> Vec<Effect> {
+    pub(super) fn leave_place(&mut self, to: &str) -> Vec<Effect> {
         let now = self.now;
         let tab = self.console.tab_mut();
         for run in tab.runs.iter_mut().filter(|r| matches!(r.state, RunState::Queued)) {

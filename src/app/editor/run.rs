@@ -243,7 +243,8 @@ impl App {
         tab.attempt = attempt;
         tab.pending = None;
         tab.repl = ReplState::Acquiring(state.into());
-        vec![Effect::AcquireRepl { attempt, workspace, place, tag, language }]
+        let settings = tab.settings.clone();
+        vec![Effect::AcquireRepl { attempt, workspace, place, tag, settings, language }]
     }
 
     /// The newest output as plain text on the clipboard: text as it is, a table tab-separated
@@ -459,6 +460,11 @@ impl App {
                 None => "its first lakehouse".into(),
             },
         };
-        format!("{} / {within}", place.workspace)
+        match &tab.settings {
+            Some(s) => {
+                format!("{} / {within} · {}", place.workspace, self.targets.describe(&place.workspace, s))
+            }
+            None => format!("{} / {within}", place.workspace),
+        }
     }
 }

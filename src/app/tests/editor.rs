@@ -48,6 +48,7 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
             active: 0,
             tabs: vec![Draft { language: Language::PySpark, text: "1 + 1q".into() }],
             targets: vec![Some(sales_lh())],
+            ..Tabs::default()
         }))
     );
     app.update(code(KeyCode::Backspace));
@@ -62,6 +63,7 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
             tag: None,
+            settings: None,
             language: Language::PySpark
         }
     );
@@ -121,6 +123,7 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
             tag: None,
+            settings: None,
             language: Language::PySpark
         }]
     );
@@ -158,6 +161,7 @@ fn language_history_and_cancel_keys() {
             active: 0,
             tabs: vec![Draft { language: Language::Scala, text: "SELECT 1".into() }],
             targets: vec![Some(sales_lh())],
+            ..Tabs::default()
         })]
     );
     app.update(code(KeyCode::F(2)));
@@ -207,6 +211,7 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
             workspace: "adb-prod".into(),
             place: Some("0101-abc".into()),
             tag: None,
+            settings: None,
             language: Language::PySpark
         })
     );

@@ -232,7 +232,7 @@ fn a_session_tag_typed_in_the_picker_gives_the_tab_a_repl_in_that_session() {
     app = app.with_targets(crate::app::Targets::default().with_fabric(
         "fabric-prod",
         vec!["sales_lh".into(), "ops_lh".into()],
-        "tag sparkdeck".into(),
+        Default::default(),
     ));
     app.update(ctrl('g'));
     type_text(&mut app, "tag:etl sales");
@@ -273,7 +273,7 @@ fn lakehouses_configured_by_id_are_named_once_fabric_answers() {
     let id = "0b6c1f7e-5d4a-4e3b-9c2d-1a0f9e8d7c6b";
     let mut app = app().with_targets(
         crate::app::Targets::default()
-            .with_fabric("fabric-prod", vec![id.into()], "tag sparkdeck".into())
+            .with_fabric("fabric-prod", vec![id.into()], Default::default())
             .with_unnamed("fabric-prod"),
     );
     app.update(key(':'));
@@ -299,7 +299,7 @@ fn lakehouses_configured_by_id_are_named_once_fabric_answers() {
     let mut other = self::app().with_targets(crate::app::Targets::default().with_fabric(
         "fabric-prod",
         vec![id.into()],
-        String::new(),
+        Default::default(),
     ));
     other.update(Msg::LakehouseNames { workspace: "fabric-prod".into(), result: Err("403".into()) });
     other.update(key(':'));

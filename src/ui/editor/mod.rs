@@ -7,6 +7,7 @@
 mod grid;
 mod output;
 mod picker;
+mod settings;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -13,6 +13,9 @@ use super::super::theme::Theme;
 
 pub(super) fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let Some(picker) = &app.console().picker else { return };
+    if let Some(form) = &picker.settings {
+        return super::settings::render(frame, app, form, theme, area);
+    }
     let items = app.picker_items();
     let width = area.width.saturating_sub(4).min(110);
     let height = (items.len() as u16 + 4).clamp(6, area.height.saturating_sub(2));
@@ -23,7 +26,7 @@ pub(super) fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .border_style(theme.dialog_border)
         .title(Span::styled(" Where this tab runs code ", theme.title))
         .title_bottom(Line::styled(
-            " type to search · tag:NAME a session tag · ↑/↓ · enter moves the tab there · ● here now · esc ",
+            " type to search · tag:NAME · ↑/↓ · enter moves the tab there · ctrl-s REPL settings · ● here · esc ",
             theme.muted,
         ));
     let inner = block.inner(rect);

@@ -212,28 +212,7 @@ fn put_sizes(body: &mut Map<String, Value>, s: &SparkSizes) {
 
 /// Memory as Spark takes it: a number with an optional unit (`28g`, `512m`).
 fn check_sizes(s: &SparkSizes) -> Result<(), String> {
-    for (flag, value) in [("--driver-memory", &s.driver_memory), ("--executor-memory", &s.executor_memory)] {
-        if let Some(v) = value {
-            let digits = v.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-            let unit = &v[digits.len()..].to_ascii_lowercase();
-            let ok = !digits.is_empty()
-                && digits.chars().all(|c| c.is_ascii_digit())
-                && ["", "k", "m", "g", "t", "kb", "mb", "gb", "tb"].contains(&unit.as_str());
-            if !ok {
-                return Err(format!("{flag} {v:?}: expected a size such as 28g or 512m"));
-            }
-        }
-    }
-    for (flag, value) in [
-        ("--driver-cores", s.driver_cores),
-        ("--executor-cores", s.executor_cores),
-        ("--num-executors", s.num_executors),
-    ] {
-        if value == Some(0) {
-            return Err(format!("{flag} must be at least 1"));
-        }
-    }
-    Ok(())
+    s.check()
 }
 
 fn conf_with(conf: &BTreeMap<String, String>, environment: Option<&str>, target: Option<&str>) -> Value {
