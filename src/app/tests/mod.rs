@@ -3,6 +3,7 @@
 mod actions;
 mod editor;
 mod editor_results;
+mod editor_settings;
 mod logs;
 mod mouse;
 mod overlays;
