@@ -397,6 +397,34 @@ fn the_target_picker_lists_lakehouses_sessions_and_clusters() {
 }
 
 #[test]
+fn the_repl_settings_of_a_lakehouse_at_80x24_and_160x45() {
+    let mut app = editor_with_code_and_a_grid();
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    app.update(ctrl('g'));
+    keys(&mut app, "marketing");
+    app.update(ctrl('s'));
+    // Reading the workspace's environments…
+    assert_snapshot!("editor_repl_settings_reading_80x24", draw(&mut app, NARROW).backend());
+    app.update(Msg::Environments {
+        workspace: "fabric-dev".into(),
+        result: Ok(vec![
+            ("6d1a9c2e-1f3b-4c5d-8e9f-0a1b2c3d4e5f".into(), "Analytics (Spark 3.5)".into()),
+            ("9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b".into(), "ML libraries".into()),
+        ]),
+    });
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "spark.executor.memory");
+    press(&mut app, KeyCode::Down);
+    keys(&mut app, "28g");
+    app.update(ctrl('s'));
+    // Refused, and said by the line of conf.
+    assert_snapshot!("editor_repl_settings_refused_160x45", draw(&mut app, BIG).backend());
+    assert_snapshot!("editor_repl_settings_refused_80x24", draw(&mut app, NARROW).backend());
+}
+
+#[test]
 fn editor_with_text_table_error_and_running_outputs() {
     assert_snapshot!(draw(&mut editor_with_outputs(), (110, 44)).backend());
 }

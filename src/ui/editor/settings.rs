@@ -15,7 +15,8 @@ use super::super::theme::Theme;
 pub(super) fn render(frame: &mut Frame, app: &App, form: &SettingsForm, theme: &Theme, area: Rect) {
     let conf_lines = form.text[Field::Conf as usize].split('\n').count() as u16;
     let width = area.width.saturating_sub(4).min(100);
-    let height = (conf_lines + 13).min(area.height.saturating_sub(2));
+    let failed = matches!(app.targets().environments(&form.workspace), Environments::Failed(_));
+    let height = (conf_lines + 11 + u16::from(failed)).min(area.height.saturating_sub(2));
     let rect = Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height };
     frame.render_widget(Clear, rect);
     let place = app.targets().display(&form.workspace, &form.lakehouse);
@@ -24,7 +25,7 @@ pub(super) fn render(frame: &mut Frame, app: &App, form: &SettingsForm, theme: &
         .border_style(theme.dialog_border)
         .title(Span::styled(format!(" REPL settings · {} / {place} ", form.workspace), theme.title))
         .title_bottom(Line::styled(
-            " ↑/↓ field · ←/→ environment · enter applies (a new line in conf) · ctrl-s applies · esc back ",
+            " ↑/↓ field · ←/→ environment · enter: conf line · ctrl-s apply · esc ",
             theme.muted,
         ));
     let inner = block.inner(rect);
@@ -39,21 +40,25 @@ pub(super) fn render(frame: &mut Frame, app: &App, form: &SettingsForm, theme: &
         match field {
             Field::Environment => {
                 let name = match &form.environment {
-                    None => "none: the workspace's default".to_string(),
-                    Some(id) => app.targets().environment_name(&form.workspace, id).unwrap_or(id).to_string(),
+                    None => "none (the workspace's default)",
+                    Some(id) => app
+                        .targets()
+                        .environment_name(&form.workspace, id)
+                        .unwrap_or_else(|| id.get(..8).unwrap_or(id)),
                 };
                 let about = match environments {
-                    Environments::Reading => "  reading the workspace's environments…".to_string(),
-                    Environments::Failed(why) => format!("  {why}"),
-                    Environments::Read(list) => format!("  ←/→ among {} environments", list.len()),
+                    Environments::Reading => "  reading…".to_string(),
+                    Environments::Failed(_) => String::new(),
+                    Environments::Read(list) => format!("  {} to choose from", list.len()),
                 };
-                let about_style =
-                    if matches!(environments, Environments::Failed(_)) { theme.error } else { theme.muted };
                 lines.push(Line::from(vec![
                     label,
                     Span::styled(format!("◂ {name} ▸"), style),
-                    Span::styled(about, about_style),
+                    Span::styled(about, theme.muted),
                 ]));
+                if let Environments::Failed(why) = environments {
+                    lines.push(Line::styled(format!("{:17}{why}", ""), theme.error));
+                }
             }
             Field::Conf => {
                 let text = &form.text[i];
@@ -83,7 +88,7 @@ pub(super) fn render(frame: &mut Frame, app: &App, form: &SettingsForm, theme: &
     match &form.error {
         Some(e) => lines.push(Line::styled(format!(" {e}"), theme.error)),
         None => lines.push(Line::styled(
-            " For this tab's next REPL: other settings than its REPL's mean a new REPL (the old one is given back).",
+            " Applies to the tab's next REPL; other settings mean a new one.",
             theme.muted,
         )),
     }
