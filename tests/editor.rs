@@ -500,3 +500,61 @@ async fn a_lakehouse_configured_by_its_id_is_named_as_fabric_names_it() -> TestR
     ended.sim.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repl_settings_chosen_in_the_picker_go_in_the_acquire_body() -> TestResult {
+    let mut stack = Stack::start().await?;
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    screen.frame_with(&["ctrl-t new tab"]).await;
+    // Ctrl-G starts on where the tab runs; ctrl-s opens its settings and reads the environments.
+    screen.press(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    screen.frame_with(&["Where this tab runs code", "ctrl-s REPL settings"]).await;
+    screen.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    screen.frame_with(&["REPL settings", "2 to choose from"]).await;
+    screen.key(KeyCode::Right);
+    screen.key(KeyCode::Right);
+    screen.frame_with(&["◂ env_ml_libs ▸"]).await;
+    screen.key(KeyCode::Down);
+    screen.type_text("spark.sql.shuffle.partitions=7");
+    for _ in 0..6 {
+        screen.key(KeyCode::Down);
+    }
+    // A tag of its own, so the REPL gets a Livy session made from this request.
+    for _ in 0.."sparkdeck".len() {
+        screen.key(KeyCode::Backspace);
+    }
+    screen.type_text("settings-flow");
+    screen.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    screen.frame_with(&["next run acquires a REPL", "tag settings-flow · environment env_ml_libs"]).await;
+    screen.type_text("print(6 * 7)");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark ok", "42"]).await;
+    assert!(frame.contains("environment env_ml_libs · 1 conf key"), "the output says with what: {frame}");
+
+    let ended = stack.quit().await?;
+    let Some(sparkdeck::domain::statement::Repl::Livy { session_id, lakehouse, hc_id, .. }) =
+        ended.app.editor().held_repl().cloned()
+    else {
+        panic!("a high-concurrency REPL: {:?}", ended.app.editor().repl)
+    };
+    // The session the simulator made echoes the acquire body: the environment as the reference
+    // spells it (a JSON string in conf), the conf line, and the tag on the HC session.
+    let ws = ended.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
+    let Ok(workspace::Clients::Fabric(f)) = &ws.clients else { panic!("a Fabric workspace") };
+    let (_, client) = f.lakehouses.iter().find(|(l, _)| *l == lakehouse).ok_or("lakehouse")?;
+    let session = client.session(&session_id).await?.raw;
+    let sent = &session["livyInfo"]["jobCreationRequest"];
+    let listed = statements::environments(ws).await?;
+    let env =
+        listed.iter().find(|(_, n)| n == "env_ml_libs").map(|(id, _)| id.clone()).ok_or("env_ml_libs")?;
+    assert_eq!(sent["conf"]["spark.fabric.environmentDetails"], format!("{{\"id\" : \"{env}\"}}"), "{sent}");
+    assert_eq!(sent["conf"]["spark.sql.shuffle.partitions"], "7", "{sent}");
+    assert_eq!(client.hc_session(&hc_id).await?.raw["sessionTag"], "settings-flow");
+    // Kept with the tab on disk.
+    let tabs = ended.drafts.load_tabs()?;
+    let kept = tabs.settings.first().cloned().flatten().ok_or("settings in tabs.json")?;
+    assert_eq!((kept.tag(), kept.environment.as_deref()), ("settings-flow", Some(env.as_str())));
+    ended.release_and_stop().await
+}
