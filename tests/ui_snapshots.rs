@@ -327,3 +327,25 @@ fn resizing_a_cluster_asks_for_the_size_then_confirms_it() {
     press(&mut app, KeyCode::Enter);
     assert_snapshot!(draw(&mut app, WIDE).backend());
 }
+
+/// A row holding megabytes (a hostile or broken service) is cut to its column like any other:
+/// only what fits is measured and drawn (issue 16, item 14: 21 s before the widths were capped).
+#[test]
+fn a_ten_megabyte_id_and_name_are_cut_to_their_columns() {
+    let mut app = loaded_app().with_pane(Pane::Runs);
+    let mut huge = runs().remove(0);
+    huge.id = "7".repeat(10_000_000);
+    huge.name = "n".repeat(10_000_000);
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: vec![huge],
+        fetched_at: ts("2026-11-22T09:59:58Z"),
+    });
+    let started = std::time::Instant::now();
+    let terminal = draw(&mut app, NARROW);
+    let screen = format!("{}", terminal.backend());
+    let row = screen.lines().find(|l| l.contains("▶")).unwrap_or_default().to_string();
+    assert!(row.contains("nnnnnnnn…") && row.contains("7777777…"), "{row}");
+    eprintln!("drawn in {:?}", started.elapsed());
+}

@@ -147,10 +147,7 @@ impl App {
             }
             Command::FilterLine => {
                 let text = logs.search.clone().unwrap_or_default();
-                self.open_prompt(PromptMode::Search);
-                if let Some(p) = &mut self.prompt {
-                    p.text = text;
-                }
+                self.open_prompt_with(PromptMode::Search, text);
             }
             Command::NextMatch | Command::PrevMatch if !logs.find(command == Command::NextMatch, false) => {
                 self.error("No match.".into());

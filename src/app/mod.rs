@@ -13,6 +13,7 @@ mod confirm;
 mod details;
 pub mod editor;
 pub mod filter;
+mod footer;
 mod help;
 pub mod keymap;
 pub mod layout;
@@ -22,6 +23,7 @@ mod mouse;
 mod msg;
 mod pane;
 mod prompt;
+mod quit;
 mod store;
 mod table;
 mod update;
@@ -36,6 +38,7 @@ use jiff::{SignedDuration, Timestamp};
 pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
 pub use editor::{Editor, ReplState, Run, RunState};
+pub use footer::logs_available;
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
@@ -75,6 +78,8 @@ pub struct App {
     logs: Option<Logs>,
     help: Option<Help>,
     confirm: Option<Confirm>,
+    /// Quitting would give back or leave running what these lines say: asked first.
+    quitting: Option<Vec<String>>,
     message: Option<Message>,
     /// The keys in use (built-in, with the user's `[keys]`).
     keymap: std::sync::Arc<keymap::Keymap>,
@@ -108,6 +113,7 @@ impl App {
             logs: None,
             help: None,
             confirm: None,
+            quitting: None,
             message: None,
             keymap: Default::default(),
             watched: Vec::new(),
@@ -207,6 +213,18 @@ impl App {
         self.workspaces.get(r.ws).and_then(|w| w.slot(r.kind).rows.get(r.idx))
     }
 
+    /// The slot (rows and last poll) a shown row comes from.
+    pub fn slot_of(&self, r: RowRef) -> Option<&Slot> {
+        self.workspaces.get(r.ws).map(|w| w.slot(r.kind))
+    }
+
+    /// How many workspaces the focused pane can show rows of (its kinds, in the `:ws` scope):
+    /// the table keeps its WORKSPACE column while there is more than one.
+    pub fn pane_workspace_count(&self) -> usize {
+        let kinds = self.pane.kinds();
+        self.in_scope().filter(|w| kinds.iter().any(|k| w.workspace.service == Service::of(*k))).count()
+    }
+
     pub fn selected(&self) -> Option<&Entry> {
         let vs = self.pane_state();
         vs.rows.get(vs.selected).and_then(|r| self.entry(*r))
@@ -247,7 +265,7 @@ impl App {
 
     /// What has focus, for key lookup, help and the footer.
     pub fn focus(&self) -> Scope {
-        if self.confirm.is_some() {
+        if self.confirm.is_some() || self.quitting.is_some() {
             Scope::Confirm
         } else if self.help.is_some() {
             Scope::Help

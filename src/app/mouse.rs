@@ -38,11 +38,11 @@ impl App {
                     let height = self.body_height();
                     let vs = &mut self.panes[self.pane.index()];
                     let last = vs.rows.len().saturating_sub(1);
-                    vs.selected = if down {
+                    vs.select(if down {
                         (vs.selected + WHEEL_ROWS).min(last)
                     } else {
                         vs.selected.saturating_sub(WHEEL_ROWS)
-                    };
+                    });
                     vs.clamp(height);
                 }
                 self.dirty = true;
@@ -62,7 +62,7 @@ impl App {
                     let vs = &mut self.panes[self.pane.index()];
                     let index = vs.offset + usize::from(y - areas.rows.y);
                     if index < vs.rows.len() {
-                        vs.selected = index;
+                        vs.select(index);
                         self.dirty = true;
                     }
                 }

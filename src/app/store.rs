@@ -120,6 +120,13 @@ pub struct Slot {
     pub error: Option<PollError>,
 }
 
+impl Slot {
+    /// The last poll failed after rows had arrived: the rows shown are the last known ones.
+    pub fn is_stale(&self) -> bool {
+        self.error.is_some() && self.fetched_at.is_some()
+    }
+}
+
 /// Everything known about one workspace.
 #[derive(Debug, Clone)]
 pub struct WorkspaceState {

@@ -38,7 +38,10 @@ impl App {
             let ord = sort.compare(&x.res, &y.res, now).then_with(|| x.res.id.cmp(&y.res.id));
             if reverse { ord.reverse() } else { ord }
         });
-        let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(|e| e.is_live()));
+        // Rows of a workspace that stopped answering are frozen at their last poll.
+        let has_live = rows.iter().any(|r| {
+            !self.workspaces[r.ws].slot(r.kind).is_stale() && self.entry(*r).is_some_and(|e| e.is_live())
+        });
         let selected = keep.and_then(|(kind, ws, id)| {
             rows.iter().position(|r| {
                 self.entry(*r).is_some_and(|e| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
@@ -49,8 +52,10 @@ impl App {
         vs.rows = rows;
         vs.total = total;
         vs.has_live = has_live;
-        if let Some(s) = selected {
-            vs.selected = s;
+        match selected {
+            Some(s) if vs.moved => vs.selected = s,
+            _ if !vs.moved => vs.selected = 0,
+            _ => {}
         }
         vs.clamp(height);
         self.stale[i] = false;
@@ -77,14 +82,8 @@ impl App {
             Command::ShowPane(v) => return self.show(v),
             Command::CommandLine => self.open_prompt(PromptMode::Command),
             Command::FilterLine => {
-                self.open_prompt(PromptMode::Filter);
-                if let Some(p) = &mut self.prompt {
-                    p.text = self.panes[self.pane.index()]
-                        .filter
-                        .as_ref()
-                        .map(|f| f.text.clone())
-                        .unwrap_or_default();
-                }
+                let current = self.panes[self.pane.index()].filter.as_ref().map(|f| f.text.clone());
+                self.open_prompt_with(PromptMode::Filter, current.unwrap_or_default());
             }
             Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.rebuild(self.pane),
             Command::SortNext => {
@@ -131,7 +130,7 @@ impl App {
         let height = self.body_height();
         let vs = &mut self.panes[self.pane.index()];
         let last = vs.rows.len().saturating_sub(1);
-        vs.selected = moved(vs.selected, last, height, command);
+        vs.select(moved(vs.selected, last, height, command));
         vs.clamp(height);
     }
 
@@ -150,7 +149,7 @@ impl App {
         self.scope = scope;
         self.stale = [true; 5];
         for vs in &mut self.panes {
-            vs.selected = 0;
+            vs.select(0);
             vs.offset = 0;
         }
         self.rebuild(self.pane);

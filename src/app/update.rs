@@ -178,6 +178,10 @@ impl App {
         let had_message = self.message.take().is_some();
         let focus = self.focus();
         let command = self.keymap.lookup(focus, self.focused_kind(), &key);
+        if command == Some(Command::Quit) && matches!(focus, Scope::Prompt | Scope::Editor) {
+            self.dirty = true;
+            return self.quit();
+        }
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
             Scope::Editor => self.on_editor_key(key, command),
@@ -195,7 +199,9 @@ impl App {
 
     fn run(&mut self, focus: Scope, command: Command) -> Vec<Effect> {
         match (focus, command) {
-            (_, Command::Quit) => return vec![Effect::Quit],
+            // A second ctrl-c while asked whether to quit: quit.
+            (Scope::Confirm, Command::Quit) if self.quitting.is_some() => return vec![Effect::Quit],
+            (_, Command::Quit) => return self.quit(),
             (Scope::Confirm, Command::Confirm) => return self.confirmed(),
             (Scope::Confirm, Command::Deny) => self.declined(),
             (Scope::Help, Command::Back) => self.help = None,

@@ -122,7 +122,7 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
     }
     let cols = columns(kind);
     let cells: Vec<Vec<String>> =
-        rows.iter().map(|r| cols.iter().map(|c| (c.cell)(r, now)).collect()).collect();
+        rows.iter().map(|r| cols.iter().map(|c| capped((c.cell)(r, now))).collect()).collect();
     let mut keep: Vec<bool> = vec![true; cols.len()];
     // Natural width of each column (header or widest cell) plus two spaces of padding.
     let natural: Vec<usize> = (0..cols.len())
@@ -172,6 +172,18 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
         out.push('\n');
     }
     out
+}
+
+/// The widest cell a table prints: no id, name or state is longer, and capping first keeps the
+/// layout linear (a 10 MB id from a broken service took minutes to lay out).
+const MAX_CELL: usize = 256;
+
+/// `cell` cut to `MAX_CELL` characters, ending in "…" when cut.
+fn capped(cell: String) -> String {
+    match cell.char_indices().nth(MAX_CELL) {
+        Some((end, _)) => format!("{}…", &cell[..end]),
+        None => cell,
+    }
 }
 
 /// One item laid out for reading: the key fields, one per line.
@@ -305,6 +317,15 @@ mod tests {
         assert!(out.contains("idle"), "{out}");
         let wide = table(Kind::Session, &rows, 200, ts("2026-11-22T10:05:00Z"));
         assert!(wide.contains("ada@contoso.com") && wide.contains("15m 00s"), "{wide}");
+    }
+
+    #[test]
+    fn huge_cells_are_capped_before_the_layout() {
+        let mut row = session("adhoc", "abc");
+        row.id = "7".repeat(10_000_000);
+        let out = table(Kind::Session, &[row], 80, ts("2026-11-22T10:05:00Z"));
+        assert!(out.lines().all(|l| l.chars().count() < 400), "{}", out.len());
+        assert!(out.contains(&format!("{}…", "7".repeat(MAX_CELL))));
     }
 
     #[test]

@@ -8,6 +8,6 @@ pub mod statement;
 pub mod status;
 
 pub use action::{Action, Target};
-pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration};
+pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration, short_id};
 pub use service::Service;
 pub use status::Status;

@@ -107,10 +107,14 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
     }
     let arrow = if vs.reverse { "↑" } else { "↓" };
     title.push(Span::styled(format!("sort {} {arrow} ", vs.sort.label()), theme.muted));
-    frame.render_widget(
-        Block::default().borders(Borders::ALL).border_style(theme.border).title(Line::from(title)),
-        body,
-    );
+    let mut block =
+        Block::default().borders(Borders::ALL).border_style(theme.border).title(Line::from(title));
+    // Where the selection is, on the bottom edge.
+    if !vs.rows.is_empty() {
+        let position = format!(" {}/{} ", vs.selected + 1, vs.rows.len());
+        block = block.title_bottom(Line::styled(position, theme.muted).right_aligned());
+    }
+    frame.render_widget(block, body);
 
     let lines: Vec<Line> = app
         .pane_errors()
@@ -134,8 +138,8 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
 /// On a narrow terminal the hints that do not fit are left out, but help and quit always show.
 pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let hints: Vec<(String, String, bool)> = app
-        .keymap()
-        .bindings(app.focus(), app.focused_kind())
+        .footer()
+        .into_iter()
         .filter_map(|b| {
             let essential = matches!(b.command, Command::Help | Command::Quit);
             Some((b.keys.first()?.label(), format!(" {}  ", b.footer?), essential))

@@ -8,6 +8,7 @@ mod json;
 mod logs;
 mod overlay;
 mod table;
+mod text;
 pub mod theme;
 
 use ratatui::Frame;

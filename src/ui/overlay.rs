@@ -82,6 +82,9 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
 }
 
 pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    if let Some(lines) = app.quitting() {
+        return quit(frame, lines, theme, area);
+    }
     let Some(c) = app.confirm() else { return };
     let rect = centered(area, 60, 40, 50, 11);
     frame.render_widget(Clear, rect);
@@ -99,25 +102,49 @@ pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ])
     };
     let name = if t.name.is_empty() { "(unnamed)" } else { t.name.as_str() };
-    let lines = vec![
+    let mut lines = vec![
         field("Workspace", &t.workspace),
         field("Kind", t.kind.singular()),
         field("Name", name),
         field("Id", &t.id),
-        match c.action.detail() {
-            Some(detail) => field("Change", &detail),
-            None => Line::raw(""),
-        },
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled(" y", theme.key),
-            Span::styled(format!(" {} it   ", c.action.verb()), theme.text),
-            Span::styled("n", theme.key),
-            Span::styled("/", theme.muted),
-            Span::styled("esc", theme.key),
-            Span::styled(" keep it", theme.text),
-        ]),
     ];
+    match c.change.clone().or_else(|| c.action.detail()) {
+        Some(change) => lines.push(field("Change", &change)),
+        None => lines.push(Line::raw("")),
+    }
+    if let Some(w) = &c.warning {
+        lines.push(Line::styled(format!(" ⚠ {w}"), theme.warning.bold()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(answers(&format!("{} it", c.action.verb()), theme));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// "y start it   n/esc cancel"
+fn answers<'a>(yes: &str, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(" y", theme.key),
+        Span::styled(format!(" {yes}   "), theme.text),
+        Span::styled("n", theme.key),
+        Span::styled("/", theme.muted),
+        Span::styled("esc", theme.key),
+        Span::styled(" cancel", theme.text),
+    ])
+}
+
+/// The question before quitting while the editor holds a REPL or runs a statement.
+fn quit(frame: &mut Frame, what: &[String], theme: &Theme, area: Rect) {
+    let rect = centered(area, 60, 40, 50, 8);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.dialog_border)
+        .title(Span::styled(" Quit sparkdeck? ", theme.title.bold()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines: Vec<Line> = what.iter().map(|l| Line::styled(format!(" {l}"), theme.text)).collect();
+    lines.push(Line::raw(""));
+    lines.push(answers("quit", theme));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

@@ -77,6 +77,10 @@ pub enum Command {
     Submit,
     Complete,
     DeleteChar,
+    /// Prompt: delete the word before the cursor (ctrl-w).
+    DeleteWord,
+    /// Prompt: delete the whole line (ctrl-u).
+    ClearLine,
     /// Open the logs view of the selected item.
     Logs,
     /// Logs: the next / previous line matching the search.

@@ -17,7 +17,10 @@ fn confirmed_actions_emit_run_action_naming_the_target() {
         name: "hourly-agg".into(),
         lakehouse: None,
     };
-    assert_eq!(app.confirm(), Some(&Confirm { action: Action::CancelRun, target: target.clone() }));
+    assert_eq!(
+        app.confirm(),
+        Some(&Confirm { action: Action::CancelRun, target: target.clone(), change: None, warning: None })
+    );
     assert!(app.update(key('x')).is_empty(), "other keys do nothing while asking");
     assert!(app.update(key('j')).is_empty());
     assert_eq!(
@@ -81,15 +84,15 @@ fn cluster_keys_map_to_cluster_actions() {
             |m| m.text.contains("resize cluster \"shared\"") && m.text.contains("to 2–8 workers")
         )
     );
-    // Nonsense is refused with the forms that work.
+    // Nonsense keeps the line open with the forms that work.
     app.update(key('z'));
-    for _ in 0..3 {
-        app.update(code(KeyCode::Backspace));
-    }
     type_text(&mut app, "lots");
     app.update(code(KeyCode::Enter));
     assert!(app.confirm().is_none());
-    assert!(app.message().is_some_and(|m| m.text.contains("not a size")));
+    let p = app.prompt().cloned();
+    assert_eq!(p.as_ref().map(|p| (p.mode, p.text.as_str())), Some((PromptMode::Resize, "lots")));
+    assert!(p.and_then(|p| p.error).is_some_and(|e| e.contains("is not a number of workers")));
+    app.update(code(KeyCode::Esc));
     // Only a running cluster is resized.
     let stopped = cluster_row("0101-abc", "shared", "TERMINATED", "");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![stopped], T0);
@@ -107,9 +110,7 @@ fn read_only_rows_and_read_only_mode_refuse_actions() {
     }
     rows(&mut app, Kind::Session, "fabric-prod", vec![monitored, session("s-2", "livy-2", "idle")], T0);
     app.update(key('s'));
-    assert_eq!(selected_name(&app).as_deref(), Some("Notebook 1"), "the selection follows its row");
-    app.update(key('g'));
-    assert_eq!(selected_name(&app).as_deref(), Some("livy-2"));
+    assert_eq!(selected_name(&app).as_deref(), Some("livy-2"), "untouched, the selection is the first row");
     app.update(key('c'));
     assert_eq!(app.confirm().map(|c| c.action), Some(Action::KillSession));
     app.update(key('n'));
@@ -160,4 +161,64 @@ fn shift_k_keeps_a_live_session_alive_without_asking() {
     let mut app = app.with_read_only(true);
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], T0);
     assert!(app.update(key('K')).is_empty());
+}
+
+#[test]
+fn a_resize_says_from_what_to_what_and_flags_a_large_jump() {
+    let mut app = app().with_pane(Pane::Clusters);
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "shared", "RUNNING", "4")], T0);
+    app.update(key('z'));
+    type_text(&mut app, "8");
+    app.update(code(KeyCode::Enter));
+    let c = app.confirm().cloned();
+    assert_eq!(c.as_ref().and_then(|c| c.change.as_deref()), Some("from 4 workers to 8 workers"));
+    assert!(c.is_some_and(|c| c.warning.is_none()));
+    app.update(key('n'));
+    app.update(key('z'));
+    type_text(&mut app, "2-100");
+    app.update(code(KeyCode::Enter));
+    let c = app.confirm().cloned();
+    assert_eq!(
+        c.as_ref().and_then(|c| c.change.as_deref()),
+        Some("from 4 workers to 2–100 workers (autoscale)")
+    );
+    assert!(c.and_then(|c| c.warning).is_some_and(|w| w.contains("large jump")));
+    app.update(key('n'));
+    // The same size, or MIN above MAX, keeps the line open with the reason.
+    for (typed, reason) in [("4", "it already has 4 workers"), ("8-2", "minimum 8 is above the maximum 2")] {
+        app.update(key('z'));
+        type_text(&mut app, typed);
+        app.update(code(KeyCode::Enter));
+        assert!(app.confirm().is_none());
+        assert!(app.prompt().and_then(|p| p.error.as_deref()).is_some_and(|e| e.contains(reason)), "{typed}");
+        app.update(code(KeyCode::Esc));
+    }
+}
+
+#[test]
+fn quitting_with_the_editors_repl_asks_first() {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s1", "HC_sales_lh_1", "idle")], T0);
+    app.update(key('e'));
+    type_text(&mut app, "1");
+    app.update(code(KeyCode::F(5)));
+    let repl = crate::domain::statement::Repl::Livy {
+        workspace: "fabric-prod".into(),
+        lakehouse: "sales_lh".into(),
+        hc_id: "hc".into(),
+        session_id: "5f1c2a90-0000-4000-8000-000000000000".into(),
+        repl_id: "r".into(),
+    };
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl) });
+    app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Finished(crate::domain::statement::Phase::Done, None),
+    });
+    app.update(code(KeyCode::Esc));
+    assert!(app.update(key('q')).is_empty());
+    assert!(app.quitting().is_some_and(|q| q[0].contains("is given back")), "{:?}", app.quitting());
+    assert!(app.update(key('n')).is_empty());
+    assert!(app.quitting().is_none());
+    app.update(key('q'));
+    assert_eq!(app.update(key('y')), [Effect::Quit]);
 }

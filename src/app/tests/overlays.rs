@@ -43,3 +43,23 @@ fn help_lists_the_focused_scope_and_closes() {
     app.update(code(KeyCode::Esc));
     assert!(app.help().is_none());
 }
+
+#[test]
+fn q_closes_the_overlay_and_quits_only_from_the_panes() {
+    let mut app = app().with_pane(Pane::Runs);
+    runs_fixture(&mut app);
+    app.update(code(KeyCode::Enter));
+    assert!(app.update(key('q')).is_empty());
+    assert!(app.details().is_none(), "q closed the details");
+    app.update(key('?'));
+    assert!(app.update(key('q')).is_empty());
+    assert!(app.help().is_none(), "q closed help");
+    let effects = app.update(key('l'));
+    assert!(matches!(&effects[..], [Effect::FollowLogs { .. }]));
+    assert_eq!(app.update(key('q')), [Effect::StopLogs]);
+    assert!(app.logs().is_none(), "q closed the logs");
+    assert_eq!(app.update(key('q')), [Effect::Quit], "from the pane, q quits");
+    // ctrl-c quits from an overlay.
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.update(ctrl('c')), [Effect::Quit]);
+}

@@ -1,0 +1,54 @@
+//! The one truncation rule for every table and line: text that does not fit is cut to the
+//! width and ends in "…". Both functions read at most `width` + 1 graphemes, so a cell holding
+//! megabytes costs no more than one holding a word (ratatui would measure all of it).
+
+use std::borrow::Cow;
+
+use unicode_truncate::UnicodeTruncateStr;
+
+/// The mark at the end of cut text.
+pub const ELLIPSIS: &str = "…";
+
+/// `text` in at most `width` cells: whole when it fits, else cut and ending in "…".
+pub fn ellipsize(text: &str, width: usize) -> Cow<'_, str> {
+    let (head, _) = text.unicode_truncate(width);
+    if head.len() == text.len() {
+        return Cow::Borrowed(text);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let (head, _) = text.unicode_truncate(width - 1);
+    Cow::Owned(format!("{head}{ELLIPSIS}"))
+}
+
+/// The display width of `text`, counted no further than `cap` (enough to size a column).
+pub fn width_upto(text: &str, cap: usize) -> usize {
+    let (head, width) = text.unicode_truncate(cap);
+    if head.len() == text.len() { width } else { cap }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_text_ends_in_an_ellipsis_and_fits() {
+        assert_eq!(ellipsize("nightly-etl", 20), "nightly-etl");
+        assert_eq!(ellipsize("nightly-etl", 11), "nightly-etl");
+        assert_eq!(ellipsize("nightly-etl", 8), "nightly…");
+        assert_eq!(ellipsize("nightly-etl", 1), "…");
+        assert_eq!(ellipsize("nightly-etl", 0), "");
+        // Wide characters are never split.
+        assert_eq!(ellipsize("数据平台工作区", 6), "数据…");
+    }
+
+    #[test]
+    fn widths_stop_counting_at_the_cap() {
+        assert_eq!(width_upto("abc", 10), 3);
+        assert_eq!(width_upto("数据", 10), 4);
+        let huge = "x".repeat(10_000_000);
+        assert_eq!(width_upto(&huge, 40), 40);
+        assert_eq!(ellipsize(&huge, 5), "xxxx…");
+    }
+}
