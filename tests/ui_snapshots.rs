@@ -349,3 +349,106 @@ fn a_ten_megabyte_id_and_name_are_cut_to_their_columns() {
     assert!(row.contains("nnnnnnnn…") && row.contains("7777777…"), "{row}");
     eprintln!("drawn in {:?}", started.elapsed());
 }
+
+const MID: (u16, u16) = (90, 24);
+const BIG: (u16, u16) = (160, 45);
+
+/// The loaded app after adb-prod stopped answering 45 s ago (its runs and clusters failing).
+fn stale_adb_prod() -> App {
+    let mut app = pane(Pane::Runs);
+    for kind in [Kind::Run, Kind::Cluster] {
+        app.update(Msg::PollFailed {
+            workspace: "adb-prod".into(),
+            kind,
+            problem: sparkdeck::domain::Problem::text("no answer from adb-prod after 30 s (still trying)"),
+            at: ts("2026-11-22T10:00:00Z"),
+        });
+    }
+    app.update(Msg::Tick(ts("2026-11-22T10:00:43Z")));
+    app
+}
+
+#[test]
+fn stale_rows_at_every_width() {
+    for (size, name) in [(NARROW, "stale_80x24"), (MID, "stale_90x24"), (BIG, "stale_160x45")] {
+        let mut app = stale_adb_prod();
+        let t = draw(&mut app, size);
+        let screen = format!("{}", t.backend());
+        assert!(screen.contains("stale 45s"), "{name}: {screen}");
+        assert_snapshot!(name, screen);
+    }
+    // The rows are dimmed, and their durations stopped at their last poll (4m 56s, not 5m 41s).
+    let mut app = stale_adb_prod();
+    let t = draw(&mut app, BIG);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("4m 56s") && !screen.contains("5m 41s"), "{screen}");
+    let buf = t.backend().buffer();
+    let y = (0..buf.area.height)
+        .find(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, *y)].symbol())
+                .collect::<String>()
+                .contains("hourly-aggregates")
+        })
+        .unwrap_or(0);
+    assert_eq!(buf[(20, y)].fg, Theme::dark().muted.fg.unwrap_or_default(), "stale rows are dimmed");
+}
+
+#[test]
+fn the_whole_error_opens_with_bang() {
+    let mut app = pane(Pane::Clusters);
+    keys(&mut app, "!");
+    let t = draw(&mut app, MID);
+    let screen = format!("{}", t.backend());
+    for part in [
+        "Request",
+        "GET /api/2.1/clusters/list",
+        "403 Forbidden",
+        "PERMISSION_DENIED",
+        "9f1c2b7e-3d4a-4c5b-8e6f-7a8b9c0d1e2f",
+        "grant CAN_ATTACH_TO",
+    ] {
+        assert!(screen.contains(part), "{part}: {screen}");
+    }
+    assert_snapshot!("errors_view_90x24", screen);
+    keys(&mut app, "q");
+    assert!(app.sheet().is_none());
+}
+
+#[test]
+fn long_and_nearly_equal_workspace_names_stay_apart() {
+    use sparkdeck::app::WorkspaceRef;
+    use sparkdeck::domain::Service;
+    let names = ["analytics-production-westeurope", "analytics-production-northeurope"];
+    let mut app = App::new(
+        names.iter().map(|n| WorkspaceRef::new(*n, Service::Databricks)).collect(),
+        ts(tui_support::NOW),
+        jiff::tz::TimeZone::UTC,
+    )
+    .with_pane(Pane::Runs);
+    for n in names {
+        let rows = runs()
+            .into_iter()
+            .map(|mut r| {
+                r.workspace = n.into();
+                r
+            })
+            .collect();
+        app.update(Msg::Rows {
+            workspace: n.into(),
+            kind: Kind::Run,
+            rows,
+            fetched_at: ts("2026-11-22T09:59:58Z"),
+        });
+    }
+    for (size, name) in [(NARROW, "long_names_80x24"), (MID, "long_names_90x24"), (BIG, "long_names_160x45")]
+    {
+        let t = draw(&mut app, size);
+        let screen = format!("{}", t.backend());
+        let rows: Vec<&str> = screen.lines().filter(|l| l.contains("nightly-etl")).collect();
+        assert_eq!(rows.len(), 2, "{screen}");
+        let tag = |row: &str| row.split_whitespace().nth(1).unwrap_or_default().to_string();
+        assert_ne!(tag(rows[0]), tag(rows[1]), "{name}: the two tags differ:\n{screen}");
+        assert_snapshot!(name, screen);
+    }
+}

@@ -4,7 +4,7 @@ use super::pane::Pane;
 
 /// Command names offered by completion, in the order shown.
 pub const COMMANDS: &[&str] =
-    &["sessions", "batches", "clusters", "runs", "all", "ws", "editor", "help", "quit"];
+    &["sessions", "batches", "clusters", "runs", "all", "ws", "editor", "events", "errors", "help", "quit"];
 
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,13 +14,17 @@ pub enum Cmd {
     Workspace(Option<String>),
     /// `:editor [WORKSPACE]`: the statement editor.
     Editor(Option<String>),
+    /// `:events [WORKSPACE]`: the event log.
+    Events(Option<String>),
+    /// `:errors`: every error, whole.
+    Errors,
     Help,
     Quit,
     Nothing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown command :{0} (try :sessions :batches :clusters :runs :all :ws NAME :editor :q)")]
+#[error("unknown command :{0} (try :sessions :batches :clusters :runs :all :ws NAME :editor :events :q)")]
 pub struct UnknownCommand(String);
 
 pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
@@ -35,6 +39,8 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "all" => Cmd::Show(Pane::All),
         "ws" | "workspace" => Cmd::Workspace(Some(arg).filter(|a| !a.is_empty())),
         "editor" | "edit" | "e" => Cmd::Editor(Some(arg).filter(|a| !a.is_empty())),
+        "events" | "event" | "log" => Cmd::Events(Some(arg).filter(|a| !a.is_empty())),
+        "errors" | "error" | "err" => Cmd::Errors,
         "help" | "h" => Cmd::Help,
         "q" | "q!" | "quit" | "exit" => Cmd::Quit,
         _ => return Err(UnknownCommand(line.trim().to_string())),
@@ -51,7 +57,7 @@ pub fn candidates(line: &str, workspaces: &[&str]) -> Vec<String> {
             .filter(|c| c.starts_with(&line.to_lowercase()))
             .map(|c| if *c == "ws" { "ws ".to_string() } else { c.to_string() })
             .collect(),
-        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit") => {
+        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events") => {
             let arg = arg.trim_start().to_lowercase();
             workspaces
                 .iter()

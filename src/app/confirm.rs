@@ -2,9 +2,10 @@
 //! state), the confirmation naming the target and its `y` / `n`, the unconfirmed keep-alive, the
 //! size asked for before a resize, and the message saying how the action went.
 
-use crate::domain::{Action, Detail, Kind, Resource, Target};
+use crate::domain::{Action, Detail, Kind, Problem, Resource, Target};
 
 use super::keymap::ActionKey;
+use super::message::Level;
 use super::msg::Effect;
 use super::{App, PromptMode};
 
@@ -67,10 +68,7 @@ impl App {
                 self.error(text);
                 Vec::new()
             }
-            None => {
-                self.info(format!("Requested: {}", describe(Action::KeepAlive, &target)));
-                vec![Effect::RunAction { action: Action::KeepAlive, target }]
-            }
+            None => self.request(Action::KeepAlive, target),
         }
     }
 
@@ -134,12 +132,16 @@ impl App {
             return vec![Effect::Quit];
         }
         match self.confirm.take() {
-            Some(Confirm { action, target, .. }) => {
-                self.info(format!("Requested: {}", describe(action, &target)));
-                vec![Effect::RunAction { action, target }]
-            }
+            Some(Confirm { action, target, .. }) => self.request(action, target),
             None => Vec::new(),
         }
+    }
+
+    /// Send the action; the status line says it is under way until the answer comes.
+    fn request(&mut self, action: Action, target: Target) -> Vec<Effect> {
+        self.info(format!("{} {}…", capitalised(action.ongoing()), target.short()));
+        self.record(Some(&target.workspace), Level::Info, format!("asked to {}", describe(action, &target)));
+        vec![Effect::RunAction { action, target }]
     }
 
     /// `n` or Esc: forget it.
@@ -151,19 +153,44 @@ impl App {
         self.info("Cancelled; nothing was changed.".into());
     }
 
-    /// The service's answer to an action: "done", its note, or why it failed.
+    /// The service's answer to an action, the point first: "cancelled ✓ run …", or "✗ cancel
+    /// failed: 400 INVALID_STATE: … — run …" (the whole error behind `!`).
     pub(super) fn action_finished(
         &mut self,
         action: Action,
         target: Target,
-        outcome: Result<String, String>,
+        outcome: Result<String, Problem>,
     ) {
-        let what = describe(action, &target);
         match outcome {
-            Ok(note) if note.is_empty() => self.info(format!("{what}: done")),
-            Ok(note) => self.info(format!("{what}: {note}")),
-            Err(e) => self.error(format!("{what} failed: {e}")),
+            Ok(_) => {
+                let mut text = format!("{} ✓ {}", action.done(), target.short());
+                if action == Action::KeepAlive {
+                    let ends = self.keep_alive_done(&target);
+                    text += &format!(": idle countdown restarted, it ends at {ends} if it stays idle");
+                }
+                self.record(Some(&target.workspace), Level::Info, text.clone());
+                self.info(text);
+            }
+            Err(p) => {
+                let text = format!("✗ {} failed: {} — {}", action.verb(), p.cause(), target.short());
+                self.record(Some(&target.workspace), Level::Error, format!("{text} ({})", p.summary()));
+                self.error(format!("{text} (! shows it whole)"));
+                self.last_failure = Some((describe(action, &target), p));
+            }
         }
+    }
+
+    /// After a keep-alive the service restarted the idle countdown, whether or not it moves
+    /// `idleAt`: count from now. Returns when it ends, as a local time.
+    fn keep_alive_done(&mut self, target: &Target) -> String {
+        let now = self.now;
+        if let Some(ws) = self.workspaces.iter_mut().find(|w| w.workspace.name == target.workspace) {
+            ws.kept_alive(&target.id, now);
+        }
+        self.stale[super::Pane::All.index()] = true;
+        self.rebuild(self.pane);
+        let ends = now.checked_add(crate::domain::IDLE_TIMEOUT).unwrap_or(now);
+        ends.to_zoned(self.tz.clone()).strftime("%H:%M").to_string()
     }
 }
 
@@ -207,6 +234,11 @@ fn describe(action: Action, target: &Target) -> String {
         Some(detail) => format!("{} {target} {detail}", action.verb()),
         None => format!("{} {target}", action.verb()),
     }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Why an action makes no sense for the row's current state.

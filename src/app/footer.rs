@@ -34,6 +34,7 @@ impl App {
                 shown.is_some_and(logs_available)
             }
             (Scope::Pane, Command::Back) => self.pane_state().filter.is_some(),
+            (_, Command::Errors) => self.has_errors(),
             (Scope::Pane, Command::Down) => self.pane_state().rows.len() > 1,
             (Scope::Pane, Command::SortNext | Command::FilterLine) => self.pane_state().total > 0,
             (Scope::Prompt, Command::Complete) => {

@@ -12,6 +12,8 @@ mod command;
 mod confirm;
 mod details;
 pub mod editor;
+mod errors;
+mod events;
 pub mod filter;
 mod footer;
 mod help;
@@ -24,6 +26,7 @@ mod msg;
 mod pane;
 mod prompt;
 mod quit;
+mod sheet;
 mod store;
 mod table;
 mod update;
@@ -38,6 +41,7 @@ use jiff::{SignedDuration, Timestamp};
 pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
 pub use editor::{Editor, ReplState, Run, RunState};
+pub use events::Event;
 pub use footer::logs_available;
 pub use help::Help;
 pub use keymap::Scope;
@@ -46,9 +50,10 @@ pub use message::{Level, Message};
 pub use msg::{Effect, Msg, StatementUpdate};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
+pub use sheet::{Sheet, SheetKind};
 pub use store::{Entry, PollError, Slot, WorkspaceRef, WorkspaceState};
 
-use crate::domain::{Kind, Service, Target};
+use crate::domain::{Kind, Problem, Service, Target};
 pub use layout::Areas;
 
 /// How long a row whose state changed stays highlighted.
@@ -81,6 +86,12 @@ pub struct App {
     /// Quitting would give back or leave running what these lines say: asked first.
     quitting: Option<Vec<String>>,
     message: Option<Message>,
+    /// The errors view or the event log, when open.
+    sheet: Option<Sheet>,
+    /// The event log, newest first.
+    events: std::collections::VecDeque<Event>,
+    /// The last action that failed (what was asked, why not), for the errors view.
+    last_failure: Option<(String, Problem)>,
     /// The keys in use (built-in, with the user's `[keys]`).
     keymap: std::sync::Arc<keymap::Keymap>,
     /// Items the user asked to hear about when they end (`w`).
@@ -115,6 +126,9 @@ impl App {
             confirm: None,
             quitting: None,
             message: None,
+            sheet: None,
+            events: Default::default(),
+            last_failure: None,
             keymap: Default::default(),
             watched: Vec::new(),
             last_change: None,
@@ -174,9 +188,11 @@ impl App {
 
     /// Whether the screen changes with time alone right now, so the event loop must send
     /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
-    /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
+    /// a flash still fading, a throttle wait counting down, or the age of stale rows ("stale
+    /// 45s" in the header). Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         self.panes[self.pane.index()].has_live
+            || self.workspaces.iter().any(|w| Kind::ALL.iter().any(|k| w.slot(*k).is_stale()))
             || (self.editing && (self.editor.is_busy() || self.editor.idle_timeout_at().is_some()))
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
@@ -273,6 +289,8 @@ impl App {
             Scope::Prompt
         } else if self.editing {
             Scope::Editor
+        } else if self.sheet.is_some() {
+            Scope::Sheet
         } else if self.logs.is_some() {
             Scope::Logs
         } else if self.details.is_some() {

@@ -47,8 +47,13 @@ impl App {
                 }
                 self.dirty = true;
             }
-            MouseEventKind::Down(MouseButton::Left) if !overlay && self.details.is_none() => {
-                if contains(areas.tabs, x, y) {
+            MouseEventKind::Down(MouseButton::Left)
+                if !overlay && self.details.is_none() && self.sheet.is_none() =>
+            {
+                if contains(areas.errors, x, y) {
+                    self.open_sheet(super::SheetKind::Errors);
+                    self.dirty = true;
+                } else if contains(areas.tabs, x, y) {
                     let mut left = areas.tabs.x;
                     for (pane, label) in self.tab_labels() {
                         let right = left + label.chars().count() as u16;

@@ -9,7 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
 use crate::domain::statement::{Language, Output, Phase, Repl};
-use crate::domain::{Action, Kind, Resource, Target};
+use crate::domain::{Action, Kind, Problem, Resource, Target};
 use crate::drafts::{Draft, HistoryEntry};
 
 /// Everything the app reacts to.
@@ -33,12 +33,13 @@ pub enum Msg {
         rows: Vec<Resource>,
         fetched_at: Timestamp,
     },
-    /// A poll failed. Shown in place (in the pane, for that workspace) until the next success.
+    /// A poll failed (or has had no answer for a poll interval). Shown in place (in the pane,
+    /// for that workspace) until the next success; its rows are then stale.
     PollFailed {
         workspace: String,
         kind: Kind,
-        error: String,
-        hint: Option<String>,
+        problem: Problem,
+        at: Timestamp,
     },
     /// The workspace's API asked us to wait (429/430/503 Retry-After); `until: None` clears it.
     Throttled {
@@ -57,12 +58,12 @@ pub enum Msg {
     /// why they could not be read.
     Related {
         target: Target,
-        related: Result<(String, Vec<String>), String>,
+        related: Result<(String, Vec<String>), Problem>,
     },
     /// The logs follower could not read `target`'s logs.
     LogsFailed {
         target: Target,
-        error: String,
+        problem: Problem,
     },
     /// The editor's acquisition `attempt` ended: a ready REPL, or why not.
     Repl {
@@ -88,11 +89,11 @@ pub enum Msg {
     /// Something the user must hear about that belongs to no pane (the editor's text could not
     /// be saved); shown in the status line.
     Warning(String),
-    /// The outcome of an `Effect::RunAction`: `Ok(note)` or `Err(error message)`.
+    /// The outcome of an `Effect::RunAction`: `Ok(note)` or why not.
     ActionFinished {
         action: Action,
         target: Target,
-        outcome: Result<String, String>,
+        outcome: Result<String, Problem>,
     },
 }
 

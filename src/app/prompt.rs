@@ -162,6 +162,16 @@ impl App {
             Ok(Cmd::Show(pane)) => self.show(pane),
             Ok(Cmd::Workspace(name)) => self.set_scope(name),
             Ok(Cmd::Editor(name)) => self.open_editor(name),
+            Ok(Cmd::Events(workspace)) => {
+                if workspace.as_deref().is_none_or(|w| self.workspace_named(w).is_some()) {
+                    self.open_sheet(super::SheetKind::Events { workspace });
+                }
+                Vec::new()
+            }
+            Ok(Cmd::Errors) => {
+                self.open_sheet(super::SheetKind::Errors);
+                Vec::new()
+            }
             Ok(Cmd::Help) => {
                 self.help = Some(Help { scope: Scope::Pane, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()

@@ -96,6 +96,10 @@ impl App {
                 vs.reverse = !vs.reverse;
                 self.rebuild(self.pane);
             }
+            // Enter on a pane that shows only errors opens them whole.
+            Command::Open if self.pane_state().rows.is_empty() && !self.pane_errors().is_empty() => {
+                self.open_sheet(super::SheetKind::Errors)
+            }
             Command::Open => return self.open_details(),
             Command::Act(key) => self.ask(key),
             Command::Resize => self.ask_size(),

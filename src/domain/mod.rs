@@ -2,12 +2,14 @@
 //! over every service's own states (the raw word is always kept next to it) and one row type.
 
 pub mod action;
+pub mod problem;
 pub mod resource;
 pub mod service;
 pub mod statement;
 pub mod status;
 
 pub use action::{Action, Target};
+pub use problem::Problem;
 pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration, short_id};
 pub use service::Service;
 pub use status::Status;

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::app::Msg;
-use crate::domain::{Action, Target};
+use crate::domain::{Action, Problem, Target};
 use crate::poll::Poller;
-use crate::workspace::{Workspace, actions, related};
+use crate::workspace::{Workspace, actions, problem, related};
 
 /// Perform `action` on `target`, then poll its pane at once so the effect shows.
 pub(super) fn run(
@@ -21,8 +21,8 @@ pub(super) fn run(
     let (tx, poller) = (tx.clone(), poller.clone());
     tokio::spawn(async move {
         let outcome = match ws {
-            Some(ws) => actions::perform(&ws, action, &target).await.map_err(|e| e.to_string()),
-            None => Err(format!("no workspace named {:?}", target.workspace)),
+            Some(ws) => actions::perform(&ws, action, &target).await.map_err(|e| problem::of(ws.service, &e)),
+            None => Err(Problem::text(format!("no workspace named {:?}", target.workspace))),
         };
         poller.refresh(&target.workspace, target.kind);
         let _ = tx.send(Msg::ActionFinished { action, target, outcome }).await;
@@ -37,7 +37,7 @@ pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc
         let related = match related::fetch(&ws, &target).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => return,
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(problem::of(ws.service, &e)),
         };
         let _ = tx.send(Msg::Related { target, related }).await;
     });

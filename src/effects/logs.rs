@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::Msg;
 use crate::domain::Target;
-use crate::workspace::{Workspace, logs};
+use crate::workspace::{Workspace, logs, problem};
 
 /// The task following the open logs view, if any.
 pub(super) struct LogFollower {
@@ -66,7 +66,7 @@ async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, 
                 }
                 None
             }
-            Err(e) => Some(Msg::LogsFailed { target: target.clone(), error: e.to_string() }),
+            Err(e) => Some(Msg::LogsFailed { target: target.clone(), problem: problem::of(ws.service, &e) }),
         };
         if let Some(msg) = msg
             && tx.send(msg).await.is_err()

@@ -23,7 +23,7 @@ use crate::app::Msg;
 use crate::config::PollSettings;
 use crate::domain::{Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
-use crate::workspace::{Error, Workspace, hints};
+use crate::workspace::{Error, Workspace, problem};
 
 /// Rows kept per workspace and kind (the newest); bounded memory whatever the workspace holds.
 pub const ROW_LIMIT: usize = 200;
@@ -141,8 +141,8 @@ impl Job {
                     let msg = Msg::PollFailed {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
-                        error: e.to_string(),
-                        hint: hints::fix(self.ws.service, &e),
+                        problem: problem::of(self.ws.service, &e),
+                        at: Timestamp::now(),
                     };
                     if self.tx.send(msg).await.is_err() {
                         return;

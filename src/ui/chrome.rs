@@ -11,6 +11,7 @@ use crate::app::keymap::Command;
 use crate::app::{App, Level, PromptMode, WorkspaceState};
 use crate::domain::{Status, format_duration};
 
+use super::text::fit_line;
 use super::theme::Theme;
 
 /// One line per workspace: name, service, counts by state, error, throttling.
@@ -30,12 +31,18 @@ pub fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ));
             break;
         }
-        lines.push(workspace_line(app, w, name_width, theme));
+        lines.push(workspace_line(app, w, name_width, usize::from(area.width), theme));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn workspace_line<'a>(app: &App, w: &'a WorkspaceState, name_width: usize, theme: &Theme) -> Line<'a> {
+fn workspace_line<'a>(
+    app: &App,
+    w: &'a WorkspaceState,
+    name_width: usize,
+    width: usize,
+    theme: &Theme,
+) -> Line<'a> {
     let focused = app.scope().is_some_and(|s| s.workspace.name == w.workspace.name);
     let name_style = if focused { theme.title } else { theme.text.bold() };
     let mut spans = vec![
@@ -57,14 +64,21 @@ fn workspace_line<'a>(app: &App, w: &'a WorkspaceState, name_width: usize, theme
         spans.push(Span::styled(if polled { "nothing running" } else { "polling…" }, theme.muted));
         spans.push(Span::raw("  "));
     }
-    if let Some((kind, e)) = w.errors(&kinds).next() {
-        spans.push(Span::styled(format!("✗ {}: {}", kind.plural(), e.error), theme.error));
-        spans.push(Span::raw("  "));
-    }
     if let Some(wait) = throttle_wait(w, app.now()) {
-        spans.push(Span::styled(format!("⏳ throttled {wait}"), theme.warning));
+        spans.push(Span::styled(format!("⏳ throttled {wait}  "), theme.warning));
     }
-    Line::from(spans)
+    if let Some((kind, e)) = w.errors(&kinds).next() {
+        let stale = stale_for(w, kind, app.now()).map(|s| format!(" ({s})")).unwrap_or_default();
+        spans.push(Span::styled(format!("✗ {}{stale}: {}", kind.plural(), e.problem.cause()), theme.error));
+    }
+    fit_line(spans, width)
+}
+
+/// "stale 45s": how old the rows of a failing workspace × kind are.
+fn stale_for(w: &WorkspaceState, kind: crate::domain::Kind, now: Timestamp) -> Option<String> {
+    let slot = w.slot(kind);
+    let at = slot.fetched_at.filter(|_| slot.is_stale())?;
+    Some(format!("stale {}", format_duration(now.duration_since(at))))
 }
 
 fn throttle_wait(w: &WorkspaceState, now: Timestamp) -> Option<String> {
@@ -116,19 +130,31 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
     }
     frame.render_widget(block, body);
 
+    let now = app.now();
     let lines: Vec<Line> = app
         .pane_errors()
         .into_iter()
         .take(usize::from(errors.height))
         .map(|(w, kind, e)| {
+            let stale = stale_for(w, kind, now).map(|s| format!(" ({s})")).unwrap_or_default();
+            // The cause, the fix, then where (the whole error is behind `!`).
+            let p = &e.problem;
             let mut spans = vec![Span::styled(
-                format!(" ✗ {} {}: {}", w.workspace.name, kind.plural(), e.error),
+                format!(" ✗ {} {}{stale}: {}", w.workspace.name, kind.plural(), p.cause()),
                 theme.error,
             )];
-            if let Some(hint) = &e.hint {
-                spans.push(Span::styled(format!(" — fix: {hint}"), theme.warning));
+            if let Some(fix) = &p.fix {
+                spans.push(Span::styled(format!(" — fix: {fix}"), theme.warning));
             }
-            Line::from(spans)
+            let mut place =
+                p.request.as_deref().map(crate::domain::problem::shorten_path).unwrap_or_default();
+            if let Some(id) = &p.request_id {
+                place += &format!(" · request {}", crate::domain::short_id(id));
+            }
+            if !place.is_empty() {
+                spans.push(Span::styled(format!(" · {place}"), theme.muted));
+            }
+            fit_line(spans, usize::from(errors.width))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), errors);
@@ -181,7 +207,7 @@ pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Line::from(spans)
     } else if let Some(m) = app.message() {
         let style = if m.level == Level::Error { theme.error } else { theme.text };
-        Line::styled(format!(" {}", m.text), style)
+        fit_line(vec![Span::styled(format!(" {}", m.text), style)], usize::from(area.width))
     } else {
         refreshed(app, theme)
     };

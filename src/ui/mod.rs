@@ -37,6 +37,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(l) = app.logs() {
         logs::render(frame, l, theme, a.body);
     }
+    if let Some(s) = app.sheet() {
+        overlay::sheet(frame, s, theme, a.body);
+    }
     if let Some(h) = app.help() {
         overlay::help(frame, app, h, theme, area);
     }

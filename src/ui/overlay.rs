@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::{App, DetailLine, Details, Help, keymap};
+use crate::app::{App, DetailLine, Details, Help, Sheet, keymap};
 
 use super::json;
 use super::theme::Theme;
@@ -15,23 +15,37 @@ use crate::app::layout::centered;
 const LABEL: usize = 18;
 
 pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
+    lines_overlay(frame, &d.title, &d.lines, d.scroll, theme, area);
+}
+
+/// The errors view and the event log.
+pub fn sheet(frame: &mut Frame, s: &Sheet, theme: &Theme, area: Rect) {
+    lines_overlay(frame, &s.title, &s.lines, s.scroll, theme, area);
+}
+
+/// Labelled lines over the pane, from `scroll` on; long values wrap (whatever runs past the
+/// bottom is clipped, as in a pager).
+fn lines_overlay(
+    frame: &mut Frame,
+    title: &str,
+    all: &[DetailLine],
+    scroll: usize,
+    theme: &Theme,
+    area: Rect,
+) {
     let rect = crate::app::layout::details(area);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.dialog_border)
-        .title(Span::styled(d.title.as_str(), theme.title))
-        .title_bottom(Line::styled(
-            format!(" {}/{} ", (d.scroll + 1).min(d.lines.len()), d.lines.len()),
-            theme.muted,
-        ));
+        .title(Span::styled(title.to_string(), theme.title))
+        .title_bottom(Line::styled(format!(" {}/{} ", (scroll + 1).min(all.len()), all.len()), theme.muted));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    // Colour only the lines on screen.
-    let lines: Vec<Line> = d
-        .lines
+    // Colour only the lines that can be on screen.
+    let lines: Vec<Line> = all
         .iter()
-        .skip(d.scroll)
+        .skip(scroll)
         .take(usize::from(inner.height))
         .map(|l| match l {
             DetailLine::Field { label, value } => Line::from(vec![
@@ -47,7 +61,7 @@ pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {

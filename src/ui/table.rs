@@ -169,20 +169,20 @@ fn result<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
 }
 
 fn columns(pane: Pane, workspaces: usize) -> Vec<Column> {
-    let mut name_col = col("NAME", 0, 14, 48, name);
+    let mut name_col = col("NAME", 0, 14, 64, name);
     name_col.fill = true;
     name_col.sort = Some(SortKey::Name);
     let mut state_col = col("STATE", 0, 10, 24, state);
     state_col.sort = Some(SortKey::Status);
     let mut cols = Vec::new();
     if workspaces > 1 {
-        let mut ws = col("WORKSPACE", 0, 8, 20, workspace);
+        let mut ws = col("WORKSPACE", 0, 8, 40, workspace);
         ws.sort = Some(SortKey::Workspace);
         cols.push(ws);
     }
     cols.push(name_col);
     cols.push(col("ID", 1, 8, 12, id));
-    let mut owner_col = col("OWNER", 5, 10, 20, owner);
+    let mut owner_col = col("OWNER", 5, 10, 32, owner);
     owner_col.sort = Some(SortKey::Owner);
     let mut duration_col = fixed("DURATION", 2, 8, duration);
     duration_col.sort = Some(SortKey::Duration);

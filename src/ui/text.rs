@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use ratatui::text::{Line, Span};
 use unicode_truncate::UnicodeTruncateStr;
 
 /// The mark at the end of cut text.
@@ -28,9 +29,38 @@ pub fn width_upto(text: &str, cap: usize) -> usize {
     if head.len() == text.len() { width } else { cap }
 }
 
+/// A line of spans in at most `width` cells: the span that reaches the edge is cut with "…"
+/// and the rest dropped, so the start of the line (the point) always shows.
+pub fn fit_line(spans: Vec<Span<'_>>, width: usize) -> Line<'_> {
+    let mut room = width;
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let w = width_upto(&span.content, room + 1);
+        if w <= room {
+            room -= w;
+            out.push(span);
+            continue;
+        }
+        let cut = ellipsize(&span.content, room).into_owned();
+        out.push(Span::styled(cut, span.style));
+        break;
+    }
+    Line::from(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_keeps_its_start_and_ends_in_an_ellipsis() {
+        let line =
+            fit_line(vec![Span::raw("✗ adb-dev: "), Span::raw("403 Forbidden: no"), Span::raw(" more")], 20);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "✗ adb-dev: 403 Forb…");
+        let short = fit_line(vec![Span::raw("ok")], 20);
+        assert_eq!(short.spans.len(), 1);
+    }
 
     #[test]
     fn cut_text_ends_in_an_ellipsis_and_fits() {

@@ -10,6 +10,7 @@ pub mod actions;
 pub mod convert;
 pub mod hints;
 pub mod logs;
+pub mod problem;
 pub mod related;
 pub mod rows;
 pub mod statement_convert;

@@ -28,6 +28,8 @@ pub enum Scope {
     Confirm,
     /// The logs view (`l`).
     Logs,
+    /// The errors view (`!`) or the event log (`:events`).
+    Sheet,
     /// The `:` command line and the `/` filter line; other keys are typed text.
     Prompt,
     /// The statement editor; other keys are typed text.
@@ -42,6 +44,7 @@ impl Scope {
             Scope::Help => "help",
             Scope::Confirm => "confirmation",
             Scope::Logs => "logs",
+            Scope::Sheet => "errors / events",
             Scope::Prompt => "command / filter line",
             Scope::Editor => "statement editor",
         }
@@ -94,6 +97,8 @@ pub enum Command {
     Resize,
     /// Restart the selected session's idle countdown (harmless: no confirmation).
     KeepAlive,
+    /// Every error on screen, whole: request, status, code, message, request id, fix.
+    Errors,
     /// Open the statement editor.
     Editor,
     /// Editor: run the text.
@@ -221,6 +226,7 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("prev-match", C::PrevMatch),
     ("follow", C::Follow),
     ("watch", C::Watch),
+    ("errors", C::Errors),
     ("editor", C::Editor),
     ("run-code", C::RunCode),
     ("next-language", C::NextLanguage),
@@ -263,6 +269,7 @@ impl Keymap {
             Scope::Pane,
             Scope::Details,
             Scope::Logs,
+            Scope::Sheet,
             Scope::Help,
             Scope::Confirm,
             Scope::Prompt,

@@ -138,6 +138,14 @@ pub const KEYMAP: &[Binding] = &[
         Some("editor"),
         "statement editor: run code in this session, a REPL of this Fabric workspace, or on this cluster"
     ),
+    bind!(
+        Pane,
+        [key('!')],
+        C::Errors,
+        ANY,
+        Some("error"),
+        "the whole error: request, status, code, message, request id, fix (:events: the event log)"
+    ),
     bind!(Pane, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Pane, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
     // Details.
@@ -158,6 +166,7 @@ pub const KEYMAP: &[Binding] = &[
         "close details"
     ),
     bind!(Details, [key('l')], C::Logs, ANY, Some("logs"), "logs of this item"),
+    bind!(Details, [key('!')], C::Errors, ANY, Some("error"), "the whole error"),
     bind!(Details, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Details, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Logs.
@@ -181,8 +190,19 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Logs, [key('N')], C::PrevMatch, ANY, None, "previous match"),
     bind!(Logs, [key('f')], C::Follow, ANY, Some("follow"), "follow new lines on / off"),
     bind!(Logs, [code(KeyCode::Esc), key('q')], C::Back, ANY, Some("close"), "close the logs"),
+    bind!(Logs, [key('!')], C::Errors, ANY, Some("error"), "the whole error"),
     bind!(Logs, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Logs, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // The errors view and the event log.
+    bind!(Sheet, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Sheet, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Sheet, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "top"),
+    bind!(Sheet, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "bottom"),
+    bind!(Sheet, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Sheet, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Sheet, [code(KeyCode::Esc), key('q'), code(KeyCode::Enter)], C::Back, ANY, Some("close"), "close"),
+    bind!(Sheet, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Sheet, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Help.
     bind!(Help, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
     bind!(Help, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
@@ -282,7 +302,8 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "Flags: ◉ watched  HC high concurrency  ro read-only (monitoring list)  pin pinned",
             "  stale: its workspace stopped answering (the row is its last known state).",
             "Ids are shown short (a GUID's first 8 characters); details (enter) show them whole.",
-            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor  q",
+            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor",
+            "  events [NAME] (failures, throttles, retries, actions; newest first)  errors  q",
             "Mouse: click a tab or a row, wheel scrolls.",
         ],
         Scope::Editor => &[

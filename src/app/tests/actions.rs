@@ -28,14 +28,60 @@ fn confirmed_actions_emit_run_action_naming_the_target() {
         vec![Effect::RunAction { action: Action::CancelRun, target: target.clone() }]
     );
     assert!(app.confirm().is_none());
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some("Cancelling run \"hourly-agg\" (2) in adb-prod…")
+    );
+    // The outcome replaces it, the point first; a failure keeps its whole error for `!`.
     app.update(Msg::ActionFinished {
         action: Action::CancelRun,
-        target,
-        outcome: Err("409 INVALID_STATE".into()),
+        target: target.clone(),
+        outcome: Ok(String::new()),
     });
     assert_eq!(
         app.message().map(|m| m.text.as_str()),
-        Some("cancel run \"hourly-agg\" (id 2) in adb-prod failed: 409 INVALID_STATE")
+        Some("cancelled ✓ run \"hourly-agg\" (2) in adb-prod")
+    );
+    let refused = crate::domain::Problem {
+        status: Some("400 Bad Request".into()),
+        code: Some("INVALID_STATE".into()),
+        request_id: Some("abc".into()),
+        ..crate::domain::Problem::text("Run 2 is already terminated")
+    };
+    app.update(Msg::ActionFinished { action: Action::CancelRun, target, outcome: Err(refused) });
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some(
+            "✗ cancel failed: 400 Bad Request INVALID_STATE: Run 2 is already terminated — run \"hourly-agg\" (2) in adb-prod (! shows it whole)"
+        )
+    );
+    app.update(key('!'));
+    let sheet = app.sheet().map(|s| s.lines.clone()).unwrap_or_default();
+    assert!(sheet.contains(&DetailLine::Field { label: "Request id", value: "abc".into() }), "{sheet:?}");
+    app.update(code(KeyCode::Esc));
+    assert!(app.sheet().is_none());
+    // The event log has all three, newest first.
+    app.update(key(':'));
+    type_text(&mut app, "events");
+    app.update(code(KeyCode::Enter));
+    let lines: Vec<String> = app
+        .sheet()
+        .map(|s| {
+            s.lines
+                .iter()
+                .filter_map(|l| match l {
+                    DetailLine::Text(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].contains("✗ adb-prod: ✗ cancel failed")
+            && lines[1].contains("cancelled ✓")
+            && lines[2].contains("asked to cancel"),
+        "{lines:?}"
     );
 }
 
@@ -80,9 +126,9 @@ fn cluster_keys_map_to_cluster_actions() {
     let effects = app.update(key('y'));
     assert!(matches!(&effects[..], [Effect::RunAction { action, .. }] if *action == resize));
     assert!(
-        app.message().is_some_and(
-            |m| m.text.contains("resize cluster \"shared\"") && m.text.contains("to 2–8 workers")
-        )
+        app.message().is_some_and(|m| m.text.starts_with("Resizing cluster \"shared\"")),
+        "{:?}",
+        app.message()
     );
     // Nonsense keeps the line open with the forms that work.
     app.update(key('z'));
@@ -221,4 +267,67 @@ fn quitting_with_the_editors_repl_asks_first() {
     assert!(app.quitting().is_none());
     app.update(key('q'));
     assert_eq!(app.update(key('y')), [Effect::Quit]);
+}
+
+fn idle_until(id: &str, ends: &str) -> Resource {
+    let mut s = session(id, "etl-dev", "idle");
+    if let crate::domain::Detail::Session { idle_timeout_at, .. } = &mut s.detail {
+        *idle_timeout_at = Some(ts(ends));
+    }
+    s
+}
+
+fn idle_timeout_of(app: &App) -> Option<Timestamp> {
+    match app.selected().map(|e| &e.res.detail) {
+        Some(crate::domain::Detail::Session { idle_timeout_at, .. }) => *idle_timeout_at,
+        _ => None,
+    }
+}
+
+#[test]
+fn keep_alive_restarts_the_idle_countdown_from_the_full_timeout() {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![idle_until("s-1", "2026-11-22T10:02:00Z")], T0);
+    let effects = app.update(key('K'));
+    assert!(matches!(&effects[..], [Effect::RunAction { action: Action::KeepAlive, .. }]));
+    let target = Target::of(&app.selected().map(|e| e.res.clone()).unwrap_or_else(|| panic!("row")));
+    app.update(Msg::Tick(ts("2026-11-22T10:00:30Z")));
+    app.update(Msg::ActionFinished { action: Action::KeepAlive, target, outcome: Ok(String::new()) });
+    assert_eq!(idle_timeout_of(&app), Some(ts("2026-11-22T10:20:30Z")), "20 minutes from the keep-alive");
+    assert!(
+        app.message().is_some_and(|m| m.text.contains("kept alive ✓") && m.text.contains("ends at 10:20"))
+    );
+    // The service does not move idleAt: the next poll keeps the restarted countdown.
+    rows(
+        &mut app,
+        Kind::Session,
+        "fabric-prod",
+        vec![idle_until("s-1", "2026-11-22T10:02:00Z")],
+        "2026-11-22T10:00:40Z",
+    );
+    assert_eq!(idle_timeout_of(&app), Some(ts("2026-11-22T10:20:30Z")));
+    // A later idleAt from the service wins; once busy, the kept time is forgotten.
+    rows(
+        &mut app,
+        Kind::Session,
+        "fabric-prod",
+        vec![idle_until("s-1", "2026-11-22T10:25:00Z")],
+        "2026-11-22T10:05:00Z",
+    );
+    assert_eq!(idle_timeout_of(&app), Some(ts("2026-11-22T10:25:00Z")));
+    rows(
+        &mut app,
+        Kind::Session,
+        "fabric-prod",
+        vec![session("s-1", "etl-dev", "busy")],
+        "2026-11-22T10:06:00Z",
+    );
+    rows(
+        &mut app,
+        Kind::Session,
+        "fabric-prod",
+        vec![idle_until("s-1", "2026-11-22T10:07:00Z")],
+        "2026-11-22T10:06:10Z",
+    );
+    assert_eq!(idle_timeout_of(&app), Some(ts("2026-11-22T10:07:00Z")));
 }

@@ -19,7 +19,7 @@ fn logs_open_follow_search_and_close() {
     assert!(logs.follow && logs.scroll > 0, "follows the end: {}", logs.scroll);
     // Reads for another item (a previous view) are ignored.
     let other = Target { id: "other".into(), ..target.clone() };
-    app.update(Msg::LogsFailed { target: other, error: "nope".into() });
+    app.update(Msg::LogsFailed { target: other, problem: crate::domain::Problem::text("nope") });
     assert_eq!(app.logs().and_then(|l| l.error.clone()), None);
     // Scrolling up pauses following; `/` searches from the top of the view.
     app.update(key('g'));

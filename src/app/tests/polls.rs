@@ -97,13 +97,14 @@ fn poll_errors_show_in_place_and_clear_on_success() {
     app.update(Msg::PollFailed {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        error: "403 PERMISSION_DENIED".into(),
-        hint: Some("ask for CAN VIEW on the jobs".into()),
+        problem: crate::domain::Problem::text("403 PERMISSION_DENIED")
+            .with_fix(Some("ask for CAN VIEW on the jobs".into())),
+        at: ts(T0),
     });
     let errors: Vec<(String, Kind, String)> = app
         .pane_errors()
         .into_iter()
-        .map(|(w, k, e)| (w.workspace.name.clone(), k, e.error.clone()))
+        .map(|(w, k, e)| (w.workspace.name.clone(), k, e.problem.message.clone()))
         .collect();
     assert_eq!(errors, vec![("adb-prod".into(), Kind::Run, "403 PERMISSION_DENIED".into())]);
     app.update(key('1'));
@@ -129,4 +130,60 @@ fn rows_for_an_unknown_workspace_add_it() {
     rows(&mut app, Kind::Session, "fabric-dev", vec![session("s-9", "x", "idle")], T0);
     assert_eq!(app.workspaces().len(), 3);
     assert_eq!(names(&app), ["x"]);
+}
+
+#[test]
+fn a_workspace_that_stops_answering_has_stale_rows_that_stop_ticking() {
+    let mut app = app().with_pane(Pane::Runs);
+    rows(&mut app, Kind::Run, "adb-prod", vec![run(2, "agg", "RUNNING", None, "2026-11-22T09:55:00Z")], T0);
+    assert!(app.needs_clock(), "a running duration ticks");
+    app.update(Msg::PollFailed {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        problem: crate::domain::Problem::text("no answer after 5 s (still trying)"),
+        at: ts("2026-11-22T10:00:05Z"),
+    });
+    let slot = app.slot_of(app.pane_state().rows[0]).cloned().unwrap_or_default();
+    assert!(slot.is_stale());
+    assert_eq!(slot.error.map(|e| e.since), Some(ts("2026-11-22T10:00:05Z")));
+    // The failure is in the event log once, however often it repeats.
+    for at in ["2026-11-22T10:00:10Z", "2026-11-22T10:00:15Z"] {
+        app.update(Msg::PollFailed {
+            workspace: "adb-prod".into(),
+            kind: Kind::Run,
+            problem: crate::domain::Problem::text("no answer after 5 s (still trying)"),
+            at: ts(at),
+        });
+    }
+    assert_eq!(app.events().iter().filter(|e| e.level == Level::Error).count(), 1);
+    // Answering again: fresh rows, a recovery event.
+    runs_fixture(&mut app);
+    assert!(!app.slot_of(app.pane_state().rows[0]).is_some_and(|s| s.is_stale()));
+    assert!(app.events().front().is_some_and(|e| e.text.contains("answering again")), "{:?}", app.events());
+}
+
+#[test]
+fn related_items_that_are_gone_say_why_in_words() {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "dead")], T0);
+    let effects = app.update(code(KeyCode::Enter));
+    let Some(Effect::LoadRelated { target }) = effects.into_iter().next() else { panic!("no read") };
+    let gone = crate::domain::Problem {
+        status: Some("404 Not Found".into()),
+        ..crate::domain::Problem::text("Session not found")
+    };
+    app.update(Msg::Related { target, related: Err(gone) });
+    let text: Vec<String> = app
+        .details()
+        .map(|d| {
+            d.lines
+                .iter()
+                .filter_map(|l| match l {
+                    DetailLine::Text(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(text.iter().any(|t| t.starts_with("statements are gone: the session ended")), "{text:?}");
 }
