@@ -106,7 +106,13 @@ impl Stack {
             workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
         let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
         let (tx, rx) = mpsc::channel::<Msg>(256);
-        let mut runner = Runner::start(workspaces, PollSettings::default(), drafts.clone(), tx);
+        let mut runner = Runner::start(
+            workspaces,
+            PollSettings::default(),
+            drafts.clone(),
+            sparkdeck::domain::Clock::system(),
+            tx,
+        );
         let (keys, input) = input_channel::unbounded();
         let (frame_tx, frames) = mpsc::unbounded_channel();
         let terminal = Terminal::new(TestBackend::new(110, 40))?;

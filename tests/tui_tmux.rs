@@ -87,3 +87,71 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     let screen = t.wait_for("it was left to finish");
     assert!(screen.contains("ends an idle session after 20 minutes"), "{screen}");
 }
+
+/// The seconds in "1h 02m", "19m 26s", "45s".
+fn seconds(text: &str) -> Option<i64> {
+    let mut total = 0;
+    for part in text.split_whitespace() {
+        let (n, unit) = part.split_at(part.find(|c: char| !c.is_ascii_digit())?);
+        let n: i64 = n.parse().ok()?;
+        total += n * match unit {
+            "d" => 86_400,
+            "h" => 3_600,
+            "m" => 60,
+            "s" => 1,
+            _ => return None,
+        };
+    }
+    Some(total)
+}
+
+/// The cell under `column`'s title in the row holding `row`.
+fn cell(screen: &str, column: &str, row: &str) -> Option<String> {
+    let header = screen.lines().find(|l| l.contains(column))?;
+    let at = header.chars().collect::<String>().find(column)?;
+    let start = header[..at].chars().count();
+    let line = screen.lines().find(|l| l.contains(row))?;
+    let text: String = line.chars().skip(start).take(column.chars().count().max(8)).collect();
+    Some(text.trim().to_string())
+}
+
+#[test]
+fn the_demo_clock_follows_demo_speed() {
+    let Some(t) = Tmux::start("clock", &format!("{BIN} --demo --demo-speed 20")) else { return };
+    let first = t.wait_until("an idle countdown", |s| {
+        cell(s, "IDLE IN", " idle ").is_some_and(|c| seconds(&c).is_some())
+    });
+    let row = first.lines().find(|l| l.contains(" idle ")).unwrap_or_default();
+    let id = row
+        .split_whitespace()
+        .find(|w| w.len() == 8 && w.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_default()
+        .to_string();
+    let before = cell(&first, "IDLE IN", &id).and_then(|c| seconds(&c)).unwrap_or_else(|| panic!("{first}"));
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let later = t.screen();
+    let after = cell(&later, "IDLE IN", &id).and_then(|c| seconds(&c)).unwrap_or_else(|| panic!("{later}"));
+    // Three seconds at 20× are a simulated minute: the countdown moved by about that much.
+    assert!(before - after >= 40, "the countdown went from {before} s to {after} s:\n{first}\n{later}");
+    t.keys(&["q"]);
+}
+
+#[test]
+fn q_closes_each_overlay_and_quits_only_from_the_pane() {
+    let Some(t) = Tmux::start("overlays", &format!("{BIN} --demo; echo exit=$?")) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["3"]);
+    t.wait_for("Clusters (");
+    for (open, shown) in [("Enter", "API object"), ("?", "Keys: pane"), ("l", "logs: cluster")] {
+        t.keys(&[open]);
+        t.wait_for(shown);
+        t.keys(&["q"]);
+        let screen = t.wait_until(&format!("{shown:?} to close"), |s| !s.contains(shown));
+        assert!(
+            screen.contains("Clusters (") && !screen.contains("exit="),
+            "q quit from an overlay:\n{screen}"
+        );
+    }
+    t.keys(&["q"]);
+    t.wait_for("exit=0");
+}

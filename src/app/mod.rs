@@ -159,6 +159,13 @@ impl App {
         self
     }
 
+    /// Start with `text` in the status line and the event log (how this run was set up).
+    pub fn with_notice(mut self, text: String) -> App {
+        self.record(None, Level::Info, text.clone());
+        self.info(text);
+        self
+    }
+
     /// Use these keys (the user's `[keys]` applied to the built-in ones).
     pub fn with_keymap(mut self, keymap: keymap::Keymap) -> App {
         self.keymap = std::sync::Arc::new(keymap);

@@ -4,8 +4,21 @@
 use secrecy::SecretString;
 
 use crate::auth::spec::{DatabricksAuth, FabricAuth};
-use crate::config::{DatabricksWorkspace, FabricWorkspace, Lakehouse, LoadedConfig, Origin, Settings};
+use std::path::Path;
+
+use crate::config::paths::{choose_config_file, default_config_file};
+use crate::config::{
+    ConfigError, DatabricksWorkspace, FabricWorkspace, Lakehouse, LoadedConfig, Origin, Settings, SystemEnv,
+};
+use crate::domain::Clock;
 use crate::sim::Sim;
+
+/// The simulator's clock: with `--demo-speed 20` twenty seconds pass each second, and every
+/// countdown, duration and end time on screen follows it.
+pub fn clock(sim: &Sim) -> Clock {
+    let shared = sim.shared().clone();
+    Clock::new(move || shared.clock.now())
+}
 
 /// One Fabric workspace per simulated workspace (the demo token), and the simulated Databricks
 /// workspaces: the first with its PAT, the others through OAuth M2M, so both paths are exercised.
@@ -50,4 +63,35 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
         })
         .collect();
     LoadedConfig { path: None, settings: Settings::default(), fabric, databricks, warnings: Vec::new() }
+}
+
+/// The demo's configuration with the user's settings: `read_only`, `[ui]`, `[keys]`, `[poll]`
+/// and `[notifications]` from `--config` / `SPARKDECK_CONFIG` / the default file, when there is
+/// one; its workspaces are not used (the simulator's are), and the note returned says so.
+pub fn with_user_settings(
+    mut demo: LoadedConfig,
+    cli_path: Option<&Path>,
+) -> Result<(LoadedConfig, Option<String>), ConfigError> {
+    let default = default_config_file();
+    let Some(choice) = choose_config_file(cli_path, &SystemEnv, default.as_deref()) else {
+        return Ok((demo, None));
+    };
+    if !choice.explicit && !choice.path.exists() {
+        return Ok((demo, None));
+    }
+    let user = crate::config::load(cli_path, default.as_deref(), &SystemEnv)?;
+    let ignored = user.fabric.len() + user.databricks.len();
+    let note = user.path.as_ref().map(|path| {
+        let mut note = format!(
+            "--demo: read_only, [ui], [keys], [poll] and [notifications] come from {}",
+            path.display()
+        );
+        if ignored > 0 {
+            note += &format!("; its {ignored} workspace(s) are not used (the simulator's are)");
+        }
+        note
+    });
+    demo.settings = user.settings;
+    demo.path = user.path;
+    Ok((demo, note))
 }

@@ -59,7 +59,7 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
     rows.truncate(args.limit);
     let text = match args.output {
         Format::Json => output::json(&rows),
-        Format::Table => output::table(kind, &rows, width(), jiff::Timestamp::now()),
+        Format::Table => output::table(kind, &rows, width(), ctx.clock.now()),
     };
     print!("{text}");
     if failed { Err(ExitCode::from(1)) } else { Ok(()) }
@@ -93,14 +93,14 @@ pub async fn find<'a>(
 
 pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
     let (_, row) = find(ctx, kind, &args.id, args.workspace.as_deref()).await?;
-    print_row(&row, args.output);
+    print_row(&row, args.output, ctx.clock.now());
     Ok(())
 }
 
-pub fn print_row(row: &Resource, format: Format) {
+fn print_row(row: &Resource, format: Format, now: jiff::Timestamp) {
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&output::row_json(row)).unwrap_or_default() + "\n",
-        Format::Table => output::detail(row, jiff::Timestamp::now()),
+        Format::Table => output::detail(row, now),
     };
     print!("{text}");
 }

@@ -1,6 +1,5 @@
 //! `sparkdeck` (and `sparkdeck --demo`) with no command: the monitor, full screen.
 
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::io::IsTerminal;
 use tokio::sync::mpsc;
@@ -68,10 +67,14 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let app_workspaces =
         workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
     let drafts = Drafts::in_data_dir(&ctx.data_dir);
-    let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
+    let clock = ctx.clock.clone();
+    let mut app = App::new(app_workspaces, clock.now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
         .with_editor(saved_editor(&drafts));
+    for note in &ctx.notes {
+        app = app.with_notice(note.clone());
+    }
     let theme = Theme::by_name(match ctx.settings.ui.theme {
         ThemeName::Dark => "dark",
         ThemeName::Light => "light",
@@ -79,10 +82,10 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     .unwrap_or_else(|_| Theme::dark());
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
     let kept = workspaces.clone();
-    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, tx);
+    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, clock.clone(), tx);
     let notifications = ctx.settings.notifications.clone();
     let run = move |effect| runner.run(effect);
-    let result = crate::tui::run_in_terminal(app, theme, notifications, rx, run).await;
+    let result = crate::tui::run_in_terminal(app, theme, notifications, clock, rx, run).await;
     if let Ok(app) = &result {
         let (give_back, left) = app.editor().quit_plan();
         for repl in &give_back {

@@ -2,6 +2,7 @@
 //! over every service's own states (the raw word is always kept next to it) and one row type.
 
 pub mod action;
+pub mod clock;
 pub mod problem;
 pub mod resource;
 pub mod service;
@@ -9,6 +10,7 @@ pub mod statement;
 pub mod status;
 
 pub use action::{Action, Target};
+pub use clock::Clock;
 pub use problem::Problem;
 pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration, short_id};
 pub use service::Service;

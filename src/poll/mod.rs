@@ -15,13 +15,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use jiff::Timestamp;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::app::Msg;
 use crate::config::PollSettings;
-use crate::domain::{Kind, Resource, Status};
+use crate::domain::{Clock, Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
 use crate::workspace::{Error, Workspace, problem};
 
@@ -46,13 +45,24 @@ pub struct Poller {
 
 impl Poller {
     /// A task for every kind every workspace serves; all hidden until `set_visible`.
-    pub fn start(workspaces: &[Arc<Workspace>], settings: PollSettings, tx: mpsc::Sender<Msg>) -> Poller {
+    pub fn start(
+        workspaces: &[Arc<Workspace>],
+        settings: PollSettings,
+        clock: Clock,
+        tx: mpsc::Sender<Msg>,
+    ) -> Poller {
         let mut tasks = HashMap::new();
         for ws in workspaces {
             for kind in ws.service.kinds() {
                 let (visible, visible_rx) = watch::channel(false);
                 let wake = Arc::new(Notify::new());
-                let job = Job { ws: ws.clone(), kind, settings: settings.clone(), tx: tx.clone() };
+                let job = Job {
+                    ws: ws.clone(),
+                    kind,
+                    settings: settings.clone(),
+                    clock: clock.clone(),
+                    tx: tx.clone(),
+                };
                 let handle = tokio::spawn(job.run(visible_rx, wake.clone()));
                 tasks.insert((ws.name.clone(), kind), Task { visible, wake, handle });
             }
@@ -89,6 +99,8 @@ struct Job {
     ws: Arc<Workspace>,
     kind: Kind,
     settings: PollSettings,
+    /// The time rows are read at (the simulator's in `--demo`).
+    clock: Clock,
     tx: mpsc::Sender<Msg>,
 }
 
@@ -116,7 +128,22 @@ impl Job {
             throttled = self.report_throttle(throttled).await;
             let on_screen = *visible.borrow_and_update();
             let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
-            let outcome = self.poll(&mut rows, on_screen && !full_due).await;
+            // A poll with no answer after one poll interval is reported at once (its rows go
+            // stale), and then waited for: retries and timeouts can take minutes.
+            let patience = if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() };
+            let outcome = {
+                let poll = self.poll(&mut rows, on_screen && !full_due);
+                tokio::pin!(poll);
+                tokio::select! {
+                    outcome = &mut poll => outcome,
+                    () = tokio::time::sleep(patience) => {
+                        if self.report_no_answer(patience).await.is_err() {
+                            return;
+                        }
+                        poll.await
+                    }
+                }
+            };
             throttled = self.report_throttle(throttled).await;
             let wait = match outcome {
                 Ok(full) => {
@@ -128,7 +155,7 @@ impl Job {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
                         rows: rows.clone(),
-                        fetched_at: Timestamp::now(),
+                        fetched_at: self.clock.now(),
                     };
                     if self.tx.send(sent).await.is_err() {
                         return;
@@ -142,7 +169,7 @@ impl Job {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
                         problem: problem::of(self.ws.service, &e),
-                        at: Timestamp::now(),
+                        at: self.clock.now(),
                     };
                     if self.tx.send(msg).await.is_err() {
                         return;
@@ -195,12 +222,32 @@ impl Job {
         Ok(true)
     }
 
+    /// The poll has had no answer for `waited`: say so (unless the workspace's throttle gate
+    /// holds it, which the status line already shows).
+    async fn report_no_answer(&self, waited: Duration) -> Result<(), ()> {
+        if self.ws.endpoint().and_then(|ep| ep.gate().remaining()).is_some() {
+            return Ok(());
+        }
+        let host = self.ws.base_url.split("://").nth(1).unwrap_or(&self.ws.base_url).trim_end_matches('/');
+        let problem = crate::domain::Problem::text(format!(
+            "no answer from {host} after {} s (still trying)",
+            waited.as_secs()
+        ));
+        let msg = Msg::PollFailed {
+            workspace: self.ws.name.clone(),
+            kind: self.kind,
+            problem,
+            at: self.clock.now(),
+        };
+        self.tx.send(msg).await.map_err(drop)
+    }
+
     /// Tell the app when the workspace's gate closes and opens; returns whether it is closed.
     async fn report_throttle(&self, was: bool) -> bool {
         let remaining = self.ws.endpoint().and_then(|ep| ep.gate().remaining());
         let now = remaining.is_some();
         if now || was {
-            let until = remaining.and_then(|d| Timestamp::now().checked_add(d).ok());
+            let until = remaining.and_then(|d| self.clock.now().checked_add(d).ok());
             let _ = self.tx.send(Msg::Throttled { workspace: self.ws.name.clone(), until }).await;
         }
         now

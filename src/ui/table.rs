@@ -95,8 +95,9 @@ fn state_and_result<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
         _ => state(v, theme),
     }
 }
+/// An owner known only by its object id (a notebook's submitter) reads as a short id too.
 fn owner<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
-    raw(v.e.res.owner.as_deref().unwrap_or(""))
+    raw(short_id(v.e.res.owner.as_deref().unwrap_or("")))
 }
 fn started<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
     raw(&v.e.started)
