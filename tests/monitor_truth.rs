@@ -94,3 +94,31 @@ async fn in_the_demo_rows_are_timed_by_the_simulators_clock() {
     drop(runner);
     sim.shutdown().await;
 }
+
+/// The demo world stays alive: new items keep arriving while requests come in, at about one
+/// a real second at most, whatever the speed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_world_keeps_changing() {
+    let sim = sim(SimOptions { speed: 100.0, live: true, ..SimOptions::default() }).await;
+    let count = |sim: &Sim| {
+        let (sessions, batches) = sim.shared().fabric().sizes();
+        let runs: usize = sim.shared().databricks().workspaces.iter().map(|w| w.runs.len()).sum();
+        sessions.iter().sum::<usize>() + batches.iter().sum::<usize>() + runs
+    };
+    let arrivals = |sim: &Sim| {
+        sim.shared().world.as_ref().map_or(0, |w| w.lock().unwrap_or_else(|e| e.into_inner()).arrivals())
+    };
+    let before = count(&sim);
+    let http = reqwest::Client::new();
+    for _ in 0..8 {
+        let _ = http.get(format!("{}/api/2.1/clusters/list", sim.base_url())).send().await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let after = count(&sim);
+    assert!(after > before, "nothing new arrived: {before} → {after}");
+    // Four seconds of requests at 100× are almost seven simulated minutes: the world is lively
+    // but not a flood (one arrival a 0.8 s at most, three at once).
+    let n = arrivals(&sim);
+    assert!((2..=8).contains(&n), "{n} arrivals");
+    sim.shutdown().await;
+}

@@ -61,7 +61,7 @@ impl Context {
         let http = crate::api::http::client().map_err(|e| fail(1, e))?;
         let mut notes = Vec::new();
         let (loaded, sim) = if global.demo {
-            let opts = SimOptions { speed: global.demo_speed, ..SimOptions::default() };
+            let opts = SimOptions { speed: global.demo_speed, live: true, ..SimOptions::default() };
             let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), opts)
                 .await
                 .map_err(|e| fail(1, format!("cannot start the simulator: {e}")))?;

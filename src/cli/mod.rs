@@ -431,7 +431,14 @@ pub async fn run_sim(args: SimArgs) -> CmdResult {
     if !(args.speed > 0.0 && args.speed.is_finite()) {
         return Err(sim_fail(2, format!("--speed must be a positive number, got {}", args.speed)));
     }
-    let opts = SimOptions { seed: args.seed, speed: args.speed, scale: args.scale, faults, start_ms: None };
+    let opts = SimOptions {
+        seed: args.seed,
+        speed: args.speed,
+        scale: args.scale,
+        faults,
+        start_ms: None,
+        live: true,
+    };
     let sim = Sim::start(args.listen, opts)
         .await
         .map_err(|err| sim_fail(1, format!("cannot listen on {}: {err}", args.listen)))?;

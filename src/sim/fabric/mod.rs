@@ -75,6 +75,22 @@ impl FabricState {
         Self { workspaces, principals, ids }
     }
 
+    /// Something new happens at `now` in one workspace (the live demo, `sim::world`).
+    pub fn arrive(&mut self, now: SimMillis) {
+        let wi = self.ids.range(0, self.workspaces.len() as i64) as usize;
+        if let Some(ws) = self.workspaces.get_mut(wi) {
+            seed::arrival(&mut self.ids, ws, wi, now);
+        }
+    }
+
+    /// Sessions and batches held per workspace (tests of the live demo's bounds).
+    pub fn sizes(&self) -> (Vec<usize>, Vec<usize>) {
+        (
+            self.workspaces.iter().map(|w| w.sessions.len()).collect(),
+            self.workspaces.iter().map(|w| w.batches.len()).collect(),
+        )
+    }
+
     /// One line per workspace/lakehouse: the Livy base URL and the token to use.
     pub fn describe(&self, base_url: &str) -> Vec<String> {
         let mut lines = Vec::new();
