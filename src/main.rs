@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sparkdeck::cli::context::{CmdResult, Context};
-use sparkdeck::cli::{Cli, Command, GlobalArgs, account, doctor, resources};
+use sparkdeck::cli::{Cli, Command, GlobalArgs, account, doctor, principals, resources};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -35,6 +35,7 @@ async fn headless(global: &GlobalArgs, command: Command) -> CmdResult {
         Command::Runs(cmd) => resources::runs(&ctx, cmd).await,
         Command::Tokens(cmd) => account::tokens(&ctx, cmd).await,
         Command::Secrets(cmd) => account::secrets(&ctx, cmd).await,
+        Command::Principals(cmd) => principals::principals(&ctx, cmd).await,
         Command::Doctor(args) => doctor::doctor(&ctx, &args).await,
         Command::Sim(_) => unreachable!("handled in main"),
     };

@@ -974,11 +974,13 @@ async fn an_action_on_a_row_goes_straight_to_its_lakehouse() {
         service: Service::Fabric,
         origin: Default::default(),
         base_url: fake.base.clone(),
-        clients: Ok(Clients::Fabric(FabricClients {
+        clients: Ok(Clients::Fabric(Box::new(FabricClients {
             workspace_id: "ws1".into(),
             lakehouses: vec![("first".into(), lakehouse("lh1")), ("second".into(), lakehouse("lh2"))],
             monitor,
-        })),
+            onelake: sparkdeck::api::OneLakeClient::new(fake_ep(&fake, ApiKind::Fabric), "ws1")
+                .unwrap_or_else(|e| panic!("{e}")),
+        }))),
     };
     let session = |lakehouse: Option<&str>| Target {
         workspace: "fab".into(),

@@ -2,132 +2,12 @@
 //! `~/.databrickscfg`) pointing at a simulator started here, acts, and the test checks both the
 //! printed output (JSON parsed back) and the simulator's state.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+#[path = "common/cli.rs"]
+mod cli;
 
+use cli::*;
 use serde_json::Value;
-use sparkdeck::sim::{FaultSpec, Sim, SimOptions};
-use tokio::io::AsyncWriteExt;
-
-const BIN: &str = env!("CARGO_BIN_EXE_sparkdeck");
-const FABRIC_TOKEN_VAR: &str = "SD_TEST_FABRIC_TOKEN";
-
-struct Harness {
-    sim: Sim,
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}\n{}\n{}", self.stdout, self.stderr))
-    }
-}
-
-/// A simulator running 300× real time (a 4-minute cluster start takes under a second).
-async fn harness(extra: &str) -> Harness {
-    harness_with(extra, SimOptions { speed: 300.0, ..SimOptions::default() }).await
-}
-
-async fn harness_with(extra: &str, opts: SimOptions) -> Harness {
-    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let mut text = format!("{extra}\n[poll]\nactive_seconds = 1\n");
-    for ws in sim.shared().fabric().demo_workspaces() {
-        let lakehouses: Vec<String> = ws
-            .lakehouses
-            .iter()
-            .map(|(id, name)| format!("{{ id = \"{id}\", name = \"{name}\" }}"))
-            .collect();
-        text += &format!(
-            "[[fabric]]\nname = \"{}\"\nworkspace_id = \"{}\"\nlakehouses = [{}]\nendpoint = \"{}\"\nauth = {{ method = \"env-token\", variable = \"{FABRIC_TOKEN_VAR}\" }}\n",
-            ws.name,
-            ws.workspace_id,
-            lakehouses.join(", "),
-            sim.base_url()
-        );
-    }
-    for ws in sim.shared().databricks().demo_workspaces(sim.base_url()) {
-        text += &format!(
-            "[[databricks]]\nname = \"{}\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"{}\" }}\n",
-            ws.name, ws.host, ws.pat
-        );
-    }
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, text).unwrap_or_else(|e| panic!("{e}"));
-    restrict(&config);
-    Harness { sim, dir, config }
-}
-
-/// The file holds a PAT inline: keep it private, as a careful user would (no warning then).
-fn restrict(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-}
-
-impl Harness {
-    async fn run(&self, args: &[&str]) -> Out {
-        self.run_with_input(args, None).await
-    }
-
-    async fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Out {
-        let token =
-            self.sim.shared().fabric().demo_workspaces().first().map(|w| w.token.clone()).unwrap_or_default();
-        let mut cmd = tokio::process::Command::new(BIN);
-        cmd.arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env(FABRIC_TOKEN_VAR, token)
-            .env("HOME", self.dir.path())
-            .env("COLUMNS", "80")
-            .env_remove("SPARKDECK_CONFIG")
-            .env_remove("DATABRICKS_HOST")
-            .env_remove("DATABRICKS_TOKEN")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
-        if let Some(mut stdin) = child.stdin.take() {
-            if let Some(text) = input {
-                stdin.write_all(text.as_bytes()).await.unwrap_or_else(|e| panic!("{e}"));
-            }
-            drop(stdin);
-        }
-        let out = child.wait_with_output().await.unwrap_or_else(|e| panic!("{e}"));
-        Out {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// The first row of `kind list` in `state`, as JSON.
-    async fn first(&self, kind: &str, workspace: &str, state: &str) -> Value {
-        let out = self.run(&[kind, "list", "--workspace", workspace, "--state", state, "-o", "json"]).await;
-        assert_eq!(out.code, Some(0), "{}", out.stderr);
-        out.json().as_array().and_then(|a| a.first().cloned()).unwrap_or_else(|| panic!("no {state} {kind}"))
-    }
-
-    async fn get(&self, kind: &str, id: &str) -> Value {
-        let out = self.run(&[kind, "get", id, "-o", "json"]).await;
-        assert_eq!(out.code, Some(0), "{}", out.stderr);
-        out.json()
-    }
-}
-
-fn text(v: &Value, key: &str) -> String {
-    v.get(key).map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).unwrap_or_default()
-}
+use sparkdeck::sim::{FaultSpec, SimOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_come_from_the_config_file_workspaces() {
@@ -443,9 +323,17 @@ async fn the_monitor_refuses_without_a_terminal_and_checks_keys_first() {
     let out = h.run(&[]).await;
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(
-        out.stderr.contains("config.toml: [keys]") && out.stderr.contains("would both"),
-        "{}",
+        out.stderr.contains("config.toml:2:8: [keys]") && out.stderr.contains("would both"),
+        "the line of the bad key: {}",
         out.stderr
+    );
+    // doctor checks [keys] too, with the same line.
+    let out = h.run(&["doctor"]).await;
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("FAILED:    ") && out.stdout.contains("config.toml:2:8: [keys]"),
+        "{}",
+        out.stdout
     );
 }
 

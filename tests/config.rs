@@ -235,7 +235,7 @@ fn config_example_parses_and_keeps_secrets_in_environment_variables() {
     assert_eq!(cfg.fabric.len(), 7, "one Fabric workspace per Entra method");
     // The example's [keys] are valid for the monitor.
     assert_eq!(cfg.settings.keys.len(), 2);
-    sparkdeck::app::keymap::Keymap::with_overrides(&cfg.settings.keys).unwrap_or_else(|e| panic!("{e}"));
+    sparkdeck::cli::keys::keymap(&cfg.settings, cfg.path.as_deref()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cfg.databricks.len(), 5);
     assert!(cfg.databricks.iter().any(|d| matches!(d.auth, DatabricksAuth::DatabricksCli)));
     let methods: Vec<&str> = cfg
@@ -338,6 +338,13 @@ fn every_invalid_fixture_names_file_line_key_and_fix() {
         ),
         ("secret_wrong_type.toml", 3, "databricks.auth", &["not shown: it is a secret"]),
         ("missing_profile.toml", 2, "databricks.profile", &["has no nope profile configured", "[nope]"]),
+        ("mistyped_scheme.toml", 3, "databricks.host", &["`http//::` has a mistyped scheme", "https://"]),
+        (
+            "http_authority.toml",
+            8,
+            "fabric.auth.authority_host",
+            &["sign-in authority `http://127.0.0.1:9443` must use https", "use https://127.0.0.1:9443"],
+        ),
     ];
     let cfgfile = fixture("databrickscfg");
     let env = env(&[("PROD_TOKEN", "dapi-x"), ("DATABRICKS_CONFIG_FILE", cfgfile.to_str().unwrap())]);
@@ -667,4 +674,166 @@ fn secrets_never_appear_in_debug_output_or_errors() {
     assert!(!format!("{err} {err:?}").contains("98765432123456789"), "{err}");
     let err = load_cli_like(&[("DATABRICKS_CONFIG_PROFILE", "both")]).unwrap_err();
     assert!(!format!("{err} {err:?}").contains("both-secret-value"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files that are not what they seem
+
+/// `f` on a thread, failing the test instead of hanging it when it blocks.
+fn within_5s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap_or_else(|_| panic!("blocked for 5 s"))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_directory_is_refused_as_a_config_file_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("config.toml");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let path = fifo.clone();
+    let err = within_5s(move || load(Some(&path), None, &env(&[])).unwrap_err());
+    let text = err.to_string();
+    assert!(text.contains(&fifo.display().to_string()) && text.contains("not a regular file"), "{text}");
+    assert!(text.contains("fix: point --config or SPARKDECK_CONFIG at a regular file"), "{text}");
+    // The same for ~/.databrickscfg (named by DATABRICKS_CONFIG_FILE) and for a directory.
+    let vars = [("DATABRICKS_CONFIG_FILE", fifo.to_str().unwrap().to_string())];
+    let err = within_5s(move || {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        load(None, None, &env(&vars)).unwrap_err()
+    });
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    let err = load(Some(dir.path()), None, &env(&[])).unwrap_err();
+    assert!(err.to_string().contains("it is a directory"), "{err}");
+}
+
+#[test]
+fn a_config_file_that_is_not_utf8_names_the_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, b"read_only = false\n[ui]\ntheme = \"d\xe9faut\"\n").unwrap();
+    let err = load(Some(&path), None, &env(&[])).unwrap_err().to_string();
+    assert!(err.contains("not UTF-8 text: invalid byte at line 3, column 11"), "{err}");
+    assert!(err.contains("fix: save the file as UTF-8 text"), "{err}");
+}
+
+#[test]
+fn duplicate_databrickscfg_profiles_and_keys_are_errors_naming_both_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("databrickscfg");
+    let load_with = |text: &str| {
+        std::fs::write(&cfg, text).unwrap();
+        let vars = [("DATABRICKS_CONFIG_FILE", cfg.to_str().unwrap()), ("DATABRICKS_CONFIG_PROFILE", "prod")];
+        load(None, None, &env(&vars))
+    };
+    let err = load_with(
+        "[prod]\nhost = https://adb-1.1.azuredatabricks.net\ntoken = dapi-a\n\n[dev]\nhost = https://adb-2.2.azuredatabricks.net\n[prod]\ntoken = dapi-b\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with(&format!("{}:7: profile [prod] is written twice, at lines 1 and 7", cfg.display())),
+        "{err}"
+    );
+    assert!(err.contains("fix: merge the two [prod] sections"), "{err}");
+    assert!(!err.contains("dapi-"), "no secret in the message: {err}");
+    // A key twice in one profile, whatever its case, as configparser sees it.
+    let err = load_with(
+        "[prod]\nhost = https://adb-1.1.azuredatabricks.net\nTOKEN = dapi-a\n  continued\ntoken: dapi-b\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("`token` is set twice in profile [prod], at lines 3 and 5"), "{err}");
+    // [DEFAULT] may repeat (configparser merges it); comments and continuation lines are not keys.
+    let ok = load_with(
+        "[DEFAULT]\nhost = https://adb-9.9.azuredatabricks.net\n[prod]\nhost = https://adb-1.1.azuredatabricks.net\n; host = x\ntoken = dapi-a\n  host = continued\n[DEFAULT]\ntoken = dapi-d\n",
+    );
+    assert!(ok.is_ok(), "{:?}", ok.err().map(|e| e.to_string()));
+}
+
+#[test]
+fn an_http_authority_from_the_environment_is_refused_at_load() {
+    let err =
+        load_fixture("valid/minimal_fabric.toml", &env(&[("AZURE_AUTHORITY_HOST", "http://127.0.0.1:9443")]));
+    // azure-cli ignores the authority, but an http one is wrong for every method that uses it.
+    let text = err.map(|_| String::new()).unwrap_or_else(|e| e.to_string());
+    assert!(text.contains("AZURE_AUTHORITY_HOST") && text.contains("must use https"), "{text}");
+}
+
+#[test]
+fn an_empty_config_file_is_blamed_by_its_own_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sparkdeck"))
+        .arg("--config")
+        .arg(&empty)
+        .args(["clusters", "list"])
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env_remove("SPARKDECK_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} has no [[fabric]] or [[databricks]] table", empty.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("xdg"), "the default path is not blamed: {stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The monitor, in a real terminal
+
+#[path = "common/tmux.rs"]
+mod tmux;
+
+/// The permission warning is printed before the monitor takes the screen, where nobody sees it:
+/// the monitor says it again in its status line.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitor_shows_the_world_readable_secret_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = sparkdeck::sim::Sim::start_default().await.unwrap();
+    let ws = &sim.shared().databricks().demo_workspaces(sim.base_url())[0];
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[databricks]]\nname = \"{}\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"{}\" }}\n",
+            ws.name, ws.host, ws.pat
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let h = dir.path().display();
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data XDG_CONFIG_HOME={h}/xdg {} --config {}; echo exit=$?",
+        env!("CARGO_BIN_EXE_sparkdeck"),
+        config.display()
+    );
+    let Some(t) = tmux::Tmux::start("warning", &cmd) else { return };
+    let screen = t.wait_for("is readable by other users (mode 644)");
+    assert!(screen.contains(&format!("warning: {} is readable", config.display())), "{screen}");
+    assert!(!screen.contains(&ws.pat), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("exit=0");
+    sim.shutdown().await;
+}
+
+#[test]
+fn a_broken_databrickscfg_names_its_line_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("databrickscfg");
+    std::fs::write(&cfg, "[prod]\nhost = https://adb-1.1.azuredatabricks.net\ntoken").unwrap();
+    let err =
+        load(None, None, &env(&[("DATABRICKS_CONFIG_FILE", cfg.to_str().unwrap())])).unwrap_err().to_string();
+    assert!(err.starts_with(&format!("{}:3:", cfg.display())), "{err}");
+    assert!(err.contains("not a valid INI file: expecting `=` or `:` but found EOF"), "{err}");
 }

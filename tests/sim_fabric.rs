@@ -106,6 +106,41 @@ impl Fx {
         self.sim.advance(Duration::from_secs(secs));
     }
 
+    /// The id of one of the workspace's environments (`GET …/environments`), by name.
+    async fn environment(&self, name: &str) -> String {
+        let r = self.get(&self.abs(&format!("/v1/workspaces/{}/environments", self.ws))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let found = r.body["value"].as_array().and_then(|v| v.iter().find(|e| e["displayName"] == name));
+        found
+            .and_then(|e| e["id"].as_str())
+            .unwrap_or_else(|| panic!("no environment {name}: {}", r.body))
+            .into()
+    }
+
+    /// Put a file into the lakehouse's `Files/` through the simulated OneLake (create, append,
+    /// flush) and give its abfss path.
+    async fn upload(&self, path: &str, content: &str) -> String {
+        let url = format!("{}/onelake/{}/{}/Files/{path}", self.sim.base_url(), self.ws, self.lh);
+        let call = |method: reqwest::Method, query: &str, body: &str| {
+            self.client
+                .request(method, format!("{url}?{query}"))
+                .bearer_auth(&self.token)
+                .header("x-ms-version", "2023-11-03")
+                .body(body.to_string())
+                .send()
+        };
+        let created = call(reqwest::Method::PUT, "resource=file", "").await.expect("create");
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let appended =
+            call(reqwest::Method::PATCH, "action=append&position=0", content).await.expect("append");
+        assert_eq!(appended.status(), StatusCode::ACCEPTED);
+        let flushed = call(reqwest::Method::PATCH, &format!("action=flush&position={}", content.len()), "")
+            .await
+            .expect("flush");
+        assert_eq!(flushed.status(), StatusCode::OK);
+        format!("abfss://{}@onelake.dfs.fabric.microsoft.com/{}/Files/{path}", self.ws, self.lh)
+    }
+
     /// POST /sessions and wait (in simulated time) until idle.
     async fn idle_session(&self, body: Value) -> String {
         let r = self.post(&self.livy("/sessions"), body).await;
@@ -331,9 +366,11 @@ async fn session_lifecycle_from_sparse_acquisition_to_killed() {
 #[tokio::test]
 async fn session_echoes_request_and_ignores_unknown_fields() {
     let fx = start().await;
+    let env = fx.environment("env_standard").await;
+    let details = format!("{{\"id\" : \"{env}\"}}");
     let body = json!({
         "name": "echo-me", "kind": "sql", "heartbeatTimeoutInSecond": 60,
-        "conf": {"spark.fabric.environmentDetails": "{\"id\" : \"e3b5f1a0-0000-4000-8000-000000000001\"}"},
+        "conf": {"spark.fabric.environmentDetails": details},
         "tags": {"team": "sales"}, "driverMemory": "28g", "driverCores": 4, "numExecutors": 2
     });
     let r = fx.post(&fx.livy("/sessions"), body).await;
@@ -346,9 +383,11 @@ async fn session_echoes_request_and_ignores_unknown_fields() {
     assert_livy("SessionResponse", &r.body);
     let echo = &r.body["livyInfo"]["jobCreationRequest"];
     assert_eq!(echo["name"], "echo-me");
-    assert_eq!(
-        echo["conf"]["spark.fabric.environmentDetails"],
-        "{\"id\" : \"e3b5f1a0-0000-4000-8000-000000000001\"}"
+    assert_eq!(echo["conf"]["spark.fabric.environmentDetails"], details.as_str());
+    assert!(
+        r.body["log"].to_string().contains(&format!("Using environment env_standard ({env})")),
+        "{}",
+        r.body
     );
     assert_eq!(echo["driverMemory"], "28g");
     assert_eq!(echo["numExecutors"], 2);
@@ -611,11 +650,14 @@ async fn errors_and_output_slicing_with_real_engine() {
 #[tokio::test]
 async fn batch_succeeds_with_growing_log_and_echoed_conf() {
     let fx = start().await;
-    let file = format!("abfss://{}@onelake.dfs.fabric.microsoft.com/{}/Files/job.py", fx.ws, fx.lh);
+    let file = fx.upload("job.py", "total = 1 + 2\n").await;
+    fx.upload("lib.py", "def helper():\n    return 1\n").await;
+    let env = fx.environment("env_ml_libs").await;
+    let details = format!("{{\"id\" : \"{env}\"}}");
     let body = json!({
         "name": "livybatchdemo", "file": file, "args": ["--duration=120", "--mode", "full"],
         "pyFiles": ["Files/lib.py"], "jars": [], "files": [], "archives": [], "className": null,
-        "conf": {"spark.targetLakehouse": fx.lh, "spark.fabric.environmentDetails": "{\"id\" : \"e1\"}"}
+        "conf": {"spark.targetLakehouse": fx.lh, "spark.fabric.environmentDetails": details}
     });
     let r = fx.post(&fx.livy("/batches"), body).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
@@ -652,7 +694,7 @@ async fn batch_succeeds_with_growing_log_and_echoed_conf() {
     assert_eq!(r.body["livyInfo"]["currentState"], "success");
     let echo = &r.body["livyInfo"]["jobCreationRequest"];
     assert_eq!(echo["conf"]["spark.targetLakehouse"], fx.lh.as_str());
-    assert_eq!(echo["conf"]["spark.fabric.environmentDetails"], "{\"id\" : \"e1\"}");
+    assert_eq!(echo["conf"]["spark.fabric.environmentDetails"], details.as_str());
     assert_eq!(echo["args"], json!(["--duration=120", "--mode", "full"]));
     assert_eq!(echo["pyFiles"], json!(["Files/lib.py"]));
     assert_eq!(r.body["schedulerInfo"]["currentState"], "Ended");
@@ -664,8 +706,9 @@ async fn batch_succeeds_with_growing_log_and_echoed_conf() {
 #[tokio::test]
 async fn batch_named_fail_fails_with_traceback() {
     let fx = start().await;
-    let r =
-        fx.post(&fx.livy("/batches"), json!({"file": "Files/fail_job.py", "args": ["--duration=30"]})).await;
+    // A file outside OneLake, which the simulator cannot read: its name decides.
+    let file = "abfss://jobs@contosolake.dfs.core.windows.net/fail_job.py";
+    let r = fx.post(&fx.livy("/batches"), json!({"file": file, "args": ["--duration=30"]})).await;
     let id = r.body["id"].as_str().expect("id");
     fx.advance(120);
     let r = fx.get(&fx.livy(&format!("/batches/{id}"))).await;
@@ -683,7 +726,12 @@ async fn batch_named_fail_fails_with_traceback() {
 #[tokio::test]
 async fn batch_cancel_kills_it() {
     let fx = start().await;
-    let r = fx.post(&fx.livy("/batches"), json!({"file": "Files/long.py", "name": "long"})).await;
+    let r = fx
+        .post(
+            &fx.livy("/batches"),
+            json!({"file": "abfss://jobs@contosolake.dfs.core.windows.net/long.py", "name": "long"}),
+        )
+        .await;
     let id = r.body["id"].as_str().expect("id");
     let url = fx.livy(&format!("/batches/{id}"));
     fx.advance(60);

@@ -124,10 +124,10 @@ impl ApiError {
             method: method.to_string(),
             path: path.to_string(),
             status: Some(status),
-            code: parsed.code,
+            code: parsed.code.map(|c| cut(&c, MAX_FIELD)),
             code_was_numeric: parsed.numeric,
             message: truncate(&parsed.message),
-            request_id,
+            request_id: request_id.map(|id| cut(&id, MAX_FIELD)),
             retry_after,
         }))
     }
@@ -176,12 +176,15 @@ impl ApiError {
 }
 
 fn truncate(s: &str) -> String {
+    cut(s, MAX_MESSAGE)
+}
+
+/// Longest error code or request id kept (found by fuzzing: a body may make either any length).
+const MAX_FIELD: usize = 100;
+
+fn cut(s: &str, max: usize) -> String {
     let s = s.trim();
-    if s.chars().count() <= MAX_MESSAGE {
-        s.to_string()
-    } else {
-        s.chars().take(MAX_MESSAGE).collect::<String>() + "…"
-    }
+    if s.chars().count() <= max { s.to_string() } else { s.chars().take(max).collect::<String>() + "…" }
 }
 
 #[derive(Debug, Default)]
@@ -203,6 +206,14 @@ fn parse_body(status: u16, headers: &HeaderMap, body: &[u8]) -> Parsed {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() {
+        // Azure Storage names the error in a header (a HEAD answer has no body).
+        if let Some(code) = headers.get("x-ms-error-code").and_then(|v| v.to_str().ok()) {
+            return Parsed {
+                code: Some(code.to_string()),
+                message: reason(status).to_string(),
+                ..Parsed::default()
+            };
+        }
         // Databricks front ends name the reason in a header when the body is empty.
         let message = headers
             .get("x-databricks-reason-phrase")
@@ -253,6 +264,16 @@ fn parse_json(status: u16, obj: &serde_json::Map<String, Value>) -> Parsed {
             }
         }
         return Parsed { code: fabric.error_code, message, request_id: fabric.request_id, numeric: false };
+    }
+    // Azure Storage (OneLake's ADLS Gen2 API): {"error": {"code", "message"}}; the message
+    // carries `RequestId:…` and `Time:…` lines after the sentence.
+    if let Some(Value::Object(err)) = obj.get("error") {
+        let text = |k: &str| err.get(k).and_then(Value::as_str).map(str::to_string);
+        let full = text("message").unwrap_or_else(|| reason(status).to_string());
+        let request_id =
+            full.lines().find_map(|l| l.strip_prefix("RequestId:")).map(|r| r.trim().to_string());
+        let message = full.lines().next().unwrap_or_default().to_string();
+        return Parsed { code: text("code"), message, request_id, numeric: false };
     }
     // Databricks: string or legacy integer error_code.
     if let Some(code) = obj.get("error_code") {

@@ -142,6 +142,7 @@ impl Endpoint {
             method,
             path: path.into(),
             query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotency,
             policy: None,
@@ -151,6 +152,24 @@ impl Endpoint {
     }
 }
 
+/// What a request carries.
+enum Body {
+    Json(Value),
+    /// Raw bytes (OneLake appends), sent as `application/octet-stream`. `Bytes` clones share
+    /// the buffer, so a retry does not copy the chunk.
+    Bytes(bytes::Bytes),
+}
+
+/// A successful answer with its headers (for calls whose answer is in them, e.g. a HEAD's
+/// `Content-Length`).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    /// The JSON body (`{}` when empty; `Null` when the call did not want one).
+    pub body: Value,
+}
+
 /// One request being built; nothing is sent until [`Call::send`] or [`Call::fetch`].
 #[must_use = "a call does nothing until sent"]
 pub struct Call<'a> {
@@ -158,7 +177,10 @@ pub struct Call<'a> {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
-    body: Option<Result<Value, String>>,
+    /// Extra request headers (`x-ms-version`, `If-None-Match`); never credentials, which come
+    /// from the authenticator.
+    headers: Vec<(&'static str, String)>,
+    body: Option<Result<Body, String>>,
     idempotency: Idempotency,
     policy: Option<RetryPolicy>,
     timeout: Option<Duration>,
@@ -182,7 +204,19 @@ impl Call<'_> {
 
     /// A JSON body.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(serde_json::to_value(body).map_err(|e| e.to_string()));
+        self.body = Some(serde_json::to_value(body).map(Body::Json).map_err(|e| e.to_string()));
+        self
+    }
+
+    /// A raw body (`application/octet-stream`).
+    pub fn bytes(mut self, body: bytes::Bytes) -> Self {
+        self.body = Some(Ok(Body::Bytes(body)));
+        self
+    }
+
+    /// An extra request header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -213,13 +247,24 @@ impl Call<'_> {
 
     /// Send when only success matters: any 2xx is success, whatever its body (some gateways
     /// answer a DELETE with `OK` or an HTML page).
-    pub async fn execute(mut self) -> Result<(), ApiError> {
+    pub async fn execute(self) -> Result<(), ApiError> {
+        self.status_only().answer().await.map(drop)
+    }
+
+    /// Accept any 2xx body, JSON or not (HEAD, DELETE, storage calls that answer nothing).
+    pub fn status_only(mut self) -> Self {
         self.body_wanted = false;
-        self.send().await.map(drop)
+        self
     }
 
     /// Send and read the JSON answer (an empty body reads as `{}`).
     pub async fn send(self) -> Result<Value, ApiError> {
+        self.answer().await.map(|a| a.body)
+    }
+
+    /// Send when the answer's headers matter too (the body is read as JSON unless the call only
+    /// wants a status: see [`Call::status_only`]).
+    pub async fn answer(self) -> Result<Answer, ApiError> {
         let ep = self.ep;
         let policy = self.policy.as_ref().unwrap_or(&ep.policy);
         let path = self.path.as_str();
@@ -251,8 +296,16 @@ impl Call<'_> {
             for (name, value) in headers {
                 req = req.header(name, value);
             }
-            if let Some(b) = &body {
-                req = req.json(b);
+            for (name, value) in &self.headers {
+                req = req.header(*name, value.as_str());
+            }
+            match &body {
+                Some(Body::Json(b)) => req = req.json(b),
+                Some(Body::Bytes(b)) => {
+                    req =
+                        req.header(reqwest::header::CONTENT_TYPE, "application/octet-stream").body(b.clone())
+                }
+                None => {}
             }
             if let Some(t) = self.timeout {
                 req = req.timeout(t);
@@ -273,9 +326,10 @@ impl Call<'_> {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
+                    let answer = |body| Answer { status: status.as_u16(), headers: headers.clone(), body };
                     match resp.bytes().await {
-                        Ok(_) if status.is_success() && !self.body_wanted => return Ok(Value::Null),
-                        Ok(bytes) if status.is_success() => return decode(m, path, &bytes),
+                        Ok(_) if status.is_success() && !self.body_wanted => return Ok(answer(Value::Null)),
+                        Ok(bytes) if status.is_success() => return decode(m, path, &bytes).map(answer),
                         Ok(bytes) => ApiError::from_response(
                             m,
                             path,

@@ -4,7 +4,8 @@
 //! - [`http`]: the process-wide reqwest client and the per-workspace [`Endpoint`] (auth headers,
 //!   timeouts, retries, the throttle [`gate`], token refresh, error parsing).
 //! - [`error`]: [`ApiError`], one type for every failure, from every body shape the services send.
-//! - [`livy`], [`databricks`]: typed clients and tolerant wire models.
+//! - [`livy`], [`databricks`]: typed clients and tolerant wire models; [`onelake`]: uploads to a
+//!   lakehouse's `Files/` through OneLake's ADLS Gen2 API.
 //! - [`paging`]: lazy page streams; [`wire`]: enums with `Other`, [`Fetched`] objects with their
 //!   raw JSON.
 
@@ -13,6 +14,7 @@ pub mod error;
 pub mod gate;
 pub mod http;
 pub mod livy;
+pub mod onelake;
 pub mod paging;
 pub mod wire;
 
@@ -20,5 +22,6 @@ pub use databricks::DatabricksClient;
 pub use error::{ApiError, ErrorKind};
 pub use http::{ApiKind, Call, Endpoint, Idempotency, RetryPolicy};
 pub use livy::LivyClient;
+pub use onelake::OneLakeClient;
 pub use paging::{Page, Pages};
 pub use wire::Fetched;

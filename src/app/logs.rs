@@ -180,7 +180,7 @@ impl App {
 
 /// How many of `new`'s first lines repeat the end of `old` (Livy sends the last few lines
 /// every time).
-fn overlap(old: &[String], new: &[String]) -> usize {
+pub fn overlap(old: &[String], new: &[String]) -> usize {
     (1..=old.len().min(new.len())).rev().find(|&k| old[old.len() - k..] == new[..k]).unwrap_or(0)
 }
 

@@ -15,6 +15,8 @@ pub enum Audience {
     AzureDatabricks,
     /// Azure Resource Manager (the Databricks SP management token).
     Arm,
+    /// Azure Storage: OneLake's ADLS Gen2 API (uploading a batch's local file).
+    Storage,
 }
 
 const FABRIC_RESOURCE: &str = "https://api.fabric.microsoft.com";
@@ -22,6 +24,11 @@ const POWER_BI_SCOPE: &str = "https://analysis.windows.net/powerbi/api/.default"
 const POWER_BI_RESOURCE: &str = "https://analysis.windows.net/powerbi/api";
 const ARM_RESOURCE: &str = "https://management.core.windows.net/";
 const DATABRICKS_SCOPE: &str = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default";
+/// OneLake takes Azure Storage tokens, not Fabric API ones (fabric-livy.md §1.6).
+const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";
+const STORAGE_RESOURCE: &str = "https://storage.azure.com/";
+/// The delegated permission Azure Storage defines for signed-in users.
+const STORAGE_DELEGATED: &str = "https://storage.azure.com/user_impersonation";
 
 impl Audience {
     /// The v2 client-credentials scope (`…/.default`).
@@ -31,6 +38,7 @@ impl Audience {
             Audience::PowerBi => POWER_BI_SCOPE,
             Audience::AzureDatabricks => DATABRICKS_SCOPE,
             Audience::Arm => ARM_SCOPE,
+            Audience::Storage => STORAGE_SCOPE,
         }
     }
 
@@ -41,6 +49,7 @@ impl Audience {
             Audience::PowerBi => POWER_BI_RESOURCE,
             Audience::AzureDatabricks => AZURE_DATABRICKS_APP_ID,
             Audience::Arm => ARM_RESOURCE,
+            Audience::Storage => STORAGE_RESOURCE,
         }
     }
 
@@ -51,6 +60,7 @@ impl Audience {
             Audience::Fabric => {
                 FABRIC_DELEGATED_SCOPES.iter().map(|s| format!("{FABRIC_RESOURCE}/{s}")).collect()
             }
+            Audience::Storage => vec![STORAGE_DELEGATED.to_string()],
             other => vec![other.scope().to_string()],
         }
     }
@@ -69,5 +79,7 @@ mod tests {
             "https://api.fabric.microsoft.com/Lakehouse.Execute.All"
         );
         assert_eq!(Audience::Fabric.delegated_scopes().len(), FABRIC_DELEGATED_SCOPES.len());
+        assert_eq!(Audience::Storage.scope(), "https://storage.azure.com/.default");
+        assert_eq!(Audience::Storage.resource(), "https://storage.azure.com/");
     }
 }

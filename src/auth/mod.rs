@@ -153,6 +153,18 @@ pub fn fabric_authenticator(spec: &FabricAuth, ctx: &AuthContext) -> Result<Shar
     }
 }
 
+/// The authenticator for a Fabric workspace's OneLake (audience Azure Storage). A fixed token
+/// (the simulator's demo token, an environment token) cannot be exchanged for another audience,
+/// so it is sent as it is: OneLake refuses it unless it was issued for Azure Storage.
+pub fn onelake_authenticator(spec: &FabricAuth, ctx: &AuthContext) -> Result<SharedAuthenticator, AuthError> {
+    match spec {
+        FabricAuth::Entra { credential, endpoints } => {
+            entra_authenticator(credential, endpoints, Audience::Storage, ctx)
+        }
+        FabricAuth::Static { token } => Ok(Arc::new(StaticBearer::new("static", token.clone()))),
+    }
+}
+
 /// The authenticator for a Databricks workspace at `host` (`https://adb-….azuredatabricks.net`;
 /// used by OAuth M2M to find `/oidc`).
 pub fn databricks_authenticator(

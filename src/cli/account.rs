@@ -35,7 +35,7 @@ fn epoch_ms(v: Option<i64>) -> String {
 }
 
 fn print_doc(doc: &Value) {
-    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
+    println!("{}", output::json_text(doc));
 }
 
 pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
@@ -79,6 +79,7 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
                 })),
                 Format::Table => {
                     println!("{}", created.token_value.expose_secret());
+                    let id = output::safe(&id);
                     eprintln!("Token {id} created in {}; this is the only time its value is shown.", ws.name);
                 }
             }
@@ -124,6 +125,11 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
         SecretsCommand::List(a) => &a.ws,
         SecretsCommand::Put(a) => &a.ws,
         SecretsCommand::Delete(a) => &a.ws,
+        // Scopes and ACLs: `scopes.rs`.
+        SecretsCommand::CreateScope(a) => return super::scopes::create_scope(ctx, a).await,
+        SecretsCommand::DeleteScope(a) => return super::scopes::delete_scope(ctx, a).await,
+        SecretsCommand::Acls(a) => return super::scopes::acls(ctx, a).await,
+        SecretsCommand::Acl(c) => return super::scopes::acl(ctx, c).await,
     };
     let (ws, d) = client(ctx, args)?;
     let format = args.output;
@@ -173,6 +179,10 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
             d.delete_secret(&a.scope, &a.key).await.map_err(|e| failed(ws, e))?;
             println!("{}: secret {}/{} deleted", ws.name, a.scope, a.key);
         }
+        SecretsCommand::CreateScope(_)
+        | SecretsCommand::DeleteScope(_)
+        | SecretsCommand::Acls(_)
+        | SecretsCommand::Acl(_) => {}
     }
     Ok(())
 }

@@ -24,6 +24,8 @@ pub struct Context {
     /// What the user should know about how this run was set up (printed; the monitor shows
     /// them too).
     pub notes: Vec<String>,
+    /// The configuration's advice (already printed on stderr; the monitor shows it too).
+    pub warnings: Vec<String>,
     sim: Option<Sim>,
 }
 
@@ -31,9 +33,10 @@ pub struct Context {
 /// on stderr, so a command stops at the first one with `?`.
 pub type CmdResult<T = ()> = Result<T, ExitCode>;
 
-/// Print why a command cannot go on and give its exit status.
+/// Print why a command cannot go on and give its exit status. The message often quotes the
+/// server, so it is made safe for the terminal.
 pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("sparkdeck: {message}");
+    eprintln!("sparkdeck: {}", super::output::safe(&message.to_string()));
     ExitCode::from(code)
 }
 
@@ -76,20 +79,27 @@ impl Context {
             (loaded, None)
         };
         for warning in &loaded.warnings {
-            eprintln!("sparkdeck: warning: {warning}");
+            eprintln!("sparkdeck: warning: {}", super::output::safe(warning));
         }
         if loaded.fabric.is_empty() && loaded.databricks.is_empty() {
-            let file = config::paths::default_config_file()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "config.toml".into());
-            return Err(fail(
-                2,
-                format!(
-                    "no workspaces configured. Describe them in {file} (see config.example.toml), or set up \
-                     ~/.databrickscfg / DATABRICKS_HOST for Databricks; `sparkdeck --demo …` tries everything \
-                     on the built-in simulator."
+            let demo = "`sparkdeck --demo …` tries everything on the built-in simulator.";
+            let message = match &loaded.path {
+                // The file read is to blame (an empty `--config` file is not the default's fault);
+                // with a file, ~/.databrickscfg is read only for the profiles it names.
+                Some(path) => format!(
+                    "no workspaces configured: {} has no [[fabric]] or [[databricks]] table (see \
+                     config.example.toml; `profile = \"NAME\"` uses a ~/.databrickscfg profile). {demo}",
+                    path.display()
                 ),
-            ));
+                None => format!(
+                    "no workspaces configured. Describe them in {} (see config.example.toml), or set up \
+                     ~/.databrickscfg / DATABRICKS_HOST for Databricks; {demo}",
+                    config::paths::default_config_file()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "config.toml".into())
+                ),
+            };
+            return Err(fail(2, message));
         }
         let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
         let mut ctx = AuthContext::new(http.clone(), data_dir.clone());
@@ -101,6 +111,7 @@ impl Context {
         for note in &notes {
             eprintln!("sparkdeck: {note}");
         }
+        let warnings = loaded.warnings;
         Ok(Context {
             workspaces,
             settings: loaded.settings,
@@ -108,6 +119,7 @@ impl Context {
             data_dir,
             clock,
             notes,
+            warnings,
             sim,
         })
     }

@@ -38,6 +38,7 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
                 .map(|(id, name)| Lakehouse { id, name: Some(name) })
                 .collect(),
             endpoint: sim.base_url().to_string(),
+            onelake_endpoint: sim.onelake_url(),
             auth: FabricAuth::Static { token: SecretString::from(ws.token) },
             origin: origin.clone(),
         })

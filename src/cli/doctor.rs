@@ -12,19 +12,39 @@ pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> CmdResult {
     let mut failures = 0;
     for ws in chosen {
         let outcome = check(ws).await;
-        print!("{}", report(ws, &outcome));
+        // Server answers (names, errors) are quoted: safe for the terminal.
+        print!("{}", super::output::safe(&report(ws, &outcome)));
         if outcome.is_err() {
             failures += 1;
         }
     }
+    let keys_ok = check_keys(ctx);
     if ctx.settings.read_only {
         println!("read_only = true: actions are refused.");
     }
-    if failures == 0 {
-        Ok(())
-    } else {
+    if failures > 0 {
         println!("{failures} workspace(s) need attention.");
-        Err(ExitCode::from(1))
+    }
+    if failures == 0 && keys_ok { Ok(()) } else { Err(ExitCode::from(1)) }
+}
+
+/// `[keys]` as the monitor would apply it (the monitor refuses to start with a bad one).
+fn check_keys(ctx: &Context) -> bool {
+    if ctx.settings.keys.is_empty() {
+        return true;
+    }
+    let file = ctx.config_path.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default();
+    println!("[keys]{file}");
+    match super::keys::keymap(&ctx.settings, ctx.config_path.as_deref()) {
+        Ok(_) => {
+            println!("  ok:        {} command(s) rebound; no key does two things", ctx.settings.keys.len());
+            true
+        }
+        Err(e) => {
+            println!("  FAILED:    {e}");
+            println!("  fix:       correct that line; the monitor does not start until [keys] is valid");
+            false
+        }
     }
 }
 
@@ -77,10 +97,35 @@ fn report(ws: &Workspace, outcome: &Result<String, Error>) -> String {
         }
         Err(e) => {
             out += &format!("  FAILED:    {e}\n");
-            if let Some(fix) = hints::fix(ws.service, e) {
+            if let Some(steps) = not_a_workspace_user(ws, e) {
+                out += &steps;
+            } else if let Some(fix) = hints::fix(ws.service, e) {
                 out += &format!("  fix:       {fix}\n");
             }
         }
     }
     out
+}
+
+/// A Microsoft Entra service principal the Databricks workspace does not know: the exact
+/// command a workspace admin runs to add it, and the route that needs no admin.
+fn not_a_workspace_user(ws: &Workspace, e: &Error) -> Option<String> {
+    let api = e.api()?;
+    let message = api.message.to_ascii_lowercase();
+    let refused = api.kind == crate::api::ErrorKind::Forbidden
+        && (message.contains("unauthorized access to org") || message.contains("not a member"));
+    if ws.service != Service::Databricks || !refused {
+        return None;
+    }
+    let id = ws.describe_auth()?;
+    let app = id.principal.filter(|p| uuid::Uuid::parse_str(p).is_ok())?;
+    let name = super::created::quoted(&ws.name);
+    Some(format!(
+        "  fix:       the service principal {app} is not a user of this workspace. A workspace admin adds it\n\
+         \x20            (signed in as themselves, with this workspace configured for them):\n\
+         \x20              sparkdeck principals add {app} --workspace {name}\n\
+         \x20            or, if it has Contributor on the workspace's Azure resource, it adds itself on first use\n\
+         \x20            when this workspace sets, in config.toml:\n\
+         \x20              sp_management_resource_id = \"/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>\"\n"
+    ))
 }

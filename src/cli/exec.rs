@@ -101,7 +101,7 @@ fn progress() -> impl Fn(&str) {
     let tty = std::io::stderr().is_terminal();
     move |state: &str| {
         if tty {
-            eprintln!("sparkdeck: starting: {state}");
+            eprintln!("sparkdeck: starting: {}", output::safe(state));
         }
     }
 }
@@ -137,7 +137,7 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
             if let (Some(repl), Some(id)) = (&repl, id) {
                 eprintln!("sparkdeck: cancelling statement {id}");
                 if let Err(e) = statements::cancel(ws, repl, &id).await {
-                    eprintln!("sparkdeck: could not cancel statement {id}: {e}");
+                    eprintln!("sparkdeck: could not cancel statement {id}: {}", output::safe(&e.to_string()));
                 }
             }
             Err("interrupted".to_string())
@@ -147,6 +147,7 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
     if let Some(repl) = repl.filter(Repl::is_owned)
         && let Err(e) = statements::release(ws, &repl).await
     {
+        let e = output::safe(&e.to_string()).into_owned();
         eprintln!("sparkdeck: could not give back {} (it ends by itself when idle): {e}", repl.describe());
     }
     match outcome {
@@ -165,11 +166,11 @@ fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -
                 _ => "ok",
             };
             let doc = json!({"workspace": ws.name, "status": status, "output": output_json(output.as_ref())});
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            println!("{}", output::json_text(&doc));
         }
         Format::Table => match &output {
             _ if phase == Phase::Cancelled => eprintln!("sparkdeck: the statement was cancelled"),
-            Some(Output::Text(text)) => println!("{text}"),
+            Some(Output::Text(text)) => println!("{}", output::safe(text)),
             Some(Output::Table(t)) => {
                 let headers: Vec<&str> = t.columns.iter().map(String::as_str).collect();
                 print!("{}", output::plain(&headers, t.rows.clone(), "(no rows)"));
@@ -178,9 +179,9 @@ fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -
                 }
             }
             Some(Output::Error { name, value, traceback }) => {
-                eprintln!("{name}: {value}");
+                eprintln!("{}: {}", output::safe(name), output::safe(value));
                 for line in traceback {
-                    eprintln!("{line}");
+                    eprintln!("{}", output::safe(line));
                 }
             }
             Some(Output::Empty) | None => {}

@@ -43,12 +43,12 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
             Ok(mut listing) => {
                 rows.append(&mut listing.rows);
                 for w in listing.warnings {
-                    eprintln!("sparkdeck: warning: {}: {w}", ws.name);
+                    eprintln!("sparkdeck: warning: {}: {}", ws.name, output::safe(&w.to_string()));
                 }
             }
             Err(e) => {
                 failed = true;
-                eprintln!("sparkdeck: {}: {e}", ws.name);
+                eprintln!("sparkdeck: {}: {}", ws.name, output::safe(&e.to_string()));
             }
         }
     }
@@ -86,7 +86,7 @@ pub async fn find<'a>(
         }
     }
     for (name, e) in &failures {
-        eprintln!("sparkdeck: {name}: {e}");
+        eprintln!("sparkdeck: {name}: {}", output::safe(&e.to_string()));
     }
     Err(fail(1, format!("no {} with id {id:?} found", kind.singular())))
 }
@@ -99,7 +99,7 @@ pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
 
 fn print_row(row: &Resource, format: Format, now: jiff::Timestamp) {
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&output::row_json(row)).unwrap_or_default() + "\n",
+        Format::Json => output::json_text(&output::row_json(row)) + "\n",
         Format::Table => output::detail(row, now),
     };
     print!("{text}");

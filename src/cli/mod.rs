@@ -1,15 +1,24 @@
 //! Command-line definitions (clap) and the entry points `main` dispatches to.
 
 pub mod account;
+pub mod cluster_create;
 pub mod context;
+mod create_args;
+pub mod created;
 pub mod demo;
 pub mod doctor;
 pub mod exec;
+pub mod keys;
 pub mod list;
 pub mod logging;
 pub mod monitor;
 pub mod output;
+pub mod principals;
 pub mod resources;
+pub mod runs_submit;
+pub mod scopes;
+pub mod spec_input;
+pub mod submit;
 mod wait;
 
 use std::net::SocketAddr;
@@ -19,6 +28,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use self::context::CmdResult;
+pub use self::create_args::*;
 use crate::sim::{FaultSpec, Sim, SimOptions};
 
 /// Terminal monitor and console for Spark in Microsoft Fabric (Livy) and Azure Databricks.
@@ -26,6 +36,7 @@ use crate::sim::{FaultSpec, Sim, SimOptions};
 /// With no command, opens the monitor. Workspaces come from config.toml (--config,
 /// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
 /// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
+/// Text output drops the terminal escapes a server may send; `-o json` keeps every value exactly.
 /// Exit status: 0 success, 1 an API error or nothing found, 2 a usage or configuration error.
 #[derive(Debug, Parser)]
 #[command(name = "sparkdeck", version, about, long_about)]
@@ -79,9 +90,12 @@ pub enum Command {
     /// Databricks personal access tokens of the signed-in identity.
     #[command(subcommand)]
     Tokens(TokensCommand),
-    /// Databricks secret scopes and secrets.
+    /// Databricks secret scopes, secrets and their ACLs.
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Databricks service principals of the workspace (SCIM).
+    #[command(subcommand)]
+    Principals(PrincipalsCommand),
     /// Check every configured workspace: identity, token audience and expiry, a live call,
     /// and the fix when something fails.
     Doctor(DoctorArgs),
@@ -100,6 +114,8 @@ pub enum SessionsCommand {
     /// Run code once and print what it produced: in a REPL of sparkdeck's own (a Fabric
     /// high-concurrency session, given back afterwards) or, with --session, in an existing one.
     Exec(SessionExecArgs),
+    /// Create a Livy session and print its id (--wait: until it is idle).
+    Create(SessionCreateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +126,14 @@ pub enum BatchesCommand {
     Get(TargetArgs),
     /// Cancel a batch (Livy DELETE).
     Cancel(ActionArgs),
+    /// Submit a Livy batch job and print its id. A local FILE (and local --py-files, --jars,
+    /// --files, --archives) is first uploaded to the lakehouse's Files/sparkdeck/uploads/ through
+    /// OneLake. --wait follows it to the end (exit 1 unless it succeeded); --logs prints its log
+    /// meanwhile.
+    Submit(BatchSubmitArgs),
+    /// Submit a batch again as it was submitted (its livyInfo.jobCreationRequest), edited by
+    /// --json and the flags.
+    Resubmit(BatchResubmitArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +159,18 @@ pub enum ClustersCommand {
     /// Run code once on a running all-purpose cluster (an execution context, destroyed
     /// afterwards) and print what it produced.
     Exec(ClusterExecArgs),
+    /// Create a cluster from --json (the Clusters API body) or the flags; print its id
+    /// (--wait: until RUNNING).
+    Create(ClusterCreateArgs),
+    /// Replace a cluster's configuration (a RUNNING cluster restarts); --json or the flags are
+    /// laid over its current configuration.
+    Edit(ClusterEditArgs),
+    /// Delete a terminated cluster for good: it disappears from lists and cannot be started.
+    DeletePermanently(ClusterDeleteArgs),
+    /// The Databricks runtimes (spark_version keys) the workspace offers.
+    SparkVersions(WorkspaceArgs),
+    /// The node types the workspace offers.
+    NodeTypes(WorkspaceArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +189,9 @@ pub enum RunsCommand {
     Repair(ActionArgs),
     /// A run's output: result, error and stack trace, logs.
     Output(TargetArgs),
+    /// Submit a one-time run (jobs/runs/submit) and print its id (--wait: until it ends; exit 1
+    /// unless it succeeded).
+    Submit(Box<RunSubmitArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,6 +214,33 @@ pub enum SecretsCommand {
     Put(SecretPutArgs),
     /// Delete a secret.
     Delete(SecretKeyArgs),
+    /// Create a Databricks-backed secret scope (you get MANAGE on it).
+    CreateScope(SecretScopeArgs),
+    /// Delete a secret scope and every secret in it.
+    DeleteScope(SecretScopeArgs),
+    /// The ACLs of a scope: who may READ, WRITE or MANAGE it.
+    Acls(SecretScopeArgs),
+    /// One principal's permission on a scope: get, put or delete it.
+    #[command(subcommand)]
+    Acl(AclCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AclCommand {
+    /// The principal's permission on the scope.
+    Get(AclArgs),
+    /// Grant the principal a permission on the scope (replacing any other).
+    Put(AclPutArgs),
+    /// Take the principal's permission away.
+    Delete(AclArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrincipalsCommand {
+    /// The workspace's service principals.
+    List(WorkspaceArgs),
+    /// Add a Microsoft Entra service principal (by its application id) to the workspace.
+    Add(PrincipalAddArgs),
 }
 
 #[derive(Debug, Clone, Args)]

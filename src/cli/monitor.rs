@@ -6,7 +6,6 @@ use tokio::sync::mpsc;
 
 use super::GlobalArgs;
 use super::context::{CmdResult, Context, fail};
-use crate::app::keymap::Keymap;
 use crate::app::{self, App, Editor};
 use crate::config::Theme as ThemeName;
 use crate::drafts::Drafts;
@@ -18,14 +17,17 @@ const MSG_QUEUE: usize = 256;
 /// How long quitting waits to give the editor's REPL back.
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The editor as it was left: the saved draft (or why it could not be read) and the history.
+/// The editor as it was left: the saved draft and the history, and what of them could not be
+/// read (shown when the editor opens).
 fn saved_editor(drafts: &Drafts) -> Editor {
-    let (draft, notice) = match drafts.load_draft() {
+    let (draft, draft_notice) = match drafts.load_draft() {
         Ok(draft) => (draft, None),
         Err(e) => (Default::default(), Some(e)),
     };
-    let mut editor = Editor::new(draft, drafts.load_history());
-    editor.notice = notice;
+    let history = drafts.read_history();
+    let notices: Vec<String> = draft_notice.into_iter().chain(history.notice).collect();
+    let mut editor = Editor::new(draft, history.entries);
+    editor.notice = (!notices.is_empty()).then(|| notices.join(" · "));
     editor
 }
 
@@ -35,7 +37,8 @@ async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::stateme
     match tokio::time::timeout(RELEASE_WAIT, crate::workspace::statements::release(ws, repl)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => eprintln!(
-            "sparkdeck: could not release the editor's session (Fabric ends it after 20 idle minutes): {e}"
+            "sparkdeck: could not release the editor's session (Fabric ends it after 20 idle minutes): {}",
+            super::output::safe(&e.to_string())
         ),
         Err(_) => eprintln!(
             "sparkdeck: releasing the editor's session timed out; Fabric ends it after 20 idle minutes"
@@ -47,12 +50,11 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     // No device-code prompt here: it would scribble over the screen. A sign-in that needs the
     // user shows in its pane, with `sparkdeck doctor` (which prompts) as the fix.
     let mut ctx = Context::open_quiet(global).await?;
-    let keymap = match Keymap::with_overrides(&ctx.settings.keys) {
+    let keymap = match super::keys::keymap(&ctx.settings, ctx.config_path.as_deref()) {
         Ok(k) => k,
         Err(e) => {
-            let file = ctx.config_path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default();
             ctx.close().await;
-            return Err(fail(2, format!("{file}{e}")));
+            return Err(fail(2, e));
         }
     };
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
@@ -81,6 +83,10 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     })
     .unwrap_or_else(|_| Theme::dark());
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
+    // Printed before the alternate screen hid them: say them again where the user looks.
+    if !ctx.warnings.is_empty() {
+        let _ = tx.try_send(app::Msg::Warning(format!("warning: {}", ctx.warnings.join(" · "))));
+    }
     let kept = workspaces.clone();
     let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, clock.clone(), tx);
     let notifications = ctx.settings.notifications.clone();

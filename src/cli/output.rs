@@ -1,5 +1,9 @@
 //! How headless commands print rows: aligned tables readable at 80 columns, or one JSON
-//! document that keeps the API's own fields.
+//! document that keeps the API's own fields. Every server string printed for a person goes
+//! through [`safe`] / [`safe_cell`] first; `-o json` stays exact (JSON escapes control
+//! characters itself).
+
+use std::borrow::Cow;
 
 use comfy_table::{ContentArrangement, Table, presets};
 use jiff::Timestamp;
@@ -13,6 +17,73 @@ pub enum Format {
     #[default]
     Table,
     Json,
+}
+
+/// `text` from a server, safe to print on a terminal: escape sequences (CSI `ESC [`, OSC
+/// `ESC ]` — clipboard writes, window titles, hyperlinks —, DCS, APC, their 8-bit forms) and
+/// every other control character are removed; newlines and tabs stay. (The TUI drops them as it
+/// draws.) Hand-rolled because it is one small state machine, and `strip-ansi-escapes` keeps
+/// the other control characters.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // A string sequence (OSC, DCS, SOS, PM, APC) runs to BEL or ST (`ESC \`, 0x9C); a line
+        // end also stops it, so an unterminated one cannot swallow the rest of a message.
+        let string_sequence = |chars: &mut std::iter::Peekable<std::str::Chars>| {
+            while let Some(&d) = chars.peek() {
+                if d == '\n' {
+                    break;
+                }
+                chars.next();
+                if d == '\u{7}' || d == '\u{9c}' || (d == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                    break;
+                }
+            }
+        };
+        // A control sequence (CSI) runs to its final byte, 0x40–0x7E.
+        let control_sequence = |chars: &mut std::iter::Peekable<std::str::Chars>| {
+            while let Some(d) = chars.next_if(|d| *d != '\n') {
+                if ('\u{40}'..='\u{7e}').contains(&d) {
+                    break;
+                }
+            }
+        };
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{1b}' => match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    control_sequence(&mut chars);
+                }
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    string_sequence(&mut chars);
+                }
+                // Two-character escapes (`ESC c` resets the terminal, `ESC 7` saves the cursor).
+                Some(d) if (' '..='~').contains(d) => {
+                    chars.next();
+                }
+                _ => {}
+            },
+            '\u{9b}' => control_sequence(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => string_sequence(&mut chars),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One table cell: [`safe`], on one line (newlines and tabs become spaces).
+pub fn safe_cell(text: &str) -> Cow<'_, str> {
+    match safe(text) {
+        clean if clean.contains(['\n', '\t']) => Cow::Owned(clean.replace(['\n', '\t'], " ")),
+        clean => clean,
+    }
 }
 
 /// One column: header, how important it is (lower survives narrow terminals), and its cell.
@@ -121,8 +192,10 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
         return format!("No {} found.\n", kind.plural());
     }
     let cols = columns(kind);
-    let cells: Vec<Vec<String>> =
-        rows.iter().map(|r| cols.iter().map(|c| capped((c.cell)(r, now))).collect()).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| cols.iter().map(|c| capped(safe_cell(&(c.cell)(r, now)).into_owned())).collect())
+        .collect();
     let mut keep: Vec<bool> = vec![true; cols.len()];
     // Natural width of each column (header or widest cell) plus two spaces of padding.
     let natural: Vec<usize> = (0..cols.len())
@@ -222,7 +295,11 @@ pub fn detail(r: &Resource, now: Timestamp) -> String {
         }
     }
     let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    fields.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k:<width$}  {v}\n")).collect()
+    fields
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k:<width$}  {}\n", safe_cell(&v)))
+        .collect()
 }
 
 /// A simple aligned table of text cells (tokens, secrets), or `empty` when there are no rows.
@@ -232,9 +309,9 @@ pub fn plain(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
     }
     let mut table = Table::new();
     table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
-    table.set_header(headers.iter().copied());
+    table.set_header(headers.iter().map(|h| safe_cell(h)));
     for row in rows {
-        table.add_row(row);
+        table.add_row(row.iter().map(|cell| safe_cell(cell)));
     }
     table.to_string().lines().map(|l| l.trim_end().to_string() + "\n").collect()
 }
@@ -266,7 +343,28 @@ pub fn row_json(r: &Resource) -> Value {
 /// All rows as one JSON array, pretty-printed.
 pub fn json(rows: &[Resource]) -> String {
     let doc = Value::Array(rows.iter().map(row_json).collect());
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into()) + "\n"
+    json_text(&doc) + "\n"
+}
+
+/// A JSON document, pretty-printed, as every `-o json` prints it: the values exactly, with DEL
+/// and the C1 controls (U+007F–U+009F: `U+009B` is a CSI to many terminals) written as `\u00XX`
+/// escapes — serde_json escapes only C0 — so the document is the same and still harmless on a
+/// terminal. (In JSON text such characters can only sit inside strings.)
+pub fn json_text(doc: &impl serde::Serialize) -> String {
+    escape_c1(serde_json::to_string_pretty(doc).unwrap_or_default())
+}
+
+/// Serialized JSON with DEL and C1 controls escaped (see [`json_text`]).
+pub fn escape_c1(text: String) -> String {
+    if !text.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{7f}'..='\u{9f}' => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -344,5 +442,36 @@ mod tests {
         assert_eq!(v["state"], "idle");
         let doc: Value = serde_json::from_str(&json(&[row])).unwrap_or(Value::Null);
         assert_eq!(doc.as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn server_escapes_are_removed_whole_and_plain_text_is_borrowed() {
+        assert!(matches!(safe("etl-nightly\tok\n"), Cow::Borrowed(_)));
+        let cases = [
+            ("\u{1b}]52;c;ZXZpbA==\u{7}name", "name"),
+            ("\u{1b}]0;title\u{1b}\\name", "name"),
+            ("\u{1b}[1;31mred\u{1b}[0m", "red"),
+            ("\u{9b}2Jclear\u{9d}8;;http://x\u{9c}link", "clearlink"),
+            ("\u{1b}Preset\u{1b}\\a\u{1b}cb\u{1b}7c", "abc"),
+            ("back\u{8}\u{8}space\r\u{0}\u{7f}", "backspace"),
+            // An unterminated sequence stops at the line's end, not the text's.
+            ("\u{1b}]0;never ends\nnext line", "\nnext line"),
+            ("\u{1b}[12", ""),
+            ("trailing \u{1b}", "trailing "),
+            ("naïve – 東京", "naïve – 東京"),
+        ];
+        for (raw, clean) in cases {
+            assert_eq!(safe(raw), clean, "{raw:?}");
+        }
+        assert_eq!(safe_cell("two\nlines\tand tab\u{1b}[K"), "two lines and tab");
+    }
+
+    #[test]
+    fn json_text_escapes_c1_and_del_but_reads_back_the_same() {
+        let doc = serde_json::json!({"name": "a\u{9b}2J\u{7f}b\u{1b}c", "n": 1});
+        let text = json_text(&doc);
+        assert!(text.chars().all(|c| c == '\n' || !c.is_control()), "{text:?}");
+        assert!(text.contains("a\\u009b2J\\u007fb\\u001bc"), "{text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).ok(), Some(doc));
     }
 }

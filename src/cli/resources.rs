@@ -29,6 +29,7 @@ pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> CmdResult {
         }
         SessionsCommand::Exec(args) => super::exec::in_session(ctx, args).await,
         SessionsCommand::KeepAlive(t) => change(ctx, Kind::Session, &t, Change::KeepAlive).await,
+        SessionsCommand::Create(args) => super::submit::create_session(ctx, &args).await,
     }
 }
 
@@ -37,6 +38,8 @@ pub async fn batches(ctx: &Context, cmd: BatchesCommand) -> CmdResult {
         BatchesCommand::List(args) => list::list(ctx, Kind::Batch, &args).await,
         BatchesCommand::Get(args) => list::get(ctx, Kind::Batch, &args).await,
         BatchesCommand::Cancel(args) => act(ctx, Kind::Batch, Action::CancelBatch, &args, wait::ended).await,
+        BatchesCommand::Submit(args) => super::submit::submit(ctx, &args).await,
+        BatchesCommand::Resubmit(args) => super::submit::resubmit(ctx, &args).await,
     }
 }
 
@@ -58,6 +61,13 @@ pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> CmdResult {
         ClustersCommand::Unpin(t) => change(ctx, Kind::Cluster, &t, Change::Pin(false)).await,
         ClustersCommand::Events(args) => events(ctx, &args).await,
         ClustersCommand::Exec(args) => super::exec::on_cluster(ctx, args).await,
+        ClustersCommand::Create(args) => super::cluster_create::create(ctx, &args).await,
+        ClustersCommand::Edit(args) => super::cluster_create::edit(ctx, &args).await,
+        ClustersCommand::DeletePermanently(args) => {
+            super::cluster_create::delete_permanently(ctx, &args).await
+        }
+        ClustersCommand::SparkVersions(args) => super::cluster_create::spark_versions(ctx, &args).await,
+        ClustersCommand::NodeTypes(args) => super::cluster_create::node_types(ctx, &args).await,
     }
 }
 
@@ -70,6 +80,7 @@ pub async fn runs(ctx: &Context, cmd: RunsCommand) -> CmdResult {
         RunsCommand::RunNow(args) => run_now(ctx, &args).await,
         RunsCommand::Repair(args) => repair(ctx, &args).await,
         RunsCommand::Output(t) => output(ctx, &t).await,
+        RunsCommand::Submit(args) => super::runs_submit::submit(ctx, &args).await,
     }
 }
 
@@ -87,9 +98,12 @@ fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
     match format {
         Format::Json => println!(
             "{}",
-            serde_json::json!({"workspace": ws.name, "kind": kind.singular(), "id": id, "result": note})
+            super::output::escape_c1(
+                serde_json::json!({"workspace": ws.name, "kind": kind.singular(), "id": id, "result": note})
+                    .to_string()
+            )
         ),
-        Format::Table => println!("{}: {note}", ws.name),
+        Format::Table => println!("{}: {}", ws.name, super::output::safe(note)),
     }
 }
 
@@ -126,7 +140,7 @@ async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, change: Change) -> Cm
 }
 
 /// `MIN:MAX` → an autoscale range.
-fn parse_autoscale(text: &str) -> Result<ClusterSize, String> {
+pub(super) fn parse_autoscale(text: &str) -> Result<ClusterSize, String> {
     let (min, max) =
         text.split_once(':').ok_or_else(|| format!("--autoscale takes MIN:MAX, got {text:?}"))?;
     let (min, max): (u32, u32) = match (min.trim().parse(), max.trim().parse()) {
@@ -158,17 +172,15 @@ async fn events(ctx: &Context, args: &EventsArgs) -> CmdResult {
     let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
     let events = actions::cluster_events(ws, &t.id, args.limit).await.map_err(|e| api_failure(ws, &e))?;
     match t.output {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&events.iter().map(|e| &e.raw).collect::<Vec<_>>())
-                .unwrap_or_default()
-        ),
+        Format::Json => {
+            println!("{}", super::output::json_text(&events.iter().map(|e| &e.raw).collect::<Vec<_>>()))
+        }
         Format::Table => {
             if events.is_empty() {
                 println!("No events.");
             }
             for e in &events {
-                println!("{}", logs::event_line(e));
+                println!("{}", super::output::safe(&logs::event_line(e)));
             }
         }
     }
@@ -180,7 +192,7 @@ async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> CmdResult {
     let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
     let note =
         actions::cancel_all(ws, args.job_id, args.all_queued).await.map_err(|e| api_failure(ws, &e))?;
-    println!("{}: {note}", ws.name);
+    println!("{}: {}", ws.name, super::output::safe(&note));
     Ok(())
 }
 
@@ -233,11 +245,11 @@ async fn output(ctx: &Context, t: &TargetArgs) -> CmdResult {
             .iter()
             .map(|o| serde_json::json!({"task_key": o.task_key, "output": o.output.raw}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        println!("{}", super::output::json_text(&doc));
         return Ok(());
     }
     for line in logs::output_lines(&outputs, &t.id) {
-        println!("{line}");
+        println!("{}", super::output::safe(&line));
     }
     Ok(())
 }

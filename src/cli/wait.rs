@@ -37,12 +37,21 @@ pub fn ended(r: &Resource) -> Option<Result<(), String>> {
     r.status.is_terminal().then_some(Ok(()))
 }
 
-/// A run that ended well.
+/// A run or batch that ended well.
 pub fn succeeded(r: &Resource) -> Option<Result<(), String>> {
     r.status.is_terminal().then(|| match r.status {
         crate::domain::Status::Succeeded => Ok(()),
-        other => Err(format!("the run ended {other} ({})", run_result(r))),
+        other => Err(format!("the {} ended {other} ({})", r.kind.singular(), run_result(r))),
     })
+}
+
+/// A session that can take statements.
+pub fn session_ready(r: &Resource) -> Option<Result<(), String>> {
+    match r.status {
+        crate::domain::Status::Ready | crate::domain::Status::Busy => Some(Ok(())),
+        s if s.is_terminal() => Some(Err(format!("the session ended {s} ({})", r.raw_state))),
+        _ => None,
+    }
 }
 
 fn run_result(r: &Resource) -> String {
@@ -66,6 +75,7 @@ pub async fn wait(
     let tty = std::io::stderr().is_terminal();
     let mut last_state = String::new();
     let progress = |state: &str, last: &mut String| {
+        let state = &*super::output::safe(state);
         let elapsed = format_duration(jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default());
         if tty {
             eprint!("\r\x1b[2K{} {id}: {state} ({elapsed})", kind.singular());

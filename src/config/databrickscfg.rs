@@ -131,15 +131,15 @@ struct CfgFile {
 impl CfgFile {
     /// `Ok(None)` when the file does not exist.
     fn read(path: &Path) -> Result<Option<CfgFile>, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match super::load::read_text(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
-                return Err(ConfigError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                    fix: "make the file readable, or point DATABRICKS_CONFIG_FILE elsewhere".into(),
-                });
+                let fix = match source.kind() {
+                    std::io::ErrorKind::InvalidData => "save the file as UTF-8 text",
+                    _ => "make the file readable, or point DATABRICKS_CONFIG_FILE elsewhere",
+                };
+                return Err(ConfigError::Read { path: path.to_path_buf(), source, fix: fix.into() });
             }
         };
         // Python's configparser neither unquotes nor unescapes values (Windows paths stay intact)
@@ -152,15 +152,25 @@ impl CfgFile {
         };
         let ini = Ini::load_from_str_opt(&text, options).map_err(|e| ConfigError::Databricks {
             source_name: format!("{}:{}:{}", path.display(), e.line, e.col),
-            message: format!("not a valid INI file: {}", e.msg),
+            // rust-ini says `expecting "[Some('='), Some(':')]"`: say `=` or `:`.
+            message: format!(
+                "not a valid INI file: {}",
+                e.msg
+                    .replace("\"[", "")
+                    .replace("]\"", "")
+                    .replace("Some('", "`")
+                    .replace("'), ", "` or ")
+                    .replace("')", "`")
+            ),
             fix: "each profile is a [name] line followed by `key = value` lines".into(),
         })?;
+        refuse_duplicates(path, &text)?;
         let mut profiles: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         for (section, props) in ini.iter() {
             let Some(section) = section else { continue };
             let entry = profiles.entry(section.to_string()).or_default();
             for (k, v) in props.iter() {
-                // configparser lower-cases keys; later duplicates win.
+                // configparser lower-cases keys (duplicates were refused above).
                 entry.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
             }
         }
@@ -185,6 +195,50 @@ impl CfgFile {
             ),
         }
     }
+}
+
+/// A profile or a key written twice is an error, as in the SDKs (Python's strict configparser:
+/// "section 'x' already exists", "option 'host' in section 'x' already exists"), naming both
+/// lines — merging them silently could point a profile at the wrong workspace. `[DEFAULT]` may
+/// repeat (configparser merges it), its keys may not. Lines are read as rust-ini reads them:
+/// `[name` up to the first `]`, keys before the first `=` or `:`, indented lines continue a value.
+fn refuse_duplicates(path: &Path, text: &str) -> Result<(), ConfigError> {
+    let mut sections: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut keys: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    let mut section: Option<&str> = None;
+    let at = |line: usize| format!("{}:{line}", path.display());
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let trimmed = raw.trim();
+        let indented = raw.starts_with([' ', '\t']);
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) || (indented && section.is_some()) {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix('[') {
+            let name = rest.split(']').next().unwrap_or(rest);
+            if let Some(first) = sections.insert(name, line).filter(|_| name != "DEFAULT") {
+                return Err(err(
+                    &at(line),
+                    format!("profile [{name}] is written twice, at lines {first} and {line}"),
+                    format!(
+                        "merge the two [{name}] sections into one (the Databricks CLI refuses this file too)"
+                    ),
+                ));
+            }
+            section = Some(name);
+            continue;
+        }
+        let (Some(name), Some(end)) = (section, trimmed.find(['=', ':'])) else { continue };
+        let key = trimmed[..end].trim().to_ascii_lowercase();
+        if let Some(first) = keys.insert((name, key.clone()), line) {
+            return Err(err(
+                &at(line),
+                format!("`{key}` is set twice in profile [{name}], at lines {first} and {line}"),
+                "keep one of them (the Databricks CLI refuses this file too)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// With no sparkdeck config file: the workspace the Databricks CLI would use, if any.

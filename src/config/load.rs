@@ -1,6 +1,7 @@
 //! Reading the config file: choosing it, parsing it with precise errors (file, line, column,
 //! key, fix), resolving it, and the permission warning for files that hold secrets.
 
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
@@ -27,14 +28,19 @@ pub fn load(
     env: &dyn Env,
 ) -> Result<LoadedConfig, ConfigError> {
     let text = match choose_config_file(cli_path, env, default_file) {
-        Some(choice) => match std::fs::read_to_string(&choice.path) {
+        Some(choice) => match read_text(&choice.path) {
             Ok(text) => Some((choice.path, text)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !choice.explicit => None,
+            Err(e) if e.kind() == ErrorKind::NotFound && !choice.explicit => None,
             Err(source) => {
-                let fix = if choice.explicit {
-                    "check the path given with --config or SPARKDECK_CONFIG".to_string()
-                } else {
-                    "make the file readable".to_string()
+                let fix = match source.kind() {
+                    ErrorKind::InvalidData => "save the file as UTF-8 text".to_string(),
+                    ErrorKind::InvalidInput => {
+                        "point --config or SPARKDECK_CONFIG at a regular file".to_string()
+                    }
+                    _ if choice.explicit => {
+                        "check the path given with --config or SPARKDECK_CONFIG".to_string()
+                    }
+                    _ => "make the file readable".to_string(),
                 };
                 return Err(ConfigError::Read { path: choice.path, source, fix });
             }
@@ -45,6 +51,36 @@ pub fn load(
         Some((path, text)) => load_text(path, &text, env),
         None => load_without_file(env),
     }
+}
+
+/// Config files are small; a larger one is not a config file.
+const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
+/// The text of a config file (`config.toml`, `~/.databrickscfg`). Only a regular file is read:
+/// a FIFO would block forever, a device never end (`InvalidInput`). Text that is not UTF-8 is
+/// `InvalidData`, naming the line and column of the first bad byte.
+pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what =
+            if meta.is_dir() { "a directory" } else { "not a regular file (a FIFO, socket or device)" };
+        return Err(std::io::Error::new(ErrorKind::InvalidInput, format!("it is {what}")));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        let message = format!("{} bytes is too large for a config file", meta.len());
+        return Err(std::io::Error::new(ErrorKind::InvalidInput, message));
+    }
+    let bytes = std::fs::read(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        std::io::Error::new(
+            ErrorKind::InvalidData,
+            format!("not UTF-8 text: invalid byte at line {line}, column {column}"),
+        )
+    })
 }
 
 /// No config file: the Databricks workspace the official CLI would use, default settings.
@@ -91,13 +127,14 @@ pub fn permission_warning(path: &Path, secrets: &[String]) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
+        // The problem and its fix first: the monitor's status line shows what fits.
         format!(
-            "{} holds a plain secret ({}) and is readable by other users (mode {:o}): run `chmod 600 {}`, \
-             or move the secret to an environment variable (`*_env` keys)",
+            "{} is readable by other users (mode {:o}) and holds a plain secret: run `chmod 600 {}`, \
+             or move it to an environment variable (`*_env` keys; here: {})",
             path.display(),
-            secrets.join(", "),
             mode & 0o777,
-            path.display()
+            path.display(),
+            secrets.join(", ")
         )
     })
 }
@@ -120,6 +157,12 @@ fn parse_error(path: &Path, source: &str, err: &toml::de::Error) -> ConfigError 
         && let Some(at) = find_assignment(table_body(source, span.start), &field)
     {
         span = span.start + at..span.start + at + field.len();
+    } else if source.get(span.clone()).is_some_and(|t| t.trim_start().starts_with(['[', '{']))
+        && let Some(value) = between(raw_message, "`", "`")
+        && let Some((at, len)) = find_key_of_value(table_body(source, span.start), &value)
+    {
+        // A value refused inside such a table (`authority_host = "http://…"`): the key that holds it.
+        span = span.start + at..span.start + at + len;
     }
     let location = Location::at(path.to_path_buf(), source, span.start);
     let (raw, custom_fix) = match raw_message.split_once(FIX_MARKER) {
@@ -190,6 +233,14 @@ fn table_body(source: &str, offset: usize) -> &str {
 fn find_assignment(text: &str, key: &str) -> Option<usize> {
     let re = Regex::new(&format!(r"(^|[\s{{,]){}\s*=", regex::escape(key))).ok()?;
     re.captures(text).and_then(|c| c.get(0)).map(|m| m.start() + m.as_str().find(key).unwrap_or(0))
+}
+
+/// Byte offset and length of the key assigned the string `value` in `text` (`key = "value"`).
+fn find_key_of_value(text: &str, value: &str) -> Option<(usize, usize)> {
+    let re =
+        Regex::new(&format!(r#"(?m)(^|[\s{{,])([A-Za-z0-9_-]+)\s*=\s*["']{}["']"#, regex::escape(value)))
+            .ok()?;
+    re.captures(text).and_then(|c| c.get(2)).map(|m| (m.start(), m.len()))
 }
 
 /// Does this text assign one of the secret keys (`token = …`, not `token_env = …`)?

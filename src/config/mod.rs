@@ -43,8 +43,16 @@ pub struct Settings {
     pub ui: UiSettings,
     pub poll: PollSettings,
     pub notifications: NotificationSettings,
-    /// `[keys]`: the user's keys, command name → keys (applied and checked by the monitor).
-    pub keys: Vec<(String, Vec<String>)>,
+    /// `[keys]`: the user's keys (applied and checked by the monitor and `doctor`).
+    pub keys: Vec<KeyOverride>,
+}
+
+/// One `[keys]` line: a command's name, the keys given for it, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    pub command: String,
+    pub keys: Vec<String>,
+    pub at: Option<Location>,
 }
 
 /// One Fabric workspace.
@@ -56,6 +64,8 @@ pub struct FabricWorkspace {
     pub lakehouses: Vec<Lakehouse>,
     /// Base URL of the Fabric REST API, without a trailing slash.
     pub endpoint: String,
+    /// Base URL of OneLake's ADLS Gen2 API (local files a batch names are uploaded there).
+    pub onelake_endpoint: String,
     pub auth: FabricAuth,
     pub origin: Origin,
 }

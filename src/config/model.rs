@@ -15,6 +15,8 @@ use super::error::FIX_MARKER;
 
 /// Default Fabric REST endpoint.
 pub const DEFAULT_FABRIC_ENDPOINT: &str = "https://api.fabric.microsoft.com";
+/// Default OneLake (ADLS Gen2 DFS) endpoint.
+pub const DEFAULT_ONELAKE_ENDPOINT: &str = "https://onelake.dfs.fabric.microsoft.com";
 
 /// The whole file.
 #[derive(Debug, Default, Deserialize)]
@@ -31,7 +33,7 @@ pub struct ConfigFile {
     pub notifications: NotificationSettings,
     /// `[keys]`: command name → key or keys, checked when the monitor starts.
     #[serde(default)]
-    pub keys: std::collections::BTreeMap<String, KeyList>,
+    pub keys: std::collections::BTreeMap<String, Spanned<KeyList>>,
     #[serde(default)]
     pub fabric: Vec<Spanned<FabricEntry>>,
     #[serde(default)]
@@ -170,6 +172,17 @@ impl<'de> Deserialize<'de> for BaseUrl {
     }
 }
 
+/// A sign-in authority: `https://` only ([`super::url::authority_url`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityUrl(pub String);
+
+impl<'de> Deserialize<'de> for AuthorityUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        super::url::authority_url(&s).map(AuthorityUrl).map_err(|e| de::Error::custom(e.with_fix()))
+    }
+}
+
 /// `[[fabric]]`: one Fabric workspace.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -181,6 +194,9 @@ pub struct FabricEntry {
     pub lakehouses: Vec<LakehouseEntry>,
     /// Default `https://api.fabric.microsoft.com`.
     pub endpoint: Option<BaseUrl>,
+    /// OneLake's DFS endpoint, where `batches submit` uploads local files; default
+    /// `https://onelake.dfs.fabric.microsoft.com`.
+    pub onelake_endpoint: Option<BaseUrl>,
     /// Default `{ method = "azure-cli" }`.
     pub auth: Option<Spanned<EntraAuthEntry>>,
 }
@@ -303,7 +319,7 @@ pub struct ServicePrincipalSecret {
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
     pub client_secret_env: Option<String>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 /// Gaps fall back to `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_CERTIFICATE_PATH`,
@@ -316,7 +332,7 @@ pub struct ServicePrincipalCertificate {
     pub certificate_path: Option<PathBuf>,
     pub password: Option<SecretString>,
     pub password_env: Option<String>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -332,7 +348,7 @@ pub struct AzureCli {
 pub struct DeviceCode {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -351,7 +367,7 @@ pub struct WorkloadIdentity {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
     pub token_file: Option<PathBuf>,
-    pub authority_host: Option<BaseUrl>,
+    pub authority_host: Option<AuthorityUrl>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -25,6 +25,28 @@ pub fn data_dir() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.data_dir().to_path_buf())
 }
 
+/// Create `dir` (and missing parents) readable by its owner only (0700), and close an existing
+/// `dir` that group or others may enter: it holds the log, drafts, history and sign-ins. Only
+/// `dir` itself is changed, never a parent that already exists (it may be `/tmp`).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            // Not ours to change (another owner) is no reason to stop: the files are 0600.
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700));
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)
+}
+
 /// Which config file to read and whether the user named it (a named file must exist).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigChoice {
@@ -112,5 +134,24 @@ mod tests {
             PathBuf::from("/home/u/sp.pem")
         );
         assert_eq!(resolve_relative(Path::new("/abs.pem"), Some(file), &env), PathBuf::from("/abs.pem"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_dirs_are_0700_and_only_the_leaf_is_closed() -> std::io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777);
+        let root = tempfile::tempdir()?;
+        std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755))?;
+        let new = root.path().join("a/b");
+        create_private_dir(&new)?;
+        assert_eq!((mode(&root.path().join("a"))?, mode(&new)?), (0o700, 0o700));
+        assert_eq!(mode(root.path())?, 0o755, "an existing parent is left alone");
+        let old = root.path().join("old");
+        std::fs::create_dir(&old)?;
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755))?;
+        create_private_dir(&old)?;
+        assert_eq!(mode(&old)?, 0o700, "an existing data directory is closed");
+        Ok(())
     }
 }

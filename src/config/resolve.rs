@@ -13,12 +13,12 @@ use super::databrickscfg;
 use super::env::Env;
 use super::error::{ConfigError, Location};
 use super::model::{
-    ConfigFile, DEFAULT_FABRIC_ENDPOINT, DatabricksAuthEntry, DatabricksEntry, DatabricksMethod,
-    EntraAuthEntry, FabricEntry,
+    ConfigFile, DEFAULT_FABRIC_ENDPOINT, DEFAULT_ONELAKE_ENDPOINT, DatabricksAuthEntry, DatabricksEntry,
+    DatabricksMethod, EntraAuthEntry, FabricEntry,
 };
 use super::paths::resolve_relative;
-use super::url::{base_url, host_name};
-use super::{DatabricksWorkspace, FabricWorkspace, Lakehouse, Origin, Settings};
+use super::url::{authority_url, base_url, host_name};
+use super::{DatabricksWorkspace, FabricWorkspace, KeyOverride, Lakehouse, Origin, Settings};
 use crate::auth::spec::{DatabricksAuth, EntraCredential, EntraEndpoints, FabricAuth};
 
 /// What a config file resolves to.
@@ -77,7 +77,15 @@ impl<'a> Resolver<'a> {
             ui: model.ui,
             poll: model.poll,
             notifications: model.notifications,
-            keys: model.keys.into_iter().map(|(name, keys)| (name, keys.into_vec())).collect(),
+            keys: model
+                .keys
+                .into_iter()
+                .map(|(command, keys)| KeyOverride {
+                    command,
+                    at: Some(self.location(&keys.span())),
+                    keys: keys.into_inner().into_vec(),
+                })
+                .collect(),
         };
         // Names select workspaces (`--workspace NAME`), so they are unique across both services.
         let mut seen: HashMap<String, Location> = HashMap::new();
@@ -124,6 +132,8 @@ impl<'a> Resolver<'a> {
         let workspace_id = entry.workspace_id.0;
         let name = entry.name.map(Spanned::into_inner).unwrap_or_else(|| workspace_id.clone());
         let endpoint = entry.endpoint.map(|e| e.0).unwrap_or_else(|| DEFAULT_FABRIC_ENDPOINT.to_string());
+        let onelake_endpoint =
+            entry.onelake_endpoint.map(|e| e.0).unwrap_or_else(|| DEFAULT_ONELAKE_ENDPOINT.to_string());
         let lakehouses =
             entry.lakehouses.into_iter().map(|l| Lakehouse { id: l.id.0, name: l.name }).collect();
         let mut env_vars = Vec::new();
@@ -142,6 +152,7 @@ impl<'a> Resolver<'a> {
             workspace_id,
             lakehouses,
             endpoint,
+            onelake_endpoint,
             auth: FabricAuth::Entra { credential, endpoints },
             origin: Origin { config_file: Some(self.location(span)), databrickscfg: None, env_vars },
         })
@@ -516,7 +527,7 @@ impl<'a> Resolver<'a> {
             None => match self.env.var("AZURE_AUTHORITY_HOST") {
                 Some(raw) => {
                     env_vars.push("AZURE_AUTHORITY_HOST".into());
-                    Some(base_url(&raw, true).map_err(|e| {
+                    Some(authority_url(&raw).map_err(|e| {
                         self.invalid(
                             span,
                             "AZURE_AUTHORITY_HOST",

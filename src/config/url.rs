@@ -25,14 +25,24 @@ impl UrlError {
 /// Databricks SDKs do the same to `host`).
 pub fn base_url(raw: &str, keep_path: bool) -> Result<String, UrlError> {
     let trimmed = raw.trim();
+    let shown = quoted(trimmed);
+    let lower = trimmed.to_ascii_lowercase();
+    if !trimmed.contains("://") && ["http:", "https:", "http/", "https/"].iter().any(|p| lower.starts_with(p))
+    {
+        // `http//::` would otherwise read as the host `http`.
+        return Err(UrlError {
+            message: format!("`{shown}` has a mistyped scheme (expected `https://`)"),
+            fix: "write it like https://host.example.com".into(),
+        });
+    }
     let with_scheme =
         if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
     let url = Url::parse(&with_scheme).map_err(|e| UrlError {
-        message: format!("`{trimmed}` is not a valid URL ({e})"),
+        message: format!("`{shown}` is not a valid URL ({e})"),
         fix: "write it like https://host.example.com".into(),
     })?;
     let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| UrlError {
-        message: format!("`{trimmed}` has no host name"),
+        message: format!("`{shown}` has no host name"),
         fix: "write it like https://host.example.com".into(),
     })?;
     match url.scheme() {
@@ -40,7 +50,7 @@ pub fn base_url(raw: &str, keep_path: bool) -> Result<String, UrlError> {
         "http" if is_loopback(host) => {}
         "http" => {
             return Err(UrlError {
-                message: format!("plain http is refused for `{trimmed}`: tokens would travel unencrypted"),
+                message: format!("plain http is refused for `{shown}`: tokens would travel unencrypted"),
                 fix: format!(
                     "use https://{}; http is only allowed on 127.0.0.1, ::1 or localhost",
                     &with_scheme["http://".len()..].trim_end_matches('/')
@@ -49,7 +59,7 @@ pub fn base_url(raw: &str, keep_path: bool) -> Result<String, UrlError> {
         }
         other => {
             return Err(UrlError {
-                message: format!("unsupported scheme `{other}` in `{trimmed}`"),
+                message: format!("unsupported scheme `{other}` in `{shown}`"),
                 fix: "use an https:// URL".into(),
             });
         }
@@ -65,6 +75,32 @@ pub fn base_url(raw: &str, keep_path: bool) -> Result<String, UrlError> {
         out.push_str(path.strip_suffix("/v1").unwrap_or(path));
     }
     Ok(out)
+}
+
+/// A URL as messages quote it: up to the first blank and at most 100 characters. A URL has no
+/// blanks, and what follows one is another line's text run on (fuzzing found a `host` line that
+/// had swallowed the `token = …` line after it).
+fn quoted(text: &str) -> String {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let cut: String = first.chars().take(100).collect();
+    if cut.len() < text.len() { format!("{cut} …") } else { cut }
+}
+
+/// A sign-in authority (`authority_host`, `AZURE_AUTHORITY_HOST`): as [`base_url`], but https
+/// only — the Entra clients refuse plain http even on loopback, so it is refused here, at load,
+/// rather than by every sign-in later.
+pub fn authority_url(raw: &str) -> Result<String, UrlError> {
+    let url = base_url(raw, true)?;
+    if url.starts_with("http://") {
+        return Err(UrlError {
+            message: format!("the sign-in authority `{}` must use https, even on loopback", raw.trim()),
+            fix: format!(
+                "use https://{} (a local fake authority needs TLS)",
+                url.trim_start_matches("http://")
+            ),
+        });
+    }
+    Ok(url)
 }
 
 /// 127.0.0.0/8, ::1 and `localhost`.
@@ -112,5 +148,31 @@ mod tests {
         assert!(err.fix.contains("https://adb-1.azuredatabricks.net"), "{err:?}");
         assert!(base_url("http://127.0.0.1.evil.com", false).is_err());
         assert!(base_url("ftp://x.example.com", false).is_err());
+    }
+
+    #[test]
+    fn mistyped_schemes_are_not_hosts() {
+        for raw in ["http//::", "https//adb-1.azuredatabricks.net", "HTTPS:adb-1.net", "http:/x.example.com"]
+        {
+            let err = base_url(raw, false).unwrap_err();
+            assert!(err.message.contains("mistyped scheme"), "{raw}: {err:?}");
+        }
+        assert!(base_url("http.example.com", false).is_ok(), "a host may start with `http`");
+        assert_eq!(base_url("localhost:8080", false).as_deref(), Ok("https://localhost:8080"));
+    }
+
+    #[test]
+    fn messages_quote_the_url_not_what_was_run_on_after_it() {
+        let err = base_url("https://adb-1.7.azure = dapi-secret", false).unwrap_err();
+        assert!(err.message.starts_with("`https://adb-1.7.azure …` is not a valid URL"), "{err:?}");
+        assert!(!format!("{err:?}").contains("dapi-secret"), "{err:?}");
+    }
+
+    #[test]
+    fn authorities_are_https_only_even_on_loopback() {
+        assert_eq!(authority_url("https://127.0.0.1:9443/").as_deref(), Ok("https://127.0.0.1:9443"));
+        let err = authority_url("http://127.0.0.1:9443").unwrap_err();
+        assert!(err.message.contains("must use https"), "{err:?}");
+        assert!(err.fix.contains("https://127.0.0.1:9443"), "{err:?}");
     }
 }

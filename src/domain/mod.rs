@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod clock;
+pub mod create;
 pub mod problem;
 pub mod resource;
 pub mod service;

@@ -135,6 +135,11 @@ impl Sim {
         &self.shared.base_url
     }
 
+    /// The simulated OneLake DFS endpoint (a Fabric workspace's `onelake_endpoint`).
+    pub fn onelake_url(&self) -> String {
+        format!("{}/onelake", self.shared.base_url)
+    }
+
     /// Shared state, for tests that assert on what the simulator holds.
     pub fn shared(&self) -> &Arc<SimShared> {
         &self.shared
@@ -148,6 +153,11 @@ impl Sim {
     /// One line per API: its base URL and the credentials to use.
     pub fn info_lines(&self) -> Vec<String> {
         let mut lines = self.shared.fabric().describe(&self.shared.base_url);
+        lines.push(format!(
+            "OneLake (Fabric onelake_endpoint): {}  token {}",
+            self.onelake_url(),
+            fabric::DEMO_TOKEN
+        ));
         lines.extend(self.shared.databricks().describe(&self.shared.base_url));
         lines.push(format!(
             "Control: POST {}/__sim/clock/advance {{\"seconds\":N}}, POST {}/__sim/faults {{\"spec\":\"...\"}}",

@@ -24,7 +24,9 @@ pub fn fix(service: Service, e: &Error) -> Option<String> {
         (_, ErrorKind::Throttled | ErrorKind::Capacity) => {
             "the service is throttling; wait and retry (sparkdeck honours Retry-After)".into()
         }
-        (Service::Databricks, ErrorKind::Forbidden) if message.contains("not a member") => {
+        (Service::Databricks, ErrorKind::Forbidden)
+            if message.contains("not a member") || message.contains("unauthorized access to org") =>
+        {
             "the service principal is not a user of this workspace: add it in Admin settings → Identity and \
              access → Service principals, or set sp_management_resource_id so a Contributor service principal \
              is added on first use"

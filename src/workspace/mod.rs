@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod convert;
+pub mod create;
 pub mod hints;
 pub mod logs;
 pub mod problem;
@@ -16,7 +17,7 @@ pub mod rows;
 pub mod statement_convert;
 pub mod statements;
 
-use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient};
+use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient, OneLakeClient};
 use crate::auth::{self, AuthContext, AuthDescription, AuthError, SharedAuthenticator};
 use crate::config::{LoadedConfig, Origin};
 
@@ -65,7 +66,8 @@ impl Error {
 /// A workspace's API clients.
 #[derive(Debug, Clone)]
 pub enum Clients {
-    Fabric(FabricClients),
+    /// Boxed: a Fabric workspace holds a client per lakehouse and for OneLake.
+    Fabric(Box<FabricClients>),
     Databricks(DatabricksClient),
 }
 
@@ -74,8 +76,12 @@ pub struct FabricClients {
     pub workspace_id: String,
     /// The Livy API of each configured lakehouse, with its display label (name or id).
     pub lakehouses: Vec<(String, LivyClient)>,
-    /// Workspace-level monitoring lists (every Spark session and batch, notebooks included).
+    /// Workspace-level monitoring lists (every Spark session and batch, notebooks included),
+    /// and the workspace's lakehouses and environments.
     pub monitor: crate::api::livy::FabricMonitor,
+    /// OneLake, where local files a batch names are uploaded (its own token audience and
+    /// throttle gate: it is another service).
+    pub onelake: OneLakeClient,
 }
 
 impl Workspace {
@@ -117,7 +123,15 @@ pub fn connect(config: &LoadedConfig, http: &reqwest::Client, ctx: &AuthContext)
                 })
                 .collect::<Result<Vec<_>, ApiError>>()?;
             let monitor = crate::api::livy::FabricMonitor::new(ep, &ws.workspace_id)?;
-            Ok(Clients::Fabric(FabricClients { workspace_id: ws.workspace_id.clone(), lakehouses, monitor }))
+            let storage = auth::onelake_authenticator(&ws.auth, ctx)?;
+            let lake = Endpoint::new(http.clone(), ApiKind::Fabric, ws.onelake_endpoint.clone(), storage);
+            let onelake = OneLakeClient::new(lake, &ws.workspace_id)?;
+            Ok(Clients::Fabric(Box::new(FabricClients {
+                workspace_id: ws.workspace_id.clone(),
+                lakehouses,
+                monitor,
+                onelake,
+            })))
         });
         out.push(Workspace {
             name: ws.name.clone(),

@@ -125,6 +125,62 @@ def main():
     w.secrets.delete_scope(scope="conformance")
     check(all(s.name != "conformance" for s in w.secrets.list_scopes()), "scope delete")
 
+    # Creating: runtimes and node types, a cluster created, edited and deleted for good.
+    versions = [v.key for v in w.clusters.spark_versions().versions]
+    check("15.4.x-scala2.12" in versions, f"spark_versions: {len(versions)} runtimes")
+    nodes = [n.node_type_id for n in w.clusters.list_node_types().node_types]
+    check("Standard_DS3_v2" in nodes, f"list_node_types: {len(nodes)} node types")
+    made = w.clusters.create(
+        spark_version="15.4.x-scala2.12", cluster_name="sdk-created", node_type_id="Standard_DS3_v2",
+        num_workers=1, autotermination_minutes=30, custom_tags={"origin": "sdk"},
+    ).result(timeout=TIMEOUT)
+    check(made.state == compute.State.RUNNING and made.cluster_name == "sdk-created", "clusters.create(...).result() → RUNNING")
+    check(made.custom_tags.get("origin") == "sdk", "the created cluster keeps its custom tags")
+    edited = w.clusters.edit(
+        cluster_id=made.cluster_id, spark_version="15.4.x-scala2.12", cluster_name="sdk-edited",
+        node_type_id="Standard_DS3_v2", num_workers=2,
+    ).result(timeout=TIMEOUT)
+    check(edited.cluster_name == "sdk-edited" and edited.num_workers == 2, "clusters.edit(...).result() restarts with the new spec")
+    from databricks.sdk.errors import InvalidParameterValue
+    try:
+        w.clusters.create(spark_version="1.0.x-nope", node_type_id="Standard_DS3_v2", num_workers=1)
+        check(False, "an unknown spark version must be refused")
+    except InvalidParameterValue as e:
+        check("Invalid spark version" in str(e), f"unknown spark version → InvalidParameterValue: {e}")
+    try:
+        w.clusters.create(spark_version="15.4.x-scala2.12", node_type_id="Standard_DS3_v2")
+        check(False, "a cluster without a size must be refused")
+    except InvalidParameterValue as e:
+        check("size" in str(e), f"no size → InvalidParameterValue: {e}")
+
+    # A one-time run on the new cluster; the same idempotency token gives the same run.
+    from databricks.sdk.service import jobs as jobs_service
+    task = jobs_service.SubmitTask(
+        task_key="main", existing_cluster_id=made.cluster_id,
+        notebook_task=jobs_service.NotebookTask(notebook_path="/Users/me/report", base_parameters={"day": "1"}),
+    )
+    submitted = w.jobs.submit(run_name="sdk-one-time", tasks=[task], idempotency_token="sdk-token-1")
+    done = submitted.result(timeout=TIMEOUT)
+    check(done.state.result_state.value == "SUCCESS" and done.run_type.value == "SUBMIT_RUN", "jobs.submit(...).result() → SUCCESS")
+    check(done.tasks[0].notebook_task.notebook_path == "/Users/me/report", "the submitted task is shown back")
+    again = w.jobs.submit(run_name="sdk-one-time", tasks=[task], idempotency_token="sdk-token-1")
+    check(again.run_id == submitted.run_id, "the same idempotency token gives the same run")
+
+    w.clusters.delete(made.cluster_id).result(timeout=TIMEOUT)
+    w.clusters.permanent_delete(made.cluster_id)
+    try:
+        w.clusters.get(made.cluster_id)
+        check(False, "a permanently deleted cluster must be gone")
+    except Exception as e:
+        check("does not exist" in str(e), "clusters.permanent_delete: get fails afterwards")
+    check(all(c.cluster_id != made.cluster_id for c in w.clusters.list()), "and list omits it")
+
+    # Service principals (SCIM).
+    sp = w.service_principals.create(application_id="7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", display_name="sdk-sp")
+    check(sp.id and sp.application_id == "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", f"service_principals.create: id {sp.id}")
+    found = list(w.service_principals.list(filter='applicationId eq "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f"'))
+    check(len(found) == 1 and found[0].display_name == "sdk-sp", "service principals found by application id")
+
     # Errors map to the SDK's classes.
     from databricks.sdk.errors import ResourceDoesNotExist
     try:

@@ -31,17 +31,22 @@ impl DatabricksClient {
         self.ep.call(Method::GET, "/api/2.1/clusters/get").query("cluster_id", cluster_id).fetch().await
     }
 
-    /// `clusters/create`: never re-sent once it may have reached the service.
-    pub async fn create_cluster(
+    /// `clusters/create` with a [`ClusterSpec`] (or a JSON body made from one): never re-sent
+    /// once it may have reached the service.
+    pub async fn create_cluster<S: serde::Serialize + ?Sized>(
         &self,
-        spec: &ClusterSpec,
+        spec: &S,
     ) -> Result<Fetched<CreateClusterResponse>, ApiError> {
         self.ep.call(Method::POST, "/api/2.1/clusters/create").json(spec).fetch().await
     }
 
     /// `clusters/edit`: replaces the whole configuration (RUNNING clusters restart). Repeating
     /// the same edit changes nothing, so it is retried like a read.
-    pub async fn edit_cluster(&self, cluster_id: &str, spec: &ClusterSpec) -> Result<(), ApiError> {
+    pub async fn edit_cluster<S: serde::Serialize + ?Sized>(
+        &self,
+        cluster_id: &str,
+        spec: &S,
+    ) -> Result<(), ApiError> {
         let mut body = serde_json::to_value(spec).map_err(|e| ApiError::invalid_input(e.to_string()))?;
         if let Value::Object(map) = &mut body {
             map.insert("cluster_id".into(), cluster_id.into());

@@ -29,9 +29,19 @@ impl DatabricksClient {
         self.ep.call(Method::POST, "/api/2.2/jobs/run-now").json(req).fetch().await
     }
 
-    /// `jobs/runs/submit`: a create, never re-sent by the client.
-    pub async fn submit_run(&self, req: &SubmitRunRequest) -> Result<Fetched<SubmitRunResponse>, ApiError> {
-        self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(req).fetch().await
+    /// `jobs/runs/submit` with a [`SubmitRunRequest`] (or a JSON body made from one): a create,
+    /// never re-sent by the client — unless it carries an `idempotency_token`, with which the
+    /// service answers a repeat with the run the first one started, so a lost answer may be
+    /// asked again.
+    pub async fn submit_run<R: serde::Serialize + ?Sized>(
+        &self,
+        req: &R,
+    ) -> Result<Fetched<SubmitRunResponse>, ApiError> {
+        let body = serde_json::to_value(req).map_err(|e| ApiError::invalid_input(e.to_string()))?;
+        let call = self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(&body);
+        let tokened =
+            body.get("idempotency_token").and_then(serde_json::Value::as_str).is_some_and(|t| !t.is_empty());
+        if tokened { call.idempotent() } else { call }.fetch().await
     }
 
     /// `jobs/runs/list`, newest first, 25 per page (the service maximum).

@@ -57,9 +57,13 @@ impl LivyClient {
 
     // ---- sessions ----
 
-    /// `POST /sessions` (202). Never retried once it may have reached the service: a retried
-    /// create is a second billed Spark session.
-    pub async fn create_session(&self, req: &SessionRequest) -> Result<Fetched<SessionResponse>, ApiError> {
+    /// `POST /sessions` (202); `req` is a [`SessionRequest`] or a JSON body made from one. Never
+    /// retried once it may have reached the service: a retried create is a second billed Spark
+    /// session.
+    pub async fn create_session<R: serde::Serialize + ?Sized>(
+        &self,
+        req: &R,
+    ) -> Result<Fetched<SessionResponse>, ApiError> {
         self.ep.call(Method::POST, format!("{}/sessions", self.livy)).json(req).fetch().await
     }
 
@@ -122,7 +126,11 @@ impl LivyClient {
     // ---- batches ----
 
     /// `POST /batches` (202), never retried once sent.
-    pub async fn create_batch(&self, req: &BatchRequest) -> Result<Fetched<BatchResponse>, ApiError> {
+    /// `req` is a [`BatchRequest`], or a JSON body made from one.
+    pub async fn create_batch<R: serde::Serialize + ?Sized>(
+        &self,
+        req: &R,
+    ) -> Result<Fetched<BatchResponse>, ApiError> {
         self.ep.call(Method::POST, format!("{}/batches", self.livy)).json(req).fetch().await
     }
 

@@ -1,10 +1,14 @@
-//! The Fabric core monitoring lists of Livy sessions and batches (`/v1/workspaces/{ws}/…/livySessions`):
-//! every Spark session and batch in the workspace, notebooks and Spark job definitions included.
+//! The Fabric core API of one workspace: the monitoring lists of Livy sessions and batches
+//! (`/v1/workspaces/{ws}/…/livySessions`: every Spark session and batch in the workspace,
+//! notebooks and Spark job definitions included), and the workspace's lakehouses and
+//! environments (what a new session or batch can name).
 
 use reqwest::Method;
 use serde_json::Value;
 
-use super::models::LivySession;
+use serde::de::DeserializeOwned;
+
+use super::models::{FabricItem, LivySession};
 use crate::api::paging::{Page, Pages};
 use crate::api::wire::{Fetched, decode_items, seg};
 use crate::api::{ApiError, Endpoint};
@@ -51,8 +55,19 @@ impl FabricMonitor {
         self.ep.call(Method::GET, path).fetch().await
     }
 
+    /// `GET /v1/workspaces/{ws}/lakehouses`.
+    pub fn lakehouses(&self) -> Pages<FabricItem> {
+        self.pages(format!("{}/lakehouses", self.workspace_path))
+    }
+
+    /// `GET /v1/workspaces/{ws}/environments`: the Spark environments a session or batch can
+    /// run on (`spark.fabric.environmentDetails`).
+    pub fn environments(&self) -> Pages<FabricItem> {
+        self.pages(format!("{}/environments", self.workspace_path))
+    }
+
     /// Fabric core paging: `continuationToken` until it is absent or null.
-    fn pages(&self, path: String) -> Pages<LivySession> {
+    fn pages<T: DeserializeOwned + Send + 'static>(&self, path: String) -> Pages<T> {
         let ep = self.ep.clone();
         Pages::new(None::<String>, move |token| {
             let (ep, path) = (ep.clone(), path.clone());

@@ -332,6 +332,8 @@ impl Editor {
     }
 }
 
+/// The editor's lines of `text`: the inverse of [`Editor::code`], so a final newline (an empty
+/// last line) survives a reload; `\r\n` endings are read as `\n`.
 fn lines_of(text: &str) -> Vec<String> {
-    if text.is_empty() { vec![String::new()] } else { text.lines().map(str::to_string).collect() }
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).to_string()).collect()
 }

@@ -236,25 +236,43 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("copy-output", C::CopyOutput),
 ];
 
+/// Why `[keys]` cannot be applied, with the `[keys]` names at fault (so the caller can point
+/// at their lines).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeysError {
+    pub message: String,
+    pub commands: Vec<String>,
+}
+
+impl std::fmt::Display for KeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl Keymap {
     /// The built-in keymap with `overrides` (command name → keys) applied everywhere that
     /// command is bound. Unknown names, unreadable keys and keys that would do two things in
     /// one place are refused with a message naming them.
-    pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Keymap, String> {
+    pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Keymap, KeysError> {
         let mut map = Keymap::default();
         for (name, keys) in overrides {
+            let fault = |message: String| KeysError { message, commands: vec![name.clone()] };
             let Some((_, command)) = COMMAND_NAMES.iter().find(|(n, _)| n == name) else {
                 let names: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();
-                return Err(format!("[keys] {name}: no such command; rebindable: {}", names.join(", ")));
+                return Err(fault(format!(
+                    "[keys] {name}: no such command; rebindable: {}",
+                    names.join(", ")
+                )));
             };
             if keys.is_empty() {
-                return Err(format!("[keys] {name}: give at least one key"));
+                return Err(fault(format!("[keys] {name}: give at least one key")));
             }
             let specs = keys
                 .iter()
                 .map(|k| parse_key(k))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("[keys] {name}: {e}"))?;
+                .map_err(|e| fault(format!("[keys] {name}: {e}")))?;
             for row in map.rows.iter_mut().filter(|r| r.command == *command) {
                 row.keys = specs.clone();
             }
@@ -264,7 +282,7 @@ impl Keymap {
     }
 
     /// No key may do two things in one scope for one kind of row.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), KeysError> {
         for scope in [
             Scope::Pane,
             Scope::Details,
@@ -276,18 +294,25 @@ impl Keymap {
             Scope::Editor,
         ] {
             for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
-                let mut seen: Vec<(KeySpec, &str)> = Vec::new();
+                let mut seen: Vec<(KeySpec, &Bound)> = Vec::new();
                 for b in self.bindings(scope, kind) {
                     for k in &b.keys {
                         if let Some((_, other)) = seen.iter().find(|(s, _)| s == k) {
-                            return Err(format!(
-                                "[keys]: {} would both \"{other}\" and \"{}\" in the {}",
+                            let message = format!(
+                                "[keys]: {} would both \"{}\" and \"{}\" in the {}",
                                 k.label(),
+                                other.help,
                                 b.help,
                                 scope.title()
-                            ));
+                            );
+                            let commands = [other.command, b.command]
+                                .iter()
+                                .filter_map(|c| COMMAND_NAMES.iter().find(|(_, n)| n == c))
+                                .map(|(name, _)| name.to_string())
+                                .collect();
+                            return Err(KeysError { message, commands });
                         }
-                        seen.push((*k, b.help));
+                        seen.push((*k, b));
                     }
                 }
             }
@@ -373,8 +398,10 @@ mod tests {
     #[test]
     fn bad_user_keys_are_refused_with_the_reason() {
         let err = |name: &str, key: &str| {
-            Keymap::with_overrides(&[(name.into(), vec![key.into()])]).err().unwrap_or_default()
+            Keymap::with_overrides(&[(name.into(), vec![key.into()])]).err().unwrap_or_default().message
         };
+        let both = Keymap::with_overrides(&[("kill".into(), vec!["s".into()])]).err().unwrap_or_default();
+        assert_eq!(both.commands, ["kill", "sort"], "both ends of a clash are named: {both}");
         assert!(err("kil", "x").contains("no such command"));
         assert!(err("kill", "ctrl-").contains("ctrl- takes one letter"));
         assert!(err("kill", "xyz").contains("is not a key"));

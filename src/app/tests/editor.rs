@@ -401,6 +401,16 @@ fn history_keeps_the_draft_and_edits_with_their_languages() {
 }
 
 #[test]
+fn a_reloaded_draft_keeps_its_text_exactly_final_newline_included() {
+    for text in ["", "x = 1\n", "a\n\nb\n\n", "no newline", "\n"] {
+        let editor = Editor::new(Draft { language: Language::Sql, text: text.into() }, Vec::new());
+        assert_eq!(editor.draft().text, text, "{text:?}");
+    }
+    let windows = Editor::new(Draft { language: Language::Sql, text: "a\r\nb\r\n".into() }, Vec::new());
+    assert_eq!(windows.draft().text, "a\nb\n");
+}
+
+#[test]
 fn opening_the_editor_on_a_stopped_cluster_says_to_start_it() {
     let mut app = app().with_pane(Pane::Clusters);
     let stopped = cluster_row("0101-abc", "etl", "TERMINATED", "");

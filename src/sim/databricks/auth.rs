@@ -81,13 +81,13 @@ pub fn authenticate(
             if mgmt == Some(true) && resource.is_some() {
                 ws.members.insert(app_id.to_string());
             } else {
-                return Err(error(
+                // What Azure Databricks answers a service principal that is not a workspace user
+                // (the legacy integer error code, and the org id).
+                let id = uuid::Uuid::new_v4();
+                return Err(legacy(
                     403,
-                    "PERMISSION_DENIED",
-                    format!(
-                        "Service principal {app_id} is not a member of workspace {} ({}). Add it to the workspace, or send X-Databricks-Azure-SP-Management-Token and X-Databricks-Azure-Workspace-Resource-Id so a Contributor service principal is provisioned.",
-                        ws.name, ws.id
-                    ),
+                    format!("Unauthorized access to Org: {} [ReqId: {id}]", ws.id),
+                    command_api,
                 ));
             }
         }

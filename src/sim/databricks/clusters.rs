@@ -129,8 +129,9 @@ pub fn cluster_json(c: &Cluster) -> Value {
             json!({"code": t.code, "type": t.kind, "parameters": t.parameters}),
         );
     }
+    // What the request gave wins over the defaults above (availability, security mode, …).
     for (k, val) in &c.extra {
-        obj.entry(k.clone()).or_insert_with(|| val.clone());
+        obj.insert(k.clone(), val.clone());
     }
     v
 }
@@ -233,6 +234,16 @@ struct Spec {
     extra: Map<String, Value>,
 }
 
+/// Whether a `new_cluster` of a run is a valid spec: the message the API gives when not
+/// ("Cluster validation error: …").
+pub fn check_spec(body: &Map<String, Value>) -> Result<(), String> {
+    spec(body).map(drop).map_err(|reply| {
+        let message =
+            reply.body.as_ref().and_then(|b| b.get("message")).and_then(Value::as_str).unwrap_or("invalid");
+        format!("Cluster validation error: {message}")
+    })
+}
+
 fn spec(body: &Map<String, Value>) -> Result<Spec, Reply> {
     let spark_version = field(body, "spark_version")?.to_string();
     if !SPARK_VERSIONS.iter().any(|(k, _)| *k == spark_version) {
@@ -253,12 +264,13 @@ fn spec(body: &Map<String, Value>) -> Result<Spec, Reply> {
         }
         None => None,
     };
-    let num_workers = match (body.get("num_workers"), autoscale) {
+    let num_workers = match (body.get("num_workers").filter(|n| !n.is_null()), autoscale) {
         (Some(n), _) => {
             n.as_u64().ok_or_else(|| invalid_parameter("num_workers must be a non-negative integer"))? as u32
         }
         (None, Some((min, _))) => min,
-        (None, None) => 0,
+        // Neither a fixed size nor a range: the API's own words.
+        (None, None) => return Err(invalid_parameter("Missing required field: size")),
     };
     let autotermination = match body.get("autotermination_minutes").map(Value::as_i64) {
         None => 120,

@@ -320,6 +320,14 @@ fn task_json(run: &Run, t: &TaskRun, index: usize, phase: &RunPhase, now: i64) -
     if let Some(d) = &t.depends_on {
         v["depends_on"] = json!([{ "task_key": d }]);
     }
+    if let Some(def) = &t.definition
+        && let Some(o) = v.as_object_mut()
+    {
+        o.remove("notebook_task");
+        for (k, val) in def.iter() {
+            o.insert(k.clone(), val.clone());
+        }
+    }
     if let Some(c) = &run.cluster_id {
         v["existing_cluster_id"] = json!(c);
         v["cluster_instance"] = json!({"cluster_id": c});
@@ -404,6 +412,7 @@ fn run_now(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
             run_id: run_id + 1 + i as i64,
             notebook_path,
             depends_on,
+            definition: None,
         })
         .collect();
     ws.runs.push(Run {
@@ -431,6 +440,60 @@ fn run_now(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
     Reply::ok(json!({"run_id": run_id, "number_in_job": run_id}))
 }
 
+/// The task types a task may name (one of them).
+const TASK_TYPES: &[&str] = &[
+    "notebook_task",
+    "spark_python_task",
+    "spark_jar_task",
+    "python_wheel_task",
+    "sql_task",
+    "spark_submit_task",
+    "pipeline_task",
+    "run_job_task",
+    "dbt_task",
+    "condition_task",
+    "for_each_task",
+];
+
+/// Fields of a submitted task shown back in `runs/get`, besides its task type.
+const TASK_ECHO: &[&str] = &["libraries", "new_cluster", "existing_cluster_id", "timeout_seconds"];
+
+/// What a task runs, for the outcome rule (a name containing `fail` fails).
+fn task_subject(t: &Value) -> String {
+    ["/notebook_task/notebook_path", "/spark_python_task/python_file", "/spark_jar_task/main_class_name"]
+        .iter()
+        .find_map(|p| t.pointer(p).and_then(Value::as_str))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Check one task of `runs/submit`: its key, one task type, and the compute it names.
+fn check_task(ws: &Workspace, t: &Value, i: usize) -> Result<(), Reply> {
+    let key = t.get("task_key").and_then(Value::as_str).filter(|k| !k.is_empty());
+    if key.is_none() {
+        return Err(invalid_parameter(format!("Missing required field: tasks[{i}].task_key")));
+    }
+    let types = TASK_TYPES.iter().filter(|k| t.get(**k).is_some_and(|v| !v.is_null())).count();
+    if types != 1 {
+        return Err(invalid_parameter(format!(
+            "Task {} must have exactly one task type (notebook_task, spark_python_task, spark_jar_task, ...); it has {types}.",
+            key.unwrap_or_default()
+        )));
+    }
+    if let Some(id) = t.get("existing_cluster_id").and_then(Value::as_str)
+        && !ws.clusters.iter().any(|c| c.id == id && !c.deleted)
+    {
+        return Err(invalid_parameter(format!("Cluster {id} does not exist")));
+    }
+    if let Some(spec) = t.get("new_cluster") {
+        let Value::Object(spec) = spec else {
+            return Err(invalid_parameter("Cluster validation error: new_cluster must be an object"));
+        };
+        super::clusters::check_spec(spec).map_err(invalid_parameter)?;
+    }
+    Ok(())
+}
+
 fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
     let body = req.json()?;
     if let Some(token) = body.get("idempotency_token").and_then(Value::as_str)
@@ -442,24 +505,29 @@ fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
     if tasks.is_empty() {
         return Err(invalid_parameter("At least one task is required."));
     }
+    for (i, t) in tasks.iter().enumerate() {
+        check_task(ws, t, i)?;
+    }
     let now = req.now;
     let run_id = ws.next() * 1000 + 9;
     let mut fails = false;
     let mut cluster = None;
+    let mut new_cluster = false;
     let task_runs = tasks
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let path = t
-                .pointer("/notebook_task/notebook_path")
-                .or_else(|| t.pointer("/spark_python_task/python_file"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let path = task_subject(t);
             fails |= path.to_ascii_lowercase().contains("fail");
             if cluster.is_none() {
                 cluster = t.get("existing_cluster_id").and_then(Value::as_str).map(String::from);
             }
+            new_cluster |= t.get("new_cluster").is_some();
+            let definition: serde_json::Map<String, Value> = TASK_TYPES
+                .iter()
+                .chain(TASK_ECHO)
+                .filter_map(|k| t.get(*k).map(|v| ((*k).to_string(), v.clone())))
+                .collect();
             TaskRun {
                 key: t
                     .get("task_key")
@@ -468,6 +536,7 @@ fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
                 run_id: run_id + 1 + i as i64,
                 notebook_path: path,
                 depends_on: t.pointer("/depends_on/0/task_key").and_then(Value::as_str).map(String::from),
+                definition: Some(Box::new(definition)),
             }
         })
         .collect();
@@ -489,7 +558,14 @@ fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         run_type: "SUBMIT_RUN",
         created: now,
         start: now + SEC,
-        setup_ms: if cluster.is_some() { 5 * SEC } else { 90 * SEC },
+        // An existing cluster is ready; a new job cluster has to start (and serverless is quick).
+        setup_ms: if cluster.is_some() {
+            5 * SEC
+        } else if new_cluster {
+            240 * SEC
+        } else {
+            30 * SEC
+        },
         exec_ms: 60 * SEC,
         plan,
         cancelled_at: None,
@@ -532,6 +608,13 @@ fn output(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
             out["error_trace"] = json!(trace);
         }
         (_, Some("TIMEDOUT")) => out["error"] = json!("Run timed out after 3600 seconds."),
+        (_, Some("SUCCESS"))
+            if task.definition.as_ref().is_some_and(|d| !d.contains_key("notebook_task")) =>
+        {
+            // Python files and JARs print to the driver's stdout, which `logs` returns.
+            out["logs"] = json!(format!("{}: {} rows written\n", task.key, 1000 + run.run_id % 90_000));
+            out["logs_truncated"] = json!(false);
+        }
         (_, Some("SUCCESS")) => {
             out["notebook_output"] = json!({"result": format!("{} finished: {} rows written", task.key, 1000 + run.run_id % 90_000), "truncated": false});
         }

@@ -369,6 +369,7 @@ fn push_run(
             run_id: run_id + 1 + i as i64,
             notebook_path: t.notebook_path.clone(),
             depends_on: t.depends_on.clone(),
+            definition: None,
         })
         .collect();
     let run = Run {

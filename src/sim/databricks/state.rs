@@ -264,6 +264,9 @@ pub struct TaskRun {
     pub run_id: i64,
     pub notebook_path: String,
     pub depends_on: Option<String>,
+    /// A submitted task's own fields (`notebook_task`, `spark_python_task`, `spark_jar_task`,
+    /// `libraries`, `new_cluster`, …), shown back in `runs/get`; `None` for jobs' tasks.
+    pub definition: Option<Box<serde_json::Map<String, Value>>>,
 }
 
 pub struct Repair {

@@ -1,7 +1,9 @@
 //! Livy batches: submit (202), list, get, cancel, and their lifecycle
 //! `not_started → starting → running → success | dead` (or `killed` after DELETE).
 //!
-//! The outcome is decided from the request, so demos and tests can ask for it:
+//! The outcome is decided when the batch is submitted (`batch_run.rs`): a file missing from
+//! OneLake fails it, a Python script in OneLake runs on the engine (its output is the log, an
+//! exception the failure). For files the simulator cannot read, demos and tests ask for it:
 //! - a `file` or any of `args` containing `fail` (any case) fails at the end of its run with a
 //!   Python traceback in the log (a Java exception for `.jar` files) and `errorInfo`;
 //! - an argument `--duration=<seconds>` sets the running time (default 180 s);
@@ -55,7 +57,8 @@ pub fn create(l: &mut Livy) -> Result<Reply, ApiError> {
         .clone()
         .filter(|f| !f.trim().is_empty())
         .ok_or_else(|| ApiError::bad_request("The 'file' field is required."))?;
-    let (outcome, run_ms) = plan(&file, req.args.as_deref().unwrap_or_default());
+    let planned = super::batch_run::plan(&req, &file, l.ws, l.lh, l.lake, l.ctx.engine)?;
+    let (outcome, run_ms) = (planned.outcome, planned.run_ms);
     let now = l.ctx.now;
     let b = Batch {
         id: l.ids.uuid(),
@@ -71,6 +74,7 @@ pub fn create(l: &mut Livy) -> Result<Reply, ApiError> {
         tags: req.tags.clone().unwrap_or_default(),
         request: Some(Box::new(BatchRequestEcho { json: req.echo(true), file: Some(file) })),
         app_id: app_id(now + STARTING_AFTER_MS, 1),
+        ran: Some(Box::new(planned.run)),
     };
     let body = render(&b, l.ws, l.principals, now);
     l.ws.batches.push(b);
@@ -170,6 +174,9 @@ fn is_jar(b: &Batch) -> bool {
 
 /// errorInfo of a failed batch: (source, errorCode [I: Synapse/Fabric naming], message).
 fn failure(b: &Batch) -> (&'static str, &'static str, String) {
+    if let Some(f) = b.ran.as_ref().and_then(|r| r.failure.as_ref()) {
+        return ("User", f.code, f.message.clone());
+    }
     if is_jar(b) {
         (
             "User",
@@ -298,7 +305,19 @@ fn log(b: &Batch, ws: &Workspace, now: SimMillis) -> Vec<String> {
         (b.running_at + 500, format!("INFO SparkContext: Submitted application: {name}")),
     ];
     let ran_until = limit.min(end);
-    if ran_until > b.running_at {
+    if let Some(run) = &b.ran {
+        for (i, line) in run.preamble.iter().enumerate() {
+            events.push((b.starting_at + 1_000 + i as i64, line.clone()));
+        }
+        // What the job printed, spread evenly over its running time.
+        let span = (b.end_at - b.running_at).max(1);
+        let n = run.output.len() as i64;
+        for (i, line) in run.output.iter().enumerate() {
+            events.push((b.running_at + 1_000.min(span / 2) + span * i as i64 / (n + 1), line.clone()));
+        }
+    }
+    let printed = b.ran.as_ref().is_some_and(|r| !r.output.is_empty() || r.failure.is_some());
+    if ran_until > b.running_at && !printed {
         let ticks = (ran_until - b.running_at) / TICK_MS;
         let total = ((b.end_at - b.running_at) / TICK_MS).max(1);
         for k in ticks.saturating_sub(10).max(1)..=ticks {
@@ -322,7 +341,9 @@ fn log(b: &Batch, ws: &Workspace, now: SimMillis) -> Vec<String> {
             events.push((end + 1, "INFO SparkContext: Successfully stopped SparkContext".into()));
         }
         BatchPhase::Dead => {
-            let lines = if is_jar(b) {
+            let lines = if let Some(f) = b.ran.as_ref().and_then(|r| r.failure.as_ref()) {
+                f.lines.clone()
+            } else if is_jar(b) {
                 vec![
                     "ERROR ApplicationMaster: User class threw exception: java.lang.IllegalStateException: Input table sales.orders_raw is empty".to_string(),
                     "java.lang.IllegalStateException: Input table sales.orders_raw is empty".into(),
@@ -361,7 +382,13 @@ fn log(b: &Batch, ws: &Workspace, now: SimMillis) -> Vec<String> {
     lines[start..]
         .iter()
         .map(|(at, l)| {
-            if l.starts_with(' ')
+            // Job output and stack traces are printed as they are; the driver's own lines
+            // carry log4j's time prefix.
+            let printed = b.ran.as_ref().is_some_and(|r| {
+                r.output.contains(l) || r.failure.as_ref().is_some_and(|f| f.lines.contains(l))
+            });
+            if printed
+                || l.starts_with(' ')
                 || l.starts_with('\t')
                 || l.starts_with("Traceback")
                 || l.starts_with("java.")

@@ -21,9 +21,12 @@
 //! - 409 `InvalidSessionState` when statements are posted to a session that is still starting.
 
 mod auth;
+mod batch_run;
 mod batches;
 mod hc;
+mod items;
 mod monitoring;
+pub mod onelake;
 mod requests;
 mod seed;
 mod sessions;
@@ -66,13 +69,15 @@ pub struct FabricState {
     workspaces: Vec<Workspace>,
     principals: Vec<Principal>,
     ids: IdSource,
+    /// Every lakehouse's `Files/` (OneLake).
+    pub lake: onelake::Lake,
 }
 
 impl FabricState {
     /// Demo data, deterministic for a seed; `scale` N > 0 adds N × 1000 sessions.
     pub fn seeded(seed: u64, scale: u32, now: SimMillis) -> Self {
-        let (workspaces, principals, ids) = seed::generate(seed, scale, now);
-        Self { workspaces, principals, ids }
+        let (workspaces, principals, ids, lake) = seed::generate(seed, scale, now);
+        Self { workspaces, principals, ids, lake }
     }
 
     /// Something new happens at `now` in one workspace (the live demo, `sim::world`).
@@ -215,7 +220,10 @@ pub struct Ctx<'a> {
 }
 
 pub fn router(shared: Arc<SimShared>) -> Router {
-    Router::new().route("/v1/workspaces/{*rest}", any(dispatch)).with_state(shared)
+    Router::new()
+        .route("/v1/workspaces/{*rest}", any(dispatch))
+        .route("/onelake/{*rest}", any(onelake::dispatch))
+        .with_state(shared)
 }
 
 async fn dispatch(
@@ -272,7 +280,7 @@ fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
+pub(super) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -323,12 +331,15 @@ fn handle(
     let principal = state.principal_for(&caller);
     let principals = &state.principals;
     let ids = &mut state.ids;
+    let lake = &state.lake;
     let ws = {
         let id = Uuid::parse_str(ws_id).ok();
         state.workspaces.iter_mut().find(|w| Some(w.id) == id).ok_or_else(workspace_not_found)?
     };
     let get = *method == Method::GET;
     match rest {
+        ["lakehouses"] if get => Ok(items::lakehouses(ws, &ctx)),
+        ["environments"] if get => Ok(items::environments(ws)),
         ["spark", "livySessions"] if get => monitoring::list(ws, None, principals, &ctx),
         ["lakehouses", lh, "livySessions"] if get => {
             let lh = monitoring_lakehouse(ws, lh)?;
@@ -347,7 +358,7 @@ fn handle(
             let lh = Uuid::parse_str(lh).ok().filter(|id| ws.lakehouse(*id).is_some()).ok_or_else(|| {
                 ApiError::not_found("ItemNotFound", "The requested lakehouse was not found.")
             })?;
-            let mut livy = Livy { ws, lh, principals, ids, principal, ctx: &ctx };
+            let mut livy = Livy { ws, lh, principals, ids, principal, lake, ctx: &ctx };
             livy_route(&mut livy, method, livy_path, path)
         }
         _ => Err(route_not_found(method, path)),
@@ -435,6 +446,8 @@ pub struct Livy<'a> {
     pub principals: &'a [Principal],
     pub ids: &'a mut IdSource,
     pub principal: u16,
+    /// Every lakehouse's files, where batches find their code.
+    pub lake: &'a onelake::Lake,
     pub ctx: &'a Ctx<'a>,
 }
 

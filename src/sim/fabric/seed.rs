@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
+use super::onelake::{FileKey, Lake};
 use super::state::{
-    Batch, BatchOutcome, End, EndKind, HcSession, IdSource, ItemKind, ItemRun, Lakehouse, OtherItem,
-    Principal, PrincipalKind, ReplSlot, RunOutcome, Session, Workspace, app_id,
+    Batch, BatchOutcome, End, EndKind, Environment, HcSession, IdSource, ItemKind, ItemRun, Lakehouse,
+    OtherItem, Principal, PrincipalKind, ReplSlot, RunOutcome, Session, Workspace, app_id,
 };
 use super::statements::Statement;
 use crate::sim::clock::SimMillis;
@@ -75,7 +76,7 @@ const PLANS: [WorkspacePlan; 2] = [
     },
 ];
 
-pub fn generate(seed: u64, scale: u32, now: SimMillis) -> (Vec<Workspace>, Vec<Principal>, IdSource) {
+pub fn generate(seed: u64, scale: u32, now: SimMillis) -> (Vec<Workspace>, Vec<Principal>, IdSource, Lake) {
     let mut ids = IdSource::new(seed);
     let principals = principals(&mut ids);
     let mut workspaces: Vec<Workspace> = PLANS.iter().map(|p| workspace(&mut ids, p, now)).collect();
@@ -87,15 +88,61 @@ pub fn generate(seed: u64, scale: u32, now: SimMillis) -> (Vec<Workspace>, Vec<P
             historical_session(&mut ids, &mut workspaces[wi], plan, now, 14 * DAY);
         }
     }
-    (workspaces, principals, ids)
+    let lake = lake(&workspaces, now);
+    (workspaces, principals, ids, lake)
+}
+
+/// Every lakehouse's `Files/`, holding the scripts the seeded batches ran
+/// (`Files/jobs/<name>.py`), so they can be resubmitted as they are.
+fn lake(workspaces: &[Workspace], now: SimMillis) -> Lake {
+    let mut lake = Lake::default();
+    for (ws, plan) in workspaces.iter().zip(&PLANS) {
+        let lakehouses: Vec<(Uuid, String)> = ws.lakehouses.iter().map(|l| (l.id, l.name.clone())).collect();
+        lake.add_workspace(ws.id, &ws.name, &lakehouses);
+        let Some(lh) = ws.lakehouses.first() else { continue };
+        for name in plan.batch_names {
+            let script = format!(
+                "# {name}: a Spark job of the demo workspace\n\
+                 print(\"{name}: reading the input\")\n\
+                 rows = {}\n\
+                 print(f\"{name}: wrote {{rows}} rows\")\n",
+                1_000 + 37 * name.len()
+            );
+            let key = FileKey { workspace: ws.id, lakehouse: lh.id, path: format!("jobs/{name}.py") };
+            lake.put(key, script.into_bytes(), now - 30 * DAY);
+        }
+    }
+    lake
+}
+
+/// Environments of a workspace, with ids derived from the workspace's (drawing no random
+/// numbers, so the rest of the demo data stays as it was).
+fn environments(ws: Uuid) -> Vec<Environment> {
+    let id = |n: u128| Uuid::from_u128(ws.as_u128() ^ (0xE0E0 + n));
+    vec![
+        Environment {
+            id: id(1),
+            name: "env_standard".into(),
+            description: "Runtime 1.3, no extra libraries".into(),
+            libraries: false,
+        },
+        Environment {
+            id: id(2),
+            name: "env_ml_libs".into(),
+            description: "Runtime 1.3 with scikit-learn, xgboost and the team's wheel".into(),
+            libraries: true,
+        },
+    ]
 }
 
 fn workspace(ids: &mut IdSource, plan: &WorkspacePlan, now: SimMillis) -> Workspace {
+    let id = ids.uuid();
     let mut ws = Workspace {
-        id: ids.uuid(),
+        id,
         name: plan.name.into(),
         capacity_id: ids.uuid(),
         lakehouses: plan.lakehouses.iter().map(|n| Lakehouse { id: ids.uuid(), name: (*n).into() }).collect(),
+        environments: environments(id),
         items: Vec::new(),
         sessions: Vec::new(),
         batches: Vec::new(),
@@ -283,6 +330,7 @@ fn batch(
         tags: BTreeMap::new(),
         request: None,
         app_id: app_id(submitted + 10_000, 1),
+        ran: None,
     }
 }
 

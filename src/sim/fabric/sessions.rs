@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::requests::LivyRequest;
 use super::state::{
-    End, EndKind, IdSource, Principal, PrincipalKind, ReplSlot, Session, SessionPhase, SessionRequestEcho,
-    View, Workspace, app_id,
+    End, EndKind, IdSource, Principal, PrincipalKind, QUEUED_MS, ReplSlot, Session, SessionPhase,
+    SessionRequestEcho, View, Workspace, app_id,
 };
 use super::{ApiError, Livy, Reply, page_params, parse_body};
 use crate::sim::clock::{SimMillis, rfc3339};
@@ -70,7 +70,7 @@ pub fn new_session(
         acquire_error: None,
         fallback,
         tags,
-        request: Some(Box::new(SessionRequestEcho { json: req.echo(false) })),
+        request: Some(Box::new(SessionRequestEcho { json: req.echo(false), environment: None })),
         app_id: app_id(now + st, 1),
         end: None,
         last_activity: now,
@@ -79,9 +79,25 @@ pub fn new_session(
     }
 }
 
+/// Extra acquisition time of a session on an environment with custom libraries (Fabric packages
+/// them first: `fabricSessionStateInfo.state` is `libraryPackaging` meanwhile).
+const LIBRARY_PACKAGING_MS: i64 = 20_000;
+
 pub fn create(l: &mut Livy) -> Result<Reply, ApiError> {
     let req: LivyRequest = parse_body(l.ctx.body)?;
-    let s = new_session(l.ids, l.lh, l.principal, l.ctx.now, &req, req.name.clone(), false);
+    let environment = super::items::requested_environment(l.ws, req.conf.as_ref())?.cloned();
+    let mut s = new_session(l.ids, l.lh, l.principal, l.ctx.now, &req, req.name.clone(), false);
+    if environment.as_ref().is_some_and(|e| e.libraries) {
+        s.not_started_at += LIBRARY_PACKAGING_MS;
+        s.starting_at += LIBRARY_PACKAGING_MS;
+        s.idle_at += LIBRARY_PACKAGING_MS;
+        for repl in &mut s.repls {
+            repl.ready_at = s.idle_at;
+        }
+    }
+    if let Some(echo) = s.request.as_mut() {
+        echo.environment = environment;
+    }
     let body = render_created(&s, l.ws, l.principals);
     l.ws.sessions.push(s);
     Ok(Reply::json(202, body))
@@ -140,6 +156,16 @@ pub fn list(l: &mut Livy) -> Result<Reply, ApiError> {
     Ok(Reply::json(200, json!({ "items": items, "totalCountOfMatchedItems": total, "pageSize": top })))
 }
 
+/// The environment a session runs on, if any.
+fn environment(s: &Session) -> Option<&super::state::Environment> {
+    s.request.as_ref().and_then(|r| r.environment.as_ref())
+}
+
+/// Still packaging its environment's libraries (the start of acquisition).
+fn packaging(s: &Session, now: SimMillis) -> bool {
+    environment(s).is_some_and(|e| e.libraries) && now < s.submitted + QUEUED_MS + LIBRARY_PACKAGING_MS
+}
+
 /// `id`, `name`, `artifactId`, `jobType`, submitter and tags: known from the start.
 fn identity(s: &Session, ws: &Workspace, principals: &[Principal]) -> Map<String, Value> {
     let p = principal(principals, s.submitter);
@@ -181,6 +207,9 @@ pub fn render(s: &Session, ws: &Workspace, principals: &[Principal], now: SimMil
     let phase = s.phase(now);
     match phase {
         SessionPhase::Queued => return json!({ "fabricSessionStateInfo": { "state": "queued" } }),
+        SessionPhase::Acquiring if packaging(s, now) => {
+            return json!({ "fabricSessionStateInfo": { "state": "libraryPackaging" } });
+        }
         SessionPhase::Acquiring => {
             return json!({ "fabricSessionStateInfo": { "state": "acquiringSession" } });
         }
@@ -393,6 +422,13 @@ fn log(s: &Session, now: SimMillis) -> Vec<String> {
                 "INFO SparkServicePlugin: No compatible starter pool; acquiring an on-demand cluster".into()
             } else {
                 "INFO SparkServicePlugin: Acquired a cluster from the workspace starter pool".into()
+            },
+        ),
+        (
+            s.not_started_at + 600,
+            match environment(s) {
+                Some(e) => format!("INFO FabricEnvironment: Using environment {} ({})", e.name, e.id),
+                None => "INFO FabricEnvironment: Using the workspace default environment".into(),
             },
         ),
         (s.starting_at, format!("INFO Client: Submitted application {}", s.app_id)),

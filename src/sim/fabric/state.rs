@@ -53,11 +53,22 @@ pub struct OtherItem {
     pub kind: ItemKind,
 }
 
+/// A Fabric environment (libraries and Spark settings) sessions and batches can run on.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    /// Custom libraries: sessions on it spend a while in `libraryPackaging`.
+    pub libraries: bool,
+}
+
 pub struct Workspace {
     pub id: Uuid,
     pub name: String,
     pub capacity_id: Uuid,
     pub lakehouses: Vec<Lakehouse>,
+    pub environments: Vec<Environment>,
     pub items: Vec<OtherItem>,
     pub sessions: Vec<Session>,
     pub batches: Vec<Batch>,
@@ -74,6 +85,9 @@ impl Workspace {
     }
     pub fn batch_index(&self, lh: Uuid, id: Uuid) -> Option<usize> {
         self.batches.iter().position(|b| b.id == id && b.lakehouse == lh)
+    }
+    pub fn environment(&self, id: Uuid) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.id == id)
     }
 }
 
@@ -101,6 +115,8 @@ pub struct End {
 #[derive(Debug, Clone, Default)]
 pub struct SessionRequestEcho {
     pub json: serde_json::Map<String, serde_json::Value>,
+    /// The environment it runs on (`spark.fabric.environmentDetails`), if any.
+    pub environment: Option<Environment>,
 }
 
 /// One REPL of a session: a regular session has exactly one (without id), a high-concurrency
@@ -268,6 +284,27 @@ pub struct Batch {
     pub tags: BTreeMap<String, String>,
     pub request: Option<Box<BatchRequestEcho>>,
     pub app_id: String,
+    /// What a submitted batch did, decided when it was submitted (seeded batches have none).
+    pub ran: Option<Box<BatchRun>>,
+}
+
+/// What a submitted batch ran and how it went: the lines it logs and, if it failed, why.
+#[derive(Debug, Clone, Default)]
+pub struct BatchRun {
+    /// Logged when the application starts: what was submitted (file, class, arguments,
+    /// environment, target lakehouse).
+    pub preamble: Vec<String>,
+    /// What the job printed, spread over its running time.
+    pub output: Vec<String>,
+    pub failure: Option<BatchFailure>,
+}
+
+/// Why a batch failed: its `errorInfo` and the log lines that say so.
+#[derive(Debug, Clone)]
+pub struct BatchFailure {
+    pub code: &'static str,
+    pub message: String,
+    pub lines: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

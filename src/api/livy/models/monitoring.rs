@@ -82,3 +82,15 @@ pub struct LivySession {
     pub dynamic_allocation_max_executors: Option<f64>,
     pub is_high_concurrency: Option<bool>,
 }
+
+/// A Fabric item of the core API's lists (`/lakehouses`, `/environments`): what pickers show.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FabricItem {
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub item_type: Option<String>,
+    pub workspace_id: Option<String>,
+}

@@ -1,0 +1,111 @@
+//! `sparkdeck secrets create-scope|delete-scope|acls|acl get|put|delete`: secret scopes and who
+//! may use them, through `workspace::create::access`.
+
+use serde_json::{Value, json};
+
+use super::context::{CmdResult, Context, fail};
+use super::created;
+use super::output::{self, Format};
+use super::{AclCommand, AclPermissionArg, SecretScopeArgs, WorkspaceArgs};
+use crate::api::databricks::models::AclPermission;
+use crate::domain::create::CreatedKind;
+use crate::workspace::create::CreateError;
+use crate::workspace::create::access;
+use crate::workspace::{Service, Workspace};
+
+fn workspace<'a>(ctx: &'a Context, args: &WorkspaceArgs) -> CmdResult<&'a Workspace> {
+    ctx.one(args.workspace.as_deref(), Service::Databricks)
+}
+
+fn print_doc(doc: &Value) {
+    println!("{}", output::json_text(doc));
+}
+
+pub async fn create_scope(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
+    ctx.allow_changes()?;
+    let ws = workspace(ctx, &args.ws)?;
+    let new = access::create_scope(ws, &args.scope)
+        .await
+        .map_err(|e| created::failure(ws, CreatedKind::SecretScope, e))?;
+    created::report(ws, &new, "created (you have MANAGE on it)", None, args.ws.output);
+    Ok(())
+}
+
+pub async fn delete_scope(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
+    ctx.allow_changes()?;
+    let ws = workspace(ctx, &args.ws)?;
+    access::delete_scope(ws, &args.scope)
+        .await
+        .map_err(|e| created::failure(ws, CreatedKind::SecretScope, e))?;
+    println!("{}: secret scope {} deleted, with its secrets", ws.name, args.scope);
+    Ok(())
+}
+
+pub async fn acls(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
+    let ws = workspace(ctx, &args.ws)?;
+    let items =
+        access::acls(ws, &args.scope).await.map_err(|e| created::failure(ws, CreatedKind::SecretScope, e))?;
+    if args.ws.output == Format::Json {
+        print_doc(&Value::Array(items.into_iter().map(|a| a.raw).collect()));
+        return Ok(());
+    }
+    let rows = items
+        .iter()
+        .map(|a| {
+            let permission = a.value.permission.as_ref().map_or("", |p| p.as_str()).to_string();
+            vec![a.value.principal.clone().unwrap_or_default(), permission]
+        })
+        .collect();
+    print!("{}", output::plain(&["PRINCIPAL", "PERMISSION"], rows, "No ACLs on this scope."));
+    Ok(())
+}
+
+fn permission(p: AclPermissionArg) -> AclPermission {
+    match p {
+        AclPermissionArg::Read => AclPermission::Read,
+        AclPermissionArg::Write => AclPermission::Write,
+        AclPermissionArg::Manage => AclPermission::Manage,
+    }
+}
+
+fn failed(ws: &Workspace) -> impl Fn(CreateError) -> std::process::ExitCode + '_ {
+    move |e| created::failure(ws, CreatedKind::SecretScope, e)
+}
+
+pub async fn acl(ctx: &Context, cmd: &AclCommand) -> CmdResult {
+    match cmd {
+        AclCommand::Get(a) => {
+            let ws = workspace(ctx, &a.ws)?;
+            let found = access::acl(ws, &a.scope, &a.principal).await.map_err(failed(ws))?;
+            match (found, a.ws.output) {
+                (Some(acl), Format::Json) => print_doc(&acl.raw),
+                (Some(acl), Format::Table) => {
+                    let permission = acl.value.permission.as_ref().map_or("?", |p| p.as_str());
+                    let line = format!("{}: {} has {permission} on {}", ws.name, a.principal, a.scope);
+                    println!("{}", output::safe(&line));
+                }
+                (None, Format::Json) => print_doc(&json!(null)),
+                (None, Format::Table) => {
+                    return Err(fail(
+                        1,
+                        format!("{}: {} has no permission on {}", ws.name, a.principal, a.scope),
+                    ));
+                }
+            }
+        }
+        AclCommand::Put(a) => {
+            ctx.allow_changes()?;
+            let ws = workspace(ctx, &a.ws)?;
+            let p = permission(a.permission);
+            access::put_acl(ws, &a.scope, &a.principal, &p).await.map_err(failed(ws))?;
+            println!("{}: {} now has {} on {}", ws.name, a.principal, p.as_str(), a.scope);
+        }
+        AclCommand::Delete(a) => {
+            ctx.allow_changes()?;
+            let ws = workspace(ctx, &a.ws)?;
+            access::delete_acl(ws, &a.scope, &a.principal).await.map_err(failed(ws))?;
+            println!("{}: {}'s permission on {} removed", ws.name, a.principal, a.scope);
+        }
+    }
+    Ok(())
+}
