@@ -98,7 +98,7 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
         field("Workspace", r.workspace.clone()),
         field("Name", r.name.clone()),
         field("Id", r.id.clone()),
-        field("State", format!("{} ({})", r.raw_state, r.status)),
+        field("State", format!("{} ({})", r.state_label(), r.status)),
         field("Owner", opt(&r.owner)),
         field("Started", time(r.started_at)),
         field("Ended", time(r.ended_at)),

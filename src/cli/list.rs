@@ -1,11 +1,11 @@
 //! `sparkdeck sessions|batches|clusters|runs list|get`: fetch from every workspace, filter, print.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use super::context::{CmdResult, Context, fail};
 use super::output::{self, Format};
 use super::{ListArgs, TargetArgs};
+use crate::domain::status::known_words;
 use crate::domain::{Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
 use crate::workspace::{Error, Service, Workspace};
@@ -18,23 +18,50 @@ pub fn service_of(kind: Kind) -> Service {
     }
 }
 
-/// `--state`: a unified status (`failed`), `active`, or the service's own word (`TERMINATED`).
+/// `--state`: a unified status (`failed`), `active`, or the service's own word (`TERMINATED`,
+/// or a run's result: `FAILED`).
 fn state_matches(row: &Resource, wanted: &str) -> bool {
     if wanted.eq_ignore_ascii_case("active") {
         return row.status.is_active();
     }
     match Status::parse(wanted) {
         Some(s) => row.status == s,
-        None => {
-            let raw = row.raw_state.split(' ').next().unwrap_or(&row.raw_state);
-            raw.eq_ignore_ascii_case(wanted)
-        }
+        None => row.state_label().split([' ', '/']).any(|word| word.eq_ignore_ascii_case(wanted)),
     }
 }
 
+/// A `--state` that names no state of `kind` is a usage error listing the ones that do.
+fn check_state(kind: Kind, wanted: &str) -> CmdResult {
+    let unified = Status::ALL.iter().map(|s| s.as_str());
+    let mut valid: Vec<&str> = std::iter::once("active").chain(unified).collect();
+    if valid.iter().chain(known_words(kind)).any(|w| w.eq_ignore_ascii_case(wanted)) {
+        return Ok(());
+    }
+    valid.pop(); // `unknown` is no filter anyone means.
+    Err(fail(
+        2,
+        format!(
+            "--state {wanted:?} is not a state of {}: use {}, or the service's own word: {}",
+            kind.plural(),
+            valid.join(", "),
+            known_words(kind).join(", ")
+        ),
+    ))
+}
+
+/// With `--state`, this many recent items per workspace are looked through before `--limit`
+/// is applied (the services cannot filter by every state themselves).
+const STATE_SCAN: usize = 1000;
+
 pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
+    if let Some(state) = &args.state {
+        check_state(kind, state)?;
+    }
     let chosen = ctx.select(args.workspace.as_deref(), Some(service_of(kind)))?;
-    let query = Query { limit: args.limit, active_only: args.state.as_deref() == Some("active") };
+    let active_only = args.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("active"));
+    // Filter first, then limit: a state filter reads further than the limit.
+    let limit = if args.state.is_some() && !active_only { args.limit.max(STATE_SCAN) } else { args.limit };
+    let query = Query { limit, active_only };
     let results = futures::future::join_all(chosen.iter().map(|ws| rows::list(ws, kind, query))).await;
     let mut rows = Vec::new();
     let mut failed = false;
@@ -49,6 +76,9 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
             Err(e) => {
                 failed = true;
                 eprintln!("sparkdeck: {}: {}", ws.name, output::safe(&e.to_string()));
+                if let Some(fix) = crate::workspace::hints::fix(ws.service, &e) {
+                    eprintln!("  fix: {fix}");
+                }
             }
         }
     }
@@ -57,9 +87,13 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.last_activity()));
     rows.truncate(args.limit);
+    // After a failure, no "No clusters found." as if the list were known to be empty.
+    if failed && rows.is_empty() && args.output == Format::Table {
+        return Err(ExitCode::from(1));
+    }
     let text = match args.output {
         Format::Json => output::json(&rows),
-        Format::Table => output::table(kind, &rows, width(), ctx.clock.now()),
+        Format::Table => output::table(kind, &rows, output::width(), ctx.clock.now()),
     };
     print!("{text}");
     if failed { Err(ExitCode::from(1)) } else { Ok(()) }
@@ -103,15 +137,4 @@ fn print_row(row: &Resource, format: Format, now: jiff::Timestamp) {
         Format::Table => output::detail(row, now),
     };
     print!("{text}");
-}
-
-/// The terminal's width; `COLUMNS` when set; otherwise (piped) no limit.
-pub fn width() -> u16 {
-    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return cols;
-    }
-    if std::io::stdout().is_terminal() {
-        return crossterm::terminal::size().map(|(w, _)| w).unwrap_or(80);
-    }
-    u16::MAX
 }

@@ -449,13 +449,14 @@ pub struct ListArgs {
     #[arg(long)]
     pub workspace: Option<String>,
     /// Only rows in this state: pending, ready, busy, succeeded, failed, cancelled, active, or the
-    /// service's own word (e.g. TERMINATED, idle).
+    /// service's own word (e.g. TERMINATED, idle, a run's FAILED). Filtered before --limit:
+    /// the 1,000 most recent items of each workspace are looked through.
     #[arg(long)]
     pub state: Option<String>,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
     pub output: output::Format,
-    /// At most this many rows (per workspace when fetching, in total when printing).
+    /// At most this many rows, the most recent first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
 }

@@ -123,6 +123,17 @@ impl Resource {
         self.ended_at.or(self.started_at)
     }
 
+    /// The state as every front end words it: the service's own word, with a run's result
+    /// after its life-cycle state (`TERMINATED/FAILED`), so the outcome reads without colour.
+    pub fn state_label(&self) -> std::borrow::Cow<'_, str> {
+        match &self.detail {
+            Detail::Run { result: Some(r), .. } if *r != self.raw_state => {
+                std::borrow::Cow::Owned(format!("{}/{r}", self.raw_state))
+            }
+            _ => std::borrow::Cow::Borrowed(&self.raw_state),
+        }
+    }
+
     /// A key unique across workspaces and kinds.
     pub fn key(&self) -> (Kind, &str, &str) {
         (self.kind, &self.workspace, &self.id)

@@ -88,12 +88,7 @@ fn state<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
 /// In All: the run's result next to its life-cycle state (`TERMINATED/FAILED`), so the
 /// outcome reads without colour.
 fn state_and_result<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
-    match &v.e.res.detail {
-        Detail::Run { result: Some(r), .. } if *r != v.e.res.raw_state => {
-            Span::styled(format!("{}/{r}", v.e.res.raw_state), theme.status(v.e.res.status))
-        }
-        _ => state(v, theme),
-    }
+    Span::styled(v.e.res.state_label(), theme.status(v.e.res.status))
 }
 /// An owner known only by its object id (a notebook's submitter) reads as a short id too.
 fn owner<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
