@@ -213,3 +213,18 @@ async fn a_workspace_that_cannot_sign_in_does_not_stop_the_others() {
     assert!(all.stdout.contains(" good ") && all.stderr.contains("broken:"), "{}{}", all.stdout, all.stderr);
     sim.shutdown().await;
 }
+
+#[test]
+fn keep_alive_says_the_new_deadline() {
+    let h = home();
+    let out = run_in(h.path(), &["--demo", "sessions", "list", "--state", "idle", "-o", "json"], "80");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap_or_default();
+    let id = rows
+        .iter()
+        .find_map(|r| r["id"].as_str())
+        .unwrap_or_else(|| panic!("no idle session: {}", out.stdout));
+    let out = run_in(h.path(), &["--demo", "sessions", "keep-alive", id], "80");
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("idle timeout reset; if it stays idle it ends at "), "{}", out.stdout);
+    assert!(out.stdout.contains("(20m 00s from now)"), "{}", out.stdout);
+}

@@ -23,7 +23,8 @@ fn demo_in_a_real_terminal() {
 
     t.keys(&["/", "etl-nightly", "Enter"]);
     let screen = t.wait_for("filter etl-nightly");
-    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("-0") && l.contains("│")).collect();
+    let rows: Vec<&str> =
+        screen.lines().filter(|l| l.starts_with("│▶ ") || l.starts_with("│  adb")).collect();
     assert!(!rows.is_empty() && rows.iter().all(|l| l.contains("etl-nightly")), "{screen}");
 
     t.keys(&["Enter"]);
@@ -76,7 +77,8 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     assert!(screen.contains("answer = 6 * 7"), "{screen}");
     t.keys(&["M-Up"]);
     t.wait_for("history 1/1");
-    // Quitting while a statement runs leaves its session to finish it, and says so.
+    // Quitting while a statement runs asks first, then leaves its session to finish it, and
+    // says so.
     t.keys(&["C-a", "C-k", "C-h", "C-a", "C-k"]);
     t.keys(&["-l", "import time"]);
     t.keys(&["Enter"]);
@@ -84,8 +86,11 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     t.keys(&["F5"]);
     t.wait_for("PySpark running");
     t.keys(&["C-c"]);
+    let screen = t.wait_for("Quit sparkdeck?");
+    assert!(screen.contains("it is left to finish"), "{screen}");
+    t.keys(&["y"]);
     let screen = t.wait_for("it was left to finish");
-    assert!(screen.contains("ends an idle session after 20 minutes"), "{screen}");
+    assert!(screen.contains("20 idle minutes") && !screen.contains("Databricks"), "{screen}");
 }
 
 /// The seconds in "1h 02m", "19m 26s", "45s".
@@ -141,7 +146,8 @@ fn q_closes_each_overlay_and_quits_only_from_the_pane() {
     let Some(t) = Tmux::start("overlays", &format!("{BIN} --demo; echo exit=$?")) else { return };
     t.wait_for("Sessions (");
     t.keys(&["3"]);
-    t.wait_for("Clusters (");
+    // A selected row (the first poll has answered) before Enter can open it.
+    t.wait_until("a selected cluster row", |s| s.contains("Clusters (") && s.contains("│▶ "));
     for (open, shown) in [("Enter", "API object"), ("?", "Keys: pane"), ("l", "logs: cluster")] {
         t.keys(&[open]);
         t.wait_for(shown);

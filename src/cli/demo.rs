@@ -96,3 +96,49 @@ pub fn with_user_settings(
     demo.path = user.path;
     Ok((demo, note))
 }
+
+/// The variable `sparkdeck sim --print-config` has Fabric read the simulator's token from
+/// (Fabric's config takes no inline token).
+pub const SIM_TOKEN_VAR: &str = "SPARKDECK_SIM_TOKEN";
+
+/// A config.toml for the running simulator `sim` (`sparkdeck sim --print-config`): every
+/// simulated workspace, the Fabric ones signing in with the token in `SIM_TOKEN_VAR`, the
+/// Databricks ones with their PATs.
+pub fn config_toml(sim: &Sim) -> String {
+    let demo = demo_config(sim);
+    let token = sim.shared().fabric().demo_workspaces().first().map(|w| w.token.clone()).unwrap_or_default();
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut out = format!(
+        "# sparkdeck configuration for the simulator at {base} (sparkdeck sim --print-config).\n\
+         # Fabric reads the simulator's token from a variable:\n\
+         #   export {SIM_TOKEN_VAR}={token}\n\
+         # The Databricks tokens below are the simulator's own; still, keep the file private (chmod 600).\n",
+        base = sim.base_url()
+    );
+    for ws in &demo.fabric {
+        let lakehouses: Vec<String> = ws
+            .lakehouses
+            .iter()
+            .map(|l| {
+                format!("{{ id = {}, name = {} }}", quote(&l.id), quote(l.name.as_deref().unwrap_or(&l.id)))
+            })
+            .collect();
+        out += &format!(
+            "\n[[fabric]]\nname = {}\nworkspace_id = {}\nendpoint = {}\nlakehouses = [{}]\nauth = {{ method = \"env-token\", variable = \"{SIM_TOKEN_VAR}\" }}\n",
+            quote(&ws.name),
+            quote(&ws.workspace_id),
+            quote(&ws.endpoint),
+            lakehouses.join(", ")
+        );
+    }
+    for (ws, demo_ws) in demo.databricks.iter().zip(sim.shared().databricks().demo_workspaces(sim.base_url()))
+    {
+        out += &format!(
+            "\n[[databricks]]\nname = {}\nhost = {}\nauth = {{ method = \"pat\", token = {} }}\n",
+            quote(&ws.name),
+            quote(&ws.host),
+            quote(&demo_ws.pat)
+        );
+    }
+    out
+}

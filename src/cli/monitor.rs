@@ -8,6 +8,7 @@ use super::GlobalArgs;
 use super::context::{CmdResult, Context, fail};
 use crate::app::{self, App, Editor};
 use crate::config::Theme as ThemeName;
+use crate::domain::statement::Repl;
 use crate::drafts::Drafts;
 use crate::effects::Runner;
 use crate::ui::Theme;
@@ -33,16 +34,24 @@ fn saved_editor(drafts: &Drafts) -> Editor {
 
 /// Give the editor's REPL back so it stops holding a Spark session (Fabric would end it after
 /// 20 idle minutes anyway; deleting the last REPL ends the session now).
-async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::statement::Repl) {
+async fn release(ws: &crate::workspace::Workspace, repl: &Repl) {
+    let (what, fate) = left_alone(repl);
     match tokio::time::timeout(RELEASE_WAIT, crate::workspace::statements::release(ws, repl)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => eprintln!(
-            "sparkdeck: could not release the editor's session (Fabric ends it after 20 idle minutes): {}",
+            "sparkdeck: could not release the editor's {what} ({fate}): {}",
             super::output::safe(&e.to_string())
         ),
-        Err(_) => eprintln!(
-            "sparkdeck: releasing the editor's session timed out; Fabric ends it after 20 idle minutes"
-        ),
+        Err(_) => eprintln!("sparkdeck: releasing the editor's {what} timed out; {fate}"),
+    }
+}
+
+/// What the editor held, and what becomes of it when sparkdeck leaves it: Fabric's idle timeout
+/// is Fabric's; a Databricks context lives as long as its cluster.
+fn left_alone(repl: &Repl) -> (&'static str, &'static str) {
+    match repl {
+        Repl::Databricks { .. } => ("execution context", "it ends when its cluster stops or restarts"),
+        _ => ("session", "Fabric ends it after 20 idle minutes"),
     }
 }
 
@@ -77,11 +86,17 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     for note in &ctx.notes {
         app = app.with_notice(note.clone());
     }
-    let theme = Theme::by_name(match ctx.settings.ui.theme {
-        ThemeName::Dark => "dark",
-        ThemeName::Light => "light",
-    })
-    .unwrap_or_else(|_| Theme::dark());
+    // NO_COLOR (no-color.org): the terminal's own colours, states told by their words.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_color {
+        Theme::no_color()
+    } else {
+        Theme::by_name(match ctx.settings.ui.theme {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+        })
+        .unwrap_or_else(|_| Theme::dark())
+    };
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
     // Printed before the alternate screen hid them: say them again where the user looks.
     if !ctx.warnings.is_empty() {
@@ -101,9 +116,9 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         }
         for repl in &left {
             // Giving it back would stop the statement: let it finish instead.
+            let (_, fate) = left_alone(repl);
             eprintln!(
-                "sparkdeck: a statement was still running in {} ({}); it was left to finish. \
-                 Fabric ends an idle session after 20 minutes; a Databricks context ends with its cluster.",
+                "sparkdeck: a statement was still running in {} ({}); it was left to finish: {fate}.",
                 repl.describe(),
                 repl.workspace()
             );
