@@ -452,3 +452,18 @@ fn long_and_nearly_equal_workspace_names_stay_apart() {
         assert_snapshot!(name, screen);
     }
 }
+
+#[test]
+fn short_terminals_get_a_compact_header_and_tiny_ones_say_the_size_they_need() {
+    let mut app = pane(Pane::Runs);
+    let t = draw(&mut app, (40, 10));
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("4 workspaces") && screen.contains("✗ adb-dev"), "{screen}");
+    assert!(screen.contains("refresh-dashbo…"), "a row fits:\n{screen}");
+    assert_snapshot!("compact_40x10", screen);
+    let t = draw(&mut app, (90, 16));
+    assert_snapshot!("compact_90x16", format!("{}", t.backend()));
+    let t = draw(&mut app, (30, 6));
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("needs at least 40×8") && screen.contains("this terminal is 30×6"), "{screen}");
+}

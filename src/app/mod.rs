@@ -341,17 +341,42 @@ impl App {
     }
 
     /// Tab labels in order; the renderer draws them side by side and the mouse hit-tests them.
+    /// When the full labels do not fit the width, the other panes show only their number and
+    /// count ("2·52"), and then only their number.
     pub fn tab_labels(&self) -> Vec<(Pane, String)> {
-        Pane::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (*v, format!(" {} {} {} ", i + 1, v.title(), self.pane_total(*v))))
-            .collect()
+        let full = |i: usize, v: Pane| format!(" {} {} {} ", i + 1, v.title(), self.pane_total(v));
+        let fits = |labels: &[(Pane, String)]| {
+            labels.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() <= usize::from(self.size.0)
+        };
+        let shorter = |short: &dyn Fn(usize, Pane) -> String| -> Vec<(Pane, String)> {
+            Pane::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (*v, if *v == self.pane { full(i, *v) } else { short(i, *v) }))
+                .collect()
+        };
+        let labels: Vec<(Pane, String)> =
+            Pane::ALL.iter().enumerate().map(|(i, v)| (*v, full(i, *v))).collect();
+        if fits(&labels) {
+            return labels;
+        }
+        let counted = shorter(&|i, v| format!(" {}·{} ", i + 1, self.pane_total(v)));
+        if fits(&counted) { counted } else { shorter(&|i, _| format!(" {} ", i + 1)) }
     }
 
-    /// Header lines: one per workspace, at most `MAX_HEADER_LINES`.
+    /// Header lines: one per workspace, at most `MAX_HEADER_LINES`; one in all on a short
+    /// terminal.
     pub fn header_lines(&self) -> u16 {
+        if self.size.1 < layout::COMPACT_HEIGHT {
+            return 1;
+        }
         self.workspaces.len().clamp(1, MAX_HEADER_LINES) as u16
+    }
+
+    /// The size the terminal would need, when it is smaller than the monitor can draw in.
+    pub fn too_small(&self) -> Option<(u16, u16)> {
+        let (w, h) = self.size;
+        (w < layout::MIN_SIZE.0 || h < layout::MIN_SIZE.1).then_some(layout::MIN_SIZE)
     }
 
     /// The layout for the current terminal size.

@@ -14,10 +14,22 @@ use crate::domain::{Status, format_duration};
 use super::text::fit_line;
 use super::theme::Theme;
 
-/// One line per workspace: name, service, counts by state, error, throttling.
+/// What a terminal too small to draw in shows.
+pub fn too_small(frame: &mut Frame, (w, h): (u16, u16), theme: &Theme, area: Rect) {
+    let text = format!("sparkdeck needs at least {w}×{h}; this terminal is {}×{}.", area.width, area.height);
+    let lines = vec![Line::styled(text, theme.warning), Line::styled("Enlarge it, or q quits.", theme.muted)];
+    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), area);
+}
+
+/// One line per workspace: name, service, counts by state, error, throttling; on a short
+/// terminal one line for all of them.
 pub fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let rows = usize::from(area.height);
     let all = app.workspaces();
+    if rows == 1 && all.len() > 1 {
+        return frame
+            .render_widget(Paragraph::new(compact_header(app, usize::from(area.width), theme)), area);
+    }
     let mut lines: Vec<Line> = Vec::new();
     if all.is_empty() {
         lines.push(Line::styled(" No workspaces configured: see config.example.toml", theme.warning));
@@ -70,6 +82,29 @@ fn workspace_line<'a>(
     if let Some((kind, e)) = w.errors(&kinds).next() {
         let stale = stale_for(w, kind, app.now()).map(|s| format!(" ({s})")).unwrap_or_default();
         spans.push(Span::styled(format!("✗ {}{stale}: {}", kind.plural(), e.problem.cause()), theme.error));
+    }
+    fit_line(spans, width)
+}
+
+/// "4 workspaces  3 pending  5 ready …  ✗ adb-dev": the counts of every workspace together,
+/// and the ones failing or throttled by name.
+fn compact_header<'a>(app: &App, width: usize, theme: &Theme) -> Line<'a> {
+    let all = app.workspaces();
+    let mut spans = vec![Span::styled(format!(" {} workspaces  ", all.len()), theme.text.bold())];
+    // What is wrong first: the counts can be cut, the trouble not.
+    let now = app.now();
+    for w in all {
+        if w.errors(&w.workspace.service.kinds()).next().is_some() {
+            spans.push(Span::styled(format!("✗ {}  ", w.workspace.name), theme.error));
+        } else if throttle_wait(w, now).is_some() {
+            spans.push(Span::styled(format!("⏳ {}  ", w.workspace.name), theme.warning));
+        }
+    }
+    for (i, status) in Status::ALL.iter().enumerate() {
+        let n: usize = all.iter().map(|w| w.counts[i]).sum();
+        if n > 0 {
+            spans.push(Span::styled(format!("{n} {status}  "), theme.status(*status)));
+        }
     }
     fit_line(spans, width)
 }

@@ -20,6 +20,9 @@ use crate::app::{App, layout};
 /// Draw the whole screen.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
+    if let Some((w, h)) = app.too_small() {
+        return chrome::too_small(frame, (w, h), theme, area);
+    }
     let a = layout::areas(area, app.header_lines(), app.pane_errors().len() as u16);
     chrome::header(frame, app, theme, a.header);
     chrome::tabs(frame, app, theme, a.tabs);
