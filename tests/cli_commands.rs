@@ -62,6 +62,16 @@ async fn clusters_start_resize_pin_and_terminate_with_wait() {
     for expected in ["STARTING", "RUNNING", "TERMINATING", "PINNED"] {
         assert!(types.iter().any(|t| t == expected), "no {expected} event in {types:?}");
     }
+    // One order everywhere (details, logs view, this command): oldest first.
+    let times: Vec<i64> = out
+        .json()
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| e["timestamp"].as_i64())
+        .collect();
+    assert!(times.len() > 1 && times.windows(2).all(|w| w[0] <= w[1]), "oldest first: {times:?}");
     let out = h.run(&["clusters", "events", &id]).await;
     assert!(out.stdout.contains("TERMINATING"), "{}", out.stdout);
 }

@@ -8,6 +8,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
+use crate::domain::logs::Earlier;
 use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::domain::{Action, Kind, Problem, Resource, Target};
 use crate::drafts::{Draft, HistoryEntry};
@@ -53,6 +54,8 @@ pub enum Msg {
         whole: bool,
         finished: bool,
         error_at: Option<usize>,
+        /// What there is before the first line.
+        earlier: Earlier,
     },
     /// Items related to `target` for its details view (a heading and one line per item), or
     /// why they could not be read.
@@ -125,6 +128,8 @@ pub enum Effect {
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);
     /// answer with `Msg::Logs` / `Msg::LogsFailed`.
     FollowLogs { target: Target },
+    /// Follow the logs view's item again, reading further back (`g` at the top).
+    EarlierLogs { target: Target },
     /// The logs view closed.
     StopLogs,
     /// Read what is related to `target` (a cluster's events, a session's statements) for its

@@ -51,10 +51,10 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::Logs { target, lines, whole, finished, error_at } => {
+            Msg::Logs { target, lines, whole, finished, error_at, earlier } => {
                 let height = self.logs_height();
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
-                    logs.receive(lines, whole, finished, error_at, height);
+                    logs.receive(lines, whole, finished, error_at, earlier, height);
                     self.dirty = true;
                 }
                 Vec::new()

@@ -155,7 +155,7 @@ pub enum ClustersCommand {
     Pin(TargetArgs),
     /// Unpin a cluster.
     Unpin(TargetArgs),
-    /// A cluster's recent events, newest first.
+    /// A cluster's most recent events, oldest first (newest last), as the monitor shows them.
     Events(EventsArgs),
     /// Run code once on a running all-purpose cluster (an execution context, destroyed
     /// afterwards) and print what it produced.

@@ -64,6 +64,7 @@ impl Runner {
                 actions::load_related(self.workspace(&target.workspace), target, tx)
             }
             Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
+            Effect::EarlierLogs { target } => self.logs.earlier(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
             Effect::AcquireRepl { attempt, workspace, place, language } => {
                 statements::acquire(self.workspace(&workspace), workspace, attempt, place, language, tx)

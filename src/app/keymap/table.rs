@@ -172,7 +172,14 @@ pub const KEYMAP: &[Binding] = &[
     // Logs.
     bind!(Logs, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
     bind!(Logs, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up (stops following)"),
-    bind!(Logs, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first line"),
+    bind!(
+        Logs,
+        [key('g'), code(KeyCode::Home)],
+        C::Top,
+        ANY,
+        None,
+        "first line; at the first line, read earlier ones"
+    ),
     bind!(
         Logs,
         [key('G'), code(KeyCode::End)],
