@@ -96,16 +96,6 @@ impl From<LanguageArg> for Language {
     }
 }
 
-/// What the service reports while acquiring, on a terminal only (scripts get clean stderr).
-fn progress() -> impl Fn(&str) {
-    let tty = std::io::stderr().is_terminal();
-    move |state: &str| {
-        if tty {
-            eprintln!("sparkdeck: starting: {}", output::safe(state));
-        }
-    }
-}
-
 async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, format: Format) -> CmdResult {
     // What was acquired (as soon as the service made it) and the statement's id once taken,
     // so an interruption at any point cancels and gives back exactly what exists.
@@ -118,7 +108,12 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
         let repl = match place {
             Place::Session(id) => statements::attach(ws, id).await?,
             Place::Acquire(at) => {
-                let acquired = statements::acquire(ws, at, language, progress(), |r| keep(&held, r)).await;
+                // A long wait (a high-concurrency session may take minutes): one updating line
+                // with the time waited on a terminal, a line every 10 s without one.
+                let line = super::progress::Progress::new("sparkdeck: starting");
+                let acquired =
+                    statements::acquire(ws, at, language, |s: &str| line.report(s), |r| keep(&held, r)).await;
+                line.finish();
                 // A failed acquisition has already given back what it made.
                 acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?
             }

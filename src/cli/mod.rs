@@ -14,6 +14,7 @@ pub mod logging;
 pub mod monitor;
 pub mod output;
 pub mod principals;
+pub mod progress;
 pub mod resources;
 pub mod runs_submit;
 pub mod scopes;
