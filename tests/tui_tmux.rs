@@ -161,3 +161,73 @@ fn q_closes_each_overlay_and_quits_only_from_the_pane() {
     t.keys(&["q"]);
     t.wait_for("exit=0");
 }
+
+/// A workspace whose clusters list fails: its error shows in place, `!` opens it whole (status,
+/// code, message, request, fix), `q` closes it, and the monitor keeps running.
+#[test]
+fn the_whole_error_in_a_real_terminal() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    /// The simulator process, stopped however the test ends.
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut sim = Child(
+        Command::new(BIN)
+            .args([
+                "sim",
+                "--listen",
+                "127.0.0.1:0",
+                "--faults",
+                "/api/2.1/clusters/list:503=1",
+                "--print-config",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let mut reader = BufReader::new(sim.0.stdout.take().unwrap_or_else(|| panic!("stdout")));
+    let (mut config, mut pats) = (String::new(), 0);
+    while pats < 2 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        pats += usize::from(line.starts_with("auth = { method = \"pat\""));
+        config += &line;
+    }
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = home.path().join("sim.toml");
+    std::fs::write(&path, &config).unwrap_or_else(|e| panic!("{e}"));
+    let h = home.path().display();
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data SPARKDECK_SIM_TOKEN=sim-fabric-token {BIN} --config {}; echo exit=$?",
+        path.display()
+    );
+    let Some(t) = Tmux::start("errors", &cmd) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["3"]);
+    t.wait_for("503 Service Unavailable");
+    t.keys(&["!"]);
+    let screen = t.wait_for("┌ Errors ");
+    for part in [
+        "Request",
+        "GET /api/2.1/clusters/list",
+        "Status",
+        "503 Service Unavailable",
+        "Request id",
+        "TEMPORARILY_UNAVAILABLE",
+    ] {
+        assert!(screen.contains(part), "{part}:\n{screen}");
+    }
+    t.keys(&["q"]);
+    let screen = t.wait_until("the errors view to close", |s| !s.contains("┌ Errors "));
+    assert!(screen.contains("Clusters (") && !screen.contains("exit="), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("exit=0");
+}

@@ -467,3 +467,17 @@ fn short_terminals_get_a_compact_header_and_tiny_ones_say_the_size_they_need() {
     let screen = format!("{}", t.backend());
     assert!(screen.contains("needs at least 40×8") && screen.contains("this terminal is 30×6"), "{screen}");
 }
+
+#[test]
+fn a_fabric_pane_scoped_to_a_databricks_workspace_says_what_it_means() {
+    let mut app = pane(Pane::Clusters);
+    keys(&mut app, ":ws adb-prod");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "1");
+    let screen = format!("{}", draw(&mut app, WIDE).backend());
+    assert!(
+        screen.contains("adb-prod is a Databricks workspace: sessions are Fabric's. It has 3 clusters, 4 runs; :ws shows every workspace again."),
+        "{screen}"
+    );
+    assert!(!screen.contains("No Fabric workspace configured"), "{screen}");
+}
