@@ -64,18 +64,7 @@ fn confirmed_actions_emit_run_action_naming_the_target() {
     app.update(key(':'));
     type_text(&mut app, "events");
     app.update(code(KeyCode::Enter));
-    let lines: Vec<String> = app
-        .sheet()
-        .map(|s| {
-            s.lines
-                .iter()
-                .filter_map(|l| match l {
-                    DetailLine::Text(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let lines = app.sheet().map(|s| texts(&s.lines)).unwrap_or_default();
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert!(
         lines[0].contains("✗ adb-prod: ✗ cancel failed")

@@ -173,17 +173,6 @@ fn related_items_that_are_gone_say_why_in_words() {
         ..crate::domain::Problem::text("Session not found")
     };
     app.update(Msg::Related { target, related: Err(gone) });
-    let text: Vec<String> = app
-        .details()
-        .map(|d| {
-            d.lines
-                .iter()
-                .filter_map(|l| match l {
-                    DetailLine::Text(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let text = app.details().map(|d| texts(&d.lines)).unwrap_or_default();
     assert!(text.iter().any(|t| t.starts_with("statements are gone: the session ended")), "{text:?}");
 }
