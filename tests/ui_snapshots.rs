@@ -481,3 +481,43 @@ fn a_fabric_pane_scoped_to_a_databricks_workspace_says_what_it_means() {
     );
     assert!(!screen.contains("No Fabric workspace configured"), "{screen}");
 }
+
+/// A long value in the details (a field or a line of the API object) wraps inside the overlay
+/// instead of running off its right edge, so its end can be read at 80 columns.
+#[test]
+fn long_values_in_the_details_wrap() {
+    use sparkdeck::app::DetailLine;
+    let mut app = loaded_app().with_pane(Pane::Runs);
+    let mut run = runs().remove(0);
+    let message = format!(
+        "Cluster launch failed: {} END-OF-MESSAGE",
+        "the driver could not reach the metastore; ".repeat(4)
+    );
+    run.state_message = Some(message.clone());
+    let mut raw = (*run.raw).clone();
+    raw["state"]["state_message"] = serde_json::json!(message);
+    run.raw = std::sync::Arc::new(raw);
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: vec![run],
+        fetched_at: ts(tui_support::NOW),
+    });
+    press(&mut app, KeyCode::Enter);
+    let lines = app.details().map(|d| d.lines.clone()).unwrap_or_default();
+    for wanted in [
+        |l: &DetailLine| matches!(l, DetailLine::Field { value, .. } if value.ends_with("END-OF-MESSAGE")),
+        |l: &DetailLine| matches!(l, DetailLine::Json(text) if text.contains("END-OF-MESSAGE")),
+    ] {
+        let at = lines
+            .iter()
+            .position(wanted)
+            .unwrap_or_else(|| panic!("the long value is in the details: {lines:?}"));
+        let mut app = app.clone();
+        for _ in 0..at {
+            press(&mut app, KeyCode::Char('j'));
+        }
+        let screen = format!("{}", draw(&mut app, NARROW).backend());
+        assert!(screen.contains("END-OF-MESSAGE"), "line {at} is read to its end:\n{screen}");
+    }
+}
