@@ -521,3 +521,23 @@ fn long_values_in_the_details_wrap() {
         assert!(screen.contains("END-OF-MESSAGE"), "line {at} is read to its end:\n{screen}");
     }
 }
+
+/// The editor on a cluster speaks of an execution context ("starting an execution context"),
+/// never of a session's idle timeout.
+#[test]
+fn the_editor_on_a_cluster_starts_an_execution_context() {
+    let mut app = pane(Pane::Clusters);
+    for _ in 0..10 {
+        if app.selected().is_some_and(|e| e.res.raw_state == "RUNNING") {
+            break;
+        }
+        press(&mut app, KeyCode::Char('j'));
+    }
+    keys(&mut app, "e");
+    keys(&mut app, "spark.range(3).count()");
+    press(&mut app, KeyCode::F(5));
+    app.update(Msg::ReplProgress { attempt: 1, state: "PENDING".into() });
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(screen.contains("starting an execution context: PENDING"), "{screen}");
+    assert!(!screen.contains("idle"), "{screen}");
+}

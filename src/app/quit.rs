@@ -31,7 +31,8 @@ impl App {
 
 fn what(r: &Repl) -> String {
     match r {
-        Repl::Databricks { .. } => format!("execution context ({})", r.describe()),
+        // "context 12 on cluster 0101-…" reads "execution context 12 on cluster 0101-…".
+        Repl::Databricks { .. } => format!("execution {}", r.describe()),
         _ => format!("REPL ({})", r.describe()),
     }
 }

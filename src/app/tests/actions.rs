@@ -320,3 +320,34 @@ fn keep_alive_restarts_the_idle_countdown_from_the_full_timeout() {
     );
     assert_eq!(idle_timeout_of(&app), Some(ts("2026-11-22T10:07:00Z")));
 }
+
+#[test]
+fn quitting_while_a_statement_runs_in_an_execution_context_asks_in_its_words() {
+    let mut app = app();
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-abc", "etl", "RUNNING", "")], T0);
+    app.update(key('3'));
+    app.update(key('e'));
+    type_text(&mut app, "spark.range(3).count()");
+    app.update(code(KeyCode::F(5)));
+    let repl = crate::domain::statement::Repl::Databricks {
+        workspace: "adb-prod".into(),
+        cluster_id: "0101-abc".into(),
+        context_id: "ctx-1".into(),
+    };
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl) });
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("cmd-1".into()) });
+    app.update(code(KeyCode::Esc));
+    assert!(app.update(key('q')).is_empty(), "a running statement is not quit over silently");
+    let asked = app.quitting().map(<[String]>::to_vec).unwrap_or_default();
+    assert_eq!(
+        asked,
+        [
+            "A statement still runs in the execution context ctx-1 on cluster 0101-abc (adb-prod): it is left to finish."
+        ],
+    );
+    assert!(!asked.iter().any(|l| l.contains("idle")), "no Fabric idle timeout for a Databricks context");
+    assert!(app.update(code(KeyCode::Esc)).is_empty());
+    assert!(app.quitting().is_none());
+    app.update(key('q'));
+    assert_eq!(app.update(key('y')), [Effect::Quit]);
+}
