@@ -176,3 +176,41 @@ fn related_items_that_are_gone_say_why_in_words() {
     let text = app.details().map(|d| texts(&d.lines)).unwrap_or_default();
     assert!(text.iter().any(|t| t.starts_with("statements are gone: the session ended")), "{text:?}");
 }
+
+#[test]
+fn the_event_log_has_throttles_failures_and_recoveries_newest_first_per_workspace() {
+    let mut app = app().with_pane(Pane::Runs);
+    app.update(Msg::Throttled { workspace: "adb-prod".into(), until: Some(ts("2026-11-22T10:00:30Z")) });
+    app.update(Msg::PollFailed {
+        workspace: "fabric-prod".into(),
+        kind: Kind::Session,
+        problem: crate::domain::Problem::text(
+            "no answer from api.fabric.microsoft.com after 30 s (still trying)",
+        ),
+        at: ts("2026-11-22T10:00:10Z"),
+    });
+    app.update(Msg::Throttled { workspace: "adb-prod".into(), until: None });
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], "2026-11-22T10:00:40Z");
+    let log = |app: &mut App, command: &str| {
+        app.update(key(':'));
+        type_text(app, command);
+        app.update(code(KeyCode::Enter));
+        let lines = app.sheet().map(|s| texts(&s.lines)).unwrap_or_default();
+        if app.sheet().is_some() {
+            app.update(code(KeyCode::Esc));
+        }
+        lines
+    };
+    let all = log(&mut app, "events");
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert!(all[0].contains("· fabric-prod: sessions: answering again (after 30s)"), "{all:?}");
+    assert!(all[1].contains("· adb-prod: throttle over"), "{all:?}");
+    assert!(all[2].contains("✗ fabric-prod: sessions: no answer from api.fabric.microsoft.com"), "{all:?}");
+    assert!(all[3].contains("· adb-prod: throttled: every call waits 30s (Retry-After)"), "{all:?}");
+    let one = log(&mut app, "events adb-prod");
+    assert_eq!(one.len(), 2, "{one:?}");
+    assert!(one.iter().all(|l| l.contains("adb-prod")), "{one:?}");
+    // A workspace that is not configured is said, not shown as an empty log.
+    assert!(log(&mut app, "events adb-staging").is_empty());
+    assert!(app.message().is_some_and(|m| m.text.contains("adb-staging")), "{:?}", app.message());
+}
