@@ -125,16 +125,21 @@ fn list_and_get_agree_on_the_state_word_and_fields() {
 fn every_table_fits_columns() {
     for args in [
         &["--demo", "tokens", "list", "--workspace", "adb-dev"][..],
+        &["--demo", "runs", "list"][..],
+        &["--demo", "batches", "list"][..],
+        &["--demo", "clusters", "spark-versions", "--workspace", "adb-dev"][..],
         &["--demo", "secrets", "scopes", "--workspace", "adb-dev"][..],
+        &["--demo", "clusters", "node-types", "--workspace", "adb-dev"][..],
+        &["--demo", "principals", "list", "--workspace", "adb-dev"][..],
         &["--demo", "clusters", "list"][..],
         &["--demo", "sessions", "list"][..],
     ] {
         let h = home();
-        let out = run_in(h.path(), args, "100");
+        let out = run_in(h.path(), args, "80");
         assert_eq!(out.code, Some(0), "{args:?}: {}", out.stderr);
         for line in out.stdout.lines() {
             // A token id alone is 64 characters: the rest of its row gives way.
-            assert!(line.chars().count() <= 100, "{args:?} too wide:\n{}", out.stdout);
+            assert!(line.chars().count() <= 80, "{args:?} too wide:\n{}", out.stdout);
         }
     }
 }

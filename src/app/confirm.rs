@@ -199,13 +199,11 @@ const MAX_WORKERS: u32 = 10_000;
 
 /// "4" → (4, 4), "2-8" or "2:8" → (2, 8), or why the text is not a size.
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
-    let number = |s: &str| {
-        s.trim().parse::<u32>().ok().filter(|n| *n <= MAX_WORKERS).ok_or_else(|| {
-            format!(
-                "{:?} is not a number of workers (0 to {MAX_WORKERS}): type 4, or MIN-MAX to autoscale (2-8)",
-                s.trim()
-            )
-        })
+    // Short enough to be read whole after the prompt on an 80-column terminal.
+    let number = |s: &str| match s.trim().parse::<u32>() {
+        Ok(n) if n <= MAX_WORKERS => Ok(n),
+        Ok(n) => Err(format!("{n} is more than {MAX_WORKERS} workers")),
+        Err(_) => Err(format!("{:?} is not a number of workers: type 4, or 2-8 to autoscale", s.trim())),
     };
     match text.split_once(['-', ':']) {
         Some((min, max)) => {

@@ -319,17 +319,28 @@ fn plain_fitted(headers: &[&str], rows: Vec<Vec<String>>, empty: &str, width: us
         })
         .collect();
     let mut widths = natural.clone();
-    // Each cell is padded one space either side.
-    let total = |w: &[usize]| w.iter().map(|n| n + 2).sum::<usize>();
+    // Each cell is padded one space either side; a dropped column takes no room.
+    let total = |w: &[Option<usize>]| w.iter().flatten().map(|n| n + 2).sum::<usize>();
+    let mut widths: Vec<Option<usize>> = widths.drain(..).map(Some).collect();
+    let is_id = |i: usize| headers[i].contains("ID");
     while total(&widths) > width {
         let widest = (0..widths.len())
-            .filter(|&i| !headers[i].contains("ID") && widths[i] > 8)
+            .filter(|&i| !is_id(i) && widths[i].is_some_and(|w| w > 8))
             .max_by_key(|&i| widths[i]);
         match widest {
-            Some(i) => widths[i] -= 1,
+            Some(i) => widths[i] = widths[i].map(|w| w - 1),
             None => break,
         }
     }
+    // Still too wide (a 64-character token id on 80 columns): the rightmost columns go, never
+    // an id (what the user copies) and never the first.
+    while total(&widths) > width {
+        match (1..widths.len()).rev().find(|&i| !is_id(i) && widths[i].is_some()) {
+            Some(i) => widths[i] = None,
+            None => break,
+        }
+    }
+    let keep: Vec<usize> = (0..headers.len()).filter(|&i| widths[i].is_some()).collect();
     let cut = |cell: &str, w: usize| -> String {
         if cell.width() <= w {
             return cell.to_string();
@@ -338,11 +349,10 @@ fn plain_fitted(headers: &[&str], rows: Vec<Vec<String>>, empty: &str, width: us
     };
     let mut table = Table::new();
     table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
-    table.set_header(headers.iter().enumerate().map(|(i, h)| cut(&safe_cell(h), widths[i])));
+    let width_of = |i: usize| widths.get(i).copied().flatten().unwrap_or(usize::MAX);
+    table.set_header(keep.iter().map(|&i| cut(&safe_cell(headers[i]), width_of(i))));
     for row in rows {
-        table.add_row(
-            row.iter().enumerate().map(|(i, c)| cut(c, widths.get(i).copied().unwrap_or(usize::MAX))),
-        );
+        table.add_row(keep.iter().filter_map(|&i| row.get(i).map(|c| cut(c, width_of(i)))));
     }
     table.to_string().lines().map(|l| l.trim_end().to_string() + "\n").collect()
 }
@@ -480,6 +490,11 @@ mod tests {
         let out = plain_fitted(&["TOKEN ID", "COMMENT", "CREATED"], rows, "none", 100);
         assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
         assert!(out.contains(&id) && out.contains("a very long comment…"), "{out}");
+        // On 80 columns the id stays whole and the rightmost columns give way.
+        let rows = vec![vec![id.clone(), "ci token".into(), "2026-11-22".into(), "never".into()]];
+        let out = plain_fitted(&["TOKEN ID", "COMMENT", "CREATED", "EXPIRES"], rows, "none", 80);
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+        assert!(out.contains(&id) && out.contains("COMMENT") && !out.contains("EXPIRES"), "{out}");
     }
 
     #[test]
