@@ -19,7 +19,7 @@ use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState
 use crate::app::{App, Entry, Pane, RowRef, SortKey, WorkspaceState};
 use crate::domain::{Detail, Kind, format_duration, short_id};
 
-use super::text::{ellipsize, width_upto};
+use super::text::{ellipsize, ellipsize_keeping_result, width_upto};
 use super::theme::Theme;
 
 /// Width of the selection marker in front of each row.
@@ -56,10 +56,13 @@ struct Column {
     /// The sort key this column shows, marked in its title.
     sort: Option<SortKey>,
     cell: CellFn,
+    /// How a cell too long for the column is cut (`ellipsize`, the one rule, unless the end is
+    /// the point).
+    cut: fn(&str, usize) -> Cow<'_, str>,
 }
 
 const fn col(title: &'static str, priority: u8, min: u16, max: u16, cell: CellFn) -> Column {
-    Column { title, priority, min, max, fill: false, sort: None, cell }
+    Column { title, priority, min, max, fill: false, sort: None, cell, cut: ellipsize }
 }
 
 const fn fixed(title: &'static str, priority: u8, width: u16, cell: CellFn) -> Column {
@@ -211,6 +214,7 @@ fn columns(pane: Pane, workspaces: usize) -> Vec<Column> {
         Pane::All => {
             cols.insert(0, fixed("KIND", 1, 7, kind));
             state_col.cell = state_and_result;
+            state_col.cut = ellipsize_keeping_result;
             state_col.max = 32;
             cols.push(state_col);
             cols.extend(tail);
@@ -359,7 +363,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
             let text = if s.col.title == "WORKSPACE" {
                 tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or_else(|| span.content.clone())
             } else {
-                Cow::Owned(ellipsize(&span.content, usize::from(s.width)).into_owned())
+                Cow::Owned((s.col.cut)(&span.content, usize::from(s.width)).into_owned())
             };
             Cell::from(Span::styled(text, span.style))
         }));

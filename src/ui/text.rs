@@ -23,6 +23,18 @@ pub fn ellipsize(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{head}{ELLIPSIS}"))
 }
 
+/// Like `ellipsize`, but a `LIFE/RESULT` state keeps its result whole and cuts the life-cycle
+/// word instead ("TERMIN…/FAILED"): the result is the point (and all NO_COLOR users have).
+pub fn ellipsize_keeping_result(text: &str, width: usize) -> Cow<'_, str> {
+    let Some((life, result)) = text.rsplit_once('/') else { return ellipsize(text, width) };
+    // The result and at least two cells of the life-cycle word ("T…/FAILED"), or the usual cut.
+    let tail = width_upto(result, width) + 1;
+    if width_upto(text, width + 1) <= width || tail + 2 > width {
+        return ellipsize(text, width);
+    }
+    Cow::Owned(format!("{}/{result}", ellipsize(life, width - tail)))
+}
+
 /// The display width of `text`, counted no further than `cap` (enough to size a column).
 pub fn width_upto(text: &str, cap: usize) -> usize {
     let (head, width) = text.unicode_truncate(cap);
@@ -71,6 +83,15 @@ mod tests {
         assert_eq!(ellipsize("nightly-etl", 0), "");
         // Wide characters are never split.
         assert_eq!(ellipsize("数据平台工作区", 6), "数据…");
+    }
+
+    #[test]
+    fn a_cut_state_keeps_its_result() {
+        assert_eq!(ellipsize_keeping_result("TERMINATED/FAILED", 17), "TERMINATED/FAILED");
+        assert_eq!(ellipsize_keeping_result("TERMINATED/FAILED", 14), "TERMIN…/FAILED");
+        assert_eq!(ellipsize_keeping_result("TERMINATED/FAILED", 9), "T…/FAILED");
+        assert_eq!(ellipsize_keeping_result("TERMINATED/FAILED", 8), "TERMINA…");
+        assert_eq!(ellipsize_keeping_result("RUNNING", 5), "RUNN…");
     }
 
     #[test]
