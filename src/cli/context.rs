@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::GlobalArgs;
+use crate::api::Timeouts;
 use crate::auth::{AuthContext, DeviceCodePrompt};
 use crate::config::{self, Settings};
 use crate::domain::Clock;
@@ -61,7 +62,6 @@ impl Context {
         global: &GlobalArgs,
         prompt: Option<crate::auth::DeviceCodeSink>,
     ) -> CmdResult<Context> {
-        let http = crate::api::http::client().map_err(|e| fail(1, e))?;
         let mut notes = Vec::new();
         let (loaded, sim) = if global.demo {
             let opts = SimOptions { speed: global.demo_speed, live: true, ..SimOptions::default() };
@@ -101,6 +101,8 @@ impl Context {
             };
             return Err(fail(2, message));
         }
+        let timeouts = Timeouts::from_seconds(loaded.settings.http.timeout_seconds.0);
+        let http = crate::api::http::client_with(timeouts).map_err(|e| fail(1, e))?;
         let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
         let mut ctx = AuthContext::new(http.clone(), data_dir.clone());
         if let Some(prompt) = prompt {

@@ -110,7 +110,7 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
             Place::Acquire(at) => {
                 // A long wait (a high-concurrency session may take minutes): one updating line
                 // with the time waited on a terminal, a line every 10 s without one.
-                let line = super::progress::Progress::new("sparkdeck: starting");
+                let line = super::wait_line::WaitLine::new("sparkdeck: starting");
                 let acquired =
                     statements::acquire(ws, at, language, |s: &str| line.report(s), |r| keep(&held, r)).await;
                 line.finish();

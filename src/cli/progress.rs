@@ -1,65 +1,78 @@
-//! One line for a long wait (a cluster starting, a high-concurrency session being acquired):
-//! on a terminal, rewritten in place with the state and the time waited; without one, a line
-//! when the state changes and at least every 10 seconds, so a log shows the wait is alive.
+//! One rewritten line on a terminal while a headless command waits for a service ("waiting for
+//! adb-….azuredatabricks.net to answer… 7 s"), so a stalled service never looks like a hung
+//! command. Nothing is shown for waits under two seconds, nor when stderr is not a terminal; the
+//! line is gone before the command prints anything else.
 
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use crate::domain::format_duration;
+use tokio::task::JoinHandle;
 
-/// How often a piped wait says it is still waiting.
-const EVERY: Duration = Duration::from_secs(10);
+use crate::api::activity::{WaitKind, activity};
 
+/// Waits shorter than this show nothing.
+const QUIET_FOR: Duration = Duration::from_secs(2);
+const EVERY: Duration = Duration::from_millis(500);
+
+/// The progress line while it runs; dropping it stops and clears it.
 pub struct Progress {
-    what: String,
-    tty: bool,
-    started: Instant,
-    /// The last state written and when (piped output).
-    last: Mutex<Option<(String, Instant)>>,
+    task: Option<JoinHandle<()>>,
+    /// Whether the line is on screen; held while drawing or clearing it.
+    shown: Arc<Mutex<bool>>,
 }
 
 impl Progress {
-    /// A wait for `what` ("cluster 0101-…", "session in lh_sales"), on stderr.
-    pub fn new(what: impl Into<String>) -> Progress {
-        Progress::with_terminal(what, std::io::stderr().is_terminal())
-    }
-
-    fn with_terminal(what: impl Into<String>, tty: bool) -> Progress {
-        Progress { what: what.into(), tty, started: Instant::now(), last: Mutex::new(None) }
-    }
-
-    /// The line for `state` now, if one is due.
-    fn line(&self, state: &str) -> Option<String> {
-        let state = super::output::safe(state);
-        let elapsed =
-            format_duration(jiff::SignedDuration::try_from(self.started.elapsed()).unwrap_or_default());
-        let text = format!("{}: {state} ({elapsed})", self.what);
-        if self.tty {
-            return Some(format!("\r\x1b[2K{text}"));
+    /// Show waits on stderr while this lives (nothing when stderr is not a terminal).
+    pub fn start() -> Progress {
+        let shown = Arc::new(Mutex::new(false));
+        if !std::io::stderr().is_terminal() {
+            return Progress { task: None, shown };
         }
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        let due = last.as_ref().is_none_or(|(s, at)| *s != *state || at.elapsed() >= EVERY);
-        due.then(|| {
-            *last = Some((state.to_string(), Instant::now()));
-            format!("{text}\n")
-        })
+        // Cleared by the task that ended the last wait, before it hands its answer on.
+        let on_idle = shown.clone();
+        activity().on_idle(Some(Arc::new(move || clear(&on_idle))));
+        let drawing = shown.clone();
+        let task = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(EVERY);
+            loop {
+                tick.tick().await;
+                let mut on_screen = drawing.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(wait) = activity().longest().filter(|w| w.since.elapsed() >= QUIET_FOR) {
+                    eprint!("\r\x1b[2Ksparkdeck: {}", line(&wait.host, wait.kind, wait.since.elapsed()));
+                    let _ = std::io::stderr().flush();
+                    *on_screen = true;
+                }
+            }
+        });
+        Progress { task: Some(task), shown }
     }
+}
 
-    /// Say where the wait is.
-    pub fn report(&self, state: &str) {
-        if let Some(line) = self.line(state) {
-            let mut err = std::io::stderr();
-            let _ = err.write_all(line.as_bytes());
-            let _ = err.flush();
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            activity().on_idle(None);
         }
+        clear(&self.shown);
     }
+}
 
-    /// The wait is over: end the rewritten line.
-    pub fn finish(&self) {
-        if self.tty {
-            eprintln!();
-        }
+/// What the line says about one wait.
+fn line(host: &str, kind: WaitKind, waited: Duration) -> String {
+    let secs = waited.as_secs();
+    match kind {
+        WaitKind::Answer => format!("waiting for {host} to answer… {secs} s"),
+        WaitKind::Throttled => format!("{host} asked to slow down; waiting… {secs} s"),
+    }
+}
+
+fn clear(shown: &Mutex<bool>) {
+    let mut on_screen = shown.lock().unwrap_or_else(|e| e.into_inner());
+    if std::mem::take(&mut *on_screen) {
+        eprint!("\r\x1b[2K");
+        let _ = std::io::stderr().flush();
     }
 }
 
@@ -68,14 +81,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_terminal_gets_one_rewritten_line_and_a_pipe_a_line_per_change() {
-        let tty = Progress::with_terminal("session in lh_sales", true);
-        let line = tty.line("AcquiringHighConcurrencySession").unwrap_or_default();
-        assert_eq!(line, "\r\x1b[2Ksession in lh_sales: AcquiringHighConcurrencySession (0s)");
-        assert!(tty.line("AcquiringHighConcurrencySession").is_some(), "rewritten every time");
-        let piped = Progress::with_terminal("cluster c", false);
-        assert_eq!(piped.line("PENDING").as_deref(), Some("cluster c: PENDING (0s)\n"));
-        assert_eq!(piped.line("PENDING"), None, "the same state within 10 s is not repeated");
-        assert!(piped.line("RUNNING").is_some());
+    fn the_line_names_the_host_and_the_wait() {
+        assert_eq!(
+            line("adb-1.azuredatabricks.net", WaitKind::Answer, Duration::from_millis(7400)),
+            "waiting for adb-1.azuredatabricks.net to answer… 7 s"
+        );
+        assert_eq!(
+            line("api.fabric.microsoft.com", WaitKind::Throttled, Duration::from_secs(12)),
+            "api.fabric.microsoft.com asked to slow down; waiting… 12 s"
+        );
     }
 }

@@ -71,7 +71,7 @@ pub async fn wait(
     interval: Duration,
 ) -> CmdResult {
     let started = Instant::now();
-    let line = super::progress::Progress::new(format!("{} {id}", kind.singular()));
+    let line = super::wait_line::WaitLine::new(format!("{} {id}", kind.singular()));
     let mut last_state = String::new();
     let progress = |state: &str, last: &mut String| {
         line.report(state);

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::Msg;
 use crate::domain::Target;
+use crate::poll::supervise::spawn_reporting;
 use crate::workspace::{Workspace, logs, problem};
 
 /// The task following the open logs view, if any.
@@ -44,9 +45,16 @@ impl LogFollower {
         self.stop();
         self.current = Some((target.clone(), window));
         let (tx, every) = (self.tx.clone(), self.every);
-        self.task = Some(tokio::spawn(async move {
+        let (failed, failed_target) = (tx.clone(), target.clone());
+        let work = async move {
             let Some(ws) = ws else { return };
             follow_logs(ws, target, window, tx, every).await;
+        };
+        self.task = Some(spawn_reporting(work, move |why| async move {
+            let problem = crate::domain::Problem::text(format!(
+                "following the logs failed inside sparkdeck ({why}); reopen the view to retry"
+            ));
+            let _ = failed.send(Msg::LogsFailed { target: failed_target, problem }).await;
         }));
     }
 
