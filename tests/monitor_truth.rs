@@ -122,3 +122,31 @@ async fn the_demo_world_keeps_changing() {
     assert!((2..=8).contains(&n), "{n} arrivals");
     sim.shutdown().await;
 }
+
+/// A call the HTTP layer retried reaches the event log: the poller says what was retried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retried_calls_are_reported_for_the_event_log() {
+    let faults = FaultSpec::parse("/api/2.1/clusters/list:script=500+ok").unwrap_or_else(|e| panic!("{e}"));
+    let sim = sim(SimOptions { faults, ..SimOptions::default() }).await;
+    let (mut runner, mut rx, _dir) = runner(&sim, PollSettings::default(), Clock::system());
+    let name = sim.shared().databricks().demo_workspaces(sim.base_url())[0].name.clone();
+    runner.run(Effect::SetVisible { workspaces: vec![name.clone()], kinds: vec![Kind::Cluster] });
+    let retries = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match rx.recv().await {
+                Some(Msg::Retried { workspace, retries }) if workspace == name => return retries,
+                Some(_) => continue,
+                None => panic!("the poller stopped"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no report of the retried call"));
+    assert_eq!(retries.len(), 1, "{retries:?}");
+    assert!(
+        retries[0].starts_with("retrying in ") && retries[0].contains("GET /api/2.1/clusters/list → 500"),
+        "{retries:?}"
+    );
+    drop(runner);
+    sim.shutdown().await;
+}

@@ -47,6 +47,12 @@ pub enum Msg {
         workspace: String,
         until: Option<Timestamp>,
     },
+    /// Calls to the workspace were retried (what failed, and when the retry goes), for the
+    /// event log.
+    Retried {
+        workspace: String,
+        retries: Vec<String>,
+    },
     /// What the logs follower read for `target` (see `app::logs::Logs::receive`).
     Logs {
         target: Target,

@@ -106,6 +106,12 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Retried { workspace, retries } => {
+                for text in retries {
+                    self.record(Some(&workspace), Level::Info, text);
+                }
+                Vec::new()
+            }
             Msg::Warning(text) => {
                 self.error(text);
                 self.dirty = true;

@@ -270,8 +270,13 @@ impl Job {
         self.tx.send(msg).await.map_err(drop)
     }
 
-    /// Tell the app when the workspace's gate closes and opens; returns whether it is closed.
+    /// Tell the app when the workspace's gate closes and opens, and what was retried (by this
+    /// poller or any other call to the workspace); returns whether the gate is closed.
     async fn report_throttle(&self, was: bool) -> bool {
+        let retries = self.ws.endpoint().map(|ep| ep.retries().take()).unwrap_or_default();
+        if !retries.is_empty() {
+            let _ = self.tx.send(Msg::Retried { workspace: self.ws.name.clone(), retries }).await;
+        }
         let remaining = self.ws.endpoint().and_then(|ep| ep.gate().remaining());
         let now = remaining.is_some();
         if now || was {

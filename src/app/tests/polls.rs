@@ -214,3 +214,15 @@ fn the_event_log_has_throttles_failures_and_recoveries_newest_first_per_workspac
     assert!(log(&mut app, "events adb-staging").is_empty());
     assert!(app.message().is_some_and(|m| m.text.contains("adb-staging")), "{:?}", app.message());
 }
+
+#[test]
+fn retries_go_into_the_event_log() {
+    let mut app = app();
+    let retries = vec!["retrying in 0.5 s (attempt 2 of 4): GET /api/2.1/clusters/list → 503".to_string()];
+    assert!(app.update(Msg::Retried { workspace: "adb-prod".into(), retries }).is_empty());
+    let e = app.events().front().cloned();
+    assert!(
+        e.as_ref().is_some_and(|e| e.workspace.as_deref() == Some("adb-prod") && e.text.contains("→ 503")),
+        "{e:?}"
+    );
+}
