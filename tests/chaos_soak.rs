@@ -372,6 +372,9 @@ async fn chaos_soak() {
         }
         assert!(matched, "the panes did not converge ({last}):\n{screen}");
         t.keys(&["q"]);
+        // The editor still holds the REPL it acquired: quitting asks first.
+        t.wait_for("Quit sparkdeck?");
+        t.keys(&["y"]);
         let screen = t.wait_for("exit=0");
         assert!(screen.contains("before-sparkdeck") && !screen.contains("panicked"), "{screen}");
     }

@@ -140,6 +140,8 @@ impl Stack {
     /// Quit with ctrl-c; the app as it ended, and what it ran on (the data directory lives as
     /// long as the returned `Ended`).
     async fn quit(self) -> Result<Ended, Box<dyn std::error::Error>> {
+        // Quitting while the editor holds a REPL asks first; a second ctrl-c is the answer.
+        self.screen.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         self.screen.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         let exit = self.handle.await??;
         self.shutdown.cancel();

@@ -546,3 +546,28 @@ fn the_editor_on_a_cluster_starts_an_execution_context() {
     assert!(screen.contains("starting an execution context: PENDING"), "{screen}");
     assert!(!screen.contains("idle"), "{screen}");
 }
+
+/// The status line is cut by the one rule (ending in "…"), and a prompt's reason for refusing
+/// what was typed reads whole on 80 columns.
+#[test]
+fn the_status_line_keeps_its_point_at_80_columns() {
+    let mut app = pane(Pane::Clusters);
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    let status = screen.lines().last().unwrap_or_default().trim_matches('"').trim_end().to_string();
+    assert!(status.starts_with(" refreshed") && status.ends_with('…'), "{status}");
+    for _ in 0..10 {
+        if app.selected().is_some_and(|e| e.res.raw_state == "RUNNING") {
+            break;
+        }
+        press(&mut app, KeyCode::Char('j'));
+    }
+    keys(&mut app, "z");
+    press(&mut app, KeyCode::Backspace);
+    keys(&mut app, "lots");
+    press(&mut app, KeyCode::Enter);
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(
+        screen.contains("resize to: lots█  \"lots\" is not a number of workers: type 4, or 2-8 to autoscale"),
+        "{screen}"
+    );
+}

@@ -226,9 +226,12 @@ pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 /// The prompt while typing, else the latest message, else when each workspace was refreshed.
 pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let width = usize::from(area.width);
     let line = if let Some(p) = app.prompt() {
         let sigil = match p.mode {
             PromptMode::Command => ":",
+            // The reason names the forms that work: room for it on 80 columns.
+            PromptMode::Resize if p.error.is_some() => "resize to: ",
             PromptMode::Resize => "resize to (workers N, or MIN-MAX to autoscale): ",
             PromptMode::Filter | PromptMode::Search => "/",
         };
@@ -239,17 +242,17 @@ pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         } else if !p.candidates.is_empty() {
             spans.push(Span::styled(format!("  {}", p.candidates.join("  ")), theme.muted));
         }
-        Line::from(spans)
+        fit_line(spans, width)
     } else if let Some(m) = app.message() {
         let style = if m.level == Level::Error { theme.error } else { theme.text };
-        fit_line(vec![Span::styled(format!(" {}", m.text), style)], usize::from(area.width))
+        fit_line(vec![Span::styled(format!(" {}", m.text), style)], width)
     } else {
-        refreshed(app, theme)
+        fit_line(refreshed(app, theme), width)
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn refreshed<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
+fn refreshed<'a>(app: &'a App, theme: &Theme) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     if app.is_read_only() {
         spans.push(Span::styled(" [read-only]", theme.warning));
@@ -270,5 +273,5 @@ fn refreshed<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
     if !app.workspaces().is_empty() {
         spans.pop();
     }
-    Line::from(spans)
+    spans
 }
