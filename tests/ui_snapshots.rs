@@ -552,7 +552,7 @@ fn the_editor_on_a_cluster_starts_an_execution_context() {
 #[test]
 fn the_status_line_keeps_its_point_at_80_columns() {
     let mut app = pane(Pane::Clusters);
-    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    let screen = format!("{}", draw(&mut app, (60, 24)).backend());
     let status = screen.lines().last().unwrap_or_default().trim_matches('"').trim_end().to_string();
     assert!(status.starts_with(" refreshed") && status.ends_with('…'), "{status}");
     for _ in 0..10 {

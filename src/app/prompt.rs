@@ -53,7 +53,7 @@ impl App {
             Some(Command::Back) => {
                 self.prompt = None;
                 if mode == PromptMode::Filter && self.panes[self.pane.index()].filter.take().is_some() {
-                    self.rebuild(self.pane);
+                    self.refilter(false);
                 }
             }
             Some(Command::Submit) => {
@@ -117,9 +117,11 @@ impl App {
         match Filter::parse(&p.text) {
             Ok(filter) => {
                 p.error = None;
-                self.panes[self.pane.index()].filter = filter;
-                self.panes[self.pane.index()].select(0);
-                self.rebuild(self.pane);
+                let vs = &mut self.panes[self.pane.index()];
+                let narrows = matches!((&filter, &vs.filter), (Some(new), Some(old)) if new.narrows(old));
+                vs.filter = filter;
+                vs.select(0);
+                if self.stale[self.pane.index()] { self.rebuild(self.pane) } else { self.refilter(narrows) }
             }
             Err(e) => p.error = Some(e.to_string()),
         }

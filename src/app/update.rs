@@ -17,8 +17,15 @@ use super::sheet::SheetKind;
 use super::store::{WorkspaceRef, WorkspaceState};
 
 impl App {
-    /// Apply one message; returns what the outside world should do.
+    /// Apply one message; returns what the outside world should do. Whatever the message,
+    /// the pollers hear when what is on screen changed.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.handle(msg);
+        effects.extend(self.visibility_effect());
+        effects
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
@@ -163,6 +170,12 @@ impl App {
     ) -> usize {
         let ws = self.workspace_index(&workspace, Service::of(kind));
         self.now = self.now.max(fetched_at);
+        let shown_before = self.workspaces[ws].refreshed_minute();
+        if self.workspaces[ws].refreshed_unchanged(kind, &rows, fetched_at) {
+            // Nothing changed: only the footer's "refreshed" minute may have moved.
+            self.dirty |= self.workspaces[ws].refreshed_minute() != shown_before;
+            return ws;
+        }
         if let Some(e) = &self.workspaces[ws].slot(kind).error {
             let after = crate::domain::format_duration(fetched_at.duration_since(e.since));
             self.record(
