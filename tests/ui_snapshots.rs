@@ -527,17 +527,21 @@ fn long_values_in_the_details_wrap() {
     }
 }
 
+/// Move the selection down to the first running cluster.
+fn select_running_cluster(app: &mut App) {
+    while !app.selected().is_some_and(|e| e.res.raw_state == "RUNNING") {
+        let before = app.pane_state().selected;
+        press(app, KeyCode::Char('j'));
+        assert_ne!(app.pane_state().selected, before, "no running cluster");
+    }
+}
+
 /// The editor on a cluster speaks of an execution context ("starting an execution context"),
 /// never of a session's idle timeout.
 #[test]
 fn the_editor_on_a_cluster_starts_an_execution_context() {
     let mut app = pane(Pane::Clusters);
-    for _ in 0..10 {
-        if app.selected().is_some_and(|e| e.res.raw_state == "RUNNING") {
-            break;
-        }
-        press(&mut app, KeyCode::Char('j'));
-    }
+    select_running_cluster(&mut app);
     keys(&mut app, "e");
     keys(&mut app, "spark.range(3).count()");
     press(&mut app, KeyCode::F(5));
@@ -555,12 +559,7 @@ fn the_status_line_keeps_its_point_at_80_columns() {
     let screen = format!("{}", draw(&mut app, (60, 24)).backend());
     let status = screen.lines().last().unwrap_or_default().trim_matches('"').trim_end().to_string();
     assert!(status.starts_with(" refreshed") && status.ends_with('…'), "{status}");
-    for _ in 0..10 {
-        if app.selected().is_some_and(|e| e.res.raw_state == "RUNNING") {
-            break;
-        }
-        press(&mut app, KeyCode::Char('j'));
-    }
+    select_running_cluster(&mut app);
     keys(&mut app, "z");
     press(&mut app, KeyCode::Backspace);
     keys(&mut app, "lots");

@@ -49,8 +49,9 @@ fn logs_open_follow_search_and_close() {
 fn open_cluster_logs(app: &mut App) -> Target {
     app.update(key('3'));
     rows(app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "shared", "RUNNING", "4")], T0);
+    // (The pane under the logs is then polled as hidden: a SetVisible follows.)
     match app.update(key('l')).as_slice() {
-        [Effect::FollowLogs { target }] => target.clone(),
+        [Effect::FollowLogs { target }, ..] => target.clone(),
         other => panic!("{other:?}"),
     }
 }
