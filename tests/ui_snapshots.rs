@@ -529,7 +529,7 @@ fn long_values_in_the_details_wrap() {
 
 /// Move the selection down to the first running cluster.
 fn select_running_cluster(app: &mut App) {
-    while !app.selected().is_some_and(|e| e.res.raw_state == "RUNNING") {
+    while app.selected().is_none_or(|e| e.res.raw_state != "RUNNING") {
         let before = app.pane_state().selected;
         press(app, KeyCode::Char('j'));
         assert_ne!(app.pane_state().selected, before, "no running cluster");
