@@ -465,6 +465,7 @@ fn short_terminals_get_a_compact_header_and_tiny_ones_say_the_size_they_need() {
     let screen = format!("{}", t.backend());
     assert!(screen.contains("4 workspaces") && screen.contains("✗ adb-dev"), "{screen}");
     assert!(screen.contains("refresh-dashbo…"), "a row fits:\n{screen}");
+    assert!(screen.contains("/FAILED"), "without a RESULT column the state says it:\n{screen}");
     assert_snapshot!("compact_40x10", screen);
     let t = draw(&mut app, (90, 16));
     assert_snapshot!("compact_90x16", format!("{}", t.backend()));

@@ -350,7 +350,15 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     let visible: Vec<View> =
         vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| view(app, *r, now)).collect();
     let sort = (vs.sort, vs.reverse);
-    let sized = fit(columns(app.pane(), app.pane_workspace_count()), &visible, area.width, sort, theme);
+    let mut sized = fit(columns(app.pane(), app.pane_workspace_count()), &visible, area.width, sort, theme);
+    // Where RESULT did not fit, the state carries the result (`TERMIN…/FAILED`), as in All: the
+    // outcome never rests on colour alone.
+    if !sized.iter().any(|s| s.col.title == "RESULT")
+        && let Some(s) = sized.iter_mut().find(|s| s.col.sort == Some(SortKey::Status))
+    {
+        s.col.cell = state_and_result;
+        s.col.cut = ellipsize_keeping_result;
+    }
     let ws_width = sized.iter().find(|s| s.col.title == "WORKSPACE").map(|s| usize::from(s.width));
     let tags = ws_width.map(|w| tags(app.workspaces(), w)).unwrap_or_default();
     let widths: Vec<Constraint> = sized.iter().map(|s| Constraint::Length(s.width)).collect();
