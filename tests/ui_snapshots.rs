@@ -571,3 +571,23 @@ fn the_status_line_keeps_its_point_at_80_columns() {
         "{screen}"
     );
 }
+
+/// Slack goes to the columns that are cut before the name gets it: a long owner reads whole
+/// on a wide terminal.
+#[test]
+fn slack_goes_to_the_cut_columns_first() {
+    let mut app = loaded_app().with_pane(Pane::Runs);
+    let owner = "data-platform-service-principal@contoso.onmicrosoft.com";
+    let mut run = runs().remove(0);
+    run.owner = Some(owner.into());
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: vec![run],
+        fetched_at: ts(tui_support::NOW),
+    });
+    let screen = format!("{}", draw(&mut app, (160, 45)).backend());
+    assert!(screen.contains(owner), "{screen}");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(!screen.contains(owner), "on 80 columns it is cut:\n{screen}");
+}

@@ -240,6 +240,8 @@ struct Sized {
     width: u16,
     /// What it would need to show every visible value whole (up to its `max`).
     natural: u16,
+    /// The same without the `max` (up to the table's width): more than `width` means cut.
+    wants: u16,
 }
 
 /// The index of the least important column of at least `min_priority` (rightmost on ties).
@@ -265,16 +267,16 @@ fn fit(cols: Vec<Column>, rows: &[View], width: u16, sort: (SortKey, bool), them
             let title = title(&c, sort.0, sort.1);
             let widest = rows
                 .iter()
-                .map(|v| width_upto(&(c.cell)(v, theme).content, usize::from(c.max)))
+                .map(|v| width_upto(&(c.cell)(v, theme).content, usize::from(width)))
                 .max()
-                .unwrap_or(0);
+                .unwrap_or(0) as u16;
             // A column with nothing to show takes no room (a priority-0 column keeps its title).
             if widest == 0 && c.priority > 0 {
                 return None;
             }
             let title_width = width_upto(&title, usize::from(c.max)) as u16;
-            let natural = (widest as u16).max(title_width).min(c.max.max(title_width));
-            Some(Sized { col: c, title, width: natural, natural })
+            let natural = widest.max(title_width).min(c.max.max(title_width));
+            Some(Sized { col: c, title, width: natural, natural, wants: widest.max(title_width) })
         })
         .collect();
     // Optional columns go before anything is cut.
@@ -310,8 +312,22 @@ fn fit(cols: Vec<Column>, rows: &[View], width: u16, sort: (SortKey, bool), them
             }
         }
     }
-    // Slack goes to the name.
-    let slack = width.saturating_sub(total(&sized, |s| s.width));
+    // Slack goes first to the columns still cut (at their `max`), a cell at a time to the
+    // narrowest, so the short ones read whole before a long one grows; then to the name.
+    let mut slack = width.saturating_sub(total(&sized, |s| s.width));
+    while slack > 0 {
+        let narrowest = sized
+            .iter_mut()
+            .filter(|s| s.wants > s.width && !s.col.fill)
+            .min_by_key(|s| (s.width, s.col.priority));
+        match narrowest {
+            Some(s) => {
+                s.width += 1;
+                slack -= 1;
+            }
+            None => break,
+        }
+    }
     if let Some(s) = sized.iter_mut().find(|s| s.col.fill) {
         s.width += slack;
     }
