@@ -52,7 +52,10 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     );
     let Some(t) = Tmux::start("editor", &cmd) else { return };
     t.wait_for("Sessions (");
-    t.keys(&["e"]);
+    // By the workspace's name: `e` would attach to whatever session the live demo put first.
+    t.keys(&[":"]);
+    t.keys(&["-l", "editor Sales Analytics"]);
+    t.keys(&["Enter"]);
     t.wait_for("no session yet: F5 starts one");
     t.keys(&["-l", "answer = 6 * 7"]);
     t.keys(&["Enter"]);
@@ -72,7 +75,9 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     // The next start opens the editor on the same text, with the run in its history.
     let Some(t) = Tmux::start("editor-again", &cmd) else { return };
     t.wait_for("Sessions (");
-    t.keys(&["e"]);
+    t.keys(&[":"]);
+    t.keys(&["-l", "editor Sales Analytics"]);
+    t.keys(&["Enter"]);
     let screen = t.wait_for("print(answer)");
     assert!(screen.contains("answer = 6 * 7"), "{screen}");
     t.keys(&["M-Up"]);
@@ -214,17 +219,17 @@ fn the_whole_error_in_a_real_terminal() {
     t.keys(&["3"]);
     t.wait_for("503 Service Unavailable");
     t.keys(&["!"]);
-    let screen = t.wait_for("┌ Errors ");
-    for part in [
+    // The view may be caught half drawn: wait for the whole of it.
+    let parts = [
+        "┌ Errors ",
         "Request",
         "GET /api/2.1/clusters/list",
         "Status",
         "503 Service Unavailable",
         "Request id",
         "TEMPORARILY_UNAVAILABLE",
-    ] {
-        assert!(screen.contains(part), "{part}:\n{screen}");
-    }
+    ];
+    t.wait_until("the whole error", |s| parts.iter().all(|p| s.contains(p)));
     t.keys(&["q"]);
     let screen = t.wait_until("the errors view to close", |s| !s.contains("┌ Errors "));
     assert!(screen.contains("Clusters (") && !screen.contains("exit="), "{screen}");

@@ -528,12 +528,12 @@ fn long_values_in_the_details_wrap() {
     }
 }
 
-/// Move the selection down to the first running cluster.
-fn select_running_cluster(app: &mut App) {
-    while app.selected().is_none_or(|e| e.res.raw_state != "RUNNING") {
+/// Move the selection down to the first row whose state starts with `state`.
+fn select_state(app: &mut App, state: &str) {
+    while app.selected().is_none_or(|e| !e.res.raw_state.starts_with(state)) {
         let before = app.pane_state().selected;
         press(app, KeyCode::Char('j'));
-        assert_ne!(app.pane_state().selected, before, "no running cluster");
+        assert_ne!(app.pane_state().selected, before, "no {state} row");
     }
 }
 
@@ -542,7 +542,7 @@ fn select_running_cluster(app: &mut App) {
 #[test]
 fn the_editor_on_a_cluster_starts_an_execution_context() {
     let mut app = pane(Pane::Clusters);
-    select_running_cluster(&mut app);
+    select_state(&mut app, "RUNNING");
     keys(&mut app, "e");
     keys(&mut app, "spark.range(3).count()");
     press(&mut app, KeyCode::F(5));
@@ -560,7 +560,7 @@ fn the_status_line_keeps_its_point_at_80_columns() {
     let screen = format!("{}", draw(&mut app, (60, 24)).backend());
     let status = screen.lines().last().unwrap_or_default().trim_matches('"').trim_end().to_string();
     assert!(status.starts_with(" refreshed") && status.ends_with('…'), "{status}");
-    select_running_cluster(&mut app);
+    select_state(&mut app, "RUNNING");
     keys(&mut app, "z");
     press(&mut app, KeyCode::Backspace);
     keys(&mut app, "lots");
@@ -590,4 +590,32 @@ fn slack_goes_to_the_cut_columns_first() {
     assert!(screen.contains(owner), "{screen}");
     let screen = format!("{}", draw(&mut app, NARROW).backend());
     assert!(!screen.contains(owner), "on 80 columns it is cut:\n{screen}");
+}
+
+/// The sort column is marked in its title (and the pane's title names the sort); the pane's
+/// edge says where the selection is.
+#[test]
+fn the_sort_column_is_marked_and_the_position_shown() {
+    let mut app = pane(Pane::Runs);
+    keys(&mut app, "s");
+    keys(&mut app, "jj");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    let header = screen.lines().find(|l| l.contains("STATE")).unwrap_or_default();
+    assert!(header.contains("JOB / RUN↓"), "{header}");
+    assert_eq!(header.matches(['↓', '↑']).count(), 1, "{header}");
+    assert!(screen.contains("sort name ↓"), "{screen}");
+    assert!(screen.contains(" 3/5 ┘"), "{screen}");
+    keys(&mut app, "S");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(screen.lines().any(|l| l.contains("JOB / RUN↑")), "{screen}");
+}
+
+/// "Start cluster?  y start it   n/esc cancel": the question and its answers in words.
+#[test]
+fn starting_a_cluster_asks_in_words() {
+    let mut app = pane(Pane::Clusters);
+    select_state(&mut app, "TERMINATED");
+    keys(&mut app, "u");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(screen.contains("Start cluster?") && screen.contains("y start it   n/esc cancel"), "{screen}");
 }
