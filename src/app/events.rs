@@ -29,6 +29,7 @@ impl App {
         self.events.truncate(MAX_EVENTS);
         if matches!(self.sheet.as_ref().map(|s| &s.kind), Some(super::SheetKind::Events { .. })) {
             self.refresh_sheet();
+            self.dirty = true;
         }
     }
 

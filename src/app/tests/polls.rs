@@ -219,7 +219,12 @@ fn the_event_log_has_throttles_failures_and_recoveries_newest_first_per_workspac
 fn retries_go_into_the_event_log() {
     let mut app = app();
     let retries = vec!["retrying in 0.5 s (attempt 2 of 4): GET /api/2.1/clusters/list → 503".to_string()];
+    app.update(key(':'));
+    type_text(&mut app, "events");
+    app.update(code(KeyCode::Enter));
+    app.take_dirty();
     app.update(Msg::Retried { workspace: "adb-prod".into(), retries });
+    assert!(app.take_dirty(), "the open log shows it at once");
     let e = app.events().front().cloned();
     assert!(
         e.as_ref().is_some_and(|e| e.workspace.as_deref() == Some("adb-prod") && e.text.contains("→ 503")),
