@@ -174,6 +174,9 @@ impl App {
                 self.open_sheet(super::SheetKind::Errors);
                 Vec::new()
             }
+            Ok(Cmd::Open(path)) => self.open_file(path),
+            Ok(Cmd::Save(path)) => self.save_file(path),
+            Ok(Cmd::Export(path)) => self.export(path),
             Ok(Cmd::Help) => {
                 self.help = Some(Help { scope: Scope::Pane, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()

@@ -8,7 +8,7 @@ use crate::domain::statement::Repl;
 impl App {
     /// `q` in a pane, `ctrl-c` anywhere, `:q`.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
-        let (give_back, left) = self.editor.quit_plan();
+        let (give_back, left) = self.console.quit_plan();
         if give_back.is_empty() && left.is_empty() {
             return vec![Effect::Quit];
         }

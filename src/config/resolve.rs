@@ -153,6 +153,17 @@ impl<'a> Resolver<'a> {
                 FabricAuth::NotConfigured { message, fix }
             }
         };
+        let repl = entry.repl;
+        if let Some(env) = &repl.environment
+            && let Err(e) = super::model::Guid::parse(env)
+        {
+            return Err(self.invalid(
+                span,
+                "fabric.repl.environment",
+                e,
+                "give the environment's id (a GUID from its Fabric URL)",
+            ));
+        }
         Ok(FabricWorkspace {
             name,
             workspace_id,
@@ -161,6 +172,7 @@ impl<'a> Resolver<'a> {
             onelake_endpoint,
             auth,
             origin: Origin { config_file: Some(self.location(span)), databrickscfg: None, env_vars },
+            repl,
         })
     }
 
