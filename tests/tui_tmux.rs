@@ -289,7 +289,10 @@ fn ctrl_e_edits_the_text_in_the_outside_editor_and_the_screen_comes_back() {
     // Undo brings the text from before the outside editor back.
     t.keys(&["C-z"]);
     t.wait_for("draft = 1");
+    // The editor holds the REPL it acquired: quitting asks first.
     t.keys(&["C-c"]);
+    t.wait_for("Quit sparkdeck?");
+    t.keys(&["y"]);
     t.wait_until("the monitor to quit", |s| !s.contains("ctrl-t new tab"));
 
     // The failing editor: the text stays, and the user is told where the edits are.
