@@ -56,25 +56,36 @@ pub(super) fn acquire(
 
 /// Read the Fabric workspace's environments (id, name), for the editor's REPL settings.
 pub(super) fn environments(ws: Option<Arc<Workspace>>, workspace: String, tx: &mpsc::Sender<Msg>) {
-    let tx = tx.clone();
-    tokio::spawn(async move {
-        let result = match ws {
-            Some(ws) => statements::environments(&ws).await.map_err(|e| e.to_string()),
-            None => Err(format!("no workspace named {workspace:?}")),
-        };
-        let _ = tx.send(Msg::Environments { workspace, result }).await;
-    });
+    let read =
+        |ws: Arc<Workspace>| async move { statements::environments(&ws).await.map_err(|e| e.to_string()) };
+    read_and_answer(ws, workspace, tx, read, |workspace, result| Msg::Environments { workspace, result });
 }
 
 /// Ask Fabric the names of the workspace's lakehouses configured by id.
 pub(super) fn lakehouse_names(ws: Option<Arc<Workspace>>, workspace: String, tx: &mpsc::Sender<Msg>) {
+    let read =
+        |ws: Arc<Workspace>| async move { statements::lakehouse_names(&ws).await.map_err(|e| e.to_string()) };
+    read_and_answer(ws, workspace, tx, read, |workspace, result| Msg::LakehouseNames { workspace, result });
+}
+
+/// Read something of workspace `workspace` in a task of its own and answer with `answer`.
+fn read_and_answer<T, F>(
+    ws: Option<Arc<Workspace>>,
+    workspace: String,
+    tx: &mpsc::Sender<Msg>,
+    read: impl FnOnce(Arc<Workspace>) -> F + Send + 'static,
+    answer: impl FnOnce(String, Result<T, String>) -> Msg + Send + 'static,
+) where
+    F: std::future::Future<Output = Result<T, String>> + Send,
+    T: Send,
+{
     let tx = tx.clone();
     tokio::spawn(async move {
         let result = match ws {
-            Some(ws) => statements::lakehouse_names(&ws).await.map_err(|e| e.to_string()),
+            Some(ws) => read(ws).await,
             None => Err(format!("no workspace named {workspace:?}")),
         };
-        let _ = tx.send(Msg::LakehouseNames { workspace, result }).await;
+        let _ = tx.send(answer(workspace, result)).await;
     });
 }
 

@@ -3,7 +3,7 @@
 //! workspace's REPL settings), each live Livy session to attach to, each Databricks cluster —
 //! narrowed by what is typed. `tag:NAME` in the search offers each lakehouse's REPL in the
 //! high-concurrency session tagged NAME instead (REPLs of one tag share a Spark session).
-//! Enter moves the tab there.
+//! Enter moves the tab there; ctrl-s on a lakehouse opens its REPL settings (`settings`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
