@@ -180,6 +180,26 @@ fn normalised(mut s: ReplSettings) -> ReplSettings {
 }
 
 impl App {
+    /// The session tags this app knows of, other than `but`: configured for a workspace, typed
+    /// as tag:NAME or chosen in a tab's settings (Fabric lists no high-concurrency sessions, so
+    /// the tags in use elsewhere cannot be known).
+    pub fn known_tags(&self, but: &str) -> Vec<String> {
+        let mut tags: Vec<String> = self
+            .workspaces
+            .iter()
+            .filter(|w| w.workspace.service == crate::domain::Service::Fabric)
+            .map(|w| self.targets.configured(&w.workspace.name).tag().to_string())
+            .collect();
+        for tab in self.console.tabs() {
+            tags.extend(tab.place.as_ref().and_then(Place::tag).map(str::to_string));
+            tags.extend(tab.settings.as_ref().map(|s| s.tag().to_string()));
+        }
+        tags.sort();
+        tags.dedup();
+        tags.retain(|t| t != but);
+        tags
+    }
+
     /// Open the settings of the picker's highlighted place (a lakehouse of a Fabric workspace).
     pub(in crate::app) fn open_settings(&mut self) -> Vec<Effect> {
         let Some(picker) = &self.console.picker else { return Vec::new() };

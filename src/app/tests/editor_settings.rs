@@ -177,6 +177,9 @@ fn applied_settings_go_with_the_next_acquisition_and_name_where_the_tab_runs() {
         (Some(ENV), "etl", Some("8g"))
     );
     assert_eq!(app.editor().runs[0].target, label, "the output says where it ran, with what");
+    // The form offers the other tags this app knows (Fabric lists no high-concurrency sessions).
+    assert_eq!(app.known_tags("etl"), ["team"], "fabric-prod's configured (a Databricks workspace has none)");
+    assert_eq!(app.known_tags("team"), ["etl"]);
 }
 
 #[test]

@@ -80,7 +80,12 @@ pub(super) fn render(frame: &mut Frame, app: &App, form: &SettingsForm, theme: &
                 } else {
                     Span::styled(format!("{text}{cursor}"), theme.text)
                 };
-                lines.push(Line::from(vec![label, shown]));
+                let mut spans = vec![label, shown];
+                let others = app.known_tags(text.trim());
+                if *field == Field::Tag && !others.is_empty() {
+                    spans.push(Span::styled(format!("  also used here: {}", others.join(", ")), theme.muted));
+                }
+                lines.push(Line::from(spans));
             }
         }
     }
