@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::actions::{databricks, fabric};
 use super::statement_convert::{databricks_command, livy_statement};
+use super::statement_pace as pace;
 use super::{Clients, Error, Workspace};
 use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
 use crate::api::livy::models::{HcState, HighConcurrencySessionRequest, StatementKind, StatementRequest};
@@ -134,35 +135,9 @@ async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&st
     })
 }
 
-/// How often a starting Databricks execution context is read: it is ready within seconds, and
-/// the statement waiting on it should start the moment it is.
-const CONTEXT_POLL: Duration = Duration::from_millis(100);
-
-/// The next wait while a Fabric high-concurrency session starts: it takes from seconds (a
-/// warm pool) to minutes (an on-demand cluster), so start quick and double up to 3 s.
-fn hc_poll(previous: Option<Duration>) -> Duration {
-    previous.map_or(Duration::from_millis(250), |d| (d * 2).min(Duration::from_secs(3)))
-}
-
-/// When to read a running statement again, given how long ago it was submitted: most
-/// statements end within a couple of seconds, so read soon after submitting, then at a steady
-/// short interval, then back off gently (by a quarter each read) up to 2 s for long ones. The
-/// result is seen at most ~100 ms after it is ready for the statements people wait on, for a
-/// handful of requests; `Retry-After` still holds every read (the HTTP layer's gate).
-pub fn statement_poll(elapsed: Duration, previous: Option<Duration>) -> Duration {
-    const FIRST: Duration = Duration::from_millis(50);
-    const STEADY: Duration = Duration::from_millis(100);
-    const STEADY_FOR: Duration = Duration::from_secs(2);
-    const LONGEST: Duration = Duration::from_secs(2);
-    match previous {
-        None => FIRST,
-        Some(_) if elapsed < STEADY_FOR => STEADY,
-        Some(p) => p.max(STEADY).mul_f64(1.25).min(LONGEST),
-    }
-}
-
 /// Poll what was created until it is ready; the complete `Repl`.
 async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Result<Repl, Error> {
+    let started = tokio::time::Instant::now();
     let mut wait = None;
     loop {
         match made {
@@ -219,7 +194,10 @@ async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Re
             }
             Repl::LivySession { .. } => return Ok(made.clone()),
         }
-        let next = if matches!(made, Repl::Databricks { .. }) { CONTEXT_POLL } else { hc_poll(wait) };
+        let next = match made {
+            Repl::Databricks { .. } => pace::context_wait(started.elapsed(), wait),
+            _ => pace::hc_wait(wait),
+        };
         wait = Some(next);
         tokio::time::sleep(next).await;
     }
@@ -280,7 +258,7 @@ async fn submit_now(ws: &Workspace, repl: &Repl, language: Language, code: &str)
         .ok_or_else(|| failed(ws, "the statement was accepted without an id".into()))
 }
 
-/// Read statement `id` back until it ends, on the [`statement_poll`] schedule, telling `phase`
+/// Read statement `id` back until it ends, on the [`pace::statement_wait`] schedule, telling `phase`
 /// of each change. A read that fails is tried again a few times (the service answers a
 /// transient 404 just after a submit, and a network blip must not orphan a running statement);
 /// only repeated failures end the wait.
@@ -295,14 +273,16 @@ pub async fn follow(
     let mut wait = None;
     let mut failures = 0;
     let mut last = None;
+    let mut progress = None;
     loop {
-        let next = statement_poll(submitted.elapsed(), wait);
+        let next = pace::statement_wait(submitted.elapsed(), wait, progress);
         wait = Some(next);
         tokio::time::sleep(next).await;
-        match read(ws, repl, id).await {
-            Ok((p, output)) if p.is_finished() => return Ok((p, output)),
-            Ok((p, _)) => {
+        match read_with_progress(ws, repl, id).await {
+            Ok((p, output, _)) if p.is_finished() => return Ok((p, output)),
+            Ok((p, _, reported)) => {
                 failures = 0;
+                progress = reported;
                 if last != Some(p) {
                     last = Some(p);
                     phase(p);
@@ -322,22 +302,32 @@ pub async fn follow(
 
 /// Where statement `id` is, and its output once finished.
 pub async fn read(ws: &Workspace, repl: &Repl, id: &str) -> Result<(Phase, Option<Output>), Error> {
-    match repl {
+    read_with_progress(ws, repl, id).await.map(|(phase, output, _)| (phase, output))
+}
+
+/// [`read`], with the share done Livy reports (Databricks commands report none).
+async fn read_with_progress(
+    ws: &Workspace,
+    repl: &Repl,
+    id: &str,
+) -> Result<(Phase, Option<Output>, Option<f64>), Error> {
+    let statement = match repl {
         Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let statement = client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?;
-            Ok(livy_statement(&statement))
+            client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?
         }
         Repl::LivySession { lakehouse: label, session_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let statement = client.statement(session_id, livy_id(ws, id)?).await?;
-            Ok(livy_statement(&statement))
+            client.statement(session_id, livy_id(ws, id)?).await?
         }
         Repl::Databricks { cluster_id, context_id, .. } => {
             let command = databricks(ws)?.command_status(cluster_id, context_id, id).await?;
-            Ok(databricks_command(&command))
+            let (phase, output) = databricks_command(&command);
+            return Ok((phase, output, None));
         }
-    }
+    };
+    let (phase, output) = livy_statement(&statement);
+    Ok((phase, output, statement.progress))
 }
 
 fn livy_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
@@ -392,56 +382,4 @@ pub fn repl_gone(e: &Error) -> bool {
         a.kind == ErrorKind::NotFound
             || (m.contains("context") && (m.contains("does not exist") || m.contains("not found")))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The reads of a statement that runs `runs`: (when each happens, how many).
-    fn reads_until(runs: Duration) -> (Vec<Duration>, usize) {
-        let (mut at, mut previous, mut reads) = (Duration::ZERO, None, Vec::new());
-        loop {
-            let wait = statement_poll(at, previous);
-            previous = Some(wait);
-            at += wait;
-            reads.push(at);
-            if at >= runs {
-                return (reads.clone(), reads.len());
-            }
-        }
-    }
-
-    #[test]
-    fn statements_are_read_soon_then_steadily_then_gently_less() {
-        assert_eq!(statement_poll(Duration::ZERO, None), Duration::from_millis(50));
-        // Within the first seconds a result is seen at most 100 ms after it is ready.
-        for ms in [60, 300, 700, 1_500, 1_950] {
-            let (reads, _) = reads_until(Duration::from_millis(ms));
-            let seen = reads[reads.len() - 1];
-            assert!(
-                seen - Duration::from_millis(ms) <= Duration::from_millis(100),
-                "{ms} ms: seen at {seen:?}"
-            );
-        }
-        // A one-second statement costs about ten reads, a minute-long one well under a hundred.
-        assert!(reads_until(Duration::from_secs(1)).1 <= 11);
-        assert!(reads_until(Duration::from_secs(60)).1 <= 60);
-        // Never slower than every 2 s.
-        let mut previous = Some(Duration::from_secs(2));
-        for _ in 0..5 {
-            let wait = statement_poll(Duration::from_secs(600), previous);
-            assert!(wait <= Duration::from_secs(2));
-            previous = Some(wait);
-        }
-    }
-
-    #[test]
-    fn a_starting_session_is_read_quickly_then_every_3_s() {
-        let waits: Vec<Duration> =
-            std::iter::successors(Some(hc_poll(None)), |d| Some(hc_poll(Some(*d)))).take(6).collect();
-        assert_eq!(waits[0], Duration::from_millis(250));
-        assert_eq!(waits[5], Duration::from_secs(3));
-        assert_eq!(CONTEXT_POLL, Duration::from_millis(100), "a context: steady, not doubling");
-    }
 }
