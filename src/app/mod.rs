@@ -172,11 +172,11 @@ impl App {
 
     /// Whether the screen changes with time alone right now, so the event loop must send
     /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
-    /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
+    /// a flash still fading in it, or a throttle wait counting down. Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         (self.pane_on_screen() && self.live_on_screen())
             || (self.editing && (self.editor.is_busy() || self.editor.idle_timeout_at().is_some()))
-            || self.last_change.is_some_and(|t| self.now < t + FLASH)
+            || (self.pane_on_screen() && self.last_change.is_some_and(|t| self.now < t + FLASH))
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }
 
