@@ -62,7 +62,7 @@ async fn a_fabric_statement_is_read_where_its_progress_says_it_ends() {
         let id =
             statements::submit(&ws, &repl, Language::PySpark, code).await.unwrap_or_else(|e| panic!("{e}"));
         let (phase, output) =
-            statements::follow(&ws, &repl, &id, |_| {}).await.unwrap_or_else(|e| panic!("{e}"));
+            statements::follow(&ws, &repl, &id, |_, _| {}).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(phase, Phase::Done);
         assert!(matches!(output, Some(Output::Text(_))), "{output:?}");
         let reads = since(&sim, &before, |r| r.starts_with("GET ") && r.contains("/statements/"));
@@ -85,13 +85,13 @@ async fn a_databricks_context_is_read_once_it_can_be_ready_and_the_command_stead
         })
         .unwrap_or_else(|| panic!("the demo has a running all-purpose cluster"));
     let before = routes(&sim);
-    let repl = statements::acquire(&ws, Some(&cluster.id), Language::PySpark, |_| {}, |_| {})
+    let repl = statements::acquire(&ws, Some(&cluster.id), None, Language::PySpark, |_| {}, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let id = statements::submit(&ws, &repl, Language::PySpark, "print(6 * 7)")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let (phase, _) = statements::follow(&ws, &repl, &id, |_| {}).await.unwrap_or_else(|e| panic!("{e}"));
+    let (phase, _) = statements::follow(&ws, &repl, &id, |_, _| {}).await.unwrap_or_else(|e| panic!("{e}"));
     statements::release(&ws, &repl).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(phase, Phase::Done);
     let count = |path: &str| since(&sim, &before, |r| r.contains(path));

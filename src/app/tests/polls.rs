@@ -214,7 +214,7 @@ fn under_the_editor_only_what_the_header_tabs_and_footer_show_draws() {
         };
         (vec![run(1, "etl", first), run(2, "agg", second)], at.to_string())
     };
-    let mut poll = |app: &mut App, (r, at): (Vec<Resource>, String)| rows(app, Kind::Run, "adb-prod", r, &at);
+    let poll = |app: &mut App, (r, at): (Vec<Resource>, String)| rows(app, Kind::Run, "adb-prod", r, &at);
     poll(&mut app, two("RUNNING", "SUCCESS", T0));
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s1", "HC_sales_lh_1", "idle")], T0);
     app.update(key('e'));
@@ -229,7 +229,12 @@ fn under_the_editor_only_what_the_header_tabs_and_footer_show_draws() {
     poll(&mut app, two("SUCCESS", "FAILED", "2026-11-22T10:00:08Z"));
     assert!(app.take_dirty(), "a count in the header changed");
     // A poll error shows in the header, and so does its clearing.
-    app.update(Msg::PollFailed { workspace: "adb-prod".into(), kind: Kind::Run, error: "500".into(), hint: None });
+    app.update(Msg::PollFailed {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        error: "500".into(),
+        hint: None,
+    });
     assert!(app.take_dirty());
     poll(&mut app, two("SUCCESS", "FAILED", "2026-11-22T10:00:11Z"));
     assert!(app.take_dirty(), "the error is gone from the header");
