@@ -10,9 +10,11 @@ use crate::domain::{Kind, Resource, Service, Status, Target};
 use super::App;
 use super::help::Help;
 use super::keymap::{Command, Scope};
+use super::message::Level;
 use super::msg::{Effect, Msg};
 use super::pane::Pane;
-use super::store::{PollError, WorkspaceRef, WorkspaceState};
+use super::sheet::SheetKind;
+use super::store::{WorkspaceRef, WorkspaceState};
 
 /// What a workspace's rows show outside the pane (see `App::chrome_of`).
 type Chrome = ([usize; Status::ALL.len()], Option<(Kind, String)>, Vec<usize>, Option<i64>);
@@ -45,24 +47,32 @@ impl App {
                 let ws = self.on_rows(workspace, kind, rows, fetched_at);
                 if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) }
             }
-            Msg::PollFailed { workspace, kind, error, hint } => {
+            Msg::PollFailed { workspace, kind, problem, at } => {
+                self.now = self.now.max(at);
                 let ws = self.workspace_index(&workspace, Service::of(kind));
-                self.workspaces[ws].fail(kind, PollError { error, hint });
-                self.clamp_pane();
+                let summary = problem.summary();
+                if self.workspaces[ws].fail(kind, problem, at) {
+                    self.record(Some(&workspace), Level::Error, format!("{}: {summary}", kind.plural()));
+                }
+                // Its rows are stale now: their live cells stop counting.
+                self.stale[Pane::All.index()] = true;
+                self.rebuild(self.pane);
+                self.refresh_errors();
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::Logs { target, lines, whole, finished, error_at } => {
+            Msg::Logs { target, lines, whole, finished, error_at, earlier } => {
                 let height = self.logs_height();
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
-                    logs.receive(lines, whole, finished, error_at, height);
+                    logs.receive(lines, whole, finished, error_at, earlier, height);
                     self.dirty = true;
                 }
                 Vec::new()
             }
             Msg::Related { target, related } => {
+                let ended = self.details_row().is_some_and(|r| r.status.is_terminal());
                 let related =
-                    related.unwrap_or_else(|e| ("Related".into(), vec![format!("cannot read: {e}")]));
+                    related.unwrap_or_else(|p| super::details::related_failure(target.kind, ended, &p));
                 if let Some(d) = &mut self.details
                     && d.kind == target.kind
                     && d.id == target.id
@@ -78,18 +88,37 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::LogsFailed { target, error } => {
+            Msg::LogsFailed { target, problem } => {
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
-                    logs.error = Some(error);
+                    logs.error = Some(problem.summary());
                     logs.loading = false;
                     self.dirty = true;
                 }
                 Vec::new()
             }
             Msg::Throttled { workspace, until } => {
-                if let Some(ws) = self.workspaces.iter_mut().find(|w| w.workspace.name == workspace) {
+                let now = self.now;
+                let mut news = None;
+                for ws in self.workspaces.iter_mut().filter(|w| w.workspace.name == workspace) {
+                    let was = ws.throttled_until.filter(|t| *t > now);
+                    match (was, until) {
+                        (None, Some(t)) => {
+                            news = Some(format!("throttled: every call waits {} (Retry-After)", wait(t, now)))
+                        }
+                        (Some(_), None) => news = Some("throttle over: calls go out again".to_string()),
+                        _ => {}
+                    }
                     ws.throttled_until = until;
                     self.dirty = true;
+                }
+                if let Some(text) = news {
+                    self.record(Some(&workspace), Level::Info, text);
+                }
+                Vec::new()
+            }
+            Msg::Retried { workspace, retries } => {
+                for text in retries {
+                    self.record(Some(&workspace), Level::Info, text);
                 }
                 Vec::new()
             }
@@ -149,7 +178,8 @@ impl App {
     // ---- data ----------------------------------------------------------------------------
 
     fn workspace_index(&mut self, name: &str, service: Service) -> usize {
-        match self.workspaces.iter().position(|w| w.workspace.name == name) {
+        match self.workspaces.iter().position(|w| w.workspace.name == name && w.workspace.service == service)
+        {
             Some(i) => i,
             None => {
                 // Rows for a workspace we were not told about: show it rather than drop data.
@@ -175,6 +205,15 @@ impl App {
             self.dirty |= self.workspaces[ws].refreshed_minute() != shown_before;
             return ws;
         }
+        if let Some(e) = &self.workspaces[ws].slot(kind).error {
+            let after = crate::domain::format_duration(fetched_at.duration_since(e.since));
+            self.record(
+                Some(&workspace),
+                Level::Info,
+                format!("{}: answering again (after {after})", kind.plural()),
+            );
+        }
+        let recovered = self.workspaces[ws].slot(kind).error.is_some();
         // Under the editor or the logs view only the header, tabs and footer show rows.
         let chrome_before = (!self.pane_on_screen()).then(|| self.chrome_of(ws));
         // Row indices are about to change: remember what each affected pane has selected.
@@ -201,15 +240,26 @@ impl App {
         {
             d.refresh(e, &self.tz);
         }
-        self.dirty |= chrome_before.is_none_or(|before| before != self.chrome_of(ws));
+        if recovered {
+            self.refresh_errors();
+        }
+        self.dirty |= recovered || chrome_before.is_none_or(|before| before != self.chrome_of(ws));
         ws
+    }
+
+    /// Rebuild the errors view if it is open.
+    fn refresh_errors(&mut self) {
+        if self.sheet.as_ref().is_some_and(|s| s.kind == super::SheetKind::Errors) {
+            self.refresh_sheet();
+        }
     }
 
     /// What rows of workspace `ws` show while the pane is covered: its header line (counts and
     /// the first poll error), the tabs' totals and the footer's refresh minute.
     fn chrome_of(&self, ws: usize) -> Chrome {
         let w = &self.workspaces[ws];
-        let error = w.errors(&w.workspace.service.kinds()).next().map(|(k, e)| (k, e.error.clone()));
+        let error =
+            w.errors(&w.workspace.service.kinds()).next().map(|(k, e)| (k, e.problem.message.clone()));
         (w.counts, error, Pane::ALL.iter().map(|p| self.pane_total(*p)).collect(), w.refreshed_minute())
     }
 
@@ -230,6 +280,10 @@ impl App {
         let had_message = self.message.take().is_some();
         let focus = self.focus();
         let command = self.keymap.lookup(focus, self.focused_kind(), &key);
+        if command == Some(Command::Quit) && matches!(focus, Scope::Prompt | Scope::Editor) {
+            self.dirty = true;
+            return self.quit();
+        }
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
             Scope::Editor => self.on_editor_key(key, command),
@@ -250,12 +304,16 @@ impl App {
 
     fn run(&mut self, focus: Scope, command: Command) -> Vec<Effect> {
         match (focus, command) {
-            (_, Command::Quit) => return vec![Effect::Quit],
+            // A second ctrl-c while asked whether to quit: quit.
+            (Scope::Confirm, Command::Quit) if self.quitting.is_some() => return vec![Effect::Quit],
+            (_, Command::Quit) => return self.quit(),
             (Scope::Confirm, Command::Confirm) => return self.confirmed(),
             (Scope::Confirm, Command::Deny) => self.declined(),
             (Scope::Help, Command::Back) => self.help = None,
             (Scope::Help, Command::Down) => self.scroll_help(1),
             (Scope::Help, Command::Up) => self.scroll_help(-1),
+            (Scope::Sheet, c) => self.run_sheet(c),
+            (_, Command::Errors) => self.open_sheet(SheetKind::Errors),
             (Scope::Logs, c) => return self.run_logs(c),
             (Scope::Details, Command::Logs) => {
                 let target = self.details.as_ref().and_then(|d| {
@@ -276,6 +334,11 @@ impl App {
         }
         Vec::new()
     }
+}
+
+/// "30s" until `t`.
+fn wait(t: Timestamp, now: Timestamp) -> String {
+    crate::domain::format_duration(t.duration_since(now))
 }
 
 pub(super) fn is_motion(c: Command) -> bool {

@@ -8,6 +8,7 @@ mod json;
 mod logs;
 mod overlay;
 mod table;
+mod text;
 pub mod theme;
 
 use ratatui::Frame;
@@ -19,6 +20,9 @@ use crate::app::{App, layout};
 /// Draw the whole screen.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
+    if let Some((w, h)) = app.too_small() {
+        return chrome::too_small(frame, (w, h), theme, area);
+    }
     let a = layout::areas(area, app.header_lines(), app.pane_errors().len() as u16);
     chrome::header(frame, app, theme, a.header);
     chrome::tabs(frame, app, theme, a.tabs);
@@ -35,6 +39,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     if let Some(l) = app.logs() {
         logs::render(frame, l, theme, a.body);
+    }
+    if let Some(s) = app.sheet() {
+        overlay::sheet(frame, s, theme, a.body);
     }
     if let Some(h) = app.help() {
         overlay::help(frame, app, h, theme, area);
