@@ -85,7 +85,7 @@ async fn a_databricks_context_is_read_once_it_can_be_ready_and_the_command_stead
         })
         .unwrap_or_else(|| panic!("the demo has a running all-purpose cluster"));
     let before = routes(&sim);
-    let repl = statements::acquire(&ws, Some(&cluster.id), None, Language::PySpark, |_| {}, |_| {})
+    let repl = statements::acquire(&ws, Some(&cluster.id), None, None, Language::PySpark, |_| {}, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let id = statements::submit(&ws, &repl, Language::PySpark, "print(6 * 7)")
