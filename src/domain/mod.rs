@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod create;
+pub mod request;
 pub mod resource;
 pub mod service;
 pub mod statement;
