@@ -13,6 +13,7 @@ mod confirm;
 mod details;
 pub mod editor;
 pub mod filter;
+pub mod form;
 mod help;
 pub mod keymap;
 pub mod layout;
@@ -75,6 +76,8 @@ pub struct App {
     logs: Option<Logs>,
     help: Option<Help>,
     confirm: Option<Confirm>,
+    /// The New form, its lists and templates, the typed permanent delete.
+    forms: form::Forms,
     message: Option<Message>,
     /// The keys in use (built-in, with the user's `[keys]`).
     keymap: std::sync::Arc<keymap::Keymap>,
@@ -108,6 +111,7 @@ impl App {
             logs: None,
             help: None,
             confirm: None,
+            forms: form::Forms::default(),
             message: None,
             keymap: Default::default(),
             watched: Vec::new(),
@@ -253,6 +257,8 @@ impl App {
             Scope::Help
         } else if self.prompt.is_some() {
             Scope::Prompt
+        } else if let Some(scope) = self.form_scope() {
+            scope
         } else if self.editing {
             Scope::Editor
         } else if self.logs.is_some() {

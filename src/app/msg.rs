@@ -12,6 +12,8 @@ use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::domain::{Action, Kind, Resource, Target};
 use crate::drafts::{Draft, HistoryEntry};
 
+use super::form::{CreateEffect, FormMsg};
+
 /// Everything the app reacts to.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -88,6 +90,8 @@ pub enum Msg {
     /// Something the user must hear about that belongs to no pane (the editor's text could not
     /// be saved); shown in the status line.
     Warning(String),
+    /// News for the New form and the permanent delete (lists, checks, creates).
+    Form(FormMsg),
     /// The outcome of an `Effect::RunAction`: `Ok(note)` or `Err(error message)`.
     ActionFinished {
         action: Action,
@@ -119,6 +123,9 @@ pub enum Effect {
     /// (a slow refresh for the header counts may continue). Sent at start and whenever the
     /// focused pane or the workspace scope changes.
     SetVisible { workspaces: Vec<String>, kinds: Vec<Kind> },
+    /// The New form's and the permanent delete's work (see `app::form::CreateEffect`);
+    /// answered with `Msg::Form`.
+    Create(CreateEffect),
     /// Run an action the user confirmed with `y`; answer with `Msg::ActionFinished`.
     RunAction { action: Action, target: Target },
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);

@@ -102,6 +102,7 @@ impl App {
                 self.dirty = true;
                 self.on_statement(seq, update)
             }
+            Msg::Form(msg) => self.on_form_msg(msg),
             Msg::ActionFinished { action, target, outcome } => {
                 self.action_finished(action, target, outcome);
                 self.dirty = true;
@@ -112,7 +113,7 @@ impl App {
 
     // ---- data ----------------------------------------------------------------------------
 
-    fn workspace_index(&mut self, name: &str, service: Service) -> usize {
+    pub(super) fn workspace_index(&mut self, name: &str, service: Service) -> usize {
         match self.workspaces.iter().position(|w| w.workspace.name == name) {
             Some(i) => i,
             None => {
@@ -133,6 +134,7 @@ impl App {
     ) -> usize {
         let ws = self.workspace_index(&workspace, Service::of(kind));
         self.now = self.now.max(fetched_at);
+        let rows = self.with_created(&workspace, kind, rows);
         // Row indices are about to change: remember what each affected pane has selected.
         for pane in Pane::ALL {
             let i = pane.index();
@@ -181,6 +183,7 @@ impl App {
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
             Scope::Editor => self.on_editor_key(key, command),
+            Scope::Form | Scope::Review | Scope::TypeName => self.on_form_key(key, command),
             _ => match command {
                 Some(c) => self.run(focus, c),
                 None => {

@@ -47,6 +47,24 @@ async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::stateme
     }
 }
 
+/// A `[templates.NAME]` of the configuration in the domain's words.
+fn template(t: &crate::config::templates::Template) -> crate::domain::create::Template {
+    use crate::config::templates::TemplateKind;
+    use crate::domain::Kind;
+    crate::domain::create::Template {
+        name: t.name.clone(),
+        kind: match t.kind {
+            TemplateKind::Session => Kind::Session,
+            TemplateKind::Batch => Kind::Batch,
+            TemplateKind::Cluster => Kind::Cluster,
+            TemplateKind::Run => Kind::Run,
+        },
+        workspace: t.workspace.clone(),
+        lakehouse: t.lakehouse.clone(),
+        request: t.request.clone(),
+    }
+}
+
 pub async fn run(global: &GlobalArgs) -> CmdResult {
     // No device-code prompt here: it would scribble over the screen. A sign-in that needs the
     // user shows in its pane, with `sparkdeck doctor` (which prompts) as the fix.
@@ -73,7 +91,9 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
-        .with_editor(saved_editor(&drafts));
+        .with_editor(saved_editor(&drafts))
+        .with_templates(ctx.settings.templates.iter().map(template).collect())
+        .with_form_memory(crate::effects::create::load_memory(&ctx.data_dir));
     let theme = Theme::by_name(match ctx.settings.ui.theme {
         ThemeName::Dark => "dark",
         ThemeName::Light => "light",
@@ -85,7 +105,13 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         let _ = tx.try_send(app::Msg::Warning(format!("warning: {}", ctx.warnings.join(" · "))));
     }
     let kept = workspaces.clone();
-    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, tx);
+    // Templates saved from the form go into the file read (or the default one); the demo reads none.
+    let templates_file = match ctx.is_demo() {
+        true => None,
+        false => ctx.config_path.clone().or_else(crate::config::paths::default_config_file),
+    };
+    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, tx)
+        .with_form_files(&ctx.data_dir, templates_file);
     let notifications = ctx.settings.notifications.clone();
     let run = move |effect| runner.run(effect);
     let result = crate::tui::run_in_terminal(app, theme, notifications, rx, run).await;

@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use super::Kind;
 use super::create::{
-    NewBatch, NewCluster, NewRun, NewSession, RunCompute, RunTask, SparkSizes, Workers, environment_details,
-    environment_id,
+    NewBatch, NewCluster, NewItem, NewRun, NewSession, RunCompute, RunTask, SparkSizes, Workers,
+    environment_details, environment_id,
 };
 
 /// The tag that marks a request sparkdeck sent.
@@ -223,9 +224,12 @@ pub fn cluster_from_request(request: &Value) -> Result<NewCluster, String> {
     })
 }
 
+/// A run's one task in words: (existing cluster id, task, notebook parameters, arguments).
+type OneTask = (String, RunTask, Vec<(String, String)>, Vec<String>);
+
 /// The one task of a `runs/submit` body, as words, when every field of it has one: a notebook,
 /// a Python file or a JAR on an existing cluster. Anything else stays as it was.
-fn run_task_from(task: &Value) -> Option<(String, RunTask, Vec<(String, String)>, Vec<String>)> {
+fn run_task_from(task: &Value) -> Option<OneTask> {
     let t = task.as_object()?;
     let known = [
         "task_key",
@@ -379,12 +383,38 @@ pub fn session_request(s: &NewSession) -> Value {
 /// The exact `clusters/create` (or, with `cluster_id` added, `clusters/edit`) body. Checks only
 /// what needs no request: a runtime, a size, the auto-termination range.
 pub fn cluster_body(c: &NewCluster) -> Result<Value, String> {
-    let spark_version = c.spark_version.as_deref().filter(|v| !v.trim().is_empty()).ok_or_else(|| {
-        "a cluster needs a runtime: give --spark-version (see `sparkdeck clusters spark-versions`)"
-            .to_string()
-    })?;
+    if c.spark_version.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        return Err(
+            "a cluster needs a runtime: give --spark-version (see `sparkdeck clusters spark-versions`)"
+                .into(),
+        );
+    }
+    match c.workers {
+        Some(Workers::Autoscale { min, max }) if min > max => {
+            return Err(format!("the autoscale range {min}:{max} has MIN above MAX"));
+        }
+        None => {
+            return Err(
+                "a cluster needs a size: give --workers N, --autoscale MIN:MAX or --single-node (the API's \"Missing required field: size\")"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
+    if let Some(m) = c.auto_termination_minutes
+        && m != 0
+        && !(10..=10_000).contains(&m)
+    {
+        return Err(format!("--auto-termination {m}: give 0 (never) or 10 to 10000 minutes"));
+    }
+    Ok(cluster_spec(c))
+}
+
+/// The Clusters API body a description says, as far as it goes (no checks: a template or a
+/// request being edited may be unfinished).
+pub fn cluster_spec(c: &NewCluster) -> Value {
     let mut body = c.extra.clone();
-    body.insert("spark_version".into(), spark_version.into());
+    put(&mut body, "spark_version", c.spark_version.clone());
     put(&mut body, "cluster_name", c.name.clone());
     put(&mut body, "node_type_id", c.node_type.clone());
     put(&mut body, "driver_node_type_id", c.driver_node_type.clone());
@@ -395,9 +425,6 @@ pub fn cluster_body(c: &NewCluster) -> Result<Value, String> {
             body.insert("num_workers".into(), n.into());
         }
         Some(Workers::Autoscale { min, max }) => {
-            if min > max {
-                return Err(format!("the autoscale range {min}:{max} has MIN above MAX"));
-            }
             body.insert("autoscale".into(), json!({"min_workers": min, "max_workers": max}));
         }
         Some(Workers::SingleNode) => {
@@ -406,48 +433,40 @@ pub fn cluster_body(c: &NewCluster) -> Result<Value, String> {
             spark_conf.insert(SINGLE_NODE_MASTER.0.into(), SINGLE_NODE_MASTER.1.into());
             tags.insert(SINGLE_NODE_TAG.0.into(), SINGLE_NODE_TAG.1.into());
         }
-        None => {
-            return Err(
-                "a cluster needs a size: give --workers N, --autoscale MIN:MAX or --single-node (the API's \"Missing required field: size\")"
-                    .into(),
-            );
-        }
+        None => {}
     }
-    if let Some(m) = c.auto_termination_minutes {
-        if m != 0 && !(10..=10_000).contains(&m) {
-            return Err(format!("--auto-termination {m}: give 0 (never) or 10 to 10000 minutes"));
-        }
-        body.insert("autotermination_minutes".into(), m.into());
-    }
+    put(&mut body, "autotermination_minutes", c.auto_termination_minutes);
     if !spark_conf.is_empty() {
         body.insert("spark_conf".into(), json!(spark_conf));
     }
     if !tags.is_empty() {
         body.insert("custom_tags".into(), json!(tags));
     }
-    Ok(Value::Object(body))
+    Value::Object(body)
 }
 
-/// The `runs/submit` body a description says, without its idempotency token; a new job
-/// cluster as [`cluster_body`] makes it (the workspace layer checks its runtime and node type
-/// against what the workspace offers).
+/// The `runs/submit` body a description says, without its idempotency token, checked: one
+/// task and where it runs (or `tasks` as given), parameters that fit the task, a new job
+/// cluster's runtime and size (the workspace layer checks them against what it offers).
 pub fn run_request(run: &NewRun) -> Result<Value, String> {
-    let mut body: Map<String, Value> = run.extra.clone();
-    put(&mut body, "run_name", run.name.clone());
     match (&run.task, &run.compute) {
         (Some(task), Some(compute)) => {
-            let mut t = Map::new();
-            t.insert("task_key".into(), TASK_KEY.into());
-            match compute {
-                RunCompute::Existing(id) => {
-                    t.insert("existing_cluster_id".into(), id.clone().into());
-                }
-                RunCompute::New(spec) => {
-                    t.insert("new_cluster".into(), cluster_body(spec)?);
-                }
+            let notebook = matches!(task, RunTask::Notebook { .. });
+            if notebook && !run.args.is_empty() {
+                return Err(
+                    "--arg is for a Python file's or JAR's arguments; a notebook takes --param KEY=VALUE"
+                        .into(),
+                );
             }
-            task_fields(&mut t, task, run)?;
-            body.insert("tasks".into(), json!([t]));
+            if !notebook && !run.params.is_empty() {
+                return Err(
+                    "--param KEY=VALUE is for notebooks; a Python file or JAR takes its arguments with --arg"
+                        .into(),
+                );
+            }
+            if let RunCompute::New(spec) = compute {
+                cluster_body(spec)?;
+            }
         }
         (Some(_), None) => {
             return Err(
@@ -466,7 +485,7 @@ pub fn run_request(run: &NewRun) -> Result<Value, String> {
                     "--param and --arg go with a task given by flags (--notebook, --python-file, --main-class)".into()
                 );
             }
-            if body.get("tasks").and_then(Value::as_array).is_none_or(Vec::is_empty) {
+            if run.extra.get("tasks").and_then(Value::as_array).is_none_or(Vec::is_empty) {
                 return Err(
                     "a run needs a task: give --notebook, --python-file or --main-class with --cluster or \
                      --new-cluster, or `tasks` in the --json spec"
@@ -475,23 +494,30 @@ pub fn run_request(run: &NewRun) -> Result<Value, String> {
             }
         }
     }
-    Ok(Value::Object(body))
+    Ok(run_spec(run))
 }
 
-fn task_fields(t: &mut Map<String, Value>, task: &RunTask, run: &NewRun) -> Result<(), String> {
-    let notebook = matches!(task, RunTask::Notebook { .. });
-    if notebook && !run.args.is_empty() {
-        return Err(
-            "--arg is for a Python file's or JAR's arguments; a notebook takes --param KEY=VALUE".into()
-        );
+/// The `runs/submit` body a description says, as far as it goes (no checks): the task its
+/// words describe replaces any `tasks` given.
+pub fn run_spec(run: &NewRun) -> Value {
+    let mut body: Map<String, Value> = run.extra.clone();
+    put(&mut body, "run_name", run.name.clone());
+    if run.task.is_none() && run.compute.is_none() {
+        return Value::Object(body);
     }
-    if !notebook && !run.params.is_empty() {
-        return Err(
-            "--param KEY=VALUE is for notebooks; a Python file or JAR takes its arguments with --arg".into(),
-        );
+    let mut t = Map::new();
+    t.insert("task_key".into(), TASK_KEY.into());
+    match &run.compute {
+        Some(RunCompute::Existing(id)) => {
+            t.insert("existing_cluster_id".into(), id.clone().into());
+        }
+        Some(RunCompute::New(spec)) => {
+            t.insert("new_cluster".into(), cluster_spec(spec));
+        }
+        None => {}
     }
-    match task {
-        RunTask::Notebook { path } => {
+    match &run.task {
+        Some(RunTask::Notebook { path }) => {
             let mut nb = json!({"notebook_path": path});
             if !run.params.is_empty() {
                 let params: Map<String, Value> =
@@ -500,14 +526,14 @@ fn task_fields(t: &mut Map<String, Value>, task: &RunTask, run: &NewRun) -> Resu
             }
             t.insert("notebook_task".into(), nb);
         }
-        RunTask::PythonFile { path } => {
+        Some(RunTask::PythonFile { path }) => {
             let mut py = json!({"python_file": path});
             if !run.args.is_empty() {
                 py["parameters"] = json!(run.args);
             }
             t.insert("spark_python_task".into(), py);
         }
-        RunTask::Jar { main_class, jar } => {
+        Some(RunTask::Jar { main_class, jar }) => {
             let mut j = json!({"main_class_name": main_class});
             if !run.args.is_empty() {
                 j["parameters"] = json!(run.args);
@@ -517,8 +543,31 @@ fn task_fields(t: &mut Map<String, Value>, task: &RunTask, run: &NewRun) -> Resu
                 t.insert("libraries".into(), json!([{"jar": path}]));
             }
         }
+        None => {}
     }
-    Ok(())
+    body.insert("tasks".into(), json!([t]));
+    Value::Object(body)
+}
+
+/// The request a description says, as far as it goes: what a template keeps and what the
+/// request edited as JSON starts from.
+pub fn spec(item: &NewItem) -> Value {
+    match item {
+        NewItem::Session(s) => session_request(s),
+        NewItem::Batch(b) => batch_request(b),
+        NewItem::Cluster(c) => cluster_spec(c),
+        NewItem::Run(r) => run_spec(r),
+    }
+}
+
+/// A request (a template's, the one edited as JSON) as the description of a `kind`.
+pub fn item_from_spec(kind: Kind, request: &Value) -> Result<NewItem, String> {
+    Ok(match kind {
+        Kind::Session => NewItem::Session(session_from_request(request)?),
+        Kind::Batch => NewItem::Batch(batch_from_request(request)?),
+        Kind::Cluster => NewItem::Cluster(cluster_from_request(request)?),
+        Kind::Run => NewItem::Run(run_from_request(request)?),
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod chrome;
 mod editor;
+mod form;
 mod json;
 mod logs;
 mod overlay;
@@ -36,6 +37,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(l) = app.logs() {
         logs::render(frame, l, theme, a.body);
     }
+    form::render(frame, app, theme, a.body);
     if let Some(h) = app.help() {
         overlay::help(frame, app, h, theme, area);
     }

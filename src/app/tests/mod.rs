@@ -2,6 +2,7 @@
 
 mod actions;
 mod editor;
+mod forms;
 mod logs;
 mod mouse;
 mod overlays;

@@ -396,6 +396,15 @@ pub async fn batch_to_resubmit(ws: &Workspace, id: &str) -> Result<NewBatch, Cre
     Ok(batch)
 }
 
+/// The configured lakehouses sessions and batches can run in: (label, lakehouse id).
+pub fn configured_lakehouses(ws: &Workspace) -> Result<Vec<(String, String)>, CreateError> {
+    Ok(actions::fabric(ws)?
+        .lakehouses
+        .iter()
+        .map(|(l, c)| (l.clone(), c.lakehouse_id().to_string()))
+        .collect())
+}
+
 /// The workspace's environments (a picker's choices).
 pub async fn environments(ws: &Workspace) -> Result<Vec<Fetched<FabricItem>>, CreateError> {
     Ok(actions::fabric(ws)?.monitor.environments().collect(1000).await?)
