@@ -4,8 +4,13 @@
 
 use crate::domain::{Detail, Kind, Service};
 
+use crossterm::event::KeyEvent;
+
 use super::super::App;
-use super::fields::{Choice, Source};
+use super::super::keymap::Command;
+use super::super::msg::Effect;
+use super::fields::{Choice, FieldKey, Source};
+use super::typed;
 
 /// How a list stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,5 +157,76 @@ impl App {
                 _ => None,
             },
         }
+    }
+
+    pub(super) fn open_picker(&mut self, source: Source, field: Option<usize>) -> Vec<Effect> {
+        let Some(form) = &self.forms.form else { return Vec::new() };
+        let (kind, ws) = (form.kind, form.workspace().to_string());
+        let all = self.choices(kind, &ws, source);
+        let mut picker = Picker::new(source, field);
+        picker.refilter(&all);
+        if let Some(current) = field.and_then(|i| form.fields.get(i)).map(|f| f.value.trim().to_string()) {
+            picker.selected = picker.shown.iter().position(|c| c.value == current).unwrap_or(0);
+        }
+        if source == Source::Templates && picker.shown.is_empty() {
+            self.error(format!(
+                "No {} templates yet: add [templates.NAME] to the config file (see config.example.toml), or save this form as one (alt-t).",
+                kind.singular()
+            ));
+            return Vec::new();
+        }
+        if let Some(form) = &mut self.forms.form {
+            form.picker = Some(picker);
+        }
+        // A list that failed before is asked for again.
+        self.load_choices(kind, &ws)
+    }
+
+    pub(super) fn on_picker_key(&mut self, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+        let Some(form) = self.forms.form.as_mut() else { return Vec::new() };
+        let Some(picker) = form.picker.as_mut() else { return Vec::new() };
+        match command {
+            Some(Command::Down) => picker.step(1),
+            Some(Command::Up) => picker.step(-1),
+            Some(Command::Back) => form.picker = None,
+            Some(Command::Open) => {
+                let Some(choice) = picker.chosen().cloned() else {
+                    form.picker = None;
+                    return Vec::new();
+                };
+                let field = picker.field;
+                form.picker = None;
+                let Some(i) = field else { return self.apply_template(&choice.value) };
+                let last = form.fields.len().saturating_sub(1);
+                if let Some(f) = form.fields.get_mut(i) {
+                    f.set(choice.value);
+                    form.changed = true;
+                    form.focus = (i + 1).min(last);
+                    if f.key == FieldKey::Workspace {
+                        let (kind, ws) = (form.kind, form.workspace().to_string());
+                        return self.load_choices(kind, &ws);
+                    }
+                }
+            }
+            Some(Command::NextField | Command::PrevField) => {}
+            _ => {
+                let edited = match (command, typed(&key)) {
+                    (Some(Command::DeleteChar), _) => picker.filter.pop().is_some(),
+                    (_, Some(c)) => {
+                        picker.filter.push(c);
+                        true
+                    }
+                    _ => false,
+                };
+                if edited {
+                    let (source, kind, ws) = (picker.source, form.kind, form.workspace().to_string());
+                    let all = self.choices(kind, &ws, source);
+                    if let Some(p) = self.forms.form.as_mut().and_then(|f| f.picker.as_mut()) {
+                        p.refilter(&all);
+                    }
+                }
+            }
+        }
+        Vec::new()
     }
 }

@@ -2,6 +2,7 @@
 
 mod actions;
 mod editor;
+mod form_fields;
 mod forms;
 mod logs;
 mod mouse;
