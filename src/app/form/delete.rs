@@ -30,7 +30,7 @@ impl App {
         if self.refused_read_only(&format!("deleting cluster {} permanently", r.id)) {
             return;
         }
-        if r.raw_state != "TERMINATED" {
+        if super::cluster_state(&r) != "TERMINATED" {
             return self.error(format!(
                 "Cannot delete cluster {} permanently ({}): only a terminated cluster can be; terminate it first (t).",
                 r.id, r.raw_state

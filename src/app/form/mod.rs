@@ -296,7 +296,7 @@ impl App {
             ));
             return Vec::new();
         }
-        if !matches!(r.raw_state.as_str(), "RUNNING" | "TERMINATED") {
+        if !matches!(cluster_state(&r), "RUNNING" | "TERMINATED") {
             self.error(format!(
                 "Cannot edit cluster {} ({}): the service edits only RUNNING or TERMINATED clusters; wait until it is one.",
                 r.id, r.raw_state
@@ -365,6 +365,11 @@ impl App {
             Pane::ALL.into_iter().find(|p| p.kind() == Some(kind)).unwrap_or(self.pane)
         }
     }
+}
+
+/// A cluster's state without the reason a terminated one carries ("TERMINATED (INACTIVITY)").
+fn cluster_state(r: &Resource) -> &str {
+    r.raw_state.split(' ').next().unwrap_or_default()
 }
 
 /// The character a key types into a field, if it types one.
