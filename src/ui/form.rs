@@ -22,9 +22,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, body: Rect) {
     if let Some(form) = app.form() {
         match &form.stage {
             Stage::Review { preview, lines, scroll } => {
-                let rect = centered(body, 92, 100, 40, 8);
-                frame.render_widget(Clear, rect);
-                review(frame, form, preview, lines, *scroll, theme, rect)
+                review(frame, form, preview, lines, *scroll, theme, body)
             }
             _ => fields(frame, app, form, theme, body),
         }
@@ -146,11 +144,11 @@ fn field_line<'a>(app: &'a App, form: &Form, f: &'a Field, focused: bool, theme:
             spans.push(Span::styled(format!("  {label}"), theme.muted));
         }
     }
-    if f.value.is_empty() && focused {
-        spans.push(Span::styled(format!("  {}", f.key.hint()), theme.muted.italic()));
-    }
     if let Some(e) = &f.error {
         spans.push(Span::styled(format!("  ✗ {e}"), theme.error));
+    }
+    if f.value.is_empty() && focused {
+        spans.push(Span::styled(format!("  {}", f.key.hint()), theme.muted.italic()));
     }
     Line::from(spans)
 }
@@ -193,7 +191,7 @@ fn review(
     body: &[String],
     scroll: usize,
     theme: &Theme,
-    rect: Rect,
+    area: Rect,
 ) {
     let title = format!(" Review: {} · {} ", form.title(), p.workspace);
     let bottom = Line::from(vec![
@@ -205,8 +203,6 @@ fn review(
         Span::styled(" back to the form · nothing is sent before y ", theme.text),
     ]);
     let block = block(title, theme).title_bottom(bottom);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
     let field = |label: &str, value: String, style: Style| {
         Line::from(vec![Span::styled(format!(" {label:<11}"), theme.muted), Span::styled(value, style)])
     };
@@ -217,8 +213,24 @@ fn review(
     lines.push(field("Request", p.call.clone(), theme.text));
     lines.extend(p.uploads.iter().map(|u| field("Upload", u.clone(), theme.text)));
     lines.extend(p.warnings.iter().map(|w| field("Warning", w.clone(), theme.warning)));
-    lines.push(Line::styled(" ── request ──", theme.title));
-    let room = usize::from(inner.height).saturating_sub(lines.len());
+    // As tall as what it shows (long lines wrap), no taller than the pane.
+    let rect = centered(area, 92, 100, 40, 8);
+    let width = rect.width.saturating_sub(2);
+    let rows = |l: &Line| usize::from(wrapped(l, width));
+    let head = lines.iter().map(rows).sum::<usize>() + 1;
+    let want = head + body.iter().map(|l| rows(&Line::raw(format!(" {l}")))).sum::<usize>();
+    let rect = Rect { height: u16::try_from(want + 2).unwrap_or(u16::MAX).min(rect.height), ..rect };
+    frame.render_widget(Clear, rect);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let room = usize::from(inner.height).saturating_sub(head);
+    let rule = if body.len() > room {
+        let last = (scroll + room).min(body.len());
+        format!(" ── request: lines {}–{last} of {} (j/k scroll) ──", scroll + 1, body.len())
+    } else {
+        " ── request ──".to_string()
+    };
+    lines.push(Line::styled(rule, theme.title));
     lines.extend(body.iter().skip(scroll).take(room).map(|l| {
         let mut line = json::line(l, theme);
         line.spans.insert(0, Span::raw(" "));
@@ -250,7 +262,7 @@ fn typed_delete(frame: &mut Frame, d: &TypedDelete, theme: &Theme, area: Rect) {
         field("Id", &t.id),
         Line::raw(""),
         Line::styled(
-            " This cannot be undone: it leaves every list and can never be started again.",
+            " This cannot be undone: it leaves every list and cannot be started again.",
             theme.warning,
         ),
         Line::from(vec![

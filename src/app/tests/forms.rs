@@ -415,7 +415,13 @@ fn d_deletes_a_terminated_cluster_once_its_name_is_typed() {
         app.message()
             .is_some_and(|m| m.text.contains("only a terminated cluster can be; terminate it first (t)"))
     );
-    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "old-etl", "TERMINATED (INACTIVITY)", "2")], T0);
+    rows(
+        &mut app,
+        Kind::Cluster,
+        "adb-prod",
+        vec![cluster_row("0101-a", "old-etl", "TERMINATED (INACTIVITY)", "2")],
+        T0,
+    );
     app.update(key('D'));
     assert_eq!(app.focus(), Scope::TypeName);
     type_text(&mut app, "old");
