@@ -27,6 +27,8 @@ fn main() -> ExitCode {
 
 /// A command on the configured workspaces, which stay open while it runs.
 async fn headless(global: &GlobalArgs, command: Command) -> CmdResult {
+    // A line on the terminal while a service keeps us waiting (cleared before anything prints).
+    let _progress = sparkdeck::cli::progress::Progress::start();
     let ctx = Context::open(global).await?;
     let result = match command {
         Command::Sessions(cmd) => resources::sessions(&ctx, cmd).await,

@@ -16,6 +16,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::SecretString;
 use serde_json::json;
 use sparkdeck::api::databricks::models::{ClusterFilter, ClusterState, RunFilter};
+use sparkdeck::api::http::MAX_SERVER_WAIT;
 use sparkdeck::api::{ApiKind, Endpoint, ErrorKind, RetryPolicy};
 use sparkdeck::auth::{AuthDescription, AuthError, Authenticator, StaticBearer, bearer_header};
 use sparkdeck::sim::{FaultSpec, Sim, SimOptions};
@@ -92,9 +93,13 @@ async fn server_errors_retry_reads_but_never_creates() {
     let body = json!({"cluster_name": "x", "spark_version": "15.4.x-scala2.12", "num_workers": 1});
     let create = ep.call(Method::POST, "/api/2.1/clusters/create").json(&body).send().await;
     let err = create.err().unwrap_or_else(|| panic!("a 500 must fail"));
-    assert_eq!(err.kind, ErrorKind::Server);
+    assert_eq!((err.kind, err.status), (ErrorKind::MayHaveSucceeded, Some(500)));
     assert_eq!(sim.shared().faults.count("POST", "/api/2.1/clusters/create"), 1, "a create is never re-sent");
     assert!(err.to_string().starts_with("POST /api/2.1/clusters/create → 500 INTERNAL_ERROR: "), "{err}");
+    assert!(
+        err.to_string().ends_with("— it may have been carried out: check before sending it again"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -308,7 +313,7 @@ async fn every_other_body_shape_is_understood() {
                 400,
                 json!({"error": "ClusterNotReadyException: Cluster c is in state PENDING [ReqId: r-12]"}),
             ),
-            "GET /api/1.2/commands/status → 400: ClusterNotReadyException: Cluster c is in state PENDING [ReqId: r-12] (request r-12)",
+            "GET /api/1.2/commands/status → 400: ClusterNotReadyException: Cluster c is in state PENDING [ReqId: r-12] (request r-12) (after 5 attempts)",
             None,
             "ClusterNotReadyException: Cluster c is in state PENDING [ReqId: r-12]",
         ),
@@ -480,9 +485,10 @@ async fn fabric_blocked_until_body_sets_the_wait_without_a_header() {
 
 #[tokio::test]
 async fn rejected_creates_are_retried_but_failed_ones_never() {
-    // 503 and 429 mean "not executed": even a session create is sent again.
+    // A 429 naming a wait means "not executed": even a session create is sent again.
     let fake = Fake::script(vec![
-        Reply::json(503, json!({"errorCode": "ServiceUnavailable", "message": "try later"})),
+        Reply::json(429, json!({"errorCode": "TooManyRequests", "message": "try later"}))
+            .header("retry-after", "0"),
         Reply::json(202, json!({"fabricSessionStateInfo": {"state": "queued"}})),
     ])
     .await;
@@ -492,11 +498,14 @@ async fn rejected_creates_are_retried_but_failed_ones_never() {
     assert_eq!(created.raw, json!({"fabricSessionStateInfo": {"state": "queued"}}));
     assert_eq!(fake.count(), 2);
     assert_eq!(fake.requests()[1].body, "{}");
-    // A 500 may have happened after the session started: never re-sent.
-    let fake =
-        Fake::script(vec![Reply::json(500, json!({"errorCode": "InternalError", "message": "oops"}))]).await;
-    let e = failed(livy(&fake).create_session(&SessionRequest::default()).await);
-    assert_eq!((e.kind, fake.count()), (ErrorKind::Server, 1));
+    // A 500 or a 503 may come after the session started: never re-sent.
+    for status in [500, 502, 503, 504] {
+        let fake =
+            Fake::script(vec![Reply::json(status, json!({"errorCode": "InternalError", "message": "oops"}))])
+                .await;
+        let e = failed(livy(&fake).create_session(&SessionRequest::default()).await);
+        assert_eq!((e.kind, e.status, fake.count()), (ErrorKind::MayHaveSucceeded, Some(status), 1));
+    }
     // The same 500 on a read is retried until it succeeds.
     let fake = Fake::script(vec![
         Reply::json(500, json!({"error_code": "INTERNAL_ERROR", "message": "x"})),
@@ -545,20 +554,16 @@ async fn a_lost_answer_to_a_create_may_have_succeeded() {
             .await,
     );
     assert_eq!((e.kind, fake.count()), (ErrorKind::MayHaveSucceeded, 1));
-    // Reads are retried after drops and timeouts, within the attempt limit.
+    // Reads are retried after drops; a stalled service is reported once, not waited out again.
     let fake = Fake::script(vec![Reply::Drop, Reply::json(200, json!({"token_infos": []}))]).await;
     assert!(dbx(&fake).tokens().await.is_ok_and(|t| t.is_empty()));
     assert_eq!(fake.count(), 2);
     let fake = Fake::script(vec![Reply::Hang]).await;
     let ep = fake_ep(&fake, ApiKind::Databricks);
-    let e = failed(
-        ep.call(Method::GET, "/api/2.0/token/list")
-            .timeout(Duration::from_millis(100))
-            .policy(RetryPolicy { max_attempts: 2, ..fast() })
-            .send()
-            .await,
-    );
-    assert_eq!((e.kind, fake.count()), (ErrorKind::Timeout, 2));
+    let e =
+        failed(ep.call(Method::GET, "/api/2.0/token/list").timeout(Duration::from_millis(100)).send().await);
+    assert_eq!((e.kind, fake.count()), (ErrorKind::Timeout, 1));
+    assert!(e.message.starts_with("no answer from 127.0.0.1:") && e.message.ends_with(" s"), "{e}");
 }
 
 #[tokio::test]
@@ -570,15 +575,23 @@ async fn waits_beyond_the_limits_are_reported_not_slept() {
     .await;
     let e = failed(livy(&fake).session("s").await);
     assert_eq!(
-        (e.kind, e.retry_after, fake.count()),
-        (ErrorKind::Throttled, Some(Duration::from_secs(3600)), 1)
+        (e.kind, e.retry_after, e.asked_wait, fake.count()),
+        (ErrorKind::Throttled, Some(MAX_SERVER_WAIT), Some(Duration::from_secs(3600)), 1)
     );
-    assert!(e.to_string().ends_with("[retry after 3600 s]"), "{e}");
+    assert!(
+        e.to_string().ends_with(
+            "[the service asked to wait 60 min; sparkdeck waits at most 5 min — try again any time]"
+        ),
+        "{e}"
+    );
     let ep = fake_ep(&fake, ApiKind::Fabric);
     let e = failed(ep.call(Method::GET, "/x").send().await);
     assert!(e.retry_after.is_some());
     let closed = ep.gate().remaining().unwrap_or_default();
-    assert!(closed > Duration::from_secs(3500), "the whole workspace waits as asked: {closed:?}");
+    assert!(
+        closed > MAX_SERVER_WAIT - Duration::from_secs(5) && closed <= MAX_SERVER_WAIT,
+        "the whole workspace waits, at most the clamp: {closed:?}"
+    );
     let fake = Fake::script(vec![Reply::json(503, json!({})).header("retry-after", "5")]).await;
     let ep = fake_ep(&fake, ApiKind::Fabric);
     let policy = RetryPolicy { max_elapsed: Duration::from_secs(2), ..fast() };

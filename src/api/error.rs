@@ -38,8 +38,12 @@ pub enum ErrorKind {
     Timeout,
     /// A success status with a body we could not read.
     Decode,
-    /// A create was sent but its answer was lost: it may have happened.
+    /// A create was sent and no clear answer came back (a 5xx, a timeout, a dropped or cut-off
+    /// answer): it may have been carried out. Never re-sent; the user is told to check.
     MayHaveSucceeded,
+    /// The service pointed somewhere else (3xx) that sparkdeck does not follow: another host,
+    /// port or scheme (credentials never go there), or too many hops.
+    Redirected,
     Other,
 }
 
@@ -67,7 +71,17 @@ pub struct ApiErrorDetail {
     pub code_was_numeric: bool,
     pub message: String,
     pub request_id: Option<String>,
+    /// How long to wait before trying again: the service's `Retry-After` or Fabric "blocked
+    /// until", never more than [`MAX_SERVER_WAIT`].
     pub retry_after: Option<Duration>,
+    /// What the service asked for when that was longer than [`MAX_SERVER_WAIT`] (shown, not
+    /// waited: a one-day `Retry-After` must not freeze a workspace).
+    pub asked_wait: Option<Duration>,
+    /// The service said it did not carry the request out (a 429 or 430 naming a wait, or a
+    /// message the SDKs know means "refused before work"): even a create may be sent again.
+    pub refused: bool,
+    /// Requests sent for this call, retries included.
+    pub attempts: u32,
 }
 
 impl fmt::Display for ApiError {
@@ -86,8 +100,20 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request {id})")?;
         }
-        if self.kind == ErrorKind::Capacity {
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        if self.kind == ErrorKind::MayHaveSucceeded {
+            f.write_str(" — it may have been carried out: check before sending it again")?;
+        } else if self.kind == ErrorKind::Capacity && self.retry_after.is_none() {
             f.write_str(" — the Spark capacity is full; not retried automatically")?;
+        } else if let Some(asked) = self.asked_wait {
+            write!(
+                f,
+                " [the service asked to wait {}; sparkdeck waits at most {} — try again any time]",
+                human(asked),
+                human(MAX_SERVER_WAIT)
+            )?;
         } else if let Some(wait) = self.retry_after {
             write!(f, " [retry after {} s]", wait.as_secs())?;
         }
@@ -99,6 +125,21 @@ impl std::error::Error for ApiError {}
 
 /// Longest message kept from a body (error pages can be large).
 const MAX_MESSAGE: usize = 500;
+
+/// The longest wait sparkdeck takes from a server (`Retry-After` in seconds or as a date,
+/// Fabric's "blocked until"). A longer one is clamped to this and reported as asked; the
+/// user may try again at any time.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(300);
+
+/// `90 s`, `12 min`, `3 h`, `2 d`: a wait as a person reads it.
+fn human(d: Duration) -> String {
+    match d.as_secs() {
+        s if s < 120 => format!("{s} s"),
+        s if s < 2 * 3600 => format!("{} min", s / 60),
+        s if s < 2 * 86_400 => format!("{} h", s / 3600),
+        s => format!("{} d", s / 86_400),
+    }
+}
 
 impl ApiError {
     /// An error from a non-success response.
@@ -117,8 +158,12 @@ impl ApiError {
             .or_else(|| header("requestid"))
             .or_else(|| header("x-ms-request-id"))
             .or_else(|| header("x-request-id"));
-        let retry_after = retry_after(headers, now).or_else(|| blocked_until(&parsed.message, now));
+        let asked = retry_after(headers, now).or_else(|| blocked_until(&parsed.message, now));
+        let retry_after = asked.map(|d| d.min(MAX_SERVER_WAIT));
+        let asked_wait = asked.filter(|d| *d > MAX_SERVER_WAIT);
         let kind = classify(status, parsed.code.as_deref(), &parsed.message);
+        let refused = (matches!(status, 429 | 430) && retry_after.is_some())
+            || (status >= 400 && REFUSED_MESSAGES.iter().any(|m| parsed.message.contains(m)));
         ApiError(Box::new(ApiErrorDetail {
             kind,
             method: method.to_string(),
@@ -129,7 +174,64 @@ impl ApiError {
             message: truncate(&parsed.message),
             request_id: request_id.map(|id| cut(&id, MAX_FIELD)),
             retry_after,
+            asked_wait,
+            refused,
+            attempts: 1,
         }))
+    }
+
+    /// A 2xx whose body is an error document (`{"error_code": …}`, `{"errorCode": …}`): the
+    /// service failed and said so under a success status. `None` when `body` is no such thing.
+    pub fn from_success_body(method: &str, path: &str, status: u16, body: &Value) -> Option<ApiError> {
+        let obj = body.as_object()?;
+        let says_error = obj.get("error_code").is_some_and(|c| !c.is_null())
+            || obj.get("errorCode").is_some_and(Value::is_string);
+        if !says_error {
+            return None;
+        }
+        let parsed = parse_json(status, obj);
+        let message = format!("a {status} answer carrying an error: {}", parsed.message);
+        Some(ApiError(Box::new(ApiErrorDetail {
+            kind: ErrorKind::Decode,
+            method: method.to_string(),
+            path: path.to_string(),
+            status: Some(status),
+            code: parsed.code,
+            code_was_numeric: parsed.numeric,
+            message: truncate(&message),
+            request_id: parsed.request_id,
+            retry_after: None,
+            asked_wait: None,
+            refused: false,
+            attempts: 1,
+        })))
+    }
+
+    /// This failure of a create whose outcome cannot be known (a 5xx, an HTML page from a
+    /// gateway, a timeout or a dropped answer after the request went out): it may have been
+    /// carried out, so it is reported as such and never re-sent.
+    pub fn outcome_unknown(self) -> ApiError {
+        let mut detail = *self.0;
+        detail.kind = ErrorKind::MayHaveSucceeded;
+        ApiError(Box::new(detail))
+    }
+
+    /// The HTTP status that came with a failure built by hand.
+    pub(crate) fn with_status(mut self, status: u16) -> ApiError {
+        self.0.status = Some(status);
+        self
+    }
+
+    /// A failure before the request left (no connection): nothing was carried out.
+    pub(crate) fn not_sent(mut self) -> ApiError {
+        self.0.refused = true;
+        self
+    }
+
+    /// Record how many requests the call took.
+    pub(crate) fn after_attempts(mut self, attempts: u32) -> ApiError {
+        self.0.attempts = attempts;
+        self
     }
 
     /// A transport failure (no response).
@@ -144,6 +246,9 @@ impl ApiError {
             message: truncate(&message.into()),
             request_id: None,
             retry_after: None,
+            asked_wait: None,
+            refused: false,
+            attempts: 1,
         }))
     }
 
@@ -394,11 +499,12 @@ fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
     }
 }
 
-/// `Retry-After`: delta seconds or an HTTP date.
+/// `Retry-After`: delta seconds or an HTTP date. A number too large for any clock reads as
+/// the longest wait there is (it is clamped to [`MAX_SERVER_WAIT`] by the caller).
 fn retry_after(headers: &HeaderMap, now: jiff::Timestamp) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
     }
     let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
     Some(Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO))
@@ -554,6 +660,39 @@ mod tests {
         );
         assert_eq!(e.kind, ErrorKind::Capacity);
         assert!(!e.is_transient(), "capacity errors are not retried automatically");
+    }
+
+    #[test]
+    fn server_waits_are_clamped_and_the_asked_wait_is_shown() {
+        for huge in ["18446744073709551615", "99999999999999999999999999", "9300000000000000000"] {
+            let e = err(429, &[("retry-after", huge)], "");
+            assert_eq!(e.retry_after, Some(MAX_SERVER_WAIT), "{huge}");
+            assert!(e.asked_wait.is_some_and(|a| a > MAX_SERVER_WAIT), "{huge}");
+            assert!(e.refused, "a 429 naming a wait was refused before any work");
+        }
+        let e = err(503, &[("retry-after", "86400")], "");
+        assert_eq!((e.retry_after, e.asked_wait), (Some(MAX_SERVER_WAIT), Some(Duration::from_secs(86_400))));
+        assert!(
+            e.to_string().ends_with(
+                "[the service asked to wait 24 h; sparkdeck waits at most 5 min — try again any time]"
+            ),
+            "{e}"
+        );
+        assert!(!e.refused, "a 503 may come from a gateway after the work was done");
+        // A date far in the future, and a Fabric block a year ahead.
+        let e = err(429, &[("retry-after", "Tue, 31 Dec 2999 23:59:59 GMT")], "");
+        assert_eq!(e.retry_after, Some(MAX_SERVER_WAIT));
+        let e = err(
+            429,
+            &[],
+            r#"{"errorCode":"RequestBlocked","message":"Request is blocked by the upstream service until: 4/17/2027 12:22:35 PM (UTC)"}"#,
+        );
+        assert_eq!(e.retry_after, Some(MAX_SERVER_WAIT));
+        assert!(e.to_string().contains("asked to wait 365 d"), "{e}");
+        // Nonsense is no wait at all, never a panic.
+        for odd in ["-5", "1.5e300", "soon", ""] {
+            assert_eq!(err(429, &[("retry-after", odd)], "").retry_after, None, "{odd:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::error::MAX_SERVER_WAIT;
+
 #[derive(Debug, Default)]
 pub struct Gate {
     until: Mutex<Option<Instant>>,
@@ -17,9 +19,11 @@ impl Gate {
         Self::default()
     }
 
-    /// Close the gate for `wait` from now (never shortens an existing wait).
+    /// Close the gate for `wait` from now, at most [`MAX_SERVER_WAIT`] (never shortens an
+    /// existing wait). Whatever a server asks, the deadline is a time the clock can hold.
     pub fn block(&self, wait: Duration) {
-        let deadline = Instant::now() + wait;
+        let now = Instant::now();
+        let Some(deadline) = now.checked_add(wait.min(MAX_SERVER_WAIT)) else { return };
         let mut until = self.until.lock().unwrap_or_else(|e| e.into_inner());
         if until.is_none_or(|u| u < deadline) {
             *until = Some(deadline);
@@ -62,5 +66,12 @@ mod tests {
         gate.pass().await;
         assert_eq!(start.elapsed(), Duration::from_secs(10));
         assert_eq!(gate.remaining(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_wait_is_longer_than_the_clamp() {
+        let gate = Gate::new();
+        gate.block(Duration::MAX);
+        assert_eq!(gate.remaining(), Some(MAX_SERVER_WAIT));
     }
 }

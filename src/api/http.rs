@@ -1,21 +1,59 @@
 //! The HTTP layer: one `reqwest::Client` for the process, and an [`Endpoint`] per workspace that
 //! authenticates requests, waits at the workspace's throttle gate, retries what is safe to retry,
 //! refreshes a rejected token once, and turns every failure into an [`ApiError`].
+//!
+//! # What is sent again
+//!
+//! Every call says how it may be repeated ([`Idempotency`]); [`Endpoint::call`] picks the
+//! default from the method and a client marks the exceptions:
+//!
+//! - [`Call::idempotent`]: reads sent as POST, cancels, deletes, pins — repeating changes nothing.
+//! - [`Call::deduplicated`]: a create that carries a token the service recognises a repeat by
+//!   (Databricks `idempotency_token` on `jobs/run-now` and `jobs/runs/submit`); it is retried
+//!   like a read, and the service runs it once.
+//! - anything else POST or PATCH is a [`Idempotency::Create`] (sessions, batches, HC
+//!   acquisitions, statements, commands, tokens, repairs, cluster restarts). It is sent again
+//!   only when the service has certainly not run it: a 429 or 430 naming a wait, a message the
+//!   service uses for "refused before work", a token rejected before the work, or a connection
+//!   that could not be opened. After a 5xx (JSON, HTML or empty), a timeout or a dropped
+//!   answer it is never re-sent: the error is [`ErrorKind::MayHaveSucceeded`] and says to check.
+//!
+//! A new create (headless `create` commands) needs nothing more than `ep.call(Method::POST, …)`;
+//! give it an idempotency token and [`Call::deduplicated`] where its API has one.
+//!
+//! # Waits and timeouts
+//!
+//! Every server-given wait is clamped to [`MAX_SERVER_WAIT`] (a longer one is reported as
+//! asked). A call the user asked for ([`user_action`]) skips a closed gate on its first attempt.
+//! [`Timeouts`] bound connecting, the wait for the first byte of an answer and each attempt;
+//! a timeout is reported once as "no answer from HOST after N s" and not retried.
+//!
+//! # Redirects
+//!
+//! Only redirects to the same scheme, host and port are followed (at most [`MAX_REDIRECTS`]),
+//! so no credential header — `Authorization`, `X-Databricks-Azure-SP-Management-Token`,
+//! `X-Databricks-Azure-Workspace-Resource-Id` or any other — ever reaches another origin; any
+//! other redirect is reported as [`ErrorKind::Redirected`] with where it pointed.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use backon::BackoffBuilder;
 use reqwest::Method;
+use reqwest::header::LOCATION;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::time::Instant;
 
+use super::activity::{WaitKind, activity};
 use super::error::{ApiError, ErrorKind};
 use super::gate::Gate;
 use super::wire::{Fetched, excerpt};
 use crate::auth::SharedAuthenticator;
+
+pub use super::error::MAX_SERVER_WAIT;
 
 /// Which service an endpoint talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +67,19 @@ pub enum ApiKind {
 pub enum Idempotency {
     /// Reads, deletes, cancels, pins: repeating them changes nothing.
     Safe,
-    /// Creates (sessions, batches, HC acquisitions, runs, clusters, tokens, statements): never
-    /// re-sent once they may have reached the service, or a retry could start a second billed
-    /// Spark session.
+    /// A create carrying a token the service recognises a repeat by (Databricks
+    /// `idempotency_token`): retried like a read, run once by the service.
+    Deduplicated,
+    /// Creates (sessions, batches, HC acquisitions, runs, clusters, tokens, statements, repairs,
+    /// restarts): sent again only when the service certainly did not run them, or a retry
+    /// could start a second billed Spark session or run the user's code twice.
     Create,
+}
+
+impl Idempotency {
+    fn repeatable(self) -> bool {
+        self != Idempotency::Create
+    }
 }
 
 /// Limits on retrying one call.
@@ -61,18 +108,115 @@ impl Default for RetryPolicy {
     }
 }
 
-/// The process-wide HTTP client: build it once and clone it into every [`Endpoint`] (clones share
-/// one connection pool).
+/// How long one request may take (`[http]` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Opening the connection (TCP and TLS).
+    pub connect: Duration,
+    /// From sending the request to the first byte of the answer, and between two pieces of it.
+    pub answer: Duration,
+    /// One attempt in all, however steadily the answer trickles in.
+    pub total: Duration,
+}
+
+impl Timeouts {
+    /// `answer` seconds to answer; connecting gets at most 10 s of it, a whole attempt four times it.
+    pub fn from_seconds(answer: u64) -> Timeouts {
+        let answer = Duration::from_secs(answer.max(1));
+        Timeouts { connect: answer.min(Duration::from_secs(10)), answer, total: answer * 4 }
+    }
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts::from_seconds(DEFAULT_TIMEOUT_SECONDS)
+    }
+}
+
+/// `[http] timeout_seconds` when the configuration does not say.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+
+/// The header naming each call (a UUID, the same on every retry of the call).
+pub const CLIENT_REQUEST_ID_HEADER: &str = "x-ms-client-request-id";
+
+/// Same-origin redirects followed in one request before giving up (a loop ends here).
+pub const MAX_REDIRECTS: usize = 5;
+
+/// The process-wide HTTP client with the default [`Timeouts`].
 pub fn client() -> Result<reqwest::Client, ApiError> {
+    client_with(Timeouts::default())
+}
+
+/// The process-wide HTTP client: build it once and clone it into every [`Endpoint`] (clones share
+/// one connection pool). The auth module uses it too, so token requests follow the same
+/// redirect rule.
+pub fn client_with(timeouts: Timeouts) -> Result<reqwest::Client, ApiError> {
+    builder(timeouts).build().map_err(|e| {
+        ApiError::transport("", "", ErrorKind::Network, format!("cannot build the HTTP client: {e}"))
+    })
+}
+
+/// What [`client_with`] builds, for a caller that adds to it (a private CA, a proxy).
+pub fn builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .user_agent(concat!("sparkdeck/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(10))
-        .read_timeout(Duration::from_secs(60))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| {
-            ApiError::transport("", "", ErrorKind::Network, format!("cannot build the HTTP client: {e}"))
+        .connect_timeout(timeouts.connect)
+        .read_timeout(timeouts.answer)
+        .timeout(timeouts.total)
+        .redirect(redirect_policy())
+}
+
+/// Follow a redirect only within the origin of the first request and never to Databricks'
+/// sign-in page; stop otherwise, so the 3xx comes back and is reported. reqwest itself strips
+/// only `Authorization` and cookies on a cross-host hop, not the other credential headers.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let follow = attempt.previous().first().is_some_and(|first| same_origin(first, attempt.url()))
+            && attempt.previous().len() <= MAX_REDIRECTS
+            && !is_sign_in_page(attempt.url());
+        if follow { attempt.follow() } else { attempt.stop() }
+    })
+}
+
+/// Same scheme, host and port (an explicit default port equals none).
+pub fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// Where Databricks sends a request its private link refuses (`/login.html?error=…`).
+fn is_sign_in_page(url: &reqwest::Url) -> bool {
+    url.path().ends_with("/login.html")
+}
+
+/// `host[:port]` of a URL, for messages.
+fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
         })
+        .unwrap_or_else(|| "the service".into())
+}
+
+tokio::task_local! {
+    static USER_ACTION: ();
+}
+
+/// Run `work` as something the user asked for: the first attempt of each of its calls goes out
+/// even while the workspace's throttle gate is closed (a long wait must not freeze the user's
+/// buttons; the user may always try once). Retries still wait, and a refusal closes the gate
+/// for the pollers as usual.
+pub async fn user_action<F: Future>(work: F) -> F::Output {
+    USER_ACTION.scope((), work).await
+}
+
+fn in_user_action() -> bool {
+    USER_ACTION.try_with(|_| ()).is_ok()
 }
 
 /// One workspace's API: base URL, service kind, identity and throttle gate. Cheap to clone;
@@ -148,6 +292,7 @@ impl Endpoint {
             policy: None,
             timeout: None,
             body_wanted: true,
+            expected: None,
         }
     }
 }
@@ -187,6 +332,9 @@ pub struct Call<'a> {
     /// False for calls whose answer is only a status (DELETE, reset-timeout): any 2xx body is
     /// accepted, JSON or not.
     body_wanted: bool,
+    /// What an empty 2xx body should have been, when it may not be empty (a list page, the
+    /// object a create made); `None`: empty reads as `{}`.
+    expected: Option<&'static str>,
 }
 
 impl Call<'_> {
@@ -226,6 +374,13 @@ impl Call<'_> {
         self
     }
 
+    /// A create whose body carries a token the service deduplicates by (Databricks
+    /// `idempotency_token`): retried like a read.
+    pub fn deduplicated(mut self) -> Self {
+        self.idempotency = Idempotency::Deduplicated;
+        self
+    }
+
     /// Retry limits for this call only.
     pub fn policy(mut self, policy: RetryPolicy) -> Self {
         self.policy = Some(policy);
@@ -239,7 +394,11 @@ impl Call<'_> {
     }
 
     /// Send and decode the answer as `T`, keeping the raw JSON.
-    pub async fn fetch<T: DeserializeOwned>(self) -> Result<Fetched<T>, ApiError> {
+    /// A create's empty answer names nothing it made: its outcome is unknown.
+    pub async fn fetch<T: DeserializeOwned>(mut self) -> Result<Fetched<T>, ApiError> {
+        if self.idempotency != Idempotency::Safe {
+            self.expected = Some("the created object");
+        }
         let (method, path) = (self.method.as_str().to_string(), self.path.clone());
         let raw = self.send().await?;
         Fetched::decode(&method, &path, raw)
@@ -257,7 +416,15 @@ impl Call<'_> {
         self
     }
 
-    /// Send and read the JSON answer (an empty body reads as `{}`).
+    /// Send and read one page of a list: as [`Call::send`], but an empty body is an error
+    /// naming it (a list that is truly empty still comes as `{}` or `{"items": []}`).
+    pub async fn send_list(mut self) -> Result<Value, ApiError> {
+        self.expected = Some("a list");
+        self.send().await
+    }
+
+    /// Send and read the JSON answer (an empty body reads as `{}`). A 2xx whose body is an
+    /// error document is an error.
     pub async fn send(self) -> Result<Value, ApiError> {
         self.answer().await.map(|a| a.body)
     }
@@ -269,6 +436,7 @@ impl Call<'_> {
         let policy = self.policy.as_ref().unwrap_or(&ep.policy);
         let path = self.path.as_str();
         let url = format!("{}{path}", ep.base);
+        let host = host_of(&ep.base);
         let m = self.method.as_str();
         let body = match self.body {
             Some(Err(e)) => {
@@ -284,15 +452,26 @@ impl Call<'_> {
             .without_max_times()
             .build();
         let started = Instant::now();
+        // One id for the call, the same on every retry: the service (and its support) can tell
+        // a retry from a new request.
+        let call_id = uuid::Uuid::new_v4().to_string();
+        let first_ungated = in_user_action();
         let mut refreshed = false;
-        let mut attempt = 0;
+        let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            ep.gate.pass().await;
+            if !(attempt == 1 && first_ungated) && ep.gate.remaining().is_some() {
+                let _waiting = activity().begin(&host, WaitKind::Throttled);
+                ep.gate.pass().await;
+            }
             let headers = ep.auth.headers().await.map_err(|e| {
                 ApiError::transport(m, path, ErrorKind::Unauthorized, format!("cannot authenticate: {e}"))
             })?;
-            let mut req = ep.client.request(self.method.clone(), &url).query(&self.query);
+            let mut req = ep
+                .client
+                .request(self.method.clone(), &url)
+                .query(&self.query)
+                .header(CLIENT_REQUEST_ID_HEADER, call_id.as_str());
             for (name, value) in headers {
                 req = req.header(name, value);
             }
@@ -310,70 +489,99 @@ impl Call<'_> {
             if let Some(t) = self.timeout {
                 req = req.timeout(t);
             }
-            let failure = match req.send().await {
-                Err(e) => {
-                    // A connect failure never reached the service: even a create may be retried.
-                    if self.idempotency == Idempotency::Create && !e.is_connect() {
-                        return Err(may_have_succeeded(
-                            m,
-                            path,
-                            &format!("no answer arrived ({})", describe(&e)),
-                        ));
+            let sent = Instant::now();
+            let answer = {
+                let _waiting = activity().begin(&host, WaitKind::Answer);
+                match req.send().await {
+                    Ok(resp) => {
+                        let (status, headers) = (resp.status(), resp.headers().clone());
+                        Ok((status, headers, resp.bytes().await))
                     }
-                    let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
-                    ApiError::transport(m, path, kind, describe(&e))
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    let headers = resp.headers().clone();
-                    let answer = |body| Answer { status: status.as_u16(), headers: headers.clone(), body };
-                    match resp.bytes().await {
-                        Ok(_) if status.is_success() && !self.body_wanted => return Ok(answer(Value::Null)),
-                        Ok(bytes) if status.is_success() => return decode(m, path, &bytes).map(answer),
-                        Ok(bytes) => ApiError::from_response(
-                            m,
-                            path,
-                            status.as_u16(),
-                            &headers,
-                            &bytes,
-                            jiff::Timestamp::now(),
-                        ),
-                        Err(e) if status.is_success() && self.idempotency == Idempotency::Create => {
-                            return Err(may_have_succeeded(
-                                m,
-                                path,
-                                &format!("the answer was cut off ({})", describe(&e)),
-                            ));
-                        }
-                        Err(e) => ApiError::transport(m, path, ErrorKind::Network, describe(&e)),
-                    }
+                    Err(e) => Err(e),
                 }
             };
+            let no_answer = |e: &reqwest::Error| {
+                if e.is_timeout() {
+                    format!("no answer from {host} after {}", seconds(sent.elapsed()))
+                } else {
+                    format!("the answer from {host} was lost ({})", describe(e))
+                }
+            };
+            let failure = match answer {
+                // Not connected: the request never left, so even a create may go again.
+                Err(e) if e.is_connect() => {
+                    ApiError::transport(m, path, ErrorKind::Network, format!("{host}: {}", describe(&e)))
+                        .not_sent()
+                }
+                Err(e) if self.idempotency == Idempotency::Create => {
+                    return Err(ApiError::transport(m, path, ErrorKind::MayHaveSucceeded, no_answer(&e))
+                        .after_attempts(attempt));
+                }
+                // A stalled service is reported once, not waited out five times; whether a
+                // deduplicated create got through is as unknown as any other's.
+                Err(e) if e.is_timeout() => {
+                    let kind = match self.idempotency {
+                        Idempotency::Safe => ErrorKind::Timeout,
+                        _ => ErrorKind::MayHaveSucceeded,
+                    };
+                    return Err(ApiError::transport(m, path, kind, no_answer(&e)).after_attempts(attempt));
+                }
+                Err(e) => ApiError::transport(m, path, ErrorKind::Network, no_answer(&e)),
+                Ok((status, headers, Ok(_))) if status.is_redirection() => {
+                    return Err(redirected(m, path, &url, status.as_u16(), &headers).after_attempts(attempt));
+                }
+                Ok((status, headers, Ok(_))) if status.is_success() && !self.body_wanted => {
+                    return Ok(Answer { status: status.as_u16(), headers, body: Value::Null });
+                }
+                Ok((status, headers, Ok(bytes))) if status.is_success() => {
+                    match decode(m, path, status.as_u16(), &bytes, self.expected) {
+                        Ok(body) => return Ok(Answer { status: status.as_u16(), headers, body }),
+                        // A 2xx the client cannot read (an HTML page from a proxy, a cut JSON):
+                        // for a create, whether it ran is unknown.
+                        Err(e) if self.idempotency != Idempotency::Safe && e.kind == ErrorKind::Decode => {
+                            return Err(e.outcome_unknown().after_attempts(attempt));
+                        }
+                        Err(e) => return Err(e.after_attempts(attempt)),
+                    }
+                }
+                Ok((status, headers, Ok(bytes))) => ApiError::from_response(
+                    m,
+                    path,
+                    status.as_u16(),
+                    &headers,
+                    &bytes,
+                    jiff::Timestamp::now(),
+                ),
+                Ok((status, _, Err(e))) if status.is_success() && self.idempotency == Idempotency::Create => {
+                    return Err(ApiError::transport(m, path, ErrorKind::MayHaveSucceeded, no_answer(&e))
+                        .after_attempts(attempt));
+                }
+                Ok((_, _, Err(e))) => ApiError::transport(m, path, ErrorKind::Network, no_answer(&e)),
+            };
             if failure.wants_new_token() && !refreshed {
+                // A rejected token means the request was not carried out: safe for creates too.
                 refreshed = true;
                 ep.auth.invalidate();
                 tracing::debug!("{m} {path}: token rejected, retrying once with a fresh one");
                 attempt -= 1;
                 continue;
             }
-            let retryable = match failure.kind {
-                // Throttled and unavailable requests were rejected, not executed: safe for all.
-                ErrorKind::Throttled | ErrorKind::Unavailable => true,
-                ErrorKind::Server | ErrorKind::Network | ErrorKind::Timeout => {
-                    self.idempotency == Idempotency::Safe
-                }
-                _ => false,
-            };
-            let throttled = matches!(failure.kind, ErrorKind::Throttled | ErrorKind::Unavailable);
+            let throttled =
+                matches!(failure.kind, ErrorKind::Throttled | ErrorKind::Unavailable | ErrorKind::Capacity);
             // Giving up on a throttled call still closes the gate for the time the service
             // asked: the other pollers of this workspace must not walk into the same wall.
             let give_up = |failure: ApiError| {
                 if let (true, Some(wait)) = (throttled, failure.retry_after) {
                     ep.gate.block(wait);
                 }
-                Err(failure)
+                let failure = if self.idempotency != Idempotency::Safe && outcome_unknown(&failure) {
+                    failure.outcome_unknown()
+                } else {
+                    failure
+                };
+                Err(failure.after_attempts(attempt))
             };
-            if !retryable || attempt >= policy.max_attempts {
+            if !may_resend(self.idempotency, &failure) || attempt as usize >= policy.max_attempts {
                 return give_up(failure);
             }
             let backoff = delays.next().unwrap_or(policy.max_delay);
@@ -385,8 +593,8 @@ impl Call<'_> {
             if started.elapsed() + wait > policy.max_elapsed {
                 return give_up(failure);
             }
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying: {failure}");
-            if throttled {
+            tracing::debug!(attempt, call = %call_id, wait_ms = wait.as_millis() as u64, "retrying: {failure}");
+            if throttled && failure.retry_after.is_some() {
                 // Everyone talking to this workspace waits, not just this call.
                 ep.gate.block(wait);
             } else {
@@ -396,15 +604,74 @@ impl Call<'_> {
     }
 }
 
-fn may_have_succeeded(method: &str, path: &str, what: &str) -> ApiError {
-    ApiError::transport(
-        method,
-        path,
-        ErrorKind::MayHaveSucceeded,
-        format!(
-            "{what} after the request was sent; it may have been carried out — check before creating it again"
+/// Whether a failed attempt may be sent again. Anything the service refused before doing it
+/// may; a create that may have been carried out may not.
+fn may_resend(idempotency: Idempotency, failure: &ApiError) -> bool {
+    if failure.refused {
+        return true;
+    }
+    idempotency.repeatable()
+        && match failure.kind {
+            ErrorKind::Throttled | ErrorKind::Unavailable | ErrorKind::Server | ErrorKind::Network => true,
+            // A gateway's 504; a client-side timeout has no status and is never repeated.
+            ErrorKind::Timeout => failure.status.is_some(),
+            _ => false,
+        }
+}
+
+/// A failure after which the service may or may not have done the work.
+fn outcome_unknown(failure: &ApiError) -> bool {
+    !failure.refused
+        && (matches!(failure.status, Some(500 | 502..=599))
+            || matches!(failure.kind, ErrorKind::Network | ErrorKind::Timeout))
+}
+
+/// A redirect that was not followed: where it pointed (without its query, which may carry
+/// anything) and why.
+fn redirected(
+    method: &str,
+    path: &str,
+    url: &str,
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+) -> ApiError {
+    let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let from = reqwest::Url::parse(url).ok();
+    let to = from.as_ref().and_then(|base| base.join(location).ok()).filter(|_| !location.is_empty());
+    let message = match (&from, &to) {
+        (_, None) => format!("redirected ({status}) to {:?}: not followed", excerpt(location)),
+        (_, Some(to)) if is_sign_in_page(to) => {
+            let reason = to.query_pairs().find(|(k, _)| k == "error").map(|(_, v)| format!(" ({v})"));
+            format!(
+                "redirected ({status}) to the sign-in page {}{}: check the workspace's private link and IP access settings",
+                to.path(),
+                reason.unwrap_or_default()
+            )
+        }
+        (Some(from), Some(to)) if same_origin(from, to) => {
+            format!(
+                "redirected ({status}) more than {MAX_REDIRECTS} times (last to {}): a redirect loop?",
+                to.path()
+            )
+        }
+        (_, Some(to)) => format!(
+            "redirected ({status}) to {}://{}{}: not followed — sparkdeck sends credentials only to the \
+             workspace's own scheme, host and port",
+            to.scheme(),
+            to.host_str().unwrap_or_default(),
+            to.port().map(|p| format!(":{p}")).unwrap_or_default(),
         ),
-    )
+    };
+    ApiError::transport(method, path, ErrorKind::Redirected, message).with_status(status)
+}
+
+/// `0.4 s`, `30 s`.
+fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(10) {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{} s", d.as_secs())
+    }
 }
 
 fn describe(e: &reqwest::Error) -> String {
@@ -425,12 +692,60 @@ fn describe(e: &reqwest::Error) -> String {
     msg
 }
 
-fn decode(method: &str, path: &str, bytes: &[u8]) -> Result<Value, ApiError> {
+/// A 2xx body as JSON. Empty is `{}` (actions often answer with nothing) unless something is
+/// `expected` (a list, a created object); an error document is an error.
+fn decode(
+    method: &str,
+    path: &str,
+    status: u16,
+    bytes: &[u8],
+    expected: Option<&str>,
+) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(serde_json::Map::new()));
+        return match expected {
+            None => Ok(Value::Object(serde_json::Map::new())),
+            Some(what) => Err(ApiError::decode(
+                method,
+                path,
+                format!("a {status} answer with an empty body where {what} was expected"),
+            )),
+        };
     }
-    serde_json::from_slice(bytes).map_err(|e| {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         let text = String::from_utf8_lossy(bytes);
         ApiError::decode(method, path, format!("unreadable JSON ({e}) in: {}", excerpt(&text)))
-    })
+    })?;
+    match ApiError::from_success_body(method, path, status, &value) {
+        Some(e) => Err(e),
+        None => Ok(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> reqwest::Url {
+        reqwest::Url::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn an_origin_is_scheme_host_and_port() {
+        let home = url("https://adb-1.2.azuredatabricks.net/api/2.1/clusters/list");
+        assert!(same_origin(&home, &url("https://adb-1.2.azuredatabricks.net:443/other?x=1")));
+        for other in [
+            "http://adb-1.2.azuredatabricks.net/api",
+            "http://adb-1.2.azuredatabricks.net:443/api",
+            "https://adb-1.2.azuredatabricks.net:8443/api",
+            "https://evil.example/api",
+            "https://adb-1.2.azuredatabricks.net.evil.example/api",
+        ] {
+            assert!(!same_origin(&home, &url(other)), "{other}");
+        }
+        assert!(is_sign_in_page(&url("https://adb-1/login.html?error=private-link-validation-error")));
+        assert_eq!(host_of("http://127.0.0.1:8080/x"), "127.0.0.1:8080");
+        assert_eq!(host_of("https://api.fabric.microsoft.com"), "api.fabric.microsoft.com");
+        assert_eq!(seconds(Duration::from_millis(400)), "0.4 s");
+        assert_eq!(seconds(Duration::from_secs(30)), "30 s");
+    }
 }

@@ -3,12 +3,14 @@
 //!
 //! - [`http`]: the process-wide reqwest client and the per-workspace [`Endpoint`] (auth headers,
 //!   timeouts, retries, the throttle [`gate`], token refresh, error parsing).
+//! - [`activity`]: what the HTTP layer waits for right now (for a progress line).
 //! - [`error`]: [`ApiError`], one type for every failure, from every body shape the services send.
 //! - [`livy`], [`databricks`]: typed clients and tolerant wire models; [`onelake`]: uploads to a
 //!   lakehouse's `Files/` through OneLake's ADLS Gen2 API.
 //! - [`paging`]: lazy page streams; [`wire`]: enums with `Other`, [`Fetched`] objects with their
 //!   raw JSON.
 
+pub mod activity;
 pub mod databricks;
 pub mod error;
 pub mod gate;
@@ -20,7 +22,7 @@ pub mod wire;
 
 pub use databricks::DatabricksClient;
 pub use error::{ApiError, ErrorKind};
-pub use http::{ApiKind, Call, Endpoint, Idempotency, RetryPolicy};
+pub use http::{ApiKind, Call, Endpoint, Idempotency, RetryPolicy, Timeouts, user_action};
 pub use livy::LivyClient;
 pub use onelake::OneLakeClient;
 pub use paging::{Page, Pages};

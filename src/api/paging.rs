@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 
 use super::error::ApiError;
-use super::wire::Fetched;
+use super::wire::{Fetched, excerpt};
 
 /// One page of a list.
 #[derive(Debug, Clone)]
@@ -29,26 +29,60 @@ impl<T> std::fmt::Debug for Pages<T> {
     }
 }
 
+/// Where a list stands between two pages.
+enum Cursor<C> {
+    Next(C),
+    /// The service handed out a cursor it had handed out before: its pages would repeat.
+    Repeated {
+        cursor: C,
+        pages: usize,
+    },
+    Done,
+}
+
 impl<T: Send + 'static> Pages<T> {
     /// `fetch(cursor)` returns a page and the cursor of the next one (`None` on the last page).
     /// An empty page also ends the list, so a service that keeps handing out tokens for empty
-    /// pages cannot keep us looping.
-    pub(crate) fn new<C, F, Fut>(first: C, fetch: F) -> Self
+    /// pages cannot keep us looping; a cursor handed out twice ends it with an error naming it
+    /// (rather than rows listed twice). `method` and `path` name the list in that error.
+    pub(crate) fn new<C, F, Fut>(method: &'static str, path: impl Into<String>, first: C, fetch: F) -> Self
     where
-        C: Send + 'static,
+        C: Clone + PartialEq + std::fmt::Debug + Send + 'static,
         F: Fn(C) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(Page<T>, Option<C>), ApiError>> + Send + 'static,
     {
-        let fetch = Arc::new(fetch);
-        let stream = futures::stream::try_unfold(Some(first), move |cursor| {
-            let fetch = fetch.clone();
-            async move {
-                let Some(cursor) = cursor else { return Ok(None) };
-                let (page, next) = fetch(cursor).await?;
-                let next = next.filter(|_| !page.items.is_empty());
-                Ok(Some((page, next)))
-            }
-        });
+        let (fetch, path) = (Arc::new(fetch), Arc::new(path.into()));
+        let stream = futures::stream::try_unfold(
+            (Cursor::Next(first), Vec::new()),
+            move |(cursor, mut seen)| {
+                let (fetch, path) = (fetch.clone(), path.clone());
+                async move {
+                    let cursor = match cursor {
+                        Cursor::Next(c) => c,
+                        Cursor::Done => return Ok(None),
+                        Cursor::Repeated { cursor, pages } => {
+                            let shown = excerpt(&format!("{cursor:?}"));
+                            return Err(ApiError::decode(
+                                method,
+                                &path,
+                                format!(
+                                    "the service handed out the page cursor {shown} a second time after {pages} \
+                                 pages; stopped there rather than list the same rows again"
+                                ),
+                            ));
+                        }
+                    };
+                    let (page, next) = fetch(cursor.clone()).await?;
+                    seen.push(cursor);
+                    let next = match next.filter(|_| !page.items.is_empty()) {
+                        None => Cursor::Done,
+                        Some(c) if seen.contains(&c) => Cursor::Repeated { cursor: c, pages: seen.len() },
+                        Some(c) => Cursor::Next(c),
+                    };
+                    Ok(Some((page, (next, seen))))
+                }
+            },
+        );
         Self { stream: stream.boxed() }
     }
 
@@ -81,7 +115,7 @@ mod tests {
 
     fn numbers(fetched: Arc<AtomicUsize>) -> Pages<u32> {
         // Pages of 3 over 0..10, with the cursor being the offset.
-        Pages::new(0u32, move |offset| {
+        Pages::new("GET", "/numbers", 0u32, move |offset| {
             fetched.fetch_add(1, Ordering::SeqCst);
             async move {
                 let items = (offset..(offset + 3).min(10))
@@ -106,9 +140,41 @@ mod tests {
 
     #[tokio::test]
     async fn an_empty_page_ends_the_list() {
-        let mut pages =
-            Pages::<u32>::new((), |()| async { Ok((Page { items: vec![], total: None }, Some(()))) });
+        let mut pages = Pages::<u32>::new("GET", "/empty", (), |()| async {
+            Ok((Page { items: vec![], total: None }, Some(())))
+        });
         assert!(pages.next_page().await.is_some_and(|p| p.is_ok()));
         assert!(pages.next_page().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_stops_the_list_with_its_name() {
+        // a → b → a: the third page would repeat the first.
+        let pages = Pages::<u32>::new("GET", "/api/2.1/clusters/list", None::<&str>, |token| async move {
+            let (item, next) = match token {
+                None => (1, Some("a")),
+                Some("a") => (2, Some("b")),
+                _ => (3, Some("a")),
+            };
+            Ok((Page { items: vec![Fetched { value: item, raw: json!(item) }], total: None }, Some(next)))
+        });
+        let mut items = pages.items();
+        let mut got = Vec::new();
+        let mut error = None;
+        while let Some(item) = items.next().await {
+            match item {
+                Ok(f) => got.push(f.value),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        assert_eq!(got, vec![1, 2, 3], "every page once");
+        let error = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            error.starts_with("GET /api/2.1/clusters/list: the service handed out the page cursor Some(\"a\") a second time after 3 pages"),
+            "{error}"
+        );
     }
 }

@@ -229,6 +229,12 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
 ) -> Result<Vec<Fetched<T>>, ApiError> {
     let items = match body.get_mut(key).map(Value::take) {
         Some(Value::Array(items)) => items,
+        // A list with nothing in it comes as `{}`; one that says why it has nothing is an error.
+        None | Some(Value::Null) if says_why(body) => {
+            let message =
+                format!("no `{key}` in an answer that reads as an error: {}", excerpt(&body.to_string()));
+            return Err(ApiError::decode(method, path, message));
+        }
         None | Some(Value::Null) => Vec::new(),
         Some(other) => {
             let message = format!("at `{key}`: expected a list in: {}", excerpt(&other.to_string()));
@@ -240,6 +246,13 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
         .enumerate()
         .map(|(i, raw)| Fetched::decode_at(method, path, raw, &format!("{key}[{i}]")))
         .collect()
+}
+
+/// A body that carries an error's words (`{"error": …}`, `{"message": …}`) instead of a list.
+fn says_why(body: &Value) -> bool {
+    ["error", "message", "error_description", "detail"]
+        .iter()
+        .any(|k| body.get(k).is_some_and(Value::is_string))
 }
 
 /// A test body as fetched: decoded (and repaired) as a real answer would be.
@@ -322,6 +335,16 @@ mod tests {
         let mut body = json!({"things": [{"count": 1}, {"count": -1}]});
         let err = decode_items::<Thing>("GET", "/x", &mut body, "things").err().map(|e| e.message.clone());
         assert!(err.as_deref().is_some_and(|m| m.starts_with("at `things[1].count`")), "{err:?}");
+        // An empty list is `{}`; an answer that says why it has none is an error naming it.
+        assert!(decode_items::<Thing>("GET", "/x", &mut json!({}), "things").is_ok_and(|t| t.is_empty()));
+        let mut body = json!({"message": "Internal error, please retry"});
+        let err = decode_items::<Thing>("GET", "/x", &mut body, "things").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "GET /x: no `things` in an answer that reads as an error: {\"message\":\"Internal error, please retry\"}"
+            )
+        );
     }
 
     #[derive(Debug, Deserialize, PartialEq)]

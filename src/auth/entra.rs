@@ -20,7 +20,9 @@ use std::sync::{Arc, Mutex};
 use azure_core::Bytes;
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
 use azure_core::credentials::{Secret, TokenCredential};
-use azure_core::http::{AsyncRawResponse, ClientOptions, HttpClient, Request, Transport};
+use azure_core::http::{
+    AsyncRawResponse, ClientOptions, ExponentialRetryOptions, HttpClient, Request, RetryOptions, Transport,
+};
 use azure_identity::{
     ClientAssertionCredentialOptions, ClientCertificateCredential, ClientCertificateCredentialOptions,
     ClientSecretCredential, ClientSecretCredentialOptions, WorkloadIdentityCredential,
@@ -113,6 +115,18 @@ impl HttpClient for RecordingTransport {
     }
 }
 
+/// azure_identity's own retries bounded: its default keeps an unreachable authority waiting a
+/// minute per token (every workspace in turn, so `doctor` sat for minutes). A couple of quick
+/// retries ride out a blip; a sign-in that cannot happen is reported within seconds.
+fn token_retries() -> RetryOptions {
+    RetryOptions::exponential(ExponentialRetryOptions {
+        initial_delay: azure_core::time::Duration::milliseconds(300),
+        max_retries: 2,
+        max_total_elapsed: azure_core::time::Duration::seconds(10),
+        max_delay: azure_core::time::Duration::seconds(2),
+    })
+}
+
 impl AppTokenSource {
     fn client_options(&self, refusal: &RefusalSlot) -> ClientOptions {
         let mut cloud = CustomConfiguration::default();
@@ -121,6 +135,7 @@ impl AppTokenSource {
         ClientOptions {
             transport: Some(Transport::new(Arc::new(transport))),
             cloud: Some(Arc::new(CloudConfiguration::Custom(cloud))),
+            retry: token_retries(),
             ..Default::default()
         }
     }

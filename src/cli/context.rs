@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::GlobalArgs;
+use crate::api::Timeouts;
 use crate::auth::{AuthContext, DeviceCodePrompt};
 use crate::config::{self, Settings};
 use crate::sim::{Sim, SimOptions};
@@ -55,7 +56,6 @@ impl Context {
         global: &GlobalArgs,
         prompt: Option<crate::auth::DeviceCodeSink>,
     ) -> CmdResult<Context> {
-        let http = crate::api::http::client().map_err(|e| fail(1, e))?;
         let (loaded, sim) = if global.demo {
             let opts = SimOptions { speed: global.demo_speed, ..SimOptions::default() };
             let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), opts)
@@ -89,6 +89,8 @@ impl Context {
             };
             return Err(fail(2, message));
         }
+        let timeouts = Timeouts::from_seconds(loaded.settings.http.timeout_seconds.0);
+        let http = crate::api::http::client_with(timeouts).map_err(|e| fail(1, e))?;
         let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
         let mut ctx = AuthContext::new(http.clone(), data_dir.clone());
         if let Some(prompt) = prompt {

@@ -14,6 +14,7 @@ pub mod logging;
 pub mod monitor;
 pub mod output;
 pub mod principals;
+pub mod progress;
 pub mod resources;
 pub mod runs_submit;
 pub mod scopes;
@@ -474,7 +475,8 @@ pub struct SimArgs {
     /// Generate large volumes for benchmarks: N × (10k clusters, 100k runs, 10k sessions) / 10.
     #[arg(long, default_value_t = 0)]
     pub scale: u32,
-    /// Fault injection, e.g. "429=0.1,500=0.05,latency=200ms" or "/clusters/list:script=429+429+ok" (see README).
+    /// Fault injection, e.g. "429=0.1,500=0.05,latency=200ms", "/clusters/list:script=429+429+ok" or
+    /// "POST@/jobs/run-now:503-after=0.5" (the work done, the answer lost); see README.
     #[arg(long)]
     pub faults: Option<String>,
 }

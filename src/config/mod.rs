@@ -20,7 +20,7 @@ use std::path::PathBuf;
 pub use env::{Env, MapEnv, SystemEnv};
 pub use error::{ConfigError, Location};
 pub use load::{load, load_system};
-pub use model::{NotificationSettings, PollSettings, Theme, UiSettings};
+pub use model::{HttpSettings, NotificationSettings, PollSettings, Theme, UiSettings};
 
 use crate::auth::spec::{DatabricksAuth, FabricAuth};
 
@@ -44,6 +44,7 @@ pub struct Settings {
     pub ui: UiSettings,
     pub poll: PollSettings,
     pub notifications: NotificationSettings,
+    pub http: HttpSettings,
     /// `[keys]`: the user's keys (applied and checked by the monitor and `doctor`).
     pub keys: Vec<KeyOverride>,
     /// `[templates.NAME]`: starting points for the monitor's New form.

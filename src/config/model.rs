@@ -31,6 +31,8 @@ pub struct ConfigFile {
     pub poll: PollSettings,
     #[serde(default)]
     pub notifications: NotificationSettings,
+    #[serde(default)]
+    pub http: HttpSettings,
     /// `[keys]`: command name → key or keys, checked when the monitor starts.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Spanned<KeyList>>,
@@ -102,6 +104,21 @@ impl PollSettings {
     }
     pub fn finished(&self) -> Duration {
         self.finished_seconds.duration()
+    }
+}
+
+/// `[http]`: how long a request may wait for the service.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    /// Longest wait for the first byte of an answer (and between two pieces of it); connecting
+    /// gets at most 10 s of it, one attempt four times it.
+    pub timeout_seconds: Seconds,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self { timeout_seconds: Seconds(30) }
     }
 }
 

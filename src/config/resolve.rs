@@ -92,6 +92,7 @@ impl<'a> Resolver<'a> {
             ui: model.ui,
             poll: model.poll,
             notifications: model.notifications,
+            http: model.http,
             keys: model
                 .keys
                 .into_iter()

@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 use crate::app::Msg;
 use crate::domain::{Action, Target};
 use crate::poll::Poller;
+use crate::poll::supervise::spawn_reporting;
 use crate::workspace::{Workspace, actions, related};
 
 /// Perform `action` on `target`, then poll its pane at once so the effect shows.
@@ -19,20 +20,29 @@ pub(super) fn run(
     tx: &mpsc::Sender<Msg>,
 ) {
     let (tx, poller) = (tx.clone(), poller.clone());
-    tokio::spawn(async move {
+    let (failed_tx, failed_target) = (tx.clone(), target.clone());
+    let work = async move {
         let outcome = match ws {
             Some(ws) => actions::perform(&ws, action, &target).await.map_err(|e| e.to_string()),
             None => Err(format!("no workspace named {:?}", target.workspace)),
         };
         poller.refresh(&target.workspace, target.kind);
         let _ = tx.send(Msg::ActionFinished { action, target, outcome }).await;
+    };
+    spawn_reporting(work, move |why| async move {
+        let outcome = Err(format!(
+            "{} failed inside sparkdeck ({why}); check its state before trying again",
+            action.verb()
+        ));
+        let _ = failed_tx.send(Msg::ActionFinished { action, target: failed_target, outcome }).await;
     });
 }
 
 /// Read what is related to `target`; nothing is sent when its kind has no related list.
 pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc::Sender<Msg>) {
     let tx = tx.clone();
-    tokio::spawn(async move {
+    let (failed_tx, failed_target) = (tx.clone(), target.clone());
+    let work = async move {
         let Some(ws) = ws else { return };
         let related = match related::fetch(&ws, &target).await {
             Ok(Some(found)) => Ok(found),
@@ -40,5 +50,9 @@ pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc
             Err(e) => Err(e.to_string()),
         };
         let _ = tx.send(Msg::Related { target, related }).await;
+    };
+    spawn_reporting(work, move |why| async move {
+        let related = Err(format!("reading this failed inside sparkdeck ({why})"));
+        let _ = failed_tx.send(Msg::Related { target: failed_target, related }).await;
     });
 }

@@ -31,7 +31,8 @@ impl DraftSaver {
         }
         let (drafts, pending, writing, tx) =
             (self.drafts.clone(), self.pending.clone(), self.writing.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
+        blocking_reporting(self.tx.clone(), "saving the editor text", move || {
+            let _claim = ReleaseOnPanic(&writing);
             loop {
                 let next = pending.lock().unwrap_or_else(|e| e.into_inner()).take();
                 match next {
@@ -61,11 +62,33 @@ impl DraftSaver {
     /// Add a statement to the history file.
     pub(super) fn append_history(&self, entry: HistoryEntry) {
         let (drafts, tx) = (self.drafts.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
+        blocking_reporting(self.tx.clone(), "adding to the history", move || {
             if let Err(e) = drafts.append_history(&entry) {
                 let path = drafts.history_path();
                 let _ = tx.try_send(Msg::Warning(format!("cannot add to {}: {e}", path.display())));
             }
         });
     }
+}
+
+/// A writer that panics gives up its claim, so the next keystroke starts a new one.
+struct ReleaseOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for ReleaseOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(false, Ordering::Release);
+        }
+    }
+}
+
+/// Run file work off the event loop; a panic in it becomes a warning instead of a silent end.
+fn blocking_reporting(tx: mpsc::Sender<Msg>, what: &'static str, work: impl FnOnce() + Send + 'static) {
+    tokio::task::spawn_blocking(move || {
+        if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+            let why = crate::poll::supervise::panic_message(panic.as_ref());
+            tracing::error!("{what} panicked: {why}");
+            let _ = tx.try_send(Msg::Warning(format!("{what} failed inside sparkdeck ({why})")));
+        }
+    });
 }

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::Msg;
 use crate::domain::Target;
+use crate::poll::supervise::spawn_reporting;
 use crate::workspace::{Workspace, logs};
 
 /// The task following the open logs view, if any.
@@ -28,9 +29,15 @@ impl LogFollower {
     pub(super) fn follow(&mut self, ws: Option<Arc<Workspace>>, target: Target) {
         self.stop();
         let (tx, every) = (self.tx.clone(), self.every);
-        self.task = Some(tokio::spawn(async move {
+        let (failed, failed_target) = (tx.clone(), target.clone());
+        let work = async move {
             let Some(ws) = ws else { return };
             follow_logs(ws, target, tx, every).await;
+        };
+        self.task = Some(spawn_reporting(work, move |why| async move {
+            let error =
+                format!("following the logs failed inside sparkdeck ({why}); reopen the view to retry");
+            let _ = failed.send(Msg::LogsFailed { target: failed_target, error }).await;
         }));
     }
 

@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 
 use crate::app::{Msg, StatementUpdate};
 use crate::domain::statement::{Language, Repl};
+use crate::poll::supervise::spawn_reporting;
 use crate::workspace::{Workspace, statements};
 
 /// Get a REPL in `workspace` (at `place`, when one was chosen), reporting its progress.
@@ -19,7 +20,8 @@ pub(super) fn acquire(
     tx: &mpsc::Sender<Msg>,
 ) {
     let tx = tx.clone();
-    tokio::spawn(async move {
+    let failed = tx.clone();
+    let work = async move {
         let result = match ws {
             Some(ws) => {
                 let progress = |state: &str| {
@@ -35,6 +37,10 @@ pub(super) fn acquire(
             None => Err(format!("no workspace named {workspace:?}")),
         };
         let _ = tx.send(Msg::Repl { attempt, result }).await;
+    };
+    spawn_reporting(work, move |why| async move {
+        let result = Err(format!("getting a session failed inside sparkdeck ({why})"));
+        let _ = failed.send(Msg::Repl { attempt, result }).await;
     });
 }
 
@@ -47,27 +53,40 @@ pub(super) fn run(
     code: String,
     tx: &mpsc::Sender<Msg>,
 ) {
-    tokio::spawn(follow_statement(ws, repl, seq, language, code, tx.clone()));
+    let failed = tx.clone();
+    spawn_reporting(follow_statement(ws, repl, seq, language, code, tx.clone()), move |why| async move {
+        // Whether it was sent is unknown: never offered for sending again on its own.
+        let error = format!("following the statement failed inside sparkdeck ({why}); it may have run");
+        let update = StatementUpdate::Failed { error, repl_gone: false };
+        let _ = failed.send(Msg::Statement { seq, update }).await;
+    });
 }
 
 /// Ask the service to cancel a running statement; its end arrives through `follow_statement`.
 pub(super) fn cancel(ws: Arc<Workspace>, repl: Repl, seq: u64, statement_id: String, tx: &mpsc::Sender<Msg>) {
     let tx = tx.clone();
-    tokio::spawn(async move {
+    let failed = tx.clone();
+    let work = async move {
         if let Err(e) = statements::cancel(&ws, &repl, &statement_id).await {
             let update = StatementUpdate::CancelFailed(e.to_string());
             let _ = tx.send(Msg::Statement { seq, update }).await;
         }
+    };
+    spawn_reporting(work, move |why| async move {
+        let update = StatementUpdate::CancelFailed(format!("cancelling failed inside sparkdeck ({why})"));
+        let _ = failed.send(Msg::Statement { seq, update }).await;
     });
 }
 
 /// Give back a REPL the editor no longer uses; a failure is only logged (nothing waits on it).
 pub(super) fn release(ws: Arc<Workspace>, repl: Repl) {
-    tokio::spawn(async move {
+    let work = async move {
         if let Err(e) = statements::release(&ws, &repl).await {
             tracing::warn!("releasing {} failed: {e}", repl.describe());
         }
-    });
+    };
+    // Logged by the supervisor; nothing waits on it.
+    spawn_reporting(work, |_| async {});
 }
 
 /// Send the editor's statement and follow it to its end (see `statements::follow`).

@@ -10,6 +10,9 @@
 //!   every task of the workspace waits together behind it in the HTTP layer.
 //!
 //! Tasks sleep on timers and a wake-up signal; nothing spins, so an idle monitor costs no CPU.
+//! A task that panics is reported in its pane and started again ([`supervise`]).
+
+pub mod supervise;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -53,7 +56,7 @@ impl Poller {
                 let (visible, visible_rx) = watch::channel(false);
                 let wake = Arc::new(Notify::new());
                 let job = Job { ws: ws.clone(), kind, settings: settings.clone(), tx: tx.clone() };
-                let handle = tokio::spawn(job.run(visible_rx, wake.clone()));
+                let handle = tokio::spawn(job.supervised(visible_rx, wake.clone()));
                 tasks.insert((ws.name.clone(), kind), Task { visible, wake, handle });
             }
         }
@@ -85,6 +88,7 @@ impl Drop for Poller {
 }
 
 /// What one task polls and where it reports.
+#[derive(Clone)]
 struct Job {
     ws: Arc<Workspace>,
     kind: Kind,
@@ -107,6 +111,28 @@ pub fn pace(rows: &[Resource], settings: &PollSettings) -> Duration {
 }
 
 impl Job {
+    /// [`Job::run`], started again whenever it panics; the pane shows what happened meanwhile.
+    async fn supervised(self, visible: watch::Receiver<bool>, wake: Arc<Notify>) {
+        let (job, tx) = (self.clone(), self.tx.clone());
+        supervise::restarting(
+            || job.clone().run(visible.clone(), wake.clone()),
+            |why, panics| {
+                let msg = Msg::PollFailed {
+                    workspace: self.ws.name.clone(),
+                    kind: self.kind,
+                    error: format!(
+                        "the {} poller stopped unexpectedly ({why}); it is started again (restart {panics})",
+                        self.kind.plural()
+                    ),
+                    hint: Some("this is a bug in sparkdeck: please report it with the log file".into()),
+                };
+                let tx = tx.clone();
+                async move { tx.send(msg).await.is_ok() }
+            },
+        )
+        .await;
+    }
+
     async fn run(self, mut visible: watch::Receiver<bool>, wake: Arc<Notify>) {
         let mut rows: Vec<Resource> = Vec::new();
         let mut failures = 0u32;

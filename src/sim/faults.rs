@@ -10,11 +10,22 @@
 //! - KIND / STEP: `429` (with `Retry-After`; Fabric's body says "blocked ... until"),
 //!   `429-noheader` (the same without the header, so clients must read the body), `430`
 //!   (Fabric capacity; only on session and high-concurrency session creation), `500`, `503`,
-//!   `drop` (connection cut mid-response), `malformed` (200 with broken JSON), `html` (an
-//!   HTML error page from a gateway), and `ok` (a script step that passes).
+//!   `504`, `drop` (connection cut mid-response), `malformed` (200 with broken JSON), `html` (an
+//!   HTML error page from a gateway), `empty` (200 with no body), `error-body` (200 carrying an
+//!   error document), `expired` (the token is refused as expired: 403 on Databricks, 401 on
+//!   Fabric), `stall` (no answer for 30 s, then a 504), and `ok` (a script step that passes).
+//! - `KIND-after` (`500-after`, `503-after`, `504-after`, `drop-after`, `malformed-after`,
+//!   `html-after`, `empty-after`, `error-body-after`, `stall-after`): the service does the work
+//!   first, then the answer is replaced by the fault — what a gateway does when it times out on
+//!   a request that went through. Refusals (`429`, `430`, `expired`) have no `-after`: they
+//!   happen before any work.
 //!
 //! Examples: `429=0.1,500=0.05,latency=300ms@0.5`, `/clusters/list:script=429+429+ok`,
-//! `fabric:430=1`. Decisions are reproducible for a given `--seed`.
+//! `fabric:430=1`, `POST@/jobs/run-now:503-after=0.5`. Decisions are reproducible for a given
+//! `--seed`.
+//!
+//! Every create the service carries out is logged (`GET /__sim/creates`, see [`super::creates`]),
+//! with whether its answer was lost to a fault, so tests can prove no create was done twice.
 //!
 //! Every response also gets a request id header when the service did not set one, and the
 //! injector counts requests per route (`GET /__sim/requests`) so tests can check that clients
@@ -36,11 +47,15 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::SimShared;
+use super::creates::{CALL_ID_HEADER, CreateLog, is_create};
 
 /// Seconds clients are asked to wait after a 429/503.
 const RETRY_AFTER_SECS: u64 = 1;
 /// Distinct routes counted before further ones are lumped together (bounded memory).
 const MAX_COUNTED_ROUTES: usize = 10_000;
+
+/// How long a `stall` keeps the client waiting before it answers 504.
+const STALL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
@@ -49,26 +64,68 @@ pub enum FaultKind {
     Capacity,
     Internal,
     Unavailable,
+    GatewayTimeout,
     Drop,
     Malformed,
     Html,
+    Empty,
+    ErrorBody,
+    Expired,
+    Stall,
     Pass,
 }
 
+/// A fault, and whether it strikes after the service has done the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    pub kind: FaultKind,
+    pub after: bool,
+}
+
+#[cfg(test)]
+impl Fault {
+    fn before(kind: FaultKind) -> Fault {
+        Fault { kind, after: false }
+    }
+}
+
+/// Every spelling of a fault, for messages.
+const KINDS: &str = "429, 429-noheader, 430, 500, 503, 504, drop, malformed, html, empty, error-body, expired, \
+                     stall (the last nine with -after too), ok";
+
 impl FaultKind {
-    fn parse(s: &str) -> Option<FaultKind> {
-        Some(match s {
+    fn parse(s: &str) -> Option<Fault> {
+        let (name, after) = match s.strip_suffix("-after") {
+            Some(name) => (name, true),
+            None => (s, false),
+        };
+        let kind = match name {
             "429" => FaultKind::Throttle,
             "429-noheader" => FaultKind::ThrottleNoHeader,
             "430" => FaultKind::Capacity,
             "500" => FaultKind::Internal,
             "503" => FaultKind::Unavailable,
+            "504" => FaultKind::GatewayTimeout,
             "drop" => FaultKind::Drop,
             "malformed" => FaultKind::Malformed,
             "html" => FaultKind::Html,
+            "empty" => FaultKind::Empty,
+            "error-body" => FaultKind::ErrorBody,
+            "expired" => FaultKind::Expired,
+            "stall" => FaultKind::Stall,
             "ok" => FaultKind::Pass,
             _ => return None,
-        })
+        };
+        // A refusal happens before any work, by definition.
+        let refusal = matches!(
+            kind,
+            FaultKind::Throttle
+                | FaultKind::ThrottleNoHeader
+                | FaultKind::Capacity
+                | FaultKind::Expired
+                | FaultKind::Pass
+        );
+        (!(after && refusal)).then_some(Fault { kind, after })
     }
 }
 
@@ -96,9 +153,9 @@ impl Scope {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Rate(FaultKind, f64),
+    Rate(Fault, f64),
     Latency(Duration, f64),
-    Script(Vec<FaultKind>),
+    Script(Vec<Fault>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,23 +200,17 @@ fn parse_rule(token: &str) -> Result<Rule, String> {
             )
         }
         "script" => {
-            let steps: Option<Vec<FaultKind>> =
-                value.split('+').map(|s| FaultKind::parse(s.trim())).collect();
+            let steps: Option<Vec<Fault>> = value.split('+').map(|s| FaultKind::parse(s.trim())).collect();
             match steps {
                 Some(steps) if !steps.is_empty() => Action::Script(steps),
-                _ => {
-                    return Err(bad(
-                        token,
-                        "script steps are 429, 429-noheader, 430, 500, 503, drop, malformed, html or ok, joined by +",
-                    ));
-                }
+                _ => return Err(bad(token, &format!("script steps are {KINDS}, joined by +"))),
             }
         }
         kind => {
-            let kind = FaultKind::parse(kind)
-                .filter(|k| *k != FaultKind::Pass)
-                .ok_or_else(|| bad(token, "unknown fault (429, 429-noheader, 430, 500, 503, drop, malformed, html, latency, script)"))?;
-            Action::Rate(kind, parse_rate(value).ok_or_else(|| bad(token, "rate must be between 0 and 1"))?)
+            let fault = FaultKind::parse(kind)
+                .filter(|f| f.kind != FaultKind::Pass)
+                .ok_or_else(|| bad(token, &format!("unknown fault (latency, script, {KINDS})")))?;
+            Action::Rate(fault, parse_rate(value).ok_or_else(|| bad(token, "rate must be between 0 and 1"))?)
         }
     };
     Ok(Rule { scope, action })
@@ -201,7 +252,7 @@ fn parse_duration(s: &str) -> Option<Duration> {
 struct Inner {
     spec: FaultSpec,
     /// Remaining steps of each script rule, by rule index.
-    scripts: Vec<VecDeque<FaultKind>>,
+    scripts: Vec<VecDeque<Fault>>,
     rng: ChaCha8Rng,
     total: u64,
     by_route: BTreeMap<String, u64>,
@@ -211,18 +262,20 @@ struct Inner {
 pub struct FaultInjector {
     seed: u64,
     inner: Mutex<Inner>,
+    /// The creates carried out, and whether their answers arrived.
+    pub creates: CreateLog,
 }
 
 /// What to do with one request.
 #[derive(Debug, Default, PartialEq)]
 struct Decision {
     latency: Duration,
-    fault: Option<FaultKind>,
+    fault: Option<Fault>,
 }
 
 impl FaultInjector {
     pub fn new(spec: FaultSpec, seed: u64) -> Self {
-        Self { seed, inner: Mutex::new(Self::fresh(spec, seed)) }
+        Self { seed, inner: Mutex::new(Self::fresh(spec, seed)), creates: CreateLog::default() }
     }
 
     fn fresh(spec: FaultSpec, seed: u64) -> Inner {
@@ -297,23 +350,26 @@ impl FaultInjector {
                         decision.fault = Some(step);
                     }
                 }
-                Action::Rate(kind, rate) => {
-                    let applies = *kind != FaultKind::Capacity || creates_session;
+                Action::Rate(fault, rate) => {
+                    let applies = fault.kind != FaultKind::Capacity || creates_session;
                     // Draw even when a fault is already chosen, so one rule's outcome does not
                     // shift every later decision.
                     let hit = applies && rng.random_bool(*rate);
                     if hit && decision.fault.is_none() {
-                        decision.fault = Some(*kind);
+                        decision.fault = Some(*fault);
                     }
                 }
             }
         }
-        if decision.fault == Some(FaultKind::Pass) {
+        if decision.fault.is_some_and(|f| f.kind == FaultKind::Pass) {
             decision.fault = None;
         }
         decision
     }
 }
+
+/// The largest request or answer body a create's log entry reads (creates are small).
+const MAX_LOGGED_BODY: usize = 16 << 20;
 
 /// Middleware in front of both services.
 pub async fn inject(State(shared): State<Arc<SimShared>>, req: Request, next: Next) -> Response {
@@ -324,8 +380,13 @@ pub async fn inject(State(shared): State<Arc<SimShared>>, req: Request, next: Ne
         tokio::time::sleep(decision.latency).await;
     }
     let mut response = match decision.fault {
-        Some(kind) => fault_response(kind, &path),
-        None => next.run(req).await,
+        Some(fault) if !fault.after => fault_response(fault.kind, &path).await,
+        Some(fault) => {
+            // The work is done; its answer is lost.
+            let _ = serve(&shared, req, next, &method, &path, false).await;
+            fault_response(fault.kind, &path).await
+        }
+        None => serve(&shared, req, next, &method, &path, true).await,
     };
     let fabric = path.starts_with("/v1/");
     let id_header = if fabric { "requestid" } else { "x-request-id" };
@@ -337,7 +398,35 @@ pub async fn inject(State(shared): State<Arc<SimShared>>, req: Request, next: Ne
     response
 }
 
-fn fault_response(kind: FaultKind, path: &str) -> Response {
+/// Run the service's handler; a create it carried out goes into the log, with `answered`
+/// saying whether its answer will reach the client.
+async fn serve(
+    shared: &SimShared,
+    req: Request,
+    next: Next,
+    method: &Method,
+    path: &str,
+    answered: bool,
+) -> Response {
+    if !is_create(method, path) {
+        return next.run(req).await;
+    }
+    let call = req.headers().get(CALL_ID_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (parts, body) = req.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_LOGGED_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    };
+    let response = next.run(Request::from_parts(parts, Body::from(body.clone()))).await;
+    if !response.status().is_success() {
+        return response;
+    }
+    let (parts, answer) = response.into_parts();
+    let answer = axum::body::to_bytes(answer, MAX_LOGGED_BODY).await.unwrap_or_default();
+    shared.faults.creates.record(&format!("{method} {path}"), call.as_deref(), &body, &answer, answered);
+    Response::from_parts(parts, Body::from(answer))
+}
+
+async fn fault_response(kind: FaultKind, path: &str) -> Response {
     let fabric = path.starts_with("/v1/");
     let command_api = path.starts_with("/api/1.2/");
     let request_id = uuid::Uuid::new_v4().to_string();
@@ -422,6 +511,27 @@ fn fault_response(kind: FaultKind, path: &str) -> Response {
             });
             (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream)).into_response()
         }
+        FaultKind::GatewayTimeout => (StatusCode::GATEWAY_TIMEOUT, "upstream request timeout").into_response(),
+        FaultKind::Empty => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "").into_response(),
+        FaultKind::ErrorBody => {
+            let code = if fabric { "InternalServerError" } else { "INTERNAL_ERROR" };
+            let mut resp =
+                json_error(StatusCode::INTERNAL_SERVER_ERROR, code, "The request could not be completed.".into(), false);
+            *resp.status_mut() = StatusCode::OK;
+            resp
+        }
+        FaultKind::Expired => {
+            if fabric {
+                json_error(StatusCode::UNAUTHORIZED, "TokenExpired", "Access token has expired.".into(), false)
+            } else {
+                let body = json!({"error_code": 403, "message": "Token is expiring within 30 seconds. (token expired)"});
+                (StatusCode::FORBIDDEN, Json(body)).into_response()
+            }
+        }
+        FaultKind::Stall => {
+            tokio::time::sleep(STALL).await;
+            (StatusCode::GATEWAY_TIMEOUT, "upstream request timeout").into_response()
+        }
         FaultKind::Pass => StatusCode::NO_CONTENT.into_response(),
     }
 }
@@ -471,6 +581,12 @@ pub async fn get_faults(State(shared): State<Arc<SimShared>>) -> Json<serde_json
     Json(json!({ "spec": shared.faults.spec().source }))
 }
 
+/// `GET /__sim/creates`: what was created, how many answers were lost, and any create done
+/// twice.
+pub async fn get_creates(State(shared): State<Arc<SimShared>>) -> Json<serde_json::Value> {
+    Json(shared.faults.creates.report())
+}
+
 /// `GET /__sim/requests`
 pub async fn get_requests(State(shared): State<Arc<SimShared>>) -> Json<serde_json::Value> {
     let (total, by_route) = shared.faults.requests();
@@ -488,9 +604,12 @@ mod tests {
         )
         .unwrap_or_default();
         assert_eq!(spec.rules.len(), 5);
-        assert_eq!(spec.rules[0].action, Action::Rate(FaultKind::Throttle, 0.1));
+        assert_eq!(spec.rules[0].action, Action::Rate(Fault::before(FaultKind::Throttle), 0.1));
         assert_eq!(spec.rules[1].action, Action::Latency(Duration::from_millis(300), 0.5));
-        assert_eq!(spec.rules[2].action, Action::Script(vec![FaultKind::Throttle, FaultKind::Pass]));
+        assert_eq!(
+            spec.rules[2].action,
+            Action::Script(vec![Fault::before(FaultKind::Throttle), Fault::before(FaultKind::Pass)])
+        );
         assert_eq!(spec.rules[3].scope, Scope::Fabric);
         assert_eq!(
             spec.rules[4].scope,
@@ -507,6 +626,8 @@ mod tests {
             ("latency=fast", "duration"),
             ("mars:500=1", "unknown scope"),
             ("429", "expected KIND=RATE"),
+            ("429-after=1", "unknown fault"),
+            ("script=expired-after", "script steps"),
         ] {
             let err = FaultSpec::parse(spec).err().unwrap_or_default();
             assert!(err.contains(needle) && err.contains(spec), "{spec}: {err}");
@@ -517,7 +638,8 @@ mod tests {
     fn scripts_run_in_order_then_pass() {
         let spec = FaultSpec::parse("/x:script=429+500+ok").unwrap_or_default();
         let inj = FaultInjector::new(spec, 1);
-        let kinds: Vec<_> = (0..4).map(|_| inj.decide(&Method::GET, "/api/2.0/x").fault).collect();
+        let kinds: Vec<_> =
+            (0..4).map(|_| inj.decide(&Method::GET, "/api/2.0/x").fault.map(|f| f.kind)).collect();
         assert_eq!(kinds, [Some(FaultKind::Throttle), Some(FaultKind::Internal), None, None]);
         assert_eq!(inj.decide(&Method::GET, "/api/2.0/y").fault, None);
         assert_eq!(inj.count("GET", "/api/2.0/x"), 4);
@@ -541,13 +663,29 @@ mod tests {
     fn capacity_errors_only_hit_session_creation() {
         let inj = FaultInjector::new(FaultSpec::parse("430=1").unwrap_or_default(), 1);
         let base = "/v1/workspaces/w/lakehouses/l/livyApi/versions/2023-12-01";
-        assert_eq!(inj.decide(&Method::POST, &format!("{base}/sessions")).fault, Some(FaultKind::Capacity));
-        assert_eq!(
-            inj.decide(&Method::POST, &format!("{base}/highConcurrencySessions")).fault,
-            Some(FaultKind::Capacity)
-        );
+        let capacity = Some(Fault::before(FaultKind::Capacity));
+        assert_eq!(inj.decide(&Method::POST, &format!("{base}/sessions")).fault, capacity);
+        assert_eq!(inj.decide(&Method::POST, &format!("{base}/highConcurrencySessions")).fault, capacity);
         assert_eq!(inj.decide(&Method::GET, &format!("{base}/sessions")).fault, None);
         assert_eq!(inj.decide(&Method::POST, &format!("{base}/batches")).fault, None);
+    }
+
+    #[test]
+    fn faults_after_the_work_are_spelled_with_after() {
+        let spec = FaultSpec::parse("POST@/jobs/run-now:503-after=0.5,script=stall-after+drop-after+ok")
+            .unwrap_or_default();
+        assert_eq!(
+            spec.rules[0].action,
+            Action::Rate(Fault { kind: FaultKind::Unavailable, after: true }, 0.5)
+        );
+        assert_eq!(
+            spec.rules[1].action,
+            Action::Script(vec![
+                Fault { kind: FaultKind::Stall, after: true },
+                Fault { kind: FaultKind::Drop, after: true },
+                Fault::before(FaultKind::Pass)
+            ])
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! request; nothing runs in the background.
 
 pub mod clock;
+pub mod creates;
 pub mod databricks;
 pub mod engine;
 pub mod fabric;
@@ -153,8 +154,8 @@ impl Sim {
         ));
         lines.extend(self.shared.databricks().describe(&self.shared.base_url));
         lines.push(format!(
-            "Control: POST {}/__sim/clock/advance {{\"seconds\":N}}, POST {}/__sim/faults {{\"spec\":\"...\"}}",
-            self.shared.base_url, self.shared.base_url
+            "Control: POST {}/__sim/clock/advance {{\"seconds\":N}}, POST {}/__sim/faults {{\"spec\":\"...\"}}, GET {}/__sim/creates",
+            self.shared.base_url, self.shared.base_url, self.shared.base_url
         ));
         lines
     }
@@ -177,6 +178,7 @@ pub fn router(shared: Arc<SimShared>) -> Router {
         .route("/__sim/clock/advance", post(advance_clock))
         .route("/__sim/faults", post(faults::set_faults).get(faults::get_faults))
         .route("/__sim/requests", get(faults::get_requests))
+        .route("/__sim/creates", get(faults::get_creates))
         .with_state(shared);
     control.merge(services)
 }

@@ -58,6 +58,7 @@ pub async fn run_in_terminal(
     runner: impl EffectRunner,
 ) -> Result<App, TuiError> {
     install_panic_hook();
+    terminal::mark_ui_thread();
     let guard = terminal::TerminalGuard::enter()?;
     let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let shutdown = CancellationToken::new();

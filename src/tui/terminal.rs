@@ -1,5 +1,6 @@
 //! Putting the terminal into full-screen raw mode and restoring it, whatever happens.
 
+use std::cell::Cell;
 use std::io::{self, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,13 +47,32 @@ pub fn restore_terminal() {
     }
 }
 
+thread_local! {
+    /// Set on the thread that runs the event loop.
+    static UI_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// This thread runs the event loop: a panic here ends the monitor.
+pub(super) fn mark_ui_thread() {
+    UI_THREAD.with(|t| t.set(true));
+}
+
 /// Chain a panic hook that restores the terminal before the previous hook prints the panic
 /// (so the message is readable). Installed once per process.
+///
+/// Only a panic on the event loop's thread ends the monitor. One in a background task (a poller,
+/// an effect) is caught by its supervisor (`poll::supervise`), which tells the app and restarts a
+/// poller: restoring the terminal then would leave a half-alive UI, and printing would scribble
+/// over the screen, so it is only logged (with its location) while the full screen is up.
 pub fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            if ACTIVE.load(Ordering::SeqCst) && !UI_THREAD.with(Cell::get) {
+                tracing::error!("a background task panicked: {info}");
+                return;
+            }
             restore_terminal();
             previous(info);
         }));

@@ -104,8 +104,13 @@ pub(super) fn run_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
     id.parse().map_err(|_| Error::NotFound { workspace: ws.name.clone(), kind: "run", id: id.to_string() })
 }
 
-/// The monitor's actions (the keys `c`, `u`, `r`, `t`).
+/// The monitor's actions (the keys `c`, `u`, `r`, `t`). The user asked, so the first attempt
+/// goes out even while the workspace waits out a throttle.
 pub async fn perform(ws: &Workspace, action: Action, t: &Target) -> Result<String, Error> {
+    crate::api::user_action(act(ws, action, t)).await
+}
+
+async fn act(ws: &Workspace, action: Action, t: &Target) -> Result<String, Error> {
     let id = t.id.as_str();
     match action {
         Action::KillSession => {

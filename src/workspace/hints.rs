@@ -5,6 +5,37 @@ use super::{Error, Service};
 use crate::api::{ApiError, ErrorKind};
 use crate::auth::spec::FABRIC_DELEGATED_SCOPES;
 
+/// How to find out what a create whose outcome is unknown ([`ErrorKind::MayHaveSucceeded`])
+/// may have made, before trying it again.
+pub fn check(e: &ApiError) -> Option<&'static str> {
+    if e.kind != ErrorKind::MayHaveSucceeded {
+        return None;
+    }
+    let path = e.path.as_str();
+    let ends = |tail: &str| path.ends_with(tail);
+    Some(if ends("/jobs/run-now") || ends("/jobs/runs/submit") {
+        "the run may have started: check `sparkdeck runs list`"
+    } else if ends("/jobs/runs/repair") {
+        "the repair may have started: check `sparkdeck runs get RUN_ID`"
+    } else if ends("/token/create") {
+        "a token may have been created: check `sparkdeck tokens list` (revoke one you cannot use)"
+    } else if ends("/clusters/create") {
+        "the cluster may have been created: check `sparkdeck clusters list`"
+    } else if ends("/clusters/restart") {
+        "the cluster may be restarting: check `sparkdeck clusters get CLUSTER_ID`"
+    } else if ends("/highConcurrencySessions") || ends("/sessions") {
+        "a Spark session may have started: check `sparkdeck sessions list`"
+    } else if ends("/batches") {
+        "the batch may have started: check `sparkdeck batches list`"
+    } else if ends("/statements") || ends("/commands/execute") {
+        "the code may have run: look at the session's statements before running it again"
+    } else if ends("/contexts/create") {
+        "an execution context may have been made on the cluster (it ends with the cluster)"
+    } else {
+        "check the workspace before trying again"
+    })
+}
+
 /// What to do about a failure, when we know.
 pub fn fix(service: Service, e: &Error) -> Option<String> {
     let api: &ApiError = match e {

@@ -42,7 +42,8 @@ pub enum Error {
     /// The workspace's identity could not be built (missing secret, unreadable certificate).
     #[error("{0}")]
     Auth(#[from] AuthError),
-    #[error("{0}")]
+    /// A create whose outcome is unknown also says how to look for what it may have made.
+    #[error("{}{}", .0, hints::check(.0).map(|c| format!("; {c}")).unwrap_or_default())]
     Api(#[from] ApiError),
     /// No item with this id in this workspace.
     #[error("{workspace}: no {kind} with id {id:?}")]

@@ -21,10 +21,6 @@ use crate::domain::statement::{Language, Output, Phase, Repl};
 pub const SESSION_TAG: &str = "sparkdeck";
 /// How long an acquisition may take before we give up (an on-demand cluster takes minutes).
 const ACQUIRE_LIMIT: Duration = Duration::from_secs(15 * 60);
-/// A sixth REPL on a tag answers 500 while Fabric starts a second Livy session; clients that
-/// work retry every 5 s for about half a minute (reference: HC limits).
-const ACQUIRE_RETRIES: usize = 7;
-const ACQUIRE_RETRY_WAIT: Duration = Duration::from_secs(5);
 
 fn failed(ws: &Workspace, message: String) -> Error {
     Error::Unsupported { workspace: ws.name.clone(), what: message }
@@ -68,7 +64,30 @@ pub async fn acquire(
     progress: impl Fn(&str),
     created: impl Fn(&Repl),
 ) -> Result<Repl, Error> {
-    let made = match ws.clients.as_ref().map_err(Clone::clone)? {
+    // The user asked: it goes out even while the workspace waits out a throttle.
+    let made = crate::api::user_action(create(ws, place, language, &progress)).await?;
+    created(&made);
+    let ready =
+        tokio::time::timeout(ACQUIRE_LIMIT, wait_ready(ws, &made, &progress)).await.unwrap_or_else(|_| {
+            let minutes = ACQUIRE_LIMIT.as_secs() / 60;
+            Err(failed(ws, format!("it did not start within {minutes} minutes")))
+        });
+    if ready.is_err()
+        && let Err(e) = release(ws, &made).await
+    {
+        tracing::warn!("giving back {} after a failed start failed too: {e}", made.describe());
+    }
+    ready
+}
+
+/// Ask for the REPL or context; it exists (not yet ready) once this answers.
+async fn create(
+    ws: &Workspace,
+    place: Option<&str>,
+    language: Language,
+    progress: &impl Fn(&str),
+) -> Result<Repl, Error> {
+    Ok(match ws.clients.as_ref().map_err(Clone::clone)? {
         Clients::Fabric(_) => create_repl(ws, place, &progress).await?,
         Clients::Databricks(d) => {
             let cluster = place.ok_or_else(|| {
@@ -86,23 +105,12 @@ pub async fn acquire(
                 .ok_or_else(|| failed(ws, "the execution context was created without an id".into()))?;
             Repl::Databricks { workspace: ws.name.clone(), cluster_id: cluster.to_string(), context_id }
         }
-    };
-    created(&made);
-    let ready =
-        tokio::time::timeout(ACQUIRE_LIMIT, wait_ready(ws, &made, &progress)).await.unwrap_or_else(|_| {
-            let minutes = ACQUIRE_LIMIT.as_secs() / 60;
-            Err(failed(ws, format!("it did not start within {minutes} minutes")))
-        });
-    if ready.is_err()
-        && let Err(e) = release(ws, &made).await
-    {
-        tracing::warn!("giving back {} after a failed start failed too: {e}", made.describe());
-    }
-    ready
+    })
 }
 
-/// `POST /highConcurrencySessions` (the 500 a sixth REPL on a tag gets is retried, as working
-/// clients do); the REPL as far as it is known: its HC id.
+/// `POST /highConcurrencySessions`; the REPL as far as it is known: its HC id. Never re-sent
+/// after a 5xx (a sixth REPL on a tag may answer 500 while Fabric starts another billed Livy
+/// session): the error says the session may have started, and running again is the user's call.
 async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&str)) -> Result<Repl, Error> {
     let (label, client) = lakehouse(ws, label)?;
     let req = HighConcurrencySessionRequest {
@@ -110,18 +118,8 @@ async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&st
         name: Some("sparkdeck editor".into()),
         ..HighConcurrencySessionRequest::default()
     };
-    let mut attempt = 0;
-    let hc = loop {
-        match client.acquire_hc_session(&req).await {
-            Ok(hc) => break hc,
-            Err(e) if e.kind == ErrorKind::Server && attempt + 1 < ACQUIRE_RETRIES => {
-                attempt += 1;
-                progress(&format!("the service is starting another session ({}); retrying", e.message));
-                tokio::time::sleep(ACQUIRE_RETRY_WAIT).await;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    };
+    progress("acquiring a high-concurrency session");
+    let hc = client.acquire_hc_session(&req).await?;
     let hc_id = hc
         .id
         .clone()
@@ -218,8 +216,13 @@ pub async fn attach(ws: &Workspace, session_id: &str) -> Result<Repl, Error> {
     Err(Error::NotFound { workspace: ws.name.clone(), kind: "session", id: session_id.to_string() })
 }
 
-/// Submit `code`; the statement's (or command's) id. Never retried once sent: it would run twice.
+/// Submit `code`; the statement's (or command's) id. Never re-sent once it may have arrived (it
+/// would run twice); it goes out even while the workspace waits out a throttle (the user asked).
 pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str) -> Result<String, Error> {
+    crate::api::user_action(submit_now(ws, repl, language, code)).await
+}
+
+async fn submit_now(ws: &Workspace, repl: &Repl, language: Language, code: &str) -> Result<String, Error> {
     let id = match repl {
         Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
@@ -312,6 +315,10 @@ fn livy_id(ws: &Workspace, id: &str) -> Result<i64, Error> {
 }
 
 pub async fn cancel(ws: &Workspace, repl: &Repl, id: &str) -> Result<(), Error> {
+    crate::api::user_action(cancel_now(ws, repl, id)).await
+}
+
+async fn cancel_now(ws: &Workspace, repl: &Repl, id: &str) -> Result<(), Error> {
     match repl {
         Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;

@@ -95,7 +95,15 @@ impl Drop for Fake {
 impl Fake {
     /// `handler(request, n)` answers the `n`-th request (0-based, counted across all paths).
     pub async fn start(handler: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Fake {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
+        Fake::start_on(0, handler).await
+    }
+
+    /// As [`Fake::start`], on this port of 127.0.0.1 (0: any free one).
+    pub async fn start_on(
+        port: u16,
+        handler: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static,
+    ) -> Fake {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);

@@ -7,7 +7,14 @@ use super::models::*;
 use super::{CLUSTERS_PAGE, DatabricksClient, done, flag, id_body, list_of};
 use crate::api::paging::{Page, Pages};
 use crate::api::wire::decode_items;
-use crate::api::{ApiError, Fetched};
+use crate::api::{ApiError, ErrorKind, Fetched};
+
+/// A refused start that means the start has happened: the cluster is Pending, or — when an
+/// earlier attempt of the same call may have started it — already Running.
+fn already_started(e: &ApiError) -> bool {
+    let state = e.message.rsplit("unexpected state ").next().unwrap_or_default().trim_end_matches('.');
+    state.eq_ignore_ascii_case("pending") || (e.attempts > 1 && state.eq_ignore_ascii_case("running"))
+}
 
 const EVENTS: &str = "/api/2.1/clusters/events";
 
@@ -54,13 +61,24 @@ impl DatabricksClient {
         self.ep.call(Method::POST, "/api/2.1/clusters/edit").json(&body).idempotent().send().await.map(done)
     }
 
-    /// `clusters/start` (400 `INVALID_STATE` unless TERMINATED).
+    /// `clusters/start` (400 `INVALID_STATE` unless TERMINATED). Repeating it starts nothing
+    /// twice, so it is retried like a read; the answer "unexpected state Pending" (or, after a
+    /// retry, "Running") says the cluster is starting or up — which is what was asked.
     pub async fn start_cluster(&self, cluster_id: &str) -> Result<(), ApiError> {
-        self.cluster_action("start", cluster_id).await
+        match self.cluster_action("start", cluster_id).await {
+            Err(e) if e.kind == ErrorKind::InvalidState && already_started(&e) => {
+                tracing::debug!("{e}: the cluster is already on its way up");
+                Ok(())
+            }
+            other => other,
+        }
     }
 
+    /// `clusters/restart`: every request restarts the cluster again, so it is a create (never
+    /// re-sent once it may have been carried out).
     pub async fn restart_cluster(&self, cluster_id: &str) -> Result<(), ApiError> {
-        self.cluster_action("restart", cluster_id).await
+        let path = "/api/2.1/clusters/restart";
+        self.ep.call(Method::POST, path).json(&id_body("cluster_id", cluster_id)).send().await.map(done)
     }
 
     /// `clusters/delete`: terminate (the cluster can be started again).
@@ -106,10 +124,10 @@ impl DatabricksClient {
             map.insert("cluster_id".into(), cluster_id.into());
         }
         let ep = self.ep.clone();
-        Ok(Pages::new(first, move |body| {
+        Ok(Pages::new("POST", EVENTS, first, move |body| {
             let ep = ep.clone();
             async move {
-                let mut answer = ep.call(Method::POST, EVENTS).json(&body).idempotent().send().await?;
+                let mut answer = ep.call(Method::POST, EVENTS).json(&body).idempotent().send_list().await?;
                 let total = answer.get("total_count").and_then(Value::as_u64);
                 // `next_page` re-sent verbatim, as the official SDK pages; the token only when
                 // a service sends no `next_page` object.
@@ -133,13 +151,13 @@ impl DatabricksClient {
     /// `clusters/spark-versions`.
     pub async fn spark_versions(&self) -> Result<Vec<Fetched<SparkVersion>>, ApiError> {
         let path = "/api/2.1/clusters/spark-versions";
-        list_of("GET", path, self.ep.call(Method::GET, path).send().await?, "versions")
+        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "versions")
     }
 
     /// `clusters/list-node-types`.
     pub async fn node_types(&self) -> Result<Vec<Fetched<NodeType>>, ApiError> {
         let path = "/api/2.1/clusters/list-node-types";
-        list_of("GET", path, self.ep.call(Method::GET, path).send().await?, "node_types")
+        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "node_types")
     }
 
     /// The `{cluster_id}` POST actions: repeating any of them changes nothing, so they are

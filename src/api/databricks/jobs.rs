@@ -8,6 +8,11 @@ use super::{DatabricksClient, JOBS_PAGE_MAX, RUNS_PAGE_MAX, done, flag, id_body}
 use crate::api::paging::Pages;
 use crate::api::{ApiError, Fetched};
 
+/// A token the Jobs API deduplicates creates by (64 characters at most).
+pub fn idempotency_token() -> String {
+    format!("sparkdeck-{}", uuid::Uuid::new_v4())
+}
+
 impl DatabricksClient {
     /// `jobs/list` (up to 100 per page), optionally by exact name (case-insensitive).
     pub fn jobs(&self, name: Option<&str>) -> Pages<Job> {
@@ -23,25 +28,33 @@ impl DatabricksClient {
         self.ep.call(Method::GET, "/api/2.2/jobs/get").query("job_id", job_id).fetch().await
     }
 
-    /// `jobs/run-now`: a create, never re-sent by the client (set `idempotency_token` to let
-    /// the service deduplicate a caller's own retry).
+    /// `jobs/run-now`: a create made safe to repeat by its `idempotency_token` (a fresh one
+    /// when the caller sets none): after a 5xx or a lost answer it is sent again with the same
+    /// token, and the service answers with the run it already started.
     pub async fn run_now(&self, req: &RunNowRequest) -> Result<Fetched<RunNowResponse>, ApiError> {
-        self.ep.call(Method::POST, "/api/2.2/jobs/run-now").json(req).fetch().await
+        let mut req = req.clone();
+        req.idempotency_token.get_or_insert_with(idempotency_token);
+        self.ep.call(Method::POST, "/api/2.2/jobs/run-now").json(&req).deduplicated().fetch().await
     }
 
-    /// `jobs/runs/submit` with a [`SubmitRunRequest`] (or a JSON body made from one): a create,
-    /// never re-sent by the client — unless it carries an `idempotency_token`, with which the
-    /// service answers a repeat with the run the first one started, so a lost answer may be
-    /// asked again.
+    /// `jobs/runs/submit` with a [`SubmitRunRequest`] (or a JSON body made from one), with an
+    /// `idempotency_token` as [`DatabricksClient::run_now`] (the caller's own, else a fresh one):
+    /// the service answers a repeat with the run the first one started.
     pub async fn submit_run<R: serde::Serialize + ?Sized>(
         &self,
         req: &R,
     ) -> Result<Fetched<SubmitRunResponse>, ApiError> {
-        let body = serde_json::to_value(req).map_err(|e| ApiError::invalid_input(e.to_string()))?;
-        let call = self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(&body);
-        let tokened =
-            body.get("idempotency_token").and_then(serde_json::Value::as_str).is_some_and(|t| !t.is_empty());
-        if tokened { call.idempotent() } else { call }.fetch().await
+        let mut body = serde_json::to_value(req).map_err(|e| ApiError::invalid_input(e.to_string()))?;
+        if let serde_json::Value::Object(map) = &mut body {
+            let given = map
+                .get("idempotency_token")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|t| !t.is_empty());
+            if !given {
+                map.insert("idempotency_token".into(), idempotency_token().into());
+            }
+        }
+        self.ep.call(Method::POST, "/api/2.2/jobs/runs/submit").json(&body).deduplicated().fetch().await
     }
 
     /// `jobs/runs/list`, newest first, 25 per page (the service maximum).
@@ -117,7 +130,8 @@ impl DatabricksClient {
             .map(done)
     }
 
-    /// `jobs/runs/repair`: starts new task runs, so it is a create (never re-sent).
+    /// `jobs/runs/repair`: starts new task runs and has no idempotency token, so it is a create:
+    /// never re-sent once it may have been carried out.
     pub async fn repair_run(&self, req: &RepairRunRequest) -> Result<Fetched<RepairRunResponse>, ApiError> {
         self.ep.call(Method::POST, "/api/2.2/jobs/runs/repair").json(req).fetch().await
     }

@@ -50,14 +50,14 @@ impl DatabricksClient {
         query: Vec<(&'static str, String)>,
     ) -> Pages<T> {
         let ep = self.ep.clone();
-        Pages::new(None::<String>, move |token| {
+        Pages::new("GET", path, None::<String>, move |token| {
             let (ep, query) = (ep.clone(), query.clone());
             async move {
                 let mut call = ep.call(Method::GET, path);
                 for (k, v) in &query {
                     call = call.query(k, v);
                 }
-                let mut body = call.query_opt("page_token", token).send().await?;
+                let mut body = call.query_opt("page_token", token).send_list().await?;
                 let next = next_token(&body).map(Some);
                 let items = decode_items("GET", path, &mut body, items_key)?;
                 Ok((Page { items, total: None }, next))

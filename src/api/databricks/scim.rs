@@ -24,11 +24,11 @@ impl DatabricksClient {
     pub fn service_principals(&self, filter: Option<&str>) -> Pages<ServicePrincipal> {
         let ep = self.ep.clone();
         let filter = filter.map(str::to_string);
-        Pages::new(1u64, move |start| {
+        Pages::new("GET", SPS, 1u64, move |start| {
             let (ep, filter) = (ep.clone(), filter.clone());
             async move {
                 let call = ep.call(Method::GET, SPS).query("startIndex", start).query("count", SCIM_PAGE);
-                let mut body = call.query_opt("filter", filter).send().await?;
+                let mut body = call.query_opt("filter", filter).send_list().await?;
                 let total = body.get("totalResults").and_then(Value::as_u64);
                 let items = decode_items::<ServicePrincipal>("GET", SPS, &mut body, "Resources")?;
                 let seen = start - 1 + items.len() as u64;

@@ -18,7 +18,7 @@ impl DatabricksClient {
 
     pub async fn secret_scopes(&self) -> Result<Vec<Fetched<SecretScope>>, ApiError> {
         let path = "/api/2.0/secrets/scopes/list";
-        list_of("GET", path, self.ep.call(Method::GET, path).send().await?, "scopes")
+        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "scopes")
     }
 
     pub async fn delete_secret_scope(&self, scope: &str) -> Result<(), ApiError> {
@@ -42,7 +42,12 @@ impl DatabricksClient {
     /// Keys and update times of a scope's secrets.
     pub async fn secrets(&self, scope: &str) -> Result<Vec<Fetched<SecretMetadata>>, ApiError> {
         let path = "/api/2.0/secrets/list";
-        list_of("GET", path, self.ep.call(Method::GET, path).query("scope", scope).send().await?, "secrets")
+        list_of(
+            "GET",
+            path,
+            self.ep.call(Method::GET, path).query("scope", scope).send_list().await?,
+            "secrets",
+        )
     }
 
     pub async fn delete_secret(&self, scope: &str, key: &str) -> Result<(), ApiError> {
@@ -74,7 +79,12 @@ impl DatabricksClient {
 
     pub async fn secret_acls(&self, scope: &str) -> Result<Vec<Fetched<AclItem>>, ApiError> {
         let path = "/api/2.0/secrets/acls/list";
-        list_of("GET", path, self.ep.call(Method::GET, path).query("scope", scope).send().await?, "items")
+        list_of(
+            "GET",
+            path,
+            self.ep.call(Method::GET, path).query("scope", scope).send_list().await?,
+            "items",
+        )
     }
 
     pub async fn delete_secret_acl(&self, scope: &str, principal: &str) -> Result<(), ApiError> {

@@ -15,14 +15,16 @@ impl DatabricksClient {
     pub async fn create_token(&self, req: &CreateTokenRequest) -> Result<CreatedToken, ApiError> {
         let raw = self.ep.call(Method::POST, CREATE).json(req).send().await?;
         serde_json::from_value(raw).map_err(|e| {
-            // The serde message names the field, never the value.
+            // The serde message names the field, never the value. An answer without the token
+            // (an empty 200 from a gateway) says nothing of whether one was made.
             ApiError::transport("POST", CREATE, ErrorKind::Decode, format!("unreadable token answer: {e}"))
+                .outcome_unknown()
         })
     }
 
     pub async fn tokens(&self) -> Result<Vec<Fetched<PublicTokenInfo>>, ApiError> {
         let path = "/api/2.0/token/list";
-        list_of("GET", path, self.ep.call(Method::GET, path).send().await?, "token_infos")
+        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "token_infos")
     }
 
     /// `token/delete` (revoke).

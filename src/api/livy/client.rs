@@ -35,7 +35,7 @@ fn already_gone(result: Result<(), ApiError>) -> Result<(), ApiError> {
 }
 
 /// What a `$top/$skip` cursor holds.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Offset(usize);
 
 impl LivyClient {
@@ -224,14 +224,14 @@ impl LivyClient {
     fn activities(&self, what: &str) -> Pages<LivySparkActivity> {
         let ep = self.ep.clone();
         let path = format!("{}/{what}", self.livy);
-        Pages::new(Offset(0), move |Offset(skip)| {
+        Pages::new("GET", path.clone(), Offset(0), move |Offset(skip)| {
             let (ep, path) = (ep.clone(), path.clone());
             async move {
                 let mut body = ep
                     .call(Method::GET, path.as_str())
                     .query("$top", ACTIVITY_PAGE)
                     .query("$skip", skip)
-                    .send()
+                    .send_list()
                     .await?;
                 let total = body.get("totalCountOfMatchedItems").and_then(Value::as_u64);
                 // The service may cap a page below `$top` (it reports its `pageSize`): a short

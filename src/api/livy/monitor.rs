@@ -69,11 +69,14 @@ impl FabricMonitor {
     /// Fabric core paging: `continuationToken` until it is absent or null.
     fn pages<T: DeserializeOwned + Send + 'static>(&self, path: String) -> Pages<T> {
         let ep = self.ep.clone();
-        Pages::new(None::<String>, move |token| {
+        Pages::new("GET", path.clone(), None::<String>, move |token| {
             let (ep, path) = (ep.clone(), path.clone());
             async move {
-                let mut body =
-                    ep.call(Method::GET, path.as_str()).query_opt("continuationToken", token).send().await?;
+                let mut body = ep
+                    .call(Method::GET, path.as_str())
+                    .query_opt("continuationToken", token)
+                    .send_list()
+                    .await?;
                 let next = body
                     .get("continuationToken")
                     .and_then(Value::as_str)

@@ -300,8 +300,8 @@ pub struct Job {
     pub next_page_token: Option<String>,
 }
 
-/// `jobs/run-now` body. `idempotency_token` makes a retried run-now safe on the service side;
-/// the client still never re-sends it by itself.
+/// `jobs/run-now` body. `idempotency_token` (at most 64 characters) makes the service start one
+/// run however often the request arrives; the client fills one in when the caller gives none.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunNowRequest {
     pub job_id: i64,
