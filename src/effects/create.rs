@@ -19,6 +19,7 @@ use crate::config::templates::{self, TemplateKind};
 use crate::domain::Kind;
 use crate::domain::create::{Created, NewItem, Template};
 use crate::poll::Poller;
+use crate::poll::supervise::spawn_reporting;
 use crate::workspace::create::livy::{PreparedBatch, PreparedSession};
 use crate::workspace::create::upload::UploadProgress;
 use crate::workspace::create::{CreateError, advice, clusters, livy, runs};
@@ -61,6 +62,24 @@ fn send(tx: &mpsc::Sender<Msg>, msg: FormMsg) {
     tokio::spawn(async move {
         let _ = tx.send(Msg::Form(msg)).await;
     });
+}
+
+/// Run `work` and send the message it ends with; should it panic, the message `failed` makes of
+/// the panic's words ("… failed inside sparkdeck: …"), so the form never waits for nothing.
+fn answer<W>(tx: &mpsc::Sender<Msg>, work: W, failed: impl FnOnce(String) -> FormMsg + Send + 'static)
+where
+    W: Future<Output = FormMsg> + Send + 'static,
+{
+    let (tx, failed_tx) = (tx.clone(), tx.clone());
+    spawn_reporting(
+        async move {
+            let _ = tx.send(Msg::Form(work.await)).await;
+        },
+        move |why| async move {
+            let msg = failed(format!("this failed inside sparkdeck ({why})"));
+            let _ = failed_tx.send(Msg::Form(msg)).await;
+        },
+    );
 }
 
 /// A failed create in words: what was wrong or what the service said (with what to do), or
@@ -130,10 +149,15 @@ impl Creator {
         match effect {
             CreateEffect::LoadChoices { workspace, source } => {
                 let Some(ws) = ws else { return };
-                tokio::spawn(async move {
-                    let result = choices(&ws, source).await.map_err(refused);
-                    let _ = tx.send(Msg::Form(FormMsg::Choices { workspace, source, result })).await;
-                });
+                let failed = workspace.clone();
+                answer(
+                    &tx,
+                    async move {
+                        let result = choices(&ws, source).await.map_err(refused);
+                        FormMsg::Choices { workspace, source, result }
+                    },
+                    move |why| FormMsg::Choices { workspace: failed, source, result: Err(why) },
+                );
             }
             CreateEffect::LoadPrefill { form, of, workspace } => {
                 let Some(ws) = ws else {
@@ -142,20 +166,21 @@ impl Creator {
                         FormMsg::Prefill { form, result: Err(format!("no workspace {workspace:?}")) },
                     );
                 };
-                tokio::spawn(async move {
-                    let result = match of {
-                        PrefillOf::Cluster(id) => {
-                            clusters::for_edit(&ws, &id).await.map(|(c, _)| NewItem::Cluster(c))
-                        }
-                        PrefillOf::Batch(id) => livy::batch_to_resubmit(&ws, &id).await.map(NewItem::Batch),
-                    };
-                    let _ = tx
-                        .send(Msg::Form(FormMsg::Prefill {
-                            form,
-                            result: result.map(Box::new).map_err(refused),
-                        }))
-                        .await;
-                });
+                answer(
+                    &tx,
+                    async move {
+                        let result = match of {
+                            PrefillOf::Cluster(id) => {
+                                clusters::for_edit(&ws, &id).await.map(|(c, _)| NewItem::Cluster(c))
+                            }
+                            PrefillOf::Batch(id) => {
+                                livy::batch_to_resubmit(&ws, &id).await.map(NewItem::Batch)
+                            }
+                        };
+                        FormMsg::Prefill { form, result: result.map(Box::new).map_err(refused) }
+                    },
+                    move |why| FormMsg::Prefill { form, result: Err(why) },
+                );
             }
             CreateEffect::Prepare { form, workspace, request } => {
                 let Some(ws) = ws else {
@@ -165,16 +190,20 @@ impl Creator {
                     );
                 };
                 let store = self.prepared.clone();
-                tokio::spawn(async move {
-                    let result = match prepare(&ws, *request).await {
-                        Ok((preview, prepared)) => {
-                            store.lock().unwrap_or_else(|e| e.into_inner()).insert(form, (ws, prepared));
-                            Ok(Box::new(preview))
-                        }
-                        Err(e) => Err(refused(e)),
-                    };
-                    let _ = tx.send(Msg::Form(FormMsg::Prepared { form, result })).await;
-                });
+                answer(
+                    &tx,
+                    async move {
+                        let result = match prepare(&ws, *request).await {
+                            Ok((preview, prepared)) => {
+                                store.lock().unwrap_or_else(|e| e.into_inner()).insert(form, (ws, prepared));
+                                Ok(Box::new(preview))
+                            }
+                            Err(e) => Err(refused(e)),
+                        };
+                        FormMsg::Prepared { form, result }
+                    },
+                    move |why| FormMsg::Prepared { form, result: Err(format!("{why}; nothing was sent")) },
+                );
             }
             CreateEffect::Send { form } => {
                 let taken = self.prepared.lock().unwrap_or_else(|e| e.into_inner()).remove(&form);
@@ -183,30 +212,46 @@ impl Creator {
                         "nothing checked is waiting to be sent: review it again (ctrl-s); nothing was sent";
                     return send(&tx, FormMsg::Finished { form, result: Err(Failure::Refused(why.into())) });
                 };
-                let poller = poller.clone();
-                tokio::spawn(async move {
-                    let result = create(&ws, prepared, form, &tx).await;
-                    if let Ok(c) = &result {
-                        poller.refresh(&ws.name, c.kind);
-                    }
-                    let _ = tx.send(Msg::Form(FormMsg::Finished { form, result })).await;
-                });
+                let (poller, progress) = (poller.clone(), tx.clone());
+                let name = ws.name.clone();
+                answer(
+                    &tx,
+                    async move {
+                        let result = create(&ws, prepared, form, &progress).await;
+                        if let Ok(c) = &result {
+                            poller.refresh(&ws.name, c.kind);
+                        }
+                        FormMsg::Finished { form, result }
+                    },
+                    // It may have been sent before the panic: never sent again, and said so.
+                    move |why| FormMsg::Finished {
+                        form,
+                        result: Err(Failure::MayExist(format!(
+                            "{name}: it may have been created ({why}); it was not sent again: look in the pane first"
+                        ))),
+                    },
+                );
             }
             CreateEffect::Discard { form } => {
                 self.prepared.lock().unwrap_or_else(|e| e.into_inner()).remove(&form);
             }
             CreateEffect::DeleteCluster { target } => {
                 let poller = poller.clone();
-                tokio::spawn(async move {
-                    let result = match ws {
-                        Some(ws) => {
-                            clusters::delete_permanently(&ws, &target.id).await.map_err(|e| e.to_string())
-                        }
-                        None => Err(format!("no workspace {:?}", target.workspace)),
-                    };
-                    poller.refresh(&target.workspace, Kind::Cluster);
-                    let _ = tx.send(Msg::Form(FormMsg::Deleted { target, result })).await;
-                });
+                let failed = target.clone();
+                answer(
+                    &tx,
+                    async move {
+                        let result = match ws {
+                            Some(ws) => {
+                                clusters::delete_permanently(&ws, &target.id).await.map_err(|e| e.to_string())
+                            }
+                            None => Err(format!("no workspace {:?}", target.workspace)),
+                        };
+                        poller.refresh(&target.workspace, Kind::Cluster);
+                        FormMsg::Deleted { target, result }
+                    },
+                    move |why| FormMsg::Deleted { target: failed, result: Err(why) },
+                );
             }
             CreateEffect::SaveTemplate { template } => {
                 let file = self.templates_file.clone();
