@@ -14,6 +14,7 @@ mod answers;
 mod created;
 mod delete;
 pub mod fields;
+mod json;
 mod keys;
 pub mod memory;
 pub mod msg;
@@ -91,6 +92,8 @@ pub struct Form {
     pub naming: Option<String>,
     /// The template it started from or was saved as.
     pub template: Option<String>,
+    /// JSON edited outside that did not read, opened again by the next ctrl-e.
+    json_kept: Option<String>,
     changed: bool,
     /// Esc on a changed form asks once more.
     discard_armed: bool,
@@ -121,6 +124,7 @@ impl Form {
             picker: None,
             naming: None,
             template: None,
+            json_kept: None,
             changed: false,
             discard_armed: false,
         }
