@@ -8,31 +8,15 @@ mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::json;
 use sparkdeck::app::form::{Choice, CreateEffect, CreatedItem, FormMsg, Preview, Source};
 use sparkdeck::app::{App, Effect, Msg, Pane};
 use sparkdeck::domain::Kind;
 use sparkdeck::domain::create::{NewCluster, NewItem, Workers};
-use sparkdeck::ui::{self, Theme};
-use tui_support::{loaded_app, text};
+use tui_support::{draw, loaded_app, text};
 
 const SMALL: (u16, u16) = (80, 24);
 const LARGE: (u16, u16) = (160, 45);
-
-fn draw(app: &mut App, (w, h): (u16, u16)) -> Terminal<TestBackend> {
-    app.update(Msg::Resize { width: w, height: h });
-    let theme = Theme::dark();
-    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
-        Ok(t) => t,
-        Err(e) => match e {},
-    };
-    if let Err(e) = terminal.draw(|f| ui::render(f, app, &theme)) {
-        match e {}
-    }
-    terminal
-}
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))

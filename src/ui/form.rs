@@ -249,12 +249,7 @@ fn typed_delete(frame: &mut Frame, d: &TypedDelete, theme: &Theme, area: Rect) {
         .title(Span::styled(" Delete cluster permanently? ", theme.error.bold()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let field = |label: &str, value: &str| {
-        Line::from(vec![
-            Span::styled(format!(" {label:<11}"), theme.muted),
-            Span::styled(value.to_string(), theme.text.bold()),
-        ])
-    };
+    let field = |label: &str, value: &str| super::overlay::dialog_field(label, value, theme);
     let what = if d.expected == t.id { "its id" } else { "its name" };
     let mut lines = vec![
         field("Workspace", &t.workspace),

@@ -586,3 +586,16 @@ fn esc_on_a_changed_form_asks_once_more_and_n_brings_it_back() {
     app.update(key('n'));
     assert_eq!(app.form().map(|f| f.kind), Some(Kind::Session));
 }
+
+#[test]
+fn the_mouse_moves_nothing_under_an_open_form() {
+    let mut app = batches_app();
+    app.update(key('n'));
+    let areas = app.areas();
+    let mouse =
+        |kind| Msg::Mouse(MouseEvent { kind, column: 3, row: areas.tabs.y, modifiers: KeyModifiers::NONE });
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left)));
+    app.update(mouse(MouseEventKind::ScrollDown));
+    assert_eq!((app.pane(), app.focus()), (Pane::Batches, Scope::Form));
+    assert_eq!(selected_name(&app).as_deref(), Some("nightly"));
+}
