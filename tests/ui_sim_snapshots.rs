@@ -154,7 +154,10 @@ async fn logs_of_a_failed_batch_and_a_cluster() {
             error_at: chunk.error_at,
         });
         assert_snapshot!(name, draw(app, WIDE));
-        assert_eq!(press(app, KeyCode::Esc), vec![Effect::StopLogs]);
+        // Closing the logs stops following them and polls the pane under them again.
+        let closed = press(app, KeyCode::Esc);
+        assert_eq!(closed.first(), Some(&Effect::StopLogs), "{closed:?}");
+        assert!(matches!(closed[1..], [Effect::SetVisible { .. }]), "{closed:?}");
         press(app, KeyCode::Esc);
     }
 }

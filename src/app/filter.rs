@@ -64,6 +64,17 @@ impl Filter {
         hit != self.inverted
     }
 
+    /// Whether every row this filter keeps is also kept by `previous` (typing on extends a
+    /// plain substring), so only the rows `previous` kept need testing.
+    pub fn narrows(&self, previous: &Filter) -> bool {
+        match (&self.matcher, &previous.matcher) {
+            (Matcher::Substring(new), Matcher::Substring(old)) => {
+                !self.inverted && !previous.inverted && new.contains(old.as_str())
+            }
+            _ => false,
+        }
+    }
+
     pub fn is_regex(&self) -> bool {
         matches!(self.matcher, Matcher::Regex(_))
     }
@@ -110,6 +121,15 @@ mod tests {
         assert!(!f.matches("nightly etl job"));
         assert!(f.matches("adhoc"));
         assert!(parse("!~^ad").matches("nightly"));
+    }
+
+    #[test]
+    fn only_a_longer_plain_substring_narrows() {
+        assert!(parse("etl").narrows(&parse("et")));
+        assert!(parse("etl").narrows(&parse("etl")));
+        assert!(!parse("et").narrows(&parse("etl")));
+        assert!(!parse("!etl").narrows(&parse("!et")), "inverted filters widen as they grow");
+        assert!(!parse("^etl").narrows(&parse("etl")), "a regex is never assumed to narrow");
     }
 
     #[test]

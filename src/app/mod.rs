@@ -89,6 +89,8 @@ pub struct App {
     editor: editor::Editor,
     /// The editor is on screen.
     editing: bool,
+    /// What the pollers were last told is on screen (`Effect::SetVisible`).
+    told_visible: Option<(Vec<String>, Vec<Kind>)>,
     dirty: bool,
 }
 
@@ -118,6 +120,7 @@ impl App {
             last_change: None,
             editor: editor::Editor::default(),
             editing: false,
+            told_visible: None,
             dirty: true,
         }
     }
@@ -161,8 +164,9 @@ impl App {
     }
 
     /// What to tell the effect runner before the first message: what is visible.
-    pub fn start(&self) -> Vec<Effect> {
-        vec![self.visible_effect()]
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.told_visible = None;
+        self.visibility_effect().into_iter().collect()
     }
 
     /// Whether anything changed on screen since the last call (the event loop's dirty flag).
@@ -174,7 +178,7 @@ impl App {
     /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
     /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
-        self.panes[self.pane.index()].has_live
+        (self.pane_on_screen() && self.live_on_screen())
             || (self.editing && (self.editor.is_busy() || self.editor.idle_timeout_at().is_some()))
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
@@ -331,13 +335,36 @@ impl App {
         usize::from(self.areas().rows.height).max(1)
     }
 
-    fn visible_effect(&self) -> Effect {
-        let kinds = self.pane.kinds();
-        let workspaces = self
+    /// Whether the focused pane's rows are on screen: the editor and the logs view cover them.
+    fn pane_on_screen(&self) -> bool {
+        !self.editing && self.logs.is_none()
+    }
+
+    /// Whether a row on screen (not merely in the pane) shows a live duration or countdown.
+    fn live_on_screen(&self) -> bool {
+        let vs = &self.panes[self.pane.index()];
+        if !vs.has_live {
+            return false;
+        }
+        let end = (vs.offset + self.body_height()).min(vs.rows.len());
+        vs.rows[vs.offset.min(end)..end].iter().any(|r| self.entry(*r).is_some_and(Entry::is_live))
+    }
+
+    /// `Effect::SetVisible` when what is on screen differs from what the pollers were last
+    /// told: the focused pane's workspaces × kinds, or nothing while the pane is covered (its
+    /// pollers then keep only the header counts fresh, at the slow pace).
+    fn visibility_effect(&mut self) -> Option<Effect> {
+        let kinds = if self.pane_on_screen() { self.pane.kinds() } else { Vec::new() };
+        let workspaces: Vec<String> = self
             .in_scope()
             .filter(|w| kinds.iter().any(|k| w.workspace.service == Service::of(*k)))
             .map(|w| w.workspace.name.clone())
             .collect();
-        Effect::SetVisible { workspaces, kinds }
+        let now = (workspaces, kinds);
+        if self.told_visible.as_ref() == Some(&now) {
+            return None;
+        }
+        self.told_visible = Some(now.clone());
+        Some(Effect::SetVisible { workspaces: now.0, kinds: now.1 })
     }
 }

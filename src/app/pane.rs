@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use crate::domain::{Kind, Resource};
 
 use super::filter::Filter;
+use super::store::Entry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -113,22 +114,22 @@ impl SortKey {
         SortKey::ALL[(i + 1) % SortKey::ALL.len()]
     }
 
-    /// Order of two rows under this key (before `reverse`).
-    pub fn compare(self, a: &Resource, b: &Resource, now: Timestamp) -> Ordering {
-        let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
+    /// Order of two rows under this key (before `reverse`); text keys compare the lower-cased
+    /// forms made when the rows arrived.
+    pub fn compare(self, a: &Entry, b: &Entry, now: Timestamp) -> Ordering {
+        let recent = |a: &Resource, b: &Resource| b.last_activity().cmp(&a.last_activity());
+        let (x, y) = (&a.res, &b.res);
         match self {
-            SortKey::Recent => b
-                .status
-                .is_active()
-                .cmp(&a.status.is_active())
-                .then_with(|| b.last_activity().cmp(&a.last_activity())),
-            SortKey::Name => text(&a.name, &b.name),
-            SortKey::Status => a.status.cmp(&b.status).then_with(|| a.raw_state.cmp(&b.raw_state)),
-            SortKey::Workspace => {
-                text(&a.workspace, &b.workspace).then_with(|| b.last_activity().cmp(&a.last_activity()))
-            }
-            SortKey::Owner => text(a.owner.as_deref().unwrap_or("~"), b.owner.as_deref().unwrap_or("~")),
-            SortKey::Duration => b.duration(now).cmp(&a.duration(now)),
+            SortKey::Recent => y.status.is_active().cmp(&x.status.is_active()).then_with(|| recent(x, y)),
+            SortKey::Name => a.lower_name().cmp(b.lower_name()),
+            SortKey::Status => x.status.cmp(&y.status).then_with(|| x.raw_state.cmp(&y.raw_state)),
+            SortKey::Workspace => a.lower_workspace().cmp(b.lower_workspace()).then_with(|| recent(x, y)),
+            // Rows without an owner last.
+            SortKey::Owner => match (a.lower_owner(), b.lower_owner()) {
+                (Some(p), Some(q)) => p.cmp(q),
+                (p, q) => q.is_some().cmp(&p.is_some()),
+            },
+            SortKey::Duration => y.duration(now).cmp(&x.duration(now)),
         }
     }
 }
@@ -152,6 +153,9 @@ pub struct PaneState {
     pub reverse: bool,
     /// Rows passing the workspace scope and the filter, in display order.
     pub rows: Vec<RowRef>,
+    /// Every row in the scope, sorted, before the filter: a filter keystroke filters these
+    /// again instead of sorting anything.
+    pub(super) sorted: Vec<RowRef>,
     /// Rows in this pane before filtering (for "n of m" and empty-state wording).
     pub total: usize,
     /// Some shown row changes with time (live duration or idle countdown).

@@ -46,7 +46,7 @@ impl App {
             Some(Command::Back) => {
                 self.prompt = None;
                 if mode == PromptMode::Filter && self.panes[self.pane.index()].filter.take().is_some() {
-                    self.rebuild(self.pane);
+                    self.refilter(false);
                 }
             }
             Some(Command::Submit) => {
@@ -94,9 +94,11 @@ impl App {
         match Filter::parse(&p.text) {
             Ok(filter) => {
                 p.error = None;
-                self.panes[self.pane.index()].filter = filter;
-                self.panes[self.pane.index()].selected = 0;
-                self.rebuild(self.pane);
+                let vs = &mut self.panes[self.pane.index()];
+                let narrows = matches!((&filter, &vs.filter), (Some(new), Some(old)) if new.narrows(old));
+                vs.filter = filter;
+                vs.selected = 0;
+                if self.stale[self.pane.index()] { self.rebuild(self.pane) } else { self.refilter(narrows) }
             }
             Err(e) => p.error = Some(e.to_string()),
         }

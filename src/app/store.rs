@@ -32,6 +32,9 @@ pub struct Entry {
     pub file: String,
     /// Lower-cased text the filter searches, one field per line.
     pub haystack: String,
+    /// Where the lower-cased workspace, name and owner sit in `haystack` (the text sort keys,
+    /// so sorting compares without lower-casing anything).
+    keys: [(u32, u32); 3],
     /// When the state was last seen to change (drives the flash).
     pub changed_at: Option<Timestamp>,
 }
@@ -51,8 +54,28 @@ impl Entry {
             Some(p) => p.changed_at,
             None => None,
         };
-        let haystack = haystack(&res);
-        Entry { res, started, file, haystack, changed_at }
+        let (haystack, keys) = haystack(&res);
+        Entry { res, started, file, haystack, keys, changed_at }
+    }
+
+    fn key(&self, i: usize) -> &str {
+        let (start, end) = self.keys[i];
+        self.haystack.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The workspace name, lower-cased.
+    pub fn lower_workspace(&self) -> &str {
+        self.key(0)
+    }
+
+    /// The item's name, lower-cased.
+    pub fn lower_name(&self) -> &str {
+        self.key(1)
+    }
+
+    /// The owner, lower-cased; `None` when the service names none.
+    pub fn lower_owner(&self) -> Option<&str> {
+        self.res.owner.as_ref().map(|_| self.key(2))
     }
 
     /// Shows something that changes with time (a running duration or an idle countdown).
@@ -63,7 +86,9 @@ impl Entry {
     }
 }
 
-fn haystack(r: &Resource) -> String {
+/// The lower-cased search text, one field per line, and where the sort keys (workspace, name,
+/// owner) are in it.
+fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
     let mut parts: Vec<&str> = vec![
         &r.workspace,
         r.kind.singular(),
@@ -100,8 +125,27 @@ fn haystack(r: &Resource) -> String {
             result.as_deref().unwrap_or(""),
         ]),
     }
-    // One field per line: a regex `^`/`$` (multi-line mode) anchors to a field.
-    parts.join("\n").to_lowercase()
+    // One field per line: a regex `^`/`$` (multi-line mode) anchors to a field. Each field is
+    // lower-cased on its own so its position is known (lower-casing can change byte lengths).
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    let mut keys = [(0, 0); 3];
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        let start = text.len() as u32;
+        text.extend(part.chars().flat_map(char::to_lowercase));
+        let slot = match i {
+            0 => Some(0),
+            2 => Some(1),
+            6 => Some(2),
+            _ => None,
+        };
+        if let Some(k) = slot {
+            keys[k] = (start, text.len() as u32);
+        }
+    }
+    (text, keys)
 }
 
 /// Why the last poll of a workspace × kind failed, with the fix when known.
@@ -150,6 +194,27 @@ impl WorkspaceState {
 
     pub fn slot(&self, kind: Kind) -> &Slot {
         &self.slots[kind_index(kind)]
+    }
+
+    /// When a poll brought exactly the rows held (and the last poll had not failed), note the
+    /// refresh and return true: nothing is re-formatted and nothing on screen changes but the
+    /// refresh time.
+    pub fn refreshed_unchanged(&mut self, kind: Kind, rows: &[Resource], fetched_at: Timestamp) -> bool {
+        let slot = &mut self.slots[kind_index(kind)];
+        let same = slot.fetched_at.is_some()
+            && slot.error.is_none()
+            && slot.rows.len() == rows.len()
+            && slot.rows.iter().zip(rows).all(|(e, r)| e.res == *r);
+        if same {
+            slot.fetched_at = Some(fetched_at);
+        }
+        same
+    }
+
+    /// The minute of the latest refresh: what the footer shows ("refreshed 10:03"), so a quiet
+    /// poll redraws at most once a minute.
+    pub fn refreshed_minute(&self) -> Option<i64> {
+        self.last_refresh().map(|t| t.as_second().div_euclid(60))
     }
 
     /// Replace the rows of `kind`, marking those whose state changed since the last poll.

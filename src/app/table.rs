@@ -1,13 +1,12 @@
 //! The panes: which rows a pane shows (the `:ws` scope, the filter, the sort), switching panes,
 //! and the keys that move through them.
 
-use std::cmp::Ordering;
-
 use crate::domain::Target;
 
 use super::keymap::Command;
 use super::msg::Effect;
 use super::pane::{Pane, RowKey, RowRef};
+use super::store::Entry;
 use super::update::{is_motion, moved};
 use super::{App, PromptMode};
 
@@ -17,28 +16,59 @@ impl App {
         let i = pane.index();
         let keep = self.panes[i].keep.take().or_else(|| self.selected_key(pane));
         let vs = &self.panes[i];
-        let mut rows = Vec::new();
-        let mut total = 0;
+        // Entries sit beside their references so sorting compares them directly.
+        let mut all: Vec<(RowRef, &Entry)> = Vec::new();
         for (wi, w) in self.workspaces.iter().enumerate() {
             if self.scope.is_some_and(|s| s != wi) {
                 continue;
             }
             for kind in pane.kinds() {
-                for (idx, e) in w.slot(kind).rows.iter().enumerate() {
-                    total += 1;
-                    if vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack)) {
-                        rows.push(RowRef { ws: wi, kind, idx });
-                    }
-                }
+                let slot = w.slot(kind).rows.iter().enumerate();
+                all.extend(slot.map(|(idx, e)| (RowRef { ws: wi, kind, idx }, e)));
             }
         }
         let (sort, reverse, now) = (vs.sort, vs.reverse, self.now);
-        rows.sort_by(|a, b| {
-            let (Some(x), Some(y)) = (self.entry(*a), self.entry(*b)) else { return Ordering::Equal };
-            let ord = sort.compare(&x.res, &y.res, now).then_with(|| x.res.id.cmp(&y.res.id));
+        // A stable sort: rows arrive mostly in order already (newest first), which it merges in
+        // linear time.
+        all.sort_by(|(_, x), (_, y)| {
+            let ord = sort.compare(x, y, now).then_with(|| x.res.id.cmp(&y.res.id));
             if reverse { ord.reverse() } else { ord }
         });
-        let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(|e| e.is_live()));
+        let shown: Vec<&(RowRef, &Entry)> =
+            all.iter().filter(|(_, e)| vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack))).collect();
+        let has_live = shown.iter().any(|(_, e)| e.is_live());
+        let selected = keep.and_then(|(kind, ws, id)| {
+            shown.iter().position(|(_, e)| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
+        });
+        let rows: Vec<RowRef> = shown.into_iter().map(|(r, _)| *r).collect();
+        let total = all.len();
+        let sorted: Vec<RowRef> = all.into_iter().map(|(r, _)| r).collect();
+        let height = self.body_height();
+        let vs = &mut self.panes[i];
+        vs.rows = rows;
+        vs.sorted = sorted;
+        vs.total = total;
+        vs.has_live = has_live;
+        if let Some(s) = selected {
+            vs.selected = s;
+        }
+        vs.clamp(height);
+        self.stale[i] = false;
+    }
+
+    /// The focused pane after its filter changed: filter its rows, already sorted, instead of
+    /// rebuilding and sorting; only the rows shown when the new filter `narrows` the old one
+    /// (it drops only rows the old one kept).
+    pub(super) fn refilter(&mut self, narrows: bool) {
+        let i = self.pane.index();
+        let keep = self.selected_key(self.pane);
+        let vs = &self.panes[i];
+        let filter = vs.filter.clone();
+        let mut rows = if narrows { vs.rows.clone() } else { vs.sorted.clone() };
+        if let Some(f) = &filter {
+            rows.retain(|r| self.entry(*r).is_some_and(|e| f.matches(&e.haystack)));
+        }
+        let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(Entry::is_live));
         let selected = keep.and_then(|(kind, ws, id)| {
             rows.iter().position(|r| {
                 self.entry(*r).is_some_and(|e| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
@@ -47,13 +77,11 @@ impl App {
         let height = self.body_height();
         let vs = &mut self.panes[i];
         vs.rows = rows;
-        vs.total = total;
         vs.has_live = has_live;
         if let Some(s) = selected {
             vs.selected = s;
         }
         vs.clamp(height);
-        self.stale[i] = false;
     }
 
     /// What `pane` has selected, by identity (row indices change with every refresh).
@@ -86,7 +114,7 @@ impl App {
                         .unwrap_or_default();
                 }
             }
-            Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.rebuild(self.pane),
+            Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.refilter(false),
             Command::SortNext => {
                 let vs = &mut self.panes[self.pane.index()];
                 vs.sort = vs.sort.next();
@@ -117,7 +145,7 @@ impl App {
         Vec::new()
     }
 
-    /// Switch to `pane`; tells the pollers what is visible now.
+    /// Switch to `pane` (`update` then tells the pollers what is visible).
     pub(super) fn show(&mut self, pane: Pane) -> Vec<Effect> {
         if pane == self.pane {
             return Vec::new();
@@ -128,7 +156,7 @@ impl App {
         } else {
             self.clamp_pane();
         }
-        vec![self.visible_effect()]
+        Vec::new()
     }
 
     fn move_selection(&mut self, command: Command) {
@@ -158,6 +186,6 @@ impl App {
             vs.offset = 0;
         }
         self.rebuild(self.pane);
-        vec![self.visible_effect()]
+        Vec::new()
     }
 }

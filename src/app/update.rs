@@ -15,8 +15,15 @@ use super::pane::Pane;
 use super::store::{PollError, WorkspaceRef, WorkspaceState};
 
 impl App {
-    /// Apply one message; returns what the outside world should do.
+    /// Apply one message; returns what the outside world should do. Whatever the message,
+    /// the pollers hear when what is on screen changed.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.handle(msg);
+        effects.extend(self.visibility_effect());
+        effects
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
@@ -135,6 +142,12 @@ impl App {
         let ws = self.workspace_index(&workspace, Service::of(kind));
         self.now = self.now.max(fetched_at);
         let rows = self.with_created(&workspace, kind, rows);
+        let shown_before = self.workspaces[ws].refreshed_minute();
+        if self.workspaces[ws].refreshed_unchanged(kind, &rows, fetched_at) {
+            // Nothing changed: only the footer's "refreshed" minute may have moved.
+            self.dirty |= self.workspaces[ws].refreshed_minute() != shown_before;
+            return ws;
+        }
         // Row indices are about to change: remember what each affected pane has selected.
         for pane in Pane::ALL {
             let i = pane.index();

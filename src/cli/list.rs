@@ -1,6 +1,6 @@
 //! `sparkdeck sessions|batches|clusters|runs list|get`: fetch from every workspace, filter, print.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use super::context::{CmdResult, Context, fail};
@@ -32,17 +32,38 @@ fn state_matches(row: &Resource, wanted: &str) -> bool {
     }
 }
 
+/// A listed row as kept until printing: without its API object, which `-o json` keeps as
+/// compact text instead (a parsed JSON tree is many times the size of its text).
+struct Kept {
+    row: Resource,
+    json: Option<String>,
+}
+
 pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
     let chosen = ctx.select(args.workspace.as_deref(), Some(service_of(kind)))?;
     let query = Query { limit: args.limit, active_only: args.state.as_deref() == Some("active") };
-    let results = futures::future::join_all(chosen.iter().map(|ws| rows::list(ws, kind, query))).await;
+    let json = args.output == Format::Json;
+    let keep = |mut row: Resource, into: &mut Vec<Kept>| {
+        if args.state.as_deref().is_some_and(|s| !state_matches(&row, s)) {
+            return;
+        }
+        let json = json.then(|| serde_json::to_string(&output::RowJson(&row)).unwrap_or_default());
+        row.raw = std::sync::Arc::new(serde_json::Value::Null);
+        into.push(Kept { row, json });
+    };
+    let results = futures::future::join_all(chosen.iter().map(|ws| async move {
+        let mut kept = Vec::new();
+        let done = rows::for_each(ws, kind, query, |row| keep(row, &mut kept)).await;
+        (kept, done)
+    }))
+    .await;
     let mut rows = Vec::new();
     let mut failed = false;
-    for (ws, result) in chosen.iter().zip(results) {
+    for (ws, (mut kept, result)) in chosen.iter().zip(results) {
         match result {
-            Ok(mut listing) => {
-                rows.append(&mut listing.rows);
-                for w in listing.warnings {
+            Ok(warnings) => {
+                rows.append(&mut kept);
+                for w in warnings {
                     eprintln!("sparkdeck: warning: {}: {}", ws.name, output::safe(&w.to_string()));
                 }
             }
@@ -52,16 +73,21 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
             }
         }
     }
-    if let Some(state) = &args.state {
-        rows.retain(|r| state_matches(r, state));
-    }
-    rows.sort_by_key(|r| std::cmp::Reverse(r.last_activity()));
+    rows.sort_by_key(|k| std::cmp::Reverse(k.row.last_activity()));
     rows.truncate(args.limit);
-    let text = match args.output {
-        Format::Json => output::json(&rows),
-        Format::Table => output::table(kind, &rows, width(), jiff::Timestamp::now()),
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if json {
+        output::write_json_texts(rows.iter().filter_map(|k| k.json.as_deref()), &mut out)
+    } else {
+        let rows: Vec<Resource> = rows.into_iter().map(|k| k.row).collect();
+        out.write_all(output::table(kind, &rows, width(), jiff::Timestamp::now()).as_bytes())
     };
-    print!("{text}");
+    // A closed pipe (`| head`) is the reader's choice, not a failure.
+    if let Err(e) = written.and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(fail(1, format!("cannot write the output: {e}")));
+    }
     if failed { Err(ExitCode::from(1)) } else { Ok(()) }
 }
 
@@ -99,7 +125,7 @@ pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
 
 pub fn print_row(row: &Resource, format: Format) {
     let text = match format {
-        Format::Json => output::json_text(&output::row_json(row)) + "\n",
+        Format::Json => output::json_text(&output::RowJson(row)) + "\n",
         Format::Table => output::detail(row, jiff::Timestamp::now()),
     };
     print!("{text}");

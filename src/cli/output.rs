@@ -306,32 +306,111 @@ pub fn plain(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
 
 /// The JSON shape of one row: the API object with `workspace`, `id`, `name` and `state` added
 /// where the API has no such key (`workspace` is always ours), plus the unified
-/// `sparkdeck_status`.
-pub fn row_json(r: &Resource) -> Value {
-    let mut obj = match r.raw.as_ref() {
-        Value::Object(map) => map.clone(),
-        Value::Null => Map::new(),
-        other => {
-            let mut m = Map::new();
-            m.insert("object".into(), other.clone());
-            m
+/// `sparkdeck_status`. It borrows the row: serializing it copies nothing.
+pub struct RowJson<'a>(pub &'a Resource);
+
+impl serde::Serialize for RowJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let wrapped;
+        let api: &Map<String, Value> = match r.raw.as_ref() {
+            Value::Object(map) => map,
+            Value::Null => {
+                wrapped = Map::new();
+                &wrapped
+            }
+            other => {
+                wrapped = Map::from_iter([("object".to_string(), other.clone())]);
+                &wrapped
+            }
+        };
+        let status = r.status.to_string();
+        // `state` is an object in Databricks runs ({life_cycle_state, ...}): the API's wins there.
+        let ours = [
+            ("workspace", r.workspace.as_str(), true),
+            ("id", r.id.as_str(), false),
+            ("name", r.name.as_str(), false),
+            ("state", r.raw_state.as_str(), false),
+            ("sparkdeck_status", status.as_str(), false),
+        ];
+        let added: Vec<(&str, &str)> = ours
+            .iter()
+            .filter(|(key, _, replaces)| *replaces || !api.contains_key(*key))
+            .map(|(key, value, _)| (*key, *value))
+            .collect();
+        // Keys in order, as a JSON object map keeps them.
+        let mut entries: Vec<(&str, Entry<'_>)> = api
+            .iter()
+            .filter(|(k, _)| !added.iter().any(|(a, _)| a == k))
+            .map(|(k, v)| (k.as_str(), Entry::Api(v)))
+            .chain(added.iter().map(|(k, v)| (*k, Entry::Ours(v))))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut map = s.serialize_map(Some(entries.len()))?;
+        for (key, value) in entries {
+            match value {
+                Entry::Api(v) => map.serialize_entry(key, v)?,
+                Entry::Ours(v) => map.serialize_entry(key, v)?,
+            }
         }
-    };
-    obj.insert("workspace".into(), Value::String(r.workspace.clone()));
-    obj.entry("id").or_insert_with(|| Value::String(r.id.clone()));
-    obj.entry("name").or_insert_with(|| Value::String(r.name.clone()));
-    // `state` is an object in Databricks runs ({life_cycle_state, ...}): the API's wins there.
-    if !obj.contains_key("state") {
-        obj.insert("state".into(), Value::String(r.raw_state.clone()));
+        map.end()
     }
-    obj.entry("sparkdeck_status").or_insert_with(|| Value::String(r.status.to_string()));
-    Value::Object(obj)
+}
+
+enum Entry<'a> {
+    Api(&'a Value),
+    Ours(&'a str),
+}
+
+/// One row's JSON as a value (tests and callers that edit it).
+pub fn row_json(r: &Resource) -> Value {
+    serde_json::to_value(RowJson(r)).unwrap_or(Value::Null)
+}
+
+/// All rows as one pretty-printed JSON array, written to `out` row by row (no document is
+/// built first: 10k clusters print in the memory of the rows themselves).
+pub fn write_json(rows: &[Resource], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    struct All<'a>(&'a [Resource]);
+    impl serde::Serialize for All<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(RowJson))
+        }
+    }
+    let mut escaped = EscapeC1::new(&mut *out);
+    serde_json::to_writer_pretty(&mut escaped, &All(rows))?;
+    escaped.finish()?.write_all(b"\n")
+}
+
+/// Rows kept as compact JSON text (see [`RowJson`]), written as one pretty-printed array
+/// exactly as [`write_json`] writes them: each is parsed again only while it is written.
+pub fn write_json_texts<'a>(
+    rows: impl Iterator<Item = &'a str> + Clone,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    struct Text<'a>(&'a str);
+    impl serde::Serialize for Text<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let value: Value = serde_json::from_str(self.0).map_err(serde::ser::Error::custom)?;
+            value.serialize(s)
+        }
+    }
+    struct All<I>(I);
+    impl<'a, I: Iterator<Item = &'a str> + Clone> serde::Serialize for All<I> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.clone().map(Text))
+        }
+    }
+    let mut escaped = EscapeC1::new(&mut *out);
+    serde_json::to_writer_pretty(&mut escaped, &All(rows))?;
+    escaped.finish()?.write_all(b"\n")
 }
 
 /// All rows as one JSON array, pretty-printed.
 pub fn json(rows: &[Resource]) -> String {
-    let doc = Value::Array(rows.iter().map(row_json).collect());
-    json_text(&doc) + "\n"
+    let mut out = Vec::new();
+    let _ = write_json(rows, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A JSON document, pretty-printed, as every `-o json` prints it: the values exactly, with DEL
@@ -353,6 +432,59 @@ pub fn escape_c1(text: String) -> String {
             c => c.to_string(),
         })
         .collect()
+}
+
+/// Writes what it is given with DEL and the C1 controls escaped as [`escape_c1`] does, as the
+/// JSON streams through (a C1 control is the UTF-8 pair C2 80–9F, which may be split between
+/// two writes).
+pub struct EscapeC1<W: std::io::Write> {
+    out: W,
+    /// The last write ended with a C2 byte not yet written.
+    lead: bool,
+}
+
+impl<W: std::io::Write> EscapeC1<W> {
+    pub fn new(out: W) -> Self {
+        EscapeC1 { out, lead: false }
+    }
+
+    /// Write what is pending and return the writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if std::mem::take(&mut self.lead) {
+            self.out.write_all(&[0xc2])?;
+        }
+        Ok(self.out)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for EscapeC1<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut start = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if std::mem::take(&mut self.lead) {
+                if (0x80..=0x9f).contains(&b) {
+                    write!(self.out, "\\u{b:04x}")?;
+                } else {
+                    self.out.write_all(&[0xc2, b])?;
+                }
+                start = i + 1;
+            } else if b == 0x7f || b == 0xc2 {
+                self.out.write_all(&buf[start..i])?;
+                if b == 0x7f {
+                    self.out.write_all(b"\\u007f")?;
+                } else {
+                    self.lead = true;
+                }
+                start = i + 1;
+            }
+        }
+        self.out.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]
@@ -421,6 +553,28 @@ mod tests {
         assert_eq!(v["state"], "idle");
         let doc: Value = serde_json::from_str(&json(&[row])).unwrap_or(Value::Null);
         assert_eq!(doc.as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn rows_kept_as_compact_text_print_exactly_as_the_rows() {
+        let rows = vec![session("adhoc", "a"), session("etl", "b")];
+        let texts: Vec<String> =
+            rows.iter().map(|r| serde_json::to_string(&RowJson(r)).unwrap_or_default()).collect();
+        let mut out = Vec::new();
+        assert!(write_json_texts(texts.iter().map(String::as_str), &mut out).is_ok());
+        assert_eq!(String::from_utf8_lossy(&out), json(&rows));
+        assert!(json(&rows).starts_with("[\n  {\n"), "a pretty array, as before");
+        // Streamed output is escaped as the whole text is, wherever the writes split it (even
+        // between the two bytes of a C1 control).
+        let text = format!("{}", serde_json::json!({"a": "x\u{9b}y\u{7f}z\u{e9}\u{c2}"}));
+        for size in [1, 2, 3, 64] {
+            let mut streamed = EscapeC1::new(Vec::new());
+            for chunk in text.as_bytes().chunks(size) {
+                let _ = std::io::Write::write(&mut streamed, chunk);
+            }
+            let streamed = streamed.finish().unwrap_or_default();
+            assert_eq!(String::from_utf8_lossy(&streamed), escape_c1(text.clone()), "chunks of {size}");
+        }
     }
 
     #[test]

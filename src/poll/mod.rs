@@ -26,12 +26,25 @@ use crate::app::Msg;
 use crate::config::PollSettings;
 use crate::domain::{Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
-use crate::workspace::{Error, Workspace, hints};
+use crate::workspace::{Clients, Error, Workspace, hints};
 
-/// Rows kept per workspace and kind (the newest); bounded memory whatever the workspace holds.
+mod fabric;
+
+use fabric::{FabricPoll, SharedMonitoring, Trigger};
+
+/// Rows kept per workspace and kind (the newest). Not a drawing limit (a frame costs the same
+/// at 100k rows as at 1k: only the rows on screen are built) but a polling budget: every
+/// refresh re-reads them all, two pages of 100. Measured at 1 000 (ten pages a refresh) the
+/// All pane over `sim --scale 10` took 6.7 % of a core idle instead of 2.3 % (BENCHMARKS.md);
+/// older items are one `sparkdeck <kind> list --limit N` away.
 pub const ROW_LIMIT: usize = 200;
-/// Runs fetched by a full refresh (four pages of 25).
+/// Runs fetched by a full refresh (four pages of 25: `runs/list` pages are at most 25, so a
+/// thousand runs would cost forty requests a refresh; between full refreshes only the active
+/// runs are read).
 const RUN_LIMIT: usize = 100;
+/// Data this young is not read again when its pane comes on screen (the first poll of a task
+/// happens before the app says what is visible; switching panes back and forth is free).
+pub(crate) const FRESH: Duration = Duration::from_secs(1);
 /// The longest wait after repeated failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -52,10 +65,17 @@ impl Poller {
     pub fn start(workspaces: &[Arc<Workspace>], settings: PollSettings, tx: mpsc::Sender<Msg>) -> Poller {
         let mut tasks = HashMap::new();
         for ws in workspaces {
+            let monitoring = Arc::new(SharedMonitoring::default());
             for kind in ws.service.kinds() {
                 let (visible, visible_rx) = watch::channel(false);
                 let wake = Arc::new(Notify::new());
-                let job = Job { ws: ws.clone(), kind, settings: settings.clone(), tx: tx.clone() };
+                let job = Job {
+                    ws: ws.clone(),
+                    kind,
+                    settings: settings.clone(),
+                    tx: tx.clone(),
+                    monitoring: monitoring.clone(),
+                };
                 let handle = tokio::spawn(job.supervised(visible_rx, wake.clone()));
                 tasks.insert((ws.name.clone(), kind), Task { visible, wake, handle });
             }
@@ -94,6 +114,29 @@ struct Job {
     kind: Kind,
     settings: PollSettings,
     tx: mpsc::Sender<Msg>,
+    /// The workspace's monitoring list, read once for its Sessions and Batches pollers.
+    monitoring: Arc<SharedMonitoring>,
+}
+
+/// Sleep `wait` or until woken or shown; `None` when the poller is gone. Coming on screen
+/// polls at once; going off screen waits out the current pace.
+async fn next_trigger(wait: Duration, visible: &mut watch::Receiver<bool>, wake: &Notify) -> Option<Trigger> {
+    Some(tokio::select! {
+        _ = tokio::time::sleep(wait) => Trigger::Due,
+        _ = wake.notified() => Trigger::Refresh,
+        changed = visible.changed() => {
+            changed.ok()?;
+            if *visible.borrow() {
+                Trigger::Shown
+            } else {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => Trigger::Due,
+                    _ = wake.notified() => Trigger::Refresh,
+                    _ = visible.changed() => Trigger::Shown,
+                }
+            }
+        }
+    })
 }
 
 /// How long until the next poll, from what the rows show: fast while something starts, runs a
@@ -138,18 +181,51 @@ impl Job {
         let mut failures = 0u32;
         let mut last_full: Option<tokio::time::Instant> = None;
         let mut throttled = false;
+        let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT);
+        let mut trigger = Trigger::Shown;
+        let mut last_poll: Option<tokio::time::Instant> = None;
+        let fabric_clients = matches!(self.ws.clients, Ok(Clients::Fabric(_)));
         loop {
-            throttled = self.report_throttle(throttled).await;
             let on_screen = *visible.borrow_and_update();
-            let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
-            let outcome = self.poll(&mut rows, on_screen && !full_due).await;
+            // Shown again right after a poll: only the pace changes (Fabric sources see to it
+            // themselves, one by one).
+            if let Some(since) = last_poll.map(|t| t.elapsed()).filter(|e| *e < FRESH)
+                && trigger == Trigger::Shown
+                && !fabric_clients
+            {
+                let wait = pace(&rows, &self.settings).saturating_sub(since);
+                match next_trigger(wait, &mut visible, &wake).await {
+                    Some(t) => trigger = t,
+                    None => return,
+                }
+                continue;
+            }
+            last_poll = Some(tokio::time::Instant::now());
+            throttled = self.report_throttle(throttled).await;
+            let outcome = match self.ws.clients.as_ref() {
+                Ok(Clients::Fabric(f)) => {
+                    let (name, settings) = (&self.ws.name, &self.settings);
+                    fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger).await.map(
+                        |(r, wait)| {
+                            rows = r;
+                            wait
+                        },
+                    )
+                }
+                _ => {
+                    let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
+                    self.poll(&mut rows, on_screen && !full_due).await.map(|full| {
+                        if full {
+                            last_full = Some(tokio::time::Instant::now());
+                        }
+                        if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
+                    })
+                }
+            };
             throttled = self.report_throttle(throttled).await;
             let wait = match outcome {
-                Ok(full) => {
+                Ok(wait) => {
                     failures = 0;
-                    if full {
-                        last_full = Some(tokio::time::Instant::now());
-                    }
                     let sent = Msg::Rows {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
@@ -159,7 +235,7 @@ impl Job {
                     if self.tx.send(sent).await.is_err() {
                         return;
                     }
-                    if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
+                    wait
                 }
                 Err(e) => {
                     failures += 1;
@@ -177,22 +253,9 @@ impl Job {
                     (base * 2u32.saturating_pow(failures.min(8))).min(MAX_BACKOFF)
                 }
             };
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = wake.notified() => {}
-                // Coming on screen polls at once; going off screen waits out the current pace.
-                changed = visible.changed() => {
-                    if changed.is_err() {
-                        return;
-                    }
-                    if !*visible.borrow() {
-                        tokio::select! {
-                            _ = tokio::time::sleep(wait) => {}
-                            _ = wake.notified() => {}
-                            _ = visible.changed() => {}
-                        }
-                    }
-                }
+            match next_trigger(wait, &mut visible, &wake).await {
+                Some(t) => trigger = t,
+                None => return,
             }
         }
     }

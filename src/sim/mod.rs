@@ -178,9 +178,20 @@ pub fn router(shared: Arc<SimShared>) -> Router {
         .route("/__sim/clock/advance", post(advance_clock))
         .route("/__sim/faults", post(faults::set_faults).get(faults::get_faults))
         .route("/__sim/requests", get(faults::get_requests))
+        .route("/__sim/timings", get(timings))
         .route("/__sim/creates", get(faults::get_creates))
         .with_state(shared);
     control.merge(services)
+}
+
+/// `GET /__sim/timings`: when every statement, command and execution context finished or
+/// became ready, so a benchmark can tell how late a client saw it.
+async fn timings(State(shared): State<Arc<SimShared>>) -> axum::Json<serde_json::Value> {
+    let statements = shared.fabric().statement_timings();
+    let (commands, contexts) = shared.databricks().command_timings(databricks::CONTEXT_START_MS);
+    axum::Json(serde_json::json!({
+        "now_ms": shared.clock.now_ms(), "statements": statements, "commands": commands, "contexts": contexts,
+    }))
 }
 
 #[derive(Deserialize)]

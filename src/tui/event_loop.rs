@@ -125,14 +125,18 @@ impl<B: Backend> EventLoop<B> {
         S: Stream<Item = io::Result<Event>> + Unpin,
         R: EffectRunner,
     {
-        let size = self.terminal.size().map_err(backend)?;
-        let mut flow =
-            self.dispatch(&mut app, &mut runner, Msg::Resize { width: size.width, height: size.height });
-        let now = (self.clock)();
-        flow = flow.or(self.dispatch(&mut app, &mut runner, Msg::Tick(now)));
+        let mut flow = Flow::Continue;
         for effect in app.start() {
             flow = flow.or(self.perform(&mut runner, effect));
         }
+        let size = self.terminal.size().map_err(backend)?;
+        flow = flow.or(self.dispatch(
+            &mut app,
+            &mut runner,
+            Msg::Resize { width: size.width, height: size.height },
+        ));
+        let now = (self.clock)();
+        flow = flow.or(self.dispatch(&mut app, &mut runner, Msg::Tick(now)));
         let mut dirty = app.take_dirty();
         let mut last_draw: Option<Instant> = None;
         let mut next_tick: Option<Instant> = None;

@@ -193,7 +193,7 @@ fn refreshed<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
     for w in app.workspaces() {
         let when = w
             .last_refresh()
-            .map(|t| t.to_zoned(app.time_zone().clone()).strftime("%H:%M:%S").to_string())
+            .map(|t| t.to_zoned(app.time_zone().clone()).strftime("%H:%M").to_string())
             .unwrap_or_else(|| "—".into());
         spans.push(Span::styled(format!(" {} ", w.workspace.name), theme.text));
         spans.push(Span::styled(when, theme.muted));

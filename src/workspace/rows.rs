@@ -6,10 +6,13 @@ use std::collections::HashSet;
 
 use futures::future::join_all;
 
+use jiff::Timestamp;
+
 use super::convert::{activity_row, cluster_row, livy_row, monitoring_row, run_row};
 use super::{Clients, Error, FabricClients, Workspace};
 use crate::api::databricks::{ClusterFilter, RunFilter};
-use crate::api::{ApiError, ErrorKind};
+use crate::api::livy::models::LivySession;
+use crate::api::{ApiError, ErrorKind, Fetched, LivyClient};
 use crate::domain::{Detail, Kind, Resource};
 
 /// What to fetch.
@@ -74,16 +77,52 @@ pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, E
     Ok(listing)
 }
 
+/// As [`list`], handing each row to `each` as its page arrives rather than collecting them:
+/// a caller that keeps only what it prints (`-o json` keeps the compact JSON, a table the
+/// row without its API object) never holds every page's JSON trees at once. Returns the
+/// warnings of a partly failed listing.
+pub async fn for_each(
+    ws: &Workspace,
+    kind: Kind,
+    query: Query,
+    mut each: impl FnMut(Resource),
+) -> Result<Vec<ApiError>, Error> {
+    use futures::{StreamExt, TryStreamExt};
+    let clients = ws.clients.as_ref().map_err(Clone::clone)?;
+    match (clients, kind) {
+        (Clients::Databricks(d), Kind::Cluster) => {
+            let mut items = d.clusters(&ClusterFilter::default()).items().take(query.limit);
+            while let Some(item) = items.try_next().await? {
+                each(cluster_row(&ws.name, item));
+            }
+        }
+        (Clients::Databricks(d), Kind::Run) => {
+            let filter = RunFilter { active_only: query.active_only, ..RunFilter::default() };
+            let mut items = d.runs(&filter).items().take(query.limit);
+            while let Some(item) = items.try_next().await? {
+                let row = run_row(&ws.name, item);
+                if !query.active_only || row.status.is_active() {
+                    each(row);
+                }
+            }
+        }
+        _ => {
+            let listing = list(ws, kind, query).await?;
+            listing.rows.into_iter().for_each(each);
+            return Ok(listing.warnings);
+        }
+    }
+    Ok(Vec::new())
+}
+
 /// Livy sessions or batches of every configured lakehouse, then (read-only) whatever else the
 /// workspace monitoring list shows: notebook sessions, Spark job definitions, other lakehouses.
 async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) -> Result<Listing, Error> {
-    let per_lakehouse = join_all(f.lakehouses.iter().map(|(label, client)| async move {
-        let pages = if kind == Kind::Batch { client.batches() } else { client.sessions() };
-        let items = pages.collect(query.limit).await?;
-        Ok::<_, ApiError>(
-            items.into_iter().map(|v| activity_row(kind, workspace, Some(label), v)).collect::<Vec<_>>(),
-        )
-    }))
+    let per_lakehouse = join_all(
+        f.lakehouses
+            .iter()
+            .map(|(label, client)| lakehouse_rows(workspace, label, client, kind, query.limit)),
+    )
     .await;
     let mut listing = Listing::default();
     for result in per_lakehouse {
@@ -92,14 +131,9 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
     if kind == Kind::Session {
         idle_timeouts(f, &mut listing.rows).await;
     }
-    match f.monitor.workspace_livy_sessions().collect(query.limit).await {
+    match monitoring_items(f, query.limit).await {
         Ok(items) => {
-            let known: HashSet<String> = listing.rows.iter().map(|r| r.id.clone()).collect();
-            let extra: Vec<Resource> = items
-                .into_iter()
-                .filter_map(|v| monitoring_row(kind, workspace, v))
-                .filter(|r| !known.contains(&r.id))
-                .collect();
+            let extra = monitoring_extras(kind, workspace, &items, &listing.rows);
             listing.rows.extend(extra);
         }
         // With no lakehouse configured the monitoring list is all there is.
@@ -107,6 +141,67 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
         Err(e) => listing.warnings.push(e),
     }
     Ok(listing)
+}
+
+/// The Livy sessions or batches of one lakehouse (at most `limit`).
+pub async fn lakehouse_rows(
+    workspace: &str,
+    label: &str,
+    client: &LivyClient,
+    kind: Kind,
+    limit: usize,
+) -> Result<Vec<Resource>, ApiError> {
+    let pages = if kind == Kind::Batch { client.batches() } else { client.sessions() };
+    let items = pages.collect(limit).await?;
+    Ok(items.into_iter().map(|v| activity_row(kind, workspace, Some(label), v)).collect())
+}
+
+/// The workspace monitoring list as the API gave it (one read serves sessions and batches).
+pub async fn monitoring_items(
+    f: &FabricClients,
+    limit: usize,
+) -> Result<Vec<Fetched<LivySession>>, ApiError> {
+    f.monitor.workspace_livy_sessions().collect(limit).await
+}
+
+/// The first page of the workspace monitoring list (its newest items).
+pub async fn monitoring_first_page(f: &FabricClients) -> Result<Vec<Fetched<LivySession>>, ApiError> {
+    let mut pages = f.monitor.workspace_livy_sessions();
+    Ok(pages.next_page().await.transpose()?.map(|p| p.items).unwrap_or_default())
+}
+
+/// Rows of `kind` that the monitoring list shows and the lakehouse lists (`known`) do not.
+pub fn monitoring_extras(
+    kind: Kind,
+    workspace: &str,
+    items: &[Fetched<LivySession>],
+    known: &[Resource],
+) -> Vec<Resource> {
+    let known: HashSet<&str> = known.iter().map(|r| r.id.as_str()).collect();
+    items
+        .iter()
+        .filter(|v| v.value.livy_id.as_deref().is_none_or(|id| !known.contains(id)))
+        .filter_map(|v| monitoring_row(kind, workspace, v.clone()))
+        .filter(|r| !known.contains(r.id.as_str()))
+        .collect()
+}
+
+/// Whether a session row needs a read of its own for its idle-timeout countdown: idle, one of
+/// ours, and the list entry did not carry `livyInfo.idleAt`.
+fn wants_idle_deadline(r: &Resource) -> bool {
+    r.status == crate::domain::Status::Ready
+        && matches!(r.detail, Detail::Session { idle_timeout_at: None, read_only: false, .. })
+}
+
+/// When the idle session `id` of lakehouse `label` times out, read from the session itself;
+/// `None` when it cannot be read or does not say.
+pub async fn idle_deadline(f: &FabricClients, label: &str, id: &str) -> Option<Timestamp> {
+    let client = f.lakehouses.iter().find(|(l, _)| l == label).map(|(_, c)| c)?;
+    let full = client.session(id).await.ok()?;
+    match livy_row(Kind::Session, "", None, full).detail {
+        Detail::Session { idle_timeout_at, .. } => idle_timeout_at,
+        _ => None,
+    }
 }
 
 /// Idle sessions whose list entry lacks `livyInfo.idleAt`: read each one (at most
@@ -118,30 +213,18 @@ async fn idle_timeouts(f: &FabricClients, rows: &mut [Resource]) {
     let wanted: Vec<usize> = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| {
-            r.status == crate::domain::Status::Ready
-                && matches!(r.detail, Detail::Session { idle_timeout_at: None, read_only: false, .. })
-        })
+        .filter(|(_, r)| wants_idle_deadline(r))
         .map(|(i, _)| i)
         .take(IDLE_LOOKUPS)
         .collect();
     let reads = join_all(wanted.iter().map(|&i| {
         let r = &rows[i];
-        let client = match &r.detail {
-            Detail::Session { lakehouse: Some(label), .. } => {
-                f.lakehouses.iter().find(|(l, _)| l == label).map(|(_, c)| c)
-            }
+        let label = match &r.detail {
+            Detail::Session { lakehouse: Some(label), .. } => Some(label.clone()),
             _ => None,
         };
         let id = r.id.clone();
-        async move {
-            let client = client?;
-            let full = client.session(&id).await.ok()?;
-            match livy_row(Kind::Session, "", None, full).detail {
-                Detail::Session { idle_timeout_at, .. } => idle_timeout_at,
-                _ => None,
-            }
-        }
+        async move { idle_deadline(f, &label?, &id).await }
     }))
     .await;
     for (i, at) in wanted.into_iter().zip(reads) {

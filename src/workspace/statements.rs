@@ -134,9 +134,36 @@ async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&st
     })
 }
 
+/// How often a starting Databricks execution context is read: it is ready within seconds, and
+/// the statement waiting on it should start the moment it is.
+const CONTEXT_POLL: Duration = Duration::from_millis(100);
+
+/// The next wait while a Fabric high-concurrency session starts: it takes from seconds (a
+/// warm pool) to minutes (an on-demand cluster), so start quick and double up to 3 s.
+fn hc_poll(previous: Option<Duration>) -> Duration {
+    previous.map_or(Duration::from_millis(250), |d| (d * 2).min(Duration::from_secs(3)))
+}
+
+/// When to read a running statement again, given how long ago it was submitted: most
+/// statements end within a couple of seconds, so read soon after submitting, then at a steady
+/// short interval, then back off gently (by a quarter each read) up to 2 s for long ones. The
+/// result is seen at most ~100 ms after it is ready for the statements people wait on, for a
+/// handful of requests; `Retry-After` still holds every read (the HTTP layer's gate).
+pub fn statement_poll(elapsed: Duration, previous: Option<Duration>) -> Duration {
+    const FIRST: Duration = Duration::from_millis(50);
+    const STEADY: Duration = Duration::from_millis(100);
+    const STEADY_FOR: Duration = Duration::from_secs(2);
+    const LONGEST: Duration = Duration::from_secs(2);
+    match previous {
+        None => FIRST,
+        Some(_) if elapsed < STEADY_FOR => STEADY,
+        Some(p) => p.max(STEADY).mul_f64(1.25).min(LONGEST),
+    }
+}
+
 /// Poll what was created until it is ready; the complete `Repl`.
 async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Result<Repl, Error> {
-    let mut wait = Duration::from_millis(250);
+    let mut wait = None;
     loop {
         match made {
             Repl::Livy { lakehouse: label, hc_id, .. } => {
@@ -192,8 +219,9 @@ async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Re
             }
             Repl::LivySession { .. } => return Ok(made.clone()),
         }
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_secs(3));
+        let next = if matches!(made, Repl::Databricks { .. }) { CONTEXT_POLL } else { hc_poll(wait) };
+        wait = Some(next);
+        tokio::time::sleep(next).await;
     }
 }
 
@@ -252,8 +280,8 @@ async fn submit_now(ws: &Workspace, repl: &Repl, language: Language, code: &str)
         .ok_or_else(|| failed(ws, "the statement was accepted without an id".into()))
 }
 
-/// Read statement `id` back until it ends — quickly at first, then every 2 s — telling
-/// `phase` of each change. A read that fails is tried again a few times (the service answers a
+/// Read statement `id` back until it ends, on the [`statement_poll`] schedule, telling `phase`
+/// of each change. A read that fails is tried again a few times (the service answers a
 /// transient 404 just after a submit, and a network blip must not orphan a running statement);
 /// only repeated failures end the wait.
 pub async fn follow(
@@ -263,12 +291,14 @@ pub async fn follow(
     phase: impl Fn(Phase),
 ) -> Result<(Phase, Option<Output>), Error> {
     const MAX_FAILED_READS: usize = 5;
-    let mut wait = Duration::from_millis(100);
+    let submitted = tokio::time::Instant::now();
+    let mut wait = None;
     let mut failures = 0;
     let mut last = None;
     loop {
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_secs(2));
+        let next = statement_poll(submitted.elapsed(), wait);
+        wait = Some(next);
+        tokio::time::sleep(next).await;
         match read(ws, repl, id).await {
             Ok((p, output)) if p.is_finished() => return Ok((p, output)),
             Ok((p, _)) => {
@@ -284,7 +314,7 @@ pub async fn follow(
                     return Err(e);
                 }
                 tracing::debug!("reading statement {id} failed ({failures}/{MAX_FAILED_READS}): {e}");
-                wait = Duration::from_secs(1).max(wait);
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
     }
@@ -362,4 +392,56 @@ pub fn repl_gone(e: &Error) -> bool {
         a.kind == ErrorKind::NotFound
             || (m.contains("context") && (m.contains("does not exist") || m.contains("not found")))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reads of a statement that runs `runs`: (when each happens, how many).
+    fn reads_until(runs: Duration) -> (Vec<Duration>, usize) {
+        let (mut at, mut previous, mut reads) = (Duration::ZERO, None, Vec::new());
+        loop {
+            let wait = statement_poll(at, previous);
+            previous = Some(wait);
+            at += wait;
+            reads.push(at);
+            if at >= runs {
+                return (reads.clone(), reads.len());
+            }
+        }
+    }
+
+    #[test]
+    fn statements_are_read_soon_then_steadily_then_gently_less() {
+        assert_eq!(statement_poll(Duration::ZERO, None), Duration::from_millis(50));
+        // Within the first seconds a result is seen at most 100 ms after it is ready.
+        for ms in [60, 300, 700, 1_500, 1_950] {
+            let (reads, _) = reads_until(Duration::from_millis(ms));
+            let seen = reads[reads.len() - 1];
+            assert!(
+                seen - Duration::from_millis(ms) <= Duration::from_millis(100),
+                "{ms} ms: seen at {seen:?}"
+            );
+        }
+        // A one-second statement costs about ten reads, a minute-long one well under a hundred.
+        assert!(reads_until(Duration::from_secs(1)).1 <= 11);
+        assert!(reads_until(Duration::from_secs(60)).1 <= 60);
+        // Never slower than every 2 s.
+        let mut previous = Some(Duration::from_secs(2));
+        for _ in 0..5 {
+            let wait = statement_poll(Duration::from_secs(600), previous);
+            assert!(wait <= Duration::from_secs(2));
+            previous = Some(wait);
+        }
+    }
+
+    #[test]
+    fn a_starting_session_is_read_quickly_then_every_3_s() {
+        let waits: Vec<Duration> =
+            std::iter::successors(Some(hc_poll(None)), |d| Some(hc_poll(Some(*d)))).take(6).collect();
+        assert_eq!(waits[0], Duration::from_millis(250));
+        assert_eq!(waits[5], Duration::from_secs(3));
+        assert_eq!(CONTEXT_POLL, Duration::from_millis(100), "a context: steady, not doubling");
+    }
 }

@@ -256,7 +256,7 @@ fn a_live_session_chosen_in_the_pane_is_attached_to_and_never_released() {
     app.update(code(KeyCode::Esc));
     rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-hc", "HC_sales_lh_2", "idle")], T0);
     let effects = app.update(key('e'));
-    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(effects, [hidden()], "nothing but the pane going under the editor");
     assert_eq!(app.editor().repl, ReplState::None);
     // A finished session is not attached to: a REPL of sparkdeck's own in its lakehouse instead.
     let mut app = self::app();
@@ -352,7 +352,7 @@ fn late_and_abandoned_answers_never_lose_a_repl_or_run_a_statement_twice() {
     app.update(Msg::ReplCreated { attempt: 1, repl: repl("partial") });
     assert_eq!(app.editor().quit_plan().0, [repl("partial")], "quitting now gives back what was made");
     let effects = move_to_a_cluster(&mut app);
-    assert_eq!(effects, [Effect::ReleaseRepl { repl: repl("partial") }]);
+    assert_eq!(effects, [Effect::ReleaseRepl { repl: repl("partial") }, hidden()]);
     assert!(matches!(&app.editor().runs[0].state, RunState::Failed(e) if e.contains("moved")));
     assert_eq!(
         app.update(Msg::Repl { attempt: 1, result: Ok(repl("late")) }),
@@ -366,7 +366,7 @@ fn late_and_abandoned_answers_never_lose_a_repl_or_run_a_statement_twice() {
     app.update(Msg::Repl { attempt: 1, result: Ok(repl("busy")) });
     app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("0".into()) });
     assert_eq!(app.editor().quit_plan(), (vec![], vec![repl("busy")]));
-    assert!(move_to_a_cluster(&mut app).is_empty(), "not given back while it runs");
+    assert_eq!(move_to_a_cluster(&mut app), [hidden()], "not given back while it runs");
     assert_eq!(app.editor().left_running, [repl("busy")]);
 }
 

@@ -9,7 +9,7 @@ fn logs_open_follow_search_and_close() {
     app.update(key('4'));
     let effects = app.update(key('l'));
     let target = match effects.as_slice() {
-        [Effect::FollowLogs { target }] => target.clone(),
+        [Effect::FollowLogs { target }, hidden] if *hidden == super::hidden() => target.clone(),
         other => panic!("{other:?}"),
     };
     assert_eq!(app.focus(), Scope::Logs);
@@ -30,6 +30,11 @@ fn logs_open_follow_search_and_close() {
     }
     app.update(code(KeyCode::Enter));
     assert_eq!(app.logs().map(|l| l.scroll), Some(42));
-    assert_eq!(app.update(code(KeyCode::Esc)), vec![Effect::StopLogs]);
+    let shown_again = Effect::SetVisible { workspaces: vec!["adb-prod".into()], kinds: vec![Kind::Run] };
+    assert_eq!(
+        app.update(code(KeyCode::Esc)),
+        vec![Effect::StopLogs, shown_again],
+        "the pane is polled again"
+    );
     assert!(app.logs().is_none());
 }

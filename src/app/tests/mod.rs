@@ -26,6 +26,11 @@ fn ts(s: &str) -> Timestamp {
 
 const T0: &str = "2026-11-22T10:00:00Z";
 
+/// What the pollers hear while the editor or the logs view covers the pane: nothing is visible.
+fn hidden() -> Effect {
+    Effect::SetVisible { workspaces: vec![], kinds: vec![] }
+}
+
 fn app() -> App {
     let mut app = App::new(
         vec![

@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn start_announces_what_is_visible() {
-    let app = app();
+    let mut app = app();
     assert_eq!(
         app.start(),
         vec![Effect::SetVisible { workspaces: vec!["fabric-prod".into()], kinds: vec![Kind::Session] }]
@@ -180,4 +180,30 @@ fn messages_clear_on_the_next_key() {
     assert!(app.take_dirty(), "clearing the message redraws");
     app.update(key('z'));
     assert!(!app.take_dirty(), "an unbound key changes nothing");
+}
+
+#[test]
+fn typing_and_erasing_a_filter_shows_what_a_rebuild_shows_in_the_same_order() {
+    let mut app = app().with_pane(Pane::Runs);
+    runs_fixture(&mut app);
+    app.update(key('s'));
+    let everything = names(&app);
+    app.update(key('/'));
+    for c in "nig".chars() {
+        app.update(key(c));
+    }
+    let narrowed = names(&app);
+    assert!(!narrowed.is_empty() && narrowed.len() < everything.len(), "{narrowed:?}");
+    assert!(narrowed.iter().all(|n| n.contains("nig")));
+    for _ in 0..3 {
+        app.update(code(KeyCode::Backspace));
+    }
+    assert_eq!(names(&app), everything, "erased: every row, still sorted by name");
+    app.update(key('n'));
+    app.update(code(KeyCode::Enter));
+    app.update(key('G'));
+    let chosen = selected_name(&app);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(names(&app), everything);
+    assert_eq!(selected_name(&app), chosen, "clearing the filter keeps the selection");
 }

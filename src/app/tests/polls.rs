@@ -130,3 +130,76 @@ fn rows_for_an_unknown_workspace_add_it() {
     assert_eq!(app.workspaces().len(), 3);
     assert_eq!(names(&app), ["x"]);
 }
+
+#[test]
+fn a_poll_that_changes_nothing_draws_nothing_until_the_shown_minute_moves() {
+    let mut app = app().with_pane(Pane::Runs);
+    let same = || vec![run(1, "etl", "TERMINATED", Some("SUCCESS"), "2026-11-22T09:00:00Z")];
+    rows(&mut app, Kind::Run, "adb-prod", same(), T0);
+    assert!(app.take_dirty());
+    rows(&mut app, Kind::Run, "adb-prod", same(), "2026-11-22T10:00:30Z");
+    assert!(!app.take_dirty(), "same rows, same refresh minute: nothing to draw");
+    assert_eq!(app.workspaces()[1].last_refresh(), Some(ts("2026-11-22T10:00:30Z")), "the refresh is noted");
+    rows(&mut app, Kind::Run, "adb-prod", same(), "2026-11-22T10:01:00Z");
+    assert!(app.take_dirty(), "the footer's refresh minute changed");
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(1, "etl", "TERMINATED", Some("FAILED"), "2026-11-22T09:00:00Z")],
+        "2026-11-22T10:01:03Z",
+    );
+    assert!(app.take_dirty(), "a changed row draws");
+    app.update(Msg::PollFailed {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        error: "500".into(),
+        hint: None,
+    });
+    app.take_dirty();
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![run(1, "etl", "TERMINATED", Some("FAILED"), "2026-11-22T09:00:00Z")],
+        "2026-11-22T10:01:06Z",
+    );
+    assert!(app.take_dirty(), "the same rows after a failure clear the error");
+    assert!(app.pane_errors().is_empty());
+}
+
+#[test]
+fn the_clock_runs_only_for_live_rows_on_screen() {
+    let mut app = app().with_pane(Pane::Runs);
+    // One live run below a screenful of finished ones (the body is 30 rows tall at most).
+    let mut list: Vec<Resource> = (0..60)
+        .map(|i| run(100 + i, &format!("old-{i}"), "TERMINATED", Some("SUCCESS"), "2026-11-22T08:00:00Z"))
+        .collect();
+    list.push(run(1, "live", "RUNNING", None, "2026-11-22T07:00:00Z"));
+    rows(&mut app, Kind::Run, "adb-prod", list, T0);
+    assert_eq!(names(&app).first().map(String::as_str), Some("live"), "live rows sort first");
+    app.update(key('G'));
+    assert!(!app.needs_clock(), "the live row is scrolled off: no clock");
+    app.update(key('g'));
+    assert!(app.needs_clock(), "the live row is on screen");
+    app.update(key('e'));
+    assert!(app.is_editing());
+    assert!(!app.needs_clock(), "the editor covers the pane");
+    app.update(code(KeyCode::Esc));
+    assert!(app.needs_clock());
+    app.update(key('l'));
+    assert!(app.logs().is_some());
+    assert!(!app.needs_clock(), "the logs view covers the pane");
+}
+
+#[test]
+fn panes_under_the_editor_or_the_logs_view_are_polled_as_hidden() {
+    let mut app = app().with_pane(Pane::Runs);
+    runs_fixture(&mut app);
+    let runs = Effect::SetVisible { workspaces: vec!["adb-prod".into()], kinds: vec![Kind::Run] };
+    assert!(app.update(key('e')).contains(&hidden()));
+    assert_eq!(app.update(code(KeyCode::Esc)), std::slice::from_ref(&runs));
+    assert!(app.update(key('l')).contains(&hidden()));
+    assert!(app.update(code(KeyCode::Esc)).contains(&runs));
+    assert!(app.update(key('j')).is_empty(), "nothing new to tell");
+}

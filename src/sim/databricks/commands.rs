@@ -9,7 +9,7 @@ use crate::sim::engine::{Engine, Lang, Outcome, Repl};
 
 /// Contexts per cluster (Databricks' documented limit).
 const MAX_CONTEXTS: usize = 145;
-const CONTEXT_START_MS: i64 = 2 * SEC;
+pub const CONTEXT_START_MS: i64 = 2 * SEC;
 const CANCEL_MS: i64 = SEC;
 
 fn fail(status: u16, message: impl Into<String>) -> Reply {
@@ -55,13 +55,20 @@ pub fn handle(ws: &mut Workspace, req: &Req, engine: &Engine) -> Result<Reply, R
                 created: now,
                 destroyed: false,
                 repl: Repl::default(),
+                seen_ready: None,
             });
             Reply::ok(json!({ "id": id }))
         }
         ("GET", "contexts/status") => {
-            let ctx = context(ws, &params)?;
-            let status = if now < ctx.created + CONTEXT_START_MS { "Pending" } else { "Running" };
-            Reply::ok(json!({ "id": ctx.id, "status": status }))
+            let id = context(ws, &params)?.id.clone();
+            let Some(ctx) = ws.contexts.iter_mut().find(|c| c.id == id) else {
+                return Err(fail(400, format!("Context {id} does not exist")));
+            };
+            let ready = now >= ctx.created + CONTEXT_START_MS;
+            if ready {
+                ctx.seen_ready.get_or_insert(now);
+            }
+            Reply::ok(json!({ "id": ctx.id, "status": if ready { "Running" } else { "Pending" } }))
         }
         ("POST", "contexts/destroy") => {
             let id = context(ws, &params)?.id.clone();
@@ -91,6 +98,7 @@ pub fn handle(ws: &mut Workspace, req: &Req, engine: &Engine) -> Result<Reply, R
                 started,
                 exec,
                 cancelled_at: None,
+                seen_finished: None,
             });
             if let Ok(c) = ws.cluster(&cluster_id) {
                 c.last_activity = now;
@@ -101,10 +109,14 @@ pub fn handle(ws: &mut Workspace, req: &Req, engine: &Engine) -> Result<Reply, R
             let id = get(&params, "commandId")?;
             let cmd = ws
                 .commands
-                .iter()
+                .iter_mut()
                 .find(|c| c.id == id)
                 .ok_or_else(|| fail(400, format!("Command {id} does not exist")))?;
-            Reply::ok(command_status(cmd, now))
+            let status = command_status(cmd, now);
+            if status["status"] == "Finished" {
+                cmd.seen_finished.get_or_insert(now);
+            }
+            Reply::ok(status)
         }
         ("POST", "commands/cancel") => {
             let id = get(&params, "commandId")?.to_string();

@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Value, json};
 
+pub use commands::CONTEXT_START_MS;
 pub use state::{DatabricksState, Plan};
 
 use super::SimShared;

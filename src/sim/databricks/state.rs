@@ -329,6 +329,8 @@ pub struct Context {
     pub created: i64,
     pub destroyed: bool,
     pub repl: Repl,
+    /// When a status read first answered Running (what benchmarks measure clients by).
+    pub seen_ready: Option<i64>,
 }
 
 pub struct Command {
@@ -337,6 +339,8 @@ pub struct Command {
     pub started: i64,
     pub exec: Execution,
     pub cancelled_at: Option<i64>,
+    /// When a status read first answered Finished (what benchmarks measure clients by).
+    pub seen_finished: Option<i64>,
 }
 
 pub struct SecretScope {
@@ -376,6 +380,29 @@ impl Workspace {
 }
 
 impl DatabricksState {
+    /// When each command started, finished and was first read finished, and when each context
+    /// was created, became ready and was first read ready (simulated epoch ms): how late a
+    /// client saw them, for the benchmarks.
+    pub fn command_timings(&self, context_start_ms: i64) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+        let ws = self.workspaces.iter();
+        let commands = ws
+            .clone()
+            .flat_map(|w| &w.commands)
+            .map(|c| {
+                serde_json::json!({"id": c.id, "context": c.context_id, "started_ms": c.started,
+                    "finished_ms": c.started + c.exec.duration.as_millis() as i64, "seen_ms": c.seen_finished})
+            })
+            .collect();
+        let contexts = ws
+            .flat_map(|w| &w.contexts)
+            .map(|c| {
+                serde_json::json!({"id": c.id, "cluster": c.cluster_id, "created_ms": c.created,
+                    "ready_ms": c.created + context_start_ms, "seen_ms": c.seen_ready})
+            })
+            .collect();
+        (commands, contexts)
+    }
+
     /// Demo data, deterministic for a seed; `scale` N > 0 adds N × 1000 clusters and
     /// N × 10 000 runs.
     pub fn seeded(seed: u64, scale: u32, now: SimMillis) -> Self {

@@ -80,6 +80,26 @@ impl FabricState {
         Self { workspaces, principals, ids, lake }
     }
 
+    /// When each statement was submitted, finished and first read finished (simulated epoch ms;
+    /// `null` until then): how late a client saw a result, for the benchmarks.
+    pub fn statement_timings(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        for ws in &self.workspaces {
+            for s in &ws.sessions {
+                for repl in &s.repls {
+                    for st in &repl.statements {
+                        out.push(json!({
+                            "session": s.id, "repl": repl.id, "id": st.id,
+                            "submitted_ms": st.submitted, "finished_ms": st.finish_at().filter(|_| st.exec.is_some()),
+                            "seen_ms": st.seen,
+                        }));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// One line per workspace/lakehouse: the Livy base URL and the token to use.
     pub fn describe(&self, base_url: &str) -> Vec<String> {
         let mut lines = Vec::new();

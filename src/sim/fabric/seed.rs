@@ -299,6 +299,7 @@ fn busy(s: &mut Session, now: SimMillis) {
             started: Some(start),
             exec: Some(Execution { duration: Duration::from_secs(25 * 60), outcome: Outcome::Text(String::new()) }),
             cancel_at: None,
+            seen: None,
         }]);
         repl.next_statement_id = 1;
     }

@@ -476,6 +476,7 @@ mod tests {
                 outcome: Outcome::Text(String::new()),
             }),
             cancel_at: None,
+            seen: None,
         });
         let after_run = 10_000 + 3_600_000;
         s.settle(10_000 + IDLE_TIMEOUT_MS + 1, &engine);

@@ -27,6 +27,8 @@ pub struct Statement {
     pub started: Option<SimMillis>,
     pub exec: Option<Execution>,
     pub cancel_at: Option<SimMillis>,
+    /// When a read first answered `available` (what benchmarks measure clients by).
+    pub seen: Option<SimMillis>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +58,7 @@ fn millis(d: Duration) -> i64 {
 
 impl Statement {
     /// When the statement stops occupying the REPL (None while waiting).
-    fn finish_at(&self) -> Option<SimMillis> {
+    pub fn finish_at(&self) -> Option<SimMillis> {
         let start = self.started?;
         let natural = start.saturating_add(self.exec.as_ref().map_or(0, |e| millis(e.duration)));
         Some(match self.cancel_at {
@@ -173,6 +175,7 @@ pub fn submit(repl: &mut ReplSlot, body: &[u8], now: SimMillis) -> Result<Reply,
         started: None,
         exec: None,
         cancel_at: None,
+        seen: None,
     });
     while repl.statements.len() > RETAINED_STATEMENTS {
         match repl.statements.front() {
@@ -240,9 +243,13 @@ impl Window {
     }
 }
 
-pub fn get(repl: &ReplSlot, id: &str, window: Window, now: SimMillis) -> Result<Reply, ApiError> {
+pub fn get(repl: &mut ReplSlot, id: &str, window: Window, now: SimMillis) -> Result<Reply, ApiError> {
     let idx = find(repl, id)?;
-    Ok(Reply::json(200, render(&repl.statements[idx], now, Some(window))))
+    let st = &mut repl.statements[idx];
+    if st.exec.is_some() && st.state(now) == StmtState::Available {
+        st.seen.get_or_insert(now);
+    }
+    Ok(Reply::json(200, render(st, now, Some(window))))
 }
 
 /// POST .../cancel: waiting → cancelled, running → cancelling → cancelled; no-op when finished.

@@ -1,0 +1,275 @@
+//! Fabric's Sessions and Batches polls, paced per source rather than per pane:
+//!
+//! - each lakehouse list at the pace its own rows need (a lakehouse where nothing starts or
+//!   runs is not re-read at the active pace because another one is busy);
+//! - the workspace monitoring list (notebooks, Spark job definitions, other lakehouses: rows
+//!   shown read-only) read once for both kinds: the Sessions and Batches pollers share the last
+//!   read while it is younger than the pace either needs. Its rows are watched one pace slower
+//!   than rows of ours (never faster than the idle pace), and between whole reads (at the
+//!   finished pace) only its first page, the newest items, is read and merged in;
+//! - an idle session's own record (for its idle-timeout countdown, which the list lacks) read
+//!   once when it becomes idle, and again only after activity or once that deadline passed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::join_all;
+use jiff::Timestamp;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::{FRESH, pace};
+use crate::api::livy::models::LivySession;
+use crate::api::{ApiError, Fetched};
+use crate::config::PollSettings;
+use crate::domain::{Detail, Kind, Resource, Status};
+use crate::workspace::{Error, FabricClients, rows};
+
+/// Idle-deadline reads per pass at most (each is one request).
+const IDLE_LOOKUPS: usize = 20;
+/// Monitoring items read at most (four pages of 50): it holds every notebook and job run of
+/// the workspace, of which the newest are what a monitor shows.
+const MONITORING_LIMIT: usize = 200;
+
+type Items = Arc<Vec<Fetched<LivySession>>>;
+
+/// One workspace's last monitoring-list read, shared by its Sessions and Batches pollers.
+#[derive(Default)]
+pub struct SharedMonitoring {
+    last: Mutex<Option<Read>>,
+}
+
+struct Read {
+    /// The last read of any kind, and of the whole list.
+    at: Instant,
+    whole_at: Instant,
+    items: Items,
+}
+
+impl SharedMonitoring {
+    /// The list, read now unless a read younger than `max_age` is at hand: the whole list when
+    /// the last whole read is `whole_every` old, else its first page merged into the last.
+    /// Single-flight: a poller arriving while the other reads waits for that read and uses it.
+    async fn read(
+        &self,
+        f: &FabricClients,
+        limit: usize,
+        max_age: Duration,
+        whole_every: Duration,
+    ) -> Result<Items, ApiError> {
+        let mut last = self.last.lock().await;
+        match last.as_mut() {
+            Some(r) if r.at.elapsed() < max_age => Ok(r.items.clone()),
+            Some(r) if r.whole_at.elapsed() < whole_every && max_age > Duration::ZERO => {
+                let page = rows::monitoring_first_page(f).await?;
+                r.items = Arc::new(merge(page, &r.items, limit));
+                r.at = Instant::now();
+                Ok(r.items.clone())
+            }
+            _ => {
+                let items = Arc::new(rows::monitoring_items(f, limit).await?);
+                let now = Instant::now();
+                *last = Some(Read { at: now, whole_at: now, items: items.clone() });
+                Ok(items)
+            }
+        }
+    }
+}
+
+/// The newest items (`page`) in front of the older ones read before, each item once.
+fn merge(
+    page: Vec<Fetched<LivySession>>,
+    before: &[Fetched<LivySession>],
+    limit: usize,
+) -> Vec<Fetched<LivySession>> {
+    let fresh: std::collections::HashSet<String> =
+        page.iter().filter_map(|i| i.value.livy_id.clone()).collect();
+    let older =
+        before.iter().filter(|i| i.value.livy_id.as_ref().is_some_and(|id| !fresh.contains(id))).cloned();
+    let mut items = page;
+    items.extend(older);
+    items.truncate(limit);
+    items
+}
+
+/// When a poll happens and what it must not reuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// A source's time came.
+    Due,
+    /// The pane came on screen: every source now (a fresh shared read may serve).
+    Shown,
+    /// Asked to refresh after an action: every source now, nothing reused.
+    Refresh,
+}
+
+/// The rows of one lakehouse list and when to read it again.
+#[derive(Default)]
+struct Source {
+    rows: Vec<Resource>,
+    due: Option<Instant>,
+    read_at: Option<Instant>,
+}
+
+/// The state of one (Fabric workspace, Sessions or Batches) poller between passes.
+pub struct FabricPoll {
+    kind: Kind,
+    limit: usize,
+    lakehouses: Vec<Source>,
+    extras: Source,
+    /// Idle deadlines read from the sessions themselves, by session id (`None`: the session
+    /// did not say), with when they were read.
+    deadlines: HashMap<String, (Option<Timestamp>, Timestamp)>,
+}
+
+impl FabricPoll {
+    pub fn new(kind: Kind, limit: usize) -> FabricPoll {
+        FabricPoll {
+            kind,
+            limit,
+            lakehouses: Vec::new(),
+            extras: Source::default(),
+            deadlines: HashMap::new(),
+        }
+    }
+
+    /// Read what is due; the rows of every source and how long until the next source is due.
+    pub async fn poll(
+        &mut self,
+        workspace: &str,
+        f: &FabricClients,
+        shared: &SharedMonitoring,
+        settings: &PollSettings,
+        on_screen: bool,
+        trigger: Trigger,
+    ) -> Result<(Vec<Resource>, Duration), Error> {
+        let pace_of = |rows: &[Resource]| if on_screen { pace(rows, settings) } else { settings.finished() };
+        self.lakehouses.resize_with(f.lakehouses.len(), Source::default);
+        if trigger == Trigger::Refresh {
+            self.deadlines.clear();
+        }
+        let now = Instant::now();
+        let is_due = |s: &Source| match trigger {
+            Trigger::Due => s.due.is_none_or(|d| d <= now),
+            Trigger::Refresh => true,
+            Trigger::Shown => s.read_at.is_none_or(|t| now - t >= FRESH),
+        };
+        // Shown again while fresh: not read again, only re-paced.
+        for s in self.lakehouses.iter_mut().chain([&mut self.extras]) {
+            if trigger == Trigger::Shown && !is_due(s) {
+                s.due = s.read_at.map(|t| t + pace_of(&s.rows));
+            }
+        }
+        let due: Vec<usize> = (0..self.lakehouses.len()).filter(|i| is_due(&self.lakehouses[*i])).collect();
+        let reads = join_all(due.iter().map(|&i| {
+            let (label, client) = &f.lakehouses[i];
+            rows::lakehouse_rows(workspace, label, client, self.kind, self.limit)
+        }))
+        .await;
+        for (i, read) in due.into_iter().zip(reads) {
+            let source = &mut self.lakehouses[i];
+            source.rows = read?;
+            source.read_at = Some(Instant::now());
+            source.due = Some(Instant::now() + pace_of(&source.rows));
+        }
+        if self.kind == Kind::Session {
+            self.apply_deadlines(f).await;
+        }
+        // Others' items, shown read-only, are watched one pace slower than ours (unless, with
+        // no lakehouse configured, they are all there is).
+        let slowest = if f.lakehouses.is_empty() { Duration::ZERO } else { settings.idle() };
+        let extras_pace = |rows: &[Resource]| pace_of(rows).max(slowest);
+        if is_due(&self.extras) {
+            let max_age =
+                if trigger == Trigger::Refresh { Duration::ZERO } else { extras_pace(&self.extras.rows) };
+            match shared.read(f, MONITORING_LIMIT, max_age, settings.finished()).await {
+                Ok(items) => {
+                    let known: Vec<Resource> = self.lakehouse_rows().cloned().collect();
+                    self.extras.rows = rows::monitoring_extras(self.kind, workspace, &items, &known);
+                }
+                // With no lakehouse configured the monitoring list is all there is; otherwise
+                // its rows stay as last read.
+                Err(e) if f.lakehouses.is_empty() => return Err(e.into()),
+                Err(e) => tracing::debug!(workspace, "monitoring list failed: {e}"),
+            }
+            self.extras.read_at = Some(Instant::now());
+            self.extras.due = Some(Instant::now() + extras_pace(&self.extras.rows));
+        }
+        let rows: Vec<Resource> = self.lakehouse_rows().chain(&self.extras.rows).cloned().collect();
+        let next = self.lakehouses.iter().chain([&self.extras]).filter_map(|s| s.due).min();
+        let wait = next.map_or(settings.finished(), |at| at.saturating_duration_since(Instant::now()));
+        Ok((rows, wait))
+    }
+
+    fn lakehouse_rows(&self) -> impl Iterator<Item = &Resource> {
+        self.lakehouses.iter().flat_map(|s| &s.rows)
+    }
+
+    /// Give idle sessions the deadline read earlier, read the ones not known yet, and forget
+    /// sessions that are no longer idle (after activity the deadline moves).
+    async fn apply_deadlines(&mut self, f: &FabricClients) {
+        let now = Timestamp::now();
+        // (id, lakehouse, whether its row still lacks the deadline) of our idle sessions.
+        let idle: Vec<(String, Option<String>, bool)> = self
+            .lakehouse_rows()
+            .filter_map(|r| match &r.detail {
+                Detail::Session { idle_timeout_at, read_only: false, lakehouse, .. }
+                    if r.status == Status::Ready =>
+                {
+                    Some((r.id.clone(), lakehouse.clone(), idle_timeout_at.is_none()))
+                }
+                _ => None,
+            })
+            .collect();
+        // A deadline that passed while the session stayed idle was moved by activity we did not
+        // see: read it once more (not again and again if the service keeps saying the same).
+        let passed =
+            |(at, read): &(Option<Timestamp>, Timestamp)| at.is_some_and(|at| at <= now && *read < at);
+        self.deadlines.retain(|id, entry| !passed(entry) && idle.iter().any(|(i, ..)| i == id));
+        let unknown: Vec<&(String, Option<String>, bool)> = idle
+            .iter()
+            .filter(|(id, _, lacks)| *lacks && !self.deadlines.contains_key(id))
+            .take(IDLE_LOOKUPS)
+            .collect();
+        let reads = join_all(unknown.iter().map(|(id, label, _)| async move {
+            match label {
+                Some(label) => rows::idle_deadline(f, label, id).await,
+                None => None,
+            }
+        }))
+        .await;
+        for ((id, ..), at) in unknown.into_iter().zip(reads) {
+            self.deadlines.insert(id.clone(), (at, now));
+        }
+        for source in &mut self.lakehouses {
+            for r in &mut source.rows {
+                if let Detail::Session { idle_timeout_at: at @ None, read_only: false, .. } = &mut r.detail {
+                    *at = self.deadlines.get(&r.id).and_then(|(at, _)| *at);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn item(id: &str, state: &str) -> Fetched<LivySession> {
+        let raw = json!({"livyId": id, "state": state});
+        Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_first_page_goes_in_front_of_what_was_read_before_each_item_once() {
+        let before = vec![item("b", "InProgress"), item("c", "Succeeded"), item("d", "Failed")];
+        let page = vec![item("a", "InProgress"), item("b", "Succeeded")];
+        let merged = merge(page, &before, 3);
+        let ids: Vec<_> = merged.iter().map(|i| i.value.livy_id.clone().unwrap_or_default()).collect();
+        assert_eq!(ids, ["a", "b", "c"], "newest first, b once (as the page says), at most the limit");
+        assert_eq!(merged[1].raw["state"], "Succeeded");
+    }
+}

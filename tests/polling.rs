@@ -1,0 +1,167 @@
+//! What the monitor's pollers cost, counted by the simulator's own request log: each Fabric
+//! source read at its own pace, one monitoring-list read shared by the Sessions and Batches
+//! pollers, an idle session's own record read once, hidden panes at the slow pace. The
+//! simulator's clock is frozen, so the states (and with them the paces) hold still while the
+//! test counts in real time.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sparkdeck::app::Msg;
+use sparkdeck::config::PollSettings;
+use sparkdeck::config::model::Seconds;
+use sparkdeck::domain::{Kind, Status};
+use sparkdeck::poll::Poller;
+use sparkdeck::sim::{Sim, SimOptions};
+use sparkdeck::workspace::{self, Workspace};
+use tokio::sync::mpsc;
+
+/// Poll paces of 1 s (active), 2 s (idle) and 4 s (finished), so a few seconds show the shape.
+fn settings() -> PollSettings {
+    PollSettings { active_seconds: Seconds(1), idle_seconds: Seconds(2), finished_seconds: Seconds(4) }
+}
+
+struct Run {
+    sim: Sim,
+    /// Requests per `METHOD /path` while the pollers ran.
+    routes: BTreeMap<String, u64>,
+    /// The last rows each (workspace, kind) reported.
+    rows: BTreeMap<(String, Kind), Vec<sparkdeck::domain::Resource>>,
+}
+
+/// Start the pollers over the simulator's workspaces, show `kinds` of every workspace, let them
+/// run for `seconds`, and count.
+async fn run(kinds: &[Kind], seconds: f64) -> Run {
+    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
+    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let workspaces: Vec<Arc<Workspace>> =
+        workspace::connect(&sparkdeck::cli::demo::demo_config(&sim), &http, &ctx)
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+    let names: Vec<String> = workspaces.iter().map(|w| w.name.clone()).collect();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let poller = Poller::start(&workspaces, settings(), tx);
+    poller.set_visible(&names, kinds);
+    let mut rows = BTreeMap::new();
+    let until = tokio::time::Instant::now() + Duration::from_secs_f64(seconds);
+    while let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await {
+        if let Msg::Rows { workspace, kind, rows: r, .. } = msg {
+            rows.insert((workspace, kind), r);
+        }
+    }
+    drop(poller);
+    let (_, routes) = sim.shared().faults.requests();
+    Run { sim, routes, rows }
+}
+
+/// Requests whose `METHOD /path` satisfies `pick`.
+fn count(routes: &BTreeMap<String, u64>, pick: impl Fn(&str) -> bool) -> u64 {
+    routes.iter().filter(|(r, _)| pick(r)).map(|(_, n)| n).sum()
+}
+
+/// How many requests (pages) one read of the monitoring list takes.
+async fn monitoring_pages(sim: &Sim, workspace_id: &str) -> u64 {
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let all = workspace::connect(&sparkdeck::cli::demo::demo_config(sim), &http, &ctx);
+    let Some(Ok(workspace::Clients::Fabric(f))) = all
+        .iter()
+        .find(|w| w.base_url == sim.base_url() && fabric_id(w) == Some(workspace_id))
+        .map(|w| w.clients.as_ref())
+    else {
+        panic!("no Fabric workspace {workspace_id}")
+    };
+    let before = count(&sim.shared().faults.requests().1, monitoring(workspace_id));
+    sparkdeck::workspace::rows::monitoring_items(f, 200).await.unwrap_or_else(|e| panic!("{e}"));
+    count(&sim.shared().faults.requests().1, monitoring(workspace_id)) - before
+}
+
+fn fabric_id(w: &Workspace) -> Option<&str> {
+    match &w.clients {
+        Ok(workspace::Clients::Fabric(f)) => Some(f.workspace_id.as_str()),
+        _ => None,
+    }
+}
+
+fn monitoring(workspace_id: &str) -> impl Fn(&str) -> bool + '_ {
+    move |r| r == format!("GET /v1/workspaces/{workspace_id}/spark/livySessions")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_and_batches_share_one_monitoring_read_and_idle_sessions_are_read_once() {
+    let r = run(&[Kind::Session, Kind::Batch], 4.5).await;
+    let fabric = r.sim.shared().fabric().demo_workspaces();
+    for ws in &fabric {
+        // Both pollers need the list: one read between them, not one each.
+        let pages = monitoring_pages(&r.sim, &ws.workspace_id).await;
+        let reads = count(&r.routes, monitoring(&ws.workspace_id));
+        assert!(
+            (1..=6 * pages).contains(&reads),
+            "{}: {reads} monitoring requests in 4.5 s ({pages} a read)",
+            ws.name
+        );
+        // Each idle session's own record is read once (its deadline does not move: the clock is
+        // frozen and nothing runs in it).
+        for (route, n) in &r.routes {
+            let session_read = route.contains(&format!("/v1/workspaces/{}/", ws.workspace_id))
+                && route.contains("/sessions/")
+                && !route.contains("/statements");
+            assert!(!session_read || *n == 1, "{route} read {n} times");
+        }
+        let idle = r
+            .rows
+            .get(&(ws.name.clone(), Kind::Session))
+            .map_or(0, |rows| rows.iter().filter(|s| s.status == Status::Ready).count());
+        assert!(idle > 0, "{}: the demo has idle sessions", ws.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lakehouse_with_nothing_moving_is_not_read_at_the_active_pace() {
+    let r = run(&[Kind::Session], 4.5).await;
+    let fabric = r.sim.shared().fabric().demo_workspaces();
+    let lists = |ws: &str, lh: &str, what: &str| {
+        count(&r.routes, |route| {
+            route.starts_with(&format!("GET /v1/workspaces/{ws}/lakehouses/{lh}/"))
+                && route.ends_with(&format!("/{what}"))
+        })
+    };
+    let mut fast = 0;
+    for ws in &fabric {
+        let rows = r.rows.get(&(ws.name.clone(), Kind::Session)).cloned().unwrap_or_default();
+        for (lh, name) in &ws.lakehouses {
+            let mine: Vec<_> = rows
+                .iter()
+                .filter(|s| matches!(&s.detail, sparkdeck::domain::Detail::Session { lakehouse: Some(l), read_only: false, .. } if l == name))
+                .collect();
+            let moving = mine.iter().any(|s| matches!(s.status, Status::Pending | Status::Busy));
+            let waiting = mine.iter().any(|s| s.status == Status::Ready);
+            let reads = lists(&ws.workspace_id, lh, "sessions");
+            // 4.5 s at 1 s (moving), 2 s (something idle) or 4 s (all finished), plus the first.
+            let most = if moving {
+                6
+            } else if waiting {
+                3
+            } else {
+                2
+            };
+            assert!(
+                reads <= most,
+                "{} / {name}: {reads} session lists (moving {moving}, idle {waiting})",
+                ws.name
+            );
+            fast += u64::from(moving);
+            // Batches are hidden: the first read and the slow pace only.
+            let batches = lists(&ws.workspace_id, lh, "batches");
+            assert!(batches <= 2, "{} / {name}: {batches} batch lists while hidden", ws.name);
+        }
+    }
+    assert!(fast > 0, "the demo has a lakehouse with something starting or running");
+    // Databricks panes are hidden too: clusters and runs at the slow pace only.
+    assert!(count(&r.routes, |route| route.contains("/clusters/list")) <= 2 * 2);
+}
