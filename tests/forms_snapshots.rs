@@ -204,3 +204,16 @@ fn the_forms_help() {
     press(&mut app, KeyCode::F(1));
     assert_snapshot!("form_help_large", draw(&mut app, LARGE).backend());
 }
+
+#[test]
+fn a_long_value_scrolls_to_keep_the_cursor_in_sight() {
+    let mut app = loaded_app().with_pane(Pane::Batches);
+    press(&mut app, KeyCode::Char('n'));
+    tab(&mut app, 1);
+    let path = format!("abfss://etl@onelake.dfs.fabric.microsoft.com/{}/jobs/the_end.py", "deep/".repeat(20));
+    keys(&mut app, &path);
+    let screen = text(draw(&mut app, SMALL).backend().buffer());
+    let line = screen.lines().find(|l| l.contains("*File")).unwrap_or_default();
+    assert!(line.contains("…") && line.contains("jobs/the_end.py█"), "{screen}");
+    assert!(!line.contains("abfss://"), "{line}");
+}

@@ -102,7 +102,7 @@ fn fields(frame: &mut Frame, app: &App, form: &Form, theme: &Theme, body: Rect) 
         .enumerate()
         .skip(offset)
         .take(rows)
-        .map(|(i, f)| field_line(app, form, f, editing && i == form.focus, theme))
+        .map(|(i, f)| field_line(app, form, f, editing && i == form.focus, theme, usize::from(list.width)))
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
     frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), below);
@@ -111,7 +111,14 @@ fn fields(frame: &mut Frame, app: &App, form: &Form, theme: &Theme, body: Rect) 
     }
 }
 
-fn field_line<'a>(app: &'a App, form: &Form, f: &'a Field, focused: bool, theme: &Theme) -> Line<'a> {
+fn field_line<'a>(
+    app: &'a App,
+    form: &Form,
+    f: &'a Field,
+    focused: bool,
+    theme: &Theme,
+    width: usize,
+) -> Line<'a> {
     let required = if f.key.required(form.kind) { "*" } else { " " };
     let marker = if focused { "›" } else { " " };
     let label_style = if f.error.is_some() {
@@ -128,7 +135,17 @@ fn field_line<'a>(app: &'a App, form: &Form, f: &'a Field, focused: bool, theme:
     let value_style = if f.locked { theme.muted } else { theme.text };
     if focused && !f.locked {
         let at = f.value.char_indices().nth(f.cursor).map_or(f.value.len(), |(i, _)| i);
-        spans.push(Span::styled(&f.value[..at], value_style));
+        // A value longer than the line scrolls so the cursor stays in sight: "…" and its end.
+        let room = width.saturating_sub(LABEL + 4).max(8);
+        let before = &f.value[..at];
+        let shown = match before.chars().count().checked_sub(room) {
+            Some(cut) => {
+                spans.push(Span::styled("…", theme.muted));
+                before.char_indices().nth(cut + 1).map_or("", |(i, _)| &before[i..])
+            }
+            None => before,
+        };
+        spans.push(Span::styled(shown, value_style));
         spans.push(Span::styled("█", theme.muted));
         spans.push(Span::styled(&f.value[at..], value_style));
     } else if f.value.is_empty() {
