@@ -217,3 +217,27 @@ fn a_long_value_scrolls_to_keep_the_cursor_in_sight() {
     assert!(line.contains("…") && line.contains("jobs/the_end.py█"), "{screen}");
     assert!(!line.contains("abfss://"), "{line}");
 }
+
+#[test]
+fn templates_show_in_the_form_and_fill_it() {
+    use sparkdeck::domain::create::Template;
+    let template = |name: &str, workers: u32| Template {
+        name: name.into(),
+        kind: Kind::Cluster,
+        workspace: Some("adb-prod".into()),
+        lakehouse: None,
+        request: json!({"spark_version": "15.4.x-scala2.12", "node_type_id": "Standard_DS3_v2",
+                        "num_workers": workers, "custom_tags": {"team": "data"}, "init_scripts": []}),
+    };
+    let mut app = loaded_app()
+        .with_pane(Pane::Clusters)
+        .with_templates(vec![template("small", 1), template("wide", 8)]);
+    press(&mut app, KeyCode::Char('n'));
+    let screen = text(draw(&mut app, SMALL).backend().buffer());
+    assert!(screen.contains("templates: small, wide ctrl-t"), "{screen}");
+    ctrl(&mut app, 't');
+    assert_snapshot!("template_list_small", draw(&mut app, SMALL).backend());
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!("template_filled_large", draw(&mut app, LARGE).backend());
+}

@@ -53,6 +53,14 @@ fn fields(frame: &mut Frame, app: &App, form: &Form, theme: &Theme, body: Rect) 
     if !kept.is_empty() {
         notes.push(Line::styled(format!(" + kept as given: {}", kept.join(", ")), theme.muted));
     }
+    let templates: Vec<&str> =
+        app.templates().iter().filter(|t| t.kind == form.kind).map(|t| t.name.as_str()).collect();
+    if form.template.is_none() && !templates.is_empty() && form.stage == Stage::Editing {
+        notes.push(Line::from(vec![
+            Span::styled(format!(" templates: {} ", templates.join(", ")), theme.muted),
+            Span::styled("ctrl-t", theme.key),
+        ]));
+    }
     match &form.stage {
         Stage::Loading(what) => notes.push(Line::styled(format!(" {what}"), theme.muted)),
         Stage::LoadFailed(e) => notes.push(Line::styled(format!(" ✗ {e} — esc closes"), theme.error)),

@@ -312,6 +312,7 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind!(TypeName, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
     bind!(TypeName, [code(KeyCode::Esc)], C::Back, ANY, Some("keep it"), "cancel: nothing is deleted"),
+    bind!(TypeName, [code(KeyCode::F(1))], C::Help, ANY, None, "this help"),
     bind!(TypeName, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Statement editor: every other key edits the text with ratatui-textarea's emacs-style
     // keys (arrows, home / end, ctrl-u undo, ctrl-r redo, ctrl-k kill to end of line, ctrl-y
