@@ -324,3 +324,61 @@ async fn a_template_saved_from_the_form_lands_in_the_config_file_with_its_commen
     f.sim.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_on_an_environment_from_the_list_and_a_batch_resubmitted_as_it_was() -> Res {
+    let mut f = Flow::start(None).await?;
+    f.select("a session row", |r| r.kind == Kind::Session).await;
+    f.key(KeyCode::Char('n'));
+    f.field("Name");
+    f.type_text("on-an-environment");
+    f.field("Environment");
+    f.choose_first().await;
+    let environment = f
+        .app
+        .form()
+        .and_then(|x| x.fields.iter().find(|x| x.key.label() == "Environment").map(|x| x.value.clone()))
+        .unwrap_or_default();
+    f.ctrl('s');
+    f.until("the review", |a| a.form().is_some_and(|x| matches!(x.stage, Stage::Review { .. }))).await;
+    let Some(Stage::Review { preview, .. }) = f.app.form().map(|x| x.stage.clone()) else {
+        panic!("a review")
+    };
+    assert_eq!(
+        preview.body["conf"]["spark.fabric.environmentDetails"],
+        format!("{{\"id\" : \"{environment}\"}}"),
+        "as the reference writes it"
+    );
+    assert!(preview.lakehouse.is_some(), "the review names the lakehouse");
+    let before = f.creates();
+    f.key(KeyCode::Char('y'));
+    f.until("the session", |a| a.message().is_some_and(|m| m.text.contains("is starting"))).await;
+    assert_eq!(f.creates(), before + 1);
+    assert_eq!(f.app.selected().map(|e| e.res.name.clone()).as_deref(), Some("on-an-environment"));
+
+    // R: a batch's own request, sent again as a new batch.
+    f.key(KeyCode::Char('2'));
+    let (id, name) = f
+        .select("a batch that says how it was submitted", |r| r.kind == Kind::Batch && !r.name.is_empty())
+        .await;
+    f.key(KeyCode::Char('R'));
+    f.until("its request", |a| a.form().is_some_and(|x| !matches!(x.stage, Stage::Loading(_)))).await;
+    if let Some(Stage::LoadFailed(why)) = f.app.form().map(|x| x.stage.clone()) {
+        panic!("batch {id} could not be read: {why}");
+    }
+    assert_eq!(f.app.form().map(|x| x.title()), Some(format!("Resubmit batch {id}")));
+    f.ctrl('s');
+    f.until("the review", |a| a.form().is_some_and(|x| matches!(x.stage, Stage::Review { .. }))).await;
+    let Some(Stage::Review { preview, .. }) = f.app.form().map(|x| x.stage.clone()) else {
+        panic!("a review")
+    };
+    assert_eq!(preview.body["name"], name.as_str(), "{}", preview.body);
+    let before = f.creates();
+    f.key(KeyCode::Char('y'));
+    f.until("the batch", |a| a.message().is_some_and(|m| m.text.contains("submitted"))).await;
+    assert_eq!(f.creates(), before + 1);
+    let selected = f.app.selected().map(|e| (e.res.id.clone(), e.res.name.clone()));
+    assert!(selected.as_ref().is_some_and(|(new, n)| *new != id && *n == name), "{selected:?}");
+    f.sim.shutdown().await;
+    Ok(())
+}
