@@ -47,24 +47,6 @@ async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::stateme
     }
 }
 
-/// A `[templates.NAME]` of the configuration in the domain's words.
-fn template(t: &crate::config::templates::Template) -> crate::domain::create::Template {
-    use crate::config::templates::TemplateKind;
-    use crate::domain::Kind;
-    crate::domain::create::Template {
-        name: t.name.clone(),
-        kind: match t.kind {
-            TemplateKind::Session => Kind::Session,
-            TemplateKind::Batch => Kind::Batch,
-            TemplateKind::Cluster => Kind::Cluster,
-            TemplateKind::Run => Kind::Run,
-        },
-        workspace: t.workspace.clone(),
-        lakehouse: t.lakehouse.clone(),
-        request: t.request.clone(),
-    }
-}
-
 pub async fn run(global: &GlobalArgs) -> CmdResult {
     // No device-code prompt here: it would scribble over the screen. A sign-in that needs the
     // user shows in its pane, with `sparkdeck doctor` (which prompts) as the fix.
@@ -92,7 +74,7 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
         .with_editor(saved_editor(&drafts))
-        .with_templates(ctx.settings.templates.iter().map(template).collect())
+        .with_templates(ctx.settings.templates.iter().map(crate::effects::create::template_of).collect())
         .with_form_memory(crate::effects::create::load_memory(&ctx.data_dir));
     let theme = Theme::by_name(match ctx.settings.ui.theme {
         ThemeName::Dark => "dark",

@@ -279,14 +279,39 @@ impl Creator {
     }
 }
 
-/// A template as the configuration file writes it.
-fn config_template(t: &Template) -> templates::Template {
-    let kind = match t.kind {
+/// A template's kind in the domain's words, and back in the configuration's.
+fn kind_of(k: TemplateKind) -> Kind {
+    match k {
+        TemplateKind::Session => Kind::Session,
+        TemplateKind::Batch => Kind::Batch,
+        TemplateKind::Cluster => Kind::Cluster,
+        TemplateKind::Run => Kind::Run,
+    }
+}
+
+fn template_kind(k: Kind) -> TemplateKind {
+    match k {
         Kind::Session => TemplateKind::Session,
         Kind::Batch => TemplateKind::Batch,
         Kind::Cluster => TemplateKind::Cluster,
         Kind::Run => TemplateKind::Run,
-    };
+    }
+}
+
+/// A `[templates.NAME]` of the configuration as the form takes it.
+pub fn template_of(t: &templates::Template) -> Template {
+    Template {
+        name: t.name.clone(),
+        kind: kind_of(t.kind),
+        workspace: t.workspace.clone(),
+        lakehouse: t.lakehouse.clone(),
+        request: t.request.clone(),
+    }
+}
+
+/// A template as the configuration file writes it.
+fn config_template(t: &Template) -> templates::Template {
+    let kind = template_kind(t.kind);
     templates::Template {
         name: t.name.clone(),
         kind,
