@@ -34,7 +34,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_sparkdeck");
 const FABRIC_TOKEN_VAR: &str = "SD_SOAK_FABRIC_TOKEN";
 
 /// About 55 % of requests fail, one way or another.
-const CHAOS: &str = "429=0.07,430=0.05,500=0.06,503=0.06,504=0.03,drop=0.05,html=0.04,malformed=0.03,\
+// The scripts first: at least one create's answer is surely lost after the work, however the
+// random draws fall in a short run (the no-double-create check must have something to check).
+const CHAOS: &str = "POST@/jobs/run-now:script=503-after,POST@/token/create:script=drop-after,429=0.07,430=0.05,500=0.06,503=0.06,504=0.03,drop=0.05,html=0.04,malformed=0.03,\
                      empty=0.03,error-body=0.03,expired=0.04,500-after=0.05,503-after=0.05,drop-after=0.04,\
                      html-after=0.03,stall-after=0.005,latency=150ms@0.25";
 
