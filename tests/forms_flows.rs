@@ -382,3 +382,38 @@ async fn a_session_on_an_environment_from_the_list_and_a_batch_resubmitted_as_it
     f.sim.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_local_file_or_another_workspaces_path_is_refused_with_nothing_sent() -> Res {
+    let mut f = Flow::start(None).await?;
+    f.key(KeyCode::Char('2'));
+    f.key(KeyCode::Char('n'));
+    f.until("the form", |a| a.form().is_some()).await;
+    f.field("File");
+    f.type_text("/no/such/dir/etl.py");
+    let before = f.creates();
+    f.ctrl('s');
+    f.until("the refusal", |a| a.form().is_some_and(|x| x.stage == Stage::Editing && x.error.is_some()))
+        .await;
+    let error = f.app.form().and_then(|x| x.error.clone()).unwrap_or_default();
+    assert!(error.contains("/no/such/dir/etl.py") && error.contains("nothing was sent"), "{error}");
+    f.key(KeyCode::End);
+    for _ in 0..40 {
+        f.key(KeyCode::Backspace);
+    }
+    f.type_text(
+        "abfss://00000000-0000-0000-0000-000000000000@onelake.dfs.fabric.microsoft.com/lh/Files/x.py",
+    );
+    f.ctrl('s');
+    f.until("the second refusal", |a| {
+        a.form().is_some_and(|x| {
+            x.stage == Stage::Editing && x.error.as_deref().is_some_and(|e| e.contains("abfss"))
+        })
+    })
+    .await;
+    let error = f.app.form().and_then(|x| x.error.clone()).unwrap_or_default();
+    assert!(error.contains("nothing was sent"), "{error}");
+    assert_eq!(f.creates(), before, "nothing was created");
+    f.sim.shutdown().await;
+    Ok(())
+}
