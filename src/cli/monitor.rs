@@ -70,12 +70,14 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let app_workspaces =
         workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
     let drafts = Drafts::in_data_dir(&ctx.data_dir);
+    let (form_memory, memory_problem) = crate::effects::create::load_memory(&ctx.data_dir);
+    ctx.warnings.extend(memory_problem);
     let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
         .with_editor(saved_editor(&drafts))
         .with_templates(ctx.settings.templates.iter().map(crate::effects::create::template_of).collect())
-        .with_form_memory(crate::effects::create::load_memory(&ctx.data_dir));
+        .with_form_memory(form_memory);
     let theme = Theme::by_name(match ctx.settings.ui.theme {
         ThemeName::Dark => "dark",
         ThemeName::Light => "light",

@@ -49,12 +49,27 @@ pub(super) struct Creator {
     tx: mpsc::Sender<Msg>,
 }
 
-/// What the form remembered last time (a missing or unreadable file: nothing).
-pub fn load_memory(data_dir: &Path) -> FormMemory {
-    std::fs::read(data_dir.join(MEMORY_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+/// What the form remembered last time: nothing when there is no file yet; when there is one
+/// that cannot be read, nothing and why (it is only a cache: the next create writes it anew).
+pub fn load_memory(data_dir: &Path) -> (FormMemory, Option<String>) {
+    let path = data_dir.join(MEMORY_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (FormMemory::default(), None),
+        Err(e) => return (FormMemory::default(), Some(format!("cannot read {}: {e}", path.display()))),
+    };
+    match serde_json::from_slice(&bytes) {
+        Ok(memory) => (memory, None),
+        Err(e) => {
+            let why = format!(
+                "{}:{}:{}: {e}; the New form starts without its last choices",
+                path.display(),
+                e.line(),
+                e.column()
+            );
+            (FormMemory::default(), Some(why))
+        }
+    }
 }
 
 fn send(tx: &mpsc::Sender<Msg>, msg: FormMsg) {
@@ -498,5 +513,30 @@ async fn create(
             let c = runs::submit(ws, &body).await.map_err(fail)?;
             Ok(made(Kind::Run, c, None, body))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_form_remembers_survives_a_write_and_a_broken_file_is_named() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        assert_eq!(load_memory(dir.path()), (FormMemory::default(), None), "no file yet: nothing to say");
+        let mut memory = FormMemory::default();
+        let cluster = crate::domain::create::NewCluster {
+            spark_version: Some("15.4.x-scala2.12".into()),
+            ..Default::default()
+        };
+        memory.note("adb", &NewItem::Cluster(cluster), None);
+        remember(&dir.path().join(MEMORY_FILE), &memory)?;
+        assert_eq!(load_memory(dir.path()), (memory, None));
+        std::fs::write(dir.path().join(MEMORY_FILE), "{\"workspaces\": [")?;
+        let (read, why) = load_memory(dir.path());
+        assert_eq!(read, FormMemory::default());
+        let why = why.unwrap_or_default();
+        assert!(why.contains("forms.json:1:") && why.ends_with("starts without its last choices"), "{why}");
+        Ok(())
     }
 }
