@@ -390,6 +390,15 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "  forms.json). ctrl-t starts from a [templates.NAME] of the config file; alt-t saves the form as one.",
             "ctrl-s shows the exact request and the workspace; y sends it once; the new item shows at once, selected.",
         ],
+        Scope::Review => &[
+            "This is exactly what is sent, to the workspace named above; the workspace has checked names, files,",
+            "  runtimes and node types. A local file is uploaded first (shown as Upload). y sends it once: a create",
+            "  whose answer is lost is never sent again; the message says what was found of it.",
+        ],
+        Scope::TypeName => &[
+            "A permanent delete cannot be undone: the cluster leaves every list and its configuration is gone.",
+            "Only a terminated cluster can be deleted so; type its name exactly (its id when it has none).",
+        ],
         Scope::Editor => &[
             "Editing: arrows, home/end, ctrl-u undo, ctrl-r redo, ctrl-k cuts to the end of the line, ctrl-y pastes.",
             "Shift + arrows select; F5 then runs only the selection.",
