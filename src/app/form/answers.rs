@@ -6,7 +6,7 @@ use crate::domain::request;
 
 use super::super::App;
 use super::super::msg::Effect;
-use super::{Choices, CreateEffect, CreatedItem, Failure, FormMsg, Stage, fields};
+use super::{Choices, CreateEffect, CreatedItem, Failure, FormMsg, Mode, Stage, fields};
 
 impl App {
     pub(in crate::app) fn on_form_msg(&mut self, msg: FormMsg) -> Vec<Effect> {
@@ -96,10 +96,14 @@ impl App {
     /// A create's outcome, whether or not its form is still open.
     pub(super) fn create_finished(&mut self, form: u64, result: Result<CreatedItem, Failure>) -> Vec<Effect> {
         let open = self.forms.form.as_ref().is_some_and(|f| f.id == form);
+        // Closed while it was being sent: it waits in `kept`.
+        let closed = !open && self.forms.kept.as_ref().is_some_and(|f| f.id == form);
         match result {
             Ok(created) => {
                 if open {
                     self.forms.form = None;
+                } else if closed {
+                    self.forms.kept = None;
                 }
                 let mut effects = Vec::new();
                 if let Ok(item) = request::item_from_spec(created.kind, &created.request)
@@ -111,10 +115,20 @@ impl App {
                 effects
             }
             Err(Failure::Refused(e)) => {
-                match self.forms.form.as_mut().filter(|_| open) {
-                    Some(f) => {
+                if open {
+                    if let Some(f) = self.forms.form.as_mut() {
                         f.stage = Stage::Editing;
                         f.error = Some(e);
+                    }
+                    return Vec::new();
+                }
+                match self.forms.kept.as_mut().filter(|_| closed) {
+                    Some(f) => {
+                        f.stage = Stage::Editing;
+                        f.error = Some(e.clone());
+                        let again =
+                            if f.mode == Mode::New { "n brings the form back" } else { "nothing was sent" };
+                        self.error(format!("{e} — {again}"));
                     }
                     None => self.error(e),
                 }
@@ -123,11 +137,11 @@ impl App {
             Err(Failure::MayExist(e)) => {
                 if open {
                     // Not sent again; kept, so the user decides after looking.
-                    self.forms.kept = self.forms.form.take().map(|mut f| {
-                        f.stage = Stage::Editing;
-                        f.error = Some(e.clone());
-                        f
-                    });
+                    self.forms.kept = self.forms.form.take();
+                }
+                if let Some(f) = self.forms.kept.as_mut().filter(|f| f.id == form) {
+                    f.stage = Stage::Editing;
+                    f.error = Some(e.clone());
                 }
                 self.error(e);
                 Vec::new()

@@ -48,7 +48,8 @@ impl App {
                 _ => {}
             },
             Stage::Sending(_) if command == Some(Command::Back) => {
-                self.forms.form = None;
+                // Kept until the answer: a refusal brings it back with `n`, nothing typed lost.
+                self.forms.kept = self.forms.form.take();
                 self.info("It is being sent; the outcome shows here when it comes.".into());
             }
             Stage::Checking if command == Some(Command::Back) => {

@@ -601,3 +601,47 @@ fn the_mouse_moves_nothing_under_an_open_form() {
     assert_eq!((app.pane(), app.focus()), (Pane::Batches, Scope::Form));
     assert_eq!(selected_name(&app).as_deref(), Some("nightly"));
 }
+
+#[test]
+fn a_form_closed_while_sending_comes_back_when_the_service_refuses() {
+    let mut app = batches_app();
+    app.update(key('n'));
+    fill(&mut app, FieldKey::File, "Files/etl.py");
+    app.update(ctrl('s'));
+    let id = form_id(&app);
+    form_msg(&mut app, FormMsg::Prepared { form: id, result: Ok(preview(json!({"file": "f"}))) });
+    app.update(key('y'));
+    app.update(code(KeyCode::Esc));
+    assert!(app.form().is_none());
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some("It is being sent; the outcome shows here when it comes.")
+    );
+    let refused = Failure::Refused("fabric-prod: 430 capacity full".into());
+    form_msg(&mut app, FormMsg::Finished { form: id, result: Err(refused) });
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some("fabric-prod: 430 capacity full — n brings the form back")
+    );
+    app.update(key('n'));
+    assert_eq!(value(&app, FieldKey::File), "Files/etl.py", "nothing typed is lost");
+    assert!(app.form().is_some_and(|f| f.stage == Stage::Editing));
+    // Closed while sending and created: nothing is kept.
+    app.update(ctrl('s'));
+    form_msg(&mut app, FormMsg::Prepared { form: id, result: Ok(preview(json!({"file": "f"}))) });
+    app.update(key('y'));
+    app.update(code(KeyCode::Esc));
+    let created = CreatedItem {
+        kind: Kind::Batch,
+        workspace: "fabric-prod".into(),
+        id: "9".into(),
+        name: None,
+        lakehouse: Some("sales_lh".into()),
+        request: json!({"file": "f"}),
+        edited: false,
+    };
+    form_msg(&mut app, FormMsg::Finished { form: id, result: Ok(created) });
+    assert_eq!(app.selected().map(|e| e.res.id.as_str()), Some("9"));
+    app.update(key('n'));
+    assert_eq!(value(&app, FieldKey::File), "", "a fresh form");
+}
