@@ -211,6 +211,8 @@ async fn a_cluster_from_the_form_is_created_once_and_a_bad_runtime_sends_nothing
         .await;
     let error = f.app.form().and_then(|x| x.error.clone()).unwrap_or_default();
     assert!(error.contains("99.9.x-nope-scala2.12") && error.contains("nothing was sent"), "{error}");
+    let marked = f.app.form().map(|x| (x.fields[x.focus].key.label(), x.fields[x.focus].error.is_some()));
+    assert_eq!(marked, Some(("Runtime", true)), "the field it names is marked and focused");
     assert_eq!(f.creates(), before + 1, "nothing more was created");
     f.sim.shutdown().await;
     Ok(())
@@ -397,6 +399,8 @@ async fn a_missing_local_file_or_another_workspaces_path_is_refused_with_nothing
         .await;
     let error = f.app.form().and_then(|x| x.error.clone()).unwrap_or_default();
     assert!(error.contains("/no/such/dir/etl.py") && error.contains("nothing was sent"), "{error}");
+    let marked = f.app.form().map(|x| (x.fields[x.focus].key.label(), x.fields[x.focus].error.is_some()));
+    assert_eq!(marked, Some(("File", true)));
     f.key(KeyCode::End);
     for _ in 0..40 {
         f.key(KeyCode::Backspace);

@@ -6,7 +6,24 @@ use crate::domain::request;
 
 use super::super::App;
 use super::super::msg::Effect;
-use super::{Choices, CreateEffect, CreatedItem, Failure, FormMsg, Mode, Stage, fields};
+use super::{Choices, CreateEffect, CreatedItem, Failure, Form, FormMsg, Mode, Stage, fields};
+
+impl Form {
+    /// The workspace's refusal under the fields, and the field it names marked and focused: the
+    /// one whose value it quotes ("unknown spark version \"x\"") or starts with ("x: no such
+    /// local file"). Short values are not matched: "2" is in too many texts.
+    fn refused(&mut self, why: String) {
+        let named = self.fields.iter().position(|f| {
+            let v = f.value.trim();
+            v.chars().count() >= 3 && (why.starts_with(&format!("{v}:")) || why.contains(&format!("{v:?}")))
+        });
+        if let Some(i) = named {
+            self.focus = i;
+            self.fields[i].error = Some("refused by the workspace (below)".into());
+        }
+        self.error = Some(why);
+    }
+}
 
 impl App {
     pub(in crate::app) fn on_form_msg(&mut self, msg: FormMsg) -> Vec<Effect> {
@@ -59,7 +76,7 @@ impl App {
                     }
                     Err(e) => {
                         f.stage = Stage::Editing;
-                        f.error = Some(e);
+                        f.refused(e);
                     }
                 }
             }
@@ -118,7 +135,7 @@ impl App {
                 if open {
                     if let Some(f) = self.forms.form.as_mut() {
                         f.stage = Stage::Editing;
-                        f.error = Some(e);
+                        f.refused(e);
                     }
                     return Vec::new();
                 }
