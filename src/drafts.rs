@@ -4,6 +4,8 @@
 //! - `draft.json`: the editor text and language, rewritten (atomically: a temporary file then a
 //!   rename) after every change, so a crash leaves either the old or the new text, never half.
 //!   A draft that cannot be read for any reason is moved aside, never over an earlier rescue.
+//! - `tabs.json`: every editor tab's text, language and target and the tab in front, written and
+//!   rescued the same way; without it (an older sparkdeck) `draft.json` is the one tab.
 //! - `history.jsonl`: one JSON line per statement run, appended; read back capped at
 //!   [`MAX_HISTORY`], skipping lines that do not read, and compacted (atomically) when the file
 //!   holds twice that.
@@ -59,6 +61,46 @@ pub struct History {
     pub problems: Vec<String>,
     /// For the user when lines other than torn appends were skipped or the file was rescued.
     pub notice: Option<String>,
+}
+
+/// Every editor tab's text, in order, the tab in front, and where each tab ran code: what
+/// `tabs.json` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Tabs {
+    #[serde(default)]
+    pub active: usize,
+    pub tabs: Vec<Draft>,
+    /// One per tab (missing ones: none chosen yet).
+    #[serde(default)]
+    pub targets: Vec<Option<Target>>,
+}
+
+/// Where a tab ran code: a workspace and a lakehouse, a Livy session or a cluster in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Target {
+    /// A REPL of sparkdeck's own in this lakehouse (by label; none: the first).
+    Lakehouse {
+        workspace: String,
+        lakehouse: Option<String>,
+    },
+    /// A REPL of sparkdeck's own in this lakehouse, in the session tagged `tag`.
+    Tagged {
+        workspace: String,
+        lakehouse: String,
+        tag: String,
+    },
+    Session {
+        workspace: String,
+        lakehouse: String,
+        id: String,
+        name: String,
+    },
+    Cluster {
+        workspace: String,
+        id: String,
+        name: String,
+    },
 }
 
 /// Where the files are.
@@ -125,6 +167,46 @@ impl Drafts {
         self.dir.join("draft.json")
     }
 
+    pub fn tabs_path(&self) -> PathBuf {
+        self.dir.join("tabs.json")
+    }
+
+    /// The saved tabs. Without a tabs file (a first start, or a draft from a sparkdeck without
+    /// tabs), the draft as the one tab. A tabs file that cannot be read is moved aside (as an
+    /// unreadable draft is) and reported; the caller starts with one empty tab.
+    pub fn load_tabs(&self) -> Result<Tabs, String> {
+        let path = self.tabs_path();
+        let why = match read_regular(&path, MAX_FILE_BYTES) {
+            Ok(None) => {
+                return self.load_draft().map(|draft| Tabs {
+                    active: 0,
+                    tabs: vec![draft],
+                    targets: Vec::new(),
+                });
+            }
+            Ok(Some(bytes)) => match std::str::from_utf8(&bytes)
+                .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
+                .and_then(|t| {
+                    serde_json::from_str::<Tabs>(t).map_err(|e| format!("not sparkdeck editor tabs ({e})"))
+                }) {
+                Ok(tabs) if tabs.tabs.is_empty() => {
+                    return Ok(Tabs { tabs: vec![Draft::default()], ..Tabs::default() });
+                }
+                Ok(tabs) => return Ok(Tabs { active: tabs.active.min(tabs.tabs.len() - 1), ..tabs }),
+                Err(why) => why,
+            },
+            Err(why) => why,
+        };
+        Err(rescued(&path, &why, "starting with one empty tab"))
+    }
+
+    /// Replace the tabs file atomically.
+    pub fn save_tabs(&self, tabs: &Tabs) -> io::Result<()> {
+        self.ensure_dir()?;
+        let bytes = serde_json::to_vec(tabs).map_err(io::Error::other)?;
+        self.replace(&self.tabs_path(), &bytes)
+    }
+
     pub fn history_path(&self) -> PathBuf {
         self.dir.join("history.jsonl")
     }
@@ -144,13 +226,7 @@ impl Drafts {
             },
             Err(why) => why,
         };
-        // If it cannot be moved, the directory is not writable: saving fails too, so the file
-        // is still not overwritten.
-        let kept = match rescue(&path) {
-            Ok(aside) => format!("it was moved to {}", aside.display()),
-            Err(e) => format!("it could not be moved aside ({e}) and is left in place"),
-        };
-        Err(format!("{}: {why}; {kept}; starting with an empty editor", path.display()))
+        Err(rescued(&path, &why, "starting with an empty editor"))
     }
 
     /// Replace the draft atomically.
@@ -344,6 +420,17 @@ fn read_tail(path: &Path, max: u64) -> Result<Option<(Vec<u8>, bool)>, String> {
     }
 }
 
+/// Move the unreadable file `path` aside and say so: why it did not read, where it went, and
+/// what happens `then`. If it cannot be moved, the directory is not writable: saving fails
+/// too, so the file is still not overwritten.
+fn rescued(path: &Path, why: &str, then: &str) -> String {
+    let kept = match rescue(path) {
+        Ok(aside) => format!("it was moved to {}", aside.display()),
+        Err(e) => format!("it could not be moved aside ({e}) and is left in place"),
+    };
+    format!("{}: {why}; {kept}; {then}", path.display())
+}
+
 /// Move `path` to the first free `<name>.unreadable.N`. A hard link then an unlink never
 /// replaces an earlier rescue (a rename would); what cannot be linked (a directory, a file
 /// system without links) is renamed to a name checked free.
@@ -381,6 +468,32 @@ fn private(options: &mut OpenOptions) -> &mut OpenOptions {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tabs_round_trip_and_an_old_draft_is_the_first_tab() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let drafts = Drafts::in_data_dir(dir.path());
+        let old = Draft { language: Language::Sql, text: "SELECT 1".into() };
+        drafts.save_draft(&old)?;
+        assert_eq!(drafts.load_tabs(), Ok(Tabs { active: 0, tabs: vec![old.clone()], targets: Vec::new() }));
+        let cluster = Target::Cluster { workspace: "adb".into(), id: "0101".into(), name: "etl".into() };
+        let tabs = Tabs {
+            active: 1,
+            tabs: vec![old, Draft { language: Language::R, text: "x <- 1".into() }],
+            targets: vec![None, Some(cluster)],
+        };
+        drafts.save_tabs(&tabs)?;
+        assert_eq!(drafts.load_tabs(), Ok(tabs));
+        fs::write(drafts.tabs_path(), "[")?;
+        assert!(drafts.load_tabs().is_err_and(|e| e.contains("tabs.json.unreadable.1")), "rescued");
+        assert_eq!(fs::read_to_string(dir.path().join("editor/tabs.json.unreadable.1"))?, "[");
+        assert_eq!(
+            drafts.load_tabs().map(|t| t.tabs[0].text.clone()),
+            Ok("SELECT 1".into()),
+            "back to the draft"
+        );
+        Ok(())
+    }
+
     use super::*;
 
     fn entry(i: usize) -> HistoryEntry {

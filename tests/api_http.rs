@@ -993,6 +993,7 @@ async fn an_action_on_a_row_goes_straight_to_its_lakehouse() {
             monitor,
             onelake: sparkdeck::api::OneLakeClient::new(fake_ep(&fake, ApiKind::Fabric), "ws1")
                 .unwrap_or_else(|e| panic!("{e}")),
+            repl: Default::default(),
         }))),
     };
     let session = |lakehouse: Option<&str>| Target {

@@ -376,7 +376,26 @@ async fn exec_runs_code_once_prints_its_output_and_gives_back_what_it_acquired()
             "json",
         ])
         .await;
-    assert_eq!(out.json()["output"]["rows"][0][0], "7", "{}", out.stderr);
+    // Numbers stay numbers, and the column types come along.
+    let doc = out.json();
+    assert_eq!(doc["output"]["rows"][0][0], serde_json::json!(7), "{}", out.stderr);
+    assert_eq!(doc["output"]["columns"], serde_json::json!(["seven"]));
+    assert!(doc["output"]["column_types"][0].is_string(), "{doc}");
+    // CSV, quoted where needed.
+    let out = h
+        .run(&[
+            "sessions",
+            "exec",
+            "--workspace",
+            &fabric,
+            "-l",
+            "sql",
+            "-o",
+            "csv",
+            "SELECT 1 AS n, 'a,b' AS s",
+        ])
+        .await;
+    assert_eq!((out.code, out.stdout.as_str()), (Some(0), "n,s\n1,\"a,b\"\n"), "{}", out.stderr);
     // The lakehouse by its id as well as its name; an unknown one is named in the error.
     let lakehouse = h.sim.shared().fabric().demo_workspaces()[0].lakehouses[0].0.clone();
     let out =
@@ -394,8 +413,8 @@ async fn exec_runs_code_once_prints_its_output_and_gives_back_what_it_acquired()
     // On a running Databricks cluster, in an execution context destroyed afterwards.
     let dbx = h.sim.shared().databricks().demo_workspaces(h.sim.base_url())[0].name.clone();
     let cluster = text(&h.first("clusters", &dbx, "ready").await, "id");
-    let out =
-        h.run(&["clusters", "exec", &cluster, "--workspace", &dbx, "-l", "sql", "SELECT 2 AS two"]).await;
+    // Found by its id, as `get` finds it: no --workspace needed with two Databricks workspaces.
+    let out = h.run(&["clusters", "exec", &cluster, "-l", "sql", "SELECT 2 AS two"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout.lines().map(str::trim).collect::<Vec<_>>(), ["two", "2"]);
     let open: usize = h
@@ -410,5 +429,5 @@ async fn exec_runs_code_once_prints_its_output_and_gives_back_what_it_acquired()
     assert_eq!(open, 0, "the context was destroyed");
     let out = h.run(&["clusters", "exec", "no-such-cluster", "--workspace", &dbx, "print(1)"]).await;
     assert_eq!(out.code, Some(1));
-    assert!(out.stderr.contains("Cluster no-such-cluster does not exist"), "{}", out.stderr);
+    assert!(out.stderr.contains("no cluster with id \"no-such-cluster\" found"), "{}", out.stderr);
 }

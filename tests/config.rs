@@ -293,6 +293,18 @@ fn every_invalid_fixture_names_file_line_key_and_fix() {
         ),
         ("bad_lakehouse.toml", 5, "fabric.lakehouses.id", &["is not a GUID"]),
         (
+            "repl_unknown_key.toml",
+            6,
+            "fabric.repl.executer_memory",
+            &["unknown key `executer_memory`", "executor_memory"],
+        ),
+        (
+            "repl_bad_environment.toml",
+            1,
+            "fabric.repl.environment",
+            &["`prod-env` is not a GUID", "environment's id"],
+        ),
+        (
             "unknown_method.toml",
             3,
             "fabric.auth.method",

@@ -54,6 +54,7 @@ fn fabric(fake: &Fake) -> Workspace {
             monitor: sparkdeck::api::livy::FabricMonitor::new(e.clone(), WS_ID)
                 .unwrap_or_else(|e| panic!("{e}")),
             onelake: OneLakeClient::new(e, WS_ID).unwrap_or_else(|e| panic!("{e}")),
+            repl: Default::default(),
         }))),
     }
 }

@@ -140,7 +140,8 @@ fn the_monitor_rescues_a_draft_that_is_not_utf8_before_the_first_keystroke() {
     let screen = t.wait_for("not UTF-8 text");
     assert!(screen.contains("it was moved to"), "{screen}");
     t.keys(&["-l", "x"]);
-    let draft = editor.join("draft.json");
+    // The editor's tabs are saved in tabs.json (the rescued draft stays where it was moved).
+    let draft = editor.join("tabs.json");
     let start = Instant::now();
     while std::fs::read_to_string(&draft).map(|d| !d.contains("\"text\":\"x\"")).unwrap_or(true) {
         assert!(start.elapsed() < Duration::from_secs(20), "the new draft was never saved");
@@ -149,7 +150,7 @@ fn the_monitor_rescues_a_draft_that_is_not_utf8_before_the_first_keystroke() {
     assert_eq!(std::fs::read(editor.join("draft.json.unreadable.1")).unwrap_or_default(), latin1);
     t.keys(&["Escape"]);
     // An Escape followed at once by q reads as Alt-q: let the editor close first.
-    t.wait_until("the editor to close", |s| !s.contains("Editor ·"));
+    t.wait_until("the editor to close", |s| !s.contains("ctrl-t new tab"));
     t.keys(&["q"]);
     t.wait_for("exit=0");
 }

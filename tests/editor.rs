@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sparkdeck::app::{self, App, Editor, Msg};
+use sparkdeck::app::{self, App, Console, Msg};
 use sparkdeck::auth::AuthContext;
 use sparkdeck::config::PollSettings;
 use sparkdeck::domain::statement::Output;
@@ -93,18 +93,29 @@ impl Stack {
 
     /// With the simulator injecting `faults` (see `sparkdeck sim --faults`).
     async fn start_with(faults: &str) -> Result<Stack, Box<dyn std::error::Error>> {
+        Stack::start_configured(faults, |_| {}).await
+    }
+
+    /// With the demo configuration changed by `change`.
+    async fn start_configured(
+        faults: &str,
+        change: impl FnOnce(&mut sparkdeck::config::LoadedConfig),
+    ) -> Result<Stack, Box<dyn std::error::Error>> {
         let faults = sparkdeck::sim::FaultSpec::parse(faults)?;
         let opts = SimOptions { speed: 200.0, faults, ..SimOptions::default() };
         let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await?;
         let data = tempfile::tempdir()?;
         let http = sparkdeck::api::http::client()?;
-        let config = sparkdeck::cli::demo::demo_config(&sim);
+        let mut config = sparkdeck::cli::demo::demo_config(&sim);
+        change(&mut config);
         let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
         let kept = workspaces.clone();
         let drafts = Drafts::in_data_dir(data.path());
         let app_workspaces =
             workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
-        let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC).with_editor(Editor::default());
+        let app = App::new(app_workspaces, Timestamp::now(), TimeZone::UTC)
+            .with_console(Console::default())
+            .with_targets(sparkdeck::cli::monitor::targets(&workspaces));
         let (tx, rx) = mpsc::channel::<Msg>(256);
         let mut runner = Runner::start(workspaces, PollSettings::default(), drafts.clone(), tx);
         let (keys, input) = input_channel::unbounded();
@@ -155,15 +166,21 @@ struct Ended {
     _data: tempfile::TempDir,
 }
 
-/// ctrl-a ctrl-k on each line from the last up: an empty editor.
-fn clear(screen: &Screen, lines: usize) {
-    for i in 0..lines {
-        screen.press(KeyCode::Char('a'), KeyModifiers::CONTROL);
-        screen.press(KeyCode::Char('k'), KeyModifiers::CONTROL);
-        if i + 1 < lines {
-            screen.press(KeyCode::Char('h'), KeyModifiers::CONTROL);
+impl Ended {
+    /// Give back the REPLs the app held, as quitting the monitor does, and stop the simulator.
+    async fn release_and_stop(self) -> TestResult {
+        for repl in &self.app.console().quit_plan().0 {
+            let ws = self.workspaces.iter().find(|w| w.name == repl.workspace()).ok_or("workspace")?;
+            statements::release(ws, repl).await?;
         }
+        self.sim.shutdown().await;
+        Ok(())
     }
+}
+
+/// ctrl-l: an empty editor.
+fn clear(screen: &Screen, _lines: usize) {
+    screen.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,7 +189,7 @@ async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_s
     let fabric = stack.named(sparkdeck::domain::Service::Fabric);
     let screen = &mut stack.screen;
     screen.type_text(&format!(":editor {fabric}\n"));
-    screen.frame_with(&["Editor · ", "no session yet: F5 starts one"]).await;
+    screen.frame_with(&["ctrl-t new tab", "no session yet: F5 starts one"]).await;
     // Python: a value and a printed line, in a REPL acquired on the first run.
     screen.type_text("x = 21\nprint(x * 2)");
     screen.key(KeyCode::F(5));
@@ -191,7 +208,7 @@ async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_s
     screen.type_text("SELECT 7 AS answer, 'seven' AS word");
     screen.key(KeyCode::F(5));
     let frame = screen.frame_with(&["[3] SQL ok", "answer │ word", "(1 row)"]).await;
-    assert!(frame.contains("7      │ seven"), "{frame}");
+    assert!(frame.contains("     7 │ seven"), "numbers right-aligned: {frame}");
 
     // What the simulator holds: the three statements in the REPL.
     let ended = stack.quit().await?;
@@ -200,17 +217,18 @@ async fn code_runs_in_a_high_concurrency_repl_and_its_output_tables_and_errors_s
     let ws = ended.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
     let (_, third) = statements::read(ws, &repl, "2").await?;
     let Some(Output::Table(table)) = third else { panic!("a table: {third:?}") };
-    assert_eq!(table.rows, [["7", "seven"]]);
+    assert_eq!(table.text_rows(), [["7", "seven"]]);
+    assert!(table.rows[0][0].is_number(), "numbers stay numbers: {table:?}");
     // The draft and the history are on disk.
     // (Written off the loop's thread, newest text first in line: give the writer a moment.)
     let want = "SELECT 7 AS answer, 'seven' AS word".to_string();
     for _ in 0..50 {
-        if drafts.load_draft().is_ok_and(|d| d.text == want) {
+        if drafts.load_tabs().is_ok_and(|t| t.tabs[0].text == want) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(drafts.load_draft().map(|d| d.text), Ok(want));
+    assert_eq!(drafts.load_tabs().map(|t| t.tabs[0].text.clone()), Ok(want));
     let history: Vec<String> = drafts.load_history().into_iter().map(|h| h.code).collect();
     assert_eq!(history.len(), 3, "{history:?}");
     assert_eq!(history[0], "x = 21\nprint(x * 2)");
@@ -234,7 +252,7 @@ async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() ->
     let frame = screen.frame_with(&["filter RUNNING", "▶ "]).await;
     assert!(frame.contains("RUNNING"), "{frame}");
     screen.key(KeyCode::Char('e'));
-    screen.frame_with(&["Editor · ", "/ cluster ", "no execution context yet"]).await;
+    screen.frame_with(&["ctrl-t new tab", "/ cluster ", "no execution context yet"]).await;
     screen.type_text("x = 6\nprint(x * 7)");
     screen.key(KeyCode::F(5));
     let frame = screen.frame_with(&["[1] PySpark ok", "context "]).await;
@@ -350,6 +368,135 @@ async fn a_capacity_refusal_is_shown_precisely_the_next_run_tries_again_and_f8_c
     assert!(!frame.contains("[3] PySpark running"), "{frame}");
     let ended = stack.quit().await?;
     assert_eq!(ended.app.editor().runs.len(), 3);
+    ended.sim.shutdown().await;
+    Ok(())
+}
+
+/// Alt + a key, as terminals send it.
+fn alt(screen: &Screen, c: char) {
+    screen.press(KeyCode::Char(c), KeyModifiers::ALT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_on_different_targets_run_at_once_and_a_result_exports_with_its_types() -> TestResult {
+    let mut stack = Stack::start().await?;
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
+    let out = tempfile::tempdir()?;
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    screen.frame_with(&["ctrl-t new tab", "no session yet"]).await;
+    // Tab 1: a long statement in a Fabric high-concurrency REPL (600 simulated seconds).
+    screen.type_text("import time; time.sleep(600); print('slept')");
+    screen.key(KeyCode::F(5));
+    screen.frame_with(&["[1] PySpark running"]).await;
+    // Tab 2, moved with the picker to a running Databricks cluster.
+    screen.press(KeyCode::Char('t'), KeyModifiers::CONTROL);
+    screen.press(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    screen.type_text("cluster running");
+    screen.frame_with(&["Where this tab runs code", "an execution context · RUNNING"]).await;
+    screen.key(KeyCode::Enter);
+    screen.frame_with(&["2 adb-", "/ cluster ", "no execution context yet"]).await;
+    screen.type_text("spark.range(5).count()");
+    screen.key(KeyCode::F(5));
+    // Tab 2's answer while tab 1's statement still runs: its tab shows a spinner.
+    let frame = screen.frame_with(&["[2] PySpark ok", "   5"]).await;
+    let tab_bar =
+        frame.lines().find(|l| l.contains(" 1 ") && l.contains("│ 2 adb-")).unwrap_or_default().to_string();
+    assert!(
+        ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"].iter().any(|s| tab_bar
+            .split('│')
+            .next()
+            .unwrap_or("")
+            .contains(s)),
+        "tab 1 still runs: {tab_bar}"
+    );
+    assert!(
+        frame.contains("· adb-") && frame.contains("/ cluster "),
+        "the output says where it ran: {frame}"
+    );
+    // Back in tab 1: a typed table, exported as JSON and CSV.
+    alt(screen, '1');
+    screen.frame_with(&["[1] PySpark ok", "slept"]).await;
+    screen.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
+    screen.type_text("%%sql\nSELECT region, COUNT(*) AS orders, ROUND(SUM(quantity * unit_price), 2) AS revenue FROM sales GROUP BY region ORDER BY region");
+    screen.key(KeyCode::F(5));
+    screen.frame_with(&["[3] SQL ok", "region", "orders"]).await;
+    let json = out.path().join("by region.json");
+    alt(screen, ':');
+    screen.type_text(&format!("export {}\n", json.display()));
+    screen.frame_with(&["Exported", "rows to"]).await;
+    let csv = out.path().join("by_region.csv");
+    alt(screen, ':');
+    screen.type_text(&format!("export {}\n", csv.display()));
+    screen.frame_with(&["Exported", "by_region.csv"]).await;
+    let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json)?)?;
+    let first = &rows[0];
+    assert!(
+        first["region"].is_string() && first["orders"].is_u64() && first["revenue"].is_number(),
+        "{rows}"
+    );
+    let text = std::fs::read_to_string(&csv)?;
+    assert!(text.starts_with("region,orders,revenue\n"), "{text}");
+    assert_eq!(text.lines().count(), rows.as_array().map_or(0, Vec::len) + 1);
+    // Both tabs' texts are on disk.
+    let ended = stack.quit().await?;
+    let tabs = ended.drafts.load_tabs().map_err(|e| e.to_string())?;
+    assert_eq!(tabs.tabs.len(), 2);
+    assert_eq!(tabs.tabs[1].text, "spark.range(5).count()");
+    // Both REPLs are given back on quit.
+    let (release, left) = ended.app.console().quit_plan();
+    assert_eq!((release.len(), left.len()), (2, 0), "{release:?} {left:?}");
+    ended.release_and_stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_submit_says_why_and_f5_sends_it_again_while_a_5xx_status_read_is_retried() -> TestResult {
+    // The first statement POST fails with a 500 (never re-sent by itself: it may have run), and
+    // the first status reads answer 500 (reads are safe to repeat, so they are retried).
+    let mut stack =
+        Stack::start_with("POST@/repls/:script=500+ok,GET@/statements/:script=500+500+ok").await?;
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    screen.frame_with(&["ctrl-t new tab", "no session yet"]).await;
+    screen.type_text("print(6 * 7)");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark not sent", "F5 sends it again"]).await;
+    assert!(frame.contains("500"), "the reason: {frame}");
+    screen.key(KeyCode::F(5));
+    let frame = screen.frame_with(&["[1] PySpark ok", "   42"]).await;
+    assert!(!frame.contains("[2]"), "the same run, sent again: {frame}");
+    stack.quit().await?.release_and_stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lakehouse_configured_by_its_id_is_named_as_fabric_names_it() -> TestResult {
+    // Every lakehouse configured by id alone, as `lakehouses = ["<guid>"]` does.
+    let mut stack = Stack::start_configured("", |config| {
+        for ws in &mut config.fabric {
+            for lh in &mut ws.lakehouses {
+                lh.name = None;
+            }
+        }
+    })
+    .await?;
+    let fabric = stack.named(sparkdeck::domain::Service::Fabric);
+    let (id, name) = stack.sim.shared().fabric().demo_workspaces()[0].lakehouses[0].clone();
+    let ws = stack.workspaces.iter().find(|w| w.name == fabric).ok_or("workspace")?;
+    assert!(statements::has_unnamed_lakehouses(ws));
+    let names = statements::lakehouse_names(ws).await?;
+    assert!(names.contains(&(id.clone(), name.clone())), "{names:?}");
+    // The editor's title and the picker show the name, never the GUID.
+    let screen = &mut stack.screen;
+    screen.type_text(&format!(":editor {fabric}\n"));
+    let frame = screen.frame_with(&["ctrl-t new tab", &format!("{fabric} / {name}")]).await;
+    assert!(!frame.contains(&id), "{frame}");
+    screen.press(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    let frame = screen.frame_with(&["Where this tab runs code", &format!("●{fabric}")]).await;
+    assert!(frame.contains(&name) && !frame.contains(&id), "{frame}");
+    let ended = stack.quit().await?;
     ended.sim.shutdown().await;
     Ok(())
 }

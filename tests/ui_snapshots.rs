@@ -222,7 +222,7 @@ fn a_watched_run_is_marked_and_the_status_line_says_so() {
 /// The editor on fabric-prod after three runs (a text, a table, an error) and a fourth waiting.
 fn editor_with_outputs() -> App {
     use sparkdeck::app::StatementUpdate as U;
-    use sparkdeck::domain::statement::{Output, Phase, Repl, Table};
+    use sparkdeck::domain::statement::{Column, Output, Phase, Repl, Table};
     let mut app = pane(Pane::Sessions);
     keys(&mut app, ":editor fabric-prod");
     press(&mut app, KeyCode::Enter);
@@ -247,8 +247,8 @@ fn editor_with_outputs() -> App {
     press(&mut app, KeyCode::F(2));
     press(&mut app, KeyCode::F(5));
     let table = Table {
-        columns: vec!["region".into(), "revenue".into()],
-        rows: vec![vec!["EMEA".into(), "1200.5".into()], vec!["APAC".into(), "980".into()]],
+        columns: vec![Column::new("region", Some("string")), Column::new("revenue", Some("double"))],
+        rows: vec![vec!["EMEA".into(), number(1200.5)], vec!["APAC".into(), number(980.0)]],
         dropped_rows: 0,
     };
     app.update(Msg::Statement { seq: 2, update: U::Accepted("1".into()) });
@@ -263,8 +263,113 @@ fn editor_with_outputs() -> App {
     app.update(Msg::Statement { seq: 3, update: U::Finished(Phase::Done, Some(error)) });
     press(&mut app, KeyCode::F(5));
     app.update(Msg::Statement { seq: 4, update: U::Accepted("3".into()) });
-    app.update(Msg::Statement { seq: 4, update: U::Phase(Phase::Running) });
+    app.update(Msg::Statement { seq: 4, update: U::Phase(Phase::Running, Some(40)) });
     app
+}
+
+fn number(n: f64) -> sparkdeck::domain::statement::Cell {
+    sparkdeck::domain::statement::Cell::Number(serde_json::Number::from_f64(n).unwrap_or(0.into()))
+}
+
+const BIG: (u16, u16) = (160, 45);
+
+/// The editor with highlighted Python cells and, below, a typed 200-row result table.
+fn editor_with_code_and_a_grid() -> App {
+    use sparkdeck::app::StatementUpdate as U;
+    use sparkdeck::domain::statement::{Cell, Column, Output, Phase, Repl, Table};
+    // The lakehouses configured for fabric-dev, and what its REPLs are acquired with.
+    let targets = sparkdeck::app::Targets::default().with_fabric(
+        "fabric-dev",
+        vec!["lh".into(), "lh_marketing".into()],
+        "tag sparkdeck · environment 6d1a9c2e · 2 conf keys".into(),
+    );
+    let mut app = pane(Pane::Sessions).with_targets(targets);
+    keys(&mut app, ":editor fabric-dev");
+    press(&mut app, KeyCode::Enter);
+    for line in [
+        "# %% load",
+        "from pyspark.sql import functions as F",
+        "df = spark.table('sales')  # the demo table",
+        "# %% totals",
+        "%%sql",
+        "SELECT region, COUNT(*) AS orders, SUM(amount) AS revenue FROM sales GROUP BY region",
+    ] {
+        keys(&mut app, line);
+        press(&mut app, KeyCode::Enter);
+    }
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::F(5));
+    let repl = Repl::Livy {
+        workspace: "fabric-dev".into(),
+        lakehouse: "lh".into(),
+        hc_id: "hc".into(),
+        session_id: "5f1c2a90".into(),
+        repl_id: "0c0ffee0".into(),
+    };
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl) });
+    let regions = ["EMEA", "APAC", "AMER", "LATAM"];
+    let table = Table {
+        columns: vec![
+            Column::new("region", Some("string")),
+            Column::new("orders", Some("bigint")),
+            Column::new("revenue", Some("double")),
+            Column::new("best_customer_with_a_long_name", Some("string")),
+            Column::new("last_order", Some("timestamp")),
+        ],
+        rows: (0..200)
+            .map(|i| {
+                vec![
+                    Cell::Text(format!("{}-{i}", regions[i % 4])),
+                    Cell::Number((i as u64 * 37 % 1000).into()),
+                    number(i as f64 * 123.25),
+                    if i % 5 == 0 { Cell::Null } else { Cell::Text(format!("Contoso Customer Number {i}")) },
+                    Cell::Text(format!("2026-11-{:02}T10:00:00Z", i % 28 + 1)),
+                ]
+            })
+            .collect(),
+        dropped_rows: 0,
+    };
+    app.update(Msg::Statement { seq: 1, update: U::Accepted("0".into()) });
+    app.update(Msg::Statement { seq: 1, update: U::Finished(Phase::Done, Some(Output::Table(table))) });
+    app
+}
+
+#[test]
+fn editor_highlighted_code_and_a_typed_grid_at_80x24_and_160x45() {
+    let mut app = editor_with_code_and_a_grid();
+    let terminal = draw(&mut app, BIG);
+    assert_snapshot!("editor_code_grid_160x45", terminal.backend());
+    // The colours are the highlighting: a keyword, a string and a comment in the theme's colours.
+    let theme = Theme::dark();
+    let buffer = terminal.backend().buffer();
+    let find = |needle: &str| -> Option<(u16, u16)> {
+        (0..buffer.area.height).find_map(|y| {
+            let row: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+            row.find(needle).map(|at| (row[..at].chars().count() as u16, y))
+        })
+    };
+    let fg = |needle: &str| find(needle).map(|(x, y)| buffer[(x, y)].fg);
+    assert_eq!(fg("from pyspark"), theme.json_key.fg, "keyword");
+    assert_eq!(fg("'sales'"), theme.json_string.fg, "string");
+    assert_eq!(fg("# the demo table"), theme.muted.fg, "comment");
+    assert_snapshot!("editor_code_grid_80x24", draw(&mut app, NARROW).backend());
+    // Scrolled sideways by a column, then full screen.
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::ALT)));
+    assert_snapshot!("editor_grid_scrolled_80x24", draw(&mut app, NARROW).backend());
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::ALT)));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Right);
+    }
+    assert_snapshot!("editor_grid_full_screen_160x45", draw(&mut app, BIG).backend());
+    assert_snapshot!("editor_grid_full_screen_80x24", draw(&mut app, NARROW).backend());
+}
+
+#[test]
+fn the_target_picker_lists_lakehouses_sessions_and_clusters() {
+    let mut app = editor_with_code_and_a_grid();
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL)));
+    assert_snapshot!("editor_target_picker", draw(&mut app, WIDE).backend());
 }
 
 #[test]

@@ -3,8 +3,10 @@
 use super::pane::Pane;
 
 /// Command names offered by completion, in the order shown.
-pub const COMMANDS: &[&str] =
-    &["sessions", "batches", "clusters", "runs", "all", "ws", "editor", "help", "quit"];
+pub const COMMANDS: &[&str] = &[
+    "sessions", "batches", "clusters", "runs", "all", "ws", "editor", "open", "save", "export", "help",
+    "quit",
+];
 
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,13 +16,18 @@ pub enum Cmd {
     Workspace(Option<String>),
     /// `:editor [WORKSPACE]`: the statement editor.
     Editor(Option<String>),
+    /// `:open PATH`, `:save PATH`: the editor tab's text from / to a file.
+    Open(String),
+    Save(String),
+    /// `:export PATH.csv|.json`: the newest result table (or the one open full screen).
+    Export(String),
     Help,
     Quit,
     Nothing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown command :{0} (try :sessions :batches :clusters :runs :all :ws NAME :editor :q)")]
+#[error("{0}")]
 pub struct UnknownCommand(String);
 
 pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
@@ -35,9 +42,20 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "all" => Cmd::Show(Pane::All),
         "ws" | "workspace" => Cmd::Workspace(Some(arg).filter(|a| !a.is_empty())),
         "editor" | "edit" | "e" => Cmd::Editor(Some(arg).filter(|a| !a.is_empty())),
+        "open" | "o" | "save" | "w" | "export" if arg.is_empty() => {
+            return Err(UnknownCommand(format!(":{head} needs a path (:{head} PATH)")));
+        }
+        "open" | "o" => Cmd::Open(arg),
+        "save" | "w" => Cmd::Save(arg),
+        "export" => Cmd::Export(arg),
         "help" | "h" => Cmd::Help,
         "q" | "q!" | "quit" | "exit" => Cmd::Quit,
-        _ => return Err(UnknownCommand(line.trim().to_string())),
+        _ => {
+            return Err(UnknownCommand(format!(
+                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :editor :open :save :export :q)",
+                line.trim()
+            )));
+        }
     };
     Ok(cmd)
 }
@@ -96,6 +114,10 @@ mod tests {
             vec!["ws adb-dev", "ws adb-prod"]
         );
         assert_eq!(common_prefix(&candidates("ws a", &["adb-dev", "adb-prod"])), "ws adb-");
-        assert_eq!(common_prefix(&candidates("s", &[])), "sessions");
+        assert_eq!(common_prefix(&candidates("se", &[])), "sessions");
+        assert_eq!(candidates("s", &[]), vec!["sessions", "save"]);
+        assert_eq!(parse("open ~/q.sql"), Ok(Cmd::Open("~/q.sql".into())));
+        assert_eq!(parse("export out/a b.csv"), Ok(Cmd::Export("out/a b.csv".into())));
+        assert!(parse("save").is_err_and(|e| e.to_string().contains(":save needs a path")));
     }
 }

@@ -36,12 +36,12 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
-pub use editor::{Editor, ReplState, Run, RunState};
+pub use editor::{Console, Editor, Picker, ReplState, Run, RunState, Targets};
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
 pub use message::{Level, Message};
-pub use msg::{Effect, Msg, StatementUpdate};
+pub use msg::{Edited, Effect, Msg, StatementUpdate};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
 pub use store::{Entry, PollError, Slot, WorkspaceRef, WorkspaceState};
@@ -85,8 +85,10 @@ pub struct App {
     watched: Vec<Target>,
     /// The latest state change seen; the clock runs until its flash is over.
     last_change: Option<Timestamp>,
-    /// The statement editor (kept while closed: its text, REPL and outputs).
-    editor: editor::Editor,
+    /// The statement editor (kept while closed: its tabs with their text, REPLs and outputs).
+    console: editor::Console,
+    /// Where code can run beyond the rows: the lakehouses configured per Fabric workspace.
+    targets: editor::Targets,
     /// The editor is on screen.
     editing: bool,
     /// What the pollers were last told is on screen (`Effect::SetVisible`).
@@ -118,21 +120,34 @@ impl App {
             keymap: Default::default(),
             watched: Vec::new(),
             last_change: None,
-            editor: editor::Editor::default(),
+            console: editor::Console::default(),
+            targets: editor::Targets::default(),
             editing: false,
             told_visible: None,
             dirty: true,
         }
     }
 
-    /// Start with this editor (the saved draft and history).
-    pub fn with_editor(mut self, editor: editor::Editor) -> App {
-        self.editor = editor;
+    /// Start with this editor (the saved tabs and history).
+    pub fn with_console(mut self, console: editor::Console) -> App {
+        self.console = console;
         self
     }
 
+    /// Where the editor can run code besides the rows (the configured lakehouses).
+    pub fn with_targets(mut self, targets: editor::Targets) -> App {
+        self.targets = targets;
+        self
+    }
+
+    /// The editor's tab in front.
     pub fn editor(&self) -> &editor::Editor {
-        &self.editor
+        self.console.tab()
+    }
+
+    /// The editor: its tabs and shared history.
+    pub fn console(&self) -> &editor::Console {
+        &self.console
     }
 
     /// Whether the statement editor is on screen.
@@ -179,7 +194,7 @@ impl App {
     /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         (self.pane_on_screen() && self.live_on_screen())
-            || (self.editing && (self.editor.is_busy() || self.editor.idle_timeout_at().is_some()))
+            || (self.editing && (self.console.is_busy() || self.editor().idle_timeout_at().is_some()))
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }
@@ -353,14 +368,21 @@ impl App {
     /// `Effect::SetVisible` when what is on screen differs from what the pollers were last
     /// told: the focused pane's workspaces × kinds, or nothing while the pane is covered (its
     /// pollers then keep only the header counts fresh, at the slow pace).
+    /// While the editor's target picker is open, it offers every workspace's sessions and
+    /// clusters, so those are polled even if their panes were never opened.
     fn visibility_effect(&mut self) -> Option<Effect> {
-        let kinds = if self.pane_on_screen() { self.pane.kinds() } else { Vec::new() };
-        let workspaces: Vec<String> = self
-            .in_scope()
-            .filter(|w| kinds.iter().any(|k| w.workspace.service == Service::of(*k)))
-            .map(|w| w.workspace.name.clone())
-            .collect();
-        let now = (workspaces, kinds);
+        let now = if self.console.picker.is_some() {
+            let workspaces = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
+            (workspaces, vec![Kind::Session, Kind::Cluster])
+        } else {
+            let kinds = if self.pane_on_screen() { self.pane.kinds() } else { Vec::new() };
+            let workspaces: Vec<String> = self
+                .in_scope()
+                .filter(|w| kinds.iter().any(|k| w.workspace.service == Service::of(*k)))
+                .map(|w| w.workspace.name.clone())
+                .collect();
+            (workspaces, kinds)
+        };
         if self.told_visible.as_ref() == Some(&now) {
             return None;
         }

@@ -20,7 +20,7 @@ impl App {
         let overlay = self.confirm.is_some() || self.help.is_some();
         if self.editing && !overlay {
             // The wheel scrolls the outputs; the text is driven by the keyboard.
-            let scroll = &mut self.editor.output_scroll;
+            let scroll = &mut self.console.tab_mut().output_scroll;
             match mouse.kind {
                 MouseEventKind::ScrollUp => *scroll = scroll.saturating_add(WHEEL_ROWS),
                 MouseEventKind::ScrollDown => *scroll = scroll.saturating_sub(WHEEL_ROWS),

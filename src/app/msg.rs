@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::domain::{Action, Kind, Resource, Target};
-use crate::drafts::{Draft, HistoryEntry};
+use crate::drafts::{HistoryEntry, Tabs};
 
 use super::form::{CreateEffect, FormMsg};
 
@@ -66,6 +66,11 @@ pub enum Msg {
         target: Target,
         error: String,
     },
+    /// Fabric's names for workspace `workspace`'s lakehouses configured by id (label → name).
+    LakehouseNames {
+        workspace: String,
+        result: Result<Vec<(String, String)>, String>,
+    },
     /// The editor's acquisition `attempt` ended: a ready REPL, or why not.
     Repl {
         attempt: u64,
@@ -87,6 +92,21 @@ pub enum Msg {
         seq: u64,
         update: StatementUpdate,
     },
+    /// The file `:open` asked for, read for tab `tab` (or why not).
+    FileRead {
+        tab: u64,
+        path: std::path::PathBuf,
+        result: Result<String, String>,
+    },
+    /// A file was written (`:save`, `:export`): what, or why not.
+    FileWritten {
+        result: Result<String, String>,
+    },
+    /// The outside editor ended: the text it left for `what`, or why there is none.
+    EditedExternally {
+        what: Edited,
+        result: Result<String, String>,
+    },
     /// Something the user must hear about that belongs to no pane (the editor's text could not
     /// be saved); shown in the status line.
     Warning(String),
@@ -101,12 +121,21 @@ pub enum Msg {
 }
 
 /// What happened to a statement the editor sent.
+/// What a text handed to the outside editor (`Effect::EditExternally`) belongs to, so its
+/// answer finds its way back. One variant per feature that edits text outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edited {
+    /// The text of editor tab `id` (ctrl-e).
+    Tab(u64),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatementUpdate {
     /// The service took it, under this id (a Livy statement number, a Databricks command id).
     Accepted(String),
-    /// It moved on (waiting → running → cancelling).
-    Phase(Phase),
+    /// It moved on (waiting → running → cancelling), and how far along it is in percent when
+    /// the service says (Livy `progress`).
+    Phase(Phase, Option<u8>),
     /// It ended; the output when it produced one.
     Finished(Phase, Option<Output>),
     /// It could not be sent or read. `repl_gone`: the REPL had ended before the statement was
@@ -136,11 +165,21 @@ pub enum Effect {
     /// Read what is related to `target` (a cluster's events, a session's statements) for its
     /// details view; answer with `Msg::Related`.
     LoadRelated { target: Target },
+    /// Ask Fabric the names of workspace `workspace`'s lakehouses configured by id alone;
+    /// answer with `Msg::LakehouseNames`.
+    LoadLakehouseNames { workspace: String },
     /// Acquire somewhere for the editor to run code — a high-concurrency REPL in the Fabric
-    /// lakehouse `place` (`None`: the first), or an execution context on the Databricks cluster
-    /// `place` — and answer with `Msg::ReplProgress`s and one `Msg::Repl`.
+    /// lakehouse `place` (`None`: the first) in the session tagged `tag` (`None`: the configured
+    /// tag), or an execution context on the Databricks cluster `place` — and answer with
+    /// `Msg::ReplProgress`s and one `Msg::Repl`.
     /// `attempt` numbers the acquisitions, so a late answer to an abandoned one is recognised.
-    AcquireRepl { attempt: u64, workspace: String, place: Option<String>, language: Language },
+    AcquireRepl {
+        attempt: u64,
+        workspace: String,
+        place: Option<String>,
+        tag: Option<String>,
+        language: Language,
+    },
     /// Send the editor's statement `seq` and follow it to its end; answer with `Msg::Statement`s.
     RunStatement { seq: u64, repl: Repl, language: Language, code: String },
     /// Cancel a running statement (its end arrives through the `RunStatement` follower).
@@ -149,8 +188,19 @@ pub enum Effect {
     ReleaseRepl { repl: Repl },
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
-    /// Keep the editor's text on disk (after every change, so a crash loses nothing).
-    SaveDraft(Draft),
+    /// Read a file into editor tab `tab` (`:open`); answer with `Msg::FileRead`.
+    ReadFile { tab: u64, path: std::path::PathBuf },
+    /// Write the tab's text to a file (`:save`); answer with `Msg::FileWritten`.
+    WriteFile { path: std::path::PathBuf, text: String },
+    /// Write a result table as CSV or JSON, by the path's extension (`:export`); answer with
+    /// `Msg::FileWritten`.
+    Export { path: std::path::PathBuf, table: crate::domain::statement::Table },
+    /// Edit `text` in `$VISUAL` / `$EDITOR`, in a file named `*.extension` (the event loop
+    /// suspends the terminal and its input meanwhile, `tui::external`); answer with
+    /// `Msg::EditedExternally` carrying `what` back.
+    EditExternally { what: Edited, text: String, extension: &'static str },
+    /// Keep every editor tab's text on disk (after every change, so a crash loses nothing).
+    SaveDraft(Tabs),
     /// Add a statement to the history on disk.
     AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.

@@ -141,6 +141,9 @@ impl App {
             Ok(Cmd::Show(pane)) => self.show(pane),
             Ok(Cmd::Workspace(name)) => self.set_scope(name),
             Ok(Cmd::Editor(name)) => self.open_editor(name),
+            Ok(Cmd::Open(path)) => self.open_file(path),
+            Ok(Cmd::Save(path)) => self.save_file(path),
+            Ok(Cmd::Export(path)) => self.export(path),
             Ok(Cmd::Help) => {
                 self.help = Some(Help { scope: Scope::Pane, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()

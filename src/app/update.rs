@@ -95,6 +95,32 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Msg::FileRead { tab, path, result } => {
+                self.dirty = true;
+                self.on_file_read(tab, path, result)
+            }
+            Msg::FileWritten { result } => {
+                match result {
+                    Ok(what) => self.info(what),
+                    Err(e) => self.error(e),
+                }
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::EditedExternally { what, result } => {
+                self.dirty = true;
+                match what {
+                    super::msg::Edited::Tab(tab) => self.on_edited(tab, result),
+                }
+            }
+            Msg::LakehouseNames { workspace, result } => {
+                self.dirty = true;
+                // Without names the labels (ids) stay: correct, only less readable.
+                if let Ok(names) = result {
+                    self.targets.name(&workspace, names);
+                }
+                Vec::new()
+            }
             Msg::Repl { attempt, result } => {
                 self.dirty = true;
                 self.on_repl(attempt, result)
@@ -205,6 +231,9 @@ impl App {
                 }
             },
         };
+        if self.editing {
+            self.refresh_editor();
+        }
         self.dirty = true;
         effects
     }

@@ -28,6 +28,7 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
             onelake_endpoint: sim.onelake_url(),
             auth: FabricAuth::Static { token: SecretString::from(ws.token) },
             origin: origin.clone(),
+            repl: Default::default(),
         })
         .collect();
     let databricks = sim

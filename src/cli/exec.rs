@@ -4,54 +4,77 @@
 //! statement fails or the user presses Ctrl-C (which cancels the statement first).
 
 use std::io::{IsTerminal, Read};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
 use serde_json::{Value, json};
 
 use super::context::{CmdResult, Context, fail};
-use super::output::{self, Format};
+use super::list::find;
+use super::output;
 use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
+use crate::domain::Kind;
 use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::workspace::{Service, Workspace, statements};
 
+/// `-o table|json|csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ExecFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
-    let place = match &args.session {
-        Some(id) => Place::Session(id),
-        None => Place::Acquire(args.lakehouse.as_deref()),
+    let (code, language) = prepare(ctx, &args.code)?;
+    // An existing session is found by its id in whichever Fabric workspace holds it, as `get` does.
+    let (ws, place) = match &args.session {
+        Some(id) => (find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id)),
+        None => {
+            (fabric_workspace(ctx, &args)?, Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()))
+        }
     };
-    exec(ctx, &args.code, args.workspace.as_deref(), Service::Fabric, place).await
+    run(ws, place, language, &code, args.code.output).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
-    let place = Place::Acquire(Some(&args.cluster_id));
-    exec(ctx, &args.code, args.workspace.as_deref(), Service::Databricks, place).await
+    let (code, language) = prepare(ctx, &args.code)?;
+    let (ws, _) = find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
+    run(ws, Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
 }
 
-/// What both commands do: refuse in read-only mode, read the code, pick the workspace, run.
-async fn exec(
-    ctx: &Context,
-    args: &CodeArgs,
-    workspace: Option<&str>,
-    service: Service,
-    place: Place<'_>,
-) -> CmdResult {
+/// The Fabric workspace named, else the one whose lakehouses include `--lakehouse`, else the only one.
+fn fabric_workspace<'a>(ctx: &'a Context, args: &SessionExecArgs) -> CmdResult<&'a Workspace> {
+    if args.workspace.is_none()
+        && let Some(label) = &args.lakehouse
+    {
+        let holding: Vec<&Workspace> = ctx.select(None, Some(Service::Fabric))?;
+        let holding: Vec<&Workspace> =
+            holding.into_iter().filter(|w| statements::has_lakehouse(w, label)).collect();
+        if let [one] = holding.as_slice() {
+            return Ok(one);
+        }
+    }
+    ctx.one(args.workspace.as_deref(), Service::Fabric)
+}
+
+/// What both commands do first: refuse in read-only mode, read the code.
+fn prepare(ctx: &Context, args: &CodeArgs) -> CmdResult<(String, Language)> {
     ctx.allow_changes()?;
-    let (code, language) = read_code(args).map_err(|e| fail(2, e))?;
-    let ws = ctx.one(workspace, service)?;
-    run(ws, place, language, &code, args.output).await
+    read_code(args).map_err(|e| fail(2, e))
 }
 
-/// Where the code runs: an existing session, or something acquired in a lakehouse or on a cluster.
+/// Where the code runs: an existing session, or something acquired in a lakehouse (in the
+/// session of a tag) or on a cluster.
 enum Place<'a> {
     Session(&'a str),
-    Acquire(Option<&'a str>),
+    Acquire(Option<&'a str>, Option<&'a str>),
 }
 
 /// The code and its language: the argument, the file, or standard input.
 fn read_code(args: &CodeArgs) -> Result<(String, Language), String> {
-    let from_extension = args.file.as_deref().and_then(language_of);
+    let from_extension = args.file.as_deref().and_then(Language::of_path);
     let language = args.language.map(Language::from).or(from_extension).unwrap_or_default();
     let code = match (&args.code, &args.file) {
         (Some(code), _) if code != "-" => code.clone(),
@@ -75,16 +98,6 @@ fn read_code(args: &CodeArgs) -> Result<(String, Language), String> {
     Ok((code, language))
 }
 
-fn language_of(path: &Path) -> Option<Language> {
-    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-        "py" => Some(Language::PySpark),
-        "scala" | "sc" => Some(Language::Scala),
-        "sql" => Some(Language::Sql),
-        "r" => Some(Language::R),
-        _ => None,
-    }
-}
-
 impl From<LanguageArg> for Language {
     fn from(l: LanguageArg) -> Language {
         match l {
@@ -96,17 +109,29 @@ impl From<LanguageArg> for Language {
     }
 }
 
-/// What the service reports while acquiring, on a terminal only (scripts get clean stderr).
+/// What the service reports while acquiring, on a terminal only (scripts get clean stderr):
+/// each state once, when it changes, with the time since the request.
 fn progress() -> impl Fn(&str) {
     let tty = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let last = Mutex::new(String::new());
     move |state: &str| {
-        if tty {
-            eprintln!("sparkdeck: starting: {}", output::safe(state));
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if tty && *last != state {
+            let secs = started.elapsed().as_secs();
+            eprintln!("sparkdeck: starting ({secs}s): {}", output::safe(state));
+            state.clone_into(&mut last);
         }
     }
 }
 
-async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, format: Format) -> CmdResult {
+async fn run(
+    ws: &Workspace,
+    place: Place<'_>,
+    language: Language,
+    code: &str,
+    format: ExecFormat,
+) -> CmdResult {
     // What was acquired (as soon as the service made it) and the statement's id once taken,
     // so an interruption at any point cancels and gives back exactly what exists.
     let held = Mutex::new(None::<Repl>);
@@ -117,8 +142,9 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
     let work = async {
         let repl = match place {
             Place::Session(id) => statements::attach(ws, id).await?,
-            Place::Acquire(at) => {
-                let acquired = statements::acquire(ws, at, language, progress(), |r| keep(&held, r)).await;
+            Place::Acquire(at, tag) => {
+                let acquired =
+                    statements::acquire(ws, at, tag, language, progress(), |r| keep(&held, r)).await;
                 // A failed acquisition has already given back what it made.
                 acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?
             }
@@ -126,7 +152,7 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
         keep(&held, &repl);
         let id = statements::submit(ws, &repl, language, code).await?;
         *submitted.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.clone());
-        statements::follow(ws, &repl, &id, |_| {}).await
+        statements::follow(ws, &repl, &id, |_, _| {}).await
     };
     let outcome = tokio::select! {
         outcome = work => outcome.map_err(|e| e.to_string()),
@@ -156,10 +182,10 @@ async fn run(ws: &Workspace, place: Place<'_>, language: Language, code: &str, f
     }
 }
 
-fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -> CmdResult {
+fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: ExecFormat) -> CmdResult {
     let failed = phase == Phase::Cancelled || output.as_ref().is_some_and(Output::is_error);
-    match format {
-        Format::Json => {
+    match (format, &output) {
+        (ExecFormat::Json, _) => {
             let status = match (phase, &output) {
                 (Phase::Cancelled, _) => "cancelled",
                 (_, Some(o)) if o.is_error() => "error",
@@ -168,35 +194,38 @@ fn print(ws: &Workspace, phase: Phase, output: Option<Output>, format: Format) -
             let doc = json!({"workspace": ws.name, "status": status, "output": output_json(output.as_ref())});
             println!("{}", output::json_text(&doc));
         }
-        Format::Table => match &output {
-            _ if phase == Phase::Cancelled => eprintln!("sparkdeck: the statement was cancelled"),
-            Some(Output::Text(text)) => println!("{}", output::safe(text)),
-            Some(Output::Table(t)) => {
-                let headers: Vec<&str> = t.columns.iter().map(String::as_str).collect();
-                print!("{}", output::plain(&headers, t.rows.clone(), "(no rows)"));
-                if t.dropped_rows > 0 {
-                    eprintln!("sparkdeck: {} more rows were not kept", t.dropped_rows);
-                }
+        _ if phase == Phase::Cancelled => eprintln!("sparkdeck: the statement was cancelled"),
+        (ExecFormat::Csv, Some(Output::Table(t))) => {
+            print!("{}", crate::export::csv(t).map_err(|e| fail(1, e))?);
+            dropped(t.dropped_rows);
+        }
+        (_, Some(Output::Text(text))) => println!("{}", output::safe(text)),
+        (_, Some(Output::Table(t))) => {
+            print!("{}", output::plain(&t.names(), t.text_rows(), "(no rows)"));
+            dropped(t.dropped_rows);
+        }
+        (_, Some(Output::Error { name, value, traceback })) => {
+            eprintln!("{}: {}", output::safe(name), output::safe(value));
+            for line in traceback {
+                eprintln!("{}", output::safe(line));
             }
-            Some(Output::Error { name, value, traceback }) => {
-                eprintln!("{}: {}", output::safe(name), output::safe(value));
-                for line in traceback {
-                    eprintln!("{}", output::safe(line));
-                }
-            }
-            Some(Output::Empty) | None => {}
-        },
+        }
+        (_, Some(Output::Empty) | None) => {}
     }
     if failed { Err(ExitCode::from(1)) } else { Ok(()) }
+}
+
+fn dropped(rows: usize) {
+    if rows > 0 {
+        eprintln!("sparkdeck: {rows} more rows were not kept");
+    }
 }
 
 fn output_json(output: Option<&Output>) -> Value {
     match output {
         None | Some(Output::Empty) => Value::Null,
         Some(Output::Text(t)) => json!({"type": "text", "text": t}),
-        Some(Output::Table(t)) => {
-            json!({"type": "table", "columns": t.columns, "rows": t.rows, "dropped_rows": t.dropped_rows})
-        }
+        Some(Output::Table(t)) => crate::export::json_value(t),
         Some(Output::Error { name, value, traceback }) => {
             json!({"type": "error", "name": name, "message": value, "traceback": traceback})
         }

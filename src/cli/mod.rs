@@ -266,9 +266,10 @@ pub struct CodeArgs {
     /// The language (default: from the file's extension .py .scala .sql .r, else pyspark).
     #[arg(short = 'l', long, value_enum)]
     pub language: Option<LanguageArg>,
-    /// Output format (`json`: `{"workspace", "status", "output"}`).
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
-    pub output: output::Format,
+    /// Output format (`json`: `{"workspace", "status", "output"}`, table cells typed as the
+    /// service sent them; `csv`: a result table as CSV, anything else as with `table`).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = exec::ExecFormat::Table)]
+    pub output: exec::ExecFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -293,8 +294,12 @@ pub struct SessionExecArgs {
     #[arg(long)]
     pub lakehouse: Option<String>,
     /// Run in this existing Livy session instead (it is left running).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "tag")]
     pub session: Option<String>,
+    /// The high-concurrency session tag to share (default: the workspace's `[fabric.repl]`
+    /// tag, else "sparkdeck").
+    #[arg(long)]
+    pub tag: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use super::GlobalArgs;
 use super::context::{CmdResult, Context, fail};
-use crate::app::{self, App, Editor};
+use crate::app::{self, App, Console, Targets};
 use crate::config::Theme as ThemeName;
 use crate::drafts::Drafts;
 use crate::effects::Runner;
@@ -18,18 +18,32 @@ const MSG_QUEUE: usize = 256;
 /// How long quitting waits to give the editor's REPL back.
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The editor as it was left: the saved draft and the history, and what of them could not be
+/// The editor as it was left: the saved tabs and the history, and what of them could not be
 /// read (shown when the editor opens).
-fn saved_editor(drafts: &Drafts) -> Editor {
-    let (draft, draft_notice) = match drafts.load_draft() {
-        Ok(draft) => (draft, None),
+fn saved_editor(drafts: &Drafts) -> Console {
+    let (tabs, tabs_notice) = match drafts.load_tabs() {
+        Ok(tabs) => (tabs, None),
         Err(e) => (Default::default(), Some(e)),
     };
     let history = drafts.read_history();
-    let notices: Vec<String> = draft_notice.into_iter().chain(history.notice).collect();
-    let mut editor = Editor::new(draft, history.entries);
-    editor.notice = (!notices.is_empty()).then(|| notices.join(" · "));
-    editor
+    let notices: Vec<String> = tabs_notice.into_iter().chain(history.notice).collect();
+    let mut console = Console::new(tabs, history.entries);
+    console.notice = (!notices.is_empty()).then(|| notices.join(" · "));
+    console
+}
+
+/// Where the editor can run code: each Fabric workspace's lakehouses and REPL settings.
+pub fn targets(workspaces: &[crate::workspace::Workspace]) -> Targets {
+    workspaces.iter().fold(Targets::default(), |t, w| {
+        use crate::workspace::statements::{has_unnamed_lakehouses, lakehouse_labels, settings_summary};
+        match lakehouse_labels(w) {
+            Some(labels) => {
+                let t = t.with_fabric(&w.name, labels, settings_summary(w));
+                if has_unnamed_lakehouses(w) { t.with_unnamed(&w.name) } else { t }
+            }
+            None => t,
+        }
+    })
 }
 
 /// Give the editor's REPL back so it stops holding a Spark session (Fabric would end it after
@@ -75,7 +89,8 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
-        .with_editor(saved_editor(&drafts))
+        .with_console(saved_editor(&drafts))
+        .with_targets(targets(&workspaces))
         .with_templates(ctx.settings.templates.iter().map(crate::effects::create::template_of).collect())
         .with_form_memory(form_memory);
     let theme = Theme::by_name(match ctx.settings.ui.theme {
@@ -100,7 +115,7 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let run = move |effect| runner.run(effect);
     let result = crate::tui::run_in_terminal(app, theme, notifications, rx, run).await;
     if let Ok(app) = &result {
-        let (give_back, left) = app.editor().quit_plan();
+        let (give_back, left) = app.console().quit_plan();
         for repl in &give_back {
             if let Some(ws) = kept.iter().find(|w| w.name == repl.workspace()) {
                 release(ws, repl).await;

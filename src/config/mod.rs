@@ -72,6 +72,8 @@ pub struct FabricWorkspace {
     pub onelake_endpoint: String,
     pub auth: FabricAuth,
     pub origin: Origin,
+    /// How the editor's own REPLs are acquired (`[fabric.repl]`).
+    pub repl: crate::domain::statement::ReplSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -219,6 +219,9 @@ pub struct FabricEntry {
     pub onelake_endpoint: Option<BaseUrl>,
     /// Default `{ method = "azure-cli" }`.
     pub auth: Option<Spanned<EntraAuthEntry>>,
+    /// `[fabric.repl]`: how the editor's own REPLs are acquired.
+    #[serde(default)]
+    pub repl: crate::domain::statement::ReplSettings,
 }
 
 /// A lakehouse: its id, or `{ id = "…", name = "…" }`.

@@ -163,6 +163,17 @@ impl<'a> Resolver<'a> {
         let label = format!("fabric `{name}`");
         let (credential, endpoints) =
             self.entra(auth_entry, &auth_span, "fabric.auth", &label, &mut env_vars)?;
+        let repl = entry.repl;
+        if let Some(env) = &repl.environment
+            && let Err(e) = super::model::Guid::parse(env)
+        {
+            return Err(self.invalid(
+                span,
+                "fabric.repl.environment",
+                e,
+                "give the environment's id (a GUID from its Fabric URL)",
+            ));
+        }
         Ok(FabricWorkspace {
             name,
             workspace_id,
@@ -171,6 +182,7 @@ impl<'a> Resolver<'a> {
             onelake_endpoint,
             auth: FabricAuth::Entra { credential, endpoints },
             origin: Origin { config_file: Some(self.location(span)), databrickscfg: None, env_vars },
+            repl,
         })
     }
 

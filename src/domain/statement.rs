@@ -13,6 +13,14 @@ pub enum Language {
     R,
 }
 
+/// "1 line", "3 lines": how long a text is, for messages about files.
+pub fn lines_of(text: &str) -> String {
+    match text.lines().count() {
+        1 => "1 line".into(),
+        n => format!("{n} lines"),
+    }
+}
+
 impl Language {
     pub const ALL: [Language; 4] = [Language::PySpark, Language::Scala, Language::Sql, Language::R];
 
@@ -45,9 +53,76 @@ impl Language {
         }
     }
 
+    /// The language a file's extension names (`.py`, `.scala`/`.sc`, `.sql`, `.r`).
+    pub fn of_path(path: &std::path::Path) -> Option<Language> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "py" => Some(Language::PySpark),
+            "scala" | "sc" => Some(Language::Scala),
+            "sql" => Some(Language::Sql),
+            "r" => Some(Language::R),
+            _ => None,
+        }
+    }
+
+    /// The extension of a file holding code in this language.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Language::PySpark => "py",
+            Language::Scala => "scala",
+            Language::Sql => "sql",
+            Language::R => "r",
+        }
+    }
+
     pub fn next(self) -> Language {
         let i = Language::ALL.iter().position(|l| *l == self).unwrap_or(0);
         Language::ALL[(i + 1) % Language::ALL.len()]
+    }
+}
+
+/// How sparkdeck acquires its own REPLs in a Fabric workspace (config `[fabric.repl]`): the
+/// high-concurrency session tag they share, the environment, Spark conf and sizes — all sent in
+/// the acquire body.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReplSettings {
+    /// Default `sparkdeck`.
+    pub session_tag: Option<String>,
+    /// A Fabric environment's id (its libraries and Spark settings).
+    pub environment: Option<String>,
+    pub conf: std::collections::BTreeMap<String, String>,
+    pub driver_memory: Option<String>,
+    pub driver_cores: Option<u32>,
+    pub executor_memory: Option<String>,
+    pub executor_cores: Option<u32>,
+    pub num_executors: Option<u32>,
+}
+
+/// The session tag sparkdeck's REPLs share unless the configuration names another.
+pub const SESSION_TAG: &str = "sparkdeck";
+
+impl ReplSettings {
+    pub fn tag(&self) -> &str {
+        self.session_tag.as_deref().unwrap_or(SESSION_TAG)
+    }
+
+    /// One line for the target picker: "tag sparkdeck · environment 1c2d3e4f · 2 conf keys · 4 executors".
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!("tag {}", self.tag())];
+        if let Some(env) = &self.environment {
+            parts.push(format!("environment {}", env.get(..8).unwrap_or(env)));
+        }
+        if !self.conf.is_empty() {
+            let n = self.conf.len();
+            parts.push(format!("{n} conf key{}", if n == 1 { "" } else { "s" }));
+        }
+        if let Some(memory) = &self.driver_memory {
+            parts.push(format!("driver {memory}"));
+        }
+        if let Some(n) = self.num_executors {
+            parts.push(format!("{n} executors"));
+        }
+        parts.join(" · ")
     }
 }
 
@@ -132,13 +207,128 @@ impl Phase {
     }
 }
 
-/// A result table, with every cell already text.
+/// A result table as the service sent it: typed cells (numbers stay numbers, so a JSON export
+/// keeps them) and the columns' Spark types when the service names them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
     /// Rows the service sent beyond what is kept.
     pub dropped_rows: usize,
+}
+
+/// A result column: its name and, when the service says, its Spark type (`long`, `string`,
+/// `array<int>`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Column {
+    pub name: String,
+    pub data_type: Option<String>,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, data_type: Option<&str>) -> Column {
+        Column { name: name.into(), data_type: data_type.map(str::to_string) }
+    }
+
+    /// A numeric Spark type: right-aligned in grids.
+    pub fn is_numeric(&self) -> bool {
+        self.data_type.as_deref().is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            [
+                "int", "integer", "long", "bigint", "short", "smallint", "tinyint", "byte", "float",
+                "double", "real",
+            ]
+            .contains(&t.as_str())
+                || t.starts_with("decimal")
+        })
+    }
+}
+
+impl From<&str> for Column {
+    fn from(name: &str) -> Column {
+        Column::new(name, None)
+    }
+}
+
+/// One result cell, typed as it came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Text(String),
+    /// An array, map or struct, kept whole.
+    Nested(serde_json::Value),
+}
+
+impl Cell {
+    pub fn from_json(value: &serde_json::Value) -> Cell {
+        use serde_json::Value;
+        match value {
+            Value::Null => Cell::Null,
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Number(n) => Cell::Number(n.clone()),
+            Value::String(s) => Cell::Text(s.clone()),
+            other => Cell::Nested(other.clone()),
+        }
+    }
+
+    /// The cell as JSON, with its type.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Bool(b) => Value::Bool(*b),
+            Cell::Number(n) => Value::Number(n.clone()),
+            Cell::Text(s) => Value::String(s.clone()),
+            Cell::Nested(v) => v.clone(),
+        }
+    }
+
+    /// How the cell reads as text: `null`, `true`, `42`, the string itself, compact JSON.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Null => "null".into(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Text(s) => s.clone(),
+            Cell::Nested(v) => v.to_string(),
+        }
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Cell::Number(_))
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell::Text(text.into())
+    }
+}
+
+impl Table {
+    /// The column names, for headers.
+    pub fn names(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The rows as text.
+    pub fn text_rows(&self) -> Vec<Vec<String>> {
+        self.rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect()
+    }
+
+    /// Whether column `i` holds numbers: by its type, else by its cells (a service that sends no
+    /// types still gets its numbers right-aligned).
+    pub fn is_numeric(&self, i: usize) -> bool {
+        match self.columns.get(i) {
+            Some(c) if c.data_type.is_some() => c.is_numeric(),
+            _ => {
+                let mut cells = self.rows.iter().filter_map(|r| r.get(i)).filter(|c| **c != Cell::Null);
+                cells.clone().next().is_some() && cells.all(Cell::is_number)
+            }
+        }
+    }
 }
 
 /// What a finished statement produced.

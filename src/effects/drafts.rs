@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 use crate::app::Msg;
-use crate::drafts::{Draft, Drafts, HistoryEntry};
+use crate::drafts::{Drafts, HistoryEntry, Tabs};
 
-/// Writes the editor's draft off the event loop's thread. Drafts arrive after every keystroke;
+/// Writes the editor's tabs off the event loop's thread. They arrive after every keystroke;
 /// while one is being written the newer ones replace each other, so a burst of typing costs a
 /// few writes, and the last text always reaches the disk.
 pub(super) struct DraftSaver {
     drafts: Drafts,
-    pending: Arc<Mutex<Option<Draft>>>,
+    pending: Arc<Mutex<Option<Tabs>>>,
     writing: Arc<AtomicBool>,
     tx: mpsc::Sender<Msg>,
 }
@@ -24,7 +24,7 @@ impl DraftSaver {
         DraftSaver { drafts, pending: Arc::default(), writing: Arc::default(), tx }
     }
 
-    pub(super) fn save(&self, draft: Draft) {
+    pub(super) fn save(&self, draft: Tabs) {
         *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(draft);
         if self.writing.swap(true, Ordering::AcqRel) {
             return;
@@ -37,8 +37,8 @@ impl DraftSaver {
                 let next = pending.lock().unwrap_or_else(|e| e.into_inner()).take();
                 match next {
                     Some(draft) => {
-                        if let Err(e) = drafts.save_draft(&draft) {
-                            let path = drafts.draft_path();
+                        if let Err(e) = drafts.save_tabs(&draft) {
+                            let path = drafts.tabs_path();
                             let _ = tx.try_send(Msg::Warning(format!(
                                 "cannot save the editor text to {}: {e}",
                                 path.display()

@@ -6,6 +6,7 @@
 mod actions;
 pub mod create;
 mod drafts;
+mod files;
 mod logs;
 mod statements;
 
@@ -77,8 +78,11 @@ impl Runner {
             }
             Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
-            Effect::AcquireRepl { attempt, workspace, place, language } => {
-                statements::acquire(self.workspace(&workspace), workspace, attempt, place, language, tx)
+            Effect::LoadLakehouseNames { workspace } => {
+                statements::lakehouse_names(self.workspace(&workspace), workspace, tx)
+            }
+            Effect::AcquireRepl { attempt, workspace, place, tag, language } => {
+                statements::acquire(self.workspace(&workspace), workspace, attempt, place, tag, language, tx)
             }
             Effect::RunStatement { seq, repl, language, code } => {
                 let Some(ws) = self.workspace(repl.workspace()) else { return };
@@ -102,10 +106,13 @@ impl Runner {
                 };
                 self.create.run(e, ws, &self.poller)
             }
-            Effect::SaveDraft(draft) => self.drafts.save(draft),
+            Effect::SaveDraft(tabs) => self.drafts.save(tabs),
+            Effect::ReadFile { tab, path } => files::read(tab, path, tx),
+            Effect::WriteFile { path, text } => files::write(path, text, tx),
+            Effect::Export { path, table } => files::export(path, table, tx),
             Effect::AppendHistory(entry) => self.drafts.append_history(entry),
             // The event loop's own (see `tui`): they never reach the runner.
-            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } => {}
+            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } | Effect::EditExternally { .. } => {}
         }
     }
 }

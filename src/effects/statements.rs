@@ -16,6 +16,7 @@ pub(super) fn acquire(
     workspace: String,
     attempt: u64,
     place: Option<String>,
+    tag: Option<String>,
     language: Language,
     tx: &mpsc::Sender<Msg>,
 ) {
@@ -30,7 +31,7 @@ pub(super) fn acquire(
                 let created = |repl: &Repl| {
                     let _ = tx.try_send(Msg::ReplCreated { attempt, repl: repl.clone() });
                 };
-                statements::acquire(&ws, place.as_deref(), language, progress, created)
+                statements::acquire(&ws, place.as_deref(), tag.as_deref(), language, progress, created)
                     .await
                     .map_err(|e| e.to_string())
             }
@@ -41,6 +42,18 @@ pub(super) fn acquire(
     spawn_reporting(work, move |why| async move {
         let result = Err(format!("getting a session failed inside sparkdeck ({why})"));
         let _ = failed.send(Msg::Repl { attempt, result }).await;
+    });
+}
+
+/// Ask Fabric the names of the workspace's lakehouses configured by id.
+pub(super) fn lakehouse_names(ws: Option<Arc<Workspace>>, workspace: String, tx: &mpsc::Sender<Msg>) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let result = match ws {
+            Some(ws) => statements::lakehouse_names(&ws).await.map_err(|e| e.to_string()),
+            None => Err(format!("no workspace named {workspace:?}")),
+        };
+        let _ = tx.send(Msg::LakehouseNames { workspace, result }).await;
     });
 }
 
@@ -110,8 +123,8 @@ async fn follow_statement(
     if tx.send(update(StatementUpdate::Accepted(id.clone()))).await.is_err() {
         return;
     }
-    let phase = |p| {
-        let _ = tx.try_send(update(StatementUpdate::Phase(p)));
+    let phase = |p, progress| {
+        let _ = tx.try_send(update(StatementUpdate::Phase(p, progress)));
     };
     let end = match statements::follow(&ws, &repl, &id, phase).await {
         Ok((p, output)) => StatementUpdate::Finished(p, output),

@@ -29,7 +29,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
-use super::{EffectRunner, TuiError, escapes};
+use super::{EffectRunner, TuiError, escapes, external};
 use crate::app::{App, Effect, Msg};
 use crate::config::NotificationSettings;
 use crate::ui::{self, Theme};
@@ -56,6 +56,10 @@ pub struct EventLoop<B: Backend> {
     notifications: NotificationSettings,
     frame_hook: Option<FrameHook>,
     draws: u64,
+    /// Gives the terminal up around the outside editor (none on a `TestBackend`).
+    suspend: Option<Box<dyn external::Suspend>>,
+    /// Answers the loop's own effects produced (the outside editor's text), dispatched next.
+    answers: Vec<Msg>,
 }
 
 /// What is left when the loop ends.
@@ -82,7 +86,15 @@ impl<B: Backend> EventLoop<B> {
             notifications: NotificationSettings::default(),
             frame_hook: None,
             draws: 0,
+            suspend: None,
+            answers: Vec::new(),
         }
+    }
+
+    /// How to give the terminal up while the outside editor (ctrl-e) runs, and take it back.
+    pub fn with_suspend(mut self, suspend: Box<dyn external::Suspend>) -> Self {
+        self.suspend = Some(suspend);
+        self
     }
 
     /// Where `Msg::Tick` gets the time (tests: a simulated clock).
@@ -207,11 +219,16 @@ impl<B: Backend> EventLoop<B> {
         Ok(())
     }
 
-    /// Run one message through the app and carry out its effects.
+    /// Run one message through the app and carry out its effects (and the answers of the
+    /// loop's own).
     fn dispatch(&mut self, app: &mut App, runner: &mut impl EffectRunner, msg: Msg) -> Flow {
         let mut flow = Flow::Continue;
-        for effect in app.update(msg) {
-            flow = flow.or(self.perform(runner, effect));
+        let mut queue = vec![msg];
+        while let Some(msg) = queue.pop() {
+            for effect in app.update(msg) {
+                flow = flow.or(self.perform(runner, effect));
+            }
+            queue.append(&mut self.answers);
         }
         flow
     }
@@ -224,6 +241,20 @@ impl<B: Backend> EventLoop<B> {
             Effect::Copy(text) => self.escape(&escapes::osc52(&text)),
             Effect::Notify { title, body } => {
                 self.escape(&escapes::notification(&self.notifications, &title, &body))
+            }
+            Effect::EditExternally { what, text, extension } => {
+                // The loop waits for the editor: the screen is the editor's meanwhile, and
+                // answers from the runner queue up until the loop is back.
+                if let Some(s) = &mut self.suspend {
+                    s.suspend();
+                }
+                let result = external::edit(&external::editor(), &text, extension);
+                if let Some(s) = &mut self.suspend {
+                    s.resume();
+                    // Everything on screen is gone: draw it all again.
+                    let _ = self.terminal.clear();
+                }
+                self.answers.push(Msg::EditedExternally { what, result });
             }
             other => runner.run(other),
         }

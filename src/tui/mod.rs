@@ -5,11 +5,11 @@
 
 mod escapes;
 mod event_loop;
+pub mod external;
 mod terminal;
 
 use std::io;
 
-use crossterm::event::EventStream;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
@@ -63,10 +63,12 @@ pub async fn run_in_terminal(
     let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let shutdown = CancellationToken::new();
     terminal::cancel_on_signals(shutdown.clone());
+    let (input, pause) = external::Input::new();
     let result = EventLoop::new(terminal, theme)
         .with_escapes(Box::new(io::stdout()))
         .with_notifications(notifications)
-        .run(app, EventStream::new(), msgs, runner, shutdown.clone())
+        .with_suspend(Box::new(external::TerminalSuspend { input: pause }))
+        .run(app, input, msgs, runner, shutdown.clone())
         .await;
     // Stops the signal listener.
     shutdown.cancel();

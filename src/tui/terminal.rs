@@ -35,6 +35,14 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Take the terminal back after giving it up (the outside editor): raw mode, the alternate
+/// screen and mouse capture again.
+pub(super) fn reenter() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)
+}
+
 /// Leave raw mode and the alternate screen, stop mouse capture, show the cursor. Safe to call
 /// any number of times; does nothing unless the terminal was set up.
 pub fn restore_terminal() {

@@ -64,6 +64,8 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
     let mut lines: Vec<Line> = app
         .keymap()
         .bindings(h.scope, h.kind)
+        // A binding without help is one of a family its first member describes (alt-2 … alt-9).
+        .filter(|b| !b.help.is_empty())
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!(" {:<20}", keymap::keys_label(b)), theme.key),

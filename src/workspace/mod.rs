@@ -76,6 +76,8 @@ pub struct FabricClients {
     pub workspace_id: String,
     /// The Livy API of each configured lakehouse, with its display label (name or id).
     pub lakehouses: Vec<(String, LivyClient)>,
+    /// How the editor's own REPLs are acquired here.
+    pub repl: crate::domain::statement::ReplSettings,
     /// Workspace-level monitoring lists (every Spark session and batch, notebooks included),
     /// and the workspace's lakehouses and environments.
     pub monitor: crate::api::livy::FabricMonitor,
@@ -131,6 +133,7 @@ pub fn connect(config: &LoadedConfig, http: &reqwest::Client, ctx: &AuthContext)
                 lakehouses,
                 monitor,
                 onelake,
+                repl: ws.repl.clone(),
             })))
         });
         out.push(Workspace {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::api::databricks::models::{CommandResults, CommandStatus, CommandStatusResponse, ResultType};
 use crate::api::livy::models::{SqlTable, StatementOutput, StatementResponse};
-use crate::domain::statement::{MAX_ROWS, Output, Phase, Table, bounded};
+use crate::domain::statement::{Cell, Column, MAX_ROWS, Output, Phase, Table, bounded};
 
 /// A Databricks 1.2 command status: `{"id", "status", "results"?}`. A failed command is
 /// `Finished` with `results.resultType: error`; `Error` is the service failing to run it.
@@ -39,7 +39,14 @@ fn databricks_results(r: &CommandResults) -> Output {
     let text = |s: &Option<String>| s.clone().unwrap_or_default();
     match r.result_type {
         Some(ResultType::Table) => {
-            let columns = r.schema.iter().map(|c| c.name.clone().unwrap_or_else(|| "?".into())).collect();
+            let columns = r
+                .schema
+                .iter()
+                .map(|c| {
+                    let name = c.name.clone().unwrap_or_else(|| "?".into());
+                    Column { name, data_type: c.data_type.as_ref().and_then(databricks_type) }
+                })
+                .collect();
             let rows = r.data.as_ref().and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
             let mut t = table(columns, rows.iter().map(cells));
             if r.truncated == Some(true) && t.dropped_rows == 0 {
@@ -117,6 +124,11 @@ fn without_ansi(text: &str) -> String {
     out
 }
 
+/// How far along a running Livy statement is, in percent (upstream Livy's `progress`, 0–1).
+pub fn livy_progress(statement: &StatementResponse) -> Option<u8> {
+    statement.progress.filter(|p| p.is_finite()).map(|p| (p.clamp(0.0, 1.0) * 100.0).round() as u8)
+}
+
 /// A Livy `StatementResponse`: its phase and, once finished, its output.
 pub fn livy_statement(statement: &StatementResponse) -> (Phase, Option<Output>) {
     let state = statement.state.as_ref().map_or("waiting", |s| s.as_str());
@@ -159,7 +171,15 @@ pub fn livy_output(out: &StatementOutput) -> Output {
 
 /// The `{schema, data}` envelope Livy SQL statements use.
 fn sql_table(t: &SqlTable) -> Table {
-    let columns = t.schema.fields.iter().map(|f| f.name.clone().unwrap_or_else(|| "?".into())).collect();
+    let columns = t
+        .schema
+        .fields
+        .iter()
+        .map(|f| Column {
+            name: f.name.clone().unwrap_or_else(|| "?".into()),
+            data_type: spark_type(&f.data_type),
+        })
+        .collect();
     table(columns, t.data.iter().map(Vec::as_slice))
 }
 
@@ -168,18 +188,32 @@ fn cells(row: &Value) -> &[Value] {
     row.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
-/// Rows of JSON cells as text, capped at `MAX_ROWS`.
-fn table<'a>(columns: Vec<String>, rows: impl ExactSizeIterator<Item = &'a [Value]>) -> Table {
+/// Rows of JSON cells, typed as they came, capped at `MAX_ROWS`.
+fn table<'a>(columns: Vec<Column>, rows: impl ExactSizeIterator<Item = &'a [Value]>) -> Table {
     let total = rows.len();
-    let rows = rows.take(MAX_ROWS).map(|row| row.iter().map(cell).collect()).collect();
+    let rows = rows.take(MAX_ROWS).map(|row| row.iter().map(Cell::from_json).collect()).collect();
     Table { columns, rows, dropped_rows: total.saturating_sub(MAX_ROWS) }
 }
 
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// A Livy schema field's type: a name (`long`), or a nested type object (`{"type": "array", …}`)
+/// named by its kind.
+fn spark_type(t: &Value) -> Option<String> {
+    match t {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Object(o) => o.get("type").and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    }
+}
+
+/// A Databricks 1.2 schema type: JSON text (`"\"string\""`, `"{\"type\":\"array\",…}"`), or
+/// a plain name from a service that does not encode it.
+fn databricks_type(t: &Value) -> Option<String> {
+    match t {
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(decoded) => spark_type(&decoded),
+            Err(_) => spark_type(t),
+        },
+        other => spark_type(other),
     }
 }
 
@@ -199,6 +233,14 @@ mod tests {
         databricks_command(&decoded(v))
     }
 
+    fn num(n: i64) -> Cell {
+        Cell::Number(n.into())
+    }
+
+    fn txt(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
     #[test]
     fn texts_tables_and_errors_from_the_reference_shapes() {
         let text = json!({"id": 0, "state": "available", "output": {"status": "ok", "execution_count": 0, "data": {"text/plain": "2\n"}}});
@@ -207,8 +249,8 @@ mod tests {
             "schema": {"type": "struct", "fields": [{"name": "c", "type": "long"}, {"name": "s", "type": "string"}]},
             "data": [[1, "a"], [2, null]]}}}});
         let want = Table {
-            columns: vec!["c".into(), "s".into()],
-            rows: vec![vec!["1".into(), "a".into()], vec!["2".into(), "null".into()]],
+            columns: vec![Column::new("c", Some("long")), Column::new("s", Some("string"))],
+            rows: vec![vec![num(1), txt("a")], vec![num(2), Cell::Null]],
             dropped_rows: 0,
         };
         assert_eq!(livy(sql).1, Some(Output::Table(want)));
@@ -250,8 +292,8 @@ mod tests {
         let out = livy_output(&decoded(json!({"status": "ok", "data": {"application/json": {
             "schema": {"fields": [{"name": 1}, "c"]}, "data": [[1, 2], {"x": 1}]}}})));
         let want = Table {
-            columns: vec!["?".into(), "?".into()],
-            rows: vec![vec!["1".into(), "2".into()], vec![]],
+            columns: vec![Column::new("?", None), Column::new("?", None)],
+            rows: vec![vec![num(1), num(2)], vec![]],
             dropped_rows: 0,
         };
         assert_eq!(out, Output::Table(want));
@@ -269,8 +311,8 @@ mod tests {
         let table = json!({"id":"235","status":"Finished","results":{"resultType":"table","truncated":false,"isJsonSchema":true,
             "data":[["audit",1],["bronze",2]],"schema":[{"name":"databaseName","type":"\"string\"","metadata":"{}"},{"name":"n","type":"\"integer\"","metadata":"{}"}]}});
         let want = Table {
-            columns: vec!["databaseName".into(), "n".into()],
-            rows: vec![vec!["audit".into(), "1".into()], vec!["bronze".into(), "2".into()]],
+            columns: vec![Column::new("databaseName", Some("string")), Column::new("n", Some("integer"))],
+            rows: vec![vec![txt("audit"), num(1)], vec![txt("bronze"), num(2)]],
             dropped_rows: 0,
         };
         assert_eq!(databricks(table).1, Some(Output::Table(want)));

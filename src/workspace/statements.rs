@@ -10,15 +10,16 @@
 use std::time::Duration;
 
 use super::actions::{databricks, fabric};
-use super::statement_convert::{databricks_command, livy_statement};
+use super::statement_convert::{databricks_command, livy_progress, livy_statement};
 use super::{Clients, Error, Workspace};
 use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
-use crate::api::livy::models::{HcState, HighConcurrencySessionRequest, StatementKind, StatementRequest};
+use crate::api::livy::models::{
+    HcState, HighConcurrencySessionRequest, SparkResources, StatementKind, StatementRequest,
+};
 use crate::api::{ErrorKind, LivyClient};
-use crate::domain::statement::{Language, Output, Phase, Repl};
+use crate::domain::statement::{Language, Output, Phase, Repl, ReplSettings};
 
-/// The HC session tag sparkdeck's REPLs share, so they pack into one Livy session.
-pub const SESSION_TAG: &str = "sparkdeck";
+pub use crate::domain::statement::SESSION_TAG;
 /// How long an acquisition may take before we give up (an on-demand cluster takes minutes).
 const ACQUIRE_LIMIT: Duration = Duration::from_secs(15 * 60);
 
@@ -48,24 +49,67 @@ fn lakehouse<'a>(ws: &'a Workspace, label: Option<&str>) -> Result<(&'a str, &'a
     })
 }
 
+/// A Fabric workspace's lakehouse labels (names, or ids); `None` for Databricks.
+pub fn lakehouse_labels(ws: &Workspace) -> Option<Vec<String>> {
+    fabric(ws).ok().map(|f| f.lakehouses.iter().map(|(label, _)| label.clone()).collect())
+}
+
+/// Whether some lakehouse of Fabric workspace `ws` is configured by its id alone (then the
+/// editor asks Fabric for its name, `lakehouse_names`, to show a name rather than a GUID).
+pub fn has_unnamed_lakehouses(ws: &Workspace) -> bool {
+    fabric(ws)
+        .is_ok_and(|f| f.lakehouses.iter().any(|(label, c)| label.eq_ignore_ascii_case(c.lakehouse_id())))
+}
+
+/// The display names Fabric gives the lakehouses configured by id alone (label → name), from
+/// one listing of the workspace's lakehouses.
+pub async fn lakehouse_names(ws: &Workspace) -> Result<Vec<(String, String)>, Error> {
+    let f = fabric(ws)?;
+    let items = f.monitor.lakehouses().collect(1000).await?;
+    let name_of = |id: &str| {
+        items.iter().find_map(|i| {
+            let v = &i.value;
+            v.id.as_deref().filter(|i| i.eq_ignore_ascii_case(id))?;
+            v.display_name.clone().filter(|n| !n.trim().is_empty())
+        })
+    };
+    Ok(f.lakehouses
+        .iter()
+        .filter(|(label, c)| label.eq_ignore_ascii_case(c.lakehouse_id()))
+        .filter_map(|(label, c)| Some((label.clone(), name_of(c.lakehouse_id())?)))
+        .collect())
+}
+
+/// A Fabric workspace's REPL settings in a line (the target picker shows it).
+pub fn settings_summary(ws: &Workspace) -> String {
+    fabric(ws).map(|f| f.repl.summary()).unwrap_or_default()
+}
+
+/// Whether `ws` is a Fabric workspace configured with the lakehouse `label` (its name or id).
+pub fn has_lakehouse(ws: &Workspace, label: &str) -> bool {
+    lakehouse(ws, Some(label)).is_ok()
+}
+
 fn dbx_language(language: Language) -> DbxLanguage {
     DbxLanguage::from(language.databricks_language())
 }
 
 /// Acquire somewhere to run code and wait until it is ready: a REPL in the Fabric lakehouse
-/// `place` (or the first), or an execution context on the Databricks cluster `place`.
+/// `place` (or the first) in the high-concurrency session tagged `tag` (else the configured
+/// tag), or an execution context on the Databricks cluster `place`.
 /// `progress` hears each state the service reports; `created` hears, as soon as the service has
 /// made it, what to give back should the caller stop waiting (a `Repl` whose ids are known so
 /// far). Any failure after that gives it back here.
 pub async fn acquire(
     ws: &Workspace,
     place: Option<&str>,
+    tag: Option<&str>,
     language: Language,
     progress: impl Fn(&str),
     created: impl Fn(&Repl),
 ) -> Result<Repl, Error> {
     // The user asked: it goes out even while the workspace waits out a throttle.
-    let made = crate::api::user_action(create(ws, place, language, &progress)).await?;
+    let made = crate::api::user_action(create(ws, place, tag, language, &progress)).await?;
     created(&made);
     let ready =
         tokio::time::timeout(ACQUIRE_LIMIT, wait_ready(ws, &made, &progress)).await.unwrap_or_else(|_| {
@@ -84,11 +128,12 @@ pub async fn acquire(
 async fn create(
     ws: &Workspace,
     place: Option<&str>,
+    tag: Option<&str>,
     language: Language,
     progress: &impl Fn(&str),
 ) -> Result<Repl, Error> {
     Ok(match ws.clients.as_ref().map_err(Clone::clone)? {
-        Clients::Fabric(_) => create_repl(ws, place, &progress).await?,
+        Clients::Fabric(_) => create_repl(ws, place, tag, &progress).await?,
         Clients::Databricks(d) => {
             let cluster = place.ok_or_else(|| {
                 failed(
@@ -111,13 +156,14 @@ async fn create(
 /// `POST /highConcurrencySessions`; the REPL as far as it is known: its HC id. Never re-sent
 /// after a 5xx (a sixth REPL on a tag may answer 500 while Fabric starts another billed Livy
 /// session): the error says the session may have started, and running again is the user's call.
-async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&str)) -> Result<Repl, Error> {
+async fn create_repl(
+    ws: &Workspace,
+    label: Option<&str>,
+    tag: Option<&str>,
+    progress: &impl Fn(&str),
+) -> Result<Repl, Error> {
     let (label, client) = lakehouse(ws, label)?;
-    let req = HighConcurrencySessionRequest {
-        session_tag: Some(SESSION_TAG.into()),
-        name: Some("sparkdeck editor".into()),
-        ..HighConcurrencySessionRequest::default()
-    };
+    let req = acquire_body(&fabric(ws)?.repl, label, tag);
     progress("acquiring a high-concurrency session");
     let hc = client.acquire_hc_session(&req).await?;
     let hc_id = hc
@@ -132,6 +178,35 @@ async fn create_repl(ws: &Workspace, label: Option<&str>, progress: &impl Fn(&st
         session_id: String::new(),
         repl_id: String::new(),
     })
+}
+
+/// The acquire body (fabric-livy.md §1.4): the session tag REPLs share (`tag` if one was chosen,
+/// else the configured one), the lakehouse's name (the
+/// monitoring hub shows `HC_<name>_<session>`), the environment as Fabric's
+/// `spark.fabric.environmentDetails` conf (a JSON string), the other conf, and the sizes.
+fn acquire_body(
+    settings: &ReplSettings,
+    lakehouse: &str,
+    tag: Option<&str>,
+) -> HighConcurrencySessionRequest {
+    let mut conf = settings.conf.clone();
+    if let Some(env) = &settings.environment {
+        conf.insert("spark.fabric.environmentDetails".into(), serde_json::json!({ "id": env }).to_string());
+    }
+    HighConcurrencySessionRequest {
+        session_tag: Some(tag.unwrap_or(settings.tag()).to_string()),
+        artifact_name: Some(lakehouse.to_string()),
+        name: Some("sparkdeck editor".into()),
+        conf,
+        resources: SparkResources {
+            driver_memory: settings.driver_memory.clone(),
+            driver_cores: settings.driver_cores,
+            executor_memory: settings.executor_memory.clone(),
+            executor_cores: settings.executor_cores,
+            num_executors: settings.num_executors,
+        },
+        ..HighConcurrencySessionRequest::default()
+    }
 }
 
 /// How often a starting Databricks execution context is read: it is ready within seconds, and
@@ -281,14 +356,15 @@ async fn submit_now(ws: &Workspace, repl: &Repl, language: Language, code: &str)
 }
 
 /// Read statement `id` back until it ends, on the [`statement_poll`] schedule, telling `phase`
-/// of each change. A read that fails is tried again a few times (the service answers a
-/// transient 404 just after a submit, and a network blip must not orphan a running statement);
-/// only repeated failures end the wait.
+/// of each change of phase or progress (percent, where the service reports it). A read that
+/// fails is tried again a few times (the service answers a transient 404 just after a submit, a
+/// 5xx may pass, and a network blip must not orphan a running statement); only repeated
+/// failures end the wait. Status reads are idempotent, so retrying them is safe.
 pub async fn follow(
     ws: &Workspace,
     repl: &Repl,
     id: &str,
-    phase: impl Fn(Phase),
+    phase: impl Fn(Phase, Option<u8>),
 ) -> Result<(Phase, Option<Output>), Error> {
     const MAX_FAILED_READS: usize = 5;
     let submitted = tokio::time::Instant::now();
@@ -299,13 +375,13 @@ pub async fn follow(
         let next = statement_poll(submitted.elapsed(), wait);
         wait = Some(next);
         tokio::time::sleep(next).await;
-        match read(ws, repl, id).await {
-            Ok((p, output)) if p.is_finished() => return Ok((p, output)),
-            Ok((p, _)) => {
+        match read_progress(ws, repl, id).await {
+            Ok((p, output, _)) if p.is_finished() => return Ok((p, output)),
+            Ok((p, _, progress)) => {
                 failures = 0;
-                if last != Some(p) {
-                    last = Some(p);
-                    phase(p);
+                if last != Some((p, progress)) {
+                    last = Some((p, progress));
+                    phase(p, progress);
                 }
             }
             Err(e) => {
@@ -322,20 +398,33 @@ pub async fn follow(
 
 /// Where statement `id` is, and its output once finished.
 pub async fn read(ws: &Workspace, repl: &Repl, id: &str) -> Result<(Phase, Option<Output>), Error> {
+    read_progress(ws, repl, id).await.map(|(phase, output, _)| (phase, output))
+}
+
+/// As [`read`], with how far along it is (percent) when the service says: Livy statements carry
+/// `progress`; Databricks commands only their status.
+async fn read_progress(
+    ws: &Workspace,
+    repl: &Repl,
+    id: &str,
+) -> Result<(Phase, Option<Output>, Option<u8>), Error> {
+    let livy = |statement: &crate::api::livy::models::StatementResponse| {
+        let (phase, output) = livy_statement(statement);
+        (phase, output, livy_progress(statement))
+    };
     match repl {
         Repl::Livy { lakehouse: label, session_id, repl_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let statement = client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?;
-            Ok(livy_statement(&statement))
+            Ok(livy(&client.repl_statement(session_id, repl_id, livy_id(ws, id)?).await?.value))
         }
         Repl::LivySession { lakehouse: label, session_id, .. } => {
             let (_, client) = lakehouse(ws, Some(label))?;
-            let statement = client.statement(session_id, livy_id(ws, id)?).await?;
-            Ok(livy_statement(&statement))
+            Ok(livy(&client.statement(session_id, livy_id(ws, id)?).await?.value))
         }
         Repl::Databricks { cluster_id, context_id, .. } => {
             let command = databricks(ws)?.command_status(cluster_id, context_id, id).await?;
-            Ok(databricks_command(&command))
+            let (phase, output) = databricks_command(&command);
+            Ok((phase, output, None))
         }
     }
 }
@@ -396,7 +485,40 @@ pub fn repl_gone(e: &Error) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    #[test]
+    fn the_acquire_body_carries_the_workspace_repl_settings() {
+        let settings = ReplSettings {
+            session_tag: Some("team-a".into()),
+            environment: Some("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f".into()),
+            conf: [("spark.sql.shuffle.partitions".to_string(), "64".to_string())].into(),
+            executor_memory: Some("28g".into()),
+            num_executors: Some(2),
+            ..ReplSettings::default()
+        };
+        let body = serde_json::to_value(acquire_body(&settings, "lh_sales", None)).unwrap_or_default();
+        assert_eq!(body["sessionTag"], "team-a");
+        assert_eq!(body["artifactName"], "lh_sales");
+        assert_eq!(body["conf"]["spark.sql.shuffle.partitions"], "64");
+        // Fabric reads the environment from a conf value holding JSON text (fabric-livy.md §4).
+        let env: serde_json::Value =
+            serde_json::from_str(body["conf"]["spark.fabric.environmentDetails"].as_str().unwrap_or(""))
+                .unwrap_or_default();
+        assert_eq!(env, json!({"id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"}));
+        assert_eq!((body["executorMemory"].as_str(), body["numExecutors"].as_u64()), (Some("28g"), Some(2)));
+        assert!(body.get("driverMemory").is_none(), "unset sizes are not sent: {body}");
+        // Without settings: the shared tag only.
+        let body =
+            serde_json::to_value(acquire_body(&ReplSettings::default(), "lh", None)).unwrap_or_default();
+        assert_eq!(body["sessionTag"], SESSION_TAG);
+        assert!(body.get("conf").is_none(), "{body}");
+        // A tag chosen in the picker (or `exec --tag`) wins over the configured one; the rest stays.
+        let body = serde_json::to_value(acquire_body(&settings, "lh_sales", Some("etl"))).unwrap_or_default();
+        assert_eq!((body["sessionTag"].as_str(), body["numExecutors"].as_u64()), (Some("etl"), Some(2)));
+    }
 
     /// The reads of a statement that runs `runs`: (when each happens, how many).
     fn reads_until(runs: Duration) -> (Vec<Duration>, usize) {

@@ -1,13 +1,22 @@
-//! The statement editor's state: where it runs code, the text being written (a
-//! ratatui-textarea), its language, the REPL it runs in, the statements run so far with their
-//! outputs, and the history. How it reacts to keys and messages is in `run`, choosing and
-//! leaving its place in `place`.
+//! The statement editor's state: tabs (`Console`), each an `Editor` with its own place to run
+//! code, text (a ratatui-textarea), language, REPL, statements run with their outputs, and
+//! history position; the history itself is shared. How it reacts to keys and messages is in
+//! `run`, choosing and leaving a place in `place`, tabs in `tabs`, cells and magics in `cells`,
+//! text edits in `text`.
 //!
-//! Like the rest of `app`, no I/O: running, cancelling, acquiring a REPL and saving the draft
-//! leave as `Effect`s; their outcomes come back as `Msg`s.
+//! Like the rest of `app`, no I/O: running, cancelling, acquiring a REPL and saving the drafts
+//! leave as `Effect`s; their outcomes come back as `Msg`s, which name the statement (`seq`) or
+//! acquisition (`attempt`), both numbered across tabs, so an answer finds its tab.
 
+mod cells;
+mod files;
+mod grid;
+pub mod highlight;
+mod picker;
 mod place;
 mod run;
+mod tabs;
+mod text;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -15,14 +24,22 @@ use jiff::Timestamp;
 use ratatui_textarea::TextArea;
 
 use crate::domain::statement::{Language, Output, Phase, Repl};
-use crate::drafts::{Draft, HistoryEntry, MAX_HISTORY};
+use crate::drafts::{Draft, HistoryEntry, MAX_HISTORY, Tabs};
 
+pub use cells::{CodeCell, cells, magic};
+pub use grid::{Grid, GridView, grid_of, layout_of};
+pub use picker::{PickItem, Picker, Targets};
 pub use place::{Place, Within};
 
-/// Statements kept on screen with their outputs (older ones stay in the history).
+/// Statements kept on screen with their outputs, per tab (older ones stay in the history).
 pub const MAX_RUNS: usize = 50;
+/// Tabs at most (Alt-1…9 reach them all).
+pub const MAX_TABS: usize = 9;
 
-/// The REPL the editor runs code in.
+const PLACEHOLDER: &str =
+    "Write PySpark, Scala, SQL or R; F5 runs the cell (# %% starts one), F2 changes the language";
+
+/// The REPL a tab runs code in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplState {
     /// None yet: one is acquired when the first statement runs.
@@ -37,7 +54,7 @@ pub enum ReplState {
 /// Where one statement is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunState {
-    /// Waiting for the REPL.
+    /// Waiting for the REPL, or for the run before it (`Run::after`).
     Queued,
     /// Handed to the runner; the service has not said it took it yet.
     Sending,
@@ -50,15 +67,25 @@ pub enum RunState {
 /// One statement the user ran, and what came of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
-    /// Numbers runs within this app (the service's statement ids are per REPL).
+    /// Numbers runs across tabs (the service's statement ids are per REPL).
     pub seq: u64,
     pub language: Language,
     pub code: String,
     pub statement_id: Option<String>,
     /// Where it was sent (statement ids are per REPL).
     pub repl: Option<Repl>,
+    /// Where it runs, named for the screen ("Sales Analytics / lh_sales").
+    pub target: String,
     pub state: RunState,
+    /// How far along the service says it is, in percent (Livy `progress`).
+    pub progress: Option<u8>,
+    /// Sent only once run `after` has ended well (running all cells stops at the first failure).
+    pub after: Option<u64>,
+    /// It never reached the service (the submit failed): F5 sends it again.
+    pub resendable: bool,
     pub output: Option<Output>,
+    /// How its table is laid out, worked out when it arrived.
+    pub grid: Option<Grid>,
     pub started_at: Timestamp,
     pub finished_at: Option<Timestamp>,
 }
@@ -71,11 +98,18 @@ impl Run {
             RunState::Failed(_) => true,
         }
     }
+
+    /// It ended without an error.
+    pub fn succeeded(&self) -> bool {
+        self.state == RunState::Sent(Phase::Done) && !self.output.as_ref().is_some_and(Output::is_error)
+    }
 }
 
-/// The editor.
+/// One tab of the editor.
 #[derive(Debug, Clone)]
 pub struct Editor {
+    /// Names the tab in answers that come back later (file reads, the external editor).
+    pub id: u64,
     /// Where it runs code, once chosen.
     pub place: Option<Place>,
     pub text: TextArea<'static>,
@@ -84,7 +118,6 @@ pub struct Editor {
     pub runs: VecDeque<Run>,
     /// Runs dropped from `runs` to keep memory bounded (their code stays in the history).
     pub dropped_runs: usize,
-    pub history: Vec<HistoryEntry>,
     /// Where history navigation is (`None`: editing the draft).
     history_pos: Option<usize>,
     /// Texts (with their language) left at history positions while browsing, so nothing typed
@@ -93,54 +126,113 @@ pub struct Editor {
     slots: HashMap<Option<usize>, (String, Language)>,
     /// Output lines scrolled up from the bottom (0 = follow the newest).
     pub output_scroll: usize,
-    next_seq: u64,
-    /// Shown once in the status line (e.g. an unreadable saved draft).
-    pub notice: Option<String>,
     /// The REPL being acquired replaces one that ended: say that its variables are gone.
     replacing: bool,
     /// When the REPL last did something (ready, a statement ended): Fabric ends a session
     /// 20 idle minutes after that.
     pub last_activity: Option<Timestamp>,
-    /// Numbers the acquisitions; only the answer to the current one is taken.
+    /// The current acquisition's number; only its answer is taken.
     attempt: u64,
     /// What the current acquisition made before it was ready: given back if abandoned.
     pending: Option<Repl>,
-    /// REPLs given up while statements still ran in them: left to finish, named on quit.
-    pub left_running: Vec<Repl>,
+    /// The text's highlighted lines, parsed as far as the screen needs.
+    pub highlight: highlight::Highlight,
+    /// Columns the newest table is scrolled right by (alt-→).
+    pub grid_left: usize,
+    /// The full-screen table (alt-f), while open.
+    pub grid_view: Option<GridView>,
+    /// The last edit replaced the whole text (a file, the outside editor): two text-area edits
+    /// (clear, insert) that undo and redo take as one.
+    replaced: Replaced,
+}
+
+/// Whether undo (or redo) should step twice: over both halves of a text replacement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Replaced {
+    #[default]
+    No,
+    /// Undo next takes both halves.
+    Undo,
+    /// It was just undone: redo takes both halves.
+    Redo,
 }
 
 impl Default for Editor {
     fn default() -> Self {
-        Editor::new(Draft::default(), Vec::new())
+        Editor::new(Draft::default())
     }
 }
 
 impl Editor {
-    /// An editor holding the saved draft and history.
-    pub fn new(draft: Draft, history: Vec<HistoryEntry>) -> Editor {
-        let mut text = TextArea::new(lines_of(&draft.text));
-        text.set_placeholder_text("Write PySpark, Scala, SQL or R; F5 runs it, F2 changes the language");
-        text.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        text.move_cursor(ratatui_textarea::CursorMove::End);
+    /// A tab holding `draft`.
+    pub fn new(draft: Draft) -> Editor {
         Editor {
             place: None,
-            text,
+            text: text_area(&draft.text),
             language: draft.language,
             repl: ReplState::None,
             runs: VecDeque::new(),
             dropped_runs: 0,
-            history,
             history_pos: None,
             slots: HashMap::new(),
             output_scroll: 0,
-            next_seq: 1,
-            notice: None,
             replacing: false,
             last_activity: None,
             attempt: 0,
             pending: None,
-            left_running: Vec::new(),
+            highlight: highlight::Highlight::default(),
+            grid_left: 0,
+            grid_view: None,
+            replaced: Replaced::No,
+            id: 0,
         }
+    }
+
+    /// Put `text` in place of the whole text, as one step of undo.
+    pub(super) fn replace(&mut self, text: &str) {
+        self.text.clear();
+        self.text.insert_str(text);
+        self.replaced = Replaced::Undo;
+    }
+
+    /// Undo (`redo` false) or redo one edit; a whole-text replacement counts as one.
+    pub(super) fn undo_redo(&mut self, redo: bool) -> bool {
+        let twice = matches!((self.replaced, redo), (Replaced::Undo, false) | (Replaced::Redo, true));
+        let step = |t: &mut TextArea<'static>| if redo { t.redo() } else { t.undo() };
+        let mut changed = step(&mut self.text);
+        if twice {
+            changed |= step(&mut self.text);
+        }
+        self.replaced = match (twice, redo) {
+            (true, false) => Replaced::Redo,
+            (true, true) => Replaced::Undo,
+            _ => Replaced::No,
+        };
+        changed
+    }
+
+    /// Any other edit: a replacement further back is undone edit by edit.
+    pub(super) fn edited(&mut self) {
+        self.replaced = Replaced::No;
+    }
+
+    /// Run at `place` again, as before a restart: an attached session is attached to again (if it
+    /// has ended since, the first run says so and moves to a REPL of sparkdeck's own).
+    fn restore(&mut self, place: Option<Place>) {
+        if let Some(Place { workspace, within: Within::Session { lakehouse, id, .. } }) = &place {
+            self.repl = ReplState::Ready(Repl::LivySession {
+                workspace: workspace.clone(),
+                lakehouse: lakehouse.clone(),
+                session_id: id.clone(),
+            });
+        }
+        self.place = place;
+    }
+
+    /// Highlight what can be on screen: `rows` lines around the cursor.
+    pub(super) fn refresh_highlight(&mut self, rows: usize) {
+        let upto = self.text.cursor().0 + rows + 1;
+        self.highlight.refresh(self.text.lines(), self.language, upto);
     }
 
     /// The workspace it runs in, once chosen.
@@ -148,8 +240,8 @@ impl Editor {
         self.place.as_ref().map(|p| p.workspace.as_str())
     }
 
-    /// How to name where it runs on screen (`None`: the workspace's first lakehouse, or nowhere
-    /// chosen yet).
+    /// How to name where it runs on screen ("sales_lh", "cluster etl"); `None` before a place is
+    /// chosen, or for a workspace's first lakehouse when the app does not know its name.
     pub fn place_label(&self) -> Option<String> {
         self.place.as_ref().and_then(Place::label)
     }
@@ -180,7 +272,7 @@ impl Editor {
         matches!(self.repl, ReplState::Acquiring(_)) || self.runs.iter().any(|r| !r.is_finished())
     }
 
-    /// When Fabric will end the editor's idle session (`None`: not a Fabric session, or busy).
+    /// When Fabric will end the tab's idle session (`None`: not a Fabric session, or busy).
     /// Counted from its last activity seen here, so it is an upper bound for an attached
     /// session that others use too.
     pub fn idle_timeout_at(&self) -> Option<Timestamp> {
@@ -189,74 +281,6 @@ impl Editor {
             return None;
         }
         self.last_activity?.checked_add(crate::domain::IDLE_TIMEOUT).ok()
-    }
-
-    /// What F5 runs: the selection (shift + arrows) when there is one, else the whole text.
-    pub fn code_to_run(&self) -> String {
-        let Some(((r0, c0), (r1, c1))) = self.text.selection_range().filter(|(a, b)| a != b) else {
-            return self.code();
-        };
-        let lines = self.text.lines();
-        let cut = |line: &str, from: usize, to: Option<usize>| -> String {
-            let chars = line.chars().skip(from);
-            match to {
-                Some(to) => chars.take(to.saturating_sub(from)).collect(),
-                None => chars.collect(),
-            }
-        };
-        let mut out = Vec::new();
-        for (i, line) in lines.iter().enumerate().take(r1 + 1).skip(r0) {
-            let from = if i == r0 { c0 } else { 0 };
-            let to = (i == r1).then_some(c1);
-            out.push(cut(line, from, to));
-        }
-        out.join("\n")
-    }
-
-    /// Start a run of the current text (or selection); `None` when there is nothing to run.
-    /// The history entry is returned when it is new (the same statement run twice in a row is
-    /// one entry).
-    pub(super) fn new_run(&mut self, now: Timestamp, workspace: &str) -> Option<(Run, Option<HistoryEntry>)> {
-        let code = self.code_to_run();
-        if code.trim().is_empty() {
-            return None;
-        }
-        let run = Run {
-            seq: self.next_seq,
-            language: self.language,
-            code: code.clone(),
-            statement_id: None,
-            repl: None,
-            state: RunState::Queued,
-            output: None,
-            started_at: now,
-            finished_at: None,
-        };
-        self.next_seq += 1;
-        self.runs.push_back(run.clone());
-        while self.runs.len() > MAX_RUNS {
-            self.runs.pop_front();
-            self.dropped_runs += 1;
-        }
-        self.output_scroll = 0;
-        let entry = HistoryEntry { language: self.language, code, workspace: workspace.to_string(), at: now };
-        let new =
-            self.history.last().is_none_or(|last| last.code != entry.code || last.language != entry.language);
-        if new {
-            self.history.push(entry.clone());
-            if self.history.len() > MAX_HISTORY {
-                self.history.remove(0);
-                // Positions moved: only the draft's slot still means what it meant.
-                self.slots.retain(|k, _| k.is_none());
-            }
-        }
-        // Run while browsing: stay in the history, at the statement just run (the newest), so
-        // alt-↓ still leads back to the draft.
-        if self.history_pos.is_some() {
-            self.history_pos = self.history.len().checked_sub(1);
-            self.slots.remove(&self.history_pos);
-        }
-        Some((run, new.then_some(entry)))
     }
 
     pub(super) fn run_mut(&mut self, seq: u64) -> Option<&mut Run> {
@@ -277,11 +301,10 @@ impl Editor {
         self.runs.iter().any(|r| !r.is_finished() && r.repl.as_ref() == Some(repl))
     }
 
-    /// What quitting must give back (owned, idle REPLs and an acquisition in flight) and what
-    /// it leaves running (REPLs with a statement still going).
-    pub fn quit_plan(&self) -> (Vec<Repl>, Vec<Repl>) {
-        let mut release = Vec::new();
-        let mut left = self.left_running.clone();
+    /// What leaving this tab's REPL behind must give back (owned and idle, or an acquisition in
+    /// flight) and what it leaves running (a statement still going).
+    fn leave_plan(&self) -> (Vec<Repl>, Vec<Repl>) {
+        let (mut release, mut left) = (Vec::new(), Vec::new());
         if let Some(repl) = self.held_repl().filter(|r| r.is_owned()) {
             if self.runs_in(repl) {
                 left.push(repl.clone());
@@ -293,43 +316,225 @@ impl Editor {
         (release, left)
     }
 
-    /// Step through the history: `back` to older entries, forward down to the draft. What was
-    /// on screen is kept at its position (edits to a recalled entry and the draft survive).
+    fn set_text(&mut self, text: &str) {
+        self.text = text_area(text);
+    }
+
+    /// The history position, for the title ("history 3/12").
+    pub fn history_position(&self, history: &[HistoryEntry]) -> Option<(usize, usize)> {
+        self.history_pos.map(|p| (p + 1, history.len()))
+    }
+
+    /// Put the run on screen, keeping at most `MAX_RUNS`.
+    fn push_run(&mut self, run: Run) {
+        self.runs.push_back(run);
+        while self.runs.len() > MAX_RUNS {
+            self.runs.pop_front();
+            self.dropped_runs += 1;
+        }
+        self.output_scroll = 0;
+    }
+}
+
+/// The editor: its tabs and what they share (the history, the numbering of runs and
+/// acquisitions, REPLs left to finish).
+#[derive(Debug, Clone)]
+pub struct Console {
+    tabs: Vec<Editor>,
+    active: usize,
+    pub history: Vec<HistoryEntry>,
+    next_seq: u64,
+    next_attempt: u64,
+    /// REPLs given up while statements still ran in them: left to finish, named on quit.
+    pub left_running: Vec<Repl>,
+    /// Shown once in the status line (e.g. unreadable saved drafts).
+    pub notice: Option<String>,
+    /// A tab whose text Ctrl-W would drop: asked once, closed on the second press.
+    closing: Option<usize>,
+    /// The target picker, while open.
+    pub picker: Option<Picker>,
+    next_tab_id: u64,
+}
+
+impl Default for Console {
+    fn default() -> Self {
+        Console::new(Tabs::default(), Vec::new())
+    }
+}
+
+impl Console {
+    /// The editor as it was left: the saved tabs and the history.
+    pub fn new(saved: Tabs, history: Vec<HistoryEntry>) -> Console {
+        let mut console = Console {
+            tabs: Vec::new(),
+            active: 0,
+            history,
+            next_seq: 1,
+            next_attempt: 1,
+            left_running: Vec::new(),
+            notice: None,
+            closing: None,
+            picker: None,
+            next_tab_id: 0,
+        };
+        let mut drafts = saved.tabs;
+        drafts.truncate(MAX_TABS);
+        if drafts.is_empty() {
+            drafts.push(Draft::default());
+        }
+        let mut targets = saved.targets.into_iter();
+        for draft in drafts {
+            let mut tab = console.open_tab(draft);
+            tab.restore(targets.next().flatten().map(Place::restored));
+            console.tabs.push(tab);
+        }
+        console.active = saved.active.min(console.tabs.len() - 1);
+        console
+    }
+
+    /// The tab in front.
+    pub fn tab(&self) -> &Editor {
+        &self.tabs[self.active]
+    }
+
+    pub(super) fn tab_mut(&mut self) -> &mut Editor {
+        &mut self.tabs[self.active]
+    }
+
+    pub fn tabs(&self) -> &[Editor] {
+        &self.tabs
+    }
+
+    /// The index of the tab in front.
+    pub fn active(&self) -> usize {
+        self.active
+    }
+
+    /// Every tab's text and target, to keep on disk.
+    pub fn drafts(&self) -> Tabs {
+        Tabs {
+            active: self.active,
+            tabs: self.tabs.iter().map(Editor::draft).collect(),
+            targets: self.tabs.iter().map(|t| t.place.as_ref().map(Place::saved)).collect(),
+        }
+    }
+
+    /// A tab for `draft`, numbered.
+    fn open_tab(&mut self, draft: Draft) -> Editor {
+        self.next_tab_id += 1;
+        Editor { id: self.next_tab_id, ..Editor::new(draft) }
+    }
+
+    pub(super) fn tab_by_id(&mut self, id: u64) -> Option<&mut Editor> {
+        self.tabs.iter_mut().find(|t| t.id == id)
+    }
+
+    /// The tab that ran statement `seq`.
+    fn tab_of_run(&mut self, seq: u64) -> Option<&mut Editor> {
+        self.tabs.iter_mut().find(|t| t.runs.iter().any(|r| r.seq == seq))
+    }
+
+    /// The tab waiting for acquisition `attempt` (an abandoned or closed tab's answer finds none).
+    fn tab_of_attempt(&mut self, attempt: u64) -> Option<&mut Editor> {
+        self.tabs.iter_mut().find(|t| t.attempt == attempt && matches!(t.repl, ReplState::Acquiring(_)))
+    }
+
+    /// Whether any tab has something under way (the clock runs while it is on screen).
+    pub fn is_busy(&self) -> bool {
+        self.tabs.iter().any(Editor::is_busy)
+    }
+
+    /// What quitting must give back (owned, idle REPLs and acquisitions in flight, in every tab)
+    /// and what it leaves running (REPLs with a statement still going).
+    pub fn quit_plan(&self) -> (Vec<Repl>, Vec<Repl>) {
+        let mut release = Vec::new();
+        let mut left = self.left_running.clone();
+        for tab in &self.tabs {
+            let (r, l) = tab.leave_plan();
+            release.extend(r);
+            left.extend(l);
+        }
+        (release, left)
+    }
+
+    /// Record `code` in the history; the entry when it is new (the same statement run twice in a
+    /// row is one entry). A tab browsing the history stays at the statement just run.
+    fn remember(
+        &mut self,
+        language: Language,
+        code: &str,
+        workspace: &str,
+        now: Timestamp,
+    ) -> Option<HistoryEntry> {
+        let entry =
+            HistoryEntry { language, code: code.to_string(), workspace: workspace.to_string(), at: now };
+        let new = self.history.last().is_none_or(|last| last.code != entry.code || last.language != language);
+        if new {
+            self.history.push(entry.clone());
+            if self.history.len() > MAX_HISTORY {
+                self.history.remove(0);
+                // Positions moved: only the drafts' slots still mean what they meant.
+                for tab in &mut self.tabs {
+                    tab.slots.retain(|k, _| k.is_none());
+                }
+            }
+        }
+        let last = self.history.len().checked_sub(1);
+        let tab = self.tab_mut();
+        if tab.history_pos.is_some() {
+            tab.history_pos = last;
+            tab.slots.remove(&last);
+        }
+        new.then_some(entry)
+    }
+
+    /// Step the tab in front through the history: `back` to older entries, forward down to the
+    /// draft. What was on screen is kept at its position (edits to a recalled entry and the draft
+    /// survive).
     pub(super) fn recall(&mut self, back: bool) -> bool {
         if self.history.is_empty() {
             return false;
         }
         let last = self.history.len() - 1;
-        let pos = match (self.history_pos, back) {
+        let tab = &mut self.tabs[self.active];
+        let pos = match (tab.history_pos, back) {
             (None, true) => Some(last),
             (None, false) => return false,
             (Some(p), true) => Some(p.saturating_sub(1).min(last)),
             (Some(p), false) if p >= last => None,
             (Some(p), false) => Some(p + 1),
         };
-        self.slots.insert(self.history_pos, (self.code(), self.language));
-        let (text, language) = self.slots.remove(&pos).unwrap_or_else(|| match pos {
+        let code = tab.code();
+        tab.slots.insert(tab.history_pos, (code, tab.language));
+        let (text, language) = tab.slots.remove(&pos).unwrap_or_else(|| match pos {
             Some(p) => (self.history[p].code.clone(), self.history[p].language),
-            None => (String::new(), self.language),
+            None => (String::new(), tab.language),
         });
-        self.history_pos = pos;
-        self.language = language;
-        self.set_text(&text);
+        tab.history_pos = pos;
+        tab.language = language;
+        tab.set_text(&text);
         true
     }
 
-    fn set_text(&mut self, text: &str) {
-        let mut area = TextArea::new(lines_of(text));
-        area.set_placeholder_text(self.text.placeholder_text().to_string());
-        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        area.move_cursor(ratatui_textarea::CursorMove::End);
-        self.text = area;
+    fn take_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
     }
 
-    /// The history position, for the title ("history 3/12").
-    pub fn history_position(&self) -> Option<(usize, usize)> {
-        self.history_pos.map(|p| (p + 1, self.history.len()))
+    fn take_attempt(&mut self) -> u64 {
+        let attempt = self.next_attempt;
+        self.next_attempt += 1;
+        attempt
     }
+}
+
+fn text_area(text: &str) -> TextArea<'static> {
+    let mut area = TextArea::new(lines_of(text));
+    area.set_placeholder_text(PLACEHOLDER);
+    area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    area.move_cursor(ratatui_textarea::CursorMove::End);
+    area
 }
 
 /// The editor's lines of `text`: the inverse of [`Editor::code`], so a final newline (an empty

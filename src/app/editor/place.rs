@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::app::msg::Effect;
 use crate::domain::statement::Repl;
 use crate::domain::{Detail, Resource, Service};
+use crate::drafts::Target as SavedTarget;
 
 use super::{ReplState, RunState};
 
@@ -22,6 +23,9 @@ pub struct Place {
 pub enum Within {
     /// A REPL of sparkdeck's own in a Fabric lakehouse, by label (`None`: the first configured).
     Lakehouse(Option<String>),
+    /// A REPL of sparkdeck's own in `lakehouse`, in the high-concurrency session tagged `tag`
+    /// rather than the configured tag (shared with whatever else uses that tag).
+    Tagged { lakehouse: String, tag: String },
     /// The existing Livy session `id` (shown as `name`) in `lakehouse`, used as it is.
     Session { lakehouse: String, id: String, name: String },
     /// An execution context on the Databricks cluster `id` (shown as `name`).
@@ -33,8 +37,16 @@ impl Place {
     pub fn lakehouse_or_cluster(&self) -> Option<&str> {
         match &self.within {
             Within::Lakehouse(lakehouse) => lakehouse.as_deref(),
-            Within::Session { lakehouse, .. } => Some(lakehouse),
+            Within::Tagged { lakehouse, .. } | Within::Session { lakehouse, .. } => Some(lakehouse),
             Within::Cluster { id, .. } => Some(id),
+        }
+    }
+
+    /// The session tag chosen in the picker (`None`: the configured one).
+    pub fn tag(&self) -> Option<&str> {
+        match &self.within {
+            Within::Tagged { tag, .. } => Some(tag),
+            _ => None,
         }
     }
 
@@ -49,18 +61,65 @@ impl Place {
     /// How to name it on screen ("sales_lh", "sales_lh · session etl", "cluster etl-nightly");
     /// `None`: the workspace's first lakehouse.
     pub fn label(&self) -> Option<String> {
+        self.label_with(|l| l)
+    }
+
+    /// The same, a lakehouse label shown as `show` gives it (Fabric's name for an id).
+    pub fn label_with<'a>(&'a self, show: impl Fn(&'a str) -> &'a str) -> Option<String> {
         match &self.within {
-            Within::Lakehouse(lakehouse) => lakehouse.clone(),
-            Within::Session { lakehouse, name, .. } => Some(format!("{lakehouse} · session {name}")),
+            Within::Lakehouse(lakehouse) => lakehouse.as_deref().map(|l| show(l).to_string()),
+            Within::Tagged { lakehouse, tag } => Some(format!("{} · tag {tag}", show(lakehouse))),
+            Within::Session { lakehouse, name, .. } => Some(format!("{} · session {name}", show(lakehouse))),
             Within::Cluster { name, .. } => Some(format!("cluster {name}")),
         }
     }
 
+    /// As the tabs file keeps it.
+    pub fn saved(&self) -> SavedTarget {
+        let workspace = self.workspace.clone();
+        match &self.within {
+            Within::Lakehouse(lakehouse) => {
+                SavedTarget::Lakehouse { workspace, lakehouse: lakehouse.clone() }
+            }
+            Within::Tagged { lakehouse, tag } => {
+                SavedTarget::Tagged { workspace, lakehouse: lakehouse.clone(), tag: tag.clone() }
+            }
+            Within::Session { lakehouse, id, name } => SavedTarget::Session {
+                workspace,
+                lakehouse: lakehouse.clone(),
+                id: id.clone(),
+                name: name.clone(),
+            },
+            Within::Cluster { id, name } => {
+                SavedTarget::Cluster { workspace, id: id.clone(), name: name.clone() }
+            }
+        }
+    }
+
+    /// From the tabs file.
+    pub fn restored(saved: SavedTarget) -> Place {
+        match saved {
+            SavedTarget::Lakehouse { workspace, lakehouse } => {
+                Place { workspace, within: Within::Lakehouse(lakehouse) }
+            }
+            SavedTarget::Tagged { workspace, lakehouse, tag } => {
+                Place { workspace, within: Within::Tagged { lakehouse, tag } }
+            }
+            SavedTarget::Session { workspace, lakehouse, id, name } => {
+                Place { workspace, within: Within::Session { lakehouse, id, name } }
+            }
+            SavedTarget::Cluster { workspace, id, name } => {
+                Place { workspace, within: Within::Cluster { id, name } }
+            }
+        }
+    }
+
     /// Whether code would run in the same place (names aside: a renamed cluster is the same one).
-    fn same_as(&self, other: &Place) -> bool {
+    pub(in crate::app) fn same_as(&self, other: &Place) -> bool {
         self.workspace == other.workspace
             && self.lakehouse_or_cluster() == other.lakehouse_or_cluster()
             && self.attached() == other.attached()
+            && self.tag() == other.tag()
     }
 
     /// The attached session ended: a REPL of sparkdeck's own in its lakehouse replaces it.
@@ -72,10 +131,10 @@ impl Place {
 }
 
 /// A place to open the editor on, and what to say on opening there.
-struct Choice {
-    place: Place,
+pub(in crate::app) struct Choice {
+    pub(in crate::app) place: Place,
     /// Why code will not run there yet (a stopped cluster).
-    warning: Option<String>,
+    pub(in crate::app) warning: Option<String>,
 }
 
 impl Choice {
@@ -87,7 +146,7 @@ impl Choice {
     /// Where a row's item runs code, for opening the editor on it: a live Livy session is attached
     /// to (high-concurrency ones get a REPL of their own in the same lakehouse), a Databricks
     /// cluster gets an execution context, other Fabric rows their workspace.
-    fn of(r: &Resource) -> Option<Choice> {
+    pub(in crate::app) fn of(r: &Resource) -> Option<Choice> {
         let name = || if r.name.is_empty() { r.id.clone() } else { r.name.clone() };
         let (within, warning) = match &r.detail {
             Detail::Session { lakehouse, read_only: false, high_concurrency, .. } => {
@@ -122,7 +181,7 @@ impl App {
     /// Fabric workspace in scope. Moving elsewhere gives the old REPL back.
     pub(in crate::app) fn open_editor(&mut self, name: Option<String>) -> Vec<Effect> {
         let selected = self.selected().and_then(|e| Choice::of(&e.res));
-        let current = self.editor.place.clone().map(|place| Choice { place, warning: None });
+        let current = self.console.tab().place.clone().map(|place| Choice { place, warning: None });
         let chosen = match name {
             Some(name) => {
                 let Some(i) = self.workspace_named(&name) else { return Vec::new() };
@@ -156,30 +215,25 @@ impl App {
             .iter()
             .any(|w| w.workspace.name == place.workspace && w.workspace.service == Service::Databricks);
         if databricks && place.lakehouse_or_cluster().is_none() {
-            self.error(format!(
-                "{} is a Databricks workspace: select one of its running clusters (Clusters pane) and press e.",
-                place.workspace
-            ));
-            return Vec::new();
+            // Which cluster? The picker asks, showing that workspace's clusters.
+            let workspace = place.workspace.clone();
+            self.editing = true;
+            return self.open_picker(Some(&workspace));
         }
-        let mut effects = Vec::new();
-        let moved = !self.editor.place.as_ref().is_some_and(|p| p.same_as(&place));
-        if moved {
-            effects.extend(self.leave_place(&place.workspace));
-            // A session chosen in the pane is used as it is; anything else is acquired on F5.
-            self.editor.repl = match &place.within {
-                Within::Session { lakehouse, id, .. } => ReplState::Ready(Repl::LivySession {
-                    workspace: place.workspace.clone(),
-                    lakehouse: lakehouse.clone(),
-                    session_id: id.clone(),
-                }),
-                _ => ReplState::None,
-            };
-            self.editor.last_activity = place.attached().is_some().then_some(self.now);
-            self.editor.place = Some(place);
+        // Other tabs restored from disk that run nowhere yet start where the editor opens (with
+        // REPLs of their own: an attached session serves the tab in front only).
+        let active = self.console.active;
+        for (i, tab) in self.console.tabs.iter_mut().enumerate() {
+            if i != active && tab.place.is_none() {
+                let mut p = place.clone();
+                p.detach();
+                tab.place = Some(p);
+            }
         }
+        let mut effects = self.name_lakehouses([place.workspace.clone()]);
+        effects.extend(self.move_tab(place));
         self.editing = true;
-        if let Some(notice) = self.editor.notice.take() {
+        if let Some(notice) = self.console.notice.take() {
             self.error(notice);
         } else if let Some(warning) = warning {
             self.error(warning);
@@ -187,29 +241,60 @@ impl App {
         effects
     }
 
-    /// The editor is moving elsewhere: runs not yet sent fail, the REPL held is given back
-    /// unless a statement still runs in it (then it is left to finish), and an acquisition
-    /// under way is abandoned (its answer will be given back).
+    /// The tab in front runs code at `place` from now on (nothing changes if it already does).
+    pub(in crate::app) fn move_tab(&mut self, place: Place) -> Vec<Effect> {
+        let mut place = place;
+        if let Within::Lakehouse(None) = &place.within {
+            // Name the real lakehouse, never "the first one".
+            place.within = Within::Lakehouse(self.first_lakehouse(&place.workspace));
+        }
+        if self.console.tab().place.as_ref().is_some_and(|p| p.same_as(&place)) {
+            return Vec::new();
+        }
+        let mut effects = self.leave_place(&place.workspace);
+        effects.extend(self.name_lakehouses([place.workspace.clone()]));
+        let now = self.now;
+        let tab = self.console.tab_mut();
+        // A session chosen in the pane is used as it is; anything else is acquired on F5.
+        tab.repl = match &place.within {
+            Within::Session { lakehouse, id, .. } => ReplState::Ready(Repl::LivySession {
+                workspace: place.workspace.clone(),
+                lakehouse: lakehouse.clone(),
+                session_id: id.clone(),
+            }),
+            _ => ReplState::None,
+        };
+        tab.last_activity = place.attached().is_some().then_some(now);
+        tab.place = Some(place);
+        effects
+    }
+
+    /// The tab is moving elsewhere: runs not yet sent fail, the REPL held is given back unless a
+    /// statement still runs in it (then it is left to finish), and an acquisition under way is
+    /// abandoned (its answer will be given back).
     fn leave_place(&mut self, to: &str) -> Vec<Effect> {
         let now = self.now;
-        for run in self.editor.runs.iter_mut().filter(|r| matches!(r.state, RunState::Queued)) {
-            run.state = RunState::Failed(format!("not run: the editor moved to {to} first"));
+        let tab = self.console.tab_mut();
+        for run in tab.runs.iter_mut().filter(|r| matches!(r.state, RunState::Queued)) {
+            run.state = RunState::Failed(format!("not run: the tab moved to {to} first"));
             run.finished_at = Some(now);
+            run.after = None;
         }
-        let mut effects = Vec::new();
-        if let Some(repl) = self.editor.held_repl().filter(|r| r.is_owned()).cloned() {
-            if self.editor.runs_in(&repl) {
-                self.info(format!("A statement still runs in {}: it is left to finish.", repl.describe()));
-                self.editor.left_running.push(repl);
-            } else {
-                effects.push(Effect::ReleaseRepl { repl });
-            }
-        }
-        effects.extend(self.editor.pending.take().map(|repl| Effect::ReleaseRepl { repl }));
-        if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+        let (release, left) = tab.leave_plan();
+        tab.pending = None;
+        if matches!(tab.repl, ReplState::Acquiring(_)) {
             // Abandoned: its answer, when it comes, is given back.
-            self.editor.attempt += 1;
+            tab.repl = ReplState::None;
         }
-        effects
+        if let Some(repl) = left.first() {
+            self.info(format!("A statement still runs in {}: it is left to finish.", repl.describe()));
+        }
+        self.console.left_running.extend(left);
+        release.into_iter().map(|repl| Effect::ReleaseRepl { repl }).collect()
+    }
+
+    /// The label of the first lakehouse configured for Fabric workspace `workspace`.
+    pub(in crate::app) fn first_lakehouse(&self, workspace: &str) -> Option<String> {
+        self.targets.lakehouses(workspace).first().cloned()
     }
 }

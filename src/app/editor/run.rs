@@ -1,113 +1,256 @@
-//! The editor inside the app: its keys, running statements (a REPL acquired on the first run,
-//! what queued sent when it is ready), cancelling, copying the output, and the answers that
-//! come back as `Msg`s.
+//! The editor inside the app: its keys, running statements (a REPL acquired on a tab's first
+//! run, what queued sent when it is ready, cells run one after another), cancelling, copying the
+//! output, and the answers that come back as `Msg`s — to whichever tab asked.
 
 use crossterm::event::KeyEvent;
 
 use crate::app::keymap::{Command, Scope};
 use crate::app::msg::{Effect, StatementUpdate};
+use crate::app::prompt::PromptMode;
 use crate::app::{App, Help};
 use crate::domain::statement::{Language, Output, Phase, Repl};
 
-use super::{ReplState, RunState};
+use super::{Editor, ReplState, Run, RunState, cells};
 
 impl App {
     pub(in crate::app) fn on_editor_key(&mut self, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
-        match command {
+        if self.console.picker.is_some() {
+            return self.on_picker_key(key);
+        }
+        if self.console.tab().grid_view.is_some() {
+            return self.on_grid_key(key);
+        }
+        if command != Some(Command::CloseTab) {
+            self.console.closing = None;
+        }
+        let tab = self.console.tab_mut();
+        let changed = match command {
             Some(Command::Quit) => return vec![Effect::Quit],
-            Some(Command::Back) => self.editing = false,
+            Some(Command::Back) => {
+                self.editing = false;
+                false
+            }
             Some(Command::Help) => {
                 self.help = Some(Help { scope: Scope::Editor, kind: None, scroll: 0 });
+                false
             }
-            Some(Command::RunCode) => return self.run_code(),
-            Some(Command::NextLanguage) => {
-                self.editor.language = self.editor.language.next();
-                return vec![Effect::SaveDraft(self.editor.draft())];
-            }
+            Some(Command::RunCode) => return self.run_code(false),
+            Some(Command::RunAll) => return self.run_code(true),
             Some(Command::CancelCode) => return self.cancel_code(),
+            Some(Command::CopyOutput) => return self.copy_output(),
+            Some(Command::NewTab) => return self.new_tab(),
+            Some(Command::CloseTab) => return self.close_tab(),
+            Some(Command::Tab(n)) => return self.switch_tab(usize::from(n).saturating_sub(1)),
+            Some(Command::ExternalEditor) => return self.edit_externally(),
+            Some(Command::GridLeft) | Some(Command::GridRight) => {
+                self.scroll_grid(command == Some(Command::GridRight));
+                false
+            }
+            Some(Command::GridView) => {
+                self.open_grid();
+                false
+            }
+            Some(Command::PickTarget) => return self.open_picker(None),
+            Some(Command::EditorCommand) => {
+                self.open_prompt(PromptMode::Command);
+                false
+            }
+            Some(Command::NextLanguage) => {
+                tab.language = tab.language.next();
+                true
+            }
             Some(Command::HistoryBack) | Some(Command::HistoryForward) => {
                 let back = command == Some(Command::HistoryBack);
-                if !self.editor.recall(back) {
-                    self.info(if self.editor.history.is_empty() {
+                if !self.console.recall(back) {
+                    self.info(if self.console.history.is_empty() {
                         "The history is empty: statements you run are kept there.".into()
                     } else {
                         "Back at the text you were writing.".into()
                     });
                 }
+                false
             }
-            Some(Command::CopyOutput) => return self.copy_output(),
             Some(Command::OutputUp) => {
-                self.editor.output_scroll = self.editor.output_scroll.saturating_add(3)
+                tab.output_scroll = tab.output_scroll.saturating_add(3);
+                false
             }
             Some(Command::OutputDown) => {
-                self.editor.output_scroll = self.editor.output_scroll.saturating_sub(3)
+                tab.output_scroll = tab.output_scroll.saturating_sub(3);
+                false
+            }
+            Some(Command::Undo) => tab.undo_redo(false),
+            Some(Command::Redo) => tab.undo_redo(true),
+            Some(Command::SelectAll) => {
+                tab.select_all();
+                false
+            }
+            Some(Command::ClearText) => {
+                tab.edited();
+                tab.clear()
+            }
+            Some(Command::ToggleComment) => {
+                tab.edited();
+                tab.toggle_comment()
             }
             _ => {
-                if self.editor.text.input(key) {
-                    return vec![Effect::SaveDraft(self.editor.draft())];
+                let changed = tab.text.input(key);
+                if changed {
+                    tab.edited();
                 }
+                changed
             }
-        }
-        Vec::new()
+        };
+        if changed { vec![Effect::SaveDraft(self.console.drafts())] } else { Vec::new() }
     }
 
-    fn run_code(&mut self) -> Vec<Effect> {
+    /// F5: the selection, else the cell under the cursor; ctrl-F5 (`all`): every cell, each sent
+    /// once the one before it has ended well. A cell's magic (`%%sql`) picks its language. When
+    /// the newest run could not be sent and is what F5 would run again, it is sent again.
+    fn run_code(&mut self, all: bool) -> Vec<Effect> {
         if self.read_only {
             self.error(
                 "sparkdeck is read-only (config read_only = true): the editor does not run code.".into(),
             );
             return Vec::new();
         }
-        let Some(workspace) = self.editor.workspace().map(str::to_string) else {
-            self.error("Choose a Fabric workspace first (:editor NAME).".into());
+        let Some(workspace) = self.console.tab().workspace().map(str::to_string) else {
+            self.error("Choose where this tab runs first (ctrl-g, or :editor NAME).".into());
             return Vec::new();
         };
-        let Some((run, entry)) = self.editor.new_run(self.now, &workspace) else {
-            self.error("Nothing to run: the editor is empty.".into());
+        let tab = self.console.tab();
+        let pieces: Vec<String> = if all { tab.all_cells() } else { vec![tab.code_to_run()] };
+        let language = tab.language;
+        let pieces: Vec<(Language, String)> = pieces
+            .iter()
+            .map(|code| {
+                let (magic, body) = cells::magic(code);
+                (magic.unwrap_or(language), body.trim_matches('\n').to_string())
+            })
+            .filter(|(_, code)| !code.trim().is_empty())
+            .collect();
+        if pieces.is_empty() {
+            self.error(
+                if all {
+                    "Nothing to run: every cell is empty."
+                } else {
+                    "Nothing to run here: the cell is empty."
+                }
+                .into(),
+            );
             return Vec::new();
-        };
-        let mut effects: Vec<Effect> = entry.map(Effect::AppendHistory).into_iter().collect();
-        effects.extend(self.dispatch(run.seq, run.language));
+        }
+        if let [(language, code)] = pieces.as_slice()
+            && let Some(seq) = self.resendable(*language, code)
+        {
+            return self.resend(seq);
+        }
+        let mut effects = Vec::new();
+        let mut after = None;
+        let target = self.target_label();
+        for (language, code) in pieces {
+            let seq = self.console.take_seq();
+            let run = Run {
+                seq,
+                language,
+                code: code.clone(),
+                statement_id: None,
+                repl: None,
+                target: target.clone(),
+                state: RunState::Queued,
+                progress: None,
+                after,
+                resendable: false,
+                output: None,
+                grid: None,
+                started_at: self.now,
+                finished_at: None,
+            };
+            self.console.tab_mut().push_run(run);
+            effects.extend(
+                self.console.remember(language, &code, &workspace, self.now).map(Effect::AppendHistory),
+            );
+            if after.is_none() {
+                effects.extend(self.dispatch(seq));
+            }
+            after = Some(seq);
+        }
         effects
     }
 
-    /// Send run `seq` where it can run: to the REPL held, else queued behind an acquisition
-    /// (started here if none is under way).
-    fn dispatch(&mut self, seq: u64, language: Language) -> Vec<Effect> {
-        let repl = self.editor.held_repl().cloned();
-        let Some(run) = self.editor.run_mut(seq) else { return Vec::new() };
+    /// The newest run, when it never reached the service and is `code` in `language` again.
+    fn resendable(&self, language: Language, code: &str) -> Option<u64> {
+        let last = self.console.tab().runs.back()?;
+        (last.resendable && last.language == language && last.code == code).then_some(last.seq)
+    }
+
+    fn resend(&mut self, seq: u64) -> Vec<Effect> {
+        let now = self.now;
+        let target = self.target_label();
+        if let Some(run) = self.console.tab_mut().run_mut(seq) {
+            run.resendable = false;
+            run.started_at = now;
+            run.finished_at = None;
+            run.target = target;
+        }
+        self.info(format!("Sending [{seq}] again."));
+        self.dispatch(seq)
+    }
+
+    /// Send run `seq` (of the tab holding it) where it can run: to the REPL held, else queued
+    /// behind an acquisition (started here if none is under way).
+    fn dispatch(&mut self, seq: u64) -> Vec<Effect> {
+        // Where it is sent, named now that the REPL (and so the real lakehouse) may be known.
+        let target = self
+            .console
+            .tabs
+            .iter()
+            .find(|t| t.runs.iter().any(|r| r.seq == seq))
+            .map(|t| self.target_label_of(t));
+        let Some(tab) = self.console.tab_of_run(seq) else { return Vec::new() };
+        let repl = tab.held_repl().cloned();
+        let acquiring = matches!(tab.repl, ReplState::Acquiring(_));
+        let Some(run) = tab.run_mut(seq) else { return Vec::new() };
         match repl {
             Some(repl) => {
                 run.state = RunState::Sending;
                 run.repl = Some(repl.clone());
-                vec![Effect::RunStatement { seq, repl, language, code: run.code.clone() }]
+                if let Some(target) = target {
+                    run.target = target;
+                }
+                vec![Effect::RunStatement { seq, repl, language: run.language, code: run.code.clone() }]
             }
             None => {
                 run.state = RunState::Queued;
                 run.repl = None;
-                if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+                let language = run.language;
+                if acquiring {
                     return Vec::new();
                 }
-                self.acquire(language, "requesting a place to run")
+                self.acquire(seq, language, "requesting a place to run")
             }
         }
     }
 
-    /// Start a new acquisition; the answer to any earlier one will be given back.
-    fn acquire(&mut self, language: Language, state: &str) -> Vec<Effect> {
-        let Some(place) = &self.editor.place else { return Vec::new() };
-        let (workspace, place) = (place.workspace.clone(), place.lakehouse_or_cluster().map(str::to_string));
-        self.editor.attempt += 1;
-        self.editor.pending = None;
-        self.editor.repl = ReplState::Acquiring(state.into());
-        vec![Effect::AcquireRepl { attempt: self.editor.attempt, workspace, place, language }]
+    /// Start a new acquisition for the tab holding run `seq`; the answer to any earlier one will
+    /// be given back.
+    fn acquire(&mut self, seq: u64, language: Language, state: &str) -> Vec<Effect> {
+        let attempt = self.console.take_attempt();
+        let Some(tab) = self.console.tab_of_run(seq) else { return Vec::new() };
+        let Some(place) = &tab.place else { return Vec::new() };
+        let workspace = place.workspace.clone();
+        let tag = place.tag().map(str::to_string);
+        let place = place.lakehouse_or_cluster().map(str::to_string);
+        tab.attempt = attempt;
+        tab.pending = None;
+        tab.repl = ReplState::Acquiring(state.into());
+        vec![Effect::AcquireRepl { attempt, workspace, place, tag, language }]
     }
 
     /// The newest output as plain text on the clipboard: text as it is, a table tab-separated
     /// (it pastes into a spreadsheet), an error with its traceback.
     fn copy_output(&mut self) -> Vec<Effect> {
         let Some((seq, output)) =
-            self.editor.runs.iter().rev().find_map(|r| Some((r.seq, r.output.as_ref()?)))
+            self.console.tab().runs.iter().rev().find_map(|r| Some((r.seq, r.output.as_ref()?)))
         else {
             self.info("No output to copy yet.".into());
             return Vec::new();
@@ -115,8 +258,8 @@ impl App {
         let text = match output {
             Output::Empty => String::new(),
             Output::Text(t) => t.clone(),
-            Output::Table(t) => std::iter::once(t.columns.join("\t"))
-                .chain(t.rows.iter().map(|r| r.join("\t")))
+            Output::Table(t) => std::iter::once(t.names().join("\t"))
+                .chain(t.text_rows().iter().map(|r| r.join("\t")))
                 .collect::<Vec<_>>()
                 .join("\n"),
             Output::Error { name, value, traceback } => std::iter::once(format!("{name}: {value}"))
@@ -136,7 +279,7 @@ impl App {
     }
 
     fn cancel_code(&mut self) -> Vec<Effect> {
-        match self.editor.cancellable() {
+        match self.console.tab().cancellable() {
             Some((seq, statement_id, repl)) => {
                 self.info(format!("Cancelling statement {statement_id}…"));
                 vec![Effect::CancelStatement { seq, repl, statement_id }]
@@ -149,106 +292,173 @@ impl App {
     }
 
     pub(in crate::app) fn on_repl(&mut self, attempt: u64, result: Result<Repl, String>) -> Vec<Effect> {
-        let current = attempt == self.editor.attempt && matches!(self.editor.repl, ReplState::Acquiring(_));
-        if !current {
-            // An acquisition the editor gave up on (it moved, or started another): give it back.
-            return result.map(|repl| vec![Effect::ReleaseRepl { repl }]).unwrap_or_default();
-        }
-        self.editor.pending = None;
         let now = self.now;
+        let Some(tab) = self.console.tab_of_attempt(attempt) else {
+            // An acquisition given up on (the tab moved, closed, or started another): give it back.
+            return result.map(|repl| vec![Effect::ReleaseRepl { repl }]).unwrap_or_default();
+        };
+        tab.pending = None;
         match result {
             Ok(repl) => {
-                self.editor.repl = ReplState::Ready(repl);
-                self.editor.last_activity = Some(now);
-                if std::mem::take(&mut self.editor.replacing) {
+                tab.repl = ReplState::Ready(repl);
+                tab.last_activity = Some(now);
+                let fresh = std::mem::take(&mut tab.replacing);
+                let queued: Vec<u64> = tab
+                    .runs
+                    .iter()
+                    .filter(|r| r.state == RunState::Queued && r.after.is_none())
+                    .map(|r| r.seq)
+                    .collect();
+                if fresh {
                     self.info(
                         "The earlier session had ended, so this one starts fresh: variables defined before are gone."
                             .into(),
                     );
                 }
-                let queued: Vec<(u64, Language)> = self
-                    .editor
-                    .runs
-                    .iter()
-                    .filter(|r| r.state == RunState::Queued)
-                    .map(|r| (r.seq, r.language))
-                    .collect();
-                queued.into_iter().flat_map(|(seq, language)| self.dispatch(seq, language)).collect()
+                queued.into_iter().flat_map(|seq| self.dispatch(seq)).collect()
             }
             Err(e) => {
-                self.editor.replacing = false;
-                for run in self.editor.runs.iter_mut().filter(|r| r.state == RunState::Queued) {
+                tab.replacing = false;
+                for run in tab.runs.iter_mut().filter(|r| r.state == RunState::Queued) {
                     run.state = RunState::Failed(format!("no session to run in: {e}"));
                     run.finished_at = Some(now);
                 }
-                self.editor.repl = ReplState::Failed(e);
+                tab.repl = ReplState::Failed(e);
                 Vec::new()
             }
         }
     }
 
     pub(in crate::app) fn on_repl_created(&mut self, attempt: u64, repl: Repl) -> Vec<Effect> {
-        if attempt == self.editor.attempt && matches!(self.editor.repl, ReplState::Acquiring(_)) {
-            self.editor.pending = Some(repl);
+        if let Some(tab) = self.console.tab_of_attempt(attempt) {
+            tab.pending = Some(repl);
         }
         Vec::new()
     }
 
     pub(in crate::app) fn on_statement(&mut self, seq: u64, update: StatementUpdate) -> Vec<Effect> {
         let now = self.now;
-        let Some(run) = self.editor.run_mut(seq) else { return Vec::new() };
+        let Some(tab) = self.console.tab_of_run(seq) else { return Vec::new() };
+        let Some(run) = tab.run_mut(seq) else { return Vec::new() };
         match update {
             StatementUpdate::Accepted(id) => {
                 run.statement_id = Some(id);
                 run.state = RunState::Sent(Phase::Waiting);
             }
-            StatementUpdate::Phase(phase) => run.state = RunState::Sent(phase),
+            StatementUpdate::Phase(phase, progress) => {
+                run.state = RunState::Sent(phase);
+                run.progress = progress.or(run.progress);
+            }
             StatementUpdate::Finished(phase, output) => {
                 run.state = RunState::Sent(phase);
+                run.grid = match &output {
+                    Some(Output::Table(t)) => Some(super::grid_of(t)),
+                    _ => None,
+                };
                 run.output = output;
                 run.finished_at = Some(now);
-                self.editor.last_activity = Some(now);
+                tab.last_activity = Some(now);
+                return self.after_run(seq);
             }
             StatementUpdate::Failed { error, repl_gone } if repl_gone && run.statement_id.is_none() => {
                 // It never ran: send it again — to the REPL now held if that is another one,
                 // else into a new one.
                 tracing::info!("statement {seq} refused by an ended REPL ({error}); sending it again");
                 let (language, sent_to) = (run.language, run.repl.take());
-                let held = self.editor.held_repl().cloned();
+                let held = tab.held_repl().cloned();
                 if held.is_some() && held != sent_to {
-                    return self.dispatch(seq, language);
+                    return self.dispatch(seq);
                 }
                 if held.is_some() {
                     // The REPL held is the one that ended.
-                    self.editor.repl = ReplState::None;
-                    self.editor.replacing = true;
+                    tab.repl = ReplState::None;
+                    tab.replacing = true;
                     // An attached session that ended is replaced by a REPL of sparkdeck's own.
-                    if let Some(place) = &mut self.editor.place {
+                    if let Some(place) = &mut tab.place {
                         place.detach();
                     }
                 }
-                if let Some(run) = self.editor.run_mut(seq) {
+                if let Some(run) = tab.run_mut(seq) {
                     run.state = RunState::Queued;
                 }
-                if matches!(self.editor.repl, ReplState::Acquiring(_)) {
+                if matches!(tab.repl, ReplState::Acquiring(_)) {
                     return Vec::new();
                 }
-                return self.acquire(language, "the session had ended; starting a new one");
+                return self.acquire(seq, language, "the session had ended; starting a new one");
             }
             StatementUpdate::Failed { error, .. } => {
+                // Never accepted: nothing ran, so F5 may send it again.
+                run.resendable = run.statement_id.is_none();
                 run.state = RunState::Failed(error);
                 run.finished_at = Some(now);
+                return self.after_run(seq);
             }
             StatementUpdate::CancelFailed(error) => self.error(format!("Could not cancel: {error}")),
         }
         Vec::new()
     }
 
+    /// Run `seq` ended: the run waiting for it is sent if it ended well; otherwise it and those
+    /// after it are not run.
+    fn after_run(&mut self, seq: u64) -> Vec<Effect> {
+        let now = self.now;
+        let Some(tab) = self.console.tab_of_run(seq) else { return Vec::new() };
+        let ok = tab.runs.iter().any(|r| r.seq == seq && r.succeeded());
+        let Some(next) = tab.runs.iter().find(|r| r.after == Some(seq)).map(|r| r.seq) else {
+            return Vec::new();
+        };
+        if ok {
+            if let Some(run) = tab.run_mut(next) {
+                run.after = None;
+                run.started_at = now;
+            }
+            return self.dispatch(next);
+        }
+        let mut skipped = next;
+        while let Some(run) = tab.run_mut(skipped) {
+            run.state = RunState::Failed(format!("not run: [{seq}] before it did not succeed"));
+            run.finished_at = Some(now);
+            run.after = None;
+            match tab.runs.iter().find(|r| r.after == Some(skipped)) {
+                Some(r) => skipped = r.seq,
+                None => break,
+            }
+        }
+        Vec::new()
+    }
+
     pub(in crate::app) fn on_repl_progress(&mut self, attempt: u64, state: String) {
-        if attempt == self.editor.attempt
-            && let ReplState::Acquiring(s) = &mut self.editor.repl
+        if let Some(tab) = self.console.tab_of_attempt(attempt)
+            && let ReplState::Acquiring(s) = &mut tab.repl
         {
             *s = state;
         }
+    }
+
+    /// Highlight what can be on screen of the tab in front, after anything that may change it.
+    pub(in crate::app) fn refresh_editor(&mut self) {
+        let rows = usize::from(self.size.1);
+        self.console.tab_mut().refresh_highlight(rows);
+    }
+
+    /// Where the tab in front runs, as outputs name it ("Sales Analytics / lh_sales").
+    pub fn target_label(&self) -> String {
+        self.target_label_of(self.console.tab())
+    }
+
+    /// Where `tab` runs, named for the screen.
+    pub fn target_label_of<'a>(&'a self, tab: &'a Editor) -> String {
+        let Some(place) = &tab.place else { return "nowhere yet".into() };
+        let show = |label: &'a str| self.targets.display(&place.workspace, label);
+        let within = match (&tab.repl, place.label_with(show)) {
+            (_, Some(label)) if place.tag().is_some() => label,
+            (ReplState::Ready(Repl::Livy { lakehouse, .. }), _) => show(lakehouse).to_string(),
+            (_, Some(label)) => label,
+            (_, None) => match self.targets.lakehouses(&place.workspace).first() {
+                Some(first) => show(first).to_string(),
+                None => "its first lakehouse".into(),
+            },
+        };
+        format!("{} / {within}", place.workspace)
     }
 }

@@ -82,7 +82,7 @@ impl App {
             return Vec::new();
         }
         if form.picker.is_some() {
-            return self.on_picker_key(key, command);
+            return self.on_list_key(key, command);
         }
         let last = form.fields.len().saturating_sub(1);
         match command {
@@ -94,12 +94,12 @@ impl App {
                 let focus = form.focus.min(last);
                 let field = &form.fields[focus];
                 match field.key.source() {
-                    Some(source) if !field.locked => return self.open_picker(source, Some(focus)),
+                    Some(source) if !field.locked => return self.open_list(source, Some(focus)),
                     _ => form.focus = (focus + 1).min(last),
                 }
             }
             Some(Command::Submit) => return self.review(),
-            Some(Command::Templates) => return self.open_picker(Source::Templates, None),
+            Some(Command::Templates) => return self.open_list(Source::Templates, None),
             Some(Command::SaveTemplate) => form.naming = Some(form.template.clone().unwrap_or_default()),
             Some(Command::Back) => {
                 if form.changed && !form.discard_armed {

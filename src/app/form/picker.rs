@@ -159,7 +159,7 @@ impl App {
         }
     }
 
-    pub(super) fn open_picker(&mut self, source: Source, field: Option<usize>) -> Vec<Effect> {
+    pub(super) fn open_list(&mut self, source: Source, field: Option<usize>) -> Vec<Effect> {
         let Some(form) = &self.forms.form else { return Vec::new() };
         let (kind, ws) = (form.kind, form.workspace().to_string());
         let all = self.choices(kind, &ws, source);
@@ -182,7 +182,7 @@ impl App {
         self.load_choices(kind, &ws)
     }
 
-    pub(super) fn on_picker_key(&mut self, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+    pub(super) fn on_list_key(&mut self, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
         let Some(form) = self.forms.form.as_mut() else { return Vec::new() };
         let Some(picker) = form.picker.as_mut() else { return Vec::new() };
         match command {

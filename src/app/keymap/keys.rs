@@ -3,7 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// One key: a code plus Ctrl/Alt (Shift is part of the character for letters).
+/// One key: a code plus Ctrl/Alt (Shift is part of the character for letters; with Ctrl it is
+/// a modifier of its own, for ctrl-shift-z).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeySpec {
     pub code: KeyCode,
@@ -18,6 +19,14 @@ pub(super) const fn ctrl(c: char) -> KeySpec {
     KeySpec { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
 }
 
+pub(super) const fn ctrl_shift(c: char) -> KeySpec {
+    KeySpec { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL.union(KeyModifiers::SHIFT) }
+}
+
+pub(super) const fn ctrl_code(code: KeyCode) -> KeySpec {
+    KeySpec { code, modifiers: KeyModifiers::CONTROL }
+}
+
 pub(super) const fn code(code: KeyCode) -> KeySpec {
     KeySpec { code, modifiers: KeyModifiers::NONE }
 }
@@ -28,8 +37,12 @@ pub(super) const fn alt(code: KeyCode) -> KeySpec {
 
 impl KeySpec {
     pub fn matches(&self, event: &KeyEvent) -> bool {
-        // Terminals report Shift on upper-case letters and on BackTab inconsistently.
-        let relevant = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        // Terminals report Shift on upper-case letters and on BackTab inconsistently; with Ctrl
+        // (which legacy terminals cannot shift) it is kept, so ctrl-shift-z is not ctrl-z.
+        let mut relevant = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if event.modifiers.contains(KeyModifiers::CONTROL | KeyModifiers::SHIFT) {
+            relevant |= KeyModifiers::SHIFT;
+        }
         let code = match event.code {
             KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
                 KeyCode::Char(c.to_ascii_lowercase())
@@ -60,7 +73,9 @@ impl KeySpec {
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}").to_lowercase(),
         };
-        if self.modifiers.contains(KeyModifiers::CONTROL) {
+        if self.modifiers.contains(KeyModifiers::CONTROL | KeyModifiers::SHIFT) {
+            format!("ctrl-shift-{base}")
+        } else if self.modifiers.contains(KeyModifiers::CONTROL) {
             format!("ctrl-{base}")
         } else if self.modifiers.contains(KeyModifiers::ALT) {
             format!("alt-{base}")
@@ -81,11 +96,23 @@ pub fn parse_key(text: &str) -> Result<KeySpec, String> {
         }
         return Ok(alt(inner.code));
     }
+    if let Some(rest) = lower.strip_prefix("ctrl-shift-") {
+        let mut chars = rest.chars();
+        return match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_alphabetic() => Ok(ctrl_shift(c)),
+            _ => Err(format!("{text:?}: ctrl-shift- takes one letter")),
+        };
+    }
     if let Some(rest) = lower.strip_prefix("ctrl-") {
         let mut chars = rest.chars();
         return match (chars.next(), chars.next()) {
-            (Some(c), None) if c.is_ascii_alphanumeric() => Ok(ctrl(c)),
-            _ => Err(format!("{text:?}: ctrl- takes one letter or digit")),
+            (Some(c), None) if c.is_ascii_alphanumeric() || "/[]\\".contains(c) => Ok(ctrl(c)),
+            _ => match parse_key(rest) {
+                Ok(KeySpec { code: code @ KeyCode::F(_), modifiers }) if modifiers.is_empty() => {
+                    Ok(ctrl_code(code))
+                }
+                _ => Err(format!("{text:?}: ctrl- takes one letter, digit, / [ ] \\ or F-key")),
+            },
         };
     }
     let named = match lower.as_str() {

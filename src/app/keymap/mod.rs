@@ -101,8 +101,31 @@ pub enum Command {
     KeepAlive,
     /// Open the statement editor.
     Editor,
-    /// Editor: run the text.
+    /// Editor: run the selection, else the cell under the cursor.
     RunCode,
+    /// Editor: run every cell in order, stopping at the first failure.
+    RunAll,
+    Undo,
+    Redo,
+    SelectAll,
+    /// Editor: empty the text (undo brings it back).
+    ClearText,
+    /// Editor: comment the lines out, or back in.
+    ToggleComment,
+    /// Editor: a new tab / close the tab in front / bring tab N (1-based) to the front.
+    NewTab,
+    CloseTab,
+    Tab(u8),
+    /// Editor: choose where the tab runs code.
+    PickTarget,
+    /// Editor: edit the text in `$VISUAL` / `$EDITOR`.
+    ExternalEditor,
+    /// Editor: the command line (`:open`, `:save`, `:export`).
+    EditorCommand,
+    /// Editor: the newest table scrolled left / right, and shown full screen.
+    GridLeft,
+    GridRight,
+    GridView,
     /// Editor: the next language.
     NextLanguage,
     /// Editor: cancel the running statement.
@@ -243,6 +266,29 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("watch", C::Watch),
     ("editor", C::Editor),
     ("run-code", C::RunCode),
+    ("run-all", C::RunAll),
+    ("undo", C::Undo),
+    ("redo", C::Redo),
+    ("select-all", C::SelectAll),
+    ("clear", C::ClearText),
+    ("comment", C::ToggleComment),
+    ("new-tab", C::NewTab),
+    ("close-tab", C::CloseTab),
+    ("tab-1", C::Tab(1)),
+    ("tab-2", C::Tab(2)),
+    ("tab-3", C::Tab(3)),
+    ("tab-4", C::Tab(4)),
+    ("tab-5", C::Tab(5)),
+    ("tab-6", C::Tab(6)),
+    ("tab-7", C::Tab(7)),
+    ("tab-8", C::Tab(8)),
+    ("tab-9", C::Tab(9)),
+    ("target", C::PickTarget),
+    ("external-editor", C::ExternalEditor),
+    ("editor-command", C::EditorCommand),
+    ("scroll-left", C::GridLeft),
+    ("scroll-right", C::GridRight),
+    ("grid", C::GridView),
     ("next-language", C::NextLanguage),
     ("cancel-code", C::CancelCode),
     ("history-back", C::HistoryBack),
@@ -428,6 +474,12 @@ mod tests {
         assert_eq!(both.commands, ["kill", "sort"], "both ends of a clash are named: {both}");
         assert!(err("kil", "x").contains("no such command"));
         assert!(err("kill", "ctrl-").contains("ctrl- takes one letter"));
+        assert_eq!(parse_key("ctrl-shift-z"), Ok(keys::ctrl_shift('z')));
+        assert_eq!(parse_key("ctrl-f5"), Ok(keys::ctrl_code(KeyCode::F(5))));
+        assert_eq!(keys::ctrl_shift('z').label(), "ctrl-shift-z");
+        // ctrl-shift-z is not ctrl-z (where the terminal can tell them apart).
+        let redo = press(KeyCode::Char('Z'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        assert!(keys::ctrl_shift('z').matches(&redo) && !keys::ctrl('z').matches(&redo));
         assert!(err("kill", "xyz").contains("is not a key"));
         // `s` already sorts in the pane.
         assert!(err("kill", "s").contains("would both"), "{}", err("kill", "s"));

@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use crate::app::pane::Pane;
 use crate::domain::Kind;
 
-use super::keys::{alt, code, ctrl, key};
+use super::keys::{alt, code, ctrl, ctrl_code, ctrl_shift, key};
 use super::{ActionKey, Binding, Command, Scope};
 
 const ANY: &[Kind] = &[];
@@ -315,18 +315,73 @@ pub const KEYMAP: &[Binding] = &[
     bind!(TypeName, [code(KeyCode::F(1))], C::Help, ANY, None, "this help"),
     bind!(TypeName, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Statement editor: every other key edits the text with ratatui-textarea's emacs-style
-    // keys (arrows, home / end, ctrl-u undo, ctrl-r redo, ctrl-k kill to end of line, ctrl-y
-    // paste). Function keys and alt- chords are used here because they type nothing.
-    bind!(Editor, [code(KeyCode::F(5)), alt(KeyCode::Enter)], C::RunCode, ANY, Some("run"), "run the text"),
+    // keys (arrows, home / end, ctrl-k kill to end of line, ctrl-y paste). Function keys, ctrl-
+    // and alt- chords are used here because they type nothing.
+    bind!(
+        Editor,
+        [code(KeyCode::F(5)), alt(KeyCode::Enter)],
+        C::RunCode,
+        ANY,
+        Some("run"),
+        "run the selection, else the cell under the cursor (# %% starts a cell)"
+    ),
+    bind!(
+        Editor,
+        [ctrl_code(KeyCode::F(5)), alt(KeyCode::Char('r'))],
+        C::RunAll,
+        ANY,
+        None,
+        "run all cells in order (stops at the first failure)"
+    ),
     bind!(
         Editor,
         [code(KeyCode::F(2))],
         C::NextLanguage,
         ANY,
         Some("language"),
-        "next language: PySpark, Scala, SQL, R"
+        "next language: PySpark, Scala, SQL, R (%%sql … on a cell's first line picks its own)"
     ),
     bind!(Editor, [code(KeyCode::F(8))], C::CancelCode, ANY, Some("cancel"), "cancel the running statement"),
+    bind!(Editor, [ctrl('t')], C::NewTab, ANY, Some("tab"), "a new tab (its own session: tabs run at once)"),
+    bind!(Editor, [ctrl('w')], C::CloseTab, ANY, None, "close the tab (its session is given back)"),
+    bind!(Editor, [alt(KeyCode::Char('1'))], C::Tab(1), ANY, None, "tab 1 (alt-2 … alt-9: tabs 2 to 9)"),
+    bind!(Editor, [alt(KeyCode::Char('2'))], C::Tab(2), ANY, None, ""),
+    bind!(Editor, [alt(KeyCode::Char('3'))], C::Tab(3), ANY, None, ""),
+    bind!(Editor, [alt(KeyCode::Char('4'))], C::Tab(4), ANY, None, ""),
+    bind!(Editor, [alt(KeyCode::Char('5'))], C::Tab(5), ANY, None, ""),
+    bind!(Editor, [alt(KeyCode::Char('6'))], C::Tab(6), ANY, None, ""),
+    bind!(Editor, [alt(KeyCode::Char('7'))], C::Tab(7), ANY, None, ""),
+    bind!(Editor, [alt(KeyCode::Char('8'))], C::Tab(8), ANY, None, ""),
+    bind!(Editor, [alt(KeyCode::Char('9'))], C::Tab(9), ANY, None, ""),
+    bind!(
+        Editor,
+        [ctrl('g')],
+        C::PickTarget,
+        ANY,
+        Some("target"),
+        "where the tab runs: lakehouse, session, cluster (type to search; tag:NAME a session tag)"
+    ),
+    bind!(
+        Editor,
+        [ctrl('e')],
+        C::ExternalEditor,
+        ANY,
+        None,
+        "edit the text in $VISUAL / $EDITOR; it comes back when the editor exits"
+    ),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char(':')), alt(KeyCode::Char('x'))],
+        C::EditorCommand,
+        ANY,
+        None,
+        "command: open PATH, save PATH, export PATH.csv|.json, editor WORKSPACE"
+    ),
+    bind!(Editor, [ctrl('z'), ctrl('u')], C::Undo, ANY, None, "undo"),
+    bind!(Editor, [ctrl_shift('z'), ctrl('r')], C::Redo, ANY, None, "redo"),
+    bind!(Editor, [ctrl('a')], C::SelectAll, ANY, None, "select all"),
+    bind!(Editor, [ctrl('l')], C::ClearText, ANY, None, "clear the text (undo brings it back)"),
+    bind!(Editor, [ctrl('/'), ctrl('7')], C::ToggleComment, ANY, None, "comment the lines out, or back in"),
     bind!(
         Editor,
         [alt(KeyCode::Up), alt(KeyCode::Char('p'))],
@@ -358,6 +413,16 @@ pub const KEYMAP: &[Binding] = &[
         ANY,
         None,
         "scroll the output down"
+    ),
+    bind!(Editor, [alt(KeyCode::Left)], C::GridLeft, ANY, None, "scroll the newest table left"),
+    bind!(Editor, [alt(KeyCode::Right)], C::GridRight, ANY, None, "scroll the newest table right"),
+    bind!(
+        Editor,
+        [alt(KeyCode::Char('f'))],
+        C::GridView,
+        ANY,
+        Some("grid"),
+        "the newest table full screen: arrows move, y copies, esc closes"
     ),
     bind!(
         Editor,
@@ -400,11 +465,14 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "Only a terminated cluster can be deleted so; type its name exactly (its id when it has none).",
         ],
         Scope::Editor => &[
-            "Editing: arrows, home/end, ctrl-u undo, ctrl-r redo, ctrl-k cuts to the end of the line, ctrl-y pastes.",
-            "Shift + arrows select; F5 then runs only the selection.",
+            "Editing: arrows, home/end, shift + arrows select, ctrl-k cuts to the end of the line, ctrl-y pastes.",
+            "Cells: a line `# %%` (`-- %%` in SQL, `// %%` in Scala) starts one; F5 runs the cell under the cursor",
+            "  (or the selection), ctrl-F5 all of them; %%sql, %%pyspark, %%spark, %%sparkr on its first line pick",
+            "  its language. Commands (alt-:): open PATH, save PATH (language from the extension), export PATH.csv|.json.",
             "Code runs in the session chosen in the pane, a REPL of sparkdeck's own (Fabric high-concurrency,",
-            "  tag \"sparkdeck\") or an execution context on a cluster; the first F5 acquires it, which may start",
-            "  a billed Spark session; variables live on between runs; quitting gives it back.",
+            "  the configured tag, or tag:NAME typed in ctrl-g) or an execution context on a cluster; the first",
+            "  F5 acquires it, which may start a billed Spark session; variables live on between runs; quitting",
+            "  gives it back.",
             "The text is saved after every change and every run is kept in the history (data dir, editor/).",
         ],
         _ => &[],

@@ -4,7 +4,7 @@ use super::*;
 // The app's editor module, not this one.
 use crate::app::editor;
 use crate::domain::statement::{Language, Output, Phase, Repl};
-use crate::drafts::Draft;
+use crate::drafts::{Draft, Tabs};
 
 fn repl(id: &str) -> Repl {
     Repl::Livy {
@@ -14,6 +14,11 @@ fn repl(id: &str) -> Repl {
         session_id: format!("s-{id}"),
         repl_id: format!("r-{id}"),
     }
+}
+
+/// Where `editing` runs: a REPL of sparkdeck's own in sales_lh, as the tabs file keeps it.
+fn sales_lh() -> crate::drafts::Target {
+    crate::drafts::Target::Lakehouse { workspace: "fabric-prod".into(), lakehouse: Some("sales_lh".into()) }
 }
 
 fn alt(code: KeyCode) -> Msg {
@@ -39,7 +44,11 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
     let effects = type_text(&mut app, "1 + 1q");
     assert_eq!(
         effects.last(),
-        Some(&Effect::SaveDraft(Draft { language: Language::PySpark, text: "1 + 1q".into() }))
+        Some(&Effect::SaveDraft(Tabs {
+            active: 0,
+            tabs: vec![Draft { language: Language::PySpark, text: "1 + 1q".into() }],
+            targets: vec![Some(sales_lh())],
+        }))
     );
     app.update(code(KeyCode::Backspace));
     let effects = app.update(code(KeyCode::F(5)));
@@ -52,13 +61,14 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
             attempt: 1,
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
+            tag: None,
             language: Language::PySpark
         }
     );
     assert!(app.needs_clock(), "the wait is on screen");
     // The same statement again: no second REPL, no duplicate history entry.
     assert_eq!(app.update(code(KeyCode::F(5))), Vec::new());
-    assert_eq!(app.editor().history.len(), 1);
+    assert_eq!(app.console().history.len(), 1);
     let effects = app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
     let seqs: Vec<u64> = effects
         .iter()
@@ -78,7 +88,7 @@ fn the_editor_acquires_one_repl_on_the_first_run_and_sends_what_queued() {
         update: StatementUpdate::Finished(Phase::Done, Some(Output::Text("2".into()))),
     });
     app.update(Msg::Statement { seq: 2, update: StatementUpdate::Accepted("1".into()) });
-    app.update(Msg::Statement { seq: 2, update: StatementUpdate::Phase(Phase::Running) });
+    app.update(Msg::Statement { seq: 2, update: StatementUpdate::Phase(Phase::Running, None) });
     assert_eq!(app.editor().runs[0].output, Some(Output::Text("2".into())));
     assert!(app.editor().runs[0].is_finished() && !app.editor().runs[1].is_finished());
     // A third run goes straight to the REPL it holds.
@@ -110,6 +120,7 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
             attempt: 2,
             workspace: "fabric-prod".into(),
             place: Some("sales_lh".into()),
+            tag: None,
             language: Language::PySpark
         }]
     );
@@ -141,7 +152,14 @@ fn a_statement_refused_by_an_ended_repl_is_sent_again_in_a_new_one() {
 fn language_history_and_cancel_keys() {
     let mut app = editing("SELECT 1");
     let effects = app.update(code(KeyCode::F(2)));
-    assert_eq!(effects, [Effect::SaveDraft(Draft { language: Language::Scala, text: "SELECT 1".into() })]);
+    assert_eq!(
+        effects,
+        [Effect::SaveDraft(Tabs {
+            active: 0,
+            tabs: vec![Draft { language: Language::Scala, text: "SELECT 1".into() }],
+            targets: vec![Some(sales_lh())],
+        })]
+    );
     app.update(code(KeyCode::F(2)));
     assert_eq!(app.editor().language, Language::Sql);
     app.update(code(KeyCode::F(5)));
@@ -159,7 +177,7 @@ fn language_history_and_cancel_keys() {
     assert_eq!(app.editor().language, Language::R);
     app.update(alt(KeyCode::Up));
     assert_eq!((app.editor().code(), app.editor().language), ("SELECT 1".into(), Language::Sql));
-    assert_eq!(app.editor().history_position(), Some((1, 1)));
+    assert_eq!(app.editor().history_position(&app.console().history), Some((1, 1)));
     app.update(alt(KeyCode::Down));
     assert_eq!(app.editor().code(), "SELECT 1 + 1");
     // ctrl-c still quits from the editor.
@@ -188,16 +206,24 @@ fn the_editor_opens_on_a_fabric_workspace_or_a_selected_cluster() {
             attempt: 1,
             workspace: "adb-prod".into(),
             place: Some("0101-abc".into()),
+            tag: None,
             language: Language::PySpark
         })
     );
-    // A Databricks workspace by name, without a cluster, is refused with the way to pick one.
+    // A Databricks workspace by name, without a cluster: the picker asks which, showing its clusters.
     let mut app = self::app();
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-abc", "etl", "RUNNING", "4")], T0);
     app.update(key(':'));
     type_text(&mut app, "editor adb-prod");
     app.update(code(KeyCode::Enter));
-    assert!(!app.is_editing());
-    assert!(app.message().is_some_and(|m| m.text.contains("select one of its running clusters")));
+    assert!(app.is_editing() && app.console().picker.is_some());
+    assert!(app.message().is_some_and(|m| m.text.contains("choose one of its clusters")));
+    let items = app.picker_items();
+    assert_eq!(items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(), ["cluster etl"]);
+    assert!(items[0].detail.contains("RUNNING · 4 workers"), "{items:?}");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.editor().place_label().as_deref(), Some("cluster etl"));
+    app.update(code(KeyCode::Esc));
     app.update(key(':'));
     type_text(&mut app, "editor nope");
     app.update(code(KeyCode::Enter));
@@ -275,14 +301,13 @@ fn a_live_session_chosen_in_the_pane_is_attached_to_and_never_released() {
 fn outputs_are_bounded_and_say_how_many_were_dropped() {
     let mut app = editing("");
     for i in 0..(editor::MAX_RUNS + 2) {
-        app.update(ctrl('a'));
-        app.update(ctrl('k'));
+        app.update(ctrl('l'));
         type_text(&mut app, &format!("x = {i}"));
         app.update(code(KeyCode::F(5)));
     }
     assert_eq!((app.editor().runs.len(), app.editor().dropped_runs), (editor::MAX_RUNS, 2));
     assert_eq!(app.editor().runs.front().map(|r| r.code.as_str()), Some("x = 2"));
-    assert_eq!(app.editor().history.len(), editor::MAX_RUNS + 2, "the history keeps every statement");
+    assert_eq!(app.console().history.len(), editor::MAX_RUNS + 2, "the history keeps every statement");
 }
 
 #[test]
@@ -350,7 +375,7 @@ fn late_and_abandoned_answers_never_lose_a_repl_or_run_a_statement_twice() {
     let mut app = editing("x = 1");
     app.update(code(KeyCode::F(5)));
     app.update(Msg::ReplCreated { attempt: 1, repl: repl("partial") });
-    assert_eq!(app.editor().quit_plan().0, [repl("partial")], "quitting now gives back what was made");
+    assert_eq!(app.console().quit_plan().0, [repl("partial")], "quitting now gives back what was made");
     let effects = move_to_a_cluster(&mut app);
     assert_eq!(effects, [Effect::ReleaseRepl { repl: repl("partial") }, hidden()]);
     assert!(matches!(&app.editor().runs[0].state, RunState::Failed(e) if e.contains("moved")));
@@ -365,9 +390,9 @@ fn late_and_abandoned_answers_never_lose_a_repl_or_run_a_statement_twice() {
     app.update(code(KeyCode::F(5)));
     app.update(Msg::Repl { attempt: 1, result: Ok(repl("busy")) });
     app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("0".into()) });
-    assert_eq!(app.editor().quit_plan(), (vec![], vec![repl("busy")]));
+    assert_eq!(app.console().quit_plan(), (vec![], vec![repl("busy")]));
     assert_eq!(move_to_a_cluster(&mut app), [hidden()], "not given back while it runs");
-    assert_eq!(app.editor().left_running, [repl("busy")]);
+    assert_eq!(app.console().left_running, [repl("busy")]);
 }
 
 #[test]
@@ -377,8 +402,7 @@ fn history_keeps_the_draft_and_edits_with_their_languages() {
     app.update(code(KeyCode::F(2)));
     app.update(code(KeyCode::F(5)));
     // A new draft in Scala.
-    app.update(ctrl('a'));
-    app.update(ctrl('k'));
+    app.update(ctrl('l'));
     app.update(code(KeyCode::F(2)));
     type_text(&mut app, "val y = 2");
     let draft = (app.editor().code(), app.editor().language);
@@ -387,7 +411,11 @@ fn history_keeps_the_draft_and_edits_with_their_languages() {
     app.update(alt(KeyCode::Up));
     assert_eq!((app.editor().code(), app.editor().language), ("SELECT 1".into(), Language::Sql));
     app.update(code(KeyCode::F(5)));
-    assert_eq!(app.editor().history_position(), Some((1, 1)), "still browsing, at what just ran");
+    assert_eq!(
+        app.editor().history_position(&app.console().history),
+        Some((1, 1)),
+        "still browsing, at what just ran"
+    );
     app.update(alt(KeyCode::Down));
     assert_eq!((app.editor().code(), app.editor().language), draft);
     // Edits to a recalled entry survive moving away and back.
@@ -401,10 +429,10 @@ fn history_keeps_the_draft_and_edits_with_their_languages() {
 #[test]
 fn a_reloaded_draft_keeps_its_text_exactly_final_newline_included() {
     for text in ["", "x = 1\n", "a\n\nb\n\n", "no newline", "\n"] {
-        let editor = Editor::new(Draft { language: Language::Sql, text: text.into() }, Vec::new());
+        let editor = Editor::new(Draft { language: Language::Sql, text: text.into() });
         assert_eq!(editor.draft().text, text, "{text:?}");
     }
-    let windows = Editor::new(Draft { language: Language::Sql, text: "a\r\nb\r\n".into() }, Vec::new());
+    let windows = Editor::new(Draft { language: Language::Sql, text: "a\r\nb\r\n".into() });
     assert_eq!(windows.draft().text, "a\nb\n");
 }
 
@@ -420,4 +448,178 @@ fn opening_the_editor_on_a_stopped_cluster_says_to_start_it() {
         "{:?}",
         app.message()
     );
+}
+
+#[test]
+fn f5_runs_the_cell_under_the_cursor_with_its_magic_and_ctrl_f5_runs_all_in_order() {
+    let mut app = editing("x = 1\n# %% query\n%%sql\nSELECT 1\n# %%\nprint(x)");
+    // The cursor is on the last line: its cell.
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(matches!(&effects[0], Effect::AppendHistory(h) if h.code == "print(x)"), "{effects:?}");
+    // Up two lines, into the SQL cell: its magic picks the language and is not sent.
+    app.update(code(KeyCode::Up));
+    app.update(code(KeyCode::Up));
+    app.update(code(KeyCode::F(5)));
+    let run = &app.editor().runs[1];
+    assert_eq!((run.language, run.code.as_str()), (Language::Sql, "SELECT 1"));
+    assert_eq!(app.editor().language, Language::PySpark, "the tab's language is unchanged");
+    // Run all: three runs, only the first sent; each next one after the one before ends well.
+    let mut app = editing("a = 1\n# %%\nb = 2\n# %% [markdown]\nnotes\n# %%\nc = 3");
+    let ctrl_f5 = Msg::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::CONTROL));
+    app.update(ctrl_f5);
+    let codes: Vec<&str> = app.editor().runs.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["a = 1", "b = 2", "c = 3"], "the markdown cell is skipped");
+    let effects = app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
+    assert!(matches!(&effects[..], [Effect::RunStatement { seq: 1, .. }]), "{effects:?}");
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("0".into()) });
+    let effects = app.update(Msg::Statement { seq: 1, update: StatementUpdate::Finished(Phase::Done, None) });
+    assert!(
+        matches!(&effects[..], [Effect::RunStatement { seq: 2, code, .. }] if code == "b = 2"),
+        "{effects:?}"
+    );
+    // An error stops the rest.
+    let error = Output::Error { name: "NameError".into(), value: "x".into(), traceback: vec![] };
+    let effects =
+        app.update(Msg::Statement { seq: 2, update: StatementUpdate::Finished(Phase::Done, Some(error)) });
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        matches!(&app.editor().runs[2].state, RunState::Failed(e) if e.contains("[2] before it did not succeed"))
+    );
+}
+
+#[test]
+fn notebook_keys_select_all_undo_redo_clear_and_comment() {
+    let mut app = editing("a = 1\nb = 2");
+    app.update(ctrl('a'));
+    assert_eq!(app.editor().selection().as_deref(), Some("a = 1\nb = 2"));
+    // ctrl-/ (ctrl-7 on legacy terminals) comments the selected lines, and back.
+    app.update(ctrl('/'));
+    assert_eq!(app.editor().code(), "# a = 1\n# b = 2");
+    app.update(ctrl('7'));
+    assert_eq!(app.editor().code(), "a = 1\nb = 2");
+    // SQL comments with --; only the cursor's line without a selection.
+    app.update(code(KeyCode::Home));
+    app.update(code(KeyCode::F(2)));
+    app.update(code(KeyCode::F(2)));
+    app.update(ctrl('/'));
+    assert_eq!(app.editor().code(), "a = 1\n-- b = 2");
+    // ctrl-l clears, and undo brings it back; redo clears again.
+    let effects = app.update(ctrl('l'));
+    assert_eq!(app.editor().code(), "");
+    assert!(matches!(&effects[..], [Effect::SaveDraft(t)] if t.tabs[0].text.is_empty()));
+    app.update(ctrl('z'));
+    assert_eq!(app.editor().code(), "a = 1\n-- b = 2");
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('Z'), KeyModifiers::CONTROL | KeyModifiers::SHIFT)));
+    assert_eq!(app.editor().code(), "");
+    app.update(ctrl('u'));
+    app.update(ctrl('r'));
+    assert_eq!(app.editor().code(), "", "ctrl-u / ctrl-r stay undo / redo");
+}
+
+#[test]
+fn tabs_have_their_own_targets_repls_and_outputs_and_run_at_once() {
+    let mut app = editing("x = 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("one")) });
+    // A second tab, moved to a cluster with the picker.
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-abc", "etl", "RUNNING", "")], T0);
+    let effects = app.update(ctrl('t'));
+    assert!(matches!(&effects[..], [Effect::SaveDraft(t)] if t.tabs.len() == 2 && t.active == 1));
+    assert_eq!(app.console().active(), 1);
+    app.update(ctrl('g'));
+    type_text(&mut app, "etl");
+    assert_eq!(app.picker_items().len(), 1);
+    app.update(code(KeyCode::Enter));
+    assert!(app.editor().on_cluster() && app.editor().runs.is_empty());
+    type_text(&mut app, "spark.range(3).count()");
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(
+        matches!(effects.last(), Some(Effect::AcquireRepl { attempt: 2, place: Some(p), .. }) if p == "0101-abc"),
+        "{effects:?}"
+    );
+    // Tab 1 runs meanwhile, in its own REPL.
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT)));
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(
+        matches!(&effects[..], [Effect::AppendHistory(_), Effect::RunStatement { seq: 3, repl: r, .. }] if *r == repl("one")),
+        "{effects:?}"
+    );
+    // Answers find their tab, whichever is in front.
+    let dbx = Repl::Databricks {
+        workspace: "adb-prod".into(),
+        cluster_id: "0101-abc".into(),
+        context_id: "c1".into(),
+    };
+    let effects = app.update(Msg::Repl { attempt: 2, result: Ok(dbx.clone()) });
+    assert!(
+        matches!(&effects[..], [Effect::RunStatement { seq: 2, repl: r, .. }] if *r == dbx),
+        "{effects:?}"
+    );
+    app.update(Msg::Statement {
+        seq: 2,
+        update: StatementUpdate::Finished(Phase::Done, Some(Output::Text("3".into()))),
+    });
+    assert_eq!(app.console().tabs()[1].runs[0].output, Some(Output::Text("3".into())));
+    assert!(app.editor().runs.iter().all(|r| r.output.is_none()), "tab 1's outputs are its own");
+    assert!(app.console().tabs()[1].runs[0].target.contains("adb-prod / cluster etl"));
+    // Quitting gives back both REPLs.
+    assert_eq!(app.console().quit_plan().0.len(), 1, "tab 1's REPL runs a statement: left, not released");
+    // Closing tab 2 gives its context back (its text ran, so no question).
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT)));
+    let effects = app.update(ctrl('w'));
+    assert!(matches!(&effects[0], Effect::ReleaseRepl { repl } if *repl == dbx), "{effects:?}");
+    assert_eq!(app.console().tabs().len(), 1);
+}
+
+#[test]
+fn closing_a_tab_with_text_that_never_ran_asks_first() {
+    let mut app = editing("");
+    app.update(ctrl('t'));
+    type_text(&mut app, "draft only");
+    assert!(app.update(ctrl('w')).is_empty());
+    assert_eq!(app.console().tabs().len(), 2);
+    assert!(app.message().is_some_and(|m| m.text.contains("ctrl-w again")));
+    app.update(ctrl('w'));
+    assert_eq!(app.console().tabs().len(), 1);
+}
+
+#[test]
+fn a_submit_that_failed_says_why_and_f5_sends_it_again() {
+    let mut app = editing("x = 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
+    app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Failed { error: "HTTP 503 ServiceUnavailable".into(), repl_gone: false },
+    });
+    assert!(app.editor().runs[0].resendable);
+    let effects = app.update(code(KeyCode::F(5)));
+    assert!(matches!(&effects[..], [Effect::RunStatement { seq: 1, .. }]), "the same run again: {effects:?}");
+    assert_eq!(app.editor().runs.len(), 1);
+    // Progress as the service reports it.
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Accepted("0".into()) });
+    app.update(Msg::Statement { seq: 1, update: StatementUpdate::Phase(Phase::Running, Some(40)) });
+    assert_eq!(app.editor().runs[0].progress, Some(40));
+}
+
+#[test]
+fn tabs_come_back_where_they_ran() {
+    let mut app = editing("x = 1");
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-abc", "etl", "RUNNING", "")], T0);
+    app.update(ctrl('t'));
+    app.update(ctrl('g'));
+    type_text(&mut app, "etl");
+    let effects = app.update(code(KeyCode::Enter));
+    type_text(&mut app, "1");
+    let saved = app.console().drafts();
+    assert_eq!(saved.targets[0], Some(sales_lh()));
+    assert!(
+        matches!(&saved.targets[1], Some(crate::drafts::Target::Cluster { id, .. }) if id == "0101-abc"),
+        "{effects:?}"
+    );
+    // A restart: the tabs run where they ran, the cluster tab in front.
+    let console = editor::Console::new(saved, Vec::new());
+    assert_eq!(console.active(), 1);
+    assert_eq!(console.tab().place_label().as_deref(), Some("cluster etl"));
+    assert_eq!(console.tabs()[0].place_label().as_deref(), Some("sales_lh"));
 }

@@ -2,6 +2,7 @@
 
 mod actions;
 mod editor;
+mod editor_results;
 mod form_fields;
 mod forms;
 mod logs;

@@ -183,10 +183,17 @@ fn command_status(cmd: &Command, now: i64) -> Value {
             "truncated": truncated,
             "isJsonSchema": true,
         }),
+        // `cause` is the notebook's (IPython) traceback, ANSI-coloured.
         Outcome::Error { ename, evalue, traceback } => json!({
             "resultType": "error",
             "summary": format!("<span class='ansi-red-fg'>{ename}</span>: {evalue}"),
-            "cause": traceback.concat(),
+            "cause": format!(
+                "\u{1b}[0;31m{}\u{1b}[0m\n\u{1b}[0;31m{ename}\u{1b}[0m{:>width$}\n{}",
+                "-".repeat(75),
+                "Traceback (most recent call last)",
+                traceback.iter().skip_while(|l| l.starts_with("Traceback")).cloned().collect::<String>(),
+                width = 75usize.saturating_sub(ename.len()),
+            ),
         }),
     };
     json!({ "id": cmd.id, "status": "Finished", "results": results })

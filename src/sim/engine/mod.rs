@@ -5,16 +5,20 @@
 //! `SHOW TABLES` / `SHOW DATABASES` / `DESCRIBE` work; results are capped at 1000 rows). The
 //! catalog is shared by every session, as Spark's is; temp views are too.
 //!
-//! Other languages understand a small, documented set of forms (anything else is accepted with
-//! no output):
+//! Other languages understand a small, documented set of forms; anything else is a clear error
+//! naming the statement (never a silent "no output"). Statements are lines or `;`-separated:
 //! - Python: `print(...)`, `x = <expr>`, a bare expression on the last line echoes its repr,
-//!   `spark.sql("...")` with `.show()` / `.show(n)` / `.count()`, `display(df)`, `spark.version`,
-//!   `raise ValueError("msg")`, `time.sleep(N)`; an unknown name is a `NameError` (variables
-//!   live in their REPL only, which makes high-concurrency isolation visible).
-//! - Scala: `println(...)`, `val x = ...`, `spark.sql("...").show()`, `throw new
-//!   RuntimeException("msg")`, `Thread.sleep(ms)`, bare expressions echo `res0: Int = 2`.
+//!   DataFrames from `spark.sql("...")`, `spark.table("t")` / `spark.read.table("t")` and
+//!   `spark.range(n)` with `.show()` / `.show(n)` / `.count()` / `.limit(n)`, `display(df)` (a
+//!   table), `spark.version`, `raise ValueError("msg")`, `time.sleep(N)` (N simulated seconds);
+//!   an unknown name is a `NameError` with a `<stdin>` frame line (variables live in their REPL
+//!   only, which makes high-concurrency isolation visible).
+//! - Scala: `println(...)`, `val x = ...`, string `+` anything, `spark.sql("...").show()`,
+//!   `throw new RuntimeException("msg")`, `Thread.sleep(ms)`, bare expressions echo `res0: Int = 2`.
 //! - R: `print(...)`, `cat(...)`, `x <- ...`, `showDF(sql("..."))`, `head(sql("..."))`,
 //!   `stop("msg")`, `Sys.sleep(N)`.
+//! - A first line `%%sql` / `%sql` (or `%%pyspark`, `%python`, `%%spark`, `%scala`, `%%sparkr`,
+//!   `%r`) runs the rest in that language.
 //!
 //! Expressions: string, integer and float literals, `+ - * /`, parentheses, variables,
 //! f-strings / Scala `s"..."` with `{name}`.
@@ -117,6 +121,7 @@ impl Engine {
 
     pub fn execute(&self, lang: Lang, code: &str, repl: &mut Repl) -> Execution {
         let base = base_duration(lang, code);
+        let (lang, code) = magic(lang, code);
         let (slept, outcome) = match lang {
             Lang::Sql => (Duration::ZERO, self.sql(code)),
             _ => script::run(lang, code, repl, self),
@@ -146,6 +151,24 @@ impl script::Sql for Engine {
 impl Default for Engine {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A cell magic on the code's first line (`%%sql`, `%sql`, `%%pyspark`, `%python`, `%%spark`,
+/// `%scala`, `%%sparkr`, `%r`) picks the language of the rest, as Fabric and Databricks notebooks do.
+fn magic(lang: Lang, code: &str) -> (Lang, &str) {
+    let trimmed = code.trim_start();
+    let (first, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+    let word = first.trim().trim_start_matches('%').to_ascii_lowercase();
+    if !first.trim_start().starts_with('%') {
+        return (lang, code);
+    }
+    match word.as_str() {
+        "sql" => (Lang::Sql, rest),
+        "pyspark" | "python" => (Lang::Python, rest),
+        "spark" | "scala" => (Lang::Scala, rest),
+        "sparkr" | "r" => (Lang::R, rest),
+        _ => (lang, code),
     }
 }
 
@@ -195,7 +218,11 @@ mod tests {
                 assert_eq!(evalue, "name 'secret' is not defined");
                 assert_eq!(
                     traceback,
-                    ["Traceback (most recent call last):\n", "NameError: name 'secret' is not defined\n"]
+                    [
+                        "Traceback (most recent call last):\n",
+                        "  File \"<stdin>\", line 1, in <module>\n",
+                        "NameError: name 'secret' is not defined\n"
+                    ]
                 );
             }
             other => panic!("expected NameError, got {other:?}"),
@@ -261,12 +288,55 @@ mod tests {
     }
 
     #[test]
-    fn unrecognised_code_is_accepted_quietly() {
+    fn unrecognised_code_is_a_clear_error_never_silence() {
         let mut repl = Repl::default();
         let e = run(Lang::Python, "df2 = df.groupBy('x').agg(F.sum('y'))", &mut repl);
         assert!(matches!(e.outcome, Outcome::Error { ref ename, .. } if ename == "NameError"));
-        let e = run(Lang::Python, "for i in range(3): pass", &mut repl);
-        assert_eq!(text(&e), "");
+        let e = run(Lang::Python, "x = 1\nfor i in range(3): pass", &mut repl);
+        let Outcome::Error { ename, evalue, traceback } = e.outcome else { panic!("an error") };
+        assert_eq!(ename, "NotImplementedError");
+        assert!(evalue.contains("does not run `for i in range(3): pass`"), "{evalue}");
+        assert_eq!(traceback[1], "  File \"<stdin>\", line 2, in <module>\n");
+    }
+
+    #[test]
+    fn semicolons_ranges_display_and_magics() {
+        let mut repl = Repl::default();
+        let e = run(Lang::Python, "a = 2; b = a * 3; print(b)", &mut repl);
+        assert_eq!(text(&e), "6");
+        assert_eq!(text(&run(Lang::Python, "spark.range(1000000000).count()", &mut repl)), "1000000000");
+        assert_eq!(text(&run(Lang::Python, "spark.range(0, 10, 3).count()", &mut repl)), "4");
+        let e = run(Lang::Python, "df = spark.range(5)\ndf.show(2)", &mut repl);
+        assert_eq!(text(&e), "+---+\n| id|\n+---+\n|  0|\n|  1|\n+---+\nonly showing top 2 rows");
+        // display() ending the code is a table, typed.
+        let e = run(Lang::Python, "display(spark.table(\"products\").limit(3))", &mut repl);
+        match e.outcome {
+            Outcome::Table { columns, rows, .. } => {
+                assert_eq!(rows.len(), 3);
+                assert!(columns.iter().any(|c| c.name == "name"), "{columns:?}");
+            }
+            other => panic!("a table: {other:?}"),
+        }
+        // A magic on the first line picks the language of the rest.
+        let e = run(Lang::Python, "%%sql\nSELECT 1 AS one", &mut repl);
+        assert!(
+            matches!(e.outcome, Outcome::Table { ref rows, .. } if rows == &vec![vec![serde_json::json!(1)]])
+        );
+        assert_eq!(text(&run(Lang::Sql, "%python\nprint('py')", &mut repl)), "py");
+        // A sleep takes simulated time.
+        let e = run(Lang::Python, "import time; time.sleep(90)", &mut repl);
+        assert!(e.duration >= Duration::from_secs(90));
+    }
+
+    #[test]
+    fn strings_add_as_each_language_does() {
+        let mut repl = Repl::default();
+        assert_eq!(text(&run(Lang::Scala, "val n = 3\nprintln(\"n = \" + n)", &mut repl)), "n = 3");
+        let e = run(Lang::Python, "print('n = ' + 3)", &mut repl);
+        assert!(
+            matches!(e.outcome, Outcome::Error { ref evalue, .. } if evalue == "can only concatenate str (not \"int\") to str")
+        );
+        assert_eq!(text(&run(Lang::R, "print(\"hi\")", &mut repl)), "[1] \"hi\"");
     }
 
     #[test]

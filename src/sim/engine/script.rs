@@ -18,15 +18,41 @@ pub enum Val {
     Float(f64),
     Bool(bool),
     Nothing,
-    /// A DataFrame, kept as the SQL that produces it.
-    Frame(String),
+    /// A DataFrame, kept as what produces it.
+    Frame(Frame),
+}
+
+/// Where a DataFrame's rows come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame {
+    /// A query on the engine's SQL database (`spark.sql`, `spark.table`).
+    Sql(String),
+    /// `spark.range(start, end, step)`: a `long` column `id`, counted without being made.
+    Range { start: i64, end: i64, step: i64 },
+}
+
+impl Frame {
+    /// How many rows a range has (`None`: a query, which must be run to know).
+    fn range_len(&self) -> Option<i64> {
+        match *self {
+            Frame::Range { start, end, step } if step > 0 && end > start => {
+                Some((end - start - 1) / step + 1)
+            }
+            Frame::Range { start, end, step } if step < 0 && end < start => {
+                Some((start - end - 1) / -step + 1)
+            }
+            Frame::Range { .. } => Some(0),
+            Frame::Sql(_) => None,
+        }
+    }
 }
 
 /// Why a line stopped.
 pub enum Stop {
     /// A user-visible error (ename, evalue).
     Error(String, String),
-    /// Syntax outside the recognised forms: the line is accepted with no output.
+    /// Syntax outside the recognised forms: a clear error naming the statement (the simulator
+    /// never pretends to have run what it cannot).
     Unsupported,
 }
 
@@ -35,25 +61,49 @@ pub trait Sql {
     fn query(&self, sql: &str) -> Outcome;
 }
 
-/// Run `code` line by line; the first error stops it.
+/// Run `code` statement by statement; the first error stops it. A `display(df)` that ends the
+/// code makes the outcome that table (as notebooks show it); otherwise what was printed.
 pub fn run(lang: Lang, code: &str, repl: &mut Repl, sql: &dyn Sql) -> (Duration, Outcome) {
     let mut out = String::new();
     let mut slept = Duration::ZERO;
-    let lines = split_statements(code);
-    let last = lines.len().saturating_sub(1);
-    for (i, line) in lines.iter().enumerate() {
-        let mut ctx = Ctx { lang, repl, sql, out: &mut out, slept: &mut slept };
-        match ctx.statement(line, i == last) {
-            Ok(()) | Err(Stop::Unsupported) => {}
-            Err(Stop::Error(ename, evalue)) => {
-                let traceback = traceback(lang, i + 1, &ename, &evalue);
-                return (slept, Outcome::Error { ename, evalue, traceback });
-            }
-        }
+    let mut shown = None;
+    let statements = split_statements(code);
+    let last = statements.len().saturating_sub(1);
+    for (i, (line_no, statement)) in statements.iter().enumerate() {
+        let mut ctx = Ctx { lang, repl, sql, out: &mut out, slept: &mut slept, shown: &mut shown };
+        let stopped = match ctx.statement(statement, i == last) {
+            Ok(()) => continue,
+            Err(Stop::Unsupported) => unsupported(lang, statement),
+            Err(Stop::Error(ename, evalue)) => (ename, evalue),
+        };
+        let (ename, evalue) = stopped;
+        let traceback = traceback(lang, *line_no, &ename, &evalue);
+        return (slept, Outcome::Error { ename, evalue, traceback });
+    }
+    if let Some((columns, rows, truncated)) = shown {
+        return (slept, Outcome::Table { columns, rows, truncated });
     }
     // Livy's REPL strips trailing whitespace from text/plain output.
     (slept, Outcome::Text(out.trim_end().to_string()))
 }
+
+/// The error for a statement outside what the simulator understands, in the language's words.
+fn unsupported(lang: Lang, statement: &str) -> (String, String) {
+    let first = statement.lines().next().unwrap_or_default().trim();
+    let what = format!(
+        "the sparkdeck simulator does not run `{first}` (it understands print, assignments, arithmetic, \
+         spark.sql / spark.table / spark.range, .show() / .count() / display(), sleeps and raise)"
+    );
+    let name = match lang {
+        Lang::Python => "NotImplementedError",
+        Lang::Scala => "error",
+        _ => "Error",
+    };
+    (name.into(), what)
+}
+
+/// A table `display(df)` showed: columns, rows, whether rows were cut.
+type Shown = (Vec<super::Column>, Vec<Vec<serde_json::Value>>, bool);
 
 struct Ctx<'a> {
     lang: Lang,
@@ -61,6 +111,7 @@ struct Ctx<'a> {
     sql: &'a dyn Sql,
     out: &'a mut String,
     slept: &'a mut Duration,
+    shown: &'a mut Option<Shown>,
 }
 
 impl Ctx<'_> {
@@ -127,8 +178,18 @@ impl Ctx<'_> {
             let msg = self.args(args)?.first().map(|v| self.display(v)).unwrap_or_default();
             return Err(Stop::Error("Error".into(), msg));
         }
-        if let Some(args) = call_args(line, &["display", "showDF", "head"]) {
-            let frame = self.eval(args.split(',').next().unwrap_or(args))?;
+        if let Some(args) = call_args(line, &["display"]) {
+            // A notebook's rich table: the outcome when it ends the code, else printed as show().
+            let frame = self.eval(split_top_level(args, ',')[0])?;
+            if !is_last {
+                return self.show(frame, 20);
+            }
+            let Val::Frame(frame) = frame else { return Err(not_a_frame("display")) };
+            *self.shown = Some(self.rows(&frame, MAX_ROWS)?);
+            return Ok(());
+        }
+        if let Some(args) = call_args(line, &["showDF", "head"]) {
+            let frame = self.eval(split_top_level(args, ',')[0])?;
             return self.show(frame, 20);
         }
         if let Some((target, n)) = show_call(line) {
@@ -155,16 +216,32 @@ impl Ctx<'_> {
     }
 
     fn show(&mut self, frame: Val, n: usize) -> Result<(), Stop> {
-        let Val::Frame(sql) = frame else {
-            return Err(Stop::Error("AttributeError".into(), "object has no attribute 'show'".into()));
-        };
-        match self.sql.query(&sql) {
-            Outcome::Table { columns, rows, .. } => {
-                self.out.push_str(&show::render(&columns, &rows, n.min(MAX_ROWS)));
-                Ok(())
+        let Val::Frame(frame) = frame else { return Err(not_a_frame("show")) };
+        let (columns, rows, _) = self.rows(&frame, n.min(MAX_ROWS) + 1)?;
+        self.out.push_str(&show::render(&columns, &rows, n.min(MAX_ROWS)));
+        Ok(())
+    }
+
+    /// Up to `limit` rows of a frame, and whether it has more.
+    fn rows(&self, frame: &Frame, limit: usize) -> Result<Shown, Stop> {
+        match frame {
+            Frame::Range { start, step, .. } => {
+                let len = frame.range_len().unwrap_or(0);
+                let rows = (0..len.min(limit as i64))
+                    .map(|i| vec![serde_json::Value::from(start + i * step)])
+                    .collect();
+                let column = super::Column { name: "id".into(), spark_type: "long".into() };
+                Ok((vec![column], rows, len > limit as i64))
             }
-            Outcome::Error { ename, evalue, .. } => Err(Stop::Error(ename, evalue)),
-            Outcome::Text(_) => Ok(()),
+            Frame::Sql(sql) => match self.sql.query(sql) {
+                Outcome::Table { columns, mut rows, truncated } => {
+                    let more = truncated || rows.len() > limit;
+                    rows.truncate(limit);
+                    Ok((columns, rows, more))
+                }
+                Outcome::Error { ename, evalue, .. } => Err(Stop::Error(ename, evalue)),
+                Outcome::Text(_) => Ok((Vec::new(), Vec::new(), false)),
+            },
         }
     }
 
@@ -200,7 +277,7 @@ impl Ctx<'_> {
                 Lang::Scala => "()".into(),
                 _ => "None".into(),
             },
-            Val::Frame(sql) => frame_repr(self.sql, sql),
+            Val::Frame(frame) => frame_repr(self.sql, frame),
         }
     }
 
@@ -274,7 +351,7 @@ impl Ctx<'_> {
             "spark" => Val::Nothing,
             "sql" if matches!(p.peek(), Some(Tok::Op('('))) => {
                 let arg = self.call_arg(p)?;
-                return self.method_chain(p, Val::Frame(arg));
+                return self.method_chain(p, Val::Frame(Frame::Sql(arg)));
             }
             _ => match self.repl.vars.get(&name) {
                 Some(v) => v.clone(),
@@ -282,17 +359,42 @@ impl Ctx<'_> {
             },
         };
         if name == "spark" {
-            match (p.next(), p.next()) {
-                (Some(Tok::Op('.')), Some(Tok::Name(m))) if m == "version" => {
-                    value = Val::Str("3.5.1".into())
-                }
-                (Some(Tok::Op('.')), Some(Tok::Name(m))) if m == "sql" => {
-                    value = Val::Frame(self.call_arg(p)?);
-                }
-                _ => return Err(Stop::Unsupported),
+            let mut member = || match (p.next(), p.next()) {
+                (Some(Tok::Op('.')), Some(Tok::Name(m))) => Ok(m),
+                _ => Err(Stop::Unsupported),
+            };
+            let mut m = member()?;
+            if m == "read" {
+                m = member()?;
             }
+            value = match m.as_str() {
+                "version" => Val::Str("3.5.1".into()),
+                "sql" => Val::Frame(Frame::Sql(self.call_arg(p)?)),
+                "table" => Val::Frame(Frame::Sql(format!("SELECT * FROM {}", self.call_arg(p)?))),
+                "range" => self.range(p)?,
+                _ => return Err(Stop::Unsupported),
+            };
         }
         self.method_chain(p, value)
+    }
+
+    /// `spark.range(end)`, `(start, end)`, `(start, end, step)`.
+    fn range(&mut self, p: &mut Parser) -> Result<Val, Stop> {
+        let args = self.call_arg_list(p)?;
+        let ints: Option<Vec<i64>> =
+            args.iter().map(|a| if let Val::Int(i) = a { Some(*i) } else { None }).collect();
+        let (start, end, step) = match ints.as_deref() {
+            Some([end]) => (0, *end, 1),
+            Some([start, end]) => (*start, *end, 1),
+            Some([start, end, step]) if *step != 0 => (*start, *end, *step),
+            _ => {
+                return Err(Stop::Error(
+                    "TypeError".into(),
+                    "range() takes 1 to 3 integers (step not 0)".into(),
+                ));
+            }
+        };
+        Ok(Val::Frame(Frame::Range { start, end, step }))
     }
 
     fn method_chain(&mut self, p: &mut Parser, mut value: Val) -> Result<Val, Stop> {
@@ -300,20 +402,46 @@ impl Ctx<'_> {
             p.pos += 1;
             let Some(Tok::Name(method)) = p.next() else { return Err(Stop::Unsupported) };
             match (method.as_str(), &value) {
-                ("count", Val::Frame(sql)) => {
+                ("count", Val::Frame(frame)) => {
                     let _ = self.call_arg_list(p)?;
-                    value = match self.sql.query(&format!("SELECT COUNT(*) FROM ({sql})")) {
-                        Outcome::Table { rows, .. } => Val::Int(
-                            rows.first().and_then(|r| r.first()).and_then(|v| v.as_i64()).unwrap_or(0),
-                        ),
-                        Outcome::Error { ename, evalue, .. } => return Err(Stop::Error(ename, evalue)),
-                        Outcome::Text(_) => Val::Int(0),
+                    value = Val::Int(self.count(frame)?);
+                }
+                ("limit", Val::Frame(frame)) => {
+                    let n = match self.call_arg_list(p)?.as_slice() {
+                        [Val::Int(n)] if *n >= 0 => *n,
+                        _ => return Err(Stop::Error("TypeError".into(), "limit() takes one count".into())),
                     };
+                    value = Val::Frame(match frame {
+                        Frame::Sql(sql) => Frame::Sql(format!("SELECT * FROM ({sql}) LIMIT {n}")),
+                        Frame::Range { start, end, step } => {
+                            let len = frame.range_len().unwrap_or(0).min(n);
+                            Frame::Range { start: *start, end: (*start + len * step).min(*end), step: *step }
+                        }
+                    });
+                }
+                ("upper" | "lower", Val::Str(text)) => {
+                    let _ = self.call_arg_list(p)?;
+                    value =
+                        Val::Str(if method == "upper" { text.to_uppercase() } else { text.to_lowercase() });
                 }
                 _ => return Err(Stop::Unsupported),
             }
         }
         Ok(value)
+    }
+
+    fn count(&self, frame: &Frame) -> Result<i64, Stop> {
+        if let Some(n) = frame.range_len() {
+            return Ok(n);
+        }
+        let Frame::Sql(sql) = frame else { return Ok(0) };
+        match self.sql.query(&format!("SELECT COUNT(*) FROM ({sql})")) {
+            Outcome::Table { rows, .. } => {
+                Ok(rows.first().and_then(|r| r.first()).and_then(|v| v.as_i64()).unwrap_or(0))
+            }
+            Outcome::Error { ename, evalue, .. } => Err(Stop::Error(ename, evalue)),
+            Outcome::Text(_) => Ok(0),
+        }
     }
 
     /// The single string argument of a call: `("...")`.
@@ -371,6 +499,19 @@ fn arith(lang: Lang, op: char, a: Val, b: Val) -> Result<Val, Stop> {
     let type_error = || Stop::Error("TypeError".into(), format!("unsupported operand type(s) for {op}"));
     Ok(match (a, b) {
         (Str(x), Str(y)) if op == '+' => Str(x + &y),
+        // Scala's `+` makes a string of anything added to one.
+        (Str(x), y) if op == '+' && lang == Lang::Scala => Str(x + &scala_text(&y)),
+        (x, Str(y)) if op == '+' && lang == Lang::Scala => Str(scala_text(&x) + &y),
+        (Str(_), y) if lang == Lang::Python => {
+            let name = python_type(&y);
+            return Err(Stop::Error(
+                "TypeError".into(),
+                format!("can only concatenate str (not \"{name}\") to str"),
+            ));
+        }
+        (Str(_), _) | (_, Str(_)) if lang == Lang::R => {
+            return Err(Stop::Error("Error".into(), "non-numeric argument to binary operator".into()));
+        }
         (Int(x), Int(y)) => match op {
             '+' => Int(x.saturating_add(y)),
             '-' => Int(x.saturating_sub(y)),
@@ -392,6 +533,32 @@ fn arith(lang: Lang, op: char, a: Val, b: Val) -> Result<Val, Stop> {
             }
         }
     })
+}
+
+fn scala_text(v: &Val) -> String {
+    match v {
+        Val::Str(s) => s.clone(),
+        Val::Int(i) => i.to_string(),
+        Val::Float(f) => float_text(*f),
+        Val::Bool(b) => b.to_string(),
+        Val::Nothing => "()".into(),
+        Val::Frame(_) => "[DataFrame]".into(),
+    }
+}
+
+fn python_type(v: &Val) -> &'static str {
+    match v {
+        Val::Str(_) => "str",
+        Val::Int(_) => "int",
+        Val::Float(_) => "float",
+        Val::Bool(_) => "bool",
+        Val::Nothing => "NoneType",
+        Val::Frame(_) => "DataFrame",
+    }
+}
+
+fn not_a_frame(method: &str) -> Stop {
+    Stop::Error("AttributeError".into(), format!("object has no attribute '{method}'"))
 }
 
 fn as_f64(v: &Val) -> Option<f64> {
@@ -441,7 +608,11 @@ fn scala_type(v: &Val) -> &'static str {
 }
 
 /// `DataFrame[region: string, orders: bigint]`, like PySpark's repr.
-fn frame_repr(sql: &dyn Sql, query: &str) -> String {
+fn frame_repr(sql: &dyn Sql, frame: &Frame) -> String {
+    let query = match frame {
+        Frame::Range { .. } => return "DataFrame[id: bigint]".into(),
+        Frame::Sql(query) => query,
+    };
     match sql.query(&format!("SELECT * FROM ({query}) LIMIT 0")) {
         Outcome::Table { columns, .. } => {
             let cols: Vec<String> = columns
@@ -456,6 +627,7 @@ fn frame_repr(sql: &dyn Sql, query: &str) -> String {
     }
 }
 
+/// What the service sends as the traceback of an error on line `line` of the statement.
 fn traceback(lang: Lang, line: usize, ename: &str, evalue: &str) -> Vec<String> {
     match lang {
         Lang::Scala => vec![
@@ -463,11 +635,12 @@ fn traceback(lang: Lang, line: usize, ename: &str, evalue: &str) -> Vec<String> 
             format!("  at $line{line}.$read$$iw.<init>(<console>:{line})\n"),
         ],
         Lang::R => vec![format!("Error in eval(expr, envir, enclos) : {evalue}\n")],
-        // Livy drops the frames up to and including the `<stdin>` one: a top-level raise leaves
-        // only the header and the exception line.
-        _ => {
-            vec!["Traceback (most recent call last):\n".into(), format!("{ename}: {evalue}\n")]
-        }
+        // The REPL runs the code as `<stdin>`: one frame, the statement's line.
+        _ => vec![
+            "Traceback (most recent call last):\n".into(),
+            format!("  File \"<stdin>\", line {line}, in <module>\n"),
+            format!("{ename}: {evalue}\n"),
+        ],
     }
 }
 
@@ -526,22 +699,26 @@ fn eq_split(line: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// Split code into statements: one per line, except that brackets and (triple) quotes may
-/// span lines.
-fn split_statements(code: &str) -> Vec<String> {
+/// Split code into statements, each with the line it starts on: one per line, or per `;`
+/// outside quotes and brackets, except that brackets and (triple) quotes may span lines.
+fn split_statements(code: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let mut start = 1;
     let mut depth: i32 = 0;
     let mut triple = false;
-    for line in code.lines() {
-        if !current.is_empty() {
+    for (n, line) in code.lines().enumerate() {
+        if current.trim().is_empty() {
+            current.clear();
+            start = n + 1;
+        } else {
             current.push('\n');
         }
-        current.push_str(line);
-        let mut chars = line.char_indices().peekable();
         let mut quote: Option<char> = None;
+        let mut from = 0;
+        let mut chars = line.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            if line[i..].starts_with("\"\"\"") || line[i..].starts_with("'''") {
+            if quote.is_none() && (line[i..].starts_with("\"\"\"") || line[i..].starts_with("'''")) {
                 triple = !triple;
                 chars.next();
                 chars.next();
@@ -560,18 +737,25 @@ fn split_statements(code: &str) -> Vec<String> {
                 (None, '(' | '[' | '{') => depth += 1,
                 (None, ')' | ']' | '}') => depth -= 1,
                 (None, '#') => break,
+                (None, ';') if depth <= 0 => {
+                    current.push_str(&line[from..i]);
+                    out.push((start, std::mem::take(&mut current)));
+                    start = n + 1;
+                    from = i + 1;
+                }
                 _ => {}
             }
         }
+        current.push_str(&line[from..]);
         if depth <= 0 && !triple {
-            out.push(std::mem::take(&mut current));
+            out.push((start, std::mem::take(&mut current)));
             depth = 0;
         }
     }
     if !current.trim().is_empty() {
-        out.push(current);
+        out.push((start, current));
     }
-    out.retain(|s| !s.trim().is_empty());
+    out.retain(|(_, s)| !s.trim().is_empty());
     out
 }
 
@@ -704,7 +888,11 @@ mod tests {
     #[test]
     fn statements_span_brackets_and_triple_quotes() {
         let code = "x = 1\nspark.sql(\"\"\"\n  SELECT 1\n\"\"\").show()\nprint(\n  x)\n";
-        assert_eq!(split_statements(code).len(), 3);
+        let starts: Vec<usize> = split_statements(code).iter().map(|(line, _)| *line).collect();
+        assert_eq!(starts, [1, 2, 5]);
+        let parts: Vec<String> =
+            split_statements("a = 1; b = 'x;y'; print(a)\n\nc = 2").into_iter().map(|s| s.1).collect();
+        assert_eq!(parts, ["a = 1", " b = 'x;y'", " print(a)", "c = 2"]);
     }
 
     #[test]

@@ -304,13 +304,19 @@ fn output(st: &Statement, exec: &Execution, window: Window) -> Value {
             "status": "error", "execution_count": count,
             "ename": ename, "evalue": evalue, "traceback": traceback,
         }),
+        // SQL result sets: the `{schema, data}` envelope, as upstream Livy sends them.
         Outcome::Table { columns, rows, .. } if st.lang == Lang::Sql => json!({
             "status": "ok", "execution_count": count,
             "data": { "application/json": { "schema": schema(columns), "data": rows } },
         }),
+        // `display(df)` tables: the envelope, and the table as text for clients that read
+        // only text/plain.
         Outcome::Table { columns, rows, truncated } => json!({
             "status": "ok", "execution_count": count,
-            "data": { "text/plain": window.apply(&show_table(columns, rows, *truncated)) },
+            "data": {
+                "application/json": { "schema": schema(columns), "data": rows },
+                "text/plain": window.apply(&show_table(columns, rows, *truncated)),
+            },
         }),
         // DDL / DML through `sql` produce no result set: status ok without application/json.
         Outcome::Text(text) if st.lang == Lang::Sql && text.is_empty() => {
@@ -331,7 +337,7 @@ fn schema(columns: &[Column]) -> Value {
     json!({ "type": "struct", "fields": fields })
 }
 
-/// A table rendered the way `df.show()` prints it, for non-SQL kinds.
+/// A table rendered the way `df.show()` prints it.
 fn show_table(columns: &[Column], rows: &[Vec<Value>], truncated: bool) -> String {
     let cell = |v: &Value| match v {
         Value::String(s) => s.clone(),

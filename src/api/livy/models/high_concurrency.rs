@@ -45,6 +45,9 @@ pub struct HighConcurrencySessionRequest {
     pub tags: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub conf: BTreeMap<String, String>,
+    /// Driver and executor sizes (Learn's HC body: `driverMemory`, `numExecutors`, …).
+    #[serde(flatten)]
+    pub resources: super::SparkResources,
 }
 
 /// `HighConcurrencySessionResponse`. `session_id`/`repl_id` appear only once `Idle`; statement
