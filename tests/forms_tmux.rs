@@ -64,3 +64,53 @@ fn a_batch_from_the_form_runs_to_success_and_its_log_shows_what_it_printed() {
         .unwrap_or_else(|e| panic!("the form's choices were kept: {e}"));
     assert!(memory.contains("\"lakehouse\""), "{memory}");
 }
+
+#[test]
+fn ctrl_e_edits_the_whole_request_as_json_and_the_form_comes_back_with_it() {
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let h = home.path().display();
+    // A scripted editor: it rewrites the JSON it is given as a person would; a second one
+    // leaves JSON that does not read.
+    let editor = home.path().join("fake-editor");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsleep 1\nsed -i 's/\"name\": \"from-json\"/\"name\": \"edited-outside\", \"numExecutors\": 3/' \"$1\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data XDG_CONFIG_HOME={h}/config VISUAL={} {BIN} --demo --demo-speed 50; echo exit=$?",
+        editor.display()
+    );
+    let Some(t) = Tmux::start("form-json", &cmd) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["2"]);
+    t.wait_for("Batches (");
+    t.keys(&["n"]);
+    t.wait_for("New batch · ");
+    t.keys(&["Tab"]);
+    t.keys(&["-l", "Files/jobs/nightly.py"]);
+    t.keys(&["Tab"]);
+    t.keys(&["-l", "from-json"]);
+    t.wait_for("from-json");
+    t.keys(&["C-e"]);
+    // While the editor runs, the monitor has given the terminal up.
+    t.wait_until("the monitor to step aside", |s| !s.contains("ctrl-s review"));
+    let screen = t.wait_for("The request edited outside is in the form");
+    assert!(screen.contains("edited-outside") && !screen.contains("from-json"), "{screen}");
+    let executors = screen.lines().find(|l| l.contains("Executors ")).unwrap_or_default();
+    assert!(executors.contains(" 3"), "{screen}");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Review: New batch");
+    assert!(
+        screen.contains("\"numExecutors\": 3") && screen.contains("\"name\": \"edited-outside\""),
+        "{screen}"
+    );
+    t.keys(&["C-c"]);
+    t.wait_for("exit=0");
+}

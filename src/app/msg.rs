@@ -127,6 +127,8 @@ pub enum Msg {
 pub enum Edited {
     /// The text of editor tab `id` (ctrl-e).
     Tab(u64),
+    /// The request of New form `id`, as JSON (ctrl-e in the form).
+    Form(u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -111,6 +111,10 @@ impl App {
                 self.dirty = true;
                 match what {
                     super::msg::Edited::Tab(tab) => self.on_edited(tab, result),
+                    super::msg::Edited::Form(form) => {
+                        self.on_request_edited(form, result);
+                        Vec::new()
+                    }
                 }
             }
             Msg::LakehouseNames { workspace, result } => {

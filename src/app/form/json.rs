@@ -6,7 +6,38 @@
 
 use crate::domain::request;
 
-use super::{FieldKey, Form, fields};
+use super::super::App;
+use super::{FieldKey, Form, Stage, fields};
+
+impl App {
+    /// ctrl-e: the open form's id and its request as JSON, to edit outside; `None` (the reason
+    /// shown in the form) when there is no request to edit.
+    pub(in crate::app) fn request_to_edit(&mut self) -> Option<(u64, String)> {
+        let form = self.forms.form.as_mut().filter(|f| f.stage == Stage::Editing)?;
+        match form.request_text() {
+            Ok(text) => Some((form.id, text)),
+            Err(why) => {
+                form.error = Some(why);
+                None
+            }
+        }
+    }
+
+    /// What the outside editor left for form `form`: into the form, or why not (the form as it
+    /// was; text that does not read kept for the next ctrl-e).
+    pub(in crate::app) fn on_request_edited(&mut self, form: u64, result: Result<String, String>) {
+        let Some(f) = self.forms.form.as_mut().filter(|f| f.id == form) else { return };
+        match result {
+            Ok(text) => match f.apply_request_text(&text) {
+                Ok(()) => self.info("The request edited outside is in the form; ctrl-s reviews it.".into()),
+                Err(why) => f.error = Some(why),
+            },
+            Err(why) => {
+                f.error = Some(format!("The outside editor did not finish: {why}; the form is as it was."))
+            }
+        }
+    }
+}
 
 impl Form {
     /// The document to edit: the text a failed read left, else the request as far as the form

@@ -11,7 +11,7 @@ use crate::domain::request;
 use super::super::App;
 use super::super::help::Help;
 use super::super::keymap::Command;
-use super::super::msg::Effect;
+use super::super::msg::{Edited, Effect};
 use super::super::update::{is_motion, moved};
 use super::{CreateEffect, Field, FieldKey, Mode, Request, Source, Stage, fields, typed};
 
@@ -100,6 +100,14 @@ impl App {
             }
             Some(Command::Submit) => return self.review(),
             Some(Command::Templates) => return self.open_list(Source::Templates, None),
+            Some(Command::ExternalEditor) => {
+                return match self.request_to_edit() {
+                    Some((id, text)) => {
+                        vec![Effect::EditExternally { what: Edited::Form(id), text, extension: "json" }]
+                    }
+                    None => Vec::new(),
+                };
+            }
             Some(Command::SaveTemplate) => form.naming = Some(form.template.clone().unwrap_or_default()),
             Some(Command::Back) => {
                 if form.changed && !form.discard_armed {

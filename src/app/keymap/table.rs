@@ -258,6 +258,23 @@ pub const KEYMAP: &[Binding] = &[
         Some("review"),
         "review: the exact request, checked with the workspace; nothing is sent before y"
     ),
+    bind!(Form, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
+    bind!(
+        Form,
+        [code(KeyCode::Esc)],
+        C::Back,
+        ANY,
+        Some("close"),
+        "close the list; close the form (asks again when it was changed; n brings it back)"
+    ),
+    bind!(
+        Form,
+        [ctrl('e')],
+        C::ExternalEditor,
+        ANY,
+        Some("JSON"),
+        "edit the whole request as JSON in $VISUAL / $EDITOR; it comes back into the form"
+    ),
     bind!(
         Form,
         [ctrl('t')],
@@ -273,15 +290,6 @@ pub const KEYMAP: &[Binding] = &[
         ANY,
         None,
         "save the form as a template in the config file"
-    ),
-    bind!(Form, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
-    bind!(
-        Form,
-        [code(KeyCode::Esc)],
-        C::Back,
-        ANY,
-        Some("close"),
-        "close the list; close the form (asks again when it was changed; n brings it back)"
     ),
     bind!(Form, [code(KeyCode::F(1))], C::Help, ANY, Some("help"), "this help"),
     bind!(Form, [ctrl('c')], C::Quit, ANY, None, "quit"),
@@ -454,6 +462,8 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "Defaults: the selected row's workspace and lakehouse, the runtime and node type last used (data dir,",
             "  forms.json). ctrl-t starts from a [templates.NAME] of the config file; alt-t saves the form as one.",
             "ctrl-s shows the exact request and the workspace; y sends it once; the new item shows at once, selected.",
+            "ctrl-e opens the request as JSON (the API's body, as --json takes it) in $VISUAL / $EDITOR; fields the",
+            "  form has no place for are kept; JSON that does not read leaves the form as it was, and opens again.",
         ],
         Scope::Review => &[
             "This is exactly what is sent, to the workspace named above; the workspace has checked names, files,",

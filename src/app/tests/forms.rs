@@ -7,6 +7,7 @@ use crate::app::form::{
     Choice, CreateEffect, CreatedItem, Failure, FieldKey, FormMemory, FormMsg, PrefillOf, Preview, Request,
     Source, Stage,
 };
+use crate::app::msg::Edited;
 use crate::domain::create::{NewBatch, NewCluster, NewItem, Template, Workers};
 
 fn batch_row(id: &str, name: &str, state: &str) -> Resource {
@@ -644,4 +645,44 @@ fn a_form_closed_while_sending_comes_back_when_the_service_refuses() {
     assert_eq!(app.selected().map(|e| e.res.id.as_str()), Some("9"));
     app.update(key('n'));
     assert_eq!(value(&app, FieldKey::File), "", "a fresh form");
+}
+
+#[test]
+fn the_request_edited_outside_comes_back_into_the_form() {
+    let mut app = batches_app();
+    app.update(key('n'));
+    fill(&mut app, FieldKey::File, "Files/etl.py");
+    let id = form_id(&app);
+    // ctrl-e hands the request to the outside editor (the event loop suspends the terminal).
+    let effects = app.update(ctrl('e'));
+    let [Effect::EditExternally { what: Edited::Form(edited), text, extension: "json" }] = &effects[..]
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*edited, id);
+    assert_eq!(serde_json::from_str::<Value>(text).ok(), Some(json!({"file": "Files/etl.py"})));
+    let back = r#"{"file": "Files/etl.py", "name": "edited", "numExecutors": 3}"#;
+    app.update(Msg::EditedExternally { what: Edited::Form(id), result: Ok(back.into()) });
+    assert_eq!(
+        (value(&app, FieldKey::Name), value(&app, FieldKey::NumExecutors)),
+        ("edited".into(), "3".into())
+    );
+    assert_eq!(value(&app, FieldKey::Lakehouse), "sales_lh", "the lakehouse stays");
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some("The request edited outside is in the form; ctrl-s reviews it.")
+    );
+    // A broken document leaves the form, and comes back for the next edit.
+    app.on_request_edited(id, Ok("{\"file\": ".into()));
+    let error = app.form().and_then(|f| f.error.clone()).unwrap_or_default();
+    assert!(error.starts_with("The edited JSON does not read (line 1"), "{error}");
+    assert_eq!(value(&app, FieldKey::Name), "edited");
+    assert_eq!(app.request_to_edit().map(|(_, t)| t).as_deref(), Some("{\"file\": "));
+    // An editor that failed changes nothing.
+    app.on_request_edited(id, Err("\"vi\" exited with 1; your edits are in /tmp/sparkdeck-1.json".into()));
+    let error = app.form().and_then(|f| f.error.clone()).unwrap_or_default();
+    assert!(error.contains("exited with 1") && error.ends_with("the form is as it was."), "{error}");
+    // Not while it is being checked or sent.
+    app.update(ctrl('s'));
+    assert!(app.request_to_edit().is_none());
 }
