@@ -206,7 +206,7 @@ async fn a_one_day_wait_does_not_freeze_the_users_action() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    t.wait_for("is starting");
+    t.wait_for("started ✓ cluster");
     let later = fake.requests().iter().filter(|s| s.path == "/api/2.1/clusters/list").count();
     assert!(later <= polls + 1, "the pollers keep waiting at the gate ({polls} → {later} lists)");
     t.keys(&["q"]);

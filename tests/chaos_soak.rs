@@ -374,6 +374,12 @@ async fn chaos_soak() {
         }
         assert!(matched, "the panes did not converge ({last}):\n{screen}");
         t.keys(&["q"]);
+        // While the editor still holds a REPL it acquired (the faults may have cost it), quitting
+        // asks first.
+        let asked = t.wait_until("the quit", |s| s.contains("Quit sparkdeck?") || s.contains("exit="));
+        if asked.contains("Quit sparkdeck?") {
+            t.keys(&["y"]);
+        }
         let screen = t.wait_for("exit=0");
         assert!(screen.contains("before-sparkdeck") && !screen.contains("panicked"), "{screen}");
     }

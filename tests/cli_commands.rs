@@ -62,6 +62,16 @@ async fn clusters_start_resize_pin_and_terminate_with_wait() {
     for expected in ["STARTING", "RUNNING", "TERMINATING", "PINNED"] {
         assert!(types.iter().any(|t| t == expected), "no {expected} event in {types:?}");
     }
+    // One order everywhere (details, logs view, this command): oldest first.
+    let times: Vec<i64> = out
+        .json()
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| e["timestamp"].as_i64())
+        .collect();
+    assert!(times.len() > 1 && times.windows(2).all(|w| w[0] <= w[1]), "oldest first: {times:?}");
     let out = h.run(&["clusters", "events", &id]).await;
     assert!(out.stdout.contains("TERMINATING"), "{}", out.stdout);
 }
@@ -360,7 +370,12 @@ async fn exec_runs_code_once_prints_its_output_and_gives_back_what_it_acquired()
     // An error: its name and message on stderr, exit 1.
     let out = h.run(&["sessions", "exec", "--workspace", &fabric, "print(nope)"]).await;
     assert_eq!(out.code, Some(1));
-    assert!(out.stderr.starts_with("NameError: name 'nope' is not defined"), "{}", out.stderr);
+    // (After the acquisition's progress lines: without a terminal, one per state and every 10 s.)
+    assert!(
+        out.stderr.lines().any(|l| l.starts_with("NameError: name 'nope' is not defined")),
+        "{}",
+        out.stderr
+    );
     // A file's extension picks the language.
     let file = h.dir.path().join("q.sql");
     std::fs::write(&file, "SELECT 7 AS seven").unwrap_or_else(|e| panic!("{e}"));

@@ -78,3 +78,66 @@ fn sim_usage_errors_exit_2_with_a_reason() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn sim_help_lists_only_what_applies_to_sim_and_the_global_options_say_so() {
+    let out = Command::new(BIN).args(["sim", "--help"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--speed") && help.contains("--print-config"), "{help}");
+    for global in ["--demo", "--demo-speed", "--config <PATH>"] {
+        assert!(!help.contains(global), "{global} in sim --help:\n{help}");
+    }
+    let out =
+        Command::new(BIN).args(["sim", "--config", "x.toml"]).output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--config does not apply to `sim`"));
+}
+
+/// `sim --print-config` prints a config.toml that works as written with the running simulator.
+#[test]
+fn sim_prints_a_ready_config_for_itself() {
+    let mut child = Command::new(BIN)
+        .args(["sim", "--listen", "127.0.0.1:0", "--print-config"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut reader = BufReader::new(stdout);
+    let mut text = String::new();
+    // The config ends after the last [[databricks]] table's auth line.
+    let mut databricks = 0;
+    while databricks < 2 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if line.starts_with("auth = { method = \"pat\"") {
+            databricks += 1;
+        }
+        text += &line;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.path().join("sim.toml");
+    std::fs::write(&config, &text).unwrap_or_else(|e| panic!("{e}"));
+    let token =
+        text.lines().find_map(|l| l.strip_prefix("#   export SPARKDECK_SIM_TOKEN=")).unwrap_or_default();
+    for kind in ["sessions", "clusters"] {
+        let out = Command::new(BIN)
+            .arg("--config")
+            .arg(&config)
+            .args([kind, "list", "-o", "json", "--limit", "3"])
+            .env("SPARKDECK_SIM_TOKEN", token)
+            .env("HOME", dir.path())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        assert!(
+            out.status.success() && !rows.is_empty(),
+            "{kind}: {}\n{text}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

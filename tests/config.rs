@@ -315,12 +315,6 @@ fn every_invalid_fixture_names_file_line_key_and_fix() {
             ],
         ),
         (
-            "env_not_set.toml",
-            4,
-            "databricks.auth.token_env",
-            &["`SPARKDECK_TEST_UNSET_TOKEN`", "is not set", "export SPARKDECK_TEST_UNSET_TOKEN"],
-        ),
-        (
             "http_host.toml",
             3,
             "databricks.host",
@@ -340,20 +334,7 @@ fn every_invalid_fixture_names_file_line_key_and_fix() {
         ),
         ("host_and_profile.toml", 3, "databricks.profile", &["both `host` and `profile`"]),
         ("bad_poll.toml", 2, "poll.active_seconds", &["out of range", "from 1 to 3600"]),
-        (
-            "missing_tenant.toml",
-            3,
-            "fabric.auth.tenant_id",
-            &["`device-code` needs `tenant_id`", "AZURE_TENANT_ID"],
-        ),
-        (
-            "secret_and_env.toml",
-            3,
-            "databricks.auth.client_secret",
-            &["both `client_secret` and `client_secret_env`"],
-        ),
         ("secret_wrong_type.toml", 3, "databricks.auth", &["not shown: it is a secret"]),
-        ("missing_profile.toml", 2, "databricks.profile", &["has no nope profile configured", "[nope]"]),
         ("mistyped_scheme.toml", 3, "databricks.host", &["`http//::` has a mistyped scheme", "https://"]),
         (
             "template_kind.toml",
@@ -383,6 +364,48 @@ fn every_invalid_fixture_names_file_line_key_and_fix() {
         assert!(text.contains("\n  fix: "), "{name}: {text}");
         for needle in *needles {
             assert!(text.contains(needle), "{name}: `{needle}` missing from:\n{text}");
+        }
+    }
+}
+
+/// A workspace's sign-in problem is that workspace's error, at its place in the file with its
+/// fix; the configuration loads and the other workspaces work.
+#[test]
+fn sign_in_problems_belong_to_their_workspace() {
+    use sparkdeck::auth::spec::{DatabricksAuth, FabricAuth};
+    let cases: &[(&str, u32, &str, &[&str])] = &[
+        ("env_not_set.toml", 4, "databricks.auth.token_env", &["`SPARKDECK_TEST_UNSET_TOKEN`", "is not set"]),
+        ("missing_tenant.toml", 3, "fabric.auth.tenant_id", &["`device-code` needs `tenant_id`"]),
+        (
+            "secret_and_env.toml",
+            3,
+            "databricks.auth.client_secret",
+            &["both `client_secret` and `client_secret_env`"],
+        ),
+        ("missing_profile.toml", 2, "databricks.profile", &["has no nope profile configured", "[nope]"]),
+    ];
+    let cfgfile = fixture("databrickscfg");
+    let env = env(&[("PROD_TOKEN", "dapi-x"), ("DATABRICKS_CONFIG_FILE", cfgfile.to_str().unwrap())]);
+    for (name, line, key, needles) in cases {
+        let path = fixture(&format!("sign_in/{name}"));
+        let loaded = load(Some(&path), None, &env).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (message, fix) = match (loaded.fabric.first(), loaded.databricks.first()) {
+            (Some(f), _) => match &f.auth {
+                FabricAuth::NotConfigured { message, fix } => (message.clone(), fix.clone()),
+                other => panic!("{name}: {other:?}"),
+            },
+            (_, Some(d)) => match &d.auth {
+                DatabricksAuth::NotConfigured { message, fix } => (message.clone(), fix.clone()),
+                other => panic!("{name}: {other:?}"),
+            },
+            _ => panic!("{name}: the workspace is gone"),
+        };
+        assert!(message.starts_with(&format!("{}:{line}:", path.display())), "{name}: {message}");
+        assert!(message.contains(&format!("(key `{key}`)")), "{name}: {message}");
+        assert!(!fix.is_empty(), "{name}");
+        for needle in *needles {
+            let both = format!("{message} {fix}");
+            assert!(both.contains(needle), "{name}: `{needle}` missing from {both}");
         }
     }
 }
@@ -781,8 +804,15 @@ fn duplicate_databrickscfg_profiles_and_keys_are_errors_naming_both_lines() {
 fn an_http_authority_from_the_environment_is_refused_at_load() {
     let err =
         load_fixture("valid/minimal_fabric.toml", &env(&[("AZURE_AUTHORITY_HOST", "http://127.0.0.1:9443")]));
-    // azure-cli ignores the authority, but an http one is wrong for every method that uses it.
-    let text = err.map(|_| String::new()).unwrap_or_else(|e| e.to_string());
+    // azure-cli ignores the authority, but an http one is wrong for every method that uses it:
+    // the workspace that would sign in there carries the error (its sign-in is not set up).
+    let text = match err {
+        Ok(loaded) => match loaded.fabric.first().map(|f| &f.auth) {
+            Some(sparkdeck::auth::spec::FabricAuth::NotConfigured { message, .. }) => message.clone(),
+            _ => String::new(),
+        },
+        Err(e) => e.to_string(),
+    };
     assert!(text.contains("AZURE_AUTHORITY_HOST") && text.contains("must use https"), "{text}");
 }
 

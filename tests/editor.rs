@@ -117,7 +117,13 @@ impl Stack {
             .with_console(Console::default())
             .with_targets(sparkdeck::cli::monitor::targets(&workspaces));
         let (tx, rx) = mpsc::channel::<Msg>(256);
-        let mut runner = Runner::start(workspaces, PollSettings::default(), drafts.clone(), tx);
+        let mut runner = Runner::start(
+            workspaces,
+            PollSettings::default(),
+            drafts.clone(),
+            sparkdeck::domain::Clock::system(),
+            tx,
+        );
         let (keys, input) = input_channel::unbounded();
         let (frame_tx, frames) = mpsc::unbounded_channel();
         let terminal = Terminal::new(TestBackend::new(110, 40))?;
@@ -145,6 +151,8 @@ impl Stack {
     /// Quit with ctrl-c; the app as it ended, and what it ran on (the data directory lives as
     /// long as the returned `Ended`).
     async fn quit(self) -> Result<Ended, Box<dyn std::error::Error>> {
+        // Quitting while the editor holds a REPL asks first; a second ctrl-c is the answer.
+        self.screen.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         self.screen.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         let exit = self.handle.await??;
         self.shutdown.cancel();

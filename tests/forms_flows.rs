@@ -46,8 +46,14 @@ impl Flow {
         let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
         let app = App::new(names, Timestamp::now(), TimeZone::UTC);
         let (tx, rx) = mpsc::channel::<Msg>(256);
-        let runner = Runner::start(workspaces, PollSettings::default(), Drafts::in_data_dir(data.path()), tx)
-            .with_form_files(data.path(), config);
+        let runner = Runner::start(
+            workspaces,
+            PollSettings::default(),
+            Drafts::in_data_dir(data.path()),
+            sparkdeck::domain::Clock::system(),
+            tx,
+        )
+        .with_form_files(data.path(), config);
         let mut flow = Flow { sim, app, runner, rx, data };
         flow.update(Msg::Resize { width: 160, height: 45 });
         Ok(flow)

@@ -45,7 +45,7 @@ async fn run(kinds: &[Kind], seconds: f64) -> Run {
             .collect();
     let names: Vec<String> = workspaces.iter().map(|w| w.name.clone()).collect();
     let (tx, mut rx) = mpsc::channel(1024);
-    let poller = Poller::start(&workspaces, settings(), tx);
+    let poller = Poller::start(&workspaces, settings(), sparkdeck::domain::Clock::system(), tx);
     poller.set_visible(&names, kinds);
     let mut rows = BTreeMap::new();
     let until = tokio::time::Instant::now() + Duration::from_secs_f64(seconds);

@@ -33,7 +33,8 @@ fn demo_in_a_real_terminal() {
 
     t.keys(&["/", "etl-nightly", "Enter"]);
     let screen = t.wait_for("filter etl-nightly");
-    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("-0") && l.contains("│")).collect();
+    let rows: Vec<&str> =
+        screen.lines().filter(|l| l.starts_with("│▶ ") || l.starts_with("│  adb")).collect();
     assert!(!rows.is_empty() && rows.iter().all(|l| l.contains("etl-nightly")), "{screen}");
 
     t.keys(&["Enter"]);
@@ -93,7 +94,8 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     assert!(screen.contains("answer = 6 * 7"), "{screen}");
     t.keys(&["M-Up"]);
     t.wait_for("history 1/1");
-    // Quitting while a statement runs leaves its session to finish it, and says so.
+    // Quitting while a statement runs asks first, then leaves its session to finish it, and
+    // says so.
     t.keys(&["C-l"]);
     t.keys(&["-l", "import time"]);
     t.keys(&["Enter"]);
@@ -101,8 +103,150 @@ fn the_editor_runs_code_and_its_text_survives_a_killed_terminal() {
     t.keys(&["F5"]);
     t.wait_for("PySpark running");
     t.keys(&["C-c"]);
+    let screen = t.wait_for("Quit sparkdeck?");
+    assert!(screen.contains("it is left to finish"), "{screen}");
+    t.keys(&["y"]);
     let screen = t.wait_for("it was left to finish");
-    assert!(screen.contains("ends an idle session after 20 minutes"), "{screen}");
+    assert!(screen.contains("20 idle minutes") && !screen.contains("Databricks"), "{screen}");
+}
+
+/// The seconds in "1h 02m", "19m 26s", "45s".
+fn seconds(text: &str) -> Option<i64> {
+    let mut total = 0;
+    for part in text.split_whitespace() {
+        let (n, unit) = part.split_at(part.find(|c: char| !c.is_ascii_digit())?);
+        let n: i64 = n.parse().ok()?;
+        total += n * match unit {
+            "d" => 86_400,
+            "h" => 3_600,
+            "m" => 60,
+            "s" => 1,
+            _ => return None,
+        };
+    }
+    Some(total)
+}
+
+/// The cell under `column`'s title in the row holding `row`.
+fn cell(screen: &str, column: &str, row: &str) -> Option<String> {
+    let header = screen.lines().find(|l| l.contains(column))?;
+    let at = header.chars().collect::<String>().find(column)?;
+    let start = header[..at].chars().count();
+    let line = screen.lines().find(|l| l.contains(row))?;
+    let text: String = line.chars().skip(start).take(column.chars().count().max(8)).collect();
+    Some(text.trim().to_string())
+}
+
+#[test]
+fn the_demo_clock_follows_demo_speed() {
+    let Some(t) = Tmux::start("clock", &format!("{BIN} --demo --demo-speed 20")) else { return };
+    let first = t.wait_until("an idle countdown", |s| {
+        cell(s, "IDLE IN", " idle ").is_some_and(|c| seconds(&c).is_some())
+    });
+    let row = first.lines().find(|l| l.contains(" idle ")).unwrap_or_default();
+    let id = row
+        .split_whitespace()
+        .find(|w| w.len() == 8 && w.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_default()
+        .to_string();
+    let before = cell(&first, "IDLE IN", &id).and_then(|c| seconds(&c)).unwrap_or_else(|| panic!("{first}"));
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let later = t.screen();
+    let after = cell(&later, "IDLE IN", &id).and_then(|c| seconds(&c)).unwrap_or_else(|| panic!("{later}"));
+    // Three seconds at 20× are a simulated minute: the countdown moved by about that much.
+    assert!(before - after >= 40, "the countdown went from {before} s to {after} s:\n{first}\n{later}");
+    t.keys(&["q"]);
+}
+
+#[test]
+fn q_closes_each_overlay_and_quits_only_from_the_pane() {
+    let Some(t) = Tmux::start("overlays", &format!("{BIN} --demo; echo exit=$?")) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["3"]);
+    // A selected row (the first poll has answered) before Enter can open it.
+    t.wait_until("a selected cluster row", |s| s.contains("Clusters (") && s.contains("│▶ "));
+    for (open, shown) in [("Enter", "API object"), ("?", "Keys: pane"), ("l", "logs: cluster")] {
+        t.keys(&[open]);
+        t.wait_for(shown);
+        t.keys(&["q"]);
+        let screen = t.wait_until(&format!("{shown:?} to close"), |s| !s.contains(shown));
+        assert!(
+            screen.contains("Clusters (") && !screen.contains("exit="),
+            "q quit from an overlay:\n{screen}"
+        );
+    }
+    t.keys(&["q"]);
+    t.wait_for("exit=0");
+}
+
+/// A workspace whose clusters list fails: its error shows in place, `!` opens it whole (status,
+/// code, message, request, fix), `q` closes it, and the monitor keeps running.
+#[test]
+fn the_whole_error_in_a_real_terminal() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    /// The simulator process, stopped however the test ends.
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut sim = Child(
+        Command::new(BIN)
+            .args([
+                "sim",
+                "--listen",
+                "127.0.0.1:0",
+                "--faults",
+                "/api/2.1/clusters/list:503=1",
+                "--print-config",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let mut reader = BufReader::new(sim.0.stdout.take().unwrap_or_else(|| panic!("stdout")));
+    let (mut config, mut pats) = (String::new(), 0);
+    while pats < 2 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        pats += usize::from(line.starts_with("auth = { method = \"pat\""));
+        config += &line;
+    }
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = home.path().join("sim.toml");
+    std::fs::write(&path, &config).unwrap_or_else(|e| panic!("{e}"));
+    let h = home.path().display();
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data SPARKDECK_SIM_TOKEN=sim-fabric-token {BIN} --config {}; echo exit=$?",
+        path.display()
+    );
+    let Some(t) = Tmux::start("errors", &cmd) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["3"]);
+    t.wait_for("503 Service Unavailable");
+    t.keys(&["!"]);
+    // The view may be caught half drawn: wait for the whole of it.
+    let parts = [
+        "┌ Errors ",
+        "Request",
+        "GET /api/2.1/clusters/list",
+        "Status",
+        "503 Service Unavailable",
+        "Request id",
+        "TEMPORARILY_UNAVAILABLE",
+    ];
+    t.wait_until("the whole error", |s| parts.iter().all(|p| s.contains(p)));
+    t.keys(&["q"]);
+    let screen = t.wait_until("the errors view to close", |s| !s.contains("┌ Errors "));
+    assert!(screen.contains("Clusters (") && !screen.contains("exit="), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("exit=0");
 }
 
 #[test]
@@ -145,7 +289,10 @@ fn ctrl_e_edits_the_text_in_the_outside_editor_and_the_screen_comes_back() {
     // Undo brings the text from before the outside editor back.
     t.keys(&["C-z"]);
     t.wait_for("draft = 1");
+    // The editor holds the REPL it acquired: quitting asks first.
     t.keys(&["C-c"]);
+    t.wait_for("Quit sparkdeck?");
+    t.keys(&["y"]);
     t.wait_until("the monitor to quit", |s| !s.contains("ctrl-t new tab"));
 
     // The failing editor: the text stays, and the user is told where the edits are.

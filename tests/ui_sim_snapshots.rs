@@ -112,6 +112,7 @@ async fn details_and_logs_of_a_failed_run() {
         whole: chunk.whole,
         finished: chunk.finished,
         error_at: chunk.error_at,
+        earlier: chunk.earlier,
     });
     assert_snapshot!("sim_run_logs_open_at_the_error", draw(app, WIDE));
     assert_snapshot!("sim_run_logs_narrow", draw(app, NARROW));
@@ -142,6 +143,7 @@ async fn logs_of_a_failed_batch_and_a_cluster() {
             whole: chunk.whole,
             finished: chunk.finished,
             error_at: chunk.error_at,
+            earlier: chunk.earlier,
         });
         assert_snapshot!(name, draw(app, WIDE));
         // Closing the logs stops following them and polls the pane under them again.

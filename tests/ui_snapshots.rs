@@ -145,7 +145,12 @@ fn narrow_runs() {
 
 #[test]
 fn narrow_all() {
-    assert_snapshot!(draw(&mut pane(Pane::All), NARROW).backend());
+    let t = draw(&mut pane(Pane::All), NARROW);
+    // A run's result reads whole in words even where its state is cut (NO_COLOR, colour-blind).
+    let screen = format!("{}", t.backend());
+    let row = screen.lines().find(|l| l.contains("train-churn-model")).unwrap_or_default();
+    assert!(row.contains("/FAILED"), "{row}");
+    assert_snapshot!(t.backend());
 }
 
 #[test]
@@ -418,4 +423,290 @@ fn resizing_a_cluster_asks_for_the_size_then_confirms_it() {
     keys(&mut app, "3-12");
     press(&mut app, KeyCode::Enter);
     assert_snapshot!(draw(&mut app, WIDE).backend());
+}
+
+/// A row holding megabytes (a hostile or broken service) is cut to its column like any other:
+/// only what fits is measured and drawn (issue 16, item 14: 21 s before the widths were capped).
+#[test]
+fn a_ten_megabyte_id_and_name_are_cut_to_their_columns() {
+    let mut app = loaded_app().with_pane(Pane::Runs);
+    let mut huge = runs().remove(0);
+    huge.id = "7".repeat(10_000_000);
+    huge.name = "n".repeat(10_000_000);
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: vec![huge],
+        fetched_at: ts("2026-11-22T09:59:58Z"),
+    });
+    let started = std::time::Instant::now();
+    let terminal = draw(&mut app, NARROW);
+    let screen = format!("{}", terminal.backend());
+    let row = screen.lines().find(|l| l.contains("▶")).unwrap_or_default().to_string();
+    assert!(row.contains("nnnnnnnn…") && row.contains("7777777…"), "{row}");
+    eprintln!("drawn in {:?}", started.elapsed());
+}
+
+const MID: (u16, u16) = (90, 24);
+
+/// The loaded app after adb-prod stopped answering 45 s ago (its runs and clusters failing).
+fn stale_adb_prod() -> App {
+    let mut app = pane(Pane::Runs);
+    for kind in [Kind::Run, Kind::Cluster] {
+        app.update(Msg::PollFailed {
+            workspace: "adb-prod".into(),
+            kind,
+            problem: sparkdeck::domain::Problem::text("no answer from adb-prod after 30 s (still trying)"),
+            at: ts("2026-11-22T10:00:00Z"),
+        });
+    }
+    app.update(Msg::Tick(ts("2026-11-22T10:00:43Z")));
+    app
+}
+
+#[test]
+fn stale_rows_at_every_width() {
+    for (size, name) in [(NARROW, "stale_80x24"), (MID, "stale_90x24"), (BIG, "stale_160x45")] {
+        let mut app = stale_adb_prod();
+        let t = draw(&mut app, size);
+        let screen = format!("{}", t.backend());
+        assert!(screen.contains("stale 45s"), "{name}: {screen}");
+        assert_snapshot!(name, screen);
+    }
+    // The rows are dimmed, and their durations stopped at their last poll (4m 56s, not 5m 41s).
+    let mut app = stale_adb_prod();
+    let t = draw(&mut app, BIG);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("4m 56s") && !screen.contains("5m 41s"), "{screen}");
+    let buf = t.backend().buffer();
+    let y = (0..buf.area.height)
+        .find(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, *y)].symbol())
+                .collect::<String>()
+                .contains("hourly-aggregates")
+        })
+        .unwrap_or(0);
+    assert_eq!(buf[(20, y)].fg, Theme::dark().muted.fg.unwrap_or_default(), "stale rows are dimmed");
+}
+
+#[test]
+fn the_whole_error_opens_with_bang() {
+    let mut app = pane(Pane::Clusters);
+    keys(&mut app, "!");
+    let t = draw(&mut app, MID);
+    let screen = format!("{}", t.backend());
+    for part in [
+        "Request",
+        "GET /api/2.1/clusters/list",
+        "403 Forbidden",
+        "PERMISSION_DENIED",
+        "9f1c2b7e-3d4a-4c5b-8e6f-7a8b9c0d1e2f",
+        "grant CAN_ATTACH_TO",
+    ] {
+        assert!(screen.contains(part), "{part}: {screen}");
+    }
+    assert_snapshot!("errors_view_90x24", screen);
+    keys(&mut app, "q");
+    assert!(app.sheet().is_none());
+}
+
+#[test]
+fn long_and_nearly_equal_workspace_names_stay_apart() {
+    use sparkdeck::app::WorkspaceRef;
+    use sparkdeck::domain::Service;
+    let names = ["analytics-production-westeurope", "analytics-production-northeurope"];
+    let mut app = App::new(
+        names.iter().map(|n| WorkspaceRef::new(*n, Service::Databricks)).collect(),
+        ts(tui_support::NOW),
+        jiff::tz::TimeZone::UTC,
+    )
+    .with_pane(Pane::Runs);
+    for n in names {
+        let rows = runs()
+            .into_iter()
+            .map(|mut r| {
+                r.workspace = n.into();
+                r
+            })
+            .collect();
+        app.update(Msg::Rows {
+            workspace: n.into(),
+            kind: Kind::Run,
+            rows,
+            fetched_at: ts("2026-11-22T09:59:58Z"),
+        });
+    }
+    for (size, name) in [(NARROW, "long_names_80x24"), (MID, "long_names_90x24"), (BIG, "long_names_160x45")]
+    {
+        let t = draw(&mut app, size);
+        let screen = format!("{}", t.backend());
+        let rows: Vec<&str> = screen.lines().filter(|l| l.contains("nightly-etl")).collect();
+        assert_eq!(rows.len(), 2, "{screen}");
+        let tag = |row: &str| row.split_whitespace().nth(1).unwrap_or_default().to_string();
+        assert_ne!(tag(rows[0]), tag(rows[1]), "{name}: the two tags differ:\n{screen}");
+        assert_snapshot!(name, screen);
+    }
+}
+
+#[test]
+fn short_terminals_get_a_compact_header_and_tiny_ones_say_the_size_they_need() {
+    let mut app = pane(Pane::Runs);
+    let t = draw(&mut app, (40, 10));
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("4 workspaces") && screen.contains("✗ adb-dev"), "{screen}");
+    assert!(screen.contains("refresh-dashbo…"), "a row fits:\n{screen}");
+    assert!(screen.contains("/FAILED"), "without a RESULT column the state says it:\n{screen}");
+    assert_snapshot!("compact_40x10", screen);
+    let t = draw(&mut app, (90, 16));
+    assert_snapshot!("compact_90x16", format!("{}", t.backend()));
+    let t = draw(&mut app, (30, 6));
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("needs at least 40×8") && screen.contains("this terminal is 30×6"), "{screen}");
+}
+
+#[test]
+fn a_fabric_pane_scoped_to_a_databricks_workspace_says_what_it_means() {
+    let mut app = pane(Pane::Clusters);
+    keys(&mut app, ":ws adb-prod");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "1");
+    let screen = format!("{}", draw(&mut app, WIDE).backend());
+    assert!(
+        screen.contains("adb-prod is a Databricks workspace: sessions are Fabric's. It has 3 clusters, 4 runs; :ws shows every workspace again."),
+        "{screen}"
+    );
+    assert!(!screen.contains("No Fabric workspace configured"), "{screen}");
+}
+
+/// A long value in the details (a field or a line of the API object) wraps inside the overlay
+/// instead of running off its right edge, so its end can be read at 80 columns.
+#[test]
+fn long_values_in_the_details_wrap() {
+    use sparkdeck::app::DetailLine;
+    let mut app = loaded_app().with_pane(Pane::Runs);
+    let mut run = runs().remove(0);
+    let message = format!(
+        "Cluster launch failed: {} END-OF-MESSAGE",
+        "the driver could not reach the metastore; ".repeat(4)
+    );
+    run.state_message = Some(message.clone());
+    let mut raw = (*run.raw).clone();
+    raw["state"]["state_message"] = serde_json::json!(message);
+    run.raw = std::sync::Arc::new(raw);
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: vec![run],
+        fetched_at: ts(tui_support::NOW),
+    });
+    press(&mut app, KeyCode::Enter);
+    let lines = app.details().map(|d| d.lines.clone()).unwrap_or_default();
+    for wanted in [
+        |l: &DetailLine| matches!(l, DetailLine::Field { value, .. } if value.ends_with("END-OF-MESSAGE")),
+        |l: &DetailLine| matches!(l, DetailLine::Json(text) if text.contains("END-OF-MESSAGE")),
+    ] {
+        let at = lines
+            .iter()
+            .position(wanted)
+            .unwrap_or_else(|| panic!("the long value is in the details: {lines:?}"));
+        let mut app = app.clone();
+        for _ in 0..at {
+            press(&mut app, KeyCode::Char('j'));
+        }
+        let screen = format!("{}", draw(&mut app, NARROW).backend());
+        assert!(screen.contains("END-OF-MESSAGE"), "line {at} is read to its end:\n{screen}");
+    }
+}
+
+/// Move the selection down to the first row whose state starts with `state`.
+fn select_state(app: &mut App, state: &str) {
+    while app.selected().is_none_or(|e| !e.res.raw_state.starts_with(state)) {
+        let before = app.pane_state().selected;
+        press(app, KeyCode::Char('j'));
+        assert_ne!(app.pane_state().selected, before, "no {state} row");
+    }
+}
+
+/// The editor on a cluster speaks of an execution context ("starting an execution context"),
+/// never of a session's idle timeout.
+#[test]
+fn the_editor_on_a_cluster_starts_an_execution_context() {
+    let mut app = pane(Pane::Clusters);
+    select_state(&mut app, "RUNNING");
+    keys(&mut app, "e");
+    keys(&mut app, "spark.range(3).count()");
+    press(&mut app, KeyCode::F(5));
+    app.update(Msg::ReplProgress { attempt: 1, state: "PENDING".into() });
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(screen.contains("starting an execution context: PENDING"), "{screen}");
+    assert!(!screen.contains("idle"), "{screen}");
+}
+
+/// The status line is cut by the one rule (ending in "…"), and a prompt's reason for refusing
+/// what was typed reads whole on 80 columns.
+#[test]
+fn the_status_line_keeps_its_point_at_80_columns() {
+    let mut app = pane(Pane::Clusters);
+    let screen = format!("{}", draw(&mut app, (60, 24)).backend());
+    let status = screen.lines().last().unwrap_or_default().trim_matches('"').trim_end().to_string();
+    assert!(status.starts_with(" refreshed") && status.ends_with('…'), "{status}");
+    select_state(&mut app, "RUNNING");
+    keys(&mut app, "z");
+    press(&mut app, KeyCode::Backspace);
+    keys(&mut app, "lots");
+    press(&mut app, KeyCode::Enter);
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(
+        screen.contains("resize to: lots█  \"lots\" is not a number of workers: type 4, or 2-8 to autoscale"),
+        "{screen}"
+    );
+}
+
+/// Slack goes to the columns that are cut before the name gets it: a long owner reads whole
+/// on a wide terminal.
+#[test]
+fn slack_goes_to_the_cut_columns_first() {
+    let mut app = loaded_app().with_pane(Pane::Runs);
+    let owner = "data-platform-service-principal@contoso.onmicrosoft.com";
+    let mut run = runs().remove(0);
+    run.owner = Some(owner.into());
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: vec![run],
+        fetched_at: ts(tui_support::NOW),
+    });
+    let screen = format!("{}", draw(&mut app, (160, 45)).backend());
+    assert!(screen.contains(owner), "{screen}");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(!screen.contains(owner), "on 80 columns it is cut:\n{screen}");
+}
+
+/// The sort column is marked in its title (and the pane's title names the sort); the pane's
+/// edge says where the selection is.
+#[test]
+fn the_sort_column_is_marked_and_the_position_shown() {
+    let mut app = pane(Pane::Runs);
+    keys(&mut app, "s");
+    keys(&mut app, "jj");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    let header = screen.lines().find(|l| l.contains("STATE")).unwrap_or_default();
+    assert!(header.contains("JOB / RUN↓"), "{header}");
+    assert_eq!(header.matches(['↓', '↑']).count(), 1, "{header}");
+    assert!(screen.contains("sort name ↓"), "{screen}");
+    assert!(screen.contains(" 3/5 ┘"), "{screen}");
+    keys(&mut app, "S");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(screen.lines().any(|l| l.contains("JOB / RUN↑")), "{screen}");
+}
+
+/// "Start cluster?  y start it   n/esc cancel": the question and its answers in words.
+#[test]
+fn starting_a_cluster_asks_in_words() {
+    let mut app = pane(Pane::Clusters);
+    select_state(&mut app, "TERMINATED");
+    keys(&mut app, "u");
+    let screen = format!("{}", draw(&mut app, NARROW).backend());
+    assert!(screen.contains("Start cluster?") && screen.contains("y start it   n/esc cancel"), "{screen}");
 }

@@ -228,6 +228,7 @@ pub struct Endpoint {
     base: String,
     auth: SharedAuthenticator,
     gate: Arc<Gate>,
+    retries: Arc<super::retries::Retries>,
     policy: RetryPolicy,
 }
 
@@ -246,6 +247,7 @@ impl Endpoint {
             base: base.into().trim_end_matches('/').to_string(),
             auth,
             gate: Arc::new(Gate::new()),
+            retries: Arc::default(),
             policy: RetryPolicy::default(),
         }
     }
@@ -267,6 +269,11 @@ impl Endpoint {
     /// The workspace's throttle gate, for the status line.
     pub fn gate(&self) -> &Arc<Gate> {
         &self.gate
+    }
+
+    /// The retries made through this endpoint (and its clones) since last read.
+    pub fn retries(&self) -> &super::retries::Retries {
+        &self.retries
     }
 
     pub fn auth(&self) -> &SharedAuthenticator {
@@ -594,6 +601,12 @@ impl Call<'_> {
                 return give_up(failure);
             }
             tracing::debug!(attempt, call = %call_id, wait_ms = wait.as_millis() as u64, "retrying: {failure}");
+            ep.retries.record(format!(
+                "retrying in {:.1} s (attempt {} of {}): {failure}",
+                wait.as_secs_f64(),
+                attempt + 1,
+                policy.max_attempts
+            ));
             if throttled && failure.retry_after.is_some() {
                 // Everyone talking to this workspace waits, not just this call.
                 ep.gate.block(wait);

@@ -3,7 +3,8 @@
 //!
 //! - [`http`]: the process-wide reqwest client and the per-workspace [`Endpoint`] (auth headers,
 //!   timeouts, retries, the throttle [`gate`], token refresh, error parsing).
-//! - [`activity`]: what the HTTP layer waits for right now (for a progress line).
+//! - [`activity`]: what the HTTP layer waits for right now (for a progress line); [`retries`]:
+//!   the retries a workspace's calls made (for the monitor's event log).
 //! - [`error`]: [`ApiError`], one type for every failure, from every body shape the services send.
 //! - [`livy`], [`databricks`]: typed clients and tolerant wire models; [`onelake`]: uploads to a
 //!   lakehouse's `Files/` through OneLake's ADLS Gen2 API.
@@ -18,6 +19,7 @@ pub mod http;
 pub mod livy;
 pub mod onelake;
 pub mod paging;
+pub mod retries;
 pub mod wire;
 
 pub use databricks::DatabricksClient;

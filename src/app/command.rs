@@ -4,8 +4,8 @@ use super::pane::Pane;
 
 /// Command names offered by completion, in the order shown.
 pub const COMMANDS: &[&str] = &[
-    "sessions", "batches", "clusters", "runs", "all", "ws", "editor", "open", "save", "export", "help",
-    "quit",
+    "sessions", "batches", "clusters", "runs", "all", "ws", "editor", "open", "save", "export", "events",
+    "errors", "help", "quit",
 ];
 
 /// A parsed command line.
@@ -16,6 +16,10 @@ pub enum Cmd {
     Workspace(Option<String>),
     /// `:editor [WORKSPACE]`: the statement editor.
     Editor(Option<String>),
+    /// `:events [WORKSPACE]`: the event log.
+    Events(Option<String>),
+    /// `:errors`: every error, whole.
+    Errors,
     /// `:open PATH`, `:save PATH`: the editor tab's text from / to a file.
     Open(String),
     Save(String),
@@ -42,6 +46,8 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "all" => Cmd::Show(Pane::All),
         "ws" | "workspace" => Cmd::Workspace(Some(arg).filter(|a| !a.is_empty())),
         "editor" | "edit" | "e" => Cmd::Editor(Some(arg).filter(|a| !a.is_empty())),
+        "events" | "event" | "log" => Cmd::Events(Some(arg).filter(|a| !a.is_empty())),
+        "errors" | "error" | "err" => Cmd::Errors,
         "open" | "o" | "save" | "w" | "export" if arg.is_empty() => {
             return Err(UnknownCommand(format!(":{head} needs a path (:{head} PATH)")));
         }
@@ -52,7 +58,7 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "q" | "q!" | "quit" | "exit" => Cmd::Quit,
         _ => {
             return Err(UnknownCommand(format!(
-                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :editor :open :save :export :q)",
+                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :editor :open :save :export :events :q)",
                 line.trim()
             )));
         }
@@ -69,7 +75,7 @@ pub fn candidates(line: &str, workspaces: &[&str]) -> Vec<String> {
             .filter(|c| c.starts_with(&line.to_lowercase()))
             .map(|c| if *c == "ws" { "ws ".to_string() } else { c.to_string() })
             .collect(),
-        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit") => {
+        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events") => {
             let arg = arg.trim_start().to_lowercase();
             workspaces
                 .iter()

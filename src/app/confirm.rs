@@ -2,9 +2,10 @@
 //! state), the confirmation naming the target and its `y` / `n`, the unconfirmed keep-alive, the
 //! size asked for before a resize, and the message saying how the action went.
 
-use crate::domain::{Action, Detail, Kind, Resource, Target};
+use crate::domain::{Action, Detail, Kind, Problem, Resource, Target};
 
 use super::keymap::ActionKey;
+use super::message::Level;
 use super::msg::Effect;
 use super::{App, PromptMode};
 
@@ -13,6 +14,16 @@ use super::{App, PromptMode};
 pub struct Confirm {
     pub action: Action,
     pub target: Target,
+    /// What changes, when the action has a size: "from 4 to 8 workers".
+    pub change: Option<String>,
+    /// Worth a second look before `y` (a large jump in size).
+    pub warning: Option<String>,
+}
+
+impl Confirm {
+    fn new(action: Action, target: Target) -> Confirm {
+        Confirm { action, target, change: None, warning: None }
+    }
 }
 
 impl App {
@@ -26,13 +37,13 @@ impl App {
         let target = Target::of(r);
         match self.refused(action, r) {
             Some(text) => self.error(text),
-            None => self.confirm = Some(Confirm { action, target }),
+            None => self.confirm = Some(Confirm::new(action, target)),
         }
     }
 
     /// Why `action` cannot be done to `r` now: read-only mode, a row from the monitoring list,
     /// or the row's state.
-    fn refused(&self, action: Action, r: &Resource) -> Option<String> {
+    pub(super) fn refused(&self, action: Action, r: &Resource) -> Option<String> {
         if self.read_only {
             Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
         } else if matches!(r.detail, Detail::Session { read_only: true, .. }) {
@@ -57,10 +68,7 @@ impl App {
                 self.error(text);
                 Vec::new()
             }
-            None => {
-                self.info(format!("Requested: {}", describe(Action::KeepAlive, &target)));
-                vec![Effect::RunAction { action: Action::KeepAlive, target }]
-            }
+            None => self.request(Action::KeepAlive, target),
         }
     }
 
@@ -75,62 +83,146 @@ impl App {
         if let Some(text) = self.refused(Action::ResizeCluster { min: 0, max: 0 }, &e.res) {
             return self.error(text);
         }
-        self.open_prompt(PromptMode::Resize);
-        if let Some(p) = &mut self.prompt {
-            p.text =
-                if current.chars().all(|c| c.is_ascii_digit() || c == '-') { current } else { String::new() };
-        }
+        let current =
+            if current.chars().all(|c| c.is_ascii_digit() || c == '-') { current } else { String::new() };
+        self.open_prompt_with(PromptMode::Resize, current);
     }
 
-    /// The size typed after `z`: "N" workers or "MIN-MAX" (also "MIN:MAX") to autoscale.
+    /// The size typed after `z`: "N" workers or "MIN-MAX" (also "MIN:MAX") to autoscale. The
+    /// confirmation says from what to what, and flags a large jump; input that is not a new
+    /// size keeps the line open with the reason.
     pub(super) fn confirm_size(&mut self, text: &str) {
         let Some(e) = self.selected().filter(|e| e.res.kind == Kind::Cluster) else { return };
         let target = Target::of(&e.res);
-        let parse = |s: &str| s.trim().parse::<u32>().ok();
-        let size = match text.split_once(['-', ':']) {
-            Some((min, max)) => parse(min).zip(parse(max)).filter(|(min, max)| min <= max),
-            None => parse(text).map(|n| (n, n)),
+        let from = match &e.res.detail {
+            Detail::Cluster { workers, .. } => parse_size(&workers.replace('–', "-")).ok(),
+            _ => None,
         };
-        match size {
-            Some((min, max)) => {
-                self.confirm = Some(Confirm { action: Action::ResizeCluster { min, max }, target });
+        let to = match parse_size(text) {
+            Ok(to) if Some(to) == from => Err(format!("it already has {}", workers(to))),
+            other => other,
+        };
+        match to {
+            Ok((min, max)) => {
+                let change = match from {
+                    Some(from) => format!("from {} to {}", workers(from), workers((min, max))),
+                    None => format!("to {}", workers((min, max))),
+                };
+                let warning =
+                    from.filter(|&(_, was)| max >= was.max(1) * 3 && max - was >= 10).map(|(_, was)| {
+                        format!("a large jump: {max} workers where there were {was} (each is a billed VM)")
+                    });
+                let action = Action::ResizeCluster { min, max };
+                self.confirm =
+                    Some(Confirm { change: Some(change), warning, ..Confirm::new(action, target) });
             }
-            None => self.error(format!(
-                "{text:?} is not a size: type a number of workers (4) or MIN-MAX to autoscale (2-8)"
-            )),
+            Err(reason) => {
+                self.open_prompt_with(PromptMode::Resize, text.to_string());
+                if let Some(p) = &mut self.prompt {
+                    p.selected = false;
+                    p.error = Some(reason);
+                }
+            }
         }
     }
 
-    /// `y`: run the action asked about.
+    /// `y`: run the action asked about (or quit, when that was the question).
     pub(super) fn confirmed(&mut self) -> Vec<Effect> {
+        if self.quitting.take().is_some() {
+            return vec![Effect::Quit];
+        }
         match self.confirm.take() {
-            Some(Confirm { action, target }) => {
-                self.info(format!("Requested: {}", describe(action, &target)));
-                vec![Effect::RunAction { action, target }]
-            }
+            Some(Confirm { action, target, .. }) => self.request(action, target),
             None => Vec::new(),
         }
     }
 
+    /// Send the action; the status line says it is under way until the answer comes.
+    fn request(&mut self, action: Action, target: Target) -> Vec<Effect> {
+        self.info(format!("{} {}…", capitalised(action.ongoing()), target.short()));
+        self.record(Some(&target.workspace), Level::Info, format!("asked to {}", describe(action, &target)));
+        vec![Effect::RunAction { action, target }]
+    }
+
     /// `n` or Esc: forget it.
     pub(super) fn declined(&mut self) {
+        if self.quitting.take().is_some() {
+            return self.info("Not quitting.".into());
+        }
         self.confirm = None;
         self.info("Cancelled; nothing was changed.".into());
     }
 
-    /// The service's answer to an action: "done", its note, or why it failed.
+    /// The service's answer to an action, the point first: "cancelled ✓ run …", or "✗ cancel
+    /// failed: 400 INVALID_STATE: … — run …" (the whole error behind `!`).
     pub(super) fn action_finished(
         &mut self,
         action: Action,
         target: Target,
-        outcome: Result<String, String>,
+        outcome: Result<String, Problem>,
     ) {
-        let what = describe(action, &target);
         match outcome {
-            Ok(note) if note.is_empty() => self.info(format!("{what}: done")),
-            Ok(note) => self.info(format!("{what}: {note}")),
-            Err(e) => self.error(format!("{what} failed: {e}")),
+            Ok(_) => {
+                let mut text = format!("{} ✓ {}", action.done(), target.short());
+                if action == Action::KeepAlive {
+                    let ends = self.keep_alive_done(&target);
+                    text += &format!(": idle countdown restarted, it ends at {ends} if it stays idle");
+                }
+                self.record(Some(&target.workspace), Level::Info, text.clone());
+                self.info(text);
+            }
+            Err(p) => {
+                let text = format!("✗ {} failed: {} — {}", action.verb(), p.cause(), target.short());
+                self.record(Some(&target.workspace), Level::Error, format!("{text} ({})", p.summary()));
+                self.error(format!("{text} (! shows it whole)"));
+                self.last_failure = Some((describe(action, &target), p));
+            }
         }
+    }
+
+    /// After a keep-alive the service restarted the idle countdown, whether or not it moves
+    /// `idleAt`: count from now. Returns when it ends, as a local time.
+    fn keep_alive_done(&mut self, target: &Target) -> String {
+        let now = self.now;
+        if let Some(ws) = self.workspaces.iter_mut().find(|w| w.workspace.name == target.workspace) {
+            ws.kept_alive(&target.id, now);
+        }
+        self.stale[super::Pane::All.index()] = true;
+        self.rebuild(self.pane);
+        let ends = now.checked_add(crate::domain::IDLE_TIMEOUT).unwrap_or(now);
+        ends.to_zoned(self.tz.clone()).strftime("%H:%M").to_string()
+    }
+}
+
+/// The most workers a resize may ask for (Databricks refuses more; a typo is likelier).
+const MAX_WORKERS: u32 = 10_000;
+
+/// "4" → (4, 4), "2-8" or "2:8" → (2, 8), or why the text is not a size.
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    // Short enough to be read whole after the prompt on an 80-column terminal.
+    let number = |s: &str| match s.trim().parse::<u32>() {
+        Ok(n) if n <= MAX_WORKERS => Ok(n),
+        Ok(n) => Err(format!("{n} is more than {MAX_WORKERS} workers")),
+        Err(_) => Err(format!("{:?} is not a number of workers: type 4, or 2-8 to autoscale", s.trim())),
+    };
+    match text.split_once(['-', ':']) {
+        Some((min, max)) => {
+            let (min, max) = (number(min)?, number(max)?);
+            if min > max {
+                return Err(format!("MIN-MAX: the minimum {min} is above the maximum {max}"));
+            }
+            Ok((min, max))
+        }
+        None => number(text).map(|n| (n, n)),
+    }
+}
+
+/// "4 workers", "1 worker", "2–8 workers (autoscale)".
+fn workers((min, max): (u32, u32)) -> String {
+    match (min, max) {
+        (1, 1) => "1 worker".into(),
+        (n, m) if n == m => format!("{n} workers"),
+        (n, m) => format!("{n}–{m} workers (autoscale)"),
     }
 }
 
@@ -140,6 +232,11 @@ fn describe(action: Action, target: &Target) -> String {
         Some(detail) => format!("{} {target} {detail}", action.verb()),
         None => format!("{} {target}", action.verb()),
     }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Why an action makes no sense for the row's current state.

@@ -7,7 +7,7 @@ use super::keymap::Command;
 use super::msg::Effect;
 use super::store::Entry;
 use super::update::moved;
-use crate::domain::{Detail, Kind, Target};
+use crate::domain::{Detail, Kind, Problem, Target};
 
 /// One line of the details overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +68,17 @@ impl Details {
     }
 }
 
+/// The longest line the details keep (it wraps on screen): a value longer than this is from a
+/// broken service, and wrapping megabytes would cost every frame.
+const MAX_LINE: usize = 4_000;
+
+fn bounded(text: &str) -> String {
+    match text.char_indices().nth(MAX_LINE) {
+        Some((end, _)) => format!("{}… ({} more characters)", &text[..end], text[end..].chars().count()),
+        None => text.to_string(),
+    }
+}
+
 fn field(label: &'static str, value: impl Into<String>) -> DetailLine {
     DetailLine::Field { label, value: value.into() }
 }
@@ -87,7 +98,7 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
         field("Workspace", r.workspace.clone()),
         field("Name", r.name.clone()),
         field("Id", r.id.clone()),
-        field("State", format!("{} ({})", r.raw_state, r.status)),
+        field("State", format!("{} ({})", r.state_label(), r.status)),
         field("Owner", opt(&r.owner)),
         field("Started", time(r.started_at)),
         field("Ended", time(r.ended_at)),
@@ -151,8 +162,42 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
         None => {}
     }
     out.push(DetailLine::Heading("API object".into()));
-    out.extend(r.raw_pretty().lines().map(|l| DetailLine::Json(l.to_string())));
+    out.extend(r.raw_pretty().lines().map(|l| DetailLine::Json(bounded(l))));
+    for line in &mut out {
+        if let DetailLine::Field { value, .. } = line {
+            *value = bounded(value);
+        }
+    }
     out
+}
+
+/// What a failed read of related items says: in words where the cause is known (a session's
+/// statements are gone once it ended), else the whole cause.
+pub(super) fn related_failure(kind: Kind, ended: bool, p: &Problem) -> (String, Vec<String>) {
+    let gone = p.is_not_found();
+    let (heading, words) = match kind {
+        Kind::Session => (
+            "Recent statements",
+            match (gone, ended) {
+                (true, true) => Some("statements are gone: the session ended, and Livy forgets them with it"),
+                (true, false) => {
+                    Some("statements are gone: the lakehouse's Livy API no longer knows this session")
+                }
+                _ => None,
+            },
+        ),
+        Kind::Cluster => ("Recent events", gone.then_some("events are gone: the cluster was deleted")),
+        Kind::Run => (
+            "Tasks",
+            gone.then_some("tasks are gone: the run was deleted, or is older than the workspace keeps"),
+        ),
+        Kind::Batch => ("Related", None),
+    };
+    let line = match words {
+        Some(w) => format!("{w} ({})", p.cause()),
+        None => format!("cannot read them: {}", p.summary()),
+    };
+    (heading.into(), vec![line])
 }
 
 impl App {

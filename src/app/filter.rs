@@ -4,7 +4,8 @@
 //! - a leading `!` inverts the filter (keeps rows that do NOT match);
 //! - then a leading `~` forces a regular expression;
 //! - otherwise the text is a regular expression when it contains a regex metacharacter
-//!   (`^ $ . * + ? ( ) [ ] { } | \`) and parses as one, and a plain substring when it does not;
+//!   (`^ $ . * + ? ( ) [ ] { } | \`), and a plain substring when it does not; a regular
+//!   expression that does not parse is an error (shown), never silently a substring;
 //! - matching is case-insensitive and looks at workspace, kind, name, id, state (raw and
 //!   unified), owner and the per-kind columns, each on its own: `^` and `$` anchor to a field.
 
@@ -28,8 +29,15 @@ enum Matcher {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid regex: {0}")]
+#[error("invalid regex: {0} (a \\ before a metacharacter matches it as text)")]
 pub struct FilterError(String);
+
+/// The regex crate's reason in one line (its message also draws the pattern with a caret).
+fn reason(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&text);
+    last.trim().trim_start_matches("error:").trim().to_string()
+}
 
 impl Filter {
     /// `Ok(None)` for an empty filter (show everything).
@@ -49,7 +57,7 @@ impl Filter {
             RegexBuilder::new(pattern).case_insensitive(true).multi_line(true).size_limit(1 << 20).build();
         let matcher = match compiled {
             Ok(re) if forced || pattern.contains(META) => Matcher::Regex(re),
-            Err(e) if forced => return Err(FilterError(e.to_string())),
+            Err(e) if forced || pattern.contains(META) => return Err(FilterError(reason(&e))),
             _ => Matcher::Substring(pattern.to_lowercase()),
         };
         Ok(Some(Filter { text: text.to_string(), matcher, inverted }))
@@ -100,13 +108,13 @@ mod tests {
     }
 
     #[test]
-    fn metacharacters_make_a_regex_and_bad_ones_fall_back_to_substring() {
+    fn metacharacters_make_a_regex_and_bad_ones_are_said() {
         let f = parse("^night.*job$");
         assert!(f.is_regex());
         assert!(f.matches("adb-prod\nnightly etl job"), "anchors apply per field");
-        let f = parse("a(b");
-        assert!(!f.is_regex());
-        assert!(f.matches("xa(by"));
+        let err = Filter::parse("a(b").err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err, "invalid regex: unclosed group (a \\ before a metacharacter matches it as text)");
+        assert!(parse("a\\(b").matches("xa(by"), "escaped, it is text");
     }
 
     #[test]

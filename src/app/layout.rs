@@ -24,6 +24,13 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The smallest terminal the monitor draws in (a header, the tabs, a table with one row, keys and
+/// the status line); below it the screen says which size is needed.
+pub const MIN_SIZE: (u16, u16) = (40, 8);
+
+/// Below this height the header is one line for every workspace.
+pub const COMPACT_HEIGHT: u16 = 20;
+
 fn take_top(area: &mut Rect, height: u16) -> Rect {
     let h = height.min(area.height);
     let top = Rect { height: h, ..*area };

@@ -7,6 +7,7 @@ use super::msg::Effect;
 use super::update::{is_motion, moved};
 use super::{App, PromptMode};
 use crate::domain::Target;
+use crate::domain::logs::Earlier;
 
 /// Lines kept; older ones are dropped and counted, and the view says so.
 pub const MAX_LOG_LINES: usize = 5_000;
@@ -29,6 +30,10 @@ pub struct Logs {
     pub error: Option<String>,
     /// The search text (lower-cased), highlighted and stepped through with `n` / `N`.
     pub search: Option<String>,
+    /// What there is before the first line (more to read with `g`, or where it is).
+    pub earlier: Earlier,
+    /// Earlier lines were asked for and have not arrived yet.
+    pub reading_earlier: bool,
     /// Whether the view already jumped to the error once (the user may scroll away after).
     jumped: bool,
 }
@@ -45,6 +50,8 @@ impl Logs {
             loading: true,
             error: None,
             search: None,
+            earlier: Earlier::None,
+            reading_earlier: false,
             jumped: false,
         }
     }
@@ -58,8 +65,15 @@ impl Logs {
         whole: bool,
         finished: bool,
         error_at: Option<usize>,
+        earlier: Earlier,
         height: usize,
     ) {
+        self.earlier = earlier;
+        // Earlier lines asked for with `g`: show them from the top.
+        if std::mem::take(&mut self.reading_earlier) {
+            self.follow = false;
+            self.jumped = true;
+        }
         if whole {
             self.lines = lines;
             self.dropped = 0;
@@ -96,6 +110,14 @@ impl Logs {
         self.search.as_deref().is_some_and(|s| !s.is_empty() && line.to_lowercase().contains(s))
     }
 
+    /// A new search: the first matching line of the whole buffer (the view stays when none).
+    pub fn first_match(&mut self) -> bool {
+        let Some(i) = self.lines.iter().position(|l| self.matches(l)) else { return false };
+        self.scroll = i;
+        self.follow = false;
+        true
+    }
+
     /// Scroll to the next (or previous) line matching the search, wrapping around; false when
     /// nothing matches.
     pub fn find(&mut self, forward: bool, from_current: bool) -> bool {
@@ -123,8 +145,25 @@ impl Logs {
 }
 
 impl App {
-    /// Open the logs of `target` and ask the runner to follow them.
+    /// Open the logs of `target` and ask the runner to follow them; a session from the
+    /// monitoring list has none sparkdeck can read, and the status line says why.
     pub(super) fn open_logs(&mut self, target: Target) -> Vec<Effect> {
+        let unreadable = self
+            .workspaces
+            .iter()
+            .filter(|w| w.workspace.name == target.workspace)
+            .flat_map(|w| &w.slot(target.kind).rows)
+            .find(|e| e.res.id == target.id)
+            .is_some_and(|e| !super::logs_available(&e.res));
+        if unreadable {
+            self.error(format!(
+                "No logs for {}: it is from the workspace monitoring list (a notebook or Spark job definition), \
+                 and the Livy API serves the logs of the sessions it started only; open its run in the Fabric \
+                 Monitoring hub.",
+                target.short()
+            ));
+            return Vec::new();
+        }
         self.logs = Some(Logs::new(target.clone()));
         vec![Effect::FollowLogs { target }]
     }
@@ -147,10 +186,7 @@ impl App {
             }
             Command::FilterLine => {
                 let text = logs.search.clone().unwrap_or_default();
-                self.open_prompt(PromptMode::Search);
-                if let Some(p) = &mut self.prompt {
-                    p.text = text;
-                }
+                self.open_prompt_with(PromptMode::Search, text);
             }
             Command::NextMatch | Command::PrevMatch if !logs.find(command == Command::NextMatch, false) => {
                 self.error("No match.".into());
@@ -160,6 +196,12 @@ impl App {
                 if logs.follow {
                     logs.scroll = logs.bottom(height);
                 }
+            }
+            // At the top, `g` reads further back when the service has more.
+            Command::Top if logs.scroll == 0 && logs.earlier == Earlier::More && !logs.reading_earlier => {
+                logs.reading_earlier = true;
+                logs.follow = false;
+                return vec![Effect::EarlierLogs { target: logs.target.clone() }];
             }
             c if is_motion(c) => {
                 logs.scroll = moved(logs.scroll, logs.bottom(height), height, c);
@@ -174,7 +216,7 @@ impl App {
     pub(super) fn search_logs(&mut self, text: &str) {
         let Some(logs) = self.logs.as_mut() else { return };
         logs.search = Some(text.to_lowercase()).filter(|t| !t.is_empty());
-        let found = logs.search.is_none() || logs.find(true, true);
+        let found = logs.search.is_none() || logs.first_match();
         if let Some(p) = &mut self.prompt {
             p.error = (!found).then(|| "no match".to_string());
         }
@@ -203,9 +245,9 @@ mod tests {
     #[test]
     fn tails_are_appended_where_they_overlap() {
         let mut logs = Logs::new(target());
-        logs.receive(strings(&["a", "b", "c"]), false, false, None, 10);
-        logs.receive(strings(&["b", "c", "d", "e"]), false, false, None, 10);
-        logs.receive(strings(&["d", "e"]), false, true, None, 10);
+        logs.receive(strings(&["a", "b", "c"]), false, false, None, Earlier::None, 10);
+        logs.receive(strings(&["b", "c", "d", "e"]), false, false, None, Earlier::None, 10);
+        logs.receive(strings(&["d", "e"]), false, true, None, Earlier::None, 10);
         assert_eq!(logs.lines, strings(&["a", "b", "c", "d", "e"]));
         assert!(logs.finished && !logs.loading);
     }
@@ -214,12 +256,12 @@ mod tests {
     fn follow_keeps_the_end_in_view_and_errors_open_once() {
         let mut logs = Logs::new(target());
         let many: Vec<String> = (0..50).map(|i| format!("line {i}")).collect();
-        logs.receive(many.clone(), true, false, None, 10);
+        logs.receive(many.clone(), true, false, None, Earlier::None, 10);
         assert_eq!(logs.scroll, 40);
-        logs.receive(many.clone(), true, true, Some(5), 10);
+        logs.receive(many.clone(), true, true, Some(5), Earlier::None, 10);
         assert_eq!((logs.scroll, logs.follow), (5, false));
         logs.scroll = 20;
-        logs.receive(many, true, true, Some(5), 10);
+        logs.receive(many, true, true, Some(5), Earlier::None, 10);
         assert_eq!(logs.scroll, 20, "the jump to the error happens once");
     }
 
@@ -227,7 +269,7 @@ mod tests {
     fn the_buffer_is_bounded_and_counts_what_it_dropped() {
         let mut logs = Logs::new(target());
         let lines: Vec<String> = (0..MAX_LOG_LINES + 7).map(|i| i.to_string()).collect();
-        logs.receive(lines, false, false, None, 10);
+        logs.receive(lines, false, false, None, Earlier::None, 10);
         assert_eq!((logs.lines.len(), logs.dropped), (MAX_LOG_LINES, 7));
         assert_eq!(logs.lines[0], "7");
     }
@@ -235,7 +277,7 @@ mod tests {
     #[test]
     fn search_wraps_in_both_directions() {
         let mut logs = Logs::new(target());
-        logs.receive(strings(&["x", "Error one", "y", "error two", "z"]), true, true, None, 2);
+        logs.receive(strings(&["x", "Error one", "y", "error two", "z"]), true, true, None, Earlier::None, 2);
         logs.search = Some("error".into());
         logs.scroll = 0;
         assert!(logs.find(true, true));

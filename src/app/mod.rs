@@ -12,7 +12,10 @@ mod command;
 mod confirm;
 mod details;
 pub mod editor;
+mod errors;
+mod events;
 pub mod filter;
+mod footer;
 pub mod form;
 mod help;
 pub mod keymap;
@@ -23,6 +26,8 @@ mod mouse;
 mod msg;
 mod pane;
 mod prompt;
+mod quit;
+mod sheet;
 mod store;
 mod table;
 mod update;
@@ -37,6 +42,8 @@ use jiff::{SignedDuration, Timestamp};
 pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
 pub use editor::{Console, Editor, Picker, ReplState, Run, RunState, Targets};
+pub use events::Event;
+pub use footer::logs_available;
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
@@ -44,9 +51,10 @@ pub use message::{Level, Message};
 pub use msg::{Edited, Effect, Msg, StatementUpdate};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
+pub use sheet::{Sheet, SheetKind};
 pub use store::{Entry, PollError, Slot, WorkspaceRef, WorkspaceState};
 
-use crate::domain::{Kind, Service, Target};
+use crate::domain::{Kind, Problem, Service, Target};
 pub use layout::Areas;
 
 /// How long a row whose state changed stays highlighted.
@@ -78,7 +86,15 @@ pub struct App {
     confirm: Option<Confirm>,
     /// The New form, its lists and templates, the typed permanent delete.
     forms: form::Forms,
+    /// Quitting would give back or leave running what these lines say: asked first.
+    quitting: Option<Vec<String>>,
     message: Option<Message>,
+    /// The errors view or the event log, when open.
+    sheet: Option<Sheet>,
+    /// The event log, newest first.
+    events: std::collections::VecDeque<Event>,
+    /// The last action that failed (what was asked, why not), for the errors view.
+    last_failure: Option<(String, Problem)>,
     /// The keys in use (built-in, with the user's `[keys]`).
     keymap: std::sync::Arc<keymap::Keymap>,
     /// Items the user asked to hear about when they end (`w`).
@@ -116,7 +132,11 @@ impl App {
             help: None,
             confirm: None,
             forms: form::Forms::default(),
+            quitting: None,
             message: None,
+            sheet: None,
+            events: Default::default(),
+            last_failure: None,
             keymap: Default::default(),
             watched: Vec::new(),
             last_change: None,
@@ -161,6 +181,13 @@ impl App {
         self
     }
 
+    /// Start with `text` in the status line and the event log (how this run was set up).
+    pub fn with_notice(mut self, text: String) -> App {
+        self.record(None, Level::Info, text.clone());
+        self.info(text);
+        self
+    }
+
     /// Use these keys (the user's `[keys]` applied to the built-in ones).
     pub fn with_keymap(mut self, keymap: keymap::Keymap) -> App {
         self.keymap = std::sync::Arc::new(keymap);
@@ -191,9 +218,11 @@ impl App {
 
     /// Whether the screen changes with time alone right now, so the event loop must send
     /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
-    /// a flash still fading, or a throttle wait counting down. Otherwise no timer runs.
+    /// a flash still fading, a throttle wait counting down, or the age of stale rows ("stale
+    /// 45s" in the header). Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         (self.pane_on_screen() && self.live_on_screen())
+            || self.workspaces.iter().any(|w| Kind::ALL.iter().any(|k| w.slot(*k).is_stale()))
             || (self.editing && (self.console.is_busy() || self.editor().idle_timeout_at().is_some()))
             || self.last_change.is_some_and(|t| self.now < t + FLASH)
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
@@ -228,6 +257,18 @@ impl App {
 
     pub fn entry(&self, r: RowRef) -> Option<&Entry> {
         self.workspaces.get(r.ws).and_then(|w| w.slot(r.kind).rows.get(r.idx))
+    }
+
+    /// The slot (rows and last poll) a shown row comes from.
+    pub fn slot_of(&self, r: RowRef) -> Option<&Slot> {
+        self.workspaces.get(r.ws).map(|w| w.slot(r.kind))
+    }
+
+    /// How many workspaces the focused pane can show rows of (its kinds, in the `:ws` scope):
+    /// the table keeps its WORKSPACE column while there is more than one.
+    pub fn pane_workspace_count(&self) -> usize {
+        let kinds = self.pane.kinds();
+        self.in_scope().filter(|w| kinds.iter().any(|k| w.workspace.service == Service::of(*k))).count()
     }
 
     pub fn selected(&self) -> Option<&Entry> {
@@ -270,7 +311,7 @@ impl App {
 
     /// What has focus, for key lookup, help and the footer.
     pub fn focus(&self) -> Scope {
-        if self.confirm.is_some() {
+        if self.confirm.is_some() || self.quitting.is_some() {
             Scope::Confirm
         } else if self.help.is_some() {
             Scope::Help
@@ -280,6 +321,8 @@ impl App {
             scope
         } else if self.editing {
             Scope::Editor
+        } else if self.sheet.is_some() {
+            Scope::Sheet
         } else if self.logs.is_some() {
             Scope::Logs
         } else if self.details.is_some() {
@@ -323,17 +366,42 @@ impl App {
     }
 
     /// Tab labels in order; the renderer draws them side by side and the mouse hit-tests them.
+    /// When the full labels do not fit the width, the other panes show only their number and
+    /// count ("2·52"), and then only their number.
     pub fn tab_labels(&self) -> Vec<(Pane, String)> {
-        Pane::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (*v, format!(" {} {} {} ", i + 1, v.title(), self.pane_total(*v))))
-            .collect()
+        let full = |i: usize, v: Pane| format!(" {} {} {} ", i + 1, v.title(), self.pane_total(v));
+        let fits = |labels: &[(Pane, String)]| {
+            labels.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() <= usize::from(self.size.0)
+        };
+        let shorter = |short: &dyn Fn(usize, Pane) -> String| -> Vec<(Pane, String)> {
+            Pane::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (*v, if *v == self.pane { full(i, *v) } else { short(i, *v) }))
+                .collect()
+        };
+        let labels: Vec<(Pane, String)> =
+            Pane::ALL.iter().enumerate().map(|(i, v)| (*v, full(i, *v))).collect();
+        if fits(&labels) {
+            return labels;
+        }
+        let counted = shorter(&|i, v| format!(" {}·{} ", i + 1, self.pane_total(v)));
+        if fits(&counted) { counted } else { shorter(&|i, _| format!(" {} ", i + 1)) }
     }
 
-    /// Header lines: one per workspace, at most `MAX_HEADER_LINES`.
+    /// Header lines: one per workspace, at most `MAX_HEADER_LINES`; one in all on a short
+    /// terminal.
     pub fn header_lines(&self) -> u16 {
+        if self.size.1 < layout::COMPACT_HEIGHT {
+            return 1;
+        }
         self.workspaces.len().clamp(1, MAX_HEADER_LINES) as u16
+    }
+
+    /// The size the terminal would need, when it is smaller than the monitor can draw in.
+    pub fn too_small(&self) -> Option<(u16, u16)> {
+        let (w, h) = self.size;
+        (w < layout::MIN_SIZE.0 || h < layout::MIN_SIZE.1).then_some(layout::MIN_SIZE)
     }
 
     /// The layout for the current terminal size.

@@ -42,17 +42,22 @@ impl App {
                     let height = self.body_height();
                     let vs = &mut self.panes[self.pane.index()];
                     let last = vs.rows.len().saturating_sub(1);
-                    vs.selected = if down {
+                    vs.select(if down {
                         (vs.selected + WHEEL_ROWS).min(last)
                     } else {
                         vs.selected.saturating_sub(WHEEL_ROWS)
-                    };
+                    });
                     vs.clamp(height);
                 }
                 self.dirty = true;
             }
-            MouseEventKind::Down(MouseButton::Left) if !overlay && self.details.is_none() => {
-                if contains(areas.tabs, x, y) {
+            MouseEventKind::Down(MouseButton::Left)
+                if !overlay && self.details.is_none() && self.sheet.is_none() =>
+            {
+                if contains(areas.errors, x, y) {
+                    self.open_sheet(super::SheetKind::Errors);
+                    self.dirty = true;
+                } else if contains(areas.tabs, x, y) {
                     let mut left = areas.tabs.x;
                     for (pane, label) in self.tab_labels() {
                         let right = left + label.chars().count() as u16;
@@ -66,7 +71,7 @@ impl App {
                     let vs = &mut self.panes[self.pane.index()];
                     let index = vs.offset + usize::from(y - areas.rows.y);
                     if index < vs.rows.len() {
-                        vs.selected = index;
+                        vs.select(index);
                         self.dirty = true;
                     }
                 }

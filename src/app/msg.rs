@@ -8,8 +8,9 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
+use crate::domain::logs::Earlier;
 use crate::domain::statement::{Language, Output, Phase, Repl};
-use crate::domain::{Action, Kind, Resource, Target};
+use crate::domain::{Action, Kind, Problem, Resource, Target};
 use crate::drafts::{HistoryEntry, Tabs};
 
 use super::form::{CreateEffect, FormMsg};
@@ -35,17 +36,24 @@ pub enum Msg {
         rows: Vec<Resource>,
         fetched_at: Timestamp,
     },
-    /// A poll failed. Shown in place (in the pane, for that workspace) until the next success.
+    /// A poll failed (or has had no answer for a poll interval). Shown in place (in the pane,
+    /// for that workspace) until the next success; its rows are then stale.
     PollFailed {
         workspace: String,
         kind: Kind,
-        error: String,
-        hint: Option<String>,
+        problem: Problem,
+        at: Timestamp,
     },
     /// The workspace's API asked us to wait (429/430/503 Retry-After); `until: None` clears it.
     Throttled {
         workspace: String,
         until: Option<Timestamp>,
+    },
+    /// Calls to the workspace were retried (what failed, and when the retry goes), for the
+    /// event log.
+    Retried {
+        workspace: String,
+        retries: Vec<String>,
     },
     /// What the logs follower read for `target` (see `app::logs::Logs::receive`).
     Logs {
@@ -54,17 +62,19 @@ pub enum Msg {
         whole: bool,
         finished: bool,
         error_at: Option<usize>,
+        /// What there is before the first line.
+        earlier: Earlier,
     },
     /// Items related to `target` for its details view (a heading and one line per item), or
     /// why they could not be read.
     Related {
         target: Target,
-        related: Result<(String, Vec<String>), String>,
+        related: Result<(String, Vec<String>), Problem>,
     },
     /// The logs follower could not read `target`'s logs.
     LogsFailed {
         target: Target,
-        error: String,
+        problem: Problem,
     },
     /// Fabric's names for workspace `workspace`'s lakehouses configured by id (label → name).
     LakehouseNames {
@@ -112,11 +122,11 @@ pub enum Msg {
     Warning(String),
     /// News for the New form and the permanent delete (lists, checks, creates).
     Form(FormMsg),
-    /// The outcome of an `Effect::RunAction`: `Ok(note)` or `Err(error message)`.
+    /// The outcome of an `Effect::RunAction`: `Ok(note)` or why not.
     ActionFinished {
         action: Action,
         target: Target,
-        outcome: Result<String, String>,
+        outcome: Result<String, Problem>,
     },
 }
 
@@ -162,6 +172,8 @@ pub enum Effect {
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);
     /// answer with `Msg::Logs` / `Msg::LogsFailed`.
     FollowLogs { target: Target },
+    /// Follow the logs view's item again, reading further back (`g` at the top).
+    EarlierLogs { target: Target },
     /// The logs view closed.
     StopLogs,
     /// Read what is related to `target` (a cluster's events, a session's statements) for its

@@ -162,12 +162,31 @@ pub struct PaneState {
     pub has_live: bool,
     /// The selected item, remembered across a data refresh that moves row indices.
     pub(super) keep: Option<RowKey>,
+    /// The user moved the selection off the first row: it then follows its item as rows
+    /// arrive; until then it stays on the first row, whatever arrives above it.
+    pub(super) moved: bool,
 }
 
 /// Identifies an item across refreshes: kind, workspace name, id.
 pub type RowKey = (Kind, String, String);
 
 impl PaneState {
+    /// Select row `i` as the user asked (a key, a click, the wheel).
+    pub fn select(&mut self, i: usize) {
+        self.selected = i;
+        self.moved = i != 0;
+    }
+
+    /// After the rows changed: the first row until the user moved, else their item where it
+    /// is now (`found`), or the same place when it is gone.
+    pub(super) fn keep_selection(&mut self, found: Option<usize>) {
+        match found {
+            Some(s) if self.moved => self.selected = s,
+            _ if !self.moved => self.selected = 0,
+            _ => {}
+        }
+    }
+
     /// Keep the selection inside the rows and on screen for a body of `height` rows.
     pub fn clamp(&mut self, height: usize) {
         let height = height.max(1);

@@ -19,8 +19,11 @@ pub struct Prompt {
     pub candidates: Vec<String>,
     /// Which candidate a repeated Tab put in the line.
     cycle: Option<usize>,
-    /// Why the text is not applied (an invalid `~regex`).
+    /// Why the text is not applied (an invalid regex, a size that is not one).
     pub error: Option<String>,
+    /// The text was there when the line opened (the current filter, search or size) and is
+    /// selected: typing replaces it, Backspace removes it, Enter keeps it.
+    pub selected: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,14 +38,18 @@ pub enum PromptMode {
 
 impl App {
     pub(super) fn open_prompt(&mut self, mode: PromptMode) {
-        self.prompt =
-            Some(Prompt { mode, text: String::new(), candidates: Vec::new(), cycle: None, error: None });
+        self.open_prompt_with(mode, String::new());
+    }
+
+    /// Open the line holding `text`, selected (so typing replaces it).
+    pub(super) fn open_prompt_with(&mut self, mode: PromptMode, text: String) {
+        let selected = !text.is_empty();
+        self.prompt = Some(Prompt { mode, text, candidates: Vec::new(), cycle: None, error: None, selected });
     }
 
     pub(super) fn on_prompt_key(&mut self, key: KeyEvent, command: Option<Command>) -> Vec<Effect> {
         let Some(mode) = self.prompt.as_ref().map(|p| p.mode) else { return Vec::new() };
         match command {
-            Some(Command::Quit) => return vec![Effect::Quit],
             Some(Command::Back) => {
                 self.prompt = None;
                 if mode == PromptMode::Filter && self.panes[self.pane.index()].filter.take().is_some() {
@@ -59,9 +66,18 @@ impl App {
                 }
             }
             Some(Command::Complete) if mode == PromptMode::Command => self.complete(),
-            Some(Command::DeleteChar) => {
+            Some(edit @ (Command::DeleteChar | Command::DeleteWord | Command::ClearLine)) => {
                 if let Some(p) = &mut self.prompt {
-                    p.text.pop();
+                    match edit {
+                        _ if p.selected => p.text.clear(),
+                        Command::DeleteChar => drop(p.text.pop()),
+                        Command::DeleteWord => {
+                            let kept = p.text.trim_end().rfind(' ').map_or(0, |i| i + 1);
+                            p.text.truncate(kept);
+                        }
+                        _ => p.text.clear(),
+                    }
+                    p.selected = false;
                 }
                 self.edited(mode);
             }
@@ -70,9 +86,16 @@ impl App {
                     && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                 {
                     if let Some(p) = &mut self.prompt {
+                        if std::mem::take(&mut p.selected) {
+                            p.text.clear();
+                        }
                         p.text.push(c);
                     }
                     self.edited(mode);
+                } else if let Some(p) = self.prompt.as_mut().filter(|p| p.selected) {
+                    // Any other key (an arrow, End) keeps the text for editing.
+                    p.selected =
+                        !matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::End | KeyCode::Home);
                 }
             }
         }
@@ -97,7 +120,7 @@ impl App {
                 let vs = &mut self.panes[self.pane.index()];
                 let narrows = matches!((&filter, &vs.filter), (Some(new), Some(old)) if new.narrows(old));
                 vs.filter = filter;
-                vs.selected = 0;
+                vs.select(0);
                 if self.stale[self.pane.index()] { self.rebuild(self.pane) } else { self.refilter(narrows) }
             }
             Err(e) => p.error = Some(e.to_string()),
@@ -141,6 +164,16 @@ impl App {
             Ok(Cmd::Show(pane)) => self.show(pane),
             Ok(Cmd::Workspace(name)) => self.set_scope(name),
             Ok(Cmd::Editor(name)) => self.open_editor(name),
+            Ok(Cmd::Events(workspace)) => {
+                if workspace.as_deref().is_none_or(|w| self.workspace_named(w).is_some()) {
+                    self.open_sheet(super::SheetKind::Events { workspace });
+                }
+                Vec::new()
+            }
+            Ok(Cmd::Errors) => {
+                self.open_sheet(super::SheetKind::Errors);
+                Vec::new()
+            }
             Ok(Cmd::Open(path)) => self.open_file(path),
             Ok(Cmd::Save(path)) => self.save_file(path),
             Ok(Cmd::Export(path)) => self.export(path),
@@ -148,7 +181,7 @@ impl App {
                 self.help = Some(Help { scope: Scope::Pane, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()
             }
-            Ok(Cmd::Quit) => vec![Effect::Quit],
+            Ok(Cmd::Quit) => self.quit(),
             Ok(Cmd::Nothing) => Vec::new(),
             Err(e) => {
                 self.error(e.to_string());

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::domain::{Detail, Kind, Resource, Service, Status};
+use crate::domain::{Detail, Kind, Problem, Resource, Service, Status};
 
 /// Which workspace a pane row or header line belongs to: its display name (unique in the
 /// configuration) and its service. The connected workspace is `workspace::Workspace`, its
@@ -86,6 +86,16 @@ impl Entry {
     }
 }
 
+/// An idle session kept alive counts down from then, unless the service says later.
+fn keep_countdown(kept: &std::collections::HashMap<String, Timestamp>, e: &mut Entry) {
+    let Some(at) = kept.get(&e.res.id).and_then(|t| t.checked_add(crate::domain::IDLE_TIMEOUT).ok()) else {
+        return;
+    };
+    if let Detail::Session { idle_timeout_at: Some(ends), .. } = &mut e.res.detail {
+        *ends = (*ends).max(at);
+    }
+}
+
 /// The lower-cased search text, one field per line, and where the sort keys (workspace, name,
 /// owner) are in it.
 fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
@@ -148,11 +158,12 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
     (text, keys)
 }
 
-/// Why the last poll of a workspace × kind failed, with the fix when known.
+/// Why the last poll of a workspace × kind failed (with the fix when known), and since when
+/// polls have been failing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PollError {
-    pub error: String,
-    pub hint: Option<String>,
+    pub problem: Problem,
+    pub since: Timestamp,
 }
 
 /// The rows of one workspace × kind and how the last poll went.
@@ -164,6 +175,13 @@ pub struct Slot {
     pub error: Option<PollError>,
 }
 
+impl Slot {
+    /// The last poll failed after rows had arrived: the rows shown are the last known ones.
+    pub fn is_stale(&self) -> bool {
+        self.error.is_some() && self.fetched_at.is_some()
+    }
+}
+
 /// Everything known about one workspace.
 #[derive(Debug, Clone)]
 pub struct WorkspaceState {
@@ -172,6 +190,9 @@ pub struct WorkspaceState {
     pub throttled_until: Option<Timestamp>,
     /// Rows per unified status over every kind, for the header.
     pub counts: [usize; Status::ALL.len()],
+    /// Sessions kept alive here (`K`), and when: their idle countdown restarts from then even
+    /// when the service does not move `idleAt`.
+    kept_alive: std::collections::HashMap<String, Timestamp>,
 }
 
 pub fn kind_index(kind: Kind) -> usize {
@@ -189,6 +210,16 @@ impl WorkspaceState {
             slots: Default::default(),
             throttled_until: None,
             counts: [0; Status::ALL.len()],
+            kept_alive: Default::default(),
+        }
+    }
+
+    /// Session `id` was kept alive at `at`: its countdown runs from then.
+    pub fn kept_alive(&mut self, id: &str, at: Timestamp) {
+        self.kept_alive.insert(id.to_string(), at);
+        let kept = &self.kept_alive;
+        for e in &mut self.slots[kind_index(Kind::Session)].rows {
+            keep_countdown(kept, e);
         }
     }
 
@@ -230,6 +261,19 @@ impl WorkspaceState {
             })
             .collect();
         slot.rows = entries;
+        if kind == Kind::Session && !self.kept_alive.is_empty() {
+            // A session that became busy (or ended) since has a countdown of its own again.
+            let idle: Vec<&str> = slot
+                .rows
+                .iter()
+                .filter(|e| matches!(e.res.detail, Detail::Session { idle_timeout_at: Some(_), .. }))
+                .map(|e| e.res.id.as_str())
+                .collect();
+            self.kept_alive.retain(|id, _| idle.contains(&id.as_str()));
+            for e in &mut slot.rows {
+                keep_countdown(&self.kept_alive, e);
+            }
+        }
         slot.fetched_at = Some(fetched_at);
         slot.error = None;
         self.recount();
@@ -243,8 +287,14 @@ impl WorkspaceState {
         self.recount();
     }
 
-    pub fn fail(&mut self, kind: Kind, error: PollError) {
-        self.slots[kind_index(kind)].error = Some(error);
+    /// Record a failed poll; returns whether it says something new (a first failure, or a
+    /// different cause).
+    pub fn fail(&mut self, kind: Kind, problem: Problem, at: Timestamp) -> bool {
+        let slot = &mut self.slots[kind_index(kind)];
+        let new = slot.error.as_ref().is_none_or(|e| e.problem.cause() != problem.cause());
+        let since = slot.error.as_ref().map_or(at, |e| e.since);
+        slot.error = Some(PollError { problem, since });
+        new
     }
 
     fn recount(&mut self) {

@@ -36,7 +36,7 @@ impl App {
         });
         let shown: Vec<&(RowRef, &Entry)> =
             all.iter().filter(|(_, e)| vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack))).collect();
-        let has_live = shown.iter().any(|(_, e)| e.is_live());
+        let has_live = shown.iter().any(|(r, e)| self.ticks(*r, e));
         let selected = keep.and_then(|(kind, ws, id)| {
             shown.iter().position(|(_, e)| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
         });
@@ -49,9 +49,7 @@ impl App {
         vs.sorted = sorted;
         vs.total = total;
         vs.has_live = has_live;
-        if let Some(s) = selected {
-            vs.selected = s;
-        }
+        vs.keep_selection(selected);
         vs.clamp(height);
         self.stale[i] = false;
     }
@@ -68,7 +66,7 @@ impl App {
         if let Some(f) = &filter {
             rows.retain(|r| self.entry(*r).is_some_and(|e| f.matches(&e.haystack)));
         }
-        let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(Entry::is_live));
+        let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(|e| self.ticks(*r, e)));
         let selected = keep.and_then(|(kind, ws, id)| {
             rows.iter().position(|r| {
                 self.entry(*r).is_some_and(|e| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
@@ -78,10 +76,14 @@ impl App {
         let vs = &mut self.panes[i];
         vs.rows = rows;
         vs.has_live = has_live;
-        if let Some(s) = selected {
-            vs.selected = s;
-        }
+        vs.keep_selection(selected);
         vs.clamp(height);
+    }
+
+    /// Whether row `r` shows a time that moves: live, and not frozen at the last poll of a
+    /// workspace that stopped answering.
+    fn ticks(&self, r: RowRef, e: &Entry) -> bool {
+        e.is_live() && !self.workspaces[r.ws].slot(r.kind).is_stale()
     }
 
     /// What `pane` has selected, by identity (row indices change with every refresh).
@@ -105,14 +107,8 @@ impl App {
             Command::ShowPane(v) => return self.show(v),
             Command::CommandLine => self.open_prompt(PromptMode::Command),
             Command::FilterLine => {
-                self.open_prompt(PromptMode::Filter);
-                if let Some(p) = &mut self.prompt {
-                    p.text = self.panes[self.pane.index()]
-                        .filter
-                        .as_ref()
-                        .map(|f| f.text.clone())
-                        .unwrap_or_default();
-                }
+                let current = self.panes[self.pane.index()].filter.as_ref().map(|f| f.text.clone());
+                self.open_prompt_with(PromptMode::Filter, current.unwrap_or_default());
             }
             Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.refilter(false),
             Command::SortNext => {
@@ -124,6 +120,10 @@ impl App {
                 let vs = &mut self.panes[self.pane.index()];
                 vs.reverse = !vs.reverse;
                 self.rebuild(self.pane);
+            }
+            // Enter on a pane that shows only errors opens them whole.
+            Command::Open if self.pane_state().rows.is_empty() && !self.pane_errors().is_empty() => {
+                self.open_sheet(super::SheetKind::Errors)
             }
             Command::Open => return self.open_details(),
             Command::Act(key) => self.ask(key),
@@ -163,7 +163,7 @@ impl App {
         let height = self.body_height();
         let vs = &mut self.panes[self.pane.index()];
         let last = vs.rows.len().saturating_sub(1);
-        vs.selected = moved(vs.selected, last, height, command);
+        vs.select(moved(vs.selected, last, height, command));
         vs.clamp(height);
     }
 
@@ -182,7 +182,7 @@ impl App {
         self.scope = scope;
         self.stale = [true; 5];
         for vs in &mut self.panes {
-            vs.selected = 0;
+            vs.select(0);
             vs.offset = 0;
         }
         self.rebuild(self.pane);

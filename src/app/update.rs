@@ -10,9 +10,11 @@ use crate::domain::{Kind, Resource, Service, Target};
 use super::App;
 use super::help::Help;
 use super::keymap::{Command, Scope};
+use super::message::Level;
 use super::msg::{Effect, Msg};
 use super::pane::Pane;
-use super::store::{PollError, WorkspaceRef, WorkspaceState};
+use super::sheet::SheetKind;
+use super::store::{WorkspaceRef, WorkspaceState};
 
 impl App {
     /// Apply one message; returns what the outside world should do. Whatever the message,
@@ -42,24 +44,32 @@ impl App {
                 let ws = self.on_rows(workspace, kind, rows, fetched_at);
                 if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) }
             }
-            Msg::PollFailed { workspace, kind, error, hint } => {
+            Msg::PollFailed { workspace, kind, problem, at } => {
+                self.now = self.now.max(at);
                 let ws = self.workspace_index(&workspace, Service::of(kind));
-                self.workspaces[ws].fail(kind, PollError { error, hint });
-                self.clamp_pane();
+                let summary = problem.summary();
+                if self.workspaces[ws].fail(kind, problem, at) {
+                    self.record(Some(&workspace), Level::Error, format!("{}: {summary}", kind.plural()));
+                }
+                // Its rows are stale now: their live cells stop counting.
+                self.stale[Pane::All.index()] = true;
+                self.rebuild(self.pane);
+                self.refresh_errors();
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::Logs { target, lines, whole, finished, error_at } => {
+            Msg::Logs { target, lines, whole, finished, error_at, earlier } => {
                 let height = self.logs_height();
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
-                    logs.receive(lines, whole, finished, error_at, height);
+                    logs.receive(lines, whole, finished, error_at, earlier, height);
                     self.dirty = true;
                 }
                 Vec::new()
             }
             Msg::Related { target, related } => {
+                let ended = self.details_row().is_some_and(|r| r.status.is_terminal());
                 let related =
-                    related.unwrap_or_else(|e| ("Related".into(), vec![format!("cannot read: {e}")]));
+                    related.unwrap_or_else(|p| super::details::related_failure(target.kind, ended, &p));
                 if let Some(d) = &mut self.details
                     && d.kind == target.kind
                     && d.id == target.id
@@ -75,18 +85,37 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::LogsFailed { target, error } => {
+            Msg::LogsFailed { target, problem } => {
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
-                    logs.error = Some(error);
+                    logs.error = Some(problem.summary());
                     logs.loading = false;
                     self.dirty = true;
                 }
                 Vec::new()
             }
             Msg::Throttled { workspace, until } => {
-                if let Some(ws) = self.workspaces.iter_mut().find(|w| w.workspace.name == workspace) {
+                let now = self.now;
+                let mut news = None;
+                for ws in self.workspaces.iter_mut().filter(|w| w.workspace.name == workspace) {
+                    let was = ws.throttled_until.filter(|t| *t > now);
+                    match (was, until) {
+                        (None, Some(t)) => {
+                            news = Some(format!("throttled: every call waits {} (Retry-After)", wait(t, now)))
+                        }
+                        (Some(_), None) => news = Some("throttle over: calls go out again".to_string()),
+                        _ => {}
+                    }
                     ws.throttled_until = until;
                     self.dirty = true;
+                }
+                if let Some(text) = news {
+                    self.record(Some(&workspace), Level::Info, text);
+                }
+                Vec::new()
+            }
+            Msg::Retried { workspace, retries } => {
+                for text in retries {
+                    self.record(Some(&workspace), Level::Info, text);
                 }
                 Vec::new()
             }
@@ -151,7 +180,8 @@ impl App {
     // ---- data ----------------------------------------------------------------------------
 
     pub(super) fn workspace_index(&mut self, name: &str, service: Service) -> usize {
-        match self.workspaces.iter().position(|w| w.workspace.name == name) {
+        match self.workspaces.iter().position(|w| w.workspace.name == name && w.workspace.service == service)
+        {
             Some(i) => i,
             None => {
                 // Rows for a workspace we were not told about: show it rather than drop data.
@@ -178,6 +208,15 @@ impl App {
             self.dirty |= self.workspaces[ws].refreshed_minute() != shown_before;
             return ws;
         }
+        if let Some(e) = &self.workspaces[ws].slot(kind).error {
+            let after = crate::domain::format_duration(fetched_at.duration_since(e.since));
+            self.record(
+                Some(&workspace),
+                Level::Info,
+                format!("{}: answering again (after {after})", kind.plural()),
+            );
+        }
+        let recovered = self.workspaces[ws].slot(kind).error.is_some();
         // Row indices are about to change: remember what each affected pane has selected.
         for pane in Pane::ALL {
             let i = pane.index();
@@ -202,8 +241,18 @@ impl App {
         {
             d.refresh(e, &self.tz);
         }
+        if recovered {
+            self.refresh_errors();
+        }
         self.dirty = true;
         ws
+    }
+
+    /// Rebuild the errors view if it is open.
+    fn refresh_errors(&mut self) {
+        if self.sheet.as_ref().is_some_and(|s| s.kind == super::SheetKind::Errors) {
+            self.refresh_sheet();
+        }
     }
 
     /// The index of the workspace called `name` (in any case), or a message naming the
@@ -223,6 +272,10 @@ impl App {
         let had_message = self.message.take().is_some();
         let focus = self.focus();
         let command = self.keymap.lookup(focus, self.focused_kind(), &key);
+        if command == Some(Command::Quit) && matches!(focus, Scope::Prompt | Scope::Editor) {
+            self.dirty = true;
+            return self.quit();
+        }
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
             Scope::Editor => self.on_editor_key(key, command),
@@ -244,12 +297,16 @@ impl App {
 
     fn run(&mut self, focus: Scope, command: Command) -> Vec<Effect> {
         match (focus, command) {
-            (_, Command::Quit) => return vec![Effect::Quit],
+            // A second ctrl-c while asked whether to quit: quit.
+            (Scope::Confirm, Command::Quit) if self.quitting.is_some() => return vec![Effect::Quit],
+            (_, Command::Quit) => return self.quit(),
             (Scope::Confirm, Command::Confirm) => return self.confirmed(),
             (Scope::Confirm, Command::Deny) => self.declined(),
             (Scope::Help, Command::Back) => self.help = None,
             (Scope::Help, Command::Down) => self.scroll_help(1),
             (Scope::Help, Command::Up) => self.scroll_help(-1),
+            (Scope::Sheet, c) => self.run_sheet(c),
+            (_, Command::Errors) => self.open_sheet(SheetKind::Errors),
             (Scope::Logs, c) => return self.run_logs(c),
             (Scope::Details, Command::Logs) => {
                 let target = self.details.as_ref().and_then(|d| {
@@ -270,6 +327,11 @@ impl App {
         }
         Vec::new()
     }
+}
+
+/// "30s" until `t`.
+fn wait(t: Timestamp, now: Timestamp) -> String {
+    crate::domain::format_duration(t.duration_since(now))
 }
 
 pub(super) fn is_motion(c: Command) -> bool {

@@ -76,6 +76,9 @@ pub enum AuthError {
     /// The configuration is incomplete (missing tenant, unreadable certificate file, ...).
     #[error("{method}: {message}")]
     Misconfigured { method: String, message: String },
+    /// The configuration cannot sign in to this workspace (an unset `*_env` variable...).
+    #[error("sign-in is not set up: {message}")]
+    NotConfigured { message: String, fix: String },
     /// Interactive sign-in is needed (device code) and has not happened yet.
     #[error("{method}: sign-in required: {message}")]
     SignInRequired { method: String, message: String },
@@ -143,6 +146,10 @@ impl Authenticator for StaticBearer {
     }
 }
 
+fn not_configured(message: &str, fix: &str) -> AuthError {
+    AuthError::NotConfigured { message: message.to_string(), fix: fix.to_string() }
+}
+
 /// The authenticator for a Fabric workspace (audience `https://api.fabric.microsoft.com`).
 pub fn fabric_authenticator(spec: &FabricAuth, ctx: &AuthContext) -> Result<SharedAuthenticator, AuthError> {
     match spec {
@@ -150,6 +157,7 @@ pub fn fabric_authenticator(spec: &FabricAuth, ctx: &AuthContext) -> Result<Shar
             entra_authenticator(credential, endpoints, Audience::Fabric, ctx)
         }
         FabricAuth::Static { token } => Ok(Arc::new(StaticBearer::new("static", token.clone()))),
+        FabricAuth::NotConfigured { message, fix } => Err(not_configured(message, fix)),
     }
 }
 
@@ -162,6 +170,7 @@ pub fn onelake_authenticator(spec: &FabricAuth, ctx: &AuthContext) -> Result<Sha
             entra_authenticator(credential, endpoints, Audience::Storage, ctx)
         }
         FabricAuth::Static { token } => Ok(Arc::new(StaticBearer::new("static", token.clone()))),
+        FabricAuth::NotConfigured { message, fix } => Err(not_configured(message, fix)),
     }
 }
 
@@ -202,6 +211,7 @@ pub fn databricks_authenticator(
             let resource_id = sp_management_resource_id.as_deref();
             Ok(Arc::new(SpManagementAuthenticator::new(workspace, management, resource_id)?))
         }
+        DatabricksAuth::NotConfigured { message, fix } => Err(not_configured(message, fix)),
     }
 }
 

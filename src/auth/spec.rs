@@ -61,6 +61,12 @@ pub enum FabricAuth {
     Static {
         token: SecretString,
     },
+    /// The configuration cannot sign in (an unset `*_env` variable, a missing client id): this
+    /// workspace's error, while the others work.
+    NotConfigured {
+        message: String,
+        fix: String,
+    },
 }
 
 /// How to authenticate to one Databricks workspace.
@@ -82,4 +88,7 @@ pub enum DatabricksAuth {
         sp_management_resource_id: Option<String>,
         management_token: bool,
     },
+    /// The configuration cannot sign in (an unset `*_env` variable, a profile that is not
+    /// there): this workspace's error, while the others work.
+    NotConfigured { message: String, fix: String },
 }

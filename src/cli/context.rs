@@ -8,6 +8,7 @@ use super::GlobalArgs;
 use crate::api::Timeouts;
 use crate::auth::{AuthContext, DeviceCodePrompt};
 use crate::config::{self, Settings};
+use crate::domain::Clock;
 use crate::sim::{Sim, SimOptions};
 use crate::workspace::{self, Service, Workspace};
 
@@ -19,6 +20,11 @@ pub struct Context {
     pub config_path: Option<std::path::PathBuf>,
     /// Where sparkdeck keeps its own files (refresh tokens, the editor's draft and history).
     pub data_dir: std::path::PathBuf,
+    /// What time it is: the wall clock, or with `--demo` the simulator's.
+    pub clock: Clock,
+    /// What the user should know about how this run was set up (printed; the monitor shows
+    /// them too).
+    pub notes: Vec<String>,
     /// The configuration's advice (already printed on stderr; the monitor shows it too).
     pub warnings: Vec<String>,
     sim: Option<Sim>,
@@ -56,12 +62,18 @@ impl Context {
         global: &GlobalArgs,
         prompt: Option<crate::auth::DeviceCodeSink>,
     ) -> CmdResult<Context> {
+        let mut notes = Vec::new();
         let (loaded, sim) = if global.demo {
-            let opts = SimOptions { speed: global.demo_speed, ..SimOptions::default() };
+            let opts = SimOptions { speed: global.demo_speed, live: true, ..SimOptions::default() };
             let sim = Sim::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), opts)
                 .await
                 .map_err(|e| fail(1, format!("cannot start the simulator: {e}")))?;
-            (super::demo::demo_config(&sim), Some(sim))
+            let demo = super::demo::demo_config(&sim);
+            let (demo, note) = super::demo::with_user_settings(demo, global.config.as_deref()).map_err(|e| {
+                fail(2, format!("{e}\n(--demo takes its settings from this file: fix it, or choose another with --config)"))
+            })?;
+            notes.extend(note);
+            (demo, Some(sim))
         } else {
             let loaded = config::load_system(global.config.as_deref()).map_err(|e| fail(2, e))?;
             (loaded, None)
@@ -97,12 +109,18 @@ impl Context {
             ctx = ctx.with_device_code_prompt(prompt);
         }
         let workspaces = workspace::connect(&loaded, &http, &ctx);
+        let clock = sim.as_ref().map_or_else(Clock::system, super::demo::clock);
+        for note in &notes {
+            eprintln!("sparkdeck: {note}");
+        }
         let warnings = loaded.warnings;
         Ok(Context {
             workspaces,
             settings: loaded.settings,
             config_path: loaded.path,
             data_dir,
+            clock,
+            notes,
             warnings,
             sim,
         })

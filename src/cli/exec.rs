@@ -109,22 +109,6 @@ impl From<LanguageArg> for Language {
     }
 }
 
-/// What the service reports while acquiring, on a terminal only (scripts get clean stderr):
-/// each state once, when it changes, with the time since the request.
-fn progress() -> impl Fn(&str) {
-    let tty = std::io::stderr().is_terminal();
-    let started = std::time::Instant::now();
-    let last = Mutex::new(String::new());
-    move |state: &str| {
-        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-        if tty && *last != state {
-            let secs = started.elapsed().as_secs();
-            eprintln!("sparkdeck: starting ({secs}s): {}", output::safe(state));
-            state.clone_into(&mut last);
-        }
-    }
-}
-
 async fn run(
     ws: &Workspace,
     place: Place<'_>,
@@ -143,8 +127,13 @@ async fn run(
         let repl = match place {
             Place::Session(id) => statements::attach(ws, id).await?,
             Place::Acquire(at, tag) => {
+                // A long wait (a high-concurrency session may take minutes): one updating line
+                // with the time waited on a terminal, a line every 10 s without one.
+                let line = super::wait_line::WaitLine::new("sparkdeck: starting");
                 let acquired =
-                    statements::acquire(ws, at, tag, language, progress(), |r| keep(&held, r)).await;
+                    statements::acquire(ws, at, tag, language, |s: &str| line.report(s), |r| keep(&held, r))
+                        .await;
+                line.finish();
                 // A failed acquisition has already given back what it made.
                 acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?
             }

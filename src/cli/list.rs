@@ -1,11 +1,12 @@
 //! `sparkdeck sessions|batches|clusters|runs list|get`: fetch from every workspace, filter, print.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use super::context::{CmdResult, Context, fail};
 use super::output::{self, Format};
 use super::{ListArgs, TargetArgs};
+use crate::domain::status::known_words;
 use crate::domain::{Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
 use crate::workspace::{Error, Service, Workspace};
@@ -18,19 +19,40 @@ pub fn service_of(kind: Kind) -> Service {
     }
 }
 
-/// `--state`: a unified status (`failed`), `active`, or the service's own word (`TERMINATED`).
+/// `--state`: a unified status (`failed`), `active`, or the service's own word (`TERMINATED`,
+/// or a run's result: `FAILED`).
 fn state_matches(row: &Resource, wanted: &str) -> bool {
     if wanted.eq_ignore_ascii_case("active") {
         return row.status.is_active();
     }
     match Status::parse(wanted) {
         Some(s) => row.status == s,
-        None => {
-            let raw = row.raw_state.split(' ').next().unwrap_or(&row.raw_state);
-            raw.eq_ignore_ascii_case(wanted)
-        }
+        None => row.state_label().split([' ', '/']).any(|word| word.eq_ignore_ascii_case(wanted)),
     }
 }
+
+/// A `--state` that names no state of `kind` is a usage error listing the ones that do.
+fn check_state(kind: Kind, wanted: &str) -> CmdResult {
+    let unified = Status::ALL.iter().map(|s| s.as_str());
+    let mut valid: Vec<&str> = std::iter::once("active").chain(unified).collect();
+    if valid.iter().chain(known_words(kind)).any(|w| w.eq_ignore_ascii_case(wanted)) {
+        return Ok(());
+    }
+    valid.pop(); // `unknown` is no filter anyone means.
+    Err(fail(
+        2,
+        format!(
+            "--state {wanted:?} is not a state of {}: use {}, or the service's own word: {}",
+            kind.plural(),
+            valid.join(", "),
+            known_words(kind).join(", ")
+        ),
+    ))
+}
+
+/// With `--state`, this many recent items per workspace are looked through before `--limit`
+/// is applied (the services cannot filter by every state themselves).
+const STATE_SCAN: usize = 1000;
 
 /// A listed row as kept until printing: without its API object, which `-o json` keeps as
 /// compact text instead (a parsed JSON tree is many times the size of its text).
@@ -40,8 +62,14 @@ struct Kept {
 }
 
 pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
+    if let Some(state) = &args.state {
+        check_state(kind, state)?;
+    }
     let chosen = ctx.select(args.workspace.as_deref(), Some(service_of(kind)))?;
-    let query = Query { limit: args.limit, active_only: args.state.as_deref() == Some("active") };
+    let active_only = args.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("active"));
+    // Filter first, then limit: a state filter reads further than the limit.
+    let limit = if args.state.is_some() && !active_only { args.limit.max(STATE_SCAN) } else { args.limit };
+    let query = Query { limit, active_only };
     let json = args.output == Format::Json;
     let keep = |mut row: Resource, into: &mut Vec<Kept>| {
         if args.state.as_deref().is_some_and(|s| !state_matches(&row, s)) {
@@ -70,17 +98,24 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
             Err(e) => {
                 failed = true;
                 eprintln!("sparkdeck: {}: {}", ws.name, output::safe(&e.to_string()));
+                if let Some(fix) = crate::workspace::hints::fix(ws.service, &e) {
+                    eprintln!("  fix: {fix}");
+                }
             }
         }
     }
     rows.sort_by_key(|k| std::cmp::Reverse(k.row.last_activity()));
     rows.truncate(args.limit);
+    // After a failure, no "No clusters found." as if the list were known to be empty.
+    if failed && rows.is_empty() && args.output == Format::Table {
+        return Err(ExitCode::from(1));
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = if json {
         output::write_json_texts(rows.iter().filter_map(|k| k.json.as_deref()), &mut out)
     } else {
         let rows: Vec<Resource> = rows.into_iter().map(|k| k.row).collect();
-        out.write_all(output::table(kind, &rows, width(), jiff::Timestamp::now()).as_bytes())
+        out.write_all(output::table(kind, &rows, output::width(), ctx.clock.now()).as_bytes())
     };
     // A closed pipe (`| head`) is the reader's choice, not a failure.
     if let Err(e) = written.and_then(|()| out.flush())
@@ -119,25 +154,14 @@ pub async fn find<'a>(
 
 pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
     let (_, row) = find(ctx, kind, &args.id, args.workspace.as_deref()).await?;
-    print_row(&row, args.output);
+    print_row(&row, args.output, ctx.clock.now());
     Ok(())
 }
 
-pub fn print_row(row: &Resource, format: Format) {
+fn print_row(row: &Resource, format: Format, now: jiff::Timestamp) {
     let text = match format {
         Format::Json => output::json_text(&output::RowJson(row)) + "\n",
-        Format::Table => output::detail(row, jiff::Timestamp::now()),
+        Format::Table => output::detail(row, now),
     };
     print!("{text}");
-}
-
-/// The terminal's width; `COLUMNS` when set; otherwise (piped) no limit.
-pub fn width() -> u16 {
-    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return cols;
-    }
-    if std::io::stdout().is_terminal() {
-        return crossterm::terminal::size().map(|(w, _)| w).unwrap_or(80);
-    }
-    u16::MAX
 }

@@ -21,6 +21,7 @@ pub mod scopes;
 pub mod spec_input;
 pub mod submit;
 mod wait;
+mod wait_line;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,7 +40,8 @@ use crate::sim::{FaultSpec, Sim, SimOptions};
 /// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
 /// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
 /// Text output drops the terminal escapes a server may send; `-o json` keeps every value exactly.
-/// Exit status: 0 success, 1 an API error or nothing found, 2 a usage or configuration error.
+/// Exit status: 0 success (an empty list included), 1 an API error or an item not found, 2 a
+/// usage or configuration error. `NO_COLOR` turns colours off.
 #[derive(Debug, Parser)]
 #[command(name = "sparkdeck", version, about, long_about)]
 pub struct Cli {
@@ -156,7 +158,7 @@ pub enum ClustersCommand {
     Pin(TargetArgs),
     /// Unpin a cluster.
     Unpin(TargetArgs),
-    /// A cluster's recent events, newest first.
+    /// A cluster's most recent events, oldest first (newest last), as the monitor shows them.
     Events(EventsArgs),
     /// Run code once on a running all-purpose cluster (an execution context, destroyed
     /// afterwards) and print what it produced.
@@ -456,13 +458,14 @@ pub struct ListArgs {
     #[arg(long)]
     pub workspace: Option<String>,
     /// Only rows in this state: pending, ready, busy, succeeded, failed, cancelled, active, or the
-    /// service's own word (e.g. TERMINATED, idle).
+    /// service's own word (e.g. TERMINATED, idle, a run's FAILED). Filtered before --limit:
+    /// the 1,000 most recent items of each workspace are looked through.
     #[arg(long)]
     pub state: Option<String>,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
     pub output: output::Format,
-    /// At most this many rows (per workspace when fetching, in total when printing).
+    /// At most this many rows, the most recent first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
 }
@@ -485,10 +488,31 @@ pub struct SimArgs {
     /// "POST@/jobs/run-now:503-after=0.5" (the work done, the answer lost); see README.
     #[arg(long)]
     pub faults: Option<String>,
+    /// Print a config.toml for this simulator on standard output (the addresses and tokens
+    /// above go to standard error), then serve: `sparkdeck sim --print-config > sim.toml`.
+    #[arg(long)]
+    pub print_config: bool,
+    // The global options mean nothing to `sim`: these take their names so `sim --help` does
+    // not list them, and say so when given.
+    #[arg(id = "demo", long = "demo", hide = true)]
+    pub not_demo: bool,
+    // (The global --demo-speed always has a value: it is hidden here and means nothing.)
+    #[arg(id = "demo_speed", long = "demo-speed", hide = true, value_parser = positive_speed)]
+    pub not_demo_speed: Option<f64>,
+    #[arg(id = "config", long = "config", hide = true)]
+    pub not_config: Option<PathBuf>,
 }
 
 /// `sparkdeck sim`: serve until Ctrl-C, printing how to reach each API.
 pub async fn run_sim(args: SimArgs) -> CmdResult {
+    for (given, option, instead) in [
+        (args.not_demo, "--demo", "the simulator is what --demo runs in-process"),
+        (args.not_config.is_some(), "--config", "it reads no configuration; --print-config writes one"),
+    ] {
+        if given {
+            return Err(sim_fail(2, format!("{option} does not apply to `sim`: {instead}")));
+        }
+    }
     if !args.listen.ip().is_loopback() {
         return Err(sim_fail(
             2,
@@ -505,12 +529,29 @@ pub async fn run_sim(args: SimArgs) -> CmdResult {
     if !(args.speed > 0.0 && args.speed.is_finite()) {
         return Err(sim_fail(2, format!("--speed must be a positive number, got {}", args.speed)));
     }
-    let opts = SimOptions { seed: args.seed, speed: args.speed, scale: args.scale, faults, start_ms: None };
+    let opts = SimOptions {
+        seed: args.seed,
+        speed: args.speed,
+        scale: args.scale,
+        faults,
+        start_ms: None,
+        live: true,
+    };
     let sim = Sim::start(args.listen, opts)
         .await
         .map_err(|err| sim_fail(1, format!("cannot listen on {}: {err}", args.listen)))?;
-    for line in sim.info_lines() {
-        println!("{line}");
+    if args.print_config {
+        // The config on stdout, ready to redirect; the rest on stderr.
+        print!("{}", demo::config_toml(&sim));
+        // Out now: the simulator serves until interrupted.
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        for line in sim.info_lines() {
+            eprintln!("{line}");
+        }
+    } else {
+        for line in sim.info_lines() {
+            println!("{line}");
+        }
     }
     let _ = tokio::signal::ctrl_c().await;
     sim.shutdown().await;

@@ -1,6 +1,5 @@
 //! `sparkdeck` (and `sparkdeck --demo`) with no command: the monitor, full screen.
 
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::io::IsTerminal;
 use tokio::sync::mpsc;
@@ -9,6 +8,7 @@ use super::GlobalArgs;
 use super::context::{CmdResult, Context, fail};
 use crate::app::{self, App, Console, Targets};
 use crate::config::Theme as ThemeName;
+use crate::domain::statement::Repl;
 use crate::drafts::Drafts;
 use crate::effects::Runner;
 use crate::ui::Theme;
@@ -48,16 +48,24 @@ pub fn targets(workspaces: &[crate::workspace::Workspace]) -> Targets {
 
 /// Give the editor's REPL back so it stops holding a Spark session (Fabric would end it after
 /// 20 idle minutes anyway; deleting the last REPL ends the session now).
-async fn release(ws: &crate::workspace::Workspace, repl: &crate::domain::statement::Repl) {
+async fn release(ws: &crate::workspace::Workspace, repl: &Repl) {
+    let (what, fate) = left_alone(repl);
     match tokio::time::timeout(RELEASE_WAIT, crate::workspace::statements::release(ws, repl)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => eprintln!(
-            "sparkdeck: could not release the editor's session (Fabric ends it after 20 idle minutes): {}",
+            "sparkdeck: could not release the editor's {what} ({fate}): {}",
             super::output::safe(&e.to_string())
         ),
-        Err(_) => eprintln!(
-            "sparkdeck: releasing the editor's session timed out; Fabric ends it after 20 idle minutes"
-        ),
+        Err(_) => eprintln!("sparkdeck: releasing the editor's {what} timed out; {fate}"),
+    }
+}
+
+/// What the editor held, and what becomes of it when sparkdeck leaves it: Fabric's idle timeout
+/// is Fabric's; a Databricks context lives as long as its cluster.
+fn left_alone(repl: &Repl) -> (&'static str, &'static str) {
+    match repl {
+        Repl::Databricks { .. } => ("execution context", "it ends when its cluster stops or restarts"),
+        _ => ("session", "Fabric ends it after 20 idle minutes"),
     }
 }
 
@@ -86,18 +94,28 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let drafts = Drafts::in_data_dir(&ctx.data_dir);
     let (form_memory, memory_problem) = crate::effects::create::load_memory(&ctx.data_dir);
     ctx.warnings.extend(memory_problem);
-    let app = App::new(app_workspaces, Timestamp::now(), TimeZone::system())
+    let clock = ctx.clock.clone();
+    let mut app = App::new(app_workspaces, clock.now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
         .with_console(saved_editor(&drafts))
         .with_targets(targets(&workspaces))
         .with_templates(ctx.settings.templates.iter().map(crate::effects::create::template_of).collect())
         .with_form_memory(form_memory);
-    let theme = Theme::by_name(match ctx.settings.ui.theme {
-        ThemeName::Dark => "dark",
-        ThemeName::Light => "light",
-    })
-    .unwrap_or_else(|_| Theme::dark());
+    for note in &ctx.notes {
+        app = app.with_notice(note.clone());
+    }
+    // NO_COLOR (no-color.org): the terminal's own colours, states told by their words.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_color {
+        Theme::no_color()
+    } else {
+        Theme::by_name(match ctx.settings.ui.theme {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+        })
+        .unwrap_or_else(|_| Theme::dark())
+    };
     let (tx, rx) = mpsc::channel(MSG_QUEUE);
     // Printed before the alternate screen hid them: say them again where the user looks.
     if !ctx.warnings.is_empty() {
@@ -109,11 +127,11 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         true => None,
         false => ctx.config_path.clone().or_else(crate::config::paths::default_config_file),
     };
-    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, tx)
+    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, clock.clone(), tx)
         .with_form_files(&ctx.data_dir, templates_file);
     let notifications = ctx.settings.notifications.clone();
     let run = move |effect| runner.run(effect);
-    let result = crate::tui::run_in_terminal(app, theme, notifications, rx, run).await;
+    let result = crate::tui::run_in_terminal(app, theme, notifications, clock, rx, run).await;
     if let Ok(app) = &result {
         let (give_back, left) = app.console().quit_plan();
         for repl in &give_back {
@@ -123,9 +141,9 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         }
         for repl in &left {
             // Giving it back would stop the statement: let it finish instead.
+            let (_, fate) = left_alone(repl);
             eprintln!(
-                "sparkdeck: a statement was still running in {} ({}); it was left to finish. \
-                 Fabric ends an idle session after 20 minutes; a Databricks context ends with its cluster.",
+                "sparkdeck: a statement was still running in {} ({}); it was left to finish: {fate}.",
                 repl.describe(),
                 repl.workspace()
             );

@@ -98,7 +98,7 @@ fn columns(kind: Kind) -> Vec<Column> {
         Column { header: "WORKSPACE", priority: 1, cell: |r, _| r.workspace.clone() },
         Column { header: "NAME", priority: 1, cell: |r, _| r.name.clone() },
         Column { header: "ID", priority: 0, cell: |r, _| r.id.clone() },
-        Column { header: "STATE", priority: 0, cell: |r, _| r.raw_state.clone() },
+        Column { header: "STATE", priority: 0, cell: |r, _| r.state_label().into_owned() },
     ];
     match kind {
         Kind::Session => {
@@ -147,17 +147,12 @@ fn columns(kind: Kind) -> Vec<Column> {
                 },
             });
             cols.push(Column { header: "OWNER", priority: 4, cell: owner });
+            cols.push(Column { header: "STARTED", priority: 3, cell: started });
         }
         Kind::Run => {
+            // STATE carries the result (`TERMINATED/FAILED`), as `get` says it.
             cols[1].header = "JOB / RUN";
-            cols.push(Column {
-                header: "RESULT",
-                priority: 1,
-                cell: |r, _| match &r.detail {
-                    Detail::Run { result: Some(res), .. } => res.clone(),
-                    _ => String::new(),
-                },
-            });
+            cols.push(Column { header: "OWNER", priority: 4, cell: owner });
             cols.push(Column {
                 header: "TRIGGER",
                 priority: 4,
@@ -194,7 +189,7 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
     let cols = columns(kind);
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| cols.iter().map(|c| safe_cell(&(c.cell)(r, now)).into_owned()).collect())
+        .map(|r| cols.iter().map(|c| capped(safe_cell(&(c.cell)(r, now)).into_owned())).collect())
         .collect();
     let mut keep: Vec<bool> = vec![true; cols.len()];
     // Natural width of each column (header or widest cell) plus two spaces of padding.
@@ -247,13 +242,25 @@ pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> Strin
     out
 }
 
+/// The widest cell a table prints: no id, name or state is longer, and capping first keeps the
+/// layout linear (a 10 MB id from a broken service took minutes to lay out).
+const MAX_CELL: usize = 256;
+
+/// `cell` cut to `MAX_CELL` characters, ending in "…" when cut.
+fn capped(cell: String) -> String {
+    match cell.char_indices().nth(MAX_CELL) {
+        Some((end, _)) => format!("{}…", &cell[..end]),
+        None => cell,
+    }
+}
+
 /// One item laid out for reading: the key fields, one per line.
 pub fn detail(r: &Resource, now: Timestamp) -> String {
     let mut fields: Vec<(&str, String)> = vec![
         ("Workspace", r.workspace.clone()),
         ("Name", r.name.clone()),
         ("Id", r.id.clone()),
-        ("State", format!("{} ({})", r.raw_state, r.status)),
+        ("State", format!("{} ({})", r.state_label(), r.status)),
         ("Owner", owner(r, now)),
         ("Started", started(r, now)),
         ("Duration", duration(r, now)),
@@ -290,18 +297,76 @@ pub fn detail(r: &Resource, now: Timestamp) -> String {
         .collect()
 }
 
-/// A simple aligned table of text cells (tokens, secrets), or `empty` when there are no rows.
+/// A simple aligned table of text cells (tokens, secrets, node types, a statement's table)
+/// fitted to the terminal's width (`COLUMNS`), or `empty` when there are no rows. Too wide, the
+/// widest columns are cut with "…" (never below 8 characters); id columns are never cut, they
+/// are what the user copies.
 pub fn plain(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
+    plain_fitted(headers, rows, empty, usize::from(width()))
+}
+
+fn plain_fitted(headers: &[&str], rows: Vec<Vec<String>>, empty: &str, width: usize) -> String {
+    use unicode_truncate::UnicodeTruncateStr;
+    use unicode_width::UnicodeWidthStr;
     if rows.is_empty() {
         return format!("{empty}\n");
     }
+    let rows: Vec<Vec<String>> =
+        rows.into_iter().map(|r| r.iter().map(|c| capped(safe_cell(c).into_owned())).collect()).collect();
+    let natural: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            rows.iter().filter_map(|r| r.get(i)).map(|c| c.width()).max().unwrap_or(0).max(headers[i].width())
+        })
+        .collect();
+    let mut widths = natural.clone();
+    // Each cell is padded one space either side; a dropped column takes no room.
+    let total = |w: &[Option<usize>]| w.iter().flatten().map(|n| n + 2).sum::<usize>();
+    let mut widths: Vec<Option<usize>> = widths.drain(..).map(Some).collect();
+    let is_id = |i: usize| headers[i].contains("ID");
+    while total(&widths) > width {
+        let widest = (0..widths.len())
+            .filter(|&i| !is_id(i) && widths[i].is_some_and(|w| w > 8))
+            .max_by_key(|&i| widths[i]);
+        match widest {
+            Some(i) => widths[i] = widths[i].map(|w| w - 1),
+            None => break,
+        }
+    }
+    // Still too wide (a 64-character token id on 80 columns): the rightmost columns go, never
+    // an id (what the user copies) and never the first.
+    while total(&widths) > width {
+        match (1..widths.len()).rev().find(|&i| !is_id(i) && widths[i].is_some()) {
+            Some(i) => widths[i] = None,
+            None => break,
+        }
+    }
+    let keep: Vec<usize> = (0..headers.len()).filter(|&i| widths[i].is_some()).collect();
+    let cut = |cell: &str, w: usize| -> String {
+        if cell.width() <= w {
+            return cell.to_string();
+        }
+        format!("{}…", cell.unicode_truncate(w.saturating_sub(1)).0)
+    };
     let mut table = Table::new();
     table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
-    table.set_header(headers.iter().map(|h| safe_cell(h)));
+    let width_of = |i: usize| widths.get(i).copied().flatten().unwrap_or(usize::MAX);
+    table.set_header(keep.iter().map(|&i| cut(&safe_cell(headers[i]), width_of(i))));
     for row in rows {
-        table.add_row(row.iter().map(|cell| safe_cell(cell)));
+        table.add_row(keep.iter().filter_map(|&i| row.get(i).map(|c| cut(c, width_of(i)))));
     }
     table.to_string().lines().map(|l| l.trim_end().to_string() + "\n").collect()
+}
+
+/// The terminal's width; `COLUMNS` when set; otherwise (piped) no limit.
+pub fn width() -> u16 {
+    use std::io::IsTerminal;
+    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return cols;
+    }
+    if std::io::stdout().is_terminal() {
+        return crossterm::terminal::size().map(|(w, _)| w).unwrap_or(80);
+    }
+    u16::MAX
 }
 
 /// The JSON shape of one row: the API object with `workspace`, `id`, `name` and `state` added
@@ -535,6 +600,33 @@ mod tests {
         assert!(out.contains("idle"), "{out}");
         let wide = table(Kind::Session, &rows, 200, ts("2026-11-22T10:05:00Z"));
         assert!(wide.contains("ada@contoso.com") && wide.contains("15m 00s"), "{wide}");
+    }
+
+    #[test]
+    fn huge_cells_are_capped_before_the_layout() {
+        let mut row = session("adhoc", "abc");
+        row.id = "7".repeat(10_000_000);
+        let out = table(Kind::Session, &[row], 80, ts("2026-11-22T10:05:00Z"));
+        assert!(out.lines().all(|l| l.chars().count() < 400), "{}", out.len());
+        assert!(out.contains(&format!("{}…", "7".repeat(MAX_CELL))));
+    }
+
+    #[test]
+    fn plain_tables_fit_the_width_and_keep_ids_whole() {
+        let id = "a".repeat(64);
+        let rows = vec![vec![
+            id.clone(),
+            "a very long comment about what this token is for".into(),
+            "2026-11-22".into(),
+        ]];
+        let out = plain_fitted(&["TOKEN ID", "COMMENT", "CREATED"], rows, "none", 100);
+        assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+        assert!(out.contains(&id) && out.contains("a very long comment…"), "{out}");
+        // On 80 columns the id stays whole and the rightmost columns give way.
+        let rows = vec![vec![id.clone(), "ci token".into(), "2026-11-22".into(), "never".into()]];
+        let out = plain_fitted(&["TOKEN ID", "COMMENT", "CREATED", "EXPIRES"], rows, "none", 80);
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+        assert!(out.contains(&id) && out.contains("COMMENT") && !out.contains("EXPIRES"), "{out}");
     }
 
     #[test]

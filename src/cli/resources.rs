@@ -134,7 +134,17 @@ async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, change: Change) -> Cm
         Change::KeepAlive => actions::keep_alive(ws, &Target::of(&row)).await,
         Change::Pin(pinned) => actions::pin(ws, &t.id, pinned).await,
     };
-    let note = note.map_err(|e| api_failure(ws, &e))?;
+    let mut note = note.map_err(|e| api_failure(ws, &e))?;
+    if let Change::KeepAlive = change {
+        // The countdown restarts from the full timeout now (the service says no new time).
+        let now = ctx.clock.now();
+        let ends = now.checked_add(crate::domain::IDLE_TIMEOUT).unwrap_or(now);
+        let local = ends.to_zoned(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d %H:%M:%S %Z");
+        note += &format!(
+            "; if it stays idle it ends at {local} ({} from now)",
+            crate::domain::format_duration(crate::domain::IDLE_TIMEOUT)
+        );
+    }
     report(ws, kind, &t.id, &note, t.output);
     Ok(())
 }

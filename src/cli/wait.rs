@@ -1,13 +1,12 @@
 //! `--wait`: poll one item until an action has taken effect, showing its state on a terminal
 //! (one rewritten line) or a line per state change when piped.
 
-use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use super::WaitArgs;
 use super::context::{CmdResult, fail};
 use crate::api::ErrorKind;
-use crate::domain::{Kind, Resource, format_duration};
+use crate::domain::{Kind, Resource};
 use crate::workspace::rows;
 use crate::workspace::{Error, Workspace};
 
@@ -72,24 +71,13 @@ pub async fn wait(
     interval: Duration,
 ) -> CmdResult {
     let started = Instant::now();
-    let tty = std::io::stderr().is_terminal();
+    let line = super::wait_line::WaitLine::new(format!("{} {id}", kind.singular()));
     let mut last_state = String::new();
     let progress = |state: &str, last: &mut String| {
-        let state = &*super::output::safe(state);
-        let elapsed = format_duration(jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default());
-        if tty {
-            eprint!("\r\x1b[2K{} {id}: {state} ({elapsed})", kind.singular());
-            let _ = std::io::stderr().flush();
-        } else if state != last {
-            eprintln!("{} {id}: {state} ({elapsed})", kind.singular());
-        }
+        line.report(state);
         *last = state.to_string();
     };
-    let end_line = || {
-        if tty {
-            eprintln!();
-        }
-    };
+    let end_line = || line.finish();
     loop {
         match rows::get(ws, kind, id).await {
             Ok(Some(row)) => {

@@ -161,8 +161,13 @@ impl<'a> Resolver<'a> {
             ),
         };
         let label = format!("fabric `{name}`");
-        let (credential, endpoints) =
-            self.entra(auth_entry, &auth_span, "fabric.auth", &label, &mut env_vars)?;
+        let auth = match self.entra(auth_entry, &auth_span, "fabric.auth", &label, &mut env_vars) {
+            Ok((credential, endpoints)) => FabricAuth::Entra { credential, endpoints },
+            Err(e) => {
+                let (message, fix) = sign_in_problem(e);
+                FabricAuth::NotConfigured { message, fix }
+            }
+        };
         let repl = entry.repl;
         if let Some(env) = &repl.environment
             && let Err(e) = super::model::Guid::parse(env)
@@ -180,7 +185,7 @@ impl<'a> Resolver<'a> {
             lakehouses,
             endpoint,
             onelake_endpoint,
-            auth: FabricAuth::Entra { credential, endpoints },
+            auth,
             origin: Origin { config_file: Some(self.location(span)), databrickscfg: None, env_vars },
             repl,
         })
@@ -226,10 +231,23 @@ impl<'a> Resolver<'a> {
                         "put `azure_workspace_resource_id = …` in the profile instead",
                     ));
                 }
-                let r = databrickscfg::from_profile(self.env, profile.get_ref())
-                    .map_err(|e| self.nested(&profile.span(), "databricks.profile", e))?;
-                let secret_file = r.profile.as_ref().filter(|_| r.file_has_secret).map(|(p, _)| p.clone());
-                (r.host, r.auth, r.profile, r.env_vars, secret_file)
+                match databrickscfg::from_profile(self.env, profile.get_ref()) {
+                    Ok(r) => {
+                        let secret_file =
+                            r.profile.as_ref().filter(|_| r.file_has_secret).map(|(p, _)| p.clone());
+                        (r.host, r.auth, r.profile, r.env_vars, secret_file)
+                    }
+                    // The workspace stays, named after its profile, with the reason as its error.
+                    Err(e) => {
+                        let (message, fix) =
+                            sign_in_problem(self.nested(&profile.span(), "databricks.profile", e));
+                        let name =
+                            entry.name.clone().map_or_else(|| profile.get_ref().clone(), Spanned::into_inner);
+                        let origin = Origin { config_file: Some(self.location(span)), ..Origin::default() };
+                        let auth = DatabricksAuth::NotConfigured { message, fix };
+                        return Ok((DatabricksWorkspace { name, host: String::new(), auth, origin }, None));
+                    }
+                }
             }
             (Some(host), None) => {
                 let base = base_url(host.get_ref(), false)
@@ -239,7 +257,9 @@ impl<'a> Resolver<'a> {
                         let mut env_vars = Vec::new();
                         let label = format!("databricks `{}`", host_name(&base));
                         let resource_id = self.resource_id(&entry)?;
-                        let spec = self.databricks_auth(auth, resource_id, &label, &mut env_vars)?;
+                        let spec = self
+                            .databricks_auth(auth, resource_id, &label, &mut env_vars)
+                            .unwrap_or_else(not_configured);
                         (base, spec, None, env_vars, None)
                     }
                     None => {
@@ -251,9 +271,13 @@ impl<'a> Resolver<'a> {
                                 "add e.g. `auth = { method = \"service-principal-secret\", … }`",
                             ));
                         }
-                        let r = databrickscfg::from_host(self.env, &base)
-                            .map_err(|e| self.nested(&at(&entry.host), "databricks.host", e))?;
-                        (r.host, r.auth, None, r.env_vars, None)
+                        match databrickscfg::from_host(self.env, &base) {
+                            Ok(r) => (r.host, r.auth, None, r.env_vars, None),
+                            Err(e) => {
+                                let e = self.nested(&at(&entry.host), "databricks.host", e);
+                                (base, not_configured(e), None, Vec::new(), None)
+                            }
+                        }
                     }
                 }
             }
@@ -569,4 +593,24 @@ impl<'a> Resolver<'a> {
         };
         Ok((credential, EntraEndpoints { authority_host, imds_endpoint: imds }))
     }
+}
+
+/// A sign-in problem of one workspace (an unset `*_env` variable, a missing client id, a
+/// profile that is not there): the message, at its place in the file, and the fix. The
+/// workspace keeps it as its error — shown in place, by `doctor`, by commands that use it —
+/// and the other workspaces work.
+fn sign_in_problem(e: ConfigError) -> (String, String) {
+    match e {
+        ConfigError::Invalid { location, key, message, fix } => {
+            let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
+            (format!("{location}: {message}{key}"), fix)
+        }
+        ConfigError::Databricks { source_name, message, fix } => (format!("{source_name}: {message}"), fix),
+        ConfigError::Read { path, source, fix } => (format!("cannot read {}: {source}", path.display()), fix),
+    }
+}
+
+fn not_configured(e: ConfigError) -> DatabricksAuth {
+    let (message, fix) = sign_in_problem(e);
+    DatabricksAuth::NotConfigured { message, fix }
 }

@@ -39,6 +39,32 @@ impl Action {
         }
     }
 
+    /// What the action is while it goes on: "cancelling".
+    pub fn ongoing(self) -> &'static str {
+        match self {
+            Action::KillSession => "killing",
+            Action::KeepAlive => "keeping alive",
+            Action::CancelBatch | Action::CancelRun => "cancelling",
+            Action::StartCluster => "starting",
+            Action::RestartCluster => "restarting",
+            Action::TerminateCluster => "terminating",
+            Action::ResizeCluster { .. } => "resizing",
+        }
+    }
+
+    /// What the action did, once the service took it: "cancelled".
+    pub fn done(self) -> &'static str {
+        match self {
+            Action::KillSession => "killed",
+            Action::KeepAlive => "kept alive",
+            Action::CancelBatch | Action::CancelRun => "cancelled",
+            Action::StartCluster => "started",
+            Action::RestartCluster => "restarted",
+            Action::TerminateCluster => "terminated",
+            Action::ResizeCluster { .. } => "resized",
+        }
+    }
+
     /// The verb with its object: "kill it", "keep it alive".
     pub fn done_to(self, object: &str) -> String {
         match self {
@@ -98,6 +124,14 @@ impl Target {
             name: r.name.clone(),
             lakehouse,
         }
+    }
+}
+
+impl Target {
+    /// For one line: `run "nightly-etl" (884190) in adb-prod`, the id short.
+    pub fn short(&self) -> String {
+        let name = if self.name.is_empty() { "(unnamed)" } else { &self.name };
+        format!("{} \"{}\" ({}) in {}", self.kind.singular(), name, super::short_id(&self.id), self.workspace)
     }
 }
 

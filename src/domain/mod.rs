@@ -2,7 +2,10 @@
 //! over every service's own states (the raw word is always kept next to it) and one row type.
 
 pub mod action;
+pub mod clock;
 pub mod create;
+pub mod logs;
+pub mod problem;
 pub mod request;
 pub mod resource;
 pub mod service;
@@ -10,6 +13,8 @@ pub mod statement;
 pub mod status;
 
 pub use action::{Action, Target};
-pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration};
+pub use clock::Clock;
+pub use problem::Problem;
+pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration, short_id};
 pub use service::Service;
 pub use status::Status;

@@ -123,6 +123,17 @@ impl Resource {
         self.ended_at.or(self.started_at)
     }
 
+    /// The state as every front end words it: the service's own word, with a run's result
+    /// after its life-cycle state (`TERMINATED/FAILED`), so the outcome reads without colour.
+    pub fn state_label(&self) -> std::borrow::Cow<'_, str> {
+        match &self.detail {
+            Detail::Run { result: Some(r), .. } if *r != self.raw_state => {
+                std::borrow::Cow::Owned(format!("{}/{r}", self.raw_state))
+            }
+            _ => std::borrow::Cow::Borrowed(&self.raw_state),
+        }
+    }
+
     /// A key unique across workspaces and kinds.
     pub fn key(&self) -> (Kind, &str, &str) {
         (self.kind, &self.workspace, &self.id)
@@ -132,6 +143,26 @@ impl Resource {
     pub fn raw_pretty(&self) -> String {
         serde_json::to_string_pretty(&*self.raw).unwrap_or_else(|e| format!("(cannot show: {e})"))
     }
+}
+
+/// An id as the monitor's tables show it: a GUID by its first 8 characters (as git shows
+/// commits), a Databricks cluster id (`1122-103040-a1b2c3d4`) by its random last part; other
+/// ids (run numbers) whole. Details and headless output always show the whole id.
+pub fn short_id(id: &str) -> &str {
+    let b = id.as_bytes();
+    let guid = b.len() == 36
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
+    if guid {
+        return &id[..8];
+    }
+    let cluster = b.len() == 20
+        && b[4] == b'-'
+        && b[11] == b'-'
+        && b[..4].iter().chain(&b[5..11]).all(u8::is_ascii_digit)
+        && b[12..].iter().all(u8::is_ascii_alphanumeric);
+    if cluster { &id[12..] } else { id }
 }
 
 /// "1h 02m", "3m 04s", "12s": compact, fixed-ish width for table cells.
@@ -160,6 +191,14 @@ mod tests {
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(3720)), "1h 02m");
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(90_000)), "1d 01h");
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(-5)), "0s");
+    }
+
+    #[test]
+    fn ids_are_shown_short_where_a_part_is_unique() {
+        assert_eq!(short_id("87269ce1-4a9a-4529-b9db-20251eafbd65"), "87269ce1");
+        assert_eq!(short_id("0427-062813-aifbfjgf"), "aifbfjgf");
+        assert_eq!(short_id("884222"), "884222");
+        assert_eq!(short_id("not-a-guid-but-36-characters-long-xx"), "not-a-guid-but-36-characters-long-xx");
     }
 
     #[test]

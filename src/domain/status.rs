@@ -194,6 +194,55 @@ impl Status {
     }
 }
 
+/// The services' own state words per kind, as the mappings above know them: what `--state`
+/// accepts besides the unified names (and `active`).
+pub fn known_words(kind: super::Kind) -> &'static [&'static str] {
+    use super::Kind;
+    match kind {
+        Kind::Session | Kind::Batch => &[
+            "not_started",
+            "starting",
+            "submitting",
+            "recovering",
+            "idle",
+            "busy",
+            "running",
+            "shutting_down",
+            "success",
+            "dead",
+            "error",
+            "killed",
+            "queued",
+            "NotStarted",
+            "InProgress",
+            "Succeeded",
+            "Failed",
+            "Cancelled",
+            "Stopped",
+        ],
+        Kind::Cluster => {
+            &["PENDING", "RUNNING", "RESTARTING", "RESIZING", "TERMINATING", "TERMINATED", "ERROR"]
+        }
+        Kind::Run => &[
+            "QUEUED",
+            "PENDING",
+            "BLOCKED",
+            "WAITING_FOR_RETRY",
+            "RUNNING",
+            "TERMINATING",
+            "TERMINATED",
+            "SKIPPED",
+            "INTERNAL_ERROR",
+            "SUCCESS",
+            "FAILED",
+            "TIMEDOUT",
+            "CANCELED",
+            "UPSTREAM_FAILED",
+            "UPSTREAM_CANCELED",
+        ],
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::app::Msg;
-use crate::domain::{Action, Target};
+use crate::domain::{Action, Problem, Target};
 use crate::poll::Poller;
 use crate::poll::supervise::spawn_reporting;
-use crate::workspace::{Workspace, actions, related};
+use crate::workspace::{Workspace, actions, problem, related};
 
 /// Perform `action` on `target`, then poll its pane at once so the effect shows.
 pub(super) fn run(
@@ -23,17 +23,17 @@ pub(super) fn run(
     let (failed_tx, failed_target) = (tx.clone(), target.clone());
     let work = async move {
         let outcome = match ws {
-            Some(ws) => actions::perform(&ws, action, &target).await.map_err(|e| e.to_string()),
-            None => Err(format!("no workspace named {:?}", target.workspace)),
+            Some(ws) => actions::perform(&ws, action, &target).await.map_err(|e| problem::of(ws.service, &e)),
+            None => Err(Problem::text(format!("no workspace named {:?}", target.workspace))),
         };
         poller.refresh(&target.workspace, target.kind);
         let _ = tx.send(Msg::ActionFinished { action, target, outcome }).await;
     };
     spawn_reporting(work, move |why| async move {
-        let outcome = Err(format!(
+        let outcome = Err(Problem::text(format!(
             "{} failed inside sparkdeck ({why}); check its state before trying again",
             action.verb()
-        ));
+        )));
         let _ = failed_tx.send(Msg::ActionFinished { action, target: failed_target, outcome }).await;
     });
 }
@@ -47,12 +47,12 @@ pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc
         let related = match related::fetch(&ws, &target).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => return,
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(problem::of(ws.service, &e)),
         };
         let _ = tx.send(Msg::Related { target, related }).await;
     };
     spawn_reporting(work, move |why| async move {
-        let related = Err(format!("reading this failed inside sparkdeck ({why})"));
+        let related = Err(Problem::text(format!("reading this failed inside sparkdeck ({why})")));
         let _ = failed_tx.send(Msg::Related { target: failed_target, related }).await;
     });
 }

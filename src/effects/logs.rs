@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 use crate::app::Msg;
 use crate::domain::Target;
 use crate::poll::supervise::spawn_reporting;
-use crate::workspace::{Workspace, logs};
+use crate::workspace::{Workspace, logs, problem};
 
 /// The task following the open logs view, if any.
 pub(super) struct LogFollower {
@@ -18,26 +18,43 @@ pub(super) struct LogFollower {
     every: Duration,
     tx: mpsc::Sender<Msg>,
     task: Option<JoinHandle<()>>,
+    /// What is followed, and how far back it reads.
+    current: Option<(Target, usize)>,
 }
 
 impl LogFollower {
     pub(super) fn new(every: Duration, tx: mpsc::Sender<Msg>) -> LogFollower {
-        LogFollower { every, tx, task: None }
+        LogFollower { every, tx, task: None, current: None }
     }
 
     /// Follow `target` instead of whatever was followed before.
     pub(super) fn follow(&mut self, ws: Option<Arc<Workspace>>, target: Target) {
+        self.follow_from(ws, target, logs::EVENTS);
+    }
+
+    /// Follow `target` again reading twice as far back (`g` at the top of its logs).
+    pub(super) fn earlier(&mut self, ws: Option<Arc<Workspace>>, target: Target) {
+        let window = match &self.current {
+            Some((t, w)) if *t == target => w.saturating_mul(2),
+            _ => logs::EVENTS * 2,
+        };
+        self.follow_from(ws, target, window);
+    }
+
+    fn follow_from(&mut self, ws: Option<Arc<Workspace>>, target: Target, window: usize) {
         self.stop();
+        self.current = Some((target.clone(), window));
         let (tx, every) = (self.tx.clone(), self.every);
         let (failed, failed_target) = (tx.clone(), target.clone());
         let work = async move {
             let Some(ws) = ws else { return };
-            follow_logs(ws, target, tx, every).await;
+            follow_logs(ws, target, window, tx, every).await;
         };
         self.task = Some(spawn_reporting(work, move |why| async move {
-            let error =
-                format!("following the logs failed inside sparkdeck ({why}); reopen the view to retry");
-            let _ = failed.send(Msg::LogsFailed { target: failed_target, error }).await;
+            let problem = crate::domain::Problem::text(format!(
+                "following the logs failed inside sparkdeck ({why}); reopen the view to retry"
+            ));
+            let _ = failed.send(Msg::LogsFailed { target: failed_target, problem }).await;
         }));
     }
 
@@ -56,9 +73,15 @@ impl Drop for LogFollower {
 
 /// Read the item's logs until it has ended (then once more is not needed) or the view closes
 /// (the task is aborted). A failed read is shown and retried at the same pace.
-async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, every: Duration) {
+async fn follow_logs(
+    ws: Arc<Workspace>,
+    target: Target,
+    window: usize,
+    tx: mpsc::Sender<Msg>,
+    every: Duration,
+) {
     loop {
-        let msg = match logs::fetch(&ws, &target).await {
+        let msg = match logs::fetch_window(&ws, &target, window).await {
             Ok(chunk) => {
                 let finished = chunk.finished;
                 let msg = Msg::Logs {
@@ -67,13 +90,14 @@ async fn follow_logs(ws: Arc<Workspace>, target: Target, tx: mpsc::Sender<Msg>, 
                     whole: chunk.whole,
                     finished,
                     error_at: chunk.error_at,
+                    earlier: chunk.earlier,
                 };
                 if tx.send(msg).await.is_err() || finished {
                     return;
                 }
                 None
             }
-            Err(e) => Some(Msg::LogsFailed { target: target.clone(), error: e.to_string() }),
+            Err(e) => Some(Msg::LogsFailed { target: target.clone(), problem: problem::of(ws.service, &e) }),
         };
         if let Some(msg) = msg
             && tx.send(msg).await.is_err()

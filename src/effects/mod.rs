@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use crate::app::form::CreateEffect;
 use crate::app::{Effect, Msg};
 use crate::config::PollSettings;
+use crate::domain::Clock;
 use crate::drafts::Drafts;
 use crate::poll::Poller;
 use crate::workspace::Workspace;
@@ -34,17 +35,19 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Start polling every workspace (all hidden until the app says what is on screen).
+    /// Start polling every workspace (all hidden until the app says what is on screen); the
+    /// time the rows were read comes from `clock`.
     pub fn start(
         workspaces: Vec<Workspace>,
         settings: PollSettings,
         drafts: Drafts,
+        clock: Clock,
         tx: mpsc::Sender<Msg>,
     ) -> Runner {
         let workspaces: Vec<Arc<Workspace>> = workspaces.into_iter().map(Arc::new).collect();
         // An open logs view re-reads a live item at the active pace.
         let logs = LogFollower::new(settings.active(), tx.clone());
-        let poller = Arc::new(Poller::start(&workspaces, settings, tx.clone()));
+        let poller = Arc::new(Poller::start(&workspaces, settings, clock, tx.clone()));
         let drafts = DraftSaver::new(drafts, tx.clone());
         let create = create::Creator::new(tx.clone());
         Runner { workspaces, poller, tx, logs, drafts, create }
@@ -77,6 +80,7 @@ impl Runner {
                 actions::load_related(self.workspace(&target.workspace), target, tx)
             }
             Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
+            Effect::EarlierLogs { target } => self.logs.earlier(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
             Effect::LoadLakehouseNames { workspace } => {
                 statements::lakehouse_names(self.workspace(&workspace), workspace, tx)

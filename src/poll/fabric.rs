@@ -23,7 +23,7 @@ use super::{FRESH, pace};
 use crate::api::livy::models::LivySession;
 use crate::api::{ApiError, Fetched};
 use crate::config::PollSettings;
-use crate::domain::{Detail, Kind, Resource, Status};
+use crate::domain::{Clock, Detail, Kind, Resource, Status};
 use crate::workspace::{Error, FabricClients, rows};
 
 /// Idle-deadline reads per pass at most (each is one request).
@@ -121,16 +121,19 @@ pub struct FabricPoll {
     /// Idle deadlines read from the sessions themselves, by session id (`None`: the session
     /// did not say), with when they were read.
     deadlines: HashMap<String, (Option<Timestamp>, Timestamp)>,
+    /// What time it is for those deadlines (the simulator's in `--demo`).
+    clock: Clock,
 }
 
 impl FabricPoll {
-    pub fn new(kind: Kind, limit: usize) -> FabricPoll {
+    pub fn new(kind: Kind, limit: usize, clock: Clock) -> FabricPoll {
         FabricPoll {
             kind,
             limit,
             lakehouses: Vec::new(),
             extras: Source::default(),
             deadlines: HashMap::new(),
+            clock,
         }
     }
 
@@ -209,7 +212,7 @@ impl FabricPoll {
     /// Give idle sessions the deadline read earlier, read the ones not known yet, and forget
     /// sessions that are no longer idle (after activity the deadline moves).
     async fn apply_deadlines(&mut self, f: &FabricClients) {
-        let now = Timestamp::now();
+        let now = self.clock.now();
         // (id, lakehouse, whether its row still lacks the deadline) of our idle sessions.
         let idle: Vec<(String, Option<String>, bool)> = self
             .lakehouse_rows()

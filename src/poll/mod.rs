@@ -18,15 +18,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use jiff::Timestamp;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::app::Msg;
 use crate::config::PollSettings;
-use crate::domain::{Kind, Resource, Status};
+use crate::domain::{Clock, Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
-use crate::workspace::{Clients, Error, Workspace, hints};
+use crate::workspace::{Clients, Error, Workspace, problem};
 
 mod fabric;
 
@@ -62,7 +61,12 @@ pub struct Poller {
 
 impl Poller {
     /// A task for every kind every workspace serves; all hidden until `set_visible`.
-    pub fn start(workspaces: &[Arc<Workspace>], settings: PollSettings, tx: mpsc::Sender<Msg>) -> Poller {
+    pub fn start(
+        workspaces: &[Arc<Workspace>],
+        settings: PollSettings,
+        clock: Clock,
+        tx: mpsc::Sender<Msg>,
+    ) -> Poller {
         let mut tasks = HashMap::new();
         for ws in workspaces {
             let monitoring = Arc::new(SharedMonitoring::default());
@@ -73,6 +77,7 @@ impl Poller {
                     ws: ws.clone(),
                     kind,
                     settings: settings.clone(),
+                    clock: clock.clone(),
                     tx: tx.clone(),
                     monitoring: monitoring.clone(),
                 };
@@ -113,6 +118,8 @@ struct Job {
     ws: Arc<Workspace>,
     kind: Kind,
     settings: PollSettings,
+    /// The time rows are read at (the simulator's in `--demo`).
+    clock: Clock,
     tx: mpsc::Sender<Msg>,
     /// The workspace's monitoring list, read once for its Sessions and Batches pollers.
     monitoring: Arc<SharedMonitoring>,
@@ -160,14 +167,16 @@ impl Job {
         supervise::restarting(
             || job.clone().run(visible.clone(), wake.clone()),
             |why, panics| {
+                let problem = crate::domain::Problem::text(format!(
+                    "the {} poller stopped unexpectedly ({why}); it is started again (restart {panics})",
+                    self.kind.plural()
+                ))
+                .with_fix(Some("this is a bug in sparkdeck: please report it with the log file".into()));
                 let msg = Msg::PollFailed {
                     workspace: self.ws.name.clone(),
                     kind: self.kind,
-                    error: format!(
-                        "the {} poller stopped unexpectedly ({why}); it is started again (restart {panics})",
-                        self.kind.plural()
-                    ),
-                    hint: Some("this is a bug in sparkdeck: please report it with the log file".into()),
+                    problem,
+                    at: self.clock.now(),
                 };
                 let tx = tx.clone();
                 async move { tx.send(msg).await.is_ok() }
@@ -181,7 +190,7 @@ impl Job {
         let mut failures = 0u32;
         let mut last_full: Option<tokio::time::Instant> = None;
         let mut throttled = false;
-        let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT);
+        let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT, self.clock.clone());
         let mut trigger = Trigger::Shown;
         let mut last_poll: Option<tokio::time::Instant> = None;
         let fabric_clients = matches!(self.ws.clients, Ok(Clients::Fabric(_)));
@@ -202,24 +211,41 @@ impl Job {
             }
             last_poll = Some(tokio::time::Instant::now());
             throttled = self.report_throttle(throttled).await;
-            let outcome = match self.ws.clients.as_ref() {
-                Ok(Clients::Fabric(f)) => {
-                    let (name, settings) = (&self.ws.name, &self.settings);
-                    fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger).await.map(
-                        |(r, wait)| {
-                            rows = r;
-                            wait
-                        },
-                    )
+            // A poll with no answer after one poll interval is reported at once (its rows go
+            // stale), and then waited for: retries and timeouts can take minutes.
+            let patience = if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() };
+            let poll = async {
+                match self.ws.clients.as_ref() {
+                    Ok(Clients::Fabric(f)) => {
+                        let (name, settings) = (&self.ws.name, &self.settings);
+                        fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger).await.map(
+                            |(r, wait)| {
+                                rows = r;
+                                wait
+                            },
+                        )
+                    }
+                    _ => {
+                        let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
+                        self.poll(&mut rows, on_screen && !full_due).await.map(|full| {
+                            if full {
+                                last_full = Some(tokio::time::Instant::now());
+                            }
+                            if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
+                        })
+                    }
                 }
-                _ => {
-                    let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
-                    self.poll(&mut rows, on_screen && !full_due).await.map(|full| {
-                        if full {
-                            last_full = Some(tokio::time::Instant::now());
+            };
+            let outcome = {
+                tokio::pin!(poll);
+                tokio::select! {
+                    outcome = &mut poll => outcome,
+                    () = tokio::time::sleep(patience) => {
+                        if self.report_no_answer(patience).await.is_err() {
+                            return;
                         }
-                        if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
-                    })
+                        poll.await
+                    }
                 }
             };
             throttled = self.report_throttle(throttled).await;
@@ -230,7 +256,7 @@ impl Job {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
                         rows: rows.clone(),
-                        fetched_at: Timestamp::now(),
+                        fetched_at: self.clock.now(),
                     };
                     if self.tx.send(sent).await.is_err() {
                         return;
@@ -243,8 +269,8 @@ impl Job {
                     let msg = Msg::PollFailed {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
-                        error: e.to_string(),
-                        hint: hints::fix(self.ws.service, &e),
+                        problem: problem::of(self.ws.service, &e),
+                        at: self.clock.now(),
                     };
                     if self.tx.send(msg).await.is_err() {
                         return;
@@ -284,12 +310,37 @@ impl Job {
         Ok(true)
     }
 
-    /// Tell the app when the workspace's gate closes and opens; returns whether it is closed.
+    /// The poll has had no answer for `waited`: say so (unless the workspace's throttle gate
+    /// holds it, which the status line already shows).
+    async fn report_no_answer(&self, waited: Duration) -> Result<(), ()> {
+        if self.ws.endpoint().and_then(|ep| ep.gate().remaining()).is_some() {
+            return Ok(());
+        }
+        let host = self.ws.base_url.split("://").nth(1).unwrap_or(&self.ws.base_url).trim_end_matches('/');
+        let problem = crate::domain::Problem::text(format!(
+            "no answer from {host} after {} s (still trying)",
+            waited.as_secs()
+        ));
+        let msg = Msg::PollFailed {
+            workspace: self.ws.name.clone(),
+            kind: self.kind,
+            problem,
+            at: self.clock.now(),
+        };
+        self.tx.send(msg).await.map_err(drop)
+    }
+
+    /// Tell the app when the workspace's gate closes and opens, and what was retried (by this
+    /// poller or any other call to the workspace); returns whether the gate is closed.
     async fn report_throttle(&self, was: bool) -> bool {
+        let retries = self.ws.endpoint().map(|ep| ep.retries().take()).unwrap_or_default();
+        if !retries.is_empty() {
+            let _ = self.tx.send(Msg::Retried { workspace: self.ws.name.clone(), retries }).await;
+        }
         let remaining = self.ws.endpoint().and_then(|ep| ep.gate().remaining());
         let now = remaining.is_some();
         if now || was {
-            let until = remaining.and_then(|d| Timestamp::now().checked_add(d).ok());
+            let until = remaining.and_then(|d| self.clock.now().checked_add(d).ok());
             let _ = self.tx.send(Msg::Throttled { workspace: self.ws.name.clone(), until }).await;
         }
         now

@@ -17,6 +17,7 @@ pub mod fabric;
 pub mod faults;
 pub mod jwt;
 mod request;
+pub mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -47,11 +48,14 @@ pub struct SimOptions {
     /// When simulated time starts (epoch ms); `None` = now, so demo timestamps look current.
     /// Tests fix it so screens and outputs are the same on every run.
     pub start_ms: Option<i64>,
+    /// New sessions, batches, runs and cluster changes keep arriving (`world`): the demo and
+    /// `sparkdeck sim`. Off by default, so tests see only what they make.
+    pub live: bool,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
-        Self { seed: 42, speed: 1.0, scale: 0, faults: FaultSpec::default(), start_ms: None }
+        Self { seed: 42, speed: 1.0, scale: 0, faults: FaultSpec::default(), start_ms: None, live: false }
     }
 }
 
@@ -64,6 +68,8 @@ pub struct SimShared {
     pub fabric: Mutex<fabric::FabricState>,
     pub databricks: Mutex<databricks::DatabricksState>,
     pub faults: faults::FaultInjector,
+    /// What keeps arriving in a live demo (`None`: nothing does).
+    pub world: Option<Mutex<world::World>>,
 }
 
 impl SimShared {
@@ -99,6 +105,7 @@ impl Sim {
             fabric: Mutex::new(fabric::FabricState::seeded(opts.seed, opts.scale, now)),
             databricks: Mutex::new(databricks::DatabricksState::seeded(opts.seed, opts.scale, now)),
             faults: faults::FaultInjector::new(opts.faults, opts.seed),
+            world: opts.live.then(|| Mutex::new(world::World::new(opts.seed, now))),
             clock,
             base_url,
         });
@@ -173,7 +180,8 @@ pub fn router(shared: Arc<SimShared>) -> Router {
         .merge(fabric::router(shared.clone()))
         .merge(databricks::router(shared.clone()))
         .fallback(fallback)
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), faults::inject));
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), faults::inject))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), world::alive));
     let control = Router::new()
         .route("/__sim/clock/advance", post(advance_clock))
         .route("/__sim/faults", post(faults::set_faults).get(faults::get_faults))

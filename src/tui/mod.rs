@@ -20,6 +20,7 @@ pub use terminal::{install_panic_hook, restore_terminal};
 
 use crate::app::{App, Effect, Msg};
 use crate::config::NotificationSettings;
+use crate::domain::Clock;
 use crate::ui::Theme;
 
 /// Executes the app's effects (start pollers, call the APIs) and answers with `Msg`s through
@@ -47,13 +48,14 @@ pub enum TuiError {
 
 /// Run the app full-screen in this process's terminal until the user quits, `msgs` closes
 /// with the input, or SIGTERM/SIGHUP arrives; `notifications` says how a watched item's end is
-/// told. The terminal is restored on every exit path: normal return, error (the guard's drop)
+/// told, `clock` where the time comes from (the simulator's in `--demo`). The terminal is restored on every exit path: normal return, error (the guard's drop)
 /// and panic (the hook restores first, then chains to the previous hook). Returns the final
 /// app state.
 pub async fn run_in_terminal(
     app: App,
     theme: Theme,
     notifications: NotificationSettings,
+    clock: Clock,
     msgs: mpsc::Receiver<Msg>,
     runner: impl EffectRunner,
 ) -> Result<App, TuiError> {
@@ -65,6 +67,7 @@ pub async fn run_in_terminal(
     terminal::cancel_on_signals(shutdown.clone());
     let (input, pause) = external::Input::new();
     let result = EventLoop::new(terminal, theme)
+        .with_clock(move || clock.now())
         .with_escapes(Box::new(io::stdout()))
         .with_notifications(notifications)
         .with_suspend(Box::new(external::TerminalSuspend { input: pause }))

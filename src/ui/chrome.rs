@@ -11,12 +11,25 @@ use crate::app::keymap::Command;
 use crate::app::{App, Level, PromptMode, WorkspaceState};
 use crate::domain::{Status, format_duration};
 
+use super::text::fit_line;
 use super::theme::Theme;
 
-/// One line per workspace: name, service, counts by state, error, throttling.
+/// What a terminal too small to draw in shows.
+pub fn too_small(frame: &mut Frame, (w, h): (u16, u16), theme: &Theme, area: Rect) {
+    let text = format!("sparkdeck needs at least {w}×{h}; this terminal is {}×{}.", area.width, area.height);
+    let lines = vec![Line::styled(text, theme.warning), Line::styled("Enlarge it, or q quits.", theme.muted)];
+    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), area);
+}
+
+/// One line per workspace: name, service, counts by state, error, throttling; on a short
+/// terminal one line for all of them.
 pub fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let rows = usize::from(area.height);
     let all = app.workspaces();
+    if rows == 1 && all.len() > 1 {
+        return frame
+            .render_widget(Paragraph::new(compact_header(app, usize::from(area.width), theme)), area);
+    }
     let mut lines: Vec<Line> = Vec::new();
     if all.is_empty() {
         lines.push(Line::styled(" No workspaces configured: see config.example.toml", theme.warning));
@@ -30,12 +43,18 @@ pub fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ));
             break;
         }
-        lines.push(workspace_line(app, w, name_width, theme));
+        lines.push(workspace_line(app, w, name_width, usize::from(area.width), theme));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn workspace_line<'a>(app: &App, w: &'a WorkspaceState, name_width: usize, theme: &Theme) -> Line<'a> {
+fn workspace_line<'a>(
+    app: &App,
+    w: &'a WorkspaceState,
+    name_width: usize,
+    width: usize,
+    theme: &Theme,
+) -> Line<'a> {
     let focused = app.scope().is_some_and(|s| s.workspace.name == w.workspace.name);
     let name_style = if focused { theme.title } else { theme.text.bold() };
     let mut spans = vec![
@@ -57,14 +76,44 @@ fn workspace_line<'a>(app: &App, w: &'a WorkspaceState, name_width: usize, theme
         spans.push(Span::styled(if polled { "nothing running" } else { "polling…" }, theme.muted));
         spans.push(Span::raw("  "));
     }
-    if let Some((kind, e)) = w.errors(&kinds).next() {
-        spans.push(Span::styled(format!("✗ {}: {}", kind.plural(), e.error), theme.error));
-        spans.push(Span::raw("  "));
-    }
     if let Some(wait) = throttle_wait(w, app.now()) {
-        spans.push(Span::styled(format!("⏳ throttled {wait}"), theme.warning));
+        spans.push(Span::styled(format!("⏳ throttled {wait}  "), theme.warning));
     }
-    Line::from(spans)
+    if let Some((kind, e)) = w.errors(&kinds).next() {
+        let stale = stale_for(w, kind, app.now()).map(|s| format!(" ({s})")).unwrap_or_default();
+        spans.push(Span::styled(format!("✗ {}{stale}: {}", kind.plural(), e.problem.cause()), theme.error));
+    }
+    fit_line(spans, width)
+}
+
+/// "4 workspaces  3 pending  5 ready …  ✗ adb-dev": the counts of every workspace together,
+/// and the ones failing or throttled by name.
+fn compact_header<'a>(app: &App, width: usize, theme: &Theme) -> Line<'a> {
+    let all = app.workspaces();
+    let mut spans = vec![Span::styled(format!(" {} workspaces  ", all.len()), theme.text.bold())];
+    // What is wrong first: the counts can be cut, the trouble not.
+    let now = app.now();
+    for w in all {
+        if w.errors(&w.workspace.service.kinds()).next().is_some() {
+            spans.push(Span::styled(format!("✗ {}  ", w.workspace.name), theme.error));
+        } else if throttle_wait(w, now).is_some() {
+            spans.push(Span::styled(format!("⏳ {}  ", w.workspace.name), theme.warning));
+        }
+    }
+    for (i, status) in Status::ALL.iter().enumerate() {
+        let n: usize = all.iter().map(|w| w.counts[i]).sum();
+        if n > 0 {
+            spans.push(Span::styled(format!("{n} {status}  "), theme.status(*status)));
+        }
+    }
+    fit_line(spans, width)
+}
+
+/// "stale 45s": how old the rows of a failing workspace × kind are.
+fn stale_for(w: &WorkspaceState, kind: crate::domain::Kind, now: Timestamp) -> Option<String> {
+    let slot = w.slot(kind);
+    let at = slot.fetched_at.filter(|_| slot.is_stale())?;
+    Some(format!("stale {}", format_duration(now.duration_since(at))))
 }
 
 fn throttle_wait(w: &WorkspaceState, now: Timestamp) -> Option<String> {
@@ -107,24 +156,40 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
     }
     let arrow = if vs.reverse { "↑" } else { "↓" };
     title.push(Span::styled(format!("sort {} {arrow} ", vs.sort.label()), theme.muted));
-    frame.render_widget(
-        Block::default().borders(Borders::ALL).border_style(theme.border).title(Line::from(title)),
-        body,
-    );
+    let mut block =
+        Block::default().borders(Borders::ALL).border_style(theme.border).title(Line::from(title));
+    // Where the selection is, on the bottom edge.
+    if !vs.rows.is_empty() {
+        let position = format!(" {}/{} ", vs.selected + 1, vs.rows.len());
+        block = block.title_bottom(Line::styled(position, theme.muted).right_aligned());
+    }
+    frame.render_widget(block, body);
 
+    let now = app.now();
     let lines: Vec<Line> = app
         .pane_errors()
         .into_iter()
         .take(usize::from(errors.height))
         .map(|(w, kind, e)| {
+            let stale = stale_for(w, kind, now).map(|s| format!(" ({s})")).unwrap_or_default();
+            // The cause, the fix, then where (the whole error is behind `!`).
+            let p = &e.problem;
             let mut spans = vec![Span::styled(
-                format!(" ✗ {} {}: {}", w.workspace.name, kind.plural(), e.error),
+                format!(" ✗ {} {}{stale}: {}", w.workspace.name, kind.plural(), p.cause()),
                 theme.error,
             )];
-            if let Some(hint) = &e.hint {
-                spans.push(Span::styled(format!(" — fix: {hint}"), theme.warning));
+            if let Some(fix) = &p.fix {
+                spans.push(Span::styled(format!(" — fix: {fix}"), theme.warning));
             }
-            Line::from(spans)
+            let mut place =
+                p.request.as_deref().map(crate::domain::problem::shorten_path).unwrap_or_default();
+            if let Some(id) = &p.request_id {
+                place += &format!(" · request {}", crate::domain::short_id(id));
+            }
+            if !place.is_empty() {
+                spans.push(Span::styled(format!(" · {place}"), theme.muted));
+            }
+            fit_line(spans, usize::from(errors.width))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), errors);
@@ -134,8 +199,8 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
 /// On a narrow terminal the hints that do not fit are left out, but help and quit always show.
 pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let hints: Vec<(String, String, bool)> = app
-        .keymap()
-        .bindings(app.focus(), app.focused_kind())
+        .footer()
+        .into_iter()
         .filter_map(|b| {
             let essential = matches!(b.command, Command::Help | Command::Quit);
             Some((b.keys.first()?.label(), format!(" {}  ", b.footer?), essential))
@@ -161,9 +226,12 @@ pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 /// The prompt while typing, else the latest message, else when each workspace was refreshed.
 pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let width = usize::from(area.width);
     let line = if let Some(p) = app.prompt() {
         let sigil = match p.mode {
             PromptMode::Command => ":",
+            // The reason names the forms that work: room for it on 80 columns.
+            PromptMode::Resize if p.error.is_some() => "resize to: ",
             PromptMode::Resize => "resize to (workers N, or MIN-MAX to autoscale): ",
             PromptMode::Filter | PromptMode::Search => "/",
         };
@@ -174,17 +242,17 @@ pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         } else if !p.candidates.is_empty() {
             spans.push(Span::styled(format!("  {}", p.candidates.join("  ")), theme.muted));
         }
-        Line::from(spans)
+        fit_line(spans, width)
     } else if let Some(m) = app.message() {
         let style = if m.level == Level::Error { theme.error } else { theme.text };
-        Line::styled(format!(" {}", m.text), style)
+        fit_line(vec![Span::styled(format!(" {}", m.text), style)], width)
     } else {
-        refreshed(app, theme)
+        fit_line(refreshed(app, theme), width)
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn refreshed<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
+fn refreshed<'a>(app: &'a App, theme: &Theme) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     if app.is_read_only() {
         spans.push(Span::styled(" [read-only]", theme.warning));
@@ -205,5 +273,5 @@ fn refreshed<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
     if !app.workspaces().is_empty() {
         spans.pop();
     }
-    Line::from(spans)
+    spans
 }

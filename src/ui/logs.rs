@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::Logs;
+use crate::domain::logs::Earlier;
 
 use super::theme::Theme;
 
@@ -46,6 +47,18 @@ pub fn render(frame: &mut Frame, logs: &Logs, theme: &Theme, area: Rect) {
     }
     if logs.dropped > 0 && logs.scroll == 0 {
         lines.push(Line::styled(format!(" … {} earlier lines dropped", logs.dropped), theme.muted));
+    }
+    if logs.scroll == 0 && !logs.loading {
+        match &logs.earlier {
+            Earlier::More if logs.reading_earlier => {
+                lines.push(Line::styled(" … reading earlier lines", theme.muted))
+            }
+            Earlier::More => lines.push(Line::styled(" … earlier lines: g reads them", theme.muted)),
+            Earlier::Elsewhere(why) => {
+                lines.push(Line::styled(format!(" … earlier lines: {why}"), theme.muted))
+            }
+            Earlier::None => {}
+        }
     }
     let room = usize::from(inner.height).saturating_sub(lines.len());
     for text in logs.lines.iter().skip(logs.scroll).take(room) {

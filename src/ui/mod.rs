@@ -9,6 +9,7 @@ mod json;
 mod logs;
 mod overlay;
 mod table;
+mod text;
 pub mod theme;
 
 use ratatui::Frame;
@@ -20,6 +21,9 @@ use crate::app::{App, layout};
 /// Draw the whole screen.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
+    if let Some((w, h)) = app.too_small() {
+        return chrome::too_small(frame, (w, h), theme, area);
+    }
     let a = layout::areas(area, app.header_lines(), app.pane_errors().len() as u16);
     chrome::header(frame, app, theme, a.header);
     chrome::tabs(frame, app, theme, a.tabs);
@@ -38,6 +42,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         logs::render(frame, l, theme, a.body);
     }
     form::render(frame, app, theme, a.body);
+    if let Some(s) = app.sheet() {
+        overlay::sheet(frame, s, theme, a.body);
+    }
     if let Some(h) = app.help() {
         overlay::help(frame, app, h, theme, area);
     }

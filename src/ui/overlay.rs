@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::{App, DetailLine, Details, Help, keymap};
+use crate::app::{App, DetailLine, Details, Help, Sheet, keymap};
 
 use super::json;
 use super::theme::Theme;
@@ -15,23 +15,37 @@ use crate::app::layout::centered;
 const LABEL: usize = 18;
 
 pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
+    lines_overlay(frame, &d.title, &d.lines, d.scroll, theme, area);
+}
+
+/// The errors view and the event log.
+pub fn sheet(frame: &mut Frame, s: &Sheet, theme: &Theme, area: Rect) {
+    lines_overlay(frame, &s.title, &s.lines, s.scroll, theme, area);
+}
+
+/// Labelled lines over the pane, from `scroll` on; long values wrap (whatever runs past the
+/// bottom is clipped, as in a pager).
+fn lines_overlay(
+    frame: &mut Frame,
+    title: &str,
+    all: &[DetailLine],
+    scroll: usize,
+    theme: &Theme,
+    area: Rect,
+) {
     let rect = crate::app::layout::details(area);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.dialog_border)
-        .title(Span::styled(d.title.as_str(), theme.title))
-        .title_bottom(Line::styled(
-            format!(" {}/{} ", (d.scroll + 1).min(d.lines.len()), d.lines.len()),
-            theme.muted,
-        ));
+        .title(Span::styled(title.to_string(), theme.title))
+        .title_bottom(Line::styled(format!(" {}/{} ", (scroll + 1).min(all.len()), all.len()), theme.muted));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    // Colour only the lines on screen.
-    let lines: Vec<Line> = d
-        .lines
+    // Colour only the lines that can be on screen.
+    let lines: Vec<Line> = all
         .iter()
-        .skip(d.scroll)
+        .skip(scroll)
         .take(usize::from(inner.height))
         .map(|l| match l {
             DetailLine::Field { label, value } => Line::from(vec![
@@ -47,7 +61,7 @@ pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
@@ -84,6 +98,9 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
 }
 
 pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    if let Some(lines) = app.quitting() {
+        return quit(frame, lines, theme, area);
+    }
     let Some(c) = app.confirm() else { return };
     let rect = centered(area, 60, 40, 50, 11);
     frame.render_widget(Clear, rect);
@@ -96,25 +113,49 @@ pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(block, rect);
     let field = |label: &str, value: &str| dialog_field(label, value, theme);
     let name = if t.name.is_empty() { "(unnamed)" } else { t.name.as_str() };
-    let lines = vec![
+    let mut lines = vec![
         field("Workspace", &t.workspace),
         field("Kind", t.kind.singular()),
         field("Name", name),
         field("Id", &t.id),
-        match c.action.detail() {
-            Some(detail) => field("Change", &detail),
-            None => Line::raw(""),
-        },
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled(" y", theme.key),
-            Span::styled(format!(" {} it   ", c.action.verb()), theme.text),
-            Span::styled("n", theme.key),
-            Span::styled("/", theme.muted),
-            Span::styled("esc", theme.key),
-            Span::styled(" keep it", theme.text),
-        ]),
     ];
+    match c.change.clone().or_else(|| c.action.detail()) {
+        Some(change) => lines.push(field("Change", &change)),
+        None => lines.push(Line::raw("")),
+    }
+    if let Some(w) = &c.warning {
+        lines.push(Line::styled(format!(" ⚠ {w}"), theme.warning.bold()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(answers(&format!("{} it", c.action.verb()), theme));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// "y start it   n/esc cancel"
+fn answers<'a>(yes: &str, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(" y", theme.key),
+        Span::styled(format!(" {yes}   "), theme.text),
+        Span::styled("n", theme.key),
+        Span::styled("/", theme.muted),
+        Span::styled("esc", theme.key),
+        Span::styled(" cancel", theme.text),
+    ])
+}
+
+/// The question before quitting while the editor holds a REPL or runs a statement.
+fn quit(frame: &mut Frame, what: &[String], theme: &Theme, area: Rect) {
+    let rect = centered(area, 60, 40, 50, 8);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.dialog_border)
+        .title(Span::styled(" Quit sparkdeck? ", theme.title.bold()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines: Vec<Line> = what.iter().map(|l| Line::styled(format!(" {l}"), theme.text)).collect();
+    lines.push(Line::raw(""));
+    lines.push(answers("quit", theme));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

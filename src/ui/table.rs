@@ -1,5 +1,13 @@
-//! The pane table: columns per kind, fitted to the width by dropping the least important
-//! columns first, and built only for the rows on screen.
+//! The pane table: columns per kind, fitted to the width by one rule, and built only for the
+//! rows on screen.
+//!
+//! The rule, the same for every pane and width: optional columns (and any column with nothing
+//! to show) go first; then the widest columns are cut, a cell at a time, down to their minimum,
+//! and cut text ends in "…"; only then do useful columns go, least important first. Slack left
+//! over goes to the name. Ids are short (`domain::short_id`); WORKSPACE stays while the pane can
+//! show two workspaces, as distinct tags when names must be cut.
+
+use std::borrow::Cow;
 
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Frame;
@@ -8,266 +16,392 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
-use crate::app::{App, Entry, Pane};
-use crate::domain::{Detail, Kind, format_duration};
+use crate::app::{App, Entry, Pane, RowRef, SortKey, WorkspaceState};
+use crate::domain::{Detail, Kind, format_duration, short_id};
 
+use super::text::{ellipsize, ellipsize_keeping_result, width_upto};
 use super::theme::Theme;
-
-/// A fill column asks for its values' width up to this before less important columns go.
-const FILL_WANTS: u16 = 32;
 
 /// Width of the selection marker in front of each row.
 const MARKER: &str = "▶ ";
-/// In front of the name of an item being watched (`w`).
-const WATCHED: &str = "◉ ";
+/// Spaces between columns.
+const GAP: u16 = 1;
+/// The flag of an item being watched (`w`).
+const WATCHED: &str = "◉";
 
-type CellFn = for<'a> fn(&'a Entry, Timestamp, &Theme) -> Span<'a>;
-
-#[derive(Clone, Copy)]
-enum Width {
-    Fixed(u16),
-    /// As wide as the widest visible value (or the title), at most this.
-    Fit(u16),
-    /// As wide as the widest visible value up to `FILL_WANTS`, at least this; takes what is
-    /// left over.
-    Fill(u16),
+/// One shown row and what its cells depend on.
+struct View<'a> {
+    e: &'a Entry,
+    /// The time its live cells count to: now, or its last poll while its workspace is stale.
+    now: Timestamp,
+    stale: bool,
+    watched: bool,
+    /// Its workspace's tag (the name, or a distinct cut of it).
+    ws: usize,
 }
+
+type CellFn = for<'a> fn(&View<'a>, &Theme) -> Span<'a>;
 
 #[derive(Clone, Copy)]
 struct Column {
     title: &'static str,
-    /// 0 = always shown; higher numbers are dropped first when space runs out.
+    /// 0 = always shown; 1–2 useful (dropped only when cutting is not enough); 3+ optional.
     priority: u8,
-    width: Width,
+    /// Narrowest it may be cut to.
+    min: u16,
+    /// Widest it asks for.
+    max: u16,
+    /// Takes the slack left over (the name).
+    fill: bool,
+    /// The sort key this column shows, marked in its title.
+    sort: Option<SortKey>,
     cell: CellFn,
+    /// How a cell too long for the column is cut (`ellipsize`, the one rule, unless the end is
+    /// the point).
+    cut: fn(&str, usize) -> Cow<'_, str>,
 }
 
-const fn col(title: &'static str, priority: u8, width: Width, cell: CellFn) -> Column {
-    Column { title, priority, width, cell }
+const fn col(title: &'static str, priority: u8, min: u16, max: u16, cell: CellFn) -> Column {
+    Column { title, priority, min, max, fill: false, sort: None, cell, cut: ellipsize }
 }
 
-fn workspace<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.res.workspace.as_str())
+const fn fixed(title: &'static str, priority: u8, width: u16, cell: CellFn) -> Column {
+    col(title, priority, width, width, cell)
 }
-fn kind<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.res.kind.singular())
+
+fn raw(text: &str) -> Span<'_> {
+    Span::raw(text)
 }
-fn name<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.res.name.as_str())
+
+fn workspace<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    raw(&v.e.res.workspace)
 }
-fn id<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.res.id.as_str())
+fn kind<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    raw(v.e.res.kind.singular())
 }
-fn state<'a>(e: &'a Entry, _: Timestamp, theme: &Theme) -> Span<'a> {
-    Span::styled(e.res.raw_state.as_str(), theme.status(e.res.status))
+fn name<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    raw(&v.e.res.name)
 }
-fn owner<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.res.owner.as_deref().unwrap_or(""))
+fn id<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    raw(short_id(&v.e.res.id))
 }
-fn started<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.started.as_str())
+fn state<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
+    Span::styled(v.e.res.raw_state.as_str(), theme.status(v.e.res.status))
 }
-fn duration<'a>(e: &'a Entry, now: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.res.duration(now).map(format_duration).unwrap_or_default())
+/// In All: the run's result next to its life-cycle state (`TERMINATED/FAILED`), so the
+/// outcome reads without colour.
+fn state_and_result<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
+    Span::styled(v.e.res.state_label(), theme.status(v.e.res.status))
 }
-fn idle_in<'a>(e: &'a Entry, now: Timestamp, theme: &Theme) -> Span<'a> {
-    match &e.res.detail {
+/// An owner known only by its object id (a notebook's submitter) reads as a short id too.
+fn owner<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    raw(short_id(v.e.res.owner.as_deref().unwrap_or("")))
+}
+fn started<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    raw(&v.e.started)
+}
+fn duration<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    Span::raw(v.e.res.duration(v.now).map(format_duration).unwrap_or_default())
+}
+fn idle_in<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
+    match &v.e.res.detail {
         Detail::Session { idle_timeout_at: Some(at), .. } => {
-            let left = at.duration_since(now);
+            let left = at.duration_since(v.now);
             let style = if left < SignedDuration::from_mins(3) { theme.warning } else { Style::default() };
             // Past the timeout the service is about to stop it (or already has).
             let text = if left <= SignedDuration::ZERO { "due".to_string() } else { format_duration(left) };
             Span::styled(text, style)
         }
-        _ => Span::raw(""),
+        _ => raw(""),
     }
 }
-fn hc<'a>(e: &'a Entry, _: Timestamp, theme: &Theme) -> Span<'a> {
-    match &e.res.detail {
-        Detail::Session { read_only: true, .. } => Span::styled("ro", theme.muted),
-        Detail::Session { high_concurrency: true, .. } => Span::raw("HC"),
-        _ => Span::raw(""),
+/// Short marks, each with its meaning in `?` help: watched, high concurrency, read-only
+/// (monitoring list), pinned, stale.
+fn flags<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    let mut marks: Vec<&str> = Vec::new();
+    if v.watched {
+        marks.push(WATCHED);
+    }
+    match &v.e.res.detail {
+        Detail::Session { read_only: true, .. } => marks.push("ro"),
+        Detail::Session { high_concurrency: true, .. } => marks.push("HC"),
+        Detail::Cluster { pinned: true, .. } => marks.push("pin"),
+        _ => {}
+    }
+    if v.stale {
+        marks.push("stale");
+    }
+    Span::raw(marks.join(" "))
+}
+fn lakehouse<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    match &v.e.res.detail {
+        Detail::Session { lakehouse: Some(l), .. } | Detail::Batch { lakehouse: Some(l), .. } => raw(l),
+        _ => raw(""),
     }
 }
-fn lakehouse<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    match &e.res.detail {
-        Detail::Session { lakehouse: Some(l), .. } | Detail::Batch { lakehouse: Some(l), .. } => {
-            Span::raw(l.as_str())
-        }
-        _ => Span::raw(""),
+fn file<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    raw(&v.e.file)
+}
+fn workers<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    match &v.e.res.detail {
+        Detail::Cluster { workers, .. } => raw(workers),
+        _ => raw(""),
     }
 }
-fn file<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    Span::raw(e.file.as_str())
-}
-fn workers<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    match &e.res.detail {
-        Detail::Cluster { workers, .. } => Span::raw(workers.as_str()),
-        _ => Span::raw(""),
+fn runtime<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    match &v.e.res.detail {
+        Detail::Cluster { runtime: Some(r), .. } => raw(r),
+        _ => raw(""),
     }
 }
-fn runtime<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    match &e.res.detail {
-        Detail::Cluster { runtime: Some(r), .. } => Span::raw(r.as_str()),
-        _ => Span::raw(""),
+fn trigger<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+    match &v.e.res.detail {
+        Detail::Run { trigger: Some(t), .. } => raw(t),
+        _ => raw(""),
     }
 }
-fn trigger<'a>(e: &'a Entry, _: Timestamp, _: &Theme) -> Span<'a> {
-    match &e.res.detail {
-        Detail::Run { trigger: Some(t), .. } => Span::raw(t.as_str()),
-        _ => Span::raw(""),
-    }
-}
-fn result<'a>(e: &'a Entry, _: Timestamp, theme: &Theme) -> Span<'a> {
-    match &e.res.detail {
-        Detail::Run { result: Some(r), .. } => Span::styled(r.as_str(), theme.status(e.res.status)),
-        _ => Span::raw(""),
+fn result<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
+    match &v.e.res.detail {
+        Detail::Run { result: Some(r), .. } => Span::styled(r.as_str(), theme.status(v.e.res.status)),
+        _ => raw(""),
     }
 }
 
-fn columns(pane: Pane) -> Vec<Column> {
-    use Width::{Fill, Fit, Fixed};
-    let mut cols = vec![
-        col("WORKSPACE", 2, Fit(16), workspace),
-        col("NAME", 0, Fill(12), name),
-        col("ID", 1, Fit(36), id),
-    ];
-    let tail = [
-        col("OWNER", 5, Fit(20), owner),
-        col("STARTED", 4, Fixed(11), started),
-        col("DURATION", 2, Fixed(8), duration),
-    ];
-    let state = col("STATE", 0, Fit(24), state);
+fn columns(pane: Pane, workspaces: usize) -> Vec<Column> {
+    let mut name_col = col("NAME", 0, 14, 64, name);
+    name_col.fill = true;
+    name_col.sort = Some(SortKey::Name);
+    let mut state_col = col("STATE", 0, 10, 24, state);
+    state_col.sort = Some(SortKey::Status);
+    let mut cols = Vec::new();
+    if workspaces > 1 {
+        let mut ws = col("WORKSPACE", 0, 8, 40, workspace);
+        ws.sort = Some(SortKey::Workspace);
+        cols.push(ws);
+    }
+    cols.push(name_col);
+    cols.push(col("ID", 1, 8, 12, id));
+    let mut owner_col = col("OWNER", 5, 10, 32, owner);
+    owner_col.sort = Some(SortKey::Owner);
+    let mut duration_col = fixed("DURATION", 2, 8, duration);
+    duration_col.sort = Some(SortKey::Duration);
+    let tail = [owner_col, fixed("STARTED", 4, 11, started), duration_col];
+    let flags_col = col("FLAGS", 3, 5, 12, flags);
     match pane {
         Pane::Sessions => {
-            cols.push(state);
+            cols.push(state_col);
             cols.extend(tail);
-            cols.extend([
-                col("IDLE IN", 3, Fixed(7), idle_in),
-                col("HC", 6, Fixed(2), hc),
-                col("LAKEHOUSE", 6, Fit(16), lakehouse),
-            ]);
+            cols.extend([fixed("IDLE IN", 3, 7, idle_in), flags_col, col("LAKEHOUSE", 6, 10, 16, lakehouse)]);
         }
         Pane::Batches => {
-            cols.extend([state, col("FILE", 4, Fit(24), file)]);
+            cols.extend([state_col, col("FILE", 4, 10, 24, file)]);
             cols.extend(tail);
-            cols.push(col("LAKEHOUSE", 6, Fit(16), lakehouse));
+            cols.extend([flags_col, col("LAKEHOUSE", 6, 10, 16, lakehouse)]);
         }
         Pane::Clusters => {
-            cols.extend([state, col("WORKERS", 2, Fit(11), workers), col("RUNTIME", 3, Fit(18), runtime)]);
+            cols.extend([state_col, col("WORKERS", 2, 7, 11, workers), col("RUNTIME", 3, 10, 18, runtime)]);
             cols.extend(tail);
+            cols.push(flags_col);
         }
         Pane::Runs => {
-            cols[1].title = "JOB / RUN";
-            cols.extend([state, col("RESULT", 1, Fit(12), result), col("TRIGGER", 5, Fit(12), trigger)]);
+            if let Some(c) = cols.iter_mut().find(|c| c.fill) {
+                c.title = "JOB / RUN";
+            }
+            cols.extend([state_col, col("RESULT", 1, 6, 14, result), col("TRIGGER", 5, 7, 12, trigger)]);
             cols.extend(tail);
+            cols.push(flags_col);
         }
         Pane::All => {
-            cols.insert(0, col("KIND", 1, Fixed(7), kind));
-            cols.push(state);
+            cols.insert(0, fixed("KIND", 1, 7, kind));
+            state_col.cell = state_and_result;
+            state_col.cut = ellipsize_keeping_result;
+            state_col.max = 32;
+            cols.push(state_col);
             cols.extend(tail);
+            cols.push(flags_col);
         }
     }
     cols
 }
 
+/// The title as shown: with the sort direction when this column is the sort.
+fn title(c: &Column, sort: SortKey, reverse: bool) -> Cow<'static, str> {
+    if c.sort == Some(sort) {
+        Cow::Owned(format!("{}{}", c.title, if reverse { "↑" } else { "↓" }))
+    } else {
+        Cow::Borrowed(c.title)
+    }
+}
+
+/// A column and the width it got.
+struct Sized {
+    col: Column,
+    title: Cow<'static, str>,
+    width: u16,
+    /// What it would need to show every visible value whole (up to its `max`).
+    natural: u16,
+    /// The same without the `max` (up to the table's width): more than `width` means cut.
+    wants: u16,
+}
+
 /// The index of the least important column of at least `min_priority` (rightmost on ties).
-fn least_important(sized: &[(Column, u16)], min_priority: u8) -> Option<usize> {
+fn least_important(sized: &[Sized], min_priority: u8) -> Option<usize> {
     sized
         .iter()
         .enumerate()
-        .filter(|(_, (c, _))| c.priority >= min_priority)
-        .max_by_key(|(i, (c, _))| (c.priority, *i))
+        .filter(|(_, s)| s.col.priority >= min_priority)
+        .max_by_key(|(i, s)| (s.col.priority, *i))
         .map(|(i, _)| i)
 }
 
-fn widest(c: &Column, rows: &[&Entry], now: Timestamp, theme: &Theme) -> u16 {
-    rows.iter().map(|e| (c.cell)(e, now, theme).width() as u16).max().unwrap_or(0)
+fn total(sized: &[Sized], widths: impl Fn(&Sized) -> u16) -> u16 {
+    let cells: u16 = sized.iter().map(widths).sum();
+    cells + GAP * (sized.len().saturating_sub(1) as u16) + MARKER.chars().count() as u16
 }
 
-/// Pick the columns and widths that fit `width` for the rows on screen.
-fn fit(
-    mut cols: Vec<Column>,
-    rows: &[&Entry],
-    width: u16,
-    now: Timestamp,
-    theme: &Theme,
-) -> Vec<(Column, u16)> {
-    let mut sized: Vec<(Column, u16)> = cols
-        .drain(..)
-        .map(|c| {
-            let title = c.title.chars().count() as u16;
-            let w = match c.width {
-                Width::Fixed(n) => n.max(title),
-                Width::Fill(min) => widest(&c, rows, now, theme).min(FILL_WANTS).max(min).max(title),
-                Width::Fit(max) => widest(&c, rows, now, theme).max(title).min(max),
-            };
-            (c, w)
+/// Pick the columns and widths that fit `width` for `rows` (the rows on screen).
+fn fit(cols: Vec<Column>, rows: &[View], width: u16, sort: (SortKey, bool), theme: &Theme) -> Vec<Sized> {
+    let mut sized: Vec<Sized> = cols
+        .into_iter()
+        .filter_map(|c| {
+            let title = title(&c, sort.0, sort.1);
+            let widest = rows
+                .iter()
+                .map(|v| width_upto(&(c.cell)(v, theme).content, usize::from(width)))
+                .max()
+                .unwrap_or(0) as u16;
+            // A column with nothing to show takes no room (a priority-0 column keeps its title).
+            if widest == 0 && c.priority > 0 {
+                return None;
+            }
+            let title_width = width_upto(&title, usize::from(c.max)) as u16;
+            let natural = widest.max(title_width).min(c.max.max(title_width));
+            Some(Sized { col: c, title, width: natural, natural, wants: widest.max(title_width) })
         })
         .collect();
-    let marker = MARKER.chars().count() as u16;
-    let total = |s: &[(Column, u16)]| s.iter().map(|(_, w)| w + 1).sum::<u16>() + marker;
-    // Too wide: drop the optional columns (priority 3+) first, then shorten the name down to
-    // its minimum, then drop the useful ones (1-2), and last narrow long fitted values (ids).
-    while total(&sized) > width {
-        if let Some(i) = least_important(&sized, 3) {
-            sized.remove(i);
-        } else if let Some((_, w)) =
-            sized.iter_mut().find(|(c, w)| matches!(c.width, Width::Fill(min) if *w > min))
-        {
-            *w -= 1;
-        } else if let Some(i) = least_important(&sized, 1) {
-            sized.remove(i);
-        } else if let Some((_, w)) = sized
-            .iter_mut()
-            .filter(|(c, w)| matches!(c.width, Width::Fit(_)) && *w > 8)
-            .max_by_key(|(_, w)| *w)
-        {
-            *w -= 1;
-        } else {
-            break;
+    // Optional columns go before anything is cut.
+    while total(&sized, |s| s.natural) > width {
+        match least_important(&sized, 3) {
+            Some(i) => drop(sized.remove(i)),
+            None => break,
         }
+    }
+    // Useful columns go only when cutting every column to its minimum is not enough.
+    while total(&sized, |s| s.col.min.min(s.natural)) > width {
+        match least_important(&sized, 1) {
+            Some(i) => drop(sized.remove(i)),
+            None => break,
+        }
+    }
+    // Cut a cell at a time from the column with the most room above its minimum, so every cut
+    // column keeps about the same share of what it asked for (then, if that is still not
+    // enough, below the minimums).
+    let mut excess = total(&sized, |s| s.width).saturating_sub(width);
+    for floor in [true, false] {
+        while excess > 0 {
+            let widest = sized
+                .iter_mut()
+                .filter(|s| if floor { s.width > s.col.min } else { s.width > 1 })
+                .max_by_key(|s| (if floor { s.width - s.col.min } else { s.width }, !s.col.fill));
+            match widest {
+                Some(s) => {
+                    s.width -= 1;
+                    excess -= 1;
+                }
+                None => break,
+            }
+        }
+    }
+    // Slack goes first to the columns still cut (at their `max`), a cell at a time to the
+    // narrowest, so the short ones read whole before a long one grows; then to the name.
+    let mut slack = width.saturating_sub(total(&sized, |s| s.width));
+    while slack > 0 {
+        let narrowest = sized
+            .iter_mut()
+            .filter(|s| s.wants > s.width && !s.col.fill)
+            .min_by_key(|s| (s.width, s.col.priority));
+        match narrowest {
+            Some(s) => {
+                s.width += 1;
+                slack -= 1;
+            }
+            None => break,
+        }
+    }
+    if let Some(s) = sized.iter_mut().find(|s| s.col.fill) {
+        s.width += slack;
     }
     sized
 }
 
-/// Render the focused pane: column titles in `header`, rows in `area` directly below it.
+/// Each workspace's tag in a column `width` wide: its name, cut with "…" when it does not fit;
+/// where two cuts would read the same, the end of the name is kept too ("adb-a…-prod").
+pub fn tags(workspaces: &[WorkspaceState], width: usize) -> Vec<String> {
+    let names: Vec<&str> = workspaces.iter().map(|w| w.workspace.name.as_str()).collect();
+    let cut: Vec<String> = names.iter().map(|n| ellipsize(n, width).into_owned()).collect();
+    cut.iter()
+        .zip(&names)
+        .map(|(c, name)| {
+            let clashes = cut.iter().zip(&names).any(|(other, n)| other == c && n != name);
+            if !clashes || width < 5 {
+                return c.clone();
+            }
+            let chars: Vec<char> = name.chars().collect();
+            let tail = (width - 1) / 2;
+            let head = width - 1 - tail;
+            let head: String = chars.iter().take(head).collect();
+            let tail: String = chars[chars.len().saturating_sub(tail)..].iter().collect();
+            ellipsize(&format!("{head}…{tail}"), width).into_owned()
+        })
+        .collect()
+}
+
+/// Render the focused pane: the frame with its title (counts, scope, filter, sort) and the
+/// position, column titles in `header`, rows in `area` directly below it.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: Rect) {
     let vs = app.pane_state();
     let now = app.now();
     let end = (vs.offset + usize::from(area.height)).min(vs.rows.len());
     // Slice first: only the rows on screen become widgets.
-    let visible: Vec<&Entry> =
-        vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| app.entry(*r)).collect();
-    let mut cols = columns(app.pane());
-    if app.scope().is_some() {
-        cols.retain(|c| c.title != "WORKSPACE");
+    let visible: Vec<View> =
+        vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| view(app, *r, now)).collect();
+    let sort = (vs.sort, vs.reverse);
+    let mut sized = fit(columns(app.pane(), app.pane_workspace_count()), &visible, area.width, sort, theme);
+    // Where RESULT did not fit, the state carries the result (`TERMIN…/FAILED`), as in All: the
+    // outcome never rests on colour alone.
+    if !sized.iter().any(|s| s.col.title == "RESULT")
+        && let Some(s) = sized.iter_mut().find(|s| s.col.sort == Some(SortKey::Status))
+    {
+        s.col.cell = state_and_result;
+        s.col.cut = ellipsize_keeping_result;
     }
-    let sized = fit(cols, &visible, area.width, now, theme);
-    let widths: Vec<Constraint> = sized
-        .iter()
-        .map(|(c, w)| match c.width {
-            Width::Fill(_) => Constraint::Fill(1),
-            _ => Constraint::Length(*w),
-        })
-        .collect();
-    let titles = Row::new(sized.iter().map(|(c, _)| Cell::from(c.title))).style(theme.muted.bold());
-    let rows = visible.iter().map(|e| {
-        let watched = app.is_watched(e.res.kind, &e.res.workspace, &e.res.id);
-        let row = Row::new(sized.iter().map(|(c, _)| {
-            let span = (c.cell)(e, now, theme);
-            // The one Fill column is the name.
-            if watched && matches!(c.width, Width::Fill(_)) {
-                Cell::from(Line::from(vec![Span::styled(WATCHED, theme.warning), span]))
+    let ws_width = sized.iter().find(|s| s.col.title == "WORKSPACE").map(|s| usize::from(s.width));
+    let tags = ws_width.map(|w| tags(app.workspaces(), w)).unwrap_or_default();
+    let widths: Vec<Constraint> = sized.iter().map(|s| Constraint::Length(s.width)).collect();
+    let titles =
+        Row::new(sized.iter().map(|s| Cell::from(ellipsize(&s.title, usize::from(s.width)).into_owned())))
+            .style(theme.muted.bold());
+    let rows = visible.iter().map(|v| {
+        let row = Row::new(sized.iter().map(|s| {
+            let span = (s.col.cell)(v, theme);
+            let text = if s.col.title == "WORKSPACE" {
+                tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or_else(|| span.content.clone())
             } else {
-                Cell::from(span)
-            }
+                Cow::Owned((s.col.cut)(&span.content, usize::from(s.width)).into_owned())
+            };
+            Cell::from(Span::styled(text, span.style))
         }));
-        if app.is_flashing(e) { row.style(theme.flash) } else { row }
+        if v.stale {
+            row.style(theme.muted)
+        } else if app.is_flashing(v.e) {
+            row.style(theme.flash)
+        } else {
+            row
+        }
     });
     let table = Table::new(rows, widths)
         .header(titles)
-        .column_spacing(1)
+        .column_spacing(GAP)
         .row_highlight_style(theme.selected)
         .highlight_symbol(MARKER)
         .highlight_spacing(HighlightSpacing::Always);
@@ -278,6 +412,20 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     if visible.is_empty() {
         frame.render_widget(Paragraph::new(empty_lines(app, theme)), area);
     }
+}
+
+/// What a shown row's cells depend on.
+fn view(app: &App, r: RowRef, now: Timestamp) -> Option<View<'_>> {
+    let e = app.entry(r)?;
+    let slot = app.slot_of(r)?;
+    let stale = slot.is_stale();
+    Some(View {
+        e,
+        now: if stale { slot.fetched_at.unwrap_or(now) } else { now },
+        stale,
+        watched: app.is_watched(e.res.kind, &e.res.workspace, &e.res.id),
+        ws: r.ws,
+    })
 }
 
 /// What an empty pane says: why it is empty, per workspace.
@@ -307,11 +455,48 @@ fn empty_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::styled(format!(" No {noun} in {}{suffix}", w.workspace.name), theme.muted));
     }
     if lines.is_empty() && app.pane_errors().is_empty() {
-        let service = pane.kind().map_or("", |k| crate::domain::Service::of(k).label());
-        lines.push(Line::styled(
-            format!(" No {service} workspace configured: add one to config.toml (see config.example.toml)."),
-            theme.muted,
-        ));
+        lines.push(Line::styled(format!(" {}", not_served(app, pane)), theme.muted));
     }
     lines
+}
+
+/// Why a pane has nothing at all: the `:ws` scope is a workspace of the other service, or no
+/// workspace of its service is configured.
+fn not_served(app: &App, pane: Pane) -> String {
+    let service = pane.kind().map_or("", |k| crate::domain::Service::of(k).label());
+    let noun = pane.kind().map_or("items", Kind::plural);
+    match app.scope() {
+        Some(s) => {
+            let other = Pane::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind().is_some_and(|k| s.workspace.service.kinds().contains(&k)))
+                .map(|(i, p)| format!("{} {}", i + 1, p.command()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "{} is a {} workspace: {noun} are {service}'s. It has {other}; :ws shows every workspace again.",
+                s.workspace.name,
+                s.workspace.service.label()
+            )
+        }
+        None => {
+            format!("No {service} workspace configured: add one to config.toml (see config.example.toml).")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::WorkspaceRef;
+    use crate::domain::Service;
+
+    #[test]
+    fn names_cut_alike_keep_their_ends_apart() {
+        let ws = |n: &str| WorkspaceState::new(WorkspaceRef::new(n, Service::Databricks));
+        let all = [ws("adb-analytics-prod"), ws("adb-analytics-dev"), ws("short")];
+        assert_eq!(tags(&all, 20), ["adb-analytics-prod", "adb-analytics-dev", "short"]);
+        assert_eq!(tags(&all, 11), ["adb-a…-prod", "adb-a…s-dev", "short"]);
+    }
 }

@@ -118,6 +118,12 @@ impl Theme {
         Theme::by_name("dark").unwrap_or_else(|_| Theme::plain())
     }
 
+    /// No colours at all, for `NO_COLOR`: bold, reverse and dim mark what colour would.
+    pub fn no_color() -> Theme {
+        let s = Style::default();
+        Theme { muted: s.dim(), border: s.dim(), error: s.bold(), warning: s.bold(), ..Theme::plain() }
+    }
+
     /// No colours (terminal defaults), used if a built-in theme could not be read.
     fn plain() -> Theme {
         let s = Style::default();

@@ -261,11 +261,14 @@ pub struct TaskOutput {
     pub output: Fetched<RunOutput>,
 }
 
-/// A cluster's most recent events, newest first.
+/// A cluster's `limit` most recent events, in the one order every view of them uses: oldest
+/// first, newest last, as a log reads (the details, the logs view, `clusters events`).
 pub async fn cluster_events(
     ws: &Workspace,
     id: &str,
     limit: usize,
 ) -> Result<Vec<Fetched<ClusterEvent>>, Error> {
-    Ok(databricks(ws)?.cluster_events(id, &EventsQuery::default())?.collect(limit).await?)
+    let mut events = databricks(ws)?.cluster_events(id, &EventsQuery::default())?.collect(limit).await?;
+    events.reverse();
+    Ok(events)
 }

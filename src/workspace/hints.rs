@@ -39,6 +39,7 @@ pub fn check(e: &ApiError) -> Option<&'static str> {
 /// What to do about a failure, when we know.
 pub fn fix(service: Service, e: &Error) -> Option<String> {
     let api: &ApiError = match e {
+        Error::Auth(crate::auth::AuthError::NotConfigured { fix, .. }) => return Some(fix.clone()),
         Error::Auth(_) => {
             return Some(
                 "complete the workspace's auth settings in the config file (see config.example.toml)".into(),

@@ -6,10 +6,15 @@ use super::actions::{self, TaskOutput};
 use super::convert::{cluster_row, livy_row, run_row};
 use super::{Error, Workspace};
 use crate::api::databricks::models::{ClusterEvent, EventDetails};
+use crate::domain::logs::Earlier;
 use crate::domain::{Kind, Target};
 
-/// Cluster events shown in the logs view.
-const EVENTS: usize = 100;
+/// Cluster events the logs view reads first; `g` at the top doubles it.
+pub const EVENTS: usize = 100;
+
+/// Where a Livy item's earlier log lines are: the Livy API returns only the last few.
+const LIVY_EARLIER: &str = "the Livy API returns only a session's or batch's latest log lines; \
+    the whole driver log is in the Fabric Monitoring hub (the Spark application → Logs)";
 
 /// One fetch of an item's logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,25 +27,34 @@ pub struct LogChunk {
     pub finished: bool,
     /// Where the interesting part starts (a failed run's error).
     pub error_at: Option<usize>,
+    /// What there is before the first line.
+    pub earlier: Earlier,
 }
 
 pub async fn fetch(ws: &Workspace, t: &Target) -> Result<LogChunk, Error> {
+    fetch_window(ws, t, EVENTS).await
+}
+
+/// As [`fetch`], reading up to `window` cluster events (the other kinds are read whole, or as
+/// the service keeps them).
+pub async fn fetch_window(ws: &Workspace, t: &Target, window: usize) -> Result<LogChunk, Error> {
     let (kind, id) = (t.kind, t.id.as_str());
     match kind {
         Kind::Session | Kind::Batch => {
             let job = actions::livy_item(ws, t).await?;
             let lines = job.value.log.clone();
             let finished = livy_row(kind, &ws.name, None, job).status.is_terminal();
-            Ok(LogChunk { lines, whole: false, finished, error_at: None })
+            let earlier =
+                if lines.is_empty() { Earlier::None } else { Earlier::Elsewhere(LIVY_EARLIER.into()) };
+            Ok(LogChunk { lines, whole: false, finished, error_at: None, earlier })
         }
         Kind::Cluster => {
             let d = actions::databricks(ws)?;
             let row = cluster_row(&ws.name, d.cluster(id).await?);
-            let mut events = actions::cluster_events(ws, id, EVENTS).await?;
-            // Oldest first, like a log.
-            events.reverse();
+            let events = actions::cluster_events(ws, id, window).await?;
+            let earlier = if events.len() >= window { Earlier::More } else { Earlier::None };
             let lines = events.iter().map(|e| event_line(e)).collect();
-            Ok(LogChunk { lines, whole: true, finished: row.status.is_terminal(), error_at: None })
+            Ok(LogChunk { lines, whole: true, finished: row.status.is_terminal(), error_at: None, earlier })
         }
         Kind::Run => {
             // One `runs/get` serves both the run's state and the list of its tasks' outputs.
@@ -51,7 +65,7 @@ pub async fn fetch(ws: &Workspace, t: &Target) -> Result<LogChunk, Error> {
             let finished = run_row(&ws.name, run).status.is_terminal();
             let lines = output_lines(&outputs, id);
             let error_at = lines.iter().position(|l| l.starts_with("Error:"));
-            Ok(LogChunk { lines, whole: true, finished, error_at })
+            Ok(LogChunk { lines, whole: true, finished, error_at, earlier: Earlier::None })
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod convert;
 pub mod create;
 pub mod hints;
 pub mod logs;
+pub mod problem;
 pub mod related;
 pub mod rows;
 pub mod statement_convert;

@@ -16,7 +16,7 @@ pub async fn fetch(ws: &Workspace, t: &Target) -> Result<Option<(String, Vec<Str
         Kind::Cluster => {
             let events = actions::cluster_events(ws, id, RELATED).await?;
             let lines = events.iter().map(|e| logs::event_line(e)).collect();
-            Ok(Some(("Recent events (newest first)".into(), lines)))
+            Ok(Some(("Recent events (oldest first)".into(), lines)))
         }
         Kind::Session => {
             let statements = actions::session_statements(ws, t).await?;

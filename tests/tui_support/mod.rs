@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use sparkdeck::api::Fetched;
 use sparkdeck::app::{App, Msg, WorkspaceRef};
 use sparkdeck::domain::Service;
-use sparkdeck::domain::{Detail, Kind, Resource};
+use sparkdeck::domain::{Detail, Kind, Problem, Resource};
 use sparkdeck::ui::{self, Theme};
 use sparkdeck::workspace::convert::{activity_row, cluster_row, livy_row, run_row};
 
@@ -399,9 +399,15 @@ pub fn poll_results() -> Vec<Msg> {
         Msg::PollFailed {
             workspace: "adb-dev".into(),
             kind: Kind::Cluster,
-            error: "403 PERMISSION_DENIED: User does not have permission to list clusters (request 9f1c…)"
-                .into(),
-            hint: Some("grant CAN_ATTACH_TO or use a workspace admin identity".into()),
+            problem: Problem {
+                status: Some("403 Forbidden".into()),
+                code: Some("PERMISSION_DENIED".into()),
+                message: "User does not have permission to list clusters".into(),
+                request: Some("GET /api/2.1/clusters/list".into()),
+                request_id: Some("9f1c2b7e-3d4a-4c5b-8e6f-7a8b9c0d1e2f".into()),
+                fix: Some("grant CAN_ATTACH_TO or use a workspace admin identity".into()),
+            },
+            at,
         },
     ]
 }

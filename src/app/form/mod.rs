@@ -371,6 +371,13 @@ impl App {
     }
 }
 
+/// Whether `E` can edit this cluster: an all-purpose one, running or terminated (the service
+/// edits only those).
+pub(in crate::app) fn editable(r: &Resource) -> bool {
+    let job = matches!(&r.detail, Detail::Cluster { source: Some(s), .. } if s == "JOB");
+    r.kind == Kind::Cluster && !job && matches!(cluster_state(r), "RUNNING" | "TERMINATED")
+}
+
 /// A cluster's state without the reason a terminated one carries ("TERMINATED (INACTIVITY)").
 fn cluster_state(r: &Resource) -> &str {
     r.raw_state.split(' ').next().unwrap_or_default()

@@ -112,7 +112,7 @@ impl App {
                 // Running clusters first: a run starts at once there.
                 list.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.label.cmp(&b.1.label)));
                 match (list.is_empty(), slot.fetched_at, &slot.error) {
-                    (true, None, Some(e)) => Choices::Failed(e.error.clone()),
+                    (true, None, Some(e)) => Choices::Failed(e.problem.summary()),
                     (true, None, None) => Choices::Loading,
                     _ => Choices::Ready(list.into_iter().map(|(_, c)| c).collect()),
                 }

@@ -28,6 +28,8 @@ pub enum Scope {
     Confirm,
     /// The logs view (`l`).
     Logs,
+    /// The errors view (`!`) or the event log (`:events`).
+    Sheet,
     /// The `:` command line and the `/` filter line; other keys are typed text.
     Prompt,
     /// The statement editor; other keys are typed text.
@@ -48,6 +50,7 @@ impl Scope {
             Scope::Help => "help",
             Scope::Confirm => "confirmation",
             Scope::Logs => "logs",
+            Scope::Sheet => "errors / events",
             Scope::Prompt => "command / filter line",
             Scope::Editor => "statement editor",
             Scope::Form => "form",
@@ -86,6 +89,10 @@ pub enum Command {
     Submit,
     Complete,
     DeleteChar,
+    /// Prompt: delete the word before the cursor (ctrl-w).
+    DeleteWord,
+    /// Prompt: delete the whole line (ctrl-u).
+    ClearLine,
     /// Open the logs view of the selected item.
     Logs,
     /// Logs: the next / previous line matching the search.
@@ -99,6 +106,8 @@ pub enum Command {
     Resize,
     /// Restart the selected session's idle countdown (harmless: no confirmation).
     KeepAlive,
+    /// Every error on screen, whole: request, status, code, message, request id, fix.
+    Errors,
     /// Open the statement editor.
     Editor,
     /// Editor: run the selection, else the cell under the cursor.
@@ -264,6 +273,7 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("prev-match", C::PrevMatch),
     ("follow", C::Follow),
     ("watch", C::Watch),
+    ("errors", C::Errors),
     ("editor", C::Editor),
     ("run-code", C::RunCode),
     ("run-all", C::RunAll),
@@ -355,6 +365,7 @@ impl Keymap {
             Scope::Pane,
             Scope::Details,
             Scope::Logs,
+            Scope::Sheet,
             Scope::Help,
             Scope::Confirm,
             Scope::Prompt,

@@ -159,7 +159,7 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Pane, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
     bind!(Pane, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Pane, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
-    bind!(Pane, [code(KeyCode::Esc)], C::Back, ANY, None, "clear the filter"),
+    bind!(Pane, [code(KeyCode::Esc)], C::Back, ANY, Some("clear filter"), "clear the filter"),
     bind!(Pane, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
     bind!(Pane, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
     bind!(
@@ -169,6 +169,14 @@ pub const KEYMAP: &[Binding] = &[
         ANY,
         Some("editor"),
         "statement editor: run code in this session, a REPL of this Fabric workspace, or on this cluster"
+    ),
+    bind!(
+        Pane,
+        [key('!')],
+        C::Errors,
+        ANY,
+        Some("error"),
+        "the whole error: request, status, code, message, request id, fix (:events: the event log)"
     ),
     bind!(Pane, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Pane, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
@@ -181,14 +189,29 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Details, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
     bind!(Details, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Details, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
-    bind!(Details, [code(KeyCode::Esc), code(KeyCode::Enter)], C::Back, ANY, Some("close"), "close details"),
+    bind!(
+        Details,
+        [code(KeyCode::Esc), key('q'), code(KeyCode::Enter)],
+        C::Back,
+        ANY,
+        Some("close"),
+        "close details"
+    ),
     bind!(Details, [key('l')], C::Logs, ANY, Some("logs"), "logs of this item"),
+    bind!(Details, [key('!')], C::Errors, ANY, Some("error"), "the whole error"),
     bind!(Details, [key('?')], C::Help, ANY, Some("help"), "this help"),
-    bind!(Details, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    bind!(Details, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Logs.
     bind!(Logs, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
     bind!(Logs, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up (stops following)"),
-    bind!(Logs, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first line"),
+    bind!(
+        Logs,
+        [key('g'), code(KeyCode::Home)],
+        C::Top,
+        ANY,
+        None,
+        "first line; at the first line, read earlier ones"
+    ),
     bind!(
         Logs,
         [key('G'), code(KeyCode::End)],
@@ -205,17 +228,28 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Logs, [key('n')], C::NextMatch, ANY, None, "next match"),
     bind!(Logs, [key('N')], C::PrevMatch, ANY, None, "previous match"),
     bind!(Logs, [key('f')], C::Follow, ANY, Some("follow"), "follow new lines on / off"),
-    bind!(Logs, [code(KeyCode::Esc)], C::Back, ANY, Some("close"), "close the logs"),
+    bind!(Logs, [code(KeyCode::Esc), key('q')], C::Back, ANY, Some("close"), "close the logs"),
+    bind!(Logs, [key('!')], C::Errors, ANY, Some("error"), "the whole error"),
     bind!(Logs, [key('?')], C::Help, ANY, Some("help"), "this help"),
-    bind!(Logs, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    bind!(Logs, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // The errors view and the event log.
+    bind!(Sheet, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Sheet, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Sheet, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "top"),
+    bind!(Sheet, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "bottom"),
+    bind!(Sheet, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Sheet, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Sheet, [code(KeyCode::Esc), key('q'), code(KeyCode::Enter)], C::Back, ANY, Some("close"), "close"),
+    bind!(Sheet, [key('?')], C::Help, ANY, Some("help"), "this help"),
+    bind!(Sheet, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Help.
     bind!(Help, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
     bind!(Help, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
-    bind!(Help, [code(KeyCode::Esc), key('?')], C::Back, ANY, Some("close"), "close help"),
-    bind!(Help, [key('q'), ctrl('c')], C::Quit, ANY, Some("quit"), "quit"),
+    bind!(Help, [code(KeyCode::Esc), key('q'), key('?')], C::Back, ANY, Some("close"), "close help"),
+    bind!(Help, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Confirmation.
     bind!(Confirm, [key('y')], C::Confirm, ANY, Some("yes, do it"), "confirm"),
-    bind!(Confirm, [key('n'), code(KeyCode::Esc)], C::Deny, ANY, Some("no"), "cancel"),
+    bind!(Confirm, [key('n'), code(KeyCode::Esc)], C::Deny, ANY, Some("cancel"), "cancel"),
     bind!(Confirm, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Command and filter lines.
     bind!(Prompt, [code(KeyCode::Enter)], C::Submit, ANY, Some("apply"), "run the command / keep the filter"),
@@ -228,6 +262,8 @@ pub const KEYMAP: &[Binding] = &[
         "complete a command or workspace name"
     ),
     bind!(Prompt, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
+    bind!(Prompt, [ctrl('w')], C::DeleteWord, ANY, None, "delete the word before the cursor"),
+    bind!(Prompt, [ctrl('u')], C::ClearLine, ANY, None, "delete the whole line"),
     bind!(
         Prompt,
         [code(KeyCode::Esc)],
@@ -450,8 +486,13 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
     match scope {
         Scope::Pane => &[
             "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
-            "  or starting with ~ is a regex; a leading ! keeps the rows that do NOT match. Case-insensitive.",
-            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor  q",
+            "  or starting with ~ is a regex (\\ before a metacharacter matches it as text); a leading !",
+            "  keeps the rows that do NOT match. Case-insensitive. ctrl-w deletes a word, ctrl-u the line.",
+            "Flags: ◉ watched  HC high concurrency  ro read-only (monitoring list)  pin pinned",
+            "  stale: its workspace stopped answering (the row is its last known state).",
+            "Ids are shown short (a GUID's first 8 characters); details (enter) show them whole.",
+            "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor",
+            "  events [NAME] (failures, throttles, retries, actions; newest first)  errors  q",
             "Mouse: click a tab or a row, wheel scrolls.",
         ],
         Scope::Form => &[

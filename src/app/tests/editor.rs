@@ -180,8 +180,10 @@ fn language_history_and_cancel_keys() {
     assert_eq!(app.editor().history_position(&app.console().history), Some((1, 1)));
     app.update(alt(KeyCode::Down));
     assert_eq!(app.editor().code(), "SELECT 1 + 1");
-    // ctrl-c still quits from the editor.
-    assert_eq!(app.update(ctrl('c')), [Effect::Quit]);
+    // ctrl-c from the editor asks first while a statement runs, and quits on y.
+    assert_eq!(app.update(ctrl('c')), []);
+    assert!(app.quitting().is_some_and(|q| q.iter().any(|l| l.contains("left to finish"))));
+    assert_eq!(app.update(key('y')), [Effect::Quit]);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::app::form::{
     Choice, CreateEffect, CreatedItem, Failure, FieldKey, FormMemory, FormMsg, PrefillOf, Preview, Request,
     Source, Stage,
 };
+use crate::app::keymap::Command;
 use crate::app::msg::Edited;
 use crate::domain::create::{NewBatch, NewCluster, NewItem, Template, Workers};
 
@@ -685,4 +686,29 @@ fn the_request_edited_outside_comes_back_into_the_form() {
     // Not while it is being checked or sent.
     app.update(ctrl('s'));
     assert!(app.request_to_edit().is_none());
+}
+
+#[test]
+fn the_footer_offers_the_create_keys_only_where_they_do_something() {
+    let commands = |app: &App| app.footer().iter().map(|b| b.command).collect::<Vec<_>>();
+    let batches = batches_app();
+    assert!(commands(&batches).contains(&Command::New) && commands(&batches).contains(&Command::Resubmit));
+    let read_only = batches_app().with_read_only(true);
+    assert!(
+        !commands(&read_only).contains(&Command::New) && !commands(&read_only).contains(&Command::Resubmit)
+    );
+    let mut app = app().with_pane(Pane::Clusters);
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "etl", "PENDING", "2")], T0);
+    assert!(
+        !commands(&app).contains(&Command::EditItem),
+        "the service edits only running or terminated clusters"
+    );
+    rows(
+        &mut app,
+        Kind::Cluster,
+        "adb-prod",
+        vec![cluster_row("0101-a", "etl", "TERMINATED (INACTIVITY)", "2")],
+        T0,
+    );
+    assert!(commands(&app).contains(&Command::EditItem));
 }

@@ -14,12 +14,19 @@ fn logs_open_follow_search_and_close() {
     };
     assert_eq!(app.focus(), Scope::Logs);
     let lines: Vec<String> = (0..60).map(|i| format!("line {i}")).collect();
-    app.update(Msg::Logs { target: target.clone(), lines, whole: true, finished: false, error_at: None });
+    app.update(Msg::Logs {
+        target: target.clone(),
+        lines,
+        whole: true,
+        finished: false,
+        error_at: None,
+        earlier: Default::default(),
+    });
     let logs = app.logs().cloned().unwrap_or_else(|| panic!("logs open"));
     assert!(logs.follow && logs.scroll > 0, "follows the end: {}", logs.scroll);
     // Reads for another item (a previous view) are ignored.
     let other = Target { id: "other".into(), ..target.clone() };
-    app.update(Msg::LogsFailed { target: other, error: "nope".into() });
+    app.update(Msg::LogsFailed { target: other, problem: crate::domain::Problem::text("nope") });
     assert_eq!(app.logs().and_then(|l| l.error.clone()), None);
     // Scrolling up pauses following; `/` searches from the top of the view.
     app.update(key('g'));
@@ -37,4 +44,91 @@ fn logs_open_follow_search_and_close() {
         "the pane is polled again"
     );
     assert!(app.logs().is_none());
+}
+
+fn open_cluster_logs(app: &mut App) -> Target {
+    app.update(key('3'));
+    rows(app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "shared", "RUNNING", "4")], T0);
+    // (The pane under the logs is then polled as hidden: a SetVisible follows.)
+    match app.update(key('l')).as_slice() {
+        [Effect::FollowLogs { target }, ..] => target.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn g_at_the_top_reads_earlier_lines_when_there_are_more() {
+    use crate::domain::logs::Earlier;
+    let mut app = app();
+    let target = open_cluster_logs(&mut app);
+    let lines = |n: usize| (0..n).map(|i| format!("event {i}")).collect::<Vec<_>>();
+    app.update(Msg::Logs {
+        target: target.clone(),
+        lines: lines(100),
+        whole: true,
+        finished: false,
+        error_at: None,
+        earlier: Earlier::More,
+    });
+    app.update(key('g'));
+    assert_eq!(app.logs().map(|l| l.scroll), Some(0));
+    // At the top already: g reads further back, once at a time.
+    assert_eq!(app.update(key('g')), [Effect::EarlierLogs { target: target.clone() }]);
+    assert!(app.update(key('g')).is_empty());
+    app.update(Msg::Logs {
+        target: target.clone(),
+        lines: lines(150),
+        whole: true,
+        finished: false,
+        error_at: None,
+        earlier: Earlier::None,
+    });
+    let logs = app.logs().cloned().unwrap_or_else(|| panic!("open"));
+    assert_eq!(
+        (logs.lines.len(), logs.scroll, logs.follow),
+        (150, 0, false),
+        "the earliest lines are on screen"
+    );
+    assert!(app.update(key('g')).is_empty(), "nothing earlier");
+}
+
+#[test]
+fn a_new_search_jumps_to_the_first_match() {
+    let mut app = app();
+    let target = open_cluster_logs(&mut app);
+    let lines: Vec<String> =
+        (0..60).map(|i| if i % 20 == 5 { format!("ERROR {i}") } else { format!("ok {i}") }).collect();
+    app.update(Msg::Logs {
+        target,
+        lines,
+        whole: true,
+        finished: false,
+        error_at: None,
+        earlier: Default::default(),
+    });
+    // Following at the end; the first match is line 5, not the next one below the view.
+    app.update(key('/'));
+    for c in "error".chars() {
+        app.update(key(c));
+    }
+    assert_eq!(app.logs().map(|l| l.scroll), Some(5));
+    app.update(code(KeyCode::Enter));
+    app.update(key('n'));
+    assert_eq!(app.logs().map(|l| l.scroll), Some(25));
+}
+
+#[test]
+fn a_monitoring_list_session_says_why_it_has_no_logs() {
+    let mut app = app();
+    let mut notebook = session("m-1", "Notebook 1", "busy");
+    if let crate::domain::Detail::Session { read_only, .. } = &mut notebook.detail {
+        *read_only = true;
+    }
+    rows(&mut app, Kind::Session, "fabric-prod", vec![notebook], T0);
+    assert!(app.update(key('l')).is_empty());
+    assert!(app.logs().is_none());
+    assert!(
+        app.message()
+            .is_some_and(|m| m.text.contains("monitoring list") && m.text.contains("Monitoring hub"))
+    );
 }

@@ -167,3 +167,14 @@ fn names(app: &App) -> Vec<String> {
 fn selected_name(app: &App) -> Option<String> {
     app.selected().map(|e| e.res.name.clone())
 }
+
+/// The plain lines of a details view or a sheet (related items, events).
+fn texts(lines: &[DetailLine]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|l| match l {
+            DetailLine::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}

@@ -183,6 +183,54 @@ fn messages_clear_on_the_next_key() {
 }
 
 #[test]
+fn the_selection_stays_on_the_first_row_until_the_user_moves_it() {
+    let mut app = app().with_pane(Pane::Runs);
+    runs_fixture(&mut app);
+    assert_eq!(app.pane_state().selected, 0);
+    // A newer run arrives above: the first row stays selected.
+    let mut more = vec![run(9, "newest", "RUNNING", None, "2026-11-22T09:59:30Z")];
+    more.extend([
+        run(1, "nightly-etl", "TERMINATED", Some("SUCCESS"), "2026-11-22T02:00:00Z"),
+        run(2, "hourly-agg", "RUNNING", None, "2026-11-22T09:55:00Z"),
+    ]);
+    rows(&mut app, Kind::Run, "adb-prod", more.clone(), T0);
+    assert_eq!(selected_name(&app).as_deref(), Some("newest"));
+    // Once moved, it follows its item.
+    app.update(key('j'));
+    assert_eq!(selected_name(&app).as_deref(), Some("hourly-agg"));
+    more.insert(0, run(10, "newer-still", "PENDING", None, "2026-11-22T09:59:50Z"));
+    rows(&mut app, Kind::Run, "adb-prod", more, T0);
+    assert_eq!(selected_name(&app).as_deref(), Some("hourly-agg"));
+    assert_eq!(app.pane_state().selected, 2);
+}
+
+#[test]
+fn the_footer_offers_only_what_applies_to_the_row_and_mode() {
+    let offered = |app: &App| app.footer().iter().filter_map(|b| b.footer).collect::<Vec<_>>();
+    let mut app = app().with_pane(Pane::Clusters);
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "shared", "RUNNING", "4")], T0);
+    let running = offered(&app);
+    assert!(running.contains(&"terminate") && running.contains(&"restart") && running.contains(&"resize"));
+    assert!(!running.contains(&"start"), "no start on a running cluster: {running:?}");
+    assert!(!running.contains(&"clear filter"), "esc does nothing yet");
+    rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "shared", "TERMINATED", "4")], T0);
+    let stopped = offered(&app);
+    assert!(stopped.contains(&"start") && !stopped.contains(&"terminate"), "{stopped:?}");
+    app.update(key('/'));
+    type_text(&mut app, "shared");
+    app.update(code(KeyCode::Enter));
+    assert!(offered(&app).contains(&"clear filter"));
+    let mut app = app.with_read_only(true);
+    let read_only = offered(&app);
+    assert!(
+        !read_only.iter().any(|k| ["start", "terminate", "restart", "resize"].contains(k)),
+        "{read_only:?}"
+    );
+    app.update(code(KeyCode::Enter));
+    assert!(offered(&app).contains(&"close"));
+}
+
+#[test]
 fn typing_and_erasing_a_filter_shows_what_a_rebuild_shows_in_the_same_order() {
     let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);

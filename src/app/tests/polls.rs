@@ -97,13 +97,14 @@ fn poll_errors_show_in_place_and_clear_on_success() {
     app.update(Msg::PollFailed {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        error: "403 PERMISSION_DENIED".into(),
-        hint: Some("ask for CAN VIEW on the jobs".into()),
+        problem: crate::domain::Problem::text("403 PERMISSION_DENIED")
+            .with_fix(Some("ask for CAN VIEW on the jobs".into())),
+        at: ts(T0),
     });
     let errors: Vec<(String, Kind, String)> = app
         .pane_errors()
         .into_iter()
-        .map(|(w, k, e)| (w.workspace.name.clone(), k, e.error.clone()))
+        .map(|(w, k, e)| (w.workspace.name.clone(), k, e.problem.message.clone()))
         .collect();
     assert_eq!(errors, vec![("adb-prod".into(), Kind::Run, "403 PERMISSION_DENIED".into())]);
     app.update(key('1'));
@@ -132,6 +133,106 @@ fn rows_for_an_unknown_workspace_add_it() {
 }
 
 #[test]
+fn a_workspace_that_stops_answering_has_stale_rows_that_stop_ticking() {
+    let mut app = app().with_pane(Pane::Runs);
+    rows(&mut app, Kind::Run, "adb-prod", vec![run(2, "agg", "RUNNING", None, "2026-11-22T09:55:00Z")], T0);
+    assert!(app.needs_clock(), "a running duration ticks");
+    app.update(Msg::PollFailed {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        problem: crate::domain::Problem::text("no answer after 5 s (still trying)"),
+        at: ts("2026-11-22T10:00:05Z"),
+    });
+    let slot = app.slot_of(app.pane_state().rows[0]).cloned().unwrap_or_default();
+    assert!(slot.is_stale());
+    assert_eq!(slot.error.map(|e| e.since), Some(ts("2026-11-22T10:00:05Z")));
+    // The failure is in the event log once, however often it repeats.
+    for at in ["2026-11-22T10:00:10Z", "2026-11-22T10:00:15Z"] {
+        app.update(Msg::PollFailed {
+            workspace: "adb-prod".into(),
+            kind: Kind::Run,
+            problem: crate::domain::Problem::text("no answer after 5 s (still trying)"),
+            at: ts(at),
+        });
+    }
+    assert_eq!(app.events().iter().filter(|e| e.level == Level::Error).count(), 1);
+    // Answering again: fresh rows, a recovery event.
+    runs_fixture(&mut app);
+    assert!(!app.slot_of(app.pane_state().rows[0]).is_some_and(|s| s.is_stale()));
+    assert!(app.events().front().is_some_and(|e| e.text.contains("answering again")), "{:?}", app.events());
+}
+
+#[test]
+fn related_items_that_are_gone_say_why_in_words() {
+    let mut app = app();
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "dead")], T0);
+    let effects = app.update(code(KeyCode::Enter));
+    let Some(Effect::LoadRelated { target }) = effects.into_iter().next() else { panic!("no read") };
+    let gone = crate::domain::Problem {
+        status: Some("404 Not Found".into()),
+        ..crate::domain::Problem::text("Session not found")
+    };
+    app.update(Msg::Related { target, related: Err(gone) });
+    let text = app.details().map(|d| texts(&d.lines)).unwrap_or_default();
+    assert!(text.iter().any(|t| t.starts_with("statements are gone: the session ended")), "{text:?}");
+}
+
+#[test]
+fn the_event_log_has_throttles_failures_and_recoveries_newest_first_per_workspace() {
+    let mut app = app().with_pane(Pane::Runs);
+    app.update(Msg::Throttled { workspace: "adb-prod".into(), until: Some(ts("2026-11-22T10:00:30Z")) });
+    app.update(Msg::PollFailed {
+        workspace: "fabric-prod".into(),
+        kind: Kind::Session,
+        problem: crate::domain::Problem::text(
+            "no answer from api.fabric.microsoft.com after 30 s (still trying)",
+        ),
+        at: ts("2026-11-22T10:00:10Z"),
+    });
+    app.update(Msg::Throttled { workspace: "adb-prod".into(), until: None });
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], "2026-11-22T10:00:40Z");
+    let log = |app: &mut App, command: &str| {
+        app.update(key(':'));
+        type_text(app, command);
+        app.update(code(KeyCode::Enter));
+        let lines = app.sheet().map(|s| texts(&s.lines)).unwrap_or_default();
+        if app.sheet().is_some() {
+            app.update(code(KeyCode::Esc));
+        }
+        lines
+    };
+    let all = log(&mut app, "events");
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert!(all[0].contains("· fabric-prod: sessions: answering again (after 30s)"), "{all:?}");
+    assert!(all[1].contains("· adb-prod: throttle over"), "{all:?}");
+    assert!(all[2].contains("✗ fabric-prod: sessions: no answer from api.fabric.microsoft.com"), "{all:?}");
+    assert!(all[3].contains("· adb-prod: throttled: every call waits 30s (Retry-After)"), "{all:?}");
+    let one = log(&mut app, "events adb-prod");
+    assert_eq!(one.len(), 2, "{one:?}");
+    assert!(one.iter().all(|l| l.contains("adb-prod")), "{one:?}");
+    // A workspace that is not configured is said, not shown as an empty log.
+    assert!(log(&mut app, "events adb-staging").is_empty());
+    assert!(app.message().is_some_and(|m| m.text.contains("adb-staging")), "{:?}", app.message());
+}
+
+#[test]
+fn retries_go_into_the_event_log() {
+    let mut app = app();
+    let retries = vec!["retrying in 0.5 s (attempt 2 of 4): GET /api/2.1/clusters/list → 503".to_string()];
+    app.update(key(':'));
+    type_text(&mut app, "events");
+    app.update(code(KeyCode::Enter));
+    app.take_dirty();
+    app.update(Msg::Retried { workspace: "adb-prod".into(), retries });
+    assert!(app.take_dirty(), "the open log shows it at once");
+    let e = app.events().front().cloned();
+    assert!(
+        e.as_ref().is_some_and(|e| e.workspace.as_deref() == Some("adb-prod") && e.text.contains("→ 503")),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn a_poll_that_changes_nothing_draws_nothing_until_the_shown_minute_moves() {
     let mut app = app().with_pane(Pane::Runs);
     let same = || vec![run(1, "etl", "TERMINATED", Some("SUCCESS"), "2026-11-22T09:00:00Z")];
@@ -153,8 +254,8 @@ fn a_poll_that_changes_nothing_draws_nothing_until_the_shown_minute_moves() {
     app.update(Msg::PollFailed {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        error: "500".into(),
-        hint: None,
+        problem: crate::domain::Problem::text("500"),
+        at: ts("2026-11-22T10:01:10Z"),
     });
     app.take_dirty();
     rows(

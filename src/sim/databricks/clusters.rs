@@ -3,9 +3,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use super::state::{
-    Cluster, ClusterState, RESIZE_MS, RESTART_MS, START_MS, TERMINATE_MS, Termination, Workspace,
-};
+use super::state::{Cluster, ClusterState, RESTART_MS, START_MS, Workspace};
 use super::{Reply, Req, error, field, invalid_parameter};
 
 pub const SPARK_VERSIONS: &[(&str, &str)] = &[
@@ -400,13 +398,7 @@ fn act(ws: &mut Workspace, req: &Req, action: &str) -> Result<Reply, Reply> {
                     format!("Cluster {id} is in unexpected state {}.", pretty(c.state)),
                 ));
             }
-            c.state = ClusterState::Pending;
-            c.until = now + START_MS;
-            c.state_message = "Starting Spark".into();
-            c.start_time = now;
-            c.terminated_time = None;
-            c.termination = None;
-            c.event(now, "STARTING", json!({"user": user}));
+            c.begin_start(now, &user);
         }
         "restart" => {
             if c.state == ClusterState::Running {
@@ -451,25 +443,11 @@ fn act(ws: &mut Workspace, req: &Req, action: &str) -> Result<Reply, Reply> {
             } else {
                 return Err(invalid_parameter("Either num_workers or autoscale must be given."));
             }
-            c.state = ClusterState::Resizing;
-            c.until = now + RESIZE_MS;
-            let target = c.num_workers;
-            c.event(
-                now,
-                "RESIZING",
-                json!({"current_num_workers": previous, "target_num_workers": target, "user": user}),
-            );
+            c.begin_resize(now, previous, &user);
         }
         // Deleting a cluster that is already stopping or stopped is a no-op.
         "delete" if !matches!(c.state, ClusterState::Terminating | ClusterState::Terminated) => {
-            c.state = ClusterState::Terminating;
-            c.until = now + TERMINATE_MS;
-            c.state_message = "Terminating".into();
-            c.termination = Some(Termination {
-                code: "USER_REQUEST".into(),
-                kind: "SUCCESS".into(),
-                parameters: json!({"username": user}),
-            });
+            c.begin_terminate(now, &user);
         }
         "permanent-delete" => {
             c.deleted = true;

@@ -412,3 +412,50 @@ fn push_run(
 fn seed_stamp(n: i64) -> i64 {
     1_767_225_600_000 + n * 97_531_000
 }
+
+/// Runs kept per workspace while the demo lives; the oldest finished go first.
+const KEEP_RUNS: usize = 400;
+
+/// Something new at `now` in `ws` (the live demo, `sim::world`): mostly a run of one of its jobs
+/// (as a schedule or a user would start it), sometimes a cluster that starts, resizes or stops.
+pub fn arrival(ws: &mut Workspace, now: i64, rng: &mut ChaCha8Rng) {
+    ws.settle(now);
+    if rng.random_bool(0.7) {
+        let jobs: Vec<usize> = (0..ws.jobs.len())
+            .filter(|&j| !matches!(ws.jobs[j].plan, Plan::Forever | Plan::StuckInQueue))
+            .collect();
+        if let Some(&j) = jobs.get(rng.random_range(0..jobs.len().max(1)))
+            && !jobs.is_empty()
+        {
+            push_run(ws, j, now, 0, true, rng);
+        }
+    } else {
+        let user = USERS[rng.random_range(0..USERS.len())];
+        let movable: Vec<usize> = (0..ws.clusters.len())
+            .filter(|&i| !ws.clusters[i].deleted && ws.clusters[i].source != "JOB")
+            .filter(|&i| matches!(ws.clusters[i].state, ClusterState::Terminated | ClusterState::Running))
+            .collect();
+        if !movable.is_empty() {
+            let c = &mut ws.clusters[movable[rng.random_range(0..movable.len())]];
+            match (c.state, rng.random_range(0..3)) {
+                (ClusterState::Terminated, _) => c.begin_start(now, user),
+                (_, 0) if c.autoscale.is_none() => {
+                    let previous = c.num_workers;
+                    c.num_workers = (previous + rng.random_range(1..4)) % 9;
+                    c.begin_resize(now, previous, user);
+                }
+                _ => c.begin_terminate(now, user),
+            }
+        }
+    }
+    let old = now - 2 * HOUR;
+    while ws.runs.len() > KEEP_RUNS {
+        let oldest = (0..ws.runs.len())
+            .filter(|&i| ws.runs[i].phase(now).end.is_some_and(|e| e < old))
+            .min_by_key(|&i| ws.runs[i].created);
+        match oldest {
+            Some(i) => drop(ws.runs.remove(i)),
+            None => break,
+        }
+    }
+}

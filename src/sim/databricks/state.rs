@@ -126,6 +126,41 @@ impl Cluster {
         self.events.push(ClusterEvent { timestamp, kind, details });
     }
 
+    /// A terminated cluster starts (`clusters/start`).
+    pub fn begin_start(&mut self, now: i64, user: &str) {
+        self.state = ClusterState::Pending;
+        self.until = now + START_MS;
+        self.state_message = "Starting Spark".into();
+        self.start_time = now;
+        self.terminated_time = None;
+        self.termination = None;
+        self.event(now, "STARTING", serde_json::json!({"user": user}));
+    }
+
+    /// A running cluster moves to its new size (`clusters/resize`), from `previous` workers.
+    pub fn begin_resize(&mut self, now: i64, previous: u32, user: &str) {
+        self.state = ClusterState::Resizing;
+        self.until = now + RESIZE_MS;
+        let target = self.num_workers;
+        self.event(
+            now,
+            "RESIZING",
+            serde_json::json!({"current_num_workers": previous, "target_num_workers": target, "user": user}),
+        );
+    }
+
+    /// A cluster stops at the user's request (`clusters/delete`).
+    pub fn begin_terminate(&mut self, now: i64, user: &str) {
+        self.state = ClusterState::Terminating;
+        self.until = now + TERMINATE_MS;
+        self.state_message = "Terminating".into();
+        self.termination = Some(Termination {
+            code: "USER_REQUEST".into(),
+            kind: "SUCCESS".into(),
+            parameters: serde_json::json!({"username": user}),
+        });
+    }
+
     /// Apply every transition due by `now`.
     pub fn settle(&mut self, now: i64) {
         loop {
@@ -407,6 +442,15 @@ impl DatabricksState {
     /// N × 10 000 runs.
     pub fn seeded(seed: u64, scale: u32, now: SimMillis) -> Self {
         Self { workspaces: super::seed::generate(seed, scale, now), oauth_tokens: HashMap::new(), counter: 0 }
+    }
+
+    /// Something new happens at `now` in one workspace (the live demo, `sim::world`).
+    pub fn arrive(&mut self, now: SimMillis, rng: &mut rand_chacha::ChaCha8Rng) {
+        use rand::Rng;
+        let wi = rng.random_range(0..self.workspaces.len().max(1));
+        if let Some(ws) = self.workspaces.get_mut(wi) {
+            super::seed::arrival(ws, now, rng);
+        }
     }
 
     pub fn describe(&self, base_url: &str) -> Vec<String> {

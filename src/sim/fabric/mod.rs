@@ -80,6 +80,22 @@ impl FabricState {
         Self { workspaces, principals, ids, lake }
     }
 
+    /// Something new happens at `now` in one workspace (the live demo, `sim::world`).
+    pub fn arrive(&mut self, now: SimMillis) {
+        let wi = self.ids.range(0, self.workspaces.len() as i64) as usize;
+        if let Some(ws) = self.workspaces.get_mut(wi) {
+            seed::arrival(&mut self.ids, ws, wi, now);
+        }
+    }
+
+    /// Sessions and batches held per workspace (tests of the live demo's bounds).
+    pub fn sizes(&self) -> (Vec<usize>, Vec<usize>) {
+        (
+            self.workspaces.iter().map(|w| w.sessions.len()).collect(),
+            self.workspaces.iter().map(|w| w.batches.len()).collect(),
+        )
+    }
+
     /// When each statement was submitted, finished and first read finished (simulated epoch ms;
     /// `null` until then): how late a client saw a result, for the benchmarks.
     pub fn statement_timings(&self) -> Vec<Value> {

@@ -441,3 +441,77 @@ fn historical_session(
         }
     }
 }
+
+/// Sessions, batches and notebook runs kept per workspace while the demo lives; the oldest
+/// finished go first, so a demo left running for days holds no more than a fresh one.
+const KEEP: usize = 300;
+
+/// One new item arriving at `now` in workspace `wi` of the live demo (see `sim::world`): an
+/// interactive session (most go idle and time out; some stay busy, some are killed), a batch,
+/// or a notebook / Spark job definition run, like the seeded ones.
+pub fn arrival(ids: &mut IdSource, ws: &mut Workspace, wi: usize, now: SimMillis) {
+    let plan = &PLANS[wi % PLANS.len()];
+    let lh = ws.lakehouses[ids.range(0, ws.lakehouses.len() as i64) as usize].id;
+    let submitter = ids.range(0, 6) as u16;
+    match ids.range(0, 10) {
+        0..=3 => {
+            let name = ids.pick(plan.session_names).to_string();
+            let mut s = session(ids, lh, submitter, now, Some(name));
+            match ids.range(0, 10) {
+                // Busy with a long statement from just after it is ready.
+                0..=1 => {
+                    let ready = s.idle_at;
+                    busy(&mut s, ready + MIN + 5_000);
+                }
+                2..=3 => s.end = Some(End { at: now + ids.range(3 * MIN, 15 * MIN), kind: EndKind::Killed }),
+                _ => {}
+            }
+            ws.sessions.push(s);
+        }
+        4..=7 => {
+            let name = *ids.pick(plan.batch_names);
+            let run_ms = ids.range(2 * MIN, 20 * MIN);
+            let roll = ids.range(0, 20);
+            let outcome = if roll < 3 { BatchOutcome::Fail } else { BatchOutcome::Succeed };
+            let cancel = (roll == 19).then_some(run_ms / 2);
+            ws.batches.push(batch(ids, lh, submitter, now, name, run_ms, outcome, cancel));
+        }
+        _ => {
+            let item = ids.range(0, ws.items.len() as i64) as usize;
+            let outcome = *ids.pick(&[RunOutcome::Succeeded, RunOutcome::Succeeded, RunOutcome::Failed]);
+            let run_ms = ids.range(2 * MIN, 30 * MIN);
+            run(ids, ws, item, submitter, now, run_ms, outcome, false);
+        }
+    }
+    prune(ws, now);
+}
+
+/// Drop the oldest finished items beyond `KEEP` (high-concurrency sessions stay: their REPLs
+/// point at them).
+fn prune(ws: &mut Workspace, now: SimMillis) {
+    let old = now - 2 * HOUR;
+    while ws.sessions.len() > KEEP {
+        let oldest = (0..ws.sessions.len())
+            .filter(|&i| !ws.sessions[i].high_concurrency && ws.sessions[i].submitted < old)
+            .min_by_key(|&i| ws.sessions[i].submitted);
+        match oldest {
+            Some(i) => drop(ws.sessions.remove(i)),
+            None => break,
+        }
+    }
+    while ws.batches.len() > KEEP {
+        match (0..ws.batches.len())
+            .filter(|&i| ws.batches[i].end_at < old)
+            .min_by_key(|&i| ws.batches[i].submitted)
+        {
+            Some(i) => drop(ws.batches.remove(i)),
+            None => break,
+        }
+    }
+    while ws.runs.len() > KEEP {
+        match (0..ws.runs.len()).filter(|&i| ws.runs[i].end_at < old).min_by_key(|&i| ws.runs[i].submitted) {
+            Some(i) => drop(ws.runs.remove(i)),
+            None => break,
+        }
+    }
+}

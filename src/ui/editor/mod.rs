@@ -78,10 +78,10 @@ fn tab_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 }
 
 fn session_label(ed: &Editor, now: jiff::Timestamp, theme: &Theme) -> (String, Style) {
-    let what = if ed.on_cluster() { "execution context" } else { "session" };
+    let (a, what) = if ed.on_cluster() { ("an", "execution context") } else { ("a", "session") };
     match &ed.repl {
         ReplState::None => (format!("no {what} yet: F5 starts one"), theme.muted),
-        ReplState::Acquiring(state) => (format!("starting a {what}: {state}"), theme.warning),
+        ReplState::Acquiring(state) => (format!("starting {a} {what}: {state}"), theme.warning),
         ReplState::Ready(r) => match ed.idle_timeout_at().map(|at| at.duration_since(now)) {
             Some(left) if left.is_positive() => {
                 (format!("{} · idle timeout in {}", r.describe(), format_duration(left)), theme.muted)
