@@ -26,8 +26,9 @@ fn a_batch_from_the_form_runs_to_success_and_its_log_shows_what_it_printed() {
     t.keys(&["2"]);
     t.wait_for("Batches (");
     t.keys(&["n"]);
-    let screen = t.wait_for("New batch · ");
-    assert!(screen.contains("*File") && screen.contains("ctrl-s review"), "{screen}");
+    t.wait_until("the form with its keys", |s| {
+        s.contains("New batch · ") && s.contains("*File") && s.contains("ctrl-s review")
+    });
     // The form starts on the lakehouse (the selected row's); the file comes next.
     t.keys(&["Tab"]);
     t.keys(&["-l", &job.display().to_string()]);

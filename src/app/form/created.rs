@@ -100,6 +100,8 @@ impl App {
         let pane = self.pane_for(c.kind);
         let i = pane.index();
         self.panes[i].keep = Some((c.kind, c.workspace.clone(), c.id.clone()));
+        // Selected as if the user had moved to it: it stays selected as refreshes reorder rows.
+        self.panes[i].moved = true;
         // A filter that hides it would hide what was just made.
         let rows = &self.workspaces[ws].slot(c.kind).rows;
         let haystack = rows.iter().find(|e| e.res.id == c.id).map_or("", |e| e.haystack.as_str());
