@@ -250,8 +250,11 @@ async fn no_secret_appears_in_any_output_frame_log_or_file() {
     // The monitor, pane by pane, with a details view open.
     if let Some(t) = Tmux::start("secrets", &monitor_command(&mut s)) {
         let mut frames = vec![t.wait_for("Sessions (")];
+        // A selected row before Enter: on a busy machine the clusters' first poll may come after
+        // the pane is shown, and Enter on an empty pane opens nothing.
+        t.keys(&[":clusters", "Enter"]);
+        frames.push(t.wait_until("a selected cluster", |s| s.contains("Clusters (") && s.contains('▶')));
         for (keys, shows) in [
-            (vec![":clusters", "Enter"], "Clusters ("),
             (vec!["Enter"], "API object"),
             (vec!["Escape"], "Clusters ("),
             (vec![":runs", "Enter"], "Runs ("),
