@@ -218,13 +218,13 @@ impl App {
 
     /// Whether the screen changes with time alone right now, so the event loop must send
     /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
-    /// a flash still fading, a throttle wait counting down, or the age of stale rows ("stale
+    /// a flash still fading in it, a throttle wait counting down, or the age of stale rows ("stale
     /// 45s" in the header). Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         (self.pane_on_screen() && self.live_on_screen())
             || self.workspaces.iter().any(|w| Kind::ALL.iter().any(|k| w.slot(*k).is_stale()))
             || (self.editing && (self.console.is_busy() || self.editor().idle_timeout_at().is_some()))
-            || self.last_change.is_some_and(|t| self.now < t + FLASH)
+            || (self.pane_on_screen() && self.last_change.is_some_and(|t| self.now < t + FLASH))
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }
 

@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
-use crate::domain::{Kind, Resource, Service, Target};
+use crate::domain::{Kind, Resource, Service, Status, Target};
 
 use super::App;
 use super::help::Help;
@@ -15,6 +15,9 @@ use super::msg::{Effect, Msg};
 use super::pane::Pane;
 use super::sheet::SheetKind;
 use super::store::{WorkspaceRef, WorkspaceState};
+
+/// What a workspace's rows show outside the pane (see `App::chrome_of`).
+type Chrome = ([usize; Status::ALL.len()], Option<(Kind, String)>, Vec<usize>, Option<i64>);
 
 impl App {
     /// Apply one message; returns what the outside world should do. Whatever the message,
@@ -217,6 +220,8 @@ impl App {
             );
         }
         let recovered = self.workspaces[ws].slot(kind).error.is_some();
+        // Under the editor or the logs view only the header, tabs and footer show rows.
+        let chrome_before = (!self.pane_on_screen()).then(|| self.chrome_of(ws));
         // Row indices are about to change: remember what each affected pane has selected.
         for pane in Pane::ALL {
             let i = pane.index();
@@ -244,7 +249,7 @@ impl App {
         if recovered {
             self.refresh_errors();
         }
-        self.dirty = true;
+        self.dirty |= recovered || chrome_before.is_none_or(|before| before != self.chrome_of(ws));
         ws
     }
 
@@ -253,6 +258,15 @@ impl App {
         if self.sheet.as_ref().is_some_and(|s| s.kind == super::SheetKind::Errors) {
             self.refresh_sheet();
         }
+    }
+
+    /// What rows of workspace `ws` show while the pane is covered: its header line (counts and
+    /// the first poll error), the tabs' totals and the footer's refresh minute.
+    fn chrome_of(&self, ws: usize) -> Chrome {
+        let w = &self.workspaces[ws];
+        let error =
+            w.errors(&w.workspace.service.kinds()).next().map(|(k, e)| (k, e.problem.message.clone()));
+        (w.counts, error, Pane::ALL.iter().map(|p| self.pane_total(*p)).collect(), w.refreshed_minute())
     }
 
     /// The index of the workspace called `name` (in any case), or a message naming the
