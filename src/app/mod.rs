@@ -16,6 +16,7 @@ mod errors;
 mod events;
 pub mod filter;
 mod footer;
+pub mod form;
 mod help;
 pub mod keymap;
 pub mod layout;
@@ -85,6 +86,8 @@ pub struct App {
     logs: Option<Logs>,
     help: Option<Help>,
     confirm: Option<Confirm>,
+    /// The New form, its lists and templates, the typed permanent delete.
+    forms: form::Forms,
     /// Quitting would give back or leave running what these lines say: asked first.
     quitting: Option<Vec<String>>,
     message: Option<Message>,
@@ -130,6 +133,7 @@ impl App {
             logs: None,
             help: None,
             confirm: None,
+            forms: form::Forms::default(),
             quitting: None,
             message: None,
             sheet: None,
@@ -320,6 +324,8 @@ impl App {
             Scope::Help
         } else if self.prompt.is_some() {
             Scope::Prompt
+        } else if let Some(scope) = self.form_scope() {
+            scope
         } else if self.editing {
             Scope::Editor
         } else if self.sheet.is_some() {

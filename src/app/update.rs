@@ -143,6 +143,10 @@ impl App {
                 self.dirty = true;
                 match what {
                     super::msg::Edited::Tab(tab) => self.on_edited(tab, result),
+                    super::msg::Edited::Form(form) => {
+                        self.on_request_edited(form, result);
+                        Vec::new()
+                    }
                 }
             }
             Msg::Environments { workspace, result } => {
@@ -172,6 +176,7 @@ impl App {
                 self.dirty = true;
                 self.on_statement(seq, update)
             }
+            Msg::Form(msg) => self.on_form_msg(msg),
             Msg::ActionFinished { action, target, outcome } => {
                 self.action_finished(action, target, outcome);
                 self.dirty = true;
@@ -182,7 +187,7 @@ impl App {
 
     // ---- data ----------------------------------------------------------------------------
 
-    fn workspace_index(&mut self, name: &str, service: Service) -> usize {
+    pub(super) fn workspace_index(&mut self, name: &str, service: Service) -> usize {
         match self.workspaces.iter().position(|w| w.workspace.name == name && w.workspace.service == service)
         {
             Some(i) => i,
@@ -204,6 +209,7 @@ impl App {
     ) -> usize {
         let ws = self.workspace_index(&workspace, Service::of(kind));
         self.now = self.now.max(fetched_at);
+        let rows = self.with_created(&workspace, kind, rows);
         let shown_before = self.workspaces[ws].refreshed_minute();
         if self.workspaces[ws].refreshed_unchanged(kind, &rows, fetched_at) {
             // Nothing changed: only the footer's "refreshed" minute may have moved.
@@ -292,6 +298,7 @@ impl App {
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
             Scope::Editor => self.on_editor_key(key, command),
+            Scope::Form | Scope::Review | Scope::TypeName => self.on_form_key(key, command),
             _ => match command {
                 Some(c) => self.run(focus, c),
                 None => {

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::Kind;
+
 /// Request fields no word here names, kept as they were.
 pub type Extra = Map<String, Value>;
 
@@ -23,7 +25,7 @@ pub struct SparkSizes {
 }
 
 /// A Livy batch to submit.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewBatch {
     /// The lakehouse whose Livy API runs it: a configured lakehouse's name or id (`None`: the
     /// workspace's first).
@@ -50,7 +52,7 @@ pub struct NewBatch {
 }
 
 /// A Livy session to create.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewSession {
     pub lakehouse: Option<String>,
     pub name: Option<String>,
@@ -74,7 +76,7 @@ pub enum Workers {
 }
 
 /// A Databricks cluster to create, or the whole new configuration of one to edit.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewCluster {
     pub name: Option<String>,
     /// A runtime key as `clusters spark-versions` lists it (`15.4.x-scala2.12`).
@@ -101,7 +103,7 @@ pub enum RunTask {
 }
 
 /// Where a one-time run runs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunCompute {
     /// An all-purpose cluster, by id.
     Existing(String),
@@ -110,7 +112,7 @@ pub enum RunCompute {
 }
 
 /// A one-time run (`jobs/runs/submit`) with one task.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewRun {
     pub name: Option<String>,
     pub compute: Option<RunCompute>,
@@ -121,6 +123,41 @@ pub struct NewRun {
     pub args: Vec<String>,
     /// The whole request as given (`--json`); the words above are laid over it.
     pub extra: Extra,
+}
+
+/// Any of the descriptions above: what the monitor's New form holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewItem {
+    Session(NewSession),
+    Batch(NewBatch),
+    Cluster(NewCluster),
+    Run(NewRun),
+}
+
+impl NewItem {
+    /// The kind of row it makes.
+    pub fn kind(&self) -> Kind {
+        match self {
+            NewItem::Session(_) => Kind::Session,
+            NewItem::Batch(_) => Kind::Batch,
+            NewItem::Cluster(_) => Kind::Cluster,
+            NewItem::Run(_) => Kind::Run,
+        }
+    }
+}
+
+/// A named starting point for the New form (`[templates.NAME]` in the configuration): the
+/// request as the API (and `--json`) take it, and where it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub name: String,
+    pub kind: Kind,
+    /// The workspace to choose, if it names one.
+    pub workspace: Option<String>,
+    /// The lakehouse a session or batch runs in, if it names one.
+    pub lakehouse: Option<String>,
+    /// The request body (a JSON object).
+    pub request: Value,
 }
 
 /// Something that was, or may have been, created: what the user can look for.
@@ -159,20 +196,6 @@ impl CreatedKind {
 /// (spelled as the reference shows it).
 pub fn environment_details(id: &str) -> String {
     format!("{{\"id\" : \"{id}\"}}")
-}
-
-/// `KEY=VALUE` pairs (`--conf`, `--tag`, `--spark-conf`, `--param`, the editor's REPL conf
-/// lines): the key must not be empty and the `=` is required; the value may hold more `=`.
-/// `flag` names where each came from in the error.
-pub fn key_values(flag: &str, items: &[String]) -> Result<Vec<(String, String)>, String> {
-    items
-        .iter()
-        .map(|item| match item.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-            Some(_) => Err(format!("{flag} {item:?}: the key before `=` is empty")),
-            None => Err(format!("{flag} {item:?}: expected KEY=VALUE (no `=` found)")),
-        })
-        .collect()
 }
 
 /// A Spark memory size as Livy takes it (`28g`, `512m`, `1024`); `what` names it in the error.
@@ -222,15 +245,6 @@ pub fn environment_id(details: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn key_values_need_a_key_and_an_equals_sign() {
-        let kv = key_values("--conf", &["spark.a=1=2".into(), "b=".into()]);
-        assert_eq!(kv, Ok(vec![("spark.a".into(), "1=2".into()), ("b".into(), String::new())]));
-        let e = key_values("--conf", &["spark.executor.memory".into()]).err().unwrap_or_default();
-        assert!(e.contains("--conf \"spark.executor.memory\"") && e.contains("no `=`"), "{e}");
-        assert!(key_values("--tag", &["=x".into()]).is_err_and(|e| e.contains("empty")));
-    }
 
     #[test]
     fn environment_details_round_trip() {

@@ -9,7 +9,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::App;
 use crate::app::msg::Effect;
-use crate::domain::create::{check_count, check_memory, key_values};
+use crate::domain::create::{check_count, check_memory};
+use crate::domain::request::key_values;
 use crate::domain::statement::ReplSettings;
 
 use super::ReplState;

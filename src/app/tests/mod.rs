@@ -4,6 +4,8 @@ mod actions;
 mod editor;
 mod editor_results;
 mod editor_settings;
+mod form_fields;
+mod forms;
 mod logs;
 mod mouse;
 mod overlays;

@@ -21,8 +21,7 @@ pub mod upload;
 use super::Error;
 use crate::api::{ApiError, ErrorKind};
 use crate::domain::create::Created;
-/// Shared with the monitor's REPL settings (`app` reads no `workspace`).
-pub use crate::domain::create::key_values;
+pub use crate::domain::request::key_values;
 
 /// Why a create did not (certainly) happen.
 #[derive(Debug, Clone, thiserror::Error)]
