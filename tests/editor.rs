@@ -287,7 +287,14 @@ async fn code_runs_on_a_selected_databricks_cluster_in_an_execution_context() ->
     let old = context_of(&frame).ok_or("the frame names the context")?;
     let cluster =
         frame.split("on cluster ").nth(1).and_then(|r| r.split_whitespace().next()).ok_or("cluster id")?;
-    let name = stack.named(sparkdeck::domain::Service::Databricks);
+    // The workspace the editor's title names: the first RUNNING row may be in either
+    // Databricks workspace, depending on which poll came first.
+    let name = frame
+        .split("┌ ")
+        .nth(1)
+        .and_then(|t| t.split(" / cluster").next())
+        .map(str::to_string)
+        .ok_or("the title names the workspace")?;
     let ws = stack.workspaces.iter().find(|w| w.name == name).ok_or("workspace")?;
     let gone = sparkdeck::domain::statement::Repl::Databricks {
         workspace: name.clone(),
