@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod cluster_create;
+pub mod completion;
 pub mod context;
 mod create_args;
 pub mod created;
@@ -102,6 +103,8 @@ pub enum Command {
     /// Check every configured workspace: identity, token audience and expiry, a live call,
     /// and the fix when something fails.
     Doctor(DoctorArgs),
+    /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
+    Completion(completion::CompletionArgs),
 }
 
 #[derive(Debug, Subcommand)]
