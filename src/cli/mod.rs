@@ -17,6 +17,7 @@ pub mod output;
 pub mod principals;
 pub mod progress;
 pub mod resources;
+pub mod row_output;
 pub mod runs_submit;
 pub mod scopes;
 pub mod spec_input;
@@ -112,7 +113,7 @@ pub enum SessionsCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one session by id (searched in every workspace unless --workspace is given).
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Stop a session (Livy DELETE).
     Delete(ActionArgs),
     /// Restart a session's 20-minute idle countdown.
@@ -129,7 +130,7 @@ pub enum BatchesCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one batch by id.
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Cancel a batch (Livy DELETE).
     Cancel(ActionArgs),
     /// Submit a Livy batch job and print its id. A local FILE (and local --py-files, --jars,
@@ -147,7 +148,7 @@ pub enum ClustersCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one cluster by id.
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Start a terminated cluster (--wait: until RUNNING).
     Start(ActionArgs),
     /// Restart a running cluster (--wait: until RUNNING again).
@@ -184,7 +185,7 @@ pub enum RunsCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one run by id.
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Cancel a run (--wait: until it has ended).
     Cancel(ActionArgs),
     /// Cancel every active run of a job (or every queued run with --all-queued).
@@ -330,6 +331,31 @@ pub struct TargetArgs {
     pub output: output::Format,
 }
 
+/// One item to show, by id.
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// The session, batch, cluster or run id.
+    pub id: String,
+    /// Only look in this workspace (its display name); otherwise every workspace is searched.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub out: RowOutputArgs,
+}
+
+/// How `list` and `get` print rows.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RowOutputArgs {
+    /// Output format: `table` fits the terminal, `wide` shows every column; `json` and `yaml`
+    /// print the API's objects with `workspace`, `id`, `name`, `state`, `sparkdeck_status`;
+    /// `csv` every column. json, yaml and csv keep server text exactly.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = row_output::RowFormat::Table)]
+    pub output: row_output::RowFormat,
+    /// Leave out the header line (table, wide, csv).
+    #[arg(long)]
+    pub no_header: bool,
+}
+
 /// An item to act on, optionally waiting for the outcome.
 #[derive(Debug, Clone, Args)]
 pub struct ActionArgs {
@@ -464,9 +490,8 @@ pub struct ListArgs {
     /// the 1,000 most recent items of each workspace are looked through.
     #[arg(long)]
     pub state: Option<String>,
-    /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
-    pub output: output::Format,
+    #[command(flatten)]
+    pub out: RowOutputArgs,
     /// At most this many rows, the most recent first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
