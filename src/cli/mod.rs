@@ -40,8 +40,8 @@ use crate::sim::{FaultSpec, Sim, SimOptions};
 /// With no command, opens the monitor. Workspaces come from config.toml (--config,
 /// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
 /// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
-/// Text output drops the terminal escapes a server may send; `-o json` (and for lists `yaml`,
-/// `csv`) keeps every value exactly.
+/// Text output drops the terminal escapes a server may send; `-o json` (and `-o yaml`, `-o csv`
+/// of list and get) keeps every value exactly.
 /// Exit status: 0 success (an empty list included), 1 an API error or an item not found, 2 a
 /// usage or configuration error. `NO_COLOR` turns colours off.
 #[derive(Debug, Parser)]
