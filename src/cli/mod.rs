@@ -347,12 +347,10 @@ pub struct GetArgs {
 /// How `list` and `get` print rows.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RowOutputArgs {
-    /// Output format: `table` fits the terminal, `wide` shows every column; `json` and `yaml`
-    /// print the API's objects with `workspace`, `id`, `name`, `state`, `sparkdeck_status`;
-    /// `csv` every column. json, yaml and csv keep server text exactly.
+    /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = row_output::RowFormat::Table)]
     pub output: row_output::RowFormat,
-    /// Leave out the header line (table, wide, csv).
+    /// Leave out the header line (table, wide, csv): only rows, for scripts.
     #[arg(long)]
     pub no_header: bool,
 }
