@@ -38,11 +38,11 @@ fn fast() -> RetryPolicy {
 }
 
 fn endpoint(fake: &Fake, api: ApiKind) -> Endpoint {
-    // Short enough that a stall is over in a moment.
+    // Short enough that a stall is over in a moment, long enough for a busy machine.
     let timeouts = Timeouts {
         connect: Duration::from_secs(2),
-        answer: Duration::from_millis(400),
-        total: Duration::from_secs(2),
+        answer: Duration::from_secs(1),
+        total: Duration::from_secs(3),
     };
     let client = client_with(timeouts).unwrap_or_else(|e| panic!("{e}"));
     let auth: Arc<dyn Authenticator> =

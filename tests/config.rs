@@ -235,6 +235,10 @@ fn config_example_parses_and_keeps_secrets_in_environment_variables() {
     assert_eq!(cfg.fabric.len(), 7, "one Fabric workspace per Entra method");
     // The example's [keys] are valid for the monitor.
     assert_eq!(cfg.settings.keys.len(), 2);
+    // Its templates read, their requests as JSON bodies.
+    let names: Vec<&str> = cfg.settings.templates.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["nightly-rollup", "small-cluster"]);
+    assert_eq!(cfg.settings.templates[1].request["autoscale"]["max_workers"], 4);
     sparkdeck::cli::keys::keymap(&cfg.settings, cfg.path.as_deref()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cfg.databricks.len(), 5);
     assert!(cfg.databricks.iter().any(|d| matches!(d.auth, DatabricksAuth::DatabricksCli)));
@@ -332,6 +336,13 @@ fn every_invalid_fixture_names_file_line_key_and_fix() {
         ("bad_poll.toml", 2, "poll.active_seconds", &["out of range", "from 1 to 3600"]),
         ("secret_wrong_type.toml", 3, "databricks.auth", &["not shown: it is a secret"]),
         ("mistyped_scheme.toml", 3, "databricks.host", &["`http//::` has a mistyped scheme", "https://"]),
+        (
+            "template_kind.toml",
+            3,
+            "templates.nightly.kind",
+            &["unknown value `job`", "use one of: session, batch, cluster, run"],
+        ),
+        ("template_date.toml", 3, "templates.nightly", &["TOML date", "[templates.nightly.request]"]),
         (
             "http_authority.toml",
             8,

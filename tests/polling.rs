@@ -165,3 +165,35 @@ async fn a_lakehouse_with_nothing_moving_is_not_read_at_the_active_pace() {
     // Databricks panes are hidden too: clusters and runs at the slow pace only.
     assert!(count(&r.routes, |route| route.contains("/clusters/list")) <= 2 * 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lakehouse_whose_running_rows_do_not_change_is_read_less_and_less_often() {
+    // The clock is frozen: what starts or runs stays so, and every read finds it unchanged.
+    let r = run(&[Kind::Session], 8.0).await;
+    let fabric = r.sim.shared().fabric().demo_workspaces();
+    let mut moving = 0;
+    for ws in &fabric {
+        let rows = r.rows.get(&(ws.name.clone(), Kind::Session)).cloned().unwrap_or_default();
+        for (lh, name) in &ws.lakehouses {
+            let active = rows.iter().any(|s| {
+                matches!(s.status, Status::Pending | Status::Busy)
+                    && matches!(&s.detail, sparkdeck::domain::Detail::Session { lakehouse: Some(l), read_only: false, .. } if l == name)
+            });
+            if !active {
+                continue;
+            }
+            moving += 1;
+            let reads = count(&r.routes, |route| {
+                route
+                    == format!(
+                        "GET /v1/workspaces/{}/lakehouses/{lh}/livyapi/versions/2023-12-01/sessions",
+                        ws.workspace_id
+                    )
+            });
+            // At 0, 1, 2.5, 4.5 and 6.5 s (1 s stretched by half a step each unchanged read, up
+            // to the 2 s idle pace): five reads, where one a second made nine.
+            assert!((4..=6).contains(&reads), "{} / {name}: {reads} session lists in 8 s", ws.name);
+        }
+    }
+    assert!(moving > 0, "the demo has a lakehouse with something starting or running");
+}

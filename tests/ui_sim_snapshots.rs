@@ -2,19 +2,18 @@
 //! clock frozen at a fixed time) answers the same workspace queries the pollers make, and the
 //! results go into the app as `Msg::Rows` / `Msg::Logs`, exactly as in production.
 
+mod tui_support;
+
 use std::net::SocketAddr;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use sparkdeck::app::{self, App, Effect, Msg, Pane};
 use sparkdeck::domain::{Kind, Target};
 use sparkdeck::poll::ROW_LIMIT;
 use sparkdeck::sim::{Sim, SimOptions};
-use sparkdeck::ui::{self, Theme};
 use sparkdeck::workspace::rows::{self, Query};
 use sparkdeck::workspace::{self, Workspace, logs};
 
@@ -52,17 +51,8 @@ async fn fixture() -> Fixture {
     Fixture { _sim: sim, workspaces, app }
 }
 
-fn draw(app: &mut App, (w, h): (u16, u16)) -> String {
-    app.update(Msg::Resize { width: w, height: h });
-    let theme = Theme::dark();
-    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
-        Ok(t) => t,
-        Err(e) => match e {},
-    };
-    if let Err(e) = terminal.draw(|f| ui::render(f, app, &theme)) {
-        match e {}
-    }
-    format!("{}", terminal.backend())
+fn draw(app: &mut App, size: (u16, u16)) -> String {
+    format!("{}", tui_support::draw(app, size).backend())
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {

@@ -10,24 +10,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sparkdeck::app::{App, Msg, Pane};
 use sparkdeck::domain::Kind;
-use sparkdeck::ui::{self, Theme};
-use tui_support::{empty_app, loaded_app, runs, ts};
+use sparkdeck::ui::Theme;
+use tui_support::{draw, empty_app, loaded_app, runs, ts};
 
 const WIDE: (u16, u16) = (140, 32);
 const NARROW: (u16, u16) = (80, 24);
-
-fn draw(app: &mut App, (w, h): (u16, u16)) -> Terminal<TestBackend> {
-    app.update(Msg::Resize { width: w, height: h });
-    let theme = Theme::dark();
-    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
-        Ok(t) => t,
-        Err(e) => match e {},
-    };
-    if let Err(e) = terminal.draw(|f| ui::render(f, app, &theme)) {
-        match e {}
-    }
-    terminal
-}
 
 fn press(app: &mut App, code: KeyCode) {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));

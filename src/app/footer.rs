@@ -28,6 +28,9 @@ impl App {
             (Scope::Pane, Command::Resize) => allowed(Action::ResizeCluster { min: 0, max: 0 }),
             (Scope::Pane, Command::KeepAlive) => allowed(Action::KeepAlive),
             (Scope::Pane, Command::Open) => row.is_some(),
+            (Scope::Pane, Command::New) => !self.read_only,
+            (Scope::Pane, Command::Resubmit) => !self.read_only && row.is_some(),
+            (Scope::Pane, Command::EditItem) => !self.read_only && row.is_some_and(super::form::editable),
             (Scope::Pane, Command::Watch) => row.is_some_and(|r| !r.status.is_terminal()),
             (Scope::Pane | Scope::Details, Command::Logs) => {
                 let shown = if focus == Scope::Details { self.details_row() } else { row };

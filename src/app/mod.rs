@@ -16,6 +16,7 @@ mod errors;
 mod events;
 pub mod filter;
 mod footer;
+pub mod form;
 mod help;
 pub mod keymap;
 pub mod layout;
@@ -83,6 +84,8 @@ pub struct App {
     logs: Option<Logs>,
     help: Option<Help>,
     confirm: Option<Confirm>,
+    /// The New form, its lists and templates, the typed permanent delete.
+    forms: form::Forms,
     /// Quitting would give back or leave running what these lines say: asked first.
     quitting: Option<Vec<String>>,
     message: Option<Message>,
@@ -128,6 +131,7 @@ impl App {
             logs: None,
             help: None,
             confirm: None,
+            forms: form::Forms::default(),
             quitting: None,
             message: None,
             sheet: None,
@@ -214,13 +218,13 @@ impl App {
 
     /// Whether the screen changes with time alone right now, so the event loop must send
     /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
-    /// a flash still fading, a throttle wait counting down, or the age of stale rows ("stale
+    /// a flash still fading in it, a throttle wait counting down, or the age of stale rows ("stale
     /// 45s" in the header). Otherwise no timer runs.
     pub fn needs_clock(&self) -> bool {
         (self.pane_on_screen() && self.live_on_screen())
             || self.workspaces.iter().any(|w| Kind::ALL.iter().any(|k| w.slot(*k).is_stale()))
             || (self.editing && (self.console.is_busy() || self.editor().idle_timeout_at().is_some()))
-            || self.last_change.is_some_and(|t| self.now < t + FLASH)
+            || (self.pane_on_screen() && self.last_change.is_some_and(|t| self.now < t + FLASH))
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }
 
@@ -313,6 +317,8 @@ impl App {
             Scope::Help
         } else if self.prompt.is_some() {
             Scope::Prompt
+        } else if let Some(scope) = self.form_scope() {
+            scope
         } else if self.editing {
             Scope::Editor
         } else if self.sheet.is_some() {

@@ -11,6 +11,10 @@ const WHEEL_ROWS: usize = 3;
 
 impl App {
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        // A form, its review or a typed delete is driven by the keyboard; nothing under it moves.
+        if self.form_scope().is_some() {
+            return Vec::new();
+        }
         let (x, y) = (mouse.column, mouse.row);
         let areas = self.areas();
         let overlay = self.confirm.is_some() || self.help.is_some();

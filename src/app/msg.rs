@@ -13,6 +13,8 @@ use crate::domain::statement::{Language, Output, Phase, Repl};
 use crate::domain::{Action, Kind, Problem, Resource, Target};
 use crate::drafts::{HistoryEntry, Tabs};
 
+use super::form::{CreateEffect, FormMsg};
+
 /// Everything the app reacts to.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -118,6 +120,8 @@ pub enum Msg {
     /// Something the user must hear about that belongs to no pane (the editor's text could not
     /// be saved); shown in the status line.
     Warning(String),
+    /// News for the New form and the permanent delete (lists, checks, creates).
+    Form(FormMsg),
     /// The outcome of an `Effect::RunAction`: `Ok(note)` or why not.
     ActionFinished {
         action: Action,
@@ -133,6 +137,8 @@ pub enum Msg {
 pub enum Edited {
     /// The text of editor tab `id` (ctrl-e).
     Tab(u64),
+    /// The request of New form `id`, as JSON (ctrl-e in the form).
+    Form(u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,6 +164,9 @@ pub enum Effect {
     /// (a slow refresh for the header counts may continue). Sent at start and whenever the
     /// focused pane or the workspace scope changes.
     SetVisible { workspaces: Vec<String>, kinds: Vec<Kind> },
+    /// The New form's and the permanent delete's work (see `app::form::CreateEffect`);
+    /// answered with `Msg::Form`.
+    Create(CreateEffect),
     /// Run an action the user confirmed with `y`; answer with `Msg::ActionFinished`.
     RunAction { action: Action, target: Target },
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);

@@ -279,6 +279,14 @@ impl WorkspaceState {
         self.recount();
     }
 
+    /// Add one row (what a create made, before a poll lists it).
+    pub fn add(&mut self, kind: Kind, res: Resource, tz: &TimeZone, at: Timestamp) {
+        let slot = &mut self.slots[kind_index(kind)];
+        slot.rows.retain(|e| e.res.id != res.id);
+        slot.rows.push(Entry::new(res, tz, None, at));
+        self.recount();
+    }
+
     /// Record a failed poll; returns whether it says something new (a first failure, or a
     /// different cause).
     pub fn fail(&mut self, kind: Kind, problem: Problem, at: Timestamp) -> bool {

@@ -131,6 +131,10 @@ impl App {
             Command::KeepAlive => return self.keep_alive(),
             Command::Watch => self.toggle_watch(),
             Command::Editor => return self.open_editor(None),
+            Command::New => return self.open_new(),
+            Command::EditItem => return self.open_edit(),
+            Command::Resubmit => return self.open_resubmit(),
+            Command::DeleteForGood => self.ask_delete(),
             Command::Logs => match self.selected().map(|e| Target::of(&e.res)) {
                 Some(target) => return self.open_logs(target),
                 None => self.error("Nothing selected.".into()),

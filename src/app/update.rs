@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
-use crate::domain::{Kind, Resource, Service, Target};
+use crate::domain::{Kind, Resource, Service, Status, Target};
 
 use super::App;
 use super::help::Help;
@@ -15,6 +15,9 @@ use super::msg::{Effect, Msg};
 use super::pane::Pane;
 use super::sheet::SheetKind;
 use super::store::{WorkspaceRef, WorkspaceState};
+
+/// What a workspace's rows show outside the pane (see `App::chrome_of`).
+type Chrome = ([usize; Status::ALL.len()], Option<(Kind, String)>, Vec<usize>, Option<i64>);
 
 impl App {
     /// Apply one message; returns what the outside world should do. Whatever the message,
@@ -140,6 +143,10 @@ impl App {
                 self.dirty = true;
                 match what {
                     super::msg::Edited::Tab(tab) => self.on_edited(tab, result),
+                    super::msg::Edited::Form(form) => {
+                        self.on_request_edited(form, result);
+                        Vec::new()
+                    }
                 }
             }
             Msg::LakehouseNames { workspace, result } => {
@@ -164,6 +171,7 @@ impl App {
                 self.dirty = true;
                 self.on_statement(seq, update)
             }
+            Msg::Form(msg) => self.on_form_msg(msg),
             Msg::ActionFinished { action, target, outcome } => {
                 self.action_finished(action, target, outcome);
                 self.dirty = true;
@@ -174,7 +182,7 @@ impl App {
 
     // ---- data ----------------------------------------------------------------------------
 
-    fn workspace_index(&mut self, name: &str, service: Service) -> usize {
+    pub(super) fn workspace_index(&mut self, name: &str, service: Service) -> usize {
         match self.workspaces.iter().position(|w| w.workspace.name == name && w.workspace.service == service)
         {
             Some(i) => i,
@@ -196,6 +204,7 @@ impl App {
     ) -> usize {
         let ws = self.workspace_index(&workspace, Service::of(kind));
         self.now = self.now.max(fetched_at);
+        let rows = self.with_created(&workspace, kind, rows);
         let shown_before = self.workspaces[ws].refreshed_minute();
         if self.workspaces[ws].refreshed_unchanged(kind, &rows, fetched_at) {
             // Nothing changed: only the footer's "refreshed" minute may have moved.
@@ -211,6 +220,8 @@ impl App {
             );
         }
         let recovered = self.workspaces[ws].slot(kind).error.is_some();
+        // Under the editor or the logs view only the header, tabs and footer show rows.
+        let chrome_before = (!self.pane_on_screen()).then(|| self.chrome_of(ws));
         // Row indices are about to change: remember what each affected pane has selected.
         for pane in Pane::ALL {
             let i = pane.index();
@@ -238,7 +249,7 @@ impl App {
         if recovered {
             self.refresh_errors();
         }
-        self.dirty = true;
+        self.dirty |= recovered || chrome_before.is_none_or(|before| before != self.chrome_of(ws));
         ws
     }
 
@@ -247,6 +258,15 @@ impl App {
         if self.sheet.as_ref().is_some_and(|s| s.kind == super::SheetKind::Errors) {
             self.refresh_sheet();
         }
+    }
+
+    /// What rows of workspace `ws` show while the pane is covered: its header line (counts and
+    /// the first poll error), the tabs' totals and the footer's refresh minute.
+    fn chrome_of(&self, ws: usize) -> Chrome {
+        let w = &self.workspaces[ws];
+        let error =
+            w.errors(&w.workspace.service.kinds()).next().map(|(k, e)| (k, e.problem.message.clone()));
+        (w.counts, error, Pane::ALL.iter().map(|p| self.pane_total(*p)).collect(), w.refreshed_minute())
     }
 
     /// The index of the workspace called `name` (in any case), or a message naming the
@@ -273,6 +293,7 @@ impl App {
         let effects = match focus {
             Scope::Prompt => self.on_prompt_key(key, command),
             Scope::Editor => self.on_editor_key(key, command),
+            Scope::Form | Scope::Review | Scope::TypeName => self.on_form_key(key, command),
             _ => match command {
                 Some(c) => self.run(focus, c),
                 None => {

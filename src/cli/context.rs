@@ -126,6 +126,11 @@ impl Context {
         })
     }
 
+    /// Whether this is `--demo` (the simulator; no configuration file is read).
+    pub fn is_demo(&self) -> bool {
+        self.sim.is_some()
+    }
+
     pub async fn close(self) {
         if let Some(sim) = self.sim {
             sim.shutdown().await;

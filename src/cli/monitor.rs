@@ -92,12 +92,16 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let app_workspaces =
         workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
     let drafts = Drafts::in_data_dir(&ctx.data_dir);
+    let (form_memory, memory_problem) = crate::effects::create::load_memory(&ctx.data_dir);
+    ctx.warnings.extend(memory_problem);
     let clock = ctx.clock.clone();
     let mut app = App::new(app_workspaces, clock.now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
         .with_keymap(keymap)
         .with_console(saved_editor(&drafts))
-        .with_targets(targets(&workspaces));
+        .with_targets(targets(&workspaces))
+        .with_templates(ctx.settings.templates.iter().map(crate::effects::create::template_of).collect())
+        .with_form_memory(form_memory);
     for note in &ctx.notes {
         app = app.with_notice(note.clone());
     }
@@ -118,7 +122,13 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         let _ = tx.try_send(app::Msg::Warning(format!("warning: {}", ctx.warnings.join(" · "))));
     }
     let kept = workspaces.clone();
-    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, clock.clone(), tx);
+    // Templates saved from the form go into the file read (or the default one); the demo reads none.
+    let templates_file = match ctx.is_demo() {
+        true => None,
+        false => ctx.config_path.clone().or_else(crate::config::paths::default_config_file),
+    };
+    let mut runner = Runner::start(workspaces, ctx.settings.poll.clone(), drafts, clock.clone(), tx)
+        .with_form_files(&ctx.data_dir, templates_file);
     let notifications = ctx.settings.notifications.clone();
     let run = move |effect| runner.run(effect);
     let result = crate::tui::run_in_terminal(app, theme, notifications, clock, rx, run).await;

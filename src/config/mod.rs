@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod paths;
 mod resolve;
+pub mod templates;
 pub mod url;
 
 use std::fmt;
@@ -46,6 +47,8 @@ pub struct Settings {
     pub http: HttpSettings,
     /// `[keys]`: the user's keys (applied and checked by the monitor and `doctor`).
     pub keys: Vec<KeyOverride>,
+    /// `[templates.NAME]`: starting points for the monitor's New form.
+    pub templates: Vec<templates::Template>,
 }
 
 /// One `[keys]` line: a command's name, the keys given for it, and where.

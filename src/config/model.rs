@@ -36,6 +36,9 @@ pub struct ConfigFile {
     /// `[keys]`: command name → key or keys, checked when the monitor starts.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, Spanned<KeyList>>,
+    /// `[templates.NAME]`: starting points for the monitor's New form.
+    #[serde(default)]
+    pub templates: std::collections::BTreeMap<String, Spanned<super::templates::TemplateEntry>>,
     #[serde(default)]
     pub fabric: Vec<Spanned<FabricEntry>>,
     #[serde(default)]

@@ -17,6 +17,7 @@ use super::model::{
     DatabricksMethod, EntraAuthEntry, FabricEntry,
 };
 use super::paths::resolve_relative;
+use super::templates::Template;
 use super::url::{authority_url, base_url, host_name};
 use super::{DatabricksWorkspace, FabricWorkspace, KeyOverride, Lakehouse, Origin, Settings};
 use crate::auth::spec::{DatabricksAuth, EntraCredential, EntraEndpoints, FabricAuth};
@@ -72,7 +73,21 @@ impl<'a> Resolver<'a> {
     }
 
     pub fn resolve(mut self, model: ConfigFile) -> Result<Resolution, ConfigError> {
+        let mut templates = Vec::new();
+        for (name, entry) in model.templates {
+            let span = entry.span();
+            let t = Template::from_entry(name.clone(), entry.into_inner()).map_err(|why| {
+                self.invalid(
+                    &span,
+                    &format!("templates.{name}"),
+                    why,
+                    "write the request as the API's JSON would be: strings, numbers, lists and tables",
+                )
+            })?;
+            templates.push(t);
+        }
         let settings = Settings {
+            templates,
             read_only: model.read_only,
             ui: model.ui,
             poll: model.poll,

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::Kind;
+
 /// Request fields no word here names, kept as they were.
 pub type Extra = Map<String, Value>;
 
@@ -23,7 +25,7 @@ pub struct SparkSizes {
 }
 
 /// A Livy batch to submit.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewBatch {
     /// The lakehouse whose Livy API runs it: a configured lakehouse's name or id (`None`: the
     /// workspace's first).
@@ -50,7 +52,7 @@ pub struct NewBatch {
 }
 
 /// A Livy session to create.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewSession {
     pub lakehouse: Option<String>,
     pub name: Option<String>,
@@ -74,7 +76,7 @@ pub enum Workers {
 }
 
 /// A Databricks cluster to create, or the whole new configuration of one to edit.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewCluster {
     pub name: Option<String>,
     /// A runtime key as `clusters spark-versions` lists it (`15.4.x-scala2.12`).
@@ -101,7 +103,7 @@ pub enum RunTask {
 }
 
 /// Where a one-time run runs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunCompute {
     /// An all-purpose cluster, by id.
     Existing(String),
@@ -110,7 +112,7 @@ pub enum RunCompute {
 }
 
 /// A one-time run (`jobs/runs/submit`) with one task.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewRun {
     pub name: Option<String>,
     pub compute: Option<RunCompute>,
@@ -121,6 +123,41 @@ pub struct NewRun {
     pub args: Vec<String>,
     /// The whole request as given (`--json`); the words above are laid over it.
     pub extra: Extra,
+}
+
+/// Any of the descriptions above: what the monitor's New form holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewItem {
+    Session(NewSession),
+    Batch(NewBatch),
+    Cluster(NewCluster),
+    Run(NewRun),
+}
+
+impl NewItem {
+    /// The kind of row it makes.
+    pub fn kind(&self) -> Kind {
+        match self {
+            NewItem::Session(_) => Kind::Session,
+            NewItem::Batch(_) => Kind::Batch,
+            NewItem::Cluster(_) => Kind::Cluster,
+            NewItem::Run(_) => Kind::Run,
+        }
+    }
+}
+
+/// A named starting point for the New form (`[templates.NAME]` in the configuration): the
+/// request as the API (and `--json`) take it, and where it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub name: String,
+    pub kind: Kind,
+    /// The workspace to choose, if it names one.
+    pub workspace: Option<String>,
+    /// The lakehouse a session or batch runs in, if it names one.
+    pub lakehouse: Option<String>,
+    /// The request body (a JSON object).
+    pub request: Value,
 }
 
 /// Something that was, or may have been, created: what the user can look for.

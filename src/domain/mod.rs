@@ -6,6 +6,7 @@ pub mod clock;
 pub mod create;
 pub mod logs;
 pub mod problem;
+pub mod request;
 pub mod resource;
 pub mod service;
 pub mod statement;

@@ -4,6 +4,7 @@
 //! terminal's own effects (quitting, clipboard, notifications) stay with the event loop in `tui`.
 
 mod actions;
+pub mod create;
 mod drafts;
 mod files;
 mod logs;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use crate::app::form::CreateEffect;
 use crate::app::{Effect, Msg};
 use crate::config::PollSettings;
 use crate::domain::Clock;
@@ -29,6 +31,7 @@ pub struct Runner {
     tx: mpsc::Sender<Msg>,
     logs: LogFollower,
     drafts: DraftSaver,
+    create: create::Creator,
 }
 
 impl Runner {
@@ -46,7 +49,19 @@ impl Runner {
         let logs = LogFollower::new(settings.active(), tx.clone());
         let poller = Arc::new(Poller::start(&workspaces, settings, clock, tx.clone()));
         let drafts = DraftSaver::new(drafts, tx.clone());
-        Runner { workspaces, poller, tx, logs, drafts }
+        let create = create::Creator::new(tx.clone());
+        Runner { workspaces, poller, tx, logs, drafts, create }
+    }
+
+    /// Where the New form remembers its last choices (`data_dir`) and saves templates
+    /// (`templates_file`; `None`: kept for this run only).
+    pub fn with_form_files(
+        mut self,
+        data_dir: &std::path::Path,
+        templates_file: Option<std::path::PathBuf>,
+    ) -> Runner {
+        self.create = self.create.with_files(Some(data_dir), templates_file);
+        self
     }
 
     fn workspace(&self, name: &str) -> Option<Arc<Workspace>> {
@@ -84,6 +99,16 @@ impl Runner {
             Effect::ReleaseRepl { repl } => {
                 let Some(ws) = self.workspace(repl.workspace()) else { return };
                 statements::release(ws, repl)
+            }
+            Effect::Create(e) => {
+                let ws = match &e {
+                    CreateEffect::LoadChoices { workspace, .. }
+                    | CreateEffect::LoadPrefill { workspace, .. }
+                    | CreateEffect::Prepare { workspace, .. } => self.workspace(workspace),
+                    CreateEffect::DeleteCluster { target } => self.workspace(&target.workspace),
+                    _ => None,
+                };
+                self.create.run(e, ws, &self.poller)
             }
             Effect::SaveDraft(tabs) => self.drafts.save(tabs),
             Effect::ReadFile { tab, path } => files::read(tab, path, tx),

@@ -1,7 +1,8 @@
 //! Fabric's Sessions and Batches polls, paced per source rather than per pane:
 //!
 //! - each lakehouse list at the pace its own rows need (a lakehouse where nothing starts or
-//!   runs is not re-read at the active pace because another one is busy);
+//!   runs is not re-read at the active pace because another one is busy), the active pace
+//!   stretching while reads find nothing changed ([`settled`]);
 //! - the workspace monitoring list (notebooks, Spark job definitions, other lakehouses: rows
 //!   shown read-only) read once for both kinds: the Sessions and Batches pollers share the last
 //!   read while it is younger than the pace either needs. Its rows are watched one pace slower
@@ -110,6 +111,24 @@ struct Source {
     rows: Vec<Resource>,
     due: Option<Instant>,
     read_at: Option<Instant>,
+    /// Reads in a row that found every row in the state it had (see [`settled`]).
+    calm: u32,
+}
+
+/// Whether two reads of a list show the same items in the same states.
+fn same_states(a: &[Resource], b: &[Resource]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.raw_state == y.raw_state)
+}
+
+/// The active pace, stretched by half for each read in a row that found nothing changed, up to
+/// the idle pace: a session busy with a long statement is read after 3 s, then 4.5, 6, … up to
+/// 15 s (the defaults), and at the active pace again as soon as a read finds any change or the
+/// user refreshes. Other paces are kept as they are.
+pub fn settled(pace: Duration, calm: u32, settings: &PollSettings) -> Duration {
+    if pace != settings.active() || calm == 0 {
+        return pace;
+    }
+    (pace + pace.mul_f64(f64::from(calm.min(16)) / 2.0)).min(settings.idle().max(pace))
 }
 
 /// The state of one (Fabric workspace, Sessions or Batches) poller between passes.
@@ -147,10 +166,15 @@ impl FabricPoll {
         on_screen: bool,
         trigger: Trigger,
     ) -> Result<(Vec<Resource>, Duration), Error> {
-        let pace_of = |rows: &[Resource]| if on_screen { pace(rows, settings) } else { settings.finished() };
+        let pace_of = |rows: &[Resource], calm: u32| {
+            if on_screen { settled(pace(rows, settings), calm, settings) } else { settings.finished() }
+        };
         self.lakehouses.resize_with(f.lakehouses.len(), Source::default);
         if trigger == Trigger::Refresh {
             self.deadlines.clear();
+            for s in &mut self.lakehouses {
+                s.calm = 0;
+            }
         }
         let now = Instant::now();
         let is_due = |s: &Source| match trigger {
@@ -161,7 +185,7 @@ impl FabricPoll {
         // Shown again while fresh: not read again, only re-paced.
         for s in self.lakehouses.iter_mut().chain([&mut self.extras]) {
             if trigger == Trigger::Shown && !is_due(s) {
-                s.due = s.read_at.map(|t| t + pace_of(&s.rows));
+                s.due = s.read_at.map(|t| t + pace_of(&s.rows, s.calm));
             }
         }
         let due: Vec<usize> = (0..self.lakehouses.len()).filter(|i| is_due(&self.lakehouses[*i])).collect();
@@ -172,9 +196,12 @@ impl FabricPoll {
         .await;
         for (i, read) in due.into_iter().zip(reads) {
             let source = &mut self.lakehouses[i];
-            source.rows = read?;
+            let rows = read?;
+            let unchanged = source.read_at.is_some() && same_states(&rows, &source.rows);
+            source.calm = if unchanged { source.calm.saturating_add(1) } else { 0 };
+            source.rows = rows;
             source.read_at = Some(Instant::now());
-            source.due = Some(Instant::now() + pace_of(&source.rows));
+            source.due = Some(Instant::now() + pace_of(&source.rows, source.calm));
         }
         if self.kind == Kind::Session {
             self.apply_deadlines(f).await;
@@ -182,7 +209,7 @@ impl FabricPoll {
         // Others' items, shown read-only, are watched one pace slower than ours (unless, with
         // no lakehouse configured, they are all there is).
         let slowest = if f.lakehouses.is_empty() { Duration::ZERO } else { settings.idle() };
-        let extras_pace = |rows: &[Resource]| pace_of(rows).max(slowest);
+        let extras_pace = |rows: &[Resource]| pace_of(rows, 0).max(slowest);
         if is_due(&self.extras) {
             let max_age =
                 if trigger == Trigger::Refresh { Duration::ZERO } else { extras_pace(&self.extras.rows) };
@@ -264,6 +291,17 @@ mod tests {
     fn item(id: &str, state: &str) -> Fetched<LivySession> {
         let raw = json!({"livyId": id, "state": state});
         Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn an_unchanged_active_list_is_read_less_and_less_often_up_to_the_idle_pace() {
+        let s = PollSettings::default();
+        let waits: Vec<u64> = (0..6).map(|calm| settled(s.active(), calm, &s).as_millis() as u64).collect();
+        assert_eq!(waits, [3_000, 4_500, 6_000, 7_500, 9_000, 10_500]);
+        assert_eq!(settled(s.active(), 100, &s), s.idle());
+        // The idle and finished paces are not stretched.
+        assert_eq!(settled(s.idle(), 3, &s), s.idle());
+        assert_eq!(settled(s.finished(), 3, &s), s.finished());
     }
 
     #[test]

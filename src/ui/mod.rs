@@ -4,6 +4,7 @@
 
 mod chrome;
 mod editor;
+mod form;
 mod json;
 mod logs;
 mod overlay;
@@ -40,6 +41,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(l) = app.logs() {
         logs::render(frame, l, theme, a.body);
     }
+    form::render(frame, app, theme, a.body);
     if let Some(s) = app.sheet() {
         overlay::sheet(frame, s, theme, a.body);
     }

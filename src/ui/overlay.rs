@@ -111,12 +111,7 @@ pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let field = |label: &str, value: &str| {
-        Line::from(vec![
-            Span::styled(format!(" {label:<11}"), theme.muted),
-            Span::styled(value.to_string(), theme.text.bold()),
-        ])
-    };
+    let field = |label: &str, value: &str| dialog_field(label, value, theme);
     let name = if t.name.is_empty() { "(unnamed)" } else { t.name.as_str() };
     let mut lines = vec![
         field("Workspace", &t.workspace),
@@ -167,4 +162,12 @@ fn quit(frame: &mut Frame, what: &[String], theme: &Theme, area: Rect) {
 fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A dialog's "Label      value" line (the confirmations, the typed delete).
+pub(super) fn dialog_field(label: &str, value: &str, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!(" {label:<11}"), theme.muted),
+        Span::styled(value.to_string(), theme.text.bold()),
+    ])
 }

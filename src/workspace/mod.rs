@@ -15,6 +15,7 @@ pub mod problem;
 pub mod related;
 pub mod rows;
 pub mod statement_convert;
+pub mod statement_pace;
 pub mod statements;
 
 use crate::api::{ApiError, ApiKind, DatabricksClient, Endpoint, LivyClient, OneLakeClient};

@@ -124,9 +124,9 @@ fn without_ansi(text: &str) -> String {
     out
 }
 
-/// How far along a running Livy statement is, in percent (upstream Livy's `progress`, 0–1).
-pub fn livy_progress(statement: &StatementResponse) -> Option<u8> {
-    statement.progress.filter(|p| p.is_finite()).map(|p| (p.clamp(0.0, 1.0) * 100.0).round() as u8)
+/// How far along a running Livy statement is, as a share 0–1 (upstream Livy's `progress`).
+pub fn livy_progress(statement: &StatementResponse) -> Option<f64> {
+    statement.progress.filter(|p| p.is_finite()).map(|p| p.clamp(0.0, 1.0))
 }
 
 /// A Livy `StatementResponse`: its phase and, once finished, its output.

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::actions::{databricks, fabric};
 use super::statement_convert::{databricks_command, livy_progress, livy_statement};
+use super::statement_pace as pace;
 use super::{Clients, Error, Workspace};
 use crate::api::databricks::models::{ContextStatus, Language as DbxLanguage};
 use crate::api::livy::models::{
@@ -209,35 +210,9 @@ fn acquire_body(
     }
 }
 
-/// How often a starting Databricks execution context is read: it is ready within seconds, and
-/// the statement waiting on it should start the moment it is.
-const CONTEXT_POLL: Duration = Duration::from_millis(100);
-
-/// The next wait while a Fabric high-concurrency session starts: it takes from seconds (a
-/// warm pool) to minutes (an on-demand cluster), so start quick and double up to 3 s.
-fn hc_poll(previous: Option<Duration>) -> Duration {
-    previous.map_or(Duration::from_millis(250), |d| (d * 2).min(Duration::from_secs(3)))
-}
-
-/// When to read a running statement again, given how long ago it was submitted: most
-/// statements end within a couple of seconds, so read soon after submitting, then at a steady
-/// short interval, then back off gently (by a quarter each read) up to 2 s for long ones. The
-/// result is seen at most ~100 ms after it is ready for the statements people wait on, for a
-/// handful of requests; `Retry-After` still holds every read (the HTTP layer's gate).
-pub fn statement_poll(elapsed: Duration, previous: Option<Duration>) -> Duration {
-    const FIRST: Duration = Duration::from_millis(50);
-    const STEADY: Duration = Duration::from_millis(100);
-    const STEADY_FOR: Duration = Duration::from_secs(2);
-    const LONGEST: Duration = Duration::from_secs(2);
-    match previous {
-        None => FIRST,
-        Some(_) if elapsed < STEADY_FOR => STEADY,
-        Some(p) => p.max(STEADY).mul_f64(1.25).min(LONGEST),
-    }
-}
-
 /// Poll what was created until it is ready; the complete `Repl`.
 async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Result<Repl, Error> {
+    let started = tokio::time::Instant::now();
     let mut wait = None;
     loop {
         match made {
@@ -294,7 +269,10 @@ async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Re
             }
             Repl::LivySession { .. } => return Ok(made.clone()),
         }
-        let next = if matches!(made, Repl::Databricks { .. }) { CONTEXT_POLL } else { hc_poll(wait) };
+        let next = match made {
+            Repl::Databricks { .. } => pace::context_wait(started.elapsed(), wait),
+            _ => pace::hc_wait(wait),
+        };
         wait = Some(next);
         tokio::time::sleep(next).await;
     }
@@ -355,7 +333,7 @@ async fn submit_now(ws: &Workspace, repl: &Repl, language: Language, code: &str)
         .ok_or_else(|| failed(ws, "the statement was accepted without an id".into()))
 }
 
-/// Read statement `id` back until it ends, on the [`statement_poll`] schedule, telling `phase`
+/// Read statement `id` back until it ends, on the [`pace::statement_wait`] schedule, telling `phase`
 /// of each change of phase or progress (percent, where the service reports it). A read that
 /// fails is tried again a few times (the service answers a transient 404 just after a submit, a
 /// 5xx may pass, and a network blip must not orphan a running statement); only repeated
@@ -371,17 +349,20 @@ pub async fn follow(
     let mut wait = None;
     let mut failures = 0;
     let mut last = None;
+    let mut progress = None;
     loop {
-        let next = statement_poll(submitted.elapsed(), wait);
+        let next = pace::statement_wait(submitted.elapsed(), wait, progress);
         wait = Some(next);
         tokio::time::sleep(next).await;
         match read_progress(ws, repl, id).await {
             Ok((p, output, _)) if p.is_finished() => return Ok((p, output)),
-            Ok((p, _, progress)) => {
+            Ok((p, _, share)) => {
                 failures = 0;
-                if last != Some((p, progress)) {
-                    last = Some((p, progress));
-                    phase(p, progress);
+                progress = share;
+                let percent = share.map(|s| (s * 100.0).round() as u8);
+                if last != Some((p, percent)) {
+                    last = Some((p, percent));
+                    phase(p, percent);
                 }
             }
             Err(e) => {
@@ -401,13 +382,13 @@ pub async fn read(ws: &Workspace, repl: &Repl, id: &str) -> Result<(Phase, Optio
     read_progress(ws, repl, id).await.map(|(phase, output, _)| (phase, output))
 }
 
-/// As [`read`], with how far along it is (percent) when the service says: Livy statements carry
+/// As [`read`], with the share done (0–1) when the service says: Livy statements carry
 /// `progress`; Databricks commands only their status.
 async fn read_progress(
     ws: &Workspace,
     repl: &Repl,
     id: &str,
-) -> Result<(Phase, Option<Output>, Option<u8>), Error> {
+) -> Result<(Phase, Option<Output>, Option<f64>), Error> {
     let livy = |statement: &crate::api::livy::models::StatementResponse| {
         let (phase, output) = livy_statement(statement);
         (phase, output, livy_progress(statement))
@@ -518,52 +499,5 @@ mod tests {
         // A tag chosen in the picker (or `exec --tag`) wins over the configured one; the rest stays.
         let body = serde_json::to_value(acquire_body(&settings, "lh_sales", Some("etl"))).unwrap_or_default();
         assert_eq!((body["sessionTag"].as_str(), body["numExecutors"].as_u64()), (Some("etl"), Some(2)));
-    }
-
-    /// The reads of a statement that runs `runs`: (when each happens, how many).
-    fn reads_until(runs: Duration) -> (Vec<Duration>, usize) {
-        let (mut at, mut previous, mut reads) = (Duration::ZERO, None, Vec::new());
-        loop {
-            let wait = statement_poll(at, previous);
-            previous = Some(wait);
-            at += wait;
-            reads.push(at);
-            if at >= runs {
-                return (reads.clone(), reads.len());
-            }
-        }
-    }
-
-    #[test]
-    fn statements_are_read_soon_then_steadily_then_gently_less() {
-        assert_eq!(statement_poll(Duration::ZERO, None), Duration::from_millis(50));
-        // Within the first seconds a result is seen at most 100 ms after it is ready.
-        for ms in [60, 300, 700, 1_500, 1_950] {
-            let (reads, _) = reads_until(Duration::from_millis(ms));
-            let seen = reads[reads.len() - 1];
-            assert!(
-                seen - Duration::from_millis(ms) <= Duration::from_millis(100),
-                "{ms} ms: seen at {seen:?}"
-            );
-        }
-        // A one-second statement costs about ten reads, a minute-long one well under a hundred.
-        assert!(reads_until(Duration::from_secs(1)).1 <= 11);
-        assert!(reads_until(Duration::from_secs(60)).1 <= 60);
-        // Never slower than every 2 s.
-        let mut previous = Some(Duration::from_secs(2));
-        for _ in 0..5 {
-            let wait = statement_poll(Duration::from_secs(600), previous);
-            assert!(wait <= Duration::from_secs(2));
-            previous = Some(wait);
-        }
-    }
-
-    #[test]
-    fn a_starting_session_is_read_quickly_then_every_3_s() {
-        let waits: Vec<Duration> =
-            std::iter::successors(Some(hc_poll(None)), |d| Some(hc_poll(Some(*d)))).take(6).collect();
-        assert_eq!(waits[0], Duration::from_millis(250));
-        assert_eq!(waits[5], Duration::from_secs(3));
-        assert_eq!(CONTEXT_POLL, Duration::from_millis(100), "a context: steady, not doubling");
     }
 }

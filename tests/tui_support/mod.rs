@@ -10,12 +10,15 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use serde_json::{Value, json};
 use sparkdeck::api::Fetched;
 use sparkdeck::app::{App, Msg, WorkspaceRef};
 use sparkdeck::domain::Service;
 use sparkdeck::domain::{Detail, Kind, Problem, Resource};
+use sparkdeck::ui::{self, Theme};
 use sparkdeck::workspace::convert::{activity_row, cluster_row, livy_row, run_row};
 
 pub fn ts(s: &str) -> Timestamp {
@@ -416,4 +419,19 @@ pub fn text(buffer: &Buffer) -> String {
         .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The real renderer's frame of `app` at `w`×`h` (the app told its size first, as the event
+/// loop does), on a test backend.
+pub fn draw(app: &mut App, (w, h): (u16, u16)) -> Terminal<TestBackend> {
+    app.update(Msg::Resize { width: w, height: h });
+    let theme = Theme::dark();
+    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(e) => match e {},
+    };
+    if let Err(e) = terminal.draw(|f| ui::render(f, app, &theme)) {
+        match e {}
+    }
+    terminal
 }

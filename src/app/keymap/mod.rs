@@ -34,6 +34,12 @@ pub enum Scope {
     Prompt,
     /// The statement editor; other keys are typed text.
     Editor,
+    /// The New form (and its lists); other keys are typed text.
+    Form,
+    /// The request a form will send, waiting for `y`.
+    Review,
+    /// Typing a cluster's name to delete it permanently; other keys are typed text.
+    TypeName,
 }
 
 impl Scope {
@@ -47,6 +53,9 @@ impl Scope {
             Scope::Sheet => "errors / events",
             Scope::Prompt => "command / filter line",
             Scope::Editor => "statement editor",
+            Scope::Form => "form",
+            Scope::Review => "request review",
+            Scope::TypeName => "permanent delete",
         }
     }
 }
@@ -138,6 +147,21 @@ pub enum Command {
     OutputDown,
     /// Editor: the newest output to the clipboard.
     CopyOutput,
+    /// A New form for the pane's kind.
+    New,
+    /// The selected cluster's configuration in the form, to edit.
+    EditItem,
+    /// The selected batch's request in the form, to submit again.
+    Resubmit,
+    /// Delete the selected terminated cluster permanently (its name typed to confirm).
+    DeleteForGood,
+    /// Form: the next / previous field.
+    NextField,
+    PrevField,
+    /// Form: start from a template.
+    Templates,
+    /// Form: save it as a template.
+    SaveTemplate,
 }
 
 /// The action keys; what they do depends on the kind of the focused row.
@@ -280,6 +304,14 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("history-back", C::HistoryBack),
     ("history-forward", C::HistoryForward),
     ("copy-output", C::CopyOutput),
+    ("new", C::New),
+    ("edit", C::EditItem),
+    ("resubmit", C::Resubmit),
+    ("delete-permanently", C::DeleteForGood),
+    ("next-field", C::NextField),
+    ("prev-field", C::PrevField),
+    ("templates", C::Templates),
+    ("save-template", C::SaveTemplate),
 ];
 
 /// Why `[keys]` cannot be applied, with the `[keys]` names at fault (so the caller can point
@@ -338,6 +370,9 @@ impl Keymap {
             Scope::Confirm,
             Scope::Prompt,
             Scope::Editor,
+            Scope::Form,
+            Scope::Review,
+            Scope::TypeName,
         ] {
             for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
                 let mut seen: Vec<(KeySpec, &Bound)> = Vec::new();

@@ -98,6 +98,38 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind!(
         Pane,
+        [key('n')],
+        C::New,
+        ANY,
+        Some("new"),
+        "new session, batch, cluster or run: a form, reviewed before it is sent"
+    ),
+    bind!(
+        Pane,
+        [key('E')],
+        C::EditItem,
+        &[Kind::Cluster],
+        Some("edit"),
+        "edit the cluster's configuration in the form (a running cluster restarts with it)"
+    ),
+    bind!(
+        Pane,
+        [key('R')],
+        C::Resubmit,
+        &[Kind::Batch],
+        Some("resubmit"),
+        "submit the batch again: the form, prefilled with its request"
+    ),
+    bind!(
+        Pane,
+        [key('D')],
+        C::DeleteForGood,
+        &[Kind::Cluster],
+        None,
+        "delete the terminated cluster permanently (type its name to confirm)"
+    ),
+    bind!(
+        Pane,
         [key('/')],
         C::FilterLine,
         ANY,
@@ -241,6 +273,91 @@ pub const KEYMAP: &[Binding] = &[
         "cancel (a filter line clears the filter)"
     ),
     bind!(Prompt, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // The New form: every other key edits the focused field (←/→, home/end, delete).
+    bind!(Form, [code(KeyCode::Tab)], C::NextField, ANY, Some("next"), "next field"),
+    bind!(Form, [code(KeyCode::BackTab)], C::PrevField, ANY, None, "previous field"),
+    bind!(Form, [code(KeyCode::Down)], C::Down, ANY, None, "next field (in a list: the next choice)"),
+    bind!(Form, [code(KeyCode::Up)], C::Up, ANY, None, "previous field (in a list: the previous choice)"),
+    bind!(
+        Form,
+        [code(KeyCode::Enter)],
+        C::Open,
+        ANY,
+        Some("list"),
+        "a field marked ▾: its list (type to narrow it, enter chooses); else the next field"
+    ),
+    bind!(
+        Form,
+        [ctrl('s'), code(KeyCode::F(10))],
+        C::Submit,
+        ANY,
+        Some("review"),
+        "review: the exact request, checked with the workspace; nothing is sent before y"
+    ),
+    bind!(Form, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
+    bind!(
+        Form,
+        [code(KeyCode::Esc)],
+        C::Back,
+        ANY,
+        Some("close"),
+        "close the list; close the form (asks again when it was changed; n brings it back)"
+    ),
+    bind!(
+        Form,
+        [ctrl('e')],
+        C::ExternalEditor,
+        ANY,
+        Some("JSON"),
+        "edit the whole request as JSON in $VISUAL / $EDITOR; it comes back into the form"
+    ),
+    bind!(
+        Form,
+        [ctrl('t')],
+        C::Templates,
+        ANY,
+        Some("template"),
+        "start from a template ([templates] in the config)"
+    ),
+    bind!(
+        Form,
+        [alt(KeyCode::Char('t'))],
+        C::SaveTemplate,
+        ANY,
+        None,
+        "save the form as a template in the config file"
+    ),
+    bind!(Form, [code(KeyCode::F(1))], C::Help, ANY, Some("help"), "this help"),
+    bind!(Form, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // The request a form will send.
+    bind!(Review, [key('y')], C::Confirm, ANY, Some("send it"), "send the request, once"),
+    bind!(
+        Review,
+        [key('n'), code(KeyCode::Esc)],
+        C::Deny,
+        ANY,
+        Some("back to the form"),
+        "back to the form: nothing is sent"
+    ),
+    bind!(Review, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("scroll"), "scroll down"),
+    bind!(Review, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Review, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Review, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
+    bind!(Review, [key('?'), code(KeyCode::F(1))], C::Help, ANY, Some("help"), "this help"),
+    bind!(Review, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // Typing a cluster's name to delete it permanently.
+    bind!(
+        TypeName,
+        [code(KeyCode::Enter)],
+        C::Submit,
+        ANY,
+        Some("delete"),
+        "delete it permanently, if what is typed is its name"
+    ),
+    bind!(TypeName, [code(KeyCode::Backspace)], C::DeleteChar, ANY, None, "delete a character"),
+    bind!(TypeName, [code(KeyCode::Esc)], C::Back, ANY, Some("keep it"), "cancel: nothing is deleted"),
+    bind!(TypeName, [code(KeyCode::F(1))], C::Help, ANY, None, "this help"),
+    bind!(TypeName, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Statement editor: every other key edits the text with ratatui-textarea's emacs-style
     // keys (arrows, home / end, ctrl-k kill to end of line, ctrl-y paste). Function keys, ctrl-
     // and alt- chords are used here because they type nothing.
@@ -377,6 +494,26 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor",
             "  events [NAME] (failures, throttles, retries, actions; newest first)  errors  q",
             "Mouse: click a tab or a row, wheel scrolls.",
+        ],
+        Scope::Form => &[
+            "Fields marked * are needed; ▾ has a list read from the workspace (enter); any value can be typed.",
+            "Lists (arguments, files) are words as a shell splits them: quote a value with spaces, \"Q4 sales\".",
+            "KEY=VALUE fields (Spark conf, tags, parameters) the same: spark.executor.memory=8g team=data.",
+            "A batch's file may be a local path: it is uploaded to the lakehouse's Files/sparkdeck/uploads first.",
+            "Defaults: the selected row's workspace and lakehouse, the runtime and node type last used (data dir,",
+            "  forms.json). ctrl-t starts from a [templates.NAME] of the config file; alt-t saves the form as one.",
+            "ctrl-s shows the exact request and the workspace; y sends it once; the new item shows at once, selected.",
+            "ctrl-e opens the request as JSON (the API's body, as --json takes it) in $VISUAL / $EDITOR; fields the",
+            "  form has no place for are kept; JSON that does not read leaves the form as it was, and opens again.",
+        ],
+        Scope::Review => &[
+            "This is exactly what is sent, to the workspace named above; the workspace has checked names, files,",
+            "  runtimes and node types. A local file is uploaded first (shown as Upload). y sends it once: a create",
+            "  whose answer is lost is never sent again; the message says what was found of it.",
+        ],
+        Scope::TypeName => &[
+            "A permanent delete cannot be undone: the cluster leaves every list and its configuration is gone.",
+            "Only a terminated cluster can be deleted so; type its name exactly (its id when it has none).",
         ],
         Scope::Editor => &[
             "Editing: arrows, home/end, shift + arrows select, ctrl-k cuts to the end of the line, ctrl-y pastes.",

@@ -3,6 +3,8 @@
 mod actions;
 mod editor;
 mod editor_results;
+mod form_fields;
+mod forms;
 mod logs;
 mod mouse;
 mod overlays;

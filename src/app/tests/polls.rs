@@ -304,3 +304,39 @@ fn panes_under_the_editor_or_the_logs_view_are_polled_as_hidden() {
     assert!(app.update(code(KeyCode::Esc)).contains(&runs));
     assert!(app.update(key('j')).is_empty(), "nothing new to tell");
 }
+
+#[test]
+fn under_the_editor_only_what_the_header_tabs_and_footer_show_draws() {
+    let mut app = app();
+    let two = |first: &str, second: &str, at: &str| {
+        let run = |id, name, state: &str| match state {
+            "RUNNING" => run(id, name, "RUNNING", None, "2026-11-22T09:00:00Z"),
+            _ => run(id, name, "TERMINATED", Some(state), "2026-11-22T09:00:00Z"),
+        };
+        (vec![run(1, "etl", first), run(2, "agg", second)], at.to_string())
+    };
+    let poll = |app: &mut App, (r, at): (Vec<Resource>, String)| rows(app, Kind::Run, "adb-prod", r, &at);
+    poll(&mut app, two("RUNNING", "SUCCESS", T0));
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s1", "HC_sales_lh_1", "idle")], T0);
+    app.update(key('e'));
+    assert!(app.is_editing());
+    app.take_dirty();
+    // The two runs swap states: the pane would show and flash both, the header's counts are
+    // the same.
+    poll(&mut app, two("SUCCESS", "RUNNING", "2026-11-22T10:00:05Z"));
+    assert!(!app.take_dirty(), "nothing the editor's screen shows changed");
+    assert!(!app.needs_clock(), "no flash ticks under the editor");
+    // Both ended: a count in the header changed.
+    poll(&mut app, two("SUCCESS", "FAILED", "2026-11-22T10:00:08Z"));
+    assert!(app.take_dirty(), "a count in the header changed");
+    // A poll error shows in the header, and so does its clearing.
+    app.update(Msg::PollFailed {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        problem: crate::domain::Problem::text("500"),
+        at: ts("2026-11-22T10:00:09Z"),
+    });
+    assert!(app.take_dirty());
+    poll(&mut app, two("SUCCESS", "FAILED", "2026-11-22T10:00:11Z"));
+    assert!(app.take_dirty(), "the error is gone from the header");
+}

@@ -1,16 +1,16 @@
-//! Livy batches and sessions: requests from `domain::create` descriptions (and descriptions from
-//! requests, for `--json` specs and resubmits), local files uploaded to OneLake first, the
-//! environment and target lakehouse named as Fabric reads them, and a create sent once.
+//! Livy batches and sessions: requests from `domain::create` descriptions (made by
+//! `domain::request` once local files are placed and names resolved), local files uploaded to
+//! OneLake first, the environment and target lakehouse named as Fabric reads them, and a create
+//! sent once.
 //!
 //! A create whose answer was lost is looked for instead of sent again: a session by the tag
 //! `sparkdeck.request = <uuid>` it carries (`SessionRequest` has `tags`), a batch (whose request
 //! has no tags) by reading the batches submitted since just before and comparing their
 //! `livyInfo.jobCreationRequest` with what was sent.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::upload::{self, Upload, UploadProgress};
 use super::{CreateError, outcome_unknown};
@@ -18,16 +18,12 @@ use crate::api::Pages;
 use crate::api::livy::models::{FabricItem, LivySparkActivity};
 use crate::api::onelake::Abfss;
 use crate::api::{Fetched, LivyClient};
-use crate::domain::create::{
-    Created, CreatedKind, NewBatch, NewSession, SparkSizes, environment_details, environment_id,
+use crate::domain::create::{Created, CreatedKind, NewBatch, NewSession, SparkSizes};
+use crate::domain::request::{self, session_request};
+pub use crate::domain::request::{
+    ENVIRONMENT_CONF, MARKER_TAG, TARGET_LAKEHOUSE_CONF, batch_from_request, session_from_request,
 };
 use crate::workspace::{FabricClients, Workspace, actions};
-
-/// The tag that marks a request sparkdeck sent.
-pub const MARKER_TAG: &str = "sparkdeck.request";
-/// Conf keys with words of their own.
-pub const ENVIRONMENT_CONF: &str = "spark.fabric.environmentDetails";
-pub const TARGET_LAKEHOUSE_CONF: &str = "spark.targetLakehouse";
 /// Makes Fabric give up the starter pool for a slow on-demand cluster (reference §4).
 const FALLBACK_CONF: &str = "spark.livy.session.idle.timeout";
 /// How far back a lost create is looked for (clocks differ; the service takes its time).
@@ -64,152 +60,6 @@ pub fn lakehouse<'a>(
     })
 }
 
-// ---- requests ↔ descriptions ----
-
-fn strings(obj: &mut Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
-    match obj.remove(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s),
-                other => Err(format!("`{key}` must be a list of strings; it holds {other}")),
-            })
-            .collect(),
-        Some(other) => Err(format!("`{key}` must be a list of strings, not {other}")),
-    }
-}
-
-fn string(obj: &mut Map<String, Value>, key: &str) -> Result<Option<String>, String> {
-    match obj.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(format!("`{key}` must be a string, not {other}")),
-    }
-}
-
-fn count(obj: &mut Map<String, Value>, key: &str) -> Result<Option<u32>, String> {
-    match obj.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| format!("`{key}` must be a whole number, not {n}")),
-        Some(other) => Err(format!("`{key}` must be a whole number, not {other}")),
-    }
-}
-
-fn string_map(obj: &mut Map<String, Value>, key: &str) -> Result<BTreeMap<String, String>, String> {
-    match obj.remove(key) {
-        None | Some(Value::Null) => Ok(BTreeMap::new()),
-        Some(Value::Object(map)) => map
-            .into_iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => Ok((k, s)),
-                other => {
-                    Err(format!("`{key}.{k}` must be a string (Spark settings are strings), not {other}"))
-                }
-            })
-            .collect(),
-        Some(other) => Err(format!("`{key}` must be an object of strings, not {other}")),
-    }
-}
-
-fn sizes_from(obj: &mut Map<String, Value>) -> Result<SparkSizes, String> {
-    Ok(SparkSizes {
-        driver_memory: string(obj, "driverMemory")?,
-        driver_cores: count(obj, "driverCores")?,
-        executor_memory: string(obj, "executorMemory")?,
-        executor_cores: count(obj, "executorCores")?,
-        num_executors: count(obj, "numExecutors")?,
-    })
-}
-
-fn object(request: &Value) -> Result<Map<String, Value>, String> {
-    match request {
-        Value::Object(m) => Ok(m.clone()),
-        other => Err(format!("the request must be a JSON object, not {other}")),
-    }
-}
-
-/// The environment and target lakehouse, taken out of `conf` into their own words.
-fn split_conf(conf: &mut BTreeMap<String, String>) -> Result<(Option<String>, Option<String>), String> {
-    let environment = match conf.remove(ENVIRONMENT_CONF) {
-        Some(details) => Some(environment_id(&details).ok_or_else(|| {
-            format!("`conf.{ENVIRONMENT_CONF}` must be the JSON string {{\"id\" : \"<environment id>\"}}, not {details:?}")
-        })?),
-        None => None,
-    };
-    Ok((environment, conf.remove(TARGET_LAKEHOUSE_CONF)))
-}
-
-/// A batch request (a `--json` spec, or `livyInfo.jobCreationRequest` of one to resubmit) as a
-/// description. Unknown fields are kept in `extra`.
-pub fn batch_from_request(request: &Value) -> Result<NewBatch, String> {
-    let mut obj = object(request)?;
-    let mut conf = string_map(&mut obj, "conf")?;
-    let (environment, target_lakehouse) = split_conf(&mut conf)?;
-    let batch = NewBatch {
-        lakehouse: None,
-        file: string(&mut obj, "file")?.unwrap_or_default(),
-        name: string(&mut obj, "name")?,
-        class_name: string(&mut obj, "className")?,
-        args: strings(&mut obj, "args")?,
-        py_files: strings(&mut obj, "pyFiles")?,
-        jars: strings(&mut obj, "jars")?,
-        files: strings(&mut obj, "files")?,
-        archives: strings(&mut obj, "archives")?,
-        conf,
-        environment,
-        target_lakehouse,
-        sizes: sizes_from(&mut obj)?,
-        extra: obj,
-    };
-    Ok(batch)
-}
-
-/// A session request as a description.
-pub fn session_from_request(request: &Value) -> Result<NewSession, String> {
-    let mut obj = object(request)?;
-    let mut conf = string_map(&mut obj, "conf")?;
-    let (environment, target) = split_conf(&mut conf)?;
-    if let Some(t) = target {
-        conf.insert(TARGET_LAKEHOUSE_CONF.into(), t);
-    }
-    let mut tags = string_map(&mut obj, "tags")?;
-    tags.remove(MARKER_TAG);
-    Ok(NewSession {
-        lakehouse: None,
-        name: string(&mut obj, "name")?,
-        conf,
-        environment,
-        tags,
-        sizes: sizes_from(&mut obj)?,
-        extra: obj,
-    })
-}
-
-fn put<T: Into<Value>>(body: &mut Map<String, Value>, key: &str, value: Option<T>) {
-    if let Some(v) = value {
-        body.insert(key.into(), v.into());
-    }
-}
-
-fn put_list(body: &mut Map<String, Value>, key: &str, list: &[String]) {
-    if !list.is_empty() {
-        body.insert(key.into(), json!(list));
-    }
-}
-
-fn put_sizes(body: &mut Map<String, Value>, s: &SparkSizes) {
-    put(body, "driverMemory", s.driver_memory.clone());
-    put(body, "driverCores", s.driver_cores);
-    put(body, "executorMemory", s.executor_memory.clone());
-    put(body, "executorCores", s.executor_cores);
-    put(body, "numExecutors", s.num_executors);
-}
-
 /// Memory as Spark takes it: a number with an optional unit (`28g`, `512m`).
 fn check_sizes(s: &SparkSizes) -> Result<(), String> {
     for (flag, value) in [("--driver-memory", &s.driver_memory), ("--executor-memory", &s.executor_memory)] {
@@ -234,17 +84,6 @@ fn check_sizes(s: &SparkSizes) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn conf_with(conf: &BTreeMap<String, String>, environment: Option<&str>, target: Option<&str>) -> Value {
-    let mut conf = conf.clone();
-    if let Some(id) = environment {
-        conf.insert(ENVIRONMENT_CONF.into(), environment_details(id));
-    }
-    if let Some(t) = target {
-        conf.insert(TARGET_LAKEHOUSE_CONF.into(), t.into());
-    }
-    json!(conf)
 }
 
 // ---- names → ids ----
@@ -358,13 +197,13 @@ pub async fn prepare_batch(ws: &Workspace, batch: &NewBatch) -> Result<PreparedB
     let mut uploads = Vec::new();
     let file = place(ws, f, &lh, &batch.file, &mut uploads).await?;
     let jar_without_class = file.to_ascii_lowercase().ends_with(".jar") && batch.class_name.is_none();
-    let mut lists = Vec::new();
-    for list in [&batch.py_files, &batch.jars, &batch.files, &batch.archives] {
-        let mut placed = Vec::new();
+    let mut lists: [Vec<String>; 4] = Default::default();
+    for (list, placed) in
+        [&batch.py_files, &batch.jars, &batch.files, &batch.archives].into_iter().zip(&mut lists)
+    {
         for p in list {
             placed.push(place(ws, f, &lh, p, &mut uploads).await?);
         }
-        lists.push(placed);
     }
     let env = match &batch.environment {
         Some(e) => Some(environment(f, e).await?),
@@ -374,19 +213,18 @@ pub async fn prepare_batch(ws: &Workspace, batch: &NewBatch) -> Result<PreparedB
         Some(t) => Some(target_lakehouse(f, t).await?),
         None => None,
     };
-    let mut body = batch.extra.clone();
-    body.insert("file".into(), file.into());
-    put(&mut body, "name", batch.name.clone());
-    put(&mut body, "className", batch.class_name.clone());
-    put_list(&mut body, "args", &batch.args);
-    for (key, list) in ["pyFiles", "jars", "files", "archives"].into_iter().zip(&lists) {
-        put_list(&mut body, key, list);
-    }
-    let conf = conf_with(&batch.conf, env.as_deref(), target.as_deref());
-    if conf.as_object().is_some_and(|c| !c.is_empty()) {
-        body.insert("conf".into(), conf);
-    }
-    put_sizes(&mut body, &batch.sizes);
+    let [py_files, jars, files, archives] = lists;
+    let placed = NewBatch {
+        file,
+        py_files,
+        jars,
+        files,
+        archives,
+        environment: env,
+        target_lakehouse: target,
+        ..batch.clone()
+    };
+    let body = request::batch_request(&placed);
     let mut warnings = Vec::new();
     if jar_without_class {
         warnings.push(
@@ -394,7 +232,7 @@ pub async fn prepare_batch(ws: &Workspace, batch: &NewBatch) -> Result<PreparedB
                 .into(),
         );
     }
-    Ok(PreparedBatch { lakehouse: label.to_string(), body: Value::Object(body), uploads, warnings })
+    Ok(PreparedBatch { lakehouse: label.to_string(), body, uploads, warnings })
 }
 
 /// Upload what the batch needs, then submit it (once). The batch's id on success.
@@ -558,6 +396,15 @@ pub async fn batch_to_resubmit(ws: &Workspace, id: &str) -> Result<NewBatch, Cre
     Ok(batch)
 }
 
+/// The configured lakehouses sessions and batches can run in: (label, lakehouse id).
+pub fn configured_lakehouses(ws: &Workspace) -> Result<Vec<(String, String)>, CreateError> {
+    Ok(actions::fabric(ws)?
+        .lakehouses
+        .iter()
+        .map(|(l, c)| (l.clone(), c.lakehouse_id().to_string()))
+        .collect())
+}
+
 /// The workspace's environments (a picker's choices).
 pub async fn environments(ws: &Workspace) -> Result<Vec<Fetched<FabricItem>>, CreateError> {
     Ok(actions::fabric(ws)?.monitor.environments().collect(1000).await?)
@@ -588,18 +435,12 @@ pub async fn prepare_session(ws: &Workspace, session: &NewSession) -> Result<Pre
         None => None,
     };
     let marker = uuid::Uuid::new_v4().to_string();
-    let mut body = session.extra.clone();
-    put(&mut body, "name", session.name.clone());
-    let conf = conf_with(&session.conf, env.as_deref(), None);
-    if conf.as_object().is_some_and(|c| !c.is_empty()) {
-        body.insert("conf".into(), conf);
+    let mut body = session_request(&NewSession { environment: env, ..session.clone() });
+    if let Value::Object(b) = &mut body
+        && let Value::Object(tags) = b.entry("tags").or_insert_with(|| Value::Object(Default::default()))
+    {
+        tags.insert(MARKER_TAG.into(), marker.clone().into());
     }
-    let mut tags = json!(session.tags);
-    if let Value::Object(t) = &mut tags {
-        t.insert(MARKER_TAG.into(), marker.clone().into());
-    }
-    body.insert("tags".into(), tags);
-    put_sizes(&mut body, &session.sizes);
     let mut warnings = Vec::new();
     if session.conf.contains_key(FALLBACK_CONF) {
         warnings.push(format!(
@@ -607,7 +448,7 @@ pub async fn prepare_session(ws: &Workspace, session: &NewSession) -> Result<Pre
              (minutes instead of seconds); sessions end after 20 idle minutes anyway"
         ));
     }
-    Ok(PreparedSession { lakehouse: label.to_string(), body: Value::Object(body), warnings, marker })
+    Ok(PreparedSession { lakehouse: label.to_string(), body, warnings, marker })
 }
 
 /// Create the session (once). Its id on success.
@@ -619,30 +460,6 @@ pub async fn create_session(ws: &Workspace, session: &PreparedSession) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_request_reads_back_into_its_words_and_keeps_the_rest() {
-        let request = json!({
-            "name": "nightly", "file": "abfss://w@onelake.dfs.fabric.microsoft.com/l/Files/j.py",
-            "className": "Main", "args": ["--a", "1"], "pyFiles": ["p.py"], "numExecutors": 2,
-            "conf": {"spark.targetLakehouse": "lh", "spark.fabric.environmentDetails": "{\"id\" : \"env\"}", "spark.x": "1"},
-            "tags": {"team": "a"}, "surprise": {"k": 1}
-        });
-        let b = batch_from_request(&request).unwrap_or_default();
-        assert_eq!(b.file, "abfss://w@onelake.dfs.fabric.microsoft.com/l/Files/j.py");
-        assert_eq!((b.environment.as_deref(), b.target_lakehouse.as_deref()), (Some("env"), Some("lh")));
-        assert_eq!(b.conf.get("spark.x").map(String::as_str), Some("1"));
-        assert_eq!(b.sizes.num_executors, Some(2));
-        assert_eq!(b.extra.get("surprise"), Some(&json!({"k": 1})));
-        assert_eq!(b.extra.get("tags"), Some(&json!({"team": "a"})));
-        let bad = batch_from_request(&json!({"file": "f", "conf": {"spark.executor.instances": 4}}));
-        assert!(bad.is_err_and(|e| e.contains("conf.spark.executor.instances") && e.contains("string")));
-        let bad = batch_from_request(&json!({"file": "f", "args": "x"}));
-        assert!(bad.is_err_and(|e| e.contains("`args` must be a list of strings")));
-        let bad =
-            batch_from_request(&json!({"file": "f", "conf": {"spark.fabric.environmentDetails": "env"}}));
-        assert!(bad.is_err_and(|e| e.contains("environmentDetails")));
-    }
 
     #[test]
     fn sizes_are_checked_before_sending() {

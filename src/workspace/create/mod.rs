@@ -21,6 +21,7 @@ pub mod upload;
 use super::Error;
 use crate::api::{ApiError, ErrorKind};
 use crate::domain::create::Created;
+pub use crate::domain::request::key_values;
 
 /// Why a create did not (certainly) happen.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -75,32 +76,5 @@ pub fn advice(e: &ApiError) -> Option<&'static str> {
              capacity; nothing was created, and sparkdeck does not retry a create on its own",
         ),
         _ => None,
-    }
-}
-
-/// `KEY=VALUE` pairs (`--conf`, `--tag`, `--spark-conf`, `--param`): the key must not be empty
-/// and the `=` is required; the value may hold more `=`.
-pub fn key_values(flag: &str, items: &[String]) -> Result<Vec<(String, String)>, String> {
-    items
-        .iter()
-        .map(|item| match item.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-            Some(_) => Err(format!("{flag} {item:?}: the key before `=` is empty")),
-            None => Err(format!("{flag} {item:?}: expected KEY=VALUE (no `=` found)")),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_values_need_a_key_and_an_equals_sign() {
-        let kv = key_values("--conf", &["spark.a=1=2".into(), "b=".into()]);
-        assert_eq!(kv, Ok(vec![("spark.a".into(), "1=2".into()), ("b".into(), String::new())]));
-        let e = key_values("--conf", &["spark.executor.memory".into()]).err().unwrap_or_default();
-        assert!(e.contains("--conf \"spark.executor.memory\"") && e.contains("no `=`"), "{e}");
-        assert!(key_values("--tag", &["=x".into()]).is_err_and(|e| e.contains("empty")));
     }
 }
