@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     runtime.block_on(async move {
         let result = match cli.command {
             Some(Command::Sim(args)) => sparkdeck::cli::run_sim(args).await,
+            Some(Command::Completion(args)) => sparkdeck::cli::completion::run(&args),
             None => sparkdeck::cli::run_default(&cli.global).await,
             Some(command) => headless(&cli.global, command).await,
         };
@@ -39,7 +40,7 @@ async fn headless(global: &GlobalArgs, command: Command) -> CmdResult {
         Command::Secrets(cmd) => account::secrets(&ctx, cmd).await,
         Command::Principals(cmd) => principals::principals(&ctx, cmd).await,
         Command::Doctor(args) => doctor::doctor(&ctx, &args).await,
-        Command::Sim(_) => unreachable!("handled in main"),
+        Command::Sim(_) | Command::Completion(_) => unreachable!("handled in main"),
     };
     ctx.close().await;
     result

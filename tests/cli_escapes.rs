@@ -88,3 +88,30 @@ async fn server_escapes_are_stripped_from_tables_details_and_errors_but_json_is_
     let doc: Value = serde_json::from_str(&json.1).unwrap_or_default();
     assert_eq!(doc[0]["cluster_name"], EVIL, "{}", json.1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wide_tables_are_stripped_and_yaml_and_csv_are_exact() {
+    let fake = fake().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let wide = run(&fake, dir.path(), &["clusters", "list", "-o", "wide", "--no-header"]).await;
+    assert_eq!(wide.0, Some(0), "{}", wide.2);
+    assert_clean("-o wide", &wide.1);
+    assert!(wide.1.contains("etl-nightly"), "{}", wide.1);
+    // YAML writes control characters as escapes (harmless on a terminal) and reads back exactly.
+    for args in
+        [&["clusters", "list", "-o", "yaml"][..], &["clusters", "get", "0101-000000-evil", "-o", "yaml"]]
+    {
+        let yaml = run(&fake, dir.path(), args).await;
+        assert_eq!(yaml.0, Some(0), "{}", yaml.2);
+        assert_no_controls("-o yaml", &yaml.1);
+        let doc: Value = serde_norway::from_str(&yaml.1).unwrap_or_default();
+        let row = if doc.is_array() { &doc[0] } else { &doc };
+        assert_eq!(row["cluster_name"], EVIL, "{}", yaml.1);
+    }
+    // CSV has no escapes: it carries the bytes as sent, for a program to read.
+    let csv = run(&fake, dir.path(), &["clusters", "list", "-o", "csv"]).await;
+    assert_eq!(csv.0, Some(0), "{}", csv.2);
+    let mut reader = csv::Reader::from_reader(csv.1.as_bytes());
+    let names: Vec<String> = reader.records().filter_map(Result::ok).map(|r| r[1].to_string()).collect();
+    assert_eq!(names, [EVIL]);
+}

@@ -78,8 +78,9 @@ fn usage_errors_exit_2() {
     let (code, stderr) = (out.status.code(), String::from_utf8_lossy(&out.stderr));
     assert_eq!(code, Some(2));
     assert!(stderr.contains("--demo"), "{stderr}");
-    let (code, _, _) = run(&["--demo", "clusters", "list", "-o", "yaml"]);
+    let (code, _, stderr) = run(&["--demo", "clusters", "list", "-o", "xml"]);
     assert_eq!(code, Some(2));
+    assert!(stderr.contains("table, wide, json, yaml, csv"), "{stderr}");
 }
 
 #[test]

@@ -4,8 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::context::{CmdResult, Context, fail};
-use super::output::{self, Format};
-use super::{ListArgs, TargetArgs};
+use super::output;
+use super::row_output::{self, RowFormat};
+use super::{GetArgs, ListArgs};
 use crate::domain::status::known_words;
 use crate::domain::{Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
@@ -70,7 +71,7 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
     // Filter first, then limit: a state filter reads further than the limit.
     let limit = if args.state.is_some() && !active_only { args.limit.max(STATE_SCAN) } else { args.limit };
     let query = Query { limit, active_only };
-    let json = args.output == Format::Json;
+    let json = args.out.output.is_document();
     let keep = |mut row: Resource, into: &mut Vec<Kept>| {
         if args.state.as_deref().is_some_and(|s| !state_matches(&row, s)) {
             return;
@@ -107,15 +108,25 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
     rows.sort_by_key(|k| std::cmp::Reverse(k.row.last_activity()));
     rows.truncate(args.limit);
     // After a failure, no "No clusters found." as if the list were known to be empty.
-    if failed && rows.is_empty() && args.output == Format::Table {
+    let format = args.out.output;
+    if failed && rows.is_empty() && matches!(format, RowFormat::Table | RowFormat::Wide) {
         return Err(ExitCode::from(1));
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = if json {
-        output::write_json_texts(rows.iter().filter_map(|k| k.json.as_deref()), &mut out)
-    } else {
-        let rows: Vec<Resource> = rows.into_iter().map(|k| k.row).collect();
-        out.write_all(output::table(kind, &rows, output::width(), ctx.clock.now()).as_bytes())
+    let texts = rows.iter().filter_map(|k| k.json.as_deref());
+    let header = !args.out.no_header;
+    let now = ctx.clock.now();
+    let written = match format {
+        RowFormat::Json => output::write_json_texts(texts, &mut out),
+        RowFormat::Yaml => row_output::write_yaml_texts(texts, &mut out),
+        RowFormat::Table | RowFormat::Wide | RowFormat::Csv => {
+            let rows: Vec<Resource> = rows.into_iter().map(|k| k.row).collect();
+            let text = match format {
+                RowFormat::Csv => row_output::csv(kind, &rows, header, now).map_err(std::io::Error::other),
+                _ => Ok(row_output::table(kind, &rows, format == RowFormat::Wide, header, now)),
+            };
+            text.and_then(|text| out.write_all(text.as_bytes()))
+        }
     };
     // A closed pipe (`| head`) is the reader's choice, not a failure.
     if let Err(e) = written.and_then(|()| out.flush())
@@ -152,16 +163,16 @@ pub async fn find<'a>(
     Err(fail(1, format!("no {} with id {id:?} found", kind.singular())))
 }
 
-pub async fn get(ctx: &Context, kind: Kind, args: &TargetArgs) -> CmdResult {
+pub async fn get(ctx: &Context, kind: Kind, args: &GetArgs) -> CmdResult {
     let (_, row) = find(ctx, kind, &args.id, args.workspace.as_deref()).await?;
-    print_row(&row, args.output, ctx.clock.now());
-    Ok(())
-}
-
-fn print_row(row: &Resource, format: Format, now: jiff::Timestamp) {
-    let text = match format {
-        Format::Json => output::json_text(&output::RowJson(row)) + "\n",
-        Format::Table => output::detail(row, now),
+    let now = ctx.clock.now();
+    let text = match args.out.output {
+        RowFormat::Json => output::json_text(&output::RowJson(&row)) + "\n",
+        RowFormat::Yaml => row_output::yaml_row(&row),
+        RowFormat::Csv => row_output::csv(kind, std::slice::from_ref(&row), !args.out.no_header, now)
+            .map_err(|e| fail(1, format!("cannot write the output: {e}")))?,
+        RowFormat::Table | RowFormat::Wide => output::detail(&row, now),
     };
     print!("{text}");
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod cluster_create;
+pub mod completion;
 pub mod context;
 mod create_args;
 pub mod created;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod principals;
 pub mod progress;
 pub mod resources;
+pub mod row_output;
 pub mod runs_submit;
 pub mod scopes;
 pub mod spec_input;
@@ -39,7 +41,8 @@ use crate::sim::{FaultSpec, Sim, SimOptions};
 /// or run from a form). Workspaces come from config.toml (--config,
 /// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
 /// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
-/// Text output drops the terminal escapes a server may send; `-o json` keeps every value exactly.
+/// Text output drops the terminal escapes a server may send; `-o json` (and `-o yaml`, `-o csv`
+/// of list and get) keeps every value exactly.
 /// Exit status: 0 success (an empty list included), 1 an API error or an item not found, 2 a
 /// usage or configuration error. `NO_COLOR` turns colours off.
 #[derive(Debug, Parser)]
@@ -103,6 +106,8 @@ pub enum Command {
     /// Check every configured workspace: identity, token audience and expiry, a live call,
     /// and the fix when something fails.
     Doctor(DoctorArgs),
+    /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
+    Completion(completion::CompletionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,7 +115,7 @@ pub enum SessionsCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one session by id (searched in every workspace unless --workspace is given).
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Stop a session (Livy DELETE).
     Delete(ActionArgs),
     /// Restart a session's 20-minute idle countdown.
@@ -127,7 +132,7 @@ pub enum BatchesCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one batch by id.
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Cancel a batch (Livy DELETE).
     Cancel(ActionArgs),
     /// Submit a Livy batch job and print its id. A local FILE (and local --py-files, --jars,
@@ -145,7 +150,7 @@ pub enum ClustersCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one cluster by id.
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Start a terminated cluster (--wait: until RUNNING).
     Start(ActionArgs),
     /// Restart a running cluster (--wait: until RUNNING again).
@@ -182,7 +187,7 @@ pub enum RunsCommand {
     /// List across every workspace, most recent first.
     List(ListArgs),
     /// Show one run by id.
-    Get(TargetArgs),
+    Get(GetArgs),
     /// Cancel a run (--wait: until it has ended).
     Cancel(ActionArgs),
     /// Cancel every active run of a job (or every queued run with --all-queued).
@@ -328,6 +333,29 @@ pub struct TargetArgs {
     pub output: output::Format,
 }
 
+/// One item to show, by id.
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// The session, batch, cluster or run id.
+    pub id: String,
+    /// Only look in this workspace (its display name); otherwise every workspace is searched.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub out: RowOutputArgs,
+}
+
+/// How `list` and `get` print rows.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RowOutputArgs {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = row_output::RowFormat::Table)]
+    pub output: row_output::RowFormat,
+    /// Leave out the header line (table, wide, csv): only rows, for scripts.
+    #[arg(long)]
+    pub no_header: bool,
+}
+
 /// An item to act on, optionally waiting for the outcome.
 #[derive(Debug, Clone, Args)]
 pub struct ActionArgs {
@@ -462,9 +490,8 @@ pub struct ListArgs {
     /// the 1,000 most recent items of each workspace are looked through.
     #[arg(long)]
     pub state: Option<String>,
-    /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
-    pub output: output::Format,
+    #[command(flatten)]
+    pub out: RowOutputArgs,
     /// At most this many rows, the most recent first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,

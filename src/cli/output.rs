@@ -87,13 +87,13 @@ pub fn safe_cell(text: &str) -> Cow<'_, str> {
 }
 
 /// One column: header, how important it is (lower survives narrow terminals), and its cell.
-struct Column {
-    header: &'static str,
+pub(super) struct Column {
+    pub(super) header: &'static str,
     priority: u8,
-    cell: fn(&Resource, Timestamp) -> String,
+    pub(super) cell: fn(&Resource, Timestamp) -> String,
 }
 
-fn columns(kind: Kind) -> Vec<Column> {
+pub(super) fn columns(kind: Kind) -> Vec<Column> {
     let mut cols = vec![
         Column { header: "WORKSPACE", priority: 1, cell: |r, _| r.workspace.clone() },
         Column { header: "NAME", priority: 1, cell: |r, _| r.name.clone() },
@@ -453,22 +453,25 @@ pub fn write_json_texts<'a>(
     rows: impl Iterator<Item = &'a str> + Clone,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    struct Text<'a>(&'a str);
-    impl serde::Serialize for Text<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let value: Value = serde_json::from_str(self.0).map_err(serde::ser::Error::custom)?;
-            value.serialize(s)
-        }
-    }
-    struct All<I>(I);
-    impl<'a, I: Iterator<Item = &'a str> + Clone> serde::Serialize for All<I> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.0.clone().map(Text))
-        }
-    }
     let mut escaped = EscapeC1::new(&mut *out);
-    serde_json::to_writer_pretty(&mut escaped, &All(rows))?;
+    serde_json::to_writer_pretty(&mut escaped, &JsonTexts(rows))?;
     escaped.finish()?.write_all(b"\n")
+}
+
+/// Rows kept as compact JSON text, serialized (in any format) as one sequence of their values.
+pub(super) struct JsonTexts<I>(pub I);
+
+impl<'a, I: Iterator<Item = &'a str> + Clone> serde::Serialize for JsonTexts<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Text<'a>(&'a str);
+        impl serde::Serialize for Text<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let value: Value = serde_json::from_str(self.0).map_err(serde::ser::Error::custom)?;
+                value.serialize(s)
+            }
+        }
+        s.collect_seq(self.0.clone().map(Text))
+    }
 }
 
 /// All rows as one JSON array, pretty-printed.
