@@ -258,10 +258,12 @@ impl App {
             ));
             return Vec::new();
         };
+        // A monitoring-list session (a notebook's, read-only) names its item, not a lakehouse.
         let lakehouse = match selected.map(|r| &r.detail) {
-            Some(Detail::Session { lakehouse: Some(l), .. } | Detail::Batch { lakehouse: Some(l), .. }) => {
-                Some(l.clone())
-            }
+            Some(
+                Detail::Session { lakehouse: Some(l), read_only: false, .. }
+                | Detail::Batch { lakehouse: Some(l), .. },
+            ) => Some(l.clone()),
             _ => self.forms.memory.lakehouse(&ws).map(str::to_string),
         };
         let mut form = Form::new(self.next_form_id(), kind, Mode::New, &ws);

@@ -712,3 +712,24 @@ fn the_footer_offers_the_create_keys_only_where_they_do_something() {
     );
     assert!(commands(&app).contains(&Command::EditItem));
 }
+
+#[test]
+fn a_notebooks_session_from_the_monitoring_list_lends_no_lakehouse() {
+    // Such a row carries its notebook's name where a Livy session has its lakehouse.
+    let notebook = |read_only| Detail::Session {
+        idle_timeout_at: None,
+        high_concurrency: false,
+        read_only,
+        lakehouse: Some(if read_only { "nb_daily_sales_refresh" } else { "sales_lh" }.into()),
+        app_id: None,
+    };
+    for (read_only, lakehouse) in [(true, ""), (false, "sales_lh")] {
+        let mut app = app().with_pane(Pane::Sessions);
+        let res =
+            row(Kind::Session, "s1", "nb", (Status::Busy, "InProgress"), notebook(read_only), json!({}));
+        rows(&mut app, Kind::Session, "fabric-prod", vec![res], T0);
+        app.update(key('n'));
+        assert_eq!(value(&app, FieldKey::Workspace), "fabric-prod");
+        assert_eq!(value(&app, FieldKey::Lakehouse), lakehouse, "read-only: {read_only}");
+    }
+}
