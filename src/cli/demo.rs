@@ -42,6 +42,7 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
             auth: FabricAuth::Static { token: SecretString::from(ws.token) },
             origin: origin.clone(),
             repl: Default::default(),
+            read_only: false,
         })
         .collect();
     let databricks = sim
@@ -62,6 +63,7 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
                 }
             },
             origin: origin.clone(),
+            read_only: false,
         })
         .collect();
     LoadedConfig { path: None, settings: Settings::default(), fabric, databricks, warnings: Vec::new() }

@@ -97,6 +97,7 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let clock = ctx.clock.clone();
     let mut app = App::new(app_workspaces, clock.now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
+        .with_read_only_workspaces(&ctx.read_only)
         .with_keymap(keymap)
         .with_console(saved_editor(&drafts))
         .with_targets(targets(&workspaces))

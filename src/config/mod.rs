@@ -74,6 +74,8 @@ pub struct FabricWorkspace {
     pub origin: Origin,
     /// How the editor's own REPLs are acquired (`[fabric.repl]`).
     pub repl: crate::domain::statement::ReplSettings,
+    /// Refuse every change here: `read_only = true` in its table or at the top of the file.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +93,8 @@ pub struct DatabricksWorkspace {
     pub host: String,
     pub auth: DatabricksAuth,
     pub origin: Origin,
+    /// Refuse every change here: `read_only = true` in its table or at the top of the file.
+    pub read_only: bool,
 }
 
 /// Where a workspace's settings came from, for `doctor`.

@@ -222,6 +222,9 @@ pub struct FabricEntry {
     /// `[fabric.repl]`: how the editor's own REPLs are acquired.
     #[serde(default)]
     pub repl: crate::domain::statement::ReplSettings,
+    /// Production: refuse every change here (the monitor's `:rw` asks for the name typed).
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// A lakehouse: its id, or `{ id = "…", name = "…" }`.
@@ -272,6 +275,9 @@ pub struct DatabricksEntry {
     /// ARM resource id of the workspace, for an Entra service principal that is not yet a
     /// workspace user (sends the SP management token headers).
     pub sp_management_resource_id: Option<Spanned<String>>,
+    /// Production: refuse every change here (the monitor's `:rw` asks for the name typed).
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// Declares the Entra methods once for both services: [`EntraAuthEntry`], the same methods

@@ -12,6 +12,7 @@ mod overlays;
 mod panes;
 mod polls;
 mod prompt;
+mod readonly;
 mod watch;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
