@@ -80,7 +80,9 @@ pub fn candidates(line: &str, workspaces: &[&str]) -> Vec<String> {
             .filter(|c| c.starts_with(&line.to_lowercase()))
             .map(|c| if matches!(*c, "ws" | "ro" | "rw") { format!("{c} ") } else { c.to_string() })
             .collect(),
-        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events" | "ro" | "rw") => {
+        Some((head, arg))
+            if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events" | "ro" | "rw") =>
+        {
             let arg = arg.trim_start().to_lowercase();
             workspaces
                 .iter()

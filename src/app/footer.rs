@@ -34,7 +34,8 @@ impl App {
                 .or(row.map(|r| r.kind))
                 .is_some_and(|k| !self.read_only_everywhere(crate::domain::Service::of(k))),
             (Scope::Pane, Command::Resubmit | Command::EditItem) => row.is_some_and(|r| {
-                !self.is_read_only_in(&r.workspace) && (command == Command::Resubmit || super::form::editable(r))
+                !self.is_read_only_in(&r.workspace)
+                    && (command == Command::Resubmit || super::form::editable(r))
             }),
             (Scope::Pane, Command::Watch) => row.is_some_and(|r| !r.status.is_terminal()),
             (Scope::Pane | Scope::Details, Command::Logs) => {

@@ -107,7 +107,9 @@ impl App {
                 match self.scope.or(selected) {
                     Some(i) => Some(vec![i]),
                     None => {
-                        self.error(format!(":{command}: which workspace? :{command} NAME, or :{command} all"));
+                        self.error(format!(
+                            ":{command}: which workspace? :{command} NAME, or :{command} all"
+                        ));
                         None
                     }
                 }
@@ -143,7 +145,8 @@ impl App {
             self.record(Some(&name), Level::Info, "changes allowed again (:rw)".into());
             lifted.push(name);
         }
-        let kept: Vec<String> = production.iter().map(|i| self.workspaces[*i].workspace.name.clone()).collect();
+        let kept: Vec<String> =
+            production.iter().map(|i| self.workspaces[*i].workspace.name.clone()).collect();
         match (production.as_slice(), all) {
             ([one], false) => {
                 self.read_only.unlocking = Some(*one);
@@ -152,8 +155,11 @@ impl App {
             ([], _) if lifted.is_empty() => self.info("Nothing was read-only there.".into()),
             ([], _) => self.info(format!("Changes allowed in {}.", lifted.join(", "))),
             _ => {
-                let done =
-                    if lifted.is_empty() { String::new() } else { format!("Changes allowed in {}. ", lifted.join(", ")) };
+                let done = if lifted.is_empty() {
+                    String::new()
+                } else {
+                    format!("Changes allowed in {}. ", lifted.join(", "))
+                };
                 self.info(format!(
                     "{done}{} stay read-only (production, config read_only = true): :rw NAME and type its name.",
                     kept.join(", ")

@@ -196,13 +196,17 @@ impl Context {
     pub fn allow_changes(&self, workspace: &Workspace) -> CmdResult {
         let name = &workspace.name;
         if self.read_only.iter().any(|n| n == name) {
-            let whole = if self.settings.read_only { "at the top of the configuration" } else { "in its table" };
+            let whole =
+                if self.settings.read_only { "at the top of the configuration" } else { "in its table" };
             return Err(fail(
                 2,
                 format!(
                     "refused: {name} is read-only (read_only = true {whole}); nothing was changed. \
                      Remove it from {} to allow changes.",
-                    self.config_path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "the configuration".into())
+                    self.config_path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "the configuration".into())
                 ),
             ));
         }

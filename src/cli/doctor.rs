@@ -22,7 +22,10 @@ pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> CmdResult {
     if ctx.settings.read_only {
         println!("read_only = true: actions are refused.");
     } else if !ctx.read_only.is_empty() {
-        println!("read-only (read_only = true in their table): {}; actions there are refused.", ctx.read_only.join(", "));
+        println!(
+            "read-only (read_only = true in their table): {}; actions there are refused.",
+            ctx.read_only.join(", ")
+        );
     }
     if failures > 0 {
         println!("{failures} workspace(s) need attention.");

@@ -246,15 +246,14 @@ impl App {
         // A read-only workspace takes nothing new: the form starts in one that does.
         let selected = self
             .selected()
-            .filter(|e| Service::of(e.res.kind) == Service::of(kind) && !self.is_read_only_in(&e.res.workspace))
-            .map(|e| &e.res);
-        let Some(ws) = selected
-            .map(|r| r.workspace.clone())
-            .or_else(|| {
-                let mut all = self.workspaces_for(kind);
-                all.find(|w| !self.is_read_only_in(&w.workspace.name)).map(|w| w.workspace.name.clone())
+            .filter(|e| {
+                Service::of(e.res.kind) == Service::of(kind) && !self.is_read_only_in(&e.res.workspace)
             })
-        else {
+            .map(|e| &e.res);
+        let Some(ws) = selected.map(|r| r.workspace.clone()).or_else(|| {
+            let mut all = self.workspaces_for(kind);
+            all.find(|w| !self.is_read_only_in(&w.workspace.name)).map(|w| w.workspace.name.clone())
+        }) else {
             self.error(format!(
                 "no {} workspace is configured: a {} needs one (see config.example.toml)",
                 Service::of(kind).label(),
