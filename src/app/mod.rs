@@ -8,6 +8,8 @@
 //! (the panes), `prompt` (the bottom line), `confirm` (actions), `details`, `logs`, `help`,
 //! `editor`, `mouse` and `watch`; `message` is the status line, `keymap` the keys.
 
+pub mod alert_query;
+pub mod alerts;
 mod command;
 mod confirm;
 mod details;
@@ -80,6 +82,8 @@ pub struct App {
     tz: TimeZone,
     /// Terminal size in cells.
     size: (u16, u16),
+    /// `[[alerts]]`: filters watched on every poll.
+    alerts: alerts::Alerts,
     /// Workspaces that refuse changes (config `read_only`, `:ro`).
     read_only: readonly::ReadOnly,
     prompt: Option<Prompt>,
@@ -129,6 +133,7 @@ impl App {
             now,
             tz,
             size: (80, 24),
+            alerts: Default::default(),
             prompt: None,
             details: None,
             logs: None,

@@ -4,6 +4,7 @@
 //! Entry points: [`load_system`] for the binary, [`load`] with an injected [`Env`] for tests.
 //! Nothing here prints: problems are [`ConfigError`]s, advice is in [`LoadedConfig::warnings`].
 
+pub mod alerts;
 pub mod databrickscfg;
 pub mod env;
 pub mod error;
@@ -49,6 +50,8 @@ pub struct Settings {
     pub keys: Vec<KeyOverride>,
     /// `[templates.NAME]`: starting points for the monitor's New form.
     pub templates: Vec<templates::Template>,
+    /// `[[alerts]]`: filters the monitor watches, and how it tells.
+    pub alerts: Vec<alerts::AlertRule>,
 }
 
 /// One `[keys]` line: a command's name, the keys given for it, and where.

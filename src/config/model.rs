@@ -39,6 +39,9 @@ pub struct ConfigFile {
     /// `[templates.NAME]`: starting points for the monitor's New form.
     #[serde(default)]
     pub templates: std::collections::BTreeMap<String, Spanned<super::templates::TemplateEntry>>,
+    /// `[[alerts]]`: filters the monitor watches.
+    #[serde(default)]
+    pub alerts: Vec<super::alerts::AlertEntry>,
     #[serde(default)]
     pub fabric: Vec<Spanned<FabricEntry>>,
     #[serde(default)]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 use toml::Spanned;
 
+use super::alerts::AlertRule;
 use super::databrickscfg;
 use super::env::Env;
 use super::error::{ConfigError, Location};
@@ -103,6 +104,17 @@ impl<'a> Resolver<'a> {
                     command,
                     at: Some(self.location(&keys.span())),
                     keys: keys.into_inner().into_vec(),
+                })
+                .collect(),
+            alerts: model
+                .alerts
+                .into_iter()
+                .map(|a| AlertRule {
+                    at: Some(self.location(&a.when.span())),
+                    name: a.name,
+                    when: a.when.into_inner(),
+                    notify: a.notify,
+                    on_start: a.on_start,
                 })
                 .collect(),
         };
