@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod exec;
 pub mod keys;
 pub mod list;
+pub mod list_options;
 pub mod logging;
 pub mod monitor;
 pub mod output;
@@ -185,8 +186,8 @@ pub enum ClustersCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RunsCommand {
-    /// List across every workspace, most recent first.
-    List(ListArgs),
+    /// List across every workspace, most recent first (--job-id, --since: asked of the service).
+    List(RunsListArgs),
     /// Show one run by id.
     Get(GetArgs),
     /// Cancel a run (--wait: until it has ended).
@@ -481,6 +482,20 @@ pub struct DoctorArgs {
     pub workspace: Option<String>,
 }
 
+/// `runs list`: the shared list options, and the runs the service is asked for.
+#[derive(Debug, Clone, Args)]
+pub struct RunsListArgs {
+    #[command(flatten)]
+    pub list: ListArgs,
+    /// Only runs of this job (asked of the service: `job_id`).
+    #[arg(long, value_name = "ID")]
+    pub job_id: Option<i64>,
+    /// Only runs started since: a time ago (30m, 2h, 1d, 1w) or an RFC 3339 time (asked of the
+    /// service: `start_time_from`).
+    #[arg(long, value_name = "AGO|TIME")]
+    pub since: Option<String>,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// Only this workspace (its display name).
@@ -496,6 +511,10 @@ pub struct ListArgs {
     /// At most this many rows, the most recent first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
+    /// Only these columns of the table or CSV, in this order: names as the headers in lower
+    /// case, words joined by `-` (e.g. `id,state,duration`; a run's JOB / RUN is `name`).
+    #[arg(long, value_name = "A,B,C")]
+    pub columns: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -73,7 +73,7 @@ pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> CmdResult {
 
 pub async fn runs(ctx: &Context, cmd: RunsCommand) -> CmdResult {
     match cmd {
-        RunsCommand::List(args) => list::list(ctx, Kind::Run, &args).await,
+        RunsCommand::List(args) => list::list_runs(ctx, &args).await,
         RunsCommand::Get(args) => list::get(ctx, Kind::Run, &args).await,
         RunsCommand::Cancel(args) => act(ctx, Kind::Run, Action::CancelRun, &args, wait::ended).await,
         RunsCommand::CancelAll(args) => cancel_all(ctx, &args).await,
