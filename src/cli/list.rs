@@ -94,6 +94,22 @@ async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> 
     // Filter first, then limit: a state filter reads further than the limit.
     let limit = if args.state.is_some() && !active_only { args.limit.max(STATE_SCAN) } else { args.limit };
     let query = Query { limit, active_only, ..asked };
+    if args.watch {
+        if args.out.output == RowFormat::Yaml {
+            return Err(fail(
+                2,
+                "--watch prints one change at a time: use -o table, wide, csv or json (one object per line)",
+            ));
+        }
+        let keep = |row: &Resource| args.state.as_deref().is_none_or(|s| state_matches(row, s));
+        let cols = || {
+            list_options::columns(kind, args.columns.as_deref())
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| output::columns(kind))
+        };
+        return super::watch::watch(ctx, kind, args, chosen, query, keep, cols).await;
+    }
     let json = args.out.output.is_document();
     let keep = |mut row: Resource, into: &mut Vec<Kept>| {
         if args.state.as_deref().is_some_and(|s| !state_matches(&row, s)) {

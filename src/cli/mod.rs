@@ -26,6 +26,7 @@ pub mod spec_input;
 pub mod submit;
 mod wait;
 mod wait_line;
+mod watch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -515,6 +516,13 @@ pub struct ListArgs {
     /// case, words joined by `-` (e.g. `id,state,duration`; a run's JOB / RUN is `name`).
     #[arg(long, value_name = "A,B,C")]
     pub columns: Option<String>,
+    /// Keep listing, as kubectl's --watch: the table once, then each new or changed row (with
+    /// -o json, one object per line). Ctrl-C ends it (exit 0).
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// With --watch: seconds between two listings (default: [poll] active_seconds).
+    #[arg(long, value_name = "SECONDS", requires = "watch", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]
