@@ -150,7 +150,7 @@ impl App {
                 None => gone = Some(key),
             },
         }
-        let mut text = format!("{}", place.pane.title());
+        let mut text = place.pane.title().to_string();
         if let Some(f) = &place.filter {
             text += &format!(" · filter {f}");
         }
