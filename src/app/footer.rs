@@ -21,7 +21,17 @@ impl App {
     fn applies(&self, focus: Scope, command: Command) -> bool {
         let row = self.selected().map(|e| &e.res);
         let allowed = |action: Action| row.is_some_and(|r| self.refused(action, r).is_none());
+        let marks = focus == Scope::Pane && self.marked_count() > 0;
         match (focus, command) {
+            // With marks the action keys act on the marked rows.
+            (Scope::Pane, Command::Act(_) | Command::KeepAlive | Command::Watch) if marks => true,
+            (Scope::Pane, Command::Back) if marks => true,
+            (Scope::Pane, Command::Mark) => row.is_some(),
+            (Scope::Pane | Scope::Details, Command::OpenBrowser) => {
+                let shown = if focus == Scope::Details { self.details_row() } else { row };
+                shown
+                    .is_some_and(|r| crate::domain::Service::of(r.kind) == crate::domain::Service::Databricks)
+            }
             (Scope::Pane, Command::Act(key)) => {
                 row.and_then(|r| key.action_for(r.kind)).is_some_and(&allowed)
             }

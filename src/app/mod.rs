@@ -20,12 +20,15 @@ pub mod filter;
 mod footer;
 pub mod form;
 mod help;
+mod history;
 pub mod keymap;
 pub mod layout;
 pub mod logs;
+mod marks;
 mod message;
 mod mouse;
 mod msg;
+mod open;
 mod pane;
 mod prompt;
 mod quit;
@@ -52,8 +55,10 @@ pub use footer::logs_available;
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
+pub use marks::{Bulk, BulkOp, BulkTarget};
 pub use message::{Level, Message};
 pub use msg::{Edited, Effect, Msg, StatementUpdate};
+pub use open::{COPY_LIMIT, LinkUse, Opened};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
 pub use sheet::{Sheet, SheetKind};
@@ -91,6 +96,14 @@ pub struct App {
     logs: Option<Logs>,
     help: Option<Help>,
     confirm: Option<Confirm>,
+    /// The marked rows of every pane.
+    marks: marks::Marks,
+    /// The confirmation of an action on every marked row.
+    bulk: Option<Bulk>,
+    /// That action under way: its answers so far.
+    bulk_run: Option<marks::BulkRun>,
+    /// Where the user has been (`[`, `]`, `-`).
+    history: history::History,
     /// The New form, its lists and templates, the typed permanent delete.
     forms: form::Forms,
     /// Quitting would give back or leave running what these lines say: asked first.
@@ -139,6 +152,10 @@ impl App {
             logs: None,
             help: None,
             confirm: None,
+            marks: Default::default(),
+            bulk: None,
+            bulk_run: None,
+            history: Default::default(),
             forms: form::Forms::default(),
             quitting: None,
             message: None,
@@ -314,7 +331,7 @@ impl App {
 
     /// What has focus, for key lookup, help and the footer.
     pub fn focus(&self) -> Scope {
-        if self.confirm.is_some() || self.quitting.is_some() {
+        if self.confirm.is_some() || self.bulk.is_some() || self.quitting.is_some() {
             Scope::Confirm
         } else if self.help.is_some() {
             Scope::Help

@@ -8,6 +8,7 @@ pub mod create;
 mod drafts;
 mod files;
 mod logs;
+mod open;
 mod statements;
 
 use std::sync::Arc;
@@ -75,6 +76,9 @@ impl Runner {
             Effect::SetVisible { workspaces, kinds } => self.poller.set_visible(&workspaces, &kinds),
             Effect::RunAction { action, target } => {
                 actions::run(self.workspace(&target.workspace), &self.poller, action, target, tx)
+            }
+            Effect::Link { target, raw, then } => {
+                open::link(self.workspace(&target.workspace), target, raw, then, tx)
             }
             Effect::LoadRelated { target } => {
                 actions::load_related(self.workspace(&target.workspace), target, tx)

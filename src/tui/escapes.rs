@@ -7,7 +7,7 @@ use crate::app::alerts::Channels;
 use crate::config::NotificationSettings;
 
 /// At most this much text goes to the clipboard (terminals cap OSC 52 payloads).
-const MAX_COPY: usize = 512 * 1024;
+const MAX_COPY: usize = crate::app::COPY_LIMIT;
 
 /// OSC 52: set the clipboard to `text` (base64). Cut on a character boundary at `MAX_COPY`.
 pub fn osc52(text: &str) -> String {

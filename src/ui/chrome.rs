@@ -163,6 +163,10 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
         format!("{} of {}", vs.rows.len(), vs.total)
     };
     title.push(Span::styled(format!("({count}) "), theme.muted));
+    let marked = app.marked_count();
+    if marked > 0 {
+        title.push(Span::styled(format!("{marked} marked "), theme.key));
+    }
     if let Some(s) = app.scope() {
         title.push(Span::styled(format!("ws {} ", s.workspace.name), theme.key));
     }
