@@ -25,21 +25,9 @@ fn interrupt(child: &tokio::process::Child) {
 }
 
 fn watch(h: &Harness, args: &[&str]) -> tokio::process::Child {
-    tokio::process::Command::new(BIN)
-        .arg("--config")
-        .arg(&h.config)
-        .args(args)
-        .env("HOME", h.dir.path())
-        .env("COLUMNS", "200")
-        .env_remove("SPARKDECK_CONFIG")
-        .env_remove("DATABRICKS_HOST")
-        .env_remove("DATABRICKS_TOKEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"))
+    let mut cmd = h.command(args);
+    cmd.env("COLUMNS", "200").stdin(Stdio::null()).kill_on_drop(true);
+    cmd.spawn().unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -99,6 +99,9 @@ pub async fn create(ctx: &Context, args: &ClusterCreateArgs) -> CmdResult {
 }
 
 pub async fn edit(ctx: &Context, args: &ClusterEditArgs) -> CmdResult {
+    if !args.create.dry_run {
+        ctx.allow_changes_at_all()?;
+    }
     let (ws, _) = super::list::find(ctx, Kind::Cluster, &args.id, args.spec.workspace.as_deref()).await?;
     if !args.create.dry_run {
         ctx.allow_changes(ws)?;
@@ -160,6 +163,7 @@ pub async fn edit(ctx: &Context, args: &ClusterEditArgs) -> CmdResult {
 }
 
 pub async fn delete_permanently(ctx: &Context, args: &ClusterDeleteArgs) -> CmdResult {
+    ctx.allow_changes_at_all()?;
     let (ws, row) = super::list::find(ctx, Kind::Cluster, &args.id, args.workspace.as_deref()).await?;
     ctx.allow_changes(ws)?;
     if !args.yes {

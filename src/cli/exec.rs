@@ -27,7 +27,7 @@ pub enum ExecFormat {
 }
 
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
-    let (code, language) = prepare(&args.code)?;
+    let (code, language) = prepare(ctx, &args.code)?;
     // An existing session is found by its id in whichever Fabric workspace holds it, as `get` does.
     let (ws, place) = match &args.session {
         Some(id) => (find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id)),
@@ -41,7 +41,8 @@ pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
-    let (code, language) = prepare(&args.code)?;
+    let (code, language) = prepare(ctx, &args.code)?;
+    ctx.allow_changes_at_all()?;
     let (ws, _) = find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
     ctx.allow_changes(ws)?;
     run(ws, Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
@@ -62,8 +63,9 @@ fn fabric_workspace<'a>(ctx: &'a Context, args: &SessionExecArgs) -> CmdResult<&
     ctx.one(args.workspace.as_deref(), Service::Fabric)
 }
 
-/// What both commands do first: read the code.
-fn prepare(args: &CodeArgs) -> CmdResult<(String, Language)> {
+/// What both commands do first: refuse when nothing may change, read the code.
+fn prepare(ctx: &Context, args: &CodeArgs) -> CmdResult<(String, Language)> {
+    ctx.allow_changes_at_all()?;
     read_code(args).map_err(|e| fail(2, e))
 }
 

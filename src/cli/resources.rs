@@ -110,6 +110,7 @@ fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
 /// A monitor action (kill, cancel, start, restart, terminate), then optionally wait.
 async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal: Goal) -> CmdResult {
     let t = &args.target;
+    ctx.allow_changes_at_all()?;
     let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
     ctx.allow_changes(ws)?;
     let note = actions::perform(ws, action, &Target::of(&row)).await.map_err(|e| api_failure(ws, &e))?;
@@ -128,6 +129,7 @@ enum Change {
 }
 
 async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, change: Change) -> CmdResult {
+    ctx.allow_changes_at_all()?;
     let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
     ctx.allow_changes(ws)?;
     let note = match change {
@@ -170,6 +172,7 @@ async fn resize(ctx: &Context, args: &ResizeArgs) -> CmdResult {
         (None, None) => return Err(fail(2, "give --workers N or --autoscale MIN:MAX")),
     };
     let t = &args.target;
+    ctx.allow_changes_at_all()?;
     let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
     ctx.allow_changes(ws)?;
     let note = actions::resize(ws, &t.id, &size).await.map_err(|e| api_failure(ws, &e))?;
@@ -233,6 +236,7 @@ async fn run_now(ctx: &Context, args: &RunNowArgs) -> CmdResult {
 
 async fn repair(ctx: &Context, args: &ActionArgs) -> CmdResult {
     let t = &args.target;
+    ctx.allow_changes_at_all()?;
     let (ws, _) = find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
     ctx.allow_changes(ws)?;
     let note = match actions::repair(ws, &t.id).await.map_err(|e| api_failure(ws, &e))? {

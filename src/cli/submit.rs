@@ -83,6 +83,9 @@ pub async fn submit(ctx: &Context, args: &BatchSubmitArgs) -> CmdResult {
 }
 
 pub async fn resubmit(ctx: &Context, args: &BatchResubmitArgs) -> CmdResult {
+    if !args.create.dry_run {
+        ctx.allow_changes_at_all()?;
+    }
     let (ws, _) = super::list::find(ctx, Kind::Batch, &args.id, args.spec.workspace.as_deref()).await?;
     if !args.create.dry_run {
         ctx.allow_changes(ws)?;
