@@ -302,7 +302,8 @@ impl App {
     pub(super) fn run_bulk(&mut self, bulk: Bulk) -> Vec<Effect> {
         self.clear_marks();
         let mut effects = Vec::new();
-        let mut run = BulkRun::default();
+        // A bulk action asked while another is under way joins its count.
+        let mut run = self.bulk_run.take().unwrap_or_default();
         let mut watching = 0;
         for BulkTarget { target, action } in bulk.targets {
             match action {
@@ -319,6 +320,9 @@ impl App {
             }
         }
         if effects.is_empty() {
+            if !run.pending.is_empty() {
+                self.bulk_run = Some(run);
+            }
             self.info(format!("Watching {watching} items: you will be told when each ends."));
             return effects;
         }
