@@ -5,7 +5,7 @@
 //!
 //! Marks belong to the pane they were made in and name rows by identity (kind, workspace, id),
 //! so they survive polls, sorting and filtering; a row that leaves its workspace's list loses
-//! its mark.
+//! its mark, and `:ws` (another scope) clears them all.
 
 use std::collections::HashSet;
 
@@ -207,6 +207,11 @@ impl App {
             self.marks.anchor = None;
         }
         before != self.marks.marked.len()
+    }
+
+    /// Every pane's marks go (`:ws` changed what the panes show).
+    pub(super) fn clear_all_marks(&mut self) {
+        self.marks = Marks::default();
     }
 
     /// After a poll of `kind` in workspace `ws`: a marked row it no longer lists loses its mark.

@@ -61,11 +61,16 @@ fn space_marks_and_moves_down_and_marks_survive_polls_but_not_the_row_leaving() 
     assert_eq!(app.marked_count(), 1);
     runs_fixture(&mut app);
     assert_eq!(marked(&app), ["hourly-agg"]);
-    // Marks belong to their pane.
+    // Marks belong to their pane; another `:ws` scope clears them.
     app.update(key('5'));
     assert_eq!(app.marked_count(), 0);
     app.update(key('4'));
     assert_eq!(app.marked_count(), 1);
+    app.update(key(':'));
+    type_text(&mut app, "ws adb-prod");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.marked_count(), 0);
+    app.update(key(' '));
     // Esc clears the marks first, then the filter.
     app.update(key('/'));
     type_text(&mut app, "a");
