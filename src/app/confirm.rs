@@ -44,8 +44,8 @@ impl App {
     /// Why `action` cannot be done to `r` now: read-only mode, a row from the monitoring list,
     /// or the row's state.
     pub(super) fn refused(&self, action: Action, r: &Resource) -> Option<String> {
-        if self.read_only {
-            Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
+        if let Some(text) = self.read_only_refusal(&r.workspace, &describe(action, &Target::of(r))) {
+            Some(text)
         } else if matches!(r.detail, Detail::Session { read_only: true, .. }) {
             Some(format!(
                 "{} \"{}\" is read-only: it is from the workspace monitoring list, and the Livy API cannot {}.",

@@ -8,6 +8,8 @@
 //! (the panes), `prompt` (the bottom line), `confirm` (actions), `details`, `logs`, `help`,
 //! `editor`, `mouse` and `watch`; `message` is the status line, `keymap` the keys.
 
+pub mod alert_query;
+pub mod alerts;
 mod command;
 mod confirm;
 mod details;
@@ -30,6 +32,7 @@ mod open;
 mod pane;
 mod prompt;
 mod quit;
+mod readonly;
 mod sheet;
 mod store;
 mod table;
@@ -84,8 +87,10 @@ pub struct App {
     tz: TimeZone,
     /// Terminal size in cells.
     size: (u16, u16),
-    /// Refuse every action (config `read_only`).
-    read_only: bool,
+    /// `[[alerts]]`: filters watched on every poll.
+    alerts: alerts::Alerts,
+    /// Workspaces that refuse changes (config `read_only`, `:ro`).
+    read_only: readonly::ReadOnly,
     prompt: Option<Prompt>,
     details: Option<Details>,
     logs: Option<Logs>,
@@ -132,6 +137,7 @@ impl App {
     /// in `tz` (production: `TimeZone::system()`).
     pub fn new(workspaces: Vec<WorkspaceRef>, now: Timestamp, tz: TimeZone) -> App {
         App {
+            read_only: readonly::ReadOnly::new(workspaces.len()),
             workspaces: workspaces.into_iter().map(WorkspaceState::new).collect(),
             pane: Pane::Sessions,
             panes: Default::default(),
@@ -140,7 +146,7 @@ impl App {
             now,
             tz,
             size: (80, 24),
-            read_only: false,
+            alerts: Default::default(),
             prompt: None,
             details: None,
             logs: None,
@@ -197,12 +203,6 @@ impl App {
     /// Whether the statement editor is on screen.
     pub fn is_editing(&self) -> bool {
         self.editing
-    }
-
-    /// Refuse every action with a message (config `read_only = true`).
-    pub fn with_read_only(mut self, read_only: bool) -> App {
-        self.read_only = read_only;
-        self
     }
 
     /// Start with `text` in the status line and the event log (how this run was set up).
@@ -322,10 +322,6 @@ impl App {
 
     pub fn message(&self) -> Option<&Message> {
         self.message.as_ref()
-    }
-
-    pub fn is_read_only(&self) -> bool {
-        self.read_only
     }
 
     /// Whether a row's state changed within the last `FLASH`.

@@ -238,6 +238,8 @@ pub enum Effect {
     AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.
     Notify { title: String, body: String },
+    /// An alert fired: write the notification escapes it names (the event loop's, as `Notify`).
+    Alert { title: String, body: String, notify: super::alerts::Channels },
     /// Leave the app; the event loop stops and restores the terminal.
     Quit,
 }

@@ -47,7 +47,10 @@ impl App {
             Msg::Rows { workspace, kind, rows, fetched_at } => {
                 let ws = self.on_rows(workspace, kind, rows, fetched_at);
                 self.prune_marks(ws, kind);
-                if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) }
+                let mut effects =
+                    if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) };
+                effects.extend(self.check_alerts(ws, kind));
+                effects
             }
             Msg::PollFailed { workspace, kind, problem, at } => {
                 self.now = self.now.max(at);

@@ -124,7 +124,11 @@ impl Runner {
             Effect::Export { path, table } => files::export(path, table, tx),
             Effect::AppendHistory(entry) => self.drafts.append_history(entry),
             // The event loop's own (see `tui`): they never reach the runner.
-            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } | Effect::EditExternally { .. } => {}
+            Effect::Quit
+            | Effect::Copy(_)
+            | Effect::Notify { .. }
+            | Effect::Alert { .. }
+            | Effect::EditExternally { .. } => {}
         }
     }
 }

@@ -536,7 +536,8 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "  stale: its workspace stopped answering (the row is its last known state).",
             "Ids are shown short (a GUID's first 8 characters); details (enter) show them whole.",
             "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor",
-            "  events [NAME] (failures, throttles, retries, actions; newest first)  errors  q",
+            "  events [NAME] (failures, throttles, retries, alerts, actions; newest first)  errors  q",
+            "  ro [NAME|all] (refuse changes there)  rw [NAME|all] (allow them; production asks for its name)",
             "Mouse: click a tab or a row, wheel scrolls.",
         ],
         Scope::Form => &[

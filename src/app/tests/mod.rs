@@ -1,6 +1,7 @@
 //! `App::update` driven message by message: no terminal, no clock, no I/O.
 
 mod actions;
+mod alerts;
 mod editor;
 mod editor_results;
 mod editor_settings;
@@ -15,6 +16,7 @@ mod overlays;
 mod panes;
 mod polls;
 mod prompt;
+mod readonly;
 mod watch;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
