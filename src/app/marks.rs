@@ -270,7 +270,13 @@ impl App {
                 (BulkOp::Watch, _) if e.res.status.is_terminal() => Some("it has already ended".to_string()),
                 (BulkOp::Watch, _) => None,
                 (_, None) => Some(format!("a {} has no such action", e.res.kind.singular())),
-                (_, Some(action)) => self.refused(action, &e.res).map(|text| reason(&text)),
+                (_, Some(action)) => match self.read_only_refusal(&e.res.workspace, "") {
+                    // "adb-prod is read-only (:ro)": the rest of the refusal is for one action.
+                    Some(text) => {
+                        Some(text.split_once("): ").map_or(text.clone(), |(ws, _)| format!("{ws})")))
+                    }
+                    None => self.refused(action, &e.res).map(|text| reason(&text)),
+                },
             };
             match why {
                 Some(why) => skipped.push((target, why)),

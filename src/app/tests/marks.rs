@@ -272,3 +272,19 @@ fn a_long_list_scrolls_inside_the_confirmation() {
     app.update(code(KeyCode::PageDown));
     assert_eq!(app.bulk().map(|b| b.scroll), Some(60 - height));
 }
+
+#[test]
+fn rows_of_a_read_only_workspace_are_skipped_and_say_so() {
+    let mut app = app().with_pane(Pane::All);
+    runs_fixture(&mut app);
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], T0);
+    app.update(key(':'));
+    type_text(&mut app, "ro adb-prod");
+    app.update(code(KeyCode::Enter));
+    app.update(key('*'));
+    app.update(key('c'));
+    let bulk = app.bulk().cloned().unwrap_or_else(|| panic!("no bulk confirmation: {}", message(&app)));
+    assert_eq!(bulk.title(), "Kill 1 session");
+    let why: Vec<&str> = bulk.skipped.iter().map(|(_, why)| why.as_str()).collect();
+    assert_eq!(why.iter().filter(|w| **w == "adb-prod is read-only (:ro)").count(), 4, "{why:?}");
+}
