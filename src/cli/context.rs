@@ -191,15 +191,6 @@ impl Context {
         }
     }
 
-    /// Refuse at once, before an item is looked for, when `read_only = true` at the top of the
-    /// configuration: no workspace takes changes.
-    pub fn allow_changes_at_all(&self) -> CmdResult {
-        if self.settings.read_only {
-            return Err(fail(2, "refused: read_only = true in the configuration (nothing was changed)"));
-        }
-        Ok(())
-    }
-
     /// Refuse changes in `workspace` when the configuration says `read_only = true` (for it or
     /// for every workspace): exit status 2, nothing sent.
     pub fn allow_changes(&self, workspace: &Workspace) -> CmdResult {
