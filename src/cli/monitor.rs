@@ -97,6 +97,7 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let clock = ctx.clock.clone();
     let mut app = App::new(app_workspaces, clock.now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
+        .with_pause_unfocused(ctx.settings.poll.pause_unfocused)
         .with_keymap(keymap)
         .with_console(saved_editor(&drafts))
         .with_targets(targets(&workspaces))

@@ -1,6 +1,7 @@
 //! `App::update` driven message by message: no terminal, no clock, no I/O.
 
 mod actions;
+mod clock;
 mod editor;
 mod editor_results;
 mod editor_settings;
