@@ -629,8 +629,8 @@ mod tests {
     #[test]
     fn compact_rows_are_laid_out_as_the_pretty_printer_does() {
         let rows = [
-            json!({"a": 1, "b": [1, 2, {"c": "x,y:[z]{\"q\"}\\"}], "e": {}, "f": [], "g": null}),
-            json!({"name": "数据 \u{0085}", "nested": {"deep": [[], [{}], [true, false]]}}),
+            serde_json::json!({"a": 1, "b": [1, 2, {"c": "x,y:[z]{\"q\"}\\"}], "e": {}, "f": [], "g": null}),
+            serde_json::json!({"name": "数据 \u{0085}", "nested": {"deep": [[], [{}], [true, false]]}}),
         ];
         let texts: Vec<String> = rows.iter().map(|r| serde_json::to_string(r).unwrap_or_default()).collect();
         let mut ours = Vec::new();
