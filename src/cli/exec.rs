@@ -27,30 +27,44 @@ pub enum ExecFormat {
 }
 
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
-    let (code, language) = prepare(ctx, &args.code)?;
+    let (code, language) = prepare(&args.code)?;
     // An existing session is found by its id in whichever Fabric workspace and lakehouse holds
-    // it, by submitting there: no lookup first (see `statements::submit_in_session`).
+    // it, by submitting there: no lookup first (see `statements::submit_in_session`). Where a
+    // read-only workspace could hold it, it is looked up first, so a refusal names the right one.
     let (workspaces, place) = match &args.session {
-        Some(id) => (
-            ctx.select(args.workspace.as_deref(), Some(Service::Fabric))?,
-            Place::Session(id, args.lakehouse.as_deref()),
-        ),
+        Some(id) => {
+            let chosen = ctx.select(args.workspace.as_deref(), Some(Service::Fabric))?;
+            let chosen = if chosen.iter().any(|w| ctx.read_only.contains(&w.name)) {
+                vec![find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0]
+            } else {
+                chosen
+            };
+            (chosen, Place::Session(id, args.lakehouse.as_deref()))
+        }
         None => (
             vec![fabric_workspace(ctx, &args)?],
             Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()),
         ),
     };
+    // Any statement can write: a read-only workspace runs none.
+    for ws in &workspaces {
+        ctx.allow_changes(ws)?;
+    }
     run(&workspaces, place, language, &code, args.code.output).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
-    let (code, language) = prepare(ctx, &args.code)?;
+    let (code, language) = prepare(&args.code)?;
     // With one Databricks workspace to choose from, the cluster is not looked up first: creating
     // the context names a missing or stopped cluster just as well, one request sooner.
-    let ws = match ctx.one(args.workspace.as_deref(), Service::Databricks) {
-        Ok(ws) => ws,
-        Err(_) => find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?.0,
+    let named = |w: &&Workspace| args.workspace.as_deref().is_none_or(|n| w.name == n);
+    let candidates: Vec<&Workspace> =
+        ctx.workspaces.iter().filter(|w| w.service == Service::Databricks).filter(named).collect();
+    let ws = match candidates.as_slice() {
+        [one] => *one,
+        _ => find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?.0,
     };
+    ctx.allow_changes(ws)?;
     run(&[ws], Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
 }
 
@@ -69,9 +83,8 @@ fn fabric_workspace<'a>(ctx: &'a Context, args: &SessionExecArgs) -> CmdResult<&
     ctx.one(args.workspace.as_deref(), Service::Fabric)
 }
 
-/// What both commands do first: refuse in read-only mode, read the code.
-fn prepare(ctx: &Context, args: &CodeArgs) -> CmdResult<(String, Language)> {
-    ctx.allow_changes()?;
+/// What both commands do first: read the code.
+fn prepare(args: &CodeArgs) -> CmdResult<(String, Language)> {
     read_code(args).map_err(|e| fail(2, e))
 }
 
