@@ -59,7 +59,7 @@ const STATE_SCAN: usize = 1000;
 /// for tables the row without its API object; for `-o json` / `yaml` only the row's compact
 /// JSON text (a parsed JSON tree is many times the size of its text), trimmed to its length.
 enum Kept {
-    Row(Resource),
+    Row(Box<Resource>),
     Json { recent: Option<jiff::Timestamp>, text: Box<str> },
 }
 
@@ -91,7 +91,7 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
             into.push(Kept::Json { recent: row.last_activity(), text });
         } else {
             row.raw = std::sync::Arc::new(serde_json::Value::Null);
-            into.push(Kept::Row(row));
+            into.push(Kept::Row(Box::new(row)));
         }
     };
     let results = futures::future::join_all(chosen.iter().map(|ws| async move {
@@ -140,7 +140,7 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
             let rows: Vec<Resource> = rows
                 .into_iter()
                 .filter_map(|k| match k {
-                    Kept::Row(row) => Some(row),
+                    Kept::Row(row) => Some(*row),
                     Kept::Json { .. } => None,
                 })
                 .collect();

@@ -223,13 +223,14 @@ impl FabricPoll {
             // clock started about now.
             let before = &source.rows;
             let sessions = self.kind == Kind::Session;
-            self.became_idle.extend(rows.iter().filter(|r| r.status == Status::Ready).filter_map(|r| {
-                (sessions
+            let went_idle = |r: &&Resource| {
+                sessions
+                    && r.status == Status::Ready
                     && before
                         .iter()
-                        .any(|b| b.id == r.id && matches!(b.status, Status::Pending | Status::Busy)))
-                .then(|| r.id.clone())
-            }));
+                        .any(|b| b.id == r.id && matches!(b.status, Status::Pending | Status::Busy))
+            };
+            self.became_idle.extend(rows.iter().filter(went_idle).map(|r| r.id.clone()));
             let unchanged = source.read_at.is_some() && same_states(&rows, &source.rows);
             source.calm = if unchanged { source.calm.saturating_add(1) } else { 0 };
             source.rows = rows;
