@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use serde_json::{Value, json};
 
 use super::context::{CmdResult, Context, fail};
-use super::list::find;
+use super::list::find_to_change;
 use super::output;
 use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
 use crate::domain::Kind;
@@ -35,7 +35,7 @@ pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
         Some(id) => {
             let chosen = ctx.select(args.workspace.as_deref(), Some(Service::Fabric))?;
             let chosen = if chosen.iter().any(|w| ctx.read_only.contains(&w.name)) {
-                vec![find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0]
+                vec![find_to_change(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0]
             } else {
                 chosen
             };
@@ -62,7 +62,7 @@ pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
         ctx.workspaces.iter().filter(|w| w.service == Service::Databricks).filter(named).collect();
     let ws = match candidates.as_slice() {
         [one] => *one,
-        _ => find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?.0,
+        _ => find_to_change(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?.0,
     };
     ctx.allow_changes(ws)?;
     run(&[ws], Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
