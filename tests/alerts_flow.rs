@@ -81,8 +81,12 @@ async fn a_run_failing_in_the_simulator_fires_one_event_and_one_notification()
         .with_pane(Pane::Runs)
         .with_alerts(vec![failed, mine]);
     let (tx, rx) = mpsc::channel::<Msg>(256);
-    let fast =
-        PollSettings { active_seconds: Seconds(1), idle_seconds: Seconds(1), finished_seconds: Seconds(1) };
+    let fast = PollSettings {
+        active_seconds: Seconds(1),
+        idle_seconds: Seconds(1),
+        finished_seconds: Seconds(1),
+        ..Default::default()
+    };
     let mut runner = Runner::start(
         workspaces,
         fast,

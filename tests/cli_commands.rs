@@ -444,5 +444,9 @@ async fn exec_runs_code_once_prints_its_output_and_gives_back_what_it_acquired()
     assert_eq!(open, 0, "the context was destroyed");
     let out = h.run(&["clusters", "exec", "no-such-cluster", "--workspace", &dbx, "print(1)"]).await;
     assert_eq!(out.code, Some(1));
+    // With the workspace known, creating the context is the lookup: the service names the cluster.
+    assert!(out.stderr.contains("no-such-cluster does not exist"), "{}", out.stderr);
+    let out = h.run(&["clusters", "exec", "no-such-cluster", "print(1)"]).await;
+    assert_eq!(out.code, Some(1));
     assert!(out.stderr.contains("no cluster with id \"no-such-cluster\" found"), "{}", out.stderr);
 }

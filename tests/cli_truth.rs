@@ -231,5 +231,5 @@ fn keep_alive_says_the_new_deadline() {
     let out = run_in(h.path(), &["--demo", "sessions", "keep-alive", id], "80");
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains("idle timeout reset; if it stays idle it ends at "), "{}", out.stdout);
-    assert!(out.stdout.contains("(20m 00s from now)"), "{}", out.stdout);
+    assert!(out.stdout.contains("(20m from now)"), "{}", out.stdout);
 }

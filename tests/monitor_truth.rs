@@ -37,8 +37,12 @@ fn runner(
 async fn a_workspace_that_stops_answering_is_reported_within_one_poll_interval() {
     let faults = FaultSpec::parse("/api/2.1/clusters/list:latency=600s").unwrap_or_else(|e| panic!("{e}"));
     let sim = sim(SimOptions { faults, ..SimOptions::default() }).await;
-    let settings =
-        PollSettings { active_seconds: Seconds(1), idle_seconds: Seconds(1), finished_seconds: Seconds(1) };
+    let settings = PollSettings {
+        active_seconds: Seconds(1),
+        idle_seconds: Seconds(1),
+        finished_seconds: Seconds(1),
+        ..Default::default()
+    };
     let (mut runner, mut rx, _dir) = runner(&sim, settings, Clock::system());
     let name = sim.shared().databricks().demo_workspaces(sim.base_url())[0].name.clone();
     runner.run(Effect::SetVisible { workspaces: vec![name.clone()], kinds: vec![Kind::Cluster] });

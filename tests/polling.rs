@@ -20,7 +20,12 @@ use tokio::sync::mpsc;
 
 /// Poll paces of 1 s (active), 2 s (idle) and 4 s (finished), so a few seconds show the shape.
 fn settings() -> PollSettings {
-    PollSettings { active_seconds: Seconds(1), idle_seconds: Seconds(2), finished_seconds: Seconds(4) }
+    PollSettings {
+        active_seconds: Seconds(1),
+        idle_seconds: Seconds(2),
+        finished_seconds: Seconds(4),
+        ..Default::default()
+    }
 }
 
 struct Run {

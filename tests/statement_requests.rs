@@ -95,15 +95,68 @@ async fn a_databricks_context_is_read_once_it_can_be_ready_and_the_command_stead
     statements::release(&ws, &repl).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(phase, Phase::Done);
     let count = |path: &str| since(&sim, &before, |r| r.contains(path));
-    // Ready after 2 s: read at 1 s, then every 200 ms (twenty reads when one went every 100 ms).
+    // Ready after 2 s: read at 2 s, again 200 ms later at most (twenty reads when one went every
+    // 100 ms, six when the first was at 1 s).
     let context_reads = count("/api/1.2/contexts/status");
-    assert!((5..=8).contains(&context_reads), "{context_reads} context reads");
-    // A 0.2–1 s command: at 100 ms, then every 150 ms.
+    assert!((1..=2).contains(&context_reads), "{context_reads} context reads");
+    // A 0.2–1 s command: at 200 ms, then every 180 ms.
     let command_reads = count("/api/1.2/commands/status");
-    assert!((1..=7).contains(&command_reads), "{command_reads} command reads");
+    assert!((1..=6).contains(&command_reads), "{command_reads} command reads");
     assert_eq!(count("/api/1.2/contexts/create"), 1);
     assert_eq!(count("/api/1.2/commands/execute"), 1);
     assert_eq!(count("/api/1.2/contexts/destroy"), 1);
     let total = since(&sim, &before, |_| true);
     assert_eq!(total, 3 + context_reads + command_reads, "nothing else is sent: {:?}", routes(&sim));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_goes_straight_to_a_session_in_whichever_lakehouse_holds_it() {
+    let (sim, workspaces) = start().await;
+    let ws = first(&workspaces, Service::Fabric);
+    let lakehouses = statements::lakehouse_labels(&ws).unwrap_or_default();
+    assert!(lakehouses.len() >= 2, "the demo workspace has two lakehouses: {lakehouses:?}");
+    // An idle session of ours: every lakehouse before its own answers 404, which ran nothing.
+    let (session, at) = listed(&ws, Kind::Session)
+        .await
+        .into_iter()
+        .find_map(|s| match &s.detail {
+            Detail::Session { read_only: false, lakehouse: Some(l), .. } if s.status == Status::Ready => {
+                let at = lakehouses.iter().position(|x| x == l)?;
+                Some((s.clone(), at))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the demo has an idle session"));
+    let before = routes(&sim);
+    let (repl, id) = statements::submit_in_session(&ws, &session.id, None, Language::PySpark, "print(7)")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("session {} not found", session.id));
+    let (phase, _) = statements::follow(&ws, &repl, &id, |_, _| {}).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(phase, Phase::Done);
+    let session_path = format!("/sessions/{}", session.id);
+    let submits = since(&sim, &before, |r| r.starts_with("POST ") && r.ends_with("/statements"));
+    assert_eq!(submits as usize, at + 1, "a 404 in each lakehouse before its own, then the submit");
+    assert_eq!(since(&sim, &before, |r| r.starts_with("GET ") && r.ends_with(&session_path)), 0, "no lookup");
+    let reads = since(&sim, &before, |r| r.contains("/statements/"));
+    assert!((1..=3).contains(&reads), "{reads} reads");
+    // Named first, the lakehouse that holds it is the only one asked.
+    let before = routes(&sim);
+    let found =
+        statements::submit_in_session(&ws, &session.id, Some(&lakehouses[at]), Language::PySpark, "1")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert!(found.is_some());
+    assert_eq!(since(&sim, &before, |r| r.starts_with("POST ")), 1);
+    // A session no lakehouse knows.
+    let missing = statements::submit_in_session(
+        &ws,
+        "00000000-0000-0000-0000-000000000000",
+        None,
+        Language::PySpark,
+        "1",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(missing.is_none());
 }

@@ -10,6 +10,7 @@
 
 pub mod alert_query;
 pub mod alerts;
+mod clock;
 mod command;
 mod confirm;
 mod details;
@@ -17,6 +18,7 @@ pub mod editor;
 mod errors;
 mod events;
 pub mod filter;
+mod focus;
 mod footer;
 pub mod form;
 mod help;
@@ -129,6 +131,8 @@ pub struct App {
     editing: bool,
     /// What the pollers were last told is on screen (`Effect::SetVisible`).
     told_visible: Option<(Vec<String>, Vec<Kind>)>,
+    /// Whether the terminal has focus, and whether losing it pauses (`[poll] pause_unfocused`).
+    focus: focus::Focus,
     dirty: bool,
 }
 
@@ -169,6 +173,7 @@ impl App {
             targets: editor::Targets::default(),
             editing: false,
             told_visible: None,
+            focus: focus::Focus::default(),
             dirty: true,
         }
     }
@@ -238,18 +243,6 @@ impl App {
     /// Whether anything changed on screen since the last call (the event loop's dirty flag).
     pub fn take_dirty(&mut self) -> bool {
         std::mem::take(&mut self.dirty)
-    }
-
-    /// Whether the screen changes with time alone right now, so the event loop must send
-    /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
-    /// a flash still fading in it, a throttle wait counting down, or the age of stale rows ("stale
-    /// 45s" in the header). Otherwise no timer runs.
-    pub fn needs_clock(&self) -> bool {
-        (self.pane_on_screen() && self.live_on_screen())
-            || self.workspaces.iter().any(|w| Kind::ALL.iter().any(|k| w.slot(*k).is_stale()))
-            || (self.editing && (self.console.is_busy() || self.editor().idle_timeout_at().is_some()))
-            || (self.pane_on_screen() && self.last_change.is_some_and(|t| self.now < t + FLASH))
-            || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }
 
     // ---- read access for the renderer -------------------------------------------------
@@ -457,9 +450,12 @@ impl App {
     /// told: the focused pane's workspaces × kinds, or nothing while the pane is covered (its
     /// pollers then keep only the header counts fresh, at the slow pace).
     /// While the editor's target picker is open, it offers every workspace's sessions and
-    /// clusters, so those are polled even if their panes were never opened.
+    /// clusters, so those are polled even if their panes were never opened. While paused
+    /// (unfocused), only what is watched.
     fn visibility_effect(&mut self) -> Option<Effect> {
-        let now = if self.console.picker.is_some() {
+        let now = if self.is_paused() {
+            self.paused_visibility()
+        } else if self.console.picker.is_some() {
             let workspaces = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
             (workspaces, vec![Kind::Session, Kind::Cluster])
         } else {

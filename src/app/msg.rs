@@ -27,8 +27,11 @@ pub enum Msg {
         height: u16,
     },
     /// The current time. Sent by the event loop once a second, and only while something on
-    /// screen depends on it (a live duration, an idle-timeout countdown, a flash, a throttle wait).
+    /// screen depends on it (a live duration, an idle-timeout countdown, a flash, a throttle
+    /// wait); it redraws only when what it changes reads differently (`app::clock`).
     Tick(Timestamp),
+    /// The terminal gained (`true`) or lost focus (where it reports focus).
+    Focus(bool),
     /// A successful poll: `rows` replace every previous row of this workspace and kind.
     Rows {
         workspace: String,

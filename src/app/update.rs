@@ -40,8 +40,11 @@ impl App {
                 Vec::new()
             }
             Msg::Tick(now) => {
-                self.dirty |= self.needs_clock();
-                self.now = now;
+                self.on_tick(now);
+                Vec::new()
+            }
+            Msg::Focus(focused) => {
+                self.on_focus(focused);
                 Vec::new()
             }
             Msg::Rows { workspace, kind, rows, fetched_at } => {

@@ -15,7 +15,7 @@ use super::output;
 use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
 use crate::domain::Kind;
 use crate::domain::statement::{Language, Output, Phase, Repl};
-use crate::workspace::{Service, Workspace, statements};
+use crate::workspace::{Error, Service, Workspace, statements};
 
 /// `-o table|json|csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -28,25 +28,44 @@ pub enum ExecFormat {
 
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
     let (code, language) = prepare(&args.code)?;
-    // An existing session is found by its id in whichever Fabric workspace holds it, as `get` does.
-    // Any statement can write: a read-only workspace runs none.
-    let (ws, place) = match &args.session {
+    // An existing session is found by its id in whichever Fabric workspace and lakehouse holds
+    // it, by submitting there: no lookup first (see `statements::submit_in_session`). Where a
+    // read-only workspace could hold it, it is looked up first, so a refusal names the right one.
+    let (workspaces, place) = match &args.session {
         Some(id) => {
-            (find_to_change(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id))
+            let chosen = ctx.select(args.workspace.as_deref(), Some(Service::Fabric))?;
+            let chosen = if chosen.iter().any(|w| ctx.read_only.contains(&w.name)) {
+                vec![find_to_change(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0]
+            } else {
+                chosen
+            };
+            (chosen, Place::Session(id, args.lakehouse.as_deref()))
         }
-        None => {
-            let ws = fabric_workspace(ctx, &args)?;
-            ctx.allow_changes(ws)?;
-            (ws, Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()))
-        }
+        None => (
+            vec![fabric_workspace(ctx, &args)?],
+            Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()),
+        ),
     };
-    run(ws, place, language, &code, args.code.output).await
+    // Any statement can write: a read-only workspace runs none.
+    for ws in &workspaces {
+        ctx.allow_changes(ws)?;
+    }
+    run(&workspaces, place, language, &code, args.code.output).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
     let (code, language) = prepare(&args.code)?;
-    let (ws, _) = find_to_change(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
-    run(ws, Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
+    // With one Databricks workspace to choose from, the cluster is not looked up first: creating
+    // the context names a missing or stopped cluster just as well, one request sooner.
+    let named = |w: &&Workspace| args.workspace.as_deref().is_none_or(|n| w.name == n);
+    let candidates: Vec<&Workspace> =
+        ctx.workspaces.iter().filter(|w| w.service == Service::Databricks).filter(named).collect();
+    let ws = match candidates.as_slice() {
+        [one] => *one,
+        _ => find_to_change(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?.0,
+    };
+    ctx.allow_changes(ws)?;
+    run(&[ws], Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
 }
 
 /// The Fabric workspace named, else the one whose lakehouses include `--lakehouse`, else the only one.
@@ -72,7 +91,8 @@ fn prepare(args: &CodeArgs) -> CmdResult<(String, Language)> {
 /// Where the code runs: an existing session, or something acquired in a lakehouse (in the
 /// session of a tag) or on a cluster.
 enum Place<'a> {
-    Session(&'a str),
+    /// A session's id, and the lakehouse to try first.
+    Session(&'a str, Option<&'a str>),
     Acquire(Option<&'a str>, Option<&'a str>),
 }
 
@@ -114,23 +134,51 @@ impl From<LanguageArg> for Language {
 }
 
 async fn run(
-    ws: &Workspace,
+    workspaces: &[&Workspace],
     place: Place<'_>,
     language: Language,
     code: &str,
     format: ExecFormat,
 ) -> CmdResult {
-    // What was acquired (as soon as the service made it) and the statement's id once taken,
-    // so an interruption at any point cancels and gives back exactly what exists.
-    let held = Mutex::new(None::<Repl>);
+    // Where the code runs and what was acquired there (as soon as the service made it), and the
+    // statement's id once taken, so an interruption at any point cancels and gives back exactly
+    // what exists.
+    let held = Mutex::new(None::<(&Workspace, Repl)>);
     let submitted = Mutex::new(None::<String>);
-    let keep = |slot: &Mutex<Option<Repl>>, r: &Repl| {
-        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r.clone())
+    let keep = |ws: &Workspace, r: &Repl| {
+        let ws = workspaces.iter().copied().find(|w| w.name == ws.name);
+        *held.lock().unwrap_or_else(|e| e.into_inner()) = ws.map(|ws| (ws, r.clone()))
     };
+    let taken = |id: &str| *submitted.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.to_string());
     let work = async {
-        let repl = match place {
-            Place::Session(id) => statements::attach(ws, id).await?,
+        let (ws, repl, id) = match place {
+            Place::Session(session, first) => {
+                let mut found = None;
+                for ws in workspaces {
+                    if let Some((repl, id)) =
+                        statements::submit_in_session(ws, session, first, language, code).await?
+                    {
+                        keep(ws, &repl);
+                        taken(&id);
+                        found = Some((*ws, repl, id));
+                        break;
+                    }
+                }
+                found.ok_or_else(|| match workspaces {
+                    [one] => {
+                        Error::NotFound { workspace: one.name.clone(), kind: "session", id: session.into() }
+                    }
+                    _ => Error::Unsupported {
+                        workspace: "sparkdeck".into(),
+                        what: format!("no session with id {session:?} found in any Fabric workspace"),
+                    },
+                })?
+            }
             Place::Acquire(at, tag) => {
+                let ws = workspaces.first().copied().ok_or_else(|| Error::Unsupported {
+                    workspace: "sparkdeck".into(),
+                    what: "no workspace to run in".into(),
+                })?;
                 // A long wait (a high-concurrency session may take minutes): one updating line
                 // with the time waited on a terminal, a line every 10 s without one.
                 let line = super::wait_line::WaitLine::new("sparkdeck: starting");
@@ -141,26 +189,28 @@ async fn run(
                     None,
                     language,
                     |s: &str| line.report(s),
-                    |r| keep(&held, r),
+                    |r| keep(ws, r),
                 )
                 .await;
                 line.finish();
                 // A failed acquisition has already given back what it made.
-                acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?
+                let repl =
+                    acquired.inspect_err(|_| *held.lock().unwrap_or_else(|e| e.into_inner()) = None)?;
+                keep(ws, &repl);
+                let id = statements::submit(ws, &repl, language, code).await?;
+                taken(&id);
+                (ws, repl, id)
             }
         };
-        keep(&held, &repl);
-        let id = statements::submit(ws, &repl, language, code).await?;
-        *submitted.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.clone());
-        statements::follow(ws, &repl, &id, |_, _| {}).await
+        statements::follow(ws, &repl, &id, |_, _| {}).await.map(|done| (ws, done))
     };
     let outcome = tokio::select! {
         outcome = work => outcome.map_err(|e| e.to_string()),
         _ = tokio::signal::ctrl_c() => {
             eprintln!("sparkdeck: interrupted");
-            let repl = held.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let held = held.lock().unwrap_or_else(|e| e.into_inner()).clone();
             let id = submitted.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            if let (Some(repl), Some(id)) = (&repl, id) {
+            if let (Some((ws, repl)), Some(id)) = (&held, id) {
                 eprintln!("sparkdeck: cancelling statement {id}");
                 if let Err(e) = statements::cancel(ws, repl, &id).await {
                     eprintln!("sparkdeck: could not cancel statement {id}: {}", output::safe(&e.to_string()));
@@ -169,15 +219,15 @@ async fn run(
             Err("interrupted".to_string())
         }
     };
-    let repl = held.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(repl) = repl.filter(Repl::is_owned)
+    let held = held.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some((ws, repl)) = held.filter(|(_, r)| r.is_owned())
         && let Err(e) = statements::release(ws, &repl).await
     {
         let e = output::safe(&e.to_string()).into_owned();
         eprintln!("sparkdeck: could not give back {} (it ends by itself when idle): {e}", repl.describe());
     }
     match outcome {
-        Ok((phase, output)) => print(ws, phase, output, format),
+        Ok((ws, (phase, output))) => print(ws, phase, output, format),
         Err(e) => Err(fail(1, e)),
     }
 }

@@ -56,11 +56,21 @@ fn check_state(kind: Kind, wanted: &str) -> CmdResult {
 /// is applied (the services cannot filter by every state themselves).
 const STATE_SCAN: usize = 1000;
 
-/// A listed row as kept until printing: without its API object, which `-o json` keeps as
-/// compact text instead (a parsed JSON tree is many times the size of its text).
-struct Kept {
-    row: Resource,
-    json: Option<String>,
+/// A listed row as kept until printing (rows are sorted by recency across workspaces first):
+/// for tables the row without its API object; for `-o json` / `yaml` only the row's compact
+/// JSON text (a parsed JSON tree is many times the size of its text), trimmed to its length.
+enum Kept {
+    Row(Box<Resource>),
+    Json { recent: Option<jiff::Timestamp>, text: Box<str> },
+}
+
+impl Kept {
+    fn recent(&self) -> Option<jiff::Timestamp> {
+        match self {
+            Kept::Row(row) => row.last_activity(),
+            Kept::Json { recent, .. } => *recent,
+        }
+    }
 }
 
 pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
@@ -115,9 +125,13 @@ async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> 
         if args.state.as_deref().is_some_and(|s| !state_matches(&row, s)) {
             return;
         }
-        let json = json.then(|| serde_json::to_string(&output::RowJson(&row)).unwrap_or_default());
-        row.raw = std::sync::Arc::new(serde_json::Value::Null);
-        into.push(Kept { row, json });
+        if json {
+            let text = serde_json::to_string(&output::RowJson(&row)).unwrap_or_default().into_boxed_str();
+            into.push(Kept::Json { recent: row.last_activity(), text });
+        } else {
+            row.raw = std::sync::Arc::new(serde_json::Value::Null);
+            into.push(Kept::Row(Box::new(row)));
+        }
     };
     let results = futures::future::join_all(chosen.iter().map(|ws| async move {
         let mut kept = Vec::new();
@@ -144,7 +158,7 @@ async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> 
             }
         }
     }
-    rows.sort_by_key(|k| std::cmp::Reverse(k.row.last_activity()));
+    rows.sort_by_key(|k| std::cmp::Reverse(k.recent()));
     rows.truncate(args.limit);
     // After a failure, no "No clusters found." as if the list were known to be empty.
     let format = args.out.output;
@@ -152,14 +166,23 @@ async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> 
         return Err(ExitCode::from(1));
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let texts = rows.iter().filter_map(|k| k.json.as_deref());
+    let texts = rows.iter().filter_map(|k| match k {
+        Kept::Json { text, .. } => Some(&**text),
+        Kept::Row(_) => None,
+    });
     let header = !args.out.no_header;
     let now = ctx.clock.now();
     let written = match format {
         RowFormat::Json => output::write_json_texts(texts, &mut out),
         RowFormat::Yaml => row_output::write_yaml_texts(texts, &mut out),
         RowFormat::Table | RowFormat::Wide | RowFormat::Csv => {
-            let rows: Vec<Resource> = rows.into_iter().map(|k| k.row).collect();
+            let rows: Vec<Resource> = rows
+                .into_iter()
+                .filter_map(|k| match k {
+                    Kept::Row(row) => Some(*row),
+                    Kept::Json { .. } => None,
+                })
+                .collect();
             let cols = chosen_columns.unwrap_or_else(|| output::columns(kind));
             let wide = format == RowFormat::Wide;
             let text = match format {

@@ -106,6 +106,7 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         .with_read_only(ctx.settings.read_only)
         .with_read_only_workspaces(&ctx.read_only)
         .with_alerts(alerts)
+        .with_pause_unfocused(ctx.settings.poll.pause_unfocused)
         .with_keymap(keymap)
         .with_console(saved_editor(&drafts))
         .with_targets(targets(&workspaces))

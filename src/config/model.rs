@@ -90,11 +90,19 @@ pub struct PollSettings {
     pub idle_seconds: Seconds,
     /// Finished, failed or cancelled resources.
     pub finished_seconds: Seconds,
+    /// While the terminal is not focused (where it reports focus), poll as if nothing were on
+    /// screen and stop the clock; on focus, refresh at once.
+    pub pause_unfocused: bool,
 }
 
 impl Default for PollSettings {
     fn default() -> Self {
-        Self { active_seconds: Seconds(3), idle_seconds: Seconds(15), finished_seconds: Seconds(60) }
+        Self {
+            active_seconds: Seconds(3),
+            idle_seconds: Seconds(15),
+            finished_seconds: Seconds(60),
+            pause_unfocused: true,
+        }
     }
 }
 

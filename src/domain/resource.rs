@@ -87,6 +87,13 @@ pub enum Detail {
 /// Fabric ends a session after this long idle (the default; a session's own
 /// `spark.livy.session.idle.timeout` is not visible in its body).
 pub const IDLE_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_mins(20);
+/// An idle countdown shorter than this is shown as a warning.
+pub const IDLE_WARNING: jiff::SignedDuration = jiff::SignedDuration::from_mins(3);
+/// Durations are shown to the second below this (in seconds), then to the minute (as
+/// Kubernetes' `HumanDuration` does): seconds matter while something is young or about to end,
+/// and a live duration or countdown then changes once a minute, not once a second (each change
+/// is a frame: the clock of an idle monitor).
+const SECONDS_SHOWN_BELOW: i64 = 10 * 60;
 
 /// One row.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +123,15 @@ impl Resource {
         let start = self.started_at?;
         let end = self.ended_at.unwrap_or(now);
         Some(end.duration_since(start))
+    }
+
+    /// A session's idle-timeout countdown at `now` as its row shows it ("due" once passed), and
+    /// whether it is in its last minutes (shown as a warning); `None` without a deadline.
+    pub fn idle_countdown(&self, now: Timestamp) -> Option<(String, bool)> {
+        let Detail::Session { idle_timeout_at: Some(at), .. } = &self.detail else { return None };
+        let left = at.duration_since(now);
+        let text = if left <= jiff::SignedDuration::ZERO { "due".to_string() } else { format_duration(left) };
+        Some((text, left < IDLE_WARNING))
     }
 
     /// The most recent moment this item did something, for "sorted by recency" views.
@@ -165,7 +181,8 @@ pub fn short_id(id: &str) -> &str {
     if cluster { &id[12..] } else { id }
 }
 
-/// "1h 02m", "3m 04s", "12s": compact, fixed-ish width for table cells.
+/// "1h 02m", "14m", "3m 04s", "12s": compact, fixed-ish width for table cells; to the second
+/// only below ten minutes.
 pub fn format_duration(d: jiff::SignedDuration) -> String {
     let secs = d.as_secs().max(0);
     let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
@@ -173,6 +190,8 @@ pub fn format_duration(d: jiff::SignedDuration) -> String {
         format!("{}d {:02}h", h / 24, h % 24)
     } else if h > 0 {
         format!("{h}h {m:02}m")
+    } else if secs >= SECONDS_SHOWN_BELOW {
+        format!("{m}m")
     } else if m > 0 {
         format!("{m}m {s:02}s")
     } else {
@@ -188,6 +207,9 @@ mod tests {
     fn durations_are_compact() {
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(12)), "12s");
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(184)), "3m 04s");
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(599)), "9m 59s");
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(600)), "10m");
+        assert_eq!(format_duration(jiff::SignedDuration::from_secs(3599)), "59m");
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(3720)), "1h 02m");
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(90_000)), "1d 01h");
         assert_eq!(format_duration(jiff::SignedDuration::from_secs(-5)), "0s");

@@ -9,7 +9,9 @@
 //!   than rows of ours (never faster than the idle pace), and between whole reads (at the
 //!   finished pace) only its first page, the newest items, is read and merged in;
 //! - an idle session's own record (for its idle-timeout countdown, which the list lacks) read
-//!   once when it becomes idle, and again only after activity or once that deadline passed.
+//!   once when it is first seen idle, and again only after activity or once that deadline
+//!   passed; a session seen going idle gets `IDLE_TIMEOUT` from then instead, read exactly only
+//!   once its countdown nears the end (see [`Deadline`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -131,6 +133,23 @@ pub fn settled(pace: Duration, calm: u32, settings: &PollSettings) -> Duration {
     (pace + pace.mul_f64(f64::from(calm.min(16)) / 2.0)).min(settings.idle().max(pace))
 }
 
+/// An idle session's deadline as known to the poller.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: Option<Timestamp>,
+    /// When it was read (or estimated).
+    read: Timestamp,
+    /// Estimated from seeing the session go idle (its record not read): `IDLE_TIMEOUT` after
+    /// that pass, at most a poll interval late. Shown to the minute, that is the countdown
+    /// itself; the record is read once the countdown comes within `EXACT_WITHIN`, where seconds
+    /// show — and a session that gets a statement before then is never read at all.
+    estimated: bool,
+}
+
+/// Countdowns closer than this show seconds (`domain::format_duration`): an estimated deadline
+/// is read exactly from then on.
+const EXACT_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
+
 /// The state of one (Fabric workspace, Sessions or Batches) poller between passes.
 pub struct FabricPoll {
     kind: Kind,
@@ -138,8 +157,10 @@ pub struct FabricPoll {
     lakehouses: Vec<Source>,
     extras: Source,
     /// Idle deadlines read from the sessions themselves, by session id (`None`: the session
-    /// did not say), with when they were read.
-    deadlines: HashMap<String, (Option<Timestamp>, Timestamp)>,
+    /// did not say), with when they were read — or, for a session seen going idle, estimated.
+    deadlines: HashMap<String, Deadline>,
+    /// Our sessions seen going idle in the last pass (busy or starting before).
+    became_idle: Vec<String>,
     /// What time it is for those deadlines (the simulator's in `--demo`).
     clock: Clock,
 }
@@ -152,6 +173,7 @@ impl FabricPoll {
             lakehouses: Vec::new(),
             extras: Source::default(),
             deadlines: HashMap::new(),
+            became_idle: Vec::new(),
             clock,
         }
     }
@@ -197,6 +219,18 @@ impl FabricPoll {
         for (i, read) in due.into_iter().zip(reads) {
             let source = &mut self.lakehouses[i];
             let rows = read?;
+            // Sessions that were starting or busy last time and are idle now: their idle
+            // clock started about now.
+            let before = &source.rows;
+            let sessions = self.kind == Kind::Session;
+            let went_idle = |r: &&Resource| {
+                sessions
+                    && r.status == Status::Ready
+                    && before
+                        .iter()
+                        .any(|b| b.id == r.id && matches!(b.status, Status::Pending | Status::Busy))
+            };
+            self.became_idle.extend(rows.iter().filter(went_idle).map(|r| r.id.clone()));
             let unchanged = source.read_at.is_some() && same_states(&rows, &source.rows);
             source.calm = if unchanged { source.calm.saturating_add(1) } else { 0 };
             source.rows = rows;
@@ -254,9 +288,17 @@ impl FabricPoll {
             .collect();
         // A deadline that passed while the session stayed idle was moved by activity we did not
         // see: read it once more (not again and again if the service keeps saying the same).
-        let passed =
-            |(at, read): &(Option<Timestamp>, Timestamp)| at.is_some_and(|at| at <= now && *read < at);
-        self.deadlines.retain(|id, entry| !passed(entry) && idle.iter().any(|(i, ..)| i == id));
+        let passed = |d: &Deadline| d.at.is_some_and(|at| at <= now && d.read < at);
+        // An estimate coming within the last minutes is read exactly.
+        let near = |d: &Deadline| d.estimated && d.at.is_none_or(|at| at.duration_since(now) < EXACT_WITHIN);
+        self.deadlines.retain(|id, d| !passed(d) && !near(d) && idle.iter().any(|(i, ..)| i == id));
+        for id in std::mem::take(&mut self.became_idle) {
+            let lacks = idle.iter().any(|(i, _, lacks)| *i == id && *lacks);
+            if lacks && !self.deadlines.contains_key(&id) {
+                let at = now.checked_add(crate::domain::IDLE_TIMEOUT).ok();
+                self.deadlines.insert(id, Deadline { at, read: now, estimated: true });
+            }
+        }
         let unknown: Vec<&(String, Option<String>, bool)> = idle
             .iter()
             .filter(|(id, _, lacks)| *lacks && !self.deadlines.contains_key(id))
@@ -270,12 +312,12 @@ impl FabricPoll {
         }))
         .await;
         for ((id, ..), at) in unknown.into_iter().zip(reads) {
-            self.deadlines.insert(id.clone(), (at, now));
+            self.deadlines.insert(id.clone(), Deadline { at, read: now, estimated: false });
         }
         for source in &mut self.lakehouses {
             for r in &mut source.rows {
                 if let Detail::Session { idle_timeout_at: at @ None, read_only: false, .. } = &mut r.detail {
-                    *at = self.deadlines.get(&r.id).and_then(|(at, _)| *at);
+                    *at = self.deadlines.get(&r.id).and_then(|d| d.at);
                 }
             }
         }

@@ -8,8 +8,9 @@
 //! Timers: there are no free-running ones. The only timers are (1) the next render deadline,
 //! armed only while a frame is owed, and (2) a 1 s clock tick armed only while
 //! `App::needs_clock()` (a live row in the focused pane — durations and idle countdowns
-//! change — a fading flash, or a throttle wait). With nothing live on screen and no input,
-//! the loop sleeps and does not redraw.
+//! change — a fading flash, or a throttle wait; never while the terminal is unfocused and
+//! pausing). A tick draws only if it changed what is shown (`app::clock`). With nothing live
+//! on screen and no input, the loop sleeps and does not redraw.
 //!
 //! Effects: quitting and the terminal escapes (clipboard, notifications) are the loop's own,
 //! written between frames to the terminal it draws on; every other effect goes to the runner.
@@ -185,7 +186,13 @@ impl<B: Backend> EventLoop<B> {
                 event = input.next() => match event {
                     Some(Ok(event)) => {
                         if let Some(msg) = translate(event) {
-                            flow = self.dispatch(&mut app, &mut runner, msg);
+                            // Back in focus after a pause: the time first, so the frame it
+                            // draws shows durations as they are now.
+                            if matches!(msg, Msg::Focus(true)) {
+                                let now = (self.clock)();
+                                flow = self.dispatch(&mut app, &mut runner, Msg::Tick(now));
+                            }
+                            flow = flow.or(self.dispatch(&mut app, &mut runner, msg));
                         }
                     }
                     Some(Err(e)) => return Err(TuiError::Input(e)),
@@ -282,12 +289,26 @@ fn backend(e: impl std::fmt::Display) -> TuiError {
     TuiError::Backend(e.to_string())
 }
 
-/// Terminal events the app cares about; key releases, focus and paste are dropped.
+/// Terminal events the app cares about; key releases and paste are dropped.
 fn translate(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::FocusGained => Some(Msg::Focus(true)),
+        Event::FocusLost => Some(Msg::Focus(false)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn focus_reports_become_focus_messages() {
+        assert!(matches!(translate(Event::FocusGained), Some(Msg::Focus(true))));
+        assert!(matches!(translate(Event::FocusLost), Some(Msg::Focus(false))));
+        assert!(translate(Event::Paste("x".into())).is_none());
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use tokio_util::sync::CancellationToken;
@@ -24,7 +24,7 @@ impl TerminalGuard {
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = TerminalGuard(());
         // On failure the guard's drop undoes what was done.
-        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, EnableFocusChange)?;
         Ok(guard)
     }
 }
@@ -36,20 +36,21 @@ impl Drop for TerminalGuard {
 }
 
 /// Take the terminal back after giving it up (the outside editor): raw mode, the alternate
-/// screen and mouse capture again.
+/// screen, mouse capture and focus reporting again.
 pub(super) fn reenter() -> io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, EnableFocusChange)
 }
 
-/// Leave raw mode and the alternate screen, stop mouse capture, show the cursor. Safe to call
+/// Leave raw mode and the alternate screen, stop mouse capture and focus reporting, show the
+/// cursor. Safe to call
 /// any number of times; does nothing unless the terminal was set up.
 pub fn restore_terminal() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
         // Best effort: there is nowhere left to report a failure to restore.
-        let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, Show);
+        let _ = execute!(out, DisableFocusChange, DisableMouseCapture, LeaveAlternateScreen, Show);
         let _ = disable_raw_mode();
         let _ = out.flush();
     }

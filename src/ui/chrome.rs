@@ -280,6 +280,11 @@ fn refreshed<'a>(app: &'a App, theme: &Theme) -> Vec<Span<'a>> {
     if app.is_read_only() {
         spans.push(Span::styled(" [read-only]", theme.warning));
     }
+    // Unfocused (`[poll] pause_unfocused`): the clock stands and polls are slow, said where
+    // anyone glancing at the window looks.
+    if app.is_paused() {
+        spans.push(Span::styled(" [paused: not focused]", theme.muted));
+    }
     spans.push(Span::styled(" refreshed", theme.muted));
     for w in app.workspaces() {
         let when = w

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -110,15 +110,10 @@ fn duration<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
     Span::raw(v.e.res.duration(v.now).map(format_duration).unwrap_or_default())
 }
 fn idle_in<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
-    match &v.e.res.detail {
-        Detail::Session { idle_timeout_at: Some(at), .. } => {
-            let left = at.duration_since(v.now);
-            let style = if left < SignedDuration::from_mins(3) { theme.warning } else { Style::default() };
-            // Past the timeout the service is about to stop it (or already has).
-            let text = if left <= SignedDuration::ZERO { "due".to_string() } else { format_duration(left) };
-            Span::styled(text, style)
-        }
-        _ => raw(""),
+    // Past the timeout ("due") the service is about to stop it (or already has).
+    match v.e.res.idle_countdown(v.now) {
+        Some((text, warn)) => Span::styled(text, if warn { theme.warning } else { Style::default() }),
+        None => raw(""),
     }
 }
 /// Short marks, each with its meaning in `?` help: watched, high concurrency, read-only

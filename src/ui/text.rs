@@ -10,8 +10,18 @@ use unicode_truncate::UnicodeTruncateStr;
 /// The mark at the end of cut text.
 pub const ELLIPSIS: &str = "…";
 
+/// Printable ASCII: one cell per byte, so its width needs no grapheme walk (most cells of
+/// every frame are such text: ids, states, times, durations).
+fn plain_ascii(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| (0x20..0x7f).contains(b))
+}
+
 /// `text` in at most `width` cells: whole when it fits, else cut and ending in "…".
 pub fn ellipsize(text: &str, width: usize) -> Cow<'_, str> {
+    // No character takes more cells than its UTF-8 bytes: short text fits as it is.
+    if text.len() <= width {
+        return Cow::Borrowed(text);
+    }
     let (head, _) = text.unicode_truncate(width);
     if head.len() == text.len() {
         return Cow::Borrowed(text);
@@ -37,6 +47,11 @@ pub fn ellipsize_keeping_result(text: &str, width: usize) -> Cow<'_, str> {
 
 /// The display width of `text`, counted no further than `cap` (enough to size a column).
 pub fn width_upto(text: &str, cap: usize) -> usize {
+    // Only the bytes up to the cap are looked at: past it the width is the cap anyway.
+    let probe = &text.as_bytes()[..text.len().min(cap.saturating_add(1))];
+    if plain_ascii(probe) {
+        return probe.len().min(cap);
+    }
     let (head, width) = text.unicode_truncate(cap);
     if head.len() == text.len() { width } else { cap }
 }
@@ -100,6 +115,9 @@ mod tests {
         assert_eq!(width_upto("数据", 10), 4);
         let huge = "x".repeat(10_000_000);
         assert_eq!(width_upto(&huge, 40), 40);
+        assert_eq!(width_upto(&format!("{huge}数据"), 40), 40);
+        assert_eq!(width_upto("ab数据", 4), 4);
+        assert_eq!(width_upto("ab数据", 10), 6);
         assert_eq!(ellipsize(&huge, 5), "xxxx…");
     }
 }

@@ -317,6 +317,38 @@ pub async fn attach(ws: &Workspace, session_id: &str) -> Result<Repl, Error> {
     Err(Error::NotFound { workspace: ws.name.clone(), kind: "session", id: session_id.to_string() })
 }
 
+/// Submit `code` to the existing Livy session `session_id` in whichever configured lakehouse of
+/// `ws` holds it (`first`, when given, tried first): each is tried in turn until one accepts,
+/// since a 404 there (no such session in that lakehouse) ran nothing. One request where
+/// looking the session up first takes two. The session stays the user's (the `Repl` is
+/// `LivySession`, which [`release`] leaves running); `Ok(None)` when no lakehouse knows it.
+pub async fn submit_in_session(
+    ws: &Workspace,
+    session_id: &str,
+    first: Option<&str>,
+    language: Language,
+    code: &str,
+) -> Result<Option<(Repl, String)>, Error> {
+    let mut labels: Vec<&str> = fabric(ws)?.lakehouses.iter().map(|(label, _)| label.as_str()).collect();
+    if let Some(first) = first.and_then(|l| lakehouse(ws, Some(l)).ok()).map(|(label, _)| label) {
+        labels.retain(|l| *l != first);
+        labels.insert(0, first);
+    }
+    for label in labels {
+        let repl = Repl::LivySession {
+            workspace: ws.name.clone(),
+            lakehouse: label.to_string(),
+            session_id: session_id.to_string(),
+        };
+        match submit(ws, &repl, language, code).await {
+            Ok(id) => return Ok(Some((repl, id))),
+            Err(e) if e.api().is_some_and(|a| a.kind == ErrorKind::NotFound) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
 /// Submit `code`; the statement's (or command's) id. Never re-sent once it may have arrived (it
 /// would run twice); it goes out even while the workspace waits out a throttle (the user asked).
 pub async fn submit(ws: &Workspace, repl: &Repl, language: Language, code: &str) -> Result<String, Error> {

@@ -2,6 +2,7 @@
 
 mod actions;
 mod alerts;
+mod clock;
 mod editor;
 mod editor_results;
 mod editor_settings;

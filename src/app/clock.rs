@@ -1,0 +1,83 @@
+//! What time alone changes on screen: whether the event loop's clock must run at all
+//! ([`App::needs_clock`]), and whether a tick changed anything drawn ([`App::on_tick`]).
+//!
+//! A tick redraws only when the text it changes differs: durations are shown to the minute
+//! from ten minutes on (`domain::format_duration`), so an old session's duration or an idle
+//! countdown far from its end draws once a minute, not once a second, although the clock
+//! still ticks each second while such a cell is on screen (a tick that changes nothing costs
+//! a comparison of a few dozen short strings, no frame).
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use jiff::Timestamp;
+
+use super::{App, FLASH};
+use crate::domain::{Kind, format_duration};
+
+impl App {
+    /// Whether the screen changes with time alone right now, so the event loop must send
+    /// `Msg::Tick` once a second: a live row in the focused pane (durations, idle countdowns),
+    /// a flash still fading in it, a throttle wait counting down, or the age of stale rows ("stale
+    /// 45s" in the header). Otherwise no timer runs; none runs either while the terminal is
+    /// unfocused and pausing (`[poll] pause_unfocused`).
+    pub fn needs_clock(&self) -> bool {
+        if self.is_paused() {
+            return false;
+        }
+        (self.pane_on_screen() && self.live_on_screen())
+            || self.workspaces.iter().any(|w| Kind::ALL.iter().any(|k| w.slot(*k).is_stale()))
+            || (self.editing && (self.console.is_busy() || self.editor().idle_timeout_at().is_some()))
+            || (self.pane_on_screen() && self.last_change.is_some_and(|t| self.now < t + FLASH))
+            || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
+    }
+
+    /// The time is `now`: dirty only if something drawn reads differently than it did.
+    pub(super) fn on_tick(&mut self, now: Timestamp) {
+        let before = self.clock_face(self.now);
+        self.now = now;
+        self.dirty |= self.clock_face(now) != before;
+    }
+
+    /// A digest of everything on screen that time alone changes, as it reads at `now`: the
+    /// live cells and flashes of the rows on screen, the header's stale ages and throttle
+    /// waits, the editor's spinner and idle countdown. Equal digests draw the same frame.
+    fn clock_face(&self, now: Timestamp) -> u64 {
+        let mut h = DefaultHasher::new();
+        if self.pane_on_screen() {
+            let vs = &self.panes[self.pane.index()];
+            let end = (vs.offset + self.body_height()).min(vs.rows.len());
+            for r in &vs.rows[vs.offset.min(end)..end] {
+                let (Some(e), Some(slot)) = (self.entry(*r), self.slot_of(*r)) else { continue };
+                // A stale row's cells count to its last poll (ui::table): they do not move.
+                if slot.is_stale() {
+                    continue;
+                }
+                e.changed_at.is_some_and(|t| now < t + FLASH).hash(&mut h);
+                if e.is_live() {
+                    e.res.duration(now).map(format_duration).hash(&mut h);
+                    e.res.idle_countdown(now).hash(&mut h);
+                }
+            }
+        }
+        for w in &self.workspaces {
+            for kind in Kind::ALL {
+                let slot = w.slot(kind);
+                if let Some(at) = slot.fetched_at.filter(|_| slot.is_stale()) {
+                    format_duration(now.duration_since(at)).hash(&mut h);
+                }
+            }
+            w.throttled_until
+                .filter(|t| *t > now)
+                .map(|t| format_duration(t.duration_since(now)))
+                .hash(&mut h);
+        }
+        if self.editing {
+            // A busy tab spins once a second (ui::editor).
+            if self.console.is_busy() {
+                now.as_second().hash(&mut h);
+            }
+            self.editor().idle_timeout_at().map(|at| format_duration(at.duration_since(now))).hash(&mut h);
+        }
+        h.finish()
+    }
+}
