@@ -20,6 +20,7 @@ pub mod form;
 mod help;
 pub mod keymap;
 pub mod layout;
+pub mod log_source;
 pub mod logs;
 mod message;
 mod mouse;

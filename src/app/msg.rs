@@ -8,7 +8,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
-use crate::domain::logs::Earlier;
+use crate::domain::logs::{Earlier, LogChoice, LogSource, Page};
 use crate::domain::statement::{Language, Output, Phase, Repl, ReplSettings};
 use crate::domain::{Action, Kind, Problem, Resource, Target};
 use crate::drafts::{HistoryEntry, Tabs};
@@ -70,6 +70,18 @@ pub enum Msg {
     Related {
         target: Target,
         related: Result<(String, Vec<String>), Problem>,
+    },
+    /// The logs a Fabric Spark application has (the log picker's list, and a note when it is
+    /// short), or why they could not be listed.
+    LogSources {
+        target: Target,
+        result: Result<(Vec<LogChoice>, Option<String>), String>,
+    },
+    /// One page of the paged log `source` of `target` (see `app::Logs::take_page`).
+    LogPage {
+        target: Target,
+        source: LogSource,
+        page: Page,
     },
     /// The logs follower could not read `target`'s logs.
     LogsFailed {
@@ -177,6 +189,12 @@ pub enum Effect {
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);
     /// answer with `Msg::Logs` / `Msg::LogsFailed`.
     FollowLogs { target: Target },
+    /// List the logs of a Fabric session's or batch's Spark application; answer with
+    /// `Msg::LogSources`.
+    LoadLogSources { target: Target },
+    /// Read the log `source` of `target` (its end first) and follow it until `StopLogs` or the
+    /// application ends; answer with `Msg::LogPage` / `Msg::LogsFailed`.
+    FollowSparkLog { target: Target, source: LogSource },
     /// Follow the logs view's item again, reading further back (`g` at the top).
     EarlierLogs { target: Target },
     /// The logs view closed.

@@ -88,6 +88,14 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::LogSources { target, result } => {
+                self.on_log_sources(target, result);
+                Vec::new()
+            }
+            Msg::LogPage { target, source, page } => {
+                self.on_log_page(target, source, page);
+                Vec::new()
+            }
             Msg::LogsFailed { target, problem } => {
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
                     logs.error = Some(problem.summary());

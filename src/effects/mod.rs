@@ -8,6 +8,7 @@ pub mod create;
 mod drafts;
 mod files;
 mod logs;
+mod spark_logs;
 mod statements;
 
 use std::sync::Arc;
@@ -80,6 +81,12 @@ impl Runner {
                 actions::load_related(self.workspace(&target.workspace), target, tx)
             }
             Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
+            Effect::LoadLogSources { target } => {
+                spark_logs::load_sources(self.workspace(&target.workspace), target, tx)
+            }
+            Effect::FollowSparkLog { target, source } => {
+                self.logs.follow_spark(self.workspace(&target.workspace), target, source)
+            }
             Effect::EarlierLogs { target } => self.logs.earlier(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
             Effect::LoadLakehouseNames { workspace } => {

@@ -6,6 +6,7 @@ mod chrome;
 mod editor;
 mod form;
 mod json;
+mod log_source;
 mod logs;
 mod overlay;
 mod table;

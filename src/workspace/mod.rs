@@ -14,6 +14,7 @@ pub mod logs;
 pub mod problem;
 pub mod related;
 pub mod rows;
+pub mod spark_logs;
 pub mod statement_convert;
 pub mod statement_pace;
 pub mod statements;
