@@ -448,3 +448,65 @@ async fn the_log_picker_and_a_driver_log_on_screen() {
         assert_snapshot!(format!("driver_log_{}x{}", size.0, size.1), draw(app, size));
     }
 }
+
+// ---------- the capacity signal ----------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_counts_capacity_refusals_and_queued_items_say_how_long_they_waited() {
+    let mut f = fixture().await;
+    let app = &mut f.app;
+    *app = app.clone().with_pane(Pane::Sessions);
+    let retries = vec![
+        "retrying in 1.0 s (attempt 2 of 5): POST /v1/workspaces/w/lakehouses/l/livyapi/versions/2023-12-01/sessions → 430 TooManyRequestsForCapacity: [TooManyRequestsForCapacity] This Spark job can't be run because you have hit a Spark compute or API rate limit".to_string(),
+        "retrying in 2.0 s (attempt 2 of 5): GET /v1/workspaces/w/spark/livySessions → 429 RequestBlocked: Request is blocked by the upstream service until: 11/22/2026 10:01:00 AM (UTC)".to_string(),
+        "retrying in 1.0 s (attempt 2 of 5): GET /v1/workspaces/w/spark/livySessions → 503 Service Unavailable: busy".to_string(),
+    ];
+    app.update(Msg::Retried { workspace: "Sales Analytics".into(), retries });
+    let mut problem = sparkdeck::domain::Problem::text("[TooManyRequestsForCapacity] capacity full");
+    problem.status = Some("430 Too Many Requests For Capacity".into());
+    let at: Timestamp = NOW.parse().unwrap_or(Timestamp::UNIX_EPOCH);
+    app.update(Msg::PollFailed { workspace: "Sales Analytics".into(), kind: Kind::Batch, problem, at });
+    for size in SIZES {
+        let screen = draw(app, size);
+        assert_snapshot!(format!("capacity_header_{}x{}", size.0, size.1), screen);
+    }
+    let screen = draw(app, (160, 45));
+    assert!(screen.contains("capacity: 2 refusals, 1 blocked, last 10:00"), "{screen}");
+    assert!(screen.contains("wait "), "queued sessions say how long they waited: {screen}");
+}
+
+// ---------- resource usage ----------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn details_of_a_running_batch_chart_its_resource_usage() {
+    let mut f = fixture().await;
+    let (ws, target) = f.running_batch().await;
+    let ws_name = ws.name.clone();
+    let (first, finished) =
+        sparkdeck::workspace::spark_usage::usage(ws, &target).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(!finished && first.points.len() > 2, "{first:?}");
+    assert!(first.points.iter().all(|p| p.running <= p.allocated));
+    // It grows while the batch runs.
+    f.sim.advance(Duration::from_secs(20));
+    let (later, _) = sparkdeck::workspace::spark_usage::usage(f.ws(&ws_name), &target)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(later.points.len() > first.points.len());
+    // Opening the details starts the watch; closing them stops it.
+    let app = &mut f.app;
+    *app = app.clone().with_pane(Pane::Batches);
+    press(app, KeyCode::Char('/'));
+    for c in target.id.chars() {
+        press(app, KeyCode::Char(c));
+    }
+    press(app, KeyCode::Enter);
+    let effects = press(app, KeyCode::Enter);
+    assert!(effects.contains(&Effect::WatchUsage { target: target.clone() }), "{effects:?}");
+    app.update(Msg::Usage { target: target.clone(), result: Ok((first, false)) });
+    for size in SIZES {
+        assert_snapshot!(format!("usage_in_details_{}x{}", size.0, size.1), draw(app, size));
+    }
+    let effects = press(app, KeyCode::Esc);
+    assert!(effects.contains(&Effect::StopUsage), "{effects:?}");
+    assert!(app.usage().is_none());
+}

@@ -8,6 +8,7 @@
 //! (the panes), `prompt` (the bottom line), `confirm` (actions), `details`, `logs`, `help`,
 //! `editor`, `mouse` and `watch`; `message` is the status line, `keymap` the keys.
 
+pub mod capacity;
 mod command;
 mod confirm;
 mod details;
@@ -32,6 +33,7 @@ mod sheet;
 mod store;
 mod table;
 mod update;
+pub mod usage;
 mod watch;
 
 #[cfg(test)]
@@ -112,6 +114,8 @@ pub struct App {
     editing: bool,
     /// What the pollers were last told is on screen (`Effect::SetVisible`).
     told_visible: Option<(Vec<String>, Vec<Kind>)>,
+    /// Resource usage of the details' Fabric item (`app::usage`).
+    usage: Option<usage::UsageView>,
     dirty: bool,
 }
 
@@ -147,6 +151,7 @@ impl App {
             targets: editor::Targets::default(),
             editing: false,
             told_visible: None,
+            usage: None,
             dirty: true,
         }
     }

@@ -24,6 +24,7 @@ impl App {
     /// the pollers hear when what is on screen changed.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = self.handle(msg);
+        effects.extend(self.usage_effect());
         effects.extend(self.visibility_effect());
         effects
     }
@@ -51,6 +52,7 @@ impl App {
                 self.now = self.now.max(at);
                 let ws = self.workspace_index(&workspace, Service::of(kind));
                 let summary = problem.summary();
+                self.count_capacity(&workspace, super::capacity::Signal::of_problem(&problem));
                 if self.workspaces[ws].fail(kind, problem, at) {
                     self.record(Some(&workspace), Level::Error, format!("{}: {summary}", kind.plural()));
                 }
@@ -86,6 +88,10 @@ impl App {
                     d.set_related(e, related, &self.tz);
                     self.dirty = true;
                 }
+                Vec::new()
+            }
+            Msg::Usage { target, result } => {
+                self.on_usage(target, result);
                 Vec::new()
             }
             Msg::LogSources { target, result } => {
@@ -125,6 +131,7 @@ impl App {
                 Vec::new()
             }
             Msg::Retried { workspace, retries } => {
+                self.count_capacity_texts(&workspace, retries.iter().map(String::as_str));
                 for text in retries {
                     self.record(Some(&workspace), Level::Info, text);
                 }
@@ -186,6 +193,9 @@ impl App {
             }
             Msg::Form(msg) => self.on_form_msg(msg),
             Msg::ActionFinished { action, target, outcome } => {
+                if let Err(p) = &outcome {
+                    self.count_capacity(&target.workspace, super::capacity::Signal::of_problem(p));
+                }
                 self.action_finished(action, target, outcome);
                 self.dirty = true;
                 Vec::new()

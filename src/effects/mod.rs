@@ -10,6 +10,7 @@ mod files;
 mod logs;
 mod spark_logs;
 mod statements;
+mod usage;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ use crate::poll::Poller;
 use crate::workspace::Workspace;
 use drafts::DraftSaver;
 use logs::LogFollower;
+use usage::UsageWatcher;
 
 /// What every effect may need: the connected workspaces, their poller, the app's channel.
 pub struct Runner {
@@ -31,6 +33,7 @@ pub struct Runner {
     poller: Arc<Poller>,
     tx: mpsc::Sender<Msg>,
     logs: LogFollower,
+    usage: UsageWatcher,
     drafts: DraftSaver,
     create: create::Creator,
 }
@@ -48,10 +51,12 @@ impl Runner {
         let workspaces: Vec<Arc<Workspace>> = workspaces.into_iter().map(Arc::new).collect();
         // An open logs view re-reads a live item at the active pace.
         let logs = LogFollower::new(settings.active(), tx.clone());
+        // Usage in the details changes slowly: re-read at the idle pace.
+        let usage = UsageWatcher::new(settings.idle(), tx.clone());
         let poller = Arc::new(Poller::start(&workspaces, settings, clock, tx.clone()));
         let drafts = DraftSaver::new(drafts, tx.clone());
         let create = create::Creator::new(tx.clone());
-        Runner { workspaces, poller, tx, logs, drafts, create }
+        Runner { workspaces, poller, tx, logs, usage, drafts, create }
     }
 
     /// Where the New form remembers its last choices (`data_dir`) and saves templates
@@ -89,6 +94,8 @@ impl Runner {
             }
             Effect::EarlierLogs { target } => self.logs.earlier(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
+            Effect::WatchUsage { target } => self.usage.watch(self.workspace(&target.workspace), target),
+            Effect::StopUsage => self.usage.stop(),
             Effect::LoadLakehouseNames { workspace } => {
                 statements::lakehouse_names(self.workspace(&workspace), workspace, tx)
             }

@@ -111,7 +111,7 @@ fn other(kind: Kind) -> Kind {
     if kind == Kind::Batch { Kind::Session } else { Kind::Batch }
 }
 
-fn client(ws: &Workspace, app: &SparkApp) -> Result<SparkMonitoring, Error> {
+pub(super) fn client(ws: &Workspace, app: &SparkApp) -> Result<SparkMonitoring, Error> {
     Ok(SparkMonitoring::new(fabric(ws)?.monitor.endpoint().clone(), &app.address)?)
 }
 

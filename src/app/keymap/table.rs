@@ -160,7 +160,14 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Pane, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Pane, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
     bind!(Pane, [code(KeyCode::Esc)], C::Back, ANY, Some("clear filter"), "clear the filter"),
-    bind!(Pane, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
+    bind!(
+        Pane,
+        [key('l')],
+        C::Logs,
+        ANY,
+        Some("logs"),
+        "logs: Fabric: pick Livy, driver or executor logs; cluster events, run output"
+    ),
     bind!(Pane, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
     bind!(
         Pane,
