@@ -49,8 +49,11 @@ pub fn summary(v: &UsageView) -> String {
     parts.join(" · ")
 }
 
-/// The chart's series: (seconds, cores) for allocated and for running.
-pub fn series(u: &Usage) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+/// (seconds, cores) points of one line of the chart.
+type Series = Vec<(f64, f64)>;
+
+/// The chart's series: allocated cores and running cores.
+pub fn series(u: &Usage) -> (Series, Series) {
     (
         u.points.iter().map(|p| (p.at, p.allocated)).collect(),
         u.points.iter().map(|p| (p.at, p.running)).collect(),
