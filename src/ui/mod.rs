@@ -8,6 +8,7 @@ mod form;
 mod json;
 mod log_source;
 mod logs;
+mod marks;
 mod overlay;
 mod table;
 mod text;
@@ -54,4 +55,5 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         overlay::help(frame, app, h, theme, area);
     }
     overlay::confirm(frame, app, theme, area);
+    marks::render(frame, app, theme);
 }

@@ -136,6 +136,16 @@ pub const KEYMAP: &[Binding] = &[
         Some("filter"),
         "filter: text, regex (~re or with metacharacters), ! inverts"
     ),
+    bind!(Pane, [key(' ')], C::Mark, ANY, None, "mark the row, or unmark it (and move down)"),
+    bind!(Pane, [ctrl(' '), key('V')], C::MarkRange, ANY, None, "mark every row from the last mark to here"),
+    bind!(
+        Pane,
+        [key('*')],
+        C::MarkAll,
+        ANY,
+        None,
+        "mark every row shown (the filter applies); again: unmark them"
+    ),
     bind!(Pane, [key('s')], C::SortNext, ANY, Some("sort"), "sort by the next column"),
     bind!(Pane, [key('S')], C::SortReverse, ANY, None, "reverse the sort"),
     bind!(
@@ -159,7 +169,7 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Pane, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
     bind!(Pane, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Pane, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
-    bind!(Pane, [code(KeyCode::Esc)], C::Back, ANY, Some("clear filter"), "clear the filter"),
+    bind!(Pane, [code(KeyCode::Esc)], C::Back, ANY, Some("clear"), "clear the marks, else the filter"),
     bind!(
         Pane,
         [key('l')],
@@ -169,6 +179,20 @@ pub const KEYMAP: &[Binding] = &[
         "logs: Fabric: pick Livy, driver or executor logs; cluster events, run output"
     ),
     bind!(Pane, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
+    bind!(
+        Pane,
+        [key('o')],
+        C::OpenBrowser,
+        ANY,
+        Some("open"),
+        "open in the browser: run page, cluster page (the URL is shown where there is no browser)"
+    ),
+    bind!(Pane, [key('y')], C::CopyId, ANY, None, "copy the id (OSC 52: works over SSH and tmux)"),
+    bind!(Pane, [key('Y')], C::CopyUrl, ANY, None, "copy the URL of its page"),
+    bind!(Pane, [alt(KeyCode::Char('y'))], C::CopyJson, ANY, None, "copy its API object (JSON)"),
+    bind!(Pane, [key('[')], C::ViewBack, ANY, None, "back: the pane, filter or item before"),
+    bind!(Pane, [key(']')], C::ViewForward, ANY, None, "forward again"),
+    bind!(Pane, [key('-')], C::ViewLast, ANY, None, "the last place, and back again (like cd -)"),
     bind!(
         Pane,
         [key('e')],
@@ -205,6 +229,13 @@ pub const KEYMAP: &[Binding] = &[
         "close details"
     ),
     bind!(Details, [key('l')], C::Logs, ANY, Some("logs"), "logs of this item"),
+    bind!(Details, [key('o')], C::OpenBrowser, ANY, Some("open"), "open in the browser"),
+    bind!(Details, [key('y')], C::CopyId, ANY, None, "copy the id"),
+    bind!(Details, [key('Y')], C::CopyUrl, ANY, None, "copy the URL of its page"),
+    bind!(Details, [alt(KeyCode::Char('y'))], C::CopyJson, ANY, None, "copy its API object (JSON)"),
+    bind!(Details, [key('[')], C::ViewBack, ANY, None, "back: the pane, filter or item before"),
+    bind!(Details, [key(']')], C::ViewForward, ANY, None, "forward again"),
+    bind!(Details, [key('-')], C::ViewLast, ANY, None, "the last place, and back again"),
     bind!(Details, [key('!')], C::Errors, ANY, Some("error"), "the whole error"),
     bind!(Details, [key('?')], C::Help, ANY, Some("help"), "this help"),
     bind!(Details, [ctrl('c')], C::Quit, ANY, None, "quit"),
@@ -244,6 +275,9 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Logs, [key('n')], C::NextMatch, ANY, None, "next match"),
     bind!(Logs, [key('N')], C::PrevMatch, ANY, None, "previous match"),
     bind!(Logs, [key('f')], C::Follow, ANY, Some("follow"), "follow new lines on / off"),
+    bind!(Logs, [key('[')], C::ViewBack, ANY, None, "back: the pane, filter or item before"),
+    bind!(Logs, [key(']')], C::ViewForward, ANY, None, "forward again"),
+    bind!(Logs, [key('-')], C::ViewLast, ANY, None, "the last place, and back again"),
     bind!(Logs, [code(KeyCode::Esc), key('q')], C::Back, ANY, Some("close"), "close the logs"),
     bind!(Logs, [key('!')], C::Errors, ANY, Some("error"), "the whole error"),
     bind!(Logs, [key('?')], C::Help, ANY, Some("help"), "this help"),
@@ -266,6 +300,10 @@ pub const KEYMAP: &[Binding] = &[
     // Confirmation.
     bind!(Confirm, [key('y')], C::Confirm, ANY, Some("yes, do it"), "confirm"),
     bind!(Confirm, [key('n'), code(KeyCode::Esc)], C::Deny, ANY, Some("cancel"), "cancel"),
+    bind!(Confirm, [key('j'), code(KeyCode::Down)], C::Down, ANY, None, "scroll a long list of targets"),
+    bind!(Confirm, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "scroll up"),
+    bind!(Confirm, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),
+    bind!(Confirm, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
     bind!(Confirm, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // Command and filter lines.
     bind!(Prompt, [code(KeyCode::Enter)], C::Submit, ANY, Some("apply"), "run the command / keep the filter"),
@@ -504,11 +542,16 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
             "  or starting with ~ is a regex (\\ before a metacharacter matches it as text); a leading !",
             "  keeps the rows that do NOT match. Case-insensitive. ctrl-w deletes a word, ctrl-u the line.",
-            "Flags: ◉ watched  HC high concurrency  ro read-only (monitoring list)  pin pinned",
+            "Marks: space marks a row, V or ctrl-space the rows from the last mark, * every row shown; c, t,",
+            "  r, u, K and w then act on every marked row after one confirmation listing them (and what is",
+            "  skipped, and why). Esc clears the marks. \"Kill my idle sessions\": /idle  *  c  y.",
+            "History: [ and ] go back and forward through panes, filters and opened items; - to the last one.",
+            "Flags: ● marked  ◉ watched  HC high concurrency  ro read-only (monitoring list)  pin pinned",
             "  stale: its workspace stopped answering (the row is its last known state).",
             "Ids are shown short (a GUID's first 8 characters); details (enter) show them whole.",
             "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor",
-            "  events [NAME] (failures, throttles, retries, actions; newest first)  errors  q",
+            "  events [NAME] (failures, throttles, retries, alerts, actions; newest first)  errors  q",
+            "  ro [NAME|all] (refuse changes there)  rw [NAME|all] (allow them; production asks for its name)",
             "Mouse: click a tab or a row, wheel scrolls.",
         ],
         Scope::Form => &[
