@@ -163,6 +163,26 @@ pub async fn find<'a>(
     Err(fail(1, format!("no {} with id {id:?} found", kind.singular())))
 }
 
+/// [`find`] for a change: refused before anything is read when every workspace that could
+/// hold the item is read-only (the refusal, not "not found", is the answer), and after it is
+/// found when its own workspace is.
+pub async fn find_to_change<'a>(
+    ctx: &'a Context,
+    kind: Kind,
+    id: &str,
+    workspace: Option<&str>,
+) -> CmdResult<(&'a Workspace, Resource)> {
+    let chosen = ctx.select(workspace, Some(service_of(kind)))?;
+    if let Some(first) = chosen.first()
+        && chosen.iter().all(|ws| ctx.read_only.contains(&ws.name))
+    {
+        ctx.allow_changes(first)?;
+    }
+    let (ws, row) = find(ctx, kind, id, workspace).await?;
+    ctx.allow_changes(ws)?;
+    Ok((ws, row))
+}
+
 pub async fn get(ctx: &Context, kind: Kind, args: &GetArgs) -> CmdResult {
     let (_, row) = find(ctx, kind, &args.id, args.workspace.as_deref()).await?;
     let now = ctx.clock.now();

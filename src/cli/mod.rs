@@ -39,7 +39,8 @@ use crate::sim::{FaultSpec, Sim, SimOptions};
 /// Terminal monitor and console for Spark in Microsoft Fabric (Livy) and Azure Databricks.
 ///
 /// With no command, opens the monitor (`?` lists its keys; `n` starts a session, batch, cluster
-/// or run from a form). Workspaces come from config.toml (--config,
+/// or run from a form; `space` marks rows that `c`, `t`, `K` and `w` then act on at once; `o`
+/// opens an item in the browser). Workspaces come from config.toml (--config,
 /// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
 /// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
 /// Text output drops the terminal escapes a server may send; `-o json` (and `-o yaml`, `-o csv`
