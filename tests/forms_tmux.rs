@@ -53,7 +53,10 @@ fn a_batch_from_the_form_runs_to_success_and_its_log_shows_what_it_printed() {
     t.wait_until("the batch to succeed", |s| {
         s.lines().any(|l| l.contains('▶') && l.contains("from-the-form") && l.contains("success"))
     });
+    // `l` offers the batch's logs; what it printed is in the driver's stdout.
     t.keys(&["l"]);
+    t.wait_until("the log picker", |s| s.contains("choose a log") && s.contains("driver stdout"));
+    t.keys(&["j", "j", "Enter"]);
     let screen = t.wait_for("hello from the form");
     assert!(screen.contains("logs: batch from-the-form") && screen.contains("rows written: 42"), "{screen}");
     t.keys(&["Escape"]);

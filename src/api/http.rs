@@ -300,6 +300,7 @@ impl Endpoint {
             timeout: None,
             body_wanted: true,
             expected: None,
+            text: false,
         }
     }
 }
@@ -342,6 +343,8 @@ pub struct Call<'a> {
     /// What an empty 2xx body should have been, when it may not be empty (a list page, the
     /// object a create made); `None`: empty reads as `{}`.
     expected: Option<&'static str>,
+    /// The answer is text (log content), not JSON: see [`Call::text`].
+    text: bool,
 }
 
 impl Call<'_> {
@@ -421,6 +424,16 @@ impl Call<'_> {
     pub fn status_only(mut self) -> Self {
         self.body_wanted = false;
         self
+    }
+
+    /// Send and read the answer as text (log content served as `application/octet-stream`);
+    /// an HTML page (a proxy's, a sign-in page) is an error, not log text.
+    pub async fn text(mut self) -> Result<String, ApiError> {
+        self.text = true;
+        match self.answer().await?.body {
+            Value::String(text) => Ok(text),
+            _ => Ok(String::new()),
+        }
     }
 
     /// Send and read one page of a list: as [`Call::send`], but an empty body is an error
@@ -536,6 +549,23 @@ impl Call<'_> {
                 Err(e) => ApiError::transport(m, path, ErrorKind::Network, no_answer(&e)),
                 Ok((status, headers, Ok(_))) if status.is_redirection() => {
                     return Err(redirected(m, path, &url, status.as_u16(), &headers).after_attempts(attempt));
+                }
+                Ok((status, headers, Ok(bytes))) if status.is_success() && self.text => {
+                    let html = headers
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
+                    if html {
+                        let page = String::from_utf8_lossy(&bytes);
+                        return Err(ApiError::decode(
+                            m,
+                            path,
+                            format!("an HTML page where text was expected: {}", excerpt(&page)),
+                        )
+                        .after_attempts(attempt));
+                    }
+                    let body = Value::String(String::from_utf8_lossy(&bytes).into_owned());
+                    return Ok(Answer { status: status.as_u16(), headers, body });
                 }
                 Ok((status, headers, Ok(_))) if status.is_success() && !self.body_wanted => {
                     return Ok(Answer { status: status.as_u16(), headers, body: Value::Null });

@@ -219,7 +219,14 @@ impl App {
     /// Scroll the details overlay by a motion.
     pub(super) fn scroll_details(&mut self, command: Command) {
         // Inside the overlay's borders.
-        let height = usize::from(super::layout::details(self.areas().body).height).saturating_sub(2).max(1);
+        let rect = super::layout::details(self.areas().body);
+        let mut height = usize::from(rect.height).saturating_sub(2);
+        // The resource usage chart covers the bottom rows.
+        let inner = ratatui::layout::Rect { height: rect.height.saturating_sub(2), ..rect };
+        if let Some(chart) = self.usage.as_ref().and_then(|_| super::layout::usage(inner)) {
+            height = height.saturating_sub(usize::from(chart.height));
+        }
+        let height = height.max(1);
         if let Some(d) = &mut self.details {
             let last = d.lines.len().saturating_sub(height);
             d.scroll = moved(d.scroll, last, height, command);

@@ -2,7 +2,7 @@
 //! (no `u start` on a running cluster, no actions in read-only mode, `esc` where it clears or
 //! closes something, `tab complete` only where something completes).
 
-use crate::domain::{Action, Detail, Resource};
+use crate::domain::{Action, Resource};
 
 use super::keymap::{Bound, Command, Scope};
 use super::{App, PromptMode};
@@ -59,6 +59,8 @@ impl App {
             (Scope::Prompt, Command::Complete) => {
                 self.prompt.as_ref().is_some_and(|p| p.mode == PromptMode::Command)
             }
+            (Scope::Logs, Command::Open) => self.logs.as_ref().is_some_and(|l| l.picker.is_some()),
+            (Scope::Logs, Command::Logs) => self.logs.as_ref().is_some_and(|l| l.source.is_some()),
             (Scope::Logs, Command::NextMatch | Command::PrevMatch) => {
                 self.logs.as_ref().is_some_and(|l| l.search.is_some())
             }
@@ -74,8 +76,8 @@ impl App {
     }
 }
 
-/// Sessions from the workspace monitoring list (notebooks, Spark job definitions) have no Livy
-/// log sparkdeck can read.
-pub fn logs_available(r: &Resource) -> bool {
-    !matches!(r.detail, Detail::Session { read_only: true, .. })
+/// Every row has logs: sessions from the workspace monitoring list (notebooks, Spark job
+/// definitions) too, through the Spark monitoring API (`app::log_source`).
+pub fn logs_available(_: &Resource) -> bool {
+    true
 }

@@ -70,6 +70,19 @@ pub fn details(body: Rect) -> Rect {
     centered(body, 92, 90, 40, 10)
 }
 
+/// Where resource usage goes inside the details box's `inner` area (`ui::usage`): its
+/// bottom rows, as many as fit a readable chart, or nowhere in a box too small for one.
+pub fn usage(inner: Rect) -> Option<Rect> {
+    // Small enough to leave the details' fields and the API object's heading in view.
+    let rows = match inner.height {
+        h if h >= 30 => 10,
+        h if h >= 20 => 7,
+        h if h >= 12 => 2,
+        _ => return None,
+    };
+    Some(Rect { x: inner.x, y: inner.y + inner.height - rows, width: inner.width, height: rows })
+}
+
 /// A centred rectangle `percent_x` × `percent_y` of `area`, at least `min_w` × `min_h`.
 pub fn centered(area: Rect, percent_x: u16, percent_y: u16, min_w: u16, min_h: u16) -> Rect {
     let w = (area.width * percent_x / 100).max(min_w).min(area.width);

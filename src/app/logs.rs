@@ -6,8 +6,8 @@ use super::keymap::Command;
 use super::msg::Effect;
 use super::update::{is_motion, moved};
 use super::{App, PromptMode};
-use crate::domain::Target;
-use crate::domain::logs::Earlier;
+use crate::domain::logs::{Earlier, LogSource};
+use crate::domain::{Kind, Target};
 
 /// Lines kept; older ones are dropped and counted, and the view says so.
 pub const MAX_LOG_LINES: usize = 5_000;
@@ -36,6 +36,10 @@ pub struct Logs {
     pub reading_earlier: bool,
     /// Whether the view already jumped to the error once (the user may scroll away after).
     jumped: bool,
+    /// Which log of a Fabric Spark application this is (`None`: the item's one log).
+    pub source: Option<LogSource>,
+    /// The log picker, while it is open (`l` on a Fabric session or batch).
+    pub picker: Option<super::log_source::LogPicker>,
 }
 
 impl Logs {
@@ -53,6 +57,8 @@ impl Logs {
             earlier: Earlier::None,
             reading_earlier: false,
             jumped: false,
+            source: None,
+            picker: None,
         }
     }
 
@@ -145,24 +151,11 @@ impl Logs {
 }
 
 impl App {
-    /// Open the logs of `target` and ask the runner to follow them; a session from the
-    /// monitoring list has none sparkdeck can read, and the status line says why.
+    /// Open the logs of `target` and ask the runner to follow them. A Fabric session or batch
+    /// (the monitoring list's too) has several: the picker offers them.
     pub(super) fn open_logs(&mut self, target: Target) -> Vec<Effect> {
-        let unreadable = self
-            .workspaces
-            .iter()
-            .filter(|w| w.workspace.name == target.workspace)
-            .flat_map(|w| &w.slot(target.kind).rows)
-            .find(|e| e.res.id == target.id)
-            .is_some_and(|e| !super::logs_available(&e.res));
-        if unreadable {
-            self.error(format!(
-                "No logs for {}: it is from the workspace monitoring list (a notebook or Spark job definition), \
-                 and the Livy API serves the logs of the sessions it started only; open its run in the Fabric \
-                 Monitoring hub.",
-                target.short()
-            ));
-            return Vec::new();
+        if matches!(target.kind, Kind::Session | Kind::Batch) {
+            return self.open_log_picker(target);
         }
         self.logs = Some(Logs::new(target.clone()));
         vec![Effect::FollowLogs { target }]
@@ -174,6 +167,12 @@ impl App {
     }
 
     pub(super) fn run_logs(&mut self, command: Command) -> Vec<Effect> {
+        if let Some(effects) = self.run_log_picker(command) {
+            return effects;
+        }
+        if command == Command::Logs && self.logs.as_ref().is_some_and(|l| l.source.is_some()) {
+            return self.reopen_log_picker();
+        }
         let height = self.logs_height();
         let Some(logs) = self.logs.as_mut() else { return Vec::new() };
         match command {

@@ -10,6 +10,7 @@
 
 pub mod alert_query;
 pub mod alerts;
+pub mod capacity;
 mod clock;
 mod command;
 mod confirm;
@@ -25,6 +26,7 @@ mod help;
 mod history;
 pub mod keymap;
 pub mod layout;
+pub mod log_source;
 pub mod logs;
 mod marks;
 mod message;
@@ -39,6 +41,7 @@ mod sheet;
 mod store;
 mod table;
 mod update;
+pub mod usage;
 mod watch;
 
 #[cfg(test)]
@@ -133,6 +136,8 @@ pub struct App {
     told_visible: Option<(Vec<String>, Vec<Kind>)>,
     /// Whether the terminal has focus, and whether losing it pauses (`[poll] pause_unfocused`).
     focus: focus::Focus,
+    /// Resource usage of the details' Fabric item (`app::usage`).
+    usage: Option<usage::UsageView>,
     dirty: bool,
 }
 
@@ -174,6 +179,7 @@ impl App {
             editing: false,
             told_visible: None,
             focus: focus::Focus::default(),
+            usage: None,
             dirty: true,
         }
     }

@@ -8,7 +8,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
-use crate::domain::logs::Earlier;
+use crate::domain::logs::{Earlier, LogChoice, LogSource, Page};
 use crate::domain::statement::{Language, Output, Phase, Repl, ReplSettings};
 use crate::domain::{Action, Kind, Problem, Resource, Target};
 use crate::drafts::{HistoryEntry, Tabs};
@@ -73,6 +73,24 @@ pub enum Msg {
     Related {
         target: Target,
         related: Result<(String, Vec<String>), Problem>,
+    },
+    /// The logs a Fabric Spark application has (the log picker's list, and a note when it is
+    /// short), or why they could not be listed.
+    LogSources {
+        target: Target,
+        result: Result<(Vec<LogChoice>, Option<String>), String>,
+    },
+    /// One page of the paged log `source` of `target` (see `app::Logs::take_page`).
+    LogPage {
+        target: Target,
+        source: LogSource,
+        page: Page,
+    },
+    /// The resource usage of `target`'s Spark application and whether it has ended, or why it
+    /// could not be read.
+    Usage {
+        target: Target,
+        result: Result<(crate::domain::usage::Usage, bool), String>,
     },
     /// The logs follower could not read `target`'s logs.
     LogsFailed {
@@ -178,25 +196,56 @@ pub enum Effect {
     /// Poll exactly these workspaces × kinds (what is on screen); stop polling the rest
     /// (a slow refresh for the header counts may continue). Sent at start and whenever the
     /// focused pane or the workspace scope changes.
-    SetVisible { workspaces: Vec<String>, kinds: Vec<Kind> },
+    SetVisible {
+        workspaces: Vec<String>,
+        kinds: Vec<Kind>,
+    },
     /// The New form's and the permanent delete's work (see `app::form::CreateEffect`);
     /// answered with `Msg::Form`.
     Create(CreateEffect),
     /// Run an action the user confirmed with `y`; answer with `Msg::ActionFinished`.
-    RunAction { action: Action, target: Target },
+    RunAction {
+        action: Action,
+        target: Target,
+    },
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);
     /// answer with `Msg::Logs` / `Msg::LogsFailed`.
-    FollowLogs { target: Target },
+    FollowLogs {
+        target: Target,
+    },
+    /// List the logs of a Fabric session's or batch's Spark application; answer with
+    /// `Msg::LogSources`.
+    LoadLogSources {
+        target: Target,
+    },
+    /// Read the log `source` of `target` (its end first) and follow it until `StopLogs` or the
+    /// application ends; answer with `Msg::LogPage` / `Msg::LogsFailed`.
+    FollowSparkLog {
+        target: Target,
+        source: LogSource,
+    },
+    /// Read the resource usage of `target`'s Spark application now and again while it runs,
+    /// until `StopUsage`; answer with `Msg::Usage`.
+    WatchUsage {
+        target: Target,
+    },
+    StopUsage,
     /// Follow the logs view's item again, reading further back (`g` at the top).
-    EarlierLogs { target: Target },
+    EarlierLogs {
+        target: Target,
+    },
     /// The logs view closed.
     StopLogs,
     /// Read what is related to `target` (a cluster's events, a session's statements) for its
     /// details view; answer with `Msg::Related`.
-    LoadRelated { target: Target },
+    LoadRelated {
+        target: Target,
+    },
     /// Ask Fabric the names of workspace `workspace`'s lakehouses configured by id alone;
     /// answer with `Msg::LakehouseNames`.
-    LoadLakehouseNames { workspace: String },
+    LoadLakehouseNames {
+        workspace: String,
+    },
     /// Acquire somewhere for the editor to run code — a high-concurrency REPL in the Fabric
     /// lakehouse `place` (`None`: the first) in the session tagged `tag` (`None`: the configured
     /// tag), or an execution context on the Databricks cluster `place` — and answer with
@@ -212,37 +261,74 @@ pub enum Effect {
         language: Language,
     },
     /// Read Fabric workspace `workspace`'s environments; answer with `Msg::Environments`.
-    LoadEnvironments { workspace: String },
+    LoadEnvironments {
+        workspace: String,
+    },
     /// Send the editor's statement `seq` and follow it to its end; answer with `Msg::Statement`s.
-    RunStatement { seq: u64, repl: Repl, language: Language, code: String },
+    RunStatement {
+        seq: u64,
+        repl: Repl,
+        language: Language,
+        code: String,
+    },
     /// Cancel a running statement (its end arrives through the `RunStatement` follower).
-    CancelStatement { seq: u64, repl: Repl, statement_id: String },
+    CancelStatement {
+        seq: u64,
+        repl: Repl,
+        statement_id: String,
+    },
     /// Give back a REPL the editor no longer uses.
-    ReleaseRepl { repl: Repl },
+    ReleaseRepl {
+        repl: Repl,
+    },
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
     /// Find the URL of `target`'s page (its API object `raw` may carry it) and open it in the
     /// browser or hand it back to be copied, as `then` says; answer with `Msg::Link`.
-    Link { target: Target, raw: std::sync::Arc<serde_json::Value>, then: super::LinkUse },
+    Link {
+        target: Target,
+        raw: std::sync::Arc<serde_json::Value>,
+        then: super::LinkUse,
+    },
     /// Read a file into editor tab `tab` (`:open`); answer with `Msg::FileRead`.
-    ReadFile { tab: u64, path: std::path::PathBuf },
+    ReadFile {
+        tab: u64,
+        path: std::path::PathBuf,
+    },
     /// Write the tab's text to a file (`:save`); answer with `Msg::FileWritten`.
-    WriteFile { path: std::path::PathBuf, text: String },
+    WriteFile {
+        path: std::path::PathBuf,
+        text: String,
+    },
     /// Write a result table as CSV or JSON, by the path's extension (`:export`); answer with
     /// `Msg::FileWritten`.
-    Export { path: std::path::PathBuf, table: crate::domain::statement::Table },
+    Export {
+        path: std::path::PathBuf,
+        table: crate::domain::statement::Table,
+    },
     /// Edit `text` in `$VISUAL` / `$EDITOR`, in a file named `*.extension` (the event loop
     /// suspends the terminal and its input meanwhile, `tui::external`); answer with
     /// `Msg::EditedExternally` carrying `what` back.
-    EditExternally { what: Edited, text: String, extension: &'static str },
+    EditExternally {
+        what: Edited,
+        text: String,
+        extension: &'static str,
+    },
     /// Keep every editor tab's text on disk (after every change, so a crash loses nothing).
     SaveDraft(Tabs),
     /// Add a statement to the history on disk.
     AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.
-    Notify { title: String, body: String },
+    Notify {
+        title: String,
+        body: String,
+    },
     /// An alert fired: write the notification escapes it names (the event loop's, as `Notify`).
-    Alert { title: String, body: String, notify: super::alerts::Channels },
+    Alert {
+        title: String,
+        body: String,
+        notify: super::alerts::Channels,
+    },
     /// Leave the app; the event loop stops and restores the terminal.
     Quit,
 }

@@ -193,6 +193,8 @@ pub struct WorkspaceState {
     /// Sessions kept alive here (`K`), and when: their idle countdown restarts from then even
     /// when the service does not move `idleAt`.
     kept_alive: std::collections::HashMap<String, Timestamp>,
+    /// Capacity refusals (430) and blocked requests seen (`app::capacity`).
+    pub capacity: super::capacity::Capacity,
 }
 
 pub fn kind_index(kind: Kind) -> usize {
@@ -211,6 +213,7 @@ impl WorkspaceState {
             throttled_until: None,
             counts: [0; Status::ALL.len()],
             kept_alive: Default::default(),
+            capacity: Default::default(),
         }
     }
 

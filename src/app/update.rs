@@ -25,6 +25,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = self.handle(msg);
         self.note_place();
+        effects.extend(self.usage_effect());
         effects.extend(self.visibility_effect());
         effects
     }
@@ -59,6 +60,7 @@ impl App {
                 self.now = self.now.max(at);
                 let ws = self.workspace_index(&workspace, Service::of(kind));
                 let summary = problem.summary();
+                self.count_capacity(&workspace, super::capacity::Signal::of_problem(&problem));
                 if self.workspaces[ws].fail(kind, problem, at) {
                     self.record(Some(&workspace), Level::Error, format!("{}: {summary}", kind.plural()));
                 }
@@ -96,6 +98,18 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Usage { target, result } => {
+                self.on_usage(target, result);
+                Vec::new()
+            }
+            Msg::LogSources { target, result } => {
+                self.on_log_sources(target, result);
+                Vec::new()
+            }
+            Msg::LogPage { target, source, page } => {
+                self.on_log_page(target, source, page);
+                Vec::new()
+            }
             Msg::LogsFailed { target, problem } => {
                 if let Some(logs) = self.logs.as_mut().filter(|l| l.target == target) {
                     logs.error = Some(problem.summary());
@@ -125,6 +139,7 @@ impl App {
                 Vec::new()
             }
             Msg::Retried { workspace, retries } => {
+                self.count_capacity_texts(&workspace, retries.iter().map(String::as_str));
                 for text in retries {
                     self.record(Some(&workspace), Level::Info, text);
                 }
@@ -190,6 +205,9 @@ impl App {
                 self.on_link(target, url, opened)
             }
             Msg::ActionFinished { action, target, outcome } => {
+                if let Err(p) = &outcome {
+                    self.count_capacity(&target.workspace, super::capacity::Signal::of_problem(p));
+                }
                 self.action_finished(action, target, outcome);
                 self.dirty = true;
                 Vec::new()

@@ -11,6 +11,7 @@ pub mod resource;
 pub mod service;
 pub mod statement;
 pub mod status;
+pub mod usage;
 
 pub use action::{Action, Target};
 pub use clock::Clock;

@@ -7,8 +7,10 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::spark_logs::{self, SharedCursor};
 use crate::app::Msg;
 use crate::domain::Target;
+use crate::domain::logs::LogSource;
 use crate::poll::supervise::spawn_reporting;
 use crate::workspace::{Workspace, logs, problem};
 
@@ -20,11 +22,13 @@ pub(super) struct LogFollower {
     task: Option<JoinHandle<()>>,
     /// What is followed, and how far back it reads.
     current: Option<(Target, usize)>,
+    /// The Fabric Spark log followed, if that is what is followed, and where the view is in it.
+    spark: Option<(Target, LogSource, SharedCursor)>,
 }
 
 impl LogFollower {
     pub(super) fn new(every: Duration, tx: mpsc::Sender<Msg>) -> LogFollower {
-        LogFollower { every, tx, task: None, current: None }
+        LogFollower { every, tx, task: None, current: None, spark: None }
     }
 
     /// Follow `target` instead of whatever was followed before.
@@ -32,8 +36,52 @@ impl LogFollower {
         self.follow_from(ws, target, logs::EVENTS);
     }
 
-    /// Follow `target` again reading twice as far back (`g` at the top of its logs).
+    /// Follow the log `source` of a Fabric Spark application, from its end.
+    pub(super) fn follow_spark(&mut self, ws: Option<Arc<Workspace>>, target: Target, source: LogSource) {
+        let cursor = SharedCursor::default();
+        self.spark_from(ws, target, source, cursor, false);
+    }
+
+    fn spark_from(
+        &mut self,
+        ws: Option<Arc<Workspace>>,
+        target: Target,
+        source: LogSource,
+        cursor: SharedCursor,
+        earlier: bool,
+    ) {
+        self.stop();
+        self.current = None;
+        self.spark = Some((target.clone(), source.clone(), cursor.clone()));
+        let (tx, every) = (self.tx.clone(), self.every);
+        let (failed, failed_target) = (tx.clone(), target.clone());
+        let work = async move {
+            let Some(ws) = ws else { return };
+            let served =
+                spark_logs::follow(ws.clone(), target.clone(), source, cursor, earlier, tx.clone(), every)
+                    .await;
+            if !served {
+                // No monitoring Livy log here: the Livy API's own latest lines.
+                follow_logs(ws, target, logs::EVENTS, tx, every).await;
+            }
+        };
+        self.task = Some(spawn_reporting(work, move |why| async move {
+            let problem = crate::domain::Problem::text(format!(
+                "following the logs failed inside sparkdeck ({why}); reopen the view to retry"
+            ));
+            let _ = failed.send(Msg::LogsFailed { target: failed_target, problem }).await;
+        }));
+    }
+
+    /// Follow `target` again reading twice as far back (`g` at the top of its logs); a Spark
+    /// log reads the range before the first line shown.
     pub(super) fn earlier(&mut self, ws: Option<Arc<Workspace>>, target: Target) {
+        if let Some((t, source, cursor)) = self.spark.clone()
+            && t == target
+        {
+            self.spark_from(ws, target, source, cursor, true);
+            return;
+        }
         let window = match &self.current {
             Some((t, w)) if *t == target => w.saturating_mul(2),
             _ => logs::EVENTS * 2,
@@ -43,6 +91,7 @@ impl LogFollower {
 
     fn follow_from(&mut self, ws: Option<Arc<Workspace>>, target: Target, window: usize) {
         self.stop();
+        self.spark = None;
         self.current = Some((target.clone(), window));
         let (tx, every) = (self.tx.clone(), self.every);
         let (failed, failed_target) = (tx.clone(), target.clone());

@@ -9,7 +9,9 @@ mod drafts;
 mod files;
 mod logs;
 mod open;
+mod spark_logs;
 mod statements;
+mod usage;
 
 use std::sync::Arc;
 
@@ -24,6 +26,7 @@ use crate::poll::Poller;
 use crate::workspace::Workspace;
 use drafts::DraftSaver;
 use logs::LogFollower;
+use usage::UsageWatcher;
 
 /// What every effect may need: the connected workspaces, their poller, the app's channel.
 pub struct Runner {
@@ -31,6 +34,7 @@ pub struct Runner {
     poller: Arc<Poller>,
     tx: mpsc::Sender<Msg>,
     logs: LogFollower,
+    usage: UsageWatcher,
     drafts: DraftSaver,
     create: create::Creator,
 }
@@ -48,10 +52,12 @@ impl Runner {
         let workspaces: Vec<Arc<Workspace>> = workspaces.into_iter().map(Arc::new).collect();
         // An open logs view re-reads a live item at the active pace.
         let logs = LogFollower::new(settings.active(), tx.clone());
+        // Usage in the details changes slowly: re-read at the idle pace.
+        let usage = UsageWatcher::new(settings.idle(), tx.clone());
         let poller = Arc::new(Poller::start(&workspaces, settings, clock, tx.clone()));
         let drafts = DraftSaver::new(drafts, tx.clone());
         let create = create::Creator::new(tx.clone());
-        Runner { workspaces, poller, tx, logs, drafts, create }
+        Runner { workspaces, poller, tx, logs, usage, drafts, create }
     }
 
     /// Where the New form remembers its last choices (`data_dir`) and saves templates
@@ -84,8 +90,16 @@ impl Runner {
                 actions::load_related(self.workspace(&target.workspace), target, tx)
             }
             Effect::FollowLogs { target } => self.logs.follow(self.workspace(&target.workspace), target),
+            Effect::LoadLogSources { target } => {
+                spark_logs::load_sources(self.workspace(&target.workspace), target, tx)
+            }
+            Effect::FollowSparkLog { target, source } => {
+                self.logs.follow_spark(self.workspace(&target.workspace), target, source)
+            }
             Effect::EarlierLogs { target } => self.logs.earlier(self.workspace(&target.workspace), target),
             Effect::StopLogs => self.logs.stop(),
+            Effect::WatchUsage { target } => self.usage.watch(self.workspace(&target.workspace), target),
+            Effect::StopUsage => self.usage.stop(),
             Effect::LoadLakehouseNames { workspace } => {
                 statements::lakehouse_names(self.workspace(&workspace), workspace, tx)
             }

@@ -85,6 +85,9 @@ fn workspace_line<'a>(
     if let Some(wait) = throttle_wait(w, app.now()) {
         spans.push(Span::styled(format!("⏳ throttled {wait}  "), theme.warning));
     }
+    if let Some(capacity) = w.capacity.summary(app.time_zone()) {
+        spans.push(Span::styled(format!("{capacity}  "), theme.warning));
+    }
     if let Some((kind, e)) = w.errors(&kinds).next() {
         let stale = stale_for(w, kind, app.now()).map(|s| format!(" ({s})")).unwrap_or_default();
         spans.push(Span::styled(format!("✗ {}{stale}: {}", kind.plural(), e.problem.cause()), theme.error));

@@ -13,10 +13,14 @@ use crate::domain::logs::Earlier;
 use super::theme::Theme;
 
 pub fn render(frame: &mut Frame, logs: &Logs, theme: &Theme, area: Rect) {
+    if let Some(picker) = &logs.picker {
+        return super::log_source::render(frame, logs, picker, theme, area);
+    }
     frame.render_widget(Clear, area);
     let t = &logs.target;
     let name = if t.name.is_empty() { t.id.as_str() } else { t.name.as_str() };
-    let title = format!(" logs: {} {name} — {} ", t.kind.singular(), t.workspace);
+    let source = logs.source.as_ref().map(|s| format!("· {} ", s.label())).unwrap_or_default();
+    let title = format!(" logs: {} {name} — {} {source}", t.kind.singular(), t.workspace);
     let state = if logs.finished {
         "ended"
     } else if logs.follow {

@@ -6,12 +6,14 @@ mod chrome;
 mod editor;
 mod form;
 mod json;
+mod log_source;
 mod logs;
 mod marks;
 mod overlay;
 mod table;
 mod text;
 pub mod theme;
+mod usage;
 
 use ratatui::Frame;
 
@@ -38,6 +40,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     chrome::status(frame, app, theme, a.status);
     if let Some(d) = app.details() {
         overlay::details(frame, d, theme, a.body);
+        if let Some(u) = app.usage() {
+            usage::render(frame, u, theme, crate::app::layout::details(a.body));
+        }
     }
     if let Some(l) = app.logs() {
         logs::render(frame, l, theme, a.body);

@@ -106,7 +106,11 @@ fn owner<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
 fn started<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
     raw(&v.e.started)
 }
-fn duration<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
+/// A queued item says how long it has waited ("wait 4m").
+fn duration<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
+    if let Some(waited) = crate::app::capacity::waited(&v.e.res, v.now) {
+        return Span::styled(crate::app::capacity::wait_label(waited), theme.status(v.e.res.status));
+    }
     Span::raw(v.e.res.duration(v.now).map(format_duration).unwrap_or_default())
 }
 fn idle_in<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {

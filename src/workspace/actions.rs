@@ -51,7 +51,10 @@ async fn get_job(
 /// The lakehouse whose Livy API holds this session or batch, and the item as it answered: the
 /// one the target names, else the first that knows it. Items seen only in the workspace
 /// monitoring list (notebooks, Spark job definitions) are in none of them.
-async fn locate<'a>(ws: &'a Workspace, t: &Target) -> Result<(&'a LivyClient, Fetched<LivyJob>), Error> {
+pub(super) async fn locate<'a>(
+    ws: &'a Workspace,
+    t: &Target,
+) -> Result<(&'a LivyClient, Fetched<LivyJob>), Error> {
     if let Some(client) = named_lakehouse(ws, t)? {
         return Ok((client, get_job(client, t.kind, &t.id).await?));
     }

@@ -15,6 +15,8 @@ pub mod logs;
 pub mod problem;
 pub mod related;
 pub mod rows;
+pub mod spark_logs;
+pub mod spark_usage;
 pub mod statement_convert;
 pub mod statement_pace;
 pub mod statements;

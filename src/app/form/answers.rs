@@ -132,6 +132,12 @@ impl App {
                 effects
             }
             Err(Failure::Refused(e)) => {
+                // A 430 on a create is not retried: it counts in the capacity signal here.
+                let form_ws =
+                    [&self.forms.form, &self.forms.kept].into_iter().flatten().find(|f| f.id == form);
+                if let Some(ws) = form_ws.map(|f| f.workspace().to_string()) {
+                    self.count_capacity_texts(&ws, [e.as_str()]);
+                }
                 if open {
                     if let Some(f) = self.forms.form.as_mut() {
                         f.stage = Stage::Editing;

@@ -170,7 +170,14 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Pane, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Pane, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
     bind!(Pane, [code(KeyCode::Esc)], C::Back, ANY, Some("clear"), "clear the marks, else the filter"),
-    bind!(Pane, [key('l')], C::Logs, ANY, Some("logs"), "logs: Livy log, cluster events, run output"),
+    bind!(
+        Pane,
+        [key('l')],
+        C::Logs,
+        ANY,
+        Some("logs"),
+        "logs: Fabric: pick Livy, driver or executor logs; cluster events, run output"
+    ),
     bind!(Pane, [key('w')], C::Watch, ANY, None, "watch: tell me (bell / notification) when this ends"),
     bind!(
         Pane,
@@ -255,6 +262,15 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Logs, [code(KeyCode::PageUp), ctrl('b')], C::PageUp, ANY, None, "page up"),
     bind!(Logs, [ctrl('d')], C::HalfPageDown, ANY, None, "half a page down"),
     bind!(Logs, [ctrl('u')], C::HalfPageUp, ANY, None, "half a page up"),
+    bind!(Logs, [code(KeyCode::Enter)], C::Open, ANY, Some("open"), "picker: open the chosen log"),
+    bind!(
+        Logs,
+        [key('l')],
+        C::Logs,
+        ANY,
+        Some("other logs"),
+        "Fabric: back to the log picker (driver, executors, Livy)"
+    ),
     bind!(Logs, [key('/')], C::FilterLine, ANY, Some("search"), "search (case-insensitive)"),
     bind!(Logs, [key('n')], C::NextMatch, ANY, None, "next match"),
     bind!(Logs, [key('N')], C::PrevMatch, ANY, None, "previous match"),

@@ -118,17 +118,44 @@ fn a_new_search_jumps_to_the_first_match() {
 }
 
 #[test]
-fn a_monitoring_list_session_says_why_it_has_no_logs() {
+fn a_monitoring_list_session_offers_its_spark_logs() {
+    use crate::domain::logs::{Earlier, LogChoice, LogSource, Page, Placement};
     let mut app = app();
     let mut notebook = session("m-1", "Notebook 1", "busy");
     if let crate::domain::Detail::Session { read_only, .. } = &mut notebook.detail {
         *read_only = true;
     }
     rows(&mut app, Kind::Session, "fabric-prod", vec![notebook], T0);
-    assert!(app.update(key('l')).is_empty());
-    assert!(app.logs().is_none());
-    assert!(
-        app.message()
-            .is_some_and(|m| m.text.contains("monitoring list") && m.text.contains("Monitoring hub"))
+    // `l` opens the picker on the Livy log and asks what else there is.
+    let target = match app.update(key('l')).as_slice() {
+        [Effect::LoadLogSources { target }, ..] => target.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(app.focus(), Scope::Logs);
+    let stderr = LogSource::Driver("stderr".into());
+    let executor =
+        LogSource::Executor { executor: "1".into(), container: "c_000002".into(), file: "stderr".into() };
+    let choices = [LogSource::Livy, stderr.clone(), executor.clone()]
+        .map(|source| LogChoice { source, about: "1.0 KiB".into() })
+        .to_vec();
+    app.update(Msg::LogSources { target: target.clone(), result: Ok((choices, None)) });
+    app.update(key('j'));
+    app.update(key('j'));
+    assert_eq!(
+        app.update(code(KeyCode::Enter)),
+        [Effect::FollowSparkLog { target: target.clone(), source: executor.clone() }]
     );
+    // Pages for another log of the item (a previous choice) are ignored.
+    let page = |lines: &[&str]| Page {
+        lines: lines.iter().map(|l| l.to_string()).collect(),
+        placement: Placement::Replace,
+        finished: false,
+        earlier: Earlier::None,
+    };
+    app.update(Msg::LogPage { target: target.clone(), source: stderr, page: page(&["other"]) });
+    app.update(Msg::LogPage { target: target.clone(), source: executor, page: page(&["a", "b"]) });
+    assert_eq!(app.logs().map(|l| l.lines.clone()), Some(vec!["a".to_string(), "b".into()]));
+    // `l` goes back to the picker, the log no longer followed.
+    assert!(matches!(app.update(key('l')).as_slice(), [Effect::StopLogs, Effect::LoadLogSources { .. }]));
+    assert!(app.logs().is_some_and(|l| l.picker.is_some()));
 }

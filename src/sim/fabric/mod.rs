@@ -30,6 +30,8 @@ pub mod onelake;
 mod requests;
 mod seed;
 mod sessions;
+mod spark_monitoring;
+mod spark_monitoring_logs;
 mod state;
 mod statements;
 
@@ -212,14 +214,19 @@ fn workspace_not_found() -> ApiError {
 pub struct Reply {
     status: u16,
     body: Option<Value>,
+    /// A text body instead (log content: `application/octet-stream`).
+    text: Option<String>,
 }
 
 impl Reply {
     pub fn json(status: u16, body: Value) -> Self {
-        Self { status, body: Some(body) }
+        Self { status, body: Some(body), text: None }
     }
     pub fn empty(status: u16) -> Self {
-        Self { status, body: None }
+        Self { status, body: None, text: None }
+    }
+    pub fn text(status: u16, text: String) -> Self {
+        Self { status, body: None, text: Some(text) }
     }
 }
 
@@ -254,9 +261,13 @@ async fn dispatch(
     match handle(&shared, &method, &uri, &headers, &body) {
         Ok(reply) => {
             let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
-            let mut resp = match reply.body {
-                Some(body) => (status, axum::Json(body)).into_response(),
-                None => status.into_response(),
+            let mut resp = match (reply.body, reply.text) {
+                (Some(body), _) => (status, axum::Json(body)).into_response(),
+                (None, Some(text)) => {
+                    (status, [(axum::http::header::CONTENT_TYPE, "application/octet-stream")], text)
+                        .into_response()
+                }
+                (None, None) => status.into_response(),
             };
             set_request_id(&mut resp, request_id);
             resp
@@ -357,6 +368,9 @@ fn handle(
         state.workspaces.iter_mut().find(|w| Some(w.id) == id).ok_or_else(workspace_not_found)?
     };
     let get = *method == Method::GET;
+    if get && let Some(reply) = spark_monitoring::route(ws, rest, &ctx) {
+        return reply;
+    }
     match rest {
         ["lakehouses"] if get => Ok(items::lakehouses(ws, &ctx)),
         ["environments"] if get => Ok(items::environments(ws)),

@@ -3,17 +3,20 @@
 //! hold nothing but `fabricSessionStateInfo`.
 //!
 //! One file per API area: `sessions` (and batches), `statements`, `high_concurrency`
-//! sessions, the `monitoring` lists. Everything is re-exported here, so `models::X` names
+//! sessions, the `monitoring` lists, `spark_monitoring` (logs and resource usage of a Spark
+//! application). Everything is re-exported here, so `models::X` names
 //! every model.
 
 mod high_concurrency;
 mod monitoring;
 mod sessions;
+mod spark_monitoring;
 mod statements;
 
 pub use high_concurrency::*;
 pub use monitoring::*;
 pub use sessions::*;
+pub use spark_monitoring::*;
 pub use statements::*;
 
 #[cfg(test)]
