@@ -8,6 +8,7 @@
 //! (the panes), `prompt` (the bottom line), `confirm` (actions), `details`, `logs`, `help`,
 //! `editor`, `mouse` and `watch`; `message` is the status line, `keymap` the keys.
 
+pub mod columns;
 mod command;
 mod confirm;
 mod details;
@@ -15,6 +16,7 @@ pub mod editor;
 mod errors;
 mod events;
 pub mod filter;
+mod filter_query;
 mod footer;
 pub mod form;
 mod help;
@@ -22,8 +24,10 @@ pub mod keymap;
 pub mod layout;
 pub mod logs;
 mod message;
+mod mine;
 mod mouse;
 mod msg;
+mod named_filters;
 mod pane;
 mod prompt;
 mod quit;
@@ -54,7 +58,7 @@ pub use msg::{Edited, Effect, Msg, StatementUpdate};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
 pub use sheet::{Sheet, SheetKind};
-pub use store::{Entry, PollError, Slot, WorkspaceRef, WorkspaceState};
+pub use store::{Entry, Me, PollError, Slot, WorkspaceRef, WorkspaceState};
 
 use crate::domain::{Kind, Problem, Service, Target};
 pub use layout::Areas;
@@ -109,6 +113,11 @@ pub struct App {
     targets: editor::Targets,
     /// The editor is on screen.
     editing: bool,
+    /// The columns each pane shows (`[columns]`, `:columns`) and the picker, when open.
+    columns: columns::ColumnChoice,
+    column_picker: Option<columns::ColumnPicker>,
+    /// `:filter save NAME`: filters kept in the data dir.
+    named_filters: named_filters::NamedFilters,
     /// What the pollers were last told is on screen (`Effect::SetVisible`).
     told_visible: Option<(Vec<String>, Vec<Kind>)>,
     dirty: bool,
@@ -145,6 +154,9 @@ impl App {
             console: editor::Console::default(),
             targets: editor::Targets::default(),
             editing: false,
+            columns: Default::default(),
+            column_picker: None,
+            named_filters: Default::default(),
             told_visible: None,
             dirty: true,
         }
@@ -324,6 +336,8 @@ impl App {
             Scope::Help
         } else if self.prompt.is_some() {
             Scope::Prompt
+        } else if self.column_picker.is_some() {
+            Scope::Columns
         } else if let Some(scope) = self.form_scope() {
             scope
         } else if self.editing {

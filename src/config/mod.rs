@@ -4,6 +4,7 @@
 //! Entry points: [`load_system`] for the binary, [`load`] with an injected [`Env`] for tests.
 //! Nothing here prints: problems are [`ConfigError`]s, advice is in [`LoadedConfig::warnings`].
 
+pub mod columns;
 pub mod databrickscfg;
 pub mod env;
 pub mod error;
@@ -49,6 +50,8 @@ pub struct Settings {
     pub keys: Vec<KeyOverride>,
     /// `[templates.NAME]`: starting points for the monitor's New form.
     pub templates: Vec<templates::Template>,
+    /// `[columns]`: per pane (by its plural name, or "all") the columns it shows, in order.
+    pub columns: Vec<(String, Vec<crate::domain::Column>)>,
 }
 
 /// One `[keys]` line: a command's name, the keys given for it, and where.

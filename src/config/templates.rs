@@ -155,7 +155,11 @@ pub fn save(path: &Path, t: &Template) -> Result<(), String> {
         .map_err(|e| format!("cannot write {shown}: {e}"))
 }
 
-fn write_whole(path: &Path, bytes: &[u8], permissions: Option<std::fs::Permissions>) -> std::io::Result<()> {
+pub(super) fn write_whole(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     // tempfile makes it 0600; an existing file keeps its own mode.

@@ -4,6 +4,7 @@ mod actions;
 mod editor;
 mod editor_results;
 mod editor_settings;
+mod filters;
 mod form_fields;
 mod forms;
 mod logs;
