@@ -49,13 +49,13 @@ pub enum StateGroup {
 #[derive(Debug, Clone)]
 pub enum Matcher {
     /// The lower-cased needle's searcher; haystacks are lower-cased when rows arrive.
-    Substring(memchr::memmem::Finder<'static>),
+    Substring(Box<memchr::memmem::Finder<'static>>),
     Regex(Regex),
 }
 
 impl Matcher {
     fn substring(text: &str) -> Matcher {
-        Matcher::Substring(memchr::memmem::Finder::new(&text.to_lowercase()).into_owned())
+        Matcher::Substring(Box::new(memchr::memmem::Finder::new(&text.to_lowercase()).into_owned()))
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
