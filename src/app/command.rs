@@ -6,7 +6,7 @@ use super::pane::Pane;
 /// Command names offered by completion, in the order shown.
 pub const COMMANDS: &[&str] = &[
     "sessions", "batches", "clusters", "runs", "all", "ws", "filter", "columns", "editor", "open", "save",
-    "export", "events", "errors", "help", "quit",
+    "export", "events", "errors", "ro", "rw", "help", "quit",
 ];
 
 /// A parsed command line.
@@ -25,6 +25,9 @@ pub enum Cmd {
     Filter(FilterCmd),
     /// `:columns`: pick and order the pane's columns.
     Columns,
+    /// `:ro [NAME|all]`: refuse changes there; `:rw [NAME|all]`: allow them again.
+    ReadOnly(Option<String>),
+    ReadWrite(Option<String>),
     /// `:open PATH`, `:save PATH`: the editor tab's text from / to a file.
     Open(String),
     Save(String),
@@ -55,6 +58,8 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "errors" | "error" | "err" => Cmd::Errors,
         "filter" | "filters" | "f" => Cmd::Filter(FilterCmd::parse(&arg).map_err(UnknownCommand)?),
         "columns" | "cols" => Cmd::Columns,
+        "ro" | "readonly" | "read-only" => Cmd::ReadOnly(Some(arg).filter(|a| !a.is_empty())),
+        "rw" | "readwrite" | "read-write" => Cmd::ReadWrite(Some(arg).filter(|a| !a.is_empty())),
         "open" | "o" | "save" | "w" | "export" if arg.is_empty() => {
             return Err(UnknownCommand(format!(":{head} needs a path (:{head} PATH)")));
         }
@@ -65,7 +70,7 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "q" | "q!" | "quit" | "exit" => Cmd::Quit,
         _ => {
             return Err(UnknownCommand(format!(
-                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :filter :columns :editor :open :save :export :events :q)",
+                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :filter :columns :editor :open :save :export :events :ro :rw :q)",
                 line.trim()
             )));
         }
@@ -80,7 +85,9 @@ pub fn candidates(line: &str, workspaces: &[&str], filters: &[&str]) -> Vec<Stri
         None => COMMANDS
             .iter()
             .filter(|c| c.starts_with(&line.to_lowercase()))
-            .map(|c| if matches!(*c, "ws" | "filter") { format!("{c} ") } else { c.to_string() })
+            .map(
+                |c| if matches!(*c, "ws" | "ro" | "rw" | "filter") { format!("{c} ") } else { c.to_string() },
+            )
             .collect(),
         Some((head @ ("filter" | "f"), arg)) => {
             let (prefix, arg) = match arg.trim_start().split_once(' ') {
@@ -89,7 +96,9 @@ pub fn candidates(line: &str, workspaces: &[&str], filters: &[&str]) -> Vec<Stri
             };
             filters.iter().filter(|f| f.starts_with(arg)).map(|f| format!("{prefix}{f}")).collect()
         }
-        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events") => {
+        Some((head, arg))
+            if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events" | "ro" | "rw") =>
+        {
             let arg = arg.trim_start().to_lowercase();
             workspaces
                 .iter()

@@ -34,6 +34,8 @@ pub enum PromptMode {
     Search,
     /// The new size of the selected cluster ("4" or "2-8").
     Resize,
+    /// The name of the production workspace `:rw` lifts read-only from.
+    Unlock,
 }
 
 impl App {
@@ -52,6 +54,9 @@ impl App {
         match command {
             Some(Command::Back) => {
                 self.prompt = None;
+                if mode == PromptMode::Unlock {
+                    self.unlock_dropped();
+                }
                 if mode == PromptMode::Filter && self.panes[self.pane.index()].filter.take().is_some() {
                     self.refilter(false);
                 }
@@ -62,6 +67,7 @@ impl App {
                     PromptMode::Command => return self.execute(&text),
                     PromptMode::Search => self.search_logs(&text),
                     PromptMode::Resize => self.confirm_size(&text),
+                    PromptMode::Unlock => self.unlock_typed(&text),
                     PromptMode::Filter => {}
                 }
             }
@@ -196,6 +202,8 @@ impl App {
                 self.help = Some(Help { scope: Scope::Pane, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()
             }
+            Ok(Cmd::ReadOnly(name)) => self.set_read_only(name.as_deref()),
+            Ok(Cmd::ReadWrite(name)) => self.set_read_write(name.as_deref()),
             Ok(Cmd::Quit) => self.quit(),
             Ok(Cmd::Nothing) => Vec::new(),
             Err(e) => {

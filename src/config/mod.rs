@@ -4,6 +4,7 @@
 //! Entry points: [`load_system`] for the binary, [`load`] with an injected [`Env`] for tests.
 //! Nothing here prints: problems are [`ConfigError`]s, advice is in [`LoadedConfig::warnings`].
 
+pub mod alerts;
 pub mod columns;
 pub mod databrickscfg;
 pub mod env;
@@ -52,6 +53,8 @@ pub struct Settings {
     pub templates: Vec<templates::Template>,
     /// `[columns]`: per pane (by its plural name, or "all") the columns it shows, in order.
     pub columns: Vec<(String, Vec<crate::domain::Column>)>,
+    /// `[[alerts]]`: filters the monitor watches, and how it tells.
+    pub alerts: Vec<alerts::AlertRule>,
 }
 
 /// One `[keys]` line: a command's name, the keys given for it, and where.
@@ -77,6 +80,8 @@ pub struct FabricWorkspace {
     pub origin: Origin,
     /// How the editor's own REPLs are acquired (`[fabric.repl]`).
     pub repl: crate::domain::statement::ReplSettings,
+    /// Refuse every change here: `read_only = true` in its table or at the top of the file.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +99,8 @@ pub struct DatabricksWorkspace {
     pub host: String,
     pub auth: DatabricksAuth,
     pub origin: Origin,
+    /// Refuse every change here: `read_only = true` in its table or at the top of the file.
+    pub read_only: bool,
 }
 
 /// Where a workspace's settings came from, for `doctor`.

@@ -42,6 +42,9 @@ pub struct ConfigFile {
     /// `[columns]`: pane name → the columns it shows, in order.
     #[serde(default)]
     pub columns: std::collections::BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    /// `[[alerts]]`: filters the monitor watches.
+    #[serde(default)]
+    pub alerts: Vec<super::alerts::AlertEntry>,
     #[serde(default)]
     pub fabric: Vec<Spanned<FabricEntry>>,
     #[serde(default)]
@@ -225,6 +228,9 @@ pub struct FabricEntry {
     /// `[fabric.repl]`: how the editor's own REPLs are acquired.
     #[serde(default)]
     pub repl: crate::domain::statement::ReplSettings,
+    /// Production: refuse every change here (the monitor's `:rw` asks for the name typed).
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// A lakehouse: its id, or `{ id = "…", name = "…" }`.
@@ -275,6 +281,9 @@ pub struct DatabricksEntry {
     /// ARM resource id of the workspace, for an Entra service principal that is not yet a
     /// workspace user (sends the SP management token headers).
     pub sp_management_resource_id: Option<Spanned<String>>,
+    /// Production: refuse every change here (the monitor's `:rw` asks for the name typed).
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// Declares the Entra methods once for both services: [`EntraAuthEntry`], the same methods

@@ -8,6 +8,7 @@ pub mod create;
 mod drafts;
 mod files;
 mod logs;
+mod open;
 mod statements;
 mod view;
 
@@ -84,6 +85,9 @@ impl Runner {
             Effect::RunAction { action, target } => {
                 actions::run(self.workspace(&target.workspace), &self.poller, action, target, tx)
             }
+            Effect::Link { target, raw, then } => {
+                open::link(self.workspace(&target.workspace), target, raw, then, tx)
+            }
             Effect::LoadRelated { target } => {
                 actions::load_related(self.workspace(&target.workspace), target, tx)
             }
@@ -136,7 +140,11 @@ impl Runner {
             Effect::Export { path, table } => files::export(path, table, tx),
             Effect::AppendHistory(entry) => self.drafts.append_history(entry),
             // The event loop's own (see `tui`): they never reach the runner.
-            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } | Effect::EditExternally { .. } => {}
+            Effect::Quit
+            | Effect::Copy(_)
+            | Effect::Notify { .. }
+            | Effect::Alert { .. }
+            | Effect::EditExternally { .. } => {}
         }
     }
 }

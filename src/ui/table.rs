@@ -28,6 +28,8 @@ const MARKER: &str = "▶ ";
 const GAP: u16 = 1;
 /// The flag of an item being watched (`w`).
 const WATCHED: &str = "◉";
+/// A marked row's first cell (the column is there only while the pane has marks).
+const MARKED: &str = "●";
 
 /// One shown row and what its cells depend on.
 struct View<'a> {
@@ -36,6 +38,7 @@ struct View<'a> {
     now: Timestamp,
     stale: bool,
     watched: bool,
+    marked: bool,
     /// Its workspace's tag (the name, or a distinct cut of it).
     ws: usize,
 }
@@ -45,7 +48,8 @@ type CellFn = for<'a> fn(&View<'a>, &Theme) -> Span<'a>;
 /// How one column of the table is drawn and fitted.
 #[derive(Clone, Copy)]
 struct Col {
-    id: Column,
+    /// `None`: the marks column, which only marks.
+    id: Option<Column>,
     title: &'static str,
     /// 0 = always shown; 1–2 useful (dropped only when cutting is not enough); 3+ optional.
     priority: u8,
@@ -64,7 +68,17 @@ struct Col {
 }
 
 const fn col(id: Column, priority: u8, min: u16, max: u16, cell: CellFn) -> Col {
-    Col { id, title: id.title(), priority, min, max, fill: false, letter: ' ', cell, cut: ellipsize }
+    Col {
+        id: Some(id),
+        title: id.title(),
+        priority,
+        min,
+        max,
+        fill: false,
+        letter: ' ',
+        cell,
+        cut: ellipsize,
+    }
 }
 
 const fn fixed(id: Column, priority: u8, width: u16, cell: CellFn) -> Col {
@@ -75,6 +89,9 @@ fn raw(text: &str) -> Span<'_> {
     Span::raw(text)
 }
 
+fn mark<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
+    if v.marked { Span::styled(MARKED, theme.key) } else { raw(" ") }
+}
 fn workspace<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
     raw(&v.e.res.workspace)
 }
@@ -200,16 +217,29 @@ fn spec(pane: Pane, id: Column) -> Col {
 }
 
 /// The columns `pane` shows (the user's choice, in order); WORKSPACE only while the pane can
-/// show two workspaces.
-fn columns(pane: Pane, workspaces: usize, shown: &[Column]) -> Vec<Col> {
-    shown.iter().filter(|c| **c != Column::Workspace || workspaces > 1).map(|c| spec(pane, *c)).collect()
+/// show two workspaces; the marks column first while rows are marked.
+fn columns(pane: Pane, workspaces: usize, shown: &[Column], marks: bool) -> Vec<Col> {
+    let marks = marks.then_some(Col {
+        id: None,
+        title: "",
+        priority: 0,
+        min: 1,
+        max: 1,
+        fill: false,
+        letter: ' ',
+        cell: mark,
+        cut: ellipsize,
+    });
+    let chosen = shown.iter().filter(|c| **c != Column::Workspace || workspaces > 1).map(|c| spec(pane, *c));
+    marks.into_iter().chain(chosen).collect()
 }
 
 /// The title as shown: with `·X` when its sort letter is not in it, and the sort direction
 /// when this column is the sort.
 fn title(c: &Col, sort: SortKey, reverse: bool) -> Cow<'static, str> {
+    let Some(id) = c.id else { return Cow::Borrowed(c.title) };
     let letter = (!c.title.contains(c.letter)).then(|| format!("·{}", c.letter));
-    let arrow = (sort == SortKey::By(c.id)).then_some(if reverse { "↑" } else { "↓" });
+    let arrow = (sort == SortKey::By(id)).then_some(if reverse { "↑" } else { "↓" });
     match (letter, arrow) {
         (None, None) => Cow::Borrowed(c.title),
         (letter, arrow) => {
@@ -363,31 +393,33 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     let visible: Vec<View> =
         vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| view(app, *r, now)).collect();
     let sort = (vs.sort, vs.reverse);
-    let cols = columns(app.pane(), app.pane_workspace_count(), app.shown_columns());
+    let cols = columns(app.pane(), app.pane_workspace_count(), app.shown_columns(), app.marked_count() > 0);
     let mut sized = fit(cols, &visible, area.width, sort, theme);
     // Where RESULT did not fit, the state carries the result (`TERMIN…/FAILED`), as in All: the
     // outcome never rests on colour alone.
-    if !sized.iter().any(|s| s.col.id == Column::Result)
-        && let Some(s) = sized.iter_mut().find(|s| s.col.id == Column::State)
+    if !sized.iter().any(|s| s.col.id == Some(Column::Result))
+        && let Some(s) = sized.iter_mut().find(|s| s.col.id == Some(Column::State))
     {
         s.col.cell = state_and_result;
         s.col.cut = ellipsize_keeping_result;
     }
-    let ws_width = sized.iter().find(|s| s.col.id == Column::Workspace).map(|s| usize::from(s.width));
+    let ws_width = sized.iter().find(|s| s.col.id == Some(Column::Workspace)).map(|s| usize::from(s.width));
     let tags = ws_width.map(|w| tags(app.workspaces(), w)).unwrap_or_default();
     let widths: Vec<Constraint> = sized.iter().map(|s| Constraint::Length(s.width)).collect();
     let titles = Row::new(sized.iter().map(|s| Cell::from(heading(s)))).style(theme.muted.bold());
     let rows = visible.iter().map(|v| {
         let row = Row::new(sized.iter().map(|s| {
             let span = (s.col.cell)(v, theme);
-            let text = if s.col.id == Column::Workspace {
+            let text = if s.col.id == Some(Column::Workspace) {
                 tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or_else(|| span.content.clone())
             } else {
                 Cow::Owned((s.col.cut)(&span.content, usize::from(s.width)).into_owned())
             };
             Cell::from(Span::styled(text, span.style))
         }));
-        if v.stale {
+        if v.marked {
+            row.style(theme.text.bold())
+        } else if v.stale {
             row.style(theme.muted)
         } else if app.is_flashing(v.e) {
             row.style(theme.flash)
@@ -420,6 +452,7 @@ fn view(app: &App, r: RowRef, now: Timestamp) -> Option<View<'_>> {
         now: if stale { slot.fetched_at.unwrap_or(now) } else { now },
         stale,
         watched: app.is_watched(e.res.kind, &e.res.workspace, &e.res.id),
+        marked: app.is_marked(e),
         ws: r.ws,
     })
 }
