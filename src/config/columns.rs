@@ -49,31 +49,23 @@ pub fn read(pane: &str, names: &[String]) -> Result<Vec<Column>, (Option<usize>,
 /// Set `[columns] pane = [...]` in the configuration file at `path`, keeping everything else as
 /// it was (written whole and atomically, with its permissions, as templates are).
 pub fn save(path: &Path, pane: &str, names: &[String]) -> Result<(), String> {
-    let shown = path.display();
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let (text, permissions) = match std::fs::read_to_string(&path) {
-        Ok(text) => (text, std::fs::metadata(&path).ok().map(|m| m.permissions())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), None),
-        Err(e) => return Err(format!("cannot read {shown}: {e}")),
-    };
-    let mut doc: toml_edit::DocumentMut =
-        text.parse().map_err(|e| format!("{shown} does not parse as TOML, so it was left alone: {e}"))?;
-    let table = doc.entry("columns").or_insert_with(toml_edit::table);
-    let Some(table) = table.as_table_like_mut() else {
-        return Err(format!("{shown}: `columns` is not a table ([columns]), so it was left alone"));
-    };
-    let list: toml_edit::Array = names.iter().map(String::as_str).collect();
-    // An existing line keeps its key, and the comments around it.
-    match table.get_mut(pane).and_then(toml_edit::Item::as_value_mut) {
-        Some(value) => {
-            let decor = value.decor().clone();
-            *value = toml_edit::Value::Array(list);
-            *value.decor_mut() = decor;
+    super::templates::edit(path, |doc, shown| {
+        let table = doc.entry("columns").or_insert_with(toml_edit::table);
+        let Some(table) = table.as_table_like_mut() else {
+            return Err(format!("{shown}: `columns` is not a table ([columns]), so it was left alone"));
+        };
+        let list: toml_edit::Array = names.iter().map(String::as_str).collect();
+        // An existing line keeps its key, and the comments around it.
+        match table.get_mut(pane).and_then(toml_edit::Item::as_value_mut) {
+            Some(value) => {
+                let decor = value.decor().clone();
+                *value = toml_edit::Value::Array(list);
+                *value.decor_mut() = decor;
+            }
+            None => drop(table.insert(pane, toml_edit::value(list))),
         }
-        None => drop(table.insert(pane, toml_edit::value(list))),
-    }
-    super::templates::write_whole(&path, doc.to_string().as_bytes(), permissions)
-        .map_err(|e| format!("cannot write {shown}: {e}"))
+        Ok(())
+    })
 }
 
 #[cfg(test)]
