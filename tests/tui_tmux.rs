@@ -193,8 +193,8 @@ fn a_field_filter_and_a_sort_letter_in_a_real_terminal() {
         screen
             .lines()
             .filter(|l| {
-                (l.starts_with("│▶ ") || l.starts_with("│  ")) && l.contains(" TERMINATED ")
-                    || l.contains(" INTERNAL_ERROR ")
+                (l.starts_with("│▶ ") || l.starts_with("│  "))
+                    && (l.contains(" TERMINATED ") || l.contains(" INTERNAL_ERROR "))
             })
             .map(str::to_string)
             .collect()
