@@ -3,7 +3,8 @@
 //! 200×60, re-sorting, one filter keystroke, a key press; the statement editor's frame and a
 //! typed character. `cargo bench --bench monitor` prints the median of many repetitions and
 //! writes them to `target/bench/monitor.json`; `-- --quick` runs each case a few times at 1k
-//! rows only (CI: proves the bench still builds and runs).
+//! rows only (CI: proves the bench still builds and runs); `-- --sort-filter` only the sort and
+//! filter cases at 10k rows (what a change to sorting or filtering needs measured).
 //!
 //! Targets (a 2-core machine): a frame under 2 ms whatever the row count, 100k rows within
 //! 20 % of 1k (only visible rows are built); a re-sort of 10k rows under 0.5 ms, a filter
@@ -250,8 +251,13 @@ fn highlighted_editor() -> App {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let sort_filter = std::env::args().any(|a| a == "--sort-filter");
     let reps = |n: usize| if quick { 3 } else { n };
-    let sizes: &[usize] = if quick { &[1_000] } else { &[1_000, 10_000, 100_000] };
+    let sizes: &[usize] = match (quick, sort_filter) {
+        (_, true) => &[],
+        (true, _) => &[1_000],
+        _ => &[1_000, 10_000, 100_000],
+    };
     let theme = Theme::dark();
     let mut report = Report::default();
 
@@ -324,6 +330,25 @@ fn main() {
             },
         ),
     );
+
+    let mut fields = runs.clone();
+    fields.update(key('/'));
+    for c in "state:f".chars() {
+        fields.update(key(c));
+    }
+    report.add(
+        &format!("filter: a field term narrowing over {n} rows (\"state:f\" → \"state:fa\")"),
+        median_after(
+            reps(50),
+            || fields.clone(),
+            |a| {
+                a.update(key('a'));
+            },
+        ),
+    );
+    if sort_filter {
+        return;
+    }
 
     let mut editor = busy_editor();
     let mut term = terminal((200, 60));

@@ -179,6 +179,55 @@ fn q_closes_each_overlay_and_quits_only_from_the_pane() {
     t.wait_for("exit=0");
 }
 
+/// `/state:failed` keeps only failed runs, and shift + the name column's letter (`J` in Runs)
+/// sorts them by name; again reverses.
+#[test]
+fn a_field_filter_and_a_sort_letter_in_a_real_terminal() {
+    let Some(t) = Tmux::start("filters", &format!("{BIN} --demo; echo exit=$?")) else { return };
+    t.wait_for("Sessions (");
+    t.keys(&["4"]);
+    t.wait_until("run rows", |s| s.contains("Runs (") && s.contains("│▶ "));
+    t.keys(&["/", "state:failed", "Enter"]);
+    // Failed runs: the unified word covers FAILED, TIMEDOUT, INTERNAL_ERROR alike.
+    let rows_of = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .filter(|l| {
+                (l.starts_with("│▶ ") || l.starts_with("│  "))
+                    && (l.contains(" TERMINATED ") || l.contains(" INTERNAL_ERROR "))
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let screen =
+        t.wait_until("only failed runs", |s| s.contains("filter state:failed") && !rows_of(s).is_empty());
+    assert!(!screen.contains("SUCCESS") && !screen.contains(" RUNNING "), "{screen}");
+    let names = |screen: &str| -> Vec<String> {
+        rows_of(screen).iter().filter_map(|l| cell_of(screen, "JOB / RUN", l)).collect()
+    };
+    t.keys(&["J"]);
+    let screen = t.wait_for("sort name ↓");
+    let sorted = names(&screen);
+    let mut expected = sorted.clone();
+    expected.sort_by_key(|n| n.to_lowercase());
+    assert!(sorted.len() >= 2 && sorted == expected, "A to Z: {sorted:?}\n{screen}");
+    t.keys(&["J"]);
+    let screen = t.wait_for("sort name ↑");
+    let mut reversed = names(&screen);
+    reversed.reverse();
+    assert_eq!(reversed.len(), sorted.len(), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("exit=0");
+}
+
+/// The text of `line` under `column`'s title (up to the next two spaces).
+fn cell_of(screen: &str, column: &str, line: &str) -> Option<String> {
+    let header = screen.lines().find(|l| l.contains(column))?;
+    let start = header[..header.find(column)?].chars().count();
+    let text: String = line.chars().skip(start).collect();
+    Some(text.split("  ").next()?.trim().to_string())
+}
+
 /// A workspace whose clusters list fails: its error shows in place, `!` opens it whole (status,
 /// code, message, request, fix), `q` closes it, and the monitor keeps running.
 #[test]

@@ -749,3 +749,59 @@ fn starting_a_cluster_asks_in_words() {
     let screen = format!("{}", draw(&mut app, NARROW).backend());
     assert!(screen.contains("Start cluster?") && screen.contains("y start it   n/esc cancel"), "{screen}");
 }
+
+/// Each pane's column headings with the sort letters in brackets (they are underlined on
+/// screen), at 80×24 and 160×45: what shift + letter sorts by, and the arrow of the sort.
+#[test]
+fn headings_show_each_columns_sort_letter() {
+    let mut out = String::new();
+    for size in [NARROW, (160, 45)] {
+        for p in Pane::ALL {
+            let mut app = pane(p);
+            if p == Pane::Runs {
+                keys(&mut app, "J");
+            }
+            let t = draw(&mut app, size);
+            let buf = t.backend().buffer();
+            let line = (0..buf.area.height)
+                .find(|y| {
+                    let text: String =
+                        (0..buf.area.width).map(|x| buf[(x, *y)].symbol().to_string()).collect();
+                    text.contains("NAME") || text.contains("JOB / RUN")
+                })
+                .map(|y| {
+                    (0..buf.area.width)
+                        .map(|x| {
+                            let c = &buf[(x, y)];
+                            if c.modifier.contains(ratatui::style::Modifier::UNDERLINED) {
+                                format!("[{}]", c.symbol())
+                            } else {
+                                c.symbol().to_string()
+                            }
+                        })
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
+            out += &format!("{:>3}x{:<3} {:<9}{}\n", size.0, size.1, p.title(), line.trim_end());
+        }
+    }
+    assert_snapshot!(out);
+}
+
+#[test]
+fn column_picker_small() {
+    let mut app = pane(Pane::Runs);
+    keys(&mut app, ":columns");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, " j");
+    assert_snapshot!(draw(&mut app, NARROW).backend());
+}
+
+#[test]
+fn column_picker_large() {
+    let mut app = pane(Pane::Sessions);
+    keys(&mut app, ":columns");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "jJ");
+    assert_snapshot!(draw(&mut app, (160, 45)).backend());
+}

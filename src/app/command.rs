@@ -1,11 +1,12 @@
 //! The `:` command line: parsing and Tab completion.
 
+use super::named_filters::FilterCmd;
 use super::pane::Pane;
 
 /// Command names offered by completion, in the order shown.
 pub const COMMANDS: &[&str] = &[
-    "sessions", "batches", "clusters", "runs", "all", "ws", "editor", "open", "save", "export", "events",
-    "errors", "ro", "rw", "help", "quit",
+    "sessions", "batches", "clusters", "runs", "all", "ws", "filter", "columns", "editor", "open", "save",
+    "export", "events", "errors", "ro", "rw", "help", "quit",
 ];
 
 /// A parsed command line.
@@ -20,6 +21,10 @@ pub enum Cmd {
     Events(Option<String>),
     /// `:errors`: every error, whole.
     Errors,
+    /// `:filter [save NAME | rm NAME | NAME]`: named filters.
+    Filter(FilterCmd),
+    /// `:columns`: pick and order the pane's columns.
+    Columns,
     /// `:ro [NAME|all]`: refuse changes there; `:rw [NAME|all]`: allow them again.
     ReadOnly(Option<String>),
     ReadWrite(Option<String>),
@@ -51,6 +56,8 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "editor" | "edit" | "e" => Cmd::Editor(Some(arg).filter(|a| !a.is_empty())),
         "events" | "event" | "log" => Cmd::Events(Some(arg).filter(|a| !a.is_empty())),
         "errors" | "error" | "err" => Cmd::Errors,
+        "filter" | "filters" | "f" => Cmd::Filter(FilterCmd::parse(&arg).map_err(UnknownCommand)?),
+        "columns" | "cols" => Cmd::Columns,
         "ro" | "readonly" | "read-only" => Cmd::ReadOnly(Some(arg).filter(|a| !a.is_empty())),
         "rw" | "readwrite" | "read-write" => Cmd::ReadWrite(Some(arg).filter(|a| !a.is_empty())),
         "open" | "o" | "save" | "w" | "export" if arg.is_empty() => {
@@ -63,7 +70,7 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "q" | "q!" | "quit" | "exit" => Cmd::Quit,
         _ => {
             return Err(UnknownCommand(format!(
-                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :editor :open :save :export :events :ro :rw :q)",
+                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :filter :columns :editor :open :save :export :events :ro :rw :q)",
                 line.trim()
             )));
         }
@@ -71,15 +78,24 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
     Ok(cmd)
 }
 
-/// Candidates for the text typed so far: command names, or workspace names after `ws `.
-/// Returns the full line each candidate would produce.
-pub fn candidates(line: &str, workspaces: &[&str]) -> Vec<String> {
+/// Candidates for the text typed so far: command names, workspace names after `ws `, saved
+/// filter names after `filter ` (and `filter rm `). Returns the full line each would produce.
+pub fn candidates(line: &str, workspaces: &[&str], filters: &[&str]) -> Vec<String> {
     match line.split_once(' ') {
         None => COMMANDS
             .iter()
             .filter(|c| c.starts_with(&line.to_lowercase()))
-            .map(|c| if matches!(*c, "ws" | "ro" | "rw") { format!("{c} ") } else { c.to_string() })
+            .map(
+                |c| if matches!(*c, "ws" | "ro" | "rw" | "filter") { format!("{c} ") } else { c.to_string() },
+            )
             .collect(),
+        Some((head @ ("filter" | "f"), arg)) => {
+            let (prefix, arg) = match arg.trim_start().split_once(' ') {
+                Some((sub @ ("rm" | "save"), rest)) => (format!("{head} {sub} "), rest.trim_start()),
+                _ => (format!("{head} "), arg.trim_start()),
+            };
+            filters.iter().filter(|f| f.starts_with(arg)).map(|f| format!("{prefix}{f}")).collect()
+        }
         Some((head, arg))
             if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events" | "ro" | "rw") =>
         {
@@ -120,15 +136,23 @@ mod tests {
 
     #[test]
     fn completion_offers_commands_then_workspaces() {
-        assert_eq!(candidates("cl", &[]), vec!["clusters"]);
-        assert_eq!(candidates("w", &[]), vec!["ws "]);
+        assert_eq!(candidates("cl", &[], &[]), vec!["clusters"]);
+        assert_eq!(candidates("w", &[], &[]), vec!["ws "]);
         assert_eq!(
-            candidates("ws adb", &["adb-dev", "adb-prod", "fabric"]),
+            candidates("ws adb", &["adb-dev", "adb-prod", "fabric"], &[]),
             vec!["ws adb-dev", "ws adb-prod"]
         );
-        assert_eq!(common_prefix(&candidates("ws a", &["adb-dev", "adb-prod"])), "ws adb-");
-        assert_eq!(common_prefix(&candidates("se", &[])), "sessions");
-        assert_eq!(candidates("s", &[]), vec!["sessions", "save"]);
+        assert_eq!(common_prefix(&candidates("ws a", &["adb-dev", "adb-prod"], &[])), "ws adb-");
+        assert_eq!(common_prefix(&candidates("se", &[], &[])), "sessions");
+        assert_eq!(candidates("s", &[], &[]), vec!["sessions", "save"]);
+        assert_eq!(candidates("fi", &[], &[]), vec!["filter "]);
+        assert_eq!(
+            candidates("filter b", &[], &["broken", "mine", "big"]),
+            vec!["filter broken", "filter big"]
+        );
+        assert_eq!(candidates("filter rm m", &[], &["broken", "mine"]), vec!["filter rm mine"]);
+        assert_eq!(parse("filter save x y"), Ok(Cmd::Filter(FilterCmd::Save("x y".into()))));
+        assert_eq!(parse("columns"), Ok(Cmd::Columns));
         assert_eq!(parse("open ~/q.sql"), Ok(Cmd::Open("~/q.sql".into())));
         assert_eq!(parse("export out/a b.csv"), Ok(Cmd::Export("out/a b.csv".into())));
         assert!(parse("save").is_err_and(|e| e.to_string().contains(":save needs a path")));

@@ -18,7 +18,9 @@ impl App {
     pub(super) fn scroll_help(&mut self, delta: isize) {
         if let Some(h) = &mut self.help {
             // The bindings, a blank line and the notes under them (see ui::overlay::help).
-            let lines = self.keymap.bindings(h.scope, h.kind).count() + 1 + keymap::notes(h.scope).len();
+            let letters = usize::from(h.scope == Scope::Pane);
+            let lines =
+                self.keymap.bindings(h.scope, h.kind).count() + 1 + keymap::notes(h.scope).len() + letters;
             h.scroll = h.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
         }
     }

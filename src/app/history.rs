@@ -128,7 +128,7 @@ impl App {
         self.sheet = None;
         effects.extend(self.show(place.pane));
         let i = place.pane.index();
-        let filter = place.filter.as_deref().and_then(|t| Filter::parse(t).ok().flatten());
+        let filter = place.filter.as_deref().and_then(|t| Filter::parse(t, place.pane.kind()).ok().flatten());
         if self.panes[i].filter.as_ref().map(|f| &f.text) != filter.as_ref().map(|f| &f.text) {
             self.panes[i].filter = filter;
             self.rebuild(place.pane);

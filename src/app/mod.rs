@@ -12,6 +12,7 @@ pub mod alert_query;
 pub mod alerts;
 pub mod capacity;
 mod clock;
+pub mod columns;
 mod command;
 mod confirm;
 mod details;
@@ -20,6 +21,7 @@ mod errors;
 mod events;
 pub mod filter;
 mod focus;
+mod filter_query;
 mod footer;
 pub mod form;
 mod help;
@@ -30,8 +32,10 @@ pub mod log_source;
 pub mod logs;
 mod marks;
 mod message;
+mod mine;
 mod mouse;
 mod msg;
+mod named_filters;
 mod open;
 mod pane;
 mod prompt;
@@ -67,7 +71,7 @@ pub use open::{COPY_LIMIT, LinkUse, Opened};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
 pub use sheet::{Sheet, SheetKind};
-pub use store::{Entry, PollError, Slot, WorkspaceRef, WorkspaceState};
+pub use store::{Entry, Me, PollError, Slot, WorkspaceRef, WorkspaceState};
 
 use crate::domain::{Kind, Problem, Service, Target};
 pub use layout::Areas;
@@ -132,6 +136,11 @@ pub struct App {
     targets: editor::Targets,
     /// The editor is on screen.
     editing: bool,
+    /// The columns each pane shows (`[columns]`, `:columns`) and the picker, when open.
+    columns: columns::ColumnChoice,
+    column_picker: Option<columns::ColumnPicker>,
+    /// `:filter save NAME`: filters kept in the data dir.
+    named_filters: named_filters::NamedFilters,
     /// What the pollers were last told is on screen (`Effect::SetVisible`).
     told_visible: Option<(Vec<String>, Vec<Kind>)>,
     /// Whether the terminal has focus, and whether losing it pauses (`[poll] pause_unfocused`).
@@ -177,6 +186,9 @@ impl App {
             console: editor::Console::default(),
             targets: editor::Targets::default(),
             editing: false,
+            columns: Default::default(),
+            column_picker: None,
+            named_filters: Default::default(),
             told_visible: None,
             focus: focus::Focus::default(),
             usage: None,
@@ -336,6 +348,8 @@ impl App {
             Scope::Help
         } else if self.prompt.is_some() {
             Scope::Prompt
+        } else if self.column_picker.is_some() {
+            Scope::Columns
         } else if let Some(scope) = self.form_scope() {
             scope
         } else if self.editing {

@@ -26,6 +26,12 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
+    /// Who is signed in to `workspace`: the names its rows carry as owner (user name, object
+    /// id, application id), or why that cannot be known.
+    Identity {
+        workspace: String,
+        result: Result<Vec<String>, String>,
+    },
     /// The current time. Sent by the event loop once a second, and only while something on
     /// screen depends on it (a live duration, an idle-timeout countdown, a flash, a throttle
     /// wait); it redraws only when what it changes reads differently (`app::clock`).
@@ -319,10 +325,15 @@ pub enum Effect {
     /// Add a statement to the history on disk.
     AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.
-    Notify {
-        title: String,
-        body: String,
-    },
+    Notify { title: String, body: String },
+    /// Ask `workspace` who is signed in (`owner:me`, `m`); answer with `Msg::Identity`.
+    LoadIdentity { workspace: String },
+    /// Keep the named filters on disk (`:filter save`, `:filter rm`); a failure answers with
+    /// `Msg::Warning`.
+    SaveFilters(Vec<crate::saved_filters::NamedFilter>),
+    /// Keep the columns `pane` (its command name) shows in the config file (`:columns`);
+    /// answer with `Msg::FileWritten`.
+    SaveColumns { pane: String, columns: Vec<String> },
     /// An alert fired: write the notification escapes it names (the event loop's, as `Notify`).
     Alert {
         title: String,

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use jiff::Timestamp;
 
-use crate::domain::{Kind, Resource};
+use crate::domain::{Column, Kind, Resource};
 
 use super::filter::Filter;
 use super::store::Entry;
@@ -74,38 +74,32 @@ impl Pane {
     }
 }
 
-/// Sort columns, cycled with `s`; `S` reverses.
+/// How a pane is sorted: `s` cycles the common orders, `S` reverses, shift + a column's
+/// letter sorts by that column (`columns::letter`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SortKey {
     /// Live items first, then most recent activity (end, else start) first.
     #[default]
     Recent,
-    Name,
-    Status,
-    Workspace,
-    Owner,
-    /// Longest first.
-    Duration,
+    /// By one column: text A to Z (empty last), times newest first, durations longest first.
+    By(Column),
 }
 
 impl SortKey {
+    /// What `s` cycles through.
     pub const ALL: [SortKey; 6] = [
         SortKey::Recent,
-        SortKey::Name,
-        SortKey::Status,
-        SortKey::Workspace,
-        SortKey::Owner,
-        SortKey::Duration,
+        SortKey::By(Column::Name),
+        SortKey::By(Column::State),
+        SortKey::By(Column::Workspace),
+        SortKey::By(Column::Owner),
+        SortKey::By(Column::Duration),
     ];
 
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Recent => "recent",
-            SortKey::Name => "name",
-            SortKey::Status => "state",
-            SortKey::Workspace => "workspace",
-            SortKey::Owner => "owner",
-            SortKey::Duration => "duration",
+            SortKey::By(c) => c.name(),
         }
     }
 
@@ -114,24 +108,104 @@ impl SortKey {
         SortKey::ALL[(i + 1) % SortKey::ALL.len()]
     }
 
+    /// A number that orders rows as `compare` does, as far as it can tell them apart: equal
+    /// ranks leave the order to `compare`. Sorting by rank first makes most comparisons one
+    /// integer comparison (10k rows re-sort well under a millisecond).
+    pub fn rank(self, e: &Entry, now: Timestamp) -> u64 {
+        let res = &e.res;
+        match self {
+            SortKey::Recent => {
+                (u64::from(!res.status.is_active()) << 63) | (newest_first(res.last_activity()) >> 1)
+            }
+            SortKey::By(Column::Name) => prefix(e.lower_name()),
+            SortKey::By(Column::Workspace) => prefix(e.lower_workspace()),
+            SortKey::By(Column::Owner) => e.lower_owner().map_or(u64::MAX, prefix),
+            SortKey::By(Column::State) => ((res.status as u64) << 56) | (prefix(&res.raw_state) >> 8),
+            SortKey::By(Column::Duration) => {
+                res.duration(now).map_or(u64::MAX, |d| !(d.as_millis().clamp(0, i64::MAX as i128) as u64))
+            }
+            SortKey::By(Column::Started) => newest_first(res.started_at),
+            SortKey::By(Column::Kind) => res.kind as u64,
+            SortKey::By(_) => 0,
+        }
+    }
+
     /// Order of two rows under this key (before `reverse`); text keys compare the lower-cased
     /// forms made when the rows arrived.
     pub fn compare(self, a: &Entry, b: &Entry, now: Timestamp) -> Ordering {
         let recent = |a: &Resource, b: &Resource| b.last_activity().cmp(&a.last_activity());
         let (x, y) = (&a.res, &b.res);
-        match self {
-            SortKey::Recent => y.status.is_active().cmp(&x.status.is_active()).then_with(|| recent(x, y)),
-            SortKey::Name => a.lower_name().cmp(b.lower_name()),
-            SortKey::Status => x.status.cmp(&y.status).then_with(|| x.raw_state.cmp(&y.raw_state)),
-            SortKey::Workspace => a.lower_workspace().cmp(b.lower_workspace()).then_with(|| recent(x, y)),
+        let column = match self {
+            SortKey::Recent => {
+                return y.status.is_active().cmp(&x.status.is_active()).then_with(|| recent(x, y));
+            }
+            SortKey::By(c) => c,
+        };
+        match column {
+            Column::Name => a.lower_name().cmp(b.lower_name()),
+            Column::State => x.status.cmp(&y.status).then_with(|| x.raw_state.cmp(&y.raw_state)),
+            Column::Workspace => a.lower_workspace().cmp(b.lower_workspace()).then_with(|| recent(x, y)),
             // Rows without an owner last.
-            SortKey::Owner => match (a.lower_owner(), b.lower_owner()) {
-                (Some(p), Some(q)) => p.cmp(q),
-                (p, q) => q.is_some().cmp(&p.is_some()),
-            },
-            SortKey::Duration => y.duration(now).cmp(&x.duration(now)),
+            Column::Owner => last_if_none(a.lower_owner(), b.lower_owner()),
+            Column::Duration => y.duration(now).cmp(&x.duration(now)),
+            Column::Started => y.started_at.cmp(&x.started_at),
+            Column::Kind => x.kind.cmp(&y.kind).then_with(|| recent(x, y)),
+            // Run numbers as numbers, other ids as text.
+            Column::Id => (x.id.len(), &x.id).cmp(&(y.id.len(), &y.id)),
+            // The nearest timeout first.
+            Column::IdleIn => last_if_none(idle_at(x), idle_at(y)),
+            Column::Workers => last_if_none(workers(a), workers(b)),
+            Column::Flags => flagged(y).cmp(&flagged(x)).then_with(|| recent(x, y)),
+            text => {
+                last_if_none(a.field(text).filter(|t| !t.is_empty()), b.field(text).filter(|t| !t.is_empty()))
+            }
         }
     }
+}
+
+/// The first 8 bytes of `text`, as a number that orders as the text does.
+fn prefix(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, t) in bytes.iter_mut().zip(text.bytes()) {
+        *b = t;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+/// Later times first, none last.
+fn newest_first(t: Option<Timestamp>) -> u64 {
+    t.map_or(u64::MAX, |t| !((t.as_millisecond() as u64) ^ (1 << 63)))
+}
+
+fn last_if_none<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+    match (a, b) {
+        (Some(p), Some(q)) => p.cmp(&q),
+        (p, q) => q.is_some().cmp(&p.is_some()),
+    }
+}
+
+fn idle_at(r: &Resource) -> Option<Timestamp> {
+    match r.detail {
+        crate::domain::Detail::Session { idle_timeout_at, .. } => idle_timeout_at,
+        _ => None,
+    }
+}
+
+/// A cluster's workers as a number (the most of an autoscale range), then its text.
+fn workers(e: &Entry) -> Option<(u64, &str)> {
+    let text = e.field(Column::Workers).filter(|t| !t.is_empty())?;
+    let most = text.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).max().unwrap_or(0);
+    Some((most, text))
+}
+
+fn flagged(r: &Resource) -> bool {
+    use crate::domain::Detail;
+    matches!(
+        r.detail,
+        Detail::Session { high_concurrency: true, .. }
+            | Detail::Session { read_only: true, .. }
+            | Detail::Cluster { pinned: true, .. }
+    )
 }
 
 /// Where a shown row lives in the store: workspace index, kind, index in that slot.
@@ -149,6 +223,8 @@ pub struct PaneState {
     /// Index into `rows` of the first row on screen.
     pub offset: usize,
     pub filter: Option<Filter>,
+    /// `m`: only the rows of the signed-in identity.
+    pub mine: bool,
     pub sort: SortKey,
     pub reverse: bool,
     /// Rows passing the workspace scope and the filter, in display order.

@@ -85,7 +85,7 @@ impl App {
                     }
                     p.selected = false;
                 }
-                self.edited(mode);
+                return self.edited(mode);
             }
             _ => {
                 if let KeyCode::Char(c) = key.code
@@ -97,7 +97,7 @@ impl App {
                         }
                         p.text.push(c);
                     }
-                    self.edited(mode);
+                    return self.edited(mode);
                 } else if let Some(p) = self.prompt.as_mut().filter(|p| p.selected) {
                     // Any other key (an arrow, End) keeps the text for editing.
                     p.selected =
@@ -109,40 +109,50 @@ impl App {
     }
 
     /// After typing: filters apply as you type; the command line forgets stale completions.
-    fn edited(&mut self, mode: PromptMode) {
-        let Some(p) = &mut self.prompt else { return };
+    fn edited(&mut self, mode: PromptMode) -> Vec<Effect> {
+        let Some(p) = &mut self.prompt else { return Vec::new() };
         p.cycle = None;
         p.candidates.clear();
         if mode == PromptMode::Search {
             let text = p.text.clone();
-            return self.search_logs(&text);
+            self.search_logs(&text);
+            return Vec::new();
         }
         if mode != PromptMode::Filter {
-            return;
+            return Vec::new();
         }
-        match Filter::parse(&p.text) {
+        match Filter::parse(&p.text, self.pane.kind()) {
             Ok(filter) => {
                 p.error = None;
                 let vs = &mut self.panes[self.pane.index()];
                 let narrows = matches!((&filter, &vs.filter), (Some(new), Some(old)) if new.narrows(old));
                 vs.filter = filter;
                 vs.select(0);
-                if self.stale[self.pane.index()] { self.rebuild(self.pane) } else { self.refilter(narrows) }
+                let effects = self.ask_identities();
+                if self.stale[self.pane.index()] {
+                    self.rebuild(self.pane)
+                } else {
+                    self.refilter(narrows)
+                }
+                return effects;
             }
             Err(e) => p.error = Some(e.to_string()),
         }
+        Vec::new()
     }
 
     /// Tab: extend to the longest shared prefix; when that adds nothing, cycle through the
     /// candidates.
     fn complete(&mut self) {
         let names: Vec<String> = self.workspaces.iter().map(|w| w.workspace.name.clone()).collect();
+        let filters = self.filter_names();
         let Some(p) = &mut self.prompt else { return };
         let (base, next) = match p.cycle {
             Some(i) => (p.candidates.clone(), Some(i + 1)),
             None => {
                 let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                (command::candidates(&p.text, &refs), None)
+                let filters: Vec<&str> = filters.iter().map(String::as_str).collect();
+                (command::candidates(&p.text, &refs, &filters), None)
             }
         };
         if base.is_empty() {
@@ -178,6 +188,11 @@ impl App {
             }
             Ok(Cmd::Errors) => {
                 self.open_sheet(super::SheetKind::Errors);
+                Vec::new()
+            }
+            Ok(Cmd::Filter(cmd)) => self.run_filter_command(cmd),
+            Ok(Cmd::Columns) => {
+                self.open_column_picker();
                 Vec::new()
             }
             Ok(Cmd::Open(path)) => self.open_file(path),

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::domain::{Detail, Kind, Problem, Resource, Service, Status};
+use crate::domain::{Column, Detail, Kind, Problem, Resource, Service, Status};
 
 /// Which workspace a pane row or header line belongs to: its display name (unique in the
 /// configuration) and its service. The connected workspace is `workspace::Workspace`, its
@@ -78,12 +78,46 @@ impl Entry {
         self.res.owner.as_ref().map(|_| self.key(2))
     }
 
+    /// The lower-cased text of `column` (one line, or for STATE the raw state, the unified
+    /// status and a run's result, one per line); `None` when this kind has no such column or
+    /// the column is no text (`Column::is_text`).
+    pub fn field(&self, column: Column) -> Option<&str> {
+        let detail =
+            |lines: [Option<usize>; 4]| lines[kind_index(self.res.kind)].map(|i| (FIRST_DETAIL + i, 1));
+        let (line, count) = match column {
+            Column::Workspace => return Some(self.lower_workspace()),
+            Column::Name => return Some(self.lower_name()),
+            Column::Owner => return Some(self.key(2)),
+            Column::Started => return Some(&self.started),
+            Column::Kind => (KIND, 1),
+            Column::Id => (ID, 1),
+            Column::State => (STATE, 3),
+            Column::Result => (RESULT, 1),
+            // [session, batch, cluster, run]
+            Column::Lakehouse => detail([Some(0), Some(1), None, None])?,
+            Column::File => detail([None, Some(0), None, None])?,
+            Column::Workers => detail([None, None, Some(0), None])?,
+            Column::Runtime => detail([None, None, Some(1), None])?,
+            Column::Trigger => detail([None, None, None, Some(1)])?,
+            Column::Duration | Column::IdleIn | Column::Flags => return None,
+        };
+        Some(lines(&self.haystack, line, count))
+    }
+
     /// Shows something that changes with time (a running duration or an idle countdown).
     pub fn is_live(&self) -> bool {
         let counting_down = matches!(self.res.detail, Detail::Session { idle_timeout_at: Some(_), .. });
         (self.res.status.is_active() && self.res.started_at.is_some() && self.res.ended_at.is_none())
             || counting_down
     }
+}
+
+/// Lines `first .. first + count` of `text`, without the newline after them.
+fn lines(text: &str, first: usize, count: usize) -> &str {
+    let mut starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    let Some(start) = starts.nth(first) else { return "" };
+    let end = starts.nth(count - 1).map_or(text.len(), |next| next - 1);
+    text.get(start..end).unwrap_or("")
 }
 
 /// An idle session kept alive counts down from then, unless the service says later.
@@ -96,9 +130,24 @@ fn keep_countdown(kept: &std::collections::HashMap<String, Timestamp>, e: &mut E
     }
 }
 
-/// The lower-cased search text, one field per line, and where the sort keys (workspace, name,
-/// owner) are in it.
+/// The lines of the search text every row has, before its kind's own (`FIRST_DETAIL` on).
+const WORKSPACE: usize = 0;
+const KIND: usize = 1;
+const NAME: usize = 2;
+const ID: usize = 3;
+/// The raw state, the unified status and (runs) the result: lines 4 to 6.
+const STATE: usize = 4;
+const RESULT: usize = 6;
+const OWNER: usize = 7;
+const FIRST_DETAIL: usize = 8;
+
+/// The lower-cased search text, one field per line in a fixed order (`Entry::field` reads a
+/// column's text by its line), and where the sort keys (workspace, name, owner) are in it.
 fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
+    let result = match &r.detail {
+        Detail::Run { result, .. } => result.as_deref().unwrap_or(""),
+        _ => "",
+    };
     let mut parts: Vec<&str> = vec![
         &r.workspace,
         r.kind.singular(),
@@ -106,6 +155,7 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
         &r.id,
         &r.raw_state,
         r.status.as_str(),
+        result,
         r.owner.as_deref().unwrap_or(""),
     ];
     match &r.detail {
@@ -129,11 +179,9 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
             node_type.as_deref().unwrap_or(""),
             source.as_deref().unwrap_or(""),
         ]),
-        Detail::Run { job_name, trigger, result, .. } => parts.extend([
-            job_name.as_deref().unwrap_or(""),
-            trigger.as_deref().unwrap_or(""),
-            result.as_deref().unwrap_or(""),
-        ]),
+        Detail::Run { job_name, trigger, .. } => {
+            parts.extend([job_name.as_deref().unwrap_or(""), trigger.as_deref().unwrap_or("")])
+        }
     }
     // One field per line: a regex `^`/`$` (multi-line mode) anchors to a field. Each field is
     // lower-cased on its own so its position is known (lower-casing can change byte lengths).
@@ -146,9 +194,9 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
         let start = text.len() as u32;
         text.extend(part.chars().flat_map(char::to_lowercase));
         let slot = match i {
-            0 => Some(0),
-            2 => Some(1),
-            6 => Some(2),
+            WORKSPACE => Some(0),
+            NAME => Some(1),
+            OWNER => Some(2),
             _ => None,
         };
         if let Some(k) = slot {
@@ -156,6 +204,18 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
         }
     }
     (text, keys)
+}
+
+/// Who is signed in to a workspace, for `owner:me` and `m` (read once, when first asked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Me {
+    #[default]
+    NotAsked,
+    Asking,
+    /// The names rows may carry as their owner, lower-cased (user name, object id, app id).
+    Known(Vec<String>),
+    /// Why it cannot be known.
+    Unknown(String),
 }
 
 /// Why the last poll of a workspace × kind failed (with the fix when known), and since when
@@ -195,6 +255,8 @@ pub struct WorkspaceState {
     kept_alive: std::collections::HashMap<String, Timestamp>,
     /// Capacity refusals (430) and blocked requests seen (`app::capacity`).
     pub capacity: super::capacity::Capacity,
+    /// Who is signed in here.
+    pub me: Me,
 }
 
 pub fn kind_index(kind: Kind) -> usize {
@@ -214,6 +276,7 @@ impl WorkspaceState {
             counts: [0; Status::ALL.len()],
             kept_alive: Default::default(),
             capacity: Default::default(),
+            me: Me::NotAsked,
         }
     }
 

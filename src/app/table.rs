@@ -18,7 +18,9 @@ impl App {
         let keep = self.panes[i].keep.take().or_else(|| self.selected_key(pane));
         let vs = &self.panes[i];
         // Entries sit beside their references so sorting compares them directly.
-        let mut all: Vec<(RowRef, &Entry)> = Vec::new();
+        let total =
+            self.in_scope().map(|w| pane.kinds().iter().map(|k| w.slot(*k).rows.len()).sum::<usize>()).sum();
+        let mut all: Vec<(RowRef, &Entry)> = Vec::with_capacity(total);
         for (wi, w) in self.workspaces.iter().enumerate() {
             if self.scope.is_some_and(|s| s != wi) {
                 continue;
@@ -29,21 +31,39 @@ impl App {
             }
         }
         let (sort, reverse, now) = (vs.sort, vs.reverse, self.now);
-        // A stable sort: rows arrive mostly in order already (newest first), which it merges in
-        // linear time.
-        all.sort_by(|(_, x), (_, y)| {
-            let ord = sort.compare(x, y, now).then_with(|| x.res.id.cmp(&y.res.id));
-            if reverse { ord.reverse() } else { ord }
+        // By rank first (one integer comparison), then the whole comparison, the id and the
+        // place it came in (so the order is what a stable sort would give).
+        let mut order: Vec<(u64, u32)> =
+            all.iter().enumerate().map(|(i, (_, e))| (sort.rank(e, now), i as u32)).collect();
+        order.sort_unstable_by(|(p, i), (q, j)| {
+            let ord = p.cmp(q).then_with(|| {
+                let (x, y) = (all[*i as usize].1, all[*j as usize].1);
+                sort.compare(x, y, now).then_with(|| x.res.id.cmp(&y.res.id))
+            });
+            if reverse { ord.reverse() } else { ord }.then(i.cmp(j))
         });
-        let shown: Vec<&(RowRef, &Entry)> =
-            all.iter().filter(|(_, e)| vs.filter.as_ref().is_none_or(|f| f.matches(&e.haystack))).collect();
-        let has_live = shown.iter().any(|(r, e)| self.ticks(*r, e));
-        let selected = keep.and_then(|(kind, ws, id)| {
-            shown.iter().position(|(_, e)| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
-        });
-        let rows: Vec<RowRef> = shown.into_iter().map(|(r, _)| *r).collect();
-        let total = all.len();
-        let sorted: Vec<RowRef> = all.into_iter().map(|(r, _)| r).collect();
+        // One pass over the sorted rows: the filter, the live clock, where the selection went.
+        let filtering = vs.filter.is_some() || vs.mine;
+        let mut sorted: Vec<RowRef> = Vec::with_capacity(order.len());
+        let mut rows: Vec<RowRef> = Vec::with_capacity(if filtering { 0 } else { order.len() });
+        let (mut has_live, mut selected) = (false, None);
+        for (_, at) in &order {
+            let (r, e) = all[*at as usize];
+            sorted.push(r);
+            if filtering && !self.passes(vs, r, e) {
+                continue;
+            }
+            has_live = has_live || self.ticks(r, e);
+            if selected.is_none()
+                && keep.as_ref().is_some_and(|(kind, ws, id)| {
+                    e.res.kind == *kind && e.res.id == *id && e.res.workspace == *ws
+                })
+            {
+                selected = Some(rows.len());
+            }
+            rows.push(r);
+        }
+        let total = sorted.len();
         let height = self.body_height();
         let vs = &mut self.panes[i];
         vs.rows = rows;
@@ -62,23 +82,37 @@ impl App {
         let i = self.pane.index();
         let keep = self.selected_key(self.pane);
         let vs = &self.panes[i];
-        let filter = vs.filter.clone();
-        let mut rows = if narrows { vs.rows.clone() } else { vs.sorted.clone() };
-        if let Some(f) = &filter {
-            rows.retain(|r| self.entry(*r).is_some_and(|e| f.matches(&e.haystack)));
+        let from = if narrows { &vs.rows } else { &vs.sorted };
+        let filtering = vs.filter.is_some() || vs.mine;
+        let mut rows: Vec<RowRef> = Vec::with_capacity(if filtering { 0 } else { from.len() });
+        let (mut has_live, mut selected) = (false, None);
+        for r in from {
+            let Some(e) = self.entry(*r) else { continue };
+            if filtering && !self.passes(vs, *r, e) {
+                continue;
+            }
+            has_live = has_live || self.ticks(*r, e);
+            if selected.is_none()
+                && keep.as_ref().is_some_and(|(kind, ws, id)| {
+                    e.res.kind == *kind && e.res.id == *id && e.res.workspace == *ws
+                })
+            {
+                selected = Some(rows.len());
+            }
+            rows.push(*r);
         }
-        let has_live = rows.iter().any(|r| self.entry(*r).is_some_and(|e| self.ticks(*r, e)));
-        let selected = keep.and_then(|(kind, ws, id)| {
-            rows.iter().position(|r| {
-                self.entry(*r).is_some_and(|e| e.res.kind == kind && e.res.id == id && e.res.workspace == ws)
-            })
-        });
         let height = self.body_height();
         let vs = &mut self.panes[i];
         vs.rows = rows;
         vs.has_live = has_live;
         vs.keep_selection(selected);
         vs.clamp(height);
+    }
+
+    /// Whether row `r` passes the pane's filter and "mine only".
+    fn passes(&self, vs: &super::PaneState, r: RowRef, e: &Entry) -> bool {
+        let me = &self.workspaces[r.ws].me;
+        (!vs.mine || super::filter::is_mine(e, me)) && vs.filter.as_ref().is_none_or(|f| f.matches(e, me))
     }
 
     /// Whether row `r` shows a time that moves: live, and not frozen at the last poll of a
@@ -118,6 +152,7 @@ impl App {
                 vs.sort = vs.sort.next();
                 self.rebuild(self.pane);
             }
+            Command::Mine => return self.toggle_mine(),
             Command::SortReverse => {
                 let vs = &mut self.panes[self.pane.index()];
                 vs.reverse = !vs.reverse;

@@ -2,7 +2,7 @@
 //! dispatch (messages by kind, keys by what has focus) and what every feature shares (motions,
 //! naming a row's item); each feature's own handling lives in its file.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
 use crate::domain::{Kind, Resource, Service, Status, Target};
@@ -200,6 +200,10 @@ impl App {
                 self.on_statement(seq, update)
             }
             Msg::Form(msg) => self.on_form_msg(msg),
+            Msg::Identity { workspace, result } => {
+                self.on_identity(workspace, result);
+                Vec::new()
+            }
             Msg::Link { target, url, opened } => {
                 self.dirty = true;
                 self.on_link(target, url, opened)
@@ -335,6 +339,13 @@ impl App {
             Scope::Form | Scope::Review | Scope::TypeName => self.on_form_key(key, command),
             _ => match command {
                 Some(c) => self.run(focus, c),
+                // Shift + a column's letter sorts by it.
+                None if focus == Scope::Pane
+                    && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && matches!(key.code, KeyCode::Char(c) if self.sort_by_letter(c)) =>
+                {
+                    Vec::new()
+                }
                 None => {
                     self.dirty |= had_message;
                     return Vec::new();
@@ -382,6 +393,7 @@ impl App {
             (_, Command::Help) => {
                 self.help = Some(Help { scope: focus, kind: self.focused_kind(), scroll: 0 });
             }
+            (Scope::Columns, c) => return self.run_column_picker(c),
             (Scope::Pane, c) => return self.run_table(c),
             _ => {}
         }

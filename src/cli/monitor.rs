@@ -101,6 +101,9 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let drafts = Drafts::in_data_dir(&ctx.data_dir);
     let (form_memory, memory_problem) = crate::effects::create::load_memory(&ctx.data_dir);
     ctx.warnings.extend(memory_problem);
+    let (named_filters, filters_problem) =
+        crate::saved_filters::FilterStore::in_data_dir(&ctx.data_dir).load();
+    ctx.warnings.extend(filters_problem);
     let clock = ctx.clock.clone();
     let mut app = App::new(app_workspaces, clock.now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
@@ -111,7 +114,9 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         .with_console(saved_editor(&drafts))
         .with_targets(targets(&workspaces))
         .with_templates(ctx.settings.templates.iter().map(crate::effects::create::template_of).collect())
-        .with_form_memory(form_memory);
+        .with_form_memory(form_memory)
+        .with_named_filters(named_filters)
+        .with_columns(column_choice(&ctx.settings.columns));
     for note in &ctx.notes {
         app = app.with_notice(note.clone());
     }
@@ -161,4 +166,15 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     }
     ctx.close().await;
     result.map(drop).map_err(|e| fail(1, e))
+}
+
+/// The config's `[columns]` (checked when it was read) as the app's per-pane choice.
+fn column_choice(columns: &[(String, Vec<crate::domain::Column>)]) -> app::columns::ColumnChoice {
+    let chosen = columns
+        .iter()
+        .filter_map(|(pane, cols)| {
+            app::Pane::ALL.into_iter().find(|p| p.command() == pane).map(|p| (p, cols.clone()))
+        })
+        .collect();
+    app::columns::ColumnChoice::new(chosen)
 }

@@ -5,6 +5,7 @@
 //! Nothing here prints: problems are [`ConfigError`]s, advice is in [`LoadedConfig::warnings`].
 
 pub mod alerts;
+pub mod columns;
 pub mod databrickscfg;
 pub mod env;
 pub mod error;
@@ -50,6 +51,8 @@ pub struct Settings {
     pub keys: Vec<KeyOverride>,
     /// `[templates.NAME]`: starting points for the monitor's New form.
     pub templates: Vec<templates::Template>,
+    /// `[columns]`: per pane (by its plural name, or "all") the columns it shows, in order.
+    pub columns: Vec<(String, Vec<crate::domain::Column>)>,
     /// `[[alerts]]`: filters the monitor watches, and how it tells.
     pub alerts: Vec<alerts::AlertRule>,
 }

@@ -39,6 +39,9 @@ pub struct ConfigFile {
     /// `[templates.NAME]`: starting points for the monitor's New form.
     #[serde(default)]
     pub templates: std::collections::BTreeMap<String, Spanned<super::templates::TemplateEntry>>,
+    /// `[columns]`: pane name → the columns it shows, in order.
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     /// `[[alerts]]`: filters the monitor watches.
     #[serde(default)]
     pub alerts: Vec<super::alerts::AlertEntry>,

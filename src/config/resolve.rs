@@ -90,8 +90,25 @@ impl<'a> Resolver<'a> {
             })?;
             templates.push(t);
         }
+        let mut columns = Vec::new();
+        for (pane, list) in model.columns {
+            let span = list.span();
+            let list = list.into_inner();
+            let names: Vec<String> = list.iter().map(|n| n.get_ref().clone()).collect();
+            let chosen = super::columns::read(&pane, &names).map_err(|(at, why)| {
+                let span = at.and_then(|i| list.get(i)).map_or(span.clone(), |n| n.span());
+                self.invalid(
+                    &span,
+                    &format!("columns.{pane}"),
+                    why,
+                    "name each column once, as :columns shows them",
+                )
+            })?;
+            columns.push((pane, chosen));
+        }
         let settings = Settings {
             templates,
+            columns,
             read_only: model.read_only,
             ui: model.ui,
             poll: model.poll,

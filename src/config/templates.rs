@@ -121,7 +121,40 @@ fn toml_of(v: &Value) -> Option<toml_edit::Value> {
 /// it, with its permissions), so a crash leaves the old or the new file, never half of one; a
 /// file that does not exist yet is made, readable by its owner only.
 pub fn save(path: &Path, t: &Template) -> Result<(), String> {
-    let shown = path.display();
+    edit(path, |doc, shown| {
+        let templates = doc.entry("templates").or_insert_with(toml_edit::table);
+        let Some(templates) = templates.as_table_mut() else {
+            return Err(format!(
+                "{shown}: `templates` is not a table ([templates.NAME]), so it was left alone"
+            ));
+        };
+        templates.set_implicit(true);
+        let mut table = toml_edit::Table::new();
+        table.insert("kind", toml_edit::value(t.kind.word()));
+        for (key, value) in [("workspace", &t.workspace), ("lakehouse", &t.lakehouse)] {
+            if let Some(v) = value {
+                table.insert(key, toml_edit::value(v.as_str()));
+            }
+        }
+        let mut request = toml_edit::Table::new();
+        for (k, v) in t.request.as_object().into_iter().flatten() {
+            if let Some(v) = toml_of(v) {
+                request.insert(k, toml_edit::Item::Value(v));
+            }
+        }
+        table.insert("request", toml_edit::Item::Table(request));
+        templates.insert(&t.name, toml_edit::Item::Table(table));
+        Ok(())
+    })
+}
+
+/// Change the configuration file at `path` with `change` (given the document and the path as
+/// shown), keeping everything else as it was; written whole and atomically (see `save`).
+pub(super) fn edit(
+    path: &Path,
+    change: impl FnOnce(&mut toml_edit::DocumentMut, &str) -> Result<(), String>,
+) -> Result<(), String> {
+    let shown = path.display().to_string();
     // Write through a symlink to the file it points at.
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let (text, permissions) = match std::fs::read_to_string(&path) {
@@ -131,26 +164,7 @@ pub fn save(path: &Path, t: &Template) -> Result<(), String> {
     };
     let mut doc: toml_edit::DocumentMut =
         text.parse().map_err(|e| format!("{shown} does not parse as TOML, so it was left alone: {e}"))?;
-    let templates = doc.entry("templates").or_insert_with(toml_edit::table);
-    let Some(templates) = templates.as_table_mut() else {
-        return Err(format!("{shown}: `templates` is not a table ([templates.NAME]), so it was left alone"));
-    };
-    templates.set_implicit(true);
-    let mut table = toml_edit::Table::new();
-    table.insert("kind", toml_edit::value(t.kind.word()));
-    for (key, value) in [("workspace", &t.workspace), ("lakehouse", &t.lakehouse)] {
-        if let Some(v) = value {
-            table.insert(key, toml_edit::value(v.as_str()));
-        }
-    }
-    let mut request = toml_edit::Table::new();
-    for (k, v) in t.request.as_object().into_iter().flatten() {
-        if let Some(v) = toml_of(v) {
-            request.insert(k, toml_edit::Item::Value(v));
-        }
-    }
-    table.insert("request", toml_edit::Item::Table(request));
-    templates.insert(&t.name, toml_edit::Item::Table(table));
+    change(&mut doc, &shown)?;
     write_whole(&path, doc.to_string().as_bytes(), permissions)
         .map_err(|e| format!("cannot write {shown}: {e}"))
 }

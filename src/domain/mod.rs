@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod clock;
+pub mod columns;
 pub mod create;
 pub mod logs;
 pub mod problem;
@@ -15,6 +16,7 @@ pub mod usage;
 
 pub use action::{Action, Target};
 pub use clock::Clock;
+pub use columns::Column;
 pub use problem::Problem;
 pub use resource::{Detail, IDLE_TIMEOUT, Kind, Resource, format_duration, short_id};
 pub use service::Service;

@@ -12,6 +12,7 @@ mod open;
 mod spark_logs;
 mod statements;
 mod usage;
+mod view;
 
 use std::sync::Arc;
 
@@ -37,6 +38,10 @@ pub struct Runner {
     usage: UsageWatcher,
     drafts: DraftSaver,
     create: create::Creator,
+    /// Where named filters are kept (`None`: nowhere, e.g. in tests).
+    filters: Option<crate::saved_filters::FilterStore>,
+    /// The config file `:columns` writes (`None`: the demo, kept for the run).
+    config_file: Option<std::path::PathBuf>,
 }
 
 impl Runner {
@@ -57,17 +62,20 @@ impl Runner {
         let poller = Arc::new(Poller::start(&workspaces, settings, clock, tx.clone()));
         let drafts = DraftSaver::new(drafts, tx.clone());
         let create = create::Creator::new(tx.clone());
-        Runner { workspaces, poller, tx, logs, usage, drafts, create }
+        Runner { workspaces, poller, tx, logs, usage, drafts, create, filters: None, config_file: None }
     }
 
-    /// Where the New form remembers its last choices (`data_dir`) and saves templates
-    /// (`templates_file`; `None`: kept for this run only).
+    /// Where the New form remembers its last choices and named filters are kept (`data_dir`),
+    /// and the config file templates and `:columns` are saved in (`templates_file`; `None`: kept
+    /// for this run only).
     pub fn with_form_files(
         mut self,
         data_dir: &std::path::Path,
         templates_file: Option<std::path::PathBuf>,
     ) -> Runner {
-        self.create = self.create.with_files(Some(data_dir), templates_file);
+        self.create = self.create.with_files(Some(data_dir), templates_file.clone());
+        self.filters = Some(crate::saved_filters::FilterStore::in_data_dir(data_dir));
+        self.config_file = templates_file;
         self
     }
 
@@ -133,6 +141,14 @@ impl Runner {
                 self.create.run(e, ws, &self.poller)
             }
             Effect::SaveDraft(tabs) => self.drafts.save(tabs),
+            Effect::LoadIdentity { workspace } => {
+                let ws = self.workspace(&workspace);
+                view::load_identity(workspace, ws, tx)
+            }
+            Effect::SaveFilters(filters) => view::save_filters(self.filters.clone(), filters, tx),
+            Effect::SaveColumns { pane, columns } => {
+                view::save_columns(self.config_file.clone(), pane, columns, tx)
+            }
             Effect::ReadFile { tab, path } => files::read(tab, path, tx),
             Effect::WriteFile { path, text } => files::write(path, text, tx),
             Effect::Export { path, table } => files::export(path, table, tx),

@@ -173,6 +173,9 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
     if let Some(s) = app.scope() {
         title.push(Span::styled(format!("ws {} ", s.workspace.name), theme.key));
     }
+    if vs.mine {
+        title.push(Span::styled("mine ", theme.key));
+    }
     if let Some(f) = &vs.filter {
         let kind = if f.is_regex() { "regex" } else { "filter" };
         title.push(Span::styled(format!("{kind} {} ", f.text), theme.warning));

@@ -3,6 +3,7 @@
 //! when data arrives.
 
 mod chrome;
+mod columns;
 mod editor;
 mod form;
 mod json;
@@ -51,6 +52,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(s) = app.sheet() {
         overlay::sheet(frame, s, theme, a.body);
     }
+    columns::render(frame, app, theme, a.body);
     if let Some(h) = app.help() {
         overlay::help(frame, app, h, theme, area);
     }

@@ -92,6 +92,9 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
         lines.push(Line::raw(""));
         lines.extend(notes.iter().map(|note| Line::styled(format!(" {note}"), theme.muted)));
     }
+    if h.scope == keymap::Scope::Pane {
+        lines.push(Line::styled(format!(" {}", crate::app::columns::sort_letters(app.pane())), theme.muted));
+    }
     let scroll = h.scroll.min(lines.len().saturating_sub(1));
     let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

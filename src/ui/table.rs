@@ -12,12 +12,12 @@ use std::borrow::Cow;
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use crate::app::{App, Entry, Pane, RowRef, SortKey, WorkspaceState};
-use crate::domain::{Detail, Kind, format_duration, short_id};
+use crate::domain::{Column, Detail, Kind, format_duration, short_id};
 
 use super::text::{ellipsize, ellipsize_keeping_result, width_upto};
 use super::theme::Theme;
@@ -45,8 +45,11 @@ struct View<'a> {
 
 type CellFn = for<'a> fn(&View<'a>, &Theme) -> Span<'a>;
 
+/// How one column of the table is drawn and fitted.
 #[derive(Clone, Copy)]
-struct Column {
+struct Col {
+    /// `None`: the marks column, which only marks.
+    id: Option<Column>,
     title: &'static str,
     /// 0 = always shown; 1–2 useful (dropped only when cutting is not enough); 3+ optional.
     priority: u8,
@@ -56,20 +59,30 @@ struct Column {
     max: u16,
     /// Takes the slack left over (the name).
     fill: bool,
-    /// The sort key this column shows, marked in its title.
-    sort: Option<SortKey>,
+    /// Shift + this letter sorts by the column (underlined in its title).
+    letter: char,
     cell: CellFn,
     /// How a cell too long for the column is cut (`ellipsize`, the one rule, unless the end is
     /// the point).
     cut: fn(&str, usize) -> Cow<'_, str>,
 }
 
-const fn col(title: &'static str, priority: u8, min: u16, max: u16, cell: CellFn) -> Column {
-    Column { title, priority, min, max, fill: false, sort: None, cell, cut: ellipsize }
+const fn col(id: Column, priority: u8, min: u16, max: u16, cell: CellFn) -> Col {
+    Col {
+        id: Some(id),
+        title: id.title(),
+        priority,
+        min,
+        max,
+        fill: false,
+        letter: ' ',
+        cell,
+        cut: ellipsize,
+    }
 }
 
-const fn fixed(title: &'static str, priority: u8, width: u16, cell: CellFn) -> Column {
-    col(title, priority, width, width, cell)
+const fn fixed(id: Column, priority: u8, width: u16, cell: CellFn) -> Col {
+    col(id, priority, width, width, cell)
 }
 
 fn raw(text: &str) -> Span<'_> {
@@ -172,83 +185,83 @@ fn result<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
     }
 }
 
-fn columns(pane: Pane, workspaces: usize, marks: bool) -> Vec<Column> {
-    let mut cols = columns_of(pane, workspaces);
-    if marks {
-        cols.insert(0, fixed("", 0, 1, mark));
+/// How column `id` is drawn in `pane`.
+fn spec(pane: Pane, id: Column) -> Col {
+    let mut c = match id {
+        Column::Workspace => col(id, 0, 8, 40, workspace),
+        Column::Kind => fixed(id, 1, 7, kind),
+        Column::Name => Col { fill: true, ..col(id, 0, 14, 64, name) },
+        Column::Id => col(id, 1, 8, 12, self::id),
+        Column::State if pane == Pane::All => {
+            Col { max: 32, cut: ellipsize_keeping_result, ..col(id, 0, 10, 24, state_and_result) }
+        }
+        Column::State => col(id, 0, 10, 24, state),
+        Column::Result => col(id, 1, 6, 14, result),
+        Column::Trigger => col(id, 5, 7, 12, trigger),
+        Column::File => col(id, 4, 10, 24, file),
+        Column::Workers => col(id, 2, 7, 11, workers),
+        Column::Runtime => col(id, 3, 10, 18, runtime),
+        Column::Owner => col(id, 5, 10, 32, owner),
+        Column::Started => fixed(id, 4, 11, started),
+        Column::Duration => fixed(id, 2, 8, duration),
+        Column::IdleIn => fixed(id, 3, 7, idle_in),
+        Column::Flags => col(id, 3, 5, 12, flags),
+        Column::Lakehouse => col(id, 6, 10, 16, lakehouse),
+    };
+    if pane == Pane::Runs && id == Column::Name {
+        c.title = "JOB / RUN";
     }
-    cols
+    c.letter = crate::app::columns::letter(pane, id);
+    c
 }
 
-fn columns_of(pane: Pane, workspaces: usize) -> Vec<Column> {
-    let mut name_col = col("NAME", 0, 14, 64, name);
-    name_col.fill = true;
-    name_col.sort = Some(SortKey::Name);
-    let mut state_col = col("STATE", 0, 10, 24, state);
-    state_col.sort = Some(SortKey::Status);
-    let mut cols = Vec::new();
-    if workspaces > 1 {
-        let mut ws = col("WORKSPACE", 0, 8, 40, workspace);
-        ws.sort = Some(SortKey::Workspace);
-        cols.push(ws);
-    }
-    cols.push(name_col);
-    cols.push(col("ID", 1, 8, 12, id));
-    let mut owner_col = col("OWNER", 5, 10, 32, owner);
-    owner_col.sort = Some(SortKey::Owner);
-    let mut duration_col = fixed("DURATION", 2, 8, duration);
-    duration_col.sort = Some(SortKey::Duration);
-    let tail = [owner_col, fixed("STARTED", 4, 11, started), duration_col];
-    let flags_col = col("FLAGS", 3, 5, 12, flags);
-    match pane {
-        Pane::Sessions => {
-            cols.push(state_col);
-            cols.extend(tail);
-            cols.extend([fixed("IDLE IN", 3, 7, idle_in), flags_col, col("LAKEHOUSE", 6, 10, 16, lakehouse)]);
-        }
-        Pane::Batches => {
-            cols.extend([state_col, col("FILE", 4, 10, 24, file)]);
-            cols.extend(tail);
-            cols.extend([flags_col, col("LAKEHOUSE", 6, 10, 16, lakehouse)]);
-        }
-        Pane::Clusters => {
-            cols.extend([state_col, col("WORKERS", 2, 7, 11, workers), col("RUNTIME", 3, 10, 18, runtime)]);
-            cols.extend(tail);
-            cols.push(flags_col);
-        }
-        Pane::Runs => {
-            if let Some(c) = cols.iter_mut().find(|c| c.fill) {
-                c.title = "JOB / RUN";
-            }
-            cols.extend([state_col, col("RESULT", 1, 6, 14, result), col("TRIGGER", 5, 7, 12, trigger)]);
-            cols.extend(tail);
-            cols.push(flags_col);
-        }
-        Pane::All => {
-            cols.insert(0, fixed("KIND", 1, 7, kind));
-            state_col.cell = state_and_result;
-            state_col.cut = ellipsize_keeping_result;
-            state_col.max = 32;
-            cols.push(state_col);
-            cols.extend(tail);
-            cols.push(flags_col);
-        }
-    }
-    cols
+/// The columns `pane` shows (the user's choice, in order); WORKSPACE only while the pane can
+/// show two workspaces; the marks column first while rows are marked.
+fn columns(pane: Pane, workspaces: usize, shown: &[Column], marks: bool) -> Vec<Col> {
+    let marks = marks.then_some(Col {
+        id: None,
+        title: "",
+        priority: 0,
+        min: 1,
+        max: 1,
+        fill: false,
+        letter: ' ',
+        cell: mark,
+        cut: ellipsize,
+    });
+    let chosen = shown.iter().filter(|c| **c != Column::Workspace || workspaces > 1).map(|c| spec(pane, *c));
+    marks.into_iter().chain(chosen).collect()
 }
 
-/// The title as shown: with the sort direction when this column is the sort.
-fn title(c: &Column, sort: SortKey, reverse: bool) -> Cow<'static, str> {
-    if c.sort == Some(sort) {
-        Cow::Owned(format!("{}{}", c.title, if reverse { "↑" } else { "↓" }))
-    } else {
-        Cow::Borrowed(c.title)
+/// The title as shown: with `·X` when its sort letter is not in it, and the sort direction
+/// when this column is the sort.
+fn title(c: &Col, sort: SortKey, reverse: bool) -> Cow<'static, str> {
+    let Some(id) = c.id else { return Cow::Borrowed(c.title) };
+    let letter = (!c.title.contains(c.letter)).then(|| format!("·{}", c.letter));
+    let arrow = (sort == SortKey::By(id)).then_some(if reverse { "↑" } else { "↓" });
+    match (letter, arrow) {
+        (None, None) => Cow::Borrowed(c.title),
+        (letter, arrow) => {
+            Cow::Owned(format!("{}{}{}", c.title, letter.unwrap_or_default(), arrow.unwrap_or("")))
+        }
     }
+}
+
+/// A column's heading cut to `width`, its sort letter underlined.
+fn heading(s: &Sized) -> Line<'static> {
+    let text = ellipsize(&s.title, usize::from(s.width)).into_owned();
+    let Some(at) = text.find(s.col.letter) else { return Line::raw(text) };
+    let end = at + s.col.letter.len_utf8();
+    Line::from(vec![
+        Span::raw(text[..at].to_string()),
+        Span::styled(text[at..end].to_string(), Style::new().add_modifier(Modifier::UNDERLINED)),
+        Span::raw(text[end..].to_string()),
+    ])
 }
 
 /// A column and the width it got.
 struct Sized {
-    col: Column,
+    col: Col,
     title: Cow<'static, str>,
     width: u16,
     /// What it would need to show every visible value whole (up to its `max`).
@@ -273,7 +286,7 @@ fn total(sized: &[Sized], widths: impl Fn(&Sized) -> u16) -> u16 {
 }
 
 /// Pick the columns and widths that fit `width` for `rows` (the rows on screen).
-fn fit(cols: Vec<Column>, rows: &[View], width: u16, sort: (SortKey, bool), theme: &Theme) -> Vec<Sized> {
+fn fit(cols: Vec<Col>, rows: &[View], width: u16, sort: (SortKey, bool), theme: &Theme) -> Vec<Sized> {
     let mut sized: Vec<Sized> = cols
         .into_iter()
         .filter_map(|c| {
@@ -379,26 +392,24 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     let visible: Vec<View> =
         vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| view(app, *r, now)).collect();
     let sort = (vs.sort, vs.reverse);
-    let cols = columns(app.pane(), app.pane_workspace_count(), app.marked_count() > 0);
+    let cols = columns(app.pane(), app.pane_workspace_count(), app.shown_columns(), app.marked_count() > 0);
     let mut sized = fit(cols, &visible, area.width, sort, theme);
     // Where RESULT did not fit, the state carries the result (`TERMIN…/FAILED`), as in All: the
     // outcome never rests on colour alone.
-    if !sized.iter().any(|s| s.col.title == "RESULT")
-        && let Some(s) = sized.iter_mut().find(|s| s.col.sort == Some(SortKey::Status))
+    if !sized.iter().any(|s| s.col.id == Some(Column::Result))
+        && let Some(s) = sized.iter_mut().find(|s| s.col.id == Some(Column::State))
     {
         s.col.cell = state_and_result;
         s.col.cut = ellipsize_keeping_result;
     }
-    let ws_width = sized.iter().find(|s| s.col.title == "WORKSPACE").map(|s| usize::from(s.width));
+    let ws_width = sized.iter().find(|s| s.col.id == Some(Column::Workspace)).map(|s| usize::from(s.width));
     let tags = ws_width.map(|w| tags(app.workspaces(), w)).unwrap_or_default();
     let widths: Vec<Constraint> = sized.iter().map(|s| Constraint::Length(s.width)).collect();
-    let titles =
-        Row::new(sized.iter().map(|s| Cell::from(ellipsize(&s.title, usize::from(s.width)).into_owned())))
-            .style(theme.muted.bold());
+    let titles = Row::new(sized.iter().map(|s| Cell::from(heading(s)))).style(theme.muted.bold());
     let rows = visible.iter().map(|v| {
         let row = Row::new(sized.iter().map(|s| {
             let span = (s.col.cell)(v, theme);
-            let text = if s.col.title == "WORKSPACE" {
+            let text = if s.col.id == Some(Column::Workspace) {
                 tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or_else(|| span.content.clone())
             } else {
                 Cow::Owned((s.col.cut)(&span.content, usize::from(s.width)).into_owned())

@@ -104,9 +104,14 @@ impl App {
         self.panes[i].moved = true;
         // A filter that hides it would hide what was just made.
         let rows = &self.workspaces[ws].slot(c.kind).rows;
-        let haystack = rows.iter().find(|e| e.res.id == c.id).map_or("", |e| e.haystack.as_str());
-        if self.panes[i].filter.as_ref().is_some_and(|f| !f.matches(haystack)) {
+        let me = &self.workspaces[ws].me;
+        let hidden = rows.iter().find(|e| e.res.id == c.id).is_some_and(|e| {
+            self.panes[i].filter.as_ref().is_some_and(|f| !f.matches(e, me))
+                || (self.panes[i].mine && !super::super::filter::is_mine(e, me))
+        });
+        if hidden {
             self.panes[i].filter = None;
+            self.panes[i].mine = false;
         }
         self.stale[i] = true;
         if pane == self.pane {

@@ -40,6 +40,8 @@ pub enum Scope {
     Review,
     /// Typing a cluster's name to delete it permanently; other keys are typed text.
     TypeName,
+    /// The `:columns` picker.
+    Columns,
 }
 
 impl Scope {
@@ -56,6 +58,7 @@ impl Scope {
             Scope::Form => "form",
             Scope::Review => "request review",
             Scope::TypeName => "permanent delete",
+            Scope::Columns => "columns",
         }
     }
 }
@@ -83,6 +86,12 @@ pub enum Command {
     Back,
     SortNext,
     SortReverse,
+    /// Only the rows of the signed-in identity, on / off.
+    Mine,
+    /// Columns picker: show / hide the column; move it up / down.
+    ToggleColumn,
+    MoveColumnUp,
+    MoveColumnDown,
     Act(ActionKey),
     Confirm,
     Deny,
@@ -278,6 +287,7 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("back", C::Back),
     ("sort", C::SortNext),
     ("sort-reverse", C::SortReverse),
+    ("mine", C::Mine),
     ("kill", C::Act(ActionKey::Stop)),
     ("terminate", C::Act(ActionKey::Terminate)),
     ("restart", C::Act(ActionKey::Restart)),

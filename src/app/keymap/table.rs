@@ -147,7 +147,22 @@ pub const KEYMAP: &[Binding] = &[
         "mark every row shown (the filter applies); again: unmark them"
     ),
     bind!(Pane, [key('s')], C::SortNext, ANY, Some("sort"), "sort by the next column"),
-    bind!(Pane, [key('S')], C::SortReverse, ANY, None, "reverse the sort"),
+    bind!(
+        Pane,
+        [key('S')],
+        C::SortReverse,
+        ANY,
+        None,
+        "reverse the sort (shift + a column's underlined letter: sort by it)"
+    ),
+    bind!(
+        Pane,
+        [key('m')],
+        C::Mine,
+        ANY,
+        Some("mine"),
+        "mine only: the rows of the signed-in identity, on / off"
+    ),
     bind!(
         Pane,
         [key(':')],
@@ -327,6 +342,36 @@ pub const KEYMAP: &[Binding] = &[
         "cancel (a filter line clears the filter)"
     ),
     bind!(Prompt, [ctrl('c')], C::Quit, ANY, None, "quit"),
+    // The :columns picker.
+    bind!(Columns, [key('j'), code(KeyCode::Down)], C::Down, ANY, Some("move"), "next column"),
+    bind!(Columns, [key('k'), code(KeyCode::Up)], C::Up, ANY, None, "previous column"),
+    bind!(Columns, [key(' ')], C::ToggleColumn, ANY, Some("show/hide"), "show or hide the column"),
+    bind!(
+        Columns,
+        [key('K'), alt(KeyCode::Up)],
+        C::MoveColumnUp,
+        ANY,
+        Some("earlier"),
+        "move the column left (up the list)"
+    ),
+    bind!(
+        Columns,
+        [key('J'), alt(KeyCode::Down)],
+        C::MoveColumnDown,
+        ANY,
+        Some("later"),
+        "move the column right (down the list)"
+    ),
+    bind!(
+        Columns,
+        [code(KeyCode::Enter)],
+        C::Submit,
+        ANY,
+        Some("save"),
+        "save: the pane shows these columns (kept in the config file)"
+    ),
+    bind!(Columns, [code(KeyCode::Esc), key('q')], C::Back, ANY, Some("cancel"), "close: nothing changes"),
+    bind!(Columns, [ctrl('c')], C::Quit, ANY, None, "quit"),
     // The New form: every other key edits the focused field (←/→, home/end, delete).
     bind!(Form, [code(KeyCode::Tab)], C::NextField, ANY, Some("next"), "next field"),
     bind!(Form, [code(KeyCode::BackTab)], C::PrevField, ANY, None, "previous field"),
@@ -539,9 +584,15 @@ pub const KEYMAP: &[Binding] = &[
 pub fn notes(scope: Scope) -> &'static [&'static str] {
     match scope {
         Scope::Pane => &[
-            "Filter /: plain text matches as a substring; text with regex metacharacters (^$.*+?()[]{}|\\)",
-            "  or starting with ~ is a regex (\\ before a metacharacter matches it as text); a leading !",
-            "  keeps the rows that do NOT match. Case-insensitive. ctrl-w deletes a word, ctrl-u the line.",
+            "Filter /: words separated by spaces, all of which must hold; case-insensitive.",
+            "  field:value  the field contains value (text)   field~re  the field matches a regex",
+            "  state:failed owner:me ws:prod name~etl   state:active / state:terminal: the status groups",
+            "  owner:me: the signed-in identity of the row's workspace (m: mine only, the same identity)",
+            "  fields: the pane's columns by name (name id state owner started lakehouse file workers runtime",
+            "  result trigger), ws, kind; a bare word matches anywhere: a regex with metacharacters",
+            "  (^$.*+?()[]{}|\\) or a leading ~, else text; \"…\" quotes a word; ! before a word negates it.",
+            "  ctrl-w deletes a word, ctrl-u the line. :filter save NAME keeps it; :filter NAME brings it back.",
+            "Columns: :columns picks and orders the pane's columns (kept in the config file's [columns]).",
             "Marks (● in front of the row): space marks a row, V or ctrl-space the rows from the last mark,",
             "  * every row shown; c, t, r, u, K and w then act on every marked row after one confirmation",
             "  listing them (and what is skipped, and why). Esc clears the marks. Kill my idle sessions: /idle * c y",
@@ -552,6 +603,7 @@ pub fn notes(scope: Scope) -> &'static [&'static str] {
             "  stale: its workspace stopped answering (the row is its last known state).",
             "Ids are shown short (a GUID's first 8 characters); details (enter) show them whole.",
             "Commands :  sessions  batches  clusters  runs  all  ws NAME (one workspace)  ws (all)  editor",
+            "  filter [NAME | save NAME | rm NAME] (named filters; alone: the list)  columns",
             "  events [NAME] (failures, throttles, retries, alerts, actions; newest first)  errors  q",
             "  ro [NAME|all] (refuse changes there)  rw [NAME|all] (allow them; production asks for its name)",
             "Mouse: click a tab or a row, wheel scrolls.",

@@ -6,6 +6,7 @@ mod clock;
 mod editor;
 mod editor_results;
 mod editor_settings;
+mod filters;
 mod form_fields;
 mod forms;
 mod history;

@@ -143,12 +143,12 @@ fn sort_cycles_columns_and_reverses() {
     let mut app = app().with_pane(Pane::Runs);
     runs_fixture(&mut app);
     app.update(key('s'));
-    assert_eq!(app.pane_state().sort, SortKey::Name);
+    assert_eq!(app.pane_state().sort, SortKey::By(crate::domain::Column::Name));
     assert_eq!(names(&app), ["adhoc-report", "hourly-agg", "ml-train", "nightly-etl"]);
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)));
     assert_eq!(names(&app), ["nightly-etl", "ml-train", "hourly-agg", "adhoc-report"]);
     app.update(key('s'));
-    assert_eq!(app.pane_state().sort, SortKey::Status);
+    assert_eq!(app.pane_state().sort, SortKey::By(crate::domain::Column::State));
     // Reversed unified order: failed, succeeded, busy, pending.
     assert_eq!(names(&app), ["ml-train", "nightly-etl", "hourly-agg", "adhoc-report"]);
     for _ in 0..4 {

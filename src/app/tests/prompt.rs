@@ -114,7 +114,7 @@ fn an_invalid_regex_is_said_and_the_last_valid_filter_stays() {
     app.update(key('/'));
     type_text(&mut app, "ml(");
     let error = app.prompt().and_then(|p| p.error.clone()).unwrap_or_default();
-    assert!(error.starts_with("invalid regex: unclosed group"), "{error}");
+    assert!(error.starts_with("invalid regex in \"ml(\": unclosed group"), "{error}");
     assert_eq!(names(&app), ["ml-train"], "`ml` still applies, not the substring `ml(`");
 }
 
