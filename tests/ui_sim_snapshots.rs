@@ -41,7 +41,7 @@ async fn fixture() -> Fixture {
     let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
     let mut app = App::new(names, now(), TimeZone::UTC);
     for ws in &workspaces {
-        for kind in ws.service.kinds() {
+        for &kind in ws.service.kinds() {
             let listing = rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false })
                 .await
                 .unwrap_or_else(|e| panic!("{}: {e}", ws.name));

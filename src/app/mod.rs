@@ -18,6 +18,7 @@ pub mod filter;
 mod footer;
 pub mod form;
 mod help;
+mod jobs;
 pub mod keymap;
 pub mod layout;
 pub mod logs;
@@ -70,9 +71,9 @@ const MAX_HEADER_LINES: usize = 4;
 pub struct App {
     workspaces: Vec<WorkspaceState>,
     pane: Pane,
-    panes: [PaneState; 5],
+    panes: [PaneState; Pane::ALL.len()],
     /// Views whose row list must be rebuilt before use (data arrived while hidden).
-    stale: [bool; 5],
+    stale: [bool; Pane::ALL.len()],
     /// `:ws NAME` narrows every pane to one workspace.
     scope: Option<usize>,
     now: Timestamp,
@@ -122,7 +123,7 @@ impl App {
             workspaces: workspaces.into_iter().map(WorkspaceState::new).collect(),
             pane: Pane::Sessions,
             panes: Default::default(),
-            stale: [false; 5],
+            stale: [false; Pane::ALL.len()],
             scope: None,
             now,
             tz,

@@ -174,6 +174,9 @@ pub enum Effect {
     Create(CreateEffect),
     /// Run an action the user confirmed with `y`; answer with `Msg::ActionFinished`.
     RunAction { action: Action, target: Target },
+    /// Run a job now with parameters the user typed and confirmed (`p` on the Jobs pane);
+    /// answered with `Msg::ActionFinished` for `Action::RunJob`.
+    RunJob { target: Target, parameters: Vec<(String, String)> },
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);
     /// answer with `Msg::Logs` / `Msg::LogsFailed`.
     FollowLogs { target: Target },

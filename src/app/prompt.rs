@@ -34,6 +34,8 @@ pub enum PromptMode {
     Search,
     /// The new size of the selected cluster ("4" or "2-8").
     Resize,
+    /// The parameters of a job run (`p`): `KEY=VALUE ...`.
+    Parameters,
 }
 
 impl App {
@@ -62,6 +64,7 @@ impl App {
                     PromptMode::Command => return self.execute(&text),
                     PromptMode::Search => self.search_logs(&text),
                     PromptMode::Resize => self.confirm_size(&text),
+                    PromptMode::Parameters => self.confirm_parameters(&text),
                     PromptMode::Filter => {}
                 }
             }

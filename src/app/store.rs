@@ -118,6 +118,7 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
                 parts.push("read-only");
             }
         }
+        Detail::Job { schedule, .. } => parts.push(schedule.as_deref().unwrap_or("")),
         Detail::Batch { file, lakehouse, app_id } => parts.extend([
             file.as_deref().unwrap_or(""),
             lakehouse.as_deref().unwrap_or(""),
@@ -186,9 +187,9 @@ impl Slot {
 #[derive(Debug, Clone)]
 pub struct WorkspaceState {
     pub workspace: WorkspaceRef,
-    slots: [Slot; 4],
+    slots: [Slot; Kind::ALL.len()],
     pub throttled_until: Option<Timestamp>,
-    /// Rows per unified status over every kind, for the header.
+    /// Rows per unified status over every kind but jobs, for the header.
     pub counts: [usize; Status::ALL.len()],
     /// Sessions kept alive here (`K`), and when: their idle countdown restarts from then even
     /// when the service does not move `idleAt`.
@@ -299,7 +300,8 @@ impl WorkspaceState {
 
     fn recount(&mut self) {
         self.counts = [0; Status::ALL.len()];
-        for slot in &self.slots {
+        // Jobs are not items that run: their last runs are counted as runs already.
+        for slot in &self.slots[..kind_index(Kind::Job)] {
             for e in &slot.rows {
                 self.counts[status_index(e.res.status)] += 1;
             }

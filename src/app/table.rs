@@ -128,6 +128,7 @@ impl App {
             Command::Open => return self.open_details(),
             Command::Act(key) => self.ask(key),
             Command::Resize => self.ask_size(),
+            Command::RunWithParameters => self.ask_parameters(),
             Command::KeepAlive => return self.keep_alive(),
             Command::Watch => self.toggle_watch(),
             Command::Editor => return self.open_editor(None),
@@ -180,7 +181,7 @@ impl App {
             return Vec::new();
         }
         self.scope = scope;
-        self.stale = [true; 5];
+        self.stale = [true; Pane::ALL.len()];
         for vs in &mut self.panes {
             vs.select(0);
             vs.offset = 0;

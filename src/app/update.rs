@@ -270,7 +270,7 @@ impl App {
     fn chrome_of(&self, ws: usize) -> Chrome {
         let w = &self.workspaces[ws];
         let error =
-            w.errors(&w.workspace.service.kinds()).next().map(|(k, e)| (k, e.problem.message.clone()));
+            w.errors(w.workspace.service.kinds()).next().map(|(k, e)| (k, e.problem.message.clone()));
         (w.counts, error, Pane::ALL.iter().map(|p| self.pane_total(*p)).collect(), w.refreshed_minute())
     }
 

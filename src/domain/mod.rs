@@ -4,6 +4,7 @@
 pub mod action;
 pub mod clock;
 pub mod create;
+pub mod job;
 pub mod logs;
 pub mod problem;
 pub mod request;

@@ -71,7 +71,7 @@ fn workspace_line<'a>(
         }
     }
     let kinds = w.workspace.service.kinds();
-    if !any && w.errors(&kinds).next().is_none() {
+    if !any && w.errors(kinds).next().is_none() {
         let polled = w.last_refresh().is_some();
         spans.push(Span::styled(if polled { "nothing running" } else { "polling…" }, theme.muted));
         spans.push(Span::raw("  "));
@@ -79,7 +79,7 @@ fn workspace_line<'a>(
     if let Some(wait) = throttle_wait(w, app.now()) {
         spans.push(Span::styled(format!("⏳ throttled {wait}  "), theme.warning));
     }
-    if let Some((kind, e)) = w.errors(&kinds).next() {
+    if let Some((kind, e)) = w.errors(kinds).next() {
         let stale = stale_for(w, kind, app.now()).map(|s| format!(" ({s})")).unwrap_or_default();
         spans.push(Span::styled(format!("✗ {}{stale}: {}", kind.plural(), e.problem.cause()), theme.error));
     }
@@ -94,7 +94,7 @@ fn compact_header<'a>(app: &App, width: usize, theme: &Theme) -> Line<'a> {
     // What is wrong first: the counts can be cut, the trouble not.
     let now = app.now();
     for w in all {
-        if w.errors(&w.workspace.service.kinds()).next().is_some() {
+        if w.errors(w.workspace.service.kinds()).next().is_some() {
             spans.push(Span::styled(format!("✗ {}  ", w.workspace.name), theme.error));
         } else if throttle_wait(w, now).is_some() {
             spans.push(Span::styled(format!("⏳ {}  ", w.workspace.name), theme.warning));
@@ -231,6 +231,8 @@ pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let sigil = match p.mode {
             PromptMode::Command => ":",
             // The reason names the forms that work: room for it on 80 columns.
+            PromptMode::Parameters if p.error.is_some() => "run with: ",
+            PromptMode::Parameters => "run with (KEY=VALUE ..., quotes keep spaces): ",
             PromptMode::Resize if p.error.is_some() => "resize to: ",
             PromptMode::Resize => "resize to (workers N, or MIN-MAX to autoscale): ",
             PromptMode::Filter | PromptMode::Search => "/",

@@ -5,6 +5,7 @@
 mod chrome;
 mod editor;
 mod form;
+mod jobs;
 mod json;
 mod logs;
 mod overlay;

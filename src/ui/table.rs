@@ -30,20 +30,23 @@ const GAP: u16 = 1;
 const WATCHED: &str = "◉";
 
 /// One shown row and what its cells depend on.
-struct View<'a> {
-    e: &'a Entry,
+pub(super) struct View<'a> {
+    pub(super) e: &'a Entry,
     /// The time its live cells count to: now, or its last poll while its workspace is stale.
-    now: Timestamp,
+    pub(super) now: Timestamp,
     stale: bool,
     watched: bool,
     /// Its workspace's tag (the name, or a distinct cut of it).
     ws: usize,
 }
 
-type CellFn = for<'a> fn(&View<'a>, &Theme) -> Span<'a>;
+pub(super) type CellFn = for<'a> fn(&View<'a>, &Theme) -> Span<'a>;
+/// A cell of several styles (a job's strip of coloured marks); `cell` gives its plain text,
+/// which the widths are fitted to.
+pub(super) type RichFn = for<'a> fn(&View<'a>, &Theme) -> Line<'a>;
 
 #[derive(Clone, Copy)]
-struct Column {
+pub(super) struct Column {
     title: &'static str,
     /// 0 = always shown; 1–2 useful (dropped only when cutting is not enough); 3+ optional.
     priority: u8,
@@ -59,17 +62,24 @@ struct Column {
     /// How a cell too long for the column is cut (`ellipsize`, the one rule, unless the end is
     /// the point).
     cut: fn(&str, usize) -> Cow<'_, str>,
+    rich: Option<RichFn>,
 }
 
-const fn col(title: &'static str, priority: u8, min: u16, max: u16, cell: CellFn) -> Column {
-    Column { title, priority, min, max, fill: false, sort: None, cell, cut: ellipsize }
+pub(super) const fn col(title: &'static str, priority: u8, min: u16, max: u16, cell: CellFn) -> Column {
+    Column { title, priority, min, max, fill: false, sort: None, cell, cut: ellipsize, rich: None }
 }
 
-const fn fixed(title: &'static str, priority: u8, width: u16, cell: CellFn) -> Column {
+/// `c` drawn by `rich` (its `cell` still gives the plain text the width is fitted to).
+pub(super) const fn rich(mut c: Column, rich: RichFn) -> Column {
+    c.rich = Some(rich);
+    c
+}
+
+pub(super) const fn fixed(title: &'static str, priority: u8, width: u16, cell: CellFn) -> Column {
     col(title, priority, width, width, cell)
 }
 
-fn raw(text: &str) -> Span<'_> {
+pub(super) fn raw(text: &str) -> Span<'_> {
     Span::raw(text)
 }
 
@@ -209,6 +219,18 @@ fn columns(pane: Pane, workspaces: usize) -> Vec<Column> {
             }
             cols.extend([state_col, col("RESULT", 1, 6, 14, result), col("TRIGGER", 5, 7, 12, trigger)]);
             cols.extend(tail);
+            cols.push(flags_col);
+        }
+        Pane::Jobs => {
+            state_col.title = "LAST RUN";
+            state_col.cell = state_and_result;
+            state_col.cut = ellipsize_keeping_result;
+            state_col.max = 32;
+            let mut owner_col = owner_col;
+            owner_col.title = "CREATOR";
+            cols.push(state_col);
+            cols.extend(super::jobs::columns());
+            cols.extend([owner_col, fixed("STARTED", 4, 11, started)]);
             cols.push(flags_col);
         }
         Pane::All => {
@@ -383,6 +405,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
             .style(theme.muted.bold());
     let rows = visible.iter().map(|v| {
         let row = Row::new(sized.iter().map(|s| {
+            if let Some(rich) = s.col.rich {
+                return Cell::from(rich(v, theme));
+            }
             let span = (s.col.cell)(v, theme);
             let text = if s.col.title == "WORKSPACE" {
                 tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or_else(|| span.content.clone())

@@ -10,6 +10,7 @@ pub mod actions;
 pub mod convert;
 pub mod create;
 pub mod hints;
+pub mod jobs;
 pub mod logs;
 pub mod problem;
 pub mod related;

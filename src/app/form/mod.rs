@@ -236,6 +236,12 @@ impl App {
             );
             return Vec::new();
         };
+        if kind == Kind::Job {
+            self.error(
+                "n: jobs are defined in the workspace; on the Runs pane (4) n submits a one-time run.".into(),
+            );
+            return Vec::new();
+        }
         if self.refused_read_only(&format!("a new {}", kind.singular())) {
             return Vec::new();
         }
