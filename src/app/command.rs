@@ -5,7 +5,7 @@ use super::pane::Pane;
 /// Command names offered by completion, in the order shown.
 pub const COMMANDS: &[&str] = &[
     "sessions", "batches", "clusters", "runs", "all", "ws", "editor", "open", "save", "export", "events",
-    "errors", "help", "quit",
+    "errors", "ro", "rw", "help", "quit",
 ];
 
 /// A parsed command line.
@@ -20,6 +20,9 @@ pub enum Cmd {
     Events(Option<String>),
     /// `:errors`: every error, whole.
     Errors,
+    /// `:ro [NAME|all]`: refuse changes there; `:rw [NAME|all]`: allow them again.
+    ReadOnly(Option<String>),
+    ReadWrite(Option<String>),
     /// `:open PATH`, `:save PATH`: the editor tab's text from / to a file.
     Open(String),
     Save(String),
@@ -48,6 +51,8 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "editor" | "edit" | "e" => Cmd::Editor(Some(arg).filter(|a| !a.is_empty())),
         "events" | "event" | "log" => Cmd::Events(Some(arg).filter(|a| !a.is_empty())),
         "errors" | "error" | "err" => Cmd::Errors,
+        "ro" | "readonly" | "read-only" => Cmd::ReadOnly(Some(arg).filter(|a| !a.is_empty())),
+        "rw" | "readwrite" | "read-write" => Cmd::ReadWrite(Some(arg).filter(|a| !a.is_empty())),
         "open" | "o" | "save" | "w" | "export" if arg.is_empty() => {
             return Err(UnknownCommand(format!(":{head} needs a path (:{head} PATH)")));
         }
@@ -58,7 +63,7 @@ pub fn parse(line: &str) -> Result<Cmd, UnknownCommand> {
         "q" | "q!" | "quit" | "exit" => Cmd::Quit,
         _ => {
             return Err(UnknownCommand(format!(
-                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :editor :open :save :export :events :q)",
+                "unknown command :{} (try :sessions :batches :clusters :runs :all :ws NAME :editor :open :save :export :events :ro :rw :q)",
                 line.trim()
             )));
         }
@@ -73,9 +78,11 @@ pub fn candidates(line: &str, workspaces: &[&str]) -> Vec<String> {
         None => COMMANDS
             .iter()
             .filter(|c| c.starts_with(&line.to_lowercase()))
-            .map(|c| if *c == "ws" { "ws ".to_string() } else { c.to_string() })
+            .map(|c| if matches!(*c, "ws" | "ro" | "rw") { format!("{c} ") } else { c.to_string() })
             .collect(),
-        Some((head, arg)) if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events") => {
+        Some((head, arg))
+            if matches!(head, "ws" | "workspace" | "editor" | "edit" | "events" | "ro" | "rw") =>
+        {
             let arg = arg.trim_start().to_lowercase();
             workspaces
                 .iter()

@@ -48,8 +48,8 @@ impl App {
     /// Why `action` cannot be done to `r` now: read-only mode, a row from the monitoring list,
     /// or the row's state.
     pub(super) fn refused(&self, action: Action, r: &Resource) -> Option<String> {
-        if self.read_only {
-            Some("sparkdeck is read-only (config read_only = true); nothing was changed.".to_string())
+        if let Some(text) = self.read_only_refusal(&r.workspace, &describe(action, &Target::of(r))) {
+            Some(text)
         } else if matches!(r.detail, Detail::Session { read_only: true, .. }) {
             Some(format!(
                 "{} \"{}\" is read-only: it is from the workspace monitoring list, and the Livy API cannot {}.",
@@ -135,6 +135,9 @@ impl App {
         if self.quitting.take().is_some() {
             return vec![Effect::Quit];
         }
+        if let Some(bulk) = self.bulk.take() {
+            return self.run_bulk(bulk);
+        }
         match self.confirm.take() {
             Some(Confirm { action, target, parameters, .. }) if !parameters.is_empty() => {
                 self.announce(action, &target);
@@ -162,18 +165,41 @@ impl App {
         if self.quitting.take().is_some() {
             return self.info("Not quitting.".into());
         }
+        if self.bulk.take().is_some() {
+            return self.info("Cancelled; nothing was changed (the marks are kept).".into());
+        }
         self.confirm = None;
         self.info("Cancelled; nothing was changed.".into());
     }
 
     /// The service's answer to an action, the point first: "cancelled ✓ run …", or "✗ cancel
-    /// failed: 400 INVALID_STATE: … — run …" (the whole error behind `!`).
+    /// failed: 400 INVALID_STATE: … — run …" (the whole error behind `!`). An answer to a bulk
+    /// action is logged on its own and summed up with the others in the status line.
     pub(super) fn action_finished(
         &mut self,
         action: Action,
         target: Target,
         outcome: Result<String, Problem>,
     ) {
+        let bulk = self.bulk_finished(action, &target, &outcome);
+        let (ok, text) = self.action_result(action, target, outcome);
+        if bulk {
+            self.bulk_progress();
+        } else if ok {
+            self.info(text);
+        } else {
+            self.error(format!("{text} (! shows it whole)"));
+        }
+    }
+
+    /// Log an action's answer (and keep a failure for `!`); returns whether it went through and
+    /// its line.
+    fn action_result(
+        &mut self,
+        action: Action,
+        target: Target,
+        outcome: Result<String, Problem>,
+    ) -> (bool, String) {
         match outcome {
             Ok(note) => {
                 let mut text = format!("{} ✓ {}", action.done(), target.short());
@@ -188,13 +214,13 @@ impl App {
                     text += &format!(": idle countdown restarted, it ends at {ends} if it stays idle");
                 }
                 self.record(Some(&target.workspace), Level::Info, text.clone());
-                self.info(text);
+                (true, text)
             }
             Err(p) => {
                 let text = format!("✗ {} failed: {} — {}", action.verb(), p.cause(), target.short());
                 self.record(Some(&target.workspace), Level::Error, format!("{text} ({})", p.summary()));
-                self.error(format!("{text} (! shows it whole)"));
                 self.last_failure = Some((describe(action, &target), p));
+                (false, text)
             }
         }
     }
@@ -253,7 +279,7 @@ fn describe(action: Action, target: &Target) -> String {
     }
 }
 
-fn capitalised(word: &str) -> String {
+pub(super) fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -21,16 +21,32 @@ impl App {
     fn applies(&self, focus: Scope, command: Command) -> bool {
         let row = self.selected().map(|e| &e.res);
         let allowed = |action: Action| row.is_some_and(|r| self.refused(action, r).is_none());
+        let marks = focus == Scope::Pane && self.marked_count() > 0;
         match (focus, command) {
+            // With marks the action keys act on the marked rows.
+            (Scope::Pane, Command::Act(_) | Command::KeepAlive | Command::Watch) if marks => true,
+            (Scope::Pane, Command::Back) if marks => true,
+            (Scope::Pane, Command::Mark) => row.is_some(),
+            (Scope::Pane | Scope::Details, Command::OpenBrowser) => {
+                let shown = if focus == Scope::Details { self.details_row() } else { row };
+                shown
+                    .is_some_and(|r| crate::domain::Service::of(r.kind) == crate::domain::Service::Databricks)
+            }
             (Scope::Pane, Command::Act(key)) => {
                 row.and_then(|r| key.action_for(r.kind)).is_some_and(&allowed)
             }
             (Scope::Pane, Command::Resize) => allowed(Action::ResizeCluster { min: 0, max: 0 }),
             (Scope::Pane, Command::KeepAlive) => allowed(Action::KeepAlive),
             (Scope::Pane, Command::Open) => row.is_some(),
-            (Scope::Pane, Command::New) => !self.read_only,
-            (Scope::Pane, Command::Resubmit) => !self.read_only && row.is_some(),
-            (Scope::Pane, Command::EditItem) => !self.read_only && row.is_some_and(super::form::editable),
+            (Scope::Pane, Command::New) => self
+                .pane
+                .kind()
+                .or(row.map(|r| r.kind))
+                .is_some_and(|k| !self.read_only_everywhere(crate::domain::Service::of(k))),
+            (Scope::Pane, Command::Resubmit | Command::EditItem) => row.is_some_and(|r| {
+                !self.is_read_only_in(&r.workspace)
+                    && (command == Command::Resubmit || super::form::editable(r))
+            }),
             (Scope::Pane, Command::Watch) => row.is_some_and(|r| !r.status.is_terminal()),
             (Scope::Pane | Scope::Details, Command::Logs) => {
                 let shown = if focus == Scope::Details { self.details_row() } else { row };

@@ -8,6 +8,8 @@
 //! (the panes), `prompt` (the bottom line), `confirm` (actions), `details`, `logs`, `help`,
 //! `editor`, `mouse` and `watch`; `message` is the status line, `keymap` the keys.
 
+pub mod alert_query;
+pub mod alerts;
 mod command;
 mod confirm;
 mod details;
@@ -18,16 +20,20 @@ pub mod filter;
 mod footer;
 pub mod form;
 mod help;
+mod history;
 mod jobs;
 pub mod keymap;
 pub mod layout;
 pub mod logs;
+mod marks;
 mod message;
 mod mouse;
 mod msg;
+mod open;
 mod pane;
 mod prompt;
 mod quit;
+mod readonly;
 mod sheet;
 mod store;
 mod table;
@@ -50,8 +56,10 @@ pub use footer::logs_available;
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
+pub use marks::{Bulk, BulkOp, BulkTarget};
 pub use message::{Level, Message};
 pub use msg::{Edited, Effect, Msg, StatementUpdate};
+pub use open::{COPY_LIMIT, LinkUse, Opened};
 pub use pane::{Pane, PaneState, RowRef, SortKey};
 pub use prompt::{Prompt, PromptMode};
 pub use sheet::{Sheet, SheetKind};
@@ -80,13 +88,23 @@ pub struct App {
     tz: TimeZone,
     /// Terminal size in cells.
     size: (u16, u16),
-    /// Refuse every action (config `read_only`).
-    read_only: bool,
+    /// `[[alerts]]`: filters watched on every poll.
+    alerts: alerts::Alerts,
+    /// Workspaces that refuse changes (config `read_only`, `:ro`).
+    read_only: readonly::ReadOnly,
     prompt: Option<Prompt>,
     details: Option<Details>,
     logs: Option<Logs>,
     help: Option<Help>,
     confirm: Option<Confirm>,
+    /// The marked rows of every pane.
+    marks: marks::Marks,
+    /// The confirmation of an action on every marked row.
+    bulk: Option<Bulk>,
+    /// That action under way: its answers so far.
+    bulk_run: Option<marks::BulkRun>,
+    /// Where the user has been (`[`, `]`, `-`).
+    history: history::History,
     /// The New form, its lists and templates, the typed permanent delete.
     forms: form::Forms,
     /// Quitting would give back or leave running what these lines say: asked first.
@@ -120,6 +138,7 @@ impl App {
     /// in `tz` (production: `TimeZone::system()`).
     pub fn new(workspaces: Vec<WorkspaceRef>, now: Timestamp, tz: TimeZone) -> App {
         App {
+            read_only: readonly::ReadOnly::new(workspaces.len()),
             workspaces: workspaces.into_iter().map(WorkspaceState::new).collect(),
             pane: Pane::Sessions,
             panes: Default::default(),
@@ -128,12 +147,16 @@ impl App {
             now,
             tz,
             size: (80, 24),
-            read_only: false,
+            alerts: Default::default(),
             prompt: None,
             details: None,
             logs: None,
             help: None,
             confirm: None,
+            marks: Default::default(),
+            bulk: None,
+            bulk_run: None,
+            history: Default::default(),
             forms: form::Forms::default(),
             quitting: None,
             message: None,
@@ -181,12 +204,6 @@ impl App {
     /// Whether the statement editor is on screen.
     pub fn is_editing(&self) -> bool {
         self.editing
-    }
-
-    /// Refuse every action with a message (config `read_only = true`).
-    pub fn with_read_only(mut self, read_only: bool) -> App {
-        self.read_only = read_only;
-        self
     }
 
     /// Start with `text` in the status line and the event log (how this run was set up).
@@ -308,10 +325,6 @@ impl App {
         self.message.as_ref()
     }
 
-    pub fn is_read_only(&self) -> bool {
-        self.read_only
-    }
-
     /// Whether a row's state changed within the last `FLASH`.
     pub fn is_flashing(&self, e: &Entry) -> bool {
         e.changed_at.is_some_and(|t| self.now < t + FLASH)
@@ -319,7 +332,7 @@ impl App {
 
     /// What has focus, for key lookup, help and the footer.
     pub fn focus(&self) -> Scope {
-        if self.confirm.is_some() || self.quitting.is_some() {
+        if self.confirm.is_some() || self.bulk.is_some() || self.quitting.is_some() {
             Scope::Confirm
         } else if self.help.is_some() {
             Scope::Help

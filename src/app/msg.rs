@@ -127,6 +127,13 @@ pub enum Msg {
     Warning(String),
     /// News for the New form and the permanent delete (lists, checks, creates).
     Form(FormMsg),
+    /// The URL of `target`'s page (or why it has none) for `Effect::Link`, and how opening it
+    /// in the browser went.
+    Link {
+        target: Target,
+        url: Result<String, String>,
+        opened: super::Opened,
+    },
     /// The outcome of an `Effect::RunAction`: `Ok(note)` or why not.
     ActionFinished {
         action: Action,
@@ -214,6 +221,9 @@ pub enum Effect {
     ReleaseRepl { repl: Repl },
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
+    /// Find the URL of `target`'s page (its API object `raw` may carry it) and open it in the
+    /// browser or hand it back to be copied, as `then` says; answer with `Msg::Link`.
+    Link { target: Target, raw: std::sync::Arc<serde_json::Value>, then: super::LinkUse },
     /// Read a file into editor tab `tab` (`:open`); answer with `Msg::FileRead`.
     ReadFile { tab: u64, path: std::path::PathBuf },
     /// Write the tab's text to a file (`:save`); answer with `Msg::FileWritten`.
@@ -231,6 +241,8 @@ pub enum Effect {
     AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.
     Notify { title: String, body: String },
+    /// An alert fired: write the notification escapes it names (the event loop's, as `Notify`).
+    Alert { title: String, body: String, notify: super::alerts::Channels },
     /// Leave the app; the event loop stops and restores the terminal.
     Quit,
 }

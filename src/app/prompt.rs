@@ -36,6 +36,8 @@ pub enum PromptMode {
     Resize,
     /// The parameters of a job run (`p`): `KEY=VALUE ...`.
     Parameters,
+    /// The name of the production workspace `:rw` lifts read-only from.
+    Unlock,
 }
 
 impl App {
@@ -54,6 +56,9 @@ impl App {
         match command {
             Some(Command::Back) => {
                 self.prompt = None;
+                if mode == PromptMode::Unlock {
+                    self.unlock_dropped();
+                }
                 if mode == PromptMode::Filter && self.panes[self.pane.index()].filter.take().is_some() {
                     self.refilter(false);
                 }
@@ -65,6 +70,7 @@ impl App {
                     PromptMode::Search => self.search_logs(&text),
                     PromptMode::Resize => self.confirm_size(&text),
                     PromptMode::Parameters => self.confirm_parameters(&text),
+                    PromptMode::Unlock => self.unlock_typed(&text),
                     PromptMode::Filter => {}
                 }
             }
@@ -184,6 +190,8 @@ impl App {
                 self.help = Some(Help { scope: Scope::Pane, kind: self.focused_kind(), scroll: 0 });
                 Vec::new()
             }
+            Ok(Cmd::ReadOnly(name)) => self.set_read_only(name.as_deref()),
+            Ok(Cmd::ReadWrite(name)) => self.set_read_write(name.as_deref()),
             Ok(Cmd::Quit) => self.quit(),
             Ok(Cmd::Nothing) => Vec::new(),
             Err(e) => {

@@ -4,6 +4,7 @@
 use crate::domain::Target;
 
 use super::keymap::Command;
+use super::marks::BulkOp;
 use super::msg::Effect;
 use super::pane::{Pane, RowKey, RowRef};
 use super::store::Entry;
@@ -110,6 +111,7 @@ impl App {
                 let current = self.panes[self.pane.index()].filter.as_ref().map(|f| f.text.clone());
                 self.open_prompt_with(PromptMode::Filter, current.unwrap_or_default());
             }
+            Command::Back if self.clear_marks() => self.info("Marks cleared.".into()),
             Command::Back if self.panes[self.pane.index()].filter.take().is_some() => self.refilter(false),
             Command::SortNext => {
                 let vs = &mut self.panes[self.pane.index()];
@@ -126,11 +128,17 @@ impl App {
                 self.open_sheet(super::SheetKind::Errors)
             }
             Command::Open => return self.open_details(),
+            Command::Act(key) if self.marked_count() > 0 => self.ask_bulk(BulkOp::Act(key)),
+            Command::KeepAlive if self.marked_count() > 0 => self.ask_bulk(BulkOp::KeepAlive),
+            Command::Watch if self.marked_count() > 0 => self.ask_bulk(BulkOp::Watch),
             Command::Act(key) => self.ask(key),
             Command::Resize => self.ask_size(),
             Command::RunWithParameters => self.ask_parameters(),
             Command::KeepAlive => return self.keep_alive(),
             Command::Watch => self.toggle_watch(),
+            Command::Mark => self.toggle_mark(),
+            Command::MarkRange => self.mark_range(),
+            Command::MarkAll => self.mark_all(),
             Command::Editor => return self.open_editor(None),
             Command::New => return self.open_new(),
             Command::EditItem => return self.open_edit(),

@@ -24,6 +24,7 @@ impl App {
     /// the pollers hear when what is on screen changed.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = self.handle(msg);
+        self.note_place();
         effects.extend(self.visibility_effect());
         effects
     }
@@ -45,7 +46,11 @@ impl App {
             }
             Msg::Rows { workspace, kind, rows, fetched_at } => {
                 let ws = self.on_rows(workspace, kind, rows, fetched_at);
-                if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) }
+                self.prune_marks(ws, kind);
+                let mut effects =
+                    if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) };
+                effects.extend(self.check_alerts(ws, kind));
+                effects
             }
             Msg::PollFailed { workspace, kind, problem, at } => {
                 self.now = self.now.max(at);
@@ -177,6 +182,10 @@ impl App {
                 self.on_statement(seq, update)
             }
             Msg::Form(msg) => self.on_form_msg(msg),
+            Msg::Link { target, url, opened } => {
+                self.dirty = true;
+                self.on_link(target, url, opened)
+            }
             Msg::ActionFinished { action, target, outcome } => {
                 self.action_finished(action, target, outcome);
                 self.dirty = true;
@@ -290,7 +299,11 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let had_message = self.message.take().is_some();
         let focus = self.focus();
-        let command = self.keymap.lookup(focus, self.focused_kind(), &key);
+        let mut command = self.keymap.lookup(focus, self.focused_kind(), &key);
+        if command.is_none() && focus == Scope::Pane {
+            // With marks, the keys of every marked kind apply (`c` on a cluster row in All).
+            command = self.marked_kinds().into_iter().find_map(|k| self.keymap.lookup(focus, Some(k), &key));
+        }
         if command == Some(Command::Quit) && matches!(focus, Scope::Prompt | Scope::Editor) {
             self.dirty = true;
             return self.quit();
@@ -321,6 +334,13 @@ impl App {
             (_, Command::Quit) => return self.quit(),
             (Scope::Confirm, Command::Confirm) => return self.confirmed(),
             (Scope::Confirm, Command::Deny) => self.declined(),
+            (Scope::Confirm, c) if is_motion(c) => self.scroll_bulk(c),
+            (Scope::Pane | Scope::Details | Scope::Logs, c) if super::open::is_open(c) => {
+                return self.run_open(c);
+            }
+            (Scope::Pane | Scope::Details | Scope::Logs, c) if super::history::is_history(c) => {
+                return self.run_history(c);
+            }
             (Scope::Help, Command::Back) => self.help = None,
             (Scope::Help, Command::Down) => self.scroll_help(1),
             (Scope::Help, Command::Up) => self.scroll_help(-1),

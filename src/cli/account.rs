@@ -63,8 +63,8 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
             Ok(())
         }
         TokensCommand::Create(args) => {
-            ctx.allow_changes()?;
             let (ws, d) = client(ctx, &args.ws)?;
+            ctx.allow_changes(ws)?;
             let req =
                 CreateTokenRequest { lifetime_seconds: args.lifetime_seconds, comment: args.comment.clone() };
             let created = d.create_token(&req).await.map_err(|e| failed(ws, e))?;
@@ -86,8 +86,8 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
             Ok(())
         }
         TokensCommand::Revoke(args) => {
-            ctx.allow_changes()?;
             let (ws, d) = client(ctx, &args.ws)?;
+            ctx.allow_changes(ws)?;
             d.revoke_token(&args.token_id).await.map_err(|e| failed(ws, e))?;
             println!("{}: token {} revoked", ws.name, args.token_id);
             Ok(())
@@ -169,13 +169,13 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
             Err(e) => return Err(failed(ws, e)),
         },
         SecretsCommand::Put(a) => {
-            ctx.allow_changes()?;
+            ctx.allow_changes(ws)?;
             let value = secret_value(a.value_env.as_deref())?;
             d.put_secret(&a.scope, &a.key, &value).await.map_err(|e| failed(ws, e))?;
             println!("{}: secret {}/{} stored", ws.name, a.scope, a.key);
         }
         SecretsCommand::Delete(a) => {
-            ctx.allow_changes()?;
+            ctx.allow_changes(ws)?;
             d.delete_secret(&a.scope, &a.key).await.map_err(|e| failed(ws, e))?;
             println!("{}: secret {}/{} deleted", ws.name, a.scope, a.key);
         }

@@ -71,10 +71,10 @@ fn from_json(arg: Option<&str>) -> CmdResult<NewCluster> {
 pub async fn create(ctx: &Context, args: &ClusterCreateArgs) -> CmdResult {
     let mut cluster = from_json(args.create.json.as_deref())?;
     apply(&mut cluster, &args.spec).map_err(invalid)?;
-    if !args.create.dry_run {
-        ctx.allow_changes()?;
-    }
     let ws = ctx.one(args.spec.workspace.as_deref(), Service::Databricks)?;
+    if !args.create.dry_run {
+        ctx.allow_changes(ws)?;
+    }
     let failed = |e| created::failure(ws, CreatedKind::Cluster, e);
     let body = clusters::prepare(ws, &cluster).await.map_err(failed)?;
     if args.create.dry_run {
@@ -99,10 +99,10 @@ pub async fn create(ctx: &Context, args: &ClusterCreateArgs) -> CmdResult {
 }
 
 pub async fn edit(ctx: &Context, args: &ClusterEditArgs) -> CmdResult {
-    if !args.create.dry_run {
-        ctx.allow_changes()?;
-    }
     let (ws, _) = super::list::find(ctx, Kind::Cluster, &args.id, args.spec.workspace.as_deref()).await?;
+    if !args.create.dry_run {
+        ctx.allow_changes(ws)?;
+    }
     let failed = |e| created::failure(ws, CreatedKind::Cluster, e);
     let (current, state) = clusters::current(ws, &args.id).await.map_err(failed)?;
     // The current configuration, with --json's fields laid over it, then the flags.
@@ -160,8 +160,8 @@ pub async fn edit(ctx: &Context, args: &ClusterEditArgs) -> CmdResult {
 }
 
 pub async fn delete_permanently(ctx: &Context, args: &ClusterDeleteArgs) -> CmdResult {
-    ctx.allow_changes()?;
     let (ws, row) = super::list::find(ctx, Kind::Cluster, &args.id, args.workspace.as_deref()).await?;
+    ctx.allow_changes(ws)?;
     if !args.yes {
         confirm_by_name(ws, &args.id, &row.name, &row.raw_state)?;
     }

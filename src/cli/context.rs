@@ -27,6 +27,8 @@ pub struct Context {
     pub notes: Vec<String>,
     /// The configuration's advice (already printed on stderr; the monitor shows it too).
     pub warnings: Vec<String>,
+    /// Workspaces that refuse changes (`read_only = true` in their table or the whole file).
+    pub read_only: Vec<String>,
     sim: Option<Sim>,
 }
 
@@ -114,7 +116,13 @@ impl Context {
             eprintln!("sparkdeck: {note}");
         }
         let warnings = loaded.warnings;
+        let read_only = (loaded.fabric.iter().map(|w| (&w.name, w.read_only)))
+            .chain(loaded.databricks.iter().map(|w| (&w.name, w.read_only)))
+            .filter(|(_, ro)| *ro || loaded.settings.read_only)
+            .map(|(name, _)| name.clone())
+            .collect();
         Ok(Context {
+            read_only,
             workspaces,
             settings: loaded.settings,
             config_path: loaded.path,
@@ -183,10 +191,24 @@ impl Context {
         }
     }
 
-    /// Refuse changes when the configuration says `read_only = true`.
-    pub fn allow_changes(&self) -> CmdResult {
-        if self.settings.read_only {
-            return Err(fail(2, "refused: read_only = true in the configuration (nothing was changed)"));
+    /// Refuse changes in `workspace` when the configuration says `read_only = true` (for it or
+    /// for every workspace): exit status 2, nothing sent.
+    pub fn allow_changes(&self, workspace: &Workspace) -> CmdResult {
+        let name = &workspace.name;
+        if self.read_only.iter().any(|n| n == name) {
+            let whole =
+                if self.settings.read_only { "at the top of the configuration" } else { "in its table" };
+            return Err(fail(
+                2,
+                format!(
+                    "refused: {name} is read-only (read_only = true {whole}); nothing was changed. \
+                     Remove it from {} to allow changes.",
+                    self.config_path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "the configuration".into())
+                ),
+            ));
         }
         Ok(())
     }

@@ -42,6 +42,7 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
             auth: FabricAuth::Static { token: SecretString::from(ws.token) },
             origin: origin.clone(),
             repl: Default::default(),
+            read_only: false,
         })
         .collect();
     let databricks = sim
@@ -62,13 +63,14 @@ pub fn demo_config(sim: &Sim) -> LoadedConfig {
                 }
             },
             origin: origin.clone(),
+            read_only: false,
         })
         .collect();
     LoadedConfig { path: None, settings: Settings::default(), fabric, databricks, warnings: Vec::new() }
 }
 
-/// The demo's configuration with the user's settings: `read_only`, `[ui]`, `[keys]`, `[poll]`
-/// and `[notifications]` from `--config` / `SPARKDECK_CONFIG` / the default file, when there is
+/// The demo's configuration with the user's settings: `read_only`, `[ui]`, `[keys]`, `[poll]`,
+/// `[notifications]` and `[[alerts]]` from `--config` / `SPARKDECK_CONFIG` / the default file, when there is
 /// one; its workspaces are not used (the simulator's are), and the note returned says so.
 pub fn with_user_settings(
     mut demo: LoadedConfig,
@@ -85,7 +87,7 @@ pub fn with_user_settings(
     let ignored = user.fabric.len() + user.databricks.len();
     let note = user.path.as_ref().map(|path| {
         let mut note = format!(
-            "--demo: read_only, [ui], [keys], [poll] and [notifications] come from {}",
+            "--demo: read_only, [ui], [keys], [poll], [notifications] and [[alerts]] come from {}",
             path.display()
         );
         if ignored > 0 {

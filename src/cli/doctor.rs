@@ -18,9 +18,14 @@ pub async fn doctor(ctx: &Context, args: &DoctorArgs) -> CmdResult {
             failures += 1;
         }
     }
-    let keys_ok = check_keys(ctx);
+    let keys_ok = check_keys(ctx) & check_alerts(ctx);
     if ctx.settings.read_only {
         println!("read_only = true: actions are refused.");
+    } else if !ctx.read_only.is_empty() {
+        println!(
+            "read-only (read_only = true in their table): {}; actions there are refused.",
+            ctx.read_only.join(", ")
+        );
     }
     if failures > 0 {
         println!("{failures} workspace(s) need attention.");
@@ -43,6 +48,29 @@ fn check_keys(ctx: &Context) -> bool {
         Err(e) => {
             println!("  FAILED:    {e}");
             println!("  fix:       correct that line; the monitor does not start until [keys] is valid");
+            false
+        }
+    }
+}
+
+/// `[[alerts]]`: every filter parses (the monitor does not start otherwise).
+fn check_alerts(ctx: &Context) -> bool {
+    if ctx.settings.alerts.is_empty() {
+        return true;
+    }
+    println!("[[alerts]]");
+    match super::alerts::alerts(&ctx.settings) {
+        Ok(a) => {
+            println!(
+                "  ok:        {} alert(s): {}",
+                a.len(),
+                a.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+            );
+            true
+        }
+        Err(e) => {
+            println!("  FAILED:    {e}");
+            println!("  fix:       correct that line; the monitor does not start until [[alerts]] is valid");
             false
         }
     }

@@ -27,7 +27,7 @@ pub enum ExecFormat {
 }
 
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
-    let (code, language) = prepare(ctx, &args.code)?;
+    let (code, language) = prepare(&args.code)?;
     // An existing session is found by its id in whichever Fabric workspace holds it, as `get` does.
     let (ws, place) = match &args.session {
         Some(id) => (find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id)),
@@ -35,12 +35,15 @@ pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
             (fabric_workspace(ctx, &args)?, Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()))
         }
     };
+    // Any statement can write: a read-only workspace runs none.
+    ctx.allow_changes(ws)?;
     run(ws, place, language, &code, args.code.output).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
-    let (code, language) = prepare(ctx, &args.code)?;
+    let (code, language) = prepare(&args.code)?;
     let (ws, _) = find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
+    ctx.allow_changes(ws)?;
     run(ws, Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
 }
 
@@ -59,9 +62,8 @@ fn fabric_workspace<'a>(ctx: &'a Context, args: &SessionExecArgs) -> CmdResult<&
     ctx.one(args.workspace.as_deref(), Service::Fabric)
 }
 
-/// What both commands do first: refuse in read-only mode, read the code.
-fn prepare(ctx: &Context, args: &CodeArgs) -> CmdResult<(String, Language)> {
-    ctx.allow_changes()?;
+/// What both commands do first: read the code.
+fn prepare(args: &CodeArgs) -> CmdResult<(String, Language)> {
     read_code(args).map_err(|e| fail(2, e))
 }
 

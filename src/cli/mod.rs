@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and the entry points `main` dispatches to.
 
 pub mod account;
+pub mod alerts;
 pub mod cluster_create;
 pub mod completion;
 pub mod context;

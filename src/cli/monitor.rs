@@ -80,6 +80,13 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
             return Err(fail(2, e));
         }
     };
+    let alerts = match super::alerts::alerts(&ctx.settings) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.close().await;
+            return Err(fail(2, e));
+        }
+    };
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         ctx.close().await;
         return Err(fail(
@@ -97,6 +104,8 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
     let clock = ctx.clock.clone();
     let mut app = App::new(app_workspaces, clock.now(), TimeZone::system())
         .with_read_only(ctx.settings.read_only)
+        .with_read_only_workspaces(&ctx.read_only)
+        .with_alerts(alerts)
         .with_keymap(keymap)
         .with_console(saved_editor(&drafts))
         .with_targets(targets(&workspaces))

@@ -44,8 +44,8 @@ pub async fn principals(ctx: &Context, cmd: PrincipalsCommand) -> CmdResult {
             Ok(())
         }
         PrincipalsCommand::Add(args) => {
-            ctx.allow_changes()?;
             let ws = ctx.one(args.ws.workspace.as_deref(), Service::Databricks)?;
+            ctx.allow_changes(ws)?;
             let added = access::add_principal(ws, &args.application_id, args.display_name.as_deref())
                 .await
                 .map_err(|e| created::failure(ws, CreatedKind::ServicePrincipal, e))?;

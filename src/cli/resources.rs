@@ -109,9 +109,9 @@ fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
 
 /// A monitor action (kill, cancel, start, restart, terminate), then optionally wait.
 async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal: Goal) -> CmdResult {
-    ctx.allow_changes()?;
     let t = &args.target;
     let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
+    ctx.allow_changes(ws)?;
     let note = actions::perform(ws, action, &Target::of(&row)).await.map_err(|e| api_failure(ws, &e))?;
     report(ws, kind, &t.id, &note, t.output);
     if !args.wait.wait {
@@ -128,8 +128,8 @@ enum Change {
 }
 
 async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, change: Change) -> CmdResult {
-    ctx.allow_changes()?;
     let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
+    ctx.allow_changes(ws)?;
     let note = match change {
         Change::KeepAlive => actions::keep_alive(ws, &Target::of(&row)).await,
         Change::Pin(pinned) => actions::pin(ws, &t.id, pinned).await,
@@ -169,9 +169,9 @@ async fn resize(ctx: &Context, args: &ResizeArgs) -> CmdResult {
         (None, Some(range)) => parse_autoscale(range).map_err(|why| fail(2, why))?,
         (None, None) => return Err(fail(2, "give --workers N or --autoscale MIN:MAX")),
     };
-    ctx.allow_changes()?;
     let t = &args.target;
     let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
+    ctx.allow_changes(ws)?;
     let note = actions::resize(ws, &t.id, &size).await.map_err(|e| api_failure(ws, &e))?;
     report(ws, Kind::Cluster, &t.id, &note, t.output);
     Ok(())
@@ -198,8 +198,8 @@ async fn events(ctx: &Context, args: &EventsArgs) -> CmdResult {
 }
 
 async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> CmdResult {
-    ctx.allow_changes()?;
     let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
+    ctx.allow_changes(ws)?;
     let note =
         actions::cancel_all(ws, args.job_id, args.all_queued).await.map_err(|e| api_failure(ws, &e))?;
     println!("{}: {}", ws.name, super::output::safe(&note));
@@ -218,8 +218,8 @@ fn parse_params(params: &[String]) -> Result<Vec<(String, String)>, String> {
 
 async fn run_now(ctx: &Context, args: &RunNowArgs) -> CmdResult {
     let params = parse_params(&args.params).map_err(|why| fail(2, why))?;
-    ctx.allow_changes()?;
     let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
+    ctx.allow_changes(ws)?;
     let run_id = actions::run_now(ws, args.job_id, params).await.map_err(|e| api_failure(ws, &e))?;
     match args.output {
         Format::Json => println!("{}", serde_json::json!({"workspace": ws.name, "run_id": run_id})),
@@ -232,9 +232,9 @@ async fn run_now(ctx: &Context, args: &RunNowArgs) -> CmdResult {
 }
 
 async fn repair(ctx: &Context, args: &ActionArgs) -> CmdResult {
-    ctx.allow_changes()?;
     let t = &args.target;
     let (ws, _) = find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
+    ctx.allow_changes(ws)?;
     let note = match actions::repair(ws, &t.id).await.map_err(|e| api_failure(ws, &e))? {
         Some(r) => format!("run {} is being repaired (repair {r})", t.id),
         None => format!("run {} is being repaired", t.id),

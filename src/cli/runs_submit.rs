@@ -45,10 +45,10 @@ fn describe(args: &RunSubmitArgs) -> CmdResult<NewRun> {
 
 pub async fn submit(ctx: &Context, args: &RunSubmitArgs) -> CmdResult {
     let run = describe(args)?;
-    if !args.create.dry_run {
-        ctx.allow_changes()?;
-    }
     let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
+    if !args.create.dry_run {
+        ctx.allow_changes(ws)?;
+    }
     let failed = |e| created::failure(ws, CreatedKind::Run, e);
     let token = args.idempotency_token.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let body = runs::prepare(ws, &run, &token).await.map_err(failed)?;

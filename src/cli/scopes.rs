@@ -22,8 +22,8 @@ fn print_doc(doc: &Value) {
 }
 
 pub async fn create_scope(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
-    ctx.allow_changes()?;
     let ws = workspace(ctx, &args.ws)?;
+    ctx.allow_changes(ws)?;
     let new = access::create_scope(ws, &args.scope)
         .await
         .map_err(|e| created::failure(ws, CreatedKind::SecretScope, e))?;
@@ -32,8 +32,8 @@ pub async fn create_scope(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
 }
 
 pub async fn delete_scope(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
-    ctx.allow_changes()?;
     let ws = workspace(ctx, &args.ws)?;
+    ctx.allow_changes(ws)?;
     access::delete_scope(ws, &args.scope)
         .await
         .map_err(|e| created::failure(ws, CreatedKind::SecretScope, e))?;
@@ -94,15 +94,15 @@ pub async fn acl(ctx: &Context, cmd: &AclCommand) -> CmdResult {
             }
         }
         AclCommand::Put(a) => {
-            ctx.allow_changes()?;
             let ws = workspace(ctx, &a.ws)?;
+            ctx.allow_changes(ws)?;
             let p = permission(a.permission);
             access::put_acl(ws, &a.scope, &a.principal, &p).await.map_err(failed(ws))?;
             println!("{}: {} now has {} on {}", ws.name, a.principal, p.as_str(), a.scope);
         }
         AclCommand::Delete(a) => {
-            ctx.allow_changes()?;
             let ws = workspace(ctx, &a.ws)?;
+            ctx.allow_changes(ws)?;
             access::delete_acl(ws, &a.scope, &a.principal).await.map_err(failed(ws))?;
             println!("{}: {}'s permission on {} removed", ws.name, a.principal, a.scope);
         }

@@ -75,18 +75,18 @@ pub async fn submit(ctx: &Context, args: &BatchSubmitArgs) -> CmdResult {
     if let Some(file) = &args.file {
         batch.file.clone_from(file);
     }
-    if !args.create.dry_run {
-        ctx.allow_changes()?;
-    }
     let ws = ctx.one(args.spec.workspace.as_deref(), Service::Fabric)?;
+    if !args.create.dry_run {
+        ctx.allow_changes(ws)?;
+    }
     run_batch(ctx, ws, batch, &args.spec, &args.create, "submitted").await
 }
 
 pub async fn resubmit(ctx: &Context, args: &BatchResubmitArgs) -> CmdResult {
-    if !args.create.dry_run {
-        ctx.allow_changes()?;
-    }
     let (ws, _) = super::list::find(ctx, Kind::Batch, &args.id, args.spec.workspace.as_deref()).await?;
+    if !args.create.dry_run {
+        ctx.allow_changes(ws)?;
+    }
     let (lakehouse, mut request) =
         livy::batch_request(ws, &args.id).await.map_err(|e| created::failure(ws, CreatedKind::Batch, e))?;
     if let Some(arg) = &args.create.json {
@@ -240,10 +240,10 @@ pub async fn create_session(ctx: &Context, args: &SessionCreateArgs) -> CmdResul
     session.conf.extend(key_values("--conf", &args.conf).map_err(invalid)?);
     session.tags.extend(key_values("--tag", &args.tags).map_err(invalid)?);
     sizes(&mut session.sizes, &args.sizes);
-    if !args.create.dry_run {
-        ctx.allow_changes()?;
-    }
     let ws = ctx.one(args.workspace.as_deref(), Service::Fabric)?;
+    if !args.create.dry_run {
+        ctx.allow_changes(ws)?;
+    }
     let failed = |e| created::failure(ws, CreatedKind::Session, e);
     let prepared = livy::prepare_session(ws, &session).await.map_err(failed)?;
     warn(&prepared.warnings);

@@ -96,7 +96,7 @@ fn load_without_file(env: &dyn Env) -> Result<LoadedConfig, ConfigError> {
             None => super::url::host_name(&r.host),
         };
         let origin = Origin { config_file: None, databrickscfg: r.profile, env_vars: r.env_vars };
-        databricks.push(DatabricksWorkspace { name, host: r.host, auth: r.auth, origin });
+        databricks.push(DatabricksWorkspace { name, host: r.host, auth: r.auth, origin, read_only: false });
     }
     Ok(LoadedConfig { path: None, settings: Settings::default(), fabric: vec![], databricks, warnings })
 }

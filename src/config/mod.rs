@@ -4,6 +4,7 @@
 //! Entry points: [`load_system`] for the binary, [`load`] with an injected [`Env`] for tests.
 //! Nothing here prints: problems are [`ConfigError`]s, advice is in [`LoadedConfig::warnings`].
 
+pub mod alerts;
 pub mod databrickscfg;
 pub mod env;
 pub mod error;
@@ -49,6 +50,8 @@ pub struct Settings {
     pub keys: Vec<KeyOverride>,
     /// `[templates.NAME]`: starting points for the monitor's New form.
     pub templates: Vec<templates::Template>,
+    /// `[[alerts]]`: filters the monitor watches, and how it tells.
+    pub alerts: Vec<alerts::AlertRule>,
 }
 
 /// One `[keys]` line: a command's name, the keys given for it, and where.
@@ -74,6 +77,8 @@ pub struct FabricWorkspace {
     pub origin: Origin,
     /// How the editor's own REPLs are acquired (`[fabric.repl]`).
     pub repl: crate::domain::statement::ReplSettings,
+    /// Refuse every change here: `read_only = true` in its table or at the top of the file.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +96,8 @@ pub struct DatabricksWorkspace {
     pub host: String,
     pub auth: DatabricksAuth,
     pub origin: Origin,
+    /// Refuse every change here: `read_only = true` in its table or at the top of the file.
+    pub read_only: bool,
 }
 
 /// Where a workspace's settings came from, for `doctor`.

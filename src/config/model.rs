@@ -39,6 +39,9 @@ pub struct ConfigFile {
     /// `[templates.NAME]`: starting points for the monitor's New form.
     #[serde(default)]
     pub templates: std::collections::BTreeMap<String, Spanned<super::templates::TemplateEntry>>,
+    /// `[[alerts]]`: filters the monitor watches.
+    #[serde(default)]
+    pub alerts: Vec<super::alerts::AlertEntry>,
     #[serde(default)]
     pub fabric: Vec<Spanned<FabricEntry>>,
     #[serde(default)]
@@ -222,6 +225,9 @@ pub struct FabricEntry {
     /// `[fabric.repl]`: how the editor's own REPLs are acquired.
     #[serde(default)]
     pub repl: crate::domain::statement::ReplSettings,
+    /// Production: refuse every change here (the monitor's `:rw` asks for the name typed).
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// A lakehouse: its id, or `{ id = "…", name = "…" }`.
@@ -272,6 +278,9 @@ pub struct DatabricksEntry {
     /// ARM resource id of the workspace, for an Entra service principal that is not yet a
     /// workspace user (sends the SP management token headers).
     pub sp_management_resource_id: Option<Spanned<String>>,
+    /// Production: refuse every change here (the monitor's `:rw` asks for the name typed).
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// Declares the Entra methods once for both services: [`EntraAuthEntry`], the same methods

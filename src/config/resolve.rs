@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 use toml::Spanned;
 
+use super::alerts::AlertRule;
 use super::databrickscfg;
 use super::env::Env;
 use super::error::{ConfigError, Location};
@@ -38,6 +39,8 @@ pub(crate) struct Resolver<'a> {
     source: &'a str,
     env: &'a dyn Env,
     inline_secrets: Vec<String>,
+    /// The file's top-level `read_only`: every workspace is read-only.
+    read_only: bool,
 }
 
 /// Where a secret may come from: the inline key, its `*_env` twin, or a standard variable.
@@ -50,7 +53,7 @@ struct SecretKeys<'k> {
 
 impl<'a> Resolver<'a> {
     pub fn new(path: &'a Path, source: &'a str, env: &'a dyn Env) -> Self {
-        Self { path, source, env, inline_secrets: Vec::new() }
+        Self { path, source, env, inline_secrets: Vec::new(), read_only: false }
     }
 
     fn location(&self, span: &Range<usize>) -> Location {
@@ -73,6 +76,7 @@ impl<'a> Resolver<'a> {
     }
 
     pub fn resolve(mut self, model: ConfigFile) -> Result<Resolution, ConfigError> {
+        self.read_only = model.read_only;
         let mut templates = Vec::new();
         for (name, entry) in model.templates {
             let span = entry.span();
@@ -100,6 +104,17 @@ impl<'a> Resolver<'a> {
                     command,
                     at: Some(self.location(&keys.span())),
                     keys: keys.into_inner().into_vec(),
+                })
+                .collect(),
+            alerts: model
+                .alerts
+                .into_iter()
+                .map(|a| AlertRule {
+                    at: Some(self.location(&a.when.span())),
+                    name: a.name,
+                    when: a.when.into_inner(),
+                    notify: a.notify,
+                    on_start: a.on_start,
                 })
                 .collect(),
         };
@@ -188,6 +203,7 @@ impl<'a> Resolver<'a> {
             auth,
             origin: Origin { config_file: Some(self.location(span)), databrickscfg: None, env_vars },
             repl,
+            read_only: entry.read_only || self.read_only,
         })
     }
 
@@ -245,7 +261,9 @@ impl<'a> Resolver<'a> {
                             entry.name.clone().map_or_else(|| profile.get_ref().clone(), Spanned::into_inner);
                         let origin = Origin { config_file: Some(self.location(span)), ..Origin::default() };
                         let auth = DatabricksAuth::NotConfigured { message, fix };
-                        return Ok((DatabricksWorkspace { name, host: String::new(), auth, origin }, None));
+                        let read_only = entry.read_only || self.read_only;
+                        let ws = DatabricksWorkspace { name, host: String::new(), auth, origin, read_only };
+                        return Ok((ws, None));
                     }
                 }
             }
@@ -288,7 +306,8 @@ impl<'a> Resolver<'a> {
         };
         env_vars.dedup();
         let origin = Origin { config_file: Some(self.location(span)), databrickscfg: profile, env_vars };
-        Ok((DatabricksWorkspace { name, host, auth, origin }, secret_file))
+        let read_only = entry.read_only || self.read_only;
+        Ok((DatabricksWorkspace { name, host, auth, origin, read_only }, secret_file))
     }
 
     /// An error from `~/.databrickscfg` or the environment, pinned to the config line that led there.

@@ -8,6 +8,7 @@ pub mod create;
 mod drafts;
 mod files;
 mod logs;
+mod open;
 mod statements;
 
 use std::sync::Arc;
@@ -80,6 +81,9 @@ impl Runner {
                 let ws = self.workspace(&target.workspace);
                 actions::run(ws, &self.poller, Action::RunJob, target, parameters, tx)
             }
+            Effect::Link { target, raw, then } => {
+                open::link(self.workspace(&target.workspace), target, raw, then, tx)
+            }
             Effect::LoadRelated { target } => {
                 actions::load_related(self.workspace(&target.workspace), target, tx)
             }
@@ -124,7 +128,11 @@ impl Runner {
             Effect::Export { path, table } => files::export(path, table, tx),
             Effect::AppendHistory(entry) => self.drafts.append_history(entry),
             // The event loop's own (see `tui`): they never reach the runner.
-            Effect::Quit | Effect::Copy(_) | Effect::Notify { .. } | Effect::EditExternally { .. } => {}
+            Effect::Quit
+            | Effect::Copy(_)
+            | Effect::Notify { .. }
+            | Effect::Alert { .. }
+            | Effect::EditExternally { .. } => {}
         }
     }
 }

@@ -3,10 +3,11 @@
 
 use std::io::Write;
 
+use crate::app::alerts::Channels;
 use crate::config::NotificationSettings;
 
 /// At most this much text goes to the clipboard (terminals cap OSC 52 payloads).
-const MAX_COPY: usize = 512 * 1024;
+const MAX_COPY: usize = crate::app::COPY_LIMIT;
 
 /// OSC 52: set the clipboard to `text` (base64). Cut on a character boundary at `MAX_COPY`.
 pub fn osc52(text: &str) -> String {
@@ -22,13 +23,21 @@ pub fn osc52(text: &str) -> String {
 /// plus OSC 777 (foot, rxvt, VTE) for a desktop notification. Control characters from API data
 /// (item names) are removed so they cannot end the sequence early or inject others.
 pub fn notification(settings: &NotificationSettings, title: &str, body: &str) -> String {
+    let channels = Channels { bell: settings.bell, osc9: settings.osc, osc777: settings.osc };
+    alert(channels, title, body)
+}
+
+/// The escapes of `channels` (an alert names its own): OSC 9, OSC 777, then BEL.
+pub fn alert(channels: Channels, title: &str, body: &str) -> String {
     let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>().replace(';', ",");
     let mut out = String::new();
-    if settings.osc {
+    if channels.osc9 {
         out += &format!("\x1b]9;{}\x07", clean(body));
+    }
+    if channels.osc777 {
         out += &format!("\x1b]777;notify;{};{}\x07", clean(title), clean(body));
     }
-    if settings.bell {
+    if channels.bell {
         out.push('\x07');
     }
     out
@@ -64,5 +73,15 @@ mod tests {
             text,
             "\x1b]9;run \"evil]0,x\" ended, ok\x07\x1b]777;notify;sparkdeck;run \"evil]0,x\" ended, ok\x07"
         );
+    }
+
+    #[test]
+    fn an_alert_writes_exactly_its_channels() {
+        let only = |bell, osc9, osc777| alert(Channels { bell, osc9, osc777 }, "t", "b");
+        assert_eq!(only(true, false, false), "\x07");
+        assert_eq!(only(false, true, false), "\x1b]9;b\x07");
+        assert_eq!(only(false, false, true), "\x1b]777;notify;t;b\x07");
+        assert_eq!(only(true, true, true), "\x1b]9;b\x07\x1b]777;notify;t;b\x07\x07");
+        assert_eq!(only(false, false, false), "");
     }
 }

@@ -242,6 +242,7 @@ impl<B: Backend> EventLoop<B> {
             Effect::Notify { title, body } => {
                 self.escape(&escapes::notification(&self.notifications, &title, &body))
             }
+            Effect::Alert { title, body, notify } => self.escape(&escapes::alert(notify, &title, &body)),
             Effect::EditExternally { what, text, extension } => {
                 // The loop waits for the editor: the screen is the editor's meanwhile, and
                 // answers from the runner queue up until the loop is back.

@@ -56,12 +56,18 @@ fn workspace_line<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     let focused = app.scope().is_some_and(|s| s.workspace.name == w.workspace.name);
-    let name_style = if focused { theme.title } else { theme.text.bold() };
+    let name = &w.workspace.name;
+    let name_style = match (app.is_production(name), focused) {
+        (true, _) => theme.production,
+        (false, true) => theme.title,
+        (false, false) => theme.text.bold(),
+    };
     let mut spans = vec![
         Span::raw(" "),
         Span::styled(format!("{:<name_width$}", w.workspace.name), name_style),
         Span::styled(format!(" {:<10} ", w.workspace.service.label()), theme.muted),
     ];
+    spans.extend(read_only_mark(app, name, theme));
     let mut any = false;
     for (i, status) in Status::ALL.iter().enumerate() {
         if w.counts[i] > 0 {
@@ -84,6 +90,16 @@ fn workspace_line<'a>(
         spans.push(Span::styled(format!("✗ {}{stale}: {}", kind.plural(), e.problem.cause()), theme.error));
     }
     fit_line(spans, width)
+}
+
+/// "🔒 read-only" in a workspace refusing changes; "⚠ changes allowed" in a production one
+/// where `:rw` lifted it.
+fn read_only_mark<'a>(app: &App, name: &str, theme: &Theme) -> Option<Span<'a>> {
+    match (app.is_read_only_in(name), app.is_production(name)) {
+        (true, _) => Some(Span::styled("🔒 read-only  ", theme.warning)),
+        (false, true) => Some(Span::styled("⚠ changes allowed  ", theme.error)),
+        (false, false) => None,
+    }
 }
 
 /// "4 workspaces  3 pending  5 ready …  ✗ adb-dev": the counts of every workspace together,
@@ -147,6 +163,10 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
         format!("{} of {}", vs.rows.len(), vs.total)
     };
     title.push(Span::styled(format!("({count}) "), theme.muted));
+    let marked = app.marked_count();
+    if marked > 0 {
+        title.push(Span::styled(format!("{marked} marked "), theme.key));
+    }
     if let Some(s) = app.scope() {
         title.push(Span::styled(format!("ws {} ", s.workspace.name), theme.key));
     }
@@ -228,14 +248,17 @@ pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let width = usize::from(area.width);
     let line = if let Some(p) = app.prompt() {
-        let sigil = match p.mode {
-            PromptMode::Command => ":",
+        let sigil: std::borrow::Cow<str> = match p.mode {
+            PromptMode::Command => ":".into(),
+            PromptMode::Unlock => {
+                format!("production: type {} to allow changes in it: ", app.unlocking().unwrap_or("")).into()
+            }
             // The reason names the forms that work: room for it on 80 columns.
-            PromptMode::Parameters if p.error.is_some() => "run with: ",
-            PromptMode::Parameters => "run with (KEY=VALUE ..., quotes keep spaces): ",
-            PromptMode::Resize if p.error.is_some() => "resize to: ",
-            PromptMode::Resize => "resize to (workers N, or MIN-MAX to autoscale): ",
-            PromptMode::Filter | PromptMode::Search => "/",
+            PromptMode::Parameters if p.error.is_some() => "run with: ".into(),
+            PromptMode::Parameters => "run with (KEY=VALUE ..., quotes keep spaces): ".into(),
+            PromptMode::Resize if p.error.is_some() => "resize to: ".into(),
+            PromptMode::Resize => "resize to (workers N, or MIN-MAX to autoscale): ".into(),
+            PromptMode::Filter | PromptMode::Search => "/".into(),
         };
         let mut spans =
             vec![Span::styled(sigil, theme.key), Span::raw(p.text.as_str()), Span::styled("█", theme.muted)];

@@ -8,6 +8,7 @@ mod form;
 mod jobs;
 mod json;
 mod logs;
+mod marks;
 mod overlay;
 mod table;
 mod text;
@@ -50,4 +51,5 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         overlay::help(frame, app, h, theme, area);
     }
     overlay::confirm(frame, app, theme, area);
+    marks::render(frame, app, theme);
 }

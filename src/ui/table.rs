@@ -28,6 +28,8 @@ const MARKER: &str = "▶ ";
 const GAP: u16 = 1;
 /// The flag of an item being watched (`w`).
 const WATCHED: &str = "◉";
+/// A marked row's first cell (the column is there only while the pane has marks).
+const MARKED: &str = "●";
 
 /// One shown row and what its cells depend on.
 pub(super) struct View<'a> {
@@ -36,6 +38,7 @@ pub(super) struct View<'a> {
     pub(super) now: Timestamp,
     stale: bool,
     watched: bool,
+    marked: bool,
     /// Its workspace's tag (the name, or a distinct cut of it).
     ws: usize,
 }
@@ -83,6 +86,9 @@ pub(super) fn raw(text: &str) -> Span<'_> {
     Span::raw(text)
 }
 
+fn mark<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
+    if v.marked { Span::styled(MARKED, theme.key) } else { raw(" ") }
+}
 fn workspace<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
     raw(&v.e.res.workspace)
 }
@@ -177,7 +183,15 @@ fn result<'a>(v: &View<'a>, theme: &Theme) -> Span<'a> {
     }
 }
 
-fn columns(pane: Pane, workspaces: usize) -> Vec<Column> {
+fn columns(pane: Pane, workspaces: usize, marks: bool) -> Vec<Column> {
+    let mut cols = columns_of(pane, workspaces);
+    if marks {
+        cols.insert(0, fixed("", 0, 1, mark));
+    }
+    cols
+}
+
+fn columns_of(pane: Pane, workspaces: usize) -> Vec<Column> {
     let mut name_col = col("NAME", 0, 14, 64, name);
     name_col.fill = true;
     name_col.sort = Some(SortKey::Name);
@@ -388,7 +402,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     let visible: Vec<View> =
         vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| view(app, *r, now)).collect();
     let sort = (vs.sort, vs.reverse);
-    let mut sized = fit(columns(app.pane(), app.pane_workspace_count()), &visible, area.width, sort, theme);
+    let cols = columns(app.pane(), app.pane_workspace_count(), app.marked_count() > 0);
+    let mut sized = fit(cols, &visible, area.width, sort, theme);
     // Where RESULT did not fit, the state carries the result (`TERMIN…/FAILED`), as in All: the
     // outcome never rests on colour alone.
     if !sized.iter().any(|s| s.col.title == "RESULT")
@@ -416,7 +431,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
             };
             Cell::from(Span::styled(text, span.style))
         }));
-        if v.stale {
+        if v.marked {
+            row.style(theme.text.bold())
+        } else if v.stale {
             row.style(theme.muted)
         } else if app.is_flashing(v.e) {
             row.style(theme.flash)
@@ -449,6 +466,7 @@ fn view(app: &App, r: RowRef, now: Timestamp) -> Option<View<'_>> {
         now: if stale { slot.fetched_at.unwrap_or(now) } else { now },
         stale,
         watched: app.is_watched(e.res.kind, &e.res.workspace, &e.res.id),
+        marked: app.is_marked(e),
         ws: r.ws,
     })
 }

@@ -59,6 +59,9 @@ struct UiColors {
     warning: String,
     key: String,
     dialog_border: String,
+    /// A production workspace's name in the header (config `read_only = true`).
+    production_fg: String,
+    production_bg: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,6 +91,8 @@ pub struct Theme {
     pub warning: Style,
     pub key: Style,
     pub dialog_border: Style,
+    /// A production workspace's name in the header.
+    pub production: Style,
     pub json_key: Style,
     pub json_string: Style,
     pub json_number: Style,
@@ -121,7 +126,14 @@ impl Theme {
     /// No colours at all, for `NO_COLOR`: bold, reverse and dim mark what colour would.
     pub fn no_color() -> Theme {
         let s = Style::default();
-        Theme { muted: s.dim(), border: s.dim(), error: s.bold(), warning: s.bold(), ..Theme::plain() }
+        Theme {
+            muted: s.dim(),
+            border: s.dim(),
+            error: s.bold(),
+            warning: s.bold(),
+            production: s.reversed().bold(),
+            ..Theme::plain()
+        }
     }
 
     /// No colours (terminal defaults), used if a built-in theme could not be read.
@@ -142,6 +154,7 @@ impl Theme {
             warning: s,
             key: s.bold(),
             dialog_border: s,
+            production: s.reversed(),
             json_key: s,
             json_string: s,
             json_number: s,
@@ -191,6 +204,7 @@ fn parse(name: &'static str, source: &str) -> Result<Theme, ThemeError> {
         warning: fg("ui.warning", &u.warning)?,
         key: fg("ui.key", &u.key)?.bold(),
         dialog_border: fg("ui.dialog_border", &u.dialog_border)?,
+        production: pair("ui.production", &u.production_fg, &u.production_bg)?.bold(),
         json_key: fg("json.key", &j.key)?,
         json_string: fg("json.string", &j.string)?,
         json_number: fg("json.number", &j.number)?,

@@ -5,6 +5,7 @@ mod clusters;
 mod commands;
 mod jobs;
 pub mod models;
+pub mod pages;
 mod scim;
 mod secrets;
 mod tokens;

@@ -107,16 +107,14 @@ impl App {
     /// once the one before it has ended well. A cell's magic (`%%sql`) picks its language. When
     /// the newest run could not be sent and is what F5 would run again, it is sent again.
     fn run_code(&mut self, all: bool) -> Vec<Effect> {
-        if self.read_only {
-            self.error(
-                "sparkdeck is read-only (config read_only = true): the editor does not run code.".into(),
-            );
-            return Vec::new();
-        }
         let Some(workspace) = self.console.tab().workspace().map(str::to_string) else {
             self.error("Choose where this tab runs first (ctrl-g, or :editor NAME).".into());
             return Vec::new();
         };
+        // Any statement can write: a read-only workspace runs none.
+        if self.refuse_read_only(&workspace, "running code") {
+            return Vec::new();
+        }
         let tab = self.console.tab();
         let pieces: Vec<String> = if all { tab.all_cells() } else { vec![tab.code_to_run()] };
         let language = tab.language;

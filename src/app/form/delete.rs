@@ -27,7 +27,7 @@ impl App {
         let Some(r) = self.selected().map(|e| e.res.clone()).filter(|r| r.kind == Kind::Cluster) else {
             return;
         };
-        if self.refused_read_only(&format!("deleting cluster {} permanently", r.id)) {
+        if self.refused_read_only(&r.workspace, &format!("deleting cluster {} permanently", r.id)) {
             return;
         }
         if super::cluster_state(&r) != "TERMINATED" {

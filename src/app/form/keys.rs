@@ -183,7 +183,9 @@ impl App {
             Err(p) => p,
         };
         let workspaces: Vec<String> = self.workspaces_for(kind).map(|w| w.workspace.name.clone()).collect();
-        if !ws.is_empty() && !workspaces.contains(&ws) {
+        if let Some(why) = self.read_only_refusal(&ws, &format!("a new {}", kind.singular())) {
+            problems.insert(0, (FieldKey::Workspace, why));
+        } else if !ws.is_empty() && !workspaces.contains(&ws) {
             problems.insert(
                 0,
                 (

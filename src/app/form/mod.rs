@@ -217,14 +217,9 @@ impl App {
         Some(if matches!(form.stage, Stage::Review { .. }) { Scope::Review } else { Scope::Form })
     }
 
-    /// Refuse a change in read-only mode, saying what was asked.
-    pub(super) fn refused_read_only(&mut self, what: &str) -> bool {
-        if self.read_only {
-            self.error(format!(
-                "sparkdeck is read-only (config read_only = true): {what} is refused; nothing was sent."
-            ));
-        }
-        self.read_only
+    /// Refuse a change in a read-only workspace, saying what was asked.
+    pub(super) fn refused_read_only(&mut self, workspace: &str, what: &str) -> bool {
+        self.refuse_read_only(workspace, what)
     }
 
     /// `n`: a New form for the pane's kind (the selected row's on the All pane), starting in
@@ -242,7 +237,10 @@ impl App {
             );
             return Vec::new();
         }
-        if self.refused_read_only(&format!("a new {}", kind.singular())) {
+        // Where it goes is chosen in the form (checked again before it is sent).
+        if self.read_only_everywhere(Service::of(kind)) {
+            let ws = self.workspaces_for(kind).next().map(|w| w.workspace.name.clone()).unwrap_or_default();
+            self.refused_read_only(&ws, &format!("a new {}", kind.singular()));
             return Vec::new();
         }
         if let Some(kept) = self.forms.kept.take_if(|f| f.kind == kind && f.mode == Mode::New) {
@@ -251,12 +249,17 @@ impl App {
             self.info("The form you left is back (esc twice drops it).".into());
             return self.load_choices(kind, &ws);
         }
-        let selected =
-            self.selected().filter(|e| Service::of(e.res.kind) == Service::of(kind)).map(|e| &e.res);
-        let Some(ws) = selected
-            .map(|r| r.workspace.clone())
-            .or_else(|| self.workspaces_for(kind).next().map(|w| w.workspace.name.clone()))
-        else {
+        // A read-only workspace takes nothing new: the form starts in one that does.
+        let selected = self
+            .selected()
+            .filter(|e| {
+                Service::of(e.res.kind) == Service::of(kind) && !self.is_read_only_in(&e.res.workspace)
+            })
+            .map(|e| &e.res);
+        let Some(ws) = selected.map(|r| r.workspace.clone()).or_else(|| {
+            let mut all = self.workspaces_for(kind);
+            all.find(|w| !self.is_read_only_in(&w.workspace.name)).map(|w| w.workspace.name.clone())
+        }) else {
             self.error(format!(
                 "no {} workspace is configured: a {} needs one (see config.example.toml)",
                 Service::of(kind).label(),
@@ -298,7 +301,7 @@ impl App {
         let Some(r) = self.selected().map(|e| e.res.clone()).filter(|r| r.kind == Kind::Cluster) else {
             return Vec::new();
         };
-        if self.refused_read_only(&format!("editing cluster {}", r.id)) {
+        if self.refused_read_only(&r.workspace, &format!("editing cluster {}", r.id)) {
             return Vec::new();
         }
         if matches!(&r.detail, Detail::Cluster { source: Some(s), .. } if s == "JOB") {
@@ -324,7 +327,7 @@ impl App {
         let Some(r) = self.selected().map(|e| e.res.clone()).filter(|r| r.kind == Kind::Batch) else {
             return Vec::new();
         };
-        if self.refused_read_only(&format!("resubmitting batch {}", r.id)) {
+        if self.refused_read_only(&r.workspace, &format!("resubmitting batch {}", r.id)) {
             return Vec::new();
         }
         let mode = Mode::Resubmit { id: r.id.clone() };

@@ -164,6 +164,22 @@ pub enum Command {
     Templates,
     /// Form: save it as a template.
     SaveTemplate,
+    /// Mark the selected row, or unmark it (then the next row).
+    Mark,
+    /// Mark every row from the last mark to the selected one.
+    MarkRange,
+    /// Mark every row shown (the filter applies).
+    MarkAll,
+    /// Open the item's page in the browser (or show its URL where there is none).
+    OpenBrowser,
+    /// Copy the item's id / its URL / its API object (JSON) to the clipboard (OSC 52).
+    CopyId,
+    CopyUrl,
+    CopyJson,
+    /// Back / forward through the places visited (panes, filters, opened items); the last one.
+    ViewBack,
+    ViewForward,
+    ViewLast,
 }
 
 /// The action keys; what they do depends on the kind of the focused row.
@@ -326,6 +342,16 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("prev-field", C::PrevField),
     ("templates", C::Templates),
     ("save-template", C::SaveTemplate),
+    ("mark", C::Mark),
+    ("mark-range", C::MarkRange),
+    ("mark-all", C::MarkAll),
+    ("open-browser", C::OpenBrowser),
+    ("copy-id", C::CopyId),
+    ("copy-url", C::CopyUrl),
+    ("copy-json", C::CopyJson),
+    ("view-back", C::ViewBack),
+    ("view-forward", C::ViewForward),
+    ("view-last", C::ViewLast),
 ];
 
 /// Why `[keys]` cannot be applied, with the `[keys]` names at fault (so the caller can point

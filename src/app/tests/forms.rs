@@ -301,8 +301,8 @@ fn read_only_refuses_every_create_key_and_says_why() {
         assert!(app.form().is_none());
         let text = app.message().map(|m| m.text.clone()).unwrap_or_default();
         assert!(
-            text.starts_with("sparkdeck is read-only (config read_only = true)")
-                && text.ends_with("nothing was sent."),
+            text.starts_with("fabric-prod is read-only (config read_only = true)")
+                && text.ends_with("nothing was sent. :rw fabric-prod allows changes."),
             "{text}"
         );
     }

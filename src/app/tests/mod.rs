@@ -1,17 +1,22 @@
 //! `App::update` driven message by message: no terminal, no clock, no I/O.
 
 mod actions;
+mod alerts;
 mod editor;
 mod editor_results;
 mod editor_settings;
 mod form_fields;
 mod forms;
+mod history;
 mod logs;
+mod marks;
 mod mouse;
+mod open;
 mod overlays;
 mod panes;
 mod polls;
 mod prompt;
+mod readonly;
 mod watch;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};

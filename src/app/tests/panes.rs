@@ -212,14 +212,14 @@ fn the_footer_offers_only_what_applies_to_the_row_and_mode() {
     let running = offered(&app);
     assert!(running.contains(&"terminate") && running.contains(&"restart") && running.contains(&"resize"));
     assert!(!running.contains(&"start"), "no start on a running cluster: {running:?}");
-    assert!(!running.contains(&"clear filter"), "esc does nothing yet");
+    assert!(!running.contains(&"clear"), "esc does nothing yet");
     rows(&mut app, Kind::Cluster, "adb-prod", vec![cluster_row("0101-a", "shared", "TERMINATED", "4")], T0);
     let stopped = offered(&app);
     assert!(stopped.contains(&"start") && !stopped.contains(&"terminate"), "{stopped:?}");
     app.update(key('/'));
     type_text(&mut app, "shared");
     app.update(code(KeyCode::Enter));
-    assert!(offered(&app).contains(&"clear filter"));
+    assert!(offered(&app).contains(&"clear"));
     let mut app = app.with_read_only(true);
     let read_only = offered(&app);
     assert!(

@@ -1,0 +1,191 @@
+//! Marks and bulk actions end to end: the app's keys, the real effect runner (one
+//! `RunAction` per target through `effects::actions`) and the simulator's answers. Every
+//! running run cancelled in one step and each seen to end CANCELED; every idle session killed
+//! with "/idle * c y" and each seen to end.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use sparkdeck::app::{self, App, Effect, Msg, Pane};
+use sparkdeck::auth::AuthContext;
+use sparkdeck::config::PollSettings;
+use sparkdeck::domain::{Kind, Status};
+use sparkdeck::drafts::Drafts;
+use sparkdeck::effects::Runner;
+use sparkdeck::sim::{Sim, SimOptions};
+use sparkdeck::workspace;
+use tokio::sync::mpsc;
+
+type Res = Result<(), Box<dyn std::error::Error>>;
+
+/// The app driven by the real runner against a simulator of both services.
+struct Monitor {
+    _sim: Sim,
+    app: App,
+    runner: Runner,
+    rx: mpsc::Receiver<Msg>,
+    _data: tempfile::TempDir,
+    /// Every effect the app asked for.
+    asked: Vec<Effect>,
+}
+
+impl Monitor {
+    async fn start() -> Result<Monitor, Box<dyn std::error::Error>> {
+        let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default()).await?;
+        let data = tempfile::tempdir()?;
+        let http = sparkdeck::api::http::client()?;
+        let config = sparkdeck::cli::demo::demo_config(&sim);
+        let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
+        let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
+        let app = App::new(names, Timestamp::now(), TimeZone::UTC);
+        let (tx, rx) = mpsc::channel::<Msg>(256);
+        let drafts = Drafts::in_data_dir(data.path());
+        let clock = sparkdeck::domain::Clock::system();
+        let runner = Runner::start(workspaces, PollSettings::default(), drafts, clock, tx);
+        let mut m = Monitor { _sim: sim, app, runner, rx, _data: data, asked: Vec::new() };
+        let start = m.app.start();
+        m.run(start);
+        m.update(Msg::Resize { width: 160, height: 45 });
+        Ok(m)
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.asked.push(effect.clone());
+            if !matches!(effect, Effect::Quit) {
+                self.runner.run(effect);
+            }
+        }
+    }
+
+    fn update(&mut self, msg: Msg) {
+        let effects = self.app.update(msg);
+        self.run(effects);
+    }
+
+    fn keys(&mut self, text: &str) {
+        for c in text.chars() {
+            self.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        }
+    }
+
+    fn enter(&mut self) {
+        self.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    }
+
+    /// Answers go to the app until `ok` holds (up to 60 s: debug builds on a busy machine).
+    async fn until(&mut self, what: &str, ok: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while !ok(&self.app) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(msg)) => self.update(msg),
+                Ok(None) => panic!("the runner stopped before {what}"),
+                Err(_) => panic!("never saw {what}; message: {:?}", self.app.message()),
+            }
+        }
+    }
+
+    /// The shown rows that `pick` likes: (workspace, id).
+    fn shown(&self, pick: impl Fn(&sparkdeck::domain::Resource) -> bool) -> HashSet<(String, String)> {
+        let a = &self.app;
+        a.pane_state()
+            .rows
+            .iter()
+            .filter_map(|r| a.entry(*r))
+            .filter(|e| pick(&e.res))
+            .map(|e| (e.res.workspace.clone(), e.res.id.clone()))
+            .collect()
+    }
+
+    fn message(&self) -> String {
+        self.app.message().map(|m| m.text.clone()).unwrap_or_default()
+    }
+
+    fn actions(&self) -> usize {
+        self.asked.iter().filter(|e| matches!(e, Effect::RunAction { .. })).count()
+    }
+}
+
+/// The state of `(workspace, id)` of `kind` as the app holds it now (`None`: not listed).
+fn status_of(a: &App, kind: Kind, (ws, id): &(String, String)) -> Option<Status> {
+    a.workspaces()
+        .iter()
+        .filter(|w| w.workspace.name == *ws)
+        .flat_map(|w| &w.slot(kind).rows)
+        .find(|e| e.res.id == *id)
+        .map(|e| e.res.status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_running_run_is_cancelled_in_one_step_and_each_ends_canceled() -> Res {
+    let mut m = Monitor::start().await?;
+    m.update(Msg::Key(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE)));
+    assert_eq!(m.app.pane(), Pane::Runs);
+    m.until("three running runs", |a| {
+        a.pane_state()
+            .rows
+            .iter()
+            .filter_map(|r| a.entry(*r))
+            .filter(|e| e.res.raw_state == "RUNNING")
+            .count()
+            >= 3
+    })
+    .await;
+    m.keys("/");
+    m.keys("^running$");
+    m.enter();
+    let running = m.shown(|r| r.raw_state == "RUNNING");
+    assert!(running.len() >= 3, "{running:?}");
+    m.keys("*c");
+    let bulk = m.app.bulk().cloned().ok_or("no confirmation")?;
+    assert_eq!(bulk.targets.len(), running.len(), "every running run is a target: {bulk:?}");
+    assert!(bulk.skipped.is_empty(), "{bulk:?}");
+    assert_eq!(m.actions(), 0, "nothing is sent before y");
+    m.keys("y");
+    assert_eq!(m.actions(), running.len(), "one request per run");
+    let n = running.len();
+    m.until("every run cancelled", |a| a.message().is_some_and(|msg| msg.text == format!("{n} cancelled ✓")))
+        .await;
+    m.until("every run to end CANCELED", |a| {
+        running.iter().all(|key| status_of(a, Kind::Run, key) == Some(Status::Cancelled))
+    })
+    .await;
+    // Each result is in the event log.
+    let done = m.app.events().iter().filter(|e| e.text.starts_with("cancelled ✓ run")).count();
+    assert_eq!(done, n, "{:?}", m.app.events());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_all_idle_sessions_is_slash_idle_star_c_y() -> Res {
+    let mut m = Monitor::start().await?;
+    m.until("an idle session", |a| {
+        a.pane_state().rows.iter().filter_map(|r| a.entry(*r)).any(|e| e.res.status == Status::Ready)
+    })
+    .await;
+    m.keys("/idle");
+    m.enter();
+    let idle = m.shown(|r| r.raw_state == "idle");
+    m.keys("*c");
+    let bulk = m.app.bulk().cloned().ok_or("no confirmation")?;
+    // Idle rows of the monitoring list (notebooks) are listed as skipped, with why.
+    let skipped: Vec<&String> = bulk.skipped.iter().map(|(_, why)| why).collect();
+    assert!(skipped.iter().all(|why| why.contains("monitoring list")), "{skipped:?}");
+    let targets: HashSet<(String, String)> =
+        bulk.targets.iter().map(|t| (t.target.workspace.clone(), t.target.id.clone())).collect();
+    assert!(!targets.is_empty() && targets.is_subset(&idle), "{targets:?} of {idle:?}");
+    m.keys("y");
+    let n = targets.len();
+    m.until("every session killed", |a| a.message().is_some_and(|msg| msg.text == format!("{n} killed ✓")))
+        .await;
+    assert!(m.message().ends_with('✓'));
+    m.until("every killed session to end", |a| {
+        targets.iter().all(|key| status_of(a, Kind::Session, key).is_none_or(|s| s.is_terminal()))
+    })
+    .await;
+    Ok(())
+}
