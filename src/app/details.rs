@@ -33,6 +33,8 @@ pub struct Details {
     pub scroll: usize,
     /// Related items read after opening: a heading and its lines (or the error).
     related: Option<(String, Vec<String>)>,
+    /// A multi-task run's timeline, once read.
+    pub gantt: Option<super::gantt::Gantt>,
 }
 
 impl Details {
@@ -52,6 +54,7 @@ impl Details {
             lines: lines(e, tz, None),
             scroll: 0,
             related: None,
+            gantt: None,
         }
     }
 

@@ -36,6 +36,8 @@ pub struct Logs {
     pub reading_earlier: bool,
     /// Whether the view already jumped to the error once (the user may scroll away after).
     jumped: bool,
+    /// Open at this task's part of a run's output (`l` on a task of the timeline).
+    at_task: Option<String>,
 }
 
 impl Logs {
@@ -53,7 +55,13 @@ impl Logs {
             earlier: Earlier::None,
             reading_earlier: false,
             jumped: false,
+            at_task: None,
         }
+    }
+
+    /// Open at `task`'s part of the output once it arrives (instead of at its end or error).
+    pub fn open_at_task(&mut self, task: String) {
+        self.at_task = Some(task);
     }
 
     /// Take in one read. `whole`: the lines are everything (replace); otherwise they are the
@@ -90,7 +98,9 @@ impl Logs {
         self.finished = finished;
         self.loading = false;
         self.error = None;
-        match error_at {
+        let heading = self.at_task.as_ref().map(|t| format!("── task {t} ──"));
+        let task_at = heading.and_then(|h| self.lines.iter().position(|l| *l == h));
+        match task_at.or(error_at) {
             Some(at) if !self.jumped => {
                 self.jumped = true;
                 self.follow = false;

@@ -19,6 +19,7 @@ mod events;
 pub mod filter;
 mod footer;
 pub mod form;
+mod gantt;
 mod help;
 mod history;
 mod jobs;
@@ -53,6 +54,7 @@ pub use editor::{
 };
 pub use events::Event;
 pub use footer::logs_available;
+pub use gantt::Gantt;
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;

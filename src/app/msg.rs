@@ -71,6 +71,11 @@ pub enum Msg {
         target: Target,
         related: Result<(String, Vec<String>), Problem>,
     },
+    /// A multi-task run's tasks against its clock, for the timeline in its details.
+    Timeline {
+        target: Target,
+        timeline: crate::domain::timeline::Timeline,
+    },
     /// The logs follower could not read `target`'s logs.
     LogsFailed {
         target: Target,

@@ -12,6 +12,7 @@ pub mod resource;
 pub mod service;
 pub mod statement;
 pub mod status;
+pub mod timeline;
 
 pub use action::{Action, Target};
 pub use clock::Clock;

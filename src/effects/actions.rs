@@ -52,6 +52,18 @@ pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc
     let (failed_tx, failed_target) = (tx.clone(), target.clone());
     let work = async move {
         let Some(ws) = ws else { return };
+        // A run's one `runs/get` serves its task lines and its timeline.
+        if target.kind == Kind::Run {
+            let (related, timeline) = match related::run_tasks(&ws, &target.id).await {
+                Ok((heading, lines, timeline)) => (Ok((heading, lines)), Some(timeline)),
+                Err(e) => (Err(problem::of(ws.service, &e)), None),
+            };
+            if let Some(timeline) = timeline.filter(|t| t.tasks.len() > 1) {
+                let _ = tx.send(Msg::Timeline { target: target.clone(), timeline }).await;
+            }
+            let _ = tx.send(Msg::Related { target, related }).await;
+            return;
+        }
         let related = match related::fetch(&ws, &target).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => return,

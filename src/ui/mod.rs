@@ -5,6 +5,7 @@
 mod chrome;
 mod editor;
 mod form;
+mod gantt;
 mod jobs;
 mod json;
 mod logs;
@@ -38,7 +39,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     chrome::keys(frame, app, theme, a.keys);
     chrome::status(frame, app, theme, a.status);
     if let Some(d) = app.details() {
-        overlay::details(frame, d, theme, a.body);
+        overlay::details(frame, d, app.now(), theme, a.body);
     }
     if let Some(l) = app.logs() {
         logs::render(frame, l, theme, a.body);

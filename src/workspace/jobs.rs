@@ -13,9 +13,12 @@ use futures::{StreamExt, TryStreamExt};
 use super::actions::databricks;
 use super::convert::run_row;
 use super::{Error, Workspace};
-use crate::api::databricks::models::{Job, PauseStatus, RunNowRequest};
+use jiff::SignedDuration;
+
+use crate::api::databricks::models::{Job, PauseStatus, RunNowRequest, RunTask};
 use crate::api::{ApiError, Fetched};
 use crate::domain::job::{RECENT_RUNS, RecentRun, RunParameters};
+use crate::domain::timeline::{TaskSpan, Timeline};
 use crate::domain::{Detail, Kind, Resource, Status};
 
 /// `runs/list` requests in flight at once for one workspace's jobs.
@@ -65,7 +68,7 @@ pub fn job_row(
         .and_then(|r| r.raw.get("run_page_url").and_then(|u| u.as_str()))
         .and_then(|u| u.rsplit_once("/run/").map(|(job, _)| job.to_string()))
         .or_else(|| {
-            (!base_url.is_empty()).then(|| format!("{}/#job/{job_id}", base_url.trim_end_matches('/')))
+            (!base_url.is_empty()).then(|| crate::api::databricks::pages::job(base_url, &job_id.to_string()))
         });
     let (schedule, paused) = schedule(&settings);
     let parameters = settings
@@ -116,6 +119,35 @@ fn schedule(s: &crate::api::databricks::models::JobSettings) -> (Option<String>,
         Some(c) => (Some("continuous".into()), paused(&c.pause_status)),
         None => (None, false),
     }
+}
+
+/// A run's tasks against its clock (`runs/get` tasks), for the Gantt chart of its details.
+pub fn timeline(tasks: &[RunTask]) -> Timeline {
+    let ms = |v: Option<i64>| SignedDuration::from_millis(v.unwrap_or(0).max(0));
+    let at = |v: Option<i64>| v.filter(|t| *t > 0).and_then(|t| jiff::Timestamp::from_millisecond(t).ok());
+    let tasks = tasks
+        .iter()
+        .map(|t| {
+            let (life, result) = crate::workspace::convert::task_state(t);
+            TaskSpan {
+                key: t.task_key.clone().unwrap_or_else(|| "?".into()),
+                run_id: t.run_id.map(|id| id.to_string()),
+                status: Status::from_run(&life, result.as_deref()),
+                state: match &result {
+                    Some(r) if *r != life => format!("{life}/{r}"),
+                    _ => life.clone(),
+                },
+                depends_on: t.depends_on.iter().filter_map(|d| d.task_key.clone()).collect(),
+                start: at(t.start_time),
+                end: at(t.end_time),
+                queue: ms(t.queue_duration),
+                setup: ms(t.setup_duration),
+                execution: ms(t.execution_duration),
+                cleanup: ms(t.cleanup_duration),
+            }
+        })
+        .collect();
+    Timeline { tasks }
 }
 
 /// Start job `job_id` now; the new run's id. Parameters go as the job takes them:

@@ -4,6 +4,7 @@
 
 use super::{Error, Workspace, actions, convert, logs};
 use crate::api::livy::models::StatementResponse;
+use crate::domain::timeline::Timeline;
 use crate::domain::{Kind, Target};
 
 /// Items per related list.
@@ -44,9 +45,8 @@ pub async fn fetch(ws: &Workspace, t: &Target) -> Result<Option<(String, Vec<Str
             Ok(Some((format!("Recent statements ({} in all)", statements.len()), lines)))
         }
         Kind::Run => {
-            let tasks = actions::run_tasks(ws, id).await?;
-            let lines = tasks.iter().map(convert::task_line).collect();
-            Ok(Some((format!("Tasks ({})", tasks.len()), lines)))
+            let (heading, lines, _) = run_tasks(ws, id).await?;
+            Ok(Some((heading, lines)))
         }
         Kind::Job => {
             let job_id = actions::run_id(ws, id)?;
@@ -57,6 +57,13 @@ pub async fn fetch(ws: &Workspace, t: &Target) -> Result<Option<(String, Vec<Str
         }
         Kind::Batch => Ok(None),
     }
+}
+
+/// A run's tasks as lines (each with what it runs after), and against the run's clock.
+pub async fn run_tasks(ws: &Workspace, id: &str) -> Result<(String, Vec<String>, Timeline), Error> {
+    let tasks = actions::run_tasks(ws, id).await?;
+    let lines = tasks.iter().map(convert::task_line).collect();
+    Ok((format!("Tasks ({})", tasks.len()), lines, super::jobs::timeline(&tasks)))
 }
 
 /// "#3  available  ok     spark.sql("select 1").show()".

@@ -196,6 +196,15 @@ pub struct RunTask {
     pub sql_task: Option<Value>,
     pub start_time: Option<i64>,
     pub end_time: Option<i64>,
+    /// Time in the queue, setting up the cluster, executing, cleaning up (ms so far).
+    #[serde(deserialize_with = "lenient")]
+    pub queue_duration: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    pub setup_duration: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    pub execution_duration: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    pub cleanup_duration: Option<i64>,
     pub run_page_url: Option<String>,
     pub cluster_instance: Option<ClusterInstance>,
 }
