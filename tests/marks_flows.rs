@@ -189,3 +189,34 @@ async fn kill_all_idle_sessions_is_slash_idle_star_c_y() -> Res {
     .await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shift_y_copies_the_page_the_simulator_gives_and_a_cluster_page_under_its_host() -> Res {
+    let mut m = Monitor::start().await?;
+    m.keys("4");
+    m.until("a run", |a| !a.pane_state().rows.is_empty()).await;
+    let run_id = m.app.selected().map(|e| e.res.id.clone()).ok_or("no run")?;
+    m.keys("Y");
+    m.until("the run's URL", |a| a.message().is_some_and(|msg| msg.text.starts_with("Copied the URL"))).await;
+    let copied: Vec<&String> =
+        m.asked.iter().filter_map(|e| if let Effect::Copy(text) = e { Some(text) } else { None }).collect();
+    assert!(
+        copied
+            .iter()
+            .any(|url| url.starts_with("http://127.0.0.1:") && url.ends_with(&format!("/run/{run_id}"))),
+        "{copied:?}"
+    );
+    m.keys("3");
+    m.until("a cluster", |a| !a.pane_state().rows.is_empty()).await;
+    let cluster_id = m.app.selected().map(|e| e.res.id.clone()).ok_or("no cluster")?;
+    m.keys("Y");
+    let page = format!("#setting/clusters/{cluster_id}/configuration");
+    m.until("the cluster's URL", |a| a.message().is_some_and(|msg| msg.text.ends_with(&page))).await;
+    // Fabric has none, and says where to look instead.
+    m.keys("1");
+    m.until("a session", |a| !a.pane_state().rows.is_empty()).await;
+    m.keys("Y");
+    m.until("no page for a session", |a| a.message().is_some_and(|msg| msg.text.contains("Monitoring hub")))
+        .await;
+    Ok(())
+}

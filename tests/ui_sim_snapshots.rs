@@ -42,9 +42,10 @@ async fn fixture() -> Fixture {
     let mut app = App::new(names, now(), TimeZone::UTC);
     for ws in &workspaces {
         for &kind in ws.service.kinds() {
-            let listing = rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false })
-                .await
-                .unwrap_or_else(|e| panic!("{}: {e}", ws.name));
+            let listing =
+                rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() })
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {e}", ws.name));
             app.update(Msg::Rows { workspace: ws.name.clone(), kind, rows: listing.rows, fetched_at: now() });
         }
     }

@@ -5,7 +5,7 @@
 //!
 //! Marks belong to the pane they were made in and name rows by identity (kind, workspace, id),
 //! so they survive polls, sorting and filtering; a row that leaves its workspace's list loses
-//! its mark.
+//! its mark, and `:ws` (another scope) clears them all.
 
 use std::collections::HashSet;
 
@@ -209,6 +209,11 @@ impl App {
         before != self.marks.marked.len()
     }
 
+    /// Every pane's marks go (`:ws` changed what the panes show).
+    pub(super) fn clear_all_marks(&mut self) {
+        self.marks = Marks::default();
+    }
+
     /// After a poll of `kind` in workspace `ws`: a marked row it no longer lists loses its mark.
     pub(super) fn prune_marks(&mut self, ws: usize, kind: Kind) {
         if self.marks.marked.is_empty() {
@@ -265,7 +270,13 @@ impl App {
                 (BulkOp::Watch, _) if e.res.status.is_terminal() => Some("it has already ended".to_string()),
                 (BulkOp::Watch, _) => None,
                 (_, None) => Some(format!("a {} has no such action", e.res.kind.singular())),
-                (_, Some(action)) => self.refused(action, &e.res).map(|text| reason(&text)),
+                (_, Some(action)) => match self.read_only_refusal(&e.res.workspace, "") {
+                    // "adb-prod is read-only (:ro)": the rest of the refusal is for one action.
+                    Some(text) => {
+                        Some(text.split_once("): ").map_or(text.clone(), |(ws, _)| format!("{ws})")))
+                    }
+                    None => self.refused(action, &e.res).map(|text| reason(&text)),
+                },
             };
             match why {
                 Some(why) => skipped.push((target, why)),
@@ -302,7 +313,8 @@ impl App {
     pub(super) fn run_bulk(&mut self, bulk: Bulk) -> Vec<Effect> {
         self.clear_marks();
         let mut effects = Vec::new();
-        let mut run = BulkRun::default();
+        // A bulk action asked while another is under way joins its count.
+        let mut run = self.bulk_run.take().unwrap_or_default();
         let mut watching = 0;
         for BulkTarget { target, action } in bulk.targets {
             match action {
@@ -319,6 +331,9 @@ impl App {
             }
         }
         if effects.is_empty() {
+            if !run.pending.is_empty() {
+                self.bulk_run = Some(run);
+            }
             self.info(format!("Watching {watching} items: you will be told when each ends."));
             return effects;
         }

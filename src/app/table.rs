@@ -189,6 +189,8 @@ impl App {
             return Vec::new();
         }
         self.scope = scope;
+        // Marks name rows the new scope may not show: they would act unseen.
+        self.clear_all_marks();
         self.stale = [true; Pane::ALL.len()];
         for vs in &mut self.panes {
             vs.select(0);

@@ -99,10 +99,11 @@ pub async fn create(ctx: &Context, args: &ClusterCreateArgs) -> CmdResult {
 }
 
 pub async fn edit(ctx: &Context, args: &ClusterEditArgs) -> CmdResult {
-    let (ws, _) = super::list::find(ctx, Kind::Cluster, &args.id, args.spec.workspace.as_deref()).await?;
-    if !args.create.dry_run {
-        ctx.allow_changes(ws)?;
-    }
+    let (ws, _) = if args.create.dry_run {
+        super::list::find(ctx, Kind::Cluster, &args.id, args.spec.workspace.as_deref()).await?
+    } else {
+        super::list::find_to_change(ctx, Kind::Cluster, &args.id, args.spec.workspace.as_deref()).await?
+    };
     let failed = |e| created::failure(ws, CreatedKind::Cluster, e);
     let (current, state) = clusters::current(ws, &args.id).await.map_err(failed)?;
     // The current configuration, with --json's fields laid over it, then the flags.
@@ -160,8 +161,8 @@ pub async fn edit(ctx: &Context, args: &ClusterEditArgs) -> CmdResult {
 }
 
 pub async fn delete_permanently(ctx: &Context, args: &ClusterDeleteArgs) -> CmdResult {
-    let (ws, row) = super::list::find(ctx, Kind::Cluster, &args.id, args.workspace.as_deref()).await?;
-    ctx.allow_changes(ws)?;
+    let (ws, row) =
+        super::list::find_to_change(ctx, Kind::Cluster, &args.id, args.workspace.as_deref()).await?;
     if !args.yes {
         confirm_by_name(ws, &args.id, &row.name, &row.raw_state)?;
     }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use serde_json::{Value, json};
 
 use super::context::{CmdResult, Context, fail};
-use super::list::find;
+use super::list::find_to_change;
 use super::output;
 use super::{ClusterExecArgs, CodeArgs, LanguageArg, SessionExecArgs};
 use crate::domain::Kind;
@@ -29,21 +29,23 @@ pub enum ExecFormat {
 pub async fn in_session(ctx: &Context, args: SessionExecArgs) -> CmdResult {
     let (code, language) = prepare(&args.code)?;
     // An existing session is found by its id in whichever Fabric workspace holds it, as `get` does.
+    // Any statement can write: a read-only workspace runs none.
     let (ws, place) = match &args.session {
-        Some(id) => (find(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id)),
+        Some(id) => {
+            (find_to_change(ctx, Kind::Session, id, args.workspace.as_deref()).await?.0, Place::Session(id))
+        }
         None => {
-            (fabric_workspace(ctx, &args)?, Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()))
+            let ws = fabric_workspace(ctx, &args)?;
+            ctx.allow_changes(ws)?;
+            (ws, Place::Acquire(args.lakehouse.as_deref(), args.tag.as_deref()))
         }
     };
-    // Any statement can write: a read-only workspace runs none.
-    ctx.allow_changes(ws)?;
     run(ws, place, language, &code, args.code.output).await
 }
 
 pub async fn on_cluster(ctx: &Context, args: ClusterExecArgs) -> CmdResult {
     let (code, language) = prepare(&args.code)?;
-    let (ws, _) = find(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
-    ctx.allow_changes(ws)?;
+    let (ws, _) = find_to_change(ctx, Kind::Cluster, &args.cluster_id, args.workspace.as_deref()).await?;
     run(ws, Place::Acquire(Some(&args.cluster_id), None), language, &code, args.code.output).await
 }
 

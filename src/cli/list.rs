@@ -4,9 +4,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::context::{CmdResult, Context, fail};
+use super::list_options::{self, since};
 use super::output;
 use super::row_output::{self, RowFormat};
-use super::{GetArgs, ListArgs};
+use super::{GetArgs, ListArgs, RunsListArgs};
 use crate::domain::status::known_words;
 use crate::domain::{Kind, Resource, Status};
 use crate::workspace::rows::{self, Query};
@@ -63,14 +64,52 @@ struct Kept {
 }
 
 pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
+    list_with(ctx, kind, args, Query::default()).await
+}
+
+/// `runs list --job-id ID --since 2h`: asked of the service (`job_id`, `start_time_from`).
+pub async fn list_runs(ctx: &Context, args: &RunsListArgs) -> CmdResult {
+    let started_from = match &args.since {
+        Some(text) => Some(since(text, ctx.clock.now()).map_err(|e| fail(2, e))?.as_millisecond()),
+        None => None,
+    };
+    let asked = Query { job_id: args.job_id, started_from, ..Query::default() };
+    list_with(ctx, Kind::Run, &args.list, asked).await
+}
+
+/// List with `asked`'s server-side filters (its limit and `active_only` come from `args`).
+async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> CmdResult {
     if let Some(state) = &args.state {
         check_state(kind, state)?;
     }
+    if args.columns.is_some() && args.out.output.is_document() {
+        return Err(fail(
+            2,
+            "--columns chooses the columns of -o table, wide and csv; json and yaml keep every field",
+        ));
+    }
+    let chosen_columns = list_options::columns(kind, args.columns.as_deref()).map_err(|e| fail(2, e))?;
     let chosen = ctx.select(args.workspace.as_deref(), Some(service_of(kind)))?;
     let active_only = args.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("active"));
     // Filter first, then limit: a state filter reads further than the limit.
     let limit = if args.state.is_some() && !active_only { args.limit.max(STATE_SCAN) } else { args.limit };
-    let query = Query { limit, active_only };
+    let query = Query { limit, active_only, ..asked };
+    if args.watch {
+        if args.out.output == RowFormat::Yaml {
+            return Err(fail(
+                2,
+                "--watch prints one change at a time: use -o table, wide, csv or json (one object per line)",
+            ));
+        }
+        let keep = |row: &Resource| args.state.as_deref().is_none_or(|s| state_matches(row, s));
+        let cols = || {
+            list_options::columns(kind, args.columns.as_deref())
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| output::columns(kind))
+        };
+        return super::watch::watch(ctx, kind, args, chosen, query, keep, cols).await;
+    }
     let json = args.out.output.is_document();
     let keep = |mut row: Resource, into: &mut Vec<Kept>| {
         if args.state.as_deref().is_some_and(|s| !state_matches(&row, s)) {
@@ -121,9 +160,11 @@ pub async fn list(ctx: &Context, kind: Kind, args: &ListArgs) -> CmdResult {
         RowFormat::Yaml => row_output::write_yaml_texts(texts, &mut out),
         RowFormat::Table | RowFormat::Wide | RowFormat::Csv => {
             let rows: Vec<Resource> = rows.into_iter().map(|k| k.row).collect();
+            let cols = chosen_columns.unwrap_or_else(|| output::columns(kind));
+            let wide = format == RowFormat::Wide;
             let text = match format {
-                RowFormat::Csv => row_output::csv(kind, &rows, header, now).map_err(std::io::Error::other),
-                _ => Ok(row_output::table(kind, &rows, format == RowFormat::Wide, header, now)),
+                RowFormat::Csv => row_output::csv_of(cols, &rows, header, now).map_err(std::io::Error::other),
+                _ => Ok(row_output::table_of(kind, cols, &rows, wide, header, now)),
             };
             text.and_then(|text| out.write_all(text.as_bytes()))
         }
@@ -161,6 +202,26 @@ pub async fn find<'a>(
         eprintln!("sparkdeck: {name}: {}", output::safe(&e.to_string()));
     }
     Err(fail(1, format!("no {} with id {id:?} found", kind.singular())))
+}
+
+/// [`find`] for a change: refused before anything is read when every workspace that could
+/// hold the item is read-only (the refusal, not "not found", is the answer), and after it is
+/// found when its own workspace is.
+pub async fn find_to_change<'a>(
+    ctx: &'a Context,
+    kind: Kind,
+    id: &str,
+    workspace: Option<&str>,
+) -> CmdResult<(&'a Workspace, Resource)> {
+    let chosen = ctx.select(workspace, Some(service_of(kind)))?;
+    if let Some(first) = chosen.first()
+        && chosen.iter().all(|ws| ctx.read_only.contains(&ws.name))
+    {
+        ctx.allow_changes(first)?;
+    }
+    let (ws, row) = find(ctx, kind, id, workspace).await?;
+    ctx.allow_changes(ws)?;
+    Ok((ws, row))
 }
 
 pub async fn get(ctx: &Context, kind: Kind, args: &GetArgs) -> CmdResult {

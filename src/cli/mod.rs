@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod exec;
 pub mod keys;
 pub mod list;
+pub mod list_options;
 pub mod logging;
 pub mod monitor;
 pub mod output;
@@ -25,6 +26,7 @@ pub mod spec_input;
 pub mod submit;
 mod wait;
 mod wait_line;
+mod watch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,7 +41,8 @@ use crate::sim::{FaultSpec, Sim, SimOptions};
 /// Terminal monitor and console for Spark in Microsoft Fabric (Livy) and Azure Databricks.
 ///
 /// With no command, opens the monitor (`?` lists its keys; `n` starts a session, batch, cluster
-/// or run from a form). Workspaces come from config.toml (--config,
+/// or run from a form; `space` marks rows that `c`, `t`, `K` and `w` then act on at once; `o`
+/// opens an item in the browser). Workspaces come from config.toml (--config,
 /// $SPARKDECK_CONFIG, or the platform config directory) and, for Databricks, from
 /// ~/.databrickscfg and DATABRICKS_* variables like the official CLI.
 /// Text output drops the terminal escapes a server may send; `-o json` (and `-o yaml`, `-o csv`
@@ -185,8 +188,8 @@ pub enum ClustersCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RunsCommand {
-    /// List across every workspace, most recent first.
-    List(ListArgs),
+    /// List across every workspace, most recent first (--job-id, --since: asked of the service).
+    List(RunsListArgs),
     /// Show one run by id.
     Get(GetArgs),
     /// Cancel a run (--wait: until it has ended).
@@ -481,6 +484,20 @@ pub struct DoctorArgs {
     pub workspace: Option<String>,
 }
 
+/// `runs list`: the shared list options, and the runs the service is asked for.
+#[derive(Debug, Clone, Args)]
+pub struct RunsListArgs {
+    #[command(flatten)]
+    pub list: ListArgs,
+    /// Only runs of this job (asked of the service: `job_id`).
+    #[arg(long, value_name = "ID")]
+    pub job_id: Option<i64>,
+    /// Only runs started since: a time ago (30m, 2h, 1d, 1w) or an RFC 3339 time (asked of the
+    /// service: `start_time_from`).
+    #[arg(long, value_name = "AGO|TIME")]
+    pub since: Option<String>,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// Only this workspace (its display name).
@@ -496,6 +513,17 @@ pub struct ListArgs {
     /// At most this many rows, the most recent first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
+    /// Only these columns of the table or CSV, in this order: names as the headers in lower
+    /// case, words joined by `-` (e.g. `id,state,duration`; a run's JOB / RUN is `name`).
+    #[arg(long, value_name = "A,B,C")]
+    pub columns: Option<String>,
+    /// Keep listing, as kubectl's --watch: the table once, then each new or changed row (with
+    /// -o json, one object per line). Ctrl-C ends it (exit 0).
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// With --watch: seconds between two listings (default: [poll] active_seconds).
+    #[arg(long, value_name = "SECONDS", requires = "watch", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]

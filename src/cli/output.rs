@@ -87,13 +87,13 @@ pub fn safe_cell(text: &str) -> Cow<'_, str> {
 }
 
 /// One column: header, how important it is (lower survives narrow terminals), and its cell.
-pub(super) struct Column {
+pub struct Column {
     pub(super) header: &'static str,
     priority: u8,
     pub(super) cell: fn(&Resource, Timestamp) -> String,
 }
 
-pub(super) fn columns(kind: Kind) -> Vec<Column> {
+pub fn columns(kind: Kind) -> Vec<Column> {
     let mut cols = vec![
         Column { header: "WORKSPACE", priority: 1, cell: |r, _| r.workspace.clone() },
         Column { header: "NAME", priority: 1, cell: |r, _| r.name.clone() },
@@ -218,10 +218,20 @@ fn duration(r: &Resource, now: Timestamp) -> String {
 /// An aligned table of `rows`, fitted to `width` columns by dropping the least important
 /// columns first (ids and states always stay).
 pub fn table(kind: Kind, rows: &[Resource], width: u16, now: Timestamp) -> String {
+    table_of(kind, columns(kind), rows, width, now)
+}
+
+/// As [`table`], with these columns (`--columns`).
+pub(super) fn table_of(
+    kind: Kind,
+    cols: Vec<Column>,
+    rows: &[Resource],
+    width: u16,
+    now: Timestamp,
+) -> String {
     if rows.is_empty() {
         return format!("No {} found.\n", kind.plural());
     }
-    let cols = columns(kind);
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| cols.iter().map(|c| capped(safe_cell(&(c.cell)(r, now)).into_owned())).collect())

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::context::{CmdResult, Context, fail};
-use super::list::{self, find};
+use super::list::{self, find, find_to_change};
 use super::output::Format;
 use super::wait::{self, Goal};
 use super::{
@@ -73,7 +73,7 @@ pub async fn clusters(ctx: &Context, cmd: ClustersCommand) -> CmdResult {
 
 pub async fn runs(ctx: &Context, cmd: RunsCommand) -> CmdResult {
     match cmd {
-        RunsCommand::List(args) => list::list(ctx, Kind::Run, &args).await,
+        RunsCommand::List(args) => list::list_runs(ctx, &args).await,
         RunsCommand::Get(args) => list::get(ctx, Kind::Run, &args).await,
         RunsCommand::Cancel(args) => act(ctx, Kind::Run, Action::CancelRun, &args, wait::ended).await,
         RunsCommand::CancelAll(args) => cancel_all(ctx, &args).await,
@@ -110,8 +110,7 @@ fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
 /// A monitor action (kill, cancel, start, restart, terminate), then optionally wait.
 async fn act(ctx: &Context, kind: Kind, action: Action, args: &ActionArgs, goal: Goal) -> CmdResult {
     let t = &args.target;
-    let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
-    ctx.allow_changes(ws)?;
+    let (ws, row) = find_to_change(ctx, kind, &t.id, t.workspace.as_deref()).await?;
     let note = actions::perform(ws, action, &Target::of(&row)).await.map_err(|e| api_failure(ws, &e))?;
     report(ws, kind, &t.id, &note, t.output);
     if !args.wait.wait {
@@ -128,8 +127,7 @@ enum Change {
 }
 
 async fn change(ctx: &Context, kind: Kind, t: &TargetArgs, change: Change) -> CmdResult {
-    let (ws, row) = find(ctx, kind, &t.id, t.workspace.as_deref()).await?;
-    ctx.allow_changes(ws)?;
+    let (ws, row) = find_to_change(ctx, kind, &t.id, t.workspace.as_deref()).await?;
     let note = match change {
         Change::KeepAlive => actions::keep_alive(ws, &Target::of(&row)).await,
         Change::Pin(pinned) => actions::pin(ws, &t.id, pinned).await,
@@ -170,8 +168,7 @@ async fn resize(ctx: &Context, args: &ResizeArgs) -> CmdResult {
         (None, None) => return Err(fail(2, "give --workers N or --autoscale MIN:MAX")),
     };
     let t = &args.target;
-    let (ws, _) = find(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
-    ctx.allow_changes(ws)?;
+    let (ws, _) = find_to_change(ctx, Kind::Cluster, &t.id, t.workspace.as_deref()).await?;
     let note = actions::resize(ws, &t.id, &size).await.map_err(|e| api_failure(ws, &e))?;
     report(ws, Kind::Cluster, &t.id, &note, t.output);
     Ok(())
@@ -233,8 +230,7 @@ async fn run_now(ctx: &Context, args: &RunNowArgs) -> CmdResult {
 
 async fn repair(ctx: &Context, args: &ActionArgs) -> CmdResult {
     let t = &args.target;
-    let (ws, _) = find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
-    ctx.allow_changes(ws)?;
+    let (ws, _) = find_to_change(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
     let note = match actions::repair(ws, &t.id).await.map_err(|e| api_failure(ws, &e))? {
         Some(r) => format!("run {} is being repaired (repair {r})", t.id),
         None => format!("run {} is being repaired", t.id),

@@ -53,7 +53,16 @@ pub fn yaml_row(row: &Resource) -> String {
 /// Rows as CSV: the table's columns, every one, with values as the service sent them (the
 /// `csv` crate quotes commas, quotes and line breaks; nothing is stripped or cut).
 pub fn csv(kind: Kind, rows: &[Resource], header: bool, now: Timestamp) -> Result<String, String> {
-    let cols = output::columns(kind);
+    csv_of(output::columns(kind), rows, header, now)
+}
+
+/// As [`csv`], with these columns (`--columns`).
+pub fn csv_of(
+    cols: Vec<output::Column>,
+    rows: &[Resource],
+    header: bool,
+    now: Timestamp,
+) -> Result<String, String> {
     let table = Table {
         columns: cols.iter().map(|c| Column::new(c.header, None)).collect(),
         rows: rows.iter().map(|r| cols.iter().map(|c| Cell::Text((c.cell)(r, now))).collect()).collect(),
@@ -67,12 +76,24 @@ pub fn csv(kind: Kind, rows: &[Resource], header: bool, now: Timestamp) -> Resul
 /// header line if asked. An empty list says so on standard error when the header is left
 /// out (a script reading the rows gets none).
 pub fn table(kind: Kind, rows: &[Resource], wide: bool, header: bool, now: Timestamp) -> String {
+    table_of(kind, output::columns(kind), rows, wide, header, now)
+}
+
+/// As [`table`], with these columns (`--columns`).
+pub fn table_of(
+    kind: Kind,
+    cols: Vec<output::Column>,
+    rows: &[Resource],
+    wide: bool,
+    header: bool,
+    now: Timestamp,
+) -> String {
     let width = if wide { u16::MAX } else { output::width() };
     if !header && rows.is_empty() {
         eprintln!("No {} found.", kind.plural());
         return String::new();
     }
-    let text = output::table(kind, rows, width, now);
+    let text = output::table_of(kind, cols, rows, width, now);
     if header { text } else { without_first_line(&text).to_string() }
 }
 

@@ -83,10 +83,11 @@ pub async fn submit(ctx: &Context, args: &BatchSubmitArgs) -> CmdResult {
 }
 
 pub async fn resubmit(ctx: &Context, args: &BatchResubmitArgs) -> CmdResult {
-    let (ws, _) = super::list::find(ctx, Kind::Batch, &args.id, args.spec.workspace.as_deref()).await?;
-    if !args.create.dry_run {
-        ctx.allow_changes(ws)?;
-    }
+    let (ws, _) = if args.create.dry_run {
+        super::list::find(ctx, Kind::Batch, &args.id, args.spec.workspace.as_deref()).await?
+    } else {
+        super::list::find_to_change(ctx, Kind::Batch, &args.id, args.spec.workspace.as_deref()).await?
+    };
     let (lakehouse, mut request) =
         livy::batch_request(ws, &args.id).await.map_err(|e| created::failure(ws, CreatedKind::Batch, e))?;
     if let Some(arg) = &args.create.json {

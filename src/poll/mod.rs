@@ -308,8 +308,12 @@ impl Job {
     /// overlay them; `Ok(true)` when the whole list was fetched.
     async fn poll(&self, rows: &mut Vec<Resource>, active_only: bool) -> Result<bool, Error> {
         if self.kind == Kind::Run && active_only && !rows.is_empty() {
-            let active =
-                rows::list(&self.ws, Kind::Run, Query { limit: RUN_LIMIT, active_only: true }).await?;
+            let active = rows::list(
+                &self.ws,
+                Kind::Run,
+                Query { limit: RUN_LIMIT, active_only: true, ..Query::default() },
+            )
+            .await?;
             let was_active: Vec<&str> =
                 rows.iter().filter(|r| r.status.is_active()).map(|r| r.id.as_str()).collect();
             let ended = was_active.iter().any(|id| !active.rows.iter().any(|r| r.id == *id));
@@ -326,7 +330,8 @@ impl Job {
             Kind::Job => JOB_LIMIT,
             _ => ROW_LIMIT,
         };
-        let mut listing = rows::list(&self.ws, self.kind, Query { limit, active_only: false }).await?;
+        let mut listing =
+            rows::list(&self.ws, self.kind, Query { limit, active_only: false, ..Query::default() }).await?;
         listing.rows.truncate(ROW_LIMIT * 2);
         *rows = listing.rows;
         Ok(true)

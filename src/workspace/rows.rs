@@ -16,12 +16,28 @@ use crate::api::{ApiError, ErrorKind, Fetched, LivyClient};
 use crate::domain::{Detail, Kind, Resource};
 
 /// What to fetch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Query {
     /// At most this many items per list call (and per lakehouse).
     pub limit: usize,
     /// Only pending or running items (server-side for Databricks runs).
     pub active_only: bool,
+    /// Databricks runs of this job only (server-side `job_id`).
+    pub job_id: Option<i64>,
+    /// Databricks runs started at or after this time, epoch ms (server-side `start_time_from`).
+    pub started_from: Option<i64>,
+}
+
+impl Query {
+    /// The runs/list filter this query asks the service for.
+    fn runs(&self) -> RunFilter {
+        RunFilter {
+            active_only: self.active_only,
+            job_id: self.job_id,
+            start_time_from: self.started_from,
+            ..RunFilter::default()
+        }
+    }
 }
 
 /// A workspace's rows of one kind, and anything that went partly wrong (e.g. the monitoring
@@ -57,7 +73,7 @@ pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, E
             warnings: Vec::new(),
         },
         (Clients::Databricks(d), Kind::Run) => {
-            let filter = RunFilter { active_only: query.active_only, ..RunFilter::default() };
+            let filter = query.runs();
             Listing {
                 rows: d
                     .runs(&filter)
@@ -100,7 +116,7 @@ pub async fn for_each(
             }
         }
         (Clients::Databricks(d), Kind::Run) => {
-            let filter = RunFilter { active_only: query.active_only, ..RunFilter::default() };
+            let filter = query.runs();
             let mut items = d.runs(&filter).items().take(query.limit);
             while let Some(item) = items.try_next().await? {
                 let row = run_row(&ws.name, item);

@@ -83,7 +83,8 @@ impl Harness {
         self.run_with_input(args, None).await
     }
 
-    pub async fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Out {
+    /// The binary on this harness's config, private HOME and 80 columns, every stream piped.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let token =
             self.sim.shared().fabric().demo_workspaces().first().map(|w| w.token.clone()).unwrap_or_default();
         let mut cmd = tokio::process::Command::new(BIN);
@@ -99,7 +100,11 @@ impl Harness {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
+        cmd
+    }
+
+    pub async fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Out {
+        let mut child = self.command(args).spawn().unwrap_or_else(|e| panic!("{e}"));
         if let Some(mut stdin) = child.stdin.take() {
             if let Some(text) = input {
                 stdin.write_all(text.as_bytes()).await.unwrap_or_else(|e| panic!("{e}"));

@@ -1,15 +1,10 @@
 //! The addresses of a workspace's own web pages (not API endpoints), for opening in the
-//! browser: a cluster's page and its Spark UI, a run's page when the run does not carry its
-//! `run_page_url`.
+//! browser: a cluster's page (its Spark UI is a tab of it), a run's page when the run does not
+//! carry its `run_page_url`.
 
 /// `https://HOST/#setting/clusters/ID/configuration`.
 pub fn cluster(host: &str, cluster_id: &str) -> String {
     format!("{}/#setting/clusters/{}/configuration", host.trim_end_matches('/'), fragment(cluster_id))
-}
-
-/// `https://HOST/#setting/clusters/ID/sparkUi`: the cluster's Spark UI (while it runs).
-pub fn spark_ui(host: &str, cluster_id: &str) -> String {
-    format!("{}/#setting/clusters/{}/sparkUi", host.trim_end_matches('/'), fragment(cluster_id))
 }
 
 /// `https://HOST/#job/JOB/run/RUN`, the shape of `run_page_url` (which also names the workspace
@@ -38,10 +33,6 @@ mod tests {
         assert_eq!(
             cluster(host, "1122-103040-a1b2c3d4"),
             "https://adb-1.1.azuredatabricks.net/#setting/clusters/1122-103040-a1b2c3d4/configuration"
-        );
-        assert_eq!(
-            spark_ui(host, "1122-103040-a1b2c3d4"),
-            "https://adb-1.1.azuredatabricks.net/#setting/clusters/1122-103040-a1b2c3d4/sparkUi"
         );
         assert_eq!(job(host, "11"), "https://adb-1.1.azuredatabricks.net/#job/11");
         assert_eq!(run(host, 11, "455644833"), "https://adb-1.1.azuredatabricks.net/#job/11/run/455644833");

@@ -96,13 +96,7 @@ fn history_is_bounded_and_a_gone_item_is_not_reopened() {
     runs_fixture(&mut app);
     app.update(code(KeyCode::Enter));
     app.update(code(KeyCode::Esc));
-    rows(
-        &mut app,
-        Kind::Run,
-        "adb-prod",
-        vec![run(2, "hourly-agg", "RUNNING", None, "2026-11-22T09:55:00Z")],
-        T0,
-    );
+    only_hourly_agg(&mut app);
     app.update(key('['));
     assert!(app.details().is_none());
     assert_eq!(app.message().map(|m| m.text.as_str()), Some("Runs · run 4 in adb-prod is no longer listed"));

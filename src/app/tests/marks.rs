@@ -57,21 +57,20 @@ fn space_marks_and_moves_down_and_marks_survive_polls_but_not_the_row_leaving() 
     );
     assert_eq!(marked(&app), ["adhoc-report", "hourly-agg"]);
     // A row that leaves the list loses its mark; one that comes back later is not marked.
-    rows(
-        &mut app,
-        Kind::Run,
-        "adb-prod",
-        vec![run(2, "hourly-agg", "RUNNING", None, "2026-11-22T09:55:00Z")],
-        T0,
-    );
+    only_hourly_agg(&mut app);
     assert_eq!(app.marked_count(), 1);
     runs_fixture(&mut app);
     assert_eq!(marked(&app), ["hourly-agg"]);
-    // Marks belong to their pane.
+    // Marks belong to their pane; another `:ws` scope clears them.
     app.update(key('5'));
     assert_eq!(app.marked_count(), 0);
     app.update(key('4'));
     assert_eq!(app.marked_count(), 1);
+    app.update(key(':'));
+    type_text(&mut app, "ws adb-prod");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.marked_count(), 0);
+    app.update(key(' '));
     // Esc clears the marks first, then the filter.
     app.update(key('/'));
     type_text(&mut app, "a");
@@ -131,18 +130,11 @@ fn one_confirmation_lists_every_target_and_the_skipped_with_why_then_one_effect_
     assert!(app.bulk().is_none() && app.marked_count() == 4);
     app.update(key('c'));
     let effects = app.update(key('y'));
-    let target = |id: &str, name: &str| Target {
-        workspace: "adb-prod".into(),
-        kind: Kind::Run,
-        id: id.into(),
-        name: name.into(),
-        lakehouse: None,
-    };
     assert_eq!(
         effects,
         vec![
-            Effect::RunAction { action: Action::CancelRun, target: target("4", "adhoc-report") },
-            Effect::RunAction { action: Action::CancelRun, target: target("2", "hourly-agg") },
+            Effect::RunAction { action: Action::CancelRun, target: run_target("4", "adhoc-report") },
+            Effect::RunAction { action: Action::CancelRun, target: run_target("2", "hourly-agg") },
         ]
     );
     assert_eq!(app.marked_count(), 0, "the marks are spent");
@@ -150,13 +142,13 @@ fn one_confirmation_lists_every_target_and_the_skipped_with_why_then_one_effect_
     // Answers come back one by one, summed up.
     app.update(Msg::ActionFinished {
         action: Action::CancelRun,
-        target: target("4", "adhoc-report"),
+        target: run_target("4", "adhoc-report"),
         outcome: Ok(String::new()),
     });
     assert_eq!(message(&app), "Cancelling 1 run…, 1 cancelled");
     app.update(Msg::ActionFinished {
         action: Action::CancelRun,
-        target: target("2", "hourly-agg"),
+        target: run_target("2", "hourly-agg"),
         outcome: Ok(String::new()),
     });
     assert_eq!(message(&app), "2 cancelled ✓");
@@ -173,23 +165,16 @@ fn a_failure_among_the_answers_is_named_with_its_cause() {
     app.update(key(' ')); // hourly-agg
     app.update(key('c'));
     app.update(key('y'));
-    let target = |id: &str, name: &str| Target {
-        workspace: "adb-prod".into(),
-        kind: Kind::Run,
-        id: id.into(),
-        name: name.into(),
-        lakehouse: None,
-    };
     app.update(Msg::ActionFinished {
         action: Action::CancelRun,
-        target: target("2", "hourly-agg"),
+        target: run_target("2", "hourly-agg"),
         outcome: Ok(String::new()),
     });
     let refused =
         Problem { status: Some("400 Bad Request".into()), ..Problem::text("Run 4 is already terminated") };
     app.update(Msg::ActionFinished {
         action: Action::CancelRun,
-        target: target("4", "adhoc-report"),
+        target: run_target("4", "adhoc-report"),
         outcome: Err(refused),
     });
     assert_eq!(
@@ -200,7 +185,7 @@ fn a_failure_among_the_answers_is_named_with_its_cause() {
     // A later single action is reported on its own again.
     app.update(Msg::ActionFinished {
         action: Action::CancelRun,
-        target: target("2", "hourly-agg"),
+        target: run_target("2", "hourly-agg"),
         outcome: Ok(String::new()),
     });
     assert_eq!(message(&app), "cancelled ✓ run \"hourly-agg\" (2) in adb-prod");
@@ -286,4 +271,20 @@ fn a_long_list_scrolls_inside_the_confirmation() {
     app.update(code(KeyCode::PageDown));
     app.update(code(KeyCode::PageDown));
     assert_eq!(app.bulk().map(|b| b.scroll), Some(60 - height));
+}
+
+#[test]
+fn rows_of_a_read_only_workspace_are_skipped_and_say_so() {
+    let mut app = app().with_pane(Pane::All);
+    runs_fixture(&mut app);
+    rows(&mut app, Kind::Session, "fabric-prod", vec![session("s-1", "etl", "idle")], T0);
+    app.update(key(':'));
+    type_text(&mut app, "ro adb-prod");
+    app.update(code(KeyCode::Enter));
+    app.update(key('*'));
+    app.update(key('c'));
+    let bulk = app.bulk().cloned().unwrap_or_else(|| panic!("no bulk confirmation: {}", message(&app)));
+    assert_eq!(bulk.title(), "Kill 1 session");
+    let why: Vec<&str> = bulk.skipped.iter().map(|(_, why)| why.as_str()).collect();
+    assert_eq!(why.iter().filter(|w| **w == "adb-prod is read-only (:ro)").count(), 4, "{why:?}");
 }

@@ -150,6 +150,22 @@ fn runs_fixture(app: &mut App) {
     );
 }
 
+/// A poll of the runs in which only hourly-agg (id 2) is left.
+fn only_hourly_agg(app: &mut App) {
+    rows(app, Kind::Run, "adb-prod", vec![run(2, "hourly-agg", "RUNNING", None, "2026-11-22T09:55:00Z")], T0);
+}
+
+/// Run `id` of adb-prod as an action's target.
+fn run_target(id: &str, name: &str) -> Target {
+    Target {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        id: id.into(),
+        name: name.into(),
+        lakehouse: None,
+    }
+}
+
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }

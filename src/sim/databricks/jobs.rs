@@ -772,9 +772,6 @@ fn repair(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         next += 1;
         next
     });
-    if task_run_ids.is_empty() {
-        return Err(invalid_parameter(format!("Run {id} has no failed tasks to repair.")));
-    }
     run.repairs.push(Repair { id: repair_id, start: now, before, task_run_ids });
     run.plan = Plan::Succeed;
     Reply::ok(json!({"repair_id": repair_id}))
