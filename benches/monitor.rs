@@ -46,7 +46,7 @@ fn rows(kind: Kind, n: usize) -> Vec<Resource> {
     let base = now().as_millisecond();
     (0..n)
         .map(|i| match kind {
-            Kind::Run => {
+            Kind::Run | Kind::Job => {
                 let (life, result) = match i % 5 {
                     0 => ("RUNNING", None),
                     1 => ("PENDING", None),

@@ -346,7 +346,7 @@ async fn runs_list_rules_and_run_actions() {
             .unwrap_or_default()
     };
     let etl = job("nightly-sales-etl");
-    assert_eq!(etl["settings"]["tasks"].as_array().map_or(0, Vec::len), 3);
+    assert_eq!(etl["settings"]["tasks"].as_array().map_or(0, Vec::len), 4);
     let (s, got) = f.get(&format!("/api/2.2/jobs/get?job_id={}", etl["job_id"])).await;
     assert_eq!((s.as_u16(), &got["settings"]["name"]), (200, &json!("nightly-sales-etl")));
     let (s, missing) = f.get("/api/2.2/jobs/get?job_id=42").await;
@@ -367,7 +367,7 @@ async fn runs_list_rules_and_run_actions() {
     f.sim.advance(Duration::from_secs(3 * 60));
     let (_, run) = f.get(&format!("/api/2.2/jobs/runs/get?run_id={run_id}")).await;
     assert_eq!(run["state"]["life_cycle_state"], "RUNNING");
-    assert_eq!(run["tasks"].as_array().map_or(0, Vec::len), 3);
+    assert_eq!(run["tasks"].as_array().map_or(0, Vec::len), 4);
     assert_eq!(f.post("/api/2.2/jobs/runs/cancel", json!({"run_id": run_id})).await.0, 200);
     f.sim.advance(Duration::from_secs(10));
     let (_, run) = f.get(&format!("/api/2.2/jobs/runs/get?run_id={run_id}")).await;

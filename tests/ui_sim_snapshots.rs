@@ -41,7 +41,7 @@ async fn fixture() -> Fixture {
     let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
     let mut app = App::new(names, now(), TimeZone::UTC);
     for ws in &workspaces {
-        for kind in ws.service.kinds() {
+        for &kind in ws.service.kinds() {
             let listing =
                 rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() })
                     .await
@@ -214,4 +214,31 @@ async fn a_run_with_150_tasks_shows_them_all_read_page_by_page() {
     assert_eq!((heading.as_str(), lines.len()), ("Tasks (150)", 150));
     assert!(lines[0].starts_with("t000: ") && lines[149].starts_with("t149: "), "{lines:?}");
     assert_eq!(f._sim.shared().faults.count("GET", "/api/2.2/jobs/runs/get"), 2, "two pages of 100");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_jobs_pane_and_a_run_timeline() {
+    let mut f = fixture().await;
+    let mut jobs = f.app.clone().with_pane(Pane::Jobs);
+    assert_snapshot!("sim_jobs", draw(&mut jobs, (160, 45)));
+    assert_snapshot!("sim_jobs_narrow", draw(&mut jobs, NARROW));
+
+    // The nightly ETL's running run: four tasks, two side by side, one after both.
+    let app = &mut f.app;
+    app.update(Msg::Resize { width: 160, height: 45 });
+    press(app, KeyCode::Char('4'));
+    press(app, KeyCode::Char('/'));
+    keys(app, "nightly-sales-etl");
+    press(app, KeyCode::Enter);
+    let effects = press(app, KeyCode::Enter);
+    let Some(Effect::LoadRelated { target }) = effects.first().cloned() else { panic!("{effects:?}") };
+    let ws = f.workspaces.iter().find(|w| w.name == target.workspace).unwrap_or_else(|| panic!("ws"));
+    let (heading, lines, timeline) =
+        sparkdeck::workspace::related::run_tasks(ws, &target.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(timeline.tasks.len(), 4);
+    app.update(Msg::Timeline { target: target.clone(), timeline });
+    app.update(Msg::Related { target, related: Ok((heading, lines)) });
+    press(app, KeyCode::Char('j'));
+    assert_snapshot!("sim_run_timeline", draw(app, (160, 45)));
+    assert_snapshot!("sim_run_timeline_narrow", draw(app, NARROW));
 }

@@ -612,7 +612,7 @@ fn a_fabric_pane_scoped_to_a_databricks_workspace_says_what_it_means() {
     keys(&mut app, "1");
     let screen = format!("{}", draw(&mut app, WIDE).backend());
     assert!(
-        screen.contains("adb-prod is a Databricks workspace: sessions are Fabric's. It has 3 clusters, 4 runs; :ws shows every workspace again."),
+        screen.contains("adb-prod is a Databricks workspace: sessions are Fabric's. It has 3 clusters, 4 runs, 6 jobs; :ws shows every workspace again."),
         "{screen}"
     );
     assert!(!screen.contains("No Fabric workspace configured"), "{screen}");

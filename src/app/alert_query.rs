@@ -101,7 +101,7 @@ fn field(name: &str) -> Result<Field, String> {
 fn check_value(field: Option<Field>, value: &str) -> Result<(), String> {
     match field {
         Some(Field::Kind) if kind(value).is_none() => {
-            Err(format!("kind:{value}: a kind is session, batch, cluster or run"))
+            Err(format!("kind:{value}: a kind is session, batch, cluster, run or job"))
         }
         Some(Field::Owner) if value.eq_ignore_ascii_case("me") => {
             Err("owner:me needs the signed-in identity, which alerts do not read: write the owner's name"
@@ -187,7 +187,7 @@ mod tests {
             err("stat:failed"),
             "unknown field `stat`: valid fields are ws, kind, state, name, id, owner"
         );
-        assert!(err("kind:job").contains("session, batch, cluster or run"));
+        assert!(err("kind:jib").contains("session, batch, cluster, run or job"));
         assert!(err("name~(").starts_with("`name~(`: invalid regex"));
         assert!(err("state:").contains("has no value"));
         assert!(err("  ").contains("match everything"));

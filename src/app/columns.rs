@@ -28,6 +28,10 @@ pub fn letter(pane: Pane, column: Column) -> char {
         Column::Lakehouse => 'H',
         Column::Workers => 'W',
         Column::Runtime | Column::Trigger | Column::Kind => 'X',
+        // The Jobs pane's own: U and H are free there; every letter of DURATIONS is taken.
+        Column::Runs => 'U',
+        Column::Durations => 'X',
+        Column::Schedule => 'H',
     }
 }
 

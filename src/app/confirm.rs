@@ -18,11 +18,13 @@ pub struct Confirm {
     pub change: Option<String>,
     /// Worth a second look before `y` (a large jump in size).
     pub warning: Option<String>,
+    /// A job run's parameters, typed after `p` (empty: the job's defaults).
+    pub parameters: Vec<(String, String)>,
 }
 
 impl Confirm {
-    fn new(action: Action, target: Target) -> Confirm {
-        Confirm { action, target, change: None, warning: None }
+    pub(super) fn new(action: Action, target: Target) -> Confirm {
+        Confirm { action, target, change: None, warning: None, parameters: Vec::new() }
     }
 }
 
@@ -34,10 +36,12 @@ impl App {
         };
         let r = &e.res;
         let Some(action) = key.action_for(r.kind) else { return };
-        let target = Target::of(r);
-        match self.refused(action, r) {
-            Some(text) => self.error(text),
-            None => self.confirm = Some(Confirm::new(action, target)),
+        if let Some(text) = self.refused(action, r) {
+            return self.error(text);
+        }
+        match self.job_confirm(action, r) {
+            Ok(confirm) => self.confirm = Some(confirm),
+            Err(text) => self.error(text),
         }
     }
 
@@ -135,6 +139,10 @@ impl App {
             return self.run_bulk(bulk);
         }
         match self.confirm.take() {
+            Some(Confirm { action, target, parameters, .. }) if !parameters.is_empty() => {
+                self.announce(action, &target);
+                vec![Effect::RunJob { target, parameters }]
+            }
             Some(Confirm { action, target, .. }) => self.request(action, target),
             None => Vec::new(),
         }
@@ -142,9 +150,14 @@ impl App {
 
     /// Send the action; the status line says it is under way until the answer comes.
     fn request(&mut self, action: Action, target: Target) -> Vec<Effect> {
-        self.info(format!("{} {}…", capitalised(action.ongoing()), target.short()));
-        self.record(Some(&target.workspace), Level::Info, format!("asked to {}", describe(action, &target)));
+        self.announce(action, &target);
         vec![Effect::RunAction { action, target }]
+    }
+
+    /// The status line and the event log say the action is under way.
+    fn announce(&mut self, action: Action, target: &Target) {
+        self.info(format!("{} {}…", capitalised(action.ongoing()), target.short()));
+        self.record(Some(&target.workspace), Level::Info, format!("asked to {}", describe(action, target)));
     }
 
     /// `n` or Esc: forget it.
@@ -188,8 +201,14 @@ impl App {
         outcome: Result<String, Problem>,
     ) -> (bool, String) {
         match outcome {
-            Ok(_) => {
+            Ok(note) => {
                 let mut text = format!("{} ✓ {}", action.done(), target.short());
+                // What the service started (a run's id) is worth reading.
+                if matches!(action, Action::RunJob | Action::RepairRun | Action::CancelAllRuns)
+                    && !note.is_empty()
+                {
+                    text += &format!(": {note}");
+                }
                 if action == Action::KeepAlive {
                     let ends = self.keep_alive_done(&target);
                     text += &format!(": idle countdown restarted, it ends at {ends} if it stays idle");
@@ -271,6 +290,10 @@ fn refusal(action: Action, r: &Resource) -> Option<String> {
     let why = match action {
         Action::KillSession | Action::CancelBatch | Action::CancelRun | Action::KeepAlive if finished => {
             "it has already finished"
+        }
+        Action::RepairRun if r.kind == Kind::Run && !finished => "only a finished run can be repaired",
+        Action::RepairRun if r.kind == Kind::Run && r.status == crate::domain::Status::Succeeded => {
+            "it succeeded: there are no failed tasks to rerun"
         }
         Action::TerminateCluster if finished => "it is already terminated",
         Action::RestartCluster if r.raw_state != "RUNNING" => "only a running cluster can be restarted",

@@ -33,6 +33,8 @@ pub struct Details {
     pub scroll: usize,
     /// Related items read after opening: a heading and its lines (or the error).
     related: Option<(String, Vec<String>)>,
+    /// A multi-task run's timeline, once read.
+    pub gantt: Option<super::gantt::Gantt>,
 }
 
 impl Details {
@@ -52,6 +54,7 @@ impl Details {
             lines: lines(e, tz, None),
             scroll: 0,
             related: None,
+            gantt: None,
         }
     }
 
@@ -137,11 +140,34 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
                 out.push(field("Message", msg.clone()));
             }
             // The row's own tasks (expanded lists carry them) until `runs/get` has been read.
+            // (A multi-task run's timeline is drawn above these lines once it is read.)
             if related.is_none()
                 && let Some(tasks) = tasks.as_ref().filter(|t| !t.is_empty())
             {
                 out.push(DetailLine::Heading(format!("Tasks ({})", tasks.len())));
                 out.extend(tasks.iter().map(|t| field("Task", t.clone())));
+            }
+        }
+        Detail::Job { job_id, schedule, paused, parameters, recent, url } => {
+            out.push(field("Job id", job_id.to_string()));
+            let schedule = schedule.clone().unwrap_or_else(|| "none (started by hand or by API)".into());
+            out.push(field("Schedule", if *paused { format!("{schedule} (paused)") } else { schedule }));
+            let declared: Vec<String> = parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push(field(
+                "Parameters",
+                if declared.is_empty() {
+                    "none declared (p passes notebook_params)".into()
+                } else {
+                    declared.join(" ")
+                },
+            ));
+            out.push(field("Page", opt(url)));
+            // The polled runs until the longer history has been read.
+            if related.is_none() && !recent.is_empty() {
+                out.push(DetailLine::Heading(format!("Last {} runs (newest first)", recent.len())));
+                out.extend(recent.iter().map(|run| {
+                    DetailLine::Text(format!("{:<14} {:<24} {}", run.run_id, run.state, time(run.started_at)))
+                }));
             }
         }
     }
@@ -154,7 +180,7 @@ fn lines(e: &Entry, tz: &jiff::tz::TimeZone, related: Option<&(String, Vec<Strin
             out.extend(items.iter().map(|l| DetailLine::Text(l.clone())));
         }
         None if matches!(r.detail, Detail::Cluster { .. } | Detail::Session { read_only: false, .. })
-            || matches!(r.detail, Detail::Run { tasks: None, .. }) =>
+            || matches!(r.detail, Detail::Run { tasks: None, .. } | Detail::Job { .. }) =>
         {
             out.push(DetailLine::Heading("Related".into()));
             out.push(DetailLine::Text("reading…".into()));
@@ -191,6 +217,7 @@ pub(super) fn related_failure(kind: Kind, ended: bool, p: &Problem) -> (String, 
             "Tasks",
             gone.then_some("tasks are gone: the run was deleted, or is older than the workspace keeps"),
         ),
+        Kind::Job => ("Recent runs", gone.then_some("the job is gone: it was deleted")),
         Kind::Batch => ("Related", None),
     };
     let line = match words {
@@ -210,7 +237,8 @@ impl App {
         };
         let details = Details::new(r.ws, e, &self.tz);
         let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
-        let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run) && !read_only)
+        let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run | Kind::Job)
+            && !read_only)
             .then(|| Effect::LoadRelated { target: Target::of(&e.res) });
         self.details = Some(details);
         load.into_iter().collect()

@@ -10,7 +10,7 @@ impl App {
     /// Whether there is an error to show whole.
     pub fn has_errors(&self) -> bool {
         self.last_failure.is_some()
-            || self.workspaces.iter().any(|w| w.errors(&w.workspace.service.kinds()).next().is_some())
+            || self.workspaces.iter().any(|w| w.errors(w.workspace.service.kinds()).next().is_some())
     }
 
     pub(super) fn errors_sheet(&self) -> (String, Vec<DetailLine>) {
@@ -22,7 +22,7 @@ impl App {
         }
         for w in self.in_scope() {
             let kinds = w.workspace.service.kinds();
-            for (kind, e) in w.errors(&kinds) {
+            for (kind, e) in w.errors(kinds) {
                 let stale = match w.slot(kind).fetched_at {
                     Some(at) => format!("rows from {} shown, stale", time(at)),
                     None => "no rows read yet".into(),

@@ -40,6 +40,8 @@ pub struct Logs {
     pub source: Option<LogSource>,
     /// The log picker, while it is open (`l` on a Fabric session or batch).
     pub picker: Option<super::log_source::LogPicker>,
+    /// Open at this task's part of a run's output (`l` on a task of the timeline).
+    at_task: Option<String>,
 }
 
 impl Logs {
@@ -59,7 +61,13 @@ impl Logs {
             jumped: false,
             source: None,
             picker: None,
+            at_task: None,
         }
+    }
+
+    /// Open at `task`'s part of the output once it arrives (instead of at its end or error).
+    pub fn open_at_task(&mut self, task: String) {
+        self.at_task = Some(task);
     }
 
     /// Take in one read. `whole`: the lines are everything (replace); otherwise they are the
@@ -96,7 +104,9 @@ impl Logs {
         self.finished = finished;
         self.loading = false;
         self.error = None;
-        match error_at {
+        let heading = self.at_task.as_ref().map(|t| format!("── task {t} ──"));
+        let task_at = heading.and_then(|h| self.lines.iter().position(|l| *l == h));
+        match task_at.or(error_at) {
             Some(at) if !self.jumped => {
                 self.jumped = true;
                 self.follow = false;

@@ -96,7 +96,7 @@ impl App {
         for w in self.workspaces.iter_mut().filter(|w| w.workspace.name == workspace) {
             w.me = me.clone();
         }
-        self.stale = [true; 5];
+        self.stale = [true; super::Pane::ALL.len()];
         self.rebuild(self.pane);
         if self.needs_me() {
             self.message = None;

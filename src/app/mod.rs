@@ -20,12 +20,14 @@ pub mod editor;
 mod errors;
 mod events;
 pub mod filter;
-mod focus;
 mod filter_query;
+mod focus;
 mod footer;
 pub mod form;
+mod gantt;
 mod help;
 mod history;
+mod jobs;
 pub mod keymap;
 pub mod layout;
 pub mod log_source;
@@ -61,6 +63,7 @@ pub use editor::{
 };
 pub use events::Event;
 pub use footer::logs_available;
+pub use gantt::Gantt;
 pub use help::Help;
 pub use keymap::Scope;
 pub use logs::Logs;
@@ -87,9 +90,9 @@ const MAX_HEADER_LINES: usize = 4;
 pub struct App {
     workspaces: Vec<WorkspaceState>,
     pane: Pane,
-    panes: [PaneState; 5],
+    panes: [PaneState; Pane::ALL.len()],
     /// Views whose row list must be rebuilt before use (data arrived while hidden).
-    stale: [bool; 5],
+    stale: [bool; Pane::ALL.len()],
     /// `:ws NAME` narrows every pane to one workspace.
     scope: Option<usize>,
     now: Timestamp,
@@ -159,7 +162,7 @@ impl App {
             workspaces: workspaces.into_iter().map(WorkspaceState::new).collect(),
             pane: Pane::Sessions,
             panes: Default::default(),
-            stale: [false; 5],
+            stale: [false; Pane::ALL.len()],
             scope: None,
             now,
             tz,

@@ -98,6 +98,11 @@ pub enum Msg {
         target: Target,
         result: Result<(crate::domain::usage::Usage, bool), String>,
     },
+    /// A multi-task run's tasks against its clock, for the timeline in its details.
+    Timeline {
+        target: Target,
+        timeline: crate::domain::timeline::Timeline,
+    },
     /// The logs follower could not read `target`'s logs.
     LogsFailed {
         target: Target,
@@ -214,6 +219,12 @@ pub enum Effect {
         action: Action,
         target: Target,
     },
+    /// Run a job now with parameters the user typed and confirmed (`p` on the Jobs pane);
+    /// answered with `Msg::ActionFinished` for `Action::RunJob`.
+    RunJob {
+        target: Target,
+        parameters: Vec<(String, String)>,
+    },
     /// Read `target`'s logs now and keep following them until `StopLogs` (or the item ends);
     /// answer with `Msg::Logs` / `Msg::LogsFailed`.
     FollowLogs {
@@ -325,15 +336,23 @@ pub enum Effect {
     /// Add a statement to the history on disk.
     AppendHistory(HistoryEntry),
     /// A watched item ended: ring the bell / send a desktop notification, as configured.
-    Notify { title: String, body: String },
+    Notify {
+        title: String,
+        body: String,
+    },
     /// Ask `workspace` who is signed in (`owner:me`, `m`); answer with `Msg::Identity`.
-    LoadIdentity { workspace: String },
+    LoadIdentity {
+        workspace: String,
+    },
     /// Keep the named filters on disk (`:filter save`, `:filter rm`); a failure answers with
     /// `Msg::Warning`.
     SaveFilters(Vec<crate::saved_filters::NamedFilter>),
     /// Keep the columns `pane` (its command name) shows in the config file (`:columns`);
     /// answer with `Msg::FileWritten`.
-    SaveColumns { pane: String, columns: Vec<String> },
+    SaveColumns {
+        pane: String,
+        columns: Vec<String>,
+    },
     /// An alert fired: write the notification escapes it names (the event loop's, as `Notify`).
     Alert {
         title: String,

@@ -1,4 +1,4 @@
-//! The five panes (Sessions, Batches, Clusters, Runs and All) and the per-pane state: selection, scroll offset,
+//! The six panes (Sessions, Batches, Clusters, Runs, All and Jobs) and the per-pane state: selection, scroll offset,
 //! filter, sort (and how each sort key orders rows), and the list of row references currently
 //! shown.
 
@@ -17,13 +17,17 @@ pub enum Pane {
     Batches,
     Clusters,
     Runs,
-    /// Every kind from every workspace, most recent activity first.
+    /// Every kind from every workspace, most recent activity first (jobs are not in it: their
+    /// runs are).
     All,
+    /// Databricks jobs, each with its last runs.
+    Jobs,
 }
 
 impl Pane {
     /// Tab order; the number key of a pane is its position + 1.
-    pub const ALL: [Pane; 5] = [Pane::Sessions, Pane::Batches, Pane::Clusters, Pane::Runs, Pane::All];
+    pub const ALL: [Pane; 6] =
+        [Pane::Sessions, Pane::Batches, Pane::Clusters, Pane::Runs, Pane::All, Pane::Jobs];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -32,6 +36,7 @@ impl Pane {
             Pane::Clusters => "Clusters",
             Pane::Runs => "Runs",
             Pane::All => "All",
+            Pane::Jobs => "Jobs",
         }
     }
 
@@ -42,16 +47,21 @@ impl Pane {
             Pane::Batches => Some(Kind::Batch),
             Pane::Clusters => Some(Kind::Cluster),
             Pane::Runs => Some(Kind::Run),
+            Pane::Jobs => Some(Kind::Job),
             Pane::All => None,
         }
     }
 
     pub fn kinds(self) -> Vec<Kind> {
-        self.kind().map_or_else(|| Kind::ALL.to_vec(), |k| vec![k])
+        self.kind()
+            .map_or_else(|| Kind::ALL.iter().copied().filter(|k| *k != Kind::Job).collect(), |k| vec![k])
     }
 
     pub fn shows(self, kind: Kind) -> bool {
-        self.kind().is_none_or(|k| k == kind)
+        match self.kind() {
+            Some(k) => k == kind,
+            None => kind != Kind::Job,
+        }
     }
 
     pub fn index(self) -> usize {
@@ -70,6 +80,7 @@ impl Pane {
             Pane::Clusters => "clusters",
             Pane::Runs => "runs",
             Pane::All => "all",
+            Pane::Jobs => "jobs",
         }
     }
 }

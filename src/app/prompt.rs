@@ -34,6 +34,8 @@ pub enum PromptMode {
     Search,
     /// The new size of the selected cluster ("4" or "2-8").
     Resize,
+    /// The parameters of a job run (`p`): `KEY=VALUE ...`.
+    Parameters,
     /// The name of the production workspace `:rw` lifts read-only from.
     Unlock,
 }
@@ -67,6 +69,7 @@ impl App {
                     PromptMode::Command => return self.execute(&text),
                     PromptMode::Search => self.search_logs(&text),
                     PromptMode::Resize => self.confirm_size(&text),
+                    PromptMode::Parameters => self.confirm_parameters(&text),
                     PromptMode::Unlock => self.unlock_typed(&text),
                     PromptMode::Filter => {}
                 }

@@ -82,8 +82,9 @@ impl Entry {
     /// status and a run's result, one per line); `None` when this kind has no such column or
     /// the column is no text (`Column::is_text`).
     pub fn field(&self, column: Column) -> Option<&str> {
-        let detail =
-            |lines: [Option<usize>; 4]| lines[kind_index(self.res.kind)].map(|i| (FIRST_DETAIL + i, 1));
+        let detail = |lines: [Option<usize>; 4]| {
+            lines.get(kind_index(self.res.kind)).copied().flatten().map(|i| (FIRST_DETAIL + i, 1))
+        };
         let (line, count) = match column {
             Column::Workspace => return Some(self.lower_workspace()),
             Column::Name => return Some(self.lower_name()),
@@ -99,7 +100,9 @@ impl Entry {
             Column::Workers => detail([None, None, Some(0), None])?,
             Column::Runtime => detail([None, None, Some(1), None])?,
             Column::Trigger => detail([None, None, None, Some(1)])?,
+            // A job's schedule is not in the search text yet; its strips are no text.
             Column::Duration | Column::IdleIn | Column::Flags => return None,
+            Column::Runs | Column::Durations | Column::Schedule => return None,
         };
         Some(lines(&self.haystack, line, count))
     }
@@ -168,6 +171,7 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
                 parts.push("read-only");
             }
         }
+        Detail::Job { schedule, .. } => parts.push(schedule.as_deref().unwrap_or("")),
         Detail::Batch { file, lakehouse, app_id } => parts.extend([
             file.as_deref().unwrap_or(""),
             lakehouse.as_deref().unwrap_or(""),
@@ -246,9 +250,9 @@ impl Slot {
 #[derive(Debug, Clone)]
 pub struct WorkspaceState {
     pub workspace: WorkspaceRef,
-    slots: [Slot; 4],
+    slots: [Slot; Kind::ALL.len()],
     pub throttled_until: Option<Timestamp>,
-    /// Rows per unified status over every kind, for the header.
+    /// Rows per unified status over every kind but jobs, for the header.
     pub counts: [usize; Status::ALL.len()],
     /// Sessions kept alive here (`K`), and when: their idle countdown restarts from then even
     /// when the service does not move `idleAt`.
@@ -365,7 +369,8 @@ impl WorkspaceState {
 
     fn recount(&mut self) {
         self.counts = [0; Status::ALL.len()];
-        for slot in &self.slots {
+        // Jobs are not items that run: their last runs are counted as runs already.
+        for slot in &self.slots[..kind_index(Kind::Job)] {
             for e in &slot.rows {
                 self.counts[status_index(e.res.status)] += 1;
             }

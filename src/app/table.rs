@@ -168,6 +168,7 @@ impl App {
             Command::Watch if self.marked_count() > 0 => self.ask_bulk(BulkOp::Watch),
             Command::Act(key) => self.ask(key),
             Command::Resize => self.ask_size(),
+            Command::RunWithParameters => self.ask_parameters(),
             Command::KeepAlive => return self.keep_alive(),
             Command::Watch => self.toggle_watch(),
             Command::Mark => self.toggle_mark(),
@@ -225,7 +226,7 @@ impl App {
         self.scope = scope;
         // Marks name rows the new scope may not show: they would act unseen.
         self.clear_all_marks();
-        self.stale = [true; 5];
+        self.stale = [true; Pane::ALL.len()];
         for vs in &mut self.panes {
             vs.select(0);
             vs.offset = 0;

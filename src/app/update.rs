@@ -79,6 +79,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Timeline { target, timeline } => {
+                self.timeline_arrived(target, timeline);
+                Vec::new()
+            }
             Msg::Related { target, related } => {
                 let ended = self.details_row().is_some_and(|r| r.status.is_terminal());
                 let related =
@@ -303,8 +307,7 @@ impl App {
     /// the first poll error), the tabs' totals and the footer's refresh minute.
     fn chrome_of(&self, ws: usize) -> Chrome {
         let w = &self.workspaces[ws];
-        let error =
-            w.errors(&w.workspace.service.kinds()).next().map(|(k, e)| (k, e.problem.message.clone()));
+        let error = w.errors(w.workspace.service.kinds()).next().map(|(k, e)| (k, e.problem.message.clone()));
         (w.counts, error, Pane::ALL.iter().map(|p| self.pane_total(*p)).collect(), w.refreshed_minute())
     }
 
@@ -385,10 +388,11 @@ impl App {
                     Some(Target::of(&e.res))
                 });
                 if let Some(target) = target {
-                    return self.open_logs(target);
+                    return self.open_task_logs(target);
                 }
             }
             (Scope::Details, Command::Back) => self.details = None,
+            (Scope::Details, c) if self.move_task(c) => {}
             (Scope::Details, c) if is_motion(c) => self.scroll_details(c),
             (_, Command::Help) => {
                 self.help = Some(Help { scope: focus, kind: self.focused_kind(), scroll: 0 });

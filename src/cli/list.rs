@@ -17,7 +17,7 @@ use crate::workspace::{Error, Service, Workspace};
 pub fn service_of(kind: Kind) -> Service {
     match kind {
         Kind::Session | Kind::Batch => Service::Fabric,
-        Kind::Cluster | Kind::Run => Service::Databricks,
+        Kind::Cluster | Kind::Run | Kind::Job => Service::Databricks,
     }
 }
 

@@ -164,6 +164,41 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             cols.push(Column { header: "STARTED", priority: 3, cell: started });
             cols.push(Column { header: "DURATION", priority: 2, cell: duration });
         }
+        Kind::Job => {
+            // STATE is the last run's; the strip and the sparkline are the last runs, oldest first.
+            cols[3].header = "LAST RUN";
+            cols.push(Column { header: "CREATOR", priority: 4, cell: owner });
+            cols.push(Column {
+                header: "SCHEDULE",
+                priority: 3,
+                cell: |r, _| match &r.detail {
+                    Detail::Job { schedule: Some(s), paused, .. } => {
+                        if *paused {
+                            format!("{s} (paused)")
+                        } else {
+                            s.clone()
+                        }
+                    }
+                    _ => String::new(),
+                },
+            });
+            cols.push(Column {
+                header: "RUNS",
+                priority: 2,
+                cell: |r, _| match &r.detail {
+                    Detail::Job { recent, .. } => crate::domain::job::strip(recent),
+                    _ => String::new(),
+                },
+            });
+            cols.push(Column {
+                header: "DURATIONS",
+                priority: 3,
+                cell: |r, now| match &r.detail {
+                    Detail::Job { recent, .. } => crate::domain::job::sparkline(recent, now),
+                    _ => String::new(),
+                },
+            });
+        }
     }
     cols
 }
@@ -292,6 +327,15 @@ pub fn detail(r: &Resource, now: Timestamp) -> String {
             fields.push(("Node type", node_type.clone().unwrap_or_default()));
             fields.push(("Source", source.clone().unwrap_or_default()));
             fields.push(("Pinned", if *pinned { "yes" } else { "no" }.into()));
+        }
+        Detail::Job { schedule, parameters, recent, url, paused, .. } => {
+            let schedule = schedule.clone().unwrap_or_default();
+            fields.push(("Schedule", if *paused { format!("{schedule} (paused)") } else { schedule }));
+            let declared: Vec<String> = parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            fields.push(("Parameters", declared.join(" ")));
+            fields.push(("Last runs", crate::domain::job::strip(recent)));
+            fields.push(("Durations", crate::domain::job::sparkline(recent, now)));
+            fields.push(("Page", url.clone().unwrap_or_default()));
         }
         Detail::Run { job_id, trigger, result, .. } => {
             fields.push(("Job", job_id.map(|j| j.to_string()).unwrap_or_default()));

@@ -23,6 +23,12 @@ pub enum Action {
     TerminateCluster,
     /// Databricks `clusters/resize`: `min == max` is a fixed size, else autoscale.
     ResizeCluster { min: u32, max: u32 },
+    /// Databricks `jobs/run-now` (its parameters travel beside the action).
+    RunJob,
+    /// Databricks `jobs/runs/repair`: rerun a run's failed tasks and those after them.
+    RepairRun,
+    /// Databricks `jobs/runs/cancel-all` of one job.
+    CancelAllRuns,
 }
 
 impl Action {
@@ -36,6 +42,9 @@ impl Action {
             Action::RestartCluster => "restart",
             Action::TerminateCluster => "terminate",
             Action::ResizeCluster { .. } => "resize",
+            Action::RunJob => "run",
+            Action::RepairRun => "repair",
+            Action::CancelAllRuns => "cancel all runs of",
         }
     }
 
@@ -49,6 +58,9 @@ impl Action {
             Action::RestartCluster => "restarting",
             Action::TerminateCluster => "terminating",
             Action::ResizeCluster { .. } => "resizing",
+            Action::RunJob => "starting",
+            Action::RepairRun => "repairing",
+            Action::CancelAllRuns => "cancelling all runs of",
         }
     }
 
@@ -62,6 +74,9 @@ impl Action {
             Action::RestartCluster => "restarted",
             Action::TerminateCluster => "terminated",
             Action::ResizeCluster { .. } => "resized",
+            Action::RunJob => "started",
+            Action::RepairRun => "repairing",
+            Action::CancelAllRuns => "cancelling all runs of",
         }
     }
 
@@ -89,7 +104,8 @@ impl Action {
         match self {
             Action::KillSession | Action::KeepAlive => Kind::Session,
             Action::CancelBatch => Kind::Batch,
-            Action::CancelRun => Kind::Run,
+            Action::CancelRun | Action::RepairRun => Kind::Run,
+            Action::RunJob | Action::CancelAllRuns => Kind::Job,
             Action::StartCluster
             | Action::RestartCluster
             | Action::TerminateCluster
@@ -115,7 +131,7 @@ impl Target {
     pub fn of(r: &Resource) -> Target {
         let lakehouse = match &r.detail {
             Detail::Session { lakehouse, .. } | Detail::Batch { lakehouse, .. } => lakehouse.clone(),
-            Detail::Cluster { .. } | Detail::Run { .. } => None,
+            Detail::Cluster { .. } | Detail::Run { .. } | Detail::Job { .. } => None,
         };
         Target {
             workspace: r.workspace.clone(),

@@ -23,10 +23,16 @@ pub enum Column {
     IdleIn,
     Flags,
     Lakehouse,
+    /// A job's last runs, one coloured mark each.
+    Runs,
+    /// A sparkline of a job's last runs' durations.
+    Durations,
+    /// A job's schedule or trigger.
+    Schedule,
 }
 
 impl Column {
-    pub const ALL: [Column; 16] = [
+    pub const ALL: [Column; 19] = [
         Column::Workspace,
         Column::Kind,
         Column::Name,
@@ -43,6 +49,9 @@ impl Column {
         Column::IdleIn,
         Column::Flags,
         Column::Lakehouse,
+        Column::Runs,
+        Column::Durations,
+        Column::Schedule,
     ];
 
     /// The name users type: lower case, `_` for a space.
@@ -64,6 +73,9 @@ impl Column {
             Column::IdleIn => "idle_in",
             Column::Flags => "flags",
             Column::Lakehouse => "lakehouse",
+            Column::Runs => "runs",
+            Column::Durations => "durations",
+            Column::Schedule => "schedule",
         }
     }
 
@@ -100,13 +112,16 @@ impl Column {
             Column::IdleIn => "IDLE IN",
             Column::Flags => "FLAGS",
             Column::Lakehouse => "LAKEHOUSE",
+            Column::Runs => "RUNS",
+            Column::Durations => "DURATIONS",
+            Column::Schedule => "SCHEDULE",
         }
     }
 
     /// Whether its cells are text a filter can match (durations and countdowns move with the
     /// clock; flags are marks).
     pub fn is_text(self) -> bool {
-        !matches!(self, Column::Duration | Column::IdleIn | Column::Flags)
+        !matches!(self, Column::Duration | Column::IdleIn | Column::Flags | Column::Runs | Column::Durations)
     }
 }
 
@@ -163,6 +178,18 @@ pub fn columns_of(kind: Option<Kind>) -> &'static [Column] {
             C::Duration,
             C::Flags,
         ],
+        Some(Kind::Job) => &[
+            C::Workspace,
+            C::Name,
+            C::Id,
+            C::State,
+            C::Runs,
+            C::Durations,
+            C::Schedule,
+            C::Owner,
+            C::Started,
+            C::Flags,
+        ],
         None => {
             &[C::Kind, C::Workspace, C::Name, C::Id, C::State, C::Owner, C::Started, C::Duration, C::Flags]
         }
@@ -191,7 +218,14 @@ mod tests {
 
     #[test]
     fn every_pane_lists_each_column_once() {
-        for kind in [None, Some(Kind::Session), Some(Kind::Batch), Some(Kind::Cluster), Some(Kind::Run)] {
+        for kind in [
+            None,
+            Some(Kind::Session),
+            Some(Kind::Batch),
+            Some(Kind::Cluster),
+            Some(Kind::Run),
+            Some(Kind::Job),
+        ] {
             let cols = columns_of(kind);
             let mut unique = cols.to_vec();
             unique.sort();

@@ -5,6 +5,7 @@ pub mod action;
 pub mod clock;
 pub mod columns;
 pub mod create;
+pub mod job;
 pub mod logs;
 pub mod problem;
 pub mod request;
@@ -12,6 +13,7 @@ pub mod resource;
 pub mod service;
 pub mod statement;
 pub mod status;
+pub mod timeline;
 pub mod usage;
 
 pub use action::{Action, Target};

@@ -566,7 +566,7 @@ pub fn item_from_spec(kind: Kind, request: &Value) -> Result<NewItem, String> {
         Kind::Session => NewItem::Session(session_from_request(request)?),
         Kind::Batch => NewItem::Batch(batch_from_request(request)?),
         Kind::Cluster => NewItem::Cluster(cluster_from_request(request)?),
-        Kind::Run => NewItem::Run(run_from_request(request)?),
+        Kind::Run | Kind::Job => NewItem::Run(run_from_request(request)?),
     })
 }
 

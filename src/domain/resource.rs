@@ -20,10 +20,12 @@ pub enum Kind {
     Cluster,
     /// Databricks job run.
     Run,
+    /// Databricks job (the Jobs pane: a job with its recent runs).
+    Job,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Session, Kind::Batch, Kind::Cluster, Kind::Run];
+    pub const ALL: [Kind; 5] = [Kind::Session, Kind::Batch, Kind::Cluster, Kind::Run, Kind::Job];
 
     /// Plural noun as used by commands (`sparkdeck sessions list`, `:sessions`).
     pub fn plural(self) -> &'static str {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::Batch => "batches",
             Kind::Cluster => "clusters",
             Kind::Run => "runs",
+            Kind::Job => "jobs",
         }
     }
 
@@ -41,6 +44,7 @@ impl Kind {
             Kind::Batch => "batch",
             Kind::Cluster => "cluster",
             Kind::Run => "run",
+            Kind::Job => "job",
         }
     }
 }
@@ -81,6 +85,19 @@ pub enum Detail {
         /// One line per task ("ingest: TERMINATED / SUCCESS") when the row carries its tasks
         /// (`runs/get`, expanded lists); `None` when it does not, so they have to be read.
         tasks: Option<Vec<String>>,
+    },
+    Job {
+        job_id: i64,
+        /// "0 0 2 * * ? UTC", "file arrival", "continuous"; `None`: started by hand or by API.
+        schedule: Option<String>,
+        /// The schedule or trigger is paused.
+        paused: bool,
+        /// Declared job parameters (name, default): `run-now` takes `job_parameters` for them.
+        parameters: Vec<(String, String)>,
+        /// The most recent runs, newest first (at most `job::RECENT_RUNS`).
+        recent: Vec<super::job::RecentRun>,
+        /// The job's page in the workspace (what `o` opens and `Y` copies).
+        url: Option<String>,
     },
 }
 

@@ -12,17 +12,17 @@ pub enum Service {
 }
 
 impl Service {
-    pub fn kinds(self) -> [Kind; 2] {
+    pub fn kinds(self) -> &'static [Kind] {
         match self {
-            Service::Fabric => [Kind::Session, Kind::Batch],
-            Service::Databricks => [Kind::Cluster, Kind::Run],
+            Service::Fabric => &[Kind::Session, Kind::Batch],
+            Service::Databricks => &[Kind::Cluster, Kind::Run, Kind::Job],
         }
     }
 
     pub fn of(kind: Kind) -> Service {
         match kind {
             Kind::Session | Kind::Batch => Service::Fabric,
-            Kind::Cluster | Kind::Run => Service::Databricks,
+            Kind::Cluster | Kind::Run | Kind::Job => Service::Databricks,
         }
     }
 

@@ -223,7 +223,7 @@ pub fn known_words(kind: super::Kind) -> &'static [&'static str] {
         Kind::Cluster => {
             &["PENDING", "RUNNING", "RESTARTING", "RESIZING", "TERMINATING", "TERMINATED", "ERROR"]
         }
-        Kind::Run => &[
+        Kind::Run | Kind::Job => &[
             "QUEUED",
             "PENDING",
             "BLOCKED",

@@ -6,27 +6,35 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::app::Msg;
-use crate::domain::{Action, Problem, Target};
+use crate::domain::{Action, Kind, Problem, Target};
 use crate::poll::Poller;
 use crate::poll::supervise::spawn_reporting;
-use crate::workspace::{Workspace, actions, problem, related};
+use crate::workspace::{Workspace, actions, jobs, problem, related};
 
-/// Perform `action` on `target`, then poll its pane at once so the effect shows.
+/// Perform `action` on `target` (a job run with `parameters`, when there are any), then poll
+/// its pane at once so the effect shows (a job's runs: the Runs pane too).
 pub(super) fn run(
     ws: Option<Arc<Workspace>>,
     poller: &Arc<Poller>,
     action: Action,
     target: Target,
+    parameters: Vec<(String, String)>,
     tx: &mpsc::Sender<Msg>,
 ) {
     let (tx, poller) = (tx.clone(), poller.clone());
     let (failed_tx, failed_target) = (tx.clone(), target.clone());
     let work = async move {
         let outcome = match ws {
+            Some(ws) if !parameters.is_empty() => {
+                jobs::start(&ws, &target, parameters).await.map_err(|e| problem::of(ws.service, &e))
+            }
             Some(ws) => actions::perform(&ws, action, &target).await.map_err(|e| problem::of(ws.service, &e)),
             None => Err(Problem::text(format!("no workspace named {:?}", target.workspace))),
         };
         poller.refresh(&target.workspace, target.kind);
+        if matches!(target.kind, Kind::Job | Kind::Run) {
+            poller.refresh(&target.workspace, if target.kind == Kind::Job { Kind::Run } else { Kind::Job });
+        }
         let _ = tx.send(Msg::ActionFinished { action, target, outcome }).await;
     };
     spawn_reporting(work, move |why| async move {
@@ -44,6 +52,18 @@ pub(super) fn load_related(ws: Option<Arc<Workspace>>, target: Target, tx: &mpsc
     let (failed_tx, failed_target) = (tx.clone(), target.clone());
     let work = async move {
         let Some(ws) = ws else { return };
+        // A run's one `runs/get` serves its task lines and its timeline.
+        if target.kind == Kind::Run {
+            let (related, timeline) = match related::run_tasks(&ws, &target.id).await {
+                Ok((heading, lines, timeline)) => (Ok((heading, lines)), Some(timeline)),
+                Err(e) => (Err(problem::of(ws.service, &e)), None),
+            };
+            if let Some(timeline) = timeline.filter(|t| t.tasks.len() > 1) {
+                let _ = tx.send(Msg::Timeline { target: target.clone(), timeline }).await;
+            }
+            let _ = tx.send(Msg::Related { target, related }).await;
+            return;
+        }
         let related = match related::fetch(&ws, &target).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => return,

@@ -309,7 +309,7 @@ fn template_kind(k: Kind) -> TemplateKind {
         Kind::Session => TemplateKind::Session,
         Kind::Batch => TemplateKind::Batch,
         Kind::Cluster => TemplateKind::Cluster,
-        Kind::Run => TemplateKind::Run,
+        Kind::Run | Kind::Job => TemplateKind::Run,
     }
 }
 

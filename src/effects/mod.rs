@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::app::form::CreateEffect;
 use crate::app::{Effect, Msg};
 use crate::config::PollSettings;
-use crate::domain::Clock;
+use crate::domain::{Action, Clock};
 use crate::drafts::Drafts;
 use crate::poll::Poller;
 use crate::workspace::Workspace;
@@ -89,7 +89,11 @@ impl Runner {
         match effect {
             Effect::SetVisible { workspaces, kinds } => self.poller.set_visible(&workspaces, &kinds),
             Effect::RunAction { action, target } => {
-                actions::run(self.workspace(&target.workspace), &self.poller, action, target, tx)
+                actions::run(self.workspace(&target.workspace), &self.poller, action, target, Vec::new(), tx)
+            }
+            Effect::RunJob { target, parameters } => {
+                let ws = self.workspace(&target.workspace);
+                actions::run(ws, &self.poller, Action::RunJob, target, parameters, tx)
             }
             Effect::Link { target, raw, then } => {
                 open::link(self.workspace(&target.workspace), target, raw, then, tx)

@@ -41,6 +41,12 @@ pub const ROW_LIMIT: usize = 200;
 /// thousand runs would cost forty requests a refresh; between full refreshes only the active
 /// runs are read).
 const RUN_LIMIT: usize = 100;
+/// Jobs read by the Jobs pane: one `jobs/list` page, then one `runs/list?job_id=…` each
+/// (`workspace::jobs`): 1 + J requests a refresh.
+const JOB_LIMIT: usize = 100;
+/// How long a hidden Jobs poller sleeps between looks at whether it is shown (it is woken as
+/// soon as it is).
+const HIDDEN_JOBS: Duration = Duration::from_secs(24 * 3600);
 /// Data this young is not read again when its pane comes on screen (the first poll of a task
 /// happens before the app says what is visible; switching panes back and forth is free).
 pub(crate) const FRESH: Duration = Duration::from_secs(1);
@@ -70,7 +76,7 @@ impl Poller {
         let mut tasks = HashMap::new();
         for ws in workspaces {
             let monitoring = Arc::new(SharedMonitoring::default());
-            for kind in ws.service.kinds() {
+            for &kind in ws.service.kinds() {
                 let (visible, visible_rx) = watch::channel(false);
                 let wake = Arc::new(Notify::new());
                 let job = Job {
@@ -149,8 +155,12 @@ async fn next_trigger(wait: Duration, visible: &mut watch::Receiver<bool>, wake:
 /// How long until the next poll, from what the rows show: fast while something starts, runs a
 /// job or a statement; slower while clusters merely run or sessions sit idle.
 pub fn pace(rows: &[Resource], settings: &PollSettings) -> Duration {
-    let moving =
-        |r: &Resource| r.status == Status::Pending || (r.status == Status::Busy && r.kind != Kind::Cluster);
+    // A job's runs are watched in the Runs pane; the Jobs pane (1 + J requests a poll) follows
+    // its live runs at the idle pace.
+    let moving = |r: &Resource| {
+        r.kind != Kind::Job
+            && (r.status == Status::Pending || (r.status == Status::Busy && r.kind != Kind::Cluster))
+    };
     if rows.iter().any(moving) {
         settings.active()
     } else if rows.iter().any(|r| r.status == Status::Ready || r.status == Status::Busy) {
@@ -196,6 +206,14 @@ impl Job {
         let fabric_clients = matches!(self.ws.clients, Ok(Clients::Fabric(_)));
         loop {
             let on_screen = *visible.borrow_and_update();
+            // Jobs cost a request each: read only while the Jobs pane is on screen (or asked).
+            if self.kind == Kind::Job && !on_screen && trigger != Trigger::Refresh {
+                match next_trigger(HIDDEN_JOBS, &mut visible, &wake).await {
+                    Some(t) => trigger = t,
+                    None => return,
+                }
+                continue;
+            }
             // Shown again right after a poll: only the pace changes (Fabric sources see to it
             // themselves, one by one).
             if let Some(since) = last_poll.map(|t| t.elapsed()).filter(|e| *e < FRESH)
@@ -307,7 +325,11 @@ impl Job {
                 return Ok(false);
             }
         }
-        let limit = if self.kind == Kind::Run { RUN_LIMIT } else { ROW_LIMIT };
+        let limit = match self.kind {
+            Kind::Run => RUN_LIMIT,
+            Kind::Job => JOB_LIMIT,
+            _ => ROW_LIMIT,
+        };
         let mut listing =
             rows::list(&self.ws, self.kind, Query { limit, active_only: false, ..Query::default() }).await?;
         listing.rows.truncate(ROW_LIMIT * 2);

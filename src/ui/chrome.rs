@@ -77,7 +77,7 @@ fn workspace_line<'a>(
         }
     }
     let kinds = w.workspace.service.kinds();
-    if !any && w.errors(&kinds).next().is_none() {
+    if !any && w.errors(kinds).next().is_none() {
         let polled = w.last_refresh().is_some();
         spans.push(Span::styled(if polled { "nothing running" } else { "polling…" }, theme.muted));
         spans.push(Span::raw("  "));
@@ -88,7 +88,7 @@ fn workspace_line<'a>(
     if let Some(capacity) = w.capacity.summary(app.time_zone()) {
         spans.push(Span::styled(format!("{capacity}  "), theme.warning));
     }
-    if let Some((kind, e)) = w.errors(&kinds).next() {
+    if let Some((kind, e)) = w.errors(kinds).next() {
         let stale = stale_for(w, kind, app.now()).map(|s| format!(" ({s})")).unwrap_or_default();
         spans.push(Span::styled(format!("✗ {}{stale}: {}", kind.plural(), e.problem.cause()), theme.error));
     }
@@ -113,7 +113,7 @@ fn compact_header<'a>(app: &App, width: usize, theme: &Theme) -> Line<'a> {
     // What is wrong first: the counts can be cut, the trouble not.
     let now = app.now();
     for w in all {
-        if w.errors(&w.workspace.service.kinds()).next().is_some() {
+        if w.errors(w.workspace.service.kinds()).next().is_some() {
             spans.push(Span::styled(format!("✗ {}  ", w.workspace.name), theme.error));
         } else if throttle_wait(w, now).is_some() {
             spans.push(Span::styled(format!("⏳ {}  ", w.workspace.name), theme.warning));
@@ -260,6 +260,8 @@ pub fn status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 format!("production: type {} to allow changes in it: ", app.unlocking().unwrap_or("")).into()
             }
             // The reason names the forms that work: room for it on 80 columns.
+            PromptMode::Parameters if p.error.is_some() => "run with: ".into(),
+            PromptMode::Parameters => "run with (KEY=VALUE ..., quotes keep spaces): ".into(),
             PromptMode::Resize if p.error.is_some() => "resize to: ".into(),
             PromptMode::Resize => "resize to (workers N, or MIN-MAX to autoscale): ".into(),
             PromptMode::Filter | PromptMode::Search => "/".into(),

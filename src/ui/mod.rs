@@ -6,6 +6,8 @@ mod chrome;
 mod columns;
 mod editor;
 mod form;
+mod gantt;
+mod jobs;
 mod json;
 mod log_source;
 mod logs;
@@ -40,7 +42,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     chrome::keys(frame, app, theme, a.keys);
     chrome::status(frame, app, theme, a.status);
     if let Some(d) = app.details() {
-        overlay::details(frame, d, theme, a.body);
+        overlay::details(frame, d, app.now(), theme, a.body);
         if let Some(u) = app.usage() {
             usage::render(frame, u, theme, crate::app::layout::details(a.body));
         }

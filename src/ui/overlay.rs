@@ -14,13 +14,20 @@ use crate::app::layout::centered;
 /// Width of the labels in the details view.
 const LABEL: usize = 18;
 
-pub fn details(frame: &mut Frame, d: &Details, theme: &Theme, area: Rect) {
-    lines_overlay(frame, &d.title, &d.lines, d.scroll, theme, area);
+pub fn details(frame: &mut Frame, d: &Details, now: jiff::Timestamp, theme: &Theme, area: Rect) {
+    // A multi-task run's timeline stays at the top (at most half the view); the lines scroll
+    // below it.
+    let inner = Block::default().borders(Borders::ALL).inner(crate::app::layout::details(area));
+    let chart = d.gantt.as_ref().map_or(0, |g| super::gantt::height(g).min(inner.height / 2));
+    lines_overlay(frame, &d.title, &d.lines, d.scroll, chart, theme, area);
+    if let Some(g) = &d.gantt {
+        super::gantt::render(frame, g, now, theme, Rect { height: chart, ..inner });
+    }
 }
 
 /// The errors view and the event log.
 pub fn sheet(frame: &mut Frame, s: &Sheet, theme: &Theme, area: Rect) {
-    lines_overlay(frame, &s.title, &s.lines, s.scroll, theme, area);
+    lines_overlay(frame, &s.title, &s.lines, s.scroll, 0, theme, area);
 }
 
 /// Labelled lines over the pane, from `scroll` on; long values wrap (whatever runs past the
@@ -30,6 +37,7 @@ fn lines_overlay(
     title: &str,
     all: &[DetailLine],
     scroll: usize,
+    top: u16,
     theme: &Theme,
     area: Rect,
 ) {
@@ -42,6 +50,8 @@ fn lines_overlay(
         .title_bottom(Line::styled(format!(" {}/{} ", (scroll + 1).min(all.len()), all.len()), theme.muted));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
+    let inner =
+        Rect { y: inner.y + top.min(inner.height), height: inner.height.saturating_sub(top), ..inner };
     // Colour only the lines that can be on screen.
     let lines: Vec<Line> = all
         .iter()

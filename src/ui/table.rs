@@ -19,8 +19,10 @@ use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState
 use crate::app::{App, Entry, Pane, RowRef, SortKey, WorkspaceState};
 use crate::domain::{Column, Detail, Kind, format_duration, short_id};
 
+use super::jobs;
 use super::text::{ellipsize, ellipsize_keeping_result, width_upto};
 use super::theme::Theme;
+use crate::domain::job::RECENT_RUNS;
 
 /// Width of the selection marker in front of each row.
 const MARKER: &str = "▶ ";
@@ -32,10 +34,10 @@ const WATCHED: &str = "◉";
 const MARKED: &str = "●";
 
 /// One shown row and what its cells depend on.
-struct View<'a> {
-    e: &'a Entry,
+pub(super) struct View<'a> {
+    pub(super) e: &'a Entry,
     /// The time its live cells count to: now, or its last poll while its workspace is stale.
-    now: Timestamp,
+    pub(super) now: Timestamp,
     stale: bool,
     watched: bool,
     marked: bool,
@@ -43,7 +45,10 @@ struct View<'a> {
     ws: usize,
 }
 
-type CellFn = for<'a> fn(&View<'a>, &Theme) -> Span<'a>;
+pub(super) type CellFn = for<'a> fn(&View<'a>, &Theme) -> Span<'a>;
+/// A cell of several styles (a job's strip of coloured marks); `cell` gives its plain text,
+/// which the widths are fitted to.
+pub(super) type RichFn = for<'a> fn(&View<'a>, &Theme) -> Line<'a>;
 
 /// How one column of the table is drawn and fitted.
 #[derive(Clone, Copy)]
@@ -65,6 +70,7 @@ struct Col {
     /// How a cell too long for the column is cut (`ellipsize`, the one rule, unless the end is
     /// the point).
     cut: fn(&str, usize) -> Cow<'_, str>,
+    rich: Option<RichFn>,
 }
 
 const fn col(id: Column, priority: u8, min: u16, max: u16, cell: CellFn) -> Col {
@@ -78,6 +84,7 @@ const fn col(id: Column, priority: u8, min: u16, max: u16, cell: CellFn) -> Col 
         letter: ' ',
         cell,
         cut: ellipsize,
+        rich: None,
     }
 }
 
@@ -85,7 +92,13 @@ const fn fixed(id: Column, priority: u8, width: u16, cell: CellFn) -> Col {
     col(id, priority, width, width, cell)
 }
 
-fn raw(text: &str) -> Span<'_> {
+/// `c` drawn by `rich` (its `cell` still gives the plain text the width is fitted to).
+const fn rich(mut c: Col, rich: RichFn) -> Col {
+    c.rich = Some(rich);
+    c
+}
+
+pub(super) fn raw(text: &str) -> Span<'_> {
     Span::raw(text)
 }
 
@@ -207,9 +220,19 @@ fn spec(pane: Pane, id: Column) -> Col {
         Column::IdleIn => fixed(id, 3, 7, idle_in),
         Column::Flags => col(id, 3, 5, 12, flags),
         Column::Lakehouse => col(id, 6, 10, 16, lakehouse),
+        Column::Runs => rich(fixed(id, 1, RECENT_RUNS as u16, jobs::strip_text), jobs::strip),
+        Column::Durations => {
+            rich(fixed(id, 2, (RECENT_RUNS as u16).max(9), jobs::sparkline_text), jobs::sparkline)
+        }
+        Column::Schedule => col(id, 3, 8, 24, jobs::schedule),
     };
-    if pane == Pane::Runs && id == Column::Name {
-        c.title = "JOB / RUN";
+    match (pane, id) {
+        (Pane::Runs, Column::Name) => c.title = "JOB / RUN",
+        (Pane::Jobs, Column::State) => {
+            c = Col { title: "LAST RUN", max: 32, cut: ellipsize_keeping_result, cell: state_and_result, ..c }
+        }
+        (Pane::Jobs, Column::Owner) => c.title = "CREATOR",
+        _ => {}
     }
     c.letter = crate::app::columns::letter(pane, id);
     c
@@ -228,6 +251,7 @@ fn columns(pane: Pane, workspaces: usize, shown: &[Column], marks: bool) -> Vec<
         letter: ' ',
         cell: mark,
         cut: ellipsize,
+        rich: None,
     });
     let chosen = shown.iter().filter(|c| **c != Column::Workspace || workspaces > 1).map(|c| spec(pane, *c));
     marks.into_iter().chain(chosen).collect()
@@ -408,6 +432,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     let titles = Row::new(sized.iter().map(|s| Cell::from(heading(s)))).style(theme.muted.bold());
     let rows = visible.iter().map(|v| {
         let row = Row::new(sized.iter().map(|s| {
+            if let Some(rich) = s.col.rich {
+                return Cell::from(rich(v, theme));
+            }
             let span = (s.col.cell)(v, theme);
             let text = if s.col.id == Some(Column::Workspace) {
                 tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or_else(|| span.content.clone())

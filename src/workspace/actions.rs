@@ -149,6 +149,12 @@ async fn act(ws: &Workspace, action: Action, t: &Target) -> Result<String, Error
             };
             resize(ws, id, &size).await
         }
+        Action::RunJob => super::jobs::start(ws, t, Vec::new()).await,
+        Action::RepairRun => Ok(match repair(ws, id).await? {
+            Some(r) => format!("run {id} is being repaired (repair {r}): its failed tasks run again"),
+            None => format!("run {id} is being repaired: its failed tasks run again"),
+        }),
+        Action::CancelAllRuns => cancel_all(ws, Some(run_id(ws, id)?), false).await,
     }
 }
 

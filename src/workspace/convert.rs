@@ -250,6 +250,18 @@ pub fn cluster_row(workspace: &str, cluster: Fetched<ClusterDetails>) -> Resourc
 /// present, else the newer `status` object).
 pub fn task_line(t: &RunTask) -> String {
     let key = t.task_key.as_deref().unwrap_or("?");
+    let (life, result) = task_state(t);
+    let deps: Vec<&str> = t.depends_on.iter().filter_map(|d| d.task_key.as_deref()).collect();
+    let line = match result {
+        Some(result) => format!("{key}: {life} / {result}"),
+        None => format!("{key}: {life}"),
+    };
+    if deps.is_empty() { line } else { format!("{line}  (after {})", deps.join(", ")) }
+}
+
+/// A task's life-cycle state and result (the legacy `state` when present, else the newer
+/// `status` object and its termination code).
+pub fn task_state(t: &RunTask) -> (String, Option<String>) {
     let (state, status) = (t.state.as_ref(), t.status.as_ref());
     let life = state
         .and_then(|s| s.life_cycle_state.as_ref().map(|l| l.as_str()))
@@ -258,10 +270,7 @@ pub fn task_line(t: &RunTask) -> String {
     let result = state.and_then(|s| s.result_state.as_ref().map(|r| r.as_str())).or_else(|| {
         status.and_then(|s| s.termination_details.as_ref()).and_then(|d| d.code.as_ref()).map(|c| c.as_str())
     });
-    match result {
-        Some(result) => format!("{key}: {life} / {result}"),
-        None => format!("{key}: {life}"),
-    }
+    (life.to_string(), result.map(str::to_string))
 }
 
 /// A Databricks job run from `runs/list` or `runs/get`.

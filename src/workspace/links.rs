@@ -1,5 +1,5 @@
 //! The web page of an item, for `o` (open in the browser) and `Y` (copy its URL): a run's
-//! `run_page_url` as Databricks gives it, a cluster's page under the workspace's host. Fabric
+//! `run_page_url` as Databricks gives it, a cluster's or a job's page under the workspace's host. Fabric
 //! documents no address for an item of its Monitoring hub, so its items have none.
 
 use serde_json::Value;
@@ -15,6 +15,7 @@ pub fn page(ws: &Workspace, target: &Target, raw: &Value) -> Result<String, Stri
     let host = ws.base_url.as_str();
     let url = match (ws.service, target.kind) {
         (Service::Databricks, Kind::Cluster) => pages::cluster(host, &target.id),
+        (Service::Databricks, Kind::Job) => pages::job(host, &target.id),
         (Service::Databricks, Kind::Run) => {
             let run: Run = serde_json::from_value(raw.clone()).unwrap_or_default();
             match run.run_page_url {

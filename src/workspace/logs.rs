@@ -56,18 +56,35 @@ pub async fn fetch_window(ws: &Workspace, t: &Target, window: usize) -> Result<L
             let lines = events.iter().map(|e| event_line(e)).collect();
             Ok(LogChunk { lines, whole: true, finished: row.status.is_terminal(), error_at: None, earlier })
         }
-        Kind::Run => {
-            // One `runs/get` serves both the run's state and the list of its tasks' outputs.
-            let d = actions::databricks(ws)?;
-            let run_id = actions::run_id(ws, id)?;
-            let run = d.run(run_id).await?;
-            let outputs = actions::task_outputs(d, run_id, &run.value).await?;
-            let finished = run_row(&ws.name, run).status.is_terminal();
-            let lines = output_lines(&outputs, id);
-            let error_at = lines.iter().position(|l| l.starts_with("Error:"));
-            Ok(LogChunk { lines, whole: true, finished, error_at, earlier: Earlier::None })
+        // A job's logs are its newest run's output.
+        Kind::Job => {
+            let job_id = actions::run_id(ws, id)?;
+            match super::jobs::latest_run(ws, job_id).await? {
+                Some(run) => run_output(ws, &run).await,
+                None => Ok(LogChunk {
+                    lines: vec![format!("Job {id} has no runs yet (r runs it now).")],
+                    whole: true,
+                    finished: true,
+                    error_at: None,
+                    earlier: Earlier::None,
+                }),
+            }
         }
+        Kind::Run => run_output(ws, id).await,
     }
+}
+
+/// A run's output, task by task, and whether the run has ended.
+async fn run_output(ws: &Workspace, id: &str) -> Result<LogChunk, Error> {
+    // One `runs/get` serves both the run's state and the list of its tasks' outputs.
+    let d = actions::databricks(ws)?;
+    let run_id = actions::run_id(ws, id)?;
+    let run = d.run(run_id).await?;
+    let outputs = actions::task_outputs(d, run_id, &run.value).await?;
+    let finished = run_row(&ws.name, run).status.is_terminal();
+    let lines = output_lines(&outputs, id);
+    let error_at = lines.iter().position(|l| l.starts_with("Error:"));
+    Ok(LogChunk { lines, whole: true, finished, error_at, earlier: Earlier::None })
 }
 
 /// A run's output, task by task: result, then error and stack trace, then logs.

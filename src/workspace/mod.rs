@@ -11,6 +11,7 @@ pub mod convert;
 pub mod create;
 pub mod hints;
 pub mod identity;
+pub mod jobs;
 pub mod links;
 pub mod logs;
 pub mod problem;

@@ -53,7 +53,7 @@ pub fn serves(ws: &Workspace, kind: Kind) -> bool {
     matches!(
         (ws.service, kind),
         (super::Service::Fabric, Kind::Session | Kind::Batch)
-            | (super::Service::Databricks, Kind::Cluster | Kind::Run)
+            | (super::Service::Databricks, Kind::Cluster | Kind::Run | Kind::Job)
     )
 }
 
@@ -84,6 +84,9 @@ pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, E
                     .collect(),
                 warnings: Vec::new(),
             }
+        }
+        (Clients::Databricks(_), Kind::Job) => {
+            Listing { rows: super::jobs::rows(ws, query.limit).await?, warnings: Vec::new() }
         }
         _ => Listing::default(),
     };

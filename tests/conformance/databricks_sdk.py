@@ -8,6 +8,7 @@ message on the first check that fails.
 import datetime
 import os
 import sys
+import time
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
@@ -87,6 +88,34 @@ def main():
     last_task = failed_runs[0].tasks[-1]
     failed_out = w.jobs.get_run_output(last_task.run_id)
     check(failed_out.error and failed_out.error_trace, f"failed run output has error and trace: {failed_out.error[:60]}")
+
+    # Repair: only the failed task runs again, as a new task run; repair_history grows.
+    before = {t.task_key: t.run_id for t in w.jobs.get_run(failed.run_id).tasks}
+    repaired = w.jobs.repair_run(run_id=failed.run_id, rerun_all_failed_tasks=True).result(timeout=TIMEOUT)
+    after = {t.task_key: t for t in repaired.tasks}
+    check(after["prepare_features"].run_id == before["prepare_features"], "repair keeps the task that succeeded")
+    check(after["train"].run_id != before["train"] and after["train"].attempt_number == 1, "repair reruns the failed task")
+    check(repaired.state.result_state.value == "SUCCESS", f"the repaired run succeeds: {repaired.state.result_state}")
+    history = w.jobs.get_run(failed.run_id).repair_history
+    check([h.type.value for h in history] == ["ORIGINAL", "REPAIR"], f"repair_history: {[h.type for h in history]}")
+
+    # Job parameters, runs of one job, cancel-all.
+    etl = next(j for j in jobs if j.settings.name == "nightly-sales-etl")
+    declared = [p.name for p in w.jobs.get(etl.job_id).settings.parameters]
+    check(declared == ["run_date", "env"], f"declared job parameters: {declared}")
+    started = w.jobs.run_now(job_id=etl.job_id, job_parameters={"env": "dev"})
+    got = w.jobs.get_run(started.run_id)
+    check({p.name: p.value for p in got.job_parameters}.get("env") == "dev", "run-now job_parameters reach the run")
+    check(len(got.tasks) == 4 and any(len(t.depends_on or []) == 2 for t in got.tasks), "tasks with dependencies")
+    of_job = list(w.jobs.list_runs(job_id=etl.job_id, limit=25))
+    check(of_job and all(r.job_id == etl.job_id for r in of_job), f"list_runs(job_id=...): {len(of_job)} runs")
+    w.jobs.cancel_all_runs(job_id=etl.job_id)
+    deadline = time.time() + TIMEOUT.total_seconds()
+    left = list(w.jobs.list_runs(job_id=etl.job_id, active_only=True))
+    while left and time.time() < deadline:
+        time.sleep(0.5)
+        left = list(w.jobs.list_runs(job_id=etl.job_id, active_only=True))
+    check(not left, f"cancel_all_runs leaves no active run: {len(left)}")
 
     # Command execution on a running cluster: context, SQL → table, cancel.
     shared = running[0]

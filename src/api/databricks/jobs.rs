@@ -84,6 +84,13 @@ impl DatabricksClient {
         self.token_pages("/api/2.2/jobs/runs/list", "runs", query)
     }
 
+    /// A job's most recent runs, newest first: one `runs/list?job_id=…&limit=N` (N ≤ 25).
+    pub async fn recent_runs(&self, job_id: i64, limit: usize) -> Result<Vec<Fetched<Run>>, ApiError> {
+        let limit = limit.clamp(1, RUNS_PAGE_MAX);
+        let query = vec![("job_id", job_id.to_string()), ("limit", limit.to_string())];
+        self.token_pages("/api/2.2/jobs/runs/list", "runs", query).collect(limit).await
+    }
+
     /// `jobs/runs/get`, with its tasks (2.2: the first 100; `page_token` for more).
     pub async fn run(&self, run_id: i64) -> Result<Fetched<Run>, ApiError> {
         self.ep.call(Method::GET, "/api/2.2/jobs/runs/get").query("run_id", run_id).fetch().await

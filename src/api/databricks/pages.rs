@@ -13,6 +13,11 @@ pub fn run(host: &str, job_id: i64, run_id: &str) -> String {
     format!("{}/#job/{job_id}/run/{}", host.trim_end_matches('/'), fragment(run_id))
 }
 
+/// `https://HOST/#job/JOB`: a job's page (its runs, tasks and settings).
+pub fn job(host: &str, job_id: &str) -> String {
+    format!("{}/#job/{}", host.trim_end_matches('/'), fragment(job_id))
+}
+
 /// An id as a part of the fragment: only what ids are made of, so nothing else can be slipped in.
 fn fragment(id: &str) -> String {
     id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect()
@@ -29,6 +34,7 @@ mod tests {
             cluster(host, "1122-103040-a1b2c3d4"),
             "https://adb-1.1.azuredatabricks.net/#setting/clusters/1122-103040-a1b2c3d4/configuration"
         );
+        assert_eq!(job(host, "11"), "https://adb-1.1.azuredatabricks.net/#job/11");
         assert_eq!(run(host, 11, "455644833"), "https://adb-1.1.azuredatabricks.net/#job/11/run/455644833");
         assert_eq!(
             cluster(host, "a/../b?x=1"),

@@ -169,7 +169,7 @@ impl Choice {
                 }),
             ),
             Detail::Session { .. } | Detail::Batch { .. } => (Within::Lakehouse(None), None),
-            Detail::Run { .. } => return None,
+            Detail::Run { .. } | Detail::Job { .. } => return None,
         };
         Some(Choice { place: Place { workspace: r.workspace.clone(), within }, warning })
     }

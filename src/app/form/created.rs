@@ -19,7 +19,7 @@ const CREATED_KEPT: SignedDuration = SignedDuration::from_mins(2);
 fn first_state(kind: Kind) -> &'static str {
     match kind {
         Kind::Session | Kind::Batch => "not_started",
-        Kind::Cluster | Kind::Run => "PENDING",
+        Kind::Cluster | Kind::Run | Kind::Job => "PENDING",
     }
 }
 
@@ -55,7 +55,7 @@ fn pending_row(c: &CreatedItem, now: jiff::Timestamp) -> Resource {
             source: Some("API".into()),
             pinned: false,
         },
-        Kind::Run => Detail::Run {
+        Kind::Run | Kind::Job => Detail::Run {
             job_id: None,
             job_name: c.name.clone(),
             trigger: Some("ONE_TIME".into()),
@@ -118,7 +118,7 @@ impl App {
             self.rebuild(pane);
         }
         let verb = match c.kind {
-            Kind::Batch | Kind::Run => "submitted",
+            Kind::Batch | Kind::Run | Kind::Job => "submitted",
             Kind::Session | Kind::Cluster => "is starting",
         };
         self.info(format!("{} {}{name} {verb} in {}.", capitalised(c.kind.singular()), c.id, c.workspace));

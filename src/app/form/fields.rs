@@ -56,7 +56,7 @@ impl Source {
             Kind::Session => &[Source::Lakehouses, Source::Environments],
             Kind::Batch => &[Source::Lakehouses, Source::Environments, Source::TargetLakehouses],
             Kind::Cluster => &[Source::SparkVersions, Source::NodeTypes],
-            Kind::Run => &[],
+            Kind::Run | Kind::Job => &[],
         }
     }
 }
@@ -169,7 +169,7 @@ impl FieldKey {
             Kind::Session => SESSION,
             Kind::Batch => BATCH,
             Kind::Cluster => CLUSTER,
-            Kind::Run => RUN,
+            Kind::Run | Kind::Job => RUN,
         }
     }
 
@@ -445,7 +445,7 @@ pub fn describe(
                 extra: extra.clone(),
             })
         }
-        Kind::Run => NewItem::Run(run(fields, extra, strict, &mut p)),
+        Kind::Run | Kind::Job => NewItem::Run(run(fields, extra, strict, &mut p)),
     };
     if p.0.is_empty() { Ok(item) } else { Err(p.0) }
 }

@@ -231,6 +231,12 @@ impl App {
             );
             return Vec::new();
         };
+        if kind == Kind::Job {
+            self.error(
+                "n: jobs are defined in the workspace; on the Runs pane (4) n submits a one-time run.".into(),
+            );
+            return Vec::new();
+        }
         // Where it goes is chosen in the form (checked again before it is sent).
         if self.read_only_everywhere(Service::of(kind)) {
             let ws = self.workspaces_for(kind).next().map(|w| w.workspace.name.clone()).unwrap_or_default();

@@ -158,6 +158,8 @@ pub enum Command {
     CopyOutput,
     /// A New form for the pane's kind.
     New,
+    /// Jobs: run the job now with parameters typed as `KEY=VALUE ...`.
+    RunWithParameters,
     /// The selected cluster's configuration in the form, to edit.
     EditItem,
     /// The selected batch's request in the form, to submit again.
@@ -200,6 +202,10 @@ pub enum ActionKey {
     Restart,
     /// `u`: start a terminated cluster.
     Start,
+    /// `R`: repair a failed run (a job's last failed one).
+    Repair,
+    /// `C`: cancel every active run of a job.
+    CancelAll,
 }
 
 impl ActionKey {
@@ -211,6 +217,9 @@ impl ActionKey {
             (ActionKey::Terminate, Kind::Cluster) => Some(Action::TerminateCluster),
             (ActionKey::Restart, Kind::Cluster) => Some(Action::RestartCluster),
             (ActionKey::Start, Kind::Cluster) => Some(Action::StartCluster),
+            (ActionKey::Restart, Kind::Job) => Some(Action::RunJob),
+            (ActionKey::Repair, Kind::Job | Kind::Run) => Some(Action::RepairRun),
+            (ActionKey::CancelAll, Kind::Job) => Some(Action::CancelAllRuns),
             _ => None,
         }
     }
@@ -275,6 +284,7 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("clusters", C::ShowPane(Pane::Clusters)),
     ("runs", C::ShowPane(Pane::Runs)),
     ("all", C::ShowPane(Pane::All)),
+    ("jobs", C::ShowPane(Pane::Jobs)),
     ("down", C::Down),
     ("up", C::Up),
     ("top", C::Top),
@@ -292,6 +302,10 @@ pub const COMMAND_NAMES: &[(&str, Command)] = &[
     ("terminate", C::Act(ActionKey::Terminate)),
     ("restart", C::Act(ActionKey::Restart)),
     ("start", C::Act(ActionKey::Start)),
+    ("run-now", C::Act(ActionKey::Restart)),
+    ("run-with-parameters", C::RunWithParameters),
+    ("repair", C::Act(ActionKey::Repair)),
+    ("cancel-all", C::Act(ActionKey::CancelAll)),
     ("resize", C::Resize),
     ("keep-alive", C::KeepAlive),
     ("logs", C::Logs),

@@ -74,6 +74,38 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind!(
         Pane,
+        [key('r')],
+        C::Act(ActionKey::Restart),
+        &[Kind::Job],
+        Some("run now"),
+        "run the job now (asks first)"
+    ),
+    bind!(
+        Pane,
+        [key('p')],
+        C::RunWithParameters,
+        &[Kind::Job],
+        Some("run with…"),
+        "run the job now with parameters: KEY=VALUE ... (job parameters, else notebook_params; asks first)"
+    ),
+    bind!(
+        Pane,
+        [key('R')],
+        C::Act(ActionKey::Repair),
+        &[Kind::Job, Kind::Run],
+        Some("repair"),
+        "repair the (job's last) failed run: rerun its failed tasks and those after them (asks first)"
+    ),
+    bind!(
+        Pane,
+        [key('C')],
+        C::Act(ActionKey::CancelAll),
+        &[Kind::Job],
+        Some("cancel all"),
+        "cancel every active run of the job (asks first, says how many)"
+    ),
+    bind!(
+        Pane,
         [key('u')],
         C::Act(ActionKey::Start),
         &[Kind::Cluster],
@@ -178,6 +210,7 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Pane, [key('3')], C::ShowPane(Pane::Clusters), ANY, None, "Clusters pane"),
     bind!(Pane, [key('4')], C::ShowPane(Pane::Runs), ANY, None, "Runs pane"),
     bind!(Pane, [key('5')], C::ShowPane(Pane::All), ANY, None, "All: every workspace, most recent first"),
+    bind!(Pane, [key('6')], C::ShowPane(Pane::Jobs), ANY, None, "Jobs pane: each job with its last runs"),
     bind!(Pane, [key('g'), code(KeyCode::Home)], C::Top, ANY, None, "first row"),
     bind!(Pane, [key('G'), code(KeyCode::End)], C::Bottom, ANY, None, "last row"),
     bind!(Pane, [code(KeyCode::PageDown), ctrl('f')], C::PageDown, ANY, None, "page down"),

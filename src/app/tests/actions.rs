@@ -19,7 +19,13 @@ fn confirmed_actions_emit_run_action_naming_the_target() {
     };
     assert_eq!(
         app.confirm(),
-        Some(&Confirm { action: Action::CancelRun, target: target.clone(), change: None, warning: None })
+        Some(&Confirm {
+            action: Action::CancelRun,
+            target: target.clone(),
+            change: None,
+            warning: None,
+            parameters: Vec::new()
+        })
     );
     assert!(app.update(key('x')).is_empty(), "other keys do nothing while asking");
     assert!(app.update(key('j')).is_empty());

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::clusters::{decode_token, encode_token};
 use super::state::{Plan, Repair, Run, RunPhase, SEC, TaskRun, Workspace};
+use super::tasks;
 use super::{Reply, Req, error, int_field, invalid_parameter};
 
 pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
@@ -138,12 +139,18 @@ fn job_json(job: &super::state::Job, expand_tasks: bool) -> Value {
                         Some(c) => task["existing_cluster_id"] = json!(c),
                         None => task["job_cluster_key"] = json!("job_cluster"),
                     }
-                    if let Some(d) = &t.depends_on {
-                        task["depends_on"] = json!([{ "task_key": d }]);
+                    if !t.depends_on.is_empty() {
+                        task["depends_on"] =
+                            Value::Array(t.depends_on.iter().map(|d| json!({ "task_key": d })).collect());
                     }
                     task
                 })
                 .collect(),
+        );
+    }
+    if !job.parameters.is_empty() {
+        settings["parameters"] = Value::Array(
+            job.parameters.iter().map(|(name, default)| json!({"name": name, "default": default})).collect(),
         );
     }
     if let Some(cron) = &job.schedule {
@@ -264,61 +271,69 @@ fn run_json(run: &Run, now: i64, base_url: &str, ws_id: u64, with_tasks: bool) -
     if run.job_id.is_none() {
         v.as_object_mut().map(|o| o.remove("job_id"));
     }
+    // A multi-task run's own setup, execution and cleanup durations are 0 (its tasks carry
+    // theirs); `run_duration` is its length.
+    if run.tasks.len() > 1 {
+        for k in ["setup_duration", "execution_duration", "cleanup_duration"] {
+            v[k] = json!(0);
+        }
+    }
+    if !run.job_parameters.is_empty() {
+        v["job_parameters"] = Value::Array(
+            run.job_parameters
+                .iter()
+                .map(|(name, default, value)| json!({"name": name, "default": default, "value": value}))
+                .collect(),
+        );
+    }
+    if !run.overriding.is_empty() {
+        v["overriding_parameters"] = Value::Object(run.overriding.clone());
+    }
     if let Some(c) = &run.cluster_id {
         v["cluster_instance"] = json!({"cluster_id": c, "spark_context_id": "4217638561253658147"});
     }
     if with_tasks {
-        let tasks: Vec<Value> =
-            run.tasks.iter().enumerate().map(|(i, t)| task_json(run, t, i, &phase, now)).collect();
+        let windows = tasks::windows(run);
+        let tasks: Vec<Value> = run
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let tp = tasks::task_phase(run, i, &windows[i], now);
+                let clock = tasks::clock_fields(run, i, &windows[i], &tp, now);
+                task_json(run, t, &tp, clock)
+            })
+            .collect();
         v["tasks"] = Value::Array(tasks);
         if !run.repairs.is_empty() {
             let mut history = vec![
-                json!({"type": "ORIGINAL", "id": run.run_id, "start_time": run.created, "task_run_ids": run.tasks.iter().map(|t| t.run_id).collect::<Vec<_>>()}),
+                json!({"type": "ORIGINAL", "id": run.run_id, "start_time": run.created, "task_run_ids": run.repairs[0].before}),
             ];
-            history.extend(
-                run.repairs.iter().map(|r| json!({"type": "REPAIR", "id": r.id, "start_time": r.start})),
-            );
+            history.extend(run.repairs.iter().map(
+                |r| json!({"type": "REPAIR", "id": r.id, "start_time": r.start, "task_run_ids": r.task_run_ids}),
+            ));
             v["repair_history"] = Value::Array(history);
         }
     }
     v
 }
 
-/// A task's state: with several tasks, those before the last share the run's success, and when
-/// the run failed, the last task carries the failure.
-fn task_phase(run: &Run, index: usize, phase: &RunPhase) -> RunPhase {
-    let last = index + 1 == run.tasks.len();
-    if phase.end.is_some()
-        && !last
-        && matches!(run.plan, Plan::Fail { .. } | Plan::TimeOut)
-        && run.cancelled_at.is_none()
-    {
-        return RunPhase {
-            life_cycle: "TERMINATED",
-            result: Some("SUCCESS"),
-            message: String::new(),
-            end: phase.end,
-        };
-    }
-    phase.clone()
-}
-
-fn task_json(run: &Run, t: &TaskRun, index: usize, phase: &RunPhase, now: i64) -> Value {
-    let tp = task_phase(run, index, phase);
-    let (state, status) = state_objects(&tp, run.cancelled_at.is_some());
+fn task_json(run: &Run, t: &TaskRun, tp: &RunPhase, clock: Value) -> Value {
+    let (state, status) = state_objects(tp, run.cancelled_at.is_some());
     let mut v = json!({
         "task_key": t.key,
         "run_id": t.run_id,
         "state": state,
         "status": status,
         "notebook_task": {"notebook_path": t.notebook_path, "source": "WORKSPACE"},
-        "start_time": if now >= run.start { run.start } else { 0 },
-        "end_time": tp.end.unwrap_or(0),
-        "attempt_number": 0,
+        "attempt_number": t.attempt,
         "run_if": "ALL_SUCCESS",
     });
-    if let Some(d) = &t.depends_on {
-        v["depends_on"] = json!([{ "task_key": d }]);
+    if let (Some(o), Value::Object(c)) = (v.as_object_mut(), clock) {
+        o.extend(c);
+    }
+    if !t.depends_on.is_empty() {
+        v["depends_on"] = Value::Array(t.depends_on.iter().map(|d| json!({ "task_key": d })).collect());
     }
     if let Some(def) = &t.definition
         && let Some(o) = v.as_object_mut()
@@ -396,12 +411,24 @@ fn run_now(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         return Reply::ok(json!({"run_id": run_id, "number_in_job": number}));
     }
     let now = req.now;
+    let (overriding, job_parameters) = run_parameters(ws, job_id, &body)?;
+    let only: Vec<String> = match body.get("only") {
+        Some(Value::Array(keys)) => keys.iter().filter_map(Value::as_str).map(String::from).collect(),
+        _ => Vec::new(),
+    };
     let job = ws.jobs.iter_mut().find(|j| j.job_id == job_id).ok_or_else(|| job_missing(job_id))?;
+    if let Some(k) = only.iter().find(|k| !job.tasks.iter().any(|t| &t.key == *k)) {
+        return Err(invalid_parameter(format!("Task key {k} does not exist in job {job_id}.")));
+    }
     job.runs_started += 1;
-    let (name, plan, exec_ms, cluster) =
-        (job.name.clone(), job.plan.clone(), job.exec_ms, job.cluster_id.clone());
-    let defs: Vec<(String, String, Option<String>)> =
-        job.tasks.iter().map(|t| (t.key.clone(), t.notebook_path.clone(), t.depends_on.clone())).collect();
+    let plan = resolve(&job.plan, job.runs_started);
+    let (name, exec_ms, cluster) = (job.name.clone(), job.exec_ms, job.cluster_id.clone());
+    let defs: Vec<(String, String, Vec<String>)> = job
+        .tasks
+        .iter()
+        .filter(|t| only.is_empty() || only.contains(&t.key))
+        .map(|t| (t.key.clone(), t.notebook_path.clone(), t.depends_on.clone()))
+        .collect();
     let creator = ws.user_name.clone();
     let run_id = ws.next() * 1000 + 7;
     let tasks = defs
@@ -412,6 +439,8 @@ fn run_now(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
             run_id: run_id + 1 + i as i64,
             notebook_path,
             depends_on,
+            kept: None,
+            attempt: 0,
             definition: None,
         })
         .collect();
@@ -433,11 +462,73 @@ fn run_now(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         cluster_id: cluster,
         repairs: Vec::new(),
         deleted: false,
+        overriding,
+        job_parameters,
     });
     if let Some(token) = body.get("idempotency_token").and_then(Value::as_str) {
         ws.idempotency.insert(token.to_string(), run_id);
     }
     Reply::ok(json!({"run_id": run_id, "number_in_job": run_id}))
+}
+
+/// A run's outcome from its job's plan: a flaky job fails every third run.
+pub fn resolve(plan: &Plan, number: i64) -> Plan {
+    match plan {
+        Plan::Flaky { error, trace } if number % 3 == 0 => {
+            Plan::Fail { error: error.clone(), trace: trace.clone() }
+        }
+        Plan::Flaky { .. } => Plan::Succeed,
+        other => other.clone(),
+    }
+}
+
+/// Fields of `run-now` kept as the run's `overriding_parameters`.
+const RUN_PARAMS: &[&str] = &[
+    "job_parameters",
+    "notebook_params",
+    "python_params",
+    "jar_params",
+    "python_named_params",
+    "spark_submit_params",
+    "sql_params",
+];
+
+/// `run-now`'s parameters: what it overrides, and the job's declared parameters with the
+/// values this run uses. A `job_parameters` name the job does not declare is refused, and
+/// `job_parameters` cannot be mixed with the legacy task parameters.
+#[allow(clippy::type_complexity)]
+fn run_parameters(
+    ws: &Workspace,
+    job_id: i64,
+    body: &serde_json::Map<String, Value>,
+) -> Result<(serde_json::Map<String, Value>, Vec<(String, String, String)>), Reply> {
+    let job = ws.jobs.iter().find(|j| j.job_id == job_id).ok_or_else(|| job_missing(job_id))?;
+    let overriding: serde_json::Map<String, Value> = RUN_PARAMS
+        .iter()
+        .filter_map(|k| body.get(*k).filter(|v| !v.is_null()).map(|v| ((*k).to_string(), v.clone())))
+        .collect();
+    let given = match overriding.get("job_parameters") {
+        None => serde_json::Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => return Err(invalid_parameter("job_parameters must be an object of names to values")),
+    };
+    if !given.is_empty() && overriding.len() > 1 {
+        return Err(invalid_parameter(
+            "job_parameters cannot be used together with task parameters (notebook_params, python_params, ...).",
+        ));
+    }
+    if let Some(name) = given.keys().find(|k| !job.parameters.iter().any(|(n, _)| n == *k)) {
+        return Err(invalid_parameter(format!("Job parameter '{name}' is not defined in job {job_id}.")));
+    }
+    let values = job
+        .parameters
+        .iter()
+        .map(|(name, default)| {
+            let value = given.get(name).and_then(Value::as_str).unwrap_or(default);
+            (name.clone(), default.clone(), value.to_string())
+        })
+        .collect();
+    Ok((overriding, values))
 }
 
 /// The task types a task may name (one of them).
@@ -535,7 +626,15 @@ fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
                     .map_or_else(|| format!("task_{i}"), String::from),
                 run_id: run_id + 1 + i as i64,
                 notebook_path: path,
-                depends_on: t.pointer("/depends_on/0/task_key").and_then(Value::as_str).map(String::from),
+                depends_on: t
+                    .get("depends_on")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.get("task_key").and_then(Value::as_str).map(String::from))
+                    .collect(),
+                kept: None,
+                attempt: 0,
                 definition: Some(Box::new(definition)),
             }
         })
@@ -573,6 +672,8 @@ fn submit(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         cluster_id: cluster,
         repairs: Vec::new(),
         deleted: false,
+        overriding: serde_json::Map::new(),
+        job_parameters: Vec::new(),
     });
     if let Some(token) = body.get("idempotency_token").and_then(Value::as_str) {
         ws.idempotency.insert(token.to_string(), run_id);
@@ -592,8 +693,8 @@ fn output(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
             ));
         }
     };
-    let phase = run.phase(req.now);
-    let tp = task_phase(run, index, &phase);
+    let windows = tasks::windows(run);
+    let tp = tasks::task_phase(run, index, &windows[index], req.now);
     let task = &run.tasks[index];
     let mut metadata = run_json(run, req.now, req.base_url, ws.id, false);
     let (state, status) = state_objects(&tp, run.cancelled_at.is_some());
@@ -603,7 +704,7 @@ fn output(ws: &Workspace, req: &Req) -> Result<Reply, Reply> {
     metadata["status"] = status;
     let mut out = json!({ "metadata": metadata });
     match (&run.plan, tp.result) {
-        (Plan::Fail { error, trace }, Some("FAILED")) => {
+        (Plan::Fail { error, trace } | Plan::Flaky { error, trace }, Some("FAILED")) => {
             out["error"] = json!(error);
             out["error_trace"] = json!(trace);
         }
@@ -654,10 +755,24 @@ fn repair(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         }
         _ => {}
     }
-    run.repairs.push(Repair { id: repair_id, start: now });
+    let only: Vec<String> = body
+        .get("rerun_tasks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k.as_str().map(String::from))
+        .collect();
+    if let Some(k) = only.iter().find(|k| !run.tasks.iter().any(|t| &t.key == *k)) {
+        return Err(invalid_parameter(format!("Task key {k} does not exist in run {id}.")));
+    }
+    let dependents = body.get("rerun_dependent_tasks").and_then(Value::as_bool).unwrap_or(false);
+    let before: Vec<i64> = run.tasks.iter().map(|t| t.run_id).collect();
+    let mut next = repair_id;
+    let task_run_ids = tasks::repair(run, &only, dependents, now, || {
+        next += 1;
+        next
+    });
+    run.repairs.push(Repair { id: repair_id, start: now, before, task_run_ids });
     run.plan = Plan::Succeed;
-    run.cancelled_at = None;
-    run.start = now + SEC;
-    run.setup_ms = 5 * SEC;
     Reply::ok(json!({"repair_id": repair_id}))
 }

@@ -16,6 +16,7 @@ mod commands;
 mod jobs;
 mod seed;
 mod state;
+mod tasks;
 
 use std::sync::Arc;
 

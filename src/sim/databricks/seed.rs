@@ -83,13 +83,44 @@ const CLUSTERS: &[ClusterPlan] = &[
     ("driver-oom", ClusterState::Terminated, Some(("DRIVER_UNRESPONSIVE", "SERVICE_FAULT")), false, "UI"),
 ];
 
-/// (name, outcome, run time, tasks as (key, notebook))
+/// (name, outcome, run time, tasks as (key, notebook); each task depends on the one before it
+/// unless [`depends_on`] says otherwise)
 type JobPlan = (&'static str, Plan, i64, Vec<(&'static str, &'static str)>);
+
+/// Tasks that do not simply follow the one before them: the nightly ETL checks quality beside
+/// the transform, and publishes after both.
+fn depends_on(tasks: &[(&str, &str)], i: usize) -> Vec<String> {
+    match tasks[i].0 {
+        "quality_checks" => vec!["ingest".into()],
+        "publish" => vec!["transform".into(), "quality_checks".into()],
+        _ if i > 0 => vec![tasks[i - 1].0.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// Declared job parameters (name, default) per job.
+fn job_parameters(name: &str) -> Vec<(String, String)> {
+    match name {
+        "nightly-sales-etl" => {
+            vec![("run_date".into(), "{{job.start_time.iso_date}}".into()), ("env".into(), "prod".into())]
+        }
+        "monthly-finance-close" => vec![("period".into(), "current".into())],
+        _ => Vec::new(),
+    }
+}
 
 fn jobs_plan() -> Vec<JobPlan> {
     vec![
-        ("nightly-sales-etl", Plan::Succeed, 20 * MIN, vec![("ingest", "/Repos/etl/ingest_sales"), ("transform", "/Repos/etl/transform_sales"), ("publish", "/Repos/etl/publish_gold")]),
-        ("hourly-orders-ingest", Plan::Succeed, 90 * SEC, vec![("ingest_orders", "/Repos/etl/ingest_orders")]),
+        ("nightly-sales-etl", Plan::Succeed, 20 * MIN, vec![("ingest", "/Repos/etl/ingest_sales"), ("transform", "/Repos/etl/transform_sales"), ("quality_checks", "/Repos/etl/check_sales"), ("publish", "/Repos/etl/publish_gold")]),
+        (
+            "hourly-orders-ingest",
+            Plan::Flaky {
+                error: "java.net.SocketTimeoutException: Read timed out (orders API at https://orders.contoso.com)".into(),
+                trace: "java.net.SocketTimeoutException: Read timed out\n\tat java.base/sun.nio.ch.NioSocketImpl.timedRead(NioSocketImpl.java:288)\n\tat com.contoso.orders.Client.fetch(Client.scala:41)".into(),
+            },
+            90 * SEC,
+            vec![("ingest_orders", "/Repos/etl/ingest_orders")],
+        ),
         (
             "customer-churn-model",
             Plan::Fail {
@@ -269,9 +300,10 @@ fn workspace(seed: u64, index: usize, plan: &Plan0, scale: u32, now: SimMillis) 
                 .map(|(i, (k, p))| TaskDef {
                     key: (*k).into(),
                     notebook_path: (*p).into(),
-                    depends_on: (i > 0).then(|| tasks[i - 1].0.to_string()),
+                    depends_on: depends_on(&tasks, i),
                 })
                 .collect(),
+            parameters: job_parameters(name),
             plan: plan_kind,
             exec_ms,
             schedule: if name.contains("nightly") {
@@ -357,7 +389,7 @@ fn push_run(
     let plan = if !latest && rng.random_bool(0.3) && job.plan != Plan::Forever {
         Plan::Succeed
     } else {
-        job.plan.clone()
+        super::jobs::resolve(&job.plan, job.runs_started)
     };
     let plan = if !latest && plan == Plan::StuckInQueue { Plan::Succeed } else { plan };
     let tasks = job
@@ -369,9 +401,12 @@ fn push_run(
             run_id: run_id + 1 + i as i64,
             notebook_path: t.notebook_path.clone(),
             depends_on: t.depends_on.clone(),
+            kept: None,
+            attempt: 0,
             definition: None,
         })
         .collect();
+    let job_parameters = job.parameters.iter().map(|(n, d)| (n.clone(), d.clone(), d.clone())).collect();
     let run = Run {
         run_id,
         job_id: Some(job.job_id),
@@ -396,6 +431,8 @@ fn push_run(
         cluster_id: job.cluster_id.clone(),
         repairs: Vec::new(),
         deleted: false,
+        overriding: serde_json::Map::new(),
+        job_parameters,
     };
     ws.runs.push(run);
     // One cancelled run per workspace keeps that state in the demo.

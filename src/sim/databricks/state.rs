@@ -237,12 +237,18 @@ pub enum Plan {
     Forever,
     /// Never leaves the queue (max concurrent runs reached).
     StuckInQueue,
+    /// A flaky job: every third run fails like `Fail`, the others succeed (decided when the
+    /// run starts; a run's own plan is never `Flaky`).
+    Flaky {
+        error: String,
+        trace: String,
+    },
 }
 
 pub struct TaskDef {
     pub key: String,
     pub notebook_path: String,
-    pub depends_on: Option<String>,
+    pub depends_on: Vec<String>,
 }
 
 pub struct Job {
@@ -257,13 +263,20 @@ pub struct Job {
     pub schedule: Option<String>,
     pub cluster_id: Option<String>,
     pub runs_started: i64,
+    /// Declared job parameters (name, default): `run-now` takes `job_parameters` for them.
+    pub parameters: Vec<(String, String)>,
 }
 
 pub struct TaskRun {
     pub key: String,
     pub run_id: i64,
     pub notebook_path: String,
-    pub depends_on: Option<String>,
+    pub depends_on: Vec<String>,
+    /// A task that had succeeded when its run was repaired: it keeps that window (start, end
+    /// of setup, end) and is not run again.
+    pub kept: Option<(i64, i64, i64)>,
+    /// 0 for the first attempt, +1 each time a repair runs it again.
+    pub attempt: i64,
     /// A submitted task's own fields (`notebook_task`, `spark_python_task`, `spark_jar_task`,
     /// `libraries`, `new_cluster`, …), shown back in `runs/get`; `None` for jobs' tasks.
     pub definition: Option<Box<serde_json::Map<String, Value>>>,
@@ -272,6 +285,9 @@ pub struct TaskRun {
 pub struct Repair {
     pub id: i64,
     pub start: i64,
+    /// The task run ids before this repair, and the new ones it started.
+    pub before: Vec<i64>,
+    pub task_run_ids: Vec<i64>,
 }
 
 pub struct Run {
@@ -294,6 +310,10 @@ pub struct Run {
     pub cluster_id: Option<String>,
     pub repairs: Vec<Repair>,
     pub deleted: bool,
+    /// What `run-now` was given: `job_parameters` / `notebook_params` / ... as sent.
+    pub overriding: serde_json::Map<String, Value>,
+    /// The job's parameters with the values this run used (`job_parameters` of `runs/get`).
+    pub job_parameters: Vec<(String, String, String)>,
 }
 
 /// Where a run is at a moment.
@@ -308,8 +328,16 @@ pub struct RunPhase {
 pub const TERMINATING_MS: i64 = 5 * SEC;
 
 impl Run {
+    /// When the last task's execution ends (the run's own setup and execution without tasks).
     pub fn exec_end(&self) -> i64 {
-        self.start.saturating_add(self.setup_ms).saturating_add(self.exec_ms)
+        let windows = super::tasks::windows(self);
+        windows
+            .iter()
+            .zip(&self.tasks)
+            .filter(|(_, t)| t.kept.is_none())
+            .map(|(w, _)| w.end)
+            .max()
+            .unwrap_or_else(|| self.start.saturating_add(self.setup_ms).saturating_add(self.exec_ms))
     }
 
     pub fn phase(&self, now: i64) -> RunPhase {
@@ -340,7 +368,9 @@ impl Run {
             Plan::Succeed | Plan::Forever | Plan::StuckInQueue => {
                 phase("TERMINATED", Some("SUCCESS"), "", Some(end))
             }
-            Plan::Fail { error, .. } => phase("TERMINATED", Some("FAILED"), error, Some(end)),
+            Plan::Fail { error, .. } | Plan::Flaky { error, .. } => {
+                phase("TERMINATED", Some("FAILED"), error, Some(end))
+            }
             Plan::TimeOut => {
                 phase("TERMINATED", Some("TIMEDOUT"), "Run timed out after 3600 seconds.", Some(end))
             }

@@ -196,6 +196,15 @@ pub struct RunTask {
     pub sql_task: Option<Value>,
     pub start_time: Option<i64>,
     pub end_time: Option<i64>,
+    /// Time in the queue, setting up the cluster, executing, cleaning up (ms so far).
+    #[serde(deserialize_with = "lenient")]
+    pub queue_duration: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    pub setup_duration: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    pub execution_duration: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    pub cleanup_duration: Option<i64>,
     pub run_page_url: Option<String>,
     pub cluster_instance: Option<ClusterInstance>,
 }
@@ -270,6 +279,54 @@ pub struct RunFilter {
     pub expand_tasks: bool,
 }
 
+wire_enum! {
+    /// `pause_status` of a schedule, trigger or continuous job.
+    pub PauseStatus { Paused = "PAUSED", Unpaused = "UNPAUSED" }
+}
+
+/// `settings.schedule`: a Quartz cron expression in a time zone.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct CronSchedule {
+    pub quartz_cron_expression: Option<String>,
+    pub timezone_id: Option<String>,
+    pub pause_status: Option<PauseStatus>,
+}
+
+/// `settings.trigger`: file arrival, table update or a periodic interval.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct TriggerSettings {
+    pub file_arrival: Option<Value>,
+    pub table_update: Option<Value>,
+    pub table: Option<Value>,
+    pub periodic: Option<PeriodicTrigger>,
+    pub pause_status: Option<PauseStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct PeriodicTrigger {
+    #[serde(deserialize_with = "lenient")]
+    pub interval: Option<i64>,
+    pub unit: Option<String>,
+}
+
+/// `settings.continuous`: the job runs all the time.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct ContinuousSettings {
+    pub pause_status: Option<PauseStatus>,
+}
+
+/// A declared job parameter (`settings.parameters[]`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct JobParameterDefinition {
+    pub name: Option<String>,
+    pub default: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct JobSettings {
@@ -277,9 +334,12 @@ pub struct JobSettings {
     pub description: Option<String>,
     pub tasks: Vec<Value>,
     pub job_clusters: Vec<Value>,
-    pub parameters: Vec<Value>,
-    pub schedule: Option<Value>,
-    pub trigger: Option<Value>,
+    /// Declared parameters; an entry of an unexpected shape reads as an empty one.
+    #[serde(deserialize_with = "items")]
+    pub parameters: Vec<JobParameterDefinition>,
+    pub schedule: Option<CronSchedule>,
+    pub trigger: Option<TriggerSettings>,
+    pub continuous: Option<ContinuousSettings>,
     pub max_concurrent_runs: Option<i64>,
     pub timeout_seconds: Option<i64>,
     pub tags: Map<String, Value>,
@@ -305,6 +365,7 @@ pub struct Job {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunNowRequest {
     pub job_id: i64,
+    /// For a job that declares parameters; the legacy `*_params` otherwise.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub job_parameters: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]

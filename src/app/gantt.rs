@@ -1,0 +1,59 @@
+//! The timeline of a multi-task run in its details: the tasks the chart shows, the one chosen
+//! with `j` / `k`, and `l` opening the run's output at that task.
+
+use crate::domain::Target;
+use crate::domain::timeline::Timeline;
+
+use super::App;
+use super::keymap::Command;
+use super::msg::Effect;
+
+/// The chart's tasks and the chosen one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Gantt {
+    pub timeline: Timeline,
+    pub selected: usize,
+}
+
+impl App {
+    /// A run's timeline arrived: shown in its details if they are still open.
+    pub(super) fn timeline_arrived(&mut self, target: Target, timeline: Timeline) {
+        if let Some(d) = &mut self.details
+            && d.kind == target.kind
+            && d.id == target.id
+        {
+            let selected =
+                d.gantt.as_ref().map_or(0, |g| g.selected.min(timeline.tasks.len().saturating_sub(1)));
+            d.gantt = Some(Gantt { timeline, selected });
+            self.dirty = true;
+        }
+    }
+
+    /// `j` / `k` in the details of a run with a timeline choose a task (other motions scroll);
+    /// returns whether the key was taken.
+    pub(super) fn move_task(&mut self, command: Command) -> bool {
+        let Some(g) = self.details.as_mut().and_then(|d| d.gantt.as_mut()) else { return false };
+        let last = g.timeline.tasks.len().saturating_sub(1);
+        match command {
+            Command::Down => g.selected = (g.selected + 1).min(last),
+            Command::Up => g.selected = g.selected.saturating_sub(1),
+            _ => return false,
+        }
+        true
+    }
+
+    /// `l` in a run's details: its output, opened at the chosen task's part.
+    pub(super) fn open_task_logs(&mut self, target: Target) -> Vec<Effect> {
+        let task = self
+            .details
+            .as_ref()
+            .and_then(|d| d.gantt.as_ref())
+            .and_then(|g| g.timeline.tasks.get(g.selected))
+            .map(|t| t.key.clone());
+        let effects = self.open_logs(target);
+        if let (Some(task), Some(logs)) = (task, self.logs.as_mut()) {
+            logs.open_at_task(task);
+        }
+        effects
+    }
+}

@@ -1,0 +1,218 @@
+//! The Jobs pane end to end: the app's keys, the real effect runner and the simulator's
+//! answers, checked in the simulator's own state. `p` runs a job with parameters (seen as the
+//! run's `job_parameters`), `R` repairs a failed run (only its failed task runs again, and
+//! `repair_history` grows), `C` cancels every active run of a job.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::Value;
+use sparkdeck::app::{self, App, Effect, Msg, Pane};
+use sparkdeck::auth::AuthContext;
+use sparkdeck::config::PollSettings;
+use sparkdeck::domain::{Kind, Status};
+use sparkdeck::drafts::Drafts;
+use sparkdeck::effects::Runner;
+use sparkdeck::sim::{Sim, SimOptions};
+use sparkdeck::workspace;
+use tokio::sync::mpsc;
+
+type Res = Result<(), Box<dyn std::error::Error>>;
+
+struct Monitor {
+    sim: Sim,
+    app: App,
+    runner: Runner,
+    rx: mpsc::Receiver<Msg>,
+    _data: tempfile::TempDir,
+    http: reqwest::Client,
+    pat: String,
+}
+
+impl Monitor {
+    async fn start() -> Result<Monitor, Box<dyn std::error::Error>> {
+        let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default()).await?;
+        let data = tempfile::tempdir()?;
+        let http = sparkdeck::api::http::client()?;
+        let config = sparkdeck::cli::demo::demo_config(&sim);
+        let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
+        let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
+        let app = App::new(names, Timestamp::now(), TimeZone::UTC);
+        let (tx, rx) = mpsc::channel::<Msg>(256);
+        let runner = Runner::start(
+            workspaces,
+            PollSettings::default(),
+            Drafts::in_data_dir(data.path()),
+            sparkdeck::domain::Clock::system(),
+            tx,
+        );
+        let pat = sim.shared().databricks().demo_workspaces(sim.base_url())[0].pat.clone();
+        let mut m = Monitor { sim, app, runner, rx, _data: data, http: reqwest::Client::new(), pat };
+        let start = m.app.start();
+        m.run(start);
+        m.update(Msg::Resize { width: 160, height: 45 });
+        Ok(m)
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects.into_iter().filter(|e| !matches!(e, Effect::Quit)) {
+            self.runner.run(effect);
+        }
+    }
+
+    fn update(&mut self, msg: Msg) {
+        let effects = self.app.update(msg);
+        self.run(effects);
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn keys(&mut self, text: &str) {
+        text.chars().for_each(|c| self.key(KeyCode::Char(c)));
+    }
+
+    async fn until(&mut self, what: &str, ok: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+        while !ok(&self.app) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(msg)) => self.update(msg),
+                Ok(None) => panic!("the runner stopped before {what}"),
+                Err(_) => panic!("never saw {what}; message: {:?}", self.app.message()),
+            }
+        }
+    }
+
+    fn message(&self) -> String {
+        self.app.message().map(|m| m.text.clone()).unwrap_or_default()
+    }
+
+    /// Show only the job `name` of the first workspace, selected.
+    async fn select_job(&mut self, name: &str) {
+        self.keys("6");
+        let ws = self.sim.shared().databricks().demo_workspaces(self.sim.base_url())[0].name.clone();
+        let has = |a: &App| {
+            a.workspaces().iter().any(|w| w.workspace.name == ws && !w.slot(Kind::Job).rows.is_empty())
+        };
+        self.until("the jobs", |a| a.pane() == Pane::Jobs && has(a)).await;
+        self.keys(&format!("/{name}"));
+        self.key(KeyCode::Enter);
+        for _ in 0..4 {
+            if self.app.selected().is_some_and(|e| e.res.workspace == ws) {
+                break;
+            }
+            self.keys("j");
+        }
+        let selected = self.app.selected().map(|e| (e.res.name.clone(), e.res.workspace.clone()));
+        assert_eq!(selected, Some((name.to_string(), ws)), "{:?}", self.message());
+    }
+
+    fn job_id(&self) -> String {
+        self.app.selected().map(|e| e.res.id.clone()).unwrap_or_default()
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let url = format!("{}{path}", self.sim.base_url());
+        let resp = self.http.get(url).bearer_auth(&self.pat).send().await;
+        match resp {
+            Ok(r) => r.json().await.unwrap_or(Value::Null),
+            Err(e) => panic!("{path}: {e}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn run_now_with_parameters_reaches_the_service_as_job_parameters() -> Res {
+    let mut m = Monitor::start().await?;
+    m.select_job("nightly-sales-etl").await;
+    let job = m.job_id();
+    m.keys("p");
+    // The line starts with the declared parameters; typed text replaces it.
+    m.keys("run_date=2026-12-01 env=dev");
+    m.key(KeyCode::Enter);
+    let change = m.app.confirm().and_then(|c| c.change.clone());
+    assert_eq!(change.as_deref(), Some("with job parameters run_date=2026-12-01 env=dev"));
+    m.keys("y");
+    m.until("the run started", |a| a.message().is_some_and(|t| t.text.starts_with("started ✓"))).await;
+    let runs = m.get(&format!("/api/2.2/jobs/runs/list?job_id={job}&limit=1")).await;
+    let run = m.get(&format!("/api/2.2/jobs/runs/get?run_id={}", runs["runs"][0]["run_id"])).await;
+    assert!(m.message().contains(&run["run_id"].to_string()), "{}", m.message());
+    assert_eq!(run["overriding_parameters"]["job_parameters"]["env"], "dev");
+    let values: Vec<(String, String)> = run["job_parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| (p["name"].as_str().unwrap_or("").into(), p["value"].as_str().unwrap_or("").into()))
+        .collect();
+    assert_eq!(values, [("run_date".into(), "2026-12-01".into()), ("env".into(), "dev".into())]);
+
+    // A job that declares no parameters takes them as notebook_params.
+    m.keys("\u{1b}");
+    m.key(KeyCode::Esc);
+    m.select_job("customer-churn-model").await;
+    let churn = m.job_id();
+    m.keys("p");
+    m.keys("threshold=0.7");
+    m.key(KeyCode::Enter);
+    m.keys("y");
+    m.until("the second run started", |a| {
+        a.message().is_some_and(|t| t.text.starts_with("started ✓") && t.text.contains("notebook parameters"))
+    })
+    .await;
+    let runs = m.get(&format!("/api/2.2/jobs/runs/list?job_id={churn}&limit=1")).await;
+    let run = m.get(&format!("/api/2.2/jobs/runs/get?run_id={}", runs["runs"][0]["run_id"])).await;
+    assert_eq!(run["overriding_parameters"]["notebook_params"]["threshold"], "0.7");
+    Ok(())
+}
+
+#[tokio::test]
+async fn repair_reruns_only_the_failed_task_and_cancel_all_ends_every_active_run() -> Res {
+    let mut m = Monitor::start().await?;
+    // Let every seeded run of the failing job finish.
+    m.sim.advance(Duration::from_secs(3 * 3600));
+    m.select_job("customer-churn-model").await;
+    let job = m.job_id();
+    m.until("the failed run", |a| a.selected().is_some_and(|e| e.res.status == Status::Failed)).await;
+    m.keys("R");
+    let confirm = m.app.confirm().cloned();
+    let run_id = confirm.as_ref().map(|c| c.target.id.clone()).unwrap_or_default();
+    assert_eq!(confirm.map(|c| c.target.kind), Some(Kind::Run));
+    let before = m.get(&format!("/api/2.2/jobs/runs/get?run_id={run_id}")).await;
+    m.keys("y");
+    m.until("the repair", |a| a.message().is_some_and(|t| t.text.starts_with("repairing ✓"))).await;
+    let after = m.get(&format!("/api/2.2/jobs/runs/get?run_id={run_id}")).await;
+    assert_eq!(after["repair_history"].as_array().map(Vec::len), Some(2), "{after}");
+    let task = |run: &Value, key: &str| {
+        run["tasks"]
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["task_key"] == key).cloned())
+            .unwrap_or_default()
+    };
+    // The task that had succeeded keeps its run; the failed one runs again as a new task run.
+    assert_eq!(task(&after, "prepare_features")["run_id"], task(&before, "prepare_features")["run_id"]);
+    assert_eq!(task(&after, "prepare_features")["state"]["result_state"], "SUCCESS");
+    assert_ne!(task(&after, "train")["run_id"], task(&before, "train")["run_id"]);
+    assert_eq!(task(&after, "train")["attempt_number"], 1);
+    assert_eq!(after["repair_history"][1]["task_run_ids"][0], task(&after, "train")["run_id"]);
+    let _ = job;
+
+    // Cancel all: the streaming job's run never ends by itself.
+    m.key(KeyCode::Esc);
+    m.key(KeyCode::Esc);
+    m.select_job("clickstream-streaming").await;
+    let streaming = m.job_id();
+    m.until("its active run", |a| a.selected().is_some_and(|e| e.res.status.is_active())).await;
+    m.keys("C");
+    let change = m.app.confirm().and_then(|c| c.change.clone());
+    assert_eq!(change.as_deref(), Some("1 active run"));
+    m.keys("y");
+    m.until("the cancel", |a| a.message().is_some_and(|t| t.text.contains("✓"))).await;
+    m.sim.advance(Duration::from_secs(10));
+    let active = m.get(&format!("/api/2.2/jobs/runs/list?job_id={streaming}&active_only=true")).await;
+    assert_eq!(active["runs"].as_array().map_or(0, Vec::len), 0, "{active}");
+    Ok(())
+}
