@@ -33,11 +33,16 @@ fn watch(h: &Harness, args: &[&str]) -> tokio::process::Child {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_state_changed_in_the_simulator_is_printed_again_and_ctrl_c_ends_with_0() {
     let h = harness("").await;
-    let cluster = h.first("clusters", "adb-dev", "TERMINATED").await;
-    let id = text(&cluster, "cluster_id");
     let listed =
         h.run(&["clusters", "list", "--workspace", "adb-dev", "-o", "json", "--limit", "1000"]).await;
-    let count = listed.json().as_array().map_or(0, Vec::len);
+    let clusters = listed.json().as_array().cloned().unwrap_or_default();
+    let count = clusters.len();
+    // A terminated all-purpose cluster: a job's cluster cannot be started.
+    let cluster = clusters
+        .iter()
+        .find(|c| text(c, "state") == "TERMINATED" && text(c, "cluster_source") != "JOB")
+        .unwrap_or_else(|| panic!("no terminated all-purpose cluster among {count}"));
+    let id = text(cluster, "cluster_id");
     let mut child = watch(
         &h,
         &[

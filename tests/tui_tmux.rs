@@ -205,17 +205,24 @@ fn a_field_filter_and_a_sort_letter_in_a_real_terminal() {
     let names = |screen: &str| -> Vec<String> {
         rows_of(screen).iter().filter_map(|l| cell_of(screen, "JOB / RUN", l)).collect()
     };
+    // The title changes before the rows below it are written (tmux can be read between the
+    // two): wait for the whole table, which fails with the screen if it never sorts.
+    let in_order = |names: &[String], reverse: bool| {
+        let mut expected = names.to_vec();
+        expected.sort_by_key(|n| n.to_lowercase());
+        if reverse {
+            expected.reverse();
+        }
+        names.len() >= 2 && names == expected
+    };
     t.keys(&["J"]);
-    let screen = t.wait_for("sort name ↓");
+    let screen =
+        t.wait_until("rows sorted A to Z", |s| s.contains("sort name ↓") && in_order(&names(s), false));
     let sorted = names(&screen);
-    let mut expected = sorted.clone();
-    expected.sort_by_key(|n| n.to_lowercase());
-    assert!(sorted.len() >= 2 && sorted == expected, "A to Z: {sorted:?}\n{screen}");
     t.keys(&["J"]);
-    let screen = t.wait_for("sort name ↑");
-    let mut reversed = names(&screen);
-    reversed.reverse();
-    assert_eq!(reversed.len(), sorted.len(), "{screen}");
+    let screen =
+        t.wait_until("rows sorted Z to A", |s| s.contains("sort name ↑") && in_order(&names(s), true));
+    assert_eq!(names(&screen).len(), sorted.len(), "{screen}");
     t.keys(&["q"]);
     t.wait_for("exit=0");
 }

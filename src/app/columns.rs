@@ -213,7 +213,12 @@ mod tests {
             .collect();
         assert_eq!(
             outside,
-            [(Pane::Clusters, Column::Runtime), (Pane::Runs, Column::Trigger), (Pane::All, Column::Kind)]
+            [
+                (Pane::Clusters, Column::Runtime),
+                (Pane::Runs, Column::Trigger),
+                (Pane::All, Column::Kind),
+                (Pane::Jobs, Column::Durations)
+            ]
         );
     }
 

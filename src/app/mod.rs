@@ -405,7 +405,13 @@ impl App {
     /// When the full labels do not fit the width, the other panes show only their number and
     /// count ("2·52"), and then only their number.
     pub fn tab_labels(&self) -> Vec<(Pane, String)> {
-        let full = |i: usize, v: Pane| format!(" {} {} {} ", i + 1, v.title(), self.pane_total(v));
+        // A pane read only while shown (Jobs) has no count until it is first read: "0" would
+        // say there is nothing.
+        let total = |v: Pane| {
+            let read = self.in_scope().any(|w| v.kinds().iter().any(|k| w.slot(*k).fetched_at.is_some()));
+            if read { self.pane_total(v).to_string() } else { "·".to_string() }
+        };
+        let full = |i: usize, v: Pane| format!(" {} {} {} ", i + 1, v.title(), total(v));
         let fits = |labels: &[(Pane, String)]| {
             labels.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() <= usize::from(self.size.0)
         };
@@ -421,7 +427,7 @@ impl App {
         if fits(&labels) {
             return labels;
         }
-        let counted = shorter(&|i, v| format!(" {}·{} ", i + 1, self.pane_total(v)));
+        let counted = shorter(&|i, v| format!(" {}·{} ", i + 1, total(v)));
         if fits(&counted) { counted } else { shorter(&|i, _| format!(" {} ", i + 1)) }
     }
 

@@ -222,7 +222,8 @@ fn spec(pane: Pane, id: Column) -> Col {
         Column::Lakehouse => col(id, 6, 10, 16, lakehouse),
         Column::Runs => rich(fixed(id, 1, RECENT_RUNS as u16, jobs::strip_text), jobs::strip),
         Column::Durations => {
-            rich(fixed(id, 2, (RECENT_RUNS as u16).max(9), jobs::sparkline_text), jobs::sparkline)
+            // Room for its title with its sort letter ("DURATIONS·X").
+            rich(fixed(id, 2, (RECENT_RUNS as u16).max(11), jobs::sparkline_text), jobs::sparkline)
         }
         Column::Schedule => col(id, 3, 8, 24, jobs::schedule),
     };
