@@ -270,9 +270,11 @@ fn terminal(t: &Tmux, until_at: Instant, tally: &Mutex<Tally>) {
         {
             let screen = step(&[&format!(":{pane}"), "Enter"], title);
             if screen.contains('▶') {
-                step(&["j", "k", "Enter"], "API object");
+                // The details' footer (a multi-task run's timeline can push the API object
+                // below the fold).
+                step(&["j", "k", "Enter"], "j scroll");
                 step(&["Escape"], title);
-                t.wait_until("the details to close", |s| !s.contains("API object"));
+                t.wait_until("the details to close", |s| !s.contains("j scroll"));
             }
         }
         step(&["?"], " Keys: ");
