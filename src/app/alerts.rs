@@ -10,9 +10,10 @@ use std::collections::HashSet;
 
 use crate::domain::{Kind, Status};
 
-use super::alert_query::Query;
+use super::filter::Filter;
 use super::message::Level;
 use super::msg::Effect;
+use super::store::Me;
 use super::{App, Message};
 
 /// Which notification escapes an alert writes.
@@ -27,7 +28,8 @@ pub struct Channels {
 #[derive(Debug, Clone)]
 pub struct Alert {
     pub name: String,
-    query: Query,
+    /// The `/` filter of the All pane (every kind's fields).
+    when: Filter,
     pub notify: Channels,
     /// Also fire for what already matches when sparkdeck starts.
     pub on_start: bool,
@@ -39,8 +41,24 @@ pub struct Alert {
 impl Alert {
     /// An alert named `name` on the filter `when`; the error says what is wrong with `when`.
     pub fn new(name: &str, when: &str, notify: Channels, on_start: bool) -> Result<Alert, String> {
-        let query = Query::parse(when)?;
-        Ok(Alert { name: name.to_string(), query, notify, on_start, matching: HashSet::new() })
+        let filter = Filter::parse(when, None).map_err(|e| e.to_string())?.ok_or_else(|| {
+            "an empty filter would match everything: e.g. \"state:failed ws:prod kind:run\"".to_string()
+        })?;
+        if filter.uses_me() {
+            return Err(
+                "owner:me needs the signed-in identity, which alerts do not read: write the owner's name"
+                    .into(),
+            );
+        }
+        // A kind that does not exist is said now, not found out by an alert that never fires.
+        for word in when.split_whitespace() {
+            if let Some(value) = word.trim_start_matches('!').strip_prefix("kind:")
+                && !Kind::ALL.iter().any(|k| k.singular().contains(&value.to_lowercase()))
+            {
+                return Err(format!("kind:{value}: a kind is session, batch, cluster, run or job"));
+            }
+        }
+        Ok(Alert { name: name.to_string(), when: filter, notify, on_start, matching: HashSet::new() })
     }
 }
 
@@ -70,7 +88,8 @@ impl App {
             let mut before = std::mem::take(&mut alert.matching);
             // The other workspaces' and kinds' matches stay; this slot's are seen anew.
             alert.matching = before.extract_if(|(w, k, _)| !(*w == workspace && *k == kind)).collect();
-            for e in rows.iter().filter(|e| alert.query.matches(e)) {
+            // Alerts read no identity (owner:me is refused), so who is signed in does not matter.
+            for e in rows.iter().filter(|e| alert.when.matches(e, &Me::NotAsked)) {
                 let r = &e.res;
                 let key = (workspace.clone(), kind, r.id.clone());
                 let entered = !before.contains(&key);

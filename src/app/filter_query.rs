@@ -213,7 +213,9 @@ fn term(text: &str, kind: Option<Kind>) -> Result<Test, QueryError> {
         return Ok(match (column, sep, value.to_lowercase().as_str()) {
             (Column::Owner, ':', "me") => Test::Me,
             (Column::State, ':', "active") => Test::Group(StateGroup::Active),
-            (Column::State, ':', "terminal" | "finished" | "done") => Test::Group(StateGroup::Terminal),
+            (Column::State, ':', "terminal" | "ended" | "finished" | "done") => {
+                Test::Group(StateGroup::Terminal)
+            }
             (_, ':', _) => Test::Field(column, Matcher::substring(value)),
             _ => Test::Field(column, Matcher::Regex(regex(value, text)?)),
         });

@@ -8,7 +8,6 @@
 //! (the panes), `prompt` (the bottom line), `confirm` (actions), `details`, `logs`, `help`,
 //! `editor`, `mouse` and `watch`; `message` is the status line, `keymap` the keys.
 
-pub mod alert_query;
 pub mod alerts;
 pub mod capacity;
 mod clock;

@@ -47,7 +47,7 @@ mod tests {
             alerts(&load("\n[[alerts]]\nname = \"x\"\nwhen = \"stat:failed\"\n")?).err().unwrap_or_default();
         assert!(
             bad.starts_with(
-                "/cfg/config.toml:4:8: [[alerts]] \"x\": when = \"stat:failed\": unknown field `stat`"
+                "/cfg/config.toml:4:8: [[alerts]] \"x\": when = \"stat:failed\": unknown field \"stat\""
             ),
             "{bad}"
         );

@@ -1,5 +1,5 @@
 //! `[[alerts]]`: a filter over the polled rows and how to tell the user when an item comes to
-//! match it. The filter's syntax is the monitor's (`app::alert_query`), checked where the
+//! match it. The filter's syntax is the monitor's (`app::filter`), checked where the
 //! monitor starts (`cli::monitor`), with this table's line.
 //!
 //! ```toml

@@ -70,7 +70,11 @@ fn on_start_fires_for_what_already_matches_and_channels_travel_with_the_effect()
 #[test]
 fn field_terms_match_the_row() {
     let e = |r: Resource| Entry::new(r, &TimeZone::UTC, None, ts(T0));
-    let q = |text: &str| crate::app::alert_query::Query::parse(text).unwrap_or_else(|e| panic!("{e}"));
+    let q = |text: &str| {
+        let filter = crate::app::filter::Filter::parse(text, None).unwrap_or_else(|e| panic!("{e}"));
+        filter.unwrap_or_else(|| panic!("{text}: no terms"))
+    };
+    let me = crate::app::store::Me::NotAsked;
     let failed = e(run(3, "ml-train", "TERMINATED", Some("FAILED"), "2026-11-22T08:00:00Z"));
     let dead = e(session("s-1", "etl-nightly", "dead"));
     for (text, on_failed, on_dead) in [
@@ -85,6 +89,24 @@ fn field_terms_match_the_row() {
         ("id:s-1", false, true),
         ("train", true, false),
     ] {
-        assert_eq!((q(text).matches(&failed), q(text).matches(&dead)), (on_failed, on_dead), "{text}");
+        assert_eq!(
+            (q(text).matches(&failed, &me), q(text).matches(&dead, &me)),
+            (on_failed, on_dead),
+            "{text}"
+        );
     }
+}
+
+#[test]
+fn a_when_that_cannot_work_is_said() {
+    let err = |text: &str| Alert::new("a", text, BELL, false).err().unwrap_or_default();
+    for ok in ["state:failed", "ws:prod kind:run", "name~^etl", "!owner:bot etl", "state:ended"] {
+        assert!(Alert::new("a", ok, BELL, false).is_ok(), "{ok}");
+    }
+    assert!(err("stat:failed").starts_with("unknown field \"stat\""), "{}", err("stat:failed"));
+    assert!(err("kind:jib").contains("session, batch, cluster, run or job"));
+    assert!(err("name~(").starts_with("invalid regex in \"name~(\""), "{}", err("name~("));
+    assert!(err("state:").contains("nothing after"));
+    assert!(err("  ").contains("match everything"));
+    assert!(err("owner:me").contains("signed-in identity"));
 }
