@@ -3,94 +3,27 @@
 //! run's `job_parameters`), `R` repairs a failed run (only its failed task runs again, and
 //! `repair_history` grows), `C` cancels every active run of a job.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
+use crossterm::event::KeyCode;
 use serde_json::Value;
-use sparkdeck::app::{self, App, Effect, Msg, Pane};
-use sparkdeck::auth::AuthContext;
-use sparkdeck::config::PollSettings;
+use sparkdeck::app::{App, Pane};
 use sparkdeck::domain::{Kind, Status};
-use sparkdeck::drafts::Drafts;
-use sparkdeck::effects::Runner;
-use sparkdeck::sim::{Sim, SimOptions};
-use sparkdeck::workspace;
-use tokio::sync::mpsc;
 
 type Res = Result<(), Box<dyn std::error::Error>>;
 
-struct Monitor {
-    sim: Sim,
-    app: App,
-    runner: Runner,
-    rx: mpsc::Receiver<Msg>,
-    _data: tempfile::TempDir,
-    http: reqwest::Client,
-    pat: String,
+#[path = "common/monitor.rs"]
+mod monitor;
+use monitor::Monitor;
+
+/// What these tests need beyond the shared harness: a job selected, and the service's own view.
+trait Jobs {
+    async fn select_job(&mut self, name: &str);
+    fn job_id(&self) -> String;
+    async fn get(&self, path: &str) -> Value;
 }
 
-impl Monitor {
-    async fn start() -> Result<Monitor, Box<dyn std::error::Error>> {
-        let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default()).await?;
-        let data = tempfile::tempdir()?;
-        let http = sparkdeck::api::http::client()?;
-        let config = sparkdeck::cli::demo::demo_config(&sim);
-        let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
-        let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
-        let app = App::new(names, Timestamp::now(), TimeZone::UTC);
-        let (tx, rx) = mpsc::channel::<Msg>(256);
-        let runner = Runner::start(
-            workspaces,
-            PollSettings::default(),
-            Drafts::in_data_dir(data.path()),
-            sparkdeck::domain::Clock::system(),
-            tx,
-        );
-        let pat = sim.shared().databricks().demo_workspaces(sim.base_url())[0].pat.clone();
-        let mut m = Monitor { sim, app, runner, rx, _data: data, http: reqwest::Client::new(), pat };
-        let start = m.app.start();
-        m.run(start);
-        m.update(Msg::Resize { width: 160, height: 45 });
-        Ok(m)
-    }
-
-    fn run(&mut self, effects: Vec<Effect>) {
-        for effect in effects.into_iter().filter(|e| !matches!(e, Effect::Quit)) {
-            self.runner.run(effect);
-        }
-    }
-
-    fn update(&mut self, msg: Msg) {
-        let effects = self.app.update(msg);
-        self.run(effects);
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn keys(&mut self, text: &str) {
-        text.chars().for_each(|c| self.key(KeyCode::Char(c)));
-    }
-
-    async fn until(&mut self, what: &str, ok: impl Fn(&App) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
-        while !ok(&self.app) {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(msg)) => self.update(msg),
-                Ok(None) => panic!("the runner stopped before {what}"),
-                Err(_) => panic!("never saw {what}; message: {:?}", self.app.message()),
-            }
-        }
-    }
-
-    fn message(&self) -> String {
-        self.app.message().map(|m| m.text.clone()).unwrap_or_default()
-    }
-
+impl Jobs for Monitor {
     /// Show only the job `name` of the first workspace, selected.
     async fn select_job(&mut self, name: &str) {
         self.keys("6");
@@ -117,7 +50,8 @@ impl Monitor {
 
     async fn get(&self, path: &str) -> Value {
         let url = format!("{}{path}", self.sim.base_url());
-        let resp = self.http.get(url).bearer_auth(&self.pat).send().await;
+        let pat = self.sim.shared().databricks().demo_workspaces(self.sim.base_url())[0].pat.clone();
+        let resp = reqwest::Client::new().get(url).bearer_auth(pat).send().await;
         match resp {
             Ok(r) => r.json().await.unwrap_or(Value::Null),
             Err(e) => panic!("{path}: {e}"),

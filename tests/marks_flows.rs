@@ -4,91 +4,24 @@
 //! with "/idle * c y" and each seen to end.
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
-use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use sparkdeck::app::{self, App, Effect, Msg, Pane};
-use sparkdeck::auth::AuthContext;
-use sparkdeck::config::PollSettings;
+use sparkdeck::app::{App, Effect, Msg, Pane};
 use sparkdeck::domain::{Kind, Status};
-use sparkdeck::drafts::Drafts;
-use sparkdeck::effects::Runner;
-use sparkdeck::sim::{Sim, SimOptions};
-use sparkdeck::workspace;
-use tokio::sync::mpsc;
 
 type Res = Result<(), Box<dyn std::error::Error>>;
 
-/// The app driven by the real runner against a simulator of both services.
-struct Monitor {
-    _sim: Sim,
-    app: App,
-    runner: Runner,
-    rx: mpsc::Receiver<Msg>,
-    _data: tempfile::TempDir,
-    /// Every effect the app asked for.
-    asked: Vec<Effect>,
+#[path = "common/monitor.rs"]
+mod monitor;
+use monitor::Monitor;
+
+/// What these tests read of the app beyond the shared harness.
+trait Marks {
+    fn shown(&self, pick: impl Fn(&sparkdeck::domain::Resource) -> bool) -> HashSet<(String, String)>;
+    fn actions(&self) -> usize;
 }
 
-impl Monitor {
-    async fn start() -> Result<Monitor, Box<dyn std::error::Error>> {
-        let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default()).await?;
-        let data = tempfile::tempdir()?;
-        let http = sparkdeck::api::http::client()?;
-        let config = sparkdeck::cli::demo::demo_config(&sim);
-        let workspaces = workspace::connect(&config, &http, &AuthContext::new(http.clone(), data.path()));
-        let names = workspaces.iter().map(|w| app::WorkspaceRef::new(w.name.clone(), w.service)).collect();
-        let app = App::new(names, Timestamp::now(), TimeZone::UTC);
-        let (tx, rx) = mpsc::channel::<Msg>(256);
-        let drafts = Drafts::in_data_dir(data.path());
-        let clock = sparkdeck::domain::Clock::system();
-        let runner = Runner::start(workspaces, PollSettings::default(), drafts, clock, tx);
-        let mut m = Monitor { _sim: sim, app, runner, rx, _data: data, asked: Vec::new() };
-        let start = m.app.start();
-        m.run(start);
-        m.update(Msg::Resize { width: 160, height: 45 });
-        Ok(m)
-    }
-
-    fn run(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            self.asked.push(effect.clone());
-            if !matches!(effect, Effect::Quit) {
-                self.runner.run(effect);
-            }
-        }
-    }
-
-    fn update(&mut self, msg: Msg) {
-        let effects = self.app.update(msg);
-        self.run(effects);
-    }
-
-    fn keys(&mut self, text: &str) {
-        for c in text.chars() {
-            self.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-        }
-    }
-
-    fn enter(&mut self) {
-        self.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
-    }
-
-    /// Answers go to the app until `ok` holds (up to 60 s: debug builds on a busy machine).
-    async fn until(&mut self, what: &str, ok: impl Fn(&App) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        while !ok(&self.app) {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(msg)) => self.update(msg),
-                Ok(None) => panic!("the runner stopped before {what}"),
-                Err(_) => panic!("never saw {what}; message: {:?}", self.app.message()),
-            }
-        }
-    }
-
+impl Marks for Monitor {
     /// The shown rows that `pick` likes: (workspace, id).
     fn shown(&self, pick: impl Fn(&sparkdeck::domain::Resource) -> bool) -> HashSet<(String, String)> {
         let a = &self.app;
@@ -99,10 +32,6 @@ impl Monitor {
             .filter(|e| pick(&e.res))
             .map(|e| (e.res.workspace.clone(), e.res.id.clone()))
             .collect()
-    }
-
-    fn message(&self) -> String {
-        self.app.message().map(|m| m.text.clone()).unwrap_or_default()
     }
 
     fn actions(&self) -> usize {
