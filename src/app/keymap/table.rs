@@ -201,7 +201,7 @@ pub const KEYMAP: &[Binding] = &[
         C::CommandLine,
         ANY,
         Some("cmd"),
-        "command: sessions batches clusters runs all ws [NAME] q"
+        "command: sessions batches clusters runs all jobs ws [NAME] q"
     ),
     bind!(Pane, [code(KeyCode::Tab)], C::NextPane, ANY, Some("pane"), "next pane"),
     bind!(Pane, [code(KeyCode::BackTab)], C::PrevPane, ANY, None, "previous pane"),
