@@ -361,7 +361,7 @@ pub fn plain(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
     plain_fitted(headers, rows, empty, usize::from(width()))
 }
 
-fn plain_fitted(headers: &[&str], rows: Vec<Vec<String>>, empty: &str, width: usize) -> String {
+pub(super) fn plain_fitted(headers: &[&str], rows: Vec<Vec<String>>, empty: &str, width: usize) -> String {
     use unicode_truncate::UnicodeTruncateStr;
     use unicode_width::UnicodeWidthStr;
     if rows.is_empty() {
