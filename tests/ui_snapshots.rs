@@ -835,8 +835,10 @@ fn header_with_styles(buf: &ratatui::buffer::Buffer, rows: u16) -> String {
             }
         }
         for (start, text, (fg, bg, modifier)) in runs {
-            let plain = fg == ratatui::style::Color::Reset && bg == ratatui::style::Color::Reset;
-            if !(plain && modifier.is_empty()) && !text.trim().is_empty() {
+            let styled = fg != ratatui::style::Color::Reset
+                || bg != ratatui::style::Color::Reset
+                || !modifier.is_empty();
+            if styled && !text.trim().is_empty() {
                 out +=
                     &format!("{y}:{start:<3} {:<28} fg={fg:?} bg={bg:?} {modifier:?}\n", format!("{text:?}"));
             }
