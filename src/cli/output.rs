@@ -198,6 +198,8 @@ pub fn columns(kind: Kind) -> Vec<Column> {
                     _ => String::new(),
                 },
             });
+            // The last run's.
+            cols.push(Column { header: "DURATION", priority: 2, cell: duration });
         }
     }
     cols
