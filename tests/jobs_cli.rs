@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use cli::*;
 use serde_json::Value;
-use sparkdeck::sim::databricks::{Job, Plan};
+use sparkdeck::sim::databricks::{Job, Plan, TaskDef};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Job ids (as text) of a simulated workspace by name.
@@ -117,6 +117,35 @@ async fn more_jobs_than_a_page_are_all_listed_page_after_page() {
     }
     let total =
         h.sim.shared().databricks().workspaces.iter().find(|w| w.name == "adb-dev").map(|w| w.jobs.len());
+    // One job with more tasks than a jobs/get page holds (100).
+    {
+        let mut dbx = h.sim.shared().databricks();
+        let ws = dbx.workspaces.iter_mut().find(|w| w.name == "adb-dev").unwrap_or_else(|| panic!("adb-dev"));
+        if let Some(job) = ws.jobs.iter_mut().find(|j| j.job_id == 900_000) {
+            job.tasks = (0..150)
+                .map(|i| TaskDef {
+                    key: format!("t{i:03}"),
+                    notebook_path: format!("/n/{i}"),
+                    depends_on: Vec::new(),
+                })
+                .collect();
+        }
+    }
+    let gets_before = sent(&h, "GET", "jobs/get");
+    let out = h.run(&["jobs", "get", "900000", "--workspace", "adb-dev", "-o", "json"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let got = out.json();
+    let keys: Vec<String> = got["settings"]["tasks"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|t| text(t, "task_key"))
+        .collect();
+    assert_eq!(keys.len(), 150, "every page of the job's tasks: {keys:?}");
+    assert_eq!((keys[0].as_str(), keys[149].as_str()), ("t000", "t149"));
+    assert!(got.get("next_page_token").is_none(), "{got}");
+    assert_eq!(sent(&h, "GET", "jobs/get") - gets_before, 2, "two jobs/get pages");
     let pages_before = sent(&h, "GET", "jobs/list");
     let out = h.run(&["jobs", "list", "--workspace", "adb-dev", "--limit", "500", "-o", "json"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
