@@ -23,7 +23,7 @@ pub fn service_of(kind: Kind) -> Service {
 
 /// `--state`: a unified status (`failed`), `active`, or the service's own word (`TERMINATED`,
 /// or a run's result: `FAILED`).
-fn state_matches(row: &Resource, wanted: &str) -> bool {
+pub(super) fn state_matches(row: &Resource, wanted: &str) -> bool {
     if wanted.eq_ignore_ascii_case("active") {
         return row.status.is_active();
     }
@@ -34,7 +34,7 @@ fn state_matches(row: &Resource, wanted: &str) -> bool {
 }
 
 /// A `--state` that names no state of `kind` is a usage error listing the ones that do.
-fn check_state(kind: Kind, wanted: &str) -> CmdResult {
+pub(super) fn check_state(kind: Kind, wanted: &str) -> CmdResult {
     let unified = Status::ALL.iter().map(|s| s.as_str());
     let mut valid: Vec<&str> = std::iter::once("active").chain(unified).collect();
     if valid.iter().chain(known_words(kind)).any(|w| w.eq_ignore_ascii_case(wanted)) {

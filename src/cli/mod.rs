@@ -10,6 +10,9 @@ pub mod created;
 pub mod demo;
 pub mod doctor;
 pub mod exec;
+pub mod jobs;
+pub mod jobs_run;
+mod jobs_text;
 pub mod json_output;
 pub mod keys;
 pub mod list;
@@ -99,6 +102,10 @@ pub enum Command {
     /// Databricks job runs.
     #[command(subcommand)]
     Runs(RunsCommand),
+    /// Databricks jobs: list them with their last runs, show one, run one now, repair a run,
+    /// cancel a job's runs.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
     /// Databricks personal access tokens of the signed-in identity.
     #[command(subcommand)]
     Tokens(TokensCommand),
@@ -197,10 +204,12 @@ pub enum RunsCommand {
     Cancel(ActionArgs),
     /// Cancel every active run of a job (or every queued run with --all-queued).
     CancelAll(CancelAllArgs),
-    /// Start a job now and print the new run's id (--wait: until the run ends; exit 1 unless it succeeded).
+    /// Start a job now and print the new run's id (--wait: until the run ends; exit 1 unless it
+    /// succeeded); the same as `jobs run-now`.
     RunNow(RunNowArgs),
-    /// Re-run a run's failed tasks and the tasks that depend on them.
-    Repair(ActionArgs),
+    /// Re-run a run's failed tasks (or --task KEY ...) and the tasks that depend on them; the
+    /// same as `jobs repair`.
+    Repair(jobs_run::RepairArgs),
     /// A run's output: result, error and stack trace, logs.
     Output(TargetArgs),
     /// Submit a one-time run (jobs/runs/submit) and print its id (--wait: until it ends; exit 1
@@ -443,10 +452,15 @@ pub struct CancelAllArgs {
 pub struct RunNowArgs {
     /// The job to run.
     pub job_id: i64,
-    /// A job parameter, KEY=VALUE (repeatable).
+    /// A job parameter, KEY=VALUE (repeatable; wins over the same key in --json-params).
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
-    /// The workspace (its display name); needed when several Databricks workspaces are configured.
+    /// Job parameters from a JSON object of names and values (`{"env": "dev", "days": 3}`) in
+    /// FILE, or on standard input with `-`.
+    #[arg(long, value_name = "FILE|-")]
+    pub json_params: Option<String>,
+    /// The workspace (its display name); without it, the one Databricks workspace that has the
+    /// job.
     #[arg(long)]
     pub workspace: Option<String>,
     #[command(flatten)]

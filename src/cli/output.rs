@@ -236,6 +236,8 @@ pub fn columns(kind: Kind) -> Vec<Column> {
                     _ => String::new(),
                 },
             });
+            // The last run's.
+            cols.push(Column { name: C::Duration, header: "DURATION", priority: 2, cell: duration });
         }
     }
     cols
