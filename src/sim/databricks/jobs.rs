@@ -147,6 +147,11 @@ fn job_json(job: &super::state::Job, expand_tasks: bool) -> Value {
                 })
                 .collect(),
         );
+        if job.cluster_id.is_none() {
+            settings["job_clusters"] = json!([{"job_cluster_key": "job_cluster", "new_cluster": {
+                "spark_version": "15.4.x-scala2.12", "node_type_id": "Standard_DS3_v2",
+                "autoscale": {"min_workers": 2, "max_workers": 8}}}]);
+        }
     }
     if !job.parameters.is_empty() {
         settings["parameters"] = Value::Array(
