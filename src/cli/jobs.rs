@@ -228,10 +228,10 @@ pub(super) async fn find_job<'a>(
 /// The one workspace whose answer about job `job_id` is the job. When none has it, each
 /// workspace's answer (its error code and request id) is said and the exit status is 1; a
 /// job id found in several workspaces asks for `--workspace` (exit 2).
-pub(super) fn holder<'a, T>(
+pub(super) fn holder<T>(
     job_id: i64,
-    answers: Vec<(&'a Workspace, Result<T, Error>)>,
-) -> CmdResult<(&'a Workspace, T)> {
+    answers: Vec<(&Workspace, Result<T, Error>)>,
+) -> CmdResult<(&Workspace, T)> {
     let (mut found, failures): (Vec<_>, Vec<_>) = answers.into_iter().partition(|(_, a)| a.is_ok());
     if found.len() > 1 {
         let names: Vec<&str> = found.iter().map(|(ws, _)| ws.name.as_str()).collect();
