@@ -36,6 +36,7 @@ async fn headless(global: &GlobalArgs, command: Command) -> CmdResult {
         Command::Batches(cmd) => resources::batches(&ctx, cmd).await,
         Command::Clusters(cmd) => resources::clusters(&ctx, cmd).await,
         Command::Runs(cmd) => resources::runs(&ctx, cmd).await,
+        Command::Jobs(cmd) => sparkdeck::cli::jobs::jobs(&ctx, cmd).await,
         Command::Tokens(cmd) => account::tokens(&ctx, cmd).await,
         Command::Secrets(cmd) => account::secrets(&ctx, cmd).await,
         Command::Principals(cmd) => principals::principals(&ctx, cmd).await,

@@ -79,11 +79,17 @@ async fn columns_choose_and_order_what_tables_and_csv_print() {
         "{}",
         out.stdout
     );
-    let out = h.run(&["runs", "list", "--columns", "name,result"]).await;
+    // The monitor's names (`:columns`): a run's result, a cluster's duration, aliases.
+    let out = h.run(&["runs", "list", "--columns", "job,result,ws", "-o", "csv"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.lines().next(), Some("JOB / RUN,RESULT,WORKSPACE"));
+    let out = h.run(&["clusters", "list", "--columns", "name,duration", "-o", "csv"]).await;
+    assert_eq!(out.stdout.lines().next(), Some("NAME,DURATION"), "{}", out.stderr);
+    let out = h.run(&["runs", "list", "--columns", "name,colour"]).await;
     assert_eq!(out.code, Some(2));
     assert!(
         out.stderr.contains(
-            "no column \"result\" for runs; valid: workspace,name,id,state,owner,trigger,started,duration"
+            "no column \"colour\" for runs; valid: workspace,name,id,state,owner,trigger,started,duration,result"
         ),
         "{}",
         out.stderr
@@ -91,4 +97,36 @@ async fn columns_choose_and_order_what_tables_and_csv_print() {
     let out = h.run(&["runs", "list", "--columns", "id", "-o", "json"]).await;
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("json and yaml keep every field"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_columns_pick_the_fields_shown() {
+    let h = harness("").await;
+    let listed =
+        h.run(&["clusters", "list", "-o", "csv", "--columns", "id,state,workers", "--no-header"]).await;
+    let first = listed.stdout.lines().next().unwrap_or_default().to_string();
+    let id = first.split(',').next().unwrap_or_default().to_string();
+    assert!(!id.is_empty(), "{}", listed.stderr);
+    let out = h.run(&["clusters", "get", &id, "--columns", "id,state,workers", "-o", "csv"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, format!("ID,STATE,WORKERS\n{first}\n"));
+    let out = h.run(&["clusters", "get", &id, "--columns", "state,id"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["STATE", "ID"]);
+    assert!(lines[1].trim_end().ends_with(&id), "{}", out.stdout);
+    let bare = h.run(&["clusters", "get", &id, "--columns", "id", "--no-header"]).await;
+    assert_eq!(bare.stdout.trim(), id);
+    let out = h.run(&["clusters", "get", &id, "--columns", "id,colour"]).await;
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("no column \"colour\" for clusters; valid: workspace,name,id,"),
+        "{}",
+        out.stderr
+    );
+    let out = h.run(&["runs", "get", "1", "--columns", "id", "-o", "yaml"]).await;
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("json and yaml keep every field"), "{}", out.stderr);
+    assert!(h.run(&["sessions", "get", "--help"]).await.stdout.contains("--columns <A,B,C>"));
 }

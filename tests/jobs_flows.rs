@@ -150,3 +150,79 @@ async fn repair_reruns_only_the_failed_task_and_cancel_all_ends_every_active_run
     assert_eq!(active["runs"].as_array().map_or(0, Vec::len), 0, "{active}");
     Ok(())
 }
+
+/// The screen as the renderer draws it, one string per row.
+fn screen(app: &App) -> String {
+    let backend = ratatui::backend::TestBackend::new(160, 45);
+    let Ok(mut terminal) = ratatui::Terminal::new(backend);
+    let theme = sparkdeck::ui::Theme::dark();
+    let Ok(_) = terminal.draw(|f| sparkdeck::ui::render(f, app, &theme));
+    format!("{}", terminal.backend())
+}
+
+/// The timeline's task lines on `screen` (4 tasks).
+fn chart(screen: &str) -> Vec<&str> {
+    screen.lines().skip_while(|l| !l.contains("Timeline (4 tasks)")).skip(1).take(4).collect()
+}
+
+/// The states of the open run's timeline, task by task.
+fn task_states(app: &App) -> Vec<String> {
+    let gantt = app.details().and_then(|d| d.gantt.as_ref());
+    gantt.map(|g| g.timeline.tasks.iter().map(|t| t.state.clone()).collect()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_open_run_timeline_follows_its_tasks_from_the_queue_to_the_end() -> Res {
+    // A frozen clock: the run moves only when the test says so.
+    let options = sparkdeck::sim::SimOptions { speed: 0.0, ..Default::default() };
+    let mut m = Monitor::start_with(options).await?;
+    m.select_job("nightly-sales-etl").await;
+    let job = m.job_id();
+    m.keys("p");
+    m.key(KeyCode::Enter);
+    m.keys("y");
+    m.until("the run started", |a| a.message().is_some_and(|t| t.text.starts_with("started ✓"))).await;
+    let runs = m.get(&format!("/api/2.2/jobs/runs/list?job_id={job}&limit=1")).await;
+    let run_id = runs["runs"][0]["run_id"].to_string();
+
+    m.key(KeyCode::Esc);
+    m.keys("4");
+    m.keys(&format!("/id:{run_id}"));
+    m.key(KeyCode::Enter);
+    let id = run_id.clone();
+    m.until("the run in the Runs pane", move |a| a.selected().is_some_and(|e| e.res.id == id)).await;
+    m.enter();
+    let queued = |a: &App| task_states(a).first().is_some_and(|s| s == "QUEUED");
+    m.until("the timeline of the queued run", queued).await;
+    assert_eq!(task_states(&m.app), ["QUEUED"; 4]);
+    let shown = screen(&m.app);
+    assert!(shown.contains("Timeline (4 tasks) no task has started yet"), "{shown}");
+    assert!(chart(&shown).iter().all(|l| l.contains(" QUEUED ")), "{shown}");
+
+    // Past its queue and the cluster's setup: the first task runs, the others wait for it.
+    m.sim.advance(Duration::from_secs(3 * 60));
+    m.until("the first task running", |a| task_states(a).first().is_some_and(|s| s == "RUNNING")).await;
+    assert_eq!(task_states(&m.app)[1..], ["BLOCKED"; 3]);
+    let shown = screen(&m.app);
+    let ingest = chart(&shown)[0];
+    assert!(ingest.contains('█') && ingest.contains("RUNNING"), "{shown}");
+
+    // Past its end: every task done, and one last read shows it.
+    m.sim.advance(Duration::from_secs(40 * 60));
+    let done = |a: &App| task_states(a).iter().all(|s| s == "TERMINATED/SUCCESS");
+    m.until("every task done", done).await;
+    let shown = screen(&m.app);
+    assert!(chart(&shown).iter().all(|l| l.contains('█') && l.contains("TERMINATED/SUCCESS")), "{shown}");
+
+    // The run has ended: more refreshes of the Runs pane read it no more.
+    let gets = || m.sim.shared().faults.count("GET", "/api/2.2/jobs/runs/get");
+    let before = gets();
+    let ws = m.app.details().map(|d| d.ws).unwrap_or_default();
+    let refreshed = |a: &App| a.workspaces()[ws].slot(Kind::Run).fetched_at;
+    for _ in 0..2 {
+        let last = refreshed(&m.app);
+        m.until("another refresh of the runs", move |a| refreshed(a) != last).await;
+    }
+    assert_eq!(m.sim.shared().faults.count("GET", "/api/2.2/jobs/runs/get"), before);
+    Ok(())
+}

@@ -23,8 +23,10 @@ fn open_editor(t: &Tmux) {
 fn demo_in_a_real_terminal() {
     let Some(t) = Tmux::start("monitor", &format!("{BIN} --demo; echo exit=$?")) else { return };
     // The monitor opens on sessions with data from the simulator.
-    let screen = t.wait_for("Sessions (");
-    assert!(screen.contains("Sales Analytics") && screen.contains("refreshed"), "{screen}");
+    // (The pane shows before the first answers: wait for them, a loaded machine is slow.)
+    let screen = t.wait_until("sessions from the simulator", |s| {
+        s.contains("Sessions (") && s.contains("Sales Analytics") && s.contains("refreshed")
+    });
     assert!(!screen.contains("before-sparkdeck"), "the monitor uses the alternate screen:\n{screen}");
 
     t.keys(&[":clusters", "Enter"]);

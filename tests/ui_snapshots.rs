@@ -805,3 +805,61 @@ fn column_picker_large() {
     keys(&mut app, "jJ");
     assert_snapshot!(draw(&mut app, (160, 45)).backend());
 }
+
+/// The header rows of `buf` as text, then each run of cells of one style that is not the
+/// terminal's default: where it is, its text and its colours (what a text snapshot loses).
+fn header_with_styles(buf: &ratatui::buffer::Buffer, rows: u16) -> String {
+    use unicode_width::UnicodeWidthStr;
+    // The cell after a wide character (🔒) is only its second half: left out.
+    let cells = |y: u16| {
+        let mut x = 0;
+        std::iter::from_fn(move || {
+            let at = x;
+            let c = (x < buf.area.width).then(|| &buf[(x, y)])?;
+            x += c.symbol().width().max(1) as u16;
+            Some((at, c))
+        })
+    };
+    let mut out = String::new();
+    for y in 0..rows {
+        let text: String = cells(y).map(|(_, c)| c.symbol()).collect();
+        out += &format!("{y}: {}\n", text.trim_end());
+    }
+    for y in 0..rows {
+        let mut runs: Vec<(u16, String, _)> = Vec::new();
+        for (x, c) in cells(y) {
+            let key = (c.fg, c.bg, c.modifier);
+            match runs.last_mut() {
+                Some((_, text, k)) if *k == key => *text += c.symbol(),
+                _ => runs.push((x, c.symbol().to_string(), key)),
+            }
+        }
+        for (start, text, (fg, bg, modifier)) in runs {
+            let styled = fg != ratatui::style::Color::Reset
+                || bg != ratatui::style::Color::Reset
+                || !modifier.is_empty();
+            if styled && !text.trim().is_empty() {
+                out +=
+                    &format!("{y}:{start:<3} {:<28} fg={fg:?} bg={bg:?} {modifier:?}\n", format!("{text:?}"));
+            }
+        }
+    }
+    out
+}
+
+/// A production workspace (`read_only = true`) in the header: its name white on red, bold, and
+/// `🔒 read-only` beside it; the others as usual.
+#[test]
+fn production_header_is_white_on_red_with_a_lock() {
+    let mut app = loaded_app().with_read_only_workspaces(&["adb-prod"]);
+    let t = draw(&mut app, WIDE);
+    let buf = t.backend().buffer();
+    let theme = Theme::dark();
+    let row = (0..4).find(|y| (0..buf.area.width).any(|x| buf[(x, *y)].symbol() == "🔒"));
+    let Some(row) = row else { panic!("no lock in the header:\n{}", t.backend()) };
+    let name = &buf[(1, row)];
+    assert_eq!((name.fg, name.bg), (ratatui::style::Color::White, ratatui::style::Color::Red));
+    assert_eq!(theme.production.fg, Some(ratatui::style::Color::White));
+    assert!(name.modifier.contains(ratatui::style::Modifier::BOLD));
+    assert_snapshot!(header_with_styles(buf, 5));
+}

@@ -35,6 +35,8 @@ pub struct Details {
     related: Option<(String, Vec<String>)>,
     /// A multi-task run's timeline, once read.
     pub gantt: Option<super::gantt::Gantt>,
+    /// A run's tasks read again while it moves.
+    pub(super) reread: super::gantt::Reread,
 }
 
 impl Details {
@@ -55,6 +57,7 @@ impl Details {
             scroll: 0,
             related: None,
             gantt: None,
+            reread: super::gantt::Reread::default(),
         }
     }
 
@@ -235,11 +238,14 @@ impl App {
         let Some((r, e)) = vs.rows.get(vs.selected).copied().and_then(|r| Some((r, self.entry(r)?))) else {
             return Vec::new();
         };
-        let details = Details::new(r.ws, e, &self.tz);
+        let mut details = Details::new(r.ws, e, &self.tz);
         let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
         let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run | Kind::Job)
             && !read_only)
             .then(|| Effect::LoadRelated { target: Target::of(&e.res) });
+        if load.is_some() && e.res.kind == Kind::Run {
+            details.reread = super::gantt::Reread { in_flight: true, live: !e.res.status.is_terminal() };
+        }
         self.details = Some(details);
         load.into_iter().collect()
     }

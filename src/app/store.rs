@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::domain::{Column, Detail, Kind, Problem, Resource, Service, Status};
+use crate::domain::{Column, Detail, Kind, Problem, Resource, Service, Status, job};
 
 /// Which workspace a pane row or header line belongs to: its display name (unique in the
 /// configuration) and its service. The connected workspace is `workspace::Workspace`, its
@@ -82,7 +82,7 @@ impl Entry {
     /// status and a run's result, one per line); `None` when this kind has no such column or
     /// the column is no text (`Column::is_text`).
     pub fn field(&self, column: Column) -> Option<&str> {
-        let detail = |lines: [Option<usize>; 4]| {
+        let detail = |lines: [Option<usize>; Kind::ALL.len()]| {
             lines.get(kind_index(self.res.kind)).copied().flatten().map(|i| (FIRST_DETAIL + i, 1))
         };
         let (line, count) = match column {
@@ -94,15 +94,16 @@ impl Entry {
             Column::Id => (ID, 1),
             Column::State => (STATE, 3),
             Column::Result => (RESULT, 1),
-            // [session, batch, cluster, run]
-            Column::Lakehouse => detail([Some(0), Some(1), None, None])?,
-            Column::File => detail([None, Some(0), None, None])?,
-            Column::Workers => detail([None, None, Some(0), None])?,
-            Column::Runtime => detail([None, None, Some(1), None])?,
-            Column::Trigger => detail([None, None, None, Some(1)])?,
-            // A job's schedule is not in the search text yet; its strips are no text.
-            Column::Duration | Column::IdleIn | Column::Flags => return None,
-            Column::Runs | Column::Durations | Column::Schedule => return None,
+            // [session, batch, cluster, run, job]
+            Column::Lakehouse => detail([Some(0), Some(1), None, None, None])?,
+            Column::File => detail([None, Some(0), None, None, None])?,
+            Column::Workers => detail([None, None, Some(0), None, None])?,
+            Column::Runtime => detail([None, None, Some(1), None, None])?,
+            Column::Trigger => detail([None, None, None, Some(1), None])?,
+            Column::Schedule => detail([None, None, None, None, Some(0)])?,
+            Column::Runs => detail([None, None, None, None, Some(1)])?,
+            // Moving with the clock, or marks (`Column::is_text`).
+            Column::Duration | Column::IdleIn | Column::Flags | Column::Durations => return None,
         };
         Some(lines(&self.haystack, line, count))
     }
@@ -151,6 +152,13 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
         Detail::Run { result, .. } => result.as_deref().unwrap_or(""),
         _ => "",
     };
+    // A job's SCHEDULE and RUNS as the pane shows them.
+    let job = match &r.detail {
+        Detail::Job { schedule, paused, recent, .. } => {
+            [job::schedule_text(schedule.as_deref(), *paused), job::strip_words(recent)]
+        }
+        _ => Default::default(),
+    };
     let mut parts: Vec<&str> = vec![
         &r.workspace,
         r.kind.singular(),
@@ -171,7 +179,7 @@ fn haystack(r: &Resource) -> (String, [(u32, u32); 3]) {
                 parts.push("read-only");
             }
         }
-        Detail::Job { schedule, .. } => parts.push(schedule.as_deref().unwrap_or("")),
+        Detail::Job { .. } => parts.extend(job.iter().map(String::as_str)),
         Detail::Batch { file, lakehouse, app_id } => parts.extend([
             file.as_deref().unwrap_or(""),
             lakehouse.as_deref().unwrap_or(""),

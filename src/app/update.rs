@@ -54,6 +54,7 @@ impl App {
                 let mut effects =
                     if self.watched.is_empty() { Vec::new() } else { self.notify_ended(ws, kind) };
                 effects.extend(self.check_alerts(ws, kind));
+                effects.extend(self.reread_run(ws, kind));
                 effects
             }
             Msg::PollFailed { workspace, kind, problem, at } => {
@@ -87,6 +88,10 @@ impl App {
                 let ended = self.details_row().is_some_and(|r| r.status.is_terminal());
                 let related =
                     related.unwrap_or_else(|p| super::details::related_failure(target.kind, ended, &p));
+                if let Some(d) = self.details.as_mut().filter(|d| d.kind == target.kind && d.id == target.id)
+                {
+                    d.reread.in_flight = false;
+                }
                 if let Some(d) = &mut self.details
                     && d.kind == target.kind
                     && d.id == target.id

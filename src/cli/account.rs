@@ -8,14 +8,15 @@ use serde_json::{Value, json};
 
 use super::context::{CmdResult, Context, fail};
 use super::output::{self, Format};
-use super::{SecretsCommand, TokensCommand, WorkspaceArgs};
+use super::row_output::{Field, Listing, print_listing};
+use super::{AccountListArgs, SecretsCommand, TokensCommand};
 use crate::api::databricks::DatabricksClient;
 use crate::api::databricks::models::CreateTokenRequest;
 use crate::workspace::{Service, Workspace, actions::databricks};
 
 /// The one Databricks workspace `--workspace` names (or the only one) and its client.
-fn client<'a>(ctx: &'a Context, args: &WorkspaceArgs) -> CmdResult<(&'a Workspace, &'a DatabricksClient)> {
-    let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
+fn client<'a>(ctx: &'a Context, workspace: Option<&str>) -> CmdResult<(&'a Workspace, &'a DatabricksClient)> {
+    let ws = ctx.one(workspace, Service::Databricks)?;
     let d = databricks(ws).map_err(|e| failed(ws, e))?;
     Ok((ws, d))
 }
@@ -38,15 +39,39 @@ fn print_doc(doc: &Value) {
     println!("{}", output::json_text(doc));
 }
 
+/// An API object without `keys` (a value a broken or hostile service put where none belongs).
+fn without(mut doc: Value, keys: &[&str]) -> Value {
+    if let Some(map) = doc.as_object_mut() {
+        map.retain(|k, _| !keys.contains(&k.as_str()));
+    }
+    doc
+}
+
+/// Keys that may hold a secret, never printed from a list.
+const SECRET_KEYS: [&str; 3] = ["token_value", "value", "string_value"];
+
+const TOKEN_FIELDS: &[Field] = &[
+    Field { name: "token_id", title: "TOKEN ID" },
+    Field { name: "comment", title: "COMMENT" },
+    Field { name: "created", title: "CREATED" },
+    Field { name: "expires", title: "EXPIRES" },
+];
+
+const SCOPE_FIELDS: &[Field] =
+    &[Field { name: "scope", title: "SCOPE" }, Field { name: "backend", title: "BACKEND" }];
+
+const SECRET_FIELDS: &[Field] =
+    &[Field { name: "key", title: "KEY" }, Field { name: "updated", title: "UPDATED" }];
+
+fn list(args: &AccountListArgs, listing: Listing) -> CmdResult {
+    print_listing(listing, args.out, args.columns.as_deref())
+}
+
 pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
     match cmd {
         TokensCommand::List(args) => {
-            let (ws, d) = client(ctx, &args)?;
+            let (ws, d) = client(ctx, args.workspace.as_deref())?;
             let tokens = d.tokens().await.map_err(|e| failed(ws, e))?;
-            if args.output == Format::Json {
-                print_doc(&Value::Array(tokens.iter().map(|t| t.raw.clone()).collect()));
-                return Ok(());
-            }
             let rows = tokens
                 .iter()
                 .map(|t| {
@@ -59,11 +84,11 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
                     ]
                 })
                 .collect();
-            print!("{}", output::plain(&["TOKEN ID", "COMMENT", "CREATED", "EXPIRES"], rows, "No tokens."));
-            Ok(())
+            let docs = tokens.into_iter().map(|t| without(t.raw, &SECRET_KEYS)).collect();
+            list(&args, Listing { what: "tokens", empty: "No tokens.", fields: TOKEN_FIELDS, rows, docs })
         }
         TokensCommand::Create(args) => {
-            let (ws, d) = client(ctx, &args.ws)?;
+            let (ws, d) = client(ctx, args.ws.workspace.as_deref())?;
             ctx.allow_changes(ws)?;
             let req =
                 CreateTokenRequest { lifetime_seconds: args.lifetime_seconds, comment: args.comment.clone() };
@@ -86,7 +111,7 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
             Ok(())
         }
         TokensCommand::Revoke(args) => {
-            let (ws, d) = client(ctx, &args.ws)?;
+            let (ws, d) = client(ctx, args.ws.workspace.as_deref())?;
             ctx.allow_changes(ws)?;
             d.revoke_token(&args.token_id).await.map_err(|e| failed(ws, e))?;
             println!("{}: token {} revoked", ws.name, args.token_id);
@@ -120,54 +145,45 @@ fn secret_value(value_env: Option<&str>) -> CmdResult<SecretString> {
 }
 
 pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
-    let args = match &cmd {
-        SecretsCommand::Scopes(a) => a,
-        SecretsCommand::List(a) => &a.ws,
-        SecretsCommand::Put(a) => &a.ws,
-        SecretsCommand::Delete(a) => &a.ws,
+    let workspace = match &cmd {
+        SecretsCommand::Scopes(a) => &a.workspace,
+        SecretsCommand::List(a) => &a.list.workspace,
+        SecretsCommand::Put(a) => &a.ws.workspace,
+        SecretsCommand::Delete(a) => &a.ws.workspace,
         // Scopes and ACLs: `scopes.rs`.
         SecretsCommand::CreateScope(a) => return super::scopes::create_scope(ctx, a).await,
         SecretsCommand::DeleteScope(a) => return super::scopes::delete_scope(ctx, a).await,
         SecretsCommand::Acls(a) => return super::scopes::acls(ctx, a).await,
         SecretsCommand::Acl(c) => return super::scopes::acl(ctx, c).await,
     };
-    let (ws, d) = client(ctx, args)?;
-    let format = args.output;
+    let (ws, d) = client(ctx, workspace.as_deref())?;
     match cmd {
-        SecretsCommand::Scopes(_) => match d.secret_scopes().await {
-            Ok(scopes) if format == Format::Json => {
-                print_doc(&Value::Array(scopes.into_iter().map(|s| s.raw).collect()));
-            }
-            Ok(scopes) => {
-                let rows = scopes
-                    .iter()
-                    .map(|s| {
-                        let backend = s.value.backend_type.as_ref().map_or("", |b| b.as_str());
-                        vec![s.value.name.clone().unwrap_or_default(), backend.to_string()]
-                    })
-                    .collect();
-                print!("{}", output::plain(&["SCOPE", "BACKEND"], rows, "No secret scopes."));
-            }
-            Err(e) => return Err(failed(ws, e)),
-        },
-        SecretsCommand::List(a) => match d.secrets(&a.scope).await {
-            Ok(keys) if format == Format::Json => {
-                print_doc(&Value::Array(keys.into_iter().map(|s| s.raw).collect()));
-            }
-            Ok(keys) => {
-                let rows = keys
-                    .iter()
-                    .map(|k| {
-                        vec![
-                            k.value.key.clone().unwrap_or_default(),
-                            epoch_ms(k.value.last_updated_timestamp),
-                        ]
-                    })
-                    .collect();
-                print!("{}", output::plain(&["KEY", "UPDATED"], rows, "No secrets in this scope."));
-            }
-            Err(e) => return Err(failed(ws, e)),
-        },
+        SecretsCommand::Scopes(a) => {
+            let scopes = d.secret_scopes().await.map_err(|e| failed(ws, e))?;
+            let rows = scopes
+                .iter()
+                .map(|s| {
+                    let backend = s.value.backend_type.as_ref().map_or("", |b| b.as_str());
+                    vec![s.value.name.clone().unwrap_or_default(), backend.to_string()]
+                })
+                .collect();
+            let docs = scopes.into_iter().map(|s| s.raw).collect();
+            let empty = "No secret scopes.";
+            list(&a, Listing { what: "secret scopes", empty, fields: SCOPE_FIELDS, rows, docs })?;
+        }
+        SecretsCommand::List(a) => {
+            let keys = d.secrets(&a.scope).await.map_err(|e| failed(ws, e))?;
+            let rows = keys
+                .iter()
+                .map(|k| {
+                    vec![k.value.key.clone().unwrap_or_default(), epoch_ms(k.value.last_updated_timestamp)]
+                })
+                .collect();
+            // Listing secrets returns keys only; a value sent anyway is not printed.
+            let docs = keys.into_iter().map(|k| without(k.raw, &SECRET_KEYS)).collect();
+            let empty = "No secrets in this scope.";
+            list(&a.list, Listing { what: "secrets", empty, fields: SECRET_FIELDS, rows, docs })?;
+        }
         SecretsCommand::Put(a) => {
             ctx.allow_changes(ws)?;
             let value = secret_value(a.value_env.as_deref())?;
@@ -185,4 +201,20 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
         | SecretsCommand::Acl(_) => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_objects_lose_any_secret_value() {
+        let doc = serde_json::json!({"key": "db-password", "value": "hunter2", "token_value": "dapi1",
+            "string_value": "s3cr3t", "last_updated_timestamp": 1});
+        assert_eq!(
+            without(doc, &SECRET_KEYS),
+            serde_json::json!({"key": "db-password", "last_updated_timestamp": 1})
+        );
+        assert_eq!(without(serde_json::json!([1]), &SECRET_KEYS), serde_json::json!([1]));
+    }
 }

@@ -23,7 +23,7 @@ pub fn service_of(kind: Kind) -> Service {
 
 /// `--state`: a unified status (`failed`), `active`, or the service's own word (`TERMINATED`,
 /// or a run's result: `FAILED`).
-fn state_matches(row: &Resource, wanted: &str) -> bool {
+pub(super) fn state_matches(row: &Resource, wanted: &str) -> bool {
     if wanted.eq_ignore_ascii_case("active") {
         return row.status.is_active();
     }
@@ -34,7 +34,7 @@ fn state_matches(row: &Resource, wanted: &str) -> bool {
 }
 
 /// A `--state` that names no state of `kind` is a usage error listing the ones that do.
-fn check_state(kind: Kind, wanted: &str) -> CmdResult {
+pub(super) fn check_state(kind: Kind, wanted: &str) -> CmdResult {
     let unified = Status::ALL.iter().map(|s| s.as_str());
     let mut valid: Vec<&str> = std::iter::once("active").chain(unified).collect();
     if valid.iter().chain(known_words(kind)).any(|w| w.eq_ignore_ascii_case(wanted)) {
@@ -93,10 +93,7 @@ async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> 
         check_state(kind, state)?;
     }
     if args.columns.is_some() && args.out.output.is_document() {
-        return Err(fail(
-            2,
-            "--columns chooses the columns of -o table, wide and csv; json and yaml keep every field",
-        ));
+        return Err(fail(2, row_output::COLUMNS_OF_DOCUMENTS));
     }
     let chosen_columns = list_options::columns(kind, args.columns.as_deref()).map_err(|e| fail(2, e))?;
     let chosen = ctx.select(args.workspace.as_deref(), Some(service_of(kind)))?;
@@ -248,14 +245,25 @@ pub async fn find_to_change<'a>(
 }
 
 pub async fn get(ctx: &Context, kind: Kind, args: &GetArgs) -> CmdResult {
+    if args.columns.is_some() && args.out.output.is_document() {
+        return Err(fail(2, row_output::COLUMNS_OF_DOCUMENTS));
+    }
+    let chosen = list_options::columns(kind, args.columns.as_deref()).map_err(|e| fail(2, e))?;
     let (_, row) = find(ctx, kind, &args.id, args.workspace.as_deref()).await?;
     let now = ctx.clock.now();
-    let text = match args.out.output {
-        RowFormat::Json => output::json_text(&output::RowJson(&row)) + "\n",
-        RowFormat::Yaml => row_output::yaml_row(&row),
-        RowFormat::Csv => row_output::csv(kind, std::slice::from_ref(&row), !args.out.no_header, now)
-            .map_err(|e| fail(1, format!("cannot write the output: {e}")))?,
-        RowFormat::Table | RowFormat::Wide => output::detail(&row, now),
+    let header = !args.out.no_header;
+    let rows = std::slice::from_ref(&row);
+    let text = match (args.out.output, chosen) {
+        (RowFormat::Json, _) => output::json_text(&output::RowJson(&row)) + "\n",
+        (RowFormat::Yaml, _) => row_output::yaml_row(&row),
+        (RowFormat::Csv, cols) => {
+            row_output::csv_of(cols.unwrap_or_else(|| output::columns(kind)), rows, header, now)
+                .map_err(|e| fail(1, format!("cannot write the output: {e}")))?
+        }
+        (format @ (RowFormat::Table | RowFormat::Wide), Some(cols)) => {
+            row_output::table_of(kind, cols, rows, format == RowFormat::Wide, header, now)
+        }
+        (RowFormat::Table | RowFormat::Wide, None) => output::detail(&row, now),
     };
     print!("{text}");
     Ok(())

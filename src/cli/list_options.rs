@@ -1,5 +1,5 @@
 //! What `list` takes beyond the state and the limit: `--since` for runs (a time ago or an
-//! instant) and `--columns` (the table's columns by name, in the order given).
+//! instant) and `--columns` (columns by the monitor's names, in the order given).
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -33,40 +33,55 @@ pub fn since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     now.checked_sub(ago).map_err(|_| bad())
 }
 
-/// A column's name for `--columns`: its header in lower case, words joined by `-`
-/// (`IDLE TIMEOUT` → `idle-timeout`); a run's `JOB / RUN` is `name`.
-pub fn column_name(header: &str) -> String {
-    match header {
-        "JOB / RUN" => "name".into(),
-        h => h.to_lowercase().replace(' ', "-"),
-    }
+/// The names `--columns` takes for `kind`: the monitor's ([`crate::domain::columns`]: what
+/// `:columns`, `[columns]` and field filters take), in the table's order, then those of columns
+/// printed only when asked for.
+pub fn column_names(kind: Kind) -> Vec<&'static str> {
+    output::all_columns(kind).iter().map(|c| c.name.name()).collect()
 }
 
-/// The valid names for `kind`, in the table's order.
-pub fn column_names(kind: Kind) -> Vec<String> {
-    output::columns(kind).iter().map(|c| column_name(c.header)).collect()
+/// Which of `cols` `name` means: a monitor name or one of its aliases (`ws`, `idle-in`), or —
+/// as the README documented before — the header in lower case, `-` between words
+/// (`idle-timeout`, a job's `last-run`).
+fn position(cols: &[Column], name: &str) -> Option<usize> {
+    crate::domain::columns::Column::parse(name)
+        .and_then(|wanted| cols.iter().position(|c| c.name == wanted))
+        .or_else(|| {
+            cols.iter().position(|c| c.header.to_lowercase().replace(' ', "-") == name.to_lowercase())
+        })
+}
+
+/// The positions `--columns a,b,c` names (through `find`), in that order. An unknown name, one
+/// given twice or none at all is an error listing the `valid` names of `what`.
+pub fn choose(
+    wanted: &str,
+    what: &str,
+    valid: &[&str],
+    find: impl Fn(&str) -> Option<usize>,
+) -> Result<Vec<usize>, String> {
+    let mut chosen = Vec::new();
+    for name in wanted.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let i = find(name)
+            .ok_or_else(|| format!("--columns: no column {name:?} for {what}; valid: {}", valid.join(",")))?;
+        if chosen.contains(&i) {
+            return Err(format!("--columns: {name:?} is given twice"));
+        }
+        chosen.push(i);
+    }
+    if chosen.is_empty() {
+        return Err(format!("--columns: name at least one of {}", valid.join(",")));
+    }
+    Ok(chosen)
 }
 
 /// The columns `--columns a,b,c` names, in that order; an unknown name is an error listing the
-/// valid ones. `None`: every column.
+/// valid ones. `None`: the table's columns.
 pub fn columns(kind: Kind, wanted: Option<&str>) -> Result<Option<Vec<Column>>, String> {
     let Some(wanted) = wanted else { return Ok(None) };
-    let mut all: Vec<Option<Column>> = output::columns(kind).into_iter().map(Some).collect();
-    let names = column_names(kind);
-    let mut chosen = Vec::new();
-    for name in wanted.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let i = names.iter().position(|n| n.eq_ignore_ascii_case(name)).ok_or_else(|| {
-            format!("--columns: no column {name:?} for {}; valid: {}", kind.plural(), names.join(","))
-        })?;
-        match all[i].take() {
-            Some(c) => chosen.push(c),
-            None => return Err(format!("--columns: {name:?} is given twice")),
-        }
-    }
-    if chosen.is_empty() {
-        return Err(format!("--columns: name at least one of {}", names.join(",")));
-    }
-    Ok(Some(chosen))
+    let all = output::all_columns(kind);
+    let chosen = choose(wanted, kind.plural(), &column_names(kind), |name| position(&all, name))?;
+    let mut all: Vec<Option<Column>> = all.into_iter().map(Some).collect();
+    Ok(Some(chosen.into_iter().filter_map(|i| all.get_mut(i).and_then(Option::take)).collect()))
 }
 
 #[cfg(test)]
@@ -89,13 +104,23 @@ mod tests {
     #[test]
     fn columns_are_chosen_by_name_in_order_and_unknown_ones_listed() {
         assert_eq!(column_names(Kind::Run)[..4], ["workspace", "name", "id", "state"]);
-        assert!(column_names(Kind::Session).contains(&"idle-timeout".to_string()));
+        assert!(column_names(Kind::Session).contains(&"idle_in"));
         let picked = columns(Kind::Cluster, Some("id, STATE,workers")).ok().flatten().unwrap_or_default();
         assert_eq!(picked.iter().map(|c| c.header).collect::<Vec<_>>(), ["ID", "STATE", "WORKERS"]);
+        // The monitor's names and aliases, and the names the README documented before.
+        let headers = |kind, wanted| -> Vec<&str> {
+            columns(kind, Some(wanted)).ok().flatten().unwrap_or_default().iter().map(|c| c.header).collect()
+        };
+        assert_eq!(headers(Kind::Session, "idle_in,ws"), ["IDLE TIMEOUT", "WORKSPACE"]);
+        assert_eq!(headers(Kind::Session, "idle-timeout"), ["IDLE TIMEOUT"]);
+        assert_eq!(headers(Kind::Run, "job,result"), ["JOB / RUN", "RESULT"]);
+        assert_eq!(headers(Kind::Job, "last-run,creator"), ["LAST RUN", "CREATOR"]);
+        assert_eq!(headers(Kind::Cluster, "duration"), ["DURATION"]);
+        assert!(columns(Kind::Session, Some("idle-timeout,idle_in")).is_err_and(|e| e.contains("twice")));
         let err = columns(Kind::Cluster, Some("id,colour")).err().unwrap_or_default();
         assert_eq!(
             err,
-            "--columns: no column \"colour\" for clusters; valid: workspace,name,id,state,workers,runtime,owner,started"
+            "--columns: no column \"colour\" for clusters; valid: workspace,name,id,state,workers,runtime,owner,started,duration"
         );
         assert!(columns(Kind::Run, Some("id,id")).is_err_and(|e| e.contains("twice")));
         assert!(columns(Kind::Run, Some(",")).is_err());

@@ -10,6 +10,10 @@ pub mod created;
 pub mod demo;
 pub mod doctor;
 pub mod exec;
+pub mod jobs;
+pub mod jobs_run;
+mod jobs_text;
+pub mod json_output;
 pub mod keys;
 pub mod list;
 pub mod list_options;
@@ -98,6 +102,10 @@ pub enum Command {
     /// Databricks job runs.
     #[command(subcommand)]
     Runs(RunsCommand),
+    /// Databricks jobs: list them with their last runs, show one, run one now, repair a run,
+    /// cancel a job's runs.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
     /// Databricks personal access tokens of the signed-in identity.
     #[command(subcommand)]
     Tokens(TokensCommand),
@@ -196,10 +204,12 @@ pub enum RunsCommand {
     Cancel(ActionArgs),
     /// Cancel every active run of a job (or every queued run with --all-queued).
     CancelAll(CancelAllArgs),
-    /// Start a job now and print the new run's id (--wait: until the run ends; exit 1 unless it succeeded).
+    /// Start a job now and print the new run's id (--wait: until the run ends; exit 1 unless it
+    /// succeeded); the same as `jobs run-now`.
     RunNow(RunNowArgs),
-    /// Re-run a run's failed tasks and the tasks that depend on them.
-    Repair(ActionArgs),
+    /// Re-run a run's failed tasks (or --task KEY ...) and the tasks that depend on them; the
+    /// same as `jobs repair`.
+    Repair(jobs_run::RepairArgs),
     /// A run's output: result, error and stack trace, logs.
     Output(TargetArgs),
     /// Submit a one-time run (jobs/runs/submit) and print its id (--wait: until it ends; exit 1
@@ -210,7 +220,7 @@ pub enum RunsCommand {
 #[derive(Debug, Subcommand)]
 pub enum TokensCommand {
     /// List tokens (never their values).
-    List(WorkspaceArgs),
+    List(AccountListArgs),
     /// Create a token and print its value once.
     Create(TokenCreateArgs),
     /// Revoke a token by its id.
@@ -220,9 +230,9 @@ pub enum TokensCommand {
 #[derive(Debug, Subcommand)]
 pub enum SecretsCommand {
     /// List secret scopes.
-    Scopes(WorkspaceArgs),
+    Scopes(AccountListArgs),
     /// List the keys in a scope (never the values).
-    List(SecretScopeArgs),
+    List(ScopeListArgs),
     /// Store a secret: from --value-env, or read from standard input.
     Put(SecretPutArgs),
     /// Delete a secret.
@@ -232,7 +242,7 @@ pub enum SecretsCommand {
     /// Delete a secret scope and every secret in it.
     DeleteScope(SecretScopeArgs),
     /// The ACLs of a scope: who may READ, WRITE or MANAGE it.
-    Acls(SecretScopeArgs),
+    Acls(ScopeListArgs),
     /// One principal's permission on a scope: get, put or delete it.
     #[command(subcommand)]
     Acl(AclCommand),
@@ -251,7 +261,7 @@ pub enum AclCommand {
 #[derive(Debug, Subcommand)]
 pub enum PrincipalsCommand {
     /// The workspace's service principals.
-    List(WorkspaceArgs),
+    List(AccountListArgs),
     /// Add a Microsoft Entra service principal (by its application id) to the workspace.
     Add(PrincipalAddArgs),
 }
@@ -264,6 +274,28 @@ pub struct WorkspaceArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = output::Format::Table)]
     pub output: output::Format,
+}
+
+/// A list of one Databricks workspace (tokens, secret scopes and keys, ACLs, principals).
+#[derive(Debug, Clone, Args)]
+pub struct AccountListArgs {
+    /// The workspace (its display name); needed when more than one could serve the command.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub out: RowOutputArgs,
+    /// Only these columns of the table or CSV, in this order: the headings in lower case, `_`
+    /// between words (e.g. `token_id,expires`); an unknown name lists the valid ones.
+    #[arg(long, value_name = "A,B,C")]
+    pub columns: Option<String>,
+}
+
+/// The list of one secret scope (its keys, its ACLs).
+#[derive(Debug, Clone, Args)]
+pub struct ScopeListArgs {
+    pub scope: String,
+    #[command(flatten)]
+    pub list: AccountListArgs,
 }
 
 /// Code to run once.
@@ -347,6 +379,9 @@ pub struct GetArgs {
     pub workspace: Option<String>,
     #[command(flatten)]
     pub out: RowOutputArgs,
+    /// Only these fields, as `list --columns` (a one-row table, or CSV).
+    #[arg(long, value_name = "A,B,C")]
+    pub columns: Option<String>,
 }
 
 /// How `list` and `get` print rows.
@@ -417,10 +452,15 @@ pub struct CancelAllArgs {
 pub struct RunNowArgs {
     /// The job to run.
     pub job_id: i64,
-    /// A job parameter, KEY=VALUE (repeatable).
+    /// A job parameter, KEY=VALUE (repeatable; wins over the same key in --json-params).
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
-    /// The workspace (its display name); needed when several Databricks workspaces are configured.
+    /// Job parameters from a JSON object of names and values (`{"env": "dev", "days": 3}`) in
+    /// FILE, or on standard input with `-`.
+    #[arg(long, value_name = "FILE|-")]
+    pub json_params: Option<String>,
+    /// The workspace (its display name); without it, the one Databricks workspace that has the
+    /// job.
     #[arg(long)]
     pub workspace: Option<String>,
     #[command(flatten)]
@@ -513,8 +553,8 @@ pub struct ListArgs {
     /// At most this many rows, the most recent first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
-    /// Only these columns of the table or CSV, in this order: names as the headers in lower
-    /// case, words joined by `-` (e.g. `id,state,duration`; a run's JOB / RUN is `name`).
+    /// Only these columns of the table or CSV, in this order, by the monitor's column names
+    /// (`:columns`): e.g. `id,state,duration`; an unknown name lists the valid ones.
     #[arg(long, value_name = "A,B,C")]
     pub columns: Option<String>,
     /// Keep listing, as kubectl's --watch: the table once, then each new or changed row (with

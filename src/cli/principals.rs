@@ -1,15 +1,23 @@
 //! `sparkdeck principals list|add`: the service principals of a Databricks workspace (SCIM),
 //! through `workspace::create::access`.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::PrincipalsCommand;
 use super::context::{CmdResult, Context};
 use super::created;
 use super::output::{self, Format};
+use super::row_output::{Field, Listing, print_listing};
 use crate::domain::create::CreatedKind;
 use crate::workspace::Service;
 use crate::workspace::create::access::{self, Added};
+
+const FIELDS: &[Field] = &[
+    Field { name: "application_id", title: "APPLICATION ID" },
+    Field { name: "name", title: "NAME" },
+    Field { name: "id", title: "ID" },
+    Field { name: "active", title: "ACTIVE" },
+];
 
 /// Service principals listed at most.
 const LIST_LIMIT: usize = 10_000;
@@ -21,10 +29,6 @@ pub async fn principals(ctx: &Context, cmd: PrincipalsCommand) -> CmdResult {
             let sps = access::principals(ws, LIST_LIMIT)
                 .await
                 .map_err(|e| created::failure(ws, CreatedKind::ServicePrincipal, e))?;
-            if args.output == Format::Json {
-                println!("{}", output::json_text(&Value::Array(sps.into_iter().map(|s| s.raw).collect())));
-                return Ok(());
-            }
             let rows = sps
                 .iter()
                 .map(|s| {
@@ -37,11 +41,15 @@ pub async fn principals(ctx: &Context, cmd: PrincipalsCommand) -> CmdResult {
                     ]
                 })
                 .collect();
-            print!(
-                "{}",
-                output::plain(&["APPLICATION ID", "NAME", "ID", "ACTIVE"], rows, "No service principals.")
-            );
-            Ok(())
+            let docs = sps.into_iter().map(|s| s.raw).collect();
+            let listing = Listing {
+                what: "service principals",
+                empty: "No service principals.",
+                fields: FIELDS,
+                rows,
+                docs,
+            };
+            print_listing(listing, args.out, args.columns.as_deref())
         }
         PrincipalsCommand::Add(args) => {
             let ws = ctx.one(args.ws.workspace.as_deref(), Service::Databricks)?;

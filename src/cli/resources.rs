@@ -13,12 +13,12 @@ use super::list::{self, find, find_to_change};
 use super::output::Format;
 use super::wait::{self, Goal};
 use super::{
-    ActionArgs, BatchesCommand, CancelAllArgs, ClustersCommand, EventsArgs, ResizeArgs, RunNowArgs,
-    RunsCommand, SessionsCommand, TargetArgs,
+    ActionArgs, BatchesCommand, ClustersCommand, EventsArgs, ResizeArgs, RunsCommand, SessionsCommand,
+    TargetArgs,
 };
 use crate::api::databricks::ClusterSize;
 use crate::domain::{Action, Kind, Target};
-use crate::workspace::{Error, Service, Workspace, actions, logs};
+use crate::workspace::{Error, Workspace, actions, logs};
 
 pub async fn sessions(ctx: &Context, cmd: SessionsCommand) -> CmdResult {
     match cmd {
@@ -76,9 +76,9 @@ pub async fn runs(ctx: &Context, cmd: RunsCommand) -> CmdResult {
         RunsCommand::List(args) => list::list_runs(ctx, &args).await,
         RunsCommand::Get(args) => list::get(ctx, Kind::Run, &args).await,
         RunsCommand::Cancel(args) => act(ctx, Kind::Run, Action::CancelRun, &args, wait::ended).await,
-        RunsCommand::CancelAll(args) => cancel_all(ctx, &args).await,
-        RunsCommand::RunNow(args) => run_now(ctx, &args).await,
-        RunsCommand::Repair(args) => repair(ctx, &args).await,
+        RunsCommand::CancelAll(args) => super::jobs_run::cancel_all(ctx, &args).await,
+        RunsCommand::RunNow(args) => super::jobs_run::run_now(ctx, &args).await,
+        RunsCommand::Repair(args) => super::jobs_run::repair(ctx, &args).await,
         RunsCommand::Output(t) => output(ctx, &t).await,
         RunsCommand::Submit(args) => super::runs_submit::submit(ctx, &args).await,
     }
@@ -88,13 +88,13 @@ fn interval(ctx: &Context) -> Duration {
     ctx.settings.poll.active()
 }
 
-fn api_failure(ws: &Workspace, e: &Error) -> ExitCode {
+pub(super) fn api_failure(ws: &Workspace, e: &Error) -> ExitCode {
     let code = if matches!(e, Error::Auth(_)) { 2 } else { 1 };
     fail(code, format!("{}: {e}", ws.name))
 }
 
 /// Print what was asked, in the chosen format.
-fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
+pub(super) fn report(ws: &Workspace, kind: Kind, id: &str, note: &str, format: Format) {
     match format {
         Format::Json => println!(
             "{}",
@@ -194,54 +194,6 @@ async fn events(ctx: &Context, args: &EventsArgs) -> CmdResult {
     Ok(())
 }
 
-async fn cancel_all(ctx: &Context, args: &CancelAllArgs) -> CmdResult {
-    let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
-    ctx.allow_changes(ws)?;
-    let note =
-        actions::cancel_all(ws, args.job_id, args.all_queued).await.map_err(|e| api_failure(ws, &e))?;
-    println!("{}: {}", ws.name, super::output::safe(&note));
-    Ok(())
-}
-
-fn parse_params(params: &[String]) -> Result<Vec<(String, String)>, String> {
-    params
-        .iter()
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-            _ => Err(format!("--param takes KEY=VALUE, got {p:?}")),
-        })
-        .collect()
-}
-
-async fn run_now(ctx: &Context, args: &RunNowArgs) -> CmdResult {
-    let params = parse_params(&args.params).map_err(|why| fail(2, why))?;
-    let ws = ctx.one(args.workspace.as_deref(), Service::Databricks)?;
-    ctx.allow_changes(ws)?;
-    let run_id = actions::run_now(ws, args.job_id, params).await.map_err(|e| api_failure(ws, &e))?;
-    match args.output {
-        Format::Json => println!("{}", serde_json::json!({"workspace": ws.name, "run_id": run_id})),
-        Format::Table => println!("{}: job {} started run {run_id}", ws.name, args.job_id),
-    }
-    if !args.wait.wait {
-        return Ok(());
-    }
-    wait::wait(ws, Kind::Run, &run_id.to_string(), wait::succeeded, false, args.wait, interval(ctx)).await
-}
-
-async fn repair(ctx: &Context, args: &ActionArgs) -> CmdResult {
-    let t = &args.target;
-    let (ws, _) = find_to_change(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
-    let note = match actions::repair(ws, &t.id).await.map_err(|e| api_failure(ws, &e))? {
-        Some(r) => format!("run {} is being repaired (repair {r})", t.id),
-        None => format!("run {} is being repaired", t.id),
-    };
-    report(ws, Kind::Run, &t.id, &note, t.output);
-    if !args.wait.wait {
-        return Ok(());
-    }
-    wait::wait(ws, Kind::Run, &t.id, wait::succeeded, false, args.wait, interval(ctx)).await
-}
-
 /// `runs output ID`: the result, then the error and its trace, then logs.
 async fn output(ctx: &Context, t: &TargetArgs) -> CmdResult {
     let (ws, _) = find(ctx, Kind::Run, &t.id, t.workspace.as_deref()).await?;
@@ -269,11 +221,5 @@ mod tests {
         assert_eq!(parse_autoscale("2:8"), Ok(ClusterSize::Autoscale { min_workers: 2, max_workers: 8 }));
         assert!(parse_autoscale("8:2").is_err_and(|e| e.contains("larger")));
         assert!(parse_autoscale("eight").is_err());
-    }
-
-    #[test]
-    fn params_need_a_key() {
-        assert_eq!(parse_params(&["a=1=2".into()]), Ok(vec![("a".into(), "1=2".into())]));
-        assert!(parse_params(&["=1".into()]).is_err());
     }
 }

@@ -1,12 +1,18 @@
 //! The `-o` of `list` and `get` on sessions, batches, clusters and runs: the table ([`output`]'s,
 //! fitted to `COLUMNS`), `wide` (every column, nothing cut to the terminal), and the documents
 //! for scripts — JSON, YAML, CSV — which keep server strings exactly as sent. `--no-header`
-//! leaves out the header line of tables and CSV.
+//! leaves out the header line of tables and CSV. The small lists of one workspace (tokens,
+//! secret scopes and keys, ACLs, service principals) print through [`print_listing`], in the
+//! same formats.
 
 use std::io::Write;
 
 use jiff::Timestamp;
 
+use serde_json::Value;
+
+use super::RowOutputArgs;
+use super::context::{CmdResult, fail};
 use super::output::{self, RowJson};
 use crate::domain::statement::{Cell, Column, Table};
 use crate::domain::{Kind, Resource};
@@ -96,6 +102,83 @@ pub fn table_of(
     let text = output::table_of(kind, cols, rows, width, now);
     if header { text } else { without_first_line(&text).to_string() }
 }
+
+/// One field of a [`Listing`]: the name `--columns` takes (lower case, `_` between words) and
+/// its heading.
+pub struct Field {
+    pub name: &'static str,
+    pub title: &'static str,
+}
+
+/// A small list of one workspace: its fields, each row's cells (the service's text, made
+/// terminal-safe only in tables) and each row's API object for `-o json|yaml`. Whoever builds
+/// one leaves secret values out of both.
+pub struct Listing {
+    /// What the rows are, for messages (`tokens`).
+    pub what: &'static str,
+    /// What a table says when there are none.
+    pub empty: &'static str,
+    pub fields: &'static [Field],
+    pub rows: Vec<Vec<String>>,
+    pub docs: Vec<Value>,
+}
+
+/// Prints `listing` as `-o`, `--no-header` and `--columns` ask.
+pub fn print_listing(listing: Listing, out: RowOutputArgs, columns: Option<&str>) -> CmdResult {
+    let text = listing_text(listing, out, columns).map_err(|e| fail(2, e))?;
+    print!("{text}");
+    Ok(())
+}
+
+fn listing_text(listing: Listing, out: RowOutputArgs, columns: Option<&str>) -> Result<String, String> {
+    let Listing { what, empty, fields, rows, docs } = listing;
+    let picked = match columns {
+        Some(_) if out.output.is_document() => return Err(COLUMNS_OF_DOCUMENTS.into()),
+        Some(wanted) => {
+            let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            super::list_options::choose(wanted, what, &names, |name| {
+                let name = name.to_lowercase().replace(['-', ' '], "_");
+                fields.iter().position(|f| f.name == name || f.title.to_lowercase().replace(' ', "_") == name)
+            })?
+        }
+        None => (0..fields.len()).collect(),
+    };
+    let headers: Vec<&str> = picked.iter().map(|&i| fields[i].title).collect();
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| picked.iter().map(|&i| row.get(i).cloned().unwrap_or_default()).collect())
+        .collect();
+    let header = !out.no_header;
+    match out.output {
+        RowFormat::Json => Ok(output::json_text(&Value::Array(docs)) + "\n"),
+        RowFormat::Yaml => serde_norway::to_string(&docs).map_err(|e| e.to_string()),
+        RowFormat::Csv => {
+            let table = Table {
+                columns: headers.iter().map(|h| Column::new(*h, None)).collect(),
+                rows: rows.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect(),
+                dropped_rows: 0,
+            };
+            let text = crate::export::csv(&table)?;
+            Ok(if header { text } else { without_first_line(&text).to_string() })
+        }
+        RowFormat::Table | RowFormat::Wide if rows.is_empty() => {
+            if header {
+                return Ok(format!("{empty}\n"));
+            }
+            eprintln!("{empty}");
+            Ok(String::new())
+        }
+        RowFormat::Table | RowFormat::Wide => {
+            let width = if out.output == RowFormat::Wide { usize::MAX } else { usize::from(output::width()) };
+            let text = output::plain_fitted(&headers, rows, empty, width);
+            Ok(if header { text } else { without_first_line(&text).to_string() })
+        }
+    }
+}
+
+/// Why `--columns` goes with no `-o json` or `yaml`.
+pub const COLUMNS_OF_DOCUMENTS: &str =
+    "--columns chooses the columns of -o table, wide and csv; json and yaml keep every field";
 
 fn without_first_line(text: &str) -> &str {
     text.split_once('\n').map_or("", |(_, rest)| rest)

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::context::{CmdResult, Context, fail};
 use super::created;
 use super::output::{self, Format};
-use super::{AclCommand, AclPermissionArg, SecretScopeArgs, WorkspaceArgs};
+use super::row_output::{Field, Listing, print_listing};
+use super::{AclCommand, AclPermissionArg, ScopeListArgs, SecretScopeArgs, WorkspaceArgs};
 use crate::api::databricks::models::AclPermission;
 use crate::domain::create::CreatedKind;
 use crate::workspace::create::CreateError;
@@ -41,14 +42,10 @@ pub async fn delete_scope(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
     Ok(())
 }
 
-pub async fn acls(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
-    let ws = workspace(ctx, &args.ws)?;
+pub async fn acls(ctx: &Context, args: &ScopeListArgs) -> CmdResult {
+    let ws = ctx.one(args.list.workspace.as_deref(), Service::Databricks)?;
     let items =
         access::acls(ws, &args.scope).await.map_err(|e| created::failure(ws, CreatedKind::SecretScope, e))?;
-    if args.ws.output == Format::Json {
-        print_doc(&Value::Array(items.into_iter().map(|a| a.raw).collect()));
-        return Ok(());
-    }
     let rows = items
         .iter()
         .map(|a| {
@@ -56,9 +53,14 @@ pub async fn acls(ctx: &Context, args: &SecretScopeArgs) -> CmdResult {
             vec![a.value.principal.clone().unwrap_or_default(), permission]
         })
         .collect();
-    print!("{}", output::plain(&["PRINCIPAL", "PERMISSION"], rows, "No ACLs on this scope."));
-    Ok(())
+    let docs = items.into_iter().map(|a| a.raw).collect();
+    let fields = ACL_FIELDS;
+    let listing = Listing { what: "ACLs", empty: "No ACLs on this scope.", fields, rows, docs };
+    print_listing(listing, args.list.out, args.list.columns.as_deref())
 }
+
+const ACL_FIELDS: &[Field] =
+    &[Field { name: "principal", title: "PRINCIPAL" }, Field { name: "permission", title: "PERMISSION" }];
 
 fn permission(p: AclPermissionArg) -> AclPermission {
     match p {

@@ -23,7 +23,7 @@ pub fn read(arg: &str) -> Result<Value, String> {
     parse(&label, &text)
 }
 
-fn parse(label: &str, text: &str) -> Result<Value, String> {
+pub(super) fn parse(label: &str, text: &str) -> Result<Value, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         // serde_json's message ends with " at line L column C"; the place goes in front instead.
         let message = e.to_string();
@@ -36,7 +36,7 @@ fn parse(label: &str, text: &str) -> Result<Value, String> {
     Ok(value)
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(super) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

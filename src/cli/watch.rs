@@ -13,12 +13,34 @@ use super::context::{CmdResult, Context, fail};
 use super::output::{self, Column};
 use super::row_output::{self, RowFormat};
 use crate::domain::{Kind, Resource};
-use crate::workspace::Workspace;
+use crate::workspace::jobs::{self, JobQuery};
 use crate::workspace::rows::{self, Query};
+use crate::workspace::{Error, Workspace};
 
 /// What a row is compared by: what a person watching would call a change.
 fn signature(r: &Resource) -> String {
     format!("{}|{}|{:?}|{:?}", r.state_label(), r.name, r.detail, r.ended_at)
+}
+
+/// Where a watch gets its rows and how it writes one as JSON: `jobs list --watch` reads jobs
+/// with its own query and adds their recent runs.
+pub struct Feed<'q> {
+    pub source: Source<'q>,
+    pub json: fn(&Resource) -> String,
+}
+
+pub enum Source<'q> {
+    Rows(Query),
+    Jobs(&'q JobQuery),
+}
+
+impl Source<'_> {
+    async fn fetch(&self, ws: &Workspace, kind: Kind) -> Result<Vec<Resource>, Error> {
+        match self {
+            Source::Rows(query) => rows::list(ws, kind, *query).await.map(|listing| listing.rows),
+            Source::Jobs(query) => jobs::rows_where(ws, query).await,
+        }
+    }
 }
 
 /// Watch `kind`: `keep` decides which rows are shown (the `--state` filter), `cols` the columns.
@@ -31,6 +53,20 @@ pub async fn watch(
     keep: impl Fn(&Resource) -> bool,
     cols: impl Fn() -> Vec<Column>,
 ) -> CmdResult {
+    let json = |r: &Resource| serde_json::to_string(&output::RowJson(r)).unwrap_or_default();
+    watch_with(ctx, kind, args, chosen, Feed { source: Source::Rows(query), json }, keep, cols).await
+}
+
+/// [`watch`] with rows from `feed`.
+pub async fn watch_with(
+    ctx: &Context,
+    kind: Kind,
+    args: &ListArgs,
+    chosen: Vec<&Workspace>,
+    feed: Feed<'_>,
+    keep: impl Fn(&Resource) -> bool,
+    cols: impl Fn() -> Vec<Column>,
+) -> CmdResult {
     let every =
         Duration::from_secs(args.interval.unwrap_or_else(|| ctx.settings.poll.active().as_secs()).max(1));
     let mut seen: HashMap<(String, String), String> = HashMap::new();
@@ -40,8 +76,8 @@ pub async fn watch(
     loop {
         let mut rows: Vec<Resource> = Vec::new();
         for ws in &chosen {
-            match rows::list(ws, kind, query).await {
-                Ok(listing) => rows.extend(listing.rows.into_iter().filter(|r| keep(r))),
+            match feed.source.fetch(ws, kind).await {
+                Ok(listing) => rows.extend(listing.into_iter().filter(|r| keep(r))),
                 Err(e) => eprintln!("sparkdeck: {}: {}", ws.name, output::safe(&e.to_string())),
             }
         }
@@ -55,7 +91,7 @@ pub async fn watch(
                     .is_none_or(|before| before != sig)
             })
             .collect();
-        if let Err(e) = print(ctx, kind, args, &changed, first, cols()) {
+        if let Err(e) = print(ctx, kind, args, &changed, first, cols(), feed.json) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 return Ok(());
             }
@@ -77,15 +113,13 @@ fn print(
     rows: &[Resource],
     first: bool,
     cols: Vec<Column>,
+    json: fn(&Resource) -> String,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     let now = ctx.clock.now();
     let header = first && !args.out.no_header;
     let text = match args.out.output {
-        RowFormat::Json => rows
-            .iter()
-            .map(|r| output::escape_c1(serde_json::to_string(&output::RowJson(r)).unwrap_or_default()) + "\n")
-            .collect(),
+        RowFormat::Json => rows.iter().map(|r| output::escape_c1(json(r)) + "\n").collect(),
         RowFormat::Csv => row_output::csv_of(cols, rows, header, now).map_err(std::io::Error::other)?,
         RowFormat::Table | RowFormat::Wide if rows.is_empty() => {
             if first {

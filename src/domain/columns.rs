@@ -118,10 +118,11 @@ impl Column {
         }
     }
 
-    /// Whether its cells are text a filter can match (durations and countdowns move with the
-    /// clock; flags are marks).
+    /// Whether its cells are text a filter can match (durations, countdowns and the duration
+    /// sparkline move with the clock; flags are marks). A job's RUNS strip matches as the words
+    /// of its marks.
     pub fn is_text(self) -> bool {
-        !matches!(self, Column::Duration | Column::IdleIn | Column::Flags | Column::Runs | Column::Durations)
+        !matches!(self, Column::Duration | Column::IdleIn | Column::Flags | Column::Durations)
     }
 }
 

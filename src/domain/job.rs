@@ -37,6 +37,24 @@ pub fn mark(status: Status) -> char {
     }
 }
 
+/// The strip's runs (given newest first) in words, oldest first as on screen: what the search
+/// text has for the RUNS column ("succeeded failed", so `runs:failed$` finds a job whose last
+/// run failed).
+pub fn strip_words(recent: &[RecentRun]) -> String {
+    let words: Vec<&str> = recent.iter().rev().map(|r| r.status.as_str()).collect();
+    words.join(" ")
+}
+
+/// The SCHEDULE column: the cron or trigger (" (paused)" when it is), or "manual" for a job
+/// started only by hand or by API.
+pub fn schedule_text(schedule: Option<&str>, paused: bool) -> String {
+    match (schedule, paused) {
+        (Some(s), true) => format!("{s} (paused)"),
+        (Some(s), false) => s.to_string(),
+        (None, _) => "manual".into(),
+    }
+}
+
 /// The strip of a job's recent runs (given newest first), oldest on the left.
 pub fn strip(recent: &[RecentRun]) -> String {
     recent.iter().rev().map(|r| mark(r.status)).collect()

@@ -61,24 +61,32 @@ pub fn cells(
 }
 
 pub fn render(frame: &mut Frame, g: &Gantt, now: Timestamp, theme: &Theme, area: Rect) {
-    let Some((from, to)) = g.timeline.clock(now) else {
-        frame.render_widget(Paragraph::new(Line::styled(" No task has started yet.", theme.muted)), area);
-        return;
-    };
+    // Before any task started (a queued run) the tasks are listed with their states, no bars.
+    let clock = g.timeline.clock(now);
+    let (from, to) = clock.unwrap_or((now, now));
     let key_width = g.timeline.tasks.iter().map(|t| t.key.chars().count()).max().unwrap_or(1).clamp(4, 24);
     let state_width = 22usize;
     // Marker, key, gaps and state; the bars get the rest.
     let bars = usize::from(area.width).saturating_sub(2 + key_width + 1 + 1 + state_width + 1).max(10) as u16;
     let mut lines = vec![Line::from(vec![
         Span::styled(format!(" ── Timeline ({} tasks) ", g.timeline.tasks.len()), theme.title),
-        Span::styled("░ queue ▒ setup █ run ▔ cleanup · j/k task · l its output", theme.muted),
+        Span::styled(
+            if clock.is_some() {
+                "░ queue ▒ setup █ run ▔ cleanup · j/k task · l its output"
+            } else {
+                "no task has started yet · j/k task · l its output"
+            },
+            theme.muted,
+        ),
     ])];
     for (i, t) in g.timeline.tasks.iter().enumerate() {
         lines.push(task_line(t, i == g.selected, (from, to), bars, key_width, state_width, now, theme));
     }
-    let span = format_duration(to.duration_since(from));
-    let pad = usize::from(bars).saturating_sub(span.chars().count() + 1);
-    lines.push(Line::styled(format!("{:w$} 0{:pad$}{span}", "", "", w = 2 + key_width), theme.muted));
+    if clock.is_some() {
+        let span = format_duration(to.duration_since(from));
+        let pad = usize::from(bars).saturating_sub(span.chars().count() + 1);
+        lines.push(Line::styled(format!("{:w$} 0{:pad$}{span}", "", "", w = 2 + key_width), theme.muted));
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -57,9 +57,7 @@ pub(super) fn sparkline<'a>(v: &View<'a>, theme: &Theme) -> Line<'a> {
 
 pub(super) fn schedule<'a>(v: &View<'a>, _: &Theme) -> Span<'a> {
     match &v.e.res.detail {
-        Detail::Job { schedule: Some(s), paused: true, .. } => Span::raw(format!("{s} (paused)")),
-        Detail::Job { schedule: Some(s), .. } => raw(s),
-        Detail::Job { schedule: None, .. } => raw("manual"),
+        Detail::Job { schedule, paused, .. } => Span::raw(job::schedule_text(schedule.as_deref(), *paused)),
         _ => raw(""),
     }
 }

@@ -206,6 +206,20 @@ pub async fn run_now(ws: &Workspace, job_id: i64, params: Vec<(String, String)>)
 /// Re-run a run's failed tasks (and what depends on them); the repair id. A second repair must
 /// name the latest one, which the run's `repair_history` holds.
 pub async fn repair(ws: &Workspace, id: &str) -> Result<Option<i64>, Error> {
+    repair_with(ws, id, &Rerun::AllFailed).await
+}
+
+/// What a repair runs again (and, either way, the tasks that depend on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rerun {
+    /// Every task that did not succeed (`rerun_all_failed_tasks`).
+    AllFailed,
+    /// These task keys (`rerun_tasks`); a key the run has not is refused before anything is sent.
+    Tasks(Vec<String>),
+}
+
+/// [`repair`], running again what `rerun` names.
+pub async fn repair_with(ws: &Workspace, id: &str, rerun: &Rerun) -> Result<Option<i64>, Error> {
     let d = databricks(ws)?;
     let run_id = run_id(ws, id)?;
     let run = d.run(run_id).await?.value;
@@ -215,13 +229,26 @@ pub async fn repair(ws: &Workspace, id: &str) -> Result<Option<i64>, Error> {
         .rev()
         .find(|r| r.repair_type == Some(RepairType::Repair))
         .and_then(|r| r.id);
-    let req = RepairRunRequest {
+    let mut req = RepairRunRequest {
         run_id,
-        rerun_all_failed_tasks: Some(true),
         rerun_dependent_tasks: Some(true),
         latest_repair_id,
         ..RepairRunRequest::default()
     };
+    match rerun {
+        Rerun::AllFailed => req.rerun_all_failed_tasks = Some(true),
+        Rerun::Tasks(keys) => {
+            let paged = run.next_page_token.as_deref().is_some_and(|t| !t.is_empty());
+            let tasks = if paged { run_tasks(ws, id).await? } else { run.tasks.clone().unwrap_or_default() };
+            let known: Vec<&str> = tasks.iter().filter_map(|t| t.task_key.as_deref()).collect();
+            if let Some(unknown) = keys.iter().find(|k| !known.contains(&k.as_str())) {
+                let message =
+                    format!("run {run_id} has no task {unknown:?} (its tasks: {})", known.join(", "));
+                return Err(crate::api::ApiError::invalid_input(message).into());
+            }
+            req.rerun_tasks = keys.clone();
+        }
+    }
     Ok(d.repair_run(&req).await?.value.repair_id)
 }
 

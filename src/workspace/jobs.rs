@@ -26,8 +26,40 @@ const PARALLEL: usize = 4;
 
 /// The jobs of a workspace (at most `limit`), each with its last [`RECENT_RUNS`] runs.
 pub async fn rows(ws: &Workspace, limit: usize) -> Result<Vec<Resource>, Error> {
+    rows_where(ws, &JobQuery { limit, ..JobQuery::default() }).await
+}
+
+/// Which jobs to list.
+#[derive(Debug, Clone, Default)]
+pub struct JobQuery {
+    /// At most this many jobs (after `contains`).
+    pub limit: usize,
+    /// Only the job of exactly this name, any case (the service's own `name` filter).
+    pub exact_name: Option<String>,
+    /// Only jobs whose name holds this text, any case (the service has no such filter: pages
+    /// are read until `limit` jobs match).
+    pub contains: Option<String>,
+}
+
+impl JobQuery {
+    fn keeps(&self, job: &Job) -> bool {
+        let Some(part) = &self.contains else { return true };
+        let name = job.settings.as_ref().and_then(|s| s.name.as_deref()).unwrap_or_default();
+        name.to_lowercase().contains(&part.to_lowercase())
+    }
+}
+
+/// The jobs `query` names, each with its last [`RECENT_RUNS`] runs: jobs are filtered before
+/// their runs are read, so a narrow query costs a few `runs/list` requests, not one per job.
+pub async fn rows_where(ws: &Workspace, query: &JobQuery) -> Result<Vec<Resource>, Error> {
     let d = databricks(ws)?;
-    let jobs = d.jobs(None).collect(limit).await?;
+    let jobs: Vec<Fetched<Job>> = d
+        .jobs(query.exact_name.as_deref())
+        .items()
+        .try_filter(|job| std::future::ready(query.keeps(&job.value)))
+        .take(query.limit)
+        .try_collect()
+        .await?;
     let with_runs = futures::stream::iter(jobs.into_iter().map(|job| async move {
         let runs = match job.value.job_id {
             Some(id) => d.recent_runs(id, RECENT_RUNS).await?,
@@ -89,6 +121,50 @@ pub fn job_row(
         state_message: last.and_then(|r| r.state_message.clone()),
         detail: Detail::Job { job_id, schedule, paused, parameters, recent, url },
         raw: Arc::new(raw),
+    }
+}
+
+/// One job by id with its recent runs (an unknown id is the service's error: `NotFound`). Its
+/// JSON is the whole `jobs/get` object: 2.2 pages arrays over 100 items (`tasks`,
+/// `job_clusters`, `parameters`, `environments`), and the later pages are appended here.
+pub async fn job(ws: &Workspace, job_id: i64) -> Result<Resource, Error> {
+    let d = databricks(ws)?;
+    let first = d.job(job_id).await?;
+    let mut raw = first.raw;
+    let mut token = first.value.next_page_token.clone().filter(|t| !t.is_empty());
+    let mut pages = 1;
+    while let Some(t) = token.take() {
+        // A service that never stops paging is cut off rather than followed for ever.
+        if pages >= MAX_JOB_PAGES {
+            break;
+        }
+        let page = d.job_page(job_id, &t).await?;
+        token = page.value.next_page_token.clone().filter(|next| !next.is_empty() && *next != t);
+        append_arrays(&mut raw, &page.raw);
+        pages += 1;
+    }
+    if let Some(map) = raw.as_object_mut() {
+        map.remove("next_page_token");
+        map.remove("has_more");
+    }
+    let value: Job = serde_json::from_value(raw.clone()).unwrap_or(first.value);
+    let runs = d.recent_runs(job_id, RECENT_RUNS).await?;
+    Ok(job_row(&ws.name, &ws.base_url, Fetched { value, raw }, runs))
+}
+
+/// Pages of one `jobs/get` read at most (100 array items each).
+const MAX_JOB_PAGES: usize = 50;
+
+/// A later `jobs/get` page's arrays appended to the first page's settings.
+fn append_arrays(into: &mut serde_json::Value, page: &serde_json::Value) {
+    use serde_json::Value;
+    let Some(settings) = into.get_mut("settings").and_then(Value::as_object_mut) else { return };
+    for key in ["tasks", "job_clusters", "parameters", "environments"] {
+        let Some(Value::Array(more)) = page.get("settings").and_then(|s| s.get(key)) else { continue };
+        match settings.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+            Value::Array(items) => items.extend(more.iter().cloned()),
+            other => *other = Value::Array(more.clone()),
+        }
     }
 }
 
@@ -193,10 +269,14 @@ pub async fn parameters_for(
     job_id: i64,
     pairs: Vec<(String, String)>,
 ) -> Result<RunParameters, Error> {
+    Ok(RunParameters::for_job(&declared(ws, job_id).await?, pairs))
+}
+
+/// The parameter names job `job_id` declares (`jobs/get`); an unknown job is the service's
+/// error (`NotFound`).
+pub async fn declared(ws: &Workspace, job_id: i64) -> Result<Vec<String>, Error> {
     let job = databricks(ws)?.job(job_id).await?.value;
-    let declared: Vec<String> =
-        job.settings.unwrap_or_default().parameters.into_iter().filter_map(|p| p.name).collect();
-    Ok(RunParameters::for_job(&declared, pairs))
+    Ok(job.settings.unwrap_or_default().parameters.into_iter().filter_map(|p| p.name).collect())
 }
 
 /// The job's most recent run that ended without success (the one `R` repairs), if any of its

@@ -30,7 +30,12 @@ pub struct Monitor {
 impl Monitor {
     /// The demo's workspaces on a fresh simulator, at 160×45, started.
     pub async fn start() -> Result<Monitor, Box<dyn std::error::Error>> {
-        let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default()).await?;
+        Monitor::start_with(SimOptions::default()).await
+    }
+
+    /// [`Monitor::start`] on a simulator with `options` (a frozen clock, faults).
+    pub async fn start_with(options: SimOptions) -> Result<Monitor, Box<dyn std::error::Error>> {
+        let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), options).await?;
         let data = tempfile::tempdir()?;
         let http = sparkdeck::api::http::client()?;
         let config = sparkdeck::cli::demo::demo_config(&sim);

@@ -12,6 +12,7 @@ import time
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
+from databricks.sdk.errors import DatabricksError
 from databricks.sdk.service import compute, workspace
 
 TIMEOUT = datetime.timedelta(seconds=60)
@@ -65,8 +66,26 @@ def main():
     completed = list(w.jobs.list_runs(completed_only=True, limit=25))
     check(len(completed) > 0 and all(r.end_time for r in completed), "completed_only filters")
 
-    # Run a job now and wait for it to finish.
+    # Jobs: every page of jobs/list (limit=2 makes several), the exact-name filter, expanded
+    # tasks, jobs/get with its job clusters, and an unknown job's error.
     jobs = list(w.jobs.list())
+    paged = list(w.jobs.list(limit=2))
+    check(len(jobs) > 2 and [j.job_id for j in paged] == [j.job_id for j in jobs], f"jobs.list over pages: {len(paged)}")
+    named = list(w.jobs.list(name="NIGHTLY-sales-etl"))
+    check([j.settings.name for j in named] == ["nightly-sales-etl"], f"jobs.list(name=...) exact, any case: {[j.settings.name for j in named]}")
+    check(all(not j.settings.tasks for j in jobs), "jobs.list leaves tasks out without expand_tasks")
+    expanded = list(w.jobs.list(expand_tasks=True, limit=25))
+    check(all(j.settings.tasks for j in expanded), "jobs.list(expand_tasks=True) has tasks")
+    full = w.jobs.get(named[0].job_id)
+    keys = {t.job_cluster_key for t in full.settings.tasks if t.job_cluster_key}
+    check(keys and keys <= {c.job_cluster_key for c in full.settings.job_clusters}, "jobs.get: tasks' job clusters are defined")
+    try:
+        w.jobs.get(123)
+        check(False, "jobs.get(unknown) raises")
+    except DatabricksError as e:
+        check(e.error_code == "INVALID_PARAMETER_VALUE" and "does not exist" in str(e), f"jobs.get(unknown): {e.error_code} {e}")
+
+    # Run a job now and wait for it to finish.
     quick = next(j for j in jobs if j.settings.name == "hourly-orders-ingest")
     run = w.jobs.run_now(job_id=quick.job_id).result(timeout=TIMEOUT)
     check(run.state.result_state.value == "SUCCESS", f"run-now and wait: {run.state.result_state}")

@@ -28,6 +28,13 @@ impl DatabricksClient {
         self.ep.call(Method::GET, "/api/2.2/jobs/get").query("job_id", job_id).fetch().await
     }
 
+    /// The next page of a 2.2 job's arrays (`tasks`, `job_clusters`, ...), from its
+    /// `next_page_token`.
+    pub async fn job_page(&self, job_id: i64, page_token: &str) -> Result<Fetched<Job>, ApiError> {
+        let call = self.ep.call(Method::GET, "/api/2.2/jobs/get").query("job_id", job_id);
+        call.query("page_token", page_token).fetch().await
+    }
+
     /// `jobs/run-now`: a create made safe to repeat by its `idempotency_token` (a fresh one
     /// when the caller sets none): after a 5xx or a lost answer it is sent again with the same
     /// token, and the service answers with the run it already started.

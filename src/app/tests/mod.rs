@@ -9,6 +9,7 @@ mod editor_settings;
 mod filters;
 mod form_fields;
 mod forms;
+mod gantt;
 mod history;
 mod logs;
 mod marks;
@@ -19,6 +20,7 @@ mod panes;
 mod polls;
 mod prompt;
 mod readonly;
+mod search;
 mod watch;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};

@@ -28,7 +28,7 @@ use axum::routing::{any, get};
 use serde_json::{Value, json};
 
 pub use commands::CONTEXT_START_MS;
-pub use state::{DatabricksState, Plan};
+pub use state::{DatabricksState, Job, Plan, TaskDef};
 
 use super::SimShared;
 use super::request::RawRequest;
