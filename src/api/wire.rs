@@ -97,6 +97,11 @@ impl<T: DeserializeOwned> Fetched<T> {
 
     /// As [`Fetched::decode`], for an object found at `prefix` inside the body.
     fn decode_at(method: &str, path: &str, raw: Value, prefix: &str) -> Result<Self, ApiError> {
+        // The plain decode first: tracking the path allocates for every key visited, and is
+        // needed only to say where a body that does not decode is wrong.
+        if let Ok(value) = T::deserialize(&raw) {
+            return Ok(Fetched { value, raw });
+        }
         let value =
             serde_path_to_error::deserialize(&raw).or_else(|e| repaired(&raw).ok_or(e)).map_err(|e| {
                 let field = match (prefix, e.path().to_string()) {

@@ -15,7 +15,12 @@ impl App {
     /// Recompute a pane's rows (scope, filter, sort), keeping the selected item selected.
     pub(super) fn rebuild(&mut self, pane: Pane) {
         let i = pane.index();
-        let keep = self.panes[i].keep.take().or_else(|| self.selected_key(pane));
+        // The selected item as a place in the store, so finding it among the sorted rows
+        // compares numbers, not ids (thousands of string reads on every re-sort).
+        let keep = match self.panes[i].keep.take() {
+            Some(key) => self.row_of(pane, &key),
+            None => self.selected_row(pane),
+        };
         let vs = &self.panes[i];
         // Entries sit beside their references so sorting compares them directly.
         let total =
@@ -54,11 +59,7 @@ impl App {
                 continue;
             }
             has_live = has_live || self.ticks(r, e);
-            if selected.is_none()
-                && keep.as_ref().is_some_and(|(kind, ws, id)| {
-                    e.res.kind == *kind && e.res.id == *id && e.res.workspace == *ws
-                })
-            {
+            if selected.is_none() && keep == Some(r) {
                 selected = Some(rows.len());
             }
             rows.push(r);
@@ -80,7 +81,7 @@ impl App {
     /// (it drops only rows the old one kept).
     pub(super) fn refilter(&mut self, narrows: bool) {
         let i = self.pane.index();
-        let keep = self.selected_key(self.pane);
+        let keep = self.selected_row(self.pane);
         let vs = &self.panes[i];
         let from = if narrows { &vs.rows } else { &vs.sorted };
         let filtering = vs.filter.is_some() || vs.mine;
@@ -92,11 +93,7 @@ impl App {
                 continue;
             }
             has_live = has_live || self.ticks(*r, e);
-            if selected.is_none()
-                && keep.as_ref().is_some_and(|(kind, ws, id)| {
-                    e.res.kind == *kind && e.res.id == *id && e.res.workspace == *ws
-                })
-            {
+            if selected.is_none() && keep == Some(*r) {
                 selected = Some(rows.len());
             }
             rows.push(*r);
@@ -119,6 +116,23 @@ impl App {
     /// workspace that stopped answering.
     fn ticks(&self, r: RowRef, e: &Entry) -> bool {
         e.is_live() && !self.workspaces[r.ws].slot(r.kind).is_stale()
+    }
+
+    /// Where the row `pane` has selected is in the store (valid until rows arrive: `keep`
+    /// holds the identity across a refresh).
+    fn selected_row(&self, pane: Pane) -> Option<RowRef> {
+        let vs = &self.panes[pane.index()];
+        vs.rows.get(vs.selected).copied().filter(|r| self.entry(*r).is_some())
+    }
+
+    /// Where the item `key` is in the store now, if `pane` can show it.
+    fn row_of(&self, pane: Pane, (kind, ws, id): &RowKey) -> Option<RowRef> {
+        if !pane.shows(*kind) {
+            return None;
+        }
+        let wi = self.workspaces.iter().position(|w| w.workspace.name == *ws)?;
+        let idx = self.workspaces[wi].slot(*kind).rows.iter().position(|e| e.res.id == *id)?;
+        Some(RowRef { ws: wi, kind: *kind, idx })
     }
 
     /// What `pane` has selected, by identity (row indices change with every refresh).

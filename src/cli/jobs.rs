@@ -255,7 +255,7 @@ async fn get(ctx: &Context, args: &JobGetArgs) -> CmdResult {
         RowFormat::Json => output::json_text(&output::RowJson(&row)) + "\n",
         RowFormat::Yaml => row_output::yaml_row(&row),
         RowFormat::Csv => rows_text(ctx, std::slice::from_ref(&row), &args.out, job_columns(format, None)?)?,
-        RowFormat::Table | RowFormat::Wide => super::jobs_text::job_text(&row, ctx.clock.now()),
+        format => super::jobs_text::job_text(&row, ctx.clock.now(), format == RowFormat::Wide),
     };
     write_out(&text)
 }

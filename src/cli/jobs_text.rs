@@ -1,6 +1,6 @@
 //! `jobs get` for people: the job's key fields, then its tasks (what each runs, on which
 //! cluster, after which tasks), its job clusters and its recent runs, read from the `jobs/get`
-//! object the row carries.
+//! object the row carries. Tables fit the terminal, or (`-o wide`) are never cut.
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -8,14 +8,16 @@ use serde_json::Value;
 use super::output;
 use crate::domain::{Detail, Resource, format_duration};
 
-pub fn job_text(row: &Resource, now: Timestamp) -> String {
+pub fn job_text(row: &Resource, now: Timestamp, wide: bool) -> String {
+    let width = if wide { usize::MAX } else { usize::from(output::width()) };
+    let plain = |headers: &[&str], rows, empty| output::plain_fitted(headers, rows, empty, width);
     let mut text = output::detail(row, now);
     let settings = row.raw.get("settings").cloned().unwrap_or(Value::Null);
     let tasks = array(&settings, "tasks");
     text += &format!("\nTasks ({})\n", tasks.len());
     let task_rows =
         tasks.iter().map(|t| vec![str_of(t, "task_key"), what(t), cluster(t), depends_on(t)]).collect();
-    text += &indent(&output::plain(&["KEY", "RUNS", "CLUSTER", "DEPENDS ON"], task_rows, "No tasks."));
+    text += &indent(&plain(&["KEY", "RUNS", "CLUSTER", "DEPENDS ON"], task_rows, "No tasks."));
     let clusters = array(&settings, "job_clusters");
     if !clusters.is_empty() {
         text += "\nJob clusters\n";
@@ -31,7 +33,7 @@ pub fn job_text(row: &Resource, now: Timestamp) -> String {
                 ]
             })
             .collect();
-        text += &indent(&output::plain(&["KEY", "RUNTIME", "NODE TYPE", "WORKERS"], rows, ""));
+        text += &indent(&plain(&["KEY", "RUNTIME", "NODE TYPE", "WORKERS"], rows, ""));
     }
     if let Detail::Job { recent, .. } = &row.detail {
         text += "\nRecent runs\n";
@@ -46,7 +48,7 @@ pub fn job_text(row: &Resource, now: Timestamp) -> String {
                 ]
             })
             .collect();
-        text += &indent(&output::plain(&["RUN ID", "STATE", "STARTED", "DURATION"], rows, "No runs."));
+        text += &indent(&plain(&["RUN ID", "STATE", "STARTED", "DURATION"], rows, "No runs."));
     }
     text
 }

@@ -284,8 +284,8 @@ pub struct AccountListArgs {
     pub workspace: Option<String>,
     #[command(flatten)]
     pub out: RowOutputArgs,
-    /// Only these columns of the table or CSV, in this order, by the names `--help` of the
-    /// command lists in its headings (lower case, `_` between words: `token_id,expires`).
+    /// Only these columns of the table or CSV, in this order: the headings in lower case, `_`
+    /// between words (e.g. `token_id,expires`); an unknown name lists the valid ones.
     #[arg(long, value_name = "A,B,C")]
     pub columns: Option<String>,
 }

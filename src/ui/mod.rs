@@ -14,6 +14,7 @@ mod logs;
 mod marks;
 mod overlay;
 mod table;
+mod table_draw;
 mod text;
 pub mod theme;
 mod usage;

@@ -11,15 +11,16 @@ use std::borrow::Cow;
 
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Entry, Pane, RowRef, SortKey, WorkspaceState};
 use crate::domain::{Column, Detail, Kind, format_duration, short_id};
 
 use super::jobs;
+use super::table_draw::{self, Content, Grid};
 use super::text::{ellipsize, ellipsize_keeping_result, width_upto};
 use super::theme::Theme;
 use crate::domain::job::RECENT_RUNS;
@@ -287,6 +288,8 @@ fn heading(s: &Sized) -> Line<'static> {
 /// A column and the width it got.
 struct Sized {
     col: Col,
+    /// Its place in each row of the cells (`Cells`).
+    at: usize,
     title: Cow<'static, str>,
     width: u16,
     /// What it would need to show every visible value whole (up to its `max`).
@@ -310,24 +313,49 @@ fn total(sized: &[Sized], widths: impl Fn(&Sized) -> u16) -> u16 {
     cells + GAP * (sized.len().saturating_sub(1) as u16) + MARKER.chars().count() as u16
 }
 
-/// Pick the columns and widths that fit `width` for `rows` (the rows on screen).
-fn fit(cols: Vec<Col>, rows: &[View], width: u16, sort: (SortKey, bool), theme: &Theme) -> Vec<Sized> {
+/// The cells of the rows on screen, row after row, each made once: the widths are fitted to
+/// them and they are drawn as they are (cut only where wider than their column).
+struct Cells<'a> {
+    per_row: usize,
+    cells: Vec<Span<'a>>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(cols: &[Col], rows: &[View<'a>], theme: &Theme) -> Cells<'a> {
+        let mut cells = Vec::with_capacity(cols.len() * rows.len());
+        for v in rows {
+            cells.extend(cols.iter().map(|c| (c.cell)(v, theme)));
+        }
+        Cells { per_row: cols.len(), cells }
+    }
+
+    fn column(&self, at: usize) -> impl Iterator<Item = &Span<'a>> {
+        self.cells.iter().skip(at).step_by(self.per_row.max(1))
+    }
+
+    /// Row `row`'s cell of column `at`, taken out (each is drawn once).
+    fn take(&mut self, row: usize, at: usize) -> Span<'a> {
+        self.cells.get_mut(row * self.per_row + at).map(std::mem::take).unwrap_or_default()
+    }
+}
+
+/// Pick the columns and widths that fit `width` for `cells` (those of the rows on screen).
+fn fit(cols: Vec<Col>, cells: &Cells, width: u16, sort: (SortKey, bool)) -> Vec<Sized> {
     let mut sized: Vec<Sized> = cols
         .into_iter()
-        .filter_map(|c| {
+        .enumerate()
+        .filter_map(|(at, c)| {
             let title = title(&c, sort.0, sort.1);
-            let widest = rows
-                .iter()
-                .map(|v| width_upto(&(c.cell)(v, theme).content, usize::from(width)))
-                .max()
-                .unwrap_or(0) as u16;
+            let widest =
+                cells.column(at).map(|s| width_upto(&s.content, usize::from(width))).max().unwrap_or(0)
+                    as u16;
             // A column with nothing to show takes no room (a priority-0 column keeps its title).
             if widest == 0 && c.priority > 0 {
                 return None;
             }
             let title_width = width_upto(&title, usize::from(c.max)) as u16;
             let natural = widest.max(title_width).min(c.max.max(title_width));
-            Some(Sized { col: c, title, width: natural, natural, wants: widest.max(title_width) })
+            Some(Sized { col: c, at, title, width: natural, natural, wants: widest.max(title_width) })
         })
         .collect();
     // Optional columns go before anything is cut.
@@ -418,7 +446,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
         vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| view(app, *r, now)).collect();
     let sort = (vs.sort, vs.reverse);
     let cols = columns(app.pane(), app.pane_workspace_count(), app.shown_columns(), app.marked_count() > 0);
-    let mut sized = fit(cols, &visible, area.width, sort, theme);
+    let mut cells = Cells::new(&cols, &visible, theme);
+    let mut sized = fit(cols, &cells, area.width, sort);
     // Where RESULT did not fit, the state carries the result (`TERMIN…/FAILED`), as in All: the
     // outcome never rests on colour alone.
     if !sized.iter().any(|s| s.col.id == Some(Column::Result))
@@ -426,44 +455,60 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     {
         s.col.cell = state_and_result;
         s.col.cut = ellipsize_keeping_result;
+        for (row, v) in visible.iter().enumerate() {
+            cells.cells[row * cells.per_row + s.at] = state_and_result(v, theme);
+        }
     }
     let ws_width = sized.iter().find(|s| s.col.id == Some(Column::Workspace)).map(|s| usize::from(s.width));
     let tags = ws_width.map(|w| tags(app.workspaces(), w)).unwrap_or_default();
-    let widths: Vec<Constraint> = sized.iter().map(|s| Constraint::Length(s.width)).collect();
-    let titles = Row::new(sized.iter().map(|s| Cell::from(heading(s)))).style(theme.muted.bold());
-    let rows = visible.iter().map(|v| {
-        let row = Row::new(sized.iter().map(|s| {
-            if let Some(rich) = s.col.rich {
-                return Cell::from(rich(v, theme));
-            }
-            let span = (s.col.cell)(v, theme);
-            let text = if s.col.id == Some(Column::Workspace) {
-                tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or_else(|| span.content.clone())
+    let rows = visible
+        .iter()
+        .enumerate()
+        .map(|(at, v)| {
+            let cells = sized
+                .iter()
+                .map(|s| {
+                    if let Some(rich) = s.col.rich {
+                        return Content::Line(rich(v, theme));
+                    }
+                    let span = cells.take(at, s.at);
+                    let text = if s.col.id == Some(Column::Workspace) {
+                        tags.get(v.ws).cloned().map(Cow::Owned).unwrap_or(span.content)
+                    } else {
+                        // Text that fits is drawn as it is, without a copy.
+                        let cut = match (s.col.cut)(&span.content, usize::from(s.width)) {
+                            Cow::Owned(cut) => Some(cut),
+                            Cow::Borrowed(_) => None,
+                        };
+                        cut.map_or(span.content, Cow::Owned)
+                    };
+                    Content::Span(Span::styled(text, span.style))
+                })
+                .collect();
+            let style = if v.marked {
+                theme.text.bold()
+            } else if v.stale {
+                theme.muted
+            } else if app.is_flashing(v.e) {
+                theme.flash
             } else {
-                Cow::Owned((s.col.cut)(&span.content, usize::from(s.width)).into_owned())
+                Style::default()
             };
-            Cell::from(Span::styled(text, span.style))
-        }));
-        if v.marked {
-            row.style(theme.text.bold())
-        } else if v.stale {
-            row.style(theme.muted)
-        } else if app.is_flashing(v.e) {
-            row.style(theme.flash)
-        } else {
-            row
-        }
-    });
-    let table = Table::new(rows, widths)
-        .header(titles)
-        .column_spacing(GAP)
-        .row_highlight_style(theme.selected)
-        .highlight_symbol(MARKER)
-        .highlight_spacing(HighlightSpacing::Always);
-    let selected = (!visible.is_empty()).then(|| vs.selected.saturating_sub(vs.offset));
-    let mut state = TableState::default().with_selected(selected);
+            table_draw::Row { cells, style }
+        })
+        .collect();
+    let grid = Grid {
+        widths: sized.iter().map(|s| s.width).collect(),
+        gap: GAP,
+        header: sized.iter().map(heading).collect(),
+        header_style: theme.muted.bold(),
+        rows,
+        selected: (!visible.is_empty()).then(|| vs.selected.saturating_sub(vs.offset)),
+        highlight: theme.selected,
+        marker: MARKER,
+    };
     let whole = Rect { height: header.height + area.height, ..header };
-    frame.render_stateful_widget(table, whole, &mut state);
+    grid.draw(whole, frame.buffer_mut());
     if visible.is_empty() {
         frame.render_widget(Paragraph::new(empty_lines(app, theme)), area);
     }

@@ -17,7 +17,21 @@ pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
                 .int_param("job_id")?
                 .ok_or_else(|| invalid_parameter("Missing required field: job_id"))?;
             let job = ws.jobs.iter().find(|j| j.job_id == id).ok_or_else(|| job_missing(id))?;
-            Reply::ok(job_json(job, true))
+            let mut body = job_json(job, true);
+            // 2.2 caps the settings' arrays at 100 items a page, as runs/get does its tasks.
+            let offset = page_offset(req)?;
+            let mut more = false;
+            for key in ["tasks", "job_clusters", "parameters"] {
+                if let Some(Value::Array(items)) = body.get_mut("settings").and_then(|s| s.get_mut(key)) {
+                    more |= offset + ARRAY_PAGE < items.len();
+                    *items = items.drain(..).skip(offset).take(ARRAY_PAGE).collect();
+                }
+            }
+            if more {
+                body["next_page_token"] = json!(encode_token(offset + ARRAY_PAGE));
+                body["has_more"] = json!(true);
+            }
+            Reply::ok(body)
         }
         ("POST", "run-now") => run_now(ws, req),
         ("POST", "runs/submit") => submit(ws, req),
