@@ -129,7 +129,7 @@ fn put_ascii(buf: &mut Buffer, mut x: u16, area: Rect, span: &Span) -> u16 {
 
 #[cfg(test)]
 mod tests {
-    use ratatui::style::{Color, Modifier, Stylize};
+    use ratatui::style::{Color, Modifier};
     use ratatui::widgets::{Cell, HighlightSpacing, Table, TableState};
 
     use super::*;
@@ -138,7 +138,7 @@ mod tests {
     /// cell and style for style: ASCII and wide text, cut cells, rich lines, the selection.
     #[test]
     fn draws_what_ratatuis_table_draws() {
-        let widths = vec![4u16, 9, 3, 6];
+        let widths = [4u16, 9, 3, 6];
         let header = ["ID", "NAME", "ST", "TIME"];
         let rows: Vec<(Vec<&str>, Style)> = vec![
             (vec!["a1", "nightly-etl-long", "ok", "4s"], Style::default()),
