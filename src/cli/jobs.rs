@@ -215,8 +215,6 @@ fn write_out(text: &str) -> CmdResult {
 }
 
 /// The job `job_id`: in the named workspace, or the one Databricks workspace that holds it.
-/// When none does, each workspace's answer (its error code and request id) is said and the
-/// exit status is 1; a job id found in several workspaces asks for `--workspace` (exit 2).
 pub(super) async fn find_job<'a>(
     ctx: &'a Context,
     job_id: i64,
@@ -224,14 +222,17 @@ pub(super) async fn find_job<'a>(
 ) -> CmdResult<(&'a Workspace, Resource)> {
     let chosen = ctx.select(workspace, Some(Service::Databricks))?;
     let answers = futures::future::join_all(chosen.iter().map(|ws| jobs::job(ws, job_id))).await;
-    let mut found = Vec::new();
-    let mut failures = Vec::new();
-    for (ws, answer) in chosen.into_iter().zip(answers) {
-        match answer {
-            Ok(row) => found.push((ws, row)),
-            Err(e) => failures.push((ws, e)),
-        }
-    }
+    holder(job_id, chosen.into_iter().zip(answers).collect())
+}
+
+/// The one workspace whose answer about job `job_id` is the job. When none has it, each
+/// workspace's answer (its error code and request id) is said and the exit status is 1; a
+/// job id found in several workspaces asks for `--workspace` (exit 2).
+pub(super) fn holder<'a, T>(
+    job_id: i64,
+    answers: Vec<(&'a Workspace, Result<T, Error>)>,
+) -> CmdResult<(&'a Workspace, T)> {
+    let (mut found, failures): (Vec<_>, Vec<_>) = answers.into_iter().partition(|(_, a)| a.is_ok());
     if found.len() > 1 {
         let names: Vec<&str> = found.iter().map(|(ws, _)| ws.name.as_str()).collect();
         return Err(fail(
@@ -239,11 +240,13 @@ pub(super) async fn find_job<'a>(
             format!("job {job_id} exists in {}: choose one with --workspace", names.join(", ")),
         ));
     }
-    if let Some(one) = found.pop() {
-        return Ok(one);
+    if let Some((ws, Ok(one))) = found.pop() {
+        return Ok((ws, one));
     }
-    for (ws, e) in &failures {
-        say_failure(ws, e);
+    for (ws, answer) in &failures {
+        if let Err(e) = answer {
+            say_failure(ws, e);
+        }
     }
     Err(fail(1, format!("no job with id {job_id} found")))
 }

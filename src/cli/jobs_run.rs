@@ -125,31 +125,9 @@ async fn job_workspace<'a>(
         return Ok((ws, Some(names)));
     }
     let answers = futures::future::join_all(chosen.iter().map(|ws| jobs::declared(ws, job_id))).await;
-    let mut holders = Vec::new();
-    let mut failures = Vec::new();
-    for (ws, answer) in chosen.into_iter().zip(answers) {
-        match answer {
-            Ok(names) => holders.push((ws, names)),
-            Err(e) => failures.push((ws, e)),
-        }
-    }
-    match holders.len() {
-        1 => {
-            let (ws, names) = holders.remove(0);
-            ctx.allow_changes(ws)?;
-            Ok((ws, Some(names)))
-        }
-        0 => {
-            for (ws, e) in &failures {
-                eprintln!("sparkdeck: {}: {}", ws.name, output::safe(&e.to_string()));
-            }
-            Err(fail(1, format!("no job with id {job_id} found")))
-        }
-        _ => {
-            let names: Vec<&str> = holders.iter().map(|(ws, _)| ws.name.as_str()).collect();
-            Err(fail(2, format!("job {job_id} exists in {}: choose one with --workspace", names.join(", "))))
-        }
-    }
+    let (ws, names) = super::jobs::holder(job_id, chosen.into_iter().zip(answers).collect())?;
+    ctx.allow_changes(ws)?;
+    Ok((ws, Some(names)))
 }
 
 /// `jobs run-now` and `runs run-now`.
