@@ -10,11 +10,12 @@ it had, so every client is measured the same way, whatever it does after that re
   databricks   `sparkdeck clusters exec CLUSTER CODE` (acquires a context each time, like the SDK)
   sdk          the official Python `databricks-sdk`: create_and_wait, execute_and_wait, destroy
 
-Usage: benches/statements.py [N]   (default 50)
+Usage: benches/statements.py [N] [CLIENT,...]   (default 50, every client; e.g. `20 fabric,databricks`)
 """
 
 import json
 import os
+import re
 import sys
 import time
 import urllib.request
@@ -30,6 +31,23 @@ def now_ms():
 def code(i):
     # Different text, different simulated duration (200–1000 ms for Python).
     return f"x = {i} * 7\nprint(x)"
+
+
+def route_name(route):
+    """A route with its ids and query left out: what kind of request it is."""
+    path = route.split("?")[0]
+    path = re.sub(r"/[0-9a-f]{8}-[0-9a-f-]{27}", "/ID", path)
+    return re.sub(r"/\d+(/|$)", r"/N\1", path)
+
+
+def add_routes(total, before, after):
+    for k, v in after.items():
+        if v - before.get(k, 0) > 0:
+            total[route_name(k)] = total.get(route_name(k), 0) + v - before.get(k, 0)
+
+
+def per_statement(total, n):
+    return {k: round(v / max(1, n), 2) for k, v in sorted(total.items())}
 
 
 def summary(late, requests, extra=None):
@@ -60,19 +78,20 @@ def subprocess_json(cmd, env):
 
 def fabric_cli(sim, env, config, n):
     session = idle_session(sim, env, config)
-    late, requests = [], []
+    late, requests, routes = [], [], {}
     for i in range(n):
-        total0, _ = h.request_counts(sim)
+        total0, before = h.request_counts(sim)
         _, _, code_, err = h.timed([h.binary(), "--config", config, "sessions", "exec", "--session", session["id"],
                                     "--workspace", sim.fabric[0]["name"], code(i)], env=env)
         if code_ != 0:
             raise RuntimeError(f"sessions exec failed: {err}")
-        total1, _ = h.request_counts(sim)
+        total1, after = h.request_counts(sim)
+        add_routes(routes, before, after)
         mine = [s for s in sim.get("/__sim/timings")["statements"] if s["session"] == session["id"] and s["seen_ms"]]
         last = max(mine, key=lambda s: s["submitted_ms"])
         late.append(last["seen_ms"] - last["finished_ms"])
         requests.append(total1 - total0)  # the simulator does not count its /__sim/ control requests
-    return summary(late, requests)
+    return summary(late, requests, {"routes_per_statement": per_statement(routes, n)})
 
 
 def livy_base(sim, lakehouse_id):
@@ -128,21 +147,23 @@ def command_late(timings, command_id):
 
 def databricks_cli(sim, env, config, n):
     cluster = running_cluster(env, config)
-    late, requests, t0 = [], [], now_ms() - 1
+    late, requests, routes, t0 = [], [], {}, now_ms() - 1
     for i in range(n):
-        total0, _ = h.request_counts(sim)
+        total0, before = h.request_counts(sim)
         _, _, code_, err = h.timed([h.binary(), "--config", config, "clusters", "exec", cluster,
                                     "--workspace", sim.databricks[0]["name"], code(2000 + i)], env=env)
         if code_ != 0:
             raise RuntimeError(f"clusters exec failed: {err}")
-        total1, _ = h.request_counts(sim)
+        total1, after = h.request_counts(sim)
+        add_routes(routes, before, after)
         timings = sim.get("/__sim/timings")
         cmd = max(timings["commands"], key=lambda c: c["started_ms"])
         late.append(command_late(timings, cmd["id"]))
         requests.append(total1 - total0)
     ctx = context_late(sim.get("/__sim/timings"), t0)
     return summary(late, requests, {"context_late_ms_median": round(h.median(ctx), 1),
-                                    "context_late_ms_p95": round(h.p95(ctx), 1)})
+                                    "context_late_ms_p95": round(h.p95(ctx), 1),
+                                    "routes_per_statement": per_statement(routes, n)})
 
 
 def sdk(sim, n):
@@ -172,6 +193,7 @@ def sdk(sim, n):
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    only = set(sys.argv[2].split(",")) if len(sys.argv) > 2 else None
     results = {"n": n}
     sim = h.Sim()
     try:
@@ -182,6 +204,8 @@ def main():
                               ("fabric-loop", lambda: fabric_loop(sim, env, config, n)),
                               ("databricks", lambda: databricks_cli(sim, env, config, n)),
                               ("sdk", lambda: sdk(sim, n))):
+                if only is not None and name not in only:
+                    continue
                 results[name] = run()
                 print(name, results[name], flush=True)
     finally:

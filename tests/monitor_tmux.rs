@@ -36,7 +36,10 @@ fn kib(screen: &str, name: &str) -> Option<f64> {
 
 /// Move the picker's choice (`›`) to the log named `name` with `j` / `k`.
 fn choose(t: &Tmux, name: &str) {
-    let screen = t.screen();
+    // The picker reads the application's logs again each time it opens: wait for the list.
+    let screen = t.wait_until(&format!("{name} in the picker"), |s| {
+        s.lines().any(|l| l.contains(&format!(" {name} ")) && l.contains(" · modified "))
+    });
     let rows: Vec<&str> = screen.lines().filter(|l| l.contains(" · modified ")).collect();
     let at = rows.iter().position(|l| l.contains('›'));
     let to = rows.iter().position(|l| l.contains(&format!(" {name} ")));

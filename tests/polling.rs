@@ -195,8 +195,8 @@ async fn a_lakehouse_whose_running_rows_do_not_change_is_read_less_and_less_ofte
                         ws.workspace_id
                     )
             });
-            // At 0, 1, 2.5, 4.5 and 6.5 s (1 s stretched by half a step each unchanged read, up
-            // to the 2 s idle pace): five reads, where one a second made nine.
+            // At 0, 1, 3, 5 and 7 s (1 s stretched by a whole step each unchanged read, up to
+            // the 2 s idle pace): five reads, where one a second made nine.
             assert!((4..=6).contains(&reads), "{} / {name}: {reads} session lists in 8 s", ws.name);
         }
     }

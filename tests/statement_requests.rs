@@ -66,8 +66,9 @@ async fn a_fabric_statement_is_read_where_its_progress_says_it_ends() {
         assert_eq!(phase, Phase::Done);
         assert!(matches!(output, Some(Output::Text(_))), "{output:?}");
         let reads = since(&sim, &before, |r| r.starts_with("GET ") && r.contains("/statements/"));
-        // 0.2–1 s statements: the first read reports progress, the second finds the result
-        // (a third when the first lands too early to say much). One every 100 ms took up to 11.
+        // 0.2–1 s statements: a short one is done by the first read (at 400 ms, or when the
+        // statements before ended); a longer one reports progress, and the second read finds
+        // the result (a third when the prediction lands early). One every 100 ms took up to 11.
         assert!((1..=3).contains(&reads), "statement {i}: {reads} reads");
     }
 }
@@ -95,11 +96,11 @@ async fn a_databricks_context_is_read_once_it_can_be_ready_and_the_command_stead
     statements::release(&ws, &repl).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(phase, Phase::Done);
     let count = |path: &str| since(&sim, &before, |r| r.contains(path));
-    // Ready after 2 s: read at 2 s, again 200 ms later at most (twenty reads when one went every
-    // 100 ms, six when the first was at 1 s).
+    // Ready after 2 s: read at 2 s, again 100 ms later at most (twenty reads when one went every
+    // 100 ms from the start, six when the first was at 1 s).
     let context_reads = count("/api/1.2/contexts/status");
     assert!((1..=2).contains(&context_reads), "{context_reads} context reads");
-    // A 0.2–1 s command: at 200 ms, then every 180 ms.
+    // A 0.2–1 s command: at 300 ms, then every 150 ms.
     let command_reads = count("/api/1.2/commands/status");
     assert!((1..=6).contains(&command_reads), "{command_reads} command reads");
     assert_eq!(count("/api/1.2/contexts/create"), 1);

@@ -73,6 +73,13 @@ pub async fn watch_with(
     let mut first = true;
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
+    // Tokio installs the Ctrl-C handler when the future is first polled: poll it now, or a
+    // Ctrl-C during the first listing would kill the process instead of ending it with 0.
+    tokio::select! {
+        biased;
+        _ = &mut stop => return Ok(()),
+        () = std::future::ready(()) => {}
+    }
     loop {
         let mut rows: Vec<Resource> = Vec::new();
         for ws in &chosen {

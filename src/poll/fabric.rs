@@ -48,11 +48,25 @@ struct Read {
     at: Instant,
     whole_at: Instant,
     items: Items,
+    /// Whether every item behind the last first page has ended: those cannot change (ended is
+    /// final), so reading the first page, where new items come, is reading everything that can.
+    tail_ended: bool,
+}
+
+/// A whole read, even of a list whose older items have all ended, this often: items deleted
+/// or aged out of the service's list go from ours too.
+const WHOLE_ANYWAY: Duration = Duration::from_secs(600);
+
+/// Whether a monitoring item has ended (`Cancelled`, `Succeeded`, `Failed`: final states).
+fn ended(item: &Fetched<LivySession>) -> bool {
+    use crate::api::livy::models::MonitoringState as S;
+    matches!(item.value.state, Some(S::Cancelled | S::Succeeded | S::Failed))
 }
 
 impl SharedMonitoring {
     /// The list, read now unless a read younger than `max_age` is at hand: the whole list when
-    /// the last whole read is `whole_every` old, else its first page merged into the last.
+    /// the last whole read is `whole_every` old and an item behind the first page may still
+    /// change (or it is `WHOLE_ANYWAY` old), else its first page merged into the last.
     /// Single-flight: a poller arriving while the other reads waits for that read and uses it.
     async fn read(
         &self,
@@ -64,36 +78,68 @@ impl SharedMonitoring {
         let mut last = self.last.lock().await;
         match last.as_mut() {
             Some(r) if r.at.elapsed() < max_age => Ok(r.items.clone()),
-            Some(r) if r.whole_at.elapsed() < whole_every && max_age > Duration::ZERO => {
+            Some(r)
+                if max_age > Duration::ZERO
+                    && (r.whole_at.elapsed() < whole_every
+                        || r.tail_ended && r.whole_at.elapsed() < WHOLE_ANYWAY.max(whole_every)) =>
+            {
                 let page = rows::monitoring_first_page(f).await?;
-                r.items = Arc::new(merge(page, &r.items, limit));
+                let (items, tail_ended) = merge(page, &r.items, limit);
+                r.items = Arc::new(items);
+                r.tail_ended = tail_ended;
                 r.at = Instant::now();
                 Ok(r.items.clone())
             }
             _ => {
                 let items = Arc::new(rows::monitoring_items(f, limit).await?);
                 let now = Instant::now();
-                *last = Some(Read { at: now, whole_at: now, items: items.clone() });
+                // Where the first page ends is not known yet: the next first page tells.
+                *last = Some(Read { at: now, whole_at: now, items: items.clone(), tail_ended: false });
                 Ok(items)
             }
         }
     }
 }
 
-/// The newest items (`page`) in front of the older ones read before, each item once.
+/// A hidden lakehouse Batches list is read at least this often, whatever the monitoring list
+/// says (a batch deleted, or one the list lags behind on).
+const RECHECK_HIDDEN: Duration = Duration::from_secs(300);
+
+/// Whether every batch of lakehouse `lakehouse_id` the monitoring list shows is among `rows` in
+/// the same state (the two lists' states map to the same `Status`es): nothing new, nothing
+/// changed there since the lakehouse's own list was read.
+fn batches_as_held(items: &[Fetched<LivySession>], lakehouse_id: &str, rows: &[Resource]) -> bool {
+    use crate::api::livy::models::JobType;
+    items
+        .iter()
+        .filter(|i| i.value.job_type == Some(JobType::SparkBatch))
+        .filter(|i| i.value.item.as_ref().and_then(|r| r.item_id.as_deref()) == Some(lakehouse_id))
+        .all(|i| {
+            let state = i.value.state.as_ref().map_or("Unknown", |s| s.as_str());
+            let status = Status::from_monitoring(state);
+            i.value.livy_id.as_deref().is_some_and(|id| rows.iter().any(|r| r.id == id && r.status == status))
+        })
+}
+
+/// The newest items (`page`) in front of the older ones read before, each item once; and
+/// whether every one of those older ones has ended.
 fn merge(
     page: Vec<Fetched<LivySession>>,
     before: &[Fetched<LivySession>],
     limit: usize,
-) -> Vec<Fetched<LivySession>> {
+) -> (Vec<Fetched<LivySession>>, bool) {
     let fresh: std::collections::HashSet<String> =
         page.iter().filter_map(|i| i.value.livy_id.clone()).collect();
-    let older =
-        before.iter().filter(|i| i.value.livy_id.as_ref().is_some_and(|id| !fresh.contains(id))).cloned();
+    let older: Vec<_> = before
+        .iter()
+        .filter(|i| i.value.livy_id.as_ref().is_some_and(|id| !fresh.contains(id)))
+        .cloned()
+        .collect();
+    let tail_ended = older.iter().all(ended);
     let mut items = page;
     items.extend(older);
     items.truncate(limit);
-    items
+    (items, tail_ended)
 }
 
 /// When a poll happens and what it must not reuse.
@@ -122,15 +168,16 @@ fn same_states(a: &[Resource], b: &[Resource]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.raw_state == y.raw_state)
 }
 
-/// The active pace, stretched by half for each read in a row that found nothing changed, up to
-/// the idle pace: a session busy with a long statement is read after 3 s, then 4.5, 6, … up to
-/// 15 s (the defaults), and at the active pace again as soon as a read finds any change or the
-/// user refreshes. Other paces are kept as they are.
+/// The active pace, stretched by itself for each read in a row that found nothing changed, up
+/// to the idle pace: a session busy with a long statement is read after 3 s, then 6, 9, 12 and
+/// every 15 s (the defaults) — what changes quickly is seen at once, what has not changed for
+/// a while is read as an idle list is —, and at the active pace again as soon as a read finds
+/// any change or the user refreshes. Other paces are kept as they are.
 pub fn settled(pace: Duration, calm: u32, settings: &PollSettings) -> Duration {
     if pace != settings.active() || calm == 0 {
         return pace;
     }
-    (pace + pace.mul_f64(f64::from(calm.min(16)) / 2.0)).min(settings.idle().max(pace))
+    (pace * (calm.min(16) + 1)).min(settings.idle().max(pace))
 }
 
 /// An idle session's deadline as known to the poller.
@@ -210,7 +257,27 @@ impl FabricPoll {
                 s.due = s.read_at.map(|t| t + pace_of(&s.rows, s.calm));
             }
         }
-        let due: Vec<usize> = (0..self.lakehouses.len()).filter(|i| is_due(&self.lakehouses[*i])).collect();
+        let mut due: Vec<usize> =
+            (0..self.lakehouses.len()).filter(|i| is_due(&self.lakehouses[*i])).collect();
+        // Hidden, a Batches list only keeps the header's counts honest, and the workspace's
+        // monitoring list (read for the Sessions pane anyway, else once for both) holds our
+        // batches too: a lakehouse whose batches it shows in the states we hold is not read
+        // again (at least every `RECHECK_HIDDEN` it is). A failed monitoring read reads them all.
+        if self.kind == Kind::Batch && !on_screen && trigger == Trigger::Due && !due.is_empty() {
+            let finished = settings.finished();
+            if let Ok(items) = shared.read(f, MONITORING_LIMIT, finished, finished).await {
+                let (lakehouses, clients) = (&mut self.lakehouses, &f.lakehouses);
+                due.retain(|&i| {
+                    let source = &mut lakehouses[i];
+                    let recent = source.read_at.is_some_and(|t| now - t < RECHECK_HIDDEN);
+                    let skip = recent && batches_as_held(&items, clients[i].1.lakehouse_id(), &source.rows);
+                    if skip {
+                        source.due = Some(now + finished);
+                    }
+                    !skip
+                });
+            }
+        }
         let reads = join_all(due.iter().map(|&i| {
             let (label, client) = &f.lakehouses[i];
             rows::lakehouse_rows(workspace, label, client, self.kind, self.limit)
@@ -339,20 +406,66 @@ mod tests {
     fn an_unchanged_active_list_is_read_less_and_less_often_up_to_the_idle_pace() {
         let s = PollSettings::default();
         let waits: Vec<u64> = (0..6).map(|calm| settled(s.active(), calm, &s).as_millis() as u64).collect();
-        assert_eq!(waits, [3_000, 4_500, 6_000, 7_500, 9_000, 10_500]);
+        assert_eq!(waits, [3_000, 6_000, 9_000, 12_000, 15_000, 15_000]);
         assert_eq!(settled(s.active(), 100, &s), s.idle());
         // The idle and finished paces are not stretched.
         assert_eq!(settled(s.idle(), 3, &s), s.idle());
         assert_eq!(settled(s.finished(), 3, &s), s.finished());
     }
 
+    fn batch(id: &str, lakehouse: &str, state: &str) -> Fetched<LivySession> {
+        let raw =
+            json!({"livyId": id, "state": state, "jobType": "SparkBatch", "item": {"itemId": lakehouse}});
+        Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn held(id: &str, status: Status) -> Resource {
+        let detail = Detail::Batch { file: None, lakehouse: None, app_id: None };
+        Resource {
+            kind: Kind::Batch,
+            workspace: "w".into(),
+            id: id.into(),
+            name: String::new(),
+            status,
+            raw_state: String::new(),
+            owner: None,
+            started_at: None,
+            ended_at: None,
+            state_message: None,
+            detail,
+            raw: Arc::new(json!({})),
+        }
+    }
+
+    #[test]
+    fn a_hidden_batches_list_is_read_only_when_the_monitoring_list_shows_a_change_there() {
+        let rows = [held("b1", Status::Busy), held("b2", Status::Succeeded)];
+        let items = vec![
+            batch("b1", "lh", "InProgress"),
+            batch("b2", "lh", "Succeeded"),
+            batch("x", "other", "NotStarted"),
+        ];
+        assert!(
+            batches_as_held(&items, "lh", &rows),
+            "same batches, same states; another lakehouse's do not count"
+        );
+        let ended = vec![batch("b1", "lh", "Failed"), batch("b2", "lh", "Succeeded")];
+        assert!(!batches_as_held(&ended, "lh", &rows), "b1 ended: read the list");
+        let new = vec![batch("b3", "lh", "NotStarted"), batch("b1", "lh", "InProgress")];
+        assert!(!batches_as_held(&new, "lh", &rows), "a new batch: read the list");
+        assert!(batches_as_held(&[], "lh", &rows), "nothing shown there: nothing changed");
+    }
+
     #[test]
     fn a_first_page_goes_in_front_of_what_was_read_before_each_item_once() {
         let before = vec![item("b", "InProgress"), item("c", "Succeeded"), item("d", "Failed")];
         let page = vec![item("a", "InProgress"), item("b", "Succeeded")];
-        let merged = merge(page, &before, 3);
+        let (merged, tail_ended) = merge(page, &before, 3);
         let ids: Vec<_> = merged.iter().map(|i| i.value.livy_id.clone().unwrap_or_default()).collect();
         assert_eq!(ids, ["a", "b", "c"], "newest first, b once (as the page says), at most the limit");
         assert_eq!(merged[1].raw["state"], "Succeeded");
+        assert!(tail_ended, "c and d have ended: only the first page can change");
+        let (_, tail_ended) = merge(vec![item("a", "InProgress")], &before, 3);
+        assert!(!tail_ended, "b still runs behind the first page: the whole list is read again");
     }
 }

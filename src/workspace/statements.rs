@@ -235,6 +235,15 @@ async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Re
     let started = tokio::time::Instant::now();
     let mut wait = None;
     loop {
+        // What was just made is not ready yet (its creation answered Pending / NotStarted):
+        // even the first read waits, so a context ready in 2 s takes one read, not two.
+        let next = match made {
+            Repl::LivySession { .. } => return Ok(made.clone()),
+            Repl::Databricks { .. } => pace::context_wait(started.elapsed(), wait),
+            Repl::Livy { .. } => pace::hc_wait(wait),
+        };
+        wait = Some(next);
+        tokio::time::sleep(next).await;
         match made {
             Repl::Livy { lakehouse: label, hc_id, .. } => {
                 let (_, client) = lakehouse(ws, Some(label))?;
@@ -289,12 +298,6 @@ async fn wait_ready(ws: &Workspace, made: &Repl, progress: &impl Fn(&str)) -> Re
             }
             Repl::LivySession { .. } => return Ok(made.clone()),
         }
-        let next = match made {
-            Repl::Databricks { .. } => pace::context_wait(started.elapsed(), wait),
-            _ => pace::hc_wait(wait),
-        };
-        wait = Some(next);
-        tokio::time::sleep(next).await;
     }
 }
 
@@ -385,11 +388,12 @@ async fn submit_now(ws: &Workspace, repl: &Repl, language: Language, code: &str)
         .ok_or_else(|| failed(ws, "the statement was accepted without an id".into()))
 }
 
-/// Read statement `id` back until it ends, on the [`pace::statement_wait`] schedule, telling `phase`
-/// of each change of phase or progress (percent, where the service reports it). A read that
-/// fails is tried again a few times (the service answers a transient 404 just after a submit, a
-/// 5xx may pass, and a network blip must not orphan a running statement); only repeated
-/// failures end the wait. Status reads are idempotent, so retrying them is safe.
+/// Read statement `id` back until it ends, on the [`pace::Schedule`] of its place (learned from
+/// the statements before it there), telling `phase` of each change of phase or progress
+/// (percent, where the service reports it). A read that fails is tried again a few times (the
+/// service answers a transient 404 just after a submit, a 5xx may pass, and a network blip must
+/// not orphan a running statement); only repeated failures end the wait. Status reads are
+/// idempotent, so retrying them is safe.
 pub async fn follow(
     ws: &Workspace,
     repl: &Repl,
@@ -397,19 +401,27 @@ pub async fn follow(
     phase: impl Fn(Phase, Option<u8>),
 ) -> Result<(Phase, Option<Output>), Error> {
     const MAX_FAILED_READS: usize = 5;
+    let place = pace_place(repl);
+    let schedule = pace::Schedule::at(&place, !matches!(repl, Repl::Databricks { .. }));
     let submitted = tokio::time::Instant::now();
-    let mut wait = None;
+    let (mut wait, mut before, mut reads) = (None, None, 0);
     let mut failures = 0;
     let mut last = None;
     let mut progress = None;
     loop {
-        let next = pace::statement_wait(submitted.elapsed(), wait, progress);
+        let next = schedule.wait(submitted.elapsed(), wait, progress);
         wait = Some(next);
         tokio::time::sleep(next).await;
+        let read_at = submitted.elapsed();
+        reads += 1;
         match read_progress(ws, repl, id).await {
-            Ok((p, output, _)) if p.is_finished() => return Ok((p, output)),
+            Ok((p, output, _)) if p.is_finished() => {
+                pace::learn(&place, reads, read_at, before);
+                return Ok((p, output));
+            }
             Ok((p, _, share)) => {
                 failures = 0;
+                before = Some(read_at);
                 progress = share;
                 let percent = share.map(|s| (s * 100.0).round() as u8);
                 if last != Some((p, percent)) {
@@ -426,6 +438,17 @@ pub async fn follow(
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
+    }
+}
+
+/// Where statements take alike, for [`pace::learn`]: a Livy session (each REPL of a
+/// high-concurrency session runs on its driver), a Databricks cluster (its contexts come and go).
+fn pace_place(repl: &Repl) -> String {
+    match repl {
+        Repl::Livy { workspace, session_id, .. } | Repl::LivySession { workspace, session_id, .. } => {
+            format!("{workspace}/{session_id}")
+        }
+        Repl::Databricks { workspace, cluster_id, .. } => format!("{workspace}/{cluster_id}"),
     }
 }
 
