@@ -8,7 +8,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::Command;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
@@ -106,10 +105,10 @@ pub fn editor() -> String {
 
 /// Run `editor` on `text` in a file named for `extension`; what it left, or why nothing comes back.
 pub fn edit(editor: &str, text: &str, extension: &str) -> Result<String, String> {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let name = format!("sparkdeck-{}-{}.{extension}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-    let path: PathBuf = std::env::temp_dir().join(name);
-    write_private(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    // A fresh name each time (tempfile: random, created new, 0600), so a file kept from an
+    // earlier failed edit, even of a process with the same pid, never stands in the way.
+    let path: PathBuf =
+        write_private(text, extension).map_err(|e| format!("cannot write a temporary file: {e}"))?;
     // Through the shell, as git does, so `EDITOR="code --wait"` works.
     let status = Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
     let kept = || format!("the file is kept: {}", path.display());
@@ -127,16 +126,12 @@ pub fn edit(editor: &str, text: &str, extension: &str) -> Result<String, String>
     }
 }
 
-/// A new file only its owner can read: the text may name tables, paths or worse.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(text.as_bytes())
+/// A new file only its owner can read (the text may name tables, paths or worse), kept on disk.
+fn write_private(text: &str, extension: &str) -> std::io::Result<PathBuf> {
+    let mut file =
+        tempfile::Builder::new().prefix("sparkdeck-").suffix(&format!(".{extension}")).tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.into_temp_path().keep().map_err(|e| e.error)
 }
 
 #[cfg(test)]
