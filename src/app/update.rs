@@ -90,20 +90,17 @@ impl App {
                     related.unwrap_or_else(|p| super::details::related_failure(target.kind, ended, &p));
                 if let Some(d) = self.details.as_mut().filter(|d| d.kind == target.kind && d.id == target.id)
                 {
+                    // Answered, shown or not: the next refresh may read the run again.
                     d.reread.in_flight = false;
-                }
-                if let Some(d) = &mut self.details
-                    && d.kind == target.kind
-                    && d.id == target.id
-                    && let Some(e) = self.workspaces.get(d.ws).and_then(|w| {
+                    if let Some(e) = self.workspaces.get(d.ws).and_then(|w| {
                         w.slot(d.kind)
                             .rows
                             .iter()
                             .find(|e| e.res.id == target.id && e.res.workspace == target.workspace)
-                    })
-                {
-                    d.set_related(e, related, &self.tz);
-                    self.dirty = true;
+                    }) {
+                        d.set_related(e, related, &self.tz);
+                        self.dirty = true;
+                    }
                 }
                 Vec::new()
             }
