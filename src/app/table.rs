@@ -36,24 +36,14 @@ impl App {
             }
         }
         let (sort, reverse, now) = (vs.sort, vs.reverse, self.now);
-        // By rank first (one integer comparison), then the whole comparison, the id and the
-        // place it came in (so the order is what a stable sort would give).
-        let mut order: Vec<(u64, u32)> =
-            all.iter().enumerate().map(|(i, (_, e))| (sort.rank(e, now), i as u32)).collect();
-        order.sort_unstable_by(|(p, i), (q, j)| {
-            let ord = p.cmp(q).then_with(|| {
-                let (x, y) = (all[*i as usize].1, all[*j as usize].1);
-                sort.compare(x, y, now).then_with(|| x.res.id.cmp(&y.res.id))
-            });
-            if reverse { ord.reverse() } else { ord }.then(i.cmp(j))
-        });
+        let order = sort.order(&all, reverse, now);
         // One pass over the sorted rows: the filter, the live clock, where the selection went.
         let filtering = vs.filter.is_some() || vs.mine;
         let mut sorted: Vec<RowRef> = Vec::with_capacity(order.len());
         let mut rows: Vec<RowRef> = Vec::with_capacity(if filtering { 0 } else { order.len() });
         let (mut has_live, mut selected) = (false, None);
-        for (_, at) in &order {
-            let (r, e) = all[*at as usize];
+        for at in order {
+            let (r, e) = all[at as usize];
             sorted.push(r);
             if filtering && !self.passes(vs, r, e) {
                 continue;
