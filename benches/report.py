@@ -89,9 +89,11 @@ def main():
         what = f"Requests/min, {'Sessions pane, nothing active (sim 100× fast, settled)' if pane == 'quiet' else pane.capitalize() + ' pane'}, {ws}"
         row(what, fmt(get(req_b, pane, "per_minute", ws)), fmt(get(req, pane, "per_minute", ws)),
             "≤ 6" if pane == "quiet" else ("≤ 20" if pane == "sessions" else "—"))
-    for key, what in (("fabric", "Fabric statement (`sessions exec --session`)"), ("databricks", "Databricks `clusters exec`")):
-        anchor_key = "fabric-loop" if key == "fabric" else "sdk"
-        anchor_name = "naïve 1 s loop" if key == "fabric" else "databricks-sdk"
+    for key, what in (("fabric", "Fabric statement (`sessions exec --session`)"),
+                      ("fabric-alike", "Fabric statement, the same one each run (`sessions exec --session`)"),
+                      ("databricks", "Databricks `clusters exec`")):
+        anchor_key = "sdk" if key == "databricks" else "fabric-loop"
+        anchor_name = "databricks-sdk" if key == "databricks" else "naïve 1 s loop"
         a = get(st, anchor_key) or {}
         row(f"{what}: result seen after the service finished, median / p95",
             f"{fmt(get(st_b, key, 'late_ms_median'), ' ms')} / {fmt(get(st_b, key, 'late_ms_p95'), ' ms')}",

@@ -172,12 +172,42 @@ fn same_states(a: &[Resource], b: &[Resource]) -> bool {
 /// to the idle pace: a session busy with a long statement is read after 3 s, then 6, 9, 12 and
 /// every 15 s (the defaults) — what changes quickly is seen at once, what has not changed for
 /// a while is read as an idle list is —, and at the active pace again as soon as a read finds
-/// any change or the user refreshes. Other paces are kept as they are.
-pub fn settled(pace: Duration, calm: u32, settings: &PollSettings) -> Duration {
-    if pace != settings.active() || calm == 0 {
+/// any change or the user refreshes. With `idle_too` (a Sessions list, whose news the shared
+/// monitoring list also shows: [`sessions_as_held`]) the idle pace likewise stretches, up to the
+/// finished pace: 15 s, 30, 45, then every 60 s. Other paces are kept as they are.
+pub fn settled(pace: Duration, calm: u32, settings: &PollSettings, idle_too: bool) -> Duration {
+    if calm == 0 {
         return pace;
     }
-    (pace * (calm.min(16) + 1)).min(settings.idle().max(pace))
+    if pace == settings.active() {
+        (pace * (calm.min(16) + 1)).min(settings.idle().max(pace))
+    } else if idle_too && pace == settings.idle() {
+        (pace * (calm.min(16) + 1)).min(settings.finished().max(pace))
+    } else {
+        pace
+    }
+}
+
+/// Whether the monitoring list shows lakehouse `lakehouse_id`'s sessions as `rows` hold them:
+/// each session it shows going (not started, in progress) is held going, each it shows ended
+/// is not held going. Its states are coarser than Livy's (idle and busy are both "in
+/// progress"), so it tells of sessions that are new or ended — what an idle list waits for —,
+/// not of a statement starting in one.
+fn sessions_as_held(items: &[Fetched<LivySession>], lakehouse_id: &str, rows: &[Resource]) -> bool {
+    use crate::api::livy::models::JobType;
+    items
+        .iter()
+        .filter(|i| i.value.job_type == Some(JobType::SparkSession))
+        .filter(|i| i.value.item.as_ref().and_then(|r| r.item_id.as_deref()) == Some(lakehouse_id))
+        .all(|i| {
+            let held = i.value.livy_id.as_deref().and_then(|id| rows.iter().find(|r| r.id == id));
+            match (ended(i), held) {
+                (false, Some(r)) => r.status.is_active(),
+                (false, None) => false,
+                (true, Some(r)) => !r.status.is_active(),
+                (true, None) => true,
+            }
+        })
 }
 
 /// An idle session's deadline as known to the poller.
@@ -235,8 +265,13 @@ impl FabricPoll {
         on_screen: bool,
         trigger: Trigger,
     ) -> Result<(Vec<Resource>, Duration), Error> {
+        let idle_too = self.kind == Kind::Session;
         let pace_of = |rows: &[Resource], calm: u32| {
-            if on_screen { settled(pace(rows, settings), calm, settings) } else { settings.finished() }
+            if on_screen {
+                settled(pace(rows, settings), calm, settings, idle_too)
+            } else {
+                settings.finished()
+            }
         };
         self.lakehouses.resize_with(f.lakehouses.len(), Source::default);
         if trigger == Trigger::Refresh {
@@ -316,6 +351,18 @@ impl FabricPoll {
                 if trigger == Trigger::Refresh { Duration::ZERO } else { extras_pace(&self.extras.rows) };
             match shared.read(f, MONITORING_LIMIT, max_age, settings.finished()).await {
                 Ok(items) => {
+                    // A lakehouse read at a stretched pace whose sessions this list shows new
+                    // or ended is read now (in the very next pass).
+                    if self.kind == Kind::Session {
+                        let now = Instant::now();
+                        for (source, (_, client)) in self.lakehouses.iter_mut().zip(&f.lakehouses) {
+                            let waiting = source.due.is_some_and(|d| d > now) && source.read_at.is_some();
+                            if waiting && !sessions_as_held(&items, client.lakehouse_id(), &source.rows) {
+                                source.due = Some(now);
+                                source.calm = 0;
+                            }
+                        }
+                    }
                     let known: Vec<Resource> = self.lakehouse_rows().cloned().collect();
                     self.extras.rows = rows::monitoring_extras(self.kind, workspace, &items, &known);
                 }
@@ -405,12 +452,49 @@ mod tests {
     #[test]
     fn an_unchanged_active_list_is_read_less_and_less_often_up_to_the_idle_pace() {
         let s = PollSettings::default();
-        let waits: Vec<u64> = (0..6).map(|calm| settled(s.active(), calm, &s).as_millis() as u64).collect();
-        assert_eq!(waits, [3_000, 6_000, 9_000, 12_000, 15_000, 15_000]);
-        assert_eq!(settled(s.active(), 100, &s), s.idle());
-        // The idle and finished paces are not stretched.
-        assert_eq!(settled(s.idle(), 3, &s), s.idle());
-        assert_eq!(settled(s.finished(), 3, &s), s.finished());
+        for idle_too in [false, true] {
+            let waits: Vec<u64> =
+                (0..6).map(|calm| settled(s.active(), calm, &s, idle_too).as_millis() as u64).collect();
+            assert_eq!(waits, [3_000, 6_000, 9_000, 12_000, 15_000, 15_000]);
+            assert_eq!(settled(s.active(), 100, &s, idle_too), s.idle());
+            assert_eq!(settled(s.finished(), 3, &s, idle_too), s.finished());
+        }
+        // The idle pace stretches only where the monitoring list stands guard (Sessions).
+        assert_eq!(settled(s.idle(), 3, &s, false), s.idle());
+        let waits: Vec<u64> =
+            (0..6).map(|calm| settled(s.idle(), calm, &s, true).as_millis() as u64).collect();
+        assert_eq!(waits, [15_000, 30_000, 45_000, 60_000, 60_000, 60_000]);
+    }
+
+    fn monitored_session(id: &str, lakehouse: &str, state: &str) -> Fetched<LivySession> {
+        let raw =
+            json!({"livyId": id, "state": state, "jobType": "SparkSession", "item": {"itemId": lakehouse}});
+        Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn an_idle_sessions_list_is_read_at_once_when_the_monitoring_list_shows_a_session_new_or_ended() {
+        let rows = [
+            Resource { kind: Kind::Session, ..held("s1", Status::Ready) },
+            Resource { kind: Kind::Session, ..held("s2", Status::Busy) },
+            Resource { kind: Kind::Session, ..held("s3", Status::Cancelled) },
+        ];
+        let as_held = vec![
+            monitored_session("s1", "lh", "InProgress"),
+            monitored_session("s2", "lh", "InProgress"),
+            monitored_session("s3", "lh", "Cancelled"),
+            monitored_session("old", "lh", "Succeeded"),
+            monitored_session("x", "other", "NotStarted"),
+            batch("b", "lh", "NotStarted"),
+        ];
+        assert!(
+            sessions_as_held(&as_held, "lh", &rows),
+            "idle and busy are both in progress; ended ones we do not hold, others' lakehouses and batches do not count"
+        );
+        let new = [as_held.clone(), vec![monitored_session("s4", "lh", "NotStarted")]].concat();
+        assert!(!sessions_as_held(&new, "lh", &rows), "a new session: read the list");
+        let ended = vec![monitored_session("s1", "lh", "Cancelled")];
+        assert!(!sessions_as_held(&ended, "lh", &rows), "s1 ended: read the list");
     }
 
     fn batch(id: &str, lakehouse: &str, state: &str) -> Fetched<LivySession> {
