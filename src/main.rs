@@ -7,7 +7,7 @@ use sparkdeck::cli::{Cli, Command, GlobalArgs, account, doctor, principals, reso
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let _log = sparkdeck::cli::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match runtime_for(cli.command.is_none()).build() {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("sparkdeck: cannot start the async runtime: {err}");
@@ -24,6 +24,19 @@ fn main() -> ExitCode {
         // A failure has been reported already; only its exit status is left to give.
         result.err().unwrap_or(ExitCode::SUCCESS)
     })
+}
+
+/// The monitor (`monitor`) runs its event loop on this thread (`block_on`) and its polls on one
+/// worker: idle, a poll's answer then wakes one thread, not whichever of several workers the
+/// scheduler unparks to steal it, and an idle worker has no sibling to look for work at. A
+/// headless command keeps a worker per core for its parallel page reads.
+fn runtime_for(monitor: bool) -> tokio::runtime::Builder {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if monitor {
+        builder.worker_threads(1);
+    }
+    builder.enable_all();
+    builder
 }
 
 /// A command on the configured workspaces, which stay open while it runs.

@@ -224,15 +224,16 @@ pub fn pane(frame: &mut Frame, app: &App, theme: &Theme, body: Rect, errors: Rec
 /// Keys valid in the focused pane, from the keymap.
 /// On a narrow terminal the hints that do not fit are left out, but help and quit always show.
 pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let hints: Vec<(String, String, bool)> = app
+    let hints: Vec<(&str, &str, bool)> = app
         .footer()
         .into_iter()
         .filter_map(|b| {
             let essential = matches!(b.command, Command::Help | Command::Quit);
-            Some((b.keys.first()?.label(), format!(" {}  ", b.footer?), essential))
+            let (key, words) = b.hint.as_ref()?;
+            Some((key.as_str(), words.as_str(), essential))
         })
         .collect();
-    let width = |(key, label, _): &(String, String, bool)| key.chars().count() + label.chars().count();
+    let width = |(key, label, _): &(&str, &str, bool)| key.chars().count() + label.chars().count();
     let mut room = usize::from(area.width).saturating_sub(1);
     room = room.saturating_sub(hints.iter().filter(|h| h.2).map(width).sum());
     let mut spans = vec![Span::raw(" ")];
@@ -244,8 +245,8 @@ pub fn keys(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             }
             room -= width(hint);
         }
-        spans.push(Span::styled(hint.0.clone(), theme.key));
-        spans.push(Span::styled(hint.1.clone(), theme.muted));
+        spans.push(Span::styled(hint.0, theme.key));
+        spans.push(Span::styled(hint.1, theme.muted));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

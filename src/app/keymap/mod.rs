@@ -248,6 +248,16 @@ fn applies(b: &Binding, scope: Scope, kind: Option<Kind>) -> bool {
 pub struct Bound {
     pub binding: &'static Binding,
     pub keys: Vec<KeySpec>,
+    /// The footer's hint, key and words (`("s", " sort  ")`), spelled once here: the footer is
+    /// drawn every frame (a second while durations tick) and would otherwise format it each time.
+    pub hint: Option<(String, String)>,
+}
+
+impl Bound {
+    fn new(binding: &'static Binding, keys: Vec<KeySpec>) -> Bound {
+        let hint = keys.first().zip(binding.footer).map(|(k, words)| (k.label(), format!(" {words}  ")));
+        Bound { binding, keys, hint }
+    }
 }
 
 impl std::ops::Deref for Bound {
@@ -265,7 +275,7 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
-        Keymap { rows: KEYMAP.iter().map(|b| Bound { binding: b, keys: b.keys.to_vec() }).collect() }
+        Keymap { rows: KEYMAP.iter().map(|b| Bound::new(b, b.keys.to_vec())).collect() }
     }
 }
 
@@ -402,7 +412,7 @@ impl Keymap {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| fault(format!("[keys] {name}: {e}")))?;
             for row in map.rows.iter_mut().filter(|r| r.command == *command) {
-                row.keys = specs.clone();
+                *row = Bound::new(row.binding, specs.clone());
             }
         }
         map.check()?;
