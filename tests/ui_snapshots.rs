@@ -82,6 +82,23 @@ fn help_for_the_clusters_pane() {
     assert_snapshot!(draw(&mut app, WIDE).backend());
 }
 
+/// At 80×24 the help is longer than its box: descriptions wrap under their own text, the
+/// border says which rows are shown, and scrolling stops with the last row at the bottom.
+#[test]
+fn help_scrolled_to_its_end_on_a_small_terminal() {
+    let mut app = loaded_app().with_pane(Pane::Clusters);
+    app.update(Msg::Resize { width: NARROW.0, height: NARROW.1 });
+    keys(&mut app, "?");
+    assert_snapshot!("help_small_top", draw(&mut app, NARROW).backend());
+    keys(&mut app, &"j".repeat(200));
+    let end = draw(&mut app, NARROW).backend().to_string();
+    assert_snapshot!("help_small_end", end);
+    // One k moves the view at once: the scroll stopped at the last page, not past it.
+    keys(&mut app, "k");
+    let up = draw(&mut app, NARROW).backend().to_string();
+    assert_ne!(up, end);
+}
+
 #[test]
 fn confirmation_names_the_target() {
     let mut app = pane(Pane::Sessions);

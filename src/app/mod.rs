@@ -63,7 +63,7 @@ pub use editor::{
 pub use events::Event;
 pub use footer::logs_available;
 pub use gantt::Gantt;
-pub use help::Help;
+pub use help::{Help, HelpRow, help_box, help_inner};
 pub use keymap::Scope;
 pub use logs::Logs;
 pub use marks::{Bulk, BulkOp, BulkTarget};

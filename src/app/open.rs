@@ -119,7 +119,7 @@ impl App {
 }
 
 /// "812 B", "4.2 KB", "1.3 MB".
-fn size(bytes: usize) -> String {
+pub(in crate::app) fn size(bytes: usize) -> String {
     match bytes {
         b if b < 1024 => format!("{b} B"),
         b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::{App, DetailLine, Details, Help, Sheet, keymap};
+use crate::app::{App, DetailLine, Details, Help, HelpRow, Sheet};
 
 use super::json;
 use super::theme::Theme;
@@ -75,39 +75,39 @@ fn lines_overlay(
 }
 
 pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
-    let rect = centered(area, 80, 85, 40, 10);
+    let rect = crate::app::help_box(area);
+    let inner = crate::app::help_inner(rect);
+    let rows = app.help_rows(h, inner.width);
+    let height = usize::from(inner.height);
+    let scroll = h.scroll.min(rows.len().saturating_sub(height));
+    // Say where the view is when the help is longer than its box, so no key goes unseen.
+    let bottom = if rows.len() > height {
+        let last = (scroll + height).min(rows.len());
+        format!(" esc closes · j/k scroll · {}–{last} of {} ", scroll + 1, rows.len())
+    } else {
+        " esc closes ".to_string()
+    };
     frame.render_widget(Clear, rect);
     let kind = h.kind.map(|k| format!(", {} row", k.singular())).unwrap_or_default();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.dialog_border)
         .title(Span::styled(format!(" Keys: {}{kind} ", h.scope.title()), theme.title))
-        .title_bottom(Line::styled(" esc closes ", theme.muted));
-    let inner = block.inner(rect);
+        .title_bottom(Line::styled(bottom, theme.muted));
     frame.render_widget(block, rect);
-    let mut lines: Vec<Line> = app
-        .keymap()
-        .bindings(h.scope, h.kind)
-        // A binding without help is one of a family its first member describes (alt-2 … alt-9).
-        .filter(|b| !b.help.is_empty())
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<20}", keymap::keys_label(b)), theme.key),
-                Span::styled(b.help, theme.text),
-            ])
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .skip(scroll)
+        .take(height)
+        .map(|row| match row {
+            HelpRow::Key { keys, text } => Line::from(vec![
+                Span::styled(format!(" {keys:<20}"), theme.key),
+                Span::styled(text, theme.text),
+            ]),
+            HelpRow::Note(text) => Line::styled(text, theme.muted),
         })
         .collect();
-    let notes = keymap::notes(h.scope);
-    if !notes.is_empty() {
-        lines.push(Line::raw(""));
-        lines.extend(notes.iter().map(|note| Line::styled(format!(" {note}"), theme.muted)));
-    }
-    if h.scope == keymap::Scope::Pane {
-        lines.push(Line::styled(format!(" {}", crate::app::columns::sort_letters(app.pane())), theme.muted));
-    }
-    let scroll = h.scroll.min(lines.len().saturating_sub(1));
-    let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 pub fn confirm(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {

@@ -270,6 +270,20 @@ impl App {
             self.info(format!("[{seq}] has no output to copy."));
             return Vec::new();
         }
+        // The terminal would cut it at the limit without a word: say so, and where it fits.
+        if text.len() > crate::app::COPY_LIMIT {
+            let whole = match output {
+                Output::Table(_) => "; :export FILE.csv writes the table whole",
+                _ => "",
+            };
+            self.error(format!(
+                "The output of [{seq}] is {} of text, more than the terminal clipboard carries ({}); \
+                 nothing was copied{whole}.",
+                crate::app::open::size(text.len()),
+                crate::app::open::size(crate::app::COPY_LIMIT)
+            ));
+            return Vec::new();
+        }
         self.info(format!(
             "Copied the output of [{seq}] ({} lines) to the clipboard, if the terminal allows OSC 52.",
             text.lines().count()

@@ -337,6 +337,24 @@ fn alt_c_copies_the_newest_output_tables_as_tab_separated_text() {
     assert!(app.message().is_some_and(|m| m.text.contains("Copied the output of [1] (2 lines)")));
 }
 
+#[test]
+fn alt_c_refuses_an_output_larger_than_the_clipboard_carries_and_says_so() {
+    use crate::domain::statement::Table;
+    let mut app = editing("SELECT 1");
+    app.update(code(KeyCode::F(5)));
+    app.update(Msg::Repl { attempt: 1, result: Ok(repl("a")) });
+    let row = vec!["x".repeat(1000).as_str().into()];
+    let table = Table { columns: vec!["a".into()], rows: vec![row; 600], dropped_rows: 0 };
+    app.update(Msg::Statement {
+        seq: 1,
+        update: StatementUpdate::Finished(Phase::Done, Some(Output::Table(table))),
+    });
+    assert!(app.update(alt(KeyCode::Char('c'))).is_empty(), "a cut copy is not sent");
+    let said = app.message().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(said.contains("The output of [1] is 586.5 KB of text"), "{said}");
+    assert!(said.contains("(512.0 KB)") && said.contains(":export FILE.csv"), "{said}");
+}
+
 /// Leave the editor, pick a Databricks cluster and press e there.
 fn move_to_a_cluster(app: &mut App) -> Vec<Effect> {
     let cluster = cluster_row("0101-abc", "etl", "RUNNING", "");
