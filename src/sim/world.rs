@@ -111,4 +111,20 @@ mod tests {
         assert!(dbx.workspaces.iter().all(|w| w.runs.len() <= 400), "runs kept bounded");
         assert!(dbx.workspaces.iter().any(|w| w.runs.len() > 100), "and they did arrive");
     }
+
+    #[test]
+    fn a_scaled_world_keeps_its_seeded_runs_as_things_arrive() {
+        // `sim --scale 1`: 5 000 runs a workspace, far over the live bound of a few hundred.
+        let start = 1_767_225_600_000;
+        let mut dbx = DatabricksState::seeded(7, 1, start);
+        let seeded: Vec<usize> = dbx.workspaces.iter().map(|w| w.runs.len()).collect();
+        assert!(seeded.iter().all(|n| *n >= 5_000), "{seeded:?}");
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for k in 0..200 {
+            dbx.arrive(start + k * MEAN_GAP_MS, &mut rng);
+        }
+        for (w, seeded) in dbx.workspaces.iter().zip(&seeded) {
+            assert!(w.runs.len() >= *seeded && w.runs.len() <= w.keep_runs, "{} of {seeded}", w.runs.len());
+        }
+    }
 }

@@ -186,6 +186,7 @@ fn workspace(seed: u64, index: usize, plan: &Plan0, scale: u32, now: SimMillis) 
         }],
         idempotency: HashMap::new(),
         next_id: 100 + index as i64 * 50_000_000,
+        keep_runs: KEEP_RUNS,
     };
     ws.members.insert("0c3f7a2e-5b1d-4f6e-9a8c-2d3e4f5a6b7c".into());
     let mut acls = BTreeMap::new();
@@ -371,6 +372,7 @@ fn workspace(seed: u64, index: usize, plan: &Plan0, scale: u32, now: SimMillis) 
             push_run(&mut ws, i % job_count, created, i + 10, false, &mut rng);
         }
     }
+    ws.keep_runs = KEEP_RUNS.max(ws.runs.len());
     ws
 }
 
@@ -485,14 +487,23 @@ pub fn arrival(ws: &mut Workspace, now: i64, rng: &mut ChaCha8Rng) {
             }
         }
     }
-    let old = now - 2 * HOUR;
-    while ws.runs.len() > KEEP_RUNS {
-        let oldest = (0..ws.runs.len())
+    // Over the bound (the seeded runs, at least KEEP_RUNS), the oldest runs that ended over two
+    // hours ago go, in one pass: removing them one scan at a time was quadratic, and held a
+    // `--scale 10` simulator (50k runs a workspace) for minutes on its first Databricks arrival.
+    let excess = ws.runs.len().saturating_sub(ws.keep_runs);
+    if excess > 0 {
+        let old = now - 2 * HOUR;
+        let mut ended: Vec<(i64, usize)> = (0..ws.runs.len())
             .filter(|&i| ws.runs[i].phase(now).end.is_some_and(|e| e < old))
-            .min_by_key(|&i| ws.runs[i].created);
-        match oldest {
-            Some(i) => drop(ws.runs.remove(i)),
-            None => break,
-        }
+            .map(|i| (ws.runs[i].created, i))
+            .collect();
+        ended.sort_unstable();
+        let mut gone = vec![false; ws.runs.len()];
+        ended.iter().take(excess).for_each(|&(_, i)| gone[i] = true);
+        let mut at = 0;
+        ws.runs.retain(|_| {
+            at += 1;
+            !gone[at - 1]
+        });
     }
 }

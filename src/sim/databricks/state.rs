@@ -46,6 +46,8 @@ pub struct Workspace {
     pub service_principals: Vec<ServicePrincipal>,
     pub idempotency: HashMap<String, i64>,
     pub next_id: i64,
+    /// The live world keeps at most this many runs (the seeded ones, at least a few hundred).
+    pub keep_runs: usize,
 }
 
 pub struct PatToken {
