@@ -231,8 +231,8 @@ impl Recent {
     /// One seen ending counts as its end plus the margin; one done by its first read as a tenth
     /// before that read, so statements that got quicker are found out, a read or two at a
     /// time, while ones that take alike (a notebook's cells) keep being seen by one read. Later
-    /// than `guess` only where statements take alike: where they vary (one took under four
-    /// fifths of that), the guess, so the short ones among them are not kept waiting.
+    /// than `guess` only where statements take alike: where they vary (the quickest took under
+    /// four fifths of the slowest), the guess, so the short ones among them are not kept waiting.
     fn first_read(&self, guess: Duration) -> Option<Duration> {
         let mut took: Vec<Duration> = self
             .took
@@ -244,7 +244,11 @@ impl Recent {
             .collect();
         took.sort();
         let quarter = (*took.get(took.len() / 4)?).clamp(FLOOR, LATEST_FIRST);
-        let varied = took.first().is_some_and(|quickest| *quickest < quarter.mul_f64(0.8));
+        // Varied: the quickest and the slowest apart by more than a fifth. (Measured against
+        // the quarter instead, a run of slow ones among statements of 0.2–1 s moved the first
+        // read past a quick one, seen 340 ms late, once the runs of `exec` learned together.)
+        let varied =
+            took.first().zip(took.last()).is_some_and(|(quickest, slowest)| *quickest < slowest.mul_f64(0.8));
         Some(if quarter > guess && varied { guess } else { quarter })
     }
 }
