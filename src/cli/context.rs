@@ -111,11 +111,6 @@ impl Context {
             ctx = ctx.with_device_code_prompt(prompt);
         }
         let workspaces = workspace::connect(&loaded, &http, &ctx);
-        // What statements at a session or cluster took, learned by the runs before this one
-        // (not the demo's: its sessions end with it).
-        if sim.is_none() {
-            workspace::statement_pace::keep_in(data_dir.join(workspace::statement_pace::FILE));
-        }
         let clock = sim.as_ref().map_or_else(Clock::system, super::demo::clock);
         for note in &notes {
             eprintln!("sparkdeck: {note}");

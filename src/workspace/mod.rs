@@ -14,7 +14,6 @@ pub mod identity;
 pub mod jobs;
 pub mod links;
 pub mod logs;
-pub mod pace_file;
 pub mod problem;
 pub mod related;
 pub mod rows;

@@ -6,19 +6,15 @@
 //! every read (the HTTP layer's gate).
 //!
 //! The first read is adaptive: it goes when statements at the same place (a Livy session, a
-//! Databricks cluster) have lately been ending ([`learn`], kept for this process — the editor's
-//! statements — and, once [`keep_in`] names a file, across processes: each `sparkdeck … exec`
-//! starts from what the ones before it learned), and, with nothing learned yet, at a first guess for
+//! Databricks cluster) have lately been ending ([`learn`], kept for this process: the editor's
+//! statements and a `sparkdeck` command's), and, with nothing learned yet, at a first guess for
 //! a short statement on a warm driver. A guess that was too late costs latency, one too early
 //! costs a read; learning keeps both small where statements take alike (a notebook's cells, a
 //! job's commands) and is never tuned to one service's constant.
 
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
-
-use super::pace_file::{self, TookMs};
 
 /// The first read of a Livy statement with nothing learned: code on a warm Spark driver comes
 /// back through Livy's REPL in a few hundred milliseconds at the least (the simulator: 200 ms to
@@ -46,8 +42,6 @@ const REMEMBERED: usize = 8;
 /// The latest a learned first read goes (statements of minutes are read steadily from then).
 const LATEST_FIRST: Duration = Duration::from_secs(10);
 const PLACES: usize = 64;
-/// The file in the data directory that keeps what was learned ([`keep_in`]).
-pub const FILE: &str = "statement_pace.json";
 
 /// How the statements of one place are read back.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,89 +87,18 @@ pub fn learn(place: &str, reads: usize, seen_at: Duration, before: Option<Durati
         Some(before) if reads > 1 => Took::Ended(seen_at.saturating_sub(MARGIN).max(before)),
         _ => Took::Within(seen_at),
     };
-    let mut table = learned();
-    table.note(place, took);
-    if let Some(path) = &table.file {
-        // A few hundred bytes, unsynced: cheaper than the read that found the statement done.
-        if let Err(e) = pace_file::save(path, &table.learned_here(), PLACES) {
-            tracing::debug!("cannot keep statement timings in {}: {e}", path.display());
-        }
+    let mut learned = learned();
+    if !learned.contains_key(place) && learned.len() >= PLACES {
+        learned.clear();
     }
+    learned.entry(place.to_string()).or_default().note(took);
 }
 
-/// Keep what is learned in `path` from now on, and start from what it holds (places learned
-/// in this process already win). Not for the demo: its sessions are gone with it.
-pub fn keep_in(path: PathBuf) {
-    let mut table = learned();
-    for kept in pace_file::load(&path) {
-        if !table.places.contains_key(&kept.place) {
-            let recent = Recent::from_file(&kept.took, table.tick());
-            table.insert(kept.place, recent);
-        }
-    }
-    table.file = Some(path);
-}
-
-fn learned() -> std::sync::MutexGuard<'static, Table> {
+fn learned() -> std::sync::MutexGuard<'static, HashMap<String, Recent>> {
     // Process-wide, so every caller at a place (the editor, a command) learns together; a
     // panic while it was held leaves at worst one duration half-noted.
-    static LEARNED: LazyLock<Mutex<Table>> = LazyLock::new(Mutex::default);
+    static LEARNED: LazyLock<Mutex<HashMap<String, Recent>>> = LazyLock::new(Mutex::default);
     LEARNED.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Every place's recent durations, and where they are kept.
-#[derive(Debug, Default)]
-struct Table {
-    places: HashMap<String, Recent>,
-    file: Option<PathBuf>,
-    /// Counts notes, to tell which place was learned at least recently.
-    ticks: u64,
-}
-
-impl Table {
-    fn tick(&mut self) -> u64 {
-        self.ticks += 1;
-        self.ticks
-    }
-
-    fn get(&self, place: &str) -> Option<&Recent> {
-        self.places.get(place)
-    }
-
-    /// Add a place, making room by forgetting the one learned at least recently.
-    fn insert(&mut self, place: String, recent: Recent) {
-        if !self.places.contains_key(&place)
-            && self.places.len() >= PLACES
-            && let Some(oldest) = self.places.iter().min_by_key(|(_, r)| r.at).map(|(p, _)| p.clone())
-        {
-            self.places.remove(&oldest);
-        }
-        self.places.insert(place, recent);
-    }
-
-    fn note(&mut self, place: &str, took: Took) {
-        let at = self.tick();
-        if !self.places.contains_key(place) {
-            self.insert(place.to_string(), Recent::default());
-        }
-        if let Some(recent) = self.places.get_mut(place) {
-            recent.note(took);
-            (recent.at, recent.here) = (at, true);
-        }
-    }
-
-    /// The places learned at in this process, least recently first, as the file keeps them
-    /// (the others are the file's own).
-    fn learned_here(&self) -> Vec<pace_file::Place> {
-        let mut here: Vec<(&String, &Recent)> = self.places.iter().filter(|(_, r)| r.here).collect();
-        here.sort_by_key(|(_, r)| r.at);
-        here.into_iter()
-            .map(|(place, r)| pace_file::Place {
-                place: place.clone(),
-                took: r.took.iter().map(|t| t.ms()).collect(),
-            })
-            .collect()
-    }
 }
 
 /// How long a statement took, as far as its reads tell.
@@ -187,55 +110,27 @@ enum Took {
     Within(Duration),
 }
 
-impl Took {
-    fn ms(self) -> TookMs {
-        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-        match self {
-            Took::Ended(d) => TookMs::Ended(ms(d)),
-            Took::Within(d) => TookMs::Within(ms(d)),
-        }
-    }
-
-    fn from_ms(t: TookMs) -> Took {
-        match t {
-            TookMs::Ended(ms) => Took::Ended(Duration::from_millis(ms)),
-            TookMs::Within(ms) => Took::Within(Duration::from_millis(ms)),
-        }
-    }
-}
-
 /// The newest durations of one place's statements.
 #[derive(Debug, Default)]
-struct Recent {
-    took: VecDeque<Took>,
-    /// When it was last learned at ([`Table::tick`]), and whether in this process.
-    at: u64,
-    here: bool,
-}
+struct Recent(VecDeque<Took>);
 
 impl Recent {
-    /// What the file kept, its newest `REMEMBERED` (a file written by hand may hold more).
-    fn from_file(took: &[TookMs], at: u64) -> Recent {
-        let newest = &took[took.len().saturating_sub(REMEMBERED)..];
-        Recent { took: newest.iter().map(|t| Took::from_ms(*t)).collect(), at, here: false }
-    }
-
     fn note(&mut self, took: Took) {
-        if self.took.len() == REMEMBERED {
-            self.took.pop_front();
+        if self.0.len() == REMEMBERED {
+            self.0.pop_front();
         }
-        self.took.push_back(took);
+        self.0.push_back(took);
     }
 
     /// Where the quickest quarter of the statements ended, from this many: `None` before any.
     /// One seen ending counts as its end plus the margin; one done by its first read as a tenth
     /// before that read, so statements that got quicker are found out, a read or two at a
     /// time, while ones that take alike (a notebook's cells) keep being seen by one read. Later
-    /// than `guess` only where statements take alike: where they vary (the quickest took under
-    /// four fifths of the slowest), the guess, so the short ones among them are not kept waiting.
+    /// than `guess` only where statements take alike: where they vary (one took under four
+    /// fifths of that), the guess, so the short ones among them are not kept waiting.
     fn first_read(&self, guess: Duration) -> Option<Duration> {
         let mut took: Vec<Duration> = self
-            .took
+            .0
             .iter()
             .map(|t| match t {
                 Took::Ended(d) => *d + MARGIN,
@@ -244,11 +139,7 @@ impl Recent {
             .collect();
         took.sort();
         let quarter = (*took.get(took.len() / 4)?).clamp(FLOOR, LATEST_FIRST);
-        // Varied: the quickest and the slowest apart by more than a fifth. (Measured against
-        // the quarter instead, a run of slow ones among statements of 0.2–1 s moved the first
-        // read past a quick one, seen 340 ms late, once the runs of `exec` learned together.)
-        let varied =
-            took.first().zip(took.last()).is_some_and(|(quickest, slowest)| *quickest < slowest.mul_f64(0.8));
+        let varied = took.first().is_some_and(|quickest| *quickest < quarter.mul_f64(0.8));
         Some(if quarter > guess && varied { guess } else { quarter })
     }
 }
