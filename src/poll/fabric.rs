@@ -23,7 +23,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::{FRESH, pace};
-use crate::api::livy::models::LivySession;
+use crate::api::livy::models::{JobType, LivySession};
 use crate::api::{ApiError, Fetched};
 use crate::config::PollSettings;
 use crate::domain::{Clock, Detail, Kind, Resource, Status};
@@ -105,20 +105,27 @@ impl SharedMonitoring {
 /// says (a batch deleted, or one the list lags behind on).
 const RECHECK_HIDDEN: Duration = Duration::from_secs(300);
 
+/// The monitoring list's items of one kind (`job_type`) in lakehouse `lakehouse_id`.
+fn of_lakehouse<'a>(
+    items: &'a [Fetched<LivySession>],
+    job_type: JobType,
+    lakehouse_id: &'a str,
+) -> impl Iterator<Item = &'a Fetched<LivySession>> {
+    items.iter().filter(move |i| {
+        i.value.job_type.as_ref() == Some(&job_type)
+            && i.value.item.as_ref().and_then(|r| r.item_id.as_deref()) == Some(lakehouse_id)
+    })
+}
+
 /// Whether every batch of lakehouse `lakehouse_id` the monitoring list shows is among `rows` in
 /// the same state (the two lists' states map to the same `Status`es): nothing new, nothing
 /// changed there since the lakehouse's own list was read.
 fn batches_as_held(items: &[Fetched<LivySession>], lakehouse_id: &str, rows: &[Resource]) -> bool {
-    use crate::api::livy::models::JobType;
-    items
-        .iter()
-        .filter(|i| i.value.job_type == Some(JobType::SparkBatch))
-        .filter(|i| i.value.item.as_ref().and_then(|r| r.item_id.as_deref()) == Some(lakehouse_id))
-        .all(|i| {
-            let state = i.value.state.as_ref().map_or("Unknown", |s| s.as_str());
-            let status = Status::from_monitoring(state);
-            i.value.livy_id.as_deref().is_some_and(|id| rows.iter().any(|r| r.id == id && r.status == status))
-        })
+    of_lakehouse(items, JobType::SparkBatch, lakehouse_id).all(|i| {
+        let state = i.value.state.as_ref().map_or("Unknown", |s| s.as_str());
+        let status = Status::from_monitoring(state);
+        i.value.livy_id.as_deref().is_some_and(|id| rows.iter().any(|r| r.id == id && r.status == status))
+    })
 }
 
 /// The newest items (`page`) in front of the older ones read before, each item once; and
@@ -194,20 +201,15 @@ pub fn settled(pace: Duration, calm: u32, settings: &PollSettings, idle_too: boo
 /// progress"), so it tells of sessions that are new or ended — what an idle list waits for —,
 /// not of a statement starting in one.
 fn sessions_as_held(items: &[Fetched<LivySession>], lakehouse_id: &str, rows: &[Resource]) -> bool {
-    use crate::api::livy::models::JobType;
-    items
-        .iter()
-        .filter(|i| i.value.job_type == Some(JobType::SparkSession))
-        .filter(|i| i.value.item.as_ref().and_then(|r| r.item_id.as_deref()) == Some(lakehouse_id))
-        .all(|i| {
-            let held = i.value.livy_id.as_deref().and_then(|id| rows.iter().find(|r| r.id == id));
-            match (ended(i), held) {
-                (false, Some(r)) => r.status.is_active(),
-                (false, None) => false,
-                (true, Some(r)) => !r.status.is_active(),
-                (true, None) => true,
-            }
-        })
+    of_lakehouse(items, JobType::SparkSession, lakehouse_id).all(|i| {
+        let held = i.value.livy_id.as_deref().and_then(|id| rows.iter().find(|r| r.id == id));
+        match (ended(i), held) {
+            (false, Some(r)) => r.status.is_active(),
+            (false, None) => false,
+            (true, Some(r)) => !r.status.is_active(),
+            (true, None) => true,
+        }
+    })
 }
 
 /// An idle session's deadline as known to the poller.
