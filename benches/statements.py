@@ -7,7 +7,7 @@ it had, so every client is measured the same way, whatever it does after that re
 
   fabric       `sparkdeck sessions exec --session ID CODE` (the whole process, to its exit)
   fabric-alike the same, N times the same statement (a script's query run again): each process
-               starts from what the runs before it learned at the session (statement_pace.json)
+               starts fresh (what is learned is kept within a process: see benches/notes.md)
   fabric-loop  a naive loop: POST the statement, then GET it every second until available
   databricks   `sparkdeck clusters exec CLUSTER CODE` (acquires a context each time, like the SDK)
   sdk          the official Python `databricks-sdk`: create_and_wait, execute_and_wait, destroy
