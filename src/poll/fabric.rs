@@ -183,16 +183,14 @@ fn same_states(a: &[Resource], b: &[Resource]) -> bool {
 /// monitoring list also shows: [`sessions_as_held`]) the idle pace likewise stretches, up to the
 /// finished pace: 15 s, 30, 45, then every 60 s. Other paces are kept as they are.
 pub fn settled(pace: Duration, calm: u32, settings: &PollSettings, idle_too: bool) -> Duration {
-    if calm == 0 {
-        return pace;
-    }
-    if pace == settings.active() {
-        (pace * (calm.min(16) + 1)).min(settings.idle().max(pace))
+    let longest = if pace == settings.active() {
+        settings.idle()
     } else if idle_too && pace == settings.idle() {
-        (pace * (calm.min(16) + 1)).min(settings.finished().max(pace))
+        settings.finished()
     } else {
-        pace
-    }
+        return pace;
+    };
+    (pace * (calm.min(16) + 1)).min(longest.max(pace))
 }
 
 /// Whether the monitoring list shows lakehouse `lakehouse_id`'s sessions as `rows` hold them:
@@ -203,12 +201,8 @@ pub fn settled(pace: Duration, calm: u32, settings: &PollSettings, idle_too: boo
 fn sessions_as_held(items: &[Fetched<LivySession>], lakehouse_id: &str, rows: &[Resource]) -> bool {
     of_lakehouse(items, JobType::SparkSession, lakehouse_id).all(|i| {
         let held = i.value.livy_id.as_deref().and_then(|id| rows.iter().find(|r| r.id == id));
-        match (ended(i), held) {
-            (false, Some(r)) => r.status.is_active(),
-            (false, None) => false,
-            (true, Some(r)) => !r.status.is_active(),
-            (true, None) => true,
-        }
+        // Not held: as held only if it ended (an old one); held: going on both sides or neither.
+        held.map_or(ended(i), |r| r.status.is_active() != ended(i))
     })
 }
 
@@ -469,9 +463,7 @@ mod tests {
     }
 
     fn monitored_session(id: &str, lakehouse: &str, state: &str) -> Fetched<LivySession> {
-        let raw =
-            json!({"livyId": id, "state": state, "jobType": "SparkSession", "item": {"itemId": lakehouse}});
-        Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
+        monitored("SparkSession", id, lakehouse, state)
     }
 
     #[test]
@@ -500,8 +492,12 @@ mod tests {
     }
 
     fn batch(id: &str, lakehouse: &str, state: &str) -> Fetched<LivySession> {
-        let raw =
-            json!({"livyId": id, "state": state, "jobType": "SparkBatch", "item": {"itemId": lakehouse}});
+        monitored("SparkBatch", id, lakehouse, state)
+    }
+
+    /// A monitoring-list item of `job_type` in `lakehouse`.
+    fn monitored(job_type: &str, id: &str, lakehouse: &str, state: &str) -> Fetched<LivySession> {
+        let raw = json!({"livyId": id, "state": state, "jobType": job_type, "item": {"itemId": lakehouse}});
         Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
     }
 
