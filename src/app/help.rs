@@ -2,7 +2,7 @@
 //! laid out in screen rows here so that scrolling (`App::update`) and drawing (`ui::overlay`)
 //! agree on how many rows there are and where the last page starts.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Margin, Rect};
 
 use crate::domain::Kind;
 
@@ -21,7 +21,8 @@ pub struct Help {
 /// One screen row of the help.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HelpRow {
-    /// A binding's keys (empty on the rows its description continues on) and its description.
+    /// A binding's keys, padded to the keys column (blank on the rows its description
+    /// continues on), and its description.
     Key { keys: String, text: String },
     /// A note under the bindings (the filter syntax, the sort letters), or a blank row.
     Note(String),
@@ -41,11 +42,12 @@ impl App {
     pub fn help_rows(&self, h: &Help, width: u16) -> Vec<HelpRow> {
         let width = usize::from(width);
         let described = self.keymap.bindings(h.scope, h.kind).filter(|b| !b.help.is_empty());
+        let text_width = width.saturating_sub(KEYS).max(12);
         let mut rows = Vec::new();
         for b in described {
-            let text_width = width.saturating_sub(KEYS).max(12);
             for (i, text) in textwrap::wrap(b.help, text_width).into_iter().enumerate() {
-                let keys = if i == 0 { keymap::keys_label(b) } else { String::new() };
+                let label = if i == 0 { keymap::keys_label(b) } else { String::new() };
+                let keys = format!(" {label:<w$}", w = KEYS - 1);
                 rows.push(HelpRow::Key { keys, text: text.into_owned() });
             }
         }
@@ -84,10 +86,5 @@ impl App {
 
 /// Inside the help box's border.
 pub fn help_inner(rect: Rect) -> Rect {
-    Rect {
-        x: rect.x.saturating_add(1),
-        y: rect.y.saturating_add(1),
-        width: rect.width.saturating_sub(2),
-        height: rect.height.saturating_sub(2),
-    }
+    rect.inner(Margin::new(1, 1))
 }

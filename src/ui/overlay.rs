@@ -100,10 +100,9 @@ pub fn help(frame: &mut Frame, app: &App, h: &Help, theme: &Theme, area: Rect) {
         .skip(scroll)
         .take(height)
         .map(|row| match row {
-            HelpRow::Key { keys, text } => Line::from(vec![
-                Span::styled(format!(" {keys:<20}"), theme.key),
-                Span::styled(text, theme.text),
-            ]),
+            HelpRow::Key { keys, text } => {
+                Line::from(vec![Span::styled(keys, theme.key), Span::styled(text, theme.text)])
+            }
             HelpRow::Note(text) => Line::styled(text, theme.muted),
         })
         .collect();
