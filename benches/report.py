@@ -90,7 +90,6 @@ def main():
         row(what, fmt(get(req_b, pane, "per_minute", ws)), fmt(get(req, pane, "per_minute", ws)),
             "≤ 6" if pane == "quiet" else ("≤ 20" if pane == "sessions" else "—"))
     for key, what in (("fabric", "Fabric statement (`sessions exec --session`)"),
-                      ("fabric-alike", "Fabric statement, the same one each run (`sessions exec --session`)"),
                       ("databricks", "Databricks `clusters exec`")):
         anchor_key = "sdk" if key == "databricks" else "fabric-loop"
         anchor_name = "databricks-sdk" if key == "databricks" else "naïve 1 s loop"

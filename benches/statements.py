@@ -6,8 +6,6 @@ simulated epoch ms): when a statement finished and when a client's read first an
 it had, so every client is measured the same way, whatever it does after that read.
 
   fabric       `sparkdeck sessions exec --session ID CODE` (the whole process, to its exit)
-  fabric-alike the same, N times the same statement (a script's query run again): each process
-               starts fresh (what is learned is kept within a process: see benches/notes.md)
   fabric-loop  a naive loop: POST the statement, then GET it every second until available
   databricks   `sparkdeck clusters exec CLUSTER CODE` (acquires a context each time, like the SDK)
   sdk          the official Python `databricks-sdk`: create_and_wait, execute_and_wait, destroy
@@ -78,11 +76,10 @@ def subprocess_json(cmd, env):
     return data.get("items", data) if isinstance(data, dict) else data
 
 
-def fabric_cli(sim, env, config, n, alike=False):
+def fabric_cli(sim, env, config, n):
     session = idle_session(sim, env, config)
     late, requests, routes = [], [], {}
     for i in range(n):
-        i = 500 if alike else i
         total0, before = h.request_counts(sim)
         _, _, code_, err = h.timed([h.binary(), "--config", config, "sessions", "exec", "--session", session["id"],
                                     "--workspace", sim.fabric[0]["name"], code(i)], env=env)
@@ -204,7 +201,6 @@ def main():
             config = h.write_config(sim, home, databricks=1)
             env = h.env_for(sim, home)
             for name, run in (("fabric", lambda: fabric_cli(sim, env, config, n)),
-                              ("fabric-alike", lambda: fabric_cli(sim, env, config, n, alike=True)),
                               ("fabric-loop", lambda: fabric_loop(sim, env, config, n)),
                               ("databricks", lambda: databricks_cli(sim, env, config, n)),
                               ("sdk", lambda: sdk(sim, n))):
