@@ -4,8 +4,16 @@ use clap::Parser;
 use sparkdeck::cli::context::{CmdResult, Context};
 use sparkdeck::cli::{Cli, Command, GlobalArgs, account, doctor, principals, resources};
 
+mod allocator;
+
+#[global_allocator]
+static ALLOC: allocator::Allocator = allocator::Allocator;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.command.is_none() {
+        allocator::use_mimalloc();
+    }
     let _log = sparkdeck::cli::logging::init();
     let runtime = match runtime_for(cli.command.is_none()).build() {
         Ok(rt) => rt,
