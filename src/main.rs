@@ -37,7 +37,8 @@ fn main() -> ExitCode {
 /// The monitor (`monitor`) runs its event loop on this thread (`block_on`) and its polls on one
 /// worker: idle, a poll's answer then wakes one thread, not whichever of several workers the
 /// scheduler unparks to steal it, and an idle worker has no sibling to look for work at. A
-/// headless command keeps a worker per core for its parallel page reads.
+/// headless command (and the simulator) keeps a worker per core; its own futures run on this
+/// thread, its connections' reads on the workers.
 fn runtime_for(monitor: bool) -> tokio::runtime::Builder {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     if monitor {
