@@ -32,6 +32,11 @@ use sparkdeck::drafts::{Draft, Tabs};
 use sparkdeck::ui::{self, Theme};
 use sparkdeck::workspace::convert::{activity_row, cluster_row, run_row};
 
+/// The monitor's allocator (the binary gives the monitor mimalloc: src/allocator.rs), so these
+/// are the figures of the code as the monitor runs it.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn now() -> Timestamp {
     "2026-11-22T10:00:00Z".parse().unwrap_or(Timestamp::UNIX_EPOCH)
 }
