@@ -238,7 +238,7 @@ impl App {
         let Some((r, e)) = vs.rows.get(vs.selected).copied().and_then(|r| Some((r, self.entry(r)?))) else {
             return Vec::new();
         };
-        let mut details = Details::new(r.ws, e, &self.tz);
+        let mut details = Details::new(r.ws(), e, &self.tz);
         let read_only = matches!(e.res.detail, Detail::Session { read_only: true, .. });
         let load = (matches!(e.res.kind, Kind::Cluster | Kind::Session | Kind::Run | Kind::Job)
             && !read_only)

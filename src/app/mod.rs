@@ -293,12 +293,12 @@ impl App {
     }
 
     pub fn entry(&self, r: RowRef) -> Option<&Entry> {
-        self.workspaces.get(r.ws).and_then(|w| w.slot(r.kind).rows.get(r.idx))
+        self.workspaces.get(r.ws()).and_then(|w| w.slot(r.kind).rows.get(r.idx()))
     }
 
     /// The slot (rows and last poll) a shown row comes from.
     pub fn slot_of(&self, r: RowRef) -> Option<&Slot> {
-        self.workspaces.get(r.ws).map(|w| w.slot(r.kind))
+        self.workspaces.get(r.ws()).map(|w| w.slot(r.kind))
     }
 
     /// How many workspaces the focused pane can show rows of (its kinds, in the `:ws` scope):

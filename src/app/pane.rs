@@ -304,12 +304,30 @@ fn flagged(r: &Resource) -> bool {
     )
 }
 
-/// Where a shown row lives in the store: workspace index, kind, index in that slot.
+/// Where a shown row lives in the store: workspace index, kind, index in that slot. Eight
+/// bytes (a pane's order holds one per row, twice, rebuilt on every re-sort): no one configures
+/// 65k workspaces, and a slot holds what one list returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowRef {
-    pub ws: usize,
+    ws: u16,
     pub kind: Kind,
-    pub idx: usize,
+    idx: u32,
+}
+
+impl RowRef {
+    pub fn new(ws: usize, kind: Kind, idx: usize) -> RowRef {
+        RowRef { ws: ws as u16, kind, idx: idx as u32 }
+    }
+
+    /// The workspace's index in the app's list.
+    pub fn ws(self) -> usize {
+        usize::from(self.ws)
+    }
+
+    /// The row's index in its workspace's slot for `kind`.
+    pub fn idx(self) -> usize {
+        self.idx as usize
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -32,7 +32,7 @@ impl App {
             }
             for kind in pane.kinds() {
                 let slot = w.slot(kind).rows.iter().enumerate();
-                all.extend(slot.map(|(idx, e)| (RowRef { ws: wi, kind, idx }, e)));
+                all.extend(slot.map(|(idx, e)| (RowRef::new(wi, kind, idx), e)));
             }
         }
         let (sort, reverse, now) = (vs.sort, vs.reverse, self.now);
@@ -98,14 +98,14 @@ impl App {
 
     /// Whether row `r` passes the pane's filter and "mine only".
     fn passes(&self, vs: &super::PaneState, r: RowRef, e: &Entry) -> bool {
-        let me = &self.workspaces[r.ws].me;
+        let me = &self.workspaces[r.ws()].me;
         (!vs.mine || super::filter::is_mine(e, me)) && vs.filter.as_ref().is_none_or(|f| f.matches(e, me))
     }
 
     /// Whether row `r` shows a time that moves: live, and not frozen at the last poll of a
     /// workspace that stopped answering.
     fn ticks(&self, r: RowRef, e: &Entry) -> bool {
-        e.is_live() && !self.workspaces[r.ws].slot(r.kind).is_stale()
+        e.is_live() && !self.workspaces[r.ws()].slot(r.kind).is_stale()
     }
 
     /// Where the row `pane` has selected is in the store (valid until rows arrive: `keep`
@@ -122,7 +122,7 @@ impl App {
         }
         let wi = self.workspaces.iter().position(|w| w.workspace.name == *ws)?;
         let idx = self.workspaces[wi].slot(*kind).rows.iter().position(|e| e.res.id == *id)?;
-        Some(RowRef { ws: wi, kind: *kind, idx })
+        Some(RowRef::new(wi, *kind, idx))
     }
 
     /// What `pane` has selected, by identity (row indices change with every refresh).

@@ -525,7 +525,7 @@ fn view(app: &App, r: RowRef, now: Timestamp) -> Option<View<'_>> {
         stale,
         watched: app.is_watched(e.res.kind, &e.res.workspace, &e.res.id),
         marked: app.is_marked(e),
-        ws: r.ws,
+        ws: r.ws(),
     })
 }
 
