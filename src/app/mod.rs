@@ -92,6 +92,9 @@ pub struct App {
     panes: [PaneState; Pane::ALL.len()],
     /// Views whose row list must be rebuilt before use (data arrived while hidden).
     stale: [bool; Pane::ALL.len()],
+    /// The last re-sort's ranks, kept so the next one writes into memory already mapped
+    /// (`table::rebuild`).
+    sort_buffer: pane::SortBuffer,
     /// `:ws NAME` narrows every pane to one workspace.
     scope: Option<usize>,
     now: Timestamp,
@@ -162,6 +165,7 @@ impl App {
             pane: Pane::Sessions,
             panes: Default::default(),
             stale: [false; Pane::ALL.len()],
+            sort_buffer: pane::SortBuffer::default(),
             scope: None,
             now,
             tz,

@@ -154,17 +154,30 @@ impl SortKey {
 
     /// The display order of `rows` (indices into it) under this key: by rank first, then the
     /// whole comparison, the id and the place a row came in (what a stable sort would give).
-    pub fn order<T>(self, rows: &[(T, &Entry)], reverse: bool, now: Timestamp) -> Vec<u32> {
-        let mut order: Vec<(Rank, u32)> =
-            rows.iter().enumerate().map(|(i, (_, e))| (self.rank(e, now), i as u32)).collect();
-        order.sort_unstable_by(|(p, i), (q, j)| {
-            let ord = p.cmp(q).then_with(|| {
+    /// `order` is where the ranks are sorted (reused between calls: its memory stays mapped);
+    /// each element's second half is the row's index in `rows`.
+    pub fn order<'a, T>(
+        self,
+        rows: &[(T, &Entry)],
+        reverse: bool,
+        now: Timestamp,
+        order: &'a mut Vec<(Rank, u32)>,
+    ) -> &'a [(Rank, u32)] {
+        order.clear();
+        order.extend(rows.iter().enumerate().map(|(i, (_, e))| (self.rank(e, now), i as u32)));
+        let by = |(p, i): &(Rank, u32), (q, j): &(Rank, u32)| {
+            p.cmp(q).then_with(|| {
                 let (x, y) = (rows[*i as usize].1, rows[*j as usize].1);
                 self.compare(x, y, now).then_with(|| x.res.id.cmp(&y.res.id))
-            });
-            if reverse { ord.reverse() } else { ord }.then(i.cmp(j))
-        });
-        order.into_iter().map(|(_, i)| i).collect()
+            })
+        };
+        // Two sorts, not one asking `reverse` at every comparison; ties keep arrival order.
+        if reverse {
+            order.sort_unstable_by(|a, b| by(b, a).then(a.1.cmp(&b.1)));
+        } else {
+            order.sort_unstable_by(|a, b| by(a, b).then(a.1.cmp(&b.1)));
+        }
+        order
     }
 
     /// Order of two rows under this key (before `reverse`); text keys compare the lower-cased
@@ -197,6 +210,23 @@ impl SortKey {
                 last_if_none(a.field(text).filter(|t| !t.is_empty()), b.field(text).filter(|t| !t.is_empty()))
             }
         }
+    }
+}
+
+/// Memory a re-sort reuses (`SortKey::order`): a copy of the app starts without it, and it is
+/// not worth printing.
+#[derive(Default)]
+pub struct SortBuffer(pub Vec<(Rank, u32)>);
+
+impl Clone for SortBuffer {
+    fn clone(&self) -> Self {
+        SortBuffer::default()
+    }
+}
+
+impl std::fmt::Debug for SortBuffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SortBuffer({} ranks)", self.0.len())
     }
 }
 
@@ -453,7 +483,8 @@ mod tests {
                 let ord = key.compare(x, y, now).then_with(|| x.res.id.cmp(&y.res.id));
                 if reverse { ord.reverse() } else { ord }
             });
-            prop_assert_eq!(key.order(&rows, reverse, now), whole);
+            let order: Vec<u32> = key.order(&rows, reverse, now, &mut Vec::new()).iter().map(|(_, i)| *i).collect();
+            prop_assert_eq!(order, whole);
         }
     }
 }

@@ -21,6 +21,7 @@ impl App {
             Some(key) => self.row_of(pane, &key),
             None => self.selected_row(pane),
         };
+        let mut buffer = std::mem::take(&mut self.sort_buffer);
         let vs = &self.panes[i];
         // Entries sit beside their references so sorting compares them directly.
         let total =
@@ -36,13 +37,13 @@ impl App {
             }
         }
         let (sort, reverse, now) = (vs.sort, vs.reverse, self.now);
-        let order = sort.order(&all, reverse, now);
+        let order = sort.order(&all, reverse, now, &mut buffer.0);
         // One pass over the sorted rows: the filter, the live clock, where the selection went.
         let filtering = vs.filter.is_some() || vs.mine;
         let mut sorted: Vec<RowRef> = Vec::with_capacity(order.len());
         let mut rows: Vec<RowRef> = Vec::with_capacity(if filtering { 0 } else { order.len() });
         let (mut has_live, mut selected) = (false, None);
-        for at in order {
+        for &(_, at) in order {
             let (r, e) = all[at as usize];
             sorted.push(r);
             if filtering && !self.passes(vs, r, e) {
@@ -55,6 +56,7 @@ impl App {
             rows.push(r);
         }
         let total = sorted.len();
+        self.sort_buffer = buffer;
         let height = self.body_height();
         let vs = &mut self.panes[i];
         vs.rows = rows;
