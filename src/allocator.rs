@@ -33,10 +33,11 @@ unsafe extern "C" {
     fn mi_is_in_heap_region(p: *const std::ffi::c_void) -> bool;
 }
 
+/// Whether mimalloc made the block at `ptr`. Before the switch none did (the flag never goes
+/// back), so a headless command's frees go straight to the system allocator.
 fn from_mimalloc(ptr: *mut u8) -> bool {
-    // SAFETY: a lookup in mimalloc's page map; any pointer may be asked about, also before
-    // mimalloc has allocated anything.
-    unsafe { mi_is_in_heap_region(ptr.cast()) }
+    // SAFETY: a lookup in mimalloc's page map; any pointer may be asked about.
+    MIMALLOC.load(Ordering::Relaxed) && unsafe { mi_is_in_heap_region(ptr.cast()) }
 }
 
 // SAFETY: each block is freed or resized by the allocator that made it (`from_mimalloc`), and

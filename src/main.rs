@@ -11,11 +11,12 @@ static ALLOC: allocator::Allocator = allocator::Allocator;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if cli.command.is_none() {
+    let monitor = cli.command.is_none();
+    if monitor {
         allocator::use_mimalloc();
     }
     let _log = sparkdeck::cli::logging::init();
-    let runtime = match runtime_for(cli.command.is_none()).build() {
+    let runtime = match runtime_for(monitor).build() {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("sparkdeck: cannot start the async runtime: {err}");

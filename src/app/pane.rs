@@ -346,6 +346,7 @@ pub struct RowRef {
 
 impl RowRef {
     pub fn new(ws: usize, kind: Kind, idx: usize) -> RowRef {
+        debug_assert!(ws <= usize::from(u16::MAX) && idx <= u32::MAX as usize, "row {ws}/{idx}");
         RowRef { ws: ws as u16, kind, idx: idx as u32 }
     }
 
