@@ -237,6 +237,33 @@ async fn live_rows_tick_the_clock_once_a_second() {
     let _ = h.finish().await;
 }
 
+/// The real renderer's whole frame of `app` at the loop's size.
+fn whole_frame(app: &mut App) -> ratatui::buffer::Buffer {
+    tui_support::draw(app, (120, 30)).backend().buffer().clone()
+}
+
+#[tokio::test(start_paused = true)]
+async fn clock_frames_write_only_live_cells_and_leave_the_screen_true() {
+    // Two runs started 3 s apart, the newest first: "57s" above "1m 00s" at 10:00.
+    let older = tui_support::run(1, "older-run", "RUNNING", None, "PERIODIC", "2026-11-22T09:59:00Z", None);
+    let newer = tui_support::run(2, "newer-run", "RUNNING", None, "PERIODIC", "2026-11-22T09:59:03Z", None);
+    let mut h = start(empty_app().with_pane(Pane::Runs), vec![rows(Kind::Run, vec![older, newer])]);
+    h.frame_with("1m 00s").await;
+    // Three ticks: clock frames, writing only the cells that changed.
+    for _ in 0..3 {
+        h.frame().await;
+    }
+    // Reversed, the older run lands on the line where the last whole frame showed "1m 00s",
+    // which it reads now: ratatui, comparing with that frame, would leave "1m 03s" on screen.
+    h.key(KeyCode::Char('S'));
+    let frame = h.frame().await;
+    assert!(frame.contains("1m 03s") && frame.contains("1m 00s"), "{frame}");
+    h.key(KeyCode::Char('q'));
+    let (mut exit, _) = h.finish().await;
+    let screen = exit.terminal.backend().buffer().clone();
+    assert_eq!(screen, whole_frame(&mut exit.app), "the terminal shows the whole frame of the app's state");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_burst_of_messages_is_drawn_as_one_frame() {
     let burst: Vec<Msg> = (0..100)

@@ -5,7 +5,8 @@
 //! from ten minutes on (`domain::format_duration`), so an old session's duration or an idle
 //! countdown far from its end draws once a minute, not once a second, although the clock
 //! still ticks each second while such a cell is on screen (a tick that changes nothing costs
-//! a comparison of a few dozen short strings, no frame).
+//! a comparison of a few dozen short strings, no frame). A tick that changes only the text of
+//! live cells asks for [`Redraw::Live`]: those cells alone are drawn again (`ui::redraw_live`).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -31,18 +32,25 @@ impl App {
             || self.workspaces.iter().any(|w| w.throttled_until.is_some_and(|t| t > self.now))
     }
 
-    /// The time is `now`: dirty only if something drawn reads differently than it did.
+    /// The time is `now`: dirty only if something drawn reads differently than it did, and
+    /// only the live cells if nothing else does.
     pub(super) fn on_tick(&mut self, now: Timestamp) {
         let before = self.clock_face(self.now);
         self.now = now;
-        self.dirty |= self.clock_face(now) != before;
+        let after = self.clock_face(now);
+        if after.rest != before.rest {
+            self.dirty = true;
+        } else if after.live != before.live {
+            self.live_dirty = true;
+        }
     }
 
-    /// A digest of everything on screen that time alone changes, as it reads at `now`: the
-    /// live cells and flashes of the rows on screen, the header's stale ages and throttle
-    /// waits, the editor's spinner and idle countdown. Equal digests draw the same frame.
-    fn clock_face(&self, now: Timestamp) -> u64 {
-        let mut h = DefaultHasher::new();
+    /// Digests of everything on screen that time alone changes, as it reads at `now`: the
+    /// text of the live cells of the rows on screen apart from the rest (the rows' flashes,
+    /// the header's stale ages and throttle waits, the editor's spinner and idle countdown).
+    /// Equal digests draw the same frame.
+    fn clock_face(&self, now: Timestamp) -> Face {
+        let (mut live, mut h) = (DefaultHasher::new(), DefaultHasher::new());
         if self.pane_on_screen() {
             let vs = &self.panes[self.pane.index()];
             let end = (vs.offset + self.body_height()).min(vs.rows.len());
@@ -54,8 +62,8 @@ impl App {
                 }
                 e.changed_at.is_some_and(|t| now < t + FLASH).hash(&mut h);
                 if e.is_live() {
-                    e.res.duration(now).map(format_duration).hash(&mut h);
-                    e.res.idle_countdown(now).hash(&mut h);
+                    e.res.duration(now).map(format_duration).hash(&mut live);
+                    e.res.idle_countdown(now).hash(&mut live);
                 }
             }
         }
@@ -78,6 +86,22 @@ impl App {
             }
             self.editor().idle_timeout_at().map(|at| format_duration(at.duration_since(now))).hash(&mut h);
         }
-        h.finish()
+        Face { live: live.finish(), rest: h.finish() }
     }
+}
+
+/// What time changes on screen, as [`App::clock_face`] digests it.
+struct Face {
+    live: u64,
+    rest: u64,
+}
+
+/// What the next frame must draw again (`App::take_redraw`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Redraw {
+    #[default]
+    Nothing,
+    /// Only the text of live cells (durations, countdowns) of the rows on screen changed.
+    Live,
+    All,
 }

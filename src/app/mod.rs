@@ -55,6 +55,7 @@ mod tests;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+pub use clock::Redraw;
 pub use confirm::Confirm;
 pub use details::{DetailLine, Details};
 pub use editor::{
@@ -152,7 +153,10 @@ pub struct App {
     focus: focus::Focus,
     /// Resource usage of the details' Fabric item (`app::usage`).
     usage: Option<usage::UsageView>,
+    /// Something on screen changed; `live_dirty`: only the live cells of the rows on screen
+    /// (durations, countdowns) read differently (`app::clock`).
     dirty: bool,
+    live_dirty: bool,
 }
 
 impl App {
@@ -199,6 +203,7 @@ impl App {
             focus: focus::Focus::default(),
             usage: None,
             dirty: true,
+            live_dirty: false,
         }
     }
 
@@ -266,7 +271,18 @@ impl App {
 
     /// Whether anything changed on screen since the last call (the event loop's dirty flag).
     pub fn take_dirty(&mut self) -> bool {
-        std::mem::take(&mut self.dirty)
+        self.take_redraw() != Redraw::Nothing
+    }
+
+    /// What changed on screen since the last call: nothing, only the live cells of the rows
+    /// on screen (a clock tick: `ui::redraw_live` can draw just those), or anything.
+    pub fn take_redraw(&mut self) -> Redraw {
+        let live = std::mem::take(&mut self.live_dirty);
+        match (std::mem::take(&mut self.dirty), live) {
+            (true, _) => Redraw::All,
+            (false, true) => Redraw::Live,
+            (false, false) => Redraw::Nothing,
+        }
     }
 
     // ---- read access for the renderer -------------------------------------------------

@@ -9,8 +9,9 @@
 //! armed only while a frame is owed, and (2) a 1 s clock tick armed only while
 //! `App::needs_clock()` (a live row in the focused pane — durations and idle countdowns
 //! change — a fading flash, or a throttle wait; never while the terminal is unfocused and
-//! pausing). A tick draws only if it changed what is shown (`app::clock`). With nothing live
-//! on screen and no input, the loop sleeps and does not redraw.
+//! pausing). A tick draws only if it changed what is shown (`app::clock`), and when it changed
+//! only live cells (durations, countdowns) it writes just those (`live_frame`). With nothing
+//! live on screen and no input, the loop sleeps and does not redraw.
 //!
 //! Effects: quitting and the terminal escapes (clipboard, notifications) are the loop's own,
 //! written between frames to the terminal it draws on; every other effect goes to the runner.
@@ -30,8 +31,9 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
+use super::live_frame::LiveScreen;
 use super::{EffectRunner, TuiError, escapes, external};
-use crate::app::{App, Effect, Msg};
+use crate::app::{App, Effect, Msg, Redraw};
 use crate::config::NotificationSettings;
 use crate::ui::{self, Theme};
 
@@ -61,6 +63,10 @@ pub struct EventLoop<B: Backend> {
     suspend: Option<Box<dyn external::Suspend>>,
     /// Answers the loop's own effects produced (the outside editor's text), dispatched next.
     answers: Vec<Msg>,
+    /// What the screen shows at the live cells: a clock tick writes only those again.
+    live: LiveScreen,
+    /// The whole screen as the frame hook sees it (kept only while there is a hook).
+    screen: Buffer,
 }
 
 /// What is left when the loop ends.
@@ -89,6 +95,8 @@ impl<B: Backend> EventLoop<B> {
             draws: 0,
             suspend: None,
             answers: Vec::new(),
+            live: LiveScreen::default(),
+            screen: Buffer::empty(ratatui::layout::Rect::ZERO),
         }
     }
 
@@ -150,19 +158,20 @@ impl<B: Backend> EventLoop<B> {
         ));
         let now = (self.clock)();
         flow = flow.or(self.dispatch(&mut app, &mut runner, Msg::Tick(now)));
-        let mut dirty = app.take_dirty();
+        let mut redraw = app.take_redraw();
         let mut last_draw: Option<Instant> = None;
         let mut next_tick: Option<Instant> = None;
         let mut msgs_open = true;
         let mut batch = Vec::with_capacity(BATCH);
         while matches!(flow, Flow::Continue) {
-            let due = dirty.then(|| last_draw.map_or_else(Instant::now, |t| t + FRAME_INTERVAL));
+            let due = (redraw != Redraw::Nothing)
+                .then(|| last_draw.map_or_else(Instant::now, |t| t + FRAME_INTERVAL));
             if let Some(at) = due
                 && at <= Instant::now()
                 && msgs.is_empty()
             {
-                self.draw(&app)?;
-                dirty = false;
+                self.draw(&app, redraw)?;
+                redraw = Redraw::Nothing;
                 last_draw = Some(Instant::now());
                 continue;
             }
@@ -205,20 +214,48 @@ impl<B: Backend> EventLoop<B> {
                     flow = self.dispatch(&mut app, &mut runner, Msg::Tick(now));
                 }
             }
-            dirty |= app.take_dirty();
+            redraw = redraw.max(app.take_redraw());
         }
         Ok(Exit { terminal: self.terminal, app, draws: self.draws })
     }
 
-    fn draw(&mut self, app: &App) -> Result<(), TuiError> {
+    /// Draw a frame: after a clock tick that changed only live cells, just the cells that
+    /// read differently, straight to the terminal (`live_frame`); else the whole screen.
+    fn draw(&mut self, app: &App, redraw: Redraw) -> Result<(), TuiError> {
         if let Some(out) = &mut self.escapes {
             execute!(out, BeginSynchronizedUpdate)?;
         }
         let theme = &self.theme;
-        let frame = self.terminal.draw(|f| ui::render(f, app, theme)).map_err(backend)?;
-        if let Some(hook) = &mut self.frame_hook {
-            hook(frame.buffer);
+        let live = (redraw == Redraw::Live).then(|| ui::redraw_live(app, theme, self.live.drawn())).flatten();
+        let whole = live.is_none();
+        let writes = match live {
+            Some(cells) => {
+                let writes = self.live.tick(cells);
+                if let Some(hook) = &mut self.frame_hook {
+                    // Tests see the whole screen: the last frame with the cells written.
+                    for (x, y, cell) in &writes {
+                        self.screen[(*x, *y)] = cell.clone();
+                    }
+                    hook(&self.screen);
+                }
+                writes
+            }
+            None => {
+                let mut drawn = ui::Drawn::default();
+                let frame = self.terminal.draw(|f| drawn = ui::draw(f, app, theme)).map_err(backend)?;
+                if let Some(hook) = &mut self.frame_hook {
+                    self.screen.clone_from(frame.buffer);
+                    hook(frame.buffer);
+                }
+                self.live.whole(frame.buffer, drawn)
+            }
+        };
+        if !writes.is_empty() {
+            let b = self.terminal.backend_mut();
+            b.draw(writes.iter().map(|(x, y, cell)| (*x, *y, cell))).map_err(backend)?;
+            Backend::flush(b).map_err(backend)?;
         }
+        tracing::trace!(?redraw, whole, written = writes.len(), "frame");
         if let Some(out) = &mut self.escapes {
             execute!(out, EndSynchronizedUpdate)?;
         }
@@ -261,6 +298,7 @@ impl<B: Backend> EventLoop<B> {
                     s.resume();
                     // Everything on screen is gone: draw it all again.
                     let _ = self.terminal.clear();
+                    self.live.forget();
                 }
                 self.answers.push(Msg::EditedExternally { what, result });
             }

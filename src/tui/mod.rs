@@ -6,6 +6,7 @@
 mod escapes;
 mod event_loop;
 pub mod external;
+mod live_frame;
 mod terminal;
 
 use std::io;

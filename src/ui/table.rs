@@ -20,6 +20,7 @@ use crate::app::{App, Entry, Pane, RowRef, SortKey, WorkspaceState};
 use crate::domain::{Column, Detail, Kind, format_duration, short_id};
 
 use super::jobs;
+use super::live::Live;
 use super::table_draw::{self, Content, Grid};
 use super::text::{ellipsize, ellipsize_keeping_result, width_upto};
 use super::theme::Theme;
@@ -53,9 +54,9 @@ pub(super) type RichFn = for<'a> fn(&View<'a>, &Theme) -> Line<'a>;
 
 /// How one column of the table is drawn and fitted.
 #[derive(Clone, Copy)]
-struct Col {
+pub(super) struct Col {
     /// `None`: the marks column, which only marks.
-    id: Option<Column>,
+    pub(super) id: Option<Column>,
     title: &'static str,
     /// 0 = always shown; 1–2 useful (dropped only when cutting is not enough); 3+ optional.
     priority: u8,
@@ -67,11 +68,46 @@ struct Col {
     fill: bool,
     /// Shift + this letter sorts by the column (underlined in its title).
     letter: char,
-    cell: CellFn,
+    pub(super) cell: CellFn,
     /// How a cell too long for the column is cut (`ellipsize`, the one rule, unless the end is
     /// the point).
-    cut: fn(&str, usize) -> Cow<'_, str>,
+    pub(super) cut: fn(&str, usize) -> Cow<'_, str>,
     rich: Option<RichFn>,
+}
+
+impl Col {
+    /// Whether its cells change with time alone (what a clock tick redraws).
+    pub(super) fn is_live(&self) -> bool {
+        matches!(self.id, Some(Column::Duration | Column::IdleIn | Column::Durations))
+    }
+
+    /// Whether it is drawn by a rich function (several styles) rather than one span.
+    pub(super) fn is_rich(&self) -> bool {
+        self.rich.is_some()
+    }
+
+    /// What fitting makes of it for cells at most `widest` wide (`fit`): hidden (empty and
+    /// not required), its natural width and the width it wants; `title` is its title's width.
+    pub(super) fn measure(&self, widest: u16, title: u16) -> Measure {
+        Measure {
+            hidden: widest == 0 && self.priority > 0,
+            natural: widest.max(title).min(self.max.max(title)),
+            wants: widest.max(title),
+        }
+    }
+
+    /// Its title's width as fitting counts it.
+    fn title_width(&self, title: &str) -> u16 {
+        width_upto(title, usize::from(self.max)) as u16
+    }
+}
+
+/// How fitting sees a column: equal measures of every column fit the same widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Measure {
+    hidden: bool,
+    natural: u16,
+    wants: u16,
 }
 
 const fn col(id: Column, priority: u8, min: u16, max: u16, cell: CellFn) -> Col {
@@ -339,6 +375,11 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// The widest of `cells` (up to the table's `width`).
+pub(super) fn widest<'a, 'b: 'a>(cells: impl Iterator<Item = &'a Span<'b>>, width: u16) -> u16 {
+    cells.map(|s| width_upto(&s.content, usize::from(width))).max().unwrap_or(0) as u16
+}
+
 /// Pick the columns and widths that fit `width` for `cells` (those of the rows on screen).
 fn fit(cols: Vec<Col>, cells: &Cells, width: u16, sort: (SortKey, bool)) -> Vec<Sized> {
     let mut sized: Vec<Sized> = cols
@@ -346,16 +387,13 @@ fn fit(cols: Vec<Col>, cells: &Cells, width: u16, sort: (SortKey, bool)) -> Vec<
         .enumerate()
         .filter_map(|(at, c)| {
             let title = title(&c, sort.0, sort.1);
-            let widest =
-                cells.column(at).map(|s| width_upto(&s.content, usize::from(width))).max().unwrap_or(0)
-                    as u16;
+            let widest = widest(cells.column(at), width);
+            let m = c.measure(widest, c.title_width(&title));
             // A column with nothing to show takes no room (a priority-0 column keeps its title).
-            if widest == 0 && c.priority > 0 {
+            if m.hidden {
                 return None;
             }
-            let title_width = width_upto(&title, usize::from(c.max)) as u16;
-            let natural = widest.max(title_width).min(c.max.max(title_width));
-            Some(Sized { col: c, at, title, width: natural, natural, wants: widest.max(title_width) })
+            Some(Sized { col: c, at, title, width: m.natural, natural: m.natural, wants: m.wants })
         })
         .collect();
     // Optional columns go before anything is cut.
@@ -437,16 +475,23 @@ pub fn tags(workspaces: &[WorkspaceState], width: usize) -> Vec<String> {
 
 /// Render the focused pane: the frame with its title (counts, scope, filter, sort) and the
 /// position, column titles in `header`, rows in `area` directly below it.
-pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: Rect) {
+/// Returns where its live cells are, for a clock tick to draw them alone (`ui::live`).
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: Rect) -> Option<Live> {
     let vs = app.pane_state();
-    let now = app.now();
-    let end = (vs.offset + usize::from(area.height)).min(vs.rows.len());
-    // Slice first: only the rows on screen become widgets.
-    let visible: Vec<View> =
-        vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| view(app, *r, now)).collect();
+    let (refs, visible) = shown(app, area);
     let sort = (vs.sort, vs.reverse);
     let cols = columns(app.pane(), app.pane_workspace_count(), app.shown_columns(), app.marked_count() > 0);
     let mut cells = Cells::new(&cols, &visible, theme);
+    // How fitting saw the columns a tick changes, before fitting takes them.
+    let measures: Vec<(Col, u16, Measure)> = cols
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_live())
+        .map(|(at, c)| {
+            let title = c.title_width(&title(c, sort.0, sort.1));
+            (*c, title, c.measure(widest(cells.column(at), area.width), title))
+        })
+        .collect();
     let mut sized = fit(cols, &cells, area.width, sort);
     // Where RESULT did not fit, the state carries the result (`TERMIN…/FAILED`), as in All: the
     // outcome never rests on colour alone.
@@ -485,16 +530,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
                     Content::Span(Span::styled(text, span.style))
                 })
                 .collect();
-            let style = if v.marked {
-                theme.text.bold()
-            } else if v.stale {
-                theme.muted
-            } else if app.is_flashing(v.e) {
-                theme.flash
-            } else {
-                Style::default()
-            };
-            table_draw::Row { cells, style }
+            table_draw::Row { cells, style: row_style(app, v, theme) }
         })
         .collect();
     let grid = Grid {
@@ -511,6 +547,45 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, header: Rect, area: R
     grid.draw(whole, frame.buffer_mut());
     if visible.is_empty() {
         frame.render_widget(Paragraph::new(empty_lines(app, theme)), area);
+        return None;
+    }
+    let xs = grid.columns(whole);
+    let live: Vec<(Col, u16, u16)> =
+        sized.iter().zip(xs).filter(|(s, _)| s.col.is_live()).map(|(s, (x, w))| (s.col, x, w)).collect();
+    // A rich live cell (the Jobs pane's durations) is drawn with the whole table.
+    if live.iter().any(|(c, ..)| c.is_rich()) {
+        return None;
+    }
+    Some(Live {
+        pane: app.pane(),
+        at: (vs.offset, vs.selected),
+        area,
+        styles: grid.rows.iter().map(|r| r.style).collect(),
+        rows: refs,
+        selected: grid.selected.map(|s| s.min(grid.rows.len().saturating_sub(1))),
+        highlight: grid.highlight,
+        measures,
+        cells: live,
+    })
+}
+
+/// The rows on screen in `area` (only those become widgets), with their places in the pane.
+pub(super) fn shown<'a>(app: &'a App, area: Rect) -> (Vec<RowRef>, Vec<View<'a>>) {
+    let vs = app.pane_state();
+    let end = (vs.offset + usize::from(area.height)).min(vs.rows.len());
+    vs.rows[vs.offset.min(end)..end].iter().filter_map(|r| Some((*r, view(app, *r, app.now())?))).unzip()
+}
+
+/// A row's style, laid under its cells: marked, stale, flashing after a change, or plain.
+pub(super) fn row_style(app: &App, v: &View, theme: &Theme) -> Style {
+    if v.marked {
+        theme.text.bold()
+    } else if v.stale {
+        theme.muted
+    } else if app.is_flashing(v.e) {
+        theme.flash
+    } else {
+        Style::default()
     }
 }
 

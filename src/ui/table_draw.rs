@@ -43,6 +43,22 @@ pub(super) struct Grid<'a> {
 }
 
 impl Grid<'_> {
+    /// Where each column's cells go when drawn into `area` (inside `buf`): their first
+    /// screen column and width.
+    pub(super) fn columns(&self, area: Rect) -> Vec<(u16, u16)> {
+        self.layout(area).iter().map(|c| (area.x + c.x, c.width)).collect()
+    }
+
+    /// The columns' places relative to `area`, as ratatui's `Table` lays them out.
+    fn layout(&self, area: Rect) -> std::rc::Rc<[Rect]> {
+        let marker_width = u16::try_from(Line::raw(self.marker).width()).unwrap_or(u16::MAX);
+        let [_, columns_area] = Layout::horizontal([Constraint::Length(marker_width), Constraint::Fill(0)])
+            .areas(Rect::new(0, 0, area.width, 1));
+        Layout::horizontal(self.widths.iter().map(|w| Constraint::Length(*w)))
+            .spacing(self.gap)
+            .split(columns_area)
+    }
+
     /// Draw into `area`: the header on its first line, the rows below.
     pub(super) fn draw(&self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
@@ -51,11 +67,7 @@ impl Grid<'_> {
         }
         let marker = Line::raw(self.marker);
         let marker_width = u16::try_from(marker.width()).unwrap_or(u16::MAX);
-        let [_, columns_area] = Layout::horizontal([Constraint::Length(marker_width), Constraint::Fill(0)])
-            .areas(Rect::new(0, 0, area.width, 1));
-        let columns = Layout::horizontal(self.widths.iter().map(|w| Constraint::Length(*w)))
-            .spacing(self.gap)
-            .split(columns_area);
+        let columns = self.layout(area);
         let header = Rect { height: 1, ..area };
         buf.set_style(header, self.header_style);
         for (column, line) in columns.iter().zip(&self.header) {
@@ -106,7 +118,7 @@ fn put_line(buf: &mut Buffer, area: Rect, line: &Line) {
 }
 
 /// `span` in the one-line `area`, cut at its right edge.
-fn put_span(buf: &mut Buffer, area: Rect, span: &Span) {
+pub(super) fn put_span(buf: &mut Buffer, area: Rect, span: &Span) {
     if !plain_ascii(&span.content) {
         Line::from(span.clone()).render(area, buf);
         return;

@@ -313,7 +313,7 @@ pub fn clusters() -> Vec<Resource> {
     ]
 }
 
-fn run(
+pub fn run(
     id: i64,
     name: &str,
     life: &str,
