@@ -194,6 +194,9 @@ impl<B: Backend> EventLoop<B> {
                 }
                 event = input.next() => match event {
                     Some(Ok(event)) => {
+                        if let Event::Resize(width, height) = event {
+                            self.resize(width, height)?;
+                        }
                         if let Some(msg) = translate(event) {
                             // Back in focus after a pause: the time first, so the frame it
                             // draws shows durations as they are now.
@@ -263,6 +266,18 @@ impl<B: Backend> EventLoop<B> {
         Ok(())
     }
 
+    /// The terminal is now `width` × `height`. The production terminal's viewport is fixed, so
+    /// a frame does not ask the terminal for its size (a system call on `/dev/tty` each time):
+    /// it changes here, on the terminal's own report.
+    fn resize(&mut self, width: u16, height: u16) -> Result<(), TuiError> {
+        let area = ratatui::layout::Rect::new(0, 0, width, height);
+        if self.terminal.get_frame().area() != area {
+            self.terminal.resize(area).map_err(backend)?;
+            self.live.forget();
+        }
+        Ok(())
+    }
+
     /// Run one message through the app and carry out its effects (and the answers of the
     /// loop's own).
     fn dispatch(&mut self, app: &mut App, runner: &mut impl EffectRunner, msg: Msg) -> Flow {
@@ -296,9 +311,15 @@ impl<B: Backend> EventLoop<B> {
                 let result = external::edit(&external::editor(), &text, extension);
                 if let Some(s) = &mut self.suspend {
                     s.resume();
-                    // Everything on screen is gone: draw it all again.
+                    // Everything on screen is gone: draw it all again, at the size the
+                    // terminal has now (it may have changed meanwhile).
                     let _ = self.terminal.clear();
                     self.live.forget();
+                    if let Ok(size) = self.terminal.size()
+                        && self.resize(size.width, size.height).is_ok()
+                    {
+                        self.answers.push(Msg::Resize { width: size.width, height: size.height });
+                    }
                 }
                 self.answers.push(Msg::EditedExternally { what, result });
             }

@@ -11,8 +11,8 @@ mod terminal;
 
 use std::io;
 
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -63,7 +63,11 @@ pub async fn run_in_terminal(
     install_panic_hook();
     terminal::mark_ui_thread();
     let guard = terminal::TerminalGuard::enter()?;
-    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // Fixed to the size the terminal reports, and changed on its resize events (`EventLoop`):
+    // a full-screen viewport asks for the size before every frame.
+    let (width, height) = crossterm::terminal::size()?;
+    let viewport = Viewport::Fixed(ratatui::layout::Rect::new(0, 0, width, height));
+    let terminal = Terminal::with_options(CrosstermBackend::new(io::stdout()), TerminalOptions { viewport })?;
     let shutdown = CancellationToken::new();
     terminal::cancel_on_signals(shutdown.clone());
     let (input, pause) = external::Input::new();
