@@ -20,6 +20,7 @@ pub mod drafts;
 pub mod effects;
 pub mod export;
 pub mod poll;
+pub mod raw_json;
 pub mod saved_filters;
 pub mod sim;
 pub mod tui;

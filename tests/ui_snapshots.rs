@@ -647,9 +647,9 @@ fn long_values_in_the_details_wrap() {
         "the driver could not reach the metastore; ".repeat(4)
     );
     run.state_message = Some(message.clone());
-    let mut raw = (*run.raw).clone();
+    let mut raw = (**run.raw).clone();
     raw["state"]["state_message"] = serde_json::json!(message);
-    run.raw = std::sync::Arc::new(raw);
+    run.raw = std::sync::Arc::new(raw.into());
     app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,

@@ -50,7 +50,7 @@ use tokio::time::Instant;
 use super::activity::{WaitKind, activity};
 use super::error::{ApiError, ErrorKind};
 use super::gate::Gate;
-use super::wire::{Fetched, excerpt};
+use super::wire::{Fetched, ListPage, excerpt};
 use crate::auth::SharedAuthenticator;
 
 pub use super::error::MAX_SERVER_WAIT;
@@ -300,6 +300,7 @@ impl Endpoint {
             timeout: None,
             body_wanted: true,
             expected: None,
+            list: None,
             text: false,
         }
     }
@@ -319,8 +320,10 @@ enum Body {
 pub struct Answer {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
-    /// The JSON body (`{}` when empty; `Null` when the call did not want one).
+    /// The JSON body (`{}` when empty; `Null` when the call did not want one); a list page's
+    /// without its items, which `page` keeps as text (`Call::send_list`).
     pub body: Value,
+    page: ListPage,
 }
 
 /// One request being built; nothing is sent until [`Call::send`] or [`Call::fetch`].
@@ -343,6 +346,8 @@ pub struct Call<'a> {
     /// What an empty 2xx body should have been, when it may not be empty (a list page, the
     /// object a create made); `None`: empty reads as `{}`.
     expected: Option<&'static str>,
+    /// A list page's items key (`Call::send_list`).
+    list: Option<&'static str>,
     /// The answer is text (log content), not JSON: see [`Call::text`].
     text: bool,
 }
@@ -436,11 +441,13 @@ impl Call<'_> {
         }
     }
 
-    /// Send and read one page of a list: as [`Call::send`], but an empty body is an error
-    /// naming it (a list that is truly empty still comes as `{}` or `{"items": []}`).
-    pub async fn send_list(mut self) -> Result<Value, ApiError> {
+    /// Send and read one page of a list, the items under `key`: as [`Call::send`], but an
+    /// empty body is an error naming it (a list that is truly empty still comes as `{}` or
+    /// `{"items": []}`), and the items are kept as text for `wire::decode_items`.
+    pub async fn send_list(mut self, key: &'static str) -> Result<ListPage, ApiError> {
         self.expected = Some("a list");
-        self.send().await
+        self.list = Some(key);
+        self.answer().await.map(|a| a.page.with_body(a.body))
     }
 
     /// Send and read the JSON answer (an empty body reads as `{}`). A 2xx whose body is an
@@ -565,14 +572,22 @@ impl Call<'_> {
                         .after_attempts(attempt));
                     }
                     let body = Value::String(String::from_utf8_lossy(&bytes).into_owned());
-                    return Ok(Answer { status: status.as_u16(), headers, body });
+                    return Ok(Answer { status: status.as_u16(), headers, body, page: ListPage::default() });
                 }
                 Ok((status, headers, Ok(_))) if status.is_success() && !self.body_wanted => {
-                    return Ok(Answer { status: status.as_u16(), headers, body: Value::Null });
+                    return Ok(Answer {
+                        status: status.as_u16(),
+                        headers,
+                        body: Value::Null,
+                        page: ListPage::default(),
+                    });
                 }
                 Ok((status, headers, Ok(bytes))) if status.is_success() => {
-                    match decode(m, path, status.as_u16(), &bytes, self.expected) {
-                        Ok(body) => return Ok(Answer { status: status.as_u16(), headers, body }),
+                    match decode(m, path, status.as_u16(), &bytes, self.expected, self.list) {
+                        Ok(mut page) => {
+                            let body = std::mem::take(&mut page.body);
+                            return Ok(Answer { status: status.as_u16(), headers, body, page });
+                        }
                         // A 2xx the client cannot read (an HTML page from a proxy, a cut JSON):
                         // for a create, whether it ran is unknown.
                         Err(e) if self.idempotency != Idempotency::Safe && e.kind == ErrorKind::Decode => {
@@ -743,10 +758,11 @@ fn decode(
     status: u16,
     bytes: &[u8],
     expected: Option<&str>,
-) -> Result<Value, ApiError> {
+    list: Option<&str>,
+) -> Result<ListPage, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return match expected {
-            None => Ok(Value::Object(serde_json::Map::new())),
+            None => Ok(Value::Object(serde_json::Map::new()).into()),
             Some(what) => Err(ApiError::decode(
                 method,
                 path,
@@ -754,13 +770,16 @@ fn decode(
             )),
         };
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let text = String::from_utf8_lossy(bytes);
-        ApiError::decode(method, path, format!("unreadable JSON ({e}) in: {}", excerpt(&text)))
-    })?;
-    match ApiError::from_success_body(method, path, status, &value) {
+    let page = match list.and_then(|key| ListPage::read(bytes, key)) {
+        Some(page) => page,
+        None => ListPage::from(serde_json::from_slice::<Value>(bytes).map_err(|e| {
+            let text = String::from_utf8_lossy(bytes);
+            ApiError::decode(method, path, format!("unreadable JSON ({e}) in: {}", excerpt(&text)))
+        })?),
+    };
+    match ApiError::from_success_body(method, path, status, &page.body) {
         Some(e) => Err(e),
-        None => Ok(value),
+        None => Ok(page),
     }
 }
 

@@ -119,7 +119,7 @@ mod tests {
             fetched.fetch_add(1, Ordering::SeqCst);
             async move {
                 let items = (offset..(offset + 3).min(10))
-                    .map(|n| Fetched { value: n, raw: json!(n) })
+                    .map(|n| Fetched { value: n, raw: json!(n).into() })
                     .collect::<Vec<_>>();
                 let next = (offset + 3 < 10).then_some(offset + 3);
                 Ok((Page { items, total: Some(10) }, next))
@@ -156,7 +156,10 @@ mod tests {
                 Some("a") => (2, Some("b")),
                 _ => (3, Some("a")),
             };
-            Ok((Page { items: vec![Fetched { value: item, raw: json!(item) }], total: None }, Some(next)))
+            Ok((
+                Page { items: vec![Fetched { value: item, raw: json!(item).into() }], total: None },
+                Some(next),
+            ))
         });
         let mut items = pages.items();
         let mut got = Vec::new();

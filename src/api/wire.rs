@@ -7,8 +7,12 @@ use std::ops::Deref;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
+
+pub use crate::raw_json::Raw;
 
 use super::error::ApiError;
+use crate::raw_json::read;
 
 /// A string enum as the service spells it. Values this build does not know are kept verbatim in
 /// `Other(String)` so a new state from the service never breaks a listing.
@@ -79,7 +83,7 @@ pub(crate) use wire_enum;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fetched<T> {
     pub value: T,
-    pub raw: Value,
+    pub raw: Raw,
 }
 
 impl<T> Deref for Fetched<T> {
@@ -95,12 +99,26 @@ impl<T: DeserializeOwned> Fetched<T> {
         Self::decode_at(method, path, raw, "")
     }
 
+    /// As [`Fetched::decode`], from an item's text (found at `prefix` in the body): straight
+    /// into `T`, or, when that fails, through a `Value` (for the repairs and the error's words).
+    fn decode_text(
+        method: &str,
+        path: &str,
+        text: Box<RawValue>,
+        prefix: impl FnOnce() -> String,
+    ) -> Result<Self, ApiError> {
+        match serde_json::from_str::<T>(text.get()) {
+            Ok(value) => Ok(Fetched { value, raw: Raw::text(text) }),
+            Err(_) => Self::decode_at(method, path, read(Some(&text)), &prefix()),
+        }
+    }
+
     /// As [`Fetched::decode`], for an object found at `prefix` inside the body.
     fn decode_at(method: &str, path: &str, raw: Value, prefix: &str) -> Result<Self, ApiError> {
         // The plain decode first: tracking the path allocates for every key visited, and is
         // needed only to say where a body that does not decode is wrong.
         if let Ok(value) = T::deserialize(&raw) {
-            return Ok(Fetched { value, raw });
+            return Ok(Fetched { value, raw: raw.into() });
         }
         let value =
             serde_path_to_error::deserialize(&raw).or_else(|e| repaired(&raw).ok_or(e)).map_err(|e| {
@@ -116,7 +134,7 @@ impl<T: DeserializeOwned> Fetched<T> {
                     format!("at `{field}`: {} in: {}", e.inner(), excerpt(&raw.to_string())),
                 )
             })?;
-        Ok(Fetched { value, raw })
+        Ok(Fetched { value, raw: raw.into() })
     }
 }
 
@@ -225,13 +243,74 @@ pub(crate) fn items<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
     }
 }
 
+/// One page of a list as read: the body without its items, and the items' text when the
+/// body was an object (see [`ListPage::read`]).
+#[derive(Debug, Clone, Default)]
+pub struct ListPage {
+    pub body: Value,
+    items: Option<(String, Box<RawValue>)>,
+}
+
+/// The body without its items: the cursor, the total.
+impl Deref for ListPage {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.body
+    }
+}
+
+impl From<Value> for ListPage {
+    fn from(body: Value) -> ListPage {
+        ListPage { body, items: None }
+    }
+}
+
+impl ListPage {
+    /// The same items with `body` as the rest.
+    pub(crate) fn with_body(mut self, body: Value) -> ListPage {
+        self.body = body;
+        self
+    }
+
+    /// A page's JSON `bytes`, the list under `key`: every other field read as a `Value` (the
+    /// cursor, the total, an error's words), the list kept as text for [`decode_items`]. `None`
+    /// when the body is not an object (the caller reads it whole, and says what is wrong).
+    pub(crate) fn read(bytes: &[u8], key: &str) -> Option<ListPage> {
+        let fields: std::collections::BTreeMap<String, Box<RawValue>> = serde_json::from_slice(bytes).ok()?;
+        let mut body = serde_json::Map::new();
+        let mut items = None;
+        for (k, v) in fields {
+            if k == key {
+                items = Some((k, v));
+            } else {
+                body.insert(k, read(Some(&v)));
+            }
+        }
+        Some(ListPage { body: Value::Object(body), items })
+    }
+}
+
 /// Items of a list body (`{"clusters": [...]}`), each decoded with its own raw object.
 pub(crate) fn decode_items<T: DeserializeOwned>(
     method: &str,
     path: &str,
-    body: &mut Value,
+    page: &mut ListPage,
     key: &str,
 ) -> Result<Vec<Fetched<T>>, ApiError> {
+    if let Some((k, text)) = page.items.take() {
+        match serde_json::from_str::<Vec<Box<RawValue>>>(text.get()) {
+            Ok(items) if k == key => {
+                return items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| Fetched::decode_text(method, path, item, || format!("{key}[{i}]")))
+                    .collect();
+            }
+            // Not a list (or asked for under another key): read as any other field.
+            _ => drop(insert(&mut page.body, k, read(Some(&text)))),
+        }
+    }
+    let body = &mut page.body;
     let items = match body.get_mut(key).map(Value::take) {
         Some(Value::Array(items)) => items,
         // A list with nothing in it comes as `{}`; one that says why it has nothing is an error.
@@ -251,6 +330,10 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
         .enumerate()
         .map(|(i, raw)| Fetched::decode_at(method, path, raw, &format!("{key}[{i}]")))
         .collect()
+}
+
+fn insert(body: &mut Value, key: String, value: Value) -> Option<Value> {
+    body.as_object_mut().and_then(|m| m.insert(key, value))
 }
 
 /// A body that carries an error's words (`{"error": …}`, `{"message": …}`) instead of a list.
@@ -309,7 +392,7 @@ mod tests {
 
     wire_enum! { Colour { Red = "RED", Error = "error" | "Error" } }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, Deserialize, PartialEq)]
     struct Thing {
         #[serde(default)]
         colour: Option<Colour>,
@@ -337,12 +420,16 @@ mod tests {
             .err()
             .map(|e| e.message.clone());
         assert!(err.as_deref().is_some_and(|m| m.starts_with("at `count`: invalid type")), "{err:?}");
-        let mut body = json!({"things": [{"count": 1}, {"count": -1}]});
-        let err = decode_items::<Thing>("GET", "/x", &mut body, "things").err().map(|e| e.message.clone());
-        assert!(err.as_deref().is_some_and(|m| m.starts_with("at `things[1].count`")), "{err:?}");
+        let body = json!({"things": [{"count": 1}, {"count": -1}]});
+        for mut page in [ListPage::from(body.clone()), text_page(&body, "things")] {
+            let err =
+                decode_items::<Thing>("GET", "/x", &mut page, "things").err().map(|e| e.message.clone());
+            assert!(err.as_deref().is_some_and(|m| m.starts_with("at `things[1].count`")), "{err:?}");
+        }
         // An empty list is `{}`; an answer that says why it has none is an error naming it.
-        assert!(decode_items::<Thing>("GET", "/x", &mut json!({}), "things").is_ok_and(|t| t.is_empty()));
-        let mut body = json!({"message": "Internal error, please retry"});
+        let mut empty = ListPage::from(json!({}));
+        assert!(decode_items::<Thing>("GET", "/x", &mut empty, "things").is_ok_and(|t| t.is_empty()));
+        let mut body = text_page(&json!({"message": "Internal error, please retry"}), "things");
         let err = decode_items::<Thing>("GET", "/x", &mut body, "things").err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
@@ -350,6 +437,41 @@ mod tests {
                 "GET /x: no `things` in an answer that reads as an error: {\"message\":\"Internal error, please retry\"}"
             )
         );
+    }
+
+    /// A page as `Call::send_list` reads it: the items kept as text.
+    fn text_page(body: &Value, key: &str) -> ListPage {
+        ListPage::read(body.to_string().as_bytes(), key).unwrap_or_else(|| panic!("not an object: {body}"))
+    }
+
+    #[test]
+    fn items_read_from_their_text_are_what_the_value_path_reads() {
+        // Plain, repaired (a number as a string, an explicit null) and unknown fields; the
+        // cursor beside the list stays readable.
+        let body = json!({"things": [{"colour": "RED", "count": 2, "new": true}, {"count": "3", "colour": null}],
+            "next_page_token": "t2"});
+        let mut by_value = ListPage::from(body.clone());
+        let mut by_text = text_page(&body, "things");
+        assert_eq!(by_text.get("next_page_token"), Some(&json!("t2")));
+        let a = decode_items::<Thing>("GET", "/x", &mut by_value, "things").unwrap_or_default();
+        let b = decode_items::<Thing>("GET", "/x", &mut by_text, "things").unwrap_or_default();
+        assert_eq!((a.len(), &a), (2, &b));
+        assert_eq!(b[0].raw["new"], true);
+        assert_eq!(*b[1].raw, json!({"count": "3", "colour": null}), "raw kept as sent");
+        // A list key that is not a list is the same error either way.
+        let body = json!({"things": {"count": 1}});
+        let errs: Vec<String> = [ListPage::from(body.clone()), text_page(&body, "things")]
+            .iter_mut()
+            .map(|p| {
+                decode_items::<Thing>("GET", "/x", p, "things")
+                    .err()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert!(errs[0].starts_with("at `things`: expected a list") && errs[0] == errs[1], "{errs:?}");
+        // A body that is not an object is read whole by the caller.
+        assert!(ListPage::read(b"[1, 2]", "things").is_none());
     }
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -373,7 +495,7 @@ mod tests {
             "inner": {"run_id": "7", "tags": null}
         });
         let got = Fetched::<Run>::decode("GET", "/x", raw.clone());
-        let got = got.as_ref().map(|f| (&f.value, &f.raw));
+        let got = got.as_ref().map(|f| (&f.value, &*f.raw));
         let inner = Run { run_id: 7, tags: vec![], conf: Default::default(), context: None, inner: None };
         let want = Run {
             run_id: 123,

@@ -304,7 +304,7 @@ pub enum Effect {
     /// browser or hand it back to be copied, as `then` says; answer with `Msg::Link`.
     Link {
         target: Target,
-        raw: std::sync::Arc<serde_json::Value>,
+        raw: std::sync::Arc<crate::raw_json::Raw>,
         then: super::LinkUse,
     },
     /// Read a file into editor tab `tab` (`:open`); answer with `Msg::FileRead`.

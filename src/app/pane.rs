@@ -463,7 +463,7 @@ mod tests {
                 _ => Detail::Run { job_id: None, job_name: Some(raw_state.clone()), trigger: None, result: None, tasks: None },
             };
             let res = Resource { kind, workspace, id, name, status, raw_state, owner, started_at, ended_at,
-                                 state_message: None, detail, raw: Arc::new(serde_json::Value::Null) };
+                                 state_message: None, detail, raw: Arc::new(serde_json::Value::Null.into()) };
             Entry::new(res, &TimeZone::UTC, None, Timestamp::UNIX_EPOCH)
         }
     }

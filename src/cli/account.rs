@@ -84,7 +84,7 @@ pub async fn tokens(ctx: &Context, cmd: TokensCommand) -> CmdResult {
                     ]
                 })
                 .collect();
-            let docs = tokens.into_iter().map(|t| without(t.raw, &SECRET_KEYS)).collect();
+            let docs = tokens.into_iter().map(|t| without(t.raw.into_value(), &SECRET_KEYS)).collect();
             list(&args, Listing { what: "tokens", empty: "No tokens.", fields: TOKEN_FIELDS, rows, docs })
         }
         TokensCommand::Create(args) => {
@@ -167,7 +167,7 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
                     vec![s.value.name.clone().unwrap_or_default(), backend.to_string()]
                 })
                 .collect();
-            let docs = scopes.into_iter().map(|s| s.raw).collect();
+            let docs = scopes.into_iter().map(|s| s.raw.into_value()).collect();
             let empty = "No secret scopes.";
             list(&a, Listing { what: "secret scopes", empty, fields: SCOPE_FIELDS, rows, docs })?;
         }
@@ -180,7 +180,7 @@ pub async fn secrets(ctx: &Context, cmd: SecretsCommand) -> CmdResult {
                 })
                 .collect();
             // Listing secrets returns keys only; a value sent anyway is not printed.
-            let docs = keys.into_iter().map(|k| without(k.raw, &SECRET_KEYS)).collect();
+            let docs = keys.into_iter().map(|k| without(k.raw.into_value(), &SECRET_KEYS)).collect();
             let empty = "No secrets in this scope.";
             list(&a.list, Listing { what: "secrets", empty, fields: SECRET_FIELDS, rows, docs })?;
         }

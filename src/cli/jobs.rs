@@ -297,7 +297,7 @@ mod tests {
             started_at: None,
             ended_at: None,
             state_message: None,
-            raw: std::sync::Arc::new(serde_json::json!({"job_id": 1})),
+            raw: std::sync::Arc::new(serde_json::json!({"job_id": 1}).into()),
         };
         assert_eq!(run_words(&row, jiff::Timestamp::UNIX_EPOCH), "SUCCESS FAILED RUNNING");
         let doc = job_json(&row);

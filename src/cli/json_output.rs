@@ -15,8 +15,9 @@ impl serde::Serialize for RowJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let r = self.0;
-        let wrapped;
-        let api: &Map<String, Value> = match r.raw.as_ref() {
+        let (wrapped, raw);
+        raw = r.raw.read();
+        let api: &Map<String, Value> = match raw.as_ref() {
             Value::Object(map) => map,
             Value::Null => {
                 wrapped = Map::new();

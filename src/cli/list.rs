@@ -126,7 +126,7 @@ async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> 
             let text = serde_json::to_string(&output::RowJson(&row)).unwrap_or_default().into_boxed_str();
             into.push(Kept::Json { recent: row.last_activity(), text });
         } else {
-            row.raw = std::sync::Arc::new(serde_json::Value::Null);
+            row.raw = std::sync::Arc::new(serde_json::Value::Null.into());
             into.push(Kept::Row(Box::new(row)));
         }
     };

@@ -493,7 +493,9 @@ mod tests {
                 lakehouse: None,
                 app_id: None,
             },
-            raw: Arc::new(serde_json::json!({"id": id, "state": "idle", "appId": "application_1_0001"})),
+            raw: Arc::new(
+                serde_json::json!({"id": id, "state": "idle", "appId": "application_1_0001"}).into(),
+            ),
         }
     }
 

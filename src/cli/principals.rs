@@ -41,7 +41,7 @@ pub async fn principals(ctx: &Context, cmd: PrincipalsCommand) -> CmdResult {
                     ]
                 })
                 .collect();
-            let docs = sps.into_iter().map(|s| s.raw).collect();
+            let docs = sps.into_iter().map(|s| s.raw.into_value()).collect();
             let listing = Listing {
                 what: "service principals",
                 empty: "No service principals.",

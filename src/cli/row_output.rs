@@ -210,7 +210,7 @@ mod tests {
                 result: Some("FAILED".into()),
                 tasks: None,
             },
-            raw: Arc::new(serde_json::json!({"run_id": 42, "run_name": name})),
+            raw: Arc::new(serde_json::json!({"run_id": 42, "run_name": name}).into()),
         }
     }
 

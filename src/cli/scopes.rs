@@ -53,7 +53,7 @@ pub async fn acls(ctx: &Context, args: &ScopeListArgs) -> CmdResult {
             vec![a.value.principal.clone().unwrap_or_default(), permission]
         })
         .collect();
-    let docs = items.into_iter().map(|a| a.raw).collect();
+    let docs = items.into_iter().map(|a| a.raw.into_value()).collect();
     let fields = ACL_FIELDS;
     let listing = Listing { what: "ACLs", empty: "No ACLs on this scope.", fields, rows, docs };
     print_listing(listing, args.list.out, args.list.columns.as_deref())

@@ -131,7 +131,7 @@ pub struct Resource {
     pub state_message: Option<String>,
     pub detail: Detail,
     /// The full API object as received: shown whole, never read by key outside the conversion.
-    pub raw: Arc<serde_json::Value>,
+    pub raw: Arc<crate::raw_json::Raw>,
 }
 
 impl Resource {
@@ -256,7 +256,7 @@ mod tests {
             ended_at: None,
             state_message: None,
             detail: Detail::Run { job_id: None, job_name: None, trigger: None, result: None, tasks: None },
-            raw: Arc::new(serde_json::Value::Null),
+            raw: Arc::new(serde_json::Value::Null.into()),
         };
         assert_eq!(row.duration(now).map(|d| d.as_secs()), Some(300));
     }

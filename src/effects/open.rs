@@ -84,7 +84,7 @@ pub(crate) async fn launch(program: &str, url: &str) -> Opened {
 pub(super) fn link(
     ws: Option<Arc<Workspace>>,
     target: Target,
-    raw: Arc<serde_json::Value>,
+    raw: Arc<crate::raw_json::Raw>,
     then: LinkUse,
     tx: &mpsc::Sender<Msg>,
 ) {

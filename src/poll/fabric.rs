@@ -515,7 +515,7 @@ mod tests {
             ended_at: None,
             state_message: None,
             detail,
-            raw: Arc::new(json!({})),
+            raw: Arc::new(json!({}).into()),
         }
     }
 

@@ -402,7 +402,7 @@ mod tests {
                 source: None,
                 pinned: false,
             },
-            raw: StdArc::new(json!({})),
+            raw: StdArc::new(json!({}).into()),
         }
     }
 

@@ -114,7 +114,7 @@ fn livy_resource(
     workspace: &str,
     lakehouse: Option<&str>,
     l: &Livy,
-    raw: serde_json::Value,
+    raw: crate::raw_json::Raw,
 ) -> Resource {
     let result = text(l.result);
     let status = Status::from_livy_item(l.livy_state, l.fabric_state, result);

@@ -130,7 +130,7 @@ pub fn job_row(
 pub async fn job(ws: &Workspace, job_id: i64) -> Result<Resource, Error> {
     let d = databricks(ws)?;
     let first = d.job(job_id).await?;
-    let mut raw = first.raw;
+    let mut raw = first.raw.into_value();
     let mut token = first.value.next_page_token.clone().filter(|t| !t.is_empty());
     let mut pages = 1;
     while let Some(t) = token.take() {
@@ -149,7 +149,7 @@ pub async fn job(ws: &Workspace, job_id: i64) -> Result<Resource, Error> {
     }
     let value: Job = serde_json::from_value(raw.clone()).unwrap_or(first.value);
     let runs = d.recent_runs(job_id, RECENT_RUNS).await?;
-    Ok(job_row(&ws.name, &ws.base_url, Fetched { value, raw }, runs))
+    Ok(job_row(&ws.name, &ws.base_url, Fetched { value, raw: raw.into() }, runs))
 }
 
 /// Pages of one `jobs/get` read at most (100 array items each).

@@ -127,7 +127,8 @@ impl DatabricksClient {
         Ok(Pages::new("POST", EVENTS, first, move |body| {
             let ep = ep.clone();
             async move {
-                let mut answer = ep.call(Method::POST, EVENTS).json(&body).idempotent().send_list().await?;
+                let mut answer =
+                    ep.call(Method::POST, EVENTS).json(&body).idempotent().send_list("events").await?;
                 let total = answer.get("total_count").and_then(Value::as_u64);
                 // `next_page` re-sent verbatim, as the official SDK pages; the token only when
                 // a service sends no `next_page` object.
@@ -151,13 +152,13 @@ impl DatabricksClient {
     /// `clusters/spark-versions`.
     pub async fn spark_versions(&self) -> Result<Vec<Fetched<SparkVersion>>, ApiError> {
         let path = "/api/2.1/clusters/spark-versions";
-        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "versions")
+        list_of("GET", path, self.ep.call(Method::GET, path), "versions").await
     }
 
     /// `clusters/list-node-types`.
     pub async fn node_types(&self) -> Result<Vec<Fetched<NodeType>>, ApiError> {
         let path = "/api/2.1/clusters/list-node-types";
-        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "node_types")
+        list_of("GET", path, self.ep.call(Method::GET, path), "node_types").await
     }
 
     /// The `{cluster_id}` POST actions: repeating any of them changes nothing, so they are

@@ -58,7 +58,7 @@ impl DatabricksClient {
                 for (k, v) in &query {
                     call = call.query(k, v);
                 }
-                let mut body = call.query_opt("page_token", token).send_list().await?;
+                let mut body = call.query_opt("page_token", token).send_list(items_key).await?;
                 let next = next_token(&body).map(Some);
                 let items = decode_items("GET", path, &mut body, items_key)?;
                 Ok((Page { items, total: None }, next))
@@ -86,12 +86,13 @@ fn flag(b: bool) -> String {
     if b { "true".into() } else { "false".into() }
 }
 
-/// Decode one single-list answer (`{"versions": [...]}`) with per-item raw objects.
-fn list_of<T: DeserializeOwned>(
+/// Send `call` and decode its single-list answer (`{"versions": [...]}`, the list under
+/// `key`) with per-item raw objects.
+async fn list_of<T: DeserializeOwned>(
     method: &str,
     path: &str,
-    mut body: Value,
-    key: &str,
+    call: super::http::Call<'_>,
+    key: &'static str,
 ) -> Result<Vec<super::Fetched<T>>, ApiError> {
-    decode_items(method, path, &mut body, key)
+    decode_items(method, path, &mut call.send_list(key).await?, key)
 }

@@ -28,7 +28,7 @@ impl DatabricksClient {
             let (ep, filter) = (ep.clone(), filter.clone());
             async move {
                 let call = ep.call(Method::GET, SPS).query("startIndex", start).query("count", SCIM_PAGE);
-                let mut body = call.query_opt("filter", filter).send_list().await?;
+                let mut body = call.query_opt("filter", filter).send_list("Resources").await?;
                 let total = body.get("totalResults").and_then(Value::as_u64);
                 let items = decode_items::<ServicePrincipal>("GET", SPS, &mut body, "Resources")?;
                 let seen = start - 1 + items.len() as u64;

@@ -18,7 +18,7 @@ impl DatabricksClient {
 
     pub async fn secret_scopes(&self) -> Result<Vec<Fetched<SecretScope>>, ApiError> {
         let path = "/api/2.0/secrets/scopes/list";
-        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "scopes")
+        list_of("GET", path, self.ep.call(Method::GET, path), "scopes").await
     }
 
     pub async fn delete_secret_scope(&self, scope: &str) -> Result<(), ApiError> {
@@ -42,12 +42,7 @@ impl DatabricksClient {
     /// Keys and update times of a scope's secrets.
     pub async fn secrets(&self, scope: &str) -> Result<Vec<Fetched<SecretMetadata>>, ApiError> {
         let path = "/api/2.0/secrets/list";
-        list_of(
-            "GET",
-            path,
-            self.ep.call(Method::GET, path).query("scope", scope).send_list().await?,
-            "secrets",
-        )
+        list_of("GET", path, self.ep.call(Method::GET, path).query("scope", scope), "secrets").await
     }
 
     pub async fn delete_secret(&self, scope: &str, key: &str) -> Result<(), ApiError> {
@@ -79,12 +74,7 @@ impl DatabricksClient {
 
     pub async fn secret_acls(&self, scope: &str) -> Result<Vec<Fetched<AclItem>>, ApiError> {
         let path = "/api/2.0/secrets/acls/list";
-        list_of(
-            "GET",
-            path,
-            self.ep.call(Method::GET, path).query("scope", scope).send_list().await?,
-            "items",
-        )
+        list_of("GET", path, self.ep.call(Method::GET, path).query("scope", scope), "items").await
     }
 
     pub async fn delete_secret_acl(&self, scope: &str, principal: &str) -> Result<(), ApiError> {

@@ -24,7 +24,7 @@ impl DatabricksClient {
 
     pub async fn tokens(&self) -> Result<Vec<Fetched<PublicTokenInfo>>, ApiError> {
         let path = "/api/2.0/token/list";
-        list_of("GET", path, self.ep.call(Method::GET, path).send_list().await?, "token_infos")
+        list_of("GET", path, self.ep.call(Method::GET, path), "token_infos").await
     }
 
     /// `token/delete` (revoke).

@@ -231,7 +231,7 @@ impl LivyClient {
                     .call(Method::GET, path.as_str())
                     .query("$top", ACTIVITY_PAGE)
                     .query("$skip", skip)
-                    .send_list()
+                    .send_list("items")
                     .await?;
                 let total = body.get("totalCountOfMatchedItems").and_then(Value::as_u64);
                 // The service may cap a page below `$top` (it reports its `pageSize`): a short

@@ -75,7 +75,7 @@ impl FabricMonitor {
                 let mut body = ep
                     .call(Method::GET, path.as_str())
                     .query_opt("continuationToken", token)
-                    .send_list()
+                    .send_list("value")
                     .await?;
                 let next = body
                     .get("continuationToken")

@@ -77,7 +77,7 @@ fn pending_row(c: &CreatedItem, now: jiff::Timestamp) -> Resource {
         state_message: Some("just created: the next refresh brings what the service says".into()),
         detail,
         raw: Arc::new(
-            json!({"sparkdeck": "created just now; this is the request that was sent", "request": r}),
+            json!({"sparkdeck": "created just now; this is the request that was sent", "request": r}).into(),
         ),
     }
 }

@@ -78,7 +78,7 @@ fn row(
         ended_at: None,
         state_message: None,
         detail,
-        raw: std::sync::Arc::new(raw),
+        raw: std::sync::Arc::new(raw.into()),
     }
 }
 

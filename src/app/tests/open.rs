@@ -30,7 +30,7 @@ fn y_copies_the_id_and_alt_y_the_api_object_and_the_status_line_says_so() {
 fn json_too_big_for_the_clipboard_is_not_cut_but_refused_with_its_size() {
     let mut app = app().with_pane(Pane::Runs);
     let mut big = run(1, "big", "RUNNING", None, "2026-11-22T09:00:00Z");
-    big.raw = std::sync::Arc::new(json!({"run_id": 1, "notes": "x".repeat(COPY_LIMIT)}));
+    big.raw = std::sync::Arc::new(json!({"run_id": 1, "notes": "x".repeat(COPY_LIMIT)}).into());
     rows(&mut app, Kind::Run, "adb-prod", vec![big], T0);
     assert!(app.update(alt('y')).is_empty());
     assert!(

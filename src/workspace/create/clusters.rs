@@ -196,7 +196,7 @@ pub async fn current(ws: &Workspace, id: &str) -> Result<(Value, Option<ClusterS
             }),
             _ => e.into(),
         })?;
-    Ok((c.raw.clone(), c.value.state))
+    Ok((c.raw.into_value(), c.value.state))
 }
 
 /// Cluster `id`'s configuration as a description, to edit (what `E` on a cluster fills its form
