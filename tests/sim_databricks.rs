@@ -546,3 +546,57 @@ async fn scale_generates_benchmark_volumes() {
     assert_eq!(runs["runs"].as_array().map_or(0, Vec::len), 25);
     assert_eq!(runs["has_more"], true);
 }
+
+#[tokio::test]
+async fn cluster_pages_follow_one_order_in_both_directions() {
+    // ~500 clusters a workspace (six pages); the clock stopped, so every read sees the same world.
+    let opts = SimOptions { scale: 1, speed: 0.0, ..SimOptions::default() };
+    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
+    let pat = sim.shared().databricks().demo_workspaces(sim.base_url())[0].pat.clone();
+    let http = Client::new();
+    let get = |query: String| {
+        let (http, pat, base) = (http.clone(), pat.clone(), sim.base_url().to_string());
+        async move {
+            http.get(format!("{base}{query}"))
+                .bearer_auth(&pat)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .json::<Value>()
+                .await
+                .unwrap_or_default()
+        }
+    };
+    let ids = |page: &Value| -> Vec<(String, bool, i64)> {
+        page["clusters"]
+            .as_array()
+            .map(|cs| {
+                cs.iter()
+                    .map(|c| {
+                        let id = c["cluster_id"].as_str().unwrap_or_default().to_string();
+                        (id, c["state"] != "RUNNING", c["start_time"].as_i64().unwrap_or_default())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let whole = ids(&get("/api/2.0/clusters/list".into()).await);
+    assert!(whole.len() > 500, "{}", whole.len());
+    // Running first, then the most recent start first.
+    assert!(whole.windows(2).all(|w| (w[0].1, -w[0].2) <= (w[1].1, -w[1].2)), "the default order");
+    for (direction, want) in [("DESC", whole.clone()), ("ASC", whole.iter().rev().cloned().collect())] {
+        let (mut paged, mut token) = (Vec::new(), String::new());
+        loop {
+            let q = format!(
+                "/api/2.1/clusters/list?page_size=100&sort_by.direction={direction}&page_token={token}"
+            );
+            let page = get(q).await;
+            paged.extend(ids(&page));
+            match page["next_page_token"].as_str() {
+                Some(t) if !t.is_empty() => token = t.to_string(),
+                _ => break,
+            }
+        }
+        assert_eq!(paged, want, "{direction}: the pages, in turn, are the whole list in that order");
+    }
+}

@@ -150,22 +150,20 @@ fn list(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         .filter(|c| pinned.is_none_or(|p| c.pinned == p))
         .filter(|c| policy.is_none_or(|p| c.extra.get("policy_id").and_then(Value::as_str) == Some(p)))
         .collect();
-    match (req.param("sort_by.field"), req.param("sort_by.direction")) {
-        (Some("CLUSTER_NAME"), dir) => {
-            clusters.sort_by_key(|c| c.name.to_lowercase());
-            if dir == Some("DESC") {
-                clusters.reverse();
-            }
-        }
-        (_, dir) => {
-            // Default: running first, then by most recent start.
-            clusters.sort_by_key(|c| (c.state != ClusterState::Running, std::cmp::Reverse(c.start_time)));
-            if dir == Some("ASC") {
-                clusters.reverse();
-            }
+    let by_name = req.param("sort_by.field") == Some("CLUSTER_NAME");
+    // Reversed order (`DESC` by name, `ASC` by default) is the stable order read backwards.
+    let reversed = req.param("sort_by.direction") == Some(if by_name { "DESC" } else { "ASC" });
+    if by_name {
+        clusters.sort_by_cached_key(|c| c.name.to_lowercase());
+        if reversed {
+            clusters.reverse();
         }
     }
     if req.version == "2.0" {
+        if !by_name {
+            let all = clusters.len();
+            default_order(&mut clusters, 0, all, reversed);
+        }
         return Reply::ok(
             json!({ "clusters": clusters.iter().map(|c| cluster_json(c)).collect::<Vec<_>>() }),
         );
@@ -180,6 +178,9 @@ fn list(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         None => 0,
     };
     let end = (offset + page_size).min(clusters.len());
+    if !by_name {
+        default_order(&mut clusters, offset, end, reversed);
+    }
     let page: Vec<Value> =
         clusters.get(offset..end).unwrap_or_default().iter().map(|c| cluster_json(c)).collect();
     let mut body = json!({ "clusters": page });
@@ -190,6 +191,36 @@ fn list(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
         body["prev_page_token"] = json!(encode_token(offset.saturating_sub(page_size)));
     }
     Reply::ok(body)
+}
+
+/// The service's default order (running first, then by most recent start; ties as listed),
+/// or that order backwards, correct at `offset..end` (everything before `offset` ahead of it):
+/// two linear selections and a sort of one page, instead of sorting every cluster for every
+/// page (10k clusters are read in 100 pages).
+fn default_order(clusters: &mut [&Cluster], offset: usize, end: usize, reversed: bool) {
+    // Each cluster's place in the list makes every key distinct, so the selections agree with
+    // a stable sort and pages never overlap.
+    type Key = (bool, std::cmp::Reverse<i64>, usize);
+    let mut keyed: Vec<(Key, &Cluster)> = clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.state != ClusterState::Running, std::cmp::Reverse(c.start_time), i), *c))
+        .collect();
+    let order =
+        |a: &(Key, &Cluster), b: &(Key, &Cluster)| if reversed { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) };
+    let offset = offset.min(keyed.len());
+    if offset > 0 && offset < keyed.len() {
+        keyed.select_nth_unstable_by(offset, order);
+    }
+    let rest = &mut keyed[offset..];
+    let count = end.saturating_sub(offset).min(rest.len());
+    if count > 0 && count < rest.len() {
+        rest.select_nth_unstable_by(count, order);
+    }
+    rest[..count].sort_unstable_by(order);
+    for (slot, (_, c)) in clusters.iter_mut().zip(keyed) {
+        *slot = c;
+    }
 }
 
 pub fn encode_token(offset: usize) -> String {
