@@ -5,13 +5,16 @@
 mod tui_support;
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc as input_channel;
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Size};
 use sparkdeck::app::{App, Effect, Msg, Pane};
 use sparkdeck::config::NotificationSettings;
 use sparkdeck::domain::Action;
@@ -33,7 +36,58 @@ struct Harness {
     effects: mpsc::UnboundedReceiver<Effect>,
     frames: mpsc::UnboundedReceiver<String>,
     shutdown: CancellationToken,
-    handle: JoinHandle<Result<Exit<TestBackend>, TuiError>>,
+    handle: JoinHandle<Result<Exit<Counted>, TuiError>>,
+    /// Cells the loop has written to the terminal so far.
+    written: Arc<AtomicUsize>,
+}
+
+/// A test terminal that counts the cells written to it.
+struct Counted {
+    inner: TestBackend,
+    cells: Arc<AtomicUsize>,
+}
+
+impl Counted {
+    fn buffer(&self) -> &Buffer {
+        self.inner.buffer()
+    }
+}
+
+impl Backend for Counted {
+    type Error = std::convert::Infallible;
+
+    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> Result<(), Self::Error> {
+        let cells: Vec<_> = content.collect();
+        self.cells.fetch_add(cells.len(), Ordering::SeqCst);
+        self.inner.draw(cells.into_iter())
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Backend::flush(&mut self.inner)
+    }
 }
 
 /// What the loop wrote to the terminal besides frames (escapes), shared with the test.
@@ -72,7 +126,9 @@ fn start_with(app: App, queued: Vec<Msg>, escapes: Option<(Written, Notification
     let (effect_tx, effects) = mpsc::unbounded_channel();
     let (frame_tx, frames) = mpsc::unbounded_channel();
     let shutdown = CancellationToken::new();
-    let terminal = match Terminal::new(TestBackend::new(120, 30)) {
+    let written = Arc::new(AtomicUsize::new(0));
+    let backend = Counted { inner: TestBackend::new(120, 30), cells: written.clone() };
+    let terminal = match Terminal::new(backend) {
         Ok(t) => t,
         Err(e) => match e {},
     };
@@ -91,7 +147,7 @@ fn start_with(app: App, queued: Vec<Msg>, escapes: Option<(Written, Notification
         let _ = effect_tx.send(effect);
     };
     let handle = tokio::spawn(event_loop.run(app, input, msg_rx, runner, shutdown.clone()));
-    Harness { keys, msgs, effects, frames, shutdown, handle }
+    Harness { keys, msgs, effects, frames, shutdown, handle, written }
 }
 
 impl Harness {
@@ -131,7 +187,12 @@ impl Harness {
         timeout(QUIET, self.frames.recv()).await.is_err()
     }
 
-    async fn finish(self) -> (Exit<TestBackend>, Vec<Effect>) {
+    /// Cells written to the terminal since the last call.
+    fn written(&self) -> usize {
+        self.written.swap(0, Ordering::SeqCst)
+    }
+
+    async fn finish(self) -> (Exit<Counted>, Vec<Effect>) {
         let Harness { keys, mut effects, handle, .. } = self;
         let exit = match handle.await {
             Ok(Ok(exit)) => exit,
@@ -249,9 +310,13 @@ async fn clock_frames_write_only_live_cells_and_leave_the_screen_true() {
     let newer = tui_support::run(2, "newer-run", "RUNNING", None, "PERIODIC", "2026-11-22T09:59:03Z", None);
     let mut h = start(empty_app().with_pane(Pane::Runs), vec![rows(Kind::Run, vec![older, newer])]);
     h.frame_with("1m 00s").await;
-    // Three ticks: clock frames, writing only the cells that changed.
+    // Three ticks: clock frames (none drawn whole: counted at the end), each writing only the
+    // cells that changed (two durations, at most six characters each).
+    assert!(h.written() > 200, "the first frames draw the whole screen");
     for _ in 0..3 {
         h.frame().await;
+        let written = h.written();
+        assert!((1..=12).contains(&written), "a tick wrote {written} cells");
     }
     // Reversed, the older run lands on the line where the last whole frame showed "1m 00s",
     // which it reads now: ratatui, comparing with that frame, would leave "1m 03s" on screen.
@@ -260,6 +325,7 @@ async fn clock_frames_write_only_live_cells_and_leave_the_screen_true() {
     assert!(frame.contains("1m 03s") && frame.contains("1m 00s"), "{frame}");
     h.key(KeyCode::Char('q'));
     let (mut exit, _) = h.finish().await;
+    assert_eq!(exit.live_draws, 3, "the three ticks were clock frames, of {} frames", exit.draws);
     let screen = exit.terminal.backend().buffer().clone();
     assert_eq!(screen, whole_frame(&mut exit.app), "the terminal shows the whole frame of the app's state");
 }

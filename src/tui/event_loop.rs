@@ -61,6 +61,7 @@ pub struct EventLoop<B: Backend> {
     notifications: NotificationSettings,
     frame_hook: Option<FrameHook>,
     draws: u64,
+    live_draws: u64,
     /// Gives the terminal up around the outside editor (none on a `TestBackend`).
     suspend: Option<Box<dyn external::Suspend>>,
     /// Answers the loop's own effects produced (the outside editor's text), dispatched next.
@@ -77,6 +78,8 @@ pub struct Exit<B: Backend> {
     pub app: App,
     /// Frames drawn.
     pub draws: u64,
+    /// Of those, clock frames that wrote only live cells (`live_frame`).
+    pub live_draws: u64,
 }
 
 enum Flow {
@@ -95,6 +98,7 @@ impl<B: Backend> EventLoop<B> {
             notifications: NotificationSettings::default(),
             frame_hook: None,
             draws: 0,
+            live_draws: 0,
             suspend: None,
             answers: Vec::new(),
             live: LiveScreen::default(),
@@ -221,7 +225,7 @@ impl<B: Backend> EventLoop<B> {
             }
             redraw = redraw.max(app.take_redraw());
         }
-        Ok(Exit { terminal: self.terminal, app, draws: self.draws })
+        Ok(Exit { terminal: self.terminal, app, draws: self.draws, live_draws: self.live_draws })
     }
 
     /// Draw a frame: after a clock tick that changed only live cells, just the cells that
@@ -265,6 +269,7 @@ impl<B: Backend> EventLoop<B> {
             execute!(out, EndSynchronizedUpdate)?;
         }
         self.draws += 1;
+        self.live_draws += u64::from(!whole);
         Ok(())
     }
 
