@@ -17,8 +17,13 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
+    fixture_at(0).await
+}
+
+/// A fixture over `sim --scale scale` (1: ~500 clusters a workspace, 100k runs).
+async fn fixture_at(scale: u32) -> Fixture {
     // Frozen time: lifecycles move only when a test advances the clock.
-    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
+    let opts = SimOptions { speed: 0.0, scale, ..SimOptions::default() };
     let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
     let ws = sim.shared().databricks().demo_workspaces(sim.base_url());
     Fixture { sim, ws, http: Client::new() }
@@ -515,34 +520,13 @@ async fn bad_requests_get_the_apis_own_errors() {
 
 #[tokio::test]
 async fn scale_generates_benchmark_volumes() {
-    let opts = SimOptions { scale: 2, speed: 0.0, ..SimOptions::default() };
-    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
-    let pat = sim.shared().databricks().demo_workspaces(sim.base_url())[0].pat.clone();
-    let http = Client::new();
-    let (_, page) = (
-        (),
-        http.get(format!("{}/api/2.0/clusters/list", sim.base_url()))
-            .bearer_auth(&pat)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .json::<Value>()
-            .await
-            .unwrap_or_default(),
-    );
+    let f = fixture_at(2).await;
+    let (_, page) = f.get("/api/2.0/clusters/list").await;
     assert!(
         page["clusters"].as_array().map_or(0, Vec::len) >= 1000,
         "scale 2 → 2000 clusters over two workspaces"
     );
-    let runs: Value = http
-        .get(format!("{}/api/2.2/jobs/runs/list?limit=25", sim.base_url()))
-        .bearer_auth(&pat)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .json()
-        .await
-        .unwrap_or_default();
+    let (_, runs) = f.get("/api/2.2/jobs/runs/list?limit=25").await;
     assert_eq!(runs["runs"].as_array().map_or(0, Vec::len), 25);
     assert_eq!(runs["has_more"], true);
 }
@@ -550,23 +534,7 @@ async fn scale_generates_benchmark_volumes() {
 #[tokio::test]
 async fn cluster_pages_follow_one_order_in_both_directions() {
     // ~500 clusters a workspace (six pages); the clock stopped, so every read sees the same world.
-    let opts = SimOptions { scale: 1, speed: 0.0, ..SimOptions::default() };
-    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
-    let pat = sim.shared().databricks().demo_workspaces(sim.base_url())[0].pat.clone();
-    let http = Client::new();
-    let get = |query: String| {
-        let (http, pat, base) = (http.clone(), pat.clone(), sim.base_url().to_string());
-        async move {
-            http.get(format!("{base}{query}"))
-                .bearer_auth(&pat)
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-                .json::<Value>()
-                .await
-                .unwrap_or_default()
-        }
-    };
+    let f = fixture_at(1).await;
     let ids = |page: &Value| -> Vec<(String, bool, i64)> {
         page["clusters"]
             .as_array()
@@ -580,7 +548,7 @@ async fn cluster_pages_follow_one_order_in_both_directions() {
             })
             .unwrap_or_default()
     };
-    let whole = ids(&get("/api/2.0/clusters/list".into()).await);
+    let whole = ids(&f.get("/api/2.0/clusters/list").await.1);
     assert!(whole.len() > 500, "{}", whole.len());
     // Running first, then the most recent start first.
     assert!(whole.windows(2).all(|w| (w[0].1, -w[0].2) <= (w[1].1, -w[1].2)), "the default order");
@@ -590,7 +558,7 @@ async fn cluster_pages_follow_one_order_in_both_directions() {
             let q = format!(
                 "/api/2.1/clusters/list?page_size=100&sort_by.direction={direction}&page_token={token}"
             );
-            let page = get(q).await;
+            let (_, page) = f.get(&q).await;
             paged.extend(ids(&page));
             match page["next_page_token"].as_str() {
                 Some(t) if !t.is_empty() => token = t.to_string(),
