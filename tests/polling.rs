@@ -1,6 +1,7 @@
-//! What the monitor's pollers cost, counted by the simulator's own request log: each Fabric
-//! source read at its own pace, one monitoring-list read shared by the Sessions and Batches
-//! pollers, an idle session's own record read once, hidden panes at the slow pace. The
+//! What the monitor's pollers cost, counted by the simulator's own request log (or by a
+//! scripted fake where the query matters): each Fabric source read at its own pace, one
+//! monitoring-list read shared by the Sessions and Batches pollers, an idle session's own record
+//! read once, active clusters read alone between full reads, hidden panes at the slow pace. The
 //! simulator's clock is frozen, so the states (and with them the paces) hold still while the
 //! test counts in real time.
 
@@ -17,6 +18,10 @@ use sparkdeck::poll::Poller;
 use sparkdeck::sim::{Sim, SimOptions};
 use sparkdeck::workspace::{self, Workspace};
 use tokio::sync::mpsc;
+
+#[allow(dead_code)]
+#[path = "common/api_fake.rs"]
+mod api_fake;
 
 /// Poll paces of 1 s (active), 2 s (idle) and 4 s (finished), so a few seconds show the shape.
 fn settings() -> PollSettings {
@@ -201,4 +206,95 @@ async fn a_lakehouse_whose_running_rows_do_not_change_is_read_less_and_less_ofte
         }
     }
     assert!(moving > 0, "the demo has a lakehouse with something starting or running");
+}
+
+/// Clusters on screen between full reads ask the service for the active ones only
+/// (`filter_by.cluster_states`) and lay them over the rest; when an active cluster is no longer
+/// among them (it terminated) the whole list is read again at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clusters_between_full_reads_read_only_the_active_ones() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use api_fake::{Fake, Reply};
+    use serde_json::json;
+
+    let ended = Arc::new(AtomicBool::new(false));
+    let flag = ended.clone();
+    let fake = Fake::start(move |seen, _| {
+        let cluster = |id: &str, state: &str| json!({"cluster_id": id, "cluster_name": id, "state": state});
+        let body = match seen.path.as_str() {
+            "/api/2.1/clusters/list" => {
+                let filtered = seen.query_pairs().iter().any(|(k, _)| k == "filter_by.cluster_states");
+                let starting = if flag.load(Ordering::SeqCst) { "TERMINATED" } else { "PENDING" };
+                let mut clusters = vec![cluster("starting", starting), cluster("old", "TERMINATED")];
+                if filtered {
+                    clusters.retain(|c| c["state"] != "TERMINATED");
+                }
+                json!({"clusters": clusters})
+            }
+            "/api/2.2/jobs/runs/list" => json!({"runs": []}),
+            _ => json!({"jobs": []}),
+        };
+        Reply::json(200, body)
+    })
+    .await;
+    let text = format!(
+        "[[databricks]]\nname = \"adb-fake\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"dapi-test\" }}\n",
+        fake.base
+    );
+    let env = sparkdeck::config::MapEnv::new().with_home("/nonexistent-home-for-sparkdeck-tests");
+    let config = sparkdeck::config::load::load_text("config.toml".into(), &text, &env)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let workspaces: Vec<Arc<Workspace>> =
+        workspace::connect(&config, &http, &ctx).into_iter().map(Arc::new).collect();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let poller = Poller::start(&workspaces, settings(), sparkdeck::domain::Clock::system(), tx);
+    poller.set_visible(&["adb-fake".to_string()], &[Kind::Cluster]);
+    let lists = |fake: &Fake| -> Vec<bool> {
+        fake.requests()
+            .iter()
+            .filter(|s| s.path == "/api/2.1/clusters/list")
+            .map(|s| s.query_pairs().iter().any(|(k, _)| k == "filter_by.cluster_states"))
+            .collect()
+    };
+    let mut last = Vec::new();
+    let until = tokio::time::Instant::now() + Duration::from_millis(2500);
+    while let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await {
+        if let Msg::Rows { kind: Kind::Cluster, rows, .. } = msg {
+            last = rows;
+        }
+    }
+    // A full read first, then (1 s pace, 4 s between full reads) the active ones only.
+    let seen = lists(&fake);
+    assert!(seen.len() >= 2 && !seen[0] && seen[1..].iter().all(|f| *f), "{seen:?}");
+    let filtered =
+        fake.requests().into_iter().find(|s| s.query.contains("filter_by")).map(|s| s.query_pairs());
+    let states: Vec<String> = filtered
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k == "filter_by.cluster_states")
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(states, ["PENDING", "RUNNING", "RESTARTING", "RESIZING", "TERMINATING"]);
+    // The terminated cluster the filtered reads do not return is still there, as it was.
+    let ids: Vec<(&str, Status)> = last.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    assert_eq!(ids, [("starting", Status::Pending), ("old", Status::Succeeded)]);
+
+    ended.store(true, Ordering::SeqCst);
+    let before = seen.len();
+    let until = tokio::time::Instant::now() + Duration::from_millis(1800);
+    while let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await {
+        if let Msg::Rows { kind: Kind::Cluster, rows, .. } = msg {
+            last = rows;
+        }
+    }
+    let seen = lists(&fake);
+    let after: Vec<bool> = seen[before..].to_vec();
+    // The filtered read no longer finds "starting": the whole list is read in the same poll.
+    assert!(after.windows(2).any(|w| w[0] && !w[1]), "{after:?}");
+    let ids: Vec<(&str, Status)> = last.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    assert_eq!(ids, [("starting", Status::Succeeded), ("old", Status::Succeeded)]);
+    drop(poller);
 }

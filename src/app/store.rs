@@ -305,19 +305,33 @@ impl WorkspaceState {
         &self.slots[kind_index(kind)]
     }
 
-    /// When a poll brought exactly the rows held (and the last poll had not failed), note the
-    /// refresh and return true: nothing is re-formatted and nothing on screen changes but the
-    /// refresh time.
-    pub fn refreshed_unchanged(&mut self, kind: Kind, rows: &[Resource], fetched_at: Timestamp) -> bool {
+    /// When a poll brought the rows held, equal in all they show (and the last poll had not
+    /// failed), note the refresh, keep the API objects it brought, and return whether any of
+    /// those changed (`Some(true)`: only an open details view may show it). `None`: the rows
+    /// changed, for [`WorkspaceState::replace`].
+    pub fn refreshed_unchanged(
+        &mut self,
+        kind: Kind,
+        rows: &[Resource],
+        fetched_at: Timestamp,
+    ) -> Option<bool> {
         let slot = &mut self.slots[kind_index(kind)];
         let same = slot.fetched_at.is_some()
             && slot.error.is_none()
             && slot.rows.len() == rows.len()
-            && slot.rows.iter().zip(rows).all(|(e, r)| e.res == *r);
-        if same {
-            slot.fetched_at = Some(fetched_at);
+            && slot.rows.iter().zip(rows).all(|(e, r)| e.res.same_but_raw(r));
+        if !same {
+            return None;
         }
-        same
+        slot.fetched_at = Some(fetched_at);
+        let mut raw_changed = false;
+        for (e, r) in slot.rows.iter_mut().zip(rows) {
+            if e.res.raw != r.raw {
+                e.res.raw = r.raw.clone();
+                raw_changed = true;
+            }
+        }
+        Some(raw_changed)
     }
 
     /// The minute of the latest refresh: what the footer shows ("refreshed 10:03"), so a quiet
@@ -329,16 +343,30 @@ impl WorkspaceState {
     /// Replace the rows of `kind`, marking those whose state changed since the last poll.
     pub fn replace(&mut self, kind: Kind, rows: Vec<Resource>, fetched_at: Timestamp, tz: &TimeZone) {
         let slot = &mut self.slots[kind_index(kind)];
-        let previous: std::collections::HashMap<&str, &Entry> =
-            slot.rows.iter().map(|e| (e.res.id.as_str(), e)).collect();
-        let entries: Vec<Entry> = rows
+        let mut old: Vec<Option<Entry>> = std::mem::take(&mut slot.rows).into_iter().map(Some).collect();
+        let at: Vec<Option<usize>> = {
+            let index: std::collections::HashMap<&str, usize> =
+                old.iter().flatten().enumerate().map(|(i, e)| (e.res.id.as_str(), i)).collect();
+            rows.iter().map(|r| index.get(r.id.as_str()).copied()).collect()
+        };
+        // A row the poll brought unchanged (but for its API object) keeps its entry: formatting the start time and
+        // lower-casing the search keys is most of the cost of taking in a poll of 200 rows.
+        slot.rows = rows
             .into_iter()
-            .map(|res| {
-                let prev = previous.get(res.id.as_str()).copied();
-                Entry::new(res, tz, prev, fetched_at)
+            .zip(at)
+            .map(|(res, i)| {
+                let Some(cell) = i.and_then(|i| old.get_mut(i)) else {
+                    return Entry::new(res, tz, None, fetched_at);
+                };
+                match cell.take_if(|p| p.res.same_but_raw(&res)) {
+                    Some(mut same) => {
+                        same.res.raw = res.raw;
+                        same
+                    }
+                    None => Entry::new(res, tz, cell.as_ref(), fetched_at),
+                }
             })
             .collect();
-        slot.rows = entries;
         if kind == Kind::Session && !self.kept_alive.is_empty() {
             // A session that became busy (or ended) since has a countdown of its own again.
             let idle: Vec<&str> = slot

@@ -251,9 +251,13 @@ impl App {
         self.now = self.now.max(fetched_at);
         let rows = self.with_created(&workspace, kind, rows);
         let shown_before = self.workspaces[ws].refreshed_minute();
-        if self.workspaces[ws].refreshed_unchanged(kind, &rows, fetched_at) {
-            // Nothing changed: only the footer's "refreshed" minute may have moved.
+        if let Some(raw_changed) = self.workspaces[ws].refreshed_unchanged(kind, &rows, fetched_at) {
+            // Nothing shown changed: only the footer's "refreshed" minute may have moved, and
+            // the API object in an open details view.
             self.dirty |= self.workspaces[ws].refreshed_minute() != shown_before;
+            if raw_changed {
+                self.refresh_details(ws, kind);
+            }
             return ws;
         }
         if let Some(e) = &self.workspaces[ws].slot(kind).error {
@@ -284,18 +288,24 @@ impl App {
             }
         }
         self.rebuild(self.pane);
+        self.refresh_details(ws, kind);
+        if recovered {
+            self.refresh_errors();
+        }
+        self.dirty |= recovered || chrome_before.is_none_or(|before| before != self.chrome_of(ws));
+        ws
+    }
+
+    /// Show the latest of the item an open details view shows, if it is of `ws` and `kind`.
+    fn refresh_details(&mut self, ws: usize, kind: Kind) {
         if let Some(d) = &mut self.details
             && d.ws == ws
             && d.kind == kind
             && let Some(e) = self.workspaces[ws].slot(kind).rows.iter().find(|e| e.res.id == d.id)
         {
             d.refresh(e, &self.tz);
+            self.dirty = true;
         }
-        if recovered {
-            self.refresh_errors();
-        }
-        self.dirty |= recovered || chrome_before.is_none_or(|before| before != self.chrome_of(ws));
-        ws
     }
 
     /// Rebuild the errors view if it is open.

@@ -135,6 +135,36 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Equal in everything shown: all but the API object (which a service may change on every
+    /// read, e.g. a running run's `execution_duration`, while nothing on screen does).
+    pub fn same_but_raw(&self, other: &Resource) -> bool {
+        let Resource {
+            kind,
+            workspace,
+            id,
+            name,
+            status,
+            raw_state,
+            owner,
+            started_at,
+            ended_at,
+            state_message,
+            detail,
+            raw: _,
+        } = self;
+        *kind == other.kind
+            && *status == other.status
+            && *started_at == other.started_at
+            && *ended_at == other.ended_at
+            && *id == other.id
+            && *raw_state == other.raw_state
+            && *name == other.name
+            && *workspace == other.workspace
+            && *owner == other.owner
+            && *state_message == other.state_message
+            && *detail == other.detail
+    }
+
     /// Elapsed time: to the end for finished items, to `now` for live ones.
     pub fn duration(&self, now: Timestamp) -> Option<jiff::SignedDuration> {
         let start = self.started_at?;

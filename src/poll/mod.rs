@@ -3,8 +3,9 @@
 //! - Visible pairs refresh at the pace their rows need: `active` while something is starting
 //!   or running, `idle` while something waits (an idle session, a running cluster), `finished`
 //!   otherwise. Hidden pairs refresh at the `finished` pace only, to keep header counts honest.
-//! - Runs are polled politely: the active ones (`active_only`, one short page) at the fast pace,
-//!   the whole recent list only at the slow pace or when an active run disappears (it ended).
+//! - Runs and clusters are polled politely: the active ones (runs `active_only`, clusters
+//!   `filter_by.cluster_states`) at the fast pace, the whole recent list only at the slow pace
+//!   or when an active one disappears (it ended).
 //! - Failures back off (doubling up to five minutes) and show in place with a fix when known.
 //! - A workspace's throttle gate (429/430/503) is reported so the status line can count down;
 //!   every task of the workspace waits together behind it in the HTTP layer.
@@ -150,6 +151,29 @@ async fn next_trigger(wait: Duration, visible: &mut watch::Receiver<bool>, wake:
             }
         }
     })
+}
+
+/// Lay the active rows read again over `rows`: each where it was, new ones first. False (and
+/// `rows` untouched) when an item that was active is not among them: it ended, and only a full
+/// read shows how.
+fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>) -> bool {
+    let mut active: Vec<Option<Resource>> = active.into_iter().map(Some).collect();
+    let at: Vec<Option<usize>> = {
+        let index: HashMap<&str, usize> =
+            active.iter().flatten().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        if rows.iter().any(|r| r.status.is_active() && !index.contains_key(r.id.as_str())) {
+            return false;
+        }
+        rows.iter().map(|r| index.get(r.id.as_str()).copied()).collect()
+    };
+    for (row, i) in rows.iter_mut().zip(at) {
+        if let Some(fresh) = i.and_then(|i| active.get_mut(i)).and_then(Option::take) {
+            *row = fresh;
+        }
+    }
+    let new: Vec<Resource> = active.into_iter().flatten().collect();
+    rows.splice(0..0, new);
+    true
 }
 
 /// How long until the next poll, from what the rows show: fast while something starts, runs a
@@ -304,24 +328,16 @@ impl Job {
         }
     }
 
-    /// Refresh `rows`. Runs on screen between full refreshes poll only the active ones and
-    /// overlay them; `Ok(true)` when the whole list was fetched.
+    /// Refresh `rows`. Runs and clusters on screen between full refreshes poll only the active
+    /// ones (the service filters them: `active_only`, `filter_by.cluster_states`) and overlay
+    /// them; `Ok(true)` when the whole list was fetched.
     async fn poll(&self, rows: &mut Vec<Resource>, active_only: bool) -> Result<bool, Error> {
-        if self.kind == Kind::Run && active_only && !rows.is_empty() {
-            let active = rows::list(
-                &self.ws,
-                Kind::Run,
-                Query { limit: RUN_LIMIT, active_only: true, ..Query::default() },
-            )
-            .await?;
-            let was_active: Vec<&str> =
-                rows.iter().filter(|r| r.status.is_active()).map(|r| r.id.as_str()).collect();
-            let ended = was_active.iter().any(|id| !active.rows.iter().any(|r| r.id == *id));
-            if !ended {
-                let mut merged = active.rows;
-                merged.extend(rows.iter().filter(|r| !r.status.is_active()).cloned());
-                merged.sort_by_key(|r| std::cmp::Reverse(r.started_at));
-                *rows = merged;
+        if matches!(self.kind, Kind::Run | Kind::Cluster) && active_only && !rows.is_empty() {
+            let limit = if self.kind == Kind::Run { RUN_LIMIT } else { ROW_LIMIT };
+            let active =
+                rows::list(&self.ws, self.kind, Query { limit, active_only: true, ..Query::default() })
+                    .await?;
+            if overlay(rows, active.rows) {
                 return Ok(false);
             }
         }
@@ -404,6 +420,23 @@ mod tests {
             },
             raw: StdArc::new(json!({}).into()),
         }
+    }
+
+    #[test]
+    fn active_rows_lay_over_the_rest_and_an_ended_one_asks_for_a_full_read() {
+        let at = |id: &str, status| Resource { id: id.into(), ..row(status) };
+        let ids = |rows: &[Resource]| rows.iter().map(|r| (r.id.clone(), r.status)).collect::<Vec<_>>();
+        let mut rows = vec![at("running", Status::Ready), at("stopped", Status::Succeeded)];
+        // A stopped cluster started again takes its place; a new one comes first.
+        let active =
+            vec![at("stopped", Status::Pending), at("new", Status::Pending), at("running", Status::Busy)];
+        assert!(overlay(&mut rows, active));
+        let want = [("new", Status::Pending), ("running", Status::Busy), ("stopped", Status::Pending)];
+        assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
+        // "running" is no longer active: it ended, and the rows are left for the full read.
+        let before = ids(&rows);
+        assert!(!overlay(&mut rows, vec![at("new", Status::Busy), at("stopped", Status::Pending)]));
+        assert_eq!(ids(&rows), before);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::convert::{activity_row, cluster_row, livy_row, monitoring_row, run_row};
 use super::{Clients, Error, FabricClients, Workspace};
+use crate::api::databricks::models::ClusterState;
 use crate::api::databricks::{ClusterFilter, RunFilter};
 use crate::api::livy::models::LivySession;
 use crate::api::{ApiError, ErrorKind, Fetched, LivyClient};
@@ -20,7 +21,7 @@ use crate::domain::{Detail, Kind, Resource};
 pub struct Query {
     /// At most this many items per list call (and per lakehouse).
     pub limit: usize,
-    /// Only pending or running items (server-side for Databricks runs).
+    /// Only pending or running items (server-side for Databricks runs and clusters).
     pub active_only: bool,
     /// Databricks runs of this job only (server-side `job_id`).
     pub job_id: Option<i64>,
@@ -37,6 +38,14 @@ impl Query {
             start_time_from: self.started_from,
             ..RunFilter::default()
         }
+    }
+
+    /// The clusters/list filter: with `active_only`, every state but TERMINATED and ERROR.
+    fn clusters(&self) -> ClusterFilter {
+        use ClusterState::*;
+        let states =
+            if self.active_only { vec![Pending, Running, Restarting, Resizing, Terminating] } else { vec![] };
+        ClusterFilter { states, ..ClusterFilter::default() }
     }
 }
 
@@ -64,7 +73,7 @@ pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, E
         (Clients::Fabric(f), Kind::Session | Kind::Batch) => fabric(&ws.name, f, kind, query).await?,
         (Clients::Databricks(d), Kind::Cluster) => Listing {
             rows: d
-                .clusters(&ClusterFilter::default())
+                .clusters(&query.clusters())
                 .collect(query.limit)
                 .await?
                 .into_iter()

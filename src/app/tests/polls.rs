@@ -82,6 +82,58 @@ fn a_state_change_flashes_for_two_seconds_and_keeps_the_clock_running() {
     assert!(!app.take_dirty(), "a tick with nothing time-dependent on screen does not redraw");
 }
 
+/// A poll that brings a new row keeps the entries of the rows it brought unchanged (they are
+/// not formatted again): the flash of one that just changed goes on, its start time stays.
+#[test]
+fn rows_a_changed_poll_brought_unchanged_keep_their_flash() {
+    let mut app = app().with_pane(Pane::Runs);
+    let etl = |state, result| run(1, "etl", state, result, "2026-11-22T09:00:00Z");
+    rows(&mut app, Kind::Run, "adb-prod", vec![etl("RUNNING", None)], T0);
+    rows(&mut app, Kind::Run, "adb-prod", vec![etl("TERMINATED", Some("FAILED"))], "2026-11-22T10:00:05Z");
+    let newer = run(2, "newer", "RUNNING", None, "2026-11-22T10:00:04Z");
+    rows(
+        &mut app,
+        Kind::Run,
+        "adb-prod",
+        vec![newer, etl("TERMINATED", Some("FAILED"))],
+        "2026-11-22T10:00:06Z",
+    );
+    assert_eq!(names(&app).len(), 2);
+    let rows = &app.pane_state().rows;
+    let etl_row = rows.iter().filter_map(|r| app.entry(*r)).find(|e| e.res.name == "etl");
+    let etl_row = etl_row.unwrap_or_else(|| panic!("no etl row"));
+    assert!(app.is_flashing(etl_row), "the flash of the change at 10:00:05 goes on");
+    assert_eq!(etl_row.started, "11-22 09:00");
+}
+
+/// A poll that changes only the API objects (a running run's `execution_duration` grows on
+/// every read) draws nothing, unless an open details view shows the object.
+#[test]
+fn a_poll_that_changes_only_the_api_object_redraws_only_an_open_details_view() {
+    let mut app = app().with_pane(Pane::Runs);
+    let agg = |exec: i64| {
+        let mut r = run(2, "hourly-agg", "RUNNING", None, "2026-11-22T09:55:00Z");
+        let mut raw: Value = (**r.raw).clone();
+        raw["execution_duration"] = json!(exec);
+        r.raw = std::sync::Arc::new(raw.into());
+        r
+    };
+    rows(&mut app, Kind::Run, "adb-prod", vec![agg(1_000)], "2026-11-22T10:00:01Z");
+    app.take_dirty();
+    rows(&mut app, Kind::Run, "adb-prod", vec![agg(4_000)], "2026-11-22T10:00:04Z");
+    assert!(!app.take_dirty(), "nothing shown changed");
+    app.update(code(KeyCode::Enter));
+    app.take_dirty();
+    let shows = |app: &App, text: &str| {
+        app.details()
+            .is_some_and(|d| d.lines.iter().any(|l| matches!(l, DetailLine::Json(j) if j.contains(text))))
+    };
+    assert!(shows(&app, "4000"), "the details show the object the last poll brought");
+    rows(&mut app, Kind::Run, "adb-prod", vec![agg(7_000)], "2026-11-22T10:00:07Z");
+    assert!(app.take_dirty());
+    assert!(shows(&app, "7000"));
+}
+
 #[test]
 fn live_rows_keep_the_clock_running() {
     let mut app = app().with_pane(Pane::Runs);
