@@ -298,3 +298,122 @@ async fn clusters_between_full_reads_read_only_the_active_ones() {
     assert_eq!(ids, [("starting", Status::Succeeded), ("old", Status::Succeeded)]);
     drop(poller);
 }
+
+/// Runs on screen between full reads: at the fast pace only the first page of the active ones,
+/// every active run at the idle pace. A run that ended is seen by the read of them all (a full
+/// first page says nothing of the runs after it), and the whole list is read again then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_at_the_fast_pace_read_only_the_newest_active_page() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use api_fake::{Fake, Reply};
+    use serde_json::json;
+
+    // 30 running runs (1 newest … 30 oldest), then 10 finished ones; run 28 ends on cue.
+    let ended = Arc::new(AtomicBool::new(false));
+    let flag = ended.clone();
+    let fake = Fake::start(move |seen, _| {
+        let q = seen.query_pairs();
+        let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+        let body = match seen.path.as_str() {
+            "/api/2.2/jobs/runs/list" => {
+                let runs: Vec<serde_json::Value> = (1..=40)
+                    .map(|id: i64| {
+                        let running = id <= 30 && !(id == 28 && flag.load(Ordering::SeqCst));
+                        let state = if running {
+                            json!({"life_cycle_state": "RUNNING"})
+                        } else {
+                            json!({"life_cycle_state": "TERMINATED", "result_state": "SUCCESS"})
+                        };
+                        json!({"run_id": id, "run_name": format!("run-{id}"), "state": state,
+                               "start_time": 1_800_000_000_000i64 - id * 60_000})
+                    })
+                    .filter(|r| get("active_only").is_none() || r["state"]["life_cycle_state"] == "RUNNING")
+                    .collect();
+                let from: usize = get("page_token").and_then(|t| t.parse().ok()).unwrap_or(0);
+                let limit: usize = get("limit").and_then(|t| t.parse().ok()).unwrap_or(25);
+                let page: Vec<_> = runs.iter().skip(from).take(limit).cloned().collect();
+                let more = from + limit < runs.len();
+                let mut body = json!({"runs": page, "has_more": more});
+                if more {
+                    body["next_page_token"] = json!((from + limit).to_string());
+                }
+                body
+            }
+            "/api/2.1/clusters/list" => json!({"clusters": []}),
+            _ => json!({"jobs": []}),
+        };
+        Reply::json(200, body)
+    })
+    .await;
+    let text = format!(
+        "[[databricks]]\nname = \"adb-fake\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"dapi-test\" }}\n",
+        fake.base
+    );
+    let env = sparkdeck::config::MapEnv::new().with_home("/nonexistent-home-for-sparkdeck-tests");
+    let config = sparkdeck::config::load::load_text("config.toml".into(), &text, &env)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let workspaces: Vec<Arc<Workspace>> =
+        workspace::connect(&config, &http, &ctx).into_iter().map(Arc::new).collect();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let settings = PollSettings { finished_seconds: Seconds(30), ..settings() };
+    let poller = Poller::start(&workspaces, settings, sparkdeck::domain::Clock::system(), tx);
+    poller.set_visible(&["adb-fake".to_string()], &[Kind::Run]);
+    // Each runs/list request: (active only, which page).
+    let reads = |fake: &Fake| -> Vec<(bool, usize)> {
+        fake.requests()
+            .iter()
+            .filter(|s| s.path == "/api/2.2/jobs/runs/list")
+            .map(|s| {
+                let q = s.query_pairs();
+                let active = q.iter().any(|(k, _)| k == "active_only");
+                let from =
+                    q.iter().find(|(k, _)| k == "page_token").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+                (active, from)
+            })
+            .collect()
+    };
+    // Paces 1 s / 2 s / 30 s: a full read, then first pages at 1 s and 3 s, every active run at
+    // 2 s, and no other full read unless a run ends.
+    let last = last_rows(&mut rx, Kind::Run, 3500).await;
+    let seen = reads(&fake);
+    let first_pages = seen.iter().filter(|r| **r == (true, 0)).count();
+    let second_pages = seen.iter().filter(|r| **r == (true, 25)).count();
+    let full = seen.iter().take_while(|r| !r.0).count();
+    assert!(
+        full == 2 && seen[full..].iter().all(|r| r.0),
+        "one full read (two pages), then active ones: {seen:?}"
+    );
+    assert!(second_pages >= 1 && first_pages > second_pages, "{seen:?}");
+    assert_eq!(last.map(|rows| rows.len()), Some(40));
+
+    ended.store(true, Ordering::SeqCst);
+    let before = seen.len();
+    let last = last_rows(&mut rx, Kind::Run, 3000).await;
+    let after = reads(&fake)[before..].to_vec();
+    // The read of every active run no longer finds run 28: the whole list is read at once.
+    assert!(after.windows(2).any(|w| w == [(true, 25), (false, 0)]), "{after:?}");
+    let run28 = last.unwrap_or_default().into_iter().find(|r| r.id == "28").map(|r| r.status);
+    assert_eq!(run28, Some(Status::Succeeded), "{after:?}");
+    drop(poller);
+}
+
+/// The last rows of `kind` the pollers reported within `millis`.
+async fn last_rows(
+    rx: &mut mpsc::Receiver<Msg>,
+    kind: Kind,
+    millis: u64,
+) -> Option<Vec<sparkdeck::domain::Resource>> {
+    let until = tokio::time::Instant::now() + Duration::from_millis(millis);
+    let mut last = None;
+    while let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await {
+        if let Msg::Rows { kind: k, rows, .. } = msg
+            && k == kind
+        {
+            last = Some(rows);
+        }
+    }
+    last
+}

@@ -4,7 +4,8 @@
 //!   or running, `idle` while something waits (an idle session, a running cluster), `finished`
 //!   otherwise. Hidden pairs refresh at the `finished` pace only, to keep header counts honest.
 //! - Runs and clusters are polled politely: the active ones (runs `active_only`, clusters
-//!   `filter_by.cluster_states`) at the fast pace, the whole recent list only at the slow pace
+//!   `filter_by.cluster_states`) between full reads, and of the runs only the first page at
+//!   the fast pace, every active run at the idle pace; the whole recent list at the slow pace
 //!   or when an active one disappears (it ended).
 //! - Failures back off (doubling up to five minutes) and show in place with a fix when known.
 //! - A workspace's throttle gate (429/430/503) is reported so the status line can count down;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
+use crate::api::databricks::RUNS_PAGE_MAX;
 use crate::app::Msg;
 use crate::config::PollSettings;
 use crate::domain::{Clock, Kind, Resource, Status};
@@ -38,10 +40,21 @@ use fabric::{FabricPoll, SharedMonitoring, Trigger};
 /// All pane over `sim --scale 10` took 6.7 % of a core idle instead of 2.3 % (BENCHMARKS.md);
 /// older items are one `sparkdeck <kind> list --limit N` away.
 pub const ROW_LIMIT: usize = 200;
-/// Runs fetched by a full refresh (four pages of 25: `runs/list` pages are at most 25, so a
-/// thousand runs would cost forty requests a refresh; between full refreshes only the active
-/// runs are read).
+/// Runs fetched by a full refresh, and active runs by a read of them all (four pages of 25:
+/// `runs/list` pages are at most 25, so a thousand runs would cost forty requests a refresh;
+/// between full refreshes only the active runs are read, at the fast pace only their first
+/// page).
 const RUN_LIMIT: usize = 100;
+/// What one poll of a Databricks kind reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// The whole recent list.
+    Full,
+    /// Every active item (runs: up to [`RUN_LIMIT`]).
+    Active,
+    /// Runs: the first page of the active ones, the newest.
+    Newest,
+}
 /// Jobs read by the Jobs pane: one `jobs/list` page, then one `runs/list?job_id=…` each
 /// (`workspace::jobs`): 1 + J requests a refresh.
 const JOB_LIMIT: usize = 100;
@@ -154,14 +167,14 @@ async fn next_trigger(wait: Duration, visible: &mut watch::Receiver<bool>, wake:
 }
 
 /// Lay the active rows read again over `rows`: each where it was, new ones first. False (and
-/// `rows` untouched) when an item that was active is not among them: it ended, and only a full
-/// read shows how.
-fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>) -> bool {
+/// `rows` untouched) when the read was `complete` and an item that was active is not among
+/// them: it ended, and only a full read shows how.
+fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> bool {
     let mut active: Vec<Option<Resource>> = active.into_iter().map(Some).collect();
     let at: Vec<Option<usize>> = {
         let index: HashMap<&str, usize> =
             active.iter().flatten().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
-        if rows.iter().any(|r| r.status.is_active() && !index.contains_key(r.id.as_str())) {
+        if complete && rows.iter().any(|r| r.status.is_active() && !index.contains_key(r.id.as_str())) {
             return false;
         }
         rows.iter().map(|r| index.get(r.id.as_str()).copied()).collect()
@@ -223,6 +236,7 @@ impl Job {
         let mut rows: Vec<Resource> = Vec::new();
         let mut failures = 0u32;
         let mut last_full: Option<tokio::time::Instant> = None;
+        let mut last_active: Option<tokio::time::Instant> = None;
         let mut throttled = false;
         let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT, self.clock.clone());
         let mut trigger = Trigger::Shown;
@@ -268,10 +282,23 @@ impl Job {
                         )
                     }
                     _ => {
-                        let full_due = last_full.is_none_or(|t| t.elapsed() >= self.settings.finished());
-                        self.poll(&mut rows, on_screen && !full_due).await.map(|full| {
-                            if full {
-                                last_full = Some(tokio::time::Instant::now());
+                        let due = |last: Option<tokio::time::Instant>, every| {
+                            last.is_none_or(|t| t.elapsed() >= every)
+                        };
+                        let read = if !on_screen || due(last_full, self.settings.finished()) {
+                            Read::Full
+                        } else if due(last_active, self.settings.idle()) {
+                            Read::Active
+                        } else {
+                            Read::Newest
+                        };
+                        self.poll(&mut rows, read).await.map(|read| {
+                            let now = tokio::time::Instant::now();
+                            if read == Read::Full {
+                                last_full = Some(now);
+                            }
+                            if read != Read::Newest {
+                                last_active = Some(now);
                             }
                             if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
                         })
@@ -328,17 +355,34 @@ impl Job {
         }
     }
 
-    /// Refresh `rows`. Runs and clusters on screen between full refreshes poll only the active
-    /// ones (the service filters them: `active_only`, `filter_by.cluster_states`) and overlay
-    /// them; `Ok(true)` when the whole list was fetched.
-    async fn poll(&self, rows: &mut Vec<Resource>, active_only: bool) -> Result<bool, Error> {
-        if matches!(self.kind, Kind::Run | Kind::Cluster) && active_only && !rows.is_empty() {
-            let limit = if self.kind == Kind::Run { RUN_LIMIT } else { ROW_LIMIT };
+    /// Refresh `rows` by the read asked for; returns the read done (a full one when the
+    /// active items read show that one ended). Runs and clusters on screen between full reads
+    /// read only their active items (the service filters them: `active_only`,
+    /// `filter_by.cluster_states`) and lay them over the rest.
+    async fn poll(&self, rows: &mut Vec<Resource>, read: Read) -> Result<Read, Error> {
+        if matches!(self.kind, Kind::Run | Kind::Cluster) && read != Read::Full && !rows.is_empty() {
+            // `runs/list` pages hold 25 runs: at the fast pace only the first (the newest, the
+            // likeliest to move), every active run at the idle pace.
+            let limit = match (self.kind, read) {
+                (Kind::Run, Read::Newest) => RUNS_PAGE_MAX,
+                (Kind::Run, _) => RUN_LIMIT,
+                _ => ROW_LIMIT,
+            };
             let active =
                 rows::list(&self.ws, self.kind, Query { limit, active_only: true, ..Query::default() })
                     .await?;
-            if overlay(rows, active.rows) {
-                return Ok(false);
+            // A read that stopped at its limit may have left active items unread, and the order
+            // among unfinished runs is not one to rely on (the reference: by end time, "falling
+            // back to start time"): an item it does not show can have ended only if it read
+            // them all. So with more active runs than a page, an end is seen by the read of
+            // them all, at the idle pace.
+            let complete = active.rows.len() < limit;
+            if overlay(rows, active.rows, complete) {
+                return Ok(if self.kind == Kind::Run && limit == RUNS_PAGE_MAX {
+                    Read::Newest
+                } else {
+                    Read::Active
+                });
             }
         }
         let limit = match self.kind {
@@ -350,7 +394,7 @@ impl Job {
             rows::list(&self.ws, self.kind, Query { limit, active_only: false, ..Query::default() }).await?;
         listing.rows.truncate(ROW_LIMIT * 2);
         *rows = listing.rows;
-        Ok(true)
+        Ok(Read::Full)
     }
 
     /// The poll has had no answer for `waited`: say so (unless the workspace's throttle gate
@@ -430,13 +474,18 @@ mod tests {
         // A stopped cluster started again takes its place; a new one comes first.
         let active =
             vec![at("stopped", Status::Pending), at("new", Status::Pending), at("running", Status::Busy)];
-        assert!(overlay(&mut rows, active));
+        assert!(overlay(&mut rows, active, true));
         let want = [("new", Status::Pending), ("running", Status::Busy), ("stopped", Status::Pending)];
         assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
         // "running" is no longer active: it ended, and the rows are left for the full read.
         let before = ids(&rows);
-        assert!(!overlay(&mut rows, vec![at("new", Status::Busy), at("stopped", Status::Pending)]));
+        let later = || vec![at("new", Status::Busy), at("stopped", Status::Pending)];
+        assert!(!overlay(&mut rows, later(), true));
         assert_eq!(ids(&rows), before);
+        // Unless the read stopped at its limit (it may be further on): it stays as it was.
+        assert!(overlay(&mut rows, later(), false));
+        let want = [("new", Status::Busy), ("running", Status::Busy), ("stopped", Status::Pending)];
+        assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
     }
 
     #[test]
