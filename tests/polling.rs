@@ -238,19 +238,7 @@ async fn clusters_between_full_reads_read_only_the_active_ones() {
         Reply::json(200, body)
     })
     .await;
-    let text = format!(
-        "[[databricks]]\nname = \"adb-fake\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"dapi-test\" }}\n",
-        fake.base
-    );
-    let env = sparkdeck::config::MapEnv::new().with_home("/nonexistent-home-for-sparkdeck-tests");
-    let config = sparkdeck::config::load::load_text("config.toml".into(), &text, &env)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
-    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
-    let workspaces: Vec<Arc<Workspace>> =
-        workspace::connect(&config, &http, &ctx).into_iter().map(Arc::new).collect();
-    let (tx, mut rx) = mpsc::channel(1024);
-    let poller = Poller::start(&workspaces, settings(), sparkdeck::domain::Clock::system(), tx);
+    let (poller, mut rx) = fake_pollers(&fake, settings());
     poller.set_visible(&["adb-fake".to_string()], &[Kind::Cluster]);
     let lists = |fake: &Fake| -> Vec<bool> {
         fake.requests()
@@ -346,20 +334,7 @@ async fn runs_at_the_fast_pace_read_only_the_newest_active_page() {
         Reply::json(200, body)
     })
     .await;
-    let text = format!(
-        "[[databricks]]\nname = \"adb-fake\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"dapi-test\" }}\n",
-        fake.base
-    );
-    let env = sparkdeck::config::MapEnv::new().with_home("/nonexistent-home-for-sparkdeck-tests");
-    let config = sparkdeck::config::load::load_text("config.toml".into(), &text, &env)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
-    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
-    let workspaces: Vec<Arc<Workspace>> =
-        workspace::connect(&config, &http, &ctx).into_iter().map(Arc::new).collect();
-    let (tx, mut rx) = mpsc::channel(1024);
-    let settings = PollSettings { finished_seconds: Seconds(30), ..settings() };
-    let poller = Poller::start(&workspaces, settings, sparkdeck::domain::Clock::system(), tx);
+    let (poller, mut rx) = fake_pollers(&fake, PollSettings { finished_seconds: Seconds(30), ..settings() });
     poller.set_visible(&["adb-fake".to_string()], &[Kind::Run]);
     // Each runs/list request: (active only, which page).
     let reads = |fake: &Fake| -> Vec<(bool, usize)> {
@@ -416,4 +391,21 @@ async fn last_rows(
         }
     }
     last
+}
+
+/// The pollers of one Databricks workspace, "adb-fake", served by `fake`.
+fn fake_pollers(fake: &api_fake::Fake, settings: PollSettings) -> (Poller, mpsc::Receiver<Msg>) {
+    let text = format!(
+        "[[databricks]]\nname = \"adb-fake\"\nhost = \"{}\"\nauth = {{ method = \"pat\", token = \"dapi-test\" }}\n",
+        fake.base
+    );
+    let env = sparkdeck::config::MapEnv::new().with_home("/nonexistent-home-for-sparkdeck-tests");
+    let config = sparkdeck::config::load::load_text("config.toml".into(), &text, &env)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let workspaces: Vec<Arc<Workspace>> =
+        workspace::connect(&config, &http, &ctx).into_iter().map(Arc::new).collect();
+    let (tx, rx) = mpsc::channel(1024);
+    (Poller::start(&workspaces, settings, sparkdeck::domain::Clock::system(), tx), rx)
 }
