@@ -97,7 +97,7 @@ fn rows(kind: Kind, n: usize) -> Vec<Resource> {
 
 fn rows_msg(kind: Kind, rows: Vec<Resource>) -> Msg {
     let workspace = if Service::of(kind) == Service::Fabric { "fabric-prod" } else { "adb-prod" };
-    Msg::Rows { workspace: workspace.into(), kind, rows, fetched_at: now() }
+    Msg::Rows { workspace: workspace.into(), kind, rows: rows.into(), fetched_at: now() }
 }
 
 fn key(c: char) -> Msg {

@@ -209,7 +209,12 @@ impl Harness {
 }
 
 fn rows(kind: Kind, rows: Vec<sparkdeck::domain::Resource>) -> Msg {
-    Msg::Rows { workspace: "adb-prod".into(), kind, rows, fetched_at: ts("2026-11-22T09:59:58Z") }
+    Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind,
+        rows: rows.into(),
+        fetched_at: ts("2026-11-22T09:59:58Z"),
+    }
 }
 
 #[tokio::test(start_paused = true)]

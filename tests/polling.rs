@@ -61,7 +61,7 @@ async fn run(kinds: &[Kind], seconds: f64) -> Run {
     let until = tokio::time::Instant::now() + Duration::from_secs_f64(seconds);
     while let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await {
         if let Msg::Rows { workspace, kind, rows: r, .. } = msg {
-            rows.insert((workspace, kind), r);
+            rows.insert((workspace, kind), Arc::unwrap_or_clone(r));
         }
     }
     drop(poller);
@@ -251,7 +251,7 @@ async fn clusters_between_full_reads_read_only_the_active_ones() {
     let until = tokio::time::Instant::now() + Duration::from_millis(2500);
     while let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await {
         if let Msg::Rows { kind: Kind::Cluster, rows, .. } = msg {
-            last = rows;
+            last = Arc::unwrap_or_clone(rows);
         }
     }
     // A full read first, then (1 s pace, 4 s between full reads) the active ones only.
@@ -275,7 +275,7 @@ async fn clusters_between_full_reads_read_only_the_active_ones() {
     let until = tokio::time::Instant::now() + Duration::from_millis(1800);
     while let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await {
         if let Msg::Rows { kind: Kind::Cluster, rows, .. } = msg {
-            last = rows;
+            last = Arc::unwrap_or_clone(rows);
         }
     }
     let seen = lists(&fake);
@@ -387,7 +387,7 @@ async fn last_rows(
         if let Msg::Rows { kind: k, rows, .. } = msg
             && k == kind
         {
-            last = Some(rows);
+            last = Some(Arc::unwrap_or_clone(rows));
         }
     }
     last

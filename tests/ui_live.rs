@@ -121,7 +121,12 @@ fn marked_flashing_and_stale_rows_keep_their_look_on_a_tick() {
     let finished =
         sparkdeck::api::Fetched::decode("GET", "/fixture", finished).unwrap_or_else(|e| panic!("{e}"));
     rows[0] = sparkdeck::workspace::convert::run_row("adb-prod", finished);
-    app.update(Msg::Rows { workspace: "adb-prod".into(), kind: Kind::Run, rows, fetched_at: ts(NOW) });
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: rows.into(),
+        fetched_at: ts(NOW),
+    });
     let (live, all) = tick_and_compare(&mut app, (140, 32), 30, "flashing");
     assert!(live > 10 && all >= 1, "live {live}, whole {all}");
 }

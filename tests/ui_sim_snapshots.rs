@@ -46,7 +46,12 @@ async fn fixture() -> Fixture {
                 rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() })
                     .await
                     .unwrap_or_else(|e| panic!("{}: {e}", ws.name));
-            app.update(Msg::Rows { workspace: ws.name.clone(), kind, rows: listing.rows, fetched_at: now() });
+            app.update(Msg::Rows {
+                workspace: ws.name.clone(),
+                kind,
+                rows: listing.rows.into(),
+                fetched_at: now(),
+            });
         }
     }
     Fixture { _sim: sim, workspaces, app }

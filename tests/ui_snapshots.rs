@@ -207,7 +207,7 @@ fn changed_rows_flash_and_stop_flashing() {
     app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        rows: refreshed,
+        rows: refreshed.into(),
         fetched_at: ts("2026-11-22T10:00:04Z"),
     });
     let theme = Theme::dark();
@@ -492,7 +492,7 @@ fn a_ten_megabyte_id_and_name_are_cut_to_their_columns() {
     app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        rows: vec![huge],
+        rows: vec![huge].into(),
         fetched_at: ts("2026-11-22T09:59:58Z"),
     });
     let started = std::time::Instant::now();
@@ -579,7 +579,7 @@ fn long_and_nearly_equal_workspace_names_stay_apart() {
     )
     .with_pane(Pane::Runs);
     for n in names {
-        let rows = runs()
+        let rows: Vec<sparkdeck::domain::Resource> = runs()
             .into_iter()
             .map(|mut r| {
                 r.workspace = n.into();
@@ -589,7 +589,7 @@ fn long_and_nearly_equal_workspace_names_stay_apart() {
         app.update(Msg::Rows {
             workspace: n.into(),
             kind: Kind::Run,
-            rows,
+            rows: rows.into(),
             fetched_at: ts("2026-11-22T09:59:58Z"),
         });
     }
@@ -653,7 +653,7 @@ fn long_values_in_the_details_wrap() {
     app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        rows: vec![run],
+        rows: vec![run].into(),
         fetched_at: ts(tui_support::NOW),
     });
     press(&mut app, KeyCode::Enter);
@@ -730,7 +730,7 @@ fn slack_goes_to_the_cut_columns_first() {
     app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        rows: vec![run],
+        rows: vec![run].into(),
         fetched_at: ts(tui_support::NOW),
     });
     let screen = format!("{}", draw(&mut app, (160, 45)).backend());

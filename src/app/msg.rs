@@ -42,7 +42,8 @@ pub enum Msg {
     Rows {
         workspace: String,
         kind: Kind,
-        rows: Vec<Resource>,
+        /// Shared with the poller, which keeps them for its next poll.
+        rows: std::sync::Arc<Vec<Resource>>,
         fetched_at: Timestamp,
     },
     /// A poll failed (or has had no answer for a poll interval). Shown in place (in the pane,

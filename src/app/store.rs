@@ -341,7 +341,7 @@ impl WorkspaceState {
     }
 
     /// Replace the rows of `kind`, marking those whose state changed since the last poll.
-    pub fn replace(&mut self, kind: Kind, rows: Vec<Resource>, fetched_at: Timestamp, tz: &TimeZone) {
+    pub fn replace(&mut self, kind: Kind, rows: &[Resource], fetched_at: Timestamp, tz: &TimeZone) {
         let slot = &mut self.slots[kind_index(kind)];
         let mut old: Vec<Option<Entry>> = std::mem::take(&mut slot.rows).into_iter().map(Some).collect();
         let at: Vec<Option<usize>> = {
@@ -352,18 +352,18 @@ impl WorkspaceState {
         // A row the poll brought unchanged (but for its API object) keeps its entry: formatting the start time and
         // lower-casing the search keys is most of the cost of taking in a poll of 200 rows.
         slot.rows = rows
-            .into_iter()
+            .iter()
             .zip(at)
             .map(|(res, i)| {
                 let Some(cell) = i.and_then(|i| old.get_mut(i)) else {
-                    return Entry::new(res, tz, None, fetched_at);
+                    return Entry::new(res.clone(), tz, None, fetched_at);
                 };
-                match cell.take_if(|p| p.res.same_but_raw(&res)) {
+                match cell.take_if(|p| p.res.same_but_raw(res)) {
                     Some(mut same) => {
-                        same.res.raw = res.raw;
+                        same.res.raw = res.raw.clone();
                         same
                     }
-                    None => Entry::new(res, tz, cell.as_ref(), fetched_at),
+                    None => Entry::new(res.clone(), tz, cell.as_ref(), fetched_at),
                 }
             })
             .collect();

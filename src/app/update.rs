@@ -244,7 +244,7 @@ impl App {
         &mut self,
         workspace: String,
         kind: Kind,
-        rows: Vec<Resource>,
+        rows: std::sync::Arc<Vec<Resource>>,
         fetched_at: Timestamp,
     ) -> usize {
         let ws = self.workspace_index(&workspace, Service::of(kind));
@@ -278,7 +278,7 @@ impl App {
                 self.panes[i].keep = self.selected_key(pane);
             }
         }
-        self.workspaces[ws].replace(kind, rows, fetched_at, &self.tz);
+        self.workspaces[ws].replace(kind, &rows, fetched_at, &self.tz);
         if let Some(latest) = self.workspaces[ws].slot(kind).rows.iter().filter_map(|e| e.changed_at).max() {
             self.last_change = Some(self.last_change.map_or(latest, |t| t.max(latest)));
         }

@@ -359,8 +359,8 @@ impl FabricPoll {
                             }
                         }
                     }
-                    let known: Vec<Resource> = self.lakehouse_rows().cloned().collect();
-                    self.extras.rows = rows::monitoring_extras(self.kind, workspace, &items, &known);
+                    let extras = rows::monitoring_extras(self.kind, workspace, &items, self.lakehouse_rows());
+                    self.extras.rows = extras;
                 }
                 // With no lakehouse configured the monitoring list is all there is; otherwise
                 // its rows stay as last read.

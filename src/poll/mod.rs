@@ -233,7 +233,9 @@ impl Job {
     }
 
     async fn run(self, mut visible: watch::Receiver<bool>, wake: Arc<Notify>) {
-        let mut rows: Vec<Resource> = Vec::new();
+        // Shared with the app's copy of the last `Msg::Rows` (taken in by then, so changing the
+        // rows for the next poll copies nothing).
+        let mut rows: Arc<Vec<Resource>> = Arc::default();
         let mut failures = 0u32;
         let mut last_full: Option<tokio::time::Instant> = None;
         let mut last_active: Option<tokio::time::Instant> = None;
@@ -276,7 +278,7 @@ impl Job {
                         let (name, settings) = (&self.ws.name, &self.settings);
                         fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger).await.map(
                             |(r, wait)| {
-                                rows = r;
+                                rows = Arc::new(r);
                                 wait
                             },
                         )
@@ -292,7 +294,7 @@ impl Job {
                         } else {
                             Read::Newest
                         };
-                        self.poll(&mut rows, read).await.map(|read| {
+                        self.poll(Arc::make_mut(&mut rows), read).await.map(|read| {
                             let now = tokio::time::Instant::now();
                             if read == Read::Full {
                                 last_full = Some(now);
@@ -324,7 +326,7 @@ impl Job {
                     let sent = Msg::Rows {
                         workspace: self.ws.name.clone(),
                         kind: self.kind,
-                        rows: rows.clone(),
+                        rows: Arc::clone(&rows),
                         fetched_at: self.clock.now(),
                     };
                     if self.tx.send(sent).await.is_err() {

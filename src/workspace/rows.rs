@@ -199,13 +199,13 @@ pub async fn monitoring_first_page(f: &FabricClients) -> Result<Vec<Fetched<Livy
 }
 
 /// Rows of `kind` that the monitoring list shows and the lakehouse lists (`known`) do not.
-pub fn monitoring_extras(
+pub fn monitoring_extras<'k>(
     kind: Kind,
     workspace: &str,
     items: &[Fetched<LivySession>],
-    known: &[Resource],
+    known: impl IntoIterator<Item = &'k Resource>,
 ) -> Vec<Resource> {
-    let known: HashSet<&str> = known.iter().map(|r| r.id.as_str()).collect();
+    let known: HashSet<&str> = known.into_iter().map(|r| r.id.as_str()).collect();
     items
         .iter()
         .filter(|v| v.value.livy_id.as_deref().is_none_or(|id| !known.contains(id)))

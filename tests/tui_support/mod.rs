@@ -386,8 +386,12 @@ pub fn runs() -> Vec<Resource> {
 /// One message per workspace × kind, as the pollers would send them.
 pub fn poll_results() -> Vec<Msg> {
     let at = ts("2026-11-22T09:59:58Z");
-    let rows =
-        |workspace: &str, kind, rows| Msg::Rows { workspace: workspace.into(), kind, rows, fetched_at: at };
+    let rows = |workspace: &str, kind, rows: Vec<Resource>| Msg::Rows {
+        workspace: workspace.into(),
+        kind,
+        rows: rows.into(),
+        fetched_at: at,
+    };
     vec![
         rows("fabric-prod", Kind::Session, sessions()),
         rows("fabric-prod", Kind::Batch, batches()),

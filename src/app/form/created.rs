@@ -130,8 +130,8 @@ impl App {
         &mut self,
         workspace: &str,
         kind: Kind,
-        mut rows: Vec<Resource>,
-    ) -> Vec<Resource> {
+        mut rows: std::sync::Arc<Vec<Resource>>,
+    ) -> std::sync::Arc<Vec<Resource>> {
         if self.forms.created.is_empty() {
             return rows;
         }
@@ -143,7 +143,7 @@ impl App {
             }
             let keep = now < *at + CREATED_KEPT;
             if keep && here {
-                rows.push(r.clone());
+                std::sync::Arc::make_mut(&mut rows).push(r.clone());
             }
             keep
         });

@@ -21,7 +21,12 @@ fn failing_app(on_start: bool) -> App {
 }
 
 fn poll(app: &mut App, runs: Vec<Resource>) -> Vec<Effect> {
-    app.update(Msg::Rows { workspace: "adb-prod".into(), kind: Kind::Run, rows: runs, fetched_at: ts(T0) })
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: runs.into(),
+        fetched_at: ts(T0),
+    })
 }
 
 #[test]
@@ -43,14 +48,14 @@ fn an_item_entering_the_match_fires_once_and_what_matched_at_start_does_not() {
     let other = app.update(Msg::Rows {
         workspace: "fabric-prod".into(),
         kind: Kind::Session,
-        rows: vec![session("s-1", "etl", "dead"), session("s-2", "x", "idle")],
+        rows: vec![session("s-1", "etl", "dead"), session("s-2", "x", "idle")].into(),
         fetched_at: ts(T0),
     });
     assert!(alerts(&other).is_empty());
     let later = app.update(Msg::Rows {
         workspace: "fabric-prod".into(),
         kind: Kind::Session,
-        rows: vec![session("s-1", "etl", "dead"), session("s-2", "x", "dead")],
+        rows: vec![session("s-1", "etl", "dead"), session("s-2", "x", "dead")].into(),
         fetched_at: ts(T0),
     });
     assert!(alerts(&later).is_empty(), "kind:run only");

@@ -9,7 +9,12 @@ fn rereads(effects: &[Effect]) -> usize {
 
 fn poll(app: &mut App, life: &str, result: Option<&str>) -> Vec<Effect> {
     let rows = vec![run(2, "hourly-agg", life, result, "2026-11-22T09:55:00Z")];
-    app.update(Msg::Rows { workspace: "adb-prod".into(), kind: Kind::Run, rows, fetched_at: ts(T0) })
+    app.update(Msg::Rows {
+        workspace: "adb-prod".into(),
+        kind: Kind::Run,
+        rows: rows.into(),
+        fetched_at: ts(T0),
+    })
 }
 
 fn answer(app: &mut App) {
@@ -63,7 +68,7 @@ fn nothing_is_read_again_once_the_details_close_or_for_an_ended_run() {
     let effects = app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        rows: again,
+        rows: again.into(),
         fetched_at: ts(T0),
     });
     assert_eq!(rereads(&effects), 0);

@@ -136,7 +136,7 @@ fn cluster_row(id: &str, name: &str, state: &str, workers: &str) -> Resource {
 }
 
 fn rows(app: &mut App, kind: Kind, workspace: &str, rows: Vec<Resource>, at: &str) {
-    app.update(Msg::Rows { workspace: workspace.into(), kind, rows, fetched_at: ts(at) });
+    app.update(Msg::Rows { workspace: workspace.into(), kind, rows: rows.into(), fetched_at: ts(at) });
 }
 
 fn runs_fixture(app: &mut App) {

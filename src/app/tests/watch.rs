@@ -20,7 +20,7 @@ fn watched_runs_notify_once_when_they_end() {
     let effects = app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        rows: ended.clone(),
+        rows: ended.clone().into(),
         fetched_at: ts("2026-11-22T10:01:00Z"),
     });
     assert!(
@@ -32,7 +32,7 @@ fn watched_runs_notify_once_when_they_end() {
     let again = app.update(Msg::Rows {
         workspace: "adb-prod".into(),
         kind: Kind::Run,
-        rows: ended,
+        rows: ended.into(),
         fetched_at: ts("2026-11-22T10:02:00Z"),
     });
     assert!(again.is_empty(), "notified once");
