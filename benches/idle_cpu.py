@@ -14,6 +14,7 @@ saved: a quick look while working.
 """
 
 import os
+import shutil
 import sys
 import time
 
@@ -118,7 +119,11 @@ def main():
         print(name, results[name], flush=True)
     if chosen:
         return
-    results["htop"] = htop(seconds) if os.path.exists("/usr/bin/htop") else None
+    if shutil.which("htop"):
+        results["htop"] = htop(seconds)
+    else:
+        results["htop"] = None
+        print("htop is not installed: no reference figure (apt-get install htop)", file=sys.stderr)
     h.save("idle_cpu", results)
 
 
