@@ -349,8 +349,8 @@ impl WorkspaceState {
                 old.iter().flatten().enumerate().map(|(i, e)| (e.res.id.as_str(), i)).collect();
             rows.iter().map(|r| index.get(r.id.as_str()).copied()).collect()
         };
-        // A row the poll brought unchanged (but for its API object) keeps its entry: formatting the start time and
-        // lower-casing the search keys is most of the cost of taking in a poll of 200 rows.
+        // A row the poll brought unchanged (but for its API object) keeps its entry: formatting
+        // the start time and lower-casing the search keys is most of the cost of a poll taken in.
         slot.rows = rows
             .iter()
             .zip(at)

@@ -364,7 +364,9 @@ impl Job {
     async fn poll(&self, rows: &mut Vec<Resource>, read: Read) -> Result<Read, Error> {
         if matches!(self.kind, Kind::Run | Kind::Cluster) && read != Read::Full && !rows.is_empty() {
             // `runs/list` pages hold 25 runs: at the fast pace only the first (the newest, the
-            // likeliest to move), every active run at the idle pace.
+            // likeliest to move), every active run at the idle pace. Active clusters are few
+            // and come 100 a page: every read reads them all.
+            let read = if self.kind == Kind::Run { read } else { Read::Active };
             let limit = match (self.kind, read) {
                 (Kind::Run, Read::Newest) => RUNS_PAGE_MAX,
                 (Kind::Run, _) => RUN_LIMIT,
@@ -380,11 +382,7 @@ impl Job {
             // them all, at the idle pace.
             let complete = active.rows.len() < limit;
             if overlay(rows, active.rows, complete) {
-                return Ok(if self.kind == Kind::Run && limit == RUNS_PAGE_MAX {
-                    Read::Newest
-                } else {
-                    Read::Active
-                });
+                return Ok(read);
             }
         }
         let limit = match self.kind {

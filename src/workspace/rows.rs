@@ -14,7 +14,8 @@ use crate::api::databricks::models::ClusterState;
 use crate::api::databricks::{ClusterFilter, RunFilter};
 use crate::api::livy::models::LivySession;
 use crate::api::{ApiError, ErrorKind, Fetched, LivyClient};
-use crate::domain::{Detail, Kind, Resource};
+use crate::domain::status::known_words;
+use crate::domain::{Detail, Kind, Resource, Status};
 
 /// What to fetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,12 +41,14 @@ impl Query {
         }
     }
 
-    /// The clusters/list filter: with `active_only`, every state but TERMINATED and ERROR.
+    /// The clusters/list filter: with `active_only`, the states the domain counts as active
+    /// (every one but TERMINATED and ERROR), so the service filters as the poller judges.
     fn clusters(&self) -> ClusterFilter {
-        use ClusterState::*;
-        let states =
-            if self.active_only { vec![Pending, Running, Restarting, Resizing, Terminating] } else { vec![] };
-        ClusterFilter { states, ..ClusterFilter::default() }
+        if !self.active_only {
+            return ClusterFilter::default();
+        }
+        let active = known_words(Kind::Cluster).iter().filter(|w| Status::from_cluster(w, None).is_active());
+        ClusterFilter { states: active.map(|w| ClusterState::from(*w)).collect(), ..ClusterFilter::default() }
     }
 }
 

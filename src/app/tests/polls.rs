@@ -82,8 +82,8 @@ fn a_state_change_flashes_for_two_seconds_and_keeps_the_clock_running() {
     assert!(!app.take_dirty(), "a tick with nothing time-dependent on screen does not redraw");
 }
 
-/// A poll that brings a new row keeps the entries of the rows it brought unchanged (they are
-/// not formatted again): the flash of one that just changed goes on, its start time stays.
+/// A poll that brings a new row keeps what the rows it brought unchanged had: the flash of one
+/// that changed a poll ago goes on, its start time reads as before.
 #[test]
 fn rows_a_changed_poll_brought_unchanged_keep_their_flash() {
     let mut app = app().with_pane(Pane::Runs);
