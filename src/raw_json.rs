@@ -95,3 +95,179 @@ impl serde::Serialize for Raw {
         self.read().serialize(s)
     }
 }
+
+/// The JSON of a [`Raw`] read as a tree that borrows its text (strings without escapes are
+/// not copied), with every object's keys in order and a repeated key's last value kept: it
+/// serializes exactly as the `Value` would, without the `Value`'s allocation per key, string
+/// and map node. `-o json` writes each of 10k rows this way, where reading a `Value` and
+/// writing it was a third of the listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node<'a> {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Str(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    /// Keys in order, each once.
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl Raw {
+    /// The JSON as a [`Node`] borrowing from this `Raw` (`Null` for text that does not read,
+    /// which the parser that cut it out never lets through).
+    pub fn node(&self) -> Node<'_> {
+        match (self.value.get(), &self.text) {
+            (Some(v), _) => Node::from(v),
+            (None, Some(text)) => serde_json::from_str(text.get()).unwrap_or(Node::Null),
+            (None, None) => Node::Null,
+        }
+    }
+}
+
+impl<'a> From<&'a Value> for Node<'a> {
+    fn from(v: &'a Value) -> Node<'a> {
+        match v {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(*b),
+            Value::Number(n) => Node::Number(n.clone()),
+            Value::String(s) => Node::Str(Cow::Borrowed(s)),
+            Value::Array(items) => Node::Array(items.iter().map(Node::from).collect()),
+            // A `Map` is already in key order, each key once.
+            Value::Object(map) => {
+                Node::Object(map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Node::from(v))).collect())
+            }
+        }
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Node<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A string key, borrowed when the text has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Key<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Node::deserialize(d)? {
+            Node::Str(s) => Ok(Key(s)),
+            _ => Err(serde::de::Error::custom("an object key that is not a string")),
+        }
+    }
+}
+
+struct NodeVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for NodeVisitor<'a> {
+    type Value = Node<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Node<'a>, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node<'a>, E> {
+        Ok(Node::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Node<'a>, E> {
+        Ok(Node::Bool(b))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Node<'a>, E> {
+        Ok(Node::Number(n.into()))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Node<'a>, E> {
+        Ok(Node::Number(n.into()))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Node<'a>, E> {
+        // As `Value` reads it: JSON has no NaN or infinity.
+        Ok(serde_json::Number::from_f64(n).map_or(Node::Null, Node::Number))
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Node<'a>, E> {
+        Ok(Node::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Node<'a>, E> {
+        Ok(Node::Str(Cow::Owned(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Node<'a>, E> {
+        Ok(Node::Str(Cow::Owned(s)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'a>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node<'a>, A::Error> {
+        let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some((Key(k), v)) = map.next_entry()? {
+            entries.push((k, v));
+        }
+        // In key order, the last of a repeated key kept (as a `Map` keeps it): a stable sort
+        // keeps repeats in their order, and of each run of equal keys only the last stays.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match kept.last_mut() {
+                Some(last) if last.0 == entry.0 => *last = entry,
+                _ => kept.push(entry),
+            }
+        }
+        Ok(Node::Object(kept))
+    }
+}
+
+impl serde::Serialize for Node<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Node::Null => s.serialize_unit(),
+            Node::Bool(b) => s.serialize_bool(*b),
+            Node::Number(n) => n.serialize(s),
+            Node::Str(text) => s.serialize_str(text),
+            Node::Array(items) => s.collect_seq(items),
+            Node::Object(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k.as_ref(), v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_writes_exactly_as_the_value_does() {
+        let texts = [
+            r#"{"z":1,"a":{"y":[1,2.5,-3,1e3,{"k":"v\"w","b":null}],"x":true},"m":"\u00e9\n\\","e":{},"l":[]}"#,
+            r#"{"dup":1,"b":2,"dup":3}"#,
+            r#"[1, "two", {"b": 1, "a": 0}]"#,
+            r#""just a string""#,
+            "18446744073709551615",
+            "null",
+        ];
+        for text in texts {
+            let raw = Raw::text(RawValue::from_string(text.to_string()).unwrap_or_else(|e| panic!("{e}")));
+            let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+            let ours = serde_json::to_string(&raw.node()).unwrap_or_default();
+            assert_eq!(ours, serde_json::to_string(&value).unwrap_or_default(), "{text}");
+            // A `Raw` holding a `Value` gives the same tree.
+            assert_eq!(Raw::from(value.clone()).node(), raw.node(), "{text}");
+        }
+        // Strings without escapes borrow the text.
+        let raw =
+            Raw::text(RawValue::from_string(r#"{"plain":"abc"}"#.into()).unwrap_or_else(|e| panic!("{e}")));
+        match raw.node() {
+            Node::Object(entries) => assert!(matches!(entries[0].1, Node::Str(Cow::Borrowed("abc")))),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -130,21 +130,12 @@ pub struct TerminationReason {
     pub code: Option<TerminationCode>,
     #[serde(rename = "type")]
     pub reason_type: Option<TerminationType>,
-    pub parameters: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct SparkNode {
-    pub node_id: Option<String>,
-    pub instance_id: Option<String>,
-    pub private_ip: Option<String>,
-    pub public_dns: Option<String>,
-    pub host_private_ip: Option<String>,
-    pub start_timestamp: Option<i64>,
-}
-
-/// `clusters/get` and the items of `clusters/list`.
+/// `clusters/get` and the items of `clusters/list`: the fields sparkdeck reads. Every other
+/// field (`spark_conf`, tags, `azure_attributes`, nodes, `spec`, ...) stays in the raw object
+/// (`Fetched::raw`), which the details view shows and `-o json` prints: decoding them into
+/// maps and strings nobody read was a tenth of a 10k-cluster listing.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct ClusterDetails {
@@ -152,40 +143,17 @@ pub struct ClusterDetails {
     pub cluster_name: Option<String>,
     pub spark_version: Option<String>,
     pub node_type_id: Option<String>,
-    pub driver_node_type_id: Option<String>,
-    /// Target size; `executors` catch up over time. 0 with no autoscale = single node.
+    /// The size asked for (the nodes catch up over time). 0 with no autoscale = single node.
     pub num_workers: Option<u32>,
     pub autoscale: Option<AutoScale>,
-    pub autotermination_minutes: Option<u32>,
-    pub spark_conf: Map<String, Value>,
-    pub spark_env_vars: Map<String, Value>,
-    pub custom_tags: Map<String, Value>,
-    pub default_tags: Map<String, Value>,
-    pub azure_attributes: Option<Value>,
-    pub instance_pool_id: Option<String>,
-    pub driver_instance_pool_id: Option<String>,
-    pub policy_id: Option<String>,
-    pub data_security_mode: Option<String>,
-    pub single_user_name: Option<String>,
-    pub runtime_engine: Option<String>,
-    pub is_single_node: Option<bool>,
     pub is_pinned: Option<bool>,
     pub creator_user_name: Option<String>,
     pub state: Option<ClusterState>,
     pub state_message: Option<String>,
     pub start_time: Option<i64>,
     pub terminated_time: Option<i64>,
-    pub last_restarted_time: Option<i64>,
-    pub last_state_loss_time: Option<i64>,
     pub termination_reason: Option<TerminationReason>,
     pub cluster_source: Option<ClusterSource>,
-    pub driver: Option<SparkNode>,
-    pub executors: Vec<SparkNode>,
-    pub spark_context_id: Option<i64>,
-    pub jdbc_port: Option<i64>,
-    pub cluster_memory_mb: Option<i64>,
-    pub cluster_cores: Option<f64>,
-    pub spec: Option<Value>,
 }
 
 /// `clusters/create` and `clusters/edit` body. Only `spark_version` is required; `extra` carries

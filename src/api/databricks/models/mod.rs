@@ -44,7 +44,7 @@ mod tests {
         );
         let c: ClusterDetails = decode(json!({"cluster_id": "c", "spark_conf": null, "custom_tags": null,
             "termination_reason": {"code": "INACTIVITY", "parameters": null}, "num_workers": "2"}));
-        assert_eq!((c.spark_conf.len(), c.num_workers), (0, Some(2)));
+        assert_eq!((c.cluster_id.as_deref(), c.num_workers), (Some("c"), Some(2)));
     }
 
     #[test]
