@@ -248,7 +248,14 @@ pub(crate) fn items<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
 #[derive(Debug, Clone, Default)]
 pub struct ListPage {
     pub body: Value,
-    items: Option<(String, Box<RawValue>)>,
+    items: Option<(String, Listed)>,
+}
+
+/// What a page has under its list's key: each item's text when it is a list, else the value.
+#[derive(Debug, Clone)]
+enum Listed {
+    Items(Vec<Box<RawValue>>),
+    Other(Value),
 }
 
 /// The body without its items: the cursor, the total.
@@ -273,20 +280,88 @@ impl ListPage {
     }
 
     /// A page's JSON `bytes`, the list under `key`: every other field read as a `Value` (the
-    /// cursor, the total, an error's words), the list kept as text for [`decode_items`]. `None`
-    /// when the body is not an object (the caller reads it whole, and says what is wrong).
+    /// cursor, the total, an error's words), the list's items cut out as text for
+    /// [`decode_items`], in one pass over the body (reading the list as one text first and
+    /// cutting it up after read a 10k-cluster listing's bytes twice more). `None` when the
+    /// body is not an object (the caller reads it whole, and says what is wrong).
     pub(crate) fn read(bytes: &[u8], key: &str) -> Option<ListPage> {
-        let fields: std::collections::BTreeMap<String, Box<RawValue>> = serde_json::from_slice(bytes).ok()?;
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let page = serde::de::DeserializeSeed::deserialize(PageSeed(key), &mut de).ok()?;
+        de.end().ok()?;
+        Some(page)
+    }
+}
+
+/// Reads a page's object, its list under the key (see [`ListPage::read`]).
+struct PageSeed<'k>(&'k str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for PageSeed<'_> {
+    type Value = ListPage;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ListPage, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for PageSeed<'_> {
+    type Value = ListPage;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListPage, A::Error> {
+        // A repeated key: the last one counts, as in a `Value`.
         let mut body = serde_json::Map::new();
         let mut items = None;
-        for (k, v) in fields {
-            if k == key {
-                items = Some((k, v));
+        while let Some(k) = map.next_key::<String>()? {
+            if k == self.0 {
+                items = Some((k, map.next_value::<Listed>()?));
             } else {
-                body.insert(k, read(Some(&v)));
+                body.insert(k, map.next_value::<Value>()?);
             }
         }
-        Some(ListPage { body: Value::Object(body), items })
+        Ok(ListPage { body: Value::Object(body), items })
+    }
+}
+
+impl<'de> Deserialize<'de> for Listed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Listed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Listed, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element::<Box<RawValue>>()? {
+                    items.push(item);
+                }
+                Ok(Listed::Items(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Listed, A::Error> {
+                Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Listed::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Listed, E> {
+                Ok(Listed::Other(Value::Null))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Listed, E> {
+                Ok(Listed::Other(b.into()))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Listed, E> {
+                Ok(Listed::Other(n.into()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Listed, E> {
+                Ok(Listed::Other(n.into()))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Listed, E> {
+                Ok(Listed::Other(n.into()))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Listed, E> {
+                Ok(Listed::Other(s.into()))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -297,18 +372,22 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
     page: &mut ListPage,
     key: &str,
 ) -> Result<Vec<Fetched<T>>, ApiError> {
-    if let Some((k, text)) = page.items.take() {
-        match serde_json::from_str::<Vec<Box<RawValue>>>(text.get()) {
-            Ok(items) if k == key => {
-                return items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| Fetched::decode_text(method, path, item, || format!("{key}[{i}]")))
-                    .collect();
-            }
-            // Not a list (or asked for under another key): read as any other field.
-            _ => drop(insert(&mut page.body, k, read(Some(&text)))),
+    match page.items.take() {
+        Some((k, Listed::Items(items))) if k == key => {
+            return items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| Fetched::decode_text(method, path, item, || format!("{key}[{i}]")))
+                .collect();
         }
+        // Asked for under another key: read as any other field.
+        Some((k, Listed::Items(items))) => {
+            let items = items.iter().map(|text| read(Some(text))).collect();
+            drop(insert(&mut page.body, k, Value::Array(items)));
+        }
+        // Not a list: read as any other field (and said to be wrong below).
+        Some((k, Listed::Other(value))) => drop(insert(&mut page.body, k, value)),
+        None => {}
     }
     let body = &mut page.body;
     let items = match body.get_mut(key).map(Value::take) {
@@ -470,8 +549,14 @@ mod tests {
             })
             .collect();
         assert!(errs[0].starts_with("at `things`: expected a list") && errs[0] == errs[1], "{errs:?}");
-        // A body that is not an object is read whole by the caller.
+        // Items read under one key and asked for under another are the body's as sent.
+        let body = json!({"things": [{"count": 1}, {"count": 2}], "n": 2});
+        let mut page = text_page(&body, "things");
+        assert!(decode_items::<Thing>("GET", "/x", &mut page, "others").is_ok_and(|t| t.is_empty()));
+        assert_eq!(page.body, body);
+        // A body that is not an object, or not JSON to its end, is read whole by the caller.
         assert!(ListPage::read(b"[1, 2]", "things").is_none());
+        assert!(ListPage::read(br#"{"things": []} trailing"#, "things").is_none());
     }
 
     #[derive(Debug, Deserialize, PartialEq)]

@@ -275,6 +275,7 @@ fn scim_error(status: u16, detail: impl Into<String>) -> Reply {
             "status": status.to_string(),
         })),
         headers: Vec::new(),
+        text: None,
     }
 }
 
@@ -361,7 +362,7 @@ fn scim(ws: &mut Workspace, req: &Req, method: &str) -> Result<Reply, Reply> {
             ws.members.insert(sp.application_id.clone());
             let out = sp_json(&sp);
             ws.service_principals.push(sp);
-            Ok(Reply { status: 201, body: Some(out), headers: Vec::new() })
+            Ok(Reply { status: 201, body: Some(out), headers: Vec::new(), text: None })
         }
         ("GET", ("ServicePrincipals", Some(id))) => {
             let sp = ws
@@ -379,7 +380,7 @@ fn scim(ws: &mut Workspace, req: &Req, method: &str) -> Result<Reply, Reply> {
                 .ok_or_else(|| scim_error(404, format!("Service Principal with id {id} not found.")))?;
             let sp = ws.service_principals.remove(idx);
             ws.members.remove(&sp.application_id);
-            Ok(Reply { status: 204, body: None, headers: Vec::new() })
+            Ok(Reply { status: 204, body: None, headers: Vec::new(), text: None })
         }
         _ => Err(error(
             404,
@@ -407,6 +408,7 @@ fn oauth_error(status: u16, code: &str, description: &str) -> Reply {
         status,
         body: Some(json!({ "error": code, "error_description": description })),
         headers: Vec::new(),
+        text: None,
     }
 }
 
@@ -432,6 +434,7 @@ pub fn oidc(
                 "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             })),
             headers: Vec::new(),
+            text: None,
         },
         ("POST", "/oidc/v1/token") => {
             let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
@@ -480,6 +483,7 @@ pub fn oidc(
                     "scope": get("scope").unwrap_or_else(|| "all-apis".into()),
                 })),
                 headers: Vec::new(),
+                text: None,
             }
         }
         _ => oauth_error(404, "not_found", &format!("No OIDC endpoint at {method} {path}")),

@@ -108,5 +108,5 @@ fn legacy(status: u16, message: String, command_api: bool) -> Reply {
     } else {
         json!({ "error_code": status, "message": message })
     };
-    Reply { status, body: Some(body), headers: Vec::new() }
+    Reply { status, body: Some(body), headers: Vec::new(), text: None }
 }

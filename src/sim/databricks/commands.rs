@@ -13,7 +13,7 @@ pub const CONTEXT_START_MS: i64 = 2 * SEC;
 const CANCEL_MS: i64 = SEC;
 
 fn fail(status: u16, message: impl Into<String>) -> Reply {
-    Reply { status, body: Some(json!({ "error": message.into() })), headers: Vec::new() }
+    Reply { status, body: Some(json!({ "error": message.into() })), headers: Vec::new(), text: None }
 }
 
 fn get<'a>(map: &'a Map<String, Value>, name: &str) -> Result<&'a str, Reply> {

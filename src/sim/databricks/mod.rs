@@ -50,11 +50,19 @@ pub struct Reply {
     pub status: u16,
     pub body: Option<Value>,
     pub headers: Vec<(&'static str, String)>,
+    /// A body already written as JSON text, sent instead of `body` (a list page written
+    /// straight from the state: see `clusters::write_cluster`).
+    pub text: Option<Vec<u8>>,
 }
 
 impl Reply {
     pub fn ok(body: Value) -> Result<Reply, Reply> {
-        Ok(Reply { status: 200, body: Some(body), headers: Vec::new() })
+        Ok(Reply { status: 200, body: Some(body), headers: Vec::new(), text: None })
+    }
+
+    /// 200 with `text`, which is JSON.
+    pub fn ok_text(text: Vec<u8>) -> Result<Reply, Reply> {
+        Ok(Reply { status: 200, body: None, headers: Vec::new(), text: Some(text) })
     }
 }
 
@@ -64,6 +72,7 @@ pub fn error(status: u16, code: &str, message: impl Into<String>) -> Reply {
         status,
         body: Some(json!({ "error_code": code, "message": message.into() })),
         headers: Vec::new(),
+        text: None,
     }
 }
 
@@ -77,9 +86,12 @@ pub fn not_found_route(method: &Method, path: &str) -> Response {
 
 fn render(reply: Reply) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = match reply.body {
-        Some(body) => (status, axum::Json(body)).into_response(),
-        None => status.into_response(),
+    let mut resp = match (reply.text, reply.body) {
+        (Some(text), _) => {
+            (status, [(axum::http::header::CONTENT_TYPE, "application/json")], text).into_response()
+        }
+        (None, Some(body)) => (status, axum::Json(body)).into_response(),
+        (None, None) => status.into_response(),
     };
     for (name, value) in reply.headers {
         if let Ok(v) = HeaderValue::from_str(&value) {
