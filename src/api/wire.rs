@@ -66,9 +66,10 @@ macro_rules! wire_enum {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 // Tolerant: a number or other odd value becomes `Other` rather than an error.
-                Ok(match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
-                    serde_json::Value::String(s) => Self::from(s.as_str()),
-                    other => Self::Other(other.to_string()),
+                // A known word is matched where it lies in the text (no `String` per field).
+                Ok(match d.deserialize_any($crate::api::wire::WireWord)? {
+                    $crate::api::wire::Word::Text(s) => Self::from(&*s),
+                    $crate::api::wire::Word::Odd(other) => Self::Other(other.to_string()),
                 })
             }
         }
@@ -76,6 +77,55 @@ macro_rules! wire_enum {
 }
 
 pub(crate) use wire_enum;
+
+/// What a [`wire_enum!`] reads: a string (borrowed from the text when it has no escapes), or
+/// any other value, kept to be shown.
+#[doc(hidden)]
+pub enum Word<'de> {
+    Text(std::borrow::Cow<'de, str>),
+    Odd(Value),
+}
+
+#[doc(hidden)]
+pub struct WireWord;
+
+impl<'de> serde::de::Visitor<'de> for WireWord {
+    type Value = Word<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Word<'de>, E> {
+        Ok(Word::Text(s.into()))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Word<'de>, E> {
+        Ok(Word::Text(s.to_string().into()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Word<'de>, E> {
+        Ok(Word::Text(s.into()))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Word<'de>, E> {
+        Ok(Word::Odd(b.into()))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Word<'de>, E> {
+        Ok(Word::Odd(n.into()))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Word<'de>, E> {
+        Ok(Word::Odd(n.into()))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Word<'de>, E> {
+        Ok(Word::Odd(n.into()))
+    }
+    fn visit_unit<E>(self) -> Result<Word<'de>, E> {
+        Ok(Word::Odd(Value::Null))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Word<'de>, A::Error> {
+        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Word::Odd)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Word<'de>, A::Error> {
+        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Word::Odd)
+    }
+}
 
 /// An object as fetched: the typed view, and the service's JSON exactly as received (the UI
 /// shows "the full API object" and `-o json` keeps every field, including ones this build does
@@ -470,6 +520,28 @@ mod tests {
     use super::*;
 
     wire_enum! { Colour { Red = "RED", Error = "error" | "Error" } }
+
+    #[test]
+    fn wire_words_read_from_text_and_values_alike_and_odd_values_are_kept() {
+        let cases = [
+            (r#""RED""#, Colour::Red),
+            (r#""Error""#, Colour::Error),
+            (r#""R\u0045D""#, Colour::Red),
+            (r#""PURPLE""#, Colour::Other("PURPLE".into())),
+            ("7", Colour::Other("7".into())),
+            ("true", Colour::Other("true".into())),
+            (r#"{"b":1}"#, Colour::Other(r#"{"b":1}"#.into())),
+            ("[1,2]", Colour::Other("[1,2]".into())),
+        ];
+        for (text, expected) in cases {
+            let from_text: Colour = serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let from_value = Colour::deserialize(&value).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!((&from_text, &from_value), (&expected, &expected), "{text}");
+        }
+        let absent: Thing = serde_json::from_str(r#"{"colour": null}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(absent.colour, None);
+    }
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Thing {
