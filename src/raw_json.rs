@@ -106,6 +106,9 @@ pub enum Node<'a> {
     Null,
     Bool(bool),
     Number(serde_json::Number),
+    /// A string as it lay in JSON text that had no escapes in it (so no `"`, `\` or
+    /// control): written back as it is.
+    Plain(&'a str),
     Str(Cow<'a, str>),
     Array(Vec<Node<'a>>),
     /// Keys in order, each once.
@@ -120,6 +123,63 @@ impl Raw {
             (Some(v), _) => Node::from(v),
             (None, Some(text)) => serde_json::from_str(text.get()).unwrap_or(Node::Null),
             (None, None) => Node::Null,
+        }
+    }
+}
+
+impl Raw {
+    /// The length of the text it came as (0 when it is a `Value`): room to reserve.
+    pub fn text_len(&self) -> usize {
+        self.text.as_ref().map_or(0, |t| t.get().len())
+    }
+}
+
+/// `text` as a JSON string, escaped as `serde_json` escapes it.
+pub fn write_str(text: &str, out: &mut Vec<u8>) {
+    // Writing to a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+impl Node<'_> {
+    /// The node as compact JSON text, exactly as `serde_json::to_string` writes it, without
+    /// serde's machinery: a [`Node::Plain`] string is copied as it is, where the serializer
+    /// looks at every byte to escape it; the rest is written by `serde_json` itself.
+    pub fn write_compact(&self, out: &mut Vec<u8>) {
+        match self {
+            Node::Null => out.extend_from_slice(b"null"),
+            Node::Bool(true) => out.extend_from_slice(b"true"),
+            Node::Bool(false) => out.extend_from_slice(b"false"),
+            Node::Number(n) => {
+                let _ = serde_json::to_writer(&mut *out, n);
+            }
+            Node::Plain(text) => {
+                out.push(b'"');
+                out.extend_from_slice(text.as_bytes());
+                out.push(b'"');
+            }
+            Node::Str(text) => write_str(text, out),
+            Node::Array(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    item.write_compact(out);
+                }
+                out.push(b']');
+            }
+            Node::Object(entries) => {
+                out.push(b'{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_str(key, out);
+                    out.push(b':');
+                    value.write_compact(out);
+                }
+                out.push(b'}');
+            }
         }
     }
 }
@@ -152,6 +212,7 @@ struct Key<'a>(Cow<'a, str>);
 impl<'de: 'a, 'a> serde::Deserialize<'de> for Key<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match Node::deserialize(d)? {
+            Node::Plain(s) => Ok(Key(Cow::Borrowed(s))),
             Node::Str(s) => Ok(Key(s)),
             _ => Err(serde::de::Error::custom("an object key that is not a string")),
         }
@@ -186,7 +247,7 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for NodeVisitor<'a> {
         Ok(serde_json::Number::from_f64(n).map_or(Node::Null, Node::Number))
     }
     fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Node<'a>, E> {
-        Ok(Node::Str(Cow::Borrowed(s)))
+        Ok(Node::Plain(s))
     }
     fn visit_str<E>(self, s: &str) -> Result<Node<'a>, E> {
         Ok(Node::Str(Cow::Owned(s.to_string())))
@@ -227,6 +288,7 @@ impl serde::Serialize for Node<'_> {
             Node::Null => s.serialize_unit(),
             Node::Bool(b) => s.serialize_bool(*b),
             Node::Number(n) => n.serialize(s),
+            Node::Plain(text) => s.serialize_str(text),
             Node::Str(text) => s.serialize_str(text),
             Node::Array(items) => s.collect_seq(items),
             Node::Object(entries) => {
@@ -257,17 +319,25 @@ mod tests {
         for text in texts {
             let raw = Raw::text(RawValue::from_string(text.to_string()).unwrap_or_else(|e| panic!("{e}")));
             let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
-            let ours = serde_json::to_string(&raw.node()).unwrap_or_default();
-            assert_eq!(ours, serde_json::to_string(&value).unwrap_or_default(), "{text}");
-            // A `Raw` holding a `Value` gives the same tree.
-            assert_eq!(Raw::from(value.clone()).node(), raw.node(), "{text}");
+            let theirs = serde_json::to_string(&value).unwrap_or_default();
+            // Serialized, or written straight, from the text or from a `Value` holding it.
+            for node in [raw.node(), Raw::from(value.clone()).node()] {
+                assert_eq!(serde_json::to_string(&node).unwrap_or_default(), theirs, "{text}");
+                let mut compact = Vec::new();
+                node.write_compact(&mut compact);
+                assert_eq!(String::from_utf8_lossy(&compact), theirs, "{text}");
+            }
         }
-        // Strings without escapes borrow the text.
+        // Strings without escapes borrow the text; a `Value`'s strings are escaped when written.
         let raw =
             Raw::text(RawValue::from_string(r#"{"plain":"abc"}"#.into()).unwrap_or_else(|e| panic!("{e}")));
         match raw.node() {
-            Node::Object(entries) => assert!(matches!(entries[0].1, Node::Str(Cow::Borrowed("abc")))),
+            Node::Object(entries) => assert!(matches!(entries[0].1, Node::Plain("abc"))),
             other => panic!("{other:?}"),
         }
+        let quoted = serde_json::json!({"k\"ey": "say \"hi\"\n"});
+        let mut compact = Vec::new();
+        Node::from(&quoted).write_compact(&mut compact);
+        assert_eq!(String::from_utf8_lossy(&compact), quoted.to_string());
     }
 }

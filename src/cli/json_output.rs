@@ -14,11 +14,11 @@ use crate::raw_json::Node;
 /// `sparkdeck_status`. It borrows the row: serializing it copies nothing.
 pub struct RowJson<'a>(pub &'a Resource);
 
-impl serde::Serialize for RowJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+impl RowJson<'_> {
+    /// The row's entries in key order: the API's (a borrowed tree, see `Node`) and ours, which
+    /// replace the API's of the same name, handed to `each`.
+    fn entries<E>(&self, mut each: impl FnMut(&str, Entry<'_>) -> Result<(), E>) -> Result<usize, E> {
         let r = self.0;
-        // The API object as a borrowed tree, its keys in order (see `Node`).
         let api: Vec<(Cow<'_, str>, Node<'_>)> = match r.raw.node() {
             Node::Object(entries) => entries,
             Node::Null => Vec::new(),
@@ -40,18 +40,60 @@ impl serde::Serialize for RowJson<'_> {
             .map(|(key, value, _)| (*key, *value))
             .collect();
         added.sort_unstable();
-        // The API's entries and ours merged in key order (ours replace the API's of a name).
-        let mut map = s.serialize_map(Some(api.len() + added.len()))?;
+        let mut count = 0;
         let mut ours = added.iter().peekable();
         for (key, value) in api.iter().filter(|(k, _)| !added.iter().any(|(a, _)| a == k)) {
             while let Some((k, v)) = ours.next_if(|(k, _)| *k < key.as_ref()) {
-                map.serialize_entry(k, v)?;
+                each(k, Entry::Ours(v))?;
+                count += 1;
             }
-            map.serialize_entry(key.as_ref(), value)?;
+            each(key, Entry::Api(value))?;
+            count += 1;
         }
         for (k, v) in ours {
-            map.serialize_entry(k, v)?;
+            each(k, Entry::Ours(v))?;
+            count += 1;
         }
+        Ok(count)
+    }
+
+    /// The row as compact JSON text, exactly as `serde_json::to_string` writes it (a test
+    /// holds the two equal), written straight (see `Node::write_compact`): what `-o json`
+    /// keeps of each row until it prints.
+    pub fn compact(&self) -> String {
+        let mut out = Vec::with_capacity(self.0.raw.text_len() + 160);
+        out.push(b'{');
+        let _ = self.entries::<std::convert::Infallible>(|key, value| {
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            crate::raw_json::write_str(key, &mut out);
+            out.push(b':');
+            match value {
+                Entry::Api(node) => node.write_compact(&mut out),
+                Entry::Ours(text) => crate::raw_json::write_str(text, &mut out),
+            }
+            Ok(())
+        });
+        out.push(b'}');
+        // Only whole UTF-8 strings and ASCII were written.
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+enum Entry<'a> {
+    Api(&'a Node<'a>),
+    Ours(&'a str),
+}
+
+impl serde::Serialize for RowJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        self.entries(|key, value| match value {
+            Entry::Api(node) => map.serialize_entry(key, node),
+            Entry::Ours(text) => map.serialize_entry(key, text),
+        })?;
         map.end()
     }
 }

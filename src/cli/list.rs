@@ -123,7 +123,7 @@ async fn list_with(ctx: &Context, kind: Kind, args: &ListArgs, asked: Query) -> 
             return;
         }
         if json {
-            let text = serde_json::to_string(&output::RowJson(&row)).unwrap_or_default().into_boxed_str();
+            let text = output::RowJson(&row).compact().into_boxed_str();
             into.push(Kept::Json { recent: row.last_activity(), text });
         } else {
             row.raw = std::sync::Arc::new(serde_json::Value::Null.into());

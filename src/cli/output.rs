@@ -563,8 +563,14 @@ mod tests {
     #[test]
     fn rows_kept_as_compact_text_print_exactly_as_the_rows() {
         let rows = vec![session("adhoc", "a"), session("etl", "b")];
-        let texts: Vec<String> =
-            rows.iter().map(|r| serde_json::to_string(&RowJson(r)).unwrap_or_default()).collect();
+        let texts: Vec<String> = rows.iter().map(|r| RowJson(r).compact()).collect();
+        for (text, row) in texts.iter().zip(&rows) {
+            assert_eq!(
+                Some(text),
+                serde_json::to_string(&RowJson(row)).ok().as_ref(),
+                "written straight as serialized"
+            );
+        }
         let mut out = Vec::new();
         assert!(write_json_texts(texts.iter().map(String::as_str), &mut out).is_ok());
         assert_eq!(String::from_utf8_lossy(&out), json(&rows));
