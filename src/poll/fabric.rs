@@ -84,7 +84,9 @@ impl SharedMonitoring {
                         || r.tail_ended && r.whole_at.elapsed() < WHOLE_ANYWAY.max(whole_every)) =>
             {
                 let page = rows::monitoring_first_page(f).await?;
-                let (items, tail_ended) = merge(page, &r.items, limit);
+                // The last read is moved, not copied, when no poller holds it any more.
+                let before = Arc::unwrap_or_clone(std::mem::take(&mut r.items));
+                let (items, tail_ended) = merge(page, before, limit);
                 r.items = Arc::new(items);
                 r.tail_ended = tail_ended;
                 r.at = Instant::now();
@@ -132,15 +134,14 @@ fn batches_as_held(items: &[Fetched<LivySession>], lakehouse_id: &str, rows: &[R
 /// whether every one of those older ones has ended.
 fn merge(
     page: Vec<Fetched<LivySession>>,
-    before: &[Fetched<LivySession>],
+    before: Vec<Fetched<LivySession>>,
     limit: usize,
 ) -> (Vec<Fetched<LivySession>>, bool) {
-    let fresh: std::collections::HashSet<String> =
-        page.iter().filter_map(|i| i.value.livy_id.clone()).collect();
+    let fresh: std::collections::HashSet<&str> =
+        page.iter().filter_map(|i| i.value.livy_id.as_deref()).collect();
     let older: Vec<_> = before
-        .iter()
-        .filter(|i| i.value.livy_id.as_ref().is_some_and(|id| !fresh.contains(id)))
-        .cloned()
+        .into_iter()
+        .filter(|i| i.value.livy_id.as_deref().is_some_and(|id| !fresh.contains(id)))
         .collect();
     let tail_ended = older.iter().all(ended);
     let mut items = page;
@@ -542,12 +543,12 @@ mod tests {
     fn a_first_page_goes_in_front_of_what_was_read_before_each_item_once() {
         let before = vec![item("b", "InProgress"), item("c", "Succeeded"), item("d", "Failed")];
         let page = vec![item("a", "InProgress"), item("b", "Succeeded")];
-        let (merged, tail_ended) = merge(page, &before, 3);
+        let (merged, tail_ended) = merge(page, before.clone(), 3);
         let ids: Vec<_> = merged.iter().map(|i| i.value.livy_id.clone().unwrap_or_default()).collect();
         assert_eq!(ids, ["a", "b", "c"], "newest first, b once (as the page says), at most the limit");
         assert_eq!(merged[1].raw["state"], "Succeeded");
         assert!(tail_ended, "c and d have ended: only the first page can change");
-        let (_, tail_ended) = merge(vec![item("a", "InProgress")], &before, 3);
+        let (_, tail_ended) = merge(vec![item("a", "InProgress")], before, 3);
         assert!(!tail_ended, "b still runs behind the first page: the whole list is read again");
     }
 }
