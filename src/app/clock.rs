@@ -34,8 +34,13 @@ impl App {
 
     /// The time is `now`: dirty only if something drawn reads differently than it did, and
     /// only the live cells if nothing else does.
+    /// The face before is the last tick's when only ticks came since (nothing else changed
+    /// what it reads): one digest a tick, not two.
     pub(super) fn on_tick(&mut self, now: Timestamp) {
-        let before = self.clock_face(self.now);
+        let before = match self.tick_face.take() {
+            Some((at, face)) if at == self.now => face,
+            _ => self.clock_face(self.now),
+        };
         self.now = now;
         let after = self.clock_face(now);
         if after.rest != before.rest {
@@ -43,6 +48,7 @@ impl App {
         } else if after.live != before.live {
             self.live_dirty = true;
         }
+        self.tick_face = Some((now, after));
     }
 
     /// Digests of everything on screen that time alone changes, as it reads at `now`: the
@@ -91,7 +97,8 @@ impl App {
 }
 
 /// What time changes on screen, as [`App::clock_face`] digests it.
-struct Face {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Face {
     live: u64,
     rest: u64,
 }

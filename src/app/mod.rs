@@ -136,6 +136,9 @@ pub struct App {
     watched: Vec<Target>,
     /// The latest state change seen; the clock runs until its flash is over.
     last_change: Option<Timestamp>,
+    /// What the last tick found time shows on screen, and when: the next tick's "before" while
+    /// nothing but ticks came in between (`clock::on_tick`).
+    tick_face: Option<(Timestamp, clock::Face)>,
     /// The statement editor (kept while closed: its tabs with their text, REPLs and outputs).
     console: editor::Console,
     /// Where code can run beyond the rows: the lakehouses configured per Fabric workspace.
@@ -193,6 +196,7 @@ impl App {
             keymap: Default::default(),
             watched: Vec::new(),
             last_change: None,
+            tick_face: None,
             console: editor::Console::default(),
             targets: editor::Targets::default(),
             editing: false,

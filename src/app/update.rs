@@ -23,6 +23,10 @@ impl App {
     /// Apply one message; returns what the outside world should do. Whatever the message,
     /// the pollers hear when what is on screen changed.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        // Anything but time may change what the clock's face reads (see `clock::on_tick`).
+        if !matches!(msg, Msg::Tick(_)) {
+            self.tick_face = None;
+        }
         let mut effects = self.handle(msg);
         self.note_place();
         effects.extend(self.usage_effect());

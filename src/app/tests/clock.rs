@@ -98,3 +98,17 @@ fn without_pausing_focus_changes_nothing() {
     assert!(!app.is_paused());
     assert!(app.needs_clock());
 }
+
+#[test]
+fn a_tick_after_other_news_reads_the_screen_as_it_now_is() {
+    // Ticks alone reuse the last tick's reading of the screen; anything else comes between,
+    // and the next tick reads it afresh.
+    let mut app = app().with_pane(Pane::Runs);
+    rows(&mut app, Kind::Run, "adb-prod", vec![run(2, "agg", "RUNNING", None, "2026-11-22T09:58:00Z")], T0);
+    assert_eq!(frames(&mut app, T0, 3), 3, "2m 01s, 2m 02s, 2m 03s");
+    // The run ends: that poll draws its frame; its flash fades in one frame; then nothing.
+    let ended = run(2, "agg", "TERMINATED", Some("SUCCESS"), "2026-11-22T09:58:00Z");
+    rows(&mut app, Kind::Run, "adb-prod", vec![ended], "2026-11-22T10:00:03Z");
+    assert!(app.take_dirty(), "the new state is drawn");
+    assert_eq!(frames(&mut app, "2026-11-22T10:00:03Z", 10), 1, "the flash's end, and no duration ticking");
+}
