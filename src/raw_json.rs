@@ -125,9 +125,7 @@ impl Raw {
             (None, None) => Node::Null,
         }
     }
-}
 
-impl Raw {
     /// The length of the text it came as (0 when it is a `Value`): room to reserve.
     pub fn text_len(&self) -> usize {
         self.text.as_ref().map_or(0, |t| t.get().len())
@@ -268,16 +266,16 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for NodeVisitor<'a> {
             entries.push((k, v));
         }
         // In key order, the last of a repeated key kept (as a `Map` keeps it): a stable sort
-        // keeps repeats in their order, and of each run of equal keys only the last stays.
+        // keeps repeats in their order, and the one kept of each run takes the later value.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut kept: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(entries.len());
-        for entry in entries {
-            match kept.last_mut() {
-                Some(last) if last.0 == entry.0 => *last = entry,
-                _ => kept.push(entry),
+        entries.dedup_by(|later, kept| {
+            let repeat = later.0 == kept.0;
+            if repeat {
+                std::mem::swap(later, kept);
             }
-        }
-        Ok(Node::Object(kept))
+            repeat
+        });
+        Ok(Node::Object(entries))
     }
 }
 

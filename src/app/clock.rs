@@ -33,9 +33,8 @@ impl App {
     }
 
     /// The time is `now`: dirty only if something drawn reads differently than it did, and
-    /// only the live cells if nothing else does.
-    /// The face before is the last tick's when only ticks came since (nothing else changed
-    /// what it reads): one digest a tick, not two.
+    /// only the live cells if nothing else does. The face before is the last tick's when only
+    /// ticks came since (nothing else changed what it reads): one digest a tick, not two.
     pub(super) fn on_tick(&mut self, now: Timestamp) {
         let before = match self.tick_face.take() {
             Some((at, face)) if at == self.now => face,

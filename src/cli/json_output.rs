@@ -17,7 +17,7 @@ pub struct RowJson<'a>(pub &'a Resource);
 impl RowJson<'_> {
     /// The row's entries in key order: the API's (a borrowed tree, see `Node`) and ours, which
     /// replace the API's of the same name, handed to `each`.
-    fn entries<E>(&self, mut each: impl FnMut(&str, Entry<'_>) -> Result<(), E>) -> Result<usize, E> {
+    fn entries<E>(&self, mut each: impl FnMut(&str, Entry<'_>) -> Result<(), E>) -> Result<(), E> {
         let r = self.0;
         let api: Vec<(Cow<'_, str>, Node<'_>)> = match r.raw.node() {
             Node::Object(entries) => entries,
@@ -40,21 +40,14 @@ impl RowJson<'_> {
             .map(|(key, value, _)| (*key, *value))
             .collect();
         added.sort_unstable();
-        let mut count = 0;
         let mut ours = added.iter().peekable();
         for (key, value) in api.iter().filter(|(k, _)| !added.iter().any(|(a, _)| a == k)) {
             while let Some((k, v)) = ours.next_if(|(k, _)| *k < key.as_ref()) {
                 each(k, Entry::Ours(v))?;
-                count += 1;
             }
             each(key, Entry::Api(value))?;
-            count += 1;
         }
-        for (k, v) in ours {
-            each(k, Entry::Ours(v))?;
-            count += 1;
-        }
-        Ok(count)
+        ours.try_for_each(|(k, v)| each(k, Entry::Ours(v)))
     }
 
     /// The row as compact JSON text, exactly as `serde_json::to_string` writes it (a test
