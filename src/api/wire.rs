@@ -67,10 +67,7 @@ macro_rules! wire_enum {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 // Tolerant: a number or other odd value becomes `Other` rather than an error.
                 // A known word is matched where it lies in the text (no `String` per field).
-                Ok(match d.deserialize_any($crate::api::wire::WireWord)? {
-                    $crate::api::wire::Word::Text(s) => Self::from(&*s),
-                    $crate::api::wire::Word::Odd(other) => Self::Other(other.to_string()),
-                })
+                Ok(Self::from(&*d.deserialize_any($crate::api::wire::WireWord)?))
             }
         }
     };
@@ -78,52 +75,47 @@ macro_rules! wire_enum {
 
 pub(crate) use wire_enum;
 
-/// What a [`wire_enum!`] reads: a string (borrowed from the text when it has no escapes), or
-/// any other value, kept to be shown.
-#[doc(hidden)]
-pub enum Word<'de> {
-    Text(std::borrow::Cow<'de, str>),
-    Odd(Value),
-}
-
+/// What a [`wire_enum!`] reads: its string (borrowed from the text when it has no escapes),
+/// or any other value as its JSON text (a number or an object is no word, so it stays
+/// `Other` as written).
 #[doc(hidden)]
 pub struct WireWord;
 
 impl<'de> serde::de::Visitor<'de> for WireWord {
-    type Value = Word<'de>;
+    type Value = std::borrow::Cow<'de, str>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a string")
     }
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Word<'de>, E> {
-        Ok(Word::Text(s.into()))
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(s.into())
     }
-    fn visit_str<E>(self, s: &str) -> Result<Word<'de>, E> {
-        Ok(Word::Text(s.to_string().into()))
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(s.to_string().into())
     }
-    fn visit_string<E>(self, s: String) -> Result<Word<'de>, E> {
-        Ok(Word::Text(s.into()))
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(s.into())
     }
-    fn visit_bool<E>(self, b: bool) -> Result<Word<'de>, E> {
-        Ok(Word::Odd(b.into()))
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(b.to_string().into())
     }
-    fn visit_i64<E>(self, n: i64) -> Result<Word<'de>, E> {
-        Ok(Word::Odd(n.into()))
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(n.to_string().into())
     }
-    fn visit_u64<E>(self, n: u64) -> Result<Word<'de>, E> {
-        Ok(Word::Odd(n.into()))
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(n.to_string().into())
     }
-    fn visit_f64<E>(self, n: f64) -> Result<Word<'de>, E> {
-        Ok(Word::Odd(n.into()))
+    fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+        Ok(Value::from(n).to_string().into())
     }
-    fn visit_unit<E>(self) -> Result<Word<'de>, E> {
-        Ok(Word::Odd(Value::Null))
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok("null".into())
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Word<'de>, A::Error> {
-        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Word::Odd)
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(|v| v.to_string().into())
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Word<'de>, A::Error> {
-        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Word::Odd)
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|v| v.to_string().into())
     }
 }
 
