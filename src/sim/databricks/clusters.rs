@@ -67,162 +67,89 @@ pub fn handle(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
     }
 }
 
-pub fn cluster_json(c: &Cluster) -> Value {
-    let mut v = json!({
-        "cluster_id": c.id,
-        "cluster_name": c.name,
-        "spark_version": c.spark_version,
-        "node_type_id": c.node_type,
-        "driver_node_type_id": c.node_type,
-        "autotermination_minutes": c.autotermination_minutes,
-        "state": c.state.as_str(),
-        "state_message": c.state_message,
-        "start_time": c.start_time,
-        "creator_user_name": c.creator,
-        "cluster_source": c.source,
-        "enable_elastic_disk": true,
-        "disk_spec": {},
-        "data_security_mode": "SINGLE_USER",
-        "single_user_name": c.creator,
-        "runtime_engine": if c.spark_version.contains("photon") { "PHOTON" } else { "STANDARD" },
-        "azure_attributes": {"availability": "ON_DEMAND_AZURE", "first_on_demand": 1, "spot_bid_max_price": -1.0},
-        "default_tags": {"Vendor": "Databricks", "Creator": c.creator, "ClusterName": c.name, "ClusterId": c.id},
-        "spark_context_id": c.spark_context_id,
-        "jdbc_port": 10000,
-        "is_pinned": c.pinned,
-    });
-    let Value::Object(obj) = &mut v else { return v };
-    match c.autoscale {
-        Some((min, max)) => {
-            obj.insert("autoscale".into(), json!({"min_workers": min, "max_workers": max}));
-        }
-        None => {
-            obj.insert("num_workers".into(), json!(c.num_workers));
-        }
-    }
-    if let Some((_, mem, cores, _)) = NODE_TYPES.iter().find(|n| n.0 == c.node_type) {
-        let nodes = i64::from(c.num_workers) + 1;
-        if matches!(c.state, ClusterState::Running | ClusterState::Resizing) {
-            obj.insert("cluster_memory_mb".into(), json!(mem * nodes));
-            obj.insert("cluster_cores".into(), json!(cores * nodes as f64));
-            obj.insert(
-                "driver".into(),
-                json!({"node_id": format!("{}d", &c.id[c.id.len() - 8..]), "private_ip": "10.139.64.4", "start_timestamp": c.start_time}),
-            );
-            let executors: Vec<Value> = (0..c.num_workers)
-                .map(|i| json!({"node_id": format!("{}e{i}", &c.id[c.id.len() - 8..]), "private_ip": format!("10.139.64.{}", 5 + i), "start_timestamp": c.start_time}))
-                .collect();
-            obj.insert("executors".into(), Value::Array(executors));
-        }
-    }
-    if let Some(t) = c.terminated_time {
-        obj.insert("terminated_time".into(), json!(t));
-    }
-    if let Some(t) = c.last_restarted_time {
-        obj.insert("last_restarted_time".into(), json!(t));
-    }
-    if let Some(t) = &c.termination
-        && matches!(c.state, ClusterState::Terminating | ClusterState::Terminated | ClusterState::Error)
-    {
-        obj.insert(
-            "termination_reason".into(),
-            json!({"code": t.code, "type": t.kind, "parameters": t.parameters}),
-        );
-    }
-    // What the request gave wins over the defaults above (availability, security mode, …).
-    for (k, val) in &c.extra {
-        obj.insert(k.clone(), val.clone());
-    }
-    v
+// The parts of a simulated cluster's JSON, each object's fields in key order.
+#[derive(serde::Serialize)]
+struct AutoScale {
+    max_workers: u32,
+    min_workers: u32,
+}
+#[derive(serde::Serialize)]
+struct Azure {
+    availability: &'static str,
+    first_on_demand: i64,
+    spot_bid_max_price: f64,
+}
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Tags<'a> {
+    cluster_id: &'a str,
+    cluster_name: &'a str,
+    creator: &'a str,
+    vendor: &'static str,
+}
+#[derive(serde::Serialize)]
+struct Empty {}
+#[derive(serde::Serialize)]
+struct Node {
+    node_id: String,
+    private_ip: String,
+    start_timestamp: i64,
+}
+#[derive(serde::Serialize)]
+struct Reason<'a> {
+    code: &'a str,
+    parameters: &'a Value,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+/// A cluster as `clusters/get` and `clusters/list` show it, without the fields its request
+/// gave of its own (`extra`). The fields in key order, as a `Value`'s map writes them, so the
+/// text written straight from it (list pages) is the text of its `Value` (a test holds them
+/// equal).
+#[derive(serde::Serialize)]
+struct ClusterOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    autoscale: Option<AutoScale>,
+    autotermination_minutes: i64,
+    azure_attributes: Azure,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cluster_cores: Option<f64>,
+    cluster_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cluster_memory_mb: Option<i64>,
+    cluster_name: &'a str,
+    cluster_source: &'a str,
+    creator_user_name: &'a str,
+    data_security_mode: &'static str,
+    default_tags: Tags<'a>,
+    disk_spec: Empty,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    driver: Option<Node>,
+    driver_node_type_id: &'a str,
+    enable_elastic_disk: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    executors: Option<Vec<Node>>,
+    is_pinned: bool,
+    jdbc_port: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_restarted_time: Option<i64>,
+    node_type_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    num_workers: Option<u32>,
+    runtime_engine: &'static str,
+    single_user_name: &'a str,
+    spark_context_id: i64,
+    spark_version: &'a str,
+    start_time: i64,
+    state: &'a str,
+    state_message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terminated_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    termination_reason: Option<Reason<'a>>,
 }
 
-/// [`cluster_json`]'s text, written straight from the cluster: a 10k-cluster listing is 100
-/// pages, and building each cluster's `Value` to serialize it was half the simulator's time.
-/// A cluster created with fields of its own (`extra`) goes through the `Value`, where those win.
-fn write_cluster(c: &Cluster, out: &mut Vec<u8>) {
-    use serde::Serialize;
-    // Every object's fields in key order, as a `Value`'s map writes them (a test holds the
-    // two texts equal).
-    #[derive(Serialize)]
-    struct AutoScale {
-        max_workers: u32,
-        min_workers: u32,
-    }
-    #[derive(Serialize)]
-    struct Azure {
-        availability: &'static str,
-        first_on_demand: i64,
-        spot_bid_max_price: f64,
-    }
-    #[derive(Serialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Tags<'a> {
-        cluster_id: &'a str,
-        cluster_name: &'a str,
-        creator: &'a str,
-        vendor: &'static str,
-    }
-    #[derive(Serialize)]
-    struct Empty {}
-    #[derive(Serialize)]
-    struct Node {
-        node_id: String,
-        private_ip: String,
-        start_timestamp: i64,
-    }
-    #[derive(Serialize)]
-    struct Reason<'a> {
-        code: &'a str,
-        parameters: &'a Value,
-        #[serde(rename = "type")]
-        kind: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Out<'a> {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        autoscale: Option<AutoScale>,
-        autotermination_minutes: i64,
-        azure_attributes: Azure,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cluster_cores: Option<f64>,
-        cluster_id: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cluster_memory_mb: Option<i64>,
-        cluster_name: &'a str,
-        cluster_source: &'a str,
-        creator_user_name: &'a str,
-        data_security_mode: &'static str,
-        default_tags: Tags<'a>,
-        disk_spec: Empty,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        driver: Option<Node>,
-        driver_node_type_id: &'a str,
-        enable_elastic_disk: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        executors: Option<Vec<Node>>,
-        is_pinned: bool,
-        jdbc_port: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        last_restarted_time: Option<i64>,
-        node_type_id: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        num_workers: Option<u32>,
-        runtime_engine: &'static str,
-        single_user_name: &'a str,
-        spark_context_id: i64,
-        spark_version: &'a str,
-        start_time: i64,
-        state: &'a str,
-        state_message: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        terminated_time: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        termination_reason: Option<Reason<'a>>,
-    }
-    if !c.extra.is_empty() {
-        let _ = serde_json::to_writer(out, &cluster_json(c));
-        return;
-    }
+fn cluster_view(c: &Cluster) -> ClusterOut<'_> {
     // Size and nodes only while running, as `cluster_json` has them.
     let running = matches!(c.state, ClusterState::Running | ClusterState::Resizing);
     let sized = NODE_TYPES.iter().find(|n| n.0 == c.node_type).filter(|_| running);
@@ -232,7 +159,7 @@ fn write_cluster(c: &Cluster, out: &mut Vec<u8>) {
         |node_id: String, private_ip: String| Node { node_id, private_ip, start_timestamp: c.start_time };
     let stopped =
         matches!(c.state, ClusterState::Terminating | ClusterState::Terminated | ClusterState::Error);
-    let cluster = Out {
+    ClusterOut {
         autoscale: c.autoscale.map(|(min_workers, max_workers)| AutoScale { max_workers, min_workers }),
         autotermination_minutes: c.autotermination_minutes,
         azure_attributes: Azure {
@@ -278,8 +205,29 @@ fn write_cluster(c: &Cluster, out: &mut Vec<u8>) {
             parameters: &t.parameters,
             kind: &t.kind,
         }),
+    }
+}
+
+pub fn cluster_json(c: &Cluster) -> Value {
+    let mut v = serde_json::to_value(cluster_view(c)).unwrap_or_default();
+    // What the request gave wins over the defaults (availability, security mode, …).
+    if let Value::Object(obj) = &mut v {
+        for (k, val) in &c.extra {
+            obj.insert(k.clone(), val.clone());
+        }
+    }
+    v
+}
+
+/// [`cluster_json`]'s text, written straight from the cluster: a 10k-cluster listing is 100
+/// pages, and building each cluster's `Value` to serialize it was half the simulator's time.
+/// A cluster created with fields of its own (`extra`) goes through the `Value`, where those win.
+fn write_cluster(c: &Cluster, out: &mut Vec<u8>) {
+    let _ = if c.extra.is_empty() {
+        serde_json::to_writer(out, &cluster_view(c))
+    } else {
+        serde_json::to_writer(out, &cluster_json(c))
     };
-    let _ = serde_json::to_writer(out, &cluster);
 }
 
 fn list(ws: &mut Workspace, req: &Req) -> Result<Reply, Reply> {
