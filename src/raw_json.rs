@@ -130,6 +130,19 @@ impl Raw {
     pub fn text_len(&self) -> usize {
         self.text.as_ref().map_or(0, |t| t.get().len())
     }
+
+    /// The text it came as (`None` when it is a `Value`).
+    pub fn as_text(&self) -> Option<&str> {
+        self.text.as_deref().map(RawValue::get)
+    }
+
+    /// The text it came as, or the `Value` it is.
+    pub fn into_text(self) -> Result<Box<RawValue>, Value> {
+        match self.text {
+            Some(text) => Ok(text),
+            None => Err(self.value.into_inner().unwrap_or(Value::Null)),
+        }
+    }
 }
 
 /// `text` as a JSON string, escaped as `serde_json` escapes it.

@@ -409,3 +409,51 @@ fn fake_pollers(fake: &api_fake::Fake, settings: PollSettings) -> (Poller, mpsc:
     let (tx, rx) = mpsc::channel(1024);
     (Poller::start(&workspaces, settings, sparkdeck::domain::Clock::system(), tx), rx)
 }
+
+/// A lakehouse list read again keeps the rows of the items that came as the same text (not
+/// decoded again: the very `raw` they had) and reads a changed item anew; either way the rows
+/// are what a first read gives, an idle session's deadline (added by the poller) included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_read_again_keeps_the_rows_of_unchanged_items_and_reads_changed_ones() {
+    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
+    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let all = workspace::connect(&sparkdeck::cli::demo::demo_config(&sim), &http, &ctx);
+    let Some((name, f)) = all.iter().find_map(|w| match &w.clients {
+        Ok(workspace::Clients::Fabric(f)) if !f.lakehouses.is_empty() => Some((w.name.as_str(), f)),
+        _ => None,
+    }) else {
+        panic!("no Fabric workspace with a lakehouse")
+    };
+    let (label, client) = &f.lakehouses[0];
+    let read = |before: Vec<sparkdeck::domain::Resource>| async move {
+        sparkdeck::workspace::rows::lakehouse_rows(name, label, client, Kind::Session, 200, &before)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let mut first = read(Vec::new()).await;
+    let active = |r: &&sparkdeck::domain::Resource| r.status.is_active();
+    let Some(stopped) = first.iter().find(active).map(|r| r.id.clone()) else {
+        panic!("no active session to stop in {first:?}")
+    };
+    let deadline = "2026-12-01T12:00:00Z".parse().ok();
+    for r in &mut first {
+        if let sparkdeck::domain::Detail::Session { idle_timeout_at, .. } = &mut r.detail {
+            *idle_timeout_at = deadline;
+        }
+    }
+    client.delete_session(&stopped).await.unwrap_or_else(|e| panic!("{e}"));
+
+    let again = read(first.clone()).await;
+    let fresh = read(Vec::new()).await;
+    assert_eq!(again, fresh, "the rows a first read gives");
+    assert!(first.len() > 2 && again.len() == first.len());
+    for (before, after) in first.iter().zip(&again) {
+        let kept = Arc::ptr_eq(&before.raw, &after.raw);
+        assert_eq!(kept, after.id != stopped, "{}: kept only while its text is the same", after.id);
+    }
+    let was = first.iter().find(|r| r.id == stopped).map(|r| r.status);
+    let now = again.iter().find(|r| r.id == stopped).map(|r| r.status);
+    assert!(was != now && now.is_some_and(|s| !s.is_active()), "{stopped}: {was:?} then {now:?}");
+}

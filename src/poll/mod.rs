@@ -276,12 +276,7 @@ impl Job {
                 match self.ws.clients.as_ref() {
                     Ok(Clients::Fabric(f)) => {
                         let (name, settings) = (&self.ws.name, &self.settings);
-                        fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger).await.map(
-                            |(r, wait)| {
-                                rows = Arc::new(r);
-                                wait
-                            },
-                        )
+                        fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger, &mut rows).await
                     }
                     _ => {
                         let due = |last: Option<tokio::time::Instant>, every| {

@@ -2,7 +2,7 @@
 //! monitor's pollers show. Server-side filters and paging are used where the API has them;
 //! only as many pages as the limit needs are fetched.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use futures::future::join_all;
 
@@ -152,7 +152,7 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
     let per_lakehouse = join_all(
         f.lakehouses
             .iter()
-            .map(|(label, client)| lakehouse_rows(workspace, label, client, kind, query.limit)),
+            .map(|(label, client)| lakehouse_rows(workspace, label, client, kind, query.limit, &[])),
     )
     .await;
     let mut listing = Listing::default();
@@ -174,17 +174,37 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
     Ok(listing)
 }
 
-/// The Livy sessions or batches of one lakehouse (at most `limit`).
+/// The Livy sessions or batches of one lakehouse (at most `limit`). `before` holds the rows
+/// this list gave last time: an item that comes as the same text again keeps its row, neither
+/// decoded nor converted again (a poller's list is mostly ended sessions, which never change).
 pub async fn lakehouse_rows(
     workspace: &str,
     label: &str,
     client: &LivyClient,
     kind: Kind,
     limit: usize,
+    before: &[Resource],
 ) -> Result<Vec<Resource>, ApiError> {
-    let pages = if kind == Kind::Batch { client.batches() } else { client.sessions() };
+    let pages = if kind == Kind::Batch { client.batches_unread() } else { client.sessions_unread() };
     let items = pages.collect(limit).await?;
-    Ok(items.into_iter().map(|v| activity_row(kind, workspace, Some(label), v)).collect())
+    let held: HashMap<&str, &Resource> = before.iter().filter_map(|r| Some((r.raw.as_text()?, r))).collect();
+    items
+        .into_iter()
+        .map(|item| match item.raw.as_text().and_then(|text| held.get(text)) {
+            Some(row) => Ok(as_listed(row)),
+            None => Ok(activity_row(kind, workspace, Some(label), item.decoded()?)),
+        })
+        .collect()
+}
+
+/// A row of a lakehouse list as the list made it: an idle session's deadline, which a poller
+/// adds from the session's own record, is not in the list's item.
+fn as_listed(row: &Resource) -> Resource {
+    let mut row = row.clone();
+    if let Detail::Session { idle_timeout_at, .. } = &mut row.detail {
+        *idle_timeout_at = None;
+    }
+    row
 }
 
 /// The workspace monitoring list as the API gave it (one read serves sessions and batches).

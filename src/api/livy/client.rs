@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::models::*;
 use crate::api::paging::{Page, Pages};
-use crate::api::wire::{Fetched, decode_items, seg};
+use crate::api::wire::{Fetched, ListPage, Unread, decode_items, seg, unread_items};
 use crate::api::{ApiError, Endpoint, ErrorKind};
 
 pub const API_VERSION: &str = "2023-12-01";
@@ -21,6 +21,9 @@ pub struct LivyClient {
     livy: String,
     lakehouse_id: String,
 }
+
+/// How a page's items are read: [`decode_items`] or [`unread_items`].
+type ItemsOf<T> = fn(&'static str, &str, &mut ListPage, &'static str) -> Result<Vec<Fetched<T>>, ApiError>;
 
 /// A DELETE answered 404 removed nothing because there was nothing left to remove: the
 /// reference notes that clients accept it (sessions end by themselves after their idle timeout).
@@ -69,7 +72,12 @@ impl LivyClient {
 
     /// `GET /sessions`, page by page.
     pub fn sessions(&self) -> Pages<LivySparkActivity> {
-        self.activities("sessions")
+        self.activities("sessions", decode_items)
+    }
+
+    /// As [`LivyClient::sessions`], the items left undecoded (`Fetched::decoded`).
+    pub fn sessions_unread(&self) -> Pages<Unread> {
+        self.activities("sessions", unread_items)
     }
 
     pub async fn session(&self, id: &str) -> Result<Fetched<SessionResponse>, ApiError> {
@@ -135,7 +143,12 @@ impl LivyClient {
     }
 
     pub fn batches(&self) -> Pages<LivySparkActivity> {
-        self.activities("batches")
+        self.activities("batches", decode_items)
+    }
+
+    /// As [`LivyClient::batches`], the items left undecoded (`Fetched::decoded`).
+    pub fn batches_unread(&self) -> Pages<Unread> {
+        self.activities("batches", unread_items)
     }
 
     pub async fn batch(&self, id: &str) -> Result<Fetched<BatchResponse>, ApiError> {
@@ -221,7 +234,8 @@ impl LivyClient {
 
     /// `$top/$skip` paging over a `LivySparkActivityList`. The list ends when the reported total
     /// is reached, on an empty page, or (without a total) on a page shorter than the page size.
-    fn activities(&self, what: &str) -> Pages<LivySparkActivity> {
+    /// `items` reads a page's items (decoded, or kept as they came).
+    fn activities<T: Send + 'static>(&self, what: &str, items: ItemsOf<T>) -> Pages<T> {
         let ep = self.ep.clone();
         let path = format!("{}/{what}", self.livy);
         Pages::new("GET", path.clone(), Offset(0), move |Offset(skip)| {
@@ -237,7 +251,7 @@ impl LivyClient {
                 // The service may cap a page below `$top` (it reports its `pageSize`): a short
                 // page ends the list only when neither the total nor the page size say otherwise.
                 let page_size = body.get("pageSize").and_then(Value::as_u64).filter(|n| *n > 0);
-                let items = decode_items("GET", &path, &mut body, "items")?;
+                let items = items("GET", &path, &mut body, "items")?;
                 let seen = skip + items.len();
                 let full = page_size.map_or(ACTIVITY_PAGE as u64, |p| p.min(ACTIVITY_PAGE as u64));
                 let more = !items.is_empty()
