@@ -258,27 +258,8 @@ impl FabricPoll {
         }
     }
 
-    /// Read what is due into `rows` (every source's rows, as handed out by the last pass);
-    /// how long until the next source is due.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn poll(
-        &mut self,
-        workspace: &str,
-        f: &FabricClients,
-        shared: &SharedMonitoring,
-        settings: &PollSettings,
-        on_screen: bool,
-        trigger: Trigger,
-        rows: &mut Arc<Vec<Resource>>,
-    ) -> Result<Duration, Error> {
-        self.take_back(std::mem::take(rows));
-        let wait = self.pass(workspace, f, shared, settings, on_screen, trigger).await;
-        *rows = Arc::new(self.hand_out());
-        wait
-    }
-
     /// The rows handed out last, back to the sources they came from.
-    fn take_back(&mut self, rows: Arc<Vec<Resource>>) {
+    pub fn take_back(&mut self, rows: Arc<Vec<Resource>>) {
         let counts = std::mem::take(&mut self.handed_out);
         let mut rows = Arc::unwrap_or_clone(rows).into_iter();
         for (source, n) in self.lakehouses.iter_mut().chain([&mut self.extras]).zip(counts) {
@@ -287,7 +268,7 @@ impl FabricPoll {
     }
 
     /// Every source's rows, lakehouses first, moved into one list.
-    fn hand_out(&mut self) -> Vec<Resource> {
+    pub fn hand_out(&mut self) -> Vec<Resource> {
         let sources = self.lakehouses.iter_mut().chain([&mut self.extras]);
         let mut rows = Vec::new();
         for source in sources {
@@ -297,7 +278,9 @@ impl FabricPoll {
         rows
     }
 
-    async fn pass(
+    /// Read what is due into the sources' rows (given back by [`FabricPoll::take_back`], handed
+    /// out after by [`FabricPoll::hand_out`]); how long until the next source is due.
+    pub async fn poll(
         &mut self,
         workspace: &str,
         f: &FabricClients,

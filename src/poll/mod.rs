@@ -276,7 +276,11 @@ impl Job {
                 match self.ws.clients.as_ref() {
                     Ok(Clients::Fabric(f)) => {
                         let (name, settings) = (&self.ws.name, &self.settings);
-                        fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger, &mut rows).await
+                        // The rows go back to their sources and out again moved, not copied.
+                        fabric.take_back(std::mem::take(&mut rows));
+                        let wait = fabric.poll(name, f, &self.monitoring, settings, on_screen, trigger).await;
+                        rows = Arc::new(fabric.hand_out());
+                        wait
                     }
                     _ => {
                         let due = |last: Option<tokio::time::Instant>, every| {
