@@ -685,8 +685,8 @@ mod tests {
                 let later = unread_items("GET", "/x", &mut page(), "things")
                     .map_err(|e| e.to_string())
                     .and_then(|items| {
-                        let texts: Vec<bool> = items.iter().map(|i| i.raw.as_text().is_some()).collect();
-                        assert!(texts.iter().all(|t| *t == by_text), "{body}: text kept only as it came");
+                        let as_came = items.iter().all(|i| i.raw.as_text().is_some() == by_text);
+                        assert!(as_came, "{body}: text kept only as it came");
                         items.into_iter().map(|i| i.decoded::<Thing>().map_err(|e| e.to_string())).collect()
                     });
                 assert_eq!(later, now, "{body} (as text: {by_text})");

@@ -571,7 +571,6 @@ mod tests {
         let mut poll = FabricPoll::new(Kind::Batch, 10, Clock::system());
         poll.lakehouses.resize_with(2, Source::default);
         poll.lakehouses[0].rows = vec![held("a1", Status::Busy), held("a2", Status::Succeeded)];
-        poll.lakehouses[1].rows = Vec::new();
         poll.extras.rows = vec![held("x1", Status::Failed)];
         let ids = |rows: &[Resource]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         let handed = Arc::new(poll.hand_out());
