@@ -31,23 +31,28 @@ async fn ten_thousand_clusters_and_a_hundred_thousand_runs_page_only_as_needed()
     assert!(total_clusters >= 5_000 && total_runs >= 50_000, "{total_clusters} clusters, {total_runs} runs");
 
     // Every cluster, page by page.
-    let listing =
-        rows::list(ws, Kind::Cluster, Query { limit: usize::MAX, active_only: false, ..Query::default() })
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+    let listing = rows::list(
+        ws,
+        Kind::Cluster,
+        Query { limit: usize::MAX, active_only: false, ..Query::default() },
+        &[],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(listing.rows.len(), total_clusters);
     let pages = sim.shared().faults.count("GET", "/api/2.1/clusters/list");
     assert!(pages >= (total_clusters / 100) as u64, "{pages} pages for {total_clusters} clusters");
 
     // The newest 200 runs of 50k+: 8 pages of 25, not 2000.
-    let listing = rows::list(ws, Kind::Run, Query { limit: 200, active_only: false, ..Query::default() })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let listing =
+        rows::list(ws, Kind::Run, Query { limit: 200, active_only: false, ..Query::default() }, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(listing.rows.len(), 200);
     assert_eq!(sim.shared().faults.count("GET", "/api/2.2/jobs/runs/list"), 8);
 
     // Active runs only: the server filters.
-    let active = rows::list(ws, Kind::Run, Query { limit: 50, active_only: true, ..Query::default() })
+    let active = rows::list(ws, Kind::Run, Query { limit: 50, active_only: true, ..Query::default() }, &[])
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!active.rows.is_empty() && active.rows.iter().all(|r| r.status.is_active()));
@@ -55,7 +60,7 @@ async fn ten_thousand_clusters_and_a_hundred_thousand_runs_page_only_as_needed()
     // Fabric: 100 sessions per page.
     let fabric = by_name(&all, "Sales Analytics");
     let listing =
-        rows::list(fabric, Kind::Session, Query { limit: 300, active_only: false, ..Query::default() })
+        rows::list(fabric, Kind::Session, Query { limit: 300, active_only: false, ..Query::default() }, &[])
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     assert!(listing.rows.len() >= 300, "{}", listing.rows.len());

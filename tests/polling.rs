@@ -16,6 +16,7 @@ use sparkdeck::config::model::Seconds;
 use sparkdeck::domain::{Kind, Status};
 use sparkdeck::poll::Poller;
 use sparkdeck::sim::{Sim, SimOptions};
+use sparkdeck::workspace::rows::{self, Query};
 use sparkdeck::workspace::{self, Workspace};
 use tokio::sync::mpsc;
 
@@ -456,4 +457,58 @@ async fn a_list_read_again_keeps_the_rows_of_unchanged_items_and_reads_changed_o
     let was = first.iter().find(|r| r.id == stopped).map(|r| r.status);
     let now = again.iter().find(|r| r.id == stopped).map(|r| r.status);
     assert!(was != now && now.is_some_and(|s| !s.is_active()), "{stopped}: {was:?} then {now:?}");
+}
+
+/// The same for Databricks clusters and runs, through `rows::list`: what comes as the same
+/// text keeps its row, what changed (a cluster terminated, a run cancelled) is read anew, and
+/// the rows are what a first read gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_databricks_list_read_again_keeps_the_rows_of_unchanged_items() {
+    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
+    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    let all = workspace::connect(&sparkdeck::cli::demo::demo_config(&sim), &http, &ctx);
+    let Some((ws, d)) = all.iter().find_map(|w| match &w.clients {
+        Ok(workspace::Clients::Databricks(d)) => Some((w, d)),
+        _ => None,
+    }) else {
+        panic!("no Databricks workspace")
+    };
+    let query = Query { limit: 100, ..Query::default() };
+    for kind in [Kind::Cluster, Kind::Run] {
+        let read = |before: Vec<sparkdeck::domain::Resource>| async move {
+            let listing = rows::list(ws, kind, query, &before).await.unwrap_or_else(|e| panic!("{e}"));
+            listing.rows
+        };
+        let first = read(Vec::new()).await;
+        let Some(ended) = first.iter().find(|r| r.status.is_active()).map(|r| r.id.clone()) else {
+            panic!("no active {kind:?} to end in {first:?}")
+        };
+        let ended_now = match kind {
+            Kind::Cluster => d.terminate_cluster(&ended).await,
+            _ => d.cancel_run(ended.parse().unwrap_or_else(|e| panic!("{ended}: {e}"))).await,
+        };
+        ended_now.unwrap_or_else(|e| panic!("{e}"));
+
+        let again = read(first.clone()).await;
+        let fresh = read(Vec::new()).await;
+        assert_eq!(again, fresh, "{kind:?}: the rows a first read gives");
+        assert!(
+            first.len() > 2 && again.len() == first.len(),
+            "{kind:?}: {} then {}",
+            first.len(),
+            again.len()
+        );
+        for after in &again {
+            let before = first.iter().find(|r| r.id == after.id);
+            let kept = before.is_some_and(|b| Arc::ptr_eq(&b.raw, &after.raw));
+            assert_eq!(
+                kept,
+                after.id != ended,
+                "{kind:?} {}: kept only while its text is the same",
+                after.id
+            );
+        }
+    }
 }

@@ -54,7 +54,7 @@ async fn fixture() -> Fx {
     for ws in workspaces.iter().filter(|w| w.service == sparkdeck::domain::Service::Fabric) {
         for kind in [Kind::Session, Kind::Batch] {
             let listing =
-                rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() })
+                rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() }, &[])
                     .await
                     .unwrap_or_else(|e| panic!("{}: {e}", ws.name));
             app.update(Msg::Rows {
@@ -80,6 +80,7 @@ impl Fx {
                 ws,
                 Kind::Batch,
                 Query { limit: ROW_LIMIT, active_only: true, ..Query::default() },
+                &[],
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -405,9 +406,13 @@ async fn executor_one_has_its_own_log() {
 async fn a_notebook_from_the_monitoring_list_has_logs_too() {
     let f = fixture().await;
     for ws in f.workspaces.iter().filter(|w| w.service == sparkdeck::domain::Service::Fabric) {
-        let listing =
-            rows::list(ws, Kind::Session, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() })
-                .await;
+        let listing = rows::list(
+            ws,
+            Kind::Session,
+            Query { limit: ROW_LIMIT, active_only: false, ..Query::default() },
+            &[],
+        )
+        .await;
         let rows = listing.unwrap_or_else(|e| panic!("{e}")).rows;
         let Some(r) = rows.iter().find(|r| {
             matches!(r.detail, sparkdeck::domain::Detail::Session { read_only: true, app_id: Some(_), .. })

@@ -40,7 +40,7 @@ fn first(workspaces: &[Arc<Workspace>], service: Service) -> Arc<Workspace> {
 }
 
 async fn listed(ws: &Workspace, kind: Kind) -> Vec<sparkdeck::domain::Resource> {
-    rows::list(ws, kind, Query { limit: 200, active_only: false, ..Query::default() })
+    rows::list(ws, kind, Query { limit: 200, active_only: false, ..Query::default() }, &[])
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .rows

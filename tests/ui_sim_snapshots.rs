@@ -43,7 +43,7 @@ async fn fixture() -> Fixture {
     for ws in &workspaces {
         for &kind in ws.service.kinds() {
             let listing =
-                rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() })
+                rows::list(ws, kind, Query { limit: ROW_LIMIT, active_only: false, ..Query::default() }, &[])
                     .await
                     .unwrap_or_else(|e| panic!("{}: {e}", ws.name));
             app.update(Msg::Rows {

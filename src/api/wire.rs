@@ -431,6 +431,10 @@ impl Fetched<Unread> {
     }
 }
 
+/// How a page's items are read: [`decode_items`] or [`unread_items`].
+pub(crate) type ItemsOf<T> =
+    fn(&'static str, &str, &mut ListPage, &'static str) -> Result<Vec<Fetched<T>>, ApiError>;
+
 /// Items of a list body, each kept as it came for [`Fetched::decoded`] later; a body that is
 /// wrong is the same error as [`decode_items`] gives.
 pub(crate) fn unread_items(

@@ -37,7 +37,7 @@ pub enum Source<'q> {
 impl Source<'_> {
     async fn fetch(&self, ws: &Workspace, kind: Kind) -> Result<Vec<Resource>, Error> {
         match self {
-            Source::Rows(query) => rows::list(ws, kind, *query).await.map(|listing| listing.rows),
+            Source::Rows(query) => rows::list(ws, kind, *query, &[]).await.map(|listing| listing.rows),
             Source::Jobs(query) => jobs::rows_where(ws, query).await,
         }
     }

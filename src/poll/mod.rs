@@ -372,7 +372,7 @@ impl Job {
                 _ => ROW_LIMIT,
             };
             let active =
-                rows::list(&self.ws, self.kind, Query { limit, active_only: true, ..Query::default() })
+                rows::list(&self.ws, self.kind, Query { limit, active_only: true, ..Query::default() }, rows)
                     .await?;
             // A read that stopped at its limit may have left active items unread, and the order
             // among unfinished runs is not one to rely on (the reference: by end time, "falling
@@ -390,7 +390,8 @@ impl Job {
             _ => ROW_LIMIT,
         };
         let mut listing =
-            rows::list(&self.ws, self.kind, Query { limit, active_only: false, ..Query::default() }).await?;
+            rows::list(&self.ws, self.kind, Query { limit, active_only: false, ..Query::default() }, rows)
+                .await?;
         listing.rows.truncate(ROW_LIMIT * 2);
         *rows = listing.rows;
         Ok(Read::Full)

@@ -13,6 +13,7 @@ use super::{Clients, Error, FabricClients, Workspace};
 use crate::api::databricks::models::ClusterState;
 use crate::api::databricks::{ClusterFilter, RunFilter};
 use crate::api::livy::models::LivySession;
+use crate::api::wire::Unread;
 use crate::api::{ApiError, ErrorKind, Fetched, LivyClient};
 use crate::domain::status::known_words;
 use crate::domain::{Detail, Kind, Resource, Status};
@@ -69,33 +70,22 @@ pub fn serves(ws: &Workspace, kind: Kind) -> bool {
     )
 }
 
-/// List one kind in one workspace (empty when the workspace does not serve it).
-pub async fn list(ws: &Workspace, kind: Kind, query: Query) -> Result<Listing, Error> {
+/// List one kind in one workspace (empty when the workspace does not serve it). `before`
+/// holds the rows of an earlier listing: a Databricks cluster or run that comes as the same
+/// text again keeps its row (see [`reusing`]).
+pub async fn list(ws: &Workspace, kind: Kind, query: Query, before: &[Resource]) -> Result<Listing, Error> {
     let clients = ws.clients.as_ref().map_err(Clone::clone)?;
     let mut listing = match (clients, kind) {
         (Clients::Fabric(f), Kind::Session | Kind::Batch) => fabric(&ws.name, f, kind, query).await?,
-        (Clients::Databricks(d), Kind::Cluster) => Listing {
-            rows: d
-                .clusters(&query.clusters())
-                .collect(query.limit)
-                .await?
-                .into_iter()
-                .map(|c| cluster_row(&ws.name, c))
-                .collect(),
-            warnings: Vec::new(),
-        },
+        (Clients::Databricks(d), Kind::Cluster) => {
+            let items = d.clusters_unread(&query.clusters()).collect(query.limit).await?;
+            let rows = reusing(items, before, Clone::clone, |c| Ok(cluster_row(&ws.name, c.decoded()?)))?;
+            Listing { rows, warnings: Vec::new() }
+        }
         (Clients::Databricks(d), Kind::Run) => {
-            let filter = query.runs();
-            Listing {
-                rows: d
-                    .runs(&filter)
-                    .collect(query.limit)
-                    .await?
-                    .into_iter()
-                    .map(|r| run_row(&ws.name, r))
-                    .collect(),
-                warnings: Vec::new(),
-            }
+            let items = d.runs_unread(&query.runs()).collect(query.limit).await?;
+            let rows = reusing(items, before, Clone::clone, |r| Ok(run_row(&ws.name, r.decoded()?)))?;
+            Listing { rows, warnings: Vec::new() }
         }
         (Clients::Databricks(_), Kind::Job) => {
             Listing { rows: super::jobs::rows(ws, query.limit).await?, warnings: Vec::new() }
@@ -138,7 +128,7 @@ pub async fn for_each(
             }
         }
         _ => {
-            let listing = list(ws, kind, query).await?;
+            let listing = list(ws, kind, query, &[]).await?;
             listing.rows.into_iter().for_each(each);
             return Ok(listing.warnings);
         }
@@ -187,12 +177,25 @@ pub async fn lakehouse_rows(
 ) -> Result<Vec<Resource>, ApiError> {
     let pages = if kind == Kind::Batch { client.batches_unread() } else { client.sessions_unread() };
     let items = pages.collect(limit).await?;
+    reusing(items, before, as_listed, |item| Ok(activity_row(kind, workspace, Some(label), item.decoded()?)))
+}
+
+/// The rows of a list's `items`. An item that comes as the same text as the item of a row in
+/// `before` keeps that row, as `listed` gives it back, and is neither decoded nor converted
+/// again: a poller's lists are mostly ended items, whose text never changes. The rest are
+/// made by `row`.
+fn reusing(
+    items: Vec<Fetched<Unread>>,
+    before: &[Resource],
+    listed: impl Fn(&Resource) -> Resource,
+    row: impl Fn(Fetched<Unread>) -> Result<Resource, ApiError>,
+) -> Result<Vec<Resource>, ApiError> {
     let held: HashMap<&str, &Resource> = before.iter().filter_map(|r| Some((r.raw.as_text()?, r))).collect();
     items
         .into_iter()
         .map(|item| match item.raw.as_text().and_then(|text| held.get(text)) {
-            Some(row) => Ok(as_listed(row)),
-            None => Ok(activity_row(kind, workspace, Some(label), item.decoded()?)),
+            Some(kept) => Ok(listed(kept)),
+            None => row(item),
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::models::*;
 use super::{CLUSTERS_PAGE, DatabricksClient, done, flag, id_body, list_of};
 use crate::api::paging::{Page, Pages};
-use crate::api::wire::decode_items;
+use crate::api::wire::{Unread, decode_items, unread_items};
 use crate::api::{ApiError, ErrorKind, Fetched};
 
 /// A refused start that means the start has happened: the cluster is Pending, or — when an
@@ -17,20 +17,31 @@ fn already_started(e: &ApiError) -> bool {
 }
 
 const EVENTS: &str = "/api/2.1/clusters/events";
+const CLUSTERS: &str = "/api/2.1/clusters/list";
+
+/// The `clusters/list` query for `filter`.
+fn clusters_query(filter: &ClusterFilter) -> Vec<(&'static str, String)> {
+    let mut query: Vec<(&'static str, String)> = vec![("page_size", CLUSTERS_PAGE.to_string())];
+    query.extend(filter.states.iter().map(|s| ("filter_by.cluster_states", s.to_string())));
+    query.extend(filter.sources.iter().map(|s| ("filter_by.cluster_sources", s.to_string())));
+    if let Some(pinned) = filter.is_pinned {
+        query.push(("filter_by.is_pinned", flag(pinned)));
+    }
+    if let Some(policy) = &filter.policy_id {
+        query.push(("filter_by.policy_id", policy.clone()));
+    }
+    query
+}
 
 impl DatabricksClient {
     /// `clusters/list`, filtered by the service and paged with `page_token`.
     pub fn clusters(&self, filter: &ClusterFilter) -> Pages<ClusterDetails> {
-        let mut query: Vec<(&'static str, String)> = vec![("page_size", CLUSTERS_PAGE.to_string())];
-        query.extend(filter.states.iter().map(|s| ("filter_by.cluster_states", s.to_string())));
-        query.extend(filter.sources.iter().map(|s| ("filter_by.cluster_sources", s.to_string())));
-        if let Some(pinned) = filter.is_pinned {
-            query.push(("filter_by.is_pinned", flag(pinned)));
-        }
-        if let Some(policy) = &filter.policy_id {
-            query.push(("filter_by.policy_id", policy.clone()));
-        }
-        self.token_pages("/api/2.1/clusters/list", "clusters", query)
+        self.token_pages(CLUSTERS, "clusters", clusters_query(filter))
+    }
+
+    /// [`Self::clusters`], each item left as its text until [`Fetched::decoded`].
+    pub fn clusters_unread(&self, filter: &ClusterFilter) -> Pages<Unread> {
+        self.token_pages_as(CLUSTERS, "clusters", clusters_query(filter), unread_items)
     }
 
     /// `clusters/get`. A missing cluster is 400 `INVALID_PARAMETER_VALUE`, read as `NotFound`.

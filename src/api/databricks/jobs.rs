@@ -6,6 +6,7 @@ use serde_json::json;
 use super::models::*;
 use super::{DatabricksClient, JOBS_PAGE_MAX, RUNS_PAGE_MAX, done, flag, id_body};
 use crate::api::paging::Pages;
+use crate::api::wire::{Unread, unread_items};
 use crate::api::{ApiError, Fetched};
 
 /// A token the Jobs API deduplicates creates by (64 characters at most).
@@ -66,36 +67,19 @@ impl DatabricksClient {
 
     /// `jobs/runs/list`, newest first, 25 per page (the service maximum).
     pub fn runs(&self, filter: &RunFilter) -> Pages<Run> {
-        let mut query = vec![("limit", RUNS_PAGE_MAX.to_string())];
-        if filter.active_only {
-            query.push(("active_only", flag(true)));
-        }
-        if filter.completed_only {
-            query.push(("completed_only", flag(true)));
-        }
-        if filter.expand_tasks {
-            query.push(("expand_tasks", flag(true)));
-        }
-        if let Some(job) = filter.job_id {
-            query.push(("job_id", job.to_string()));
-        }
-        if let Some(t) = &filter.run_type {
-            query.push(("run_type", t.to_string()));
-        }
-        if let Some(from) = filter.start_time_from {
-            query.push(("start_time_from", from.to_string()));
-        }
-        if let Some(to) = filter.start_time_to {
-            query.push(("start_time_to", to.to_string()));
-        }
-        self.token_pages("/api/2.2/jobs/runs/list", "runs", query)
+        self.token_pages(RUNS, "runs", runs_query(filter))
+    }
+
+    /// [`Self::runs`], each item left as its text until [`Fetched::decoded`].
+    pub fn runs_unread(&self, filter: &RunFilter) -> Pages<Unread> {
+        self.token_pages_as(RUNS, "runs", runs_query(filter), unread_items)
     }
 
     /// A job's most recent runs, newest first: one `runs/list?job_id=…&limit=N` (N ≤ 25).
     pub async fn recent_runs(&self, job_id: i64, limit: usize) -> Result<Vec<Fetched<Run>>, ApiError> {
         let limit = limit.clamp(1, RUNS_PAGE_MAX);
         let query = vec![("job_id", job_id.to_string()), ("limit", limit.to_string())];
-        self.token_pages("/api/2.2/jobs/runs/list", "runs", query).collect(limit).await
+        self.token_pages(RUNS, "runs", query).collect(limit).await
     }
 
     /// `jobs/runs/get`, with its tasks (2.2: the first 100; `page_token` for more).
@@ -161,4 +145,33 @@ impl DatabricksClient {
             .await
             .map(done)
     }
+}
+
+const RUNS: &str = "/api/2.2/jobs/runs/list";
+
+/// The `runs/list` query for `filter`, 25 a page.
+fn runs_query(filter: &RunFilter) -> Vec<(&'static str, String)> {
+    let mut query = vec![("limit", RUNS_PAGE_MAX.to_string())];
+    if filter.active_only {
+        query.push(("active_only", flag(true)));
+    }
+    if filter.completed_only {
+        query.push(("completed_only", flag(true)));
+    }
+    if filter.expand_tasks {
+        query.push(("expand_tasks", flag(true)));
+    }
+    if let Some(job) = filter.job_id {
+        query.push(("job_id", job.to_string()));
+    }
+    if let Some(t) = &filter.run_type {
+        query.push(("run_type", t.to_string()));
+    }
+    if let Some(from) = filter.start_time_from {
+        query.push(("start_time_from", from.to_string()));
+    }
+    if let Some(to) = filter.start_time_to {
+        query.push(("start_time_to", to.to_string()));
+    }
+    query
 }

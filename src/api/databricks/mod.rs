@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::paging::{Page, Pages};
-use super::wire::decode_items;
+use super::wire::{ItemsOf, decode_items};
 use super::{ApiError, Endpoint};
 
 pub use models::{ClusterFilter, ClusterSize, RunFilter};
@@ -50,6 +50,17 @@ impl DatabricksClient {
         items_key: &'static str,
         query: Vec<(&'static str, String)>,
     ) -> Pages<T> {
+        self.token_pages_as(path, items_key, query, decode_items::<T>)
+    }
+
+    /// As [`Self::token_pages`], each page's items read by `read_items` (e.g. left unread).
+    fn token_pages_as<T: Send + 'static>(
+        &self,
+        path: &'static str,
+        items_key: &'static str,
+        query: Vec<(&'static str, String)>,
+        read_items: ItemsOf<T>,
+    ) -> Pages<T> {
         let ep = self.ep.clone();
         Pages::new("GET", path, None::<String>, move |token| {
             let (ep, query) = (ep.clone(), query.clone());
@@ -60,7 +71,7 @@ impl DatabricksClient {
                 }
                 let mut body = call.query_opt("page_token", token).send_list(items_key).await?;
                 let next = next_token(&body).map(Some);
-                let items = decode_items("GET", path, &mut body, items_key)?;
+                let items = read_items("GET", path, &mut body, items_key)?;
                 Ok((Page { items, total: None }, next))
             }
         })

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::models::*;
 use crate::api::paging::{Page, Pages};
-use crate::api::wire::{Fetched, ListPage, Unread, decode_items, seg, unread_items};
+use crate::api::wire::{Fetched, ItemsOf, Unread, decode_items, seg, unread_items};
 use crate::api::{ApiError, Endpoint, ErrorKind};
 
 pub const API_VERSION: &str = "2023-12-01";
@@ -21,9 +21,6 @@ pub struct LivyClient {
     livy: String,
     lakehouse_id: String,
 }
-
-/// How a page's items are read: [`decode_items`] or [`unread_items`].
-type ItemsOf<T> = fn(&'static str, &str, &mut ListPage, &'static str) -> Result<Vec<Fetched<T>>, ApiError>;
 
 /// A DELETE answered 404 removed nothing because there was nothing left to remove: the
 /// reference notes that clients accept it (sessions end by themselves after their idle timeout).
