@@ -190,12 +190,31 @@ fn reusing(
     listed: impl Fn(&Resource) -> Resource,
     row: impl Fn(Fetched<Unread>) -> Result<Resource, ApiError>,
 ) -> Result<Vec<Resource>, ApiError> {
-    let held: HashMap<&str, &Resource> = before.iter().filter_map(|r| Some((r.raw.as_text()?, r))).collect();
+    let text_at = |i: usize| before.get(i).and_then(|r| r.raw.as_text());
+    // Lists keep their order, so an item is looked for first where the one before it was
+    // found, plus one (a compare that fails at the first differing byte); the lookup by text,
+    // which hashes every text, is built only when that misses.
+    let mut by_text: Option<HashMap<&str, usize>> = None;
+    let mut next = 0;
     items
         .into_iter()
-        .map(|item| match item.raw.as_text().and_then(|text| held.get(text)) {
-            Some(kept) => Ok(listed(kept)),
-            None => row(item),
+        .map(|item| {
+            let at = item.raw.as_text().and_then(|text| {
+                if text_at(next) == Some(text) {
+                    return Some(next);
+                }
+                let by_text = by_text.get_or_insert_with(|| {
+                    (0..before.len()).filter_map(|i| Some((text_at(i)?, i))).collect()
+                });
+                by_text.get(text).copied()
+            });
+            match at {
+                Some(i) => {
+                    next = i + 1;
+                    Ok(listed(&before[i]))
+                }
+                None => row(item),
+            }
         })
         .collect()
 }
@@ -348,5 +367,48 @@ fn not_found_as_none<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiErr
         // Databricks answers an unknown cluster with 400 INVALID_PARAMETER_VALUE, Fabric with 404.
         Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::api::wire::{ListPage, unread_items};
+
+    fn items(texts: &[&str]) -> Vec<Fetched<Unread>> {
+        let body = format!(r#"{{"runs":[{}]}}"#, texts.join(","));
+        let mut page = ListPage::read(body.as_bytes(), "runs").unwrap_or_else(|| panic!("{body}"));
+        unread_items("GET", "/runs", &mut page, "runs").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn reused_rows_are_found_in_place_moved_or_repeated_and_only_new_items_are_read() {
+        let run = |id: u32| {
+            format!(r#"{{"run_id":{id},"run_name":"r{id}","state":{{"life_cycle_state":"TERMINATED"}}}}"#)
+        };
+        let [a, b, c, d] = [1, 2, 3, 4].map(run);
+        let read = Cell::new(0);
+        let row = |item: Fetched<Unread>| {
+            read.set(read.get() + 1);
+            Ok(run_row("ws", item.decoded()?))
+        };
+        let before = reusing(items(&[&a, &b, &c]), &[], Clone::clone, row).unwrap_or_else(|e| panic!("{e}"));
+        read.set(0);
+        // A new run on top shifts the rest; two swapped; one repeated.
+        let again = reusing(items(&[&d, &a, &c, &b, &a]), &before, Clone::clone, row)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.get(), 1, "only the new run is read");
+        let ids: Vec<&str> = again.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["4", "1", "3", "2", "1"]);
+        for r in &again[1..] {
+            let kept = before.iter().any(|b| Arc::ptr_eq(&b.raw, &r.raw));
+            assert!(kept, "{}: its row kept", r.id);
+        }
+        let fresh =
+            reusing(items(&[&d, &a, &c, &b, &a]), &[], Clone::clone, row).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again, fresh);
     }
 }
