@@ -371,8 +371,10 @@ impl Job {
                 (Kind::Run, _) => RUN_LIMIT,
                 _ => ROW_LIMIT,
             };
+            // The few active items are the ones that change: matching them against every row
+            // (hashing each one's text) would cost more than reading them.
             let active =
-                rows::list(&self.ws, self.kind, Query { limit, active_only: true, ..Query::default() }, rows)
+                rows::list(&self.ws, self.kind, Query { limit, active_only: true, ..Query::default() }, &[])
                     .await?;
             // A read that stopped at its limit may have left active items unread, and the order
             // among unfinished runs is not one to rely on (the reference: by end time, "falling
