@@ -42,18 +42,24 @@ struct Run {
     rows: BTreeMap<(String, Kind), Vec<sparkdeck::domain::Resource>>,
 }
 
+/// A simulator whose clock stands still (nothing moves unless a test moves it).
+async fn frozen_sim() -> Sim {
+    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
+    Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The demo configuration's workspaces on `sim`, connected.
+fn demo_workspaces(sim: &Sim) -> Vec<Workspace> {
+    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
+    workspace::connect(&sparkdeck::cli::demo::demo_config(sim), &http, &ctx)
+}
+
 /// Start the pollers over the simulator's workspaces, show `kinds` of every workspace, let them
 /// run for `seconds`, and count.
 async fn run(kinds: &[Kind], seconds: f64) -> Run {
-    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
-    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
-    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
-    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
-    let workspaces: Vec<Arc<Workspace>> =
-        workspace::connect(&sparkdeck::cli::demo::demo_config(&sim), &http, &ctx)
-            .into_iter()
-            .map(Arc::new)
-            .collect();
+    let sim = frozen_sim().await;
+    let workspaces: Vec<Arc<Workspace>> = demo_workspaces(&sim).into_iter().map(Arc::new).collect();
     let names: Vec<String> = workspaces.iter().map(|w| w.name.clone()).collect();
     let (tx, mut rx) = mpsc::channel(1024);
     let poller = Poller::start(&workspaces, settings(), sparkdeck::domain::Clock::system(), tx);
@@ -77,9 +83,7 @@ fn count(routes: &BTreeMap<String, u64>, pick: impl Fn(&str) -> bool) -> u64 {
 
 /// How many requests (pages) one read of the monitoring list takes.
 async fn monitoring_pages(sim: &Sim, workspace_id: &str) -> u64 {
-    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
-    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
-    let all = workspace::connect(&sparkdeck::cli::demo::demo_config(sim), &http, &ctx);
+    let all = demo_workspaces(sim);
     let Some(Ok(workspace::Clients::Fabric(f))) = all
         .iter()
         .find(|w| w.base_url == sim.base_url() && fabric_id(w) == Some(workspace_id))
@@ -416,11 +420,8 @@ fn fake_pollers(fake: &api_fake::Fake, settings: PollSettings) -> (Poller, mpsc:
 /// are what a first read gives, an idle session's deadline (added by the poller) included.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_read_again_keeps_the_rows_of_unchanged_items_and_reads_changed_ones() {
-    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
-    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
-    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
-    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
-    let all = workspace::connect(&sparkdeck::cli::demo::demo_config(&sim), &http, &ctx);
+    let sim = frozen_sim().await;
+    let all = demo_workspaces(&sim);
     let Some((name, f)) = all.iter().find_map(|w| match &w.clients {
         Ok(workspace::Clients::Fabric(f)) if !f.lakehouses.is_empty() => Some((w.name.as_str(), f)),
         _ => None,
@@ -464,11 +465,8 @@ async fn a_list_read_again_keeps_the_rows_of_unchanged_items_and_reads_changed_o
 /// the rows are what a first read gives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_databricks_list_read_again_keeps_the_rows_of_unchanged_items() {
-    let opts = SimOptions { speed: 0.0, ..SimOptions::default() };
-    let sim = Sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await.unwrap_or_else(|e| panic!("{e}"));
-    let http = sparkdeck::api::http::client().unwrap_or_else(|e| panic!("{e}"));
-    let ctx = sparkdeck::auth::AuthContext::new(http.clone(), std::env::temp_dir());
-    let all = workspace::connect(&sparkdeck::cli::demo::demo_config(&sim), &http, &ctx);
+    let sim = frozen_sim().await;
+    let all = demo_workspaces(&sim);
     let Some((ws, d)) = all.iter().find_map(|w| match &w.clients {
         Ok(workspace::Clients::Databricks(d)) => Some((w, d)),
         _ => None,
