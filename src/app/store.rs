@@ -345,7 +345,7 @@ impl WorkspaceState {
         let slot = &mut self.slots[kind_index(kind)];
         let mut old: Vec<Option<Entry>> = std::mem::take(&mut slot.rows).into_iter().map(Some).collect();
         let at: Vec<Option<usize>> = {
-            let index: std::collections::HashMap<&str, usize> =
+            let index: foldhash::HashMap<&str, usize> =
                 old.iter().flatten().enumerate().map(|(i, e)| (e.res.id.as_str(), i)).collect();
             rows.iter().map(|r| index.get(r.id.as_str()).copied()).collect()
         };

@@ -137,8 +137,7 @@ fn merge(
     before: Vec<Fetched<LivySession>>,
     limit: usize,
 ) -> (Vec<Fetched<LivySession>>, bool) {
-    let fresh: std::collections::HashSet<&str> =
-        page.iter().filter_map(|i| i.value.livy_id.as_deref()).collect();
+    let fresh: foldhash::HashSet<&str> = page.iter().filter_map(|i| i.value.livy_id.as_deref()).collect();
     let older: Vec<_> = before
         .into_iter()
         .filter(|i| i.value.livy_id.as_deref().is_some_and(|id| !fresh.contains(id)))
@@ -235,6 +234,9 @@ pub struct FabricPoll {
     /// the app until it has taken them in, and go back to their sources at the next pass
     /// (moved, not copied: copying every row each pass was a fifteenth of the idle work).
     handed_out: Vec<usize>,
+    /// The handed-out list once its rows went back: its room holds the next one (a fresh
+    /// list of a few hundred rows each pass came from fresh pages, which the kernel zeroes).
+    spare: Vec<Resource>,
     /// Idle deadlines read from the sessions themselves, by session id (`None`: the session
     /// did not say), with when they were read — or, for a session seen going idle, estimated.
     deadlines: HashMap<String, Deadline>,
@@ -252,6 +254,7 @@ impl FabricPoll {
             lakehouses: Vec::new(),
             extras: Source::default(),
             handed_out: Vec::new(),
+            spare: Vec::new(),
             deadlines: HashMap::new(),
             became_idle: Vec::new(),
             clock,
@@ -261,17 +264,21 @@ impl FabricPoll {
     /// The rows handed out last, back to the sources they came from.
     pub fn take_back(&mut self, rows: Arc<Vec<Resource>>) {
         let counts = std::mem::take(&mut self.handed_out);
-        let mut rows = Arc::unwrap_or_clone(rows).into_iter();
+        let mut rows = Arc::unwrap_or_clone(rows);
+        let mut from = rows.drain(..);
         for (source, n) in self.lakehouses.iter_mut().chain([&mut self.extras]).zip(counts) {
-            source.rows = rows.by_ref().take(n).collect();
+            source.rows.clear();
+            source.rows.extend(from.by_ref().take(n));
         }
+        drop(from);
+        self.spare = rows;
     }
 
     /// Every source's rows, lakehouses first, moved into one list.
     pub fn hand_out(&mut self) -> Vec<Resource> {
-        let sources = self.lakehouses.iter_mut().chain([&mut self.extras]);
-        let mut rows = Vec::new();
-        for source in sources {
+        let mut rows = std::mem::take(&mut self.spare);
+        rows.reserve(self.lakehouses.iter().chain([&self.extras]).map(|s| s.rows.len()).sum());
+        for source in self.lakehouses.iter_mut().chain([&mut self.extras]) {
             self.handed_out.push(source.rows.len());
             rows.append(&mut source.rows);
         }

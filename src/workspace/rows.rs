@@ -2,8 +2,6 @@
 //! monitor's pollers show. Server-side filters and paging are used where the API has them;
 //! only as many pages as the limit needs are fetched.
 
-use std::collections::{HashMap, HashSet};
-
 use futures::future::join_all;
 
 use jiff::Timestamp;
@@ -194,7 +192,7 @@ fn reusing(
     // Lists keep their order, so an item is looked for first where the one before it was
     // found, plus one (a compare that fails at the first differing byte); the lookup by text,
     // which hashes every text, is built only when that misses.
-    let mut by_text: Option<HashMap<&str, usize>> = None;
+    let mut by_text: Option<foldhash::HashMap<&str, usize>> = None;
     let mut next = 0;
     items
         .into_iter()
@@ -250,7 +248,7 @@ pub fn monitoring_extras<'k>(
     items: &[Fetched<LivySession>],
     known: impl IntoIterator<Item = &'k Resource>,
 ) -> Vec<Resource> {
-    let known: HashSet<&str> = known.into_iter().map(|r| r.id.as_str()).collect();
+    let known: foldhash::HashSet<&str> = known.into_iter().map(|r| r.id.as_str()).collect();
     items
         .iter()
         .filter(|v| v.value.livy_id.as_deref().is_none_or(|id| !known.contains(id)))
