@@ -220,31 +220,22 @@ async fn a_lakehouse_whose_running_rows_do_not_change_is_read_less_and_less_ofte
 async fn clusters_between_full_reads_read_only_the_active_ones() {
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use api_fake::{Fake, Reply};
+    use api_fake::Fake;
     use serde_json::json;
 
     let ended = Arc::new(AtomicBool::new(false));
     let flag = ended.clone();
-    let fake = Fake::start(move |seen, _| {
+    let (fake, poller, mut rx) = cluster_pollers(move |seen| {
         let cluster = |id: &str, state: &str| json!({"cluster_id": id, "cluster_name": id, "state": state});
-        let body = match seen.path.as_str() {
-            "/api/2.1/clusters/list" => {
-                let filtered = seen.query_pairs().iter().any(|(k, _)| k == "filter_by.cluster_states");
-                let starting = if flag.load(Ordering::SeqCst) { "TERMINATED" } else { "PENDING" };
-                let mut clusters = vec![cluster("starting", starting), cluster("old", "TERMINATED")];
-                if filtered {
-                    clusters.retain(|c| c["state"] != "TERMINATED");
-                }
-                json!({"clusters": clusters})
-            }
-            "/api/2.2/jobs/runs/list" => json!({"runs": []}),
-            _ => json!({"jobs": []}),
-        };
-        Reply::json(200, body)
+        let filtered = seen.query_pairs().iter().any(|(k, _)| k == "filter_by.cluster_states");
+        let starting = if flag.load(Ordering::SeqCst) { "TERMINATED" } else { "PENDING" };
+        let mut clusters = vec![cluster("starting", starting), cluster("old", "TERMINATED")];
+        if filtered {
+            clusters.retain(|c| c["state"] != "TERMINATED");
+        }
+        json!({"clusters": clusters})
     })
     .await;
-    let (poller, mut rx) = fake_pollers(&fake, settings());
-    poller.set_visible(&["adb-fake".to_string()], &[Kind::Cluster]);
     let lists = |fake: &Fake| -> Vec<bool> {
         fake.requests()
             .iter()
@@ -289,6 +280,62 @@ async fn clusters_between_full_reads_read_only_the_active_ones() {
     assert!(after.windows(2).any(|w| w[0] && !w[1]), "{after:?}");
     let ids: Vec<(&str, Status)> = last.iter().map(|r| (r.id.as_str(), r.status)).collect();
     assert_eq!(ids, [("starting", Status::Succeeded), ("old", Status::Succeeded)]);
+    drop(poller);
+}
+
+/// A full read of the clusters stops at its limit, and the service's order (running ones
+/// first) can leave a pending cluster after it: the same poll reads the active ones too, so
+/// the pending cluster is in the rows from the first on, not only between full reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_read_cut_at_its_limit_keeps_the_active_clusters_it_left_out() {
+    use serde_json::json;
+
+    let (fake, poller, mut rx) = cluster_pollers(|seen| {
+        let pairs = seen.query_pairs();
+        let filtered = pairs.iter().any(|(k, _)| k == "filter_by.cluster_states");
+        let page: usize =
+            pairs.iter().find(|(k, _)| k == "page_token").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+        // 150 running, 100 terminated, then one pending: 100 a page.
+        let all: Vec<(String, &str)> = (0..150)
+            .map(|i| (format!("r{i}"), "RUNNING"))
+            .chain((0..100).map(|i| (format!("t{i}"), "TERMINATED")))
+            .chain([("late".to_string(), "PENDING")])
+            .filter(|(_, state)| !filtered || *state != "TERMINATED")
+            .collect();
+        let clusters: Vec<_> = all
+            .iter()
+            .skip(page * 100)
+            .take(100)
+            .map(|(id, state)| json!({"cluster_id": id, "cluster_name": id, "state": state}))
+            .collect();
+        let next = if (page + 1) * 100 < all.len() { (page + 1).to_string() } else { String::new() };
+        json!({"clusters": clusters, "next_page_token": next})
+    })
+    .await;
+    let first = loop {
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+            Ok(Some(Msg::Rows { kind: Kind::Cluster, rows, .. })) => break Arc::unwrap_or_clone(rows),
+            Ok(Some(_)) => continue,
+            other => panic!("no clusters: {other:?}"),
+        }
+    };
+    let ids: Vec<&str> = first.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!((ids.len(), ids[0], ids[1], ids[200]), (201, "late", "r0", "t49"), "{ids:?}");
+    assert_eq!(first[0].status, Status::Pending);
+    // Two pages of the whole list, then the active ones (two pages of 151).
+    let reads: Vec<(bool, String)> = fake
+        .requests()
+        .iter()
+        .filter(|s| s.path == "/api/2.1/clusters/list")
+        .map(|s| {
+            let pairs = s.query_pairs();
+            let token = pairs.iter().find(|(k, _)| k == "page_token").map(|(_, v)| v.clone());
+            (pairs.iter().any(|(k, _)| k == "filter_by.cluster_states"), token.unwrap_or_default())
+        })
+        .take(4)
+        .collect();
+    let want = [(false, ""), (false, "1"), (true, ""), (true, "1")];
+    assert_eq!(reads, want.map(|(f, t)| (f, t.to_string())));
     drop(poller);
 }
 
@@ -413,6 +460,26 @@ fn fake_pollers(fake: &api_fake::Fake, settings: PollSettings) -> (Poller, mpsc:
         workspace::connect(&config, &http, &ctx).into_iter().map(Arc::new).collect();
     let (tx, rx) = mpsc::channel(1024);
     (Poller::start(&workspaces, settings, sparkdeck::domain::Clock::system(), tx), rx)
+}
+
+/// The pollers of "adb-fake" showing its clusters, which `clusters` lists (`clusters/list`
+/// asked as it was seen); it has no runs and no jobs.
+async fn cluster_pollers(
+    clusters: impl Fn(&api_fake::Seen) -> serde_json::Value + Send + Sync + 'static,
+) -> (api_fake::Fake, Poller, mpsc::Receiver<Msg>) {
+    use serde_json::json;
+    let fake = api_fake::Fake::start(move |seen, _| {
+        let body = match seen.path.as_str() {
+            "/api/2.1/clusters/list" => clusters(seen),
+            "/api/2.2/jobs/runs/list" => json!({"runs": []}),
+            _ => json!({"jobs": []}),
+        };
+        api_fake::Reply::json(200, body)
+    })
+    .await;
+    let (poller, rx) = fake_pollers(&fake, settings());
+    poller.set_visible(&["adb-fake".to_string()], &[Kind::Cluster]);
+    (fake, poller, rx)
 }
 
 /// A lakehouse list read again keeps the rows of the items that came as the same text (not

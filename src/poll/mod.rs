@@ -166,19 +166,19 @@ async fn next_trigger(wait: Duration, visible: &mut watch::Receiver<bool>, wake:
     })
 }
 
-/// Lay the active rows read again over `rows`: each where it was, new ones first. False (and
-/// `rows` untouched) when the read was `complete` and an item that was active is not among
-/// them: it ended, and only a full read shows how.
-fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> bool {
-    let mut active: Vec<Option<Resource>> = active.into_iter().map(Some).collect();
+/// Lay the active rows read again over `rows`: each where it was, new ones first. When the
+/// read was `complete` and an item that was active is not among them, it ended, and only a
+/// full read shows how: `rows` are left untouched and the active rows come back.
+fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> Result<(), Vec<Resource>> {
     let at: Vec<Option<usize>> = {
-        let index: HashMap<&str, usize> =
-            active.iter().flatten().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        let index: foldhash::HashMap<&str, usize> =
+            active.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
         if complete && rows.iter().any(|r| r.status.is_active() && !index.contains_key(r.id.as_str())) {
-            return false;
+            return Err(active);
         }
         rows.iter().map(|r| index.get(r.id.as_str()).copied()).collect()
     };
+    let mut active: Vec<Option<Resource>> = active.into_iter().map(Some).collect();
     for (row, i) in rows.iter_mut().zip(at) {
         if let Some(fresh) = i.and_then(|i| active.get_mut(i)).and_then(Option::take) {
             *row = fresh;
@@ -186,7 +186,17 @@ fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> b
     }
     let new: Vec<Resource> = active.into_iter().flatten().collect();
     rows.splice(0..0, new);
-    true
+    Ok(())
+}
+
+/// The active rows a full read that stopped at its limit did not show, put first: the
+/// service's order (running clusters first, then by start; runs by end time) can leave a
+/// pending cluster or an unfinished run after the limit, and without them such a row came
+/// with each read of the active items and went with each full read.
+fn with_active(rows: &mut Vec<Resource>, active: Vec<Resource>) {
+    let listed: foldhash::HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let missing: Vec<Resource> = active.into_iter().filter(|r| !listed.contains(r.id.as_str())).collect();
+    rows.splice(0..0, missing);
 }
 
 /// How long until the next poll, from what the rows show: fast while something starts, runs a
@@ -359,8 +369,12 @@ impl Job {
     /// Refresh `rows` by the read asked for; returns the read done (a full one when the
     /// active items read show that one ended). Runs and clusters on screen between full reads
     /// read only their active items (the service filters them: `active_only`,
-    /// `filter_by.cluster_states`) and lay them over the rest.
+    /// `filter_by.cluster_states`) and lay them over the rest; a full read that stops at its
+    /// limit keeps the active items it left out ([`with_active`]).
     async fn poll(&self, rows: &mut Vec<Resource>, read: Read) -> Result<Read, Error> {
+        // The active items read when they show that one ended (complete, and fresher than
+        // `rows`): what a full read that stops at its limit keeps of the active ones.
+        let mut fresh_active = None;
         if matches!(self.kind, Kind::Run | Kind::Cluster) && read != Read::Full && !rows.is_empty() {
             // `runs/list` pages hold 25 runs: at the fast pace only the first (the newest, the
             // likeliest to move), every active run at the idle pace. Active clusters are few
@@ -382,8 +396,9 @@ impl Job {
             // them all. So with more active runs than a page, an end is seen by the read of
             // them all, at the idle pace.
             let complete = active.rows.len() < limit;
-            if overlay(rows, active.rows, complete) {
-                return Ok(read);
+            match overlay(rows, active.rows, complete) {
+                Ok(()) => return Ok(read),
+                Err(active) => fresh_active = Some(active),
             }
         }
         let limit = match self.kind {
@@ -394,6 +409,16 @@ impl Job {
         let mut listing =
             rows::list(&self.ws, self.kind, Query { limit, active_only: false, ..Query::default() }, rows)
                 .await?;
+        if matches!(self.kind, Kind::Run | Kind::Cluster) && listing.rows.len() >= limit {
+            let active = match fresh_active {
+                Some(active) => active,
+                None => {
+                    let query = Query { limit, active_only: true, ..Query::default() };
+                    rows::list(&self.ws, self.kind, query, &[]).await?.rows
+                }
+            };
+            with_active(&mut listing.rows, active);
+        }
         listing.rows.truncate(ROW_LIMIT * 2);
         *rows = listing.rows;
         Ok(Read::Full)
@@ -476,17 +501,28 @@ mod tests {
         // A stopped cluster started again takes its place; a new one comes first.
         let active =
             vec![at("stopped", Status::Pending), at("new", Status::Pending), at("running", Status::Busy)];
-        assert!(overlay(&mut rows, active, true));
+        assert!(overlay(&mut rows, active, true).is_ok());
         let want = [("new", Status::Pending), ("running", Status::Busy), ("stopped", Status::Pending)];
         assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
         // "running" is no longer active: it ended, and the rows are left for the full read.
         let before = ids(&rows);
         let later = || vec![at("new", Status::Busy), at("stopped", Status::Pending)];
-        assert!(!overlay(&mut rows, later(), true));
-        assert_eq!(ids(&rows), before);
+        let back = overlay(&mut rows, later(), true).expect_err("running ended");
+        assert_eq!((ids(&rows), ids(&back)), (before, ids(&later())));
         // Unless the read stopped at its limit (it may be further on): it stays as it was.
-        assert!(overlay(&mut rows, later(), false));
+        assert!(overlay(&mut rows, later(), false).is_ok());
         let want = [("new", Status::Busy), ("running", Status::Busy), ("stopped", Status::Pending)];
+        assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
+    }
+
+    #[test]
+    fn a_full_read_cut_at_its_limit_keeps_the_active_items_it_left_out() {
+        let at = |id: &str, status| Resource { id: id.into(), ..row(status) };
+        let ids = |rows: &[Resource]| rows.iter().map(|r| (r.id.clone(), r.status)).collect::<Vec<_>>();
+        let mut rows = vec![at("running", Status::Ready), at("old", Status::Succeeded)];
+        // "running" is listed (its state as listed stays); "pending" came after the limit.
+        with_active(&mut rows, vec![at("pending", Status::Pending), at("running", Status::Busy)]);
+        let want = [("pending", Status::Pending), ("running", Status::Ready), ("old", Status::Succeeded)];
         assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
     }
 
