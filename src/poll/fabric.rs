@@ -131,22 +131,21 @@ fn batches_as_held(items: &[Fetched<LivySession>], lakehouse_id: &str, rows: &[R
 }
 
 /// The newest items (`page`) in front of the older ones read before, each item once; and
-/// whether every one of those older ones has ended.
+/// whether every one of those older ones has ended. Merged in the room of `before` (a fresh
+/// list of a few hundred items each read came from fresh pages, which the kernel zeroes).
 fn merge(
     page: Vec<Fetched<LivySession>>,
-    before: Vec<Fetched<LivySession>>,
+    mut before: Vec<Fetched<LivySession>>,
     limit: usize,
 ) -> (Vec<Fetched<LivySession>>, bool) {
-    let fresh: foldhash::HashSet<&str> = page.iter().filter_map(|i| i.value.livy_id.as_deref()).collect();
-    let older: Vec<_> = before
-        .into_iter()
-        .filter(|i| i.value.livy_id.as_deref().is_some_and(|id| !fresh.contains(id)))
-        .collect();
-    let tail_ended = older.iter().all(ended);
-    let mut items = page;
-    items.extend(older);
-    items.truncate(limit);
-    (items, tail_ended)
+    {
+        let fresh: foldhash::HashSet<&str> = page.iter().filter_map(|i| i.value.livy_id.as_deref()).collect();
+        before.retain(|i| i.value.livy_id.as_deref().is_some_and(|id| !fresh.contains(id)));
+    }
+    let tail_ended = before.iter().all(ended);
+    before.splice(0..0, page);
+    before.truncate(limit);
+    (before, tail_ended)
 }
 
 /// When a poll happens and what it must not reuse.
