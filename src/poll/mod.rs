@@ -189,10 +189,11 @@ fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> R
     Ok(())
 }
 
-/// The active rows a full read that stopped at its limit did not show, put first: the
-/// service's order (running clusters first, then by start; runs by end time) can leave a
-/// pending cluster or an unfinished run after the limit, and without them such a row came
-/// with each read of the active items and went with each full read.
+/// The active clusters a full read that stopped at its limit did not show, put first: the
+/// service's order (running ones first, then by start) can leave a pending cluster after the
+/// limit, and without it such a row came with each read of the active ones and went with each
+/// full read. (Runs are not read twice: their active ones take up to four pages a read where
+/// active clusters take one.)
 fn with_active(rows: &mut Vec<Resource>, active: Vec<Resource>) {
     let listed: foldhash::HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let missing: Vec<Resource> = active.into_iter().filter(|r| !listed.contains(r.id.as_str())).collect();
@@ -369,11 +370,11 @@ impl Job {
     /// Refresh `rows` by the read asked for; returns the read done (a full one when the
     /// active items read show that one ended). Runs and clusters on screen between full reads
     /// read only their active items (the service filters them: `active_only`,
-    /// `filter_by.cluster_states`) and lay them over the rest; a full read that stops at its
-    /// limit keeps the active items it left out ([`with_active`]).
+    /// `filter_by.cluster_states`) and lay them over the rest; a full read of clusters that
+    /// stops at its limit keeps the active ones it left out ([`with_active`]).
     async fn poll(&self, rows: &mut Vec<Resource>, read: Read) -> Result<Read, Error> {
         // The active items read when they show that one ended (complete, and fresher than
-        // `rows`): what a full read that stops at its limit keeps of the active ones.
+        // `rows`): what a full read of clusters that stops at its limit keeps of them.
         let mut fresh_active = None;
         if matches!(self.kind, Kind::Run | Kind::Cluster) && read != Read::Full && !rows.is_empty() {
             // `runs/list` pages hold 25 runs: at the fast pace only the first (the newest, the
@@ -409,7 +410,7 @@ impl Job {
         let mut listing =
             rows::list(&self.ws, self.kind, Query { limit, active_only: false, ..Query::default() }, rows)
                 .await?;
-        if matches!(self.kind, Kind::Run | Kind::Cluster) && listing.rows.len() >= limit {
+        if self.kind == Kind::Cluster && listing.rows.len() >= limit {
             let active = match fresh_active {
                 Some(active) => active,
                 None => {
@@ -516,7 +517,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_read_cut_at_its_limit_keeps_the_active_items_it_left_out() {
+    fn a_full_read_cut_at_its_limit_keeps_the_active_clusters_it_left_out() {
         let at = |id: &str, status| Resource { id: id.into(), ..row(status) };
         let ids = |rows: &[Resource]| rows.iter().map(|r| (r.id.clone(), r.status)).collect::<Vec<_>>();
         let mut rows = vec![at("running", Status::Ready), at("old", Status::Succeeded)];
