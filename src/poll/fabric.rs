@@ -394,7 +394,13 @@ impl FabricPoll {
                             }
                         }
                     }
-                    let extras = rows::monitoring_extras(self.kind, workspace, &items, self.lakehouse_rows());
+                    let extras = rows::monitoring_extras(
+                        self.kind,
+                        workspace,
+                        &items,
+                        self.lakehouse_rows(),
+                        &self.extras.rows,
+                    );
                     self.extras.rows = extras;
                 }
                 // With no lakehouse configured the monitoring list is all there is; otherwise

@@ -165,16 +165,21 @@ fn idle_timeout_at(idle_at: Option<&str>, status: Status) -> Option<Timestamp> {
     idle_at.checked_add(IDLE_TIMEOUT).ok()
 }
 
+/// Whether a monitoring list item is a row of `kind` (a batch or a session).
+pub fn monitoring_shows(kind: Kind, s: &LivySession) -> bool {
+    let job_type = text(s.job_type.as_ref().map(|t| t.as_str())).unwrap_or_default();
+    job_type.eq_ignore_ascii_case("SparkBatch") == (kind == Kind::Batch)
+}
+
 /// An item of the workspace monitoring list (`/spark/livySessions`): a Spark session or batch
 /// started anywhere in the workspace (notebooks, Spark job definitions, pipelines). Read-only:
 /// the Livy API cannot act on what it did not start. `None` when its `jobType` is not `kind`.
 pub fn monitoring_row(kind: Kind, workspace: &str, item: Fetched<LivySession>) -> Option<Resource> {
-    let Fetched { value: s, raw } = item;
-    let job_type = text(s.job_type.as_ref().map(|t| t.as_str())).unwrap_or_default();
-    let is_batch = job_type.eq_ignore_ascii_case("SparkBatch");
-    if is_batch != (kind == Kind::Batch) {
+    if !monitoring_shows(kind, &item.value) {
         return None;
     }
+    let Fetched { value: s, raw } = item;
+    let is_batch = kind == Kind::Batch;
     let raw_state = owned(s.state.as_ref().map(|s| s.as_str())).unwrap_or_else(|| "Unknown".into());
     let item_name = owned(s.item_name.as_deref());
     let app_id = owned(s.spark_application_id.as_deref());

@@ -6,7 +6,7 @@ use futures::future::join_all;
 
 use jiff::Timestamp;
 
-use super::convert::{activity_row, cluster_row, livy_row, monitoring_row, run_row};
+use super::convert::{activity_row, cluster_row, livy_row, monitoring_row, monitoring_shows, run_row};
 use super::{Clients, Error, FabricClients, Workspace};
 use crate::api::databricks::models::ClusterState;
 use crate::api::databricks::{ClusterFilter, RunFilter};
@@ -152,7 +152,7 @@ async fn fabric(workspace: &str, f: &FabricClients, kind: Kind, query: Query) ->
     }
     match monitoring_items(f, query.limit).await {
         Ok(items) => {
-            let extra = monitoring_extras(kind, workspace, &items, &listing.rows);
+            let extra = monitoring_extras(kind, workspace, &items, &listing.rows, &[]);
             listing.rows.extend(extra);
         }
         // With no lakehouse configured the monitoring list is all there is.
@@ -188,33 +188,46 @@ fn reusing(
     listed: impl Fn(&Resource) -> Resource,
     row: impl Fn(Fetched<Unread>) -> Result<Resource, ApiError>,
 ) -> Result<Vec<Resource>, ApiError> {
-    let text_at = |i: usize| before.get(i).and_then(|r| r.raw.as_text());
-    // Lists keep their order, so an item is looked for first where the one before it was
-    // found, plus one (a compare that fails at the first differing byte); the lookup by text,
-    // which hashes every text, is built only when that misses.
-    let mut by_text: Option<foldhash::HashMap<&str, usize>> = None;
-    let mut next = 0;
+    let mut held = Held::new(before);
     items
         .into_iter()
-        .map(|item| {
-            let at = item.raw.as_text().and_then(|text| {
-                if text_at(next) == Some(text) {
-                    return Some(next);
-                }
-                let by_text = by_text.get_or_insert_with(|| {
-                    (0..before.len()).filter_map(|i| Some((text_at(i)?, i))).collect()
-                });
-                by_text.get(text).copied()
-            });
-            match at {
-                Some(i) => {
-                    next = i + 1;
-                    Ok(listed(&before[i]))
-                }
-                None => row(item),
-            }
+        .map(|item| match item.raw.as_text().and_then(|text| held.find(text)) {
+            Some(i) => Ok(listed(&before[i])),
+            None => row(item),
         })
         .collect()
+}
+
+/// Finds items' texts among the rows of an earlier read (see [`reusing`]).
+struct Held<'a> {
+    before: &'a [Resource],
+    by_text: Option<foldhash::HashMap<&'a str, usize>>,
+    next: usize,
+}
+
+impl<'a> Held<'a> {
+    fn new(before: &'a [Resource]) -> Held<'a> {
+        Held { before, by_text: None, next: 0 }
+    }
+
+    /// The row in `before` that came as `text`. Lists keep their order, so an item is looked
+    /// for first where the one before it was found, plus one (a compare that fails at the first
+    /// differing byte); the lookup by text, which hashes every text, is built only when that
+    /// misses.
+    fn find(&mut self, text: &str) -> Option<usize> {
+        let before = self.before;
+        let text_at = |i: usize| before.get(i).and_then(|r| r.raw.as_text());
+        let at = if text_at(self.next) == Some(text) {
+            Some(self.next)
+        } else {
+            let by_text = self
+                .by_text
+                .get_or_insert_with(|| (0..before.len()).filter_map(|i| Some((text_at(i)?, i))).collect());
+            by_text.get(text).copied()
+        }?;
+        self.next = at + 1;
+        Some(at)
+    }
 }
 
 /// A row of a lakehouse list as the list made it: an idle session's deadline, which a poller
@@ -242,17 +255,25 @@ pub async fn monitoring_first_page(f: &FabricClients) -> Result<Vec<Fetched<Livy
 }
 
 /// Rows of `kind` that the monitoring list shows and the lakehouse lists (`known`) do not.
+/// `before` holds the rows this gave last time: an item that comes as the same text again
+/// keeps its row, neither copied nor converted again (as [`reusing`] does for the lists).
 pub fn monitoring_extras<'k>(
     kind: Kind,
     workspace: &str,
     items: &[Fetched<LivySession>],
     known: impl IntoIterator<Item = &'k Resource>,
+    before: &[Resource],
 ) -> Vec<Resource> {
     let known: foldhash::HashSet<&str> = known.into_iter().map(|r| r.id.as_str()).collect();
+    let mut held = Held::new(before);
     items
         .iter()
+        .filter(|v| monitoring_shows(kind, &v.value))
         .filter(|v| v.value.livy_id.as_deref().is_none_or(|id| !known.contains(id)))
-        .filter_map(|v| monitoring_row(kind, workspace, v.clone()))
+        .filter_map(|v| match v.raw.as_text().and_then(|text| held.find(text)) {
+            Some(i) => Some(before[i].clone()),
+            None => monitoring_row(kind, workspace, v.clone()),
+        })
         .filter(|r| !known.contains(r.id.as_str()))
         .collect()
 }
@@ -374,7 +395,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::api::wire::{ListPage, unread_items};
+    use crate::api::wire::{ListPage, decode_items, unread_items};
 
     fn items(texts: &[&str]) -> Vec<Fetched<Unread>> {
         let body = format!(r#"{{"runs":[{}]}}"#, texts.join(","));
@@ -408,5 +429,40 @@ mod tests {
         let fresh =
             reusing(items(&[&d, &a, &c, &b, &a]), &[], Clone::clone, row).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again, fresh);
+    }
+
+    #[test]
+    fn monitoring_extras_keep_the_rows_of_unchanged_items_and_show_only_their_kind() {
+        let item = |id: &str, job: &str, state: &str| {
+            format!(r#"{{"livyId":"{id}","jobType":"{job}","state":"{state}","itemName":"nb {id}"}}"#)
+        };
+        let list = |texts: &[&String]| {
+            let body = format!(
+                r#"{{"value":[{}]}}"#,
+                texts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
+            );
+            let mut page = ListPage::read(body.as_bytes(), "value").unwrap_or_else(|| panic!("{body}"));
+            decode_items::<LivySession>("GET", "/livySessions", &mut page, "value")
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let extras = |texts: &[&String], before: &[Resource]| {
+            monitoring_extras(Kind::Session, "ws", &list(texts), std::iter::empty(), before)
+        };
+        let [a, b, batch] = [
+            ("a", "SparkSession", "InProgress"),
+            ("b", "SparkSession", "InProgress"),
+            ("c", "SparkBatch", "InProgress"),
+        ]
+        .map(|(id, job, state)| item(id, job, state));
+        let first = extras(&[&a, &b, &batch], &[]);
+        let ids = |rows: &[Resource]| rows.iter().map(|r| (r.id.clone(), r.status)).collect::<Vec<_>>();
+        assert_eq!(ids(&first), [("a".into(), Status::Busy), ("b".into(), Status::Busy)]);
+        // b ended: its row is made anew, a's is kept.
+        let ended = item("b", "SparkSession", "Succeeded");
+        let again = extras(&[&a, &ended, &batch], &first);
+        assert!(Arc::ptr_eq(&first[0].raw, &again[0].raw), "a kept");
+        assert!(!Arc::ptr_eq(&first[1].raw, &again[1].raw), "b read anew");
+        assert_eq!(again, extras(&[&a, &ended, &batch], &[]), "the rows a first read gives");
+        assert_eq!(again[1].status, Status::Succeeded);
     }
 }
