@@ -283,6 +283,51 @@ async fn clusters_between_full_reads_read_only_the_active_ones() {
     drop(poller);
 }
 
+/// A Databricks list on screen whose active rows come back as they were is read a whole active
+/// pace later each time, up to the idle pace, and at the active pace again once a read finds a
+/// change: a cluster that takes minutes to start is not read every second meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_databricks_list_whose_active_rows_do_not_change_is_read_less_and_less_often() {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use serde_json::json;
+
+    let restarted = Arc::new(AtomicBool::new(false));
+    let reads: Arc<Mutex<Vec<(tokio::time::Instant, &'static str)>>> = Arc::default();
+    let (flag, log) = (restarted.clone(), reads.clone());
+    let (_fake, poller, mut rx) = cluster_pollers(move |_| {
+        let state = if flag.load(Ordering::SeqCst) { "RESTARTING" } else { "PENDING" };
+        log.lock().unwrap_or_else(|e| e.into_inner()).push((tokio::time::Instant::now(), state));
+        json!({"clusters": [{"cluster_id": "slow", "cluster_name": "slow", "state": state}]})
+    })
+    .await;
+    let gaps = |from: usize| -> Vec<f64> {
+        let reads = reads.lock().unwrap_or_else(|e| e.into_inner());
+        reads[from..].windows(2).map(|w| (w[1].0 - w[0].0).as_secs_f64()).collect()
+    };
+    let near = |gaps: &[f64], want: &[f64]| {
+        gaps.len() >= want.len() && gaps.iter().zip(want).all(|(g, w)| (g - w).abs() < 0.5)
+    };
+    // Paces 1 s / 2 s: read at 0 and 1 s, then every 2 s while nothing changes.
+    last_rows(&mut rx, Kind::Cluster, 5500).await;
+    let calm = gaps(0);
+    assert!(near(&calm, &[1.0, 2.0, 2.0]), "{calm:?}");
+
+    restarted.store(true, Ordering::SeqCst);
+    let from = reads.lock().unwrap_or_else(|e| e.into_inner()).len();
+    last_rows(&mut rx, Kind::Cluster, 5000).await;
+    // The first read that sees it restarting is followed by one a second later, then 2 s.
+    let first_seen = {
+        let reads = reads.lock().unwrap_or_else(|e| e.into_inner());
+        reads.iter().position(|(_, s)| *s == "RESTARTING").unwrap_or(reads.len())
+    };
+    assert!(first_seen >= from, "{first_seen} {from}");
+    let after = gaps(first_seen);
+    assert!(near(&after, &[1.0, 2.0]), "{after:?}");
+    drop(poller);
+}
+
 /// A full read of the clusters stops at its limit, and the service's order (running ones
 /// first) can leave a pending cluster after it: the same poll reads the active ones too, so
 /// the pending cluster is in the rows from the first on, not only between full reads.

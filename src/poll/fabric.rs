@@ -2,7 +2,7 @@
 //!
 //! - each lakehouse list at the pace its own rows need (a lakehouse where nothing starts or
 //!   runs is not re-read at the active pace because another one is busy), the active pace
-//!   stretching while reads find nothing changed ([`settled`]);
+//!   stretching while reads find nothing changed ([`super::settled`]);
 //! - the workspace monitoring list (notebooks, Spark job definitions, other lakehouses: rows
 //!   shown read-only) read once for both kinds: the Sessions and Batches pollers share the last
 //!   read while it is younger than the pace either needs. Its rows are watched one pace slower
@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::{FRESH, pace};
+use super::{FRESH, pace, same_states, settled};
 use crate::api::livy::models::{JobType, LivySession};
 use crate::api::{ApiError, Fetched};
 use crate::config::PollSettings;
@@ -167,29 +167,6 @@ struct Source {
     read_at: Option<Instant>,
     /// Reads in a row that found every row in the state it had (see [`settled`]).
     calm: u32,
-}
-
-/// Whether two reads of a list show the same items in the same states.
-fn same_states(a: &[Resource], b: &[Resource]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.raw_state == y.raw_state)
-}
-
-/// The active pace, stretched by itself for each read in a row that found nothing changed, up
-/// to the idle pace: a session busy with a long statement is read after 3 s, then 6, 9, 12 and
-/// every 15 s (the defaults) — what changes quickly is seen at once, what has not changed for
-/// a while is read as an idle list is —, and at the active pace again as soon as a read finds
-/// any change or the user refreshes. With `idle_too` (a Sessions list, whose news the shared
-/// monitoring list also shows: [`sessions_as_held`]) the idle pace likewise stretches, up to the
-/// finished pace: 15 s, 30, 45, then every 60 s. Other paces are kept as they are.
-pub fn settled(pace: Duration, calm: u32, settings: &PollSettings, idle_too: bool) -> Duration {
-    let longest = if pace == settings.active() {
-        settings.idle()
-    } else if idle_too && pace == settings.idle() {
-        settings.finished()
-    } else {
-        return pace;
-    };
-    (pace * (calm.min(16) + 1)).min(longest.max(pace))
 }
 
 /// Whether the monitoring list shows lakehouse `lakehouse_id`'s sessions as `rows` hold them:
@@ -483,23 +460,6 @@ mod tests {
     fn item(id: &str, state: &str) -> Fetched<LivySession> {
         let raw = json!({"livyId": id, "state": state});
         Fetched::decode("GET", "/monitoring", raw).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    #[test]
-    fn an_unchanged_active_list_is_read_less_and_less_often_up_to_the_idle_pace() {
-        let s = PollSettings::default();
-        for idle_too in [false, true] {
-            let waits: Vec<u64> =
-                (0..6).map(|calm| settled(s.active(), calm, &s, idle_too).as_millis() as u64).collect();
-            assert_eq!(waits, [3_000, 6_000, 9_000, 12_000, 15_000, 15_000]);
-            assert_eq!(settled(s.active(), 100, &s, idle_too), s.idle());
-            assert_eq!(settled(s.finished(), 3, &s, idle_too), s.finished());
-        }
-        // The idle pace stretches only where the monitoring list stands guard (Sessions).
-        assert_eq!(settled(s.idle(), 3, &s, false), s.idle());
-        let waits: Vec<u64> =
-            (0..6).map(|calm| settled(s.idle(), calm, &s, true).as_millis() as u64).collect();
-        assert_eq!(waits, [15_000, 30_000, 45_000, 60_000, 60_000, 60_000]);
     }
 
     fn monitored_session(id: &str, lakehouse: &str, state: &str) -> Fetched<LivySession> {

@@ -2,7 +2,9 @@
 //!
 //! - Visible pairs refresh at the pace their rows need: `active` while something is starting
 //!   or running, `idle` while something waits (an idle session, a running cluster), `finished`
-//!   otherwise. Hidden pairs refresh at the `finished` pace only, to keep header counts honest.
+//!   otherwise; a list found unchanged read after read is read less and less often, up to
+//!   the idle pace ([`settled`]). Hidden pairs refresh at the `finished` pace only, to keep
+//!   header counts honest.
 //! - Runs and clusters are polled politely: the active ones (runs `active_only`, clusters
 //!   `filter_by.cluster_states`) between full reads, and of the runs only the first page at
 //!   the fast pace, every active run at the idle pace; the whole recent list at the slow pace
@@ -166,10 +168,11 @@ async fn next_trigger(wait: Duration, visible: &mut watch::Receiver<bool>, wake:
     })
 }
 
-/// Lay the active rows read again over `rows`: each where it was, new ones first. When the
-/// read was `complete` and an item that was active is not among them, it ended, and only a
-/// full read shows how: `rows` are left untouched and the active rows come back.
-fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> Result<(), Vec<Resource>> {
+/// Lay the active rows read again over `rows`: each where it was, new ones first; whether any
+/// is new or in another state. When the read was `complete` and an item that was active is not
+/// among them, it ended, and only a full read shows how: `rows` are left untouched and the
+/// active rows come back.
+fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> Result<bool, Vec<Resource>> {
     let at: Vec<Option<usize>> = {
         let index: foldhash::HashMap<&str, usize> =
             active.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
@@ -179,14 +182,17 @@ fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> R
         rows.iter().map(|r| index.get(r.id.as_str()).copied()).collect()
     };
     let mut active: Vec<Option<Resource>> = active.into_iter().map(Some).collect();
+    let mut changed = false;
     for (row, i) in rows.iter_mut().zip(at) {
         if let Some(fresh) = i.and_then(|i| active.get_mut(i)).and_then(Option::take) {
+            changed |= !same_states(std::slice::from_ref(row), std::slice::from_ref(&fresh));
             *row = fresh;
         }
     }
     let new: Vec<Resource> = active.into_iter().flatten().collect();
+    changed |= !new.is_empty();
     rows.splice(0..0, new);
-    Ok(())
+    Ok(changed)
 }
 
 /// The active clusters a full read that stopped at its limit did not show, put first: the
@@ -216,6 +222,31 @@ pub fn pace(rows: &[Resource], settings: &PollSettings) -> Duration {
     } else {
         settings.finished()
     }
+}
+
+/// Whether two reads of a list show the same items in the same states.
+fn same_states(a: &[Resource], b: &[Resource]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.status == y.status && x.raw_state == y.raw_state)
+}
+
+/// The active pace, stretched by itself for each read in a row that found nothing changed, up
+/// to the idle pace: a session busy with a long statement, a long job run or a slow cluster
+/// start is read after 3 s, then 6, 9, 12 and every 15 s (the defaults) — what changes quickly
+/// is seen at once, what has not changed for a while is read as an idle list is —, and at the
+/// active pace again as soon as a read finds any change or the user refreshes. With `idle_too`
+/// (a Fabric Sessions list, whose news the shared monitoring list also shows) the idle pace
+/// likewise stretches, up to the finished pace: 15 s, 30, 45, then every 60 s. Other paces are
+/// kept as they are.
+pub fn settled(pace: Duration, calm: u32, settings: &PollSettings, idle_too: bool) -> Duration {
+    let longest = if pace == settings.active() {
+        settings.idle()
+    } else if idle_too && pace == settings.idle() {
+        settings.finished()
+    } else {
+        return pace;
+    };
+    (pace * (calm.min(16) + 1)).min(longest.max(pace))
 }
 
 impl Job {
@@ -251,6 +282,8 @@ impl Job {
         let mut last_full: Option<tokio::time::Instant> = None;
         let mut last_active: Option<tokio::time::Instant> = None;
         let mut throttled = false;
+        // Databricks reads in a row that found every row as it was ([`settled`]).
+        let mut calm = 0u32;
         let mut fabric = FabricPoll::new(self.kind, ROW_LIMIT, self.clock.clone());
         let mut trigger = Trigger::Shown;
         let mut last_poll: Option<tokio::time::Instant> = None;
@@ -271,7 +304,8 @@ impl Job {
                 && trigger == Trigger::Shown
                 && !fabric_clients
             {
-                let wait = pace(&rows, &self.settings).saturating_sub(since);
+                let wait =
+                    settled(pace(&rows, &self.settings), calm, &self.settings, false).saturating_sub(since);
                 match next_trigger(wait, &mut visible, &wake).await {
                     Some(t) => trigger = t,
                     None => return,
@@ -304,7 +338,10 @@ impl Job {
                         } else {
                             Read::Newest
                         };
-                        self.poll(Arc::make_mut(&mut rows), read).await.map(|read| {
+                        if trigger == Trigger::Refresh {
+                            calm = 0;
+                        }
+                        self.poll(Arc::make_mut(&mut rows), read).await.map(|(read, changed)| {
                             let now = tokio::time::Instant::now();
                             if read == Read::Full {
                                 last_full = Some(now);
@@ -312,7 +349,13 @@ impl Job {
                             if read != Read::Newest {
                                 last_active = Some(now);
                             }
-                            if on_screen { pace(&rows, &self.settings) } else { self.settings.finished() }
+                            calm = if changed { 0 } else { calm.saturating_add(1) };
+                            let settings = &self.settings;
+                            if on_screen {
+                                settled(pace(&rows, settings), calm, settings, false)
+                            } else {
+                                settings.finished()
+                            }
                         })
                     }
                 }
@@ -368,11 +411,12 @@ impl Job {
     }
 
     /// Refresh `rows` by the read asked for; returns the read done (a full one when the
-    /// active items read show that one ended). Runs and clusters on screen between full reads
+    /// active items read show that one ended) and whether it found any row new, gone or in
+    /// another state. Runs and clusters on screen between full reads
     /// read only their active items (the service filters them: `active_only`,
     /// `filter_by.cluster_states`) and lay them over the rest; a full read of clusters that
     /// stops at its limit keeps the active ones it left out ([`with_active`]).
-    async fn poll(&self, rows: &mut Vec<Resource>, read: Read) -> Result<Read, Error> {
+    async fn poll(&self, rows: &mut Vec<Resource>, read: Read) -> Result<(Read, bool), Error> {
         // The active items read when they show that one ended (complete, and fresher than
         // `rows`): what a full read of clusters that stops at its limit keeps of them.
         let mut fresh_active = None;
@@ -398,7 +442,7 @@ impl Job {
             // them all, at the idle pace.
             let complete = active.rows.len() < limit;
             match overlay(rows, active.rows, complete) {
-                Ok(()) => return Ok(read),
+                Ok(changed) => return Ok((read, changed)),
                 Err(active) => fresh_active = Some(active),
             }
         }
@@ -421,8 +465,9 @@ impl Job {
             with_active(&mut listing.rows, active);
         }
         listing.rows.truncate(ROW_LIMIT * 2);
+        let changed = !same_states(&listing.rows, rows);
         *rows = listing.rows;
-        Ok(Read::Full)
+        Ok((Read::Full, changed))
     }
 
     /// The poll has had no answer for `waited`: say so (unless the workspace's throttle gate
@@ -502,7 +547,7 @@ mod tests {
         // A stopped cluster started again takes its place; a new one comes first.
         let active =
             vec![at("stopped", Status::Pending), at("new", Status::Pending), at("running", Status::Busy)];
-        assert!(overlay(&mut rows, active, true).is_ok());
+        assert_eq!(overlay(&mut rows, active, true), Ok(true));
         let want = [("new", Status::Pending), ("running", Status::Busy), ("stopped", Status::Pending)];
         assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
         // "running" is no longer active: it ended, and the rows are left for the full read.
@@ -511,9 +556,13 @@ mod tests {
         let back = overlay(&mut rows, later(), true).expect_err("running ended");
         assert_eq!((ids(&rows), ids(&back)), (before, ids(&later())));
         // Unless the read stopped at its limit (it may be further on): it stays as it was.
-        assert!(overlay(&mut rows, later(), false).is_ok());
+        assert_eq!(overlay(&mut rows, later(), false), Ok(true));
         let want = [("new", Status::Busy), ("running", Status::Busy), ("stopped", Status::Pending)];
         assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
+        // The same again: nothing changed (what stretches the pace).
+        assert_eq!(overlay(&mut rows, later(), false), Ok(false));
+        let restarting = Resource { raw_state: "RESTARTING".into(), ..at("stopped", Status::Pending) };
+        assert_eq!(overlay(&mut rows, vec![restarting], false), Ok(true));
     }
 
     #[test]
@@ -525,6 +574,23 @@ mod tests {
         with_active(&mut rows, vec![at("pending", Status::Pending), at("running", Status::Busy)]);
         let want = [("pending", Status::Pending), ("running", Status::Ready), ("old", Status::Succeeded)];
         assert_eq!(ids(&rows), want.map(|(i, s)| (i.to_string(), s)));
+    }
+
+    #[test]
+    fn an_unchanged_active_list_is_read_less_and_less_often_up_to_the_idle_pace() {
+        let s = PollSettings::default();
+        for idle_too in [false, true] {
+            let waits: Vec<u64> =
+                (0..6).map(|calm| settled(s.active(), calm, &s, idle_too).as_millis() as u64).collect();
+            assert_eq!(waits, [3_000, 6_000, 9_000, 12_000, 15_000, 15_000]);
+            assert_eq!(settled(s.active(), 100, &s, idle_too), s.idle());
+            assert_eq!(settled(s.finished(), 3, &s, idle_too), s.finished());
+        }
+        // The idle pace stretches only where the monitoring list stands guard (Sessions).
+        assert_eq!(settled(s.idle(), 3, &s, false), s.idle());
+        let waits: Vec<u64> =
+            (0..6).map(|calm| settled(s.idle(), calm, &s, true).as_millis() as u64).collect();
+        assert_eq!(waits, [15_000, 30_000, 45_000, 60_000, 60_000, 60_000]);
     }
 
     #[test]
