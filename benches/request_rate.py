@@ -4,12 +4,15 @@ simulator's own request log (`GET /__sim/requests`, per `METHOD /path`).
 
 Each pane gets its own simulator (run side by side): the monitor is configured with both
 simulated Fabric workspaces and one Databricks workspace (Databricks paths do not name the
-workspace, so one is configured to count it alone), opened on the pane, left WARMUP seconds to
-reach steady state, then counted for SECONDS. The `quiet` scenario runs the simulator 100×
-faster and waits until everything has finished or gone idle: what a workspace with nothing
-active costs.
+workspace, so one is configured to count it alone), opened on the pane, left WARMUP seconds,
+then counted for SECONDS (`first_minutes`), and counted again for SECONDS from STEADY seconds
+after it was opened (`per_minute`): the simulator's demo sessions start, go idle and a new one
+is created during its first ~100 s (every such change is read at the active pace), so the first
+window is the monitor meeting a busy start and the second its steady state. The `quiet`
+scenario runs the simulator 100× faster and waits until everything has finished or gone idle:
+what a workspace with nothing active costs.
 
-Usage: benches/requests.py [SECONDS] [WARMUP]   (defaults 60 and 20)
+Usage: benches/request_rate.py [SECONDS] [WARMUP] [STEADY]   (defaults 60, 20 and 120)
 """
 
 import os
@@ -38,7 +41,19 @@ def per_workspace(sim, routes):
     return out
 
 
-def scenario(pane, seconds, warmup, results):
+def count(sim, seconds):
+    """Requests per minute per workspace and per route over the next `seconds`."""
+    _, before = h.request_counts(sim)
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    _, after = h.request_counts(sim)
+    minutes = (time.monotonic() - t0) / 60
+    delta = {k: n - before.get(k, 0) for k, n in after.items() if n - before.get(k, 0) > 0}
+    return ({w: round(n / minutes, 1) for w, n in per_workspace(sim, delta).items()},
+            {k: round(n / minutes, 1) for k, n in sorted(delta.items())})
+
+
+def scenario(pane, seconds, warmup, steady, results):
     quiet = pane == "quiet"
     sim = h.Sim(speed=100.0 if quiet else 1.0)
     with h.scratch() as home:
@@ -48,17 +63,16 @@ def scenario(pane, seconds, warmup, results):
             if not tmux.wait_for("refreshed", 30):
                 raise RuntimeError(f"{pane}: the monitor did not start:\n{tmux.screen()}")
             tmux.keys(PANES[pane])
-            time.sleep(warmup * (3 if quiet else 1))
-            _, before = h.request_counts(sim)
-            t0 = time.monotonic()
-            time.sleep(seconds)
-            _, after = h.request_counts(sim)
-            minutes = (time.monotonic() - t0) / 60
-            delta = {k: n - before.get(k, 0) for k, n in after.items() if n - before.get(k, 0) > 0}
-            results[pane] = {
-                "per_minute": {w: round(n / minutes, 1) for w, n in per_workspace(sim, delta).items()},
-                "routes": {k: round(n / minutes, 1) for k, n in sorted(delta.items())},
-            }
+            opened = time.monotonic()
+            out = {}
+            if quiet:
+                time.sleep(warmup * 3)
+            else:
+                time.sleep(warmup)
+                out["first_minutes"], out["first_routes"] = count(sim, seconds)
+                time.sleep(max(0.0, steady - (time.monotonic() - opened)))
+            out["per_minute"], out["routes"] = count(sim, seconds)
+            results[pane] = out
         finally:
             tmux.stop()
             sim.stop()
@@ -67,8 +81,9 @@ def scenario(pane, seconds, warmup, results):
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
     warmup = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
-    results = {"seconds": seconds, "warmup": warmup}
-    threads = [threading.Thread(target=scenario, args=(p, seconds, warmup, results)) for p in PANES]
+    steady = float(sys.argv[3]) if len(sys.argv) > 3 else 120.0
+    results = {"seconds": seconds, "warmup": warmup, "steady": steady}
+    threads = [threading.Thread(target=scenario, args=(p, seconds, warmup, steady, results)) for p in PANES]
     for t in threads:
         t.start()
     for t in threads:

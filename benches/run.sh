@@ -21,7 +21,7 @@ if $quick; then
   export SPARKDECK_BIN="${SPARKDECK_BIN:-$PWD/target/debug/sparkdeck}" BENCH_LABEL=quick
   cargo test --locked --quiet --bench monitor -- --quick
   python3 benches/idle_cpu.py 2
-  python3 benches/request_rate.py 3 2
+  python3 benches/request_rate.py 3 2 6
   python3 benches/statements.py 2
   python3 benches/listing.py 1
   python3 benches/first_frame.py 1
@@ -31,7 +31,7 @@ fi
 cargo build --release --locked --quiet
 # CPU and latency figures run one after another, so they do not disturb each other.
 python3 benches/idle_cpu.py 60
-python3 benches/request_rate.py 60 20
+python3 benches/request_rate.py 60 20 120
 python3 benches/statements.py 50
 python3 benches/listing.py 5
 python3 benches/first_frame.py 20
