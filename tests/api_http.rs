@@ -1014,3 +1014,15 @@ async fn an_action_on_a_row_goes_straight_to_its_lakehouse() {
         fake.requests().iter().skip(1).map(|r| format!("{} {}", r.method, r.path)).collect();
     assert_eq!(seen, [format!("GET {LIVY}/sessions/s1"), format!("DELETE {LIVY}/sessions/s1")]);
 }
+
+/// `--demo`'s client (plain HTTP on loopback, no certificate authorities loaded) reaches the
+/// simulator like the real one does.
+#[tokio::test]
+async fn the_demo_client_reaches_the_simulator_without_loading_any_ca() {
+    let (sim, pat) = sim("").await;
+    let timeouts = sparkdeck::api::http::Timeouts::default();
+    let client = sparkdeck::api::http::loopback_client(timeouts).unwrap_or_else(|e| panic!("{e}"));
+    let ep = Endpoint::new(client, ApiKind::Databricks, sim.base_url(), pat_auth(&pat));
+    let list = ep.call(Method::GET, "/api/2.1/clusters/list").send().await;
+    assert!(list.is_ok_and(|v| v["clusters"].as_array().is_some_and(|c| !c.is_empty())));
+}

@@ -104,7 +104,12 @@ impl Context {
             return Err(fail(2, message));
         }
         let timeouts = Timeouts::from_seconds(loaded.settings.http.timeout_seconds.0);
-        let http = crate::api::http::client_with(timeouts).map_err(|e| fail(1, e))?;
+        let http = if sim.is_some() {
+            crate::api::http::loopback_client(timeouts)
+        } else {
+            crate::api::http::client_with(timeouts)
+        };
+        let http = http.map_err(|e| fail(1, e))?;
         let data_dir = config::paths::data_dir().unwrap_or_else(std::env::temp_dir);
         let mut ctx = AuthContext::new(http.clone(), data_dir.clone());
         if let Some(prompt) = prompt {
