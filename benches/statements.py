@@ -50,6 +50,20 @@ def per_statement(total, n):
     return {k: round(v / max(1, n), 2) for k, v in sorted(total.items())}
 
 
+# A short statement: done within this long of its submission (the simulator's Python ones take
+# 200–1000 ms). One read after it is all a timely client needs, and all the naïve loop makes.
+SHORT_MS = 400
+
+
+def by_duration(durations, requests):
+    """Requests per statement of the short statements and of the rest."""
+    out = {}
+    for name, pick in ((f"<= {SHORT_MS} ms", lambda d: d <= SHORT_MS), (f"> {SHORT_MS} ms", lambda d: d > SHORT_MS)):
+        chosen = [r for d, r in zip(durations, requests) if pick(d)]
+        out[name] = {"n": len(chosen), "requests_per_statement": round(sum(chosen) / max(1, len(chosen)), 2)}
+    return out
+
+
 def summary(late, requests, extra=None):
     out = {"n": len(late), "late_ms_median": round(h.median(late), 1), "late_ms_p95": round(h.p95(late), 1),
            "requests_per_statement": round(sum(requests) / max(1, len(requests)), 1)}
@@ -78,7 +92,7 @@ def subprocess_json(cmd, env):
 
 def fabric_cli(sim, env, config, n):
     session = idle_session(sim, env, config)
-    late, requests, routes = [], [], {}
+    late, requests, routes, durations = [], [], {}, []
     for i in range(n):
         total0, before = h.request_counts(sim)
         _, _, code_, err = h.timed([h.binary(), "--config", config, "sessions", "exec", "--session", session["id"],
@@ -90,8 +104,10 @@ def fabric_cli(sim, env, config, n):
         mine = [s for s in sim.get("/__sim/timings")["statements"] if s["session"] == session["id"] and s["seen_ms"]]
         last = max(mine, key=lambda s: s["submitted_ms"])
         late.append(last["seen_ms"] - last["finished_ms"])
+        durations.append(last["finished_ms"] - last["submitted_ms"])
         requests.append(total1 - total0)  # the simulator does not count its /__sim/ control requests
-    return summary(late, requests, {"routes_per_statement": per_statement(routes, n)})
+    return summary(late, requests, {"routes_per_statement": per_statement(routes, n),
+                                    "by_duration": by_duration(durations, requests)})
 
 
 def livy_base(sim, lakehouse_id):
@@ -110,7 +126,7 @@ def call(method, url, token, body=None):
 def fabric_loop(sim, env, config, n):
     session = idle_session(sim, env, config)
     base, token = livy_base(sim, session["artifactId"])
-    late, requests = [], []
+    late, requests, durations = [], [], []
     for i in range(n):
         st = call("POST", f"{base}/sessions/{session['id']}/statements", token, {"code": code(1000 + i), "kind": "pyspark"})
         count = 1
@@ -123,8 +139,9 @@ def fabric_loop(sim, env, config, n):
         mine = [s for s in sim.get("/__sim/timings")["statements"]
                 if s["session"] == session["id"] and s["id"] == st["id"] and s["seen_ms"]]
         late.append(mine[-1]["seen_ms"] - mine[-1]["finished_ms"])
+        durations.append(mine[-1]["finished_ms"] - mine[-1]["submitted_ms"])
         requests.append(count)
-    return summary(late, requests)
+    return summary(late, requests, {"by_duration": by_duration(durations, requests)})
 
 
 def running_cluster(env, config):
