@@ -1015,10 +1015,10 @@ async fn an_action_on_a_row_goes_straight_to_its_lakehouse() {
     assert_eq!(seen, [format!("GET {LIVY}/sessions/s1"), format!("DELETE {LIVY}/sessions/s1")]);
 }
 
-/// `--demo`'s client (plain HTTP on loopback, no certificate authorities loaded) reaches the
-/// simulator like the real one does.
+/// `--demo`'s client (plain HTTP on loopback, built with no certificate authorities) reaches
+/// the simulator like the real one does.
 #[tokio::test]
-async fn the_demo_client_reaches_the_simulator_without_loading_any_ca() {
+async fn the_demo_client_reaches_the_simulator() {
     let (sim, pat) = sim("").await;
     let timeouts = sparkdeck::api::http::Timeouts::default();
     let client = sparkdeck::api::http::loopback_client(timeouts).unwrap_or_else(|e| panic!("{e}"));

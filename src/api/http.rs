@@ -151,16 +151,18 @@ pub fn client() -> Result<reqwest::Client, ApiError> {
 /// one connection pool). The auth module uses it too, so token requests follow the same
 /// redirect rule.
 pub fn client_with(timeouts: Timeouts) -> Result<reqwest::Client, ApiError> {
-    builder(timeouts).build().map_err(|e| {
-        ApiError::transport("", "", ErrorKind::Network, format!("cannot build the HTTP client: {e}"))
-    })
+    built(builder(timeouts))
 }
 
 /// The client of the embedded simulator (`--demo`): plain HTTP on loopback, so it trusts no
 /// certificate authority at all. Loading the system's roots (the bundle, then each of the
 /// ~290 files of `/etc/ssl/certs`) was a sixth to a fifth of `--demo`'s start.
 pub fn loopback_client(timeouts: Timeouts) -> Result<reqwest::Client, ApiError> {
-    builder(timeouts).tls_certs_only([]).build().map_err(|e| {
+    built(builder(timeouts).tls_certs_only([]))
+}
+
+fn built(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, ApiError> {
+    builder.build().map_err(|e| {
         ApiError::transport("", "", ErrorKind::Network, format!("cannot build the HTTP client: {e}"))
     })
 }

@@ -185,7 +185,7 @@ fn overlay(rows: &mut Vec<Resource>, active: Vec<Resource>, complete: bool) -> R
     let mut changed = false;
     for (row, i) in rows.iter_mut().zip(at) {
         if let Some(fresh) = i.and_then(|i| active.get_mut(i)).and_then(Option::take) {
-            changed |= !same_states(std::slice::from_ref(row), std::slice::from_ref(&fresh));
+            changed |= !same_state(row, &fresh);
             *row = fresh;
         }
     }
@@ -224,10 +224,14 @@ pub fn pace(rows: &[Resource], settings: &PollSettings) -> Duration {
     }
 }
 
+/// Whether two reads of an item show it in the same state.
+fn same_state(x: &Resource, y: &Resource) -> bool {
+    x.id == y.id && x.status == y.status && x.raw_state == y.raw_state
+}
+
 /// Whether two reads of a list show the same items in the same states.
 fn same_states(a: &[Resource], b: &[Resource]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.status == y.status && x.raw_state == y.raw_state)
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_state(x, y))
 }
 
 /// The active pace, stretched by itself for each read in a row that found nothing changed, up
